@@ -1,0 +1,70 @@
+# Straight Choice: `make run` serves the site, `make test` runs the whole suite. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WEB_THREADS ?= 8
+
+# Debian packages, pinned to bookworm's versions. Chromium is left unpinned on purpose: Debian's security
+# updates replace old builds in the archive, so a pin would stop installing within weeks.
+SYSTEM_PACKAGES := tesseract-ocr=5.3.0-2 tesseract-ocr-eng=1:4.1.0-2 tesseract-ocr-osd=1:4.1.0-2 \
+	fonts-dejavu-core=2.37-6 fonts-liberation=1:1.07.4-11
+TEST_SYSTEM_PACKAGES := chromium
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: run test deps test-deps system-deps test-system-deps db demo bench bench-ocr bench-search lint sweep clean
+
+run: deps db
+	@if [ "$$($(FLASK) leaflet-count)" = "0" ]; then echo "Empty archive: adding demo leaflets (flask demo-data)"; $(FLASK) demo-data; fi
+	@echo "Straight Choice on http://$(HOST):$(PORT)/"
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads $(WEB_THREADS) \
+		--access-logfile - --timeout 120 --preload 'wsgi:app'
+
+test: test-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+deps: system-deps $(VENV)/.requirements-installed
+
+test-deps: deps test-system-deps node_modules/.installed
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' "$${p%%=*}" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; fi
+
+test-system-deps:
+	@missing=""; for p in $(TEST_SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' "$${p%%=*}" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; fi
+
+$(VENV)/.requirements-installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+db: deps
+	$(FLASK) db upgrade
+	$(FLASK) load-reference-data
+
+demo: db
+	$(FLASK) demo-data
+
+bench: bench-ocr bench-search
+
+bench-ocr: deps
+	$(PY) -m bench.ocr $(BENCH_ARGS)
+
+bench-search: deps
+	$(PY) -m bench.search $(BENCH_ARGS)
+
+sweep: deps
+	$(FLASK) sweep-uploads
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,0 +1,30 @@
+"""Straight Choice: the Flask application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from leaflets import config as config_module
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then environment, then `config`; no network, prompts or sleeps."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(config_module.PROJECT_ROOT / "templates"),
+                static_folder=str(config_module.PROJECT_ROOT / "static"))
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.build(instance_path, config, os.environ))
+
+    from leaflets import logging_setup, security, errors, extensions_setup, blueprints, cli, services_setup
+    logging_setup.configure(app)
+    extensions_setup.register(app)
+    security.register(app)
+    errors.register(app)
+    blueprints.register(app)
+    cli.register(app)
+    services_setup.register(app)
+    return app

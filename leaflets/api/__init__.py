@@ -1,0 +1,9 @@
+"""JSON API under /api/v1 (DESIGN §4); CSRF does not apply, errors are JSON."""
+from flask import Blueprint
+
+from leaflets.extensions import csrf
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+
+from leaflets.api import reference  # noqa: E402,F401  (routes register on import)

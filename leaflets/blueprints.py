@@ -1,0 +1,14 @@
+"""Register one blueprint per user-facing area."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from leaflets.api import bp as api_bp
+    from leaflets.web.archive import bp as archive_bp
+    from leaflets.web.media import bp as media_bp
+
+    app.register_blueprint(archive_bp)
+    app.register_blueprint(media_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,0 +1,11 @@
+"""Register every CLI command on the app."""
+from __future__ import annotations
+
+from flask import Flask
+
+from leaflets.commands import maintenance, reference
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(reference.load_reference_data)
+    app.cli.add_command(maintenance.leaflet_count)

@@ -1,0 +1,1 @@
+"""Flask CLI commands, one module per area."""

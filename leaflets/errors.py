@@ -1,0 +1,68 @@
+"""Error responses: JSON for the API and for clients that ask for it, HTML pages otherwise."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from leaflets.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+_CODES = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+          409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
+          500: "internal_error", 503: "unavailable"}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, message: str, code: str | None = None, field: str | None = None) -> Response:
+    code = code or _CODES.get(status, "error")
+    if wants_json():
+        body: dict = {"error": {"code": code, "message": message}}
+        if field:
+            body["error"]["field"] = field
+        response = jsonify(body)
+    else:
+        response = Response(render_template("errors/error.html", status=status, message=message), mimetype="text/html")
+    response.status_code = status
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Response:
+        return error_response(error.status, error.message, error.code, error.field)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Response:
+        return error_response(400, "The form expired or was not sent from this site. Reload the page and try again.",
+                              "csrf_failed")
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded) -> Response:
+        return error_response(429, f"Too many requests: the limit is {error.description}. Please wait and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        message = error.description or "Something went wrong."
+        if status == 413:
+            limit = app.config["MAX_UPLOAD_MB"]
+            message = f"The upload is too large: at most {limit:g} MB per request."
+        return error_response(status, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unhandled error", extra={"path": request.path, "method": request.method})
+        return error_response(500, InternalServerError.description)

@@ -1,0 +1,42 @@
+"""Reports from the public and the moderators' audit trail."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from leaflets.extensions import db
+from leaflets.models._types import utcnow
+from leaflets.models.leaflet import Leaflet
+from leaflets.models.user import User
+
+FLAG_REASONS = ("not-a-leaflet", "personal-information", "offensive", "duplicate", "wrong-details", "other")
+
+
+class Flag(db.Model):
+    __tablename__ = "flag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    leaflet: Mapped[Leaflet] = relationship()
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,1 @@
+"""Use cases: plain typed functions over domain values; they never read `request`."""

@@ -1,0 +1,28 @@
+"""Create the runtime services (storage, OCR queue, search) and keep them in app.extensions."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from leaflets.storage import LocalStorage
+
+log = logging.getLogger(__name__)
+
+
+def register(app: Flask) -> None:
+    services: dict = app.extensions.setdefault("straight_choice", {})
+    services["storage"] = LocalStorage(Path(app.config["UPLOAD_DIR"]))
+
+
+def shutdown(app: Flask) -> None:
+    """Stop what register() started (worker threads, index writers); safe to call twice."""
+    services: dict = app.extensions.get("straight_choice", {})
+    for name in ("ocr_queue", "search"):
+        service = services.get(name)
+        if service is not None and hasattr(service, "close"):
+            try:
+                service.close()
+            except Exception:  # a failing close must not hide the others
+                log.exception("could not stop service", extra={"service": name})

@@ -1,0 +1,90 @@
+"""Browser fixtures: the real app served on a free port, Debian's Chromium driven by Playwright, axe-core."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-gpu", "--no-first-run", "--disable-sync"]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class LiveServer:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> "LiveServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(make_app: Callable[..., Flask]) -> Flask:
+    """A browser-facing app: CSRF on, as in production. Tests may build their own with make_app(...)."""
+    return make_app(WTF_CSRF_ENABLED=True, SERVER_NAME=None)
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[LiveServer]:
+    server = LiveServer(live_app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  bypass_csp=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
+    """Run axe-core on the current page (evaluated over CDP, so the page's CSP does not apply)."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))")
+    violations = json.loads(result)["violations"]
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations if v["impact"] in impacts]
+
+
+@pytest.fixture
+def assert_accessible() -> Callable[[Any], None]:
+    def check(page: Any) -> None:
+        problems = axe_violations(page)
+        assert problems == [], json.dumps(problems, indent=1)
+    return check

@@ -1,0 +1,124 @@
+"""Shared fixtures: an app per test with its own database, upload folder and index under tmp_path.
+
+Databases are cloned from a template built once per run by the real migrations and the real reference-data
+loader: a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL. Parametrise a test over both with
+`@pytest.mark.parametrize("app", DATABASES, indirect=True)` (see tests/support.py).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from leaflets import create_app
+from leaflets.extensions import db
+
+PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_BASE_URL = PG_ADMIN_DSN.rsplit("/", 1)[0]
+
+
+def _base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "INDEX_DIR": str(tmp_path / "index"),
+        "OCR_START_WORKERS": False,
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "localhost",
+    }
+
+
+def _migrate_and_load(database_url: str, tmp_path: Path) -> None:
+    from flask_migrate import upgrade
+
+    from leaflets.services import reference_data
+
+    app = create_app(_base_config(tmp_path, database_url))
+    with app.app_context():
+        upgrade()
+        reference_data.load_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _pg(sql: str) -> None:
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite3"
+    _migrate_and_load(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    name = f"sc_tpl_{uuid.uuid4().hex[:10]}"
+    _pg(f'CREATE DATABASE "{name}"')
+    _migrate_and_load(f"{PG_BASE_URL}/{name}", tmp_path_factory.mktemp("pg-template"))
+    yield name
+    _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"sc_t_{uuid.uuid4().hex[:12]}"
+    _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield f"{PG_BASE_URL}/{name}"
+    _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build an app on this test's database with extra config; everything it starts is stopped after."""
+    made: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        app = create_app({**_base_config(tmp_path, database_url), **overrides})
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        from leaflets.services_setup import shutdown
+        shutdown(app)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
