@@ -1,0 +1,145 @@
+"""Values that cross the search package boundary: documents, queries, results, errors."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable, Iterable
+
+FACET_NAMES = ("party", "area", "region", "election", "tag", "year")
+SORTS = ("relevance", "newest")
+
+
+class QueryError(ValueError):
+    """A query the user typed cannot be run; the message is safe to show them."""
+
+
+class IndexUnavailable(RuntimeError):
+    """The index is missing or unreadable; the app should answer 503 and an admin should rebuild."""
+
+
+@dataclass
+class SearchDocument:
+    leaflet_id: int
+    title: str = ""
+    description: str = ""
+    text: str = ""
+    claims: list[str] = field(default_factory=list)
+    party: str | None = None
+    party_name: str | None = None
+    area: str | None = None
+    area_name: str | None = None
+    region: str | None = None
+    nation: str | None = None
+    election: str | None = None
+    tags: list[str] = field(default_factory=list)
+    delivered_on: date | None = None
+    uploaded_at: datetime | None = None
+    image_count: int = 0
+    status: str = "live"
+    version: str = ""
+
+    def display_fields(self) -> dict[str, Any]:
+        """Return the fields a hit carries back to the app (everything but the long OCR text)."""
+        return {
+            "leaflet_id": self.leaflet_id, "title": self.title, "description": self.description,
+            "claims": list(self.claims), "party": self.party, "party_name": self.party_name,
+            "area": self.area, "area_name": self.area_name, "region": self.region, "nation": self.nation,
+            "election": self.election, "tags": list(self.tags), "delivered_on": self.delivered_on,
+            "uploaded_at": self.uploaded_at, "image_count": self.image_count, "version": self.version,
+        }
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    party: list[str] = field(default_factory=list)
+    area: list[str] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
+    nation: list[str] = field(default_factory=list)
+    election: list[str] = field(default_factory=list)
+    tag: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facets: bool = True
+    facet_limit: int = 100
+
+    def validate(self) -> None:
+        """Reject impossible paging and sort values with a readable message."""
+        if self.sort not in SORTS:
+            raise QueryError(f"Sort must be one of: {', '.join(SORTS)}.")
+        if not isinstance(self.page, int) or self.page < 1 or self.page > 1000:
+            raise QueryError("Page must be a whole number between 1 and 1000.")
+        if not isinstance(self.per_page, int) or self.per_page < 1 or self.per_page > 100:
+            raise QueryError("Results per page must be between 1 and 100.")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QueryError("The start date is after the end date.")
+
+    def filters(self) -> dict[str, list[str]]:
+        """Return the non-empty exact-value filters by facet field name."""
+        pairs = {"party": self.party, "area": self.area, "region": self.region, "nation": self.nation,
+                 "election": self.election, "tag": self.tag}
+        return {name: list(values) for name, values in pairs.items() if values}
+
+
+@dataclass
+class Hit:
+    leaflet_id: int
+    score: float
+    snippet_html: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class Results:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    total_is_estimate: bool = False
+    suggestion: str | None = None
+    terms: list[str] = field(default_factory=list)
+    page: int = 1
+    per_page: int = 20
+
+
+Progress = Callable[[int], None] | None
+
+
+class SearchBackend(abc.ABC):
+    """What the app needs from a full-text index; the database stays the source of truth."""
+
+    @abc.abstractmethod
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        """Add or replace documents by leaflet_id; documents that are not live are removed."""
+
+    @abc.abstractmethod
+    def delete(self, leaflet_ids: Iterable[int]) -> None:
+        """Remove documents by leaflet_id."""
+
+    @abc.abstractmethod
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
+        """Replace the whole index with these documents; return how many live documents were indexed."""
+
+    @abc.abstractmethod
+    def versions(self) -> dict[int, str]:
+        """Return leaflet_id -> version for every indexed document."""
+
+    @abc.abstractmethod
+    def search(self, query: SearchQuery) -> Results:
+        """Run a query; raise QueryError for bad input and IndexUnavailable when the index cannot be read."""
+
+    def flush(self) -> None:
+        """Make pending writes visible to searches now."""
+
+    def close(self) -> None:
+        """Release files, threads and connections."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,286 @@
+"""WhooshBackend: the embedded default index (a directory of Whoosh segment files)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from whoosh import columns, fields, index
+from whoosh.analysis import SpaceSeparatedTokenizer
+
+from . import analysis, query as q
+from .engine_common import finish_results, is_live, list_positive_stems
+from .suggest import FEW_HITS, suggest
+from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
+from .whoosh_engine import Evaluation, View, day_number
+from .whoosh_segments import Codes
+from .whoosh_writer import BatchWriter, WriteFailed
+
+log = logging.getLogger(__name__)
+REFRESH_EVERY_S = 0.25
+
+
+def make_schema() -> fields.Schema:
+    """Prose arrives pre-analysed (stemmed terms separated by spaces), see search.analysis."""
+    prose = dict(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+    return fields.Schema(
+        lid=fields.ID(unique=True),
+        lidc=fields.COLUMN(columns.NumericColumn("i")),
+        title=fields.TEXT(**prose), description=fields.TEXT(**prose),
+        text=fields.TEXT(**prose), claims=fields.TEXT(**prose),
+        pairs=fields.KEYWORD(scorable=False), words=fields.KEYWORD(scorable=False),
+        party=fields.ID(), area=fields.ID(), region=fields.ID(), nation=fields.ID(), election=fields.ID(),
+        tag=fields.KEYWORD(commas=True),
+        delivered=fields.COLUMN(columns.NumericColumn("i")),
+        uploaded=fields.COLUMN(columns.NumericColumn("q")),
+        payload=fields.STORED(),
+    )
+
+
+def to_fields(doc: SearchDocument) -> dict:
+    """Turn a live SearchDocument into Whoosh field values."""
+    prose = {"title": doc.title or "", "description": doc.description or "", "text": doc.text or "",
+             "claims": "\n".join(doc.claims or ())}
+    out: dict = {"lid": str(doc.leaflet_id), "lidc": int(doc.leaflet_id)}
+    pairs: list[str] = []
+    vocab: set[str] = set()
+    for name, value in prose.items():
+        stems = analysis.terms(value)
+        out[name] = " ".join(stems)
+        pairs.extend(analysis.bigrams(stems))
+        vocab |= analysis.surface_vocabulary(value)
+    out["pairs"] = " ".join(pairs)
+    out["words"] = " ".join(vocab)
+    for name in ("party", "area", "region", "nation", "election"):
+        if getattr(doc, name):
+            out[name] = getattr(doc, name)
+    if doc.tags:
+        out["tag"] = ",".join(t.replace(",", " ") for t in doc.tags)
+    out["delivered"] = day_number(doc.delivered_on)
+    out["uploaded"] = int(doc.uploaded_at.timestamp()) if doc.uploaded_at else 0
+    payload = doc.display_fields()
+    payload["text"] = doc.text or ""
+    out["payload"] = payload
+    return out
+
+
+class WhooshBackend(SearchBackend):
+    """Search over a Whoosh index directory; all writes go through one batching writer thread."""
+
+    def __init__(self, index_dir: str | os.PathLike):
+        self.index_dir = Path(index_dir)
+        self.schema = make_schema()
+        self._ix = None
+        self._ix_lock = threading.Lock()
+        self._read_lock = threading.RLock()
+        self._searcher = None
+        self._view: View | None = None
+        self._view_generation = -1
+        self._checked_at = 0.0
+        self._segments: dict = {}
+        self._codes = Codes()
+        if not index.exists_in(str(self.index_dir)):
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            index.create_in(str(self.index_dir), self.schema)
+        self._writer = BatchWriter(self._open_index, to_fields, self.index_dir.name)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _open_index(self):
+        with self._ix_lock:
+            if self._ix is None:
+                try:
+                    self._ix = index.open_dir(str(self.index_dir))
+                except Exception as exc:
+                    raise IndexUnavailable(f"The search index at {self.index_dir} cannot be opened ({exc}); "
+                                           "run 'search rebuild'.") from exc
+            return self._ix
+
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        self._writer.put([(d.leaflet_id, d if is_live(d) else None) for d in docs])
+
+    def delete(self, leaflet_ids: Iterable[int]) -> None:
+        self._writer.put([(int(i), None) for i in leaflet_ids])
+
+    def flush(self) -> None:
+        try:
+            self._writer.flush()
+        except WriteFailed as exc:
+            raise IndexUnavailable(str(exc)) from exc
+        with self._read_lock:
+            self._checked_at = 0.0
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
+        """Build a fresh index beside the old one, then swap it in (also repairs a corrupt index)."""
+        tmp = self.index_dir.with_name(f".{self.index_dir.name}.rebuild-{os.getpid()}")
+        old = self.index_dir.with_name(f".{self.index_dir.name}.old-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        count = done = 0
+        with self._writer.lock:
+            writer = index.create_in(str(tmp), self.schema).writer(limitmb=256)
+            for done, doc in enumerate(docs, 1):
+                if is_live(doc):
+                    writer.add_document(**to_fields(doc))
+                    count += 1
+                if progress and done % 1000 == 0:
+                    progress(done)
+            writer.commit()
+            if progress:
+                progress(done)
+            with self._read_lock, self._ix_lock:
+                self._drop_searcher()
+                self._ix = None
+                if self.index_dir.exists():
+                    self.index_dir.rename(old)
+                tmp.rename(self.index_dir)
+                shutil.rmtree(old, ignore_errors=True)
+        log.info("search index rebuilt", extra={"documents": count})
+        return count
+
+    def versions(self) -> dict[int, str]:
+        with self._read_lock:
+            view = self._current_view()
+            out = {}
+            for docnum in np.flatnonzero(view.live):
+                payload = view.searcher.stored_fields(int(docnum))["payload"]
+                out[int(payload["leaflet_id"])] = payload["version"]
+            return out
+
+    def close(self) -> None:
+        self._writer.close()
+        with self._read_lock:
+            self._drop_searcher()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:  # closing a searcher over deleted files must not hide the real problem
+                log.debug("closing an old searcher failed", exc_info=True)
+        self._searcher, self._view = None, None
+
+    def _current_view(self) -> View:
+        now = time.monotonic()
+        generation = self._writer.generation
+        if self._view is not None and generation == self._view_generation and now - self._checked_at < REFRESH_EVERY_S:
+            return self._view
+        try:
+            if not self.index_dir.is_dir() or not index.exists_in(str(self.index_dir)):
+                raise FileNotFoundError(f"no index in {self.index_dir}")
+            if self._searcher is None:
+                with self._ix_lock:
+                    self._ix = None
+                self._searcher = self._open_index().searcher()
+                self._view = None
+            elif not self._searcher.up_to_date():
+                fresh = self._searcher.refresh()
+                self._searcher = fresh
+                self._view = None
+            if self._view is None:
+                self._view = View(self._searcher, self._segments, self._codes)
+                live = {d.segid for _, _, d in self._view.leaves}
+                for segid in [s for s in self._segments if s not in live]:
+                    del self._segments[segid]
+        except IndexUnavailable:
+            self._drop_searcher()
+            raise
+        except Exception as exc:
+            self._drop_searcher()
+            raise IndexUnavailable(f"The search index at {self.index_dir} is missing or unreadable ({exc}); "
+                                   "run 'search rebuild'.") from exc
+        self._view_generation = generation
+        self._checked_at = now
+        return self._view
+
+    def search(self, query: SearchQuery) -> Results:
+        query.validate()
+        tree = q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
+        with self._read_lock:
+            view = self._current_view()
+            evaluation = Evaluation(view)
+            if tree is None:
+                mask, score = view.live.copy(), None
+            else:
+                mask, score = evaluation.run(tree)
+                mask = mask & view.live
+            mask &= self._filter_mask(view, query)
+            total = int(np.count_nonzero(mask))
+            facets = self._facets(view, mask, query.facet_limit) if query.facets else {}
+            docnums, scores = _top(view, mask, score, query)
+            stems, prefixes = list_positive_stems(tree)
+            payloads = [view.searcher.stored_fields(int(d))["payload"] for d in docnums]
+            suggestion = None
+            words = q.positive_words(tree) if tree is not None else []
+            if tree is not None and total < FEW_HITS:
+                vocab: dict[str, int] = {}
+                for segreader, _, data in view.leaves:
+                    for word, df in data.vocabulary(segreader).items():
+                        vocab[word] = vocab.get(word, 0) + df
+                suggestion = suggest(query.text, words, vocab)
+        return finish_results(query, total, evaluation.estimated, payloads, scores, stems, prefixes,
+                              facets, suggestion, words)
+
+    def _filter_mask(self, view: View, query: SearchQuery) -> np.ndarray:
+        mask = np.ones(view.n, dtype=bool)
+        for field, values in query.filters().items():
+            any_of = np.zeros(view.n, dtype=bool)
+            for value in values:
+                any_of |= view.match_mask(q.Match(field, value))
+            mask &= any_of
+        if query.date_from or query.date_to:
+            mask &= view.date_mask(query.date_from, query.date_to)
+        return mask
+
+    def _facets(self, view: View, mask: np.ndarray, limit: int) -> dict[str, list[tuple[str, int]]]:
+        out: dict[str, list[tuple[str, int]]] = {}
+        for field in ("party", "area", "region", "election"):
+            codes = view.facets[field][mask]
+            counts = np.bincount(codes[codes >= 0], minlength=self._codes.size(field))
+            out[field] = _top_counts(counts, self._codes.values.get(field, []), limit)
+        tag_counts = np.bincount(view.tag_codes[mask[view.tag_docs]], minlength=self._codes.size("tag"))
+        out["tag"] = _top_counts(tag_counts, self._codes.values.get("tag", []), limit)
+        years = view.years[mask]
+        years = years[years > 0]
+        if len(years):
+            low = int(years.min())
+            counts = np.bincount(years - low)
+            out["year"] = sorted(((str(low + i), int(c)) for i, c in enumerate(counts) if c),
+                                 key=lambda kv: kv[0], reverse=True)[:limit]
+        else:
+            out["year"] = []
+        return out
+
+
+def _top_counts(counts: np.ndarray, labels: list[str], limit: int) -> list[tuple[str, int]]:
+    nonzero = np.flatnonzero(counts)
+    order = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:limit]
+    return [(labels[i], int(counts[i])) for i in order]
+
+
+def _top(view: View, mask: np.ndarray, score, query: SearchQuery) -> tuple[np.ndarray, list[float]]:
+    """Return the docnums and scores of the requested page, best (or newest) first."""
+    candidates = np.flatnonzero(mask)
+    want = query.page * query.per_page
+    first = (query.page - 1) * query.per_page
+    if score is None or query.sort == "newest":
+        primary = view.newest_key[candidates].astype(np.float64)
+        secondary = np.zeros(len(candidates))
+    else:
+        primary = score[candidates].astype(np.float64)
+        secondary = view.newest_key[candidates].astype(np.float64)
+    if len(candidates) > want:
+        threshold = np.partition(primary, len(primary) - want)[len(primary) - want]
+        keep = primary >= threshold  # keeps every tie at the boundary, so pages never overlap
+        candidates, primary, secondary = candidates[keep], primary[keep], secondary[keep]
+    order = np.lexsort((-candidates, -secondary, -primary))[first:want]
+    scores = score[candidates[order]].tolist() if score is not None else [0.0] * len(order)
+    return candidates[order], scores

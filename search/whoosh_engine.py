@@ -1,0 +1,213 @@
+"""Evaluate a parsed query over a Whoosh searcher with numpy: masks for matching, BM25 for ranking.
+
+A View is built once per searcher generation from cached per-segment arrays; every query then costs a
+few vectorised operations over the index size, whatever the filters, facets or sort.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+
+from . import analysis
+from .query import PROSE_FIELDS, And, DateRange, Match, Not, Or, Phrase, Prefix, Term
+from .types import QueryError
+from .whoosh_segments import SINGLE_FACETS, Codes, SegmentData
+
+FIELD_BOOST = {"title": 3.0, "claims": 2.0, "description": 1.5, "text": 1.0}
+K1, B = 1.2, 0.75
+MAX_PREFIX_TERMS = 64
+PHRASE_VERIFY_LIMIT = 150
+EPOCH = date(1900, 1, 1)
+
+
+def day_number(value: date | None) -> int:
+    """Days since 1900-01-01 (0 means no date)."""
+    return (value - EPOCH).days if value else 0
+
+
+class View:
+    """One searcher's segments, concatenated into global arrays indexed by Whoosh docnum."""
+
+    def __init__(self, searcher, cache: dict[str, SegmentData], codes: Codes):
+        self.searcher = searcher
+        self.codes = codes
+        self.leaves = []
+        for segreader, offset in searcher.reader().leaf_readers():
+            segid = segreader.segment().segment_id()
+            data = cache.get(segid)
+            if data is None:
+                data = cache[segid] = SegmentData(segreader, codes)
+            self.leaves.append((segreader, offset, data))
+        self.n = sum(d.n for _, _, d in self.leaves)
+        self.live = self._cat(lambda d: np.ones(d.n, dtype=bool))
+        for segreader, offset, _ in self.leaves:
+            deleted = np.fromiter(segreader._perdoc.deleted_docs(), dtype=np.int64)
+            self.live[deleted + offset] = False
+        self.doc_count = int(self.live.sum())
+        self.delivered = self._cat(lambda d: d.delivered)
+        self.newest_key = self._cat(lambda d: d.newest_key)
+        self.years = self._cat(lambda d: d.years)
+        self.facets = {f: self._cat(lambda d, f=f: d.facets[f]) for f in SINGLE_FACETS}
+        self.tag_docs = np.concatenate([d.tag_docs + off for _, off, d in self.leaves]) if self.leaves else None
+        self.tag_codes = np.concatenate([d.tag_codes for _, _, d in self.leaves]) if self.leaves else None
+        self.lengths = {f: self._cat(lambda d, f=f: d.lengths[f]) for f in PROSE_FIELDS}
+        total_docs = max(self.n, 1)
+        self.avg_length = {f: max(sum(d.field_totals[f] for _, _, d in self.leaves) / total_docs, 1.0)
+                           for f in PROSE_FIELDS}
+        self._match_cache: dict = {}
+
+    def _cat(self, get) -> np.ndarray:
+        parts = [get(d) for _, _, d in self.leaves]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    # -- leaves -------------------------------------------------------------------------------
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        ids, weights = [], []
+        for segreader, offset, data in self.leaves:
+            i, w = data.postings(segreader, field, term)
+            if len(i):
+                ids.append(i + offset)
+                weights.append(w)
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if len(ids) == 1:
+            return ids[0], weights[0]
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def term_scores(self, fields, stem: str, score: np.ndarray) -> None:
+        """Add BM25 scores of one stemmed term in the given fields into score (in place)."""
+        for field in fields:
+            ids, tf = self.postings(field, stem)
+            if not len(ids):
+                continue
+            df = int(self.live[ids].sum())
+            if not df:
+                continue
+            idf = math.log(1.0 + (self.doc_count - df + 0.5) / (df + 0.5))
+            norm = K1 * (1.0 - B + B * self.lengths[field][ids] / self.avg_length[field])
+            score[ids] += FIELD_BOOST[field] * idf * tf * (K1 + 1.0) / (tf + norm)
+
+    def match_mask(self, node: Match) -> np.ndarray:
+        key = (node.field, node.value)
+        mask = self._match_cache.get(key)
+        if mask is None:
+            code = self.codes.lookup(node.field, node.value)
+            mask = np.zeros(self.n, dtype=bool)
+            if code is not None and node.field == "tag":
+                mask[self.tag_docs[self.tag_codes == code]] = True
+            elif code is not None:
+                mask = self.facets[node.field] == code
+            if len(self._match_cache) > 256:
+                self._match_cache.clear()
+            self._match_cache[key] = mask
+        return mask
+
+    def date_mask(self, start: date | None, end: date | None) -> np.ndarray:
+        mask = self.delivered > 0
+        if start:
+            mask &= self.delivered >= day_number(start)
+        if end:
+            mask &= self.delivered <= day_number(end)
+        return mask
+
+    def expand_prefix(self, fields, prefix: str) -> list[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        for segreader, _, _ in self.leaves:
+            for field in fields:
+                for term in segreader.expand_prefix(field, prefix):
+                    found.add((field, term.decode("utf-8") if isinstance(term, bytes) else term))
+                    if len(found) > MAX_PREFIX_TERMS:
+                        raise QueryError(f"'{prefix}*' matches too many words: type more letters before the *.")
+        return sorted(found)
+
+
+class Evaluation:
+    """Evaluate one AST against a View; records whether any count had to be estimated."""
+
+    def __init__(self, view: View):
+        self.view = view
+        self.estimated = False
+
+    def run(self, node) -> tuple[np.ndarray, np.ndarray]:
+        """Return (mask, scores) over all docnums."""
+        n = self.view.n
+        if isinstance(node, Term):
+            score = np.zeros(n, dtype=np.float32)
+            self.view.term_scores([node.field] if node.field else PROSE_FIELDS, node.stem, score)
+            return score > 0, score
+        if isinstance(node, Prefix):
+            score = np.zeros(n, dtype=np.float32)
+            for field, term in self.view.expand_prefix([node.field] if node.field else PROSE_FIELDS, node.prefix):
+                self.view.term_scores([field], term, score)
+            return score > 0, score
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, Match):
+            return self.view.match_mask(node), None
+        if isinstance(node, DateRange):
+            return self.view.date_mask(node.start, node.end), None
+        if isinstance(node, Not):
+            mask, _ = self.run(node.child)
+            return ~mask, None
+        return self._boolean(node)
+
+    def _boolean(self, node) -> tuple[np.ndarray, np.ndarray]:
+        is_and = isinstance(node, And)
+        mask = np.ones(self.view.n, dtype=bool) if is_and else np.zeros(self.view.n, dtype=bool)
+        score = np.zeros(self.view.n, dtype=np.float32)
+        for child in node.children:
+            child_mask, child_score = self.run(child)
+            if is_and:
+                mask &= child_mask
+            else:
+                mask |= child_mask
+            if child_score is not None:
+                score += child_score
+        return mask, np.where(mask, score, 0).astype(np.float32)
+
+    def _phrase(self, node: Phrase) -> tuple[np.ndarray, np.ndarray]:
+        view = self.view
+        score = np.zeros(view.n, dtype=np.float32)
+        fields = [node.field] if node.field else PROSE_FIELDS
+        mask = np.ones(view.n, dtype=bool)
+        for pair in analysis.bigrams(list(node.stems)):
+            ids, _ = view.postings("pairs", pair)
+            pair_mask = np.zeros(view.n, dtype=bool)
+            pair_mask[ids] = True
+            mask &= pair_mask
+        for stem in node.stems:
+            view.term_scores(fields, stem, score)
+        mask &= score > 0
+        if node.field or len(node.stems) > 2:
+            mask = self._verify(node, mask)
+        return mask, np.where(mask, score, 0).astype(np.float32)
+
+    def _verify(self, node: Phrase, mask: np.ndarray) -> np.ndarray:
+        """Check candidate documents' stored text for the exact term sequence (bounded)."""
+        candidates = np.flatnonzero(mask & self.view.live)
+        if len(candidates) > PHRASE_VERIFY_LIMIT:
+            self.estimated = True
+            return mask
+        wanted = list(node.stems)
+        fields = [node.field] if node.field else PROSE_FIELDS
+        verified = np.zeros_like(mask)
+        for docnum in candidates:
+            payload = self.view.searcher.stored_fields(int(docnum))["payload"]
+            if any(_contains(analysis.terms(_field_text(payload, f)), wanted) for f in fields):
+                verified[docnum] = True
+        return verified
+
+
+def _field_text(payload: dict, field: str) -> str:
+    value = payload.get(field) or ""
+    return "\n".join(value) if isinstance(value, list) else value
+
+
+def _contains(seq: list[str], wanted: list[str]) -> bool:
+    k = len(wanted)
+    first = wanted[0]
+    return any(seq[i] == first and seq[i:i + k] == wanted for i in range(len(seq) - k + 1))

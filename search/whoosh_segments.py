@@ -1,0 +1,165 @@
+"""Per-segment arrays read straight from a Whoosh index, cached by segment id.
+
+Whoosh segments are immutable once written (only their deletion set changes), so everything here
+is computed once per segment and reused across searcher refreshes: column values as numpy arrays,
+field lengths for BM25, facet codes, and decoded posting lists (an LRU of (field, term) -> arrays).
+This reads Whoosh's W3 codec internals (block tuples, fixed-width columns); search/README.md says why,
+and tests/search pin the behaviour so an upgrade that changes them fails loudly.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections import OrderedDict
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.util.numeric import byte_to_length
+
+from .query import PROSE_FIELDS
+
+SINGLE_FACETS = ("party", "area", "region", "nation", "election")
+POSTINGS_CACHE = 4096
+EMPTY_IDS = np.zeros(0, dtype=np.int64)
+EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+_LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+class Codes:
+    """Facet value <-> small int, shared by all segments of one backend."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, dict[str, int]] = {}
+        self.values: dict[str, list[str]] = {}
+
+    def code(self, field: str, value: str) -> int:
+        table = self.by_field.setdefault(field, {})
+        if value not in table:
+            table[value] = len(table)
+            self.values.setdefault(field, []).append(value)
+        return table[value]
+
+    def lookup(self, field: str, value: str) -> int | None:
+        return self.by_field.get(field, {}).get(value)
+
+    def size(self, field: str) -> int:
+        return len(self.values.get(field, ()))
+
+
+def _column_bytes(segreader, column: str, width: int, dtype: str, n: int) -> np.ndarray:
+    """Load a fixed-width column (default 0 past its end) as one array of n values."""
+    perdoc = segreader._perdoc
+    out = np.zeros(n, dtype=dtype.replace(">", "="))
+    if not perdoc.has_column(column):
+        return out
+    colfile, offset, length = perdoc._get_column_file(column)
+    raw = colfile.get(offset, length) if length else b""
+    values = np.frombuffer(raw, dtype=dtype, count=min(len(raw) // width, n))
+    out[: len(values)] = values
+    return out
+
+
+class SegmentData:
+    """Everything a query needs from one immutable segment, as numpy arrays."""
+
+    def __init__(self, segreader, codes: Codes):
+        self.segid = segreader.segment().segment_id()
+        self.n = segreader.doc_count_all()
+        n = self.n
+        self.leaflet_ids = _column_bytes(segreader, "lidc", 4, ">i4", n)
+        self.delivered = _column_bytes(segreader, "delivered", 4, ">i4", n)  # days since 1900-01-01, 0 = none
+        self.uploaded = _column_bytes(segreader, "uploaded", 8, ">i8", n)  # unix seconds
+        self.newest_key = (self.delivered.astype(np.int64) << 36) + np.clip(self.uploaded, 0, (1 << 36) - 1)
+        self.lengths = {f: _LENGTH_TABLE[_column_bytes(segreader, f"_{f}_len", 1, "u1", n)] for f in PROSE_FIELDS}
+        self.field_totals = {f: segreader.field_length(f) for f in PROSE_FIELDS}
+        self._postings: OrderedDict = OrderedDict()
+        self.facets = {}
+        for field in SINGLE_FACETS:
+            arr = np.full(n, -1, dtype=np.int32)
+            for value in segreader.lexicon(field):
+                ids, _ = read_postings(segreader, field, value)
+                arr[ids] = codes.code(field, value.decode("utf-8"))
+            self.facets[field] = arr
+        tag_docs, tag_codes = [], []
+        for value in segreader.lexicon("tag"):
+            ids, _ = read_postings(segreader, "tag", value)
+            tag_docs.append(ids)
+            tag_codes.append(np.full(len(ids), codes.code("tag", value.decode("utf-8")), dtype=np.int32))
+        self.tag_docs = np.concatenate(tag_docs) if tag_docs else EMPTY_IDS
+        self.tag_codes = np.concatenate(tag_codes) if tag_codes else np.zeros(0, dtype=np.int32)
+        years = 1900 + (self.delivered // 365.2425).astype(np.int32)
+        self.years = np.where(self.delivered > 0, years, -1)  # refined below for exactness
+        self._exact_years()
+        self.words_df: dict[str, int] | None = None
+
+    def _exact_years(self) -> None:
+        has = self.delivered > 0
+        if has.any():
+            dates = np.datetime64("1900-01-01") + self.delivered[has].astype("timedelta64[D]")
+            self.years[has] = dates.astype("datetime64[Y]").astype(np.int32) + 1970
+
+    def postings(self, segreader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (field, term)
+        hit = self._postings.get(key)
+        if hit is not None:
+            self._postings.move_to_end(key)
+            return hit
+        hit = read_postings(segreader, field, term.encode("utf-8"))
+        self._postings[key] = hit
+        if len(self._postings) > POSTINGS_CACHE:
+            self._postings.popitem(last=False)
+        return hit
+
+    def vocabulary(self, segreader) -> dict[str, int]:
+        """Return surface word -> document frequency, for spelling suggestions."""
+        if self.words_df is None:
+            self.words_df = {t.decode("utf-8"): info.doc_frequency() for t, info in segreader.iter_field("words")}
+        return self.words_df
+
+
+def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Decode one posting list (deleted documents included) into (docnums, weights) arrays."""
+    try:
+        matcher = segreader._terms.matcher(field, btext, segreader.schema[field].format)
+    except KeyError:
+        return EMPTY_IDS, EMPTY_WEIGHTS
+    except Exception as exc:  # TermNotFound and friends
+        if type(exc).__name__ == "TermNotFound":
+            return EMPTY_IDS, EMPTY_WEIGHTS
+        raise
+    if not isinstance(matcher, W3LeafMatcher):
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+    return _read_blocks(matcher)
+
+
+def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    id_parts, weight_parts = [], []
+    while True:
+        datalen = m._nextoffset - m._dataoffset
+        raw = m._postfile.get(m._dataoffset, datalen)
+        if m._compression:
+            raw = zlib.decompress(raw)
+        data = pickle.loads(raw)
+        ids = np.array(data[0], dtype=np.int64)
+        if not m._byteids:
+            ids = np.cumsum(ids)
+        id_parts.append(ids)
+        weights = data[1]
+        if weights is None:
+            weight_parts.append(np.ones(len(ids), dtype=np.float32))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(len(ids), weights, dtype=np.float32))
+        else:
+            weight_parts.append(np.asarray(weights, dtype=np.float32))
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    if len(id_parts) == 1:
+        return id_parts[0], weight_parts[0]
+    return np.concatenate(id_parts), np.concatenate(weight_parts)
