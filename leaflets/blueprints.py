@@ -7,8 +7,10 @@ from flask import Flask
 def register(app: Flask) -> None:
     from leaflets.api import bp as api_bp
     from leaflets.web.archive import bp as archive_bp
+    from leaflets.web.feeds import bp as feeds_bp  # browse
     from leaflets.web.media import bp as media_bp
 
     app.register_blueprint(archive_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(feeds_bp)  # browse
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,26 +1,67 @@
-"""Browsing the archive: latest leaflets, one leaflet, parties, areas, elections."""
+"""Browsing the archive: latest leaflets, one leaflet, parties, areas, elections, stats."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from leaflets.services import browse
+from leaflets.services.leaflet_access import visible_leaflet
 
 bp = Blueprint("archive", __name__)
 
 
+def _page_args() -> tuple[int, int]:
+    return browse.page_number(request.args.get("page")), int(current_app.config["PAGE_SIZE"])
+
+
 @bp.get("/")
 def index() -> str:
-    return render_template("archive/index.html")
-
-
-@bp.get("/parties")
-def parties() -> str:
-    return render_template("archive/index.html")
-
-
-@bp.get("/areas")
-def areas() -> str:
-    return render_template("archive/index.html")
+    number, per_page = _page_args()
+    return render_template("archive/index.html", page=browse.leaflet_page(number, per_page),
+                           totals=browse.totals())
 
 
 @bp.get("/leaflets/<int:leaflet_id>")
 def leaflet(leaflet_id: int) -> str:
-    return render_template("archive/index.html")
+    found = visible_leaflet(leaflet_id, current_user)
+    return render_template("archive/leaflet.html", leaflet=found, copies=browse.also_delivered(found),
+                           original=browse.original_of(found))
+
+
+@bp.get("/parties")
+def parties() -> str:
+    return render_template("archive/parties.html", parties=browse.party_counts())
+
+
+@bp.get("/parties/<slug>")
+def party(slug: str) -> str:
+    found = browse.party_by_slug(slug)
+    number, per_page = _page_args()
+    return render_template("archive/party.html", party=found, page=browse.leaflet_page(number, per_page, party=found))
+
+
+@bp.get("/areas")
+def areas() -> str:
+    return render_template("archive/areas.html", nations=browse.area_groups(), notspots=browse.notspots())
+
+
+@bp.get("/areas/<gss>")
+def area(gss: str) -> str:
+    found = browse.area_by_gss(gss)
+    number, per_page = _page_args()
+    nearby = browse.neighbours(found)
+    return render_template("archive/area.html", area=found, page=browse.leaflet_page(number, per_page, area=found),
+                           neighbours=nearby, nearby_leaflets=browse.latest_nearby(nearby))
+
+
+@bp.get("/elections/<slug>")
+def election(slug: str) -> str:
+    found = browse.election_by_slug(slug)
+    number, per_page = _page_args()
+    return render_template("archive/election.html", election=found,
+                           page=browse.leaflet_page(number, per_page, election=found))
+
+
+@bp.get("/stats")
+def stats() -> str:
+    return render_template("archive/stats.html", stats=browse.stats())

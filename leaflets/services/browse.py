@@ -1,0 +1,334 @@
+"""Browsing queries: latest leaflets, per party/area/election lists, counts, notspots, neighbours, stats.
+
+Everything public here shows only live leaflets.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Generic, Sequence, TypeVar
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from leaflets.extensions import db
+from leaflets.models import Area, Election, Leaflet, LeafletImage, LeafletStatus, LeafletTag, Party, Tag
+from leaflets.services.errors import DomainError, NotFound, ValidationFailed
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# HexJSON "odd-r": odd rows are shifted right, so a row's neighbours above and below depend on its parity.
+_EVEN_ROW_NEIGHBOURS = ((1, 0), (-1, 0), (-1, -1), (0, -1), (-1, 1), (0, 1))
+_ODD_ROW_NEIGHBOURS = ((1, 0), (-1, 0), (0, -1), (1, -1), (0, 1), (1, 1))
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+@dataclass
+class Totals:
+    leaflets: int
+    parties: int
+    areas: int
+    images: int
+
+
+@dataclass
+class RegionGroup:
+    region: str
+    areas: list[tuple[Area, int]]
+
+    @property
+    def leaflets(self) -> int:
+        return sum(count for _area, count in self.areas)
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for _area, count in self.areas if count)
+
+
+@dataclass
+class NationGroup:
+    nation: str
+    regions: list[RegionGroup] = field(default_factory=list)
+
+    @property
+    def leaflets(self) -> int:
+        return sum(region.leaflets for region in self.regions)
+
+
+@dataclass
+class Stats:
+    totals: Totals
+    by_party: list[tuple[Party | None, int]]
+    by_region: list[tuple[str, str, int]]
+    by_election: list[tuple[Election, int]]
+    ocr_status: dict[str, int]
+
+
+def is_live():  # type: ignore[no-untyped-def]
+    return Leaflet.status == LeafletStatus.LIVE
+
+
+def with_card_data(query: Select) -> Select:
+    """Load what a leaflet card shows in a fixed number of queries."""
+    return query.options(selectinload(Leaflet.party), selectinload(Leaflet.area), selectinload(Leaflet.election),
+                         selectinload(Leaflet.images))
+
+
+def newest_first(query: Select) -> Select:
+    return query.order_by(Leaflet.uploaded_at.desc(), Leaflet.id.desc())
+
+
+def page_number(raw: str | None) -> int:
+    """Read ?page= leniently: anything unusable is the first page."""
+    try:
+        return max(1, min(int(raw or 1), 100_000))
+    except ValueError:
+        return 1
+
+
+def leaflet_page(number: int, per_page: int, *, party: Party | None = None, area: Area | None = None,
+                 election: Election | None = None) -> Page[Leaflet]:
+    """One page of live leaflets, newest first, optionally for one party, area or election."""
+    conditions = [is_live()]
+    if party is not None:
+        conditions.append(Leaflet.party_id == party.id)
+    if area is not None:
+        conditions.append(Leaflet.area_id == area.id)
+    if election is not None:
+        conditions.append(Leaflet.election_id == election.id)
+    total = db.session.scalar(select(func.count(Leaflet.id)).where(*conditions)) or 0
+    query = newest_first(with_card_data(select(Leaflet).where(*conditions)))
+    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, number=number, per_page=per_page, total=total)
+
+
+def live_leaflet(leaflet_id: int) -> Leaflet:
+    leaflet = db.session.get(Leaflet, leaflet_id)
+    if leaflet is None or not leaflet.is_live:
+        raise NotFound(f"There is no leaflet {leaflet_id}.")
+    return leaflet
+
+
+def party_by_slug(slug: str) -> Party:
+    party = db.session.scalar(select(Party).where(Party.slug == slug))
+    if party is None:
+        raise NotFound(f"There is no party called {slug!r}.")
+    return party
+
+
+def area_by_gss(gss: str) -> Area:
+    area = db.session.scalar(select(Area).where(Area.gss == gss.upper()))
+    if area is None:
+        raise NotFound(f"There is no area with the code {gss!r}.")
+    return area
+
+
+def election_by_slug(slug: str) -> Election:
+    election = db.session.scalar(select(Election).where(Election.slug == slug))
+    if election is None:
+        raise NotFound(f"There is no election called {slug!r}.")
+    return election
+
+
+def totals() -> Totals:
+    live = select(Leaflet).where(is_live()).subquery()
+    row = db.session.execute(select(func.count(live.c.id), func.count(live.c.party_id.distinct()),
+                                    func.count(live.c.area_id.distinct()))).one()
+    images = db.session.scalar(select(func.count(LeafletImage.id)).join(Leaflet).where(is_live())) or 0
+    return Totals(leaflets=row[0], parties=row[1], areas=row[2], images=images)
+
+
+def party_counts() -> list[tuple[Party, int]]:
+    """Parties with at least one live leaflet, most leaflets first."""
+    count = func.count(Leaflet.id)
+    query = (select(Party, count).join(Leaflet, Leaflet.party_id == Party.id).where(is_live())
+             .group_by(Party.id).order_by(count.desc(), Party.name))
+    return [(party, n) for party, n in db.session.execute(query)]
+
+
+def _area_counts() -> dict[int, int]:
+    query = select(Leaflet.area_id, func.count(Leaflet.id)).where(is_live()).group_by(Leaflet.area_id)
+    return {area_id: n for area_id, n in db.session.execute(query)}
+
+
+def area_groups() -> list[NationGroup]:
+    """Every constituency with its leaflet count, grouped by nation then region."""
+    counts = _area_counts()
+    nations: dict[str, NationGroup] = {}
+    regions: dict[tuple[str, str], RegionGroup] = {}
+    for area in db.session.scalars(select(Area).order_by(Area.nation, Area.region, Area.name)):
+        nation = nations.setdefault(area.nation, NationGroup(area.nation))
+        key = (area.nation, area.region)
+        if key not in regions:
+            regions[key] = RegionGroup(area.region, [])
+            nation.regions.append(regions[key])
+        regions[key].areas.append((area, counts.get(area.id, 0)))
+    return list(nations.values())
+
+
+def notspots(limit: int = 20) -> list[tuple[Area, int]]:
+    """Constituencies with the fewest live leaflets: where uploads are needed most."""
+    live_count = (select(Leaflet.area_id, func.count(Leaflet.id).label("n")).where(is_live())
+                  .group_by(Leaflet.area_id).subquery())
+    n = func.coalesce(live_count.c.n, 0)
+    query = (select(Area, n).outerjoin(live_count, live_count.c.area_id == Area.id)
+             .order_by(n, Area.name).limit(limit))
+    return [(area, count) for area, count in db.session.execute(query)]
+
+
+def neighbour_cells(q: int, r: int) -> list[tuple[int, int]]:
+    offsets = _ODD_ROW_NEIGHBOURS if r % 2 else _EVEN_ROW_NEIGHBOURS
+    return [(q + dq, r + dr) for dq, dr in offsets]
+
+
+def neighbours(area: Area) -> list[Area]:
+    """The constituencies on the six hexes around this one in the HexJSON map."""
+    if area.hex_q is None or area.hex_r is None:
+        return []
+    cells = set(neighbour_cells(area.hex_q, area.hex_r))
+    qs = {q for q, _r in cells}
+    candidates = db.session.scalars(select(Area).where(Area.hex_q.in_(qs), Area.id != area.id).order_by(Area.name))
+    return [other for other in candidates if (other.hex_q, other.hex_r) in cells]
+
+
+def latest_nearby(areas: Sequence[Area], limit: int = 8) -> list[Leaflet]:
+    if not areas:
+        return []
+    query = newest_first(with_card_data(select(Leaflet).where(is_live(),
+                                                              Leaflet.area_id.in_([a.id for a in areas]))))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def also_delivered(leaflet: Leaflet) -> list[Leaflet]:
+    """Live copies of this leaflet reported from elsewhere (their duplicate_of points here)."""
+    query = with_card_data(select(Leaflet).where(is_live(), Leaflet.duplicate_of_id == leaflet.id))
+    return list(db.session.scalars(query.order_by(Leaflet.delivered_on, Leaflet.id)))
+
+
+def original_of(leaflet: Leaflet) -> Leaflet | None:
+    original = leaflet.duplicate_of
+    return original if original is not None and original.is_live else None
+
+
+def stats() -> Stats:
+    live_count = func.count(Leaflet.id)
+    by_party = db.session.execute(select(Party, live_count).select_from(Leaflet).outerjoin(Party)
+                                  .where(is_live()).group_by(Party.id).order_by(live_count.desc())).all()
+    by_region = db.session.execute(select(Area.nation, Area.region, live_count).join(Leaflet.area).where(is_live())
+                                   .group_by(Area.nation, Area.region).order_by(Area.nation, Area.region)).all()
+    by_election = db.session.execute(select(Election, live_count).join(Leaflet.election).where(is_live())
+                                     .group_by(Election.id).order_by(Election.date.desc())).all()
+    ocr = db.session.execute(select(LeafletImage.ocr_status, func.count(LeafletImage.id)).join(Leaflet)
+                             .where(is_live()).group_by(LeafletImage.ocr_status)).all()
+    return Stats(totals=totals(), by_party=[(p, n) for p, n in by_party],
+                 by_region=[(nation, region, n) for nation, region, n in by_region],
+                 by_election=[(e, n) for e, n in by_election], ocr_status={status: n for status, n in ocr})
+
+
+# --- The API's filtered list with cursor pagination -------------------------------------------------------------
+
+@dataclass
+class ListFilters:
+    party: Party | None = None
+    area: Area | None = None
+    election: Election | None = None
+    tag: Tag | None = None
+    since: datetime | None = None
+
+
+@dataclass
+class CursorPage:
+    items: list[Leaflet]
+    next_cursor: str | None
+
+
+def _known(model: type, column, value: str | None, name: str):  # type: ignore[no-untyped-def]
+    if value is None or value == "":
+        return None
+    found = db.session.scalar(select(model).where(column == value))
+    if found is None:
+        raise ValidationFailed(f"Unknown {name} {value!r}.", field=name, code=f"unknown_{name}")
+    return found
+
+
+def parse_since(raw: str | None) -> datetime | None:
+    """An ISO date (midnight UTC) or datetime; an aware time is converted to naive UTC like the database."""
+    if not raw:
+        return None
+    try:
+        if "T" in raw:  # an unencoded "+01:00" arrives as " 01:00"
+            raw = raw.replace(" ", "+")
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise DomainError("since must be an ISO date or date-time, like 2024-06-01 or 2024-06-01T12:00:00Z.",
+                          field="since", code="bad_since") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def list_filters(party: str | None, area: str | None, election: str | None, tag: str | None,
+                 since: str | None) -> ListFilters:
+    return ListFilters(party=_known(Party, Party.slug, party, "party"),
+                       area=_known(Area, Area.gss, area.upper() if area else area, "area"),
+                       election=_known(Election, Election.slug, election, "election"),
+                       tag=_known(Tag, Tag.slug, tag, "tag"), since=parse_since(since))
+
+
+def encode_cursor(leaflet: Leaflet) -> str:
+    raw = f"{leaflet.uploaded_at.isoformat()}|{leaflet.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, leaflet_id = raw.split("|")
+        return datetime.fromisoformat(moment), int(leaflet_id)
+    except (ValueError, UnicodeDecodeError):
+        raise DomainError("The cursor is not one this API gave out; start again without it.",
+                          field="cursor", code="bad_cursor") from None
+
+
+def cursor_page(filters: ListFilters, limit: int, cursor: str | None = None) -> CursorPage:
+    """Live leaflets newest first after `cursor`; (uploaded_at, id) orders them totally, so pages never overlap."""
+    query = with_card_data(select(Leaflet).where(is_live()))
+    if filters.party is not None:
+        query = query.where(Leaflet.party_id == filters.party.id)
+    if filters.area is not None:
+        query = query.where(Leaflet.area_id == filters.area.id)
+    if filters.election is not None:
+        query = query.where(Leaflet.election_id == filters.election.id)
+    if filters.tag is not None:
+        query = query.where(exists().where(LeafletTag.leaflet_id == Leaflet.id, LeafletTag.tag_id == filters.tag.id))
+    if filters.since is not None:
+        query = query.where(Leaflet.uploaded_at > filters.since)
+    if cursor:
+        moment, leaflet_id = decode_cursor(cursor)
+        query = query.where(or_(Leaflet.uploaded_at < moment,
+                                and_(Leaflet.uploaded_at == moment, Leaflet.id < leaflet_id)))
+    rows = list(db.session.scalars(newest_first(query).limit(limit + 1)))
+    items = rows[:limit]
+    return CursorPage(items=items, next_cursor=encode_cursor(items[-1]) if len(rows) > limit else None)
