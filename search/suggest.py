@@ -1,34 +1,45 @@
-"""'Did you mean' suggestions from the index's own vocabulary (RapidFuzz edit distance)."""
+"""'Did you mean' suggestions from the index's own vocabulary of stems (RapidFuzz edit distance)."""
 
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from . import analysis
+
 FEW_HITS = 3
 
 
-def suggest(text: str, words: list[str], vocabulary: dict[str, int]) -> str | None:
+class Vocabulary(Protocol):
+    df: dict[str, int]
+
+    def surface(self, stem: str, like: str) -> str | None:
+        """Return a real word of the index whose stem is `stem`, close to `like`."""
+
+
+def suggest(text: str, words: list[str], vocabulary: Vocabulary) -> str | None:
     """Return the query text with unknown or rare words replaced by close, commoner words."""
-    if not vocabulary or not words:
+    df = vocabulary.df
+    if not df or not words:
         return None
-    choices = list(vocabulary)
+    choices = list(df)
     replaced = text
-    changed = False
     for word in words:
         if word.endswith("*") or len(word) < 3:
             continue
-        own = vocabulary.get(word, 0)
-        cutoff = 1 if len(word) < 6 else 2
+        own_stem = analysis.stem(word)
+        own = df.get(own_stem, 0)
+        cutoff = 1 if len(own_stem) < 5 else 2
         best = None
-        for cand, dist, _ in process.extract(word, choices, scorer=Levenshtein.distance,
+        for cand, dist, _ in process.extract(own_stem, choices, scorer=Levenshtein.distance,
                                              score_cutoff=cutoff, limit=25):
-            df = vocabulary[cand]
-            if cand != word and df > max(own, 0) * 3 and (best is None or (dist, -df) < best[0]):
-                best = ((dist, -df), cand)
+            if cand != own_stem and df[cand] > max(own, 1) * 3 and (best is None or (dist, -df[cand]) < best[0]):
+                best = ((dist, -df[cand]), cand)
         if best:
-            replaced = re.sub(rf"(?i)\b{re.escape(word)}\b", best[1], replaced)
-            changed = True
-    return replaced if changed and replaced != text else None
+            surface = vocabulary.surface(best[1], word)
+            if surface and surface != word:
+                replaced = re.sub(rf"(?i)(?<![\\w]){re.escape(word)}(?![\\w])", surface, replaced)
+    return replaced if replaced != text else None

@@ -11,63 +11,20 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-from whoosh import columns, fields, index
-from whoosh.analysis import SpaceSeparatedTokenizer
+from rapidfuzz.distance import Levenshtein
+from whoosh import index
 
 from . import analysis, query as q
 from .engine_common import finish_results, is_live, list_positive_stems
 from .suggest import FEW_HITS, suggest
 from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
-from .whoosh_engine import Evaluation, View, day_number
+from .whoosh_engine import Evaluation, View
+from .whoosh_schema import make_schema, to_fields
 from .whoosh_segments import Codes
 from .whoosh_writer import BatchWriter, WriteFailed
 
 log = logging.getLogger(__name__)
 REFRESH_EVERY_S = 0.25
-
-
-def make_schema() -> fields.Schema:
-    """Prose arrives pre-analysed (stemmed terms separated by spaces), see search.analysis."""
-    prose = dict(analyzer=SpaceSeparatedTokenizer(), phrase=False)
-    return fields.Schema(
-        lid=fields.ID(unique=True),
-        lidc=fields.COLUMN(columns.NumericColumn("i")),
-        title=fields.TEXT(**prose), description=fields.TEXT(**prose),
-        text=fields.TEXT(**prose), claims=fields.TEXT(**prose),
-        pairs=fields.KEYWORD(scorable=False), words=fields.KEYWORD(scorable=False),
-        party=fields.ID(), area=fields.ID(), region=fields.ID(), nation=fields.ID(), election=fields.ID(),
-        tag=fields.KEYWORD(commas=True),
-        delivered=fields.COLUMN(columns.NumericColumn("i")),
-        uploaded=fields.COLUMN(columns.NumericColumn("q")),
-        payload=fields.STORED(),
-    )
-
-
-def to_fields(doc: SearchDocument) -> dict:
-    """Turn a live SearchDocument into Whoosh field values."""
-    prose = {"title": doc.title or "", "description": doc.description or "", "text": doc.text or "",
-             "claims": "\n".join(doc.claims or ())}
-    out: dict = {"lid": str(doc.leaflet_id), "lidc": int(doc.leaflet_id)}
-    pairs: list[str] = []
-    vocab: set[str] = set()
-    for name, value in prose.items():
-        stems = analysis.terms(value)
-        out[name] = " ".join(stems)
-        pairs.extend(analysis.bigrams(stems))
-        vocab |= analysis.surface_vocabulary(value)
-    out["pairs"] = " ".join(pairs)
-    out["words"] = " ".join(vocab)
-    for name in ("party", "area", "region", "nation", "election"):
-        if getattr(doc, name):
-            out[name] = getattr(doc, name)
-    if doc.tags:
-        out["tag"] = ",".join(t.replace(",", " ") for t in doc.tags)
-    out["delivered"] = day_number(doc.delivered_on)
-    out["uploaded"] = int(doc.uploaded_at.timestamp()) if doc.uploaded_at else 0
-    payload = doc.display_fields()
-    payload["text"] = doc.text or ""
-    out["payload"] = payload
-    return out
 
 
 class WhooshBackend(SearchBackend):
@@ -206,14 +163,14 @@ class WhooshBackend(SearchBackend):
         tree = q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
         with self._read_lock:
             view = self._current_view()
-            evaluation = Evaluation(view)
+            restrict = self._filter_mask(view, query) & view.live
+            evaluation = Evaluation(view, restrict, newest=query.sort == "newest")
             if tree is None:
-                mask, score = view.live.copy(), None
+                mask, score = restrict, None
             else:
                 mask, score = evaluation.run(tree)
-                mask = mask & view.live
-            mask &= self._filter_mask(view, query)
-            total = int(np.count_nonzero(mask))
+                mask = mask & restrict
+            total = evaluation.total(mask)
             facets = self._facets(view, mask, query.facet_limit) if query.facets else {}
             docnums, scores = _top(view, mask, score, query)
             stems, prefixes = list_positive_stems(tree)
@@ -221,11 +178,7 @@ class WhooshBackend(SearchBackend):
             suggestion = None
             words = q.positive_words(tree) if tree is not None else []
             if tree is not None and total < FEW_HITS:
-                vocab: dict[str, int] = {}
-                for segreader, _, data in view.leaves:
-                    for word, df in data.vocabulary(segreader).items():
-                        vocab[word] = vocab.get(word, 0) + df
-                suggestion = suggest(query.text, words, vocab)
+                suggestion = suggest(query.text, words, _StemVocabulary(view))
         return finish_results(query, total, evaluation.estimated, payloads, scores, stems, prefixes,
                               facets, suggestion, words)
 
@@ -258,6 +211,26 @@ class WhooshBackend(SearchBackend):
         else:
             out["year"] = []
         return out
+
+
+class _StemVocabulary:
+    """Stemmed index terms with document frequencies, and a real word for a stem (for suggestions)."""
+
+    def __init__(self, view: View):
+        self.view = view
+        self.df: dict[str, int] = {}
+        for segreader, _, data in view.leaves:
+            for stem, df in data.stem_vocabulary(segreader).items():
+                self.df[stem] = self.df.get(stem, 0) + df
+
+    def surface(self, stem: str, like: str) -> str | None:
+        ids, _ = self.view.postings("text", stem)
+        live = ids[self.view.live[ids]][:1]
+        if not len(live):
+            return None
+        text = self.view.searcher.stored_fields(int(live[0]))["payload"].get("text", "")
+        forms = {w for w in analysis.words(text) if analysis.stem(w) == stem}
+        return min(forms, key=lambda w: (Levenshtein.distance(w, like), w)) if forms else None
 
 
 def _top_counts(counts: np.ndarray, labels: list[str], limit: int) -> list[tuple[str, int]]:

@@ -19,7 +19,7 @@ from .whoosh_segments import SINGLE_FACETS, Codes, SegmentData
 FIELD_BOOST = {"title": 3.0, "claims": 2.0, "description": 1.5, "text": 1.0}
 K1, B = 1.2, 0.75
 MAX_PREFIX_TERMS = 64
-PHRASE_VERIFY_LIMIT = 150
+PHRASE_VERIFY_LIMIT = 400  # phrase candidates checked by position; past this, totals are estimated
 EPOCH = date(1900, 1, 1)
 
 
@@ -59,6 +59,13 @@ class View:
                            for f in PROSE_FIELDS}
         self._match_cache: dict = {}
 
+    def locate(self, docnum: int):
+        """Return (segment reader, offset, SegmentData) holding a global docnum."""
+        for segreader, offset, data in self.leaves:
+            if docnum < offset + data.n:
+                return segreader, offset, data
+        raise IndexError(docnum)
+
     def _cat(self, get) -> np.ndarray:
         parts = [get(d) for _, _, d in self.leaves]
         return np.concatenate(parts) if parts else np.zeros(0)
@@ -68,7 +75,7 @@ class View:
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = [], []
         for segreader, offset, data in self.leaves:
-            i, w = data.postings(segreader, field, term)
+            i, w, _ = data.postings(segreader, field, term)
             if len(i):
                 ids.append(i + offset)
                 weights.append(w)
@@ -126,11 +133,27 @@ class View:
 
 
 class Evaluation:
-    """Evaluate one AST against a View; records whether any count had to be estimated."""
+    """Evaluate one AST against a View; records whether any count had to be estimated.
 
-    def __init__(self, view: View):
+    restrict is the mask of documents the query can return at all (live and inside the filters), so
+    the bounded phrase check spends its budget on documents that can matter.
+    """
+
+    def __init__(self, view: View, restrict: np.ndarray, newest: bool):
         self.view = view
-        self.estimated = False
+        self.restrict = restrict
+        self.newest = newest
+        self.unverified = np.zeros(view.n, dtype=bool)
+        self.verified_ratio = 1.0
+
+    @property
+    def estimated(self) -> bool:
+        return bool(self.unverified.any())
+
+    def total(self, mask: np.ndarray) -> int:
+        """Count matches, scaling phrase candidates that were not position-checked by the checked ratio."""
+        unchecked = int(np.count_nonzero(mask & self.unverified))
+        return int(np.count_nonzero(mask)) - unchecked + round(unchecked * self.verified_ratio)
 
     def run(self, node) -> tuple[np.ndarray, np.ndarray]:
         """Return (mask, scores) over all docnums."""
@@ -170,44 +193,48 @@ class Evaluation:
         return mask, np.where(mask, score, 0).astype(np.float32)
 
     def _phrase(self, node: Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates hold every word in one field; then word positions are checked, best first."""
         view = self.view
+        fields = [node.field] if node.field else list(PROSE_FIELDS)
         score = np.zeros(view.n, dtype=np.float32)
-        fields = [node.field] if node.field else PROSE_FIELDS
-        mask = np.ones(view.n, dtype=bool)
-        for pair in analysis.bigrams(list(node.stems)):
-            ids, _ = view.postings("pairs", pair)
-            pair_mask = np.zeros(view.n, dtype=bool)
-            pair_mask[ids] = True
-            mask &= pair_mask
+        candidates = np.zeros(view.n, dtype=bool)
+        for field in fields:
+            in_field = np.ones(view.n, dtype=bool)
+            for stem in node.stems:
+                ids, _ = view.postings(field, stem)
+                present = np.zeros(view.n, dtype=bool)
+                present[ids] = True
+                in_field &= present
+            candidates |= in_field
         for stem in node.stems:
             view.term_scores(fields, stem, score)
-        mask &= score > 0
-        if node.field or len(node.stems) > 2:
-            mask = self._verify(node, mask)
+        docs = np.flatnonzero(candidates & self.restrict)
+        if len(docs) > PHRASE_VERIFY_LIMIT:
+            key = view.newest_key[docs] if self.newest else score[docs]
+            docs = docs[np.argpartition(-key, PHRASE_VERIFY_LIMIT - 1)[:PHRASE_VERIFY_LIMIT]]
+            unchecked = candidates & self.restrict
+            unchecked[docs] = False
+            self.unverified |= unchecked
+        mask = candidates.copy()
+        mask[docs] = False
+        good = [d for d in docs.tolist() if self._has_phrase(d, fields, node.stems)]
+        mask[good] = True
+        if len(docs) and len(docs) == PHRASE_VERIFY_LIMIT:
+            self.verified_ratio = min(self.verified_ratio, len(good) / len(docs))
         return mask, np.where(mask, score, 0).astype(np.float32)
 
-    def _verify(self, node: Phrase, mask: np.ndarray) -> np.ndarray:
-        """Check candidate documents' stored text for the exact term sequence (bounded)."""
-        candidates = np.flatnonzero(mask & self.view.live)
-        if len(candidates) > PHRASE_VERIFY_LIMIT:
-            self.estimated = True
-            return mask
-        wanted = list(node.stems)
-        fields = [node.field] if node.field else PROSE_FIELDS
-        verified = np.zeros_like(mask)
-        for docnum in candidates:
-            payload = self.view.searcher.stored_fields(int(docnum))["payload"]
-            if any(_contains(analysis.terms(_field_text(payload, f)), wanted) for f in fields):
-                verified[docnum] = True
-        return verified
-
-
-def _field_text(payload: dict, field: str) -> str:
-    value = payload.get(field) or ""
-    return "\n".join(value) if isinstance(value, list) else value
-
-
-def _contains(seq: list[str], wanted: list[str]) -> bool:
-    k = len(wanted)
-    first = wanted[0]
-    return any(seq[i] == first and seq[i:i + k] == wanted for i in range(len(seq) - k + 1))
+    def _has_phrase(self, docnum: int, fields: list[str], stems: tuple[str, ...]) -> bool:
+        segreader, offset, data = self.view.locate(docnum)
+        local = docnum - offset
+        for field in fields:
+            positions = []
+            for stem in stems:
+                found = data.positions(segreader, field, stem, local)
+                if found is None:
+                    break
+                positions.append(set(found))
+            else:
+                first = positions[0]
+                if any(all(p + i in positions[i] for i in range(1, len(stems))) for p in first):
+                    return True
+        return False

@@ -23,6 +23,7 @@ SINGLE_FACETS = ("party", "area", "region", "nation", "election")
 POSTINGS_CACHE = 4096
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+BLOCK_CACHE = 2048
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -74,16 +75,17 @@ class SegmentData:
         self.lengths = {f: _LENGTH_TABLE[_column_bytes(segreader, f"_{f}_len", 1, "u1", n)] for f in PROSE_FIELDS}
         self.field_totals = {f: segreader.field_length(f) for f in PROSE_FIELDS}
         self._postings: OrderedDict = OrderedDict()
+        self._blocks: OrderedDict = OrderedDict()
         self.facets = {}
         for field in SINGLE_FACETS:
             arr = np.full(n, -1, dtype=np.int32)
             for value in segreader.lexicon(field):
-                ids, _ = read_postings(segreader, field, value)
+                ids, _, _ = read_postings(segreader, field, value)
                 arr[ids] = codes.code(field, value.decode("utf-8"))
             self.facets[field] = arr
         tag_docs, tag_codes = [], []
         for value in segreader.lexicon("tag"):
-            ids, _ = read_postings(segreader, "tag", value)
+            ids, _, _ = read_postings(segreader, "tag", value)
             tag_docs.append(ids)
             tag_codes.append(np.full(len(ids), codes.code("tag", value.decode("utf-8")), dtype=np.int32))
         self.tag_docs = np.concatenate(tag_docs) if tag_docs else EMPTY_IDS
@@ -91,7 +93,7 @@ class SegmentData:
         years = 1900 + (self.delivered // 365.2425).astype(np.int32)
         self.years = np.where(self.delivered > 0, years, -1)  # refined below for exactness
         self._exact_years()
-        self.words_df: dict[str, int] | None = None
+        self.stems_df: dict[str, int] | None = None
 
     def _exact_years(self) -> None:
         has = self.delivered > 0
@@ -99,7 +101,8 @@ class SegmentData:
             dates = np.datetime64("1900-01-01") + self.delivered[has].astype("timedelta64[D]")
             self.years[has] = dates.astype("datetime64[Y]").astype(np.int32) + 1970
 
-    def postings(self, segreader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, segreader, field: str, term: str) -> tuple[np.ndarray, np.ndarray, object]:
+        """Return (docnums, weights, block layout) of a term, decoded once and kept in an LRU."""
         key = (field, term)
         hit = self._postings.get(key)
         if hit is not None:
@@ -111,22 +114,42 @@ class SegmentData:
             self._postings.popitem(last=False)
         return hit
 
-    def vocabulary(self, segreader) -> dict[str, int]:
-        """Return surface word -> document frequency, for spelling suggestions."""
-        if self.words_df is None:
-            self.words_df = {t.decode("utf-8"): info.doc_frequency() for t, info in segreader.iter_field("words")}
-        return self.words_df
+    def positions(self, segreader, field: str, term: str, docnum: int) -> list[int] | None:
+        """Return the positions of a term in one document's field, or None if absent."""
+        ids, _, layout = self.postings(segreader, field, term)
+        idx = int(np.searchsorted(ids, docnum))
+        if idx >= len(ids) or ids[idx] != docnum or layout is None:
+            return None
+        starts, spans = layout
+        block = int(np.searchsorted(starts, idx, side="right")) - 1
+        key = (field, term, block)
+        values = self._blocks.get(key)
+        if values is None:
+            offset, length, compressed = spans[block]
+            raw = segreader._terms._postfile.get(offset, length)
+            values = pickle.loads(zlib.decompress(raw) if compressed else raw)[2]
+            self._blocks[key] = values
+            if len(self._blocks) > BLOCK_CACHE:
+                self._blocks.popitem(last=False)
+        return segreader.schema[field].format.decode_positions(values[idx - starts[block]])
+
+    def stem_vocabulary(self, segreader) -> dict[str, int]:
+        """Return stemmed term -> document frequency over the body text (for spelling suggestions)."""
+        if self.stems_df is None:
+            self.stems_df = {t.decode("utf-8"): info.doc_frequency() for t, info in segreader.iter_field("text")
+}
+        return self.stems_df
 
 
-def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Decode one posting list (deleted documents included) into (docnums, weights) arrays."""
+def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, object]:
+    """Decode one posting list (deleted documents included) into (docnums, weights, layout)."""
     try:
         matcher = segreader._terms.matcher(field, btext, segreader.schema[field].format)
     except KeyError:
-        return EMPTY_IDS, EMPTY_WEIGHTS
+        return EMPTY_IDS, EMPTY_WEIGHTS, None
     except Exception as exc:  # TermNotFound and friends
         if type(exc).__name__ == "TermNotFound":
-            return EMPTY_IDS, EMPTY_WEIGHTS
+            return EMPTY_IDS, EMPTY_WEIGHTS, None
         raise
     if not isinstance(matcher, W3LeafMatcher):
         ids, weights = [], []
@@ -134,14 +157,17 @@ def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.n
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32), None
     return _read_blocks(matcher)
 
 
-def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    id_parts, weight_parts = [], []
+def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray, object]:
+    id_parts, weight_parts, spans, starts = [], [], [], []
+    count = 0
     while True:
         datalen = m._nextoffset - m._dataoffset
+        spans.append((m._dataoffset, datalen, m._compression))
+        starts.append(count)
         raw = m._postfile.get(m._dataoffset, datalen)
         if m._compression:
             raw = zlib.decompress(raw)
@@ -150,6 +176,7 @@ def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
         if not m._byteids:
             ids = np.cumsum(ids)
         id_parts.append(ids)
+        count += len(ids)
         weights = data[1]
         if weights is None:
             weight_parts.append(np.ones(len(ids), dtype=np.float32))
@@ -160,6 +187,7 @@ def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
         if m._lastblock:
             break
         m._goto(m._nextoffset)
+    layout = (np.array(starts, dtype=np.int64), spans)
     if len(id_parts) == 1:
-        return id_parts[0], weight_parts[0]
-    return np.concatenate(id_parts), np.concatenate(weight_parts)
+        return id_parts[0], weight_parts[0], layout
+    return np.concatenate(id_parts), np.concatenate(weight_parts), layout

@@ -1,0 +1,201 @@
+"""Measure WhooshBackend against SQLite FTS5 on generated leaflets; print a table and write JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import pickle
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from search import SearchQuery, WhooshBackend
+
+from .corpus import QUERY_PHRASES, QUERY_WORDS, Corpus
+from .sqlite_baseline import SqliteFts
+
+log = logging.getLogger(__name__)
+OUT = Path(__file__).resolve().parents[1] / "out"
+QUERY_TYPES = ["word", "phrase", "word_party", "word_area", "facets", "three_words_newest"]
+
+
+def corpus(size: int, cache: bool) -> list:
+    path = OUT / f"corpus-{size}.pickle"
+    if cache and path.exists():
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    docs = list(Corpus(seed=size).documents(size))
+    if cache:
+        OUT.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as f:
+            pickle.dump(docs, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return docs
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def make_queries(docs: list, count: int, seed: int) -> list[tuple[str, dict]]:
+    """The same random parameters for both engines: (type, params)."""
+    rng = random.Random(seed)
+    sample = rng.sample(docs, min(len(docs), 2000))
+    out = []
+    for kind in QUERY_TYPES:
+        for _ in range(count):
+            doc = rng.choice(sample)  # filters follow the real skew of parties and areas
+            params = {"word": rng.choice(QUERY_WORDS)}
+            if kind == "phrase":
+                params = {"phrase": rng.choice(QUERY_PHRASES)}
+            elif kind == "word_party":
+                params["party"] = doc.party
+            elif kind == "word_area":
+                params["area"] = doc.area
+            elif kind == "facets":
+                params = {"election": doc.election}
+            elif kind == "three_words_newest":
+                params = {"words": rng.sample(QUERY_WORDS, 3)}
+            out.append((kind, params))
+    rng.shuffle(out)
+    return out
+
+
+def whoosh_query(params: dict) -> SearchQuery:
+    if "phrase" in params:
+        return SearchQuery(text=f'"{params["phrase"]}"')
+    if "words" in params:
+        return SearchQuery(text=" ".join(params["words"]), sort="newest")
+    return SearchQuery(text=params.get("word", ""), party=[params["party"]] if "party" in params else [],
+                       area=[params["area"]] if "area" in params else [],
+                       election=[params["election"]] if "election" in params else [])
+
+
+def sqlite_query(db: SqliteFts, params: dict):
+    if "phrase" in params:
+        return db.search(_fts(params["phrase"]))
+    if "words" in params:
+        return db.search(" AND ".join(_fts(w) for w in params["words"]), newest=True)
+    if "election" in params:
+        return db.search(None, election=params["election"], facets=True)
+    return db.search(_fts(params["word"]), party=params.get("party"), area=params.get("area"))
+
+
+def _fts(text: str) -> str:
+    """Quote for FTS5 (a quoted string is a phrase of its tokens)."""
+    return '"' + text.replace('"', "") + '"'
+
+
+def timed(queries, run) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {k: [] for k in QUERY_TYPES}
+    for kind, params in queries:
+        start = time.perf_counter()
+        run(params)
+        times[kind].append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {"p50_ms": round(statistics.median(ordered), 2),
+            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 2),
+            "max_ms": round(ordered[-1], 2)}
+
+
+def incremental(backend: WhooshBackend, corpus_maker: Corpus, next_id: int, rounds: int) -> list[float]:
+    """Seconds from index([doc]) until a search finds it."""
+    out = []
+    for i in range(rounds):
+        doc = corpus_maker.document(next_id + i)
+        marker = f"zqxmarker{i}{'abcdefghij'[i % 10]}"
+        doc.text += f" {marker}"
+        start = time.perf_counter()
+        backend.index([doc])
+        while backend.search(SearchQuery(text=marker, facets=False)).total < 1:
+            if time.perf_counter() - start > 30:
+                break
+            time.sleep(0.005)
+        out.append(round(time.perf_counter() - start, 3))
+    return out
+
+
+def bench_size(size: int, iterations: int, cache: bool, workdir: Path) -> dict:
+    t0 = time.perf_counter()
+    docs = corpus(size, cache)
+    log.info("corpus of %d ready in %.1fs", size, time.perf_counter() - t0)
+    queries = make_queries(docs, iterations, seed=size)
+    result: dict = {"size": size, "iterations_per_type": iterations}
+
+    index_dir = workdir / f"whoosh-{size}"
+    backend = WhooshBackend(index_dir)
+    start = time.perf_counter()
+    backend.rebuild(docs)
+    build_s = time.perf_counter() - start
+    backend.search(SearchQuery(text="council"))  # open the searcher and load column arrays once
+    result["whoosh"] = {"build_docs_per_s": round(size / build_s, 1), "build_s": round(build_s, 1),
+                        "index_mb": round(dir_size(index_dir) / 1e6, 1),
+                        "first_search_after_build_s": round(time.perf_counter() - start - build_s, 3)}
+    w_times = timed(queries, lambda p: backend.search(whoosh_query(p)))
+    result["whoosh"]["queries"] = {k: summary(v) for k, v in w_times.items()}
+    result["whoosh"]["incremental_visible_s"] = incremental(backend, Corpus(seed=1), size + 1, 5)
+    backend.close()
+
+    db = SqliteFts(workdir / f"fts-{size}.sqlite")
+    start = time.perf_counter()
+    for i in range(0, len(docs), 1000):
+        db.index(docs[i:i + 1000])
+    build_s = time.perf_counter() - start
+    result["sqlite_fts5"] = {"build_docs_per_s": round(size / build_s, 1), "build_s": round(build_s, 1),
+                             "index_mb": round(db.size() / 1e6, 1)}
+    s_times = timed(queries, lambda p: sqlite_query(db, p))
+    result["sqlite_fts5"]["queries"] = {k: summary(v) for k, v in s_times.items()}
+    db.close()
+    return result
+
+
+def print_table(results: list[dict]) -> None:
+    for r in results:
+        w, s = r["whoosh"], r["sqlite_fts5"]
+        print(f"\n== {r['size']:,} leaflets ({r['iterations_per_type']} queries per type) ==")
+        print(f"{'':24}{'WhooshBackend':>22}{'SQLite FTS5':>22}{'ratio W/S':>12}")
+        print(f"{'build docs/s':24}{w['build_docs_per_s']:>22}{s['build_docs_per_s']:>22}"
+              f"{w['build_docs_per_s'] / s['build_docs_per_s']:>12.2f}")
+        print(f"{'index MB':24}{w['index_mb']:>22}{s['index_mb']:>22}{w['index_mb'] / s['index_mb']:>12.2f}")
+        for kind in QUERY_TYPES:
+            wq, sq = w["queries"][kind], s["queries"][kind]
+            print(f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
+                  f"{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}")
+        print(f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}   (max of {w['incremental_visible_s']})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
+    parser.add_argument("--quick", action="store_true", help="2,000 leaflets and 20 queries per type")
+    parser.add_argument("--iterations", type=int, default=100, help="queries per type and size")
+    parser.add_argument("--no-cache", action="store_true", help="regenerate corpora instead of reusing bench/out")
+    parser.add_argument("--workdir", help="where indexes are built (default: a temporary directory)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    sizes = [2000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    iterations = 20 if args.quick else args.iterations
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-search-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        results = [bench_size(size, iterations, not args.no_cache and not args.quick, workdir) for size in sizes]
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print_table(results)
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out = OUT / f"search-{stamp}.json"
+    meta = {"when": stamp, "cpus": os.cpu_count(), "results": results}
+    out.write_text(json.dumps(meta, indent=2, default=str))
+    print(f"\nwrote {out}")
+    return 0

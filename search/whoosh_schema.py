@@ -1,0 +1,61 @@
+"""The Whoosh schema and how a SearchDocument becomes field values.
+
+Prose is analysed once by search.analysis (the same code the query parser and snippets use) and handed
+to Whoosh as a list of stems; StemsField turns that list into postings with positions directly, which
+skips Whoosh's per-token analyser objects (about a third of the indexing time).
+"""
+
+from __future__ import annotations
+
+from whoosh import columns, fields
+
+from . import analysis
+from .types import SearchDocument
+from .whoosh_engine import day_number
+
+
+class StemsField(fields.TEXT):
+    """A TEXT field (positions, lengths) whose value is an already analysed list of stems."""
+
+    def __init__(self):
+        super().__init__(analyzer=None, phrase=True)
+
+    def index(self, value, **kwargs):
+        stems = value.split() if isinstance(value, str) else value
+        positions: dict[str, list[int]] = {}
+        for i, stem in enumerate(stems):
+            positions.setdefault(stem, []).append(i)
+        encode = self.format.encode
+        for stem, where in positions.items():
+            yield stem.encode("utf-8"), len(where), float(len(where)), encode(where)
+
+
+def make_schema() -> fields.Schema:
+    return fields.Schema(
+        lid=fields.ID(unique=True),
+        lidc=fields.COLUMN(columns.NumericColumn("i")),
+        title=StemsField(), description=StemsField(), text=StemsField(), claims=StemsField(),
+        party=fields.ID(), area=fields.ID(), region=fields.ID(), nation=fields.ID(), election=fields.ID(),
+        tag=fields.KEYWORD(commas=True),
+        delivered=fields.COLUMN(columns.NumericColumn("i")),
+        uploaded=fields.COLUMN(columns.NumericColumn("q")),
+        payload=fields.STORED(),
+    )
+
+
+def to_fields(doc: SearchDocument) -> dict:
+    """Turn a live SearchDocument into Whoosh field values."""
+    out: dict = {"lid": str(doc.leaflet_id), "lidc": int(doc.leaflet_id),
+                 "title": analysis.terms(doc.title or ""), "description": analysis.terms(doc.description or ""),
+                 "text": analysis.terms(doc.text or ""), "claims": analysis.terms("\n".join(doc.claims or ()))}
+    for name in ("party", "area", "region", "nation", "election"):
+        if getattr(doc, name):
+            out[name] = getattr(doc, name)
+    if doc.tags:
+        out["tag"] = ",".join(t.replace(",", " ") for t in doc.tags)
+    out["delivered"] = day_number(doc.delivered_on)
+    out["uploaded"] = int(doc.uploaded_at.timestamp()) if doc.uploaded_at else 0
+    payload = doc.display_fields()
+    payload["text"] = doc.text or ""
+    out["payload"] = payload
+    return out
