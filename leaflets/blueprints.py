@@ -9,8 +9,10 @@ def register(app: Flask) -> None:
     from leaflets.web.archive import bp as archive_bp
     from leaflets.web.feeds import bp as feeds_bp  # browse
     from leaflets.web.media import bp as media_bp
+    from leaflets.web.upload import bp as upload_bp
 
     app.register_blueprint(archive_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(feeds_bp)  # browse
+    app.register_blueprint(upload_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

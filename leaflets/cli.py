@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from leaflets.commands import maintenance, reference
+from leaflets.commands import maintenance, reference, uploads
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(reference.load_reference_data)
     app.cli.add_command(maintenance.leaflet_count)
+    app.cli.add_command(uploads.sweep_uploads)

@@ -24,12 +24,15 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, message: str, code: str | None = None, field: str | None = None) -> Response:
+def error_response(status: int, message: str, code: str | None = None, field: str | None = None,
+                   details: dict | None = None) -> Response:
     code = code or _CODES.get(status, "error")
     if wants_json():
         body: dict = {"error": {"code": code, "message": message}}
         if field:
             body["error"]["field"] = field
+        if details:
+            body["error"].update(details)
         response = jsonify(body)
     else:
         response = Response(render_template("errors/error.html", status=status, message=message), mimetype="text/html")
@@ -40,7 +43,7 @@ def error_response(status: int, message: str, code: str | None = None, field: st
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:
-        return error_response(error.status, error.message, error.code, error.field)
+        return error_response(error.status, error.message, error.code, error.field, error.details)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response:
@@ -57,7 +60,10 @@ def register(app: Flask) -> None:
         message = error.description or "Something went wrong."
         if status == 413:
             limit = app.config["MAX_UPLOAD_MB"]
-            message = f"The upload is too large: at most {limit:g} MB per request."
+            if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+                message = f"The upload is too large: at most {limit:g} MB per request."
+            else:
+                message = "The request has too many parts or fields."
         return error_response(status, message)
 
     @app.errorhandler(Exception)

@@ -27,3 +27,32 @@ def leaflet_image(lines: list[str] | None = None, size: tuple[int, int] = (1240,
     buffer = io.BytesIO()
     image.save(buffer, fmt, **save)
     return buffer.getvalue()
+
+
+def jpeg_with_gps(size: tuple[int, int] = (900, 1200), orientation: int = 1) -> bytes:
+    """A JPEG carrying EXIF with GPS coordinates, a camera serial number, an author and an orientation."""
+    image = Image.open(io.BytesIO(leaflet_image(size=size)))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"          # Make
+    exif[0x013B] = "Jane Voter"          # Artist
+    exif[0xA431] = "SERIAL-12345"        # BodySerialNumber
+    exif[0x0112] = orientation           # Orientation
+    gps = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.0)}
+    exif[0x8825] = gps
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def upload_fields(**overrides: Any) -> dict[str, Any]:
+    """Valid metadata for an upload; pass images=[(bytes, name), ...]."""
+    fields: dict[str, Any] = {"party": "labour", "area": "E14001063", "election": "ge-2024",
+                              "delivered_on": "2024-06-20", "title": "Fixing our roads", "description": ""}
+    fields.update(overrides)
+    return fields
+
+
+def multipart(fields: dict[str, Any], images: list[tuple[bytes, str]]) -> dict[str, Any]:
+    data = dict(fields)
+    data["images"] = [(io.BytesIO(content), name) for content, name in images]
+    return data

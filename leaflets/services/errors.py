@@ -5,6 +5,7 @@ from __future__ import annotations
 class DomainError(Exception):
     status = 400
     code = "bad_request"
+    details: dict | None = None  # extra machine-readable context for the JSON error
 
     def __init__(self, message: str, *, field: str | None = None, status: int | None = None,
                  code: str | None = None) -> None:

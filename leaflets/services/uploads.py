@@ -1,15 +1,49 @@
-"""Submitting a leaflet: validate metadata and images, store the images, create the rows, enqueue OCR."""
+"""Submitting a leaflet: validate metadata and images, store the images, create the rows, enqueue OCR.
+
+Metadata is checked first (cheap, and a bad form stores nothing); then every image is validated in memory
+before any is written; files are written before the rows, so a row never points at a missing file, and a
+failed transaction leaves only unreferenced files, which `flask sweep-uploads` removes.
+"""
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from leaflets import runtime
+from leaflets.extensions import db
+from leaflets.models import Election, ImageRole, Leaflet, LeafletImage, OcrStatus, Party
+from leaflets.services import images as image_service
+from leaflets.services import indexing, locations
+from leaflets.services.errors import UploadRejected, ValidationFailed
+
+log = logging.getLogger(__name__)
+UNKNOWN_PARTY = "unknown"
+MAX_TITLE, MAX_DESCRIPTION = 300, 5000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DEFAULT_ROLES = (ImageRole.FRONT, ImageRole.BACK)
 
 
 @dataclass
 class IncomingImage:
     data: bytes
     filename: str = ""
-    role: str = "front"
+    role: str = ""
+
+
+@dataclass
+class StagedImage:
+    """An image already validated and in storage, waiting for its leaflet row."""
+    sha256: str
+    role: str
+    width: int
+    height: int
+    mime: str
+    byte_size: int
 
 
 @dataclass
@@ -25,5 +59,174 @@ class LeafletSubmission:
     images: list[IncomingImage] = field(default_factory=list)
 
 
-def submit_leaflet(submission: LeafletSubmission, *, today: date | None = None):  # -> Leaflet
-    raise NotImplementedError
+@dataclass
+class ResolvedMetadata:
+    party: Party | None
+    election: Election
+    delivered_on: date
+    area_id: int
+    postcode_district: str | None
+    title: str
+    description: str
+    uploader_id: int | None
+
+
+def clean_text(value: str | None, limit: int, field_name: str) -> str:
+    text = _CONTROL.sub("", (value or "")).strip()
+    if len(text) > limit:
+        raise ValidationFailed(f"Keep the {field_name} under {limit} characters.", field=field_name)
+    return text
+
+
+def _party(slug: str | None) -> Party | None:
+    if not slug or not slug.strip():
+        raise ValidationFailed("Choose the party, or “Don't know”.", field="party")
+    if slug == UNKNOWN_PARTY:
+        return None
+    party = db.session.scalar(select(Party).where(Party.slug == slug.strip()))
+    if party is None:
+        raise ValidationFailed("Choose a party from the list: that one is not known.", field="party")
+    return party
+
+
+def _election(slug: str | None) -> Election:
+    election = db.session.scalar(select(Election).where(Election.slug == (slug or "").strip()))
+    if election is None:
+        raise ValidationFailed("Choose the election the leaflet was for.", field="election")
+    return election
+
+
+def _delivered_on(value: date | str | None, today: date) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationFailed("Give the date it was delivered as YYYY-MM-DD.", field="delivered_on") from None
+    if value is None:
+        raise ValidationFailed("Give the date the leaflet was delivered.", field="delivered_on")
+    if value > today:
+        raise ValidationFailed("The delivery date cannot be in the future.", field="delivered_on")
+    if value.year < 1990:
+        raise ValidationFailed("The delivery date is too long ago.", field="delivered_on")
+    return value
+
+
+def resolve_metadata(submission: LeafletSubmission, today: date | None = None) -> ResolvedMetadata:
+    area, district = locations.resolve(submission.area, submission.postcode)
+    return ResolvedMetadata(
+        party=_party(submission.party), election=_election(submission.election),
+        delivered_on=_delivered_on(submission.delivered_on, today or date.today()),
+        area_id=area.id, postcode_district=district,
+        title=clean_text(submission.title, MAX_TITLE, "title"),
+        description=clean_text(submission.description, MAX_DESCRIPTION, "description"),
+        uploader_id=submission.uploader_id)
+
+
+def _role(requested: str, position: int) -> str:
+    if requested in {role.value for role in ImageRole}:
+        return requested
+    if requested:
+        raise ValidationFailed(f"Photo {position + 1}: the role must be front, back, inside or imprint.",
+                               field="images")
+    return _DEFAULT_ROLES[position] if position < len(_DEFAULT_ROLES) else ImageRole.INSIDE
+
+
+def _limits() -> image_service.Limits:
+    config = current_app.config
+    return image_service.Limits(max_pixels=config["MAX_IMAGE_PIXELS"], master_edge=config["MASTER_LONG_EDGE"],
+                                display_edge=config["DISPLAY_LONG_EDGE"], thumb_edge=config["THUMB_LONG_EDGE"])
+
+
+def _known_image(sha256: str) -> LeafletImage | None:
+    return db.session.scalar(select(LeafletImage).where(LeafletImage.sha256 == sha256).order_by(LeafletImage.id))
+
+
+def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
+    """Validate every image, then store the new ones. Nothing is written if any image is refused."""
+    limit = current_app.config["MAX_IMAGES"]
+    if not incoming:
+        raise UploadRejected("Add at least one photo of the leaflet.", field="images")
+    if len(incoming) > limit:
+        raise UploadRejected(f"Send at most {limit} photos with one leaflet ({len(incoming)} were sent).",
+                             field="images")
+    staged: list[StagedImage] = []
+    to_store: list[image_service.ProcessedImage] = []
+    storage = runtime.storage()
+    for position, upload in enumerate(incoming):
+        role = _role(upload.role, position)
+        sha256 = image_service.sha256_of(upload.data) if upload.data else ""
+        known = _known_image(sha256) if sha256 else None
+        if known is not None and storage.has(sha256):
+            staged.append(StagedImage(sha256, role, known.width, known.height, known.mime, known.byte_size))
+            continue
+        try:
+            processed = image_service.process(upload.data, _limits())
+        except UploadRejected as error:
+            raise UploadRejected(f"Photo {position + 1} {error.message}.", field="images", status=error.status,
+                                 code=error.code) from None
+        to_store.append(processed)
+        staged.append(StagedImage(processed.sha256, role, processed.width, processed.height, processed.mime,
+                                  processed.byte_size))
+    for processed in to_store:
+        for variant, (data, mime) in processed.variants.items():
+            storage.put(processed.sha256, variant, data, mime)
+    return staged
+
+
+def _new_image(staged: StagedImage, position: int) -> LeafletImage:
+    image = LeafletImage(position=position, role=staged.role, sha256=staged.sha256, width=staged.width,
+                         height=staged.height, mime=staged.mime, byte_size=staged.byte_size,
+                         ocr_status=OcrStatus.PENDING, ocr_attempts=0)
+    done = db.session.scalar(select(LeafletImage).where(LeafletImage.sha256 == staged.sha256,
+                                                        LeafletImage.ocr_status == OcrStatus.DONE))
+    if done is not None:  # identical bytes were read before: reuse the text instead of running OCR again
+        for attribute in ("ocr_status", "ocr_text", "ocr_confidence", "ocr_words", "ocr_rotation", "ocr_timings",
+                          "ocr_finished_at", "corrected_text"):
+            setattr(image, attribute, getattr(done, attribute))
+    return image
+
+
+def _original_for(staged: list[StagedImage]) -> int | None:
+    """The leaflet this submission repeats, when every one of its photos is byte-identical to that leaflet's."""
+    shas = {item.sha256 for item in staged}
+    candidates = db.session.scalars(select(LeafletImage.leaflet_id).where(LeafletImage.sha256.in_(shas))).all()
+    for leaflet_id in dict.fromkeys(candidates):
+        theirs = set(db.session.scalars(select(LeafletImage.sha256).where(LeafletImage.leaflet_id == leaflet_id)))
+        if shas <= theirs:
+            original = db.session.get(Leaflet, leaflet_id)
+            return original.duplicate_of_id or original.id if original else None
+    return None
+
+
+def create_leaflet(meta: ResolvedMetadata, staged: list[StagedImage]) -> Leaflet:
+    """One transaction for the leaflet and its images; then enqueue OCR and index, after the commit."""
+    leaflet = Leaflet(party=meta.party, election=meta.election, delivered_on=meta.delivered_on,
+                      area_id=meta.area_id, postcode_district=meta.postcode_district, title=meta.title,
+                      description=meta.description, uploader_id=meta.uploader_id,
+                      duplicate_of_id=_original_for(staged))
+    leaflet.images = [_new_image(item, position) for position, item in enumerate(staged)]
+    db.session.add(leaflet)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("leaflet created", extra={"leaflet_id": leaflet.id, "images": len(staged),
+                                       "duplicate_of": leaflet.duplicate_of_id})
+    after_commit(leaflet)
+    return leaflet
+
+
+def after_commit(leaflet: Leaflet) -> None:
+    pending = [image.id for image in leaflet.images if image.ocr_status == OcrStatus.PENDING]
+    services = current_app.extensions["straight_choice"]
+    if pending and "ocr_queue" in services:
+        services["ocr_queue"].enqueue(pending)
+    indexing.leaflet_changed(leaflet.id)
+
+
+def submit_leaflet(submission: LeafletSubmission, *, today: date | None = None) -> Leaflet:
+    """The whole upload for callers that hold everything at once (API, demo data)."""
+    meta = resolve_metadata(submission, today)
+    staged = stage_images(submission.images)
+    return create_leaflet(meta, staged)

@@ -1,0 +1,134 @@
+"""Check uploaded images by their content and turn them into clean, metadata-free variants.
+
+Order matters: the format is sniffed from the bytes, the pixel count is read from the header and bounded
+*before* anything is decoded (a PNG bomb is refused without inflating it), then the image is decoded once,
+turned upright from its EXIF orientation, and re-encoded with no metadata at all (no EXIF, GPS, XMP, ICC).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+
+import pillow_heif
+from PIL import Image, ImageOps
+
+from leaflets.services.errors import UploadRejected
+
+log = logging.getLogger(__name__)
+pillow_heif.register_heif_opener()
+
+ACCEPTED = "JPEG, PNG, WebP or HEIC"
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_pixels: int = 64_000_000
+    master_edge: int = 5000
+    display_edge: int = 1600
+    thumb_edge: int = 400
+
+
+@dataclass
+class ProcessedImage:
+    sha256: str
+    mime: str
+    width: int
+    height: int
+    byte_size: int
+    variants: dict[str, tuple[bytes, str]]  # variant -> (bytes, mime)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sniff(data: bytes) -> str:
+    """The format the bytes really are, whatever the file name or content type claims."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "HEIF"
+    raise UploadRejected(f"is not a {ACCEPTED} image", status=415, code="unsupported_media_type")
+
+
+def _open_bounded(data: bytes, expected: str, limits: Limits) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRejected(f"has too many pixels (at most {limits.max_pixels / 1e6:g} megapixels)",
+                             status=413, code="too_many_pixels") from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise UploadRejected("could not be read as an image: it may be damaged or truncated",
+                             code="damaged_image") from error
+    found = "HEIF" if image.format in ("HEIF", "AVIF") else image.format
+    if found != expected:
+        raise UploadRejected(f"is not a {ACCEPTED} image", status=415, code="unsupported_media_type")
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > limits.max_pixels:
+        raise UploadRejected(f"has too many pixels ({width}×{height}; at most {limits.max_pixels / 1e6:g} megapixels)",
+                             status=413, code="too_many_pixels")
+    return image
+
+
+def _decode_upright(image: Image.Image) -> Image.Image:
+    try:
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise UploadRejected("could not be read as an image: it may be damaged or truncated",
+                             code="damaged_image") from error
+    if upright.mode not in ("RGB", "L"):
+        upright = _flatten(upright)
+    return upright
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Put transparent images on white, as they would be printed."""
+    rgba = image.convert("RGBA")
+    background = Image.new("RGB", rgba.size, "white")
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    return background
+
+
+def _scaled(image: Image.Image, long_edge: int) -> Image.Image:
+    if max(image.size) <= long_edge:
+        return image
+    copy = image.copy()
+    copy.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
+    return copy
+
+
+def _encode(image: Image.Image, fmt: str, **options: object) -> bytes:
+    image.info = {}  # nothing read from the upload (EXIF, XMP, ICC, comments) may ride along into the file
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def process(data: bytes, limits: Limits = Limits()) -> ProcessedImage:
+    """Validate one upload and make its master, display and thumbnail variants."""
+    if not data:
+        raise UploadRejected("is empty (0 bytes)", code="empty_file")
+    fmt = sniff(data)
+    upright = _decode_upright(_open_bounded(data, fmt, limits))
+    master = _scaled(upright, limits.master_edge)
+    # PNG stays lossless (screenshots, scans); photos are stored as high-quality JPEG.
+    if fmt == "PNG":
+        master_bytes, master_mime = _encode(master, "PNG", optimize=False, compress_level=6), "image/png"
+    else:
+        master_bytes, master_mime = _encode(master, "JPEG", quality=92, subsampling=0), "image/jpeg"
+    variants = {"master": (master_bytes, master_mime)}
+    for name, edge, quality in (("display", limits.display_edge, 85), ("thumb", limits.thumb_edge, 80)):
+        variants[name] = (_encode(_scaled(master, edge), "JPEG", quality=quality, optimize=True), "image/jpeg")
+    return ProcessedImage(sha256=sha256_of(data), mime=master_mime, width=master.width, height=master.height,
+                          byte_size=len(data), variants=variants)

@@ -1,0 +1,28 @@
+"""Turn a multipart request's fields into an upload submission (shared by the page and the API)."""
+from __future__ import annotations
+
+from flask_login import current_user
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
+
+from leaflets.services.uploads import IncomingImage, LeafletSubmission
+
+
+def incoming_images(files: MultiDict[str, FileStorage], roles: list[str]) -> list[IncomingImage]:
+    """The client's file names are never used for storage; they are kept only for messages."""
+    images = []
+    for upload in files.getlist("images"):
+        data = upload.read()
+        if not data and not upload.filename:
+            continue  # the empty part a browser sends for a file input left blank
+        position = len(images)
+        role = roles[position].strip().lower() if position < len(roles) else ""
+        images.append(IncomingImage(data=data, filename=(upload.filename or "")[:100], role=role))
+    return images
+
+
+def submission_from_form(form: ImmutableMultiDict[str, str], images: list[IncomingImage]) -> LeafletSubmission:
+    return LeafletSubmission(
+        party=form.get("party"), election=form.get("election"), delivered_on=form.get("delivered_on"),
+        area=form.get("area"), postcode=form.get("postcode"), title=form.get("title", ""),
+        description=form.get("description", ""), images=images,
+        uploader_id=current_user.id if current_user.is_authenticated else None)
