@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 def register(app: Flask) -> None:
     services: dict = app.extensions.setdefault("straight_choice", {})
     services["storage"] = LocalStorage(Path(app.config["UPLOAD_DIR"]))
+    # ocr: the OCR job queue (leaflets/ocr_queue); local worker threads start on first request or enqueue
+    from leaflets.ocr_queue import create_queue
+    services["ocr_queue"] = create_queue(app)
 
 
 def shutdown(app: Flask) -> None:

@@ -1,0 +1,240 @@
+"""OCR job state over the database: claim with a lease, complete, fail with backoff, requeue.
+
+Every function is one short transaction. A claim is a conditional UPDATE that only matches a row that is
+pending and due, or running with an expired lease; the row count (RETURNING) says whether this worker won it,
+so two workers never hold the same job on SQLite or PostgreSQL. PostgreSQL picks the next job with
+SELECT ... FOR UPDATE SKIP LOCKED so that workers do not queue up behind each other's row locks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+
+from leaflets.extensions import db
+from leaflets.models import LeafletImage, OcrStatus
+from leaflets.models._types import utcnow
+from leaflets.ocr_queue.settings import QueueSettings
+
+MAX_ERROR_CHARS = 2000
+_CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class Job:
+    """One image leased to one worker for one attempt."""
+    image_id: int
+    leaflet_id: int
+    attempt: int
+    owner: str
+    leased_until: datetime
+
+
+@dataclass(frozen=True)
+class OcrOutcome:
+    """What a successful run stores on the image."""
+    text: str
+    confidence: float
+    words: list[dict[str, Any]]
+    rotation: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    by_status: dict[str, int]
+    due_now: int
+    expired_leases: int
+    oldest_pending: datetime | None
+
+
+def _claimable(now: datetime, max_attempts: int) -> ColumnElement[bool]:
+    image = LeafletImage
+    pending_and_due = and_(image.ocr_status == OcrStatus.PENDING,
+                           or_(image.next_attempt_at.is_(None), image.next_attempt_at <= now))
+    lease_expired = and_(image.ocr_status == OcrStatus.RUNNING, image.leased_until < now,
+                         image.ocr_attempts < max_attempts)
+    return or_(pending_and_due, lease_expired)
+
+
+def _claim_values(owner: str, lease_s: float, now: datetime) -> dict[str, Any]:
+    return {"ocr_status": OcrStatus.RUNNING, "leased_until": now + timedelta(seconds=lease_s), "lease_owner": owner,
+            "ocr_attempts": LeafletImage.ocr_attempts + 1, "next_attempt_at": None}
+
+
+def _returning_job(statement: Any, owner: str) -> Job | None:
+    statement = statement.returning(LeafletImage.id, LeafletImage.leaflet_id, LeafletImage.ocr_attempts,
+                                    LeafletImage.leased_until).execution_options(synchronize_session=False)
+    row = db.session.execute(statement).one_or_none()
+    db.session.commit()
+    if row is None:
+        return None
+    return Job(image_id=row[0], leaflet_id=row[1], attempt=row[2], owner=owner, leased_until=row[3])
+
+
+def claim(image_id: int, owner: str, settings: QueueSettings, now: datetime | None = None) -> Job | None:
+    """Lease this image if it is claimable now; None when another worker has it or it is not due."""
+    now = now or utcnow()
+    statement = (update(LeafletImage)
+                 .where(LeafletImage.id == image_id, _claimable(now, settings.max_attempts))
+                 .values(**_claim_values(owner, settings.lease_s, now)))
+    return _returning_job(statement, owner)
+
+
+def claim_next(owner: str, settings: QueueSettings, now: datetime | None = None) -> Job | None:
+    """Lease the oldest claimable image, after failing jobs whose workers died too often."""
+    now = now or utcnow()
+    give_up_abandoned(settings, now)
+    if db.engine.dialect.name == "postgresql":
+        return _claim_next_skip_locked(owner, settings, now)
+    for image_id in claimable_ids(settings, now, limit=_CANDIDATES):
+        job = claim(image_id, owner, settings, now)
+        if job is not None:
+            return job
+    return None
+
+
+def _claim_next_skip_locked(owner: str, settings: QueueSettings, now: datetime) -> Job | None:
+    next_id = (select(LeafletImage.id).where(_claimable(now, settings.max_attempts))
+               .order_by(LeafletImage.ocr_attempts, LeafletImage.id).limit(1)
+               .with_for_update(skip_locked=True).scalar_subquery())
+    statement = (update(LeafletImage)
+                 .where(LeafletImage.id == next_id, _claimable(now, settings.max_attempts))
+                 .values(**_claim_values(owner, settings.lease_s, now)))
+    return _returning_job(statement, owner)
+
+
+def claimable_ids(settings: QueueSettings, now: datetime | None = None, limit: int = 100) -> list[int]:
+    """Ids a worker could claim now, fewest attempts first, then oldest."""
+    now = now or utcnow()
+    query = (select(LeafletImage.id).where(_claimable(now, settings.max_attempts))
+             .order_by(LeafletImage.ocr_attempts, LeafletImage.id).limit(limit))
+    ids = list(db.session.scalars(query))
+    db.session.commit()  # end the read at once: SQLite must not hold a snapshot while others write
+    return ids
+
+
+def give_up_abandoned(settings: QueueSettings, now: datetime | None = None) -> int:
+    """Fail running jobs whose lease expired on their last allowed attempt (the worker died each time)."""
+    now = now or utcnow()
+    statement = (update(LeafletImage)
+                 .where(LeafletImage.ocr_status == OcrStatus.RUNNING, LeafletImage.leased_until < now,
+                        LeafletImage.ocr_attempts >= settings.max_attempts)
+                 .values(ocr_status=OcrStatus.FAILED, leased_until=None, lease_owner=None, ocr_finished_at=now,
+                         ocr_error="The OCR worker stopped before finishing, on every attempt.")
+                 .execution_options(synchronize_session=False))
+    count = db.session.execute(statement).rowcount
+    db.session.commit()
+    return count
+
+
+def _held_by(job: Job) -> ColumnElement[bool]:
+    """The row is still this job's: a worker whose lease was taken over must not write."""
+    return and_(LeafletImage.id == job.image_id, LeafletImage.ocr_status == OcrStatus.RUNNING,
+                LeafletImage.lease_owner == job.owner, LeafletImage.ocr_attempts == job.attempt)
+
+
+def _finish(job: Job, values: dict[str, Any]) -> bool:
+    statement = (update(LeafletImage).where(_held_by(job))
+                 .values(leased_until=None, lease_owner=None, **values)
+                 .execution_options(synchronize_session=False))
+    won = db.session.execute(statement).rowcount == 1
+    db.session.commit()
+    return won
+
+
+def complete(job: Job, outcome: OcrOutcome, now: datetime | None = None) -> bool:
+    """Store the result and mark the image done; False if the lease was lost to another worker."""
+    return _finish(job, {
+        "ocr_status": OcrStatus.DONE, "ocr_text": outcome.text, "ocr_confidence": outcome.confidence,
+        "ocr_words": outcome.words, "ocr_rotation": outcome.rotation, "ocr_timings": outcome.timings,
+        "ocr_error": None, "next_attempt_at": None, "ocr_finished_at": now or utcnow()})
+
+
+def fail(job: Job, reason: str, settings: QueueSettings, now: datetime | None = None) -> str | None:
+    """Record a failed attempt: back to pending after a backoff, or failed for good after the last attempt.
+
+    Returns the new status, or None if the lease was lost (another worker owns the job now).
+    """
+    now = now or utcnow()
+    reason = reason[:MAX_ERROR_CHARS] or "OCR failed for an unknown reason."
+    if job.attempt >= settings.max_attempts:
+        values: dict[str, Any] = {"ocr_status": OcrStatus.FAILED, "ocr_error": reason, "ocr_finished_at": now,
+                                  "next_attempt_at": None}
+    else:
+        retry_at = now + timedelta(seconds=settings.backoff_after(job.attempt))
+        values = {"ocr_status": OcrStatus.PENDING, "ocr_error": reason, "next_attempt_at": retry_at}
+    return values["ocr_status"] if _finish(job, values) else None
+
+
+def requeue(*, image_ids: Iterable[int] = (), leaflet_id: int | None = None, failed_only: bool = False,
+            now: datetime | None = None) -> list[int]:
+    """Make chosen images pending again with a fresh attempt budget; never steals a live lease.
+
+    Filters combine: `failed_only` alone means every failed image. Returns the ids requeued.
+    """
+    now = now or utcnow()
+    conditions: list[ColumnElement[bool]] = [
+        or_(LeafletImage.ocr_status != OcrStatus.RUNNING, LeafletImage.leased_until < now)]
+    chosen = list(image_ids)
+    if chosen:
+        conditions.append(LeafletImage.id.in_(chosen))
+    if leaflet_id is not None:
+        conditions.append(LeafletImage.leaflet_id == leaflet_id)
+    if failed_only:
+        conditions.append(LeafletImage.ocr_status == OcrStatus.FAILED)
+    if len(conditions) == 1:
+        raise ValueError("choose what to requeue: image ids, a leaflet or failed jobs")
+    statement = (update(LeafletImage).where(*conditions)
+                 .values(ocr_status=OcrStatus.PENDING, ocr_attempts=0, ocr_error=None, next_attempt_at=None,
+                         leased_until=None, lease_owner=None)
+                 .returning(LeafletImage.id).execution_options(synchronize_session=False))
+    ids = sorted(db.session.scalars(statement))
+    db.session.commit()
+    return ids
+
+
+def pending_ids(leaflet_id: int | None = None) -> list[int]:
+    """Pending images (for re-sending tasks after a requeue or a broker outage)."""
+    query = select(LeafletImage.id).where(LeafletImage.ocr_status == OcrStatus.PENDING)
+    if leaflet_id is not None:
+        query = query.where(LeafletImage.leaflet_id == leaflet_id)
+    ids = list(db.session.scalars(query.order_by(LeafletImage.id)))
+    db.session.commit()
+    return ids
+
+
+def seconds_until_due(now: datetime | None = None) -> float | None:
+    """How long until some job becomes claimable (0 if one is now); None when nothing is waiting."""
+    now = now or utcnow()
+    retry_at = db.session.scalar(
+        select(func.min(func.coalesce(LeafletImage.next_attempt_at, now)))
+        .where(LeafletImage.ocr_status == OcrStatus.PENDING))
+    lease_ends = db.session.scalar(
+        select(func.min(LeafletImage.leased_until)).where(LeafletImage.ocr_status == OcrStatus.RUNNING))
+    db.session.commit()
+    moments = [_as_datetime(moment) for moment in (retry_at, lease_ends) if moment is not None]
+    if not moments:
+        return None
+    return max(0.0, (min(moments) - now).total_seconds())
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    """SQLite returns aggregate results over DateTime columns as text."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def counts(settings: QueueSettings, now: datetime | None = None) -> QueueCounts:
+    """Queue health for `flask ocr status`."""
+    now = now or utcnow()
+    rows = db.session.execute(select(LeafletImage.ocr_status, func.count()).group_by(LeafletImage.ocr_status))
+    by_status = {status.value: 0 for status in OcrStatus} | {status: count for status, count in rows}
+    due_now = db.session.scalar(select(func.count()).where(_claimable(now, settings.max_attempts))) or 0
+    expired = db.session.scalar(select(func.count()).where(
+        LeafletImage.ocr_status == OcrStatus.RUNNING, LeafletImage.leased_until < now)) or 0
+    oldest = db.session.scalar(select(func.min(LeafletImage.created_at))
+                               .where(LeafletImage.ocr_status == OcrStatus.PENDING))
+    db.session.commit()
+    return QueueCounts(by_status, due_now, expired, _as_datetime(oldest) if oldest is not None else None)
