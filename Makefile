@@ -21,7 +21,7 @@ run: deps db
 	@if [ "$$($(FLASK) leaflet-count)" = "0" ]; then echo "Empty archive: adding demo leaflets (flask demo-data)"; $(FLASK) demo-data; fi
 	@echo "Straight Choice on http://$(HOST):$(PORT)/"
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads $(WEB_THREADS) \
-		--access-logfile - --timeout 120 --preload 'wsgi:app'
+		--access-logfile - --timeout 120 'wsgi:app'
 
 test: test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
