@@ -57,7 +57,8 @@ class Prefix:
 class Phrase:
     field: str | None
     words: tuple[str, ...]  # surface words, stop words kept (PostgreSQL counts their positions)
-    stems: tuple[str, ...]  # stemmed words, stop words dropped (Whoosh pairs)
+    stems: tuple[str, ...]  # stemmed words, stop words dropped
+    offsets: tuple[int, ...] = ()  # position of each stem relative to the first
 
 
 @dataclass(frozen=True)
@@ -237,12 +238,14 @@ def _text_clause(field: str | None, value: str, quoted: bool):
     if "*" in value or "?" in value:
         return ("LEAF", _wildcard(field, value, quoted))
     surface = analysis.words(value)
-    kept = [w for w in surface if w not in analysis.STOP_WORDS and len(w) > 1]
+    kept = [(i, w) for i, w in enumerate(surface) if w not in analysis.STOP_WORDS and len(w) > 1]
     if not kept:
         return None  # only stop words or punctuation: ignored, like the index ignores them
     if len(kept) == 1:
-        return ("LEAF", Term(field, kept[0], analysis.stem(kept[0])))
-    return ("LEAF", Phrase(field, tuple(surface), tuple(analysis.stem(w) for w in kept)))
+        return ("LEAF", Term(field, kept[0][1], analysis.stem(kept[0][1])))
+    first = kept[0][0]
+    return ("LEAF", Phrase(field, tuple(surface), tuple(analysis.stem(w) for _, w in kept),
+                           tuple(i - first for i, _ in kept)))
 
 
 def _wildcard(field: str | None, value: str, quoted: bool):

@@ -8,13 +8,15 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from . import analysis
 
 FEW_HITS = 3
 
 
 class Vocabulary(Protocol):
     df: dict[str, int]
+
+    def stem(self, word: str) -> str:
+        """Stem a word the way the index does."""
 
     def surface(self, stem: str, like: str) -> str | None:
         """Return a real word of the index whose stem is `stem`, close to `like`."""
@@ -30,13 +32,13 @@ def suggest(text: str, words: list[str], vocabulary: Vocabulary) -> str | None:
     for word in words:
         if word.endswith("*") or len(word) < 3:
             continue
-        own_stem = analysis.stem(word)
+        own_stem = vocabulary.stem(word)
         own = df.get(own_stem, 0)
         cutoff = 1 if len(own_stem) < 5 else 2
         best = None
         for cand, dist, _ in process.extract(own_stem, choices, scorer=Levenshtein.distance,
                                              score_cutoff=cutoff, limit=25):
-            if cand != own_stem and df[cand] > max(own, 1) * 3 and (best is None or (dist, -df[cand]) < best[0]):
+            if cand != own_stem and df[cand] >= max(2 * own, 1) and (best is None or (dist, -df[cand]) < best[0]):
                 best = ((dist, -df[cand]), cand)
         if best:
             surface = vocabulary.surface(best[1], word)

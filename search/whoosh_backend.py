@@ -139,8 +139,10 @@ class WhooshBackend(SearchBackend):
                 self._searcher = self._open_index().searcher()
                 self._view = None
             elif not self._searcher.up_to_date():
-                fresh = self._searcher.refresh()
-                self._searcher = fresh
+                # A fresh searcher, not searcher.refresh(): refresh reuses segment readers whose deletion
+                # sets are stale. Per-segment arrays survive anyway (cached by segment id).
+                stale, self._searcher = self._searcher, self._open_index().searcher()
+                stale.close()
                 self._view = None
             if self._view is None:
                 self._view = View(self._searcher, self._segments, self._codes)
@@ -222,6 +224,9 @@ class _StemVocabulary:
         for segreader, _, data in view.leaves:
             for stem, df in data.stem_vocabulary(segreader).items():
                 self.df[stem] = self.df.get(stem, 0) + df
+
+    def stem(self, word: str) -> str:
+        return analysis.stem(word)
 
     def surface(self, stem: str, like: str) -> str | None:
         ids, _ = self.view.postings("text", stem)

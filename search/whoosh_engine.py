@@ -217,13 +217,13 @@ class Evaluation:
             self.unverified |= unchecked
         mask = candidates.copy()
         mask[docs] = False
-        good = [d for d in docs.tolist() if self._has_phrase(d, fields, node.stems)]
+        good = [d for d in docs.tolist() if self._has_phrase(d, fields, node.stems, node.offsets)]
         mask[good] = True
         if len(docs) and len(docs) == PHRASE_VERIFY_LIMIT:
             self.verified_ratio = min(self.verified_ratio, len(good) / len(docs))
         return mask, np.where(mask, score, 0).astype(np.float32)
 
-    def _has_phrase(self, docnum: int, fields: list[str], stems: tuple[str, ...]) -> bool:
+    def _has_phrase(self, docnum: int, fields: list[str], stems: tuple[str, ...], offsets: tuple[int, ...]) -> bool:
         segreader, offset, data = self.view.locate(docnum)
         local = docnum - offset
         for field in fields:
@@ -235,6 +235,6 @@ class Evaluation:
                 positions.append(set(found))
             else:
                 first = positions[0]
-                if any(all(p + i in positions[i] for i in range(1, len(stems))) for p in first):
+                if any(all(p + offsets[i] in positions[i] for i in range(1, len(stems))) for p in first):
                     return True
         return False

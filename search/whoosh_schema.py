@@ -21,9 +21,9 @@ class StemsField(fields.TEXT):
         super().__init__(analyzer=None, phrase=True)
 
     def index(self, value, **kwargs):
-        stems = value.split() if isinstance(value, str) else value
+        """value: a list of (position, stem) from search.analysis.positioned_terms."""
         positions: dict[str, list[int]] = {}
-        for i, stem in enumerate(stems):
+        for i, stem in value:
             positions.setdefault(stem, []).append(i)
         encode = self.format.encode
         for stem, where in positions.items():
@@ -46,8 +46,10 @@ def make_schema() -> fields.Schema:
 def to_fields(doc: SearchDocument) -> dict:
     """Turn a live SearchDocument into Whoosh field values."""
     out: dict = {"lid": str(doc.leaflet_id), "lidc": int(doc.leaflet_id),
-                 "title": analysis.terms(doc.title or ""), "description": analysis.terms(doc.description or ""),
-                 "text": analysis.terms(doc.text or ""), "claims": analysis.terms("\n".join(doc.claims or ()))}
+                 "title": analysis.positioned_terms(doc.title or ""),
+                 "description": analysis.positioned_terms(doc.description or ""),
+                 "text": analysis.positioned_terms(doc.text or ""),
+                 "claims": analysis.positioned_terms("\n".join(doc.claims or ()))}
     for name in ("party", "area", "region", "nation", "election"):
         if getattr(doc, name):
             out[name] = getattr(doc, name)

@@ -1,0 +1,223 @@
+"""PostgresBackend: the same contract on PostgreSQL full text search (tsvector 'english' + GIN)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Iterable
+
+import psycopg
+from rapidfuzz.distance import Levenshtein
+
+from . import query as q
+from .engine_common import is_live
+from .postgres_sql import CONFIG, Translation
+from .snippets import mark_headline
+from .suggest import FEW_HITS, suggest
+from .types import Hit, IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
+
+log = logging.getLogger(__name__)
+START, STOP = "\ue000", "\ue001"  # private-use marks around matches; stripped from documents
+VOCABULARY_TTL_S = 300.0
+COLUMNS = ("leaflet_id", "version", "title", "description", "body", "claims", "party", "party_name", "area",
+           "area_name", "region", "nation", "election", "tags", "delivered_on", "uploaded_at", "image_count")
+DDL = f"""
+CREATE TABLE IF NOT EXISTS search_document (
+    leaflet_id bigint PRIMARY KEY, version text NOT NULL DEFAULT '',
+    title text NOT NULL DEFAULT '', description text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '',
+    claims text[] NOT NULL DEFAULT '{{}}', party text, party_name text, area text, area_name text, region text,
+    nation text, election text, tags text[] NOT NULL DEFAULT '{{}}', delivered_on date, uploaded_at timestamptz,
+    image_count integer NOT NULL DEFAULT 0, tsv tsvector NOT NULL);
+CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv);
+CREATE INDEX IF NOT EXISTS search_document_tags ON search_document USING gin (tags);
+CREATE INDEX IF NOT EXISTS search_document_party ON search_document (party);
+CREATE INDEX IF NOT EXISTS search_document_area ON search_document (area);
+CREATE INDEX IF NOT EXISTS search_document_election ON search_document (election);
+CREATE INDEX IF NOT EXISTS search_document_newest ON search_document (delivered_on DESC, uploaded_at DESC);
+"""
+UPSERT = f"""
+INSERT INTO search_document ({", ".join(COLUMNS)}, tsv) VALUES ({", ".join(["%s"] * len(COLUMNS))},
+    setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
+    || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'))
+ON CONFLICT (leaflet_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])}, tsv = EXCLUDED.tsv
+"""
+ORDER = {"newest": "delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC",
+         "relevance": "score DESC, delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC"}
+FACET_SQL = {
+    "party": "SELECT party, count(*) FROM m WHERE party IS NOT NULL GROUP BY 1",
+    "area": "SELECT area, count(*) FROM m WHERE area IS NOT NULL GROUP BY 1",
+    "region": "SELECT region, count(*) FROM m WHERE region IS NOT NULL GROUP BY 1",
+    "election": "SELECT election, count(*) FROM m WHERE election IS NOT NULL GROUP BY 1",
+    "tag": "SELECT t, count(*) FROM m, unnest(m.tags) AS t GROUP BY 1",
+    "year": "SELECT extract(year FROM delivered_on)::int::text, count(*) FROM m WHERE delivered_on IS NOT NULL GROUP BY 1",
+}
+
+
+def _dsn(target) -> str:
+    if isinstance(target, str):
+        return target.replace("postgresql+psycopg://", "postgresql://")
+    url = target.url.set(drivername="postgresql")  # a SQLAlchemy engine
+    return url.render_as_string(hide_password=False)
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").replace(START, "").replace(STOP, "").replace("\x00", "")
+
+
+def _row(doc: SearchDocument) -> tuple:
+    claims = [_clean(c) for c in doc.claims or ()]
+    title, description, body = _clean(doc.title), _clean(doc.description), _clean(doc.text)
+    return (doc.leaflet_id, doc.version or "", title, description, body, claims, doc.party, doc.party_name,
+            doc.area, doc.area_name, doc.region, doc.nation, doc.election, list(doc.tags or ()), doc.delivered_on,
+            doc.uploaded_at, doc.image_count or 0, title, " ".join(claims), description, body)
+
+
+class PostgresBackend(SearchBackend):
+    """Full text search in a `search_document` table this backend creates and owns."""
+
+    def __init__(self, dsn_or_engine):
+        self.dsn = _dsn(dsn_or_engine)
+        self._local = threading.local()
+        self._connections: list[psycopg.Connection] = []
+        self._lock = threading.Lock()
+        self._vocabulary: tuple[float, dict[str, int]] | None = None
+        with self._conn().transaction():
+            self._conn().execute("SELECT pg_advisory_xact_lock(7315001)")  # concurrent CREATE ... IF NOT EXISTS
+            self._conn().execute(DDL)
+
+    def _conn(self) -> psycopg.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            try:
+                conn = psycopg.connect(self.dsn, autocommit=True)
+            except psycopg.OperationalError as exc:
+                raise IndexUnavailable(f"The search database cannot be reached ({exc}).") from exc
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        docs = sorted(docs, key=lambda d: d.leaflet_id)  # one lock order, so concurrent batches never deadlock
+        live = [_row(d) for d in docs if is_live(d)]
+        gone = [d.leaflet_id for d in docs if not is_live(d)]
+        with self._conn().transaction(), self._conn().cursor() as cur:
+            if live:
+                cur.executemany(UPSERT, live)
+            if gone:
+                cur.execute("DELETE FROM search_document WHERE leaflet_id = ANY(%s)", (gone,))
+
+    def delete(self, leaflet_ids: Iterable[int]) -> None:
+        self._conn().execute("DELETE FROM search_document WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],))
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
+        count = done = 0
+        with self._conn().transaction(), self._conn().cursor() as cur:
+            cur.execute(DDL)
+            cur.execute("TRUNCATE search_document")
+            batch: list[tuple] = []
+            for done, doc in enumerate(docs, 1):
+                if is_live(doc):
+                    batch.append(_row(doc))
+                    count += 1
+                if len(batch) >= 500:
+                    cur.executemany(UPSERT, batch)
+                    batch = []
+                if progress and done % 1000 == 0:
+                    progress(done)
+            if batch:
+                cur.executemany(UPSERT, batch)
+        self._conn().execute("ANALYZE search_document")
+        if progress:
+            progress(done)
+        self._vocabulary = None
+        return count
+
+    def versions(self) -> dict[int, str]:
+        return dict(self._execute("SELECT leaflet_id, version FROM search_document", []))
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    def _execute(self, sql: str, params: list) -> list[tuple]:
+        try:
+            return self._conn().execute(sql, params).fetchall()
+        except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
+            raise IndexUnavailable(f"The search table is missing or the database is down ({exc}).") from exc
+
+    def search(self, query: SearchQuery) -> Results:
+        query.validate()
+        tree = q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
+        sql = Translation()
+        conditions = ([sql.condition(tree)] if tree is not None else []) + sql.filters(query)
+        where, where_params = " AND ".join(conditions) or "true", list(sql.params)
+        rank_q, rank_params = sql.combined_tsquery()
+        score = f"ts_rank(tsv, {rank_q})" if rank_q else "0::real"
+        sort = "newest" if query.sort == "newest" or not rank_q else "relevance"
+        offset = (query.page - 1) * query.per_page
+        headline = (f"ts_headline('{CONFIG}', concat_ws(E'\\n', body, array_to_string(claims, E'\\n'), description, "
+                    f"title), {rank_q}, 'StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
+                    f"MaxFragments=2, FragmentDelimiter=\" … \"')" if rank_q else "left(coalesce(nullif(body, ''), "
+                    "description, title), 260)")
+        rows = self._execute(
+            f"SELECT {', '.join(COLUMNS[:4])}, {', '.join(COLUMNS[5:])}, score, {headline} FROM ("
+            f"SELECT *, {score} AS score FROM search_document WHERE {where} ORDER BY {ORDER[sort]} "
+            f"LIMIT %s OFFSET %s) AS page ORDER BY {ORDER[sort]}",
+            rank_params * 2 + where_params + [query.per_page, offset])
+        total = self._execute(f"SELECT count(*) FROM search_document WHERE {where}", where_params)[0][0]
+        facets = self._facets(where, where_params, query.facet_limit) if query.facets else {}
+        words = q.positive_words(tree) if tree is not None else []
+        suggestion = suggest(query.text, words, _PgVocabulary(self)) if tree is not None and total < FEW_HITS else None
+        return Results(total=total, hits=[_hit(r, bool(rank_q)) for r in rows], facets=facets,
+                       suggestion=suggestion, terms=words, page=query.page, per_page=query.per_page)
+
+    def _facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
+        parts = " UNION ALL ".join(f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items()))
+        rows = self._execute(f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, delivered_on "
+                             f"FROM search_document WHERE {where}) {parts}", params)
+        out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
+        for name, value, count in rows:
+            out[name].append((value, int(count)))
+        for name, values in out.items():
+            key = (lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0]))
+            out[name] = sorted(values, key=key, reverse=name == "year")[:limit]
+        return out
+
+    def vocabulary(self) -> dict[str, int]:
+        now = time.monotonic()
+        if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL_S:
+            rows = self._execute("SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_document')", [])
+            self._vocabulary = (now, {w: int(n) for w, n in rows})
+        return self._vocabulary[1]
+
+
+class _PgVocabulary:
+    def __init__(self, backend: PostgresBackend):
+        self.backend = backend
+        self.df = backend.vocabulary()
+
+    def stem(self, word: str) -> str:
+        rows = self.backend._execute("SELECT (ts_lexize('english_stem', %s))[1]", [word])
+        return rows[0][0] or word
+
+    def surface(self, stem: str, like: str) -> str | None:
+        rows = self.backend._execute(
+            "SELECT DISTINCT w FROM (SELECT body FROM search_document WHERE tsv @@ %s::tsquery LIMIT 1) AS d, "
+            "regexp_split_to_table(lower(d.body), '[^[:alnum:]]+') AS w "
+            "WHERE w <> '' AND to_tsvector('english', w) @@ %s::tsquery", ["'" + stem + "'", "'" + stem + "'"])
+        forms = [r[0] for r in rows]
+        return min(forms, key=lambda w: (Levenshtein.distance(w, like), w)) if forms else None
+
+
+def _hit(row: tuple, has_terms: bool) -> Hit:
+    names = [c for c in COLUMNS if c != "body"]
+    fields = dict(zip(names, row[: len(names)]))
+    score, headline = row[len(names)], row[len(names) + 1] or ""
+    snippet = mark_headline(headline, START, STOP)
+    if not has_terms and len(headline) >= 260:
+        snippet += " …"
+    return Hit(int(fields["leaflet_id"]), float(score), snippet, fields)

@@ -1,0 +1,78 @@
+"""Translate the shared query AST into PostgreSQL full-text SQL (parameterised, never interpolated)."""
+
+from __future__ import annotations
+
+from .query import And, DateRange, Match, Not, Or, Phrase, Prefix, Term
+from .types import SearchQuery
+
+CONFIG = "english"
+PROSE_COLUMNS = {"title": "title", "description": "description", "text": "body",
+                 "claims": "array_to_string(claims, ' ')"}
+EXACT_COLUMNS = {"party": "party", "area": "area", "region": "region", "nation": "nation", "election": "election"}
+
+
+class Translation:
+    """SQL condition plus the tsqueries that rank and highlight, with their parameters in order."""
+
+    def __init__(self) -> None:
+        self.params: list = []
+        self.positive: list[tuple[str, list]] = []  # (tsquery sql, params) of non-negated text leaves
+
+    def condition(self, node, negated: bool = False) -> str:
+        if isinstance(node, (Term, Prefix, Phrase)):
+            tsq, args = _tsquery(node)
+            if not negated:
+                self.positive.append((tsq, args))
+            self.params.extend(args)
+            if node.field is None:
+                return f"tsv @@ {tsq}"
+            self.params.extend(args)
+            return f"(tsv @@ {tsq} AND to_tsvector('{CONFIG}', {PROSE_COLUMNS[node.field]}) @@ {tsq})"
+        if isinstance(node, Match):
+            self.params.append(node.value if node.field != "tag" else [node.value])
+            if node.field == "tag":
+                return "tags @> %s::text[]"
+            return f"coalesce({EXACT_COLUMNS[node.field]} = %s, false)"
+        if isinstance(node, DateRange):
+            return self.dates(node.start, node.end)
+        if isinstance(node, Not):
+            return f"NOT ({self.condition(node.child, not negated)})"
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return "(" + joiner.join(self.condition(c, negated) for c in node.children) + ")"
+
+    def dates(self, start, end) -> str:
+        parts = ["delivered_on IS NOT NULL"]
+        if start:
+            parts.append("delivered_on >= %s")
+            self.params.append(start)
+        if end:
+            parts.append("delivered_on <= %s")
+            self.params.append(end)
+        return "(" + " AND ".join(parts) + ")"
+
+    def filters(self, query: SearchQuery) -> list[str]:
+        out = []
+        for field, values in query.filters().items():
+            if field == "tag":
+                out.append("tags && %s::text[]")
+            else:
+                out.append(f"{EXACT_COLUMNS[field]} = ANY(%s)")
+            self.params.append(list(values))
+        if query.date_from or query.date_to:
+            out.append(self.dates(query.date_from, query.date_to))
+        return out
+
+    def combined_tsquery(self) -> tuple[str, list]:
+        """OR of every positive text leaf, for ts_rank and ts_headline."""
+        if not self.positive:
+            return "", []
+        sql = "(" + " || ".join(t for t, _ in self.positive) + ")"
+        return sql, [p for _, args in self.positive for p in args]
+
+
+def _tsquery(node) -> tuple[str, list]:
+    if isinstance(node, Term):
+        return f"to_tsquery('{CONFIG}', %s)", [node.word]
+    if isinstance(node, Prefix):
+        return f"to_tsquery('{CONFIG}', %s)", [node.prefix + ":*"]
+    return f"phraseto_tsquery('{CONFIG}', %s)", [" ".join(node.words)]

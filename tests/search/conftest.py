@@ -1,0 +1,51 @@
+"""Fixtures for search tests: a real Whoosh index under tmp_path and a throwaway PostgreSQL database."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date, datetime
+from typing import Iterator
+
+import psycopg
+import pytest
+
+from search import PostgresBackend, SearchBackend, SearchDocument, WhooshBackend
+
+PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = ["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def _make_doc(leaflet_id: int, **fields) -> SearchDocument:
+    defaults = dict(title=f"Leaflet {leaflet_id}", text="", party="labour", party_name="Labour Party",
+                    area="E14001063", area_name="Aldershot", region="South East", nation="England",
+                    election="ge-2024", tags=[], delivered_on=date(2024, 6, 1),
+                    uploaded_at=datetime(2024, 6, 2, 12, 0), image_count=1, status="live", version=f"v{leaflet_id}")
+    defaults.update(fields)
+    return SearchDocument(leaflet_id=leaflet_id, **defaults)
+
+
+@pytest.fixture
+def make_doc():
+    """Return a SearchDocument factory with sensible defaults."""
+    return _make_doc
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> Iterator[str]:
+    name = f"sc_search_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path) -> Iterator[SearchBackend]:
+    if request.param == "whoosh":
+        engine: SearchBackend = WhooshBackend(tmp_path / "index")
+    else:
+        engine = PostgresBackend(request.getfixturevalue("pg_dsn"))
+        engine.rebuild([])
+    yield engine
+    engine.close()
