@@ -7,5 +7,6 @@ bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
 from leaflets.api import reference  # noqa: E402,F401  (routes register on import)
+from leaflets.api import review  # noqa: E402,F401  (review and moderation, issue 5)
 from leaflets.api import uploads, postcodes  # noqa: E402,F401
 from leaflets.api import leaflets, openapi  # noqa: E402,F401  (browse: read API and its OpenAPI document)

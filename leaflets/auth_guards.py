@@ -1,0 +1,87 @@
+"""Role checks made on the server for every protected route.
+
+Pages redirect anonymous visitors to the login page and answer 403 to the wrong role; the API answers 401 and 403
+as JSON. Moderator actions also need a fresh login (not one restored from a remember-me cookie).
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable, TypeVar, cast
+
+from flask import Request, flash, redirect, request, url_for
+from flask_login import current_user, login_fresh
+
+from leaflets.extensions import login_manager
+from leaflets.services.errors import DomainError, PermissionDenied
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Unauthorised(DomainError):
+    status = 401
+    code = "unauthorised"
+
+
+@login_manager.request_loader
+def _user_from_bearer_token(req: Request) -> Any:
+    """API clients may send `Authorization: Bearer <token>` instead of a session cookie (API routes only)."""
+    if not req.path.startswith("/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    from leaflets.services.accounts import user_for_api_token
+    user = user_for_api_token(header[7:].strip())
+    return user if user is not None and user.active else None
+
+
+def here() -> str:
+    """This request's path and query, as a local `next` target."""
+    query = request.query_string.decode("latin-1")
+    return request.path + (f"?{query}" if query else "")
+
+
+def _check_role(role: str) -> None:
+    if not current_user.has_role(role):
+        raise PermissionDenied(f"This needs the {role} role.")
+
+
+def role_required(role: str) -> Callable[[F], F]:
+    """Pages: anonymous -> login page (coming back here after), wrong role -> 403."""
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                flash("Log in to continue.", "info")
+                return redirect(url_for("auth.login", next=here() if request.method == "GET" else None))
+            _check_role(role)
+            return view(*args, **kwargs)
+        return cast(F, wrapped)
+    return decorate
+
+
+def moderator_action(view: F) -> F:
+    """Moderator-only POSTs: the role, and a login made in this session (re-enter the password otherwise)."""
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        _check_role("moderator")
+        if not login_fresh():
+            flash("Please enter your password again before moderating.", "info")
+            return redirect(url_for("auth.login", next=url_for("moderation.dashboard")))
+        return view(*args, **kwargs)
+    return cast(F, wrapped)
+
+
+def api_role_required(role: str = "volunteer") -> Callable[[F], F]:
+    """API: no credentials -> 401, wrong role -> 403, both as JSON errors."""
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                raise Unauthorised("Send a bearer token (Authorization: Bearer ...) or log in.")
+            _check_role(role)
+            return view(*args, **kwargs)
+        return cast(F, wrapped)
+    return decorate

@@ -1,0 +1,1 @@
+"""Flask-WTF forms: they parse fields and check the CSRF token; services make the domain checks."""

@@ -1,0 +1,30 @@
+"""Moderator forms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class StatusForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)],
+                           description="Needed to remove; recorded in the audit log.")
+
+
+class DetailsForm(FlaskForm):
+    party = StringField("Party (slug, empty if not known)", validators=[Optional(), Length(max=80)])
+    area = StringField("Area (GSS code)", validators=[DataRequired(), Length(max=12)])
+    election = StringField("Election (slug)", validators=[DataRequired(), Length(max=80)])
+    delivered_on = DateField("Delivered on", validators=[DataRequired()])
+    reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class MergeForm(FlaskForm):
+    original_id = IntegerField("Number of the original leaflet", validators=[DataRequired()])
+    reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class ActionForm(FlaskForm):
+    """A button with only a CSRF token (rotate, resolve a flag)."""
+    reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])

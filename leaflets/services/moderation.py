@@ -1,0 +1,205 @@
+"""Moderation: flags from anyone; hide, restore, remove, fix details, rotate, merge for moderators.
+
+Every moderator action writes an AuditEntry in the same commit; the index is told after the commit.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from leaflets.extensions import db
+from leaflets.models import (Area, Claim, Election, Flag, Leaflet, LeafletImage, LeafletStatus, LeafletTag,
+                             OcrStatus, Party, User)
+from leaflets.models._types import utcnow
+from leaflets.models.moderation import FLAG_REASONS
+from leaflets.services import audit, indexing
+from leaflets.services.errors import Conflict, NotFound, ValidationFailed
+from leaflets.services.leaflet_access import visible_leaflet
+
+log = logging.getLogger(__name__)
+STATUS_ACTIONS = {"hide": LeafletStatus.HIDDEN, "restore": LeafletStatus.LIVE, "remove": LeafletStatus.REMOVED}
+NEW_UPLOAD_DAYS = 14
+
+
+@dataclass
+class Dashboard:
+    flags: list[Flag]
+    new_leaflets: list[Leaflet]
+    ocr_failures: list[LeafletImage]
+    not_public: list[Leaflet]
+
+
+def dashboard(limit: int = 50) -> Dashboard:
+    since = utcnow() - timedelta(days=NEW_UPLOAD_DAYS)
+    flags = db.session.scalars(select(Flag).where(Flag.resolved_at.is_(None)).options(selectinload(Flag.leaflet))
+                               .order_by(Flag.created_at.desc()).limit(limit))
+    new = db.session.scalars(select(Leaflet).where(Leaflet.uploaded_at >= since, Leaflet.status == LeafletStatus.LIVE)
+                             .order_by(Leaflet.uploaded_at.desc()).limit(limit))
+    failures = db.session.scalars(select(LeafletImage).where(LeafletImage.ocr_status == OcrStatus.FAILED)
+                                  .order_by(LeafletImage.id.desc()).limit(limit))
+    hidden = db.session.scalars(select(Leaflet).where(Leaflet.status != LeafletStatus.LIVE)
+                                .order_by(Leaflet.updated_at.desc()).limit(limit))
+    return Dashboard(list(flags), list(new), list(failures), list(hidden))
+
+
+def leaflet_for_moderation(leaflet_id: int) -> tuple[Leaflet, list[Flag]]:
+    leaflet = db.session.get(Leaflet, leaflet_id)
+    if leaflet is None:
+        raise NotFound(f"There is no leaflet {leaflet_id}.")
+    flags = db.session.scalars(select(Flag).where(Flag.leaflet_id == leaflet_id).order_by(Flag.created_at.desc()))
+    return leaflet, list(flags)
+
+
+# --- flags (anyone) --------------------------------------------------------------------------------------------
+
+def create_flag(leaflet_id: int, user: Any, reason: str, note: str | None) -> Flag:
+    leaflet = visible_leaflet(leaflet_id, user)
+    if reason not in FLAG_REASONS:
+        raise ValidationFailed("Choose a reason from the list.", field="reason")
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationFailed("The note is at most 2,000 characters.", field="note")
+    reporter = user.id if getattr(user, "is_authenticated", False) else None
+    flag = Flag(leaflet_id=leaflet.id, reason=reason, note=note, reporter_id=reporter)
+    db.session.add(flag)
+    db.session.commit()
+    log.info("leaflet flagged", extra={"leaflet_id": leaflet.id, "flag_id": flag.id, "reason": reason})
+    return flag
+
+
+def resolve_flag(flag_id: int, moderator: User, reason: str = "") -> Flag:
+    flag = db.session.get(Flag, flag_id)
+    if flag is None:
+        raise NotFound(f"There is no flag {flag_id}.")
+    if flag.resolved_at is not None:
+        raise Conflict("This flag is already resolved.")
+    flag.resolved_at, flag.resolved_by_id = utcnow(), moderator.id
+    audit.record(moderator, "resolve-flag", "flag", flag.id, reason=reason,
+                 before={"resolved": False}, after={"resolved": True}, leaflet_id=flag.leaflet_id)
+    db.session.commit()
+    return flag
+
+
+# --- leaflet actions (moderators) ------------------------------------------------------------------------------
+
+def _leaflet(leaflet_id: int) -> Leaflet:
+    leaflet = db.session.get(Leaflet, leaflet_id)
+    if leaflet is None:
+        raise NotFound(f"There is no leaflet {leaflet_id}.")
+    return leaflet
+
+
+def set_status(leaflet_id: int, moderator: User, action: str, reason: str = "") -> Leaflet:
+    """Hide (kept, not public), restore (public again) or remove (needs a reason)."""
+    if action not in STATUS_ACTIONS:
+        raise ValidationFailed("Choose hide, restore or remove.", field="action")
+    reason = (reason or "").strip()
+    if action == "remove" and not reason:
+        raise ValidationFailed("Say why the leaflet is removed.", field="reason")
+    leaflet = _leaflet(leaflet_id)
+    before = {"status": leaflet.status, "status_reason": leaflet.status_reason}
+    if leaflet.status == STATUS_ACTIONS[action]:
+        raise Conflict(f"The leaflet is already {leaflet.status}.")
+    leaflet.status = STATUS_ACTIONS[action]
+    leaflet.status_reason = reason or None if action != "restore" else None
+    audit.record(moderator, action, "leaflet", leaflet.id, reason=reason, before=before,
+                 after={"status": leaflet.status, "status_reason": leaflet.status_reason})
+    db.session.commit()
+    indexing.leaflet_changed(leaflet.id)
+    return leaflet
+
+
+def _lookup(model: Any, column: Any, value: str, field: str, label: str) -> Any:
+    found = db.session.scalar(select(model).where(column == value.strip()))
+    if found is None:
+        raise ValidationFailed(f"There is no {label} {value!r}.", field=field)
+    return found
+
+
+def edit_details(leaflet_id: int, moderator: User, *, party: str | None, area: str, election: str,
+                 delivered_on: date, reason: str = "") -> Leaflet:
+    """Fix the party (empty for unknown), area (GSS), election (slug) and delivery date."""
+    leaflet = _leaflet(leaflet_id)
+    new_party = _lookup(Party, Party.slug, party, "party", "party") if (party or "").strip() else None
+    new_area = _lookup(Area, Area.gss, area.upper(), "area", "area with GSS code")
+    new_election = _lookup(Election, Election.slug, election, "election", "election")
+
+    def state() -> dict[str, Any]:
+        return {"party": leaflet.party.slug if leaflet.party else None, "area": leaflet.area.gss,
+                "election": leaflet.election.slug, "delivered_on": leaflet.delivered_on.isoformat()}
+    before = state()
+    leaflet.party, leaflet.area, leaflet.election = new_party, new_area, new_election
+    leaflet.delivered_on = delivered_on
+    after = state()
+    if after == before:
+        raise ValidationFailed("Nothing was changed.", field="party")
+    audit.record(moderator, "edit-details", "leaflet", leaflet.id, reason=reason, before=before, after=after)
+    db.session.commit()
+    indexing.leaflet_changed(leaflet.id)
+    return leaflet
+
+
+def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletImage:
+    """Turn a photo a quarter clockwise and run OCR on it again."""
+    image = db.session.get(LeafletImage, image_id)
+    if image is None:
+        raise NotFound(f"There is no image {image_id}.")
+    before = {"rotation": image.rotation, "ocr_status": image.ocr_status}
+    image.rotation = (image.rotation + 90) % 360
+    image.ocr_status, image.ocr_attempts, image.next_attempt_at, image.ocr_error = OcrStatus.PENDING, 0, None, None
+    audit.record(moderator, "rotate", "image", image.id, reason=reason, before=before,
+                 after={"rotation": image.rotation, "ocr_status": image.ocr_status}, leaflet_id=image.leaflet_id)
+    db.session.commit()
+    if "ocr_queue" in current_app.extensions.get("straight_choice", {}):
+        from leaflets import runtime
+        runtime.ocr_queue().enqueue([image.id])
+    indexing.leaflet_changed(image.leaflet_id)
+    return image
+
+
+def merge(duplicate_id: int, original_id: int, moderator: User, reason: str = "") -> Leaflet:
+    """Move a duplicate's photos, claims and tags to its original; the duplicate is removed and points at it."""
+    if duplicate_id == original_id:
+        raise ValidationFailed("A leaflet cannot be a duplicate of itself.", field="original_id")
+    duplicate, original = _leaflet(duplicate_id), _leaflet(original_id)
+    if original.duplicate_of_id is not None or original.status == LeafletStatus.REMOVED:
+        raise ValidationFailed("Merge into the original, not into another removed copy.", field="original_id")
+    if duplicate.duplicate_of_id is not None:
+        raise Conflict("This leaflet was already merged.")
+    before = {"status": duplicate.status, "images": [img.id for img in duplicate.images],
+              "original_images": [img.id for img in original.images]}
+    next_position = max((img.position for img in original.images), default=-1) + 1
+    for offset, image in enumerate(list(duplicate.images)):
+        duplicate.images.remove(image)
+        image.position = next_position + offset
+        original.images.append(image)
+    moved_claims = _move_claims_and_tags(duplicate.id, original.id)
+    duplicate.status, duplicate.duplicate_of_id = LeafletStatus.REMOVED, original.id
+    duplicate.status_reason = reason or f"Duplicate of leaflet {original.id}"
+    audit.record(moderator, "merge", "leaflet", duplicate.id, reason=reason, before=before,
+                 after={"status": duplicate.status, "duplicate_of": original.id,
+                        "original_images": [img.id for img in original.images]}, claims_moved=moved_claims)
+    db.session.commit()
+    indexing.leaflet_changed(duplicate.id)
+    indexing.leaflet_changed(original.id)
+    return original
+
+
+def _move_claims_and_tags(duplicate_id: int, original_id: int) -> list[int]:
+    claims = list(db.session.scalars(select(Claim).where(Claim.leaflet_id == duplicate_id)))
+    for claim in claims:
+        claim.leaflet_id = original_id
+    have = set(db.session.execute(select(LeafletTag.tag_id, LeafletTag.user_id)
+                                  .where(LeafletTag.leaflet_id == original_id)).tuples())
+    for row in db.session.scalars(select(LeafletTag).where(LeafletTag.leaflet_id == duplicate_id)):
+        if (row.tag_id, row.user_id) in have:
+            db.session.delete(row)
+        else:
+            row.leaflet_id = original_id
+    return [claim.id for claim in claims]

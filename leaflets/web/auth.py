@@ -1,0 +1,107 @@
+"""Log in, log out, register, reset a password."""
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+
+from leaflets.extensions import limiter, login_manager
+from leaflets.forms.auth import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from leaflets.services import accounts
+from leaflets.services.errors import DomainError
+
+bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
+login_manager.refresh_view = "auth.login"
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path may follow login ("/volunteer"), never "//evil", "https://..." or "/\\evil"."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _start_session(user: accounts.User, remember: bool) -> None:
+    """A new session for a new login, so nothing planted before it survives."""
+    session.clear()
+    login_user(user, remember=remember, fresh=True)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        target = safe_next(form.next.data) or url_for("volunteer.queue")
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            _start_session(user, bool(form.remember.data))
+            log.info("logged in", extra={"user_id": user.id})
+            return redirect(target)
+        form.password.errors = [accounts.LOGIN_FAILED]
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" or not form.errors else 422
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout() -> ResponseReturnValue:
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "success")
+    return redirect(url_for("archive.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def register() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("volunteer.queue"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.email.data or "", form.display_name.data or "", form.password.data or "")
+        except DomainError as error:
+            getattr(form, error.field or "email").errors = [error.message]
+        else:
+            _start_session(user, remember=False)
+            flash("Welcome! Your account is ready.", "success")
+            return redirect(url_for("volunteer.queue"))
+    return render_template("auth/register.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_request() -> ResponseReturnValue:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.send_password_reset(form.email.data or "", current_app.config,
+                                     lambda token: url_for("auth.reset_password", token=token, _external=True))
+        flash("If that email has an account, a reset link is on its way. It works for one hour.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    form = ResetPasswordForm()
+    valid = accounts.user_for_reset_token(token, current_app.config) is not None
+    if valid and form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data or "", current_app.config)
+        except DomainError as error:
+            form.password.errors = [error.message]
+        else:
+            flash("Your password is changed. Log in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, valid=valid), 200 if valid else 400

@@ -1,0 +1,149 @@
+"""The volunteer's queue and work page: tags, claims, ratings, bias, OCR corrections; the public claim page."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from leaflets.auth_guards import role_required
+from leaflets.forms.review import (ACCURACY_CHOICES, FAIRNESS_CHOICES, TONE_CHOICES, BiasForm, ClaimForm,
+                                   CorrectionForm, FlagForm, RatingForm, SkipForm, SuggestionForm, TagsForm)
+from leaflets.models import Leaflet
+from leaflets.services import agreement, claim_suggestions, review, work_queue
+from leaflets.services.errors import DomainError
+from leaflets.services.leaflet_access import visible_leaflet
+
+bp = Blueprint("volunteer", __name__)
+SKIPS = "volunteer_skips"
+
+
+@bp.app_template_global("leaflet_review")
+def leaflet_review(leaflet: Leaflet) -> dict[str, Any]:
+    """The summary the leaflet page's review panel shows (pass `review` to the template to skip this)."""
+    return review.leaflet_summary(leaflet)
+
+
+@bp.app_template_global("flag_form")
+def flag_form() -> FlagForm:
+    return FlagForm(formdata=None)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().lstrip("-").isdigit() else None
+
+
+def _back(leaflet_id: int, anchor: str, error: DomainError | None = None, done: str = "") -> ResponseReturnValue:
+    flash(error.message if error else done, "error" if error else "success")
+    return redirect(url_for("volunteer.work", leaflet_id=leaflet_id, _anchor=anchor))
+
+
+@bp.get("/volunteer")
+@role_required("volunteer")
+def queue() -> ResponseReturnValue:
+    leaflet = work_queue.next_leaflet(current_user, session.get(SKIPS, []))
+    return render_template("volunteer/queue.html", leaflet=leaflet, skip_form=SkipForm(formdata=None))
+
+
+@bp.post("/volunteer/skip")
+@role_required("volunteer")
+def skip() -> ResponseReturnValue:
+    form = SkipForm()
+    if form.validate_on_submit() and form.leaflet_id.data:
+        session[SKIPS] = work_queue.remember_skip(session.get(SKIPS, []), form.leaflet_id.data)
+    return redirect(url_for("volunteer.queue"))
+
+
+@bp.get("/volunteer/leaflets/<int:leaflet_id>")
+@role_required("volunteer")
+def work(leaflet_id: int) -> ResponseReturnValue:
+    page = work_queue.work_page(visible_leaflet(leaflet_id, current_user), current_user)
+    return render_template("volunteer/work.html", page=page, leaflet=page.leaflet, rating_choices=ACCURACY_CHOICES,
+                           tone_choices=TONE_CHOICES, fairness_choices=FAIRNESS_CHOICES)
+
+
+@bp.post("/volunteer/leaflets/<int:leaflet_id>/tags")
+@role_required("volunteer")
+def tags(leaflet_id: int) -> ResponseReturnValue:
+    leaflet = visible_leaflet(leaflet_id, current_user)
+    form = TagsForm()
+    try:
+        review.set_my_tags(leaflet, current_user, form.tags.data or [])
+    except DomainError as error:
+        return _back(leaflet_id, "tags", error)
+    return _back(leaflet_id, "tags", done="Your tags are saved.")
+
+
+@bp.post("/volunteer/leaflets/<int:leaflet_id>/claims")
+@role_required("volunteer")
+def add_claim(leaflet_id: int) -> ResponseReturnValue:
+    leaflet = visible_leaflet(leaflet_id, current_user)
+    form = ClaimForm()
+    try:
+        claim = review.add_claim(leaflet, current_user, form.text.data or "", _int(form.image_id.data),
+                                 _int(form.span_start.data), _int(form.span_end.data))
+    except DomainError as error:
+        return _back(leaflet_id, "mark-claim", error)
+    return _back(leaflet_id, f"claim-{claim.id}", done="Claim added: now rate it.")
+
+
+@bp.post("/volunteer/claims/<int:claim_id>/review")
+@role_required("volunteer")
+def review_suggestion(claim_id: int) -> ResponseReturnValue:
+    claim = review.visible_claim(claim_id, current_user)
+    form = SuggestionForm()
+    try:
+        claim_suggestions.review(claim, current_user, form.action.data or "", form.text.data)
+    except DomainError as error:
+        return _back(claim.leaflet_id, "suggestions", error)
+    return _back(claim.leaflet_id, "suggestions", done="Suggestion reviewed.")
+
+
+@bp.post("/volunteer/claims/<int:claim_id>/rating")
+@role_required("volunteer")
+def rate_claim(claim_id: int) -> ResponseReturnValue:
+    claim = review.visible_claim(claim_id, current_user)
+    form = RatingForm()
+    try:
+        review.rate_claim(claim, current_user, form.accuracy.data or "", form.source_url.data, form.note.data)
+    except DomainError as error:
+        return _back(claim.leaflet_id, f"claim-{claim.id}", error)
+    return _back(claim.leaflet_id, f"claim-{claim.id}", done="Your rating is saved.")
+
+
+@bp.post("/volunteer/leaflets/<int:leaflet_id>/bias")
+@role_required("volunteer")
+def rate_bias(leaflet_id: int) -> ResponseReturnValue:
+    leaflet = visible_leaflet(leaflet_id, current_user)
+    form = BiasForm()
+    try:
+        review.rate_bias(leaflet, current_user, form.tone.data, form.fairness.data, form.note.data)
+    except DomainError as error:
+        return _back(leaflet_id, "bias", error)
+    return _back(leaflet_id, "bias", done="Your bias rating is saved.")
+
+
+@bp.post("/volunteer/leaflets/<int:leaflet_id>/images/<int:image_id>/text")
+@role_required("volunteer")
+def correct_text(leaflet_id: int, image_id: int) -> ResponseReturnValue:
+    leaflet = visible_leaflet(leaflet_id, current_user)
+    form = CorrectionForm()
+    try:
+        review.correct_ocr(leaflet, image_id, current_user, form.text.data or "")
+    except DomainError as error:
+        return _back(leaflet_id, f"image-{image_id}", error)
+    return _back(leaflet_id, f"image-{image_id}", done="The corrected text is saved.")
+
+
+@bp.get("/volunteer/agreement")
+@role_required("volunteer")
+def agreement_page() -> ResponseReturnValue:
+    return render_template("volunteer/agreement.html", rows=agreement.archive_agreement())
+
+
+@bp.get("/claims/<int:claim_id>")
+def claim_page(claim_id: int) -> ResponseReturnValue:
+    claim = review.visible_claim(claim_id, current_user)
+    summary = review.rating_summary(list(claim.ratings), review.rated_threshold())
+    return render_template("review/claim.html", claim=claim, summary=summary)
