@@ -16,3 +16,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(feeds_bp)  # browse
     app.register_blueprint(upload_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+    # review and moderation (issue 5)
+    from leaflets.web import auth, flags, moderation, volunteer
+    for review_bp in (auth.bp, volunteer.bp, moderation.bp, flags.bp):
+        app.register_blueprint(review_bp)
