@@ -1,0 +1,89 @@
+"""Find the leaflet against its background (carpet, table, doormat) and warp it flat."""
+
+from __future__ import annotations
+
+import logging
+
+import cv2
+import numpy as np
+
+from ocr.geometry import Matrix
+
+logger = logging.getLogger(__name__)
+
+_WORK_SIDE = 480  # the outline is searched on a small copy: fast and blind to print detail
+_MIN_AREA = 0.20  # a page covering less of the photo than this is not trusted
+_MAX_AREA = 0.97  # nor one that is really the photo's own frame
+
+
+def _edge_map(small: np.ndarray) -> np.ndarray:
+    """Edges of large shapes only: texture and print are smoothed away first."""
+    smooth = cv2.medianBlur(small, 7)
+    smooth = cv2.GaussianBlur(smooth, (5, 5), 0)
+    edges = cv2.Canny(smooth, 30, 90)
+    return cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
+
+
+def _brightness_mask(small: np.ndarray) -> np.ndarray:
+    """Pixels brighter than Otsu's split, closed so that print inside the page is filled."""
+    smooth = cv2.GaussianBlur(small, (7, 7), 0)
+    _, mask = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((25, 25), np.uint8))
+
+
+def _quad_from(mask: np.ndarray) -> np.ndarray | None:
+    """The largest four-cornered convex outline in `mask`, or None."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    total = mask.shape[0] * mask.shape[1]
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+        hull = cv2.convexHull(contour)
+        area = cv2.contourArea(hull)
+        if not _MIN_AREA * total <= area <= _MAX_AREA * total:
+            continue
+        quad = cv2.approxPolyDP(hull, 0.03 * cv2.arcLength(hull, True), True)
+        if len(quad) == 4 and cv2.contourArea(quad) > 0.9 * area:
+            return quad.reshape(4, 2).astype(np.float32)
+    return None
+
+
+def _touches_border(quad: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """True when every corner sits on the photo frame (then there is no background to remove)."""
+    h, w = shape[:2]
+    margin = 3
+    on_edge = [x <= margin or y <= margin or x >= w - 1 - margin or y >= h - 1 - margin for x, y in quad]
+    return all(on_edge)
+
+
+def order_corners(quad: np.ndarray) -> np.ndarray:
+    """Order corners top-left, top-right, bottom-right, bottom-left."""
+    sums, diffs = quad.sum(axis=1), np.diff(quad, axis=1).ravel()
+    return np.array(
+        [quad[np.argmin(sums)], quad[np.argmin(diffs)], quad[np.argmax(sums)], quad[np.argmax(diffs)]],
+        dtype=np.float32,
+    )
+
+
+def find_page(gray: np.ndarray) -> np.ndarray | None:
+    """Return the page's four corners in `gray`'s pixels, or None when not found confidently."""
+    h, w = gray.shape[:2]
+    factor = _WORK_SIDE / max(h, w)
+    if factor >= 1 or min(h, w) < 64:
+        return None
+    small = cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+    for mask in (_brightness_mask(small), _edge_map(small)):
+        quad = _quad_from(mask)
+        if quad is not None and not _touches_border(quad, small.shape):
+            return order_corners(quad / factor)
+    return None
+
+
+def warp_page(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, Matrix]:
+    """Warp the quadrilateral `corners` to a rectangle; return it and the output-to-input matrix."""
+    tl, tr, br, bl = corners
+    width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    forward = cv2.getPerspectiveTransform(corners, target)
+    warped = cv2.warpPerspective(image, forward, (width, height), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_REPLICATE)
+    return warped, cv2.getPerspectiveTransform(target, corners).astype(np.float64)

@@ -1,0 +1,88 @@
+"""Run Tesseract on the prepared page and turn its TSV into words and reading-order text."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from ocr import tesseract
+from ocr.geometry import Matrix, clip_box, map_box
+from ocr.result import WordBox
+
+logger = logging.getLogger(__name__)
+
+PAGE_SEGMENTATION = 3  # automatic layout analysis: measured best on leaflets (see bench/ocr)
+# Our preprocessing already turns light-on-dark print dark; Tesseract's own per-line inversion
+# test would only cost time.
+BASE_CONFIG = "-c tessedit_do_invert=0"
+
+
+def tesseract_config(psm: int = PAGE_SEGMENTATION) -> str:
+    """Command-line options for recognition."""
+    return f"--psm {psm} {BASE_CONFIG}"
+
+
+def words_from_data(data: dict[str, list[Any]]) -> list[WordBox]:
+    """Word rows of Tesseract's TSV, in Tesseract's reading order, in its image's pixels."""
+    words = []
+    for index, text in enumerate(data.get("text", [])):
+        text = str(text).strip()
+        confidence = float(data["conf"][index])
+        if not text or confidence < 0:
+            continue
+        words.append(WordBox(
+            text=text, confidence=round(confidence, 2),
+            left=int(data["left"][index]), top=int(data["top"][index]),
+            width=int(data["width"][index]), height=int(data["height"][index]),
+            block=int(data["block_num"][index]), paragraph=int(data["par_num"][index]),
+            line=int(data["line_num"][index]),
+        ))
+    return words
+
+
+def is_noise(word: WordBox) -> bool:
+    """Low-confidence specks (texture, borders) that are not words at all."""
+    has_alnum = any(ch.isalnum() for ch in word.text)
+    return word.confidence < 25 and (not has_alnum or len(word.text) == 1)
+
+
+def assemble_text(words: list[WordBox]) -> str:
+    """Lines joined by newlines; paragraphs and blocks separated by a blank line."""
+    parts: list[str] = []
+    previous: tuple[int, int, int] | None = None
+    for word in words:
+        key = (word.block, word.paragraph, word.line)
+        if previous is None:
+            parts.append(word.text)
+        elif key[:2] != previous[:2]:
+            parts.append("\n\n" + word.text)
+        elif key != previous:
+            parts.append("\n" + word.text)
+        else:
+            parts.append(" " + word.text)
+        previous = key
+    return "".join(parts)
+
+
+def mean_confidence(words: list[WordBox]) -> float:
+    """Mean word confidence, 0.0 when there are no words."""
+    return round(float(np.mean([w.confidence for w in words])), 2) if words else 0.0
+
+
+def to_master(words: list[WordBox], matrix: Matrix, size: tuple[int, int]) -> list[WordBox]:
+    """Carry word boxes through `matrix` into the master image of `size` (width, height)."""
+    mapped = []
+    for word in words:
+        left, top, width, height = clip_box(map_box(matrix, word.left, word.top, word.width, word.height), size)
+        mapped.append(WordBox(word.text, word.confidence, left, top, width, height,
+                              word.block, word.paragraph, word.line))
+    return mapped
+
+
+def recognise_words(gray: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None,
+                    psm: int = PAGE_SEGMENTATION) -> list[WordBox]:
+    """Recognised words of `gray`, noise removed, in `gray`'s pixels."""
+    data = tesseract.image_to_data(gray, lang, tesseract_config(psm), deadline, command)
+    return [word for word in words_from_data(data) if not is_noise(word)]

@@ -1,0 +1,83 @@
+"""The one place that runs Tesseract (through pytesseract) and turns its failures into OcrErrors."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from ocr.errors import OcrError, OcrTimeout, TesseractNotFound
+
+logger = logging.getLogger(__name__)
+
+# pytesseract reads the executable from a module global. Holding this lock while it is swapped keeps
+# `tesseract_cmd=` per call correct under threads; parallelism comes from worker processes anyway.
+_COMMAND_LOCK = threading.Lock()
+
+
+@contextmanager
+def _command(command: str | None) -> Iterator[str]:
+    """Make pytesseract use `command` for the duration of the block."""
+    module = pytesseract.pytesseract
+    with _COMMAND_LOCK:
+        previous = module.tesseract_cmd
+        module.tesseract_cmd = command or previous
+        try:
+            yield module.tesseract_cmd
+        finally:
+            module.tesseract_cmd = previous
+
+
+class Deadline:
+    """Seconds left of a time limit shared by all Tesseract calls of one recognition."""
+
+    def __init__(self, timeout_s: float, clock: Any) -> None:
+        self.timeout_s = timeout_s
+        self._clock = clock
+        self._end = clock() + timeout_s
+
+    def remaining(self) -> float:
+        """Seconds left; raises OcrTimeout when none are."""
+        left = self._end - self._clock()
+        if left <= 0:
+            raise OcrTimeout(self.timeout_s)
+        return left
+
+
+def _run(function: Any, image: np.ndarray, deadline: Deadline, command: str | None, **kwargs: Any) -> Any:
+    """Call a pytesseract function with the deadline's remaining time, mapping its errors."""
+    picture = Image.fromarray(image)
+    with _command(command) as used:
+        try:
+            return function(picture, timeout=deadline.remaining(), **kwargs)
+        except pytesseract.TesseractNotFoundError as exc:
+            raise TesseractNotFound(used) from exc
+        except RuntimeError as exc:
+            if str(exc) == "Tesseract process timeout":
+                raise OcrTimeout(deadline.timeout_s) from exc
+            raise OcrError(f"Tesseract failed: {exc}") from exc
+
+
+def image_to_data(image: np.ndarray, lang: str, config: str, deadline: Deadline,
+                  command: str | None = None) -> dict[str, list[Any]]:
+    """Word-level TSV output of Tesseract as a dict of columns."""
+    return _run(pytesseract.image_to_data, image, deadline, command, lang=lang, config=config,
+                output_type=pytesseract.Output.DICT)
+
+
+def image_to_osd(image: np.ndarray, deadline: Deadline, command: str | None = None) -> dict[str, Any] | None:
+    """Orientation and script detection, or None when Tesseract finds too little text to decide."""
+    try:
+        return _run(pytesseract.image_to_osd, image, deadline, command, config="--psm 0",
+                    output_type=pytesseract.Output.DICT)
+    except OcrError as exc:
+        if isinstance(exc, (OcrTimeout, TesseractNotFound)):
+            raise
+        logger.debug("OSD could not decide: %s", exc)
+        return None
