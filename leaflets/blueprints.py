@@ -16,8 +16,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(feeds_bp)  # browse
     app.register_blueprint(upload_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-
-    # review and moderation (issue 5)
-    from leaflets.web import auth, flags, moderation, volunteer
-    for review_bp in (auth.bp, volunteer.bp, moderation.bp, flags.bp):
-        app.register_blueprint(review_bp)
+    # ocr: OCR status JSON for the leaflet page
+    from leaflets.web.ocr_status import bp as ocr_status_bp
+    app.register_blueprint(ocr_status_bp)

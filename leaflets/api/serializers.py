@@ -30,7 +30,11 @@ def image_json(image: LeafletImage) -> dict[str, Any]:
         "id": image.id, "position": image.position, "role": image.role, "sha256": image.sha256,
         "width": image.width, "height": image.height, "mime": image.mime, "urls": urls,
         "ocr_status": image.ocr_status, "text": image.text if image.ocr_status == "done" else None,
-        "confidence": image.ocr_confidence, "ocr_error": None,
+        "confidence": image.ocr_confidence,
+        # ocr: the reason is only given once the job has failed for good; words counts the boxes found
+        "ocr_error": image.ocr_error if image.ocr_status == "failed" else None,
+        "words": len(image.ocr_words or []) if image.ocr_status == "done" else 0,
+        "ocr_attempts": image.ocr_attempts,
     }
 
 

@@ -1,0 +1,86 @@
+"""OCR status of a leaflet's images as JSON, for the leaflet page to update itself without a reload.
+
+Also gives templates `ocr_words_html(image)` (the text as escaped, box-carrying word spans) and
+`ocr_script_needed()` (true once per page, so the partial loads its script a single time).
+"""
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from flask import Blueprint, g, jsonify, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from leaflets.models import Leaflet, LeafletImage, OcrStatus
+from leaflets.services.errors import DomainError
+from leaflets.services.leaflet_access import can_see_hidden, visible_leaflet
+
+bp = Blueprint("ocr_status", __name__)
+LOW_CONFIDENCE = 60.0  # Tesseract's word confidence (0-100) below which a word is marked uncertain
+_FINISHED = {OcrStatus.DONE, OcrStatus.FAILED}
+
+
+@bp.get("/leaflets/<int:leaflet_id>/ocr.json")
+def leaflet_ocr(leaflet_id: int) -> ResponseReturnValue:
+    leaflet = visible_leaflet(leaflet_id, current_user)
+    response = jsonify(leaflet_ocr_json(leaflet, moderator=can_see_hidden(current_user)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(DomainError)
+def json_error(error: DomainError) -> ResponseReturnValue:
+    """This endpoint always answers JSON, whatever the Accept header says."""
+    return jsonify({"error": {"code": error.code, "message": error.message}}), error.status
+
+
+def leaflet_ocr_json(leaflet: Leaflet, *, moderator: bool) -> dict[str, Any]:
+    images = [image_ocr_json(image, moderator=moderator) for image in leaflet.images]
+    return {"leaflet_id": leaflet.id, "complete": all(item["status"] in _FINISHED for item in images),
+            "images": images}
+
+
+def image_ocr_json(image: LeafletImage, *, moderator: bool) -> dict[str, Any]:
+    done, failed = image.ocr_status == OcrStatus.DONE, image.ocr_status == OcrStatus.FAILED
+    return {
+        "id": image.id, "position": image.position, "status": image.ocr_status, "attempts": image.ocr_attempts,
+        "confidence": image.ocr_confidence if done else None, "words": len(image.ocr_words or []) if done else 0,
+        "text": image.text if done else None, "error": image.ocr_error if failed and moderator else None,
+        "html": render_template("ocr/_image_text.html", image=image, ocr_fragment=True),
+    }
+
+
+def _word_key(word: dict[str, Any]) -> tuple[int, int]:
+    return int(word.get("block", 0)), int(word.get("paragraph", 0))
+
+
+@bp.app_template_global()
+def ocr_words_html(image: LeafletImage) -> Markup:
+    """The OCR text as word spans carrying their box on the master; uncertain words in <mark>. All escaped."""
+    paragraphs = []
+    for _key, paragraph in groupby(image.ocr_words or [], key=_word_key):
+        lines = [" ".join(_word_html(word) for word in line)
+                 for _line, line in groupby(paragraph, key=lambda word: int(word.get("line", 0)))]
+        paragraphs.append("\n".join(lines))
+    return Markup("\n\n".join(paragraphs))
+
+
+def _word_html(word: dict[str, Any]) -> str:
+    box = ",".join(str(int(word[key])) for key in ("left", "top", "width", "height"))
+    confidence = float(word.get("confidence", 0))
+    text = escape(word.get("text", ""))
+    if confidence < LOW_CONFIDENCE:
+        return (f'<mark class="w low-confidence" data-box="{box}" title="Uncertain ({confidence:.0f}% confidence)">'
+                f'{text}</mark>')
+    return f'<span class="w" data-box="{box}">{text}</span>'
+
+
+@bp.app_template_global()
+def ocr_script_needed() -> bool:
+    """True the first time a page asks, so the status script is included once however many images."""
+    if g.get("_ocr_script_included"):
+        return False
+    g._ocr_script_included = True
+    return True
