@@ -19,3 +19,8 @@ def register(app: Flask) -> None:
     # ocr: OCR status JSON for the leaflet page
     from leaflets.web.ocr_status import bp as ocr_status_bp
     app.register_blueprint(ocr_status_bp)
+
+    # review and moderation (issue 5)
+    from leaflets.web import auth, flags, moderation, volunteer
+    for review_bp in (auth.bp, volunteer.bp, moderation.bp, flags.bp):
+        app.register_blueprint(review_bp)
