@@ -42,7 +42,7 @@ class WhooshBackend(SearchBackend):
         self._checked_at = 0.0
         self._segments: dict = {}
         self._codes = Codes()
-        if not index.exists_in(str(self.index_dir)):
+        if not _index_exists(self.index_dir):
             self.index_dir.mkdir(parents=True, exist_ok=True)
             index.create_in(str(self.index_dir), self.schema)
         self._writer = BatchWriter(self._open_index, to_fields, self.index_dir.name)
@@ -131,7 +131,7 @@ class WhooshBackend(SearchBackend):
         if self._view is not None and generation == self._view_generation and now - self._checked_at < REFRESH_EVERY_S:
             return self._view
         try:
-            if not self.index_dir.is_dir() or not index.exists_in(str(self.index_dir)):
+            if not _index_exists(self.index_dir):
                 raise FileNotFoundError(f"no index in {self.index_dir}")
             if self._searcher is None:
                 with self._ix_lock:
@@ -166,7 +166,7 @@ class WhooshBackend(SearchBackend):
         with self._read_lock:
             view = self._current_view()
             restrict = self._filter_mask(view, query) & view.live
-            evaluation = Evaluation(view, restrict, newest=query.sort == "newest")
+            evaluation = Evaluation(view, restrict, newest=query.sort == "newest", want=query.page * query.per_page)
             if tree is None:
                 mask, score = restrict, None
             else:
@@ -174,7 +174,8 @@ class WhooshBackend(SearchBackend):
                 mask = mask & restrict
             total = evaluation.total(mask)
             facets = self._facets(view, mask, query.facet_limit) if query.facets else {}
-            docnums, scores = _top(view, mask, score, query)
+            shown = mask & ~evaluation.unverified if evaluation.estimated else mask  # hits are always checked
+            docnums, scores = _top(view, shown, score, query)
             stems, prefixes = list_positive_stems(tree)
             payloads = [view.searcher.stored_fields(int(d))["payload"] for d in docnums]
             suggestion = None
@@ -213,6 +214,11 @@ class WhooshBackend(SearchBackend):
         else:
             out["year"] = []
         return out
+
+
+def _index_exists(index_dir: Path) -> bool:
+    """True if the directory holds an index, readable or not (a corrupt one is never overwritten silently)."""
+    return index_dir.is_dir() and any(p.name.startswith("_MAIN_") and p.suffix == ".toc" for p in index_dir.iterdir())
 
 
 class _StemVocabulary:

@@ -139,8 +139,9 @@ class Evaluation:
     the bounded phrase check spends its budget on documents that can matter.
     """
 
-    def __init__(self, view: View, restrict: np.ndarray, newest: bool):
+    def __init__(self, view: View, restrict: np.ndarray, newest: bool, want: int = 20):
         self.view = view
+        self.want = want  # how many hits the page needs; the phrase check stops there
         self.restrict = restrict
         self.newest = newest
         self.unverified = np.zeros(view.n, dtype=bool)
@@ -209,19 +210,41 @@ class Evaluation:
         for stem in node.stems:
             view.term_scores(fields, stem, score)
         docs = np.flatnonzero(candidates & self.restrict)
-        if len(docs) > PHRASE_VERIFY_LIMIT:
-            key = view.newest_key[docs] if self.newest else score[docs]
-            docs = docs[np.argpartition(-key, PHRASE_VERIFY_LIMIT - 1)[:PHRASE_VERIFY_LIMIT]]
-            unchecked = candidates & self.restrict
-            unchecked[docs] = False
-            self.unverified |= unchecked
+        check = lambda d: self._has_phrase(d, fields, node.stems, node.offsets)  # noqa: E731
         mask = candidates.copy()
-        mask[docs] = False
-        good = [d for d in docs.tolist() if self._has_phrase(d, fields, node.stems, node.offsets)]
-        mask[good] = True
-        if len(docs) and len(docs) == PHRASE_VERIFY_LIMIT:
-            self.verified_ratio = min(self.verified_ratio, len(good) / len(docs))
+        if len(docs) <= PHRASE_VERIFY_LIMIT:
+            mask[docs] = False
+            mask[[d for d in docs.tolist() if check(d)]] = True
+        else:
+            self._check_sample(docs, score, check, mask)
         return mask, np.where(mask, score, 0).astype(np.float32)
+
+    def _check_sample(self, docs: np.ndarray, score: np.ndarray, check, mask: np.ndarray) -> None:
+        """Check the best-ranked candidates (they fill the page), then a random sample to estimate the rest."""
+        key = self.view.newest_key[docs] if self.newest else score[docs]
+        budget = PHRASE_VERIFY_LIMIT - PHRASE_VERIFY_LIMIT // 4  # a quarter at least is left for the sample
+        best = docs[np.argpartition(-key, budget - 1)[:budget]]
+        best = best[np.argsort(-(self.view.newest_key[best] if self.newest else score[best]), kind="stable")]
+        mask[docs] = False
+        found = 0
+        checked = []
+        for d in best.tolist():
+            checked.append(d)
+            if check(d):
+                mask[d] = True
+                found += 1
+                if found >= self.want:
+                    break
+        rest = np.setdiff1d(docs, np.array(checked, dtype=docs.dtype), assume_unique=True)
+        sample = np.random.default_rng(len(docs)).choice(rest, min(PHRASE_VERIFY_LIMIT - len(checked), len(rest)),
+                                                        replace=False)
+        good = [d for d in sample.tolist() if check(d)]
+        mask[good] = True
+        unchecked = np.zeros_like(mask)
+        unchecked[np.setdiff1d(rest, sample, assume_unique=True)] = True
+        mask |= unchecked
+        self.unverified |= unchecked
+        self.verified_ratio = min(self.verified_ratio, len(good) / len(sample) if len(sample) else 1.0)
 
     def _has_phrase(self, docnum: int, fields: list[str], stems: tuple[str, ...], offsets: tuple[int, ...]) -> bool:
         segreader, offset, data = self.view.locate(docnum)

@@ -1,0 +1,166 @@
+"""Index health and concurrency: corrupt or missing indexes, rebuilds, parallel writers."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from search import IndexUnavailable, PostgresBackend, SearchQuery, WhooshBackend
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def docs(make_doc, start, count, word="parkrun"):
+    return [make_doc(i, text=f"The {word} leaflet number {i}") for i in range(start, start + count)]
+
+
+def test_rebuild_replaces_everything_and_reports_progress(backend, make_doc):
+    backend.index(docs(make_doc, 1, 5, word="allotments"))
+    backend.flush()
+    seen = []
+    hidden = make_doc(99, text="parkrun hidden", status="hidden")
+    count = backend.rebuild(docs(make_doc, 10, 2500) + [hidden], progress=seen.append)
+    backend.flush()
+    assert count == 2500
+    assert seen[-1] == 2501 and seen[0] == 1000
+    assert backend.search(SearchQuery(text="allotments")).total == 0
+    assert backend.search(SearchQuery(text="parkrun")).total == 2500
+    assert set(backend.versions()) == set(range(10, 2510))
+
+
+def test_concurrent_writes_from_threads(backend, make_doc):
+    errors = []
+
+    def write(start):
+        try:
+            for i in range(start, start + 60, 6):
+                backend.index(docs(make_doc, i, 6))
+        except Exception as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(s,)) for s in (1, 1001, 2001)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    backend.flush()
+    assert not errors
+    assert backend.search(SearchQuery(text="parkrun")).total == 180
+
+
+def test_missing_index_is_unavailable_until_rebuilt(tmp_path, make_doc):
+    backend = WhooshBackend(tmp_path / "index")
+    backend.index(docs(make_doc, 1, 3))
+    backend.flush()
+    assert backend.search(SearchQuery(text="parkrun")).total == 3
+    shutil.rmtree(tmp_path / "index")
+    time.sleep(0.3)
+    with pytest.raises(IndexUnavailable, match="rebuild"):
+        backend.search(SearchQuery(text="parkrun"))
+    backend.rebuild(docs(make_doc, 1, 4))
+    assert backend.search(SearchQuery(text="parkrun")).total == 4
+    backend.close()
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # Whoosh leaks the file handle of a TOC it cannot read
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_corrupt_index_is_unavailable_until_rebuilt(tmp_path, make_doc):
+    index_dir = tmp_path / "index"
+    with WhooshBackend(index_dir) as backend:
+        backend.index(docs(make_doc, 1, 3))
+        backend.flush()
+    for path in index_dir.iterdir():
+        path.write_bytes(b"\x00garbage" * 10)
+    backend = WhooshBackend(index_dir)  # must not raise: the app still starts and answers 503
+    with pytest.raises(IndexUnavailable):
+        backend.search(SearchQuery(text="parkrun"))
+    assert backend.rebuild(docs(make_doc, 1, 2)) == 2
+    assert backend.search(SearchQuery(text="parkrun")).total == 2
+    backend.close()
+
+
+def test_update_is_visible_within_two_seconds(tmp_path, make_doc):
+    with WhooshBackend(tmp_path / "index") as backend:
+        backend.rebuild(docs(make_doc, 1, 300))
+        backend.search(SearchQuery(text="parkrun"))
+        start = time.monotonic()
+        backend.index([make_doc(500, text="a brand new zebracrossing leaflet")])
+        while backend.search(SearchQuery(text="zebracrossing")).total == 0:
+            assert time.monotonic() - start < 2.0
+            time.sleep(0.01)
+
+
+def test_two_backends_on_one_index_share_the_lock(tmp_path, make_doc):
+    first, second = WhooshBackend(tmp_path / "index"), WhooshBackend(tmp_path / "index")
+    for i in range(1, 41, 4):
+        first.index(docs(make_doc, i, 4))
+        second.index(docs(make_doc, 1000 + i, 4))
+    first.flush()
+    second.flush()
+    time.sleep(0.3)
+    assert first.search(SearchQuery(text="parkrun")).total == 80
+    first.close()
+    second.close()
+
+
+def test_second_process_writing_at_the_same_time(tmp_path, make_doc):
+    index_dir = tmp_path / "index"
+    backend = WhooshBackend(index_dir)
+    script = textwrap.dedent(f"""
+        from search import SearchDocument, WhooshBackend
+        backend = WhooshBackend({str(index_dir)!r})
+        for start in range(5000, 5060, 3):
+            backend.index([SearchDocument(leaflet_id=i, text="parkrun from the worker") for i in range(start, start + 3)])
+            backend.flush()
+        backend.close()
+    """)
+    worker = subprocess.Popen([sys.executable, "-W", "error", "-c", script], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for start in range(1, 61, 3):
+        backend.index(docs(make_doc, start, 3))
+        backend.flush()
+    out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 0, err.decode()
+    time.sleep(0.3)
+    assert backend.search(SearchQuery(text="parkrun")).total == 120
+    backend.close()
+
+
+def test_phrase_totals_are_estimated_past_the_check_bound(tmp_path, make_doc, monkeypatch):
+    monkeypatch.setattr("search.whoosh_engine.PHRASE_VERIFY_LIMIT", 60)
+    with WhooshBackend(tmp_path / "index") as backend:
+        backend.rebuild([make_doc(i, text="council tax is rising" if i % 2 else "tax the council now")
+                         for i in range(1, 201)])
+        res = backend.search(SearchQuery(text='"council tax"', per_page=20))
+        assert res.total_is_estimate and 70 <= res.total <= 130
+        assert all(h.leaflet_id % 2 for h in res.hits) and len(res.hits) >= 10  # only checked hits are shown
+        exact = backend.search(SearchQuery(text='"council tax"', area=["E14001063"], party=["none"]))
+        assert exact.total == 0 and not exact.total_is_estimate
+
+
+@pytest.mark.postgres
+def test_postgres_accepts_a_sqlalchemy_engine(pg_dsn, make_doc):
+    engine = create_engine(pg_dsn.replace("postgresql://", "postgresql+psycopg://"))
+    backend = PostgresBackend(engine)
+    backend.rebuild(docs(make_doc, 1, 3))
+    assert backend.search(SearchQuery(text="parkrun")).total == 3
+    backend.close()
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_missing_table_is_unavailable(pg_dsn, make_doc):
+    backend = PostgresBackend(pg_dsn)
+    backend._conn().execute("DROP TABLE search_document")
+    with pytest.raises(IndexUnavailable):
+        backend.search(SearchQuery(text="parkrun"))
+    backend.rebuild(docs(make_doc, 1, 2))
+    assert backend.search(SearchQuery(text="parkrun")).total == 2
+    backend.close()
