@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from leaflets.models import Accuracy
@@ -20,7 +20,7 @@ FLAG_REASON_LABELS = {"not-a-leaflet": "Not an election leaflet", "personal-info
 
 
 class TagsForm(FlaskForm):
-    tags = SelectMultipleField("Tags", choices=[], validate_choice=False)
+    tags = SelectMultipleField("Tags", choices=[SelectChoice("", "")], validate_choice=False)
 
 
 class ClaimForm(FlaskForm):
@@ -37,7 +37,8 @@ class SuggestionForm(FlaskForm):
 
 
 class RatingForm(FlaskForm):
-    accuracy = RadioField("Accuracy", choices=ACCURACY_CHOICES, validators=[DataRequired()])
+    """Parsed only: the accuracy radios are rendered by the work page, the service checks the values."""
+    accuracy = StringField("Accuracy")
     source_url = StringField("Source (web address)", validators=[Optional(), Length(max=2000)],
                              description="Needed for misleading or false: a page that shows the facts.")
     note = TextAreaField("Explanation", validators=[Optional(), Length(max=2000)],
@@ -45,8 +46,8 @@ class RatingForm(FlaskForm):
 
 
 class BiasForm(FlaskForm):
-    tone = RadioField("Tone", choices=TONE_CHOICES, validators=[DataRequired()])
-    fairness = RadioField("Fairness", choices=FAIRNESS_CHOICES, validators=[DataRequired()])
+    tone = StringField("Tone")
+    fairness = StringField("Fairness")
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
 
 
@@ -55,7 +56,7 @@ class CorrectionForm(FlaskForm):
 
 
 class FlagForm(FlaskForm):
-    reason = SelectField("What is wrong?", choices=[(r, FLAG_REASON_LABELS[r]) for r in FLAG_REASONS],
+    reason = SelectField("What is wrong?", choices=[SelectChoice(r, FLAG_REASON_LABELS[r]) for r in FLAG_REASONS],
                          validators=[DataRequired()])
     note = TextAreaField("Anything else we should know (optional)", validators=[Optional(), Length(max=2000)])
 

@@ -92,7 +92,7 @@ def _row(name: str, level: Level, units: list[list[Hashable]]) -> AgreementRow:
 
 def archive_agreement() -> list[AgreementRow]:
     """Alpha for claim accuracy (nominal) and bias tone and fairness (interval), over every rating stored."""
-    accuracy = _grouped(db.session.execute(select(ClaimRating.claim_id, ClaimRating.accuracy)).tuples())
+    accuracy = _grouped(db.session.execute(select(ClaimRating.claim_id, ClaimRating.accuracy)).all())
     bias = db.session.execute(select(BiasRating.leaflet_id, BiasRating.tone, BiasRating.fairness)).all()
     tone = _grouped((leaflet_id, tone) for leaflet_id, tone, _f in bias)
     fairness = _grouped((leaflet_id, fair) for leaflet_id, _t, fair in bias)

@@ -195,8 +195,8 @@ def _move_claims_and_tags(duplicate_id: int, original_id: int) -> list[int]:
     claims = list(db.session.scalars(select(Claim).where(Claim.leaflet_id == duplicate_id)))
     for claim in claims:
         claim.leaflet_id = original_id
-    have = set(db.session.execute(select(LeafletTag.tag_id, LeafletTag.user_id)
-                                  .where(LeafletTag.leaflet_id == original_id)).tuples())
+    have = set(tuple(row) for row in db.session.execute(select(LeafletTag.tag_id, LeafletTag.user_id)
+                                  .where(LeafletTag.leaflet_id == original_id)).all())
     for row in db.session.scalars(select(LeafletTag).where(LeafletTag.leaflet_id == duplicate_id)):
         if (row.tag_id, row.user_id) in have:
             db.session.delete(row)

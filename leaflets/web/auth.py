@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -16,6 +16,12 @@ from leaflets.services.errors import DomainError
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 login_manager.refresh_view = "auth.login"
+
+
+@bp.before_app_request
+def _load_user_per_request() -> None:
+    """Flask-Login caches the user on `g`; when an app context outlives requests (tests, scripts) drop it."""
+    g.pop("_login_user", None)
 
 
 def _login_limit() -> str:
