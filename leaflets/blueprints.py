@@ -24,3 +24,8 @@ def register(app: Flask) -> None:
     from leaflets.web import auth, flags, moderation, volunteer
     for review_bp in (auth.bp, volunteer.bp, moderation.bp, flags.bp):
         app.register_blueprint(review_bp)
+
+    # search (issue 4): the /search page and the Atom feed of a search
+    from leaflets.web import search, search_feed
+    app.register_blueprint(search.bp)
+    app.register_blueprint(search_feed.bp)

@@ -10,3 +10,4 @@ from leaflets.api import reference  # noqa: E402,F401  (routes register on impor
 from leaflets.api import review  # noqa: E402,F401  (review and moderation, issue 5)
 from leaflets.api import uploads, postcodes  # noqa: E402,F401
 from leaflets.api import leaflets, openapi  # noqa: E402,F401  (browse: read API and its OpenAPI document)
+from leaflets.api import search  # noqa: E402,F401  (search and export, issue 4)

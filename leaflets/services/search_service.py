@@ -1,0 +1,259 @@
+"""Searching the archive: read the request's arguments into a SearchQuery, run it, and give names to codes.
+
+Bad input raises QueryError (the message is safe to show); an unreadable index raises ServiceUnavailable (503).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Iterator, Mapping, Sequence
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from leaflets import runtime
+from leaflets.extensions import db
+from leaflets.models import Area, Election, Leaflet, LeafletStatus, LeafletTag, Party, Tag
+from leaflets.services.errors import DomainError, ServiceUnavailable
+from search import FACET_NAMES, IndexUnavailable, QueryError, Results, SearchQuery
+
+log = logging.getLogger(__name__)
+FILTERS = ("party", "area", "region", "election", "tag")
+PER_PAGE = 20
+MAX_VALUES = 20
+MAX_PAGE = 1000
+EXPORT_CHUNK = 100
+UNAVAILABLE = ("Search is unavailable right now: the search index is missing or being repaired. "
+               "The rest of the archive works; please try again in a few minutes.")
+
+
+class BadQuery(DomainError):
+    status = 400
+    code = "bad_query"
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class ActiveFilter:
+    field: str
+    value: str
+    label: str
+
+
+@dataclass
+class HitView:
+    leaflet: Leaflet
+    snippet_html: str  # escaped by the search package; only <mark> is markup
+    score: float
+
+
+@dataclass
+class SearchPage:
+    query: SearchQuery
+    results: Results
+    hits: list[HitView]
+    facets: dict[str, list[FacetOption]]
+    active: list[ActiveFilter] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, -(-self.results.total // self.query.per_page)))
+
+    @property
+    def highlight(self) -> str:
+        return " ".join(self.results.terms)
+
+
+# --- reading the request ---------------------------------------------------------------------------------------
+
+def _values(args: Any, name: str) -> list[str]:
+    raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name)]
+    values: list[str] = []
+    for value in raw:
+        value = (value or "").strip()
+        if name == "area":
+            value = value.upper()
+        if value and value not in values:
+            values.append(value)
+    if len(values) > MAX_VALUES:
+        raise QueryError(f"Choose at most {MAX_VALUES} values for {name}.")
+    return values
+
+
+def _date(raw: str | None, name: str) -> date | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise QueryError(f"The '{name}' date must look like 2024-06-01.") from None
+
+
+def _whole_number(raw: str | None, name: str, default: int, low: int, high: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    if not raw.strip().isdigit() or not low <= int(raw) <= high:
+        raise QueryError(f"{name} must be a whole number from {low} to {high}.")
+    return int(raw)
+
+
+def parse_args(args: Mapping[str, Any], *, per_page: int = PER_PAGE, allow_per_page: bool = False) -> SearchQuery:
+    """Read q, party, area, region, election, tag, from, to, sort, page (and per_page for the API)."""
+    sort = (args.get("sort") or "relevance").strip()
+    if sort not in ("relevance", "newest"):
+        raise QueryError("Sort by 'relevance' or 'newest'.")
+    if allow_per_page:
+        per_page = _whole_number(args.get("per_page"), "per_page", per_page, 1, 100)
+    query = SearchQuery(text=(args.get("q") or "").strip(), sort=sort, per_page=per_page,
+                        page=_whole_number(args.get("page"), "Page", 1, 1, MAX_PAGE),
+                        date_from=_date(args.get("from"), "from"), date_to=_date(args.get("to"), "to"),
+                        **{name: _values(args, name) for name in FILTERS})
+    query.validate()
+    return query
+
+
+def params(query: SearchQuery, **changes: Any) -> list[tuple[str, str]]:
+    """The query string pairs of a search, with some arguments replaced (None drops one)."""
+    values: dict[str, Any] = {"q": query.text, **{name: list(getattr(query, name)) for name in FILTERS},
+                              "from": query.date_from.isoformat() if query.date_from else "",
+                              "to": query.date_to.isoformat() if query.date_to else "",
+                              "sort": "" if query.sort == "relevance" else query.sort,
+                              "page": "" if query.page == 1 else str(query.page)}
+    values.update(changes)
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        for item in (value if isinstance(value, list) else [value]):
+            if item not in (None, ""):
+                pairs.append((name, str(item)))
+    return pairs
+
+
+def toggled(query: SearchQuery, name: str, value: str) -> list[tuple[str, str]]:
+    """The search with one facet value added or removed, back on page one."""
+    if name == "year":
+        first, last = date(int(value), 1, 1), date(int(value), 12, 31)
+        if query.date_from == first and query.date_to == last:
+            return params(query, **{"from": None, "to": None, "page": None})
+        return params(query, **{"from": first.isoformat(), "to": last.isoformat(), "page": None})
+    current = list(getattr(query, name))
+    chosen = [v for v in current if v != value] if value in current else current + [value]
+    return params(query, **{name: chosen, "page": None})
+
+
+# --- running it ------------------------------------------------------------------------------------------------
+
+def run(query: SearchQuery) -> Results:
+    """Run a query on the index; QueryError passes through, an unreadable index becomes a 503."""
+    try:
+        return runtime.search_backend().search(query)
+    except IndexUnavailable as error:
+        log.error("search index unavailable", extra={"error": str(error)})
+        raise ServiceUnavailable(UNAVAILABLE, code="search_unavailable") from error
+
+
+def _names(model: Any, key: Any, values: set[str]) -> dict[str, str]:
+    if not values:
+        return {}
+    return dict(db.session.execute(select(key, model.name).where(key.in_(values))).all())
+
+
+def labels(values: dict[str, set[str]]) -> dict[str, dict[str, str]]:
+    """Names for facet codes: party slug, GSS code, election slug and tag slug; others label themselves."""
+    found = {"party": _names(Party, Party.slug, values.get("party", set())),
+             "area": _names(Area, Area.gss, values.get("area", set())),
+             "election": _names(Election, Election.slug, values.get("election", set())),
+             "tag": _names(Tag, Tag.slug, values.get("tag", set()))}
+    return {name: {v: found.get(name, {}).get(v, v) for v in vals} for name, vals in values.items()}
+
+
+def _year_selected(query: SearchQuery, year: str) -> bool:
+    return (query.date_from is not None and query.date_to is not None and query.date_from == date(int(year), 1, 1)
+            and query.date_to == date(int(year), 12, 31))
+
+
+def live_leaflets(ids: Sequence[int]) -> list[Leaflet]:
+    """These leaflets in this order, with what a result shows loaded; any no longer live are left out."""
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Leaflet).where(Leaflet.id.in_(ids), Leaflet.status == LeafletStatus.LIVE)
+                              .options(selectinload(Leaflet.party), selectinload(Leaflet.area),
+                                       selectinload(Leaflet.election), selectinload(Leaflet.images)))
+    by_id = {leaflet.id: leaflet for leaflet in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def search_page(query: SearchQuery) -> SearchPage:
+    """Run a search and shape it for people: leaflets for hits, names for facet values, active filters."""
+    results = run(query)
+    leaflets = {leaflet.id: leaflet for leaflet in live_leaflets([hit.leaflet_id for hit in results.hits])}
+    hits = [HitView(leaflets[hit.leaflet_id], hit.snippet_html, hit.score)
+            for hit in results.hits if hit.leaflet_id in leaflets]
+    wanted = {name: {value for value, _ in results.facets.get(name, [])} | set(getattr(query, name, []))
+              for name in FACET_NAMES if name != "year"}
+    names = labels(wanted)
+    facets = {name: [FacetOption(value, names.get(name, {}).get(value, value), count,
+                                 _year_selected(query, value) if name == "year" else value in getattr(query, name))
+                     for value, count in results.facets.get(name, [])] for name in FACET_NAMES}
+    active = [ActiveFilter(name, value, names[name].get(value, value)) for name in FILTERS
+              for value in getattr(query, name)]
+    return SearchPage(query=query, results=results, hits=hits, facets=facets, active=active)
+
+
+# --- export ----------------------------------------------------------------------------------------------------
+
+def _matching_conditions(query: SearchQuery) -> list[Any]:
+    conditions: list[Any] = [Leaflet.status == LeafletStatus.LIVE]
+    if query.party:
+        conditions.append(Leaflet.party_id.in_(select(Party.id).where(Party.slug.in_(query.party))))
+    if query.area:
+        conditions.append(Leaflet.area_id.in_(select(Area.id).where(Area.gss.in_(query.area))))
+    if query.region:
+        conditions.append(Leaflet.area_id.in_(select(Area.id).where(Area.region.in_(query.region))))
+    if query.election:
+        conditions.append(Leaflet.election_id.in_(select(Election.id).where(Election.slug.in_(query.election))))
+    if query.tag:
+        conditions.append(exists().where(LeafletTag.leaflet_id == Leaflet.id, LeafletTag.tag_id == Tag.id,
+                                         Tag.slug.in_(query.tag)))
+    if query.date_from:
+        conditions.append(Leaflet.delivered_on >= query.date_from)
+    if query.date_to:
+        conditions.append(Leaflet.delivered_on <= query.date_to)
+    return conditions
+
+
+def _ids_from_database(query: SearchQuery) -> Iterator[list[int]]:
+    after = 0
+    while True:
+        ids = list(db.session.scalars(select(Leaflet.id).where(Leaflet.id > after, *_matching_conditions(query))
+                                      .order_by(Leaflet.id).limit(EXPORT_CHUNK)))
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]
+
+
+def _ids_from_index(query: SearchQuery) -> Iterator[list[int]]:
+    for page in range(1, MAX_PAGE + 1):
+        paged = replace(query, page=page, per_page=EXPORT_CHUNK, sort="newest", facets=False)
+        hits = run(paged).hits
+        if hits:
+            yield [hit.leaflet_id for hit in hits]
+        if len(hits) < EXPORT_CHUNK:
+            return
+
+
+def export_leaflets(query: SearchQuery) -> Iterator[Leaflet]:
+    """Every live leaflet the search matches: from the database when there are no words to look for (exact and
+    oldest first), else from the index (newest first, at most 100,000)."""
+    chunks = _ids_from_index(query) if query.text else _ids_from_database(query)
+    for ids in chunks:
+        yield from live_leaflets(ids)
+        db.session.expunge_all()
