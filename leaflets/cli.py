@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from leaflets.commands import demo  # browse
+
 from leaflets.commands import maintenance, reference, uploads
 
 
@@ -16,3 +18,4 @@ def register(app: Flask) -> None:
     from leaflets.commands.ocr import ocr_cli
     app.cli.add_command(ocr_cli)
     app.cli.add_command(uploads.sweep_uploads)
+    app.cli.add_command(demo.demo_data_command)  # browse
