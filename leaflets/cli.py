@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from leaflets.commands import demo  # browse
+
 from leaflets.commands import maintenance, reference, uploads
 
 
@@ -16,6 +18,7 @@ def register(app: Flask) -> None:
     from leaflets.commands.ocr import ocr_cli
     app.cli.add_command(ocr_cli)
     app.cli.add_command(uploads.sweep_uploads)
+    app.cli.add_command(demo.demo_data_command)  # browse
     # search (issue 4): `flask search rebuild|check`
     from leaflets.commands.search import search_cli
     app.cli.add_command(search_cli)
