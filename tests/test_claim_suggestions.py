@@ -1,0 +1,55 @@
+"""Claim suggestions from OCR text."""
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from leaflets.extensions import db
+from leaflets.models import Claim
+from leaflets.services.claim_suggestions import ensure_for_leaflet, suggest
+from tests.test_auth import make_leaflet
+
+TEXT = """VOTE GREEN!
+Only the Greens can win here. Labour came third last time.
+We will cut bus fares by 20%. The council wasted £3m on a new office.
+Crime is up 40 per cent since 2019.
+
+Our candidate lives locally and loves dogs
+Printed by J Smith, 1 High Street, Anytown."""
+
+
+@pytest.mark.parametrize("sentence, reason", [
+    ("Only the Greens can win here.", "squeeze"),
+    ("We will cut bus fares by 20%.", "promise"),
+    ("We will cut bus fares by 20%.", "percentage"),
+    ("The council wasted £3m on a new office.", "money"),
+    ("Crime is up 40 per cent since 2019.", "percentage"),
+])
+def test_suggests_checkable_sentences_with_reasons(sentence: str, reason: str) -> None:
+    found = {s.text: s for s in suggest(TEXT)}
+    assert reason in found[sentence].reasons
+
+
+def test_skips_plain_sentences_imprints_and_keeps_true_spans() -> None:
+    found = suggest(TEXT)
+    texts = [s.text for s in found]
+    assert "Labour came third last time." not in texts
+    assert not any("Printed by" in t for t in texts) and not any("loves dogs" in t for t in texts)
+    for item in found:
+        assert " ".join(TEXT[item.start:item.end].split()) == item.text
+
+
+def test_comparatives_and_line_wrapped_sentences() -> None:
+    found = suggest("Schools here get less funding\nthan anywhere else in the county.")
+    assert [s.text for s in found] == ["Schools here get less funding than anywhere else in the county."]
+
+
+def test_ensure_stores_once_and_never_revives_a_dismissed_suggestion(app: Flask) -> None:
+    leaflet = make_leaflet(text=TEXT)
+    assert ensure_for_leaflet(leaflet) == 4
+    claims = db.session.scalars(select(Claim).where(Claim.leaflet_id == leaflet.id)).all()
+    assert {(c.origin, c.state) for c in claims} == {("suggested", "suggested")}
+    claims[0].state = "dismissed"
+    db.session.commit()
+    assert ensure_for_leaflet(leaflet) == 0
