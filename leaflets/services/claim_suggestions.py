@@ -20,7 +20,9 @@ from leaflets.services.review import clean_claim_text
 log = logging.getLogger(__name__)
 
 MIN_LENGTH, MAX_LENGTH = 12, 400
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\s*[•·▪●]\s*")
+# Sentence ends, blank lines, bullets, and a line break before a capital (leaflets put headlines on their own
+# lines without a full stop; a sentence wrapped onto a new line goes on in lower case).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\s*[•·▪●]\s*|\n(?=[ \t]*[A-Z0-9£€$\"“])")
 _SIGNALS: dict[str, re.Pattern[str]] = {
     "percentage": re.compile(r"\d\s?%|\bper\s?cent\b", re.I),
     "money": re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:m|bn|million|billion|k)\b|\bpounds\b", re.I),
