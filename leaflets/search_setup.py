@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from flask import Flask
 
-from search import IndexUnavailable, Results, SearchBackend, SearchDocument, SearchQuery
+from search import FACET_NAMES, IndexUnavailable, Results, SearchBackend, SearchDocument, SearchQuery
 from search.types import Progress
 
 log = logging.getLogger(__name__)
@@ -32,12 +32,13 @@ class GuardedBackend(SearchBackend):
 
     def __init__(self, name: str, opener: Callable[[], SearchBackend], *,
                  reset: Callable[[], None] | None = None, existed: Callable[[], bool] = lambda: True,
-                 live_count: Callable[[], int] | None = None) -> None:
+                 live_count: Callable[[], int] | None = None, empty: Callable[[], bool] | None = None) -> None:
         self.name = name
         self._opener = opener
         self._reset = reset
         self._existed = existed
         self._live_count = live_count
+        self._empty = empty
         self._inner: SearchBackend | None = None
         self._lock = threading.Lock()
         self._created_empty = False
@@ -65,7 +66,7 @@ class GuardedBackend(SearchBackend):
         if not self._created_empty or self._live_count is None:
             return
         self.inner.flush()
-        if len(self.inner.versions()) >= self._live_count():
+        if len(self.versions()) >= self._live_count():
             self._created_empty = False
             return
         raise IndexUnavailable(f"The {self.name} search index was missing and has not been rebuilt yet; "
@@ -77,13 +78,31 @@ class GuardedBackend(SearchBackend):
     def delete(self, leaflet_ids: Iterable[int]) -> None:
         self.inner.delete(leaflet_ids)
 
+    def _is_empty(self) -> bool:
+        try:
+            return self._empty is not None and self._empty()
+        except Exception:  # cannot even count: the index is broken, not empty
+            return False
+
     def versions(self) -> dict[int, str]:
-        return self.inner.versions()
+        try:
+            return self.inner.versions()
+        except IndexUnavailable:
+            if self._is_empty():  # WhooshBackend cannot read an index without segments yet
+                return {}
+            raise
 
     def search(self, query: SearchQuery) -> Results:
         inner = self.inner
         self._check_not_lost()
-        return inner.search(query)
+        try:
+            return inner.search(query)
+        except IndexUnavailable:
+            if not self._is_empty():
+                raise
+        query.validate()
+        return Results(total=0, hits=[], facets={name: [] for name in FACET_NAMES}, page=query.page,
+                       per_page=query.per_page)
 
     def flush(self) -> None:
         self.inner.flush()
@@ -129,8 +148,15 @@ def _whoosh(app: Flask) -> GuardedBackend:
             index_dir.rename(broken)
             shutil.rmtree(broken, ignore_errors=True)
 
+    def empty() -> bool:
+        opened = index.open_dir(str(index_dir))
+        try:
+            return opened.doc_count() == 0
+        finally:
+            opened.close()
+
     return GuardedBackend("Whoosh", lambda: WhooshBackend(index_dir), reset=reset, existed=existed,
-                          live_count=_live_count)
+                          live_count=_live_count, empty=empty)
 
 
 def _postgres(app: Flask) -> GuardedBackend:
