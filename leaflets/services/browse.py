@@ -76,6 +76,14 @@ class NationGroup:
     def leaflets(self) -> int:
         return sum(region.leaflets for region in self.regions)
 
+    @property
+    def areas(self) -> int:
+        return sum(len(region.areas) for region in self.regions)
+
+    @property
+    def uncovered(self) -> int:
+        return sum(len(region.areas) - region.covered for region in self.regions)
+
 
 @dataclass
 class Stats:
@@ -188,14 +196,13 @@ def area_groups() -> list[NationGroup]:
     return list(nations.values())
 
 
-def notspots(limit: int = 20) -> list[tuple[Area, int]]:
-    """Constituencies with the fewest live leaflets: where uploads are needed most."""
-    live_count = (select(Leaflet.area_id, func.count(Leaflet.id).label("n")).where(is_live())
-                  .group_by(Leaflet.area_id).subquery())
-    n = func.coalesce(live_count.c.n, 0)
-    query = (select(Area, n).outerjoin(live_count, live_count.c.area_id == Area.id)
-             .order_by(n, Area.name).limit(limit))
-    return [(area, count) for area, count in db.session.execute(query)]
+def notspots(nations: list[NationGroup], limit: int = 12) -> list[tuple[Area, int]]:
+    """Where uploads are needed most: the constituency with the fewest live leaflets in each region,
+    regions with the least coverage first."""
+    regions = sorted((region for nation in nations for region in nation.regions),
+                     key=lambda region: (region.covered / max(1, len(region.areas)), region.region))
+    picks = [min(region.areas, key=lambda pair: (pair[1], pair[0].name)) for region in regions if region.areas]
+    return sorted(picks, key=lambda pair: pair[1])[:limit]
 
 
 def neighbour_cells(q: int, r: int) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from leaflets.extensions import db
 from leaflets.models import Area, Leaflet, Party
+from leaflets.services import browse
 from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_leaflet
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,7 @@ def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
         if index >= 3 and rng.random() < 0.1:  # the same leaflet delivered somewhere else too
             original = rng.randrange(len(planned))
             source = planned[original].submission
+            area = _next_door(rng, source.area, areas)
             planned.append(DemoLeaflet(LeafletSubmission(
                 party=source.party, election=source.election, delivered_on=source.delivered_on, area=area.gss,
                 title=source.title, description=f"Same leaflet, delivered in {area.name}.",
@@ -212,6 +214,13 @@ def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
             slugs = [slug for slug in PARTIES_BY_NATION[area.nation] if slug in parties]
             planned.append(DemoLeaflet(plan_leaflet(rng, area, parties[rng.choice(slugs)])))
         yield planned[-1]
+
+
+def _next_door(rng: random.Random, gss: str | None, areas: list[Area]) -> Area:
+    """A neighbouring constituency on the hex map (where the same leaflet is often delivered too)."""
+    home = next(area for area in areas if area.gss == gss)
+    nearby = [area for area in browse.neighbours(home) if area.nation in PARTIES_BY_NATION]
+    return rng.choice(nearby) if nearby else rng.choice([area for area in areas if area is not home])
 
 
 def existing_leaflets() -> int:

@@ -42,7 +42,8 @@ def party(slug: str) -> str:
 
 @bp.get("/areas")
 def areas() -> str:
-    return render_template("archive/areas.html", nations=browse.area_groups(), notspots=browse.notspots())
+    nations = browse.area_groups()
+    return render_template("archive/areas.html", nations=nations, notspots=browse.notspots(nations))
 
 
 @bp.get("/areas/<gss>")
