@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import Area, Election, Leaflet, LeafletImage, OcrStatus
+from leaflets.models import Area, Election, Leaflet, LeafletImage
 from leaflets.models._types import utcnow
 from leaflets.ocr_queue import jobs, runner
 from leaflets.ocr_queue.jobs import OcrOutcome
@@ -326,3 +326,14 @@ def test_celery_backend_runs_the_job_with_a_real_worker_and_redis(make_app: Call
             wait_for(lambda: image_row(image_id).ocr_status == "done")
             image = image_row(image_id)
     assert "POTHOLES" in image.ocr_text.upper() and image.lease_owner is None and image.ocr_attempts == 1
+
+
+def test_celery_enqueue_with_the_broker_down_returns_and_leaves_the_job_pending(
+        make_app: Callable[..., Flask]) -> None:
+    app = make_app(OCR_QUEUE="celery", CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+    with app.app_context():
+        [image_id] = add_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
+        started = time.monotonic()
+        runtime.ocr_queue().enqueue([image_id])
+        assert time.monotonic() - started < 10
+        assert image_row(image_id).ocr_status == "pending"

@@ -95,5 +95,14 @@ def celery_worker(celery_args: tuple[str, ...]) -> None:
     """Run a Celery OCR worker for this app (OCR_QUEUE=celery); extra arguments go to `celery worker`."""
     if current_app.config["OCR_QUEUE"] != "celery":
         raise click.UsageError("Set OCR_QUEUE=celery to run a Celery worker.")
-    queue = runtime.ocr_queue()
-    queue.celery.worker_main(["worker", "--loglevel=INFO", *celery_args])
+    from celery.signals import worker_process_init
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def fresh_connections(**_kwargs: Any) -> None:
+        """A forked pool process must not share the parent's database connections."""
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+    worker_process_init.connect(fresh_connections, weak=False)
+    runtime.ocr_queue().celery.worker_main(["worker", "--loglevel=INFO", *celery_args])

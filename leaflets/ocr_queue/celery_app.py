@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from celery import Celery, Task
 from flask import Flask
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.settings import QueueSettings
@@ -38,6 +39,9 @@ def make_celery(app: Flask, settings: QueueSettings) -> Celery:
         task_ignore_result=True, task_default_queue=settings.celery_queue, task_acks_late=True,
         task_reject_on_worker_lost=True, worker_prefetch_multiplier=1, broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        # Publishing happens in web requests: give up quickly when the broker is down (the job stays pending).
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+        broker_connection_timeout=2.0,
         beat_schedule={"ocr-sweep": {"task": SWEEP, "schedule": max(1.0, settings.poll_s)}},
     )
     _register_tasks(celery, app, settings)
@@ -75,13 +79,22 @@ class CeleryQueue:
         self.celery = make_celery(app, settings)
 
     def enqueue(self, image_ids: Iterable[int]) -> None:
+        """Send one task per image. A broker outage is logged, not raised: the rows stay pending in the
+        database and the next sweep (or `flask ocr work`) runs them, so an upload never fails because of it."""
+        ids = [int(image_id) for image_id in image_ids]
         task = self.celery.tasks[RUN_IMAGE]
-        for image_id in image_ids:
-            task.apply_async((int(image_id),))
+        try:
+            for image_id in ids:
+                task.apply_async((image_id,))
+        except (KombuOperationalError, OSError) as error:
+            log.warning("could not send OCR tasks; they stay pending", extra={"image_ids": ids, "error": str(error)})
 
     def wake(self) -> None:
         """Re-send every due job (used after a requeue)."""
-        self.celery.tasks[SWEEP].apply_async()
+        try:
+            self.celery.tasks[SWEEP].apply_async()
+        except (KombuOperationalError, OSError) as error:
+            log.warning("could not send the OCR sweep task", extra={"error": str(error)})
 
     def close(self) -> None:
         self.celery.close()
