@@ -337,3 +337,18 @@ def test_celery_enqueue_with_the_broker_down_returns_and_leaves_the_job_pending(
         runtime.ocr_queue().enqueue([image_id])
         assert time.monotonic() - started < 10
         assert image_row(image_id).ocr_status == "pending"
+
+
+def test_the_upload_api_answers_before_ocr_and_the_workers_finish_it(make_app: Callable[..., Flask]) -> None:
+    app = make_app(**FAST, OCR_START_WORKERS=True, OCR_WORKERS=1)
+    with app.app_context():
+        gss = db.session.scalars(select(Area.gss).order_by(Area.id).limit(1)).one()
+        election = db.session.scalars(select(Election.slug).order_by(Election.id).limit(1)).one()
+        form = {"party": "labour", "area": gss, "election": election, "delivered_on": "2024-06-20",
+                "images": [(io.BytesIO(leaflet_image(PAGE)), "front.jpg", "image/jpeg")]}
+        response = app.test_client().post("/api/v1/leaflets", data=form, content_type="multipart/form-data")
+        assert response.status_code == 201, response.get_data(as_text=True)
+        [image] = response.get_json()["images"]
+        assert image["ocr_status"] in ("pending", "running") and image["text"] is None
+        wait_for(lambda: image_row(image["id"]).ocr_status == "done")
+        assert "POTHOLES" in image_row(image["id"]).ocr_text.upper()
