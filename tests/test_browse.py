@@ -27,7 +27,8 @@ def add_leaflet(party: str | None = "labour", area: str = "E14001063", election:
                 tags: tuple[str, ...] = (), delivered_on: date = date(2024, 6, 18)) -> Leaflet:
     """Insert one leaflet with stored images and commit."""
     leaflet = Leaflet(
-        title=title, description=description, status=status, delivered_on=delivered_on, postcode_district="GU11",
+        title=title, description=description, status=status, delivered_on=delivered_on,
+        postcode_district="GU11",
         party=db.session.scalar(select(Party).where(Party.slug == party)) if party else None,
         area=db.session.scalar(select(Area).where(Area.gss == area)),
         election=db.session.scalar(select(Election).where(Election.slug == election)),
@@ -37,11 +38,13 @@ def add_leaflet(party: str | None = "labour", area: str = "E14001063", election:
         sha = hashlib.sha256(data).hexdigest()
         for variant in ("master", "display", "thumb"):
             runtime.storage().put(sha, variant, data, "image/jpeg")
-        leaflet.images.append(LeafletImage(position=position, role="front" if position == 0 else "back", sha256=sha,
-                                           width=300, height=424, mime="image/jpeg", byte_size=len(data)))
+        role = "front" if position == 0 else "back"
+        leaflet.images.append(LeafletImage(position=position, role=role, sha256=sha, width=300, height=424,
+                                           mime="image/jpeg", byte_size=len(data)))
     db.session.add(leaflet)
     for slug in tags:
-        db.session.add(LeafletTag(leaflet=leaflet, tag=db.session.scalar(select(Tag).where(Tag.slug == slug))))
+        tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
+        db.session.add(LeafletTag(leaflet=leaflet, tag=tag))
     db.session.commit()
     return leaflet
 
@@ -68,7 +71,8 @@ def log_in_as(app, client, role: str = "moderator") -> User:
 @both_databases
 def test_home_shows_latest_leaflets_totals_and_search(client):
     add_leaflet("labour", title="Fix our potholes", images=2)
-    add_leaflet("conservative", area="S14000021", title="Scottish leaflet", uploaded_at=T0 + timedelta(hours=1))
+    add_leaflet("conservative", area="S14000021", title="Scottish leaflet",
+                uploaded_at=T0 + timedelta(hours=1))
     add_leaflet("green", title="Hidden one", status="hidden", uploaded_at=T0 + timedelta(hours=2))
     page = client.get("/").get_data(as_text=True)
     assert "Fix our potholes" in page and "Scottish leaflet" in page
@@ -89,14 +93,16 @@ def test_home_paginates(app, client):
 
 
 def test_leaflet_page_shows_images_metadata_and_copies(client):
-    original = add_leaflet("libdem", title="Only the Lib Dems can win here", description="Line one\nLine <two>",
-                           images=2)
+    original = add_leaflet("libdem", title="Only the Lib Dems can win here",
+                           description="Line one\nLine <two>", images=2)
     copy = add_leaflet("libdem", area="E14001064", duplicate_of=original, uploaded_at=T0 + timedelta(days=1))
     add_leaflet("libdem", area="E14001065", duplicate_of=original, status="removed")
     page = client.get(f"/leaflets/{original.id}").get_data(as_text=True)
-    for expected in ("Only the Lib Dems can win here", "/parties/libdem", "/areas/E14001063", "/elections/ge-2024",
-                     "GU11", "Line &lt;two&gt;", "Also delivered to", "Aldridge-Brownhills",
-                     f"/images/{original.images[0].sha256}/display", f"/images/{original.images[1].sha256}/master"):
+    for expected in ("Only the Lib Dems can win here", "/parties/libdem", "/areas/E14001063",
+                     "/elections/ge-2024", "GU11", "Line &lt;two&gt;", "Also delivered to",
+                     "Aldridge-Brownhills",
+                     f"/images/{original.images[0].sha256}/display",
+                     f"/images/{original.images[1].sha256}/master"):
         assert expected in page
     assert "Line <two>" not in page
     assert "Altrincham" not in page  # the removed copy
@@ -135,7 +141,8 @@ def test_party_pages(client):
 def test_areas_index_groups_counts_and_notspots(client):
     add_many(2, area="E14001063", title="In Aldershot")
     page = client.get("/areas").get_data(as_text=True)
-    for heading in ("England", "Scotland", "Wales", "Northern Ireland", "South East", "Where we need leaflets"):
+    for heading in ("England", "Scotland", "Wales", "Northern Ireland", "South East",
+                    "Where we need leaflets"):
         assert heading in page
     assert page.count('href="/areas/') >= 650
     notspots = page[page.index("Where we need leaflets"):page.index("</section>")]
@@ -158,7 +165,8 @@ def test_area_page_shows_its_leaflets_and_neighbours(client):
 def test_hex_neighbours_follow_odd_r_layout():
     assert set(browse.neighbour_cells(4, 2)) == {(5, 2), (3, 2), (3, 1), (4, 1), (3, 3), (4, 3)}
     assert set(browse.neighbour_cells(4, 3)) == {(5, 3), (3, 3), (4, 2), (5, 2), (4, 4), (5, 4)}
-    assert set(browse.neighbour_cells(4, -1)) == {(5, -1), (3, -1), (4, -2), (5, -2), (4, 0), (5, 0)}  # odd too
+    # -1 is an odd row too
+    assert set(browse.neighbour_cells(4, -1)) == {(5, -1), (3, -1), (4, -2), (5, -2), (4, 0), (5, 0)}
 
 
 def test_election_page_and_stats(client):
@@ -176,5 +184,6 @@ def test_election_page_and_stats(client):
 
 
 def test_pages_render_on_an_empty_archive(client):
-    for url in ("/", "/parties", "/areas", "/stats", "/parties/labour", "/areas/E14001063", "/elections/ge-2024"):
+    for url in ("/", "/parties", "/areas", "/stats", "/parties/labour", "/areas/E14001063",
+                "/elections/ge-2024"):
         assert client.get(url).status_code == 200, url

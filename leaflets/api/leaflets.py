@@ -17,7 +17,8 @@ def _limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise DomainError(f"limit must be a whole number from 1 to {MAX_LIMIT}.", field="limit", code="bad_limit")
+        raise DomainError(f"limit must be a whole number from 1 to {MAX_LIMIT}.", field="limit",
+                          code="bad_limit")
     return int(raw)
 
 

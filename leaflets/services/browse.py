@@ -100,8 +100,8 @@ def is_live():  # type: ignore[no-untyped-def]
 
 def with_card_data(query: Select) -> Select:
     """Load what a leaflet card shows in a fixed number of queries."""
-    return query.options(selectinload(Leaflet.party), selectinload(Leaflet.area), selectinload(Leaflet.election),
-                         selectinload(Leaflet.images))
+    return query.options(selectinload(Leaflet.party), selectinload(Leaflet.area),
+                         selectinload(Leaflet.election), selectinload(Leaflet.images))
 
 
 def newest_first(query: Select) -> Select:
@@ -201,7 +201,8 @@ def notspots(nations: list[NationGroup], limit: int = 12) -> list[tuple[Area, in
     regions with the least coverage first."""
     regions = sorted((region for nation in nations for region in nation.regions),
                      key=lambda region: (region.covered / max(1, len(region.areas)), region.region))
-    picks = [min(region.areas, key=lambda pair: (pair[1], pair[0].name)) for region in regions if region.areas]
+    picks = [min(region.areas, key=lambda pair: (pair[1], pair[0].name))
+             for region in regions if region.areas]
     return sorted(picks, key=lambda pair: pair[1])[:limit]
 
 
@@ -216,7 +217,8 @@ def neighbours(area: Area) -> list[Area]:
         return []
     cells = set(neighbour_cells(area.hex_q, area.hex_r))
     qs = {q for q, _r in cells}
-    candidates = db.session.scalars(select(Area).where(Area.hex_q.in_(qs), Area.id != area.id).order_by(Area.name))
+    query = select(Area).where(Area.hex_q.in_(qs), Area.id != area.id).order_by(Area.name)
+    candidates = db.session.scalars(query)
     return [other for other in candidates if (other.hex_q, other.hex_r) in cells]
 
 
@@ -243,8 +245,9 @@ def stats() -> Stats:
     live_count = func.count(Leaflet.id)
     by_party = db.session.execute(select(Party, live_count).select_from(Leaflet).outerjoin(Party)
                                   .where(is_live()).group_by(Party.id).order_by(live_count.desc())).all()
-    by_region = db.session.execute(select(Area.nation, Area.region, live_count).join(Leaflet.area).where(is_live())
-                                   .group_by(Area.nation, Area.region).order_by(Area.nation, Area.region)).all()
+    by_region = db.session.execute(
+        select(Area.nation, Area.region, live_count).join(Leaflet.area).where(is_live())
+        .group_by(Area.nation, Area.region).order_by(Area.nation, Area.region)).all()
     by_election = db.session.execute(select(Election, live_count).join(Leaflet.election).where(is_live())
                                      .group_by(Election.id).order_by(Election.date.desc())).all()
     ocr = db.session.execute(select(LeafletImage.ocr_status, func.count(LeafletImage.id)).join(Leaflet)
@@ -254,7 +257,7 @@ def stats() -> Stats:
                  by_election=[(e, n) for e, n in by_election], ocr_status={status: n for status, n in ocr})
 
 
-# --- The API's filtered list with cursor pagination -------------------------------------------------------------
+# --- The API's filtered list with cursor pagination ------------------------------------------------
 
 @dataclass
 class ListFilters:
@@ -320,7 +323,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def cursor_page(filters: ListFilters, limit: int, cursor: str | None = None) -> CursorPage:
-    """Live leaflets newest first after `cursor`; (uploaded_at, id) orders them totally, so pages never overlap."""
+    """Live leaflets newest first after `cursor`; (uploaded_at, id) is a total order: pages never overlap."""
     query = with_card_data(select(Leaflet).where(is_live()))
     if filters.party is not None:
         query = query.where(Leaflet.party_id == filters.party.id)
@@ -329,7 +332,8 @@ def cursor_page(filters: ListFilters, limit: int, cursor: str | None = None) -> 
     if filters.election is not None:
         query = query.where(Leaflet.election_id == filters.election.id)
     if filters.tag is not None:
-        query = query.where(exists().where(LeafletTag.leaflet_id == Leaflet.id, LeafletTag.tag_id == filters.tag.id))
+        query = query.where(exists().where(LeafletTag.leaflet_id == Leaflet.id,
+                                           LeafletTag.tag_id == filters.tag.id))
     if filters.since is not None:
         query = query.where(Leaflet.uploaded_at > filters.since)
     if cursor:

@@ -1,6 +1,6 @@
-"""Generated demo leaflets, so a newcomer sees a living archive: plausible UK campaign prose rendered by Pillow.
+"""Generated demo leaflets, so a newcomer sees a living archive: UK campaign prose rendered by Pillow.
 
-Everything comes from one seeded random generator, so a seed always makes the same leaflets and the same image bytes.
+Everything comes from one seeded random generator: a seed always makes the same leaflets and image bytes.
 Leaflets go in through the real upload service, exactly as a voter's would.
 """
 from __future__ import annotations
@@ -30,24 +30,25 @@ PARTIES_BY_NATION = {
     "Scotland": ("snp", "labour", "conservative", "libdem", "reform-uk"),
     "Wales": ("plaid-cymru", "labour", "conservative", "libdem", "reform-uk", "green"),
 }
-SPOKEN = {"labour": "Labour", "conservative": "the Conservatives", "libdem": "the Lib Dems", "reform-uk": "Reform UK",
-          "green": "the Greens", "snp": "the SNP", "plaid-cymru": "Plaid Cymru"}
+SPOKEN = {"labour": "Labour", "conservative": "the Conservatives", "libdem": "the Lib Dems",
+          "reform-uk": "Reform UK", "green": "the Greens", "snp": "the SNP", "plaid-cymru": "Plaid Cymru"}
 RIVALS = {"labour": "the Conservatives", "conservative": "Labour", "libdem": "the Conservatives",
           "reform-uk": "Labour", "green": "Labour", "snp": "Labour", "plaid-cymru": "Labour"}
-FIRST = ("Sarah", "James", "Priya", "Tom", "Aisha", "David", "Rhiannon", "Callum", "Fiona", "Mohammed", "Helen",
-         "Gareth", "Chloe", "Ravi", "Eilidh", "Owen", "Joanne", "Patrick")
+FIRST = ("Sarah", "James", "Priya", "Tom", "Aisha", "David", "Rhiannon", "Callum", "Fiona", "Mohammed",
+         "Helen", "Gareth", "Chloe", "Ravi", "Eilidh", "Owen", "Joanne", "Patrick")
 LAST = ("Hughes", "Patel", "McKenzie", "Evans", "Okafor", "Campbell", "Thompson", "Jones", "Begum", "Fraser",
         "Williams", "Clarke", "Murray", "Khan", "Lloyd", "Robertson")
 HEADLINES = (
     "{area} deserves better", "Fixing the potholes on our roads", "Get GP appointments back on track",
-    "Save our bus routes", "Stop the council tax rise", "Only {party} can win here", "A fresh start for {area}",
+    "Save our bus routes", "Stop the council tax rise", "Only {party} can win here",
+    "A fresh start for {area}",
     "Protect our high street", "Clean up our rivers", "More police on our streets", "Cut the cost of living",
 )
 PARAGRAPHS = (
     "Residents across {area} tell me the same thing: it now takes three weeks to get a GP appointment. "
     "{candidate} will fight for a new surgery and {n2} more doctors.",
-    "Potholes on {road} have been reported {n3} times this year. Drivers are paying for damaged tyres while the "
-    "council sits on a £{n1} million repair budget.",
+    "Potholes on {road} have been reported {n3} times this year. Drivers are paying for damaged tyres "
+    "while the council sits on a £{n1} million repair budget.",
     "The number {bus} bus to the hospital was cut last spring. Older residents have been left stranded. "
     "We will campaign to bring it back.",
     "Council tax here has gone up by {pct}% in two years, yet bins are collected less often. "
@@ -58,7 +59,8 @@ PARAGRAPHS = (
     "puts working people first.",
     "Only {party} can beat {rival} here. Last time we were just {votes} votes behind. "
     "Other parties cannot win in {area}.",
-    "Sewage was dumped into our river {n3} times last year. {candidate} will hold the water company to account.",
+    "Sewage was dumped into our river {n3} times last year. "
+    "{candidate} will hold the water company to account.",
     "Young people cannot afford to rent, let alone buy. We will build {n1},000 genuinely affordable homes.",
     "Our high street has lost {n2} shops since 2019. We back small businesses with lower business rates.",
 )
@@ -92,13 +94,16 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont, wid
 def _fill(rng: random.Random, template: str, values: dict[str, str]) -> str:
     numbers = {"n1": str(rng.randint(2, 9)), "n2": str(rng.randint(2, 12)), "n3": str(rng.randint(14, 96)),
                "n4": str(rng.randint(3, 9) * 100 + rng.choice((20, 50, 80))), "pct": str(rng.randint(6, 64)),
-               "bus": str(rng.randint(3, 99)), "road": rng.choice(ROADS), "votes": f"{rng.randint(300, 4800):,}"}
+               "bus": str(rng.randint(3, 99)), "road": rng.choice(ROADS),
+               "votes": f"{rng.randint(300, 4800):,}"}
     return template.format(**values, **numbers)
 
 
-def _bar_chart(draw: ImageDraw.ImageDraw, rng: random.Random, top: int, colour: str, party: str, rival: str) -> None:
+def _bar_chart(draw: ImageDraw.ImageDraw, rng: random.Random, top: int, colour: str, party: str,
+               rival: str) -> None:
     """The squeeze-message chart every campaign loves: our bar close to theirs, the rest far behind."""
-    draw.text((50, top), f"Only {party} can beat {rival} here", fill=colour, font=font("LiberationSans-Bold", 36))
+    headline = f"Only {party} can beat {rival} here"
+    draw.text((50, top), headline, fill=colour, font=font("LiberationSans-Bold", 36))
     top += 100
     theirs, other = rng.randint(36, 45), rng.randint(6, 14)
     ours = theirs - rng.randint(1, 8)
@@ -114,21 +119,24 @@ def _bar_chart(draw: ImageDraw.ImageDraw, rng: random.Random, top: int, colour: 
 
 
 def render_page(rng: random.Random, *, colour: str, party_name: str, headline: str, paragraphs: list[str],
-                imprint: str, back: bool, candidate: str = "", party: str = "us", rival: str = "them") -> bytes:
-    """One side of a leaflet: party band, headline, two columns of prose, a statistic or chart, the imprint."""
+                imprint: str, back: bool, candidate: str = "", party: str = "us",
+                rival: str = "them") -> bytes:
+    """One side of a leaflet: party band, headline, two columns of prose, a statistic or chart, imprint."""
     image = Image.new("RGB", PAGE, "white")
     draw = ImageDraw.Draw(image)
     width, height = PAGE
     band = 150 if not back else 90
     draw.rectangle((0, 0, width, band), fill=colour)
-    draw.text((50, 28), party_name.upper(), fill="white", font=font("DejaVuSans-Bold", 44 if not back else 34))
+    band_face = font("DejaVuSans-Bold", 44 if not back else 34)
+    draw.text((50, 28), party_name.upper(), fill="white", font=band_face)
     y = band + 40
     face = font("DejaVuSans-Bold", 64 if not back else 48)
     for line in wrap(draw, headline, face, width - 100):
         draw.text((50, y), line, fill="black", font=face)
         y += int(face.size * 1.2)
     if candidate and not back:
-        draw.text((50, y + 10), f"Your local candidate: {candidate}", fill=colour, font=font("LiberationSans-Bold", 36))
+        draw.text((50, y + 10), f"Your local candidate: {candidate}", fill=colour,
+                  font=font("LiberationSans-Bold", 36))
         y += 60
     y += 30
     body = font("LiberationSerif-Regular", 30)
@@ -196,7 +204,8 @@ def plan_leaflet(rng: random.Random, area: Area, party: Party) -> LeafletSubmiss
 def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
     """Make the demo leaflets one by one (deterministic for a seed): places, parties, pages, a few copies."""
     rng = random.Random(seed)
-    areas = list(db.session.scalars(select(Area).where(Area.nation.in_(PARTIES_BY_NATION)).order_by(Area.gss)))
+    query = select(Area).where(Area.nation.in_(PARTIES_BY_NATION)).order_by(Area.gss)
+    areas = list(db.session.scalars(query))
     parties = {party.slug: party for party in db.session.scalars(select(Party))}
     places = rng.sample(areas, k=min(len(areas), max(1, (count * 2) // 3)))
     planned: list[DemoLeaflet] = []
@@ -227,7 +236,8 @@ def existing_leaflets() -> int:
     return db.session.scalar(select(func.count(Leaflet.id))) or 0
 
 
-def create_demo_leaflets(count: int, seed: int, progress: Callable[[int], None] | None = None) -> list[Leaflet]:
+def create_demo_leaflets(count: int, seed: int,
+                         progress: Callable[[int], None] | None = None) -> list[Leaflet]:
     """Submit `count` generated leaflets through the upload service; returns them in order."""
     made: list[Leaflet] = []
     for demo in plan(count, seed):

@@ -37,7 +37,8 @@ def parties() -> str:
 def party(slug: str) -> str:
     found = browse.party_by_slug(slug)
     number, per_page = _page_args()
-    return render_template("archive/party.html", party=found, page=browse.leaflet_page(number, per_page, party=found))
+    page = browse.leaflet_page(number, per_page, party=found)
+    return render_template("archive/party.html", party=found, page=page)
 
 
 @bp.get("/areas")
@@ -51,8 +52,9 @@ def area(gss: str) -> str:
     found = browse.area_by_gss(gss)
     number, per_page = _page_args()
     nearby = browse.neighbours(found)
-    return render_template("archive/area.html", area=found, page=browse.leaflet_page(number, per_page, area=found),
-                           neighbours=nearby, nearby_leaflets=browse.latest_nearby(nearby))
+    page = browse.leaflet_page(number, per_page, area=found)
+    return render_template("archive/area.html", area=found, page=page, neighbours=nearby,
+                           nearby_leaflets=browse.latest_nearby(nearby))
 
 
 @bp.get("/elections/<slug>")

@@ -16,7 +16,8 @@ def _atom(feed: feeds.Feed, self_url: str, page_url: str) -> Response:
 
 @bp.get("/latest.atom")
 def latest() -> Response:
-    return _atom(feeds.latest_feed(), url_for(".latest", _external=True), url_for("archive.index", _external=True))
+    return _atom(feeds.latest_feed(), url_for(".latest", _external=True),
+                 url_for("archive.index", _external=True))
 
 
 @bp.get("/party/<slug>.atom")

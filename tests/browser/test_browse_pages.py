@@ -25,7 +25,8 @@ def archive(live_app) -> dict[str, str]:
         copy = db.session.scalar(select(Leaflet).where(Leaflet.duplicate_of_id.is_not(None)))
         leaflet = db.session.get(Leaflet, copy.duplicate_of_id if copy else 1)
         pages = {"home": "/", "leaflet": f"/leaflets/{leaflet.id}", "areas": "/areas", "parties": "/parties",
-                 "area": f"/areas/{leaflet.area.gss}", "party": f"/parties/{leaflet.party.slug}", "stats": "/stats"}
+                 "area": f"/areas/{leaflet.area.gss}", "party": f"/parties/{leaflet.party.slug}",
+                 "stats": "/stats"}
         db.session.remove()
     return pages
 
