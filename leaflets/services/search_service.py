@@ -126,7 +126,8 @@ def params(query: SearchQuery, **changes: Any) -> list[tuple[str, str]]:
                               "from": query.date_from.isoformat() if query.date_from else "",
                               "to": query.date_to.isoformat() if query.date_to else "",
                               "sort": "" if query.sort == "relevance" else query.sort,
-                              "page": "" if query.page == 1 else str(query.page)}
+                              "page": "" if query.page == 1 else str(query.page),
+                              "per_page": "" if query.per_page == PER_PAGE else str(query.per_page)}
     values.update(changes)
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():

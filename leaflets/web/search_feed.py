@@ -53,7 +53,7 @@ def feed() -> Response:
     updated = max((entry.updated for entry in entries), default=datetime(2024, 1, 1))
     atom = feeds.Feed(key="search", title=feeds.xml_text(f"{_title(page)} · Straight Choice"), updated=updated,
                       entries=entries)
-    kept = _grouped(search_service.params(query, sort=None, page=None))
+    kept = _grouped(search_service.params(query, sort=None, page=None, per_page=None))
     body = render_template("feeds/feed.xml", feed=atom, self_url=url_for(".feed", _external=True, **kept),
                            page_url=url_for("search.search", _external=True, **kept))
     return Response(body, content_type=ATOM)
