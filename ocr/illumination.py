@@ -28,7 +28,7 @@ def _odd(value: float, minimum: int = 3) -> int:
 
 
 def estimate_background(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (background colour, paper brightness) maps at `bgr`'s size, as float32."""
+    """Return (background colour, paper brightness) maps at `bgr`'s size, as uint8."""
     h, w = bgr.shape[:2]
     factor = min(1.0, _WORK_SIDE / max(h, w))
     small = cv2.resize(bgr, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
@@ -37,9 +37,9 @@ def estimate_background(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     bright = median.max(axis=2)
     kernel = np.ones((_odd(side / 5),) * 2, np.uint8)
     paper = cv2.GaussianBlur(cv2.dilate(bright, kernel), (0, 0), side / 20)
-    background = cv2.resize(median, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    paper_full = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    return background, np.maximum(paper_full, 32.0)
+    background = cv2.resize(median, (w, h), interpolation=cv2.INTER_LINEAR)
+    paper_full = cv2.resize(np.maximum(paper, 32), (w, h), interpolation=cv2.INTER_LINEAR)
+    return background, paper_full
 
 
 def normalise(bgr: np.ndarray) -> np.ndarray:
@@ -49,10 +49,11 @@ def normalise(bgr: np.ndarray) -> np.ndarray:
     if min(bgr.shape[:2]) < 16:
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     background, paper = estimate_background(bgr)
-    diff = bgr.astype(np.float32) - background
-    distance = np.sqrt((diff * diff).sum(axis=2)) / np.sqrt(3.0)
-    ink = np.clip(distance / (paper * _SATURATION), 0.0, 1.0)
-    return (255.0 * (1.0 - ink)).astype(np.uint8)
+    difference = cv2.absdiff(bgr, background).astype(np.float32)
+    # colour distance, not grey difference: white on orange is then as clear as black on white
+    contrast = cv2.sqrt(cv2.transform(cv2.multiply(difference, difference), np.full((1, 3), 1 / 3, np.float32)))
+    ink = cv2.divide(contrast, paper.astype(np.float32), scale=255.0 / _SATURATION)
+    return cv2.bitwise_not(cv2.convertScaleAbs(ink))
 
 
 def binarise(gray: np.ndarray) -> np.ndarray:

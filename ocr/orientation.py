@@ -15,7 +15,7 @@ from ocr.result import WordBox
 logger = logging.getLogger(__name__)
 
 _OSD_MIN_CONFIDENCE = 1.5  # Tesseract's orientation_conf below this is a guess
-_SKEW_SIDE = 900  # skew is measured on a copy this wide
+_SKEW_SIDE = 600  # skew is measured on a copy this wide
 _SKEW_LIMIT = 8.0  # degrees searched either side of level
 
 

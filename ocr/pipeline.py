@@ -23,6 +23,7 @@ MAX_INPUT_SIDE = 3200  # photos are shrunk to this before any work: more pixels 
 _MIN_SIDE = 48  # Tesseract refuses images smaller than this; they are padded
 _FALLBACK_SIDE = 1400  # the sparse-page rotation test runs on a copy no larger than this
 BINARISE = True
+_UPRIGHT_CONFIDENCE = 70.0  # psm 3 readings below this mean confidence are retried with OSD (psm 1)
 _SPARSE_WORDS = 12  # fewer words than this and OSD may have guessed the orientation
 
 
@@ -150,14 +151,33 @@ def orient_by_osd(prepared: Prepared, lang: str, deadline: tesseract.Deadline, c
         prepared.apply(*orientation.rotate_quarter(prepared.gray, rotation))
 
 
+def _confident(words: list[WordBox]) -> bool:
+    """Enough text read with enough confidence that the page must have been the right way up."""
+    return len(words) >= _SPARSE_WORDS and recognition.mean_confidence(words) >= _UPRIGHT_CONFIDENCE
+
+
 def read_page(prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None) -> list[WordBox]:
-    """Recognise in any orientation (psm 1 runs OSD inside the same Tesseract call, which is far cheaper
-    than a separate OSD run); sparse pages whose orientation OSD cannot tell get a recognition test."""
+    """Recognise in whatever orientation the page is.
+
+    psm 3 reads upright and quarter-turned-clockwise pages; when its reading is poor, psm 1 (OSD inside
+    the same Tesseract run, far cheaper than a separate OSD run) reads upside-down and other sideways
+    pages; sparse pages whose orientation OSD cannot tell get a recognition test of all four turns.
+    """
     with timed(prepared.timings, "recognition"):
-        words = recognition.recognise_words(prepared.gray, lang, deadline, command, psm=1)
+        words = recognition.recognise_words(prepared.gray, lang, deadline, command, psm=3)
+    if not _confident(words):
+        with timed(prepared.timings, "orientation"):
+            retry = recognition.recognise_words(prepared.gray, lang, deadline, command, psm=1)
+        words = retry if _evidence(retry) > _evidence(words) else words
     prepared.rotation = orientation.rotation_from_words(words)
     if len(words) >= _SPARSE_WORDS or _evidence(words) > 60 * _SPARSE_WORDS:
         return words
+    return _sparse_fallback(prepared, words, lang, deadline, command)
+
+
+def _sparse_fallback(prepared: Prepared, words: list[WordBox], lang: str, deadline: tesseract.Deadline,
+                     command: str | None) -> list[WordBox]:
+    """Try the four quarter turns on a page with little text; keep the reading with most evidence."""
     with timed(prepared.timings, "orientation"):
         rotation = orientation.best_rotation(prepared.gray, _fallback_score(lang, deadline, command))
     if rotation in (0, prepared.rotation):

@@ -11,7 +11,7 @@ from ocr.geometry import Matrix, identity, scaling
 
 logger = logging.getLogger(__name__)
 
-TARGET_TEXT_HEIGHT = 30.0  # median glyph height (between x-height and cap height) we aim for, px
+TARGET_TEXT_HEIGHT = 18.0  # median glyph height (between x-height and cap height) we aim for, px
 MAX_SIDE = 4200  # never hand Tesseract more than this many pixels on the longer side
 MAX_FACTOR = 3.0
 MIN_FACTOR = 0.35
