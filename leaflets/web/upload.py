@@ -1,12 +1,11 @@
 """The mobile-first upload page."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from leaflets.extensions import limiter
 from leaflets.services import upload_page, uploads
-from leaflets.services.errors import DomainError
 from leaflets.web.upload_forms import incoming_images, submission_from_form
 
 bp = Blueprint("upload", __name__)
@@ -29,4 +28,8 @@ def submit() -> ResponseReturnValue:
     flash({"text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
            "link": url_for("upload.form", **upload_page.again_args(leaflet)), "link_text": "Upload another leaflet"},
           "success")
-    return redirect(url_for("archive.leaflet", leaflet_id=leaflet.id))
+    target = url_for("archive.leaflet", leaflet_id=leaflet.id)
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        # The page's script navigates itself, so the flash message survives for that one page view.
+        return jsonify({"location": target}), 201
+    return redirect(target)

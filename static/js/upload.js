@@ -102,6 +102,7 @@
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.setRequestHeader("Accept", "text/html");
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable) {
         var percent = Math.round(100 * event.loaded / event.total);
@@ -110,9 +111,8 @@
       }
     });
     xhr.addEventListener("load", function () {
-      var landed = new URL(xhr.responseURL || form.action, location.href);
-      if (landed.pathname !== new URL(form.action, location.href).pathname) {
-        location.assign(landed.href);
+      if (xhr.status === 201) {
+        location.assign(JSON.parse(xhr.responseText).location);
         return;
       }
       var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
