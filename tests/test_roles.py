@@ -20,7 +20,7 @@ PUBLIC = {
     "archive.election", "archive.stats", "media.image", "feeds.latest", "feeds.party", "feeds.area", "search.search",
     "upload.form", "upload.submit", "ocr_status.leaflet_ocr",
     "api.parties", "api.areas", "api.elections", "api.list_leaflets", "api.get_leaflet", "api.create_leaflet",
-    "api.openapi", "api.postcode", "api.search", "api.export", "api.compare",
+    "api.openapi", "api.postcode", "api.search", "api.export", "api.compare", "api.compare_leaflets",
     "auth.login", "auth.logout", "auth.register", "auth.reset_request", "auth.reset_password",
     "flags.flag", "volunteer.claim_page",
 }
@@ -37,7 +37,7 @@ MODERATOR = {
 }
 MINE = {"auth", "volunteer", "moderation", "flags"}
 # Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
-PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status"}
+PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare"}
 
 
 @pytest.fixture

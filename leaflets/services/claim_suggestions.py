@@ -27,8 +27,9 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
     "percentage": re.compile(r"\d\s?%|\bper\s?cent\b", re.I),
     "money": re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:m|bn|million|billion|k)\b|\bpounds\b", re.I),
     "number": re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b"),
-    "comparative": re.compile(r"\b(?:than|more|fewer|less|higher|lower|better|worse|best|worst|highest|lowest|"
-                              r"biggest|largest|smallest|record|twice|double|half)\b", re.I),
+    # "better buses" alone is a slogan; a comparison names what it is compared with, or is a superlative.
+    "comparative": re.compile(r"\b(?:than|best|worst|highest|lowest|biggest|largest|smallest|fastest|slowest|"
+                              r"record|twice|double|half)\b", re.I),
     "squeeze": re.compile(r"\bonly\b.{0,80}\bcan\s+(?:win|beat|stop)\b|\btwo[- ]horse\s+race\b|"
                           r"\bwasted\s+vote\b|\bcan'?t\s+win\b", re.I | re.S),
     "promise": re.compile(r"\bwill\s+(?:cut|raise|increase|reduce|scrap|abolish|freeze|double|halve|slash|"
