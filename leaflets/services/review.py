@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -282,9 +282,9 @@ def rate_bias(leaflet: Leaflet, user: User, tone: Any, fairness: Any, note: str 
 
 # --- OCR corrections -------------------------------------------------------------------------------------------
 
-def correct_ocr(leaflet: Leaflet, image_id: int, user: User, text: str,
-                after: Callable[[int], Any] | None = None) -> OcrCorrection:
-    """Save a new version of the image's text; it becomes the text shown and searched."""
+def correct_ocr(leaflet: Leaflet, image_id: int, user: User, text: str) -> OcrCorrection:
+    """Save a new version of the image's text; it becomes the text shown and searched (and the work page
+    suggests claims from new sentences on its next visit)."""
     image = _image_of(leaflet, image_id)
     assert image is not None
     text = (text or "").replace("\r\n", "\n").strip()
@@ -297,8 +297,6 @@ def correct_ocr(leaflet: Leaflet, image_id: int, user: User, text: str,
     _commit_or_conflict("Someone else corrected this text at the same moment; reload and try again.")
     log.info("ocr corrected", extra={"image_id": image.id, "version": correction.version, "user_id": user.id})
     indexing.leaflet_changed(leaflet.id)
-    if after is not None:
-        after(image.id)
     return correction
 
 

@@ -76,6 +76,11 @@ def test_volunteer_marks_and_rates_a_claim_on_a_phone(live_server: Any, phone_pa
     assert "1 rating" in card.inner_text() and "misleading 100%" in card.inner_text()
     assert_accessible(page)
 
+    page.goto(f"{base}/leaflets/{people['leaflet_id']}")  # the public page's review panel
+    panel = page.locator("section.review-panel")
+    assert CLAIM in panel.inner_text() and "1 rating" in panel.inner_text()
+    assert_accessible(page)
+
     page.goto(f"{base}/logout")
     _log_in(page, base, people["moderator"])
     page.goto(f"{base}/moderate")
