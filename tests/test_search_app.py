@@ -20,9 +20,23 @@ from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletImage, LeafletTag, Tag, User
 from leaflets.services import indexing, moderation, review
 from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_leaflet
-from tests.support import both_databases, leaflet_image
+from tests.support import leaflet_image
 
 _counter = itertools.count(1)
+# Storage-sensitive tests also run in the scale configuration: PostgreSQL holds the data and the full-text index.
+BACKENDS = [pytest.param("sqlite", "whoosh", id="sqlite-whoosh"),
+            pytest.param("postgresql", "whoosh", id="postgresql-whoosh", marks=pytest.mark.postgres),
+            pytest.param("postgresql", "postgres", id="postgresql-postgres", marks=pytest.mark.postgres)]
+each_backend = pytest.mark.parametrize("database_url, configured", [p.values for p in BACKENDS],
+                                       ids=[p.id for p in BACKENDS], indirect=True)
+
+
+@pytest.fixture
+def configured(request, make_app):
+    """An app on the parametrised database with the parametrised SEARCH_BACKEND, inside its context."""
+    app = make_app(SEARCH_BACKEND=getattr(request, "param", "whoosh"))
+    with app.app_context():
+        yield app
 
 
 def add_leaflet(text: str, *, party: str = "labour", area: str = "E14001063", election: str = "ge-2024",
@@ -54,8 +68,9 @@ def hit_ids(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'<h3 class="hit-title"><a href="/leaflets/(\d+)', html)]
 
 
-@both_databases
-def test_search_page_finds_narrows_and_names_facets(client):
+@each_backend
+def test_search_page_finds_narrows_and_names_facets(configured):
+    client = configured.test_client()
     bins = add_leaflet("Weekly bin collections restored", party="labour", title="Bins")
     add_leaflet("More bins for the high street", party="green", area="W07000089", title="Street bins")
     add_leaflet("Potholes everywhere", party="green")
@@ -115,8 +130,9 @@ def test_did_you_mean_pagination_and_estimate_wording(app, client):
     assert "Did you mean" in typo and 'href="/search?q=housing"' in typo
 
 
-@both_databases
-def test_index_follows_tags_claims_corrections_and_metadata(app, client):
+@each_backend
+def test_index_follows_tags_claims_corrections_and_metadata(configured):
+    client = configured.test_client()
     leaflet_id = add_leaflet("Save our library", party="labour")
     user = moderator()
     leaflet = db.session.get(Leaflet, leaflet_id)
@@ -136,8 +152,9 @@ def test_index_follows_tags_claims_corrections_and_metadata(app, client):
     assert hit_ids(client.get("/search?q=library").get_data(as_text=True)) == [leaflet_id]  # the claim still has it
 
 
-@both_databases
-def test_hidden_leaflets_leave_results_facets_and_counts(app, client):
+@each_backend
+def test_hidden_leaflets_leave_results_facets_and_counts(configured):
+    client = configured.test_client()
     kept = add_leaflet("Cleaner rivers now", party="labour")
     hidden = add_leaflet("Cleaner rivers soon", party="green")
     flush()
@@ -146,7 +163,7 @@ def test_hidden_leaflets_leave_results_facets_and_counts(app, client):
     moderation.set_status(hidden, user, "hide", "duplicate photo")
     flush()
     html = client.get("/search?q=rivers").get_data(as_text=True)
-    assert hit_ids(html) == [kept] and "1 leaflet match" in html and "Green Party" not in html
+    assert hit_ids(html) == [kept] and "1 leaflet matches" in html and "Green Party" not in html
     moderation.set_status(hidden, user, "restore")
     flush()
     assert sorted(hit_ids(client.get("/search?q=rivers").get_data(as_text=True))) == [kept, hidden]
@@ -242,3 +259,18 @@ def test_tag_rows_written_directly_show_after_leaflet_changed(app, client):
     flush()
     html = client.get("/search?q=tagged").get_data(as_text=True)
     assert "Housing" in html and 'tag=housing' in html
+
+
+def test_atom_feed_of_a_search(client):
+    newer = add_leaflet("Night buses <every> hour", party="green", delivered_on="2024-06-22")
+    older = add_leaflet("Night buses at weekends", party="green", delivered_on="2024-06-02")
+    add_leaflet("Night buses for all", party="labour")
+    flush()
+    response = client.get("/feeds/search.atom?q=buses&party=green&sort=relevance&page=3")
+    xml = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.content_type.startswith("application/atom+xml")
+    assert re.findall(r"<id>http://localhost/leaflets/(\d+)</id>", xml) == [str(newer), str(older)]
+    assert "<title>Leaflets matching “buses”, Green Party · Straight Choice</title>" in xml
+    assert "Night &lt;mark&gt;" not in xml and "Night buses &lt;every&gt; hour" in xml  # plain text, escaped once
+    assert 'href="http://localhost/feeds/search.atom?q=buses&amp;party=green"' in xml
+    assert client.get("/feeds/search.atom?q=(buses").status_code == 400

@@ -7,30 +7,15 @@ from sqlalchemy import update
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletImage
-from tests.support import DATABASES, both_databases
-from tests.test_search_app import add_leaflet, flush
-
-# The scale configuration: PostgreSQL holds the data and the full-text index.
-BACKENDS = [pytest.param("sqlite", "whoosh", id="sqlite-whoosh"),
-            pytest.param("postgresql", "whoosh", id="postgresql-whoosh", marks=pytest.mark.postgres),
-            pytest.param("postgresql", "postgres", id="postgresql-postgres", marks=pytest.mark.postgres)]
-assert len(DATABASES) == 2
-
-
-@pytest.fixture
-def configured(request, make_app):
-    """An app on the parametrised database with the parametrised search backend."""
-    app = make_app(SEARCH_BACKEND=request.param)
-    with app.app_context():
-        yield app
+from tests.support import both_databases
+from tests.test_search_app import add_leaflet, configured, each_backend, flush  # noqa: F401 (fixture)
 
 
 def _ids_hit(client, q: str) -> list[int]:
     return [hit["leaflet"]["id"] for hit in client.get(f"/api/v1/search?q={q}").get_json()["hits"]]
 
 
-@pytest.mark.parametrize("database_url, configured", [p.values for p in BACKENDS],
-                         ids=[p.id for p in BACKENDS], indirect=True)
+@each_backend
 def test_rebuild_shows_progress_and_check_finds_drift(configured):
     app, client, runner = configured, configured.test_client(), configured.test_cli_runner()
     ids = [add_leaflet(f"Community centre plan {n}") for n in range(3)]

@@ -13,17 +13,9 @@ from leaflets.ocr_queue.worker import Worker
 from leaflets.services import moderation
 from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_leaflet
 from tests.support import leaflet_image
-from tests.test_search_app import moderator
-from tests.test_search_commands import BACKENDS
+from tests.test_search_app import configured, each_backend, moderator  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def configured(request, make_app):
-    app = make_app(SEARCH_BACKEND=request.param)
-    with app.app_context():
-        yield app
 
 
 def _search(client, query: str) -> dict:
@@ -32,8 +24,7 @@ def _search(client, query: str) -> dict:
     return response.get_json()
 
 
-@pytest.mark.parametrize("database_url, configured", [p.values for p in BACKENDS],
-                         ids=[p.id for p in BACKENDS], indirect=True)
+@each_backend
 def test_uploaded_photo_is_found_by_its_words_until_hidden(configured):
     app, client = configured, configured.test_client()
     photo = leaflet_image(["ZEPHYRINE TRAMWAYS", "Reopen the Aldershot tramways"])
