@@ -29,3 +29,7 @@ def register(app: Flask) -> None:
     from leaflets.web import search, search_feed
     app.register_blueprint(search.bp)
     app.register_blueprint(search_feed.bp)
+
+    # compare: local vs national leaflets of a party
+    from leaflets.web.compare import bp as compare_bp
+    app.register_blueprint(compare_bp)
