@@ -90,6 +90,7 @@ def test_home_paginates(app, client):
     last = client.get("/?page=3").get_data(as_text=True)
     assert last.count('class="leaflet-card"') == 1 and "Page 3 of 3" in last and 'rel="prev"' in last
     assert client.get("/?page=nonsense").status_code == 200
+    assert client.get("/?page=4").status_code == 404
 
 
 def test_leaflet_page_shows_images_metadata_and_copies(client):
@@ -124,6 +125,7 @@ def test_hidden_leaflets_are_404_for_the_public_and_bannered_for_moderators(app,
     assert "Shows a home address" in page.get_data(as_text=True)
 
 
+@both_databases
 def test_party_pages(client):
     add_leaflet("labour", title="Labour one")
     add_leaflet("labour", title="Labour two")
@@ -138,6 +140,7 @@ def test_party_pages(client):
     assert client.get("/parties/no-such-party").status_code == 404
 
 
+@both_databases
 def test_areas_index_groups_counts_and_notspots(client):
     add_many(2, area="E14001063", title="In Aldershot")
     page = client.get("/areas").get_data(as_text=True)
@@ -169,6 +172,7 @@ def test_hex_neighbours_follow_odd_r_layout():
     assert set(browse.neighbour_cells(4, -1)) == {(5, -1), (3, -1), (4, -2), (5, -2), (4, 0), (5, 0)}
 
 
+@both_databases
 def test_election_page_and_stats(client):
     add_leaflet(election="ge-2024", title="General one", images=2)
     add_leaflet(election="local-2026", title="Local one", party="green", area="W07000081")

@@ -127,9 +127,12 @@ def leaflet_page(number: int, per_page: int, *, party: Party | None = None, area
     if election is not None:
         conditions.append(Leaflet.election_id == election.id)
     total = db.session.scalar(select(func.count(Leaflet.id)).where(*conditions)) or 0
+    page: Page[Leaflet] = Page(items=[], number=number, per_page=per_page, total=total)
+    if number > page.pages:
+        raise NotFound(f"There is no page {number}: the last is page {page.pages}.")
     query = newest_first(with_card_data(select(Leaflet).where(*conditions)))
-    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
-    return Page(items=items, number=number, per_page=per_page, total=total)
+    page.items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return page
 
 
 def live_leaflet(leaflet_id: int) -> Leaflet:
