@@ -145,9 +145,13 @@ def test_moderator_actions_need_a_fresh_login(app: Flask, world: dict[str, Any])
     assert response.headers["Location"] == f"/moderate/leaflets/{world['leaflet_id']}"
 
 
-def test_inactive_account_cannot_log_in(app: Flask, world: dict[str, Any]) -> None:
+def test_suspended_account_cannot_log_in_or_keep_working(app: Flask, world: dict[str, Any]) -> None:
     user: User = world["volunteer"]
+    client = app.test_client()
+    log_in(client, user)
     user.active = False
     db.session.commit()
+    response = client.get("/volunteer")  # the session no longer counts as logged in
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert app.test_client().post("/login", data={"email": user.email, "password": "correct horse battery"}) \
         .status_code == 422
