@@ -1,0 +1,76 @@
+"""The stages one by one: geometry, page finding, skew, scale, illumination, reading order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ocr import illumination, layout, orientation, page, scale
+from ocr.geometry import map_box
+from ocr.result import WordBox
+
+
+@pytest.mark.parametrize("clockwise", [0, 90, 180, 270])
+def test_quarter_turn_matrix_maps_pixels_back(clockwise: int) -> None:
+    image = np.zeros((30, 50), np.uint8)
+    image[4, 7] = 255
+    turned, matrix = orientation.rotate_quarter(image, clockwise)
+    y, x = np.argwhere(turned == 255)[0]
+    back = matrix @ np.array([x, y, 1.0])
+    assert (round(back[0]), round(back[1])) == (7, 4)
+
+
+def test_page_corners_are_found_on_carpet(plain_page: Any, photograph: Any) -> None:
+    photo, corners = photograph(plain_page.image)
+    found = page.find_page(np.asarray(photo.convert("L")))
+    assert found is not None
+    assert np.abs(found - corners).max() < 15
+
+
+def test_no_page_is_claimed_on_a_plain_scan(plain_page: Any) -> None:
+    assert page.find_page(np.asarray(plain_page.image.convert("L"))) is None
+
+
+@pytest.mark.parametrize("angle", [-4.0, 2.5])
+def test_skew_is_measured(plain_page: Any, angle: float) -> None:
+    gray = np.asarray(plain_page.image.convert("L").rotate(angle, expand=True, fillcolor=255))
+    assert orientation.estimate_skew(gray) == pytest.approx(-angle, abs=0.5)
+
+
+def test_text_height_is_measured(plain_page: Any) -> None:
+    gray = np.asarray(plain_page.image.convert("L"))
+    height = scale.median_text_height(gray)
+    assert height is not None and 12 < height < 30
+    assert scale.scale_factor(gray, target=2 * height) == pytest.approx(2.0)
+
+
+def test_light_on_dark_print_becomes_dark_on_white() -> None:
+    bgr = np.full((800, 1000, 3), 255, np.uint8)
+    bgr[200:600, :] = (110, 40, 20)  # a navy band across the page
+    bgr[396:404, 300:700] = 255  # a white stroke on it
+    out = illumination.normalise(bgr)
+    assert out[400, 500] < 60  # the stroke is ink
+    assert out[300, 500] > 200 and out[50, 500] > 200  # band and page are ground
+
+
+def word(text: str, left: int, top: int, block: int = 1, line: int = 1) -> WordBox:
+    return WordBox(text, 95.0, left, top, 20 * len(text), 20, block, 1, line)
+
+
+def test_narrow_gutter_columns_are_read_left_column_first() -> None:
+    words = []
+    for row in range(4):  # Tesseract read "a b | c d" as one line per row
+        words += [word(f"left{row}", 0, 30 * row, line=row), word(f"right{row}", 200, 30 * row, line=row)]
+    ordered = layout.reorder_columns(words, np.eye(3))
+    assert [w.text for w in ordered] == [f"left{r}" for r in range(4)] + [f"right{r}" for r in range(4)]
+
+
+def test_full_width_lines_are_kept_in_order() -> None:
+    words = [word("one", 0, 0), word("two", 80, 0), word("three", 0, 30, line=2), word("four", 120, 30, line=2)]
+    assert layout.reorder_columns(words, np.eye(3)) == [w for w in words]
+
+
+def test_box_mapping_through_scale() -> None:
+    assert map_box(np.diag([2.0, 2.0, 1.0]), 10, 20, 5, 6) == (20, 40, 10, 12)
