@@ -20,16 +20,16 @@ _clock = count()
 COMMON = ("Our NHS is on its knees after fourteen years. A Labour government will cut waiting lists, "
           "recruit thousands more teachers and build the homes families need. ")
 NATIONAL = "Change begins with economic growth and secure borders for working people. "
-TEMPLATE = ("Families across the country are paying more for their mortgage, their weekly shop and their energy "
-            "bills. The Conservatives crashed the economy and working people paid the price. Labour has a plan to "
-            "get Britain's future back: stability in the public finances, cheaper bills through Great British "
-            "Energy, and a new deal for working people that makes work pay. On the fourth of July you can vote "
-            "for change.")
+TEMPLATE = ("Families across the country are paying more for their mortgage, their weekly shop and "
+            "their energy bills. The Conservatives crashed the economy and working people paid the price. "
+            "Labour has a plan to get Britain's future back: stability in the public finances, cheaper bills "
+            "through Great British Energy, and a new deal for working people that makes work pay. On the "
+            "fourth of July you can vote for change.")
 
 
-def add(text: str = "", *, area: str = ALDERSHOT, party: str = "labour", title: str = "", status: str = "live",
-        ocr_status: str = "done", corrected: str | None = None, election: str = "ge-2024",
-        claims: tuple[tuple[str, str], ...] = ()) -> Leaflet:
+def add(text: str = "", *, area: str = ALDERSHOT, party: str = "labour", title: str = "",
+        status: str = "live", ocr_status: str = "done", corrected: str | None = None,
+        election: str = "ge-2024", claims: tuple[tuple[str, str], ...] = ()) -> Leaflet:
     """A leaflet with one image whose OCR text is given, and claims as (text, state) pairs."""
     leaflet = Leaflet(
         title=title, status=status, delivered_on=date(2024, 6, 20),
@@ -46,7 +46,8 @@ def add(text: str = "", *, area: str = ALDERSHOT, party: str = "labour", title: 
     return leaflet
 
 
-def run(party: str = "labour", area: str = ALDERSHOT, election: str | None = None, **kwargs) -> compare.Comparison:
+def run(party: str = "labour", area: str = ALDERSHOT, election: str | None = None,
+        **kwargs) -> compare.Comparison:
     return compare.compare(compare.resolve(party, area, election), **kwargs)
 
 
@@ -58,14 +59,16 @@ def test_terms_are_lowercased_without_stop_words_short_words_or_bare_numbers():
     assert "aldershot" in words  # possessive folded
     assert {"bus", "station", "bus station", "vote", "aldershot", "nhs"} <= set(terms)
     assert not {"for", "the", "2024", "5m", "it", "station 2024"} & set(terms)
-    assert "aldershot nhs" in terms and "station 5m" not in terms  # bigrams never span a sentence break or a dropped word
+    # bigrams never span a sentence break or a dropped word
+    assert "aldershot nhs" in terms and "station 5m" not in terms
 
 
 def test_shingles_and_jaccard():
     a = text_stats.shingles("one two three four five six".split())
     assert a == {hash(("one", "two", "three", "four", "five")), hash(("two", "three", "four", "five", "six"))}
     assert text_stats.jaccard(a, a) == 1.0
-    assert text_stats.jaccard(a, text_stats.shingles("two three four five six seven".split())) == pytest.approx(1 / 3)
+    b = text_stats.shingles("two three four five six seven".split())
+    assert text_stats.jaccard(a, b) == pytest.approx(1 / 3)
     assert text_stats.shingles(["short"]) == {hash(("short",))} and text_stats.jaccard(frozenset(), a) == 0.0
 
 
@@ -81,7 +84,7 @@ def test_fightin_words_scores_exclusive_and_shared_terms_sensibly():
     assert text_stats.distinctive_terms(Counter(), national) == ([], [])
 
 
-# --- the service over both databases --------------------------------------------------------------------------
+# --- the service over both databases -------------------------------------------------------------------
 
 @both_databases
 def test_a_term_used_only_locally_ranks_top_local(app):
@@ -104,7 +107,8 @@ def test_a_term_used_only_locally_ranks_top_local(app):
 
 @both_databases
 def test_a_shared_template_is_detected_with_its_similarity(app):
-    local = add(TEMPLATE + " Alex Baker lives in Aldershot and will fight for the Queen's Avenue surgery.")
+    local_text = TEMPLATE + " Alex Baker lives in Aldershot and will fight for the Queen's Avenue surgery."
+    local = add(local_text)
     copy = add(TEMPLATE + " Sean Woodcock lives in Banbury.", area=BANBURY)
     exact = add(TEMPLATE, area=BARKING)
     add(COMMON + NATIONAL, area=ASHFORD)  # unrelated
@@ -115,9 +119,8 @@ def test_a_shared_template_is_detected_with_its_similarity(app):
     assert group.leaflet_id == local.id and group.match_count == 2
     similarities = {m.leaflet_id: m.similarity for m in group.matches}
     assert set(similarities) == {copy.id, exact.id}
-    expected = text_stats.jaccard(text_stats.shingles(text_stats.words("\n" + TEMPLATE + " Alex Baker lives in "
-                                  "Aldershot and will fight for the Queen's Avenue surgery.")),
-                                  text_stats.shingles(text_stats.words(TEMPLATE)))
+    ours, theirs = (text_stats.shingles(text_stats.words(text)) for text in (local_text, TEMPLATE))
+    expected = len(ours & theirs) / len(ours | theirs)
     assert similarities[exact.id] == pytest.approx(expected, abs=1e-3)
     assert all(compare.TEMPLATE_THRESHOLD <= s < 1 for s in similarities.values())
     assert {m.area_name for m in group.matches} == {"Banbury", "Barking"}
@@ -135,7 +138,8 @@ def test_local_only_claims_exclude_those_made_elsewhere(app):
         claims=(("Labour will cut NHS waiting lists with 40,000 more appointments every week", "accepted"),))
     add(NATIONAL, area=BARKING)
     result = run()
-    assert [c.text for c in result.local_only_claims] == ["We saved the Aldershot maternity unit from closure"]
+    assert [c.text for c in result.local_only_claims] == [
+        "We saved the Aldershot maternity unit from closure"]
     claim = result.local_only_claims[0]
     assert claim.leaflet_id == local.id and claim.claim_id > 0
 
@@ -280,7 +284,7 @@ def test_page_shows_results_with_links(app, client):
     assert '<span class="term">gurkha</span>' in page and "term-w100" in page
     assert f'href="/leaflets/{local.id}">Our plan for Aldershot</a>' in page
     assert f'href="/leaflets/{copy.id}">Our plan for Banbury</a>' in page
-    assert "also delivered in\n                Banbury" in page or "also delivered in Banbury" in " ".join(page.split())
+    assert "also delivered in Banbury." in " ".join(page.split())
     assert "We saved the Aldershot maternity unit" in page
 
 

@@ -10,13 +10,32 @@ from leaflets.api.serializers import area_json, election_json, party_json
 from leaflets.services import compare
 from leaflets.services.text_stats import ScoredTerm
 
-
-def _term(term: ScoredTerm) -> dict[str, Any]:
-    return {"term": term.term, "z": term.z, "local_count": term.local_count, "national_count": term.national_count}
+METHOD = ("Terms: log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), "
+          "local counts against the party's pooled counts, as z-scores. "
+          "Templates: Jaccard similarity of word 5-gram shingles. "
+          "Local-only claims: content-word Jaccard against national claims, and absence from national texts.")
 
 
 def _url(leaflet_id: int) -> str:
     return url_for("archive.leaflet", leaflet_id=leaflet_id, _external=True)
+
+
+def _term(term: ScoredTerm) -> dict[str, Any]:
+    return {"term": term.term, "z": term.z, "local_count": term.local_count,
+            "national_count": term.national_count}
+
+
+def _template(group: compare.TemplateGroup) -> dict[str, Any]:
+    matches = [{"leaflet_id": m.leaflet_id, "title": m.title, "url": _url(m.leaflet_id),
+                "area": {"gss": m.area_gss, "name": m.area_name}, "similarity": m.similarity}
+               for m in group.matches]
+    return {"leaflet_id": group.leaflet_id, "title": group.title, "url": _url(group.leaflet_id),
+            "match_count": group.match_count, "matches": matches}
+
+
+def _claim(claim: compare.LocalClaim) -> dict[str, Any]:
+    return {"claim_id": claim.claim_id, "leaflet_id": claim.leaflet_id, "text": claim.text,
+            "leaflet_title": claim.leaflet_title, "url": _url(claim.leaflet_id)}
 
 
 def comparison_json(result: compare.Comparison) -> dict[str, Any]:
@@ -31,21 +50,15 @@ def comparison_json(result: compare.Comparison) -> dict[str, Any]:
         "message": result.message,
         "distinctive_terms": {"local": [_term(t) for t in result.local_terms],
                               "national": [_term(t) for t in result.national_terms]},
-        "templates": [{"leaflet_id": group.leaflet_id, "title": group.title, "url": _url(group.leaflet_id),
-                       "match_count": group.match_count,
-                       "matches": [{"leaflet_id": m.leaflet_id, "title": m.title, "url": _url(m.leaflet_id),
-                                    "area": {"gss": m.area_gss, "name": m.area_name}, "similarity": m.similarity}
-                                   for m in group.matches]}
-                      for group in result.templates],
-        "local_only_claims": [{"claim_id": c.claim_id, "leaflet_id": c.leaflet_id, "text": c.text,
-                               "leaflet_title": c.leaflet_title, "url": _url(c.leaflet_id)} for c in result.local_only_claims],
-        "method": {"terms": "log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), "
-                            "local vs all the party's leaflets, z-scores",
-                   "template_threshold": compare.TEMPLATE_THRESHOLD, "claim_threshold": compare.CLAIM_THRESHOLD},
+        "templates": [_template(group) for group in result.templates],
+        "local_only_claims": [_claim(claim) for claim in result.local_only_claims],
+        "method": {"description": METHOD, "template_threshold": result.template_threshold,
+                   "claim_threshold": result.claim_threshold},
     }
 
 
 @bp.get("/compare")
 def compare_leaflets() -> Response:
-    subject = compare.resolve(request.args.get("party"), request.args.get("area"), request.args.get("election"))
+    args = request.args
+    subject = compare.resolve(args.get("party"), args.get("area"), args.get("election"))
     return jsonify(comparison_json(compare.compare(subject)))

@@ -5,7 +5,7 @@ Everything is computed from the best text of each image whose OCR is done, plus 
 - shared templates: local leaflets whose word 5-gram shingles have Jaccard similarity >= TEMPLATE_THRESHOLD
   with a national leaflet ("the party's template, also delivered in X, Y");
 - local-only claims: accepted claims on local leaflets that no national claim resembles (content-word
-  Jaccard >= CLAIM_THRESHOLD) and no national leaflet's text contains (after normalising case and punctuation).
+  Jaccard >= CLAIM_THRESHOLD) and no national leaflet's text contains (ignoring case and punctuation).
 
 The national corpus is capped at the NATIONAL_CAP most recently uploaded leaflets. Texts, leaflets and
 claims are read with one query each, then everything is computed in memory in one pass over the texts.
@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from leaflets.extensions import db
-from leaflets.models import Area, Claim, ClaimState, Election, Leaflet, LeafletImage, LeafletStatus, OcrStatus, Party
+from leaflets.models import (Area, Claim, ClaimState, Election, Leaflet, LeafletImage, LeafletStatus,
+                             OcrStatus, Party)
 from leaflets.services import text_stats
 from leaflets.services.errors import ValidationFailed
 from leaflets.services.text_stats import ScoredTerm
@@ -141,7 +142,8 @@ def compare(subject: Subject, national_cap: int = NATIONAL_CAP) -> Comparison:
     result.message = _empty_message(subject, result)
     if result.message:
         return result
-    result.local_terms, result.national_terms = text_stats.distinctive_terms(local_terms, national_terms, TERM_LIMIT)
+    result.local_terms, result.national_terms = text_stats.distinctive_terms(local_terms, national_terms,
+                                                                             TERM_LIMIT)
     result.templates = _templates(local, national)
     result.local_only_claims = _local_only_claims(_selected_ids(subject, national_cap), documents, national)
     log.info("compared leaflets", extra={"party": subject.party.slug, "area": subject.area.gss,
@@ -208,14 +210,16 @@ def _empty_message(subject: Subject, result: Comparison) -> str | None:
     if result.local.leaflets == 0:
         return f"No {party} leaflets from {area}{during} yet."
     if result.national.leaflets == 0:
-        return f"No {party} leaflets from anywhere other than {area}{during} yet, so there is nothing to compare with."
+        return (f"No {party} leaflets from anywhere other than {area}{during} yet, "
+                "so there is nothing to compare with.")
     if result.local.words == 0:
-        return f"The {party} leaflets from {area}{during} have no text yet: their photos are still being read."
+        return (f"The {party} leaflets from {area}{during} have no text yet: "
+                "their photos are still being read.")
     return None
 
 
 def _templates(local: list[Document], national: list[Document]) -> list[TemplateGroup]:
-    """For each local leaflet, the national leaflets whose 5-gram shingles overlap it by Jaccard >= threshold."""
+    """For each local leaflet, the national leaflets sharing its 5-gram shingles by Jaccard >= threshold."""
     local_shingles = {doc.leaflet_id: text_stats.shingles(doc.words) for doc in local}
     any_local = frozenset().union(*local_shingles.values())
     found: dict[int, list[TemplateMatch]] = defaultdict(list)
@@ -232,13 +236,14 @@ def _templates(local: list[Document], national: list[Document]) -> list[Template
     for doc in local:
         matches = sorted(found.get(doc.leaflet_id, []), key=lambda m: (-m.similarity, m.leaflet_id))
         if matches:
-            groups.append(TemplateGroup(doc.leaflet_id, doc.title, matches[:TEMPLATE_MATCH_LIMIT], len(matches)))
+            groups.append(TemplateGroup(doc.leaflet_id, doc.title, matches[:TEMPLATE_MATCH_LIMIT],
+                                        len(matches)))
     return sorted(groups, key=lambda g: (-g.match_count, g.leaflet_id))
 
 
 def _local_only_claims(chosen: Select, documents: dict[int, Document],
                        national: list[Document]) -> list[LocalClaim]:
-    """Accepted local claims that neither resemble a national claim nor appear in a national leaflet's text."""
+    """Accepted local claims that resemble no national claim and appear in no national leaflet's text."""
     rows = db.session.execute(select(Claim.id, Claim.leaflet_id, Claim.text)
                               .where(Claim.leaflet_id.in_(chosen.scalar_subquery()),
                                      Claim.state == ClaimState.ACCEPTED)
@@ -254,7 +259,9 @@ def _local_only_claims(chosen: Select, documents: dict[int, Document],
     kept = []
     for claim in local_claims:
         phrase = text_stats.normalised(claim.text)
-        if phrase and f" {phrase} " not in national_text and not similar.has_match(text_stats.claim_tokens(claim.text)):
+        if not phrase or f" {phrase} " in national_text:
+            continue
+        if not similar.has_match(text_stats.claim_tokens(claim.text)):
             kept.append(claim)
     return kept
 
@@ -286,6 +293,7 @@ def choices() -> Choices:
     return Choices(
         parties=[(slug, name) for slug, name in db.session.execute(
             select(Party.slug, Party.name).order_by(func.lower(Party.name)))],
-        areas=[(gss, name) for gss, name in db.session.execute(select(Area.gss, Area.name).order_by(Area.name))],
+        areas=[(gss, name) for gss, name in db.session.execute(
+            select(Area.gss, Area.name).order_by(Area.name))],
         elections=[(slug, name) for slug, name in db.session.execute(
             select(Election.slug, Election.name).order_by(Election.date.desc()))])

@@ -15,15 +15,15 @@ import numpy as np
 # (the imprint's "promoted/printed by").
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below
-between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few
-for from further get got had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself
-him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just let let's like made make me
-more most much must mustn't my myself need no nor not now of off on once one only or other our ours ourselves out
-over own per printed promoted said same say says she she'd she'll she's should shouldn't since so some such than
-that that's the their theirs them themselves then there there's these they they'd they'll they're they've this
-those through to too under until up upon us very via was wasn't we we'd we'll we're we've were weren't what what's
-when when's where where's which while who who's whom why why's will with won't would wouldn't yet you you'd you'll
-you're you've your yours yourself yourselves
+between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each
+few for from further get got had hadn't has hasn't have haven't having he he'd he'll he's her here here's
+hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just let
+let's like made make me more most much must mustn't my myself need no nor not now of off on once one only or
+other our ours ourselves out over own per printed promoted said same say says she she'd she'll she's should
+shouldn't since so some such than that that's the their theirs them themselves then there there's these they
+they'd they'll they're they've this those through to too under until up upon us very via was wasn't we we'd
+we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's
+will with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
 """.split())
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -40,7 +40,7 @@ def _segments(text: str) -> list[list[str]]:
 
 
 def words(text: str) -> list[str]:
-    """Every word of the text, lowercased, in order (numbers and stop words included; "council's" is "council")."""
+    """Every word of the text, lowercased, in order; numbers and stop words kept."""
     return [word for segment in _segments(text) for word in segment]
 
 
@@ -66,7 +66,7 @@ def analyse(text: str) -> tuple[list[str], list[str]]:
 
 
 def shingles(tokens: Sequence[str], size: int = SHINGLE_SIZE) -> frozenset[int]:
-    """Word n-gram shingles, hashed (ints intersect much faster than tuples); a shorter text is one shingle."""
+    """Hashed word n-gram shingles (ints intersect faster than tuples); a shorter text is one shingle."""
     if len(tokens) < size:
         return frozenset([hash(tuple(tokens))]) if tokens else frozenset()
     return frozenset(map(hash, zip(*(tokens[i:] for i in range(size)))))

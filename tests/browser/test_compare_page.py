@@ -9,6 +9,7 @@ from tests.test_compare import ALDERSHOT, ASHFORD, BANBURY, BARKING, COMMON, NAT
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
+XSS = "<script>alert('claim')</script>"
 
 
 def _fill(app) -> None:
@@ -16,7 +17,7 @@ def _fill(app) -> None:
         add(TEMPLATE + " Alex Baker will save the Aldershot Gurkha community centre and the Princes Hall.",
             title="Alex Baker: a fresh start for Aldershot",
             claims=(("Alex Baker saved the Aldershot maternity unit from closure", "accepted"),
-                    ("<script>alert('claim')</script> Potholes on Ash Hill Road fixed in a week", "accepted")))
+                    (f"{XSS} Potholes on Ash Hill Road fixed in a week", "accepted")))
         add(COMMON + "Aldershot deserves better buses. The Gurkha community centre must stay open.",
             title="Aldershot deserves better")
         add(TEMPLATE + " Sean Woodcock lives in Banbury.", area=BANBURY, title="A fresh start for Banbury")
@@ -37,13 +38,15 @@ def test_compare_on_a_phone(live_app, live_server, phone_page, assert_accessible
     page.click("button[type=submit]")
     page.wait_for_selector(".compare-results")
     assert f"area={ALDERSHOT}" in page.url
-    assert page.locator(".term-list-local .term").first.inner_text() in {"gurkha", "aldershot", "community centre"}
+    top_term = page.locator(".term-list-local .term").first.inner_text()
+    assert top_term in {"gurkha", "aldershot", "community centre"}
     assert page.locator(".template-card").count() == 1
     assert page.locator(".claim-list li").count() == 2
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
-    assert dialogs == [] and "<script>alert('claim')</script> Potholes" in page.locator(".claim-list").inner_text()
+    assert dialogs == [] and f"{XSS} Potholes" in page.locator(".claim-list").inner_text()
     assert_accessible(page)
-    widths = page.eval_on_selector_all(".term-list-local .term-fill", "els => els.map(e => e.getBoundingClientRect().width)")
+    widths = page.eval_on_selector_all(".term-list-local .term-fill",
+                                       "els => els.map(e => e.getBoundingClientRect().width)")
     assert widths[0] > 0 and widths == sorted(widths, reverse=True)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "compare-phone.png"), full_page=True)
