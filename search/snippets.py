@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 from . import analysis
 
@@ -12,12 +11,31 @@ WINDOW_CHARS = 220
 LEAD_CHARS = 40
 
 
-@lru_cache(maxsize=512)
-def _finder(stems: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern:
-    """A regex for words that may stem to one of the stems (checked exactly afterwards)."""
+_WORD_TAIL = re.compile(r"[^\W_]*")
+MAX_MARKS = 60
+
+
+def _starts(stems: frozenset[str], prefixes: tuple[str, ...]) -> list[str]:
+    """Lower-case beginnings a matching word must have (Porter stems are prefixes of their word, less a
+    final letter that may change: happi/happy); each hit is confirmed by stemming it."""
     starts = {s[: max(len(s) - 1, 2)] for s in stems} | set(prefixes)
-    alternatives = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+    return [s for s in starts if not any(o != s and s.startswith(o) for o in starts)]
+
+
+def _find(text: str, stems: frozenset[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
+    lower = text.lower()
+    spans = []
+    for start in _starts(stems, prefixes):
+        pos = lower.find(start)
+        while pos != -1 and len(spans) < MAX_MARKS:
+            if pos == 0 or not (lower[pos - 1].isalnum()):
+                end = _WORD_TAIL.match(lower, pos).end()
+                if _is_match(lower[pos:end], stems, prefixes):
+                    spans.append((pos, end))
+                pos = lower.find(start, end)
+            else:
+                pos = lower.find(start, pos + 1)
+    return sorted(spans)
 
 
 def _is_match(word: str, stems: frozenset[str], prefixes: tuple[str, ...]) -> bool:
@@ -31,10 +49,9 @@ def highlight(texts: list[str], stems: set[str], prefixes: tuple[str, ...] = ())
     """Return an escaped excerpt of the first text that matches, with matches marked."""
     frozen = frozenset(stems)
     if frozen or prefixes:
-        finder = _finder(frozen, tuple(prefixes))
         for text in texts:
             if text:
-                spans = [(m.start(), m.end()) for m in finder.finditer(text) if _is_match(m.group(), frozen, prefixes)]
+                spans = _find(text, frozen, tuple(prefixes))
                 if spans:
                     return _render(text, spans)
     for text in texts:

@@ -226,10 +226,13 @@ class _StemVocabulary:
 
     def __init__(self, view: View):
         self.view = view
-        self.df: dict[str, int] = {}
-        for segreader, _, data in view.leaves:
-            for stem, df in data.stem_vocabulary(segreader).items():
-                self.df[stem] = self.df.get(stem, 0) + df
+        if view.vocabulary is None:  # merged once per searcher generation
+            merged: dict[str, int] = {}
+            for segreader, _, data in view.leaves:
+                for stem, df in data.stem_vocabulary(segreader).items():
+                    merged[stem] = merged.get(stem, 0) + df
+            view.vocabulary = merged
+        self.df = view.vocabulary
 
     def stem(self, word: str) -> str:
         return analysis.stem(word)

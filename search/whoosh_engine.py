@@ -19,7 +19,8 @@ from .whoosh_segments import SINGLE_FACETS, Codes, SegmentData
 FIELD_BOOST = {"title": 3.0, "claims": 2.0, "description": 1.5, "text": 1.0}
 K1, B = 1.2, 0.75
 MAX_PREFIX_TERMS = 64
-PHRASE_VERIFY_LIMIT = 400  # phrase candidates checked by position; past this, totals are estimated
+PHRASE_VERIFY_LIMIT = 240  # phrase candidates checked by position; past this, totals are estimated
+PHRASE_SAMPLE = 80  # random candidates checked to estimate the share of the rest that hold the phrase
 EPOCH = date(1900, 1, 1)
 
 
@@ -58,6 +59,7 @@ class View:
         self.avg_length = {f: max(sum(d.field_totals[f] for _, _, d in self.leaves) / total_docs, 1.0)
                            for f in PROSE_FIELDS}
         self._match_cache: dict = {}
+        self.vocabulary: dict[str, int] | None = None
 
     def locate(self, docnum: int):
         """Return (segment reader, offset, SegmentData) holding a global docnum."""
@@ -199,6 +201,7 @@ class Evaluation:
         fields = [node.field] if node.field else list(PROSE_FIELDS)
         score = np.zeros(view.n, dtype=np.float32)
         candidates = np.zeros(view.n, dtype=bool)
+        in_fields = []
         for field in fields:
             in_field = np.ones(view.n, dtype=bool)
             for stem in node.stems:
@@ -206,11 +209,17 @@ class Evaluation:
                 present = np.zeros(view.n, dtype=bool)
                 present[ids] = True
                 in_field &= present
-            candidates |= in_field
+            if in_field.any():
+                in_fields.append((field, in_field))
+                candidates |= in_field
         for stem in node.stems:
             view.term_scores(fields, stem, score)
         docs = np.flatnonzero(candidates & self.restrict)
-        check = lambda d: self._has_phrase(d, fields, node.stems, node.offsets)  # noqa: E731
+
+        def check(docnum: int) -> bool:
+            return any(self._has_phrase(docnum, field, node.stems, node.offsets)
+                       for field, in_field in in_fields if in_field[docnum])
+
         mask = candidates.copy()
         if len(docs) <= PHRASE_VERIFY_LIMIT:
             mask[docs] = False
@@ -222,7 +231,7 @@ class Evaluation:
     def _check_sample(self, docs: np.ndarray, score: np.ndarray, check, mask: np.ndarray) -> None:
         """Check the best-ranked candidates (they fill the page), then a random sample to estimate the rest."""
         key = self.view.newest_key[docs] if self.newest else score[docs]
-        budget = PHRASE_VERIFY_LIMIT - PHRASE_VERIFY_LIMIT // 4  # a quarter at least is left for the sample
+        budget = min(max(PHRASE_VERIFY_LIMIT - PHRASE_SAMPLE, 1), len(docs))
         best = docs[np.argpartition(-key, budget - 1)[:budget]]
         best = best[np.argsort(-(self.view.newest_key[best] if self.newest else score[best]), kind="stable")]
         mask[docs] = False
@@ -236,8 +245,7 @@ class Evaluation:
                 if found >= self.want:
                     break
         rest = np.setdiff1d(docs, np.array(checked, dtype=docs.dtype), assume_unique=True)
-        sample = np.random.default_rng(len(docs)).choice(rest, min(PHRASE_VERIFY_LIMIT - len(checked), len(rest)),
-                                                        replace=False)
+        sample = np.random.default_rng(len(docs)).choice(rest, min(PHRASE_SAMPLE, len(rest)), replace=False)
         good = [d for d in sample.tolist() if check(d)]
         mask[good] = True
         unchecked = np.zeros_like(mask)
@@ -246,18 +254,13 @@ class Evaluation:
         self.unverified |= unchecked
         self.verified_ratio = min(self.verified_ratio, len(good) / len(sample) if len(sample) else 1.0)
 
-    def _has_phrase(self, docnum: int, fields: list[str], stems: tuple[str, ...], offsets: tuple[int, ...]) -> bool:
+    def _has_phrase(self, docnum: int, field: str, stems: tuple[str, ...], offsets: tuple[int, ...]) -> bool:
         segreader, offset, data = self.view.locate(docnum)
         local = docnum - offset
-        for field in fields:
-            positions = []
-            for stem in stems:
-                found = data.positions(segreader, field, stem, local)
-                if found is None:
-                    break
-                positions.append(set(found))
-            else:
-                first = positions[0]
-                if any(all(p + offsets[i] in positions[i] for i in range(1, len(stems))) for p in first):
-                    return True
-        return False
+        positions = []
+        for stem in stems:
+            found = data.positions(segreader, field, stem, local)
+            if found is None:
+                return False
+            positions.append(found if not positions else set(found))
+        return any(all(p + offsets[i] in positions[i] for i in range(1, len(stems))) for p in positions[0])

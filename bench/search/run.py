@@ -91,20 +91,25 @@ def _fts(text: str) -> str:
     return '"' + text.replace('"', "") + '"'
 
 
-def timed(queries, run) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {k: [] for k in QUERY_TYPES}
+def timed(queries, run) -> dict[str, list[tuple[float, float]]]:
+    """(wall ms, CPU ms) per query: CPU time shows the cost when other jobs share the machine."""
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in QUERY_TYPES}
     for kind, params in queries:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         run(params)
-        times[kind].append((time.perf_counter() - start) * 1000)
+        times[kind].append(((time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000))
     return times
 
 
-def summary(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    return {"p50_ms": round(statistics.median(ordered), 2),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 2),
-            "max_ms": round(ordered[-1], 2)}
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 2)
+
+
+def summary(times: list[tuple[float, float]]) -> dict[str, float]:
+    wall, cpu = [t[0] for t in times], [t[1] for t in times]
+    return {"p50_ms": round(statistics.median(wall), 2), "p95_ms": _pct(wall, 0.95), "max_ms": round(max(wall), 2),
+            "cpu_p50_ms": round(statistics.median(cpu), 2), "cpu_p95_ms": _pct(cpu, 0.95)}
 
 
 def incremental(backend: WhooshBackend, corpus_maker: Corpus, next_id: int, rounds: int) -> list[float]:
@@ -129,7 +134,7 @@ def bench_size(size: int, iterations: int, cache: bool, workdir: Path) -> dict:
     docs = corpus(size, cache)
     log.info("corpus of %d ready in %.1fs", size, time.perf_counter() - t0)
     queries = make_queries(docs, iterations, seed=size)
-    result: dict = {"size": size, "iterations_per_type": iterations}
+    result: dict = {"size": size, "iterations_per_type": iterations, "load_average_at_start": os.getloadavg()}
 
     index_dir = workdir / f"whoosh-{size}"
     backend = WhooshBackend(index_dir)
@@ -170,6 +175,10 @@ def print_table(results: list[dict]) -> None:
             wq, sq = w["queries"][kind], s["queries"][kind]
             print(f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
                   f"{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}")
+        print(f"{'Whoosh CPU p50/p95 ms':24}" + "  ".join(
+            f"{k}={w['queries'][k]['cpu_p50_ms']}/{w['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES))
+        print(f"{'SQLite CPU p50/p95 ms':24}" + "  ".join(
+            f"{k}={s['queries'][k]['cpu_p50_ms']}/{s['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES))
         print(f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}   (max of {w['incremental_visible_s']})")
 
 
@@ -195,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = OUT / f"search-{stamp}.json"
-    meta = {"when": stamp, "cpus": os.cpu_count(), "results": results}
+    meta = {"when": stamp, "cpus": os.cpu_count(), "load_average_at_end": os.getloadavg(), "results": results}
     out.write_text(json.dumps(meta, indent=2, default=str))
     print(f"\nwrote {out}")
     return 0

@@ -135,6 +135,7 @@ def test_second_process_writing_at_the_same_time(tmp_path, make_doc):
 
 def test_phrase_totals_are_estimated_past_the_check_bound(tmp_path, make_doc, monkeypatch):
     monkeypatch.setattr("search.whoosh_engine.PHRASE_VERIFY_LIMIT", 60)
+    monkeypatch.setattr("search.whoosh_engine.PHRASE_SAMPLE", 20)
     with WhooshBackend(tmp_path / "index") as backend:
         backend.rebuild([make_doc(i, text="council tax is rising" if i % 2 else "tax the council now")
                          for i in range(1, 201)])
