@@ -15,7 +15,7 @@ from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.web.ocr_status import leaflet_ocr_json
 from tests.support import both_databases, leaflet_image
-from tests.test_ocr_queue import FAST, PAGE, add_leaflet, image_row
+from tests.test_ocr_queue import FAST, PAGE, SIZE, add_leaflet, image_row
 
 SMALL = leaflet_image(["x"], size=(64, 64))
 
@@ -110,7 +110,7 @@ def test_the_script_is_included_once_per_page(app: Flask) -> None:
 def test_the_api_carries_text_confidence_and_status_per_image(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        leaflet_id, [image_id] = add_leaflet([leaflet_image(PAGE)])
+        leaflet_id, [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])
         client = app.test_client()
         assert client.get(f"/api/v1/leaflets/{leaflet_id}").get_json()["images"][0]["text"] is None
         assert Worker(app, QueueSettings.from_config(app.config), "w").run(max_jobs=1) == 1
@@ -122,7 +122,7 @@ def test_the_api_carries_text_confidence_and_status_per_image(make_app: Callable
 def test_the_leaflet_page_includes_the_partial_and_its_script(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE), SMALL])
+        leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE, size=SIZE), SMALL])
         client = app.test_client()
         page = client.get(f"/leaflets/{leaflet_id}").get_data(as_text=True)
         assert page.count('data-ocr-status="pending"') == 2 and page.count("js/ocr-status.js") == 1
