@@ -34,6 +34,7 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         lid=fields.ID(unique=True),
         lidc=fields.COLUMN(columns.NumericColumn("i")),
+        ver=fields.COLUMN(columns.VarBytesColumn()),
         title=StemsField(), description=StemsField(), text=StemsField(), claims=StemsField(),
         party=fields.ID(), area=fields.ID(), region=fields.ID(), nation=fields.ID(), election=fields.ID(),
         tag=fields.KEYWORD(commas=True),
@@ -45,7 +46,7 @@ def make_schema() -> fields.Schema:
 
 def to_fields(doc: SearchDocument) -> dict:
     """Turn a live SearchDocument into Whoosh field values."""
-    out: dict = {"lid": str(doc.leaflet_id), "lidc": int(doc.leaflet_id),
+    out: dict = {"lid": str(doc.leaflet_id), "lidc": int(doc.leaflet_id), "ver": (doc.version or "").encode("utf-8"),
                  "title": analysis.positioned_terms(doc.title or ""),
                  "description": analysis.positioned_terms(doc.description or ""),
                  "text": analysis.positioned_terms(doc.text or ""),
