@@ -287,12 +287,23 @@ def test_an_upload_returns_before_its_ocr_finishes(make_app: Callable[..., Flask
         assert len(runtime.ocr_queue().threads) == 1
 
 
-def test_local_workers_start_with_the_first_request_and_sleep_when_idle(make_app: Callable[..., Flask]) -> None:
+def test_local_workers_start_with_the_first_request_and_sleep_when_idle(make_app: Callable[..., Flask],
+                                                                       monkeypatch: Any) -> None:
+    looks: list[float] = []
+    claim_next = jobs.claim_next
+
+    def counting_claim_next(*args: Any, **kwargs: Any) -> Any:
+        looks.append(time.monotonic())
+        return claim_next(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "claim_next", counting_claim_next)
     app = make_app(**{**FAST, "OCR_POLL_S": 30.0}, OCR_START_WORKERS=True, OCR_WORKERS=2)
     queue = app.extensions["straight_choice"]["ocr_queue"]
     assert not queue.started  # create_app starts nothing
     app.test_client().get("/")
     assert queue.started and len(queue.threads) == 2
+    time.sleep(0.6)
+    assert len(looks) == 2  # each thread looked once, then slept: no busy loop
     with app.app_context():
         [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
     queue.wake()  # without this the idle workers would sleep for OCR_POLL_S
@@ -325,7 +336,12 @@ def test_celery_backend_runs_the_job_with_a_real_worker_and_redis(make_app: Call
             runtime.ocr_queue().enqueue([image_id])
             wait_for(lambda: image_row(image_id).ocr_status == "done")
             image = image_row(image_id)
-    assert "POTHOLES" in image.ocr_text.upper() and image.lease_owner is None and image.ocr_attempts == 1
+            assert "POTHOLES" in image.ocr_text.upper() and image.lease_owner is None and image.ocr_attempts == 1
+            # A job whose task never went out (broker down at upload) is found by the sweep.
+            [lost_id] = add_leaflet([leaflet_image(["Save our library", *PAGE[2:]], size=SIZE)])[1]
+            runtime.ocr_queue().wake()
+            wait_for(lambda: image_row(lost_id).ocr_status == "done")
+            assert "LIBRARY" in image_row(lost_id).ocr_text.upper()
 
 
 def test_celery_enqueue_with_the_broker_down_returns_and_leaves_the_job_pending(
