@@ -24,7 +24,7 @@ def _make_doc(leaflet_id: int, **fields) -> SearchDocument:
     return SearchDocument(leaflet_id=leaflet_id, **defaults)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_doc():
     """Return a SearchDocument factory with sensible defaults."""
     return _make_doc
@@ -40,12 +40,25 @@ def pg_dsn() -> Iterator[str]:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def _open(request, path) -> SearchBackend:
+    if request.param == "whoosh":
+        return WhooshBackend(path)
+    engine = PostgresBackend(request.getfixturevalue("pg_dsn"))
+    engine.rebuild([])
+    return engine
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path) -> Iterator[SearchBackend]:
-    if request.param == "whoosh":
-        engine: SearchBackend = WhooshBackend(tmp_path / "index")
-    else:
-        engine = PostgresBackend(request.getfixturevalue("pg_dsn"))
-        engine.rebuild([])
+    """An empty backend of each kind for one test."""
+    engine = _open(request, tmp_path / "index")
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend(request, tmp_path_factory) -> Iterator[SearchBackend]:
+    """An empty backend of each kind shared by a module's read-only tests."""
+    engine = _open(request, tmp_path_factory.mktemp("index") / "index")
     yield engine
     engine.close()

@@ -32,8 +32,17 @@ def corpus_docs(make_doc):
     ]
 
 
+@pytest.fixture(scope="module")
+def corpus(module_backend, make_doc):
+    """Read-only tests share one indexed corpus per backend."""
+    module_backend.index(corpus_docs(make_doc))
+    module_backend.flush()
+    return module_backend
+
+
 @pytest.fixture
-def corpus(backend, make_doc):
+def fresh_corpus(backend, make_doc):
+    """Tests that change the index get their own."""
     backend.index(corpus_docs(make_doc))
     backend.flush()
     return backend
@@ -110,7 +119,8 @@ def test_facets_count_within_query_and_filters(corpus):
     assert dict(filtered["region"]) == {"South East": 1, "West Midlands": 1}
 
 
-def test_hidden_documents_never_appear(corpus, make_doc):
+def test_hidden_documents_never_appear(fresh_corpus, make_doc):
+    corpus = fresh_corpus
     res = corpus.search(SearchQuery(text="pothole"))
     assert [h.leaflet_id for h in res.hits] == [1] and res.total == 1
     assert "reform" not in dict(corpus.search(SearchQuery()).facets["party"])
@@ -121,7 +131,8 @@ def test_hidden_documents_never_appear(corpus, make_doc):
     assert corpus.search(SearchQuery()).total == 5
 
 
-def test_delete_and_replace(corpus, make_doc):
+def test_delete_and_replace(fresh_corpus, make_doc):
+    corpus = fresh_corpus
     corpus.delete([3])
     corpus.flush()
     assert idset(corpus, "police") == {7}
@@ -187,19 +198,17 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize("text", MALFORMED)
-def test_malformed_queries_raise_query_error(backend, make_doc, text):
-    backend.index([make_doc(1, text="bins and more bins")])
-    backend.flush()
+def test_malformed_queries_raise_query_error(corpus, text):
     with pytest.raises(QueryError) as info:
-        backend.search(SearchQuery(text=text))
+        corpus.search(SearchQuery(text=text))
     assert str(info.value) and len(str(info.value)) < 200
 
 
 @pytest.mark.parametrize("bad", [dict(page=0), dict(per_page=1000), dict(sort="oldest"),
                                      dict(date_from=date(2025, 1, 1), date_to=date(2024, 1, 1))])
-def test_bad_paging_or_sort_raise_query_error(backend, bad):
+def test_bad_paging_or_sort_raise_query_error(corpus, bad):
     with pytest.raises(QueryError):
-        backend.search(SearchQuery(text="bins", **bad))
+        corpus.search(SearchQuery(text="bins", **bad))
 
 
 def test_exclusion_only_allowed_with_filters(corpus):
