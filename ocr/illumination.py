@@ -66,3 +66,8 @@ def binarise(gray: np.ndarray) -> np.ndarray:
         return gray
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return binary
+
+
+def ink_fraction(gray: np.ndarray) -> float:
+    """Fraction of pixels that are dark ink on the normalised page."""
+    return float(np.count_nonzero(gray < 128)) / max(1, gray.size)

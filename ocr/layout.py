@@ -1,9 +1,9 @@
-"""Restore column reading order that Tesseract misses when the gutter between columns is narrow.
+"""Reading order that survives columns with a narrow gutter.
 
 Tesseract sometimes reads two columns as one block of long lines ("left half | right half").
-Inside each block we look for a vertical gutter: an x position that no word of a run of
-consecutive lines crosses, and that splits enough of those lines into a left and a right part.
-In that run the left column is then read before the right one.
+Every line is cut into fragments at gaps much wider than a word space, and the fragments are put
+in reading order by recursive XY-cut: split at the widest empty horizontal or vertical stretch,
+read top before bottom and left before right. Blocks are then renumbered in that order.
 """
 
 from __future__ import annotations
@@ -19,20 +19,9 @@ from ocr.result import WordBox
 
 logger = logging.getLogger(__name__)
 
-_MIN_SPLIT_LINES = 3  # a gutter must separate words on at least this many lines
-_MIN_GAP_HEIGHTS = 1.2  # and be at least this many word heights wide
-
-Line = list[int]  # indices of a line's words
-
-
-def _gap_positions(lines: list[Line], boxes: list[WordBox], height: float) -> list[float]:
-    """Centres of wide gaps between neighbouring words."""
-    gaps = []
-    for line in lines:
-        for a, b in zip(line, line[1:]):
-            if boxes[b].left - (boxes[a].left + boxes[a].width) >= _MIN_GAP_HEIGHTS * height:
-                gaps.append((boxes[a].left + boxes[a].width + boxes[b].left) / 2)
-    return gaps
+_GAP_HEIGHTS = 1.2  # a gap this many word heights wide inside a line separates two columns
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+Fragment = tuple[list[int], Box]  # word indices, bounding box of its real words
 
 
 def _is_word(word: WordBox) -> bool:
@@ -40,48 +29,24 @@ def _is_word(word: WordBox) -> bool:
     return any(ch.isalnum() for ch in word.text)
 
 
-def _runs(lines: list[Line], boxes: list[WordBox], x: float) -> list[tuple[int, int]]:
-    """(start, end) line ranges no word crosses at `x` and that split at least _MIN_SPLIT_LINES lines."""
-    runs, start, split = [], None, 0
-    for number, line in enumerate(lines + [[]]):
-        crossing = not line or any(boxes[i].left < x < boxes[i].left + boxes[i].width
-                                   for i in line if _is_word(boxes[i]))
-        if not crossing:
-            start = number if start is None else start
-            split += min(boxes[i].left for i in line) < x < max(boxes[i].left for i in line)
-            continue
-        if start is not None and split >= _MIN_SPLIT_LINES:
-            runs.append((start, number))
-        start, split = None, 0
-    return runs
+def _bounds(indices: list[int], boxes: list[WordBox]) -> Box:
+    real = [i for i in indices if _is_word(boxes[i])] or indices
+    return (min(boxes[i].left for i in real), min(boxes[i].top for i in real),
+            max(boxes[i].left + boxes[i].width for i in real), max(boxes[i].top + boxes[i].height for i in real))
 
 
-def _order_block(lines: list[Line], boxes: list[WordBox]) -> list[list[int]]:
-    """The block's word indices grouped into segments in reading order."""
-    height = float(np.median([boxes[i].height for line in lines for i in line]))
-    candidates = [(x, _runs(lines, boxes, x)) for x in set(_gap_positions(lines, boxes, height))]
-    candidates = [(x, runs) for x, runs in candidates if runs]
-    if not candidates:
-        return [[i for line in lines for i in line]]
-    x, runs = max(candidates, key=lambda c: (sum(end - start for start, end in c[1]), -c[0]))
-    segments: list[list[int]] = []
-    done = 0
-    for start, end in runs:
-        segments.append([i for line in lines[done:start] for i in line])
-        run = [i for line in lines[start:end] for i in line]
-        segments.append([i for i in run if boxes[i].left + boxes[i].width / 2 < x])
-        segments.append([i for i in run if boxes[i].left + boxes[i].width / 2 >= x])
-        done = end
-    segments.append([i for line in lines[done:] for i in line])
-    return [segment for segment in segments if segment]
-
-
-Segment = tuple[list[int], tuple[int, int, int, int]]  # word indices, bounding box (x0, y0, x1, y1)
-
-
-def _bounds(indices: list[int], boxes: list[WordBox]) -> tuple[int, int, int, int]:
-    return (min(boxes[i].left for i in indices), min(boxes[i].top for i in indices),
-            max(boxes[i].left + boxes[i].width for i in indices), max(boxes[i].top + boxes[i].height for i in indices))
+def fragments(line: list[int], boxes: list[WordBox], gap: float) -> list[Fragment]:
+    """Cut one line at gaps wider than `gap` between real words."""
+    parts: list[list[int]] = [[]]
+    right_edge: int | None = None
+    for i in line:
+        box = boxes[i]
+        if _is_word(box) and right_edge is not None and box.left - right_edge > gap:
+            parts.append([])
+        parts[-1].append(i)
+        if _is_word(box):
+            right_edge = box.left + box.width
+    return [(part, _bounds(part, boxes)) for part in parts if part]
 
 
 def _widest_gap(spans: list[tuple[int, int]]) -> tuple[int, float]:
@@ -94,37 +59,46 @@ def _widest_gap(spans: list[tuple[int, int]]) -> tuple[int, float]:
     return best, position
 
 
-def xy_cut(segments: list[Segment]) -> list[Segment]:
-    """Segments in reading order: cut at the widest horizontal or vertical gap, recursively."""
-    if len(segments) <= 1:
-        return segments
-    rows = _widest_gap([(b[1], b[3]) for _, b in segments])
-    columns = _widest_gap([(b[0], b[2]) for _, b in segments])
+def xy_cut(parts: list[Fragment]) -> list[Fragment]:
+    """Fragments in reading order: cut at the widest horizontal or vertical gap, recursively."""
+    if len(parts) <= 1:
+        return parts
+    rows = _widest_gap([(b[1], b[3]) for _, b in parts])
+    columns = _widest_gap([(b[0], b[2]) for _, b in parts])
     if rows[0] < 0 and columns[0] < 0:
-        return segments  # overlapping both ways: keep Tesseract's order
+        return parts  # overlapping both ways: keep Tesseract's order
     axis, (_, cut) = (1, rows) if rows[0] >= columns[0] else (0, columns)
-    first = [s for s in segments if (s[1][axis] + s[1][axis + 2]) / 2 < cut]
-    second = [s for s in segments if (s[1][axis] + s[1][axis + 2]) / 2 >= cut]
+    first = [p for p in parts if (p[1][axis] + p[1][axis + 2]) / 2 < cut]
+    second = [p for p in parts if (p[1][axis] + p[1][axis + 2]) / 2 >= cut]
     if not first or not second:
-        return segments
+        return parts
     return xy_cut(first) + xy_cut(second)
+
+
+def _renumber(ordered: list[Fragment], words: list[WordBox]) -> list[WordBox]:
+    """Words in fragment order; a new block starts where Tesseract's block changes or the reading jumps up."""
+    result: list[WordBox] = []
+    block, previous = 0, None
+    for line, (indices, box) in enumerate(ordered, start=1):
+        first = words[indices[0]]
+        if previous is None or first.block != previous[0] or box[1] < previous[1]:
+            block += 1
+        previous = (first.block, box[1])
+        result += [replace(words[i], block=block, line=line) for i in indices]
+    return result
 
 
 def reorder_columns(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
     """Words in reading order with narrow-gutter columns separated; boxes unchanged.
 
     `to_upright` maps the words' pixels to an upright view of the page, where columns are vertical.
-    Blocks are first split at gutters Tesseract missed, then all blocks are put in order by XY-cut.
     """
+    if not words:
+        return []
     boxes = [replace(w, **dict(zip(("left", "top", "width", "height"),
                                    map_box(to_upright, w.left, w.top, w.width, w.height)))) for w in words]
-    segments: list[Segment] = []
-    for _, group in groupby(range(len(words)), key=lambda i: words[i].block):
-        indices = list(group)
-        lines = [list(line) for _, line in groupby(indices, key=lambda i: (words[i].paragraph, words[i].line))]
-        parts = _order_block(lines, boxes) if len(lines) >= _MIN_SPLIT_LINES else [indices]
-        segments += [(part, _bounds(part, boxes)) for part in parts]
-    result: list[WordBox] = []
-    for block, (indices, _) in enumerate(xy_cut(segments), start=1):
-        result += [replace(words[i], block=block) for i in indices]
-    return result
+    gap = _GAP_HEIGHTS * float(np.median([b.height for b in boxes if _is_word(b)] or [b.height for b in boxes]))
+    parts: list[Fragment] = []
+    for _, line in groupby(range(len(words)), key=lambda i: (words[i].block, words[i].paragraph, words[i].line)):
+        parts += fragments(list(line), boxes, gap)
+    return _renumber(xy_cut(parts), words)
