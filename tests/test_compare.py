@@ -182,6 +182,17 @@ def test_the_national_corpus_is_capped_at_the_most_recent(app):
     assert oldest.id not in {m.leaflet_id for g in result.templates for m in g.matches}
 
 
+def test_the_cap_can_be_set_in_the_app_config(make_app):
+    app = make_app(COMPARE_NATIONAL_CAP=1)
+    with app.app_context():
+        add(COMMON)
+        add(COMMON, area=BANBURY)
+        add(COMMON + NATIONAL, area=BARKING)
+        body = app.test_client().get(f"/api/v1/compare?party=labour&area={ALDERSHOT}").json
+    assert body["national"] == {"leaflets": 1, "words": len(text_stats.words(COMMON + NATIONAL)),
+                                "available": 2, "cap": 1, "capped": True}
+
+
 def test_an_election_narrows_both_corpora(app):
     add(COMMON + "trolleybus")
     add(COMMON + "monorail", election="local-2025")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 
 from leaflets.api import bp
 from leaflets.api.serializers import area_json, election_json, party_json
@@ -61,4 +61,4 @@ def comparison_json(result: compare.Comparison) -> dict[str, Any]:
 def compare_leaflets() -> Response:
     args = request.args
     subject = compare.resolve(args.get("party"), args.get("area"), args.get("election"))
-    return jsonify(comparison_json(compare.compare(subject)))
+    return jsonify(comparison_json(compare.compare(subject, compare.national_cap(current_app.config))))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
@@ -27,7 +28,7 @@ from leaflets.services.text_stats import ScoredTerm
 
 log = logging.getLogger(__name__)
 
-NATIONAL_CAP = 2000
+NATIONAL_CAP = 2000  # an app may override it with the COMPARE_NATIONAL_CAP setting (see national_cap)
 TERM_LIMIT = 20
 TEMPLATE_THRESHOLD = 0.5
 TEMPLATE_MATCH_LIMIT = 5
@@ -129,6 +130,11 @@ def resolve(party: str | None, area: str | None, election: str | None = None) ->
             raise ValidationFailed(f"There is no election called {election!r}.", field="election",
                                    code="unknown_election")
     return Subject(found_party, found_area, found_election)
+
+
+def national_cap(config: Mapping[str, Any]) -> int:
+    """The cap on the national corpus: the COMPARE_NATIONAL_CAP setting if there is one, else NATIONAL_CAP."""
+    return int(config.get("COMPARE_NATIONAL_CAP") or NATIONAL_CAP)
 
 
 def compare(subject: Subject, national_cap: int = NATIONAL_CAP) -> Comparison:

@@ -1,7 +1,7 @@
 """The compare page: a party's leaflets in one constituency against its leaflets everywhere else."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from leaflets.services import compare
 from leaflets.services.errors import ValidationFailed
@@ -15,7 +15,8 @@ def page() -> tuple[str, int]:
     result, error = None, None
     if form["party"] or form["area"]:
         try:
-            result = compare.compare(compare.resolve(form["party"], form["area"], form["election"]))
+            subject = compare.resolve(form["party"], form["area"], form["election"])
+            result = compare.compare(subject, compare.national_cap(current_app.config))
         except ValidationFailed as failure:
             error = failure
     return render_template("compare/page.html", form=form, choices=compare.choices(), result=result,

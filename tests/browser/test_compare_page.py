@@ -63,3 +63,14 @@ def test_compare_form_works_without_javascript(live_app, live_server, browser):
     page.wait_for_selector(".compare-results")
     assert "Used more in Banbury" in page.content()
     context.close()
+
+
+def test_term_lists_sit_side_by_side_on_a_desktop(live_app, live_server, desktop_page):
+    _fill(live_app)
+    page = desktop_page
+    page.goto(f"{live_server.url}/compare?party=labour&area={ALDERSHOT}")
+    local, national = (page.locator(f"section[aria-labelledby={side}-terms]").bounding_box()
+                       for side in ("local", "national"))
+    assert local["y"] == national["y"] and local["x"] + local["width"] <= national["x"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "compare-desktop.png"))
