@@ -14,7 +14,7 @@ from . import query as q
 from .engine_common import is_live
 from .postgres_sql import CONFIG, Translation
 from .snippets import mark_headline
-from .suggest import FEW_HITS, suggest
+from .suggest import FEW_HITS, closest, suggest
 from .types import Hit, IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class PostgresBackend(SearchBackend):
         self._local = threading.local()
         self._connections: list[psycopg.Connection] = []
         self._lock = threading.Lock()
-        self._vocabulary: tuple[float, dict[str, int]] | None = None
+        self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
         with self._conn().transaction():
             self._conn().execute("SELECT pg_advisory_xact_lock(7315001)")  # concurrent CREATE ... IF NOT EXISTS
             self._conn().execute(DDL)
@@ -171,7 +171,8 @@ class PostgresBackend(SearchBackend):
         total = self._execute(f"SELECT count(*) FROM search_document WHERE {where}", where_params)[0][0]
         facets = self._facets(where, where_params, query.facet_limit) if query.facets else {}
         words = q.positive_words(tree) if tree is not None else []
-        suggestion = suggest(query.text, words, _PgVocabulary(self)) if tree is not None and total < FEW_HITS else None
+        suggestion = (suggest(query.text, words, _PgVocabulary(self))
+                      if tree is not None and total < FEW_HITS and query.suggest else None)
         return Results(total=total, hits=[_hit(r, bool(rank_q)) for r in rows], facets=facets,
                        suggestion=suggestion, terms=words, page=query.page, per_page=query.per_page)
 
@@ -187,18 +188,25 @@ class PostgresBackend(SearchBackend):
             out[name] = sorted(values, key=key, reverse=name == "year")[:limit]
         return out
 
-    def vocabulary(self) -> dict[str, int]:
+    def vocabulary(self) -> tuple[dict[str, int], list[str]]:
         now = time.monotonic()
         if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL_S:
             rows = self._execute("SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_document')", [])
-            self._vocabulary = (now, {w: int(n) for w, n in rows})
+            df = {w: int(n) for w, n in rows}
+            self._vocabulary = (now, (df, list(df)))
         return self._vocabulary[1]
 
 
 class _PgVocabulary:
     def __init__(self, backend: PostgresBackend):
         self.backend = backend
-        self.df = backend.vocabulary()
+        self.df, self.choices = backend.vocabulary()
+
+    def frequency(self, stem: str) -> int:
+        return self.df.get(stem, 0)
+
+    def near(self, stem: str, max_distance: int) -> list[tuple[str, int]]:
+        return closest(stem, self.choices, max_distance)
 
     def stem(self, word: str) -> str:
         rows = self.backend._execute("SELECT (ts_lexize('english_stem', %s))[1]", [word])

@@ -8,12 +8,15 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-
 FEW_HITS = 3
 
 
 class Vocabulary(Protocol):
-    df: dict[str, int]
+    def frequency(self, stem: str) -> int:
+        """Documents holding the stem."""
+
+    def near(self, stem: str, max_distance: int) -> list[tuple[str, int]]:
+        """(stem, edit distance) of indexed stems close to `stem`."""
 
     def stem(self, word: str) -> str:
         """Stem a word the way the index does."""
@@ -22,26 +25,27 @@ class Vocabulary(Protocol):
         """Return a real word of the index whose stem is `stem`, close to `like`."""
 
 
+def closest(stem: str, choices: list[str], max_distance: int) -> list[tuple[str, int]]:
+    """Near neighbours of a stem among a (cached) list of choices."""
+    return [(c, int(d)) for c, d, _ in process.extract(stem, choices, scorer=Levenshtein.distance,
+                                                        score_cutoff=max_distance, limit=25)]
+
+
 def suggest(text: str, words: list[str], vocabulary: Vocabulary) -> str | None:
     """Return the query text with unknown or rare words replaced by close, commoner words."""
-    df = vocabulary.df
-    if not df or not words:
-        return None
-    choices = list(df)
     replaced = text
     for word in words:
         if word.endswith("*") or len(word) < 3:
             continue
         own_stem = vocabulary.stem(word)
-        own = df.get(own_stem, 0)
-        cutoff = 1 if len(own_stem) < 5 else 2
+        own = vocabulary.frequency(own_stem)
         best = None
-        for cand, dist, _ in process.extract(own_stem, choices, scorer=Levenshtein.distance,
-                                             score_cutoff=cutoff, limit=25):
-            if cand != own_stem and df[cand] >= max(2 * own, 1) and (best is None or (dist, -df[cand]) < best[0]):
-                best = ((dist, -df[cand]), cand)
+        for cand, dist in vocabulary.near(own_stem, 1 if len(own_stem) < 5 else 2):
+            df = vocabulary.frequency(cand)
+            if cand != own_stem and df >= max(2 * own, 1) and (best is None or (dist, -df) < best[0]):
+                best = ((dist, -df), cand)
         if best:
             surface = vocabulary.surface(best[1], word)
             if surface and surface != word:
-                replaced = re.sub(rf"(?i)(?<![\\w]){re.escape(word)}(?![\\w])", surface, replaced)
+                replaced = re.sub(rf"(?i)(?<![\w]){re.escape(word)}(?![\w])", surface, replaced)
     return replaced if replaced != text else None

@@ -65,8 +65,9 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
-    facets: bool = True
-    facet_limit: int = 100
+    facets: bool = True  # compute facet counts
+    facet_limit: int = 100  # at most this many values per facet, commonest first (years: newest first)
+    suggest: bool = True  # offer "did you mean" when there are fewer than 3 hits
 
     def validate(self) -> None:
         """Reject impossible paging and sort values with a readable message."""

@@ -16,7 +16,7 @@ from whoosh import index
 
 from . import analysis, query as q
 from .engine_common import finish_results, is_live, list_positive_stems
-from .suggest import FEW_HITS, suggest
+from .suggest import FEW_HITS, closest, suggest
 from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
 from .whoosh_engine import Evaluation, View
 from .whoosh_schema import make_schema, to_fields
@@ -183,7 +183,7 @@ class WhooshBackend(SearchBackend):
             payloads = [view.searcher.stored_fields(int(d))["payload"] for d in docnums]
             suggestion = None
             words = q.positive_words(tree) if tree is not None else []
-            if tree is not None and total < FEW_HITS:
+            if tree is not None and total < FEW_HITS and query.suggest:
                 suggestion = suggest(query.text, words, _StemVocabulary(view))
         return finish_results(query, total, evaluation.estimated, payloads, scores, stems, prefixes,
                               facets, suggestion, words)
@@ -225,17 +225,21 @@ def _index_exists(index_dir: Path) -> bool:
 
 
 class _StemVocabulary:
-    """Stemmed index terms with document frequencies, and a real word for a stem (for suggestions)."""
+    """Stemmed index terms per segment (cached with the segment), and a real word for a stem."""
 
     def __init__(self, view: View):
         self.view = view
-        if view.vocabulary is None:  # merged once per searcher generation
-            merged: dict[str, int] = {}
-            for segreader, _, data in view.leaves:
-                for stem, df in data.stem_vocabulary(segreader).items():
-                    merged[stem] = merged.get(stem, 0) + df
-            view.vocabulary = merged
-        self.df = view.vocabulary
+        self.segments = [data.stem_vocabulary(segreader) for segreader, _, data in view.leaves]
+
+    def frequency(self, stem: str) -> int:
+        return sum(df.get(stem, 0) for df, _ in self.segments)
+
+    def near(self, stem: str, max_distance: int) -> list[tuple[str, int]]:
+        found: dict[str, int] = {}
+        for _, choices in self.segments:
+            for cand, dist in closest(stem, choices, max_distance):
+                found[cand] = min(dist, found.get(cand, dist))
+        return list(found.items())
 
     def stem(self, word: str) -> str:
         return analysis.stem(word)

@@ -59,7 +59,6 @@ class View:
         self.avg_length = {f: max(sum(d.field_totals[f] for _, _, d in self.leaves) / total_docs, 1.0)
                            for f in PROSE_FIELDS}
         self._match_cache: dict = {}
-        self.vocabulary: dict[str, int] | None = None
 
     def locate(self, docnum: int):
         """Return (segment reader, offset, SegmentData) holding a global docnum."""

@@ -93,7 +93,7 @@ class SegmentData:
         years = 1900 + (self.delivered // 365.2425).astype(np.int32)
         self.years = np.where(self.delivered > 0, years, -1)  # refined below for exactness
         self._exact_years()
-        self.stems_df: dict[str, int] | None = None
+        self.stems_df: tuple[dict[str, int], list[str]] | None = None
 
     def _exact_years(self) -> None:
         has = self.delivered > 0
@@ -133,11 +133,15 @@ class SegmentData:
                 self._blocks.popitem(last=False)
         return segreader.schema[field].format.decode_positions(values[idx - starts[block]])
 
-    def stem_vocabulary(self, segreader) -> dict[str, int]:
-        """Return stemmed term -> document frequency over the body text (for spelling suggestions)."""
+    def stem_vocabulary(self, segreader) -> tuple[dict[str, int], list[str]]:
+        """Return (stem -> document frequency, stems worth suggesting) over the body text.
+
+        In large segments stems seen in one document only (mostly OCR noise) are not offered.
+        """
         if self.stems_df is None:
-            self.stems_df = {t.decode("utf-8"): info.doc_frequency() for t, info in segreader.iter_field("text")
-}
+            df = {t.decode("utf-8"): info.doc_frequency() for t, info in segreader.iter_field("text")}
+            floor = 2 if self.n > 1000 else 1
+            self.stems_df = (df, [s for s, n in df.items() if n >= floor])
         return self.stems_df
 
 

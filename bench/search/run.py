@@ -121,7 +121,7 @@ def incremental(backend: WhooshBackend, corpus_maker: Corpus, next_id: int, roun
         doc.text += f" {marker}"
         start = time.perf_counter()
         backend.index([doc])
-        while backend.search(SearchQuery(text=marker, facets=False)).total < 1:
+        while backend.search(SearchQuery(text=marker, facets=False, suggest=False)).total < 1:
             if time.perf_counter() - start > 30:
                 break
             time.sleep(0.005)
