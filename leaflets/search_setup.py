@@ -11,8 +11,8 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from flask import Flask
 
@@ -32,7 +32,8 @@ class GuardedBackend(SearchBackend):
 
     def __init__(self, name: str, opener: Callable[[], SearchBackend], *,
                  reset: Callable[[], None] | None = None, existed: Callable[[], bool] = lambda: True,
-                 live_count: Callable[[], int] | None = None, empty: Callable[[], bool] | None = None) -> None:
+                 live_count: Callable[[], int] | None = None,
+                 empty: Callable[[], bool] | None = None) -> None:
         self.name = name
         self._opener = opener
         self._reset = reset

@@ -1,4 +1,4 @@
-"""GET /api/v1/export: streamed CSV and JSON lines with text, tags and rating summaries; filters; no formulas."""
+"""GET /api/v1/export: streamed CSV and JSON lines with text, tags and ratings; filters; no formulas."""
 from __future__ import annotations
 
 import csv
@@ -41,7 +41,8 @@ def test_csv_and_jsonl_rows_with_text_tags_and_ratings(client):
     table = {int(row["id"]): row for row in rows(response)}
     assert set(table) == {rated, plain}
     row = table[rated]
-    assert row["text"] == "Ten thousand new homes" and row["party"] == "labour" and row["area_name"] == "Aldershot"
+    assert row["text"] == "Ten thousand new homes" and row["party"] == "labour"
+    assert row["area_name"] == "Aldershot"
     assert row["tags"] == "housing" and row["claim_count"] == "1" and row["bias_count"] == "1"
     assert row["bias_tone_mean"] == "1.0" and json.loads(row["claims"])[0]["text"] == "Ten thousand new homes"
     assert table[plain]["region"] == "Wales" and table[plain]["tags"] == ""
@@ -75,7 +76,8 @@ def test_filters_words_and_hidden_leaflets(client):
 
 
 def test_csv_cells_cannot_start_formulas(client):
-    add_leaflet("=HYPERLINK(\"http://evil.example\",\"click\")", title="+44 call now", description="@everyone -1")
+    add_leaflet('=HYPERLINK("http://evil.example","click")', title="+44 call now",
+                description="@everyone -1")
     table = rows(client.get("/api/v1/export?format=csv"))
     assert table[0]["text"].startswith("'=HYPERLINK")
     assert table[0]["title"] == "'+44 call now" and table[0]["description"] == "'@everyone -1"

@@ -9,6 +9,7 @@ import itertools
 import re
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_l
 from tests.support import leaflet_image
 
 _counter = itertools.count(1)
-# Storage-sensitive tests also run in the scale configuration: PostgreSQL holds the data and the full-text index.
+# Storage-sensitive tests also run in the scale configuration: PostgreSQL holds the data and the index.
 BACKENDS = [pytest.param("sqlite", "whoosh", id="sqlite-whoosh"),
             pytest.param("postgresql", "whoosh", id="postgresql-whoosh", marks=pytest.mark.postgres),
             pytest.param("postgresql", "postgres", id="postgresql-postgres", marks=pytest.mark.postgres)]
@@ -31,21 +32,26 @@ each_backend = pytest.mark.parametrize("database_url, configured", [p.values for
                                        ids=[p.id for p in BACKENDS], indirect=True)
 
 
-@pytest.fixture
-def configured(request, make_app):
+def configured_app(request, make_app):
     """An app on the parametrised database with the parametrised SEARCH_BACKEND, inside its context."""
     app = make_app(SEARCH_BACKEND=getattr(request, "param", "whoosh"))
     with app.app_context():
         yield app
 
 
+@pytest.fixture
+def configured(request, make_app):
+    yield from configured_app(request, make_app)
+
+
 def add_leaflet(text: str, *, party: str = "labour", area: str = "E14001063", election: str = "ge-2024",
                 delivered_on: str = "2024-06-20", title: str = "", description: str = "") -> int:
     """Upload a small leaflet through the real service and give its image this OCR text (as OCR would)."""
     image = leaflet_image([f"leaflet {next(_counter)}"], size=(240, 320))
-    leaflet = submit_leaflet(LeafletSubmission(party=party, area=area, election=election, delivered_on=delivered_on,
-                                               title=title, description=description,
-                                               images=[IncomingImage(image, "photo.jpg")]))
+    submission = LeafletSubmission(party=party, area=area, election=election, delivered_on=delivered_on,
+                                   title=title, description=description,
+                                   images=[IncomingImage(image, "photo.jpg")])
+    leaflet = submit_leaflet(submission)
     stored = db.session.get(LeafletImage, leaflet.images[0].id)
     stored.ocr_text, stored.ocr_status = text, "done"
     db.session.commit()
@@ -54,7 +60,8 @@ def add_leaflet(text: str, *, party: str = "labour", area: str = "E14001063", el
 
 
 def moderator() -> User:
-    user = User(email=f"mod{next(_counter)}@example.org", display_name="Mod", password_hash="-", role="moderator")
+    user = User(email=f"mod{next(_counter)}@example.org", display_name="Mod", password_hash="-",
+                role="moderator")
     db.session.add(user)
     db.session.commit()
     return user
@@ -93,7 +100,8 @@ def test_search_page_finds_narrows_and_names_facets(configured):
     assert "(remove this filter)" in narrowed
     assert 'href="/search?q=bin"' in narrowed  # the chip and the chosen facet link take the filter off again
     assert hit_ids(client.get("/search?q=bin&party=conservative").get_data(as_text=True)) == []
-    assert hit_ids(client.get("/search?party=green&sort=newest").get_data(as_text=True)) == [bins + 2, bins + 1]
+    newest = client.get("/search?party=green&sort=newest").get_data(as_text=True)
+    assert hit_ids(newest) == [bins + 2, bins + 1]
 
 
 def test_ocr_text_with_markup_is_escaped_in_the_page(client):
@@ -107,8 +115,9 @@ def test_ocr_text_with_markup_is_escaped_in_the_page(client):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("q=%22unclosed", "quote"), ("q=(bins", "bracket"), ("q=*ins", "wildcard"), ("from=yesterday", "2024-06-01"),
-    ("page=0", "Page"), ("page=x", "Page"), ("sort=best", "Sort"), ("from=2024-06-02&to=2024-06-01", "start date"),
+    ("q=%22unclosed", "quote"), ("q=(bins", "bracket"), ("q=*ins", "wildcard"),
+    ("from=yesterday", "2024-06-01"), ("page=0", "Page"), ("page=x", "Page"), ("sort=best", "Sort"),
+    ("from=2024-06-02&to=2024-06-01", "start date"),
 ])
 def test_bad_queries_are_400_with_a_readable_message(client, query, message):
     response = client.get(f"/search?{query}")
@@ -144,12 +153,14 @@ def test_index_follows_tags_claims_corrections_and_metadata(configured):
     image_id = db.session.get(Leaflet, leaflet_id).images[0].id
     review.correct_ocr(db.session.get(Leaflet, leaflet_id), image_id, user, "Save our swimming pool")
     moderation.edit_details(leaflet_id, user, party="green", area="W07000089", election="ge-2024",
-                            delivered_on=db.session.get(Leaflet, leaflet_id).delivered_on, reason="wrong party")
+                            delivered_on=date(2024, 6, 20), reason="wrong party")
     flush()
     assert hit_ids(client.get("/search?q=doubled").get_data(as_text=True)) == [leaflet_id]
-    assert hit_ids(client.get("/search?q=swimming&party=green&area=W07000089").get_data(as_text=True)) == [leaflet_id]
-    assert hit_ids(client.get("/search?q=library&party=labour").get_data(as_text=True)) == []
-    assert hit_ids(client.get("/search?q=library").get_data(as_text=True)) == [leaflet_id]  # the claim still has it
+    def found(query: str) -> list[int]:
+        return hit_ids(client.get(f"/search?{query}").get_data(as_text=True))
+    assert found("q=swimming&party=green&area=W07000089") == [leaflet_id]
+    assert found("q=library&party=labour") == []
+    assert found("q=library") == [leaflet_id]  # the claim still says it
 
 
 @each_backend
@@ -238,7 +249,8 @@ def test_index_files_deleted_before_startup_answer_503_not_empty_results(make_ap
     with second.app_context():
         client = second.test_client()
         response = client.get("/search?q=surgery")
-        assert response.status_code == 503 and "rebuilt" not in response.get_data(as_text=True)  # no paths shown
+        assert response.status_code == 503
+        assert second.config["INDEX_DIR"] not in response.get_data(as_text=True)  # no file paths shown
         second.test_cli_runner().invoke(args=["search", "rebuild"])
         assert client.get("/search?q=surgery").status_code == 200
 
@@ -271,6 +283,6 @@ def test_atom_feed_of_a_search(client):
     assert response.status_code == 200 and response.content_type.startswith("application/atom+xml")
     assert re.findall(r"<id>http://localhost/leaflets/(\d+)</id>", xml) == [str(newer), str(older)]
     assert "<title>Leaflets matching “buses”, Green Party · Straight Choice</title>" in xml
-    assert "Night &lt;mark&gt;" not in xml and "Night buses &lt;every&gt; hour" in xml  # plain text, escaped once
+    assert "&lt;mark&gt;" not in xml and "Night buses &lt;every&gt; hour" in xml  # plain text, escaped once
     assert 'href="http://localhost/feeds/search.atom?q=buses&amp;party=green"' in xml
     assert client.get("/feeds/search.atom?q=(buses").status_code == 400

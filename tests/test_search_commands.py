@@ -8,7 +8,12 @@ from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletImage
 from tests.support import both_databases
-from tests.test_search_app import add_leaflet, configured, each_backend, flush  # noqa: F401 (fixture)
+from tests.test_search_app import add_leaflet, configured_app, each_backend, flush
+
+
+@pytest.fixture
+def configured(request, make_app):
+    yield from configured_app(request, make_app)
 
 
 def _ids_hit(client, q: str) -> list[int]:
@@ -17,7 +22,7 @@ def _ids_hit(client, q: str) -> list[int]:
 
 @each_backend
 def test_rebuild_shows_progress_and_check_finds_drift(configured):
-    app, client, runner = configured, configured.test_client(), configured.test_cli_runner()
+    client, runner = configured.test_client(), configured.test_cli_runner()
     ids = [add_leaflet(f"Community centre plan {n}") for n in range(3)]
     flush()
     check = runner.invoke(args=["search", "check"])

@@ -13,7 +13,12 @@ from leaflets.ocr_queue.worker import Worker
 from leaflets.services import moderation
 from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_leaflet
 from tests.support import leaflet_image
-from tests.test_search_app import configured, each_backend, moderator  # noqa: F401 (fixture)
+from tests.test_search_app import configured_app, each_backend, moderator
+
+
+@pytest.fixture
+def configured(request, make_app):
+    yield from configured_app(request, make_app)
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +53,8 @@ def test_uploaded_photo_is_found_by_its_words_until_hidden(configured):
     assert _search(client, "q=zephyrine&party=libdem&area=E14001063")["total"] == 1
     assert _search(client, "q=zephyrine&party=labour")["total"] == 0
     page = client.get("/search?q=zephyrine&party=libdem")
-    assert page.status_code == 200 and f"/leaflets/{leaflet_id}?highlight=zephyrine" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f"/leaflets/{leaflet_id}?highlight=zephyrine" in page.get_data(as_text=True)
 
     moderation.set_status(leaflet_id, moderator(), "hide", "test")
     runtime.search_backend().flush()

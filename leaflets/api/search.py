@@ -1,11 +1,12 @@
-"""GET /api/v1/search (hits with snippets, total, facets, suggestion) and GET /api/v1/export (CSV or JSON lines)."""
+"""GET /api/v1/search (hits with snippets, total, facets, suggestion); GET /api/v1/export (CSV, JSONL)."""
 from __future__ import annotations
 
 import csv
 import io
 import itertools
 import json
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from flask import Response, jsonify, request, stream_with_context, url_for
 
@@ -16,10 +17,10 @@ from leaflets.services import review, search_service
 from search import QueryError, SearchQuery
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
-CSV_COLUMNS = ("id", "url", "title", "description", "party", "party_name", "area", "area_name", "region", "nation",
-               "election", "election_name", "delivered_on", "postcode_district", "uploaded_at", "duplicate_of",
-               "image_count", "image_urls", "text", "tags", "claims", "claim_count", "claims_rated",
-               "bias_count", "bias_tone_mean", "bias_fairness_mean")
+CSV_COLUMNS = ("id", "url", "title", "description", "party", "party_name", "area", "area_name", "region",
+               "nation", "election", "election_name", "delivered_on", "postcode_district", "uploaded_at",
+               "duplicate_of", "image_count", "image_urls", "text", "tags", "claims", "claim_count",
+               "claims_rated", "bias_count", "bias_tone_mean", "bias_fairness_mean")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -40,15 +41,16 @@ def search() -> Response:
     results = page.results
     next_url = None
     if query.page < page.pages and page.hits:
-        next_url = url_for("api.search", _external=True, **_grouped(search_service.params(query, page=query.page + 1)))
+        following = _grouped(search_service.params(query, page=query.page + 1))
+        next_url = url_for("api.search", _external=True, **following)
     return jsonify({
         "query": query.text, "total": results.total, "total_is_estimate": results.total_is_estimate,
         "page": query.page, "per_page": query.per_page, "pages": page.pages, "next": next_url,
         "suggestion": results.suggestion, "terms": results.terms,
         "hits": [{"leaflet": leaflet_json(hit.leaflet, detail=False), "score": round(hit.score, 4),
                   "highlights": [hit.snippet_html] if hit.snippet_html else [],
-                  "url": url_for("archive.leaflet", leaflet_id=hit.leaflet.id, highlight=page.highlight or None,
-                                 _external=True)}
+                  "url": url_for("archive.leaflet", leaflet_id=hit.leaflet.id,
+                                 highlight=page.highlight or None, _external=True)}
                  for hit in page.hits],
         "facets": {name: [{"value": option.value, "label": option.label, "count": option.count}
                           for option in options] for name, options in page.facets.items()},
@@ -62,7 +64,7 @@ def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     return grouped
 
 
-# --- export ----------------------------------------------------------------------------------------------------
+# --- export -----------------------------------------------------------------------------------------------
 
 def safe_cell(value: Any) -> str:
     """A CSV cell a spreadsheet will not run as a formula (cells starting = + - @ get a leading ')."""
@@ -83,12 +85,14 @@ def export_record(leaflet: Leaflet) -> dict[str, Any]:
 
 
 def csv_row(record: dict[str, Any]) -> list[str]:
-    party, area, election, bias = record["party"] or {}, record["area"], record["election"], record["bias"] or {}
+    party, area, election = record["party"] or {}, record["area"], record["election"]
+    bias = record["bias"] or {}
     claims = [{"text": c["text"], "consensus": c["ratings"]["consensus"], "ratings": c["ratings"]["count"]}
               for c in record["claims"]]
     values = {
-        "id": record["id"], "url": record["url"], "title": record["title"], "description": record["description"],
-        "party": party.get("slug"), "party_name": party.get("name"), "area": area["gss"], "area_name": area["name"],
+        "id": record["id"], "url": record["url"], "title": record["title"],
+        "description": record["description"], "party": party.get("slug"), "party_name": party.get("name"),
+        "area": area["gss"], "area_name": area["name"],
         "region": area["region"], "nation": area["nation"], "election": election["slug"],
         "election_name": election["name"], "delivered_on": record["delivered_on"],
         "postcode_district": record["postcode_district"], "uploaded_at": record["uploaded_at"],
@@ -129,7 +133,7 @@ def export() -> Response:
     query = _query()
     leaflets = search_service.export_leaflets(query)
     try:
-        first = list(itertools.islice(leaflets, 1))  # run the query now, so a bad one is a 400 and not a cut file
+        first = list(itertools.islice(leaflets, 1))  # run the query now: a bad one is a 400, not a cut file
     except QueryError as error:
         raise search_service.BadQuery(str(error)) from error
     records = (export_record(leaflet) for leaflet in itertools.chain(first, leaflets))

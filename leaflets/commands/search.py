@@ -1,4 +1,4 @@
-"""`flask search rebuild` (the whole index from the database, with a progress bar) and `flask search check`."""
+"""`flask search rebuild` (the index from the database, with a progress bar) and `flask search check`."""
 from __future__ import annotations
 
 import time
@@ -40,7 +40,7 @@ def _ids(ids: list[int]) -> str:
 
 
 @search_cli.command("check")
-@click.option("--repair", is_flag=True, help="Re-index what is missing or stale and drop what should not be there.")
+@click.option("--repair", is_flag=True, help="Re-index missing or stale documents; drop extra ones.")
 def check(repair: bool) -> None:
     """Report live leaflets missing from the index, stale documents and extra ones; exit 1 if any."""
     try:

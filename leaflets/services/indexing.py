@@ -76,7 +76,8 @@ def build_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
         .order_by(LeafletImage.leaflet_id, LeafletImage.position, LeafletImage.id)))
     claims = _grouped(session.execute(
         select(Claim.leaflet_id, Claim.text)
-        .where(Claim.leaflet_id.in_(ids), Claim.state == ClaimState.ACCEPTED).order_by(Claim.leaflet_id, Claim.id)))
+        .where(Claim.leaflet_id.in_(ids), Claim.state == ClaimState.ACCEPTED)
+        .order_by(Claim.leaflet_id, Claim.id)))
     tags = _grouped(session.execute(
         select(LeafletTag.leaflet_id, Tag.slug).join(Tag, LeafletTag.tag_id == Tag.id)
         .where(LeafletTag.leaflet_id.in_(ids)).distinct()))

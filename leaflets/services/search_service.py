@@ -1,6 +1,6 @@
 """Searching the archive: read the request's arguments into a SearchQuery, run it, and give names to codes.
 
-Bad input raises QueryError (the message is safe to show); an unreadable index raises ServiceUnavailable (503).
+Bad input raises QueryError (its message is safe to show); an unreadable index, ServiceUnavailable (503).
 """
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ class SearchPage:
         return " ".join(self.results.terms)
 
 
-# --- reading the request ---------------------------------------------------------------------------------------
+# --- reading the request ----------------------------------------------------------------------------------
 
 def _values(args: Any, name: str) -> list[str]:
     raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name)]
@@ -105,7 +105,8 @@ def _whole_number(raw: str | None, name: str, default: int, low: int, high: int)
     return int(raw)
 
 
-def parse_args(args: Mapping[str, Any], *, per_page: int = PER_PAGE, allow_per_page: bool = False) -> SearchQuery:
+def parse_args(args: Mapping[str, Any], *, per_page: int = PER_PAGE,
+               allow_per_page: bool = False) -> SearchQuery:
     """Read q, party, area, region, election, tag, from, to, sort, page (and per_page for the API)."""
     sort = (args.get("sort") or "relevance").strip()
     if sort not in ("relevance", "newest"):
@@ -149,7 +150,7 @@ def toggled(query: SearchQuery, name: str, value: str) -> list[tuple[str, str]]:
     return params(query, **{name: chosen, "page": None})
 
 
-# --- running it ------------------------------------------------------------------------------------------------
+# --- running it -------------------------------------------------------------------------------------------
 
 def run(query: SearchQuery) -> Results:
     """Run a query on the index; QueryError passes through, an unreadable index becomes a 503."""
@@ -175,9 +176,11 @@ def labels(values: dict[str, set[str]]) -> dict[str, dict[str, str]]:
     return {name: {v: found.get(name, {}).get(v, v) for v in vals} for name, vals in values.items()}
 
 
-def _year_selected(query: SearchQuery, year: str) -> bool:
-    return (query.date_from is not None and query.date_to is not None and query.date_from == date(int(year), 1, 1)
-            and query.date_to == date(int(year), 12, 31))
+def _selected(query: SearchQuery, name: str, value: str) -> bool:
+    if name != "year":
+        return value in getattr(query, name)
+    year = value
+    return query.date_from == date(int(year), 1, 1) and query.date_to == date(int(year), 12, 31)
 
 
 def live_leaflets(ids: Sequence[int]) -> list[Leaflet]:
@@ -201,14 +204,14 @@ def search_page(query: SearchQuery) -> SearchPage:
               for name in FACET_NAMES if name != "year"}
     names = labels(wanted)
     facets = {name: [FacetOption(value, names.get(name, {}).get(value, value), count,
-                                 _year_selected(query, value) if name == "year" else value in getattr(query, name))
+                                 _selected(query, name, value))
                      for value, count in results.facets.get(name, [])] for name in FACET_NAMES}
     active = [ActiveFilter(name, value, names[name].get(value, value)) for name in FILTERS
               for value in getattr(query, name)]
     return SearchPage(query=query, results=results, hits=hits, facets=facets, active=active)
 
 
-# --- export ----------------------------------------------------------------------------------------------------
+# --- export -----------------------------------------------------------------------------------------------
 
 def _matching_conditions(query: SearchQuery) -> list[Any]:
     conditions: list[Any] = [Leaflet.status == LeafletStatus.LIVE]
@@ -219,7 +222,8 @@ def _matching_conditions(query: SearchQuery) -> list[Any]:
     if query.region:
         conditions.append(Leaflet.area_id.in_(select(Area.id).where(Area.region.in_(query.region))))
     if query.election:
-        conditions.append(Leaflet.election_id.in_(select(Election.id).where(Election.slug.in_(query.election))))
+        elections = select(Election.id).where(Election.slug.in_(query.election))
+        conditions.append(Leaflet.election_id.in_(elections))
     if query.tag:
         conditions.append(exists().where(LeafletTag.leaflet_id == Leaflet.id, LeafletTag.tag_id == Tag.id,
                                          Tag.slug.in_(query.tag)))
@@ -231,9 +235,9 @@ def _matching_conditions(query: SearchQuery) -> list[Any]:
 
 
 def _ids_from_database(query: SearchQuery) -> Iterator[list[int]]:
-    after = 0
+    after, conditions = 0, _matching_conditions(query)
     while True:
-        ids = list(db.session.scalars(select(Leaflet.id).where(Leaflet.id > after, *_matching_conditions(query))
+        ids = list(db.session.scalars(select(Leaflet.id).where(Leaflet.id > after, *conditions)
                                       .order_by(Leaflet.id).limit(EXPORT_CHUNK)))
         if not ids:
             return

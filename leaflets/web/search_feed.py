@@ -7,8 +7,8 @@ from datetime import datetime
 from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import Markup
 
-from leaflets.services import feeds, search_service
 from leaflets.models import Leaflet
+from leaflets.services import feeds, search_service
 from search import QueryError
 
 bp = Blueprint("search_feed", __name__)
@@ -45,14 +45,15 @@ def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 def feed() -> Response:
     """The newest leaflets a search finds; a bad query is a 400, a missing index a 503."""
     try:
-        query = replace(search_service.parse_args(request.args, per_page=feeds.FEED_SIZE), sort="newest", page=1)
+        parsed = search_service.parse_args(request.args, per_page=feeds.FEED_SIZE)
+        query = replace(parsed, sort="newest", page=1)
         page = search_service.search_page(query)
     except QueryError as error:
         raise search_service.BadQuery(str(error)) from error
     entries = [_entry(hit.leaflet, hit.snippet_html) for hit in page.hits]
     updated = max((entry.updated for entry in entries), default=datetime(2024, 1, 1))
-    atom = feeds.Feed(key="search", title=feeds.xml_text(f"{_title(page)} · Straight Choice"), updated=updated,
-                      entries=entries)
+    title = feeds.xml_text(f"{_title(page)} · Straight Choice")
+    atom = feeds.Feed(key="search", title=title, updated=updated, entries=entries)
     kept = _grouped(search_service.params(query, sort=None, page=None, per_page=None))
     body = render_template("feeds/feed.xml", feed=atom, self_url=url_for(".feed", _external=True, **kept),
                            page_url=url_for("search.search", _external=True, **kept))

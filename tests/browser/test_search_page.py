@@ -1,4 +1,4 @@
-"""The /search page in headless Chromium: a query and a facet click at 360 px, axe-clean, no sideways scroll."""
+"""The /search page in Chromium: a query and a facet click at 360 px, axe-clean, no sideways scroll."""
 from __future__ import annotations
 
 import re
