@@ -40,13 +40,3 @@ def terms(text: str) -> list[str]:
 def positioned_terms(text: str) -> list[tuple[int, str]]:
     """Return (position, stem) of indexed terms; stop words keep their position so phrases agree with PostgreSQL."""
     return [(i, stem(w)) for i, w in enumerate(words(text)) if w not in STOP_WORDS and len(w) > 1]
-
-
-def bigrams(stems: list[str]) -> list[str]:
-    """Return adjacent term pairs joined by '_', the keys phrase queries look up."""
-    return [f"{a}_{b}" for a, b in zip(stems, stems[1:])]
-
-
-def surface_vocabulary(text: str) -> set[str]:
-    """Return the distinct unstemmed words worth offering as spelling suggestions."""
-    return {w for w in words(text) if len(w) > 2 and w.isalpha() and w not in STOP_WORDS}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from . import analysis
 from .query import And, Not, Or, Phrase, Prefix, Term
 from .snippets import highlight
 from .types import Hit, Results, SearchDocument, SearchQuery
@@ -53,5 +52,3 @@ def finish_results(query: SearchQuery, total: int, estimated: bool, payloads: li
     return Results(total=total, hits=hits, facets=facets, total_is_estimate=estimated, suggestion=suggestion,
                    terms=words, page=query.page, per_page=query.per_page)
 
-
-__all__ = ["analysis", "finish_results", "is_live", "list_positive_stems", "snippet_for"]

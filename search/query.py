@@ -22,12 +22,11 @@ more than 30 clauses) raises QueryError with a message a user can read.
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
-from datetime import date
 
 from . import analysis
+from .query_ast import And, DateRange, Match, Node, Not, Or, Phrase, Prefix, Term
+from .query_dates import parse_date_range
 from .types import QueryError
 
 MAX_LENGTH = 500
@@ -40,55 +39,6 @@ DATE_FIELDS = ("delivered",)
 ALL_FIELDS = PROSE_FIELDS + EXACT_FIELDS + DATE_FIELDS
 
 
-@dataclass(frozen=True)
-class Term:
-    field: str | None  # None: any prose field
-    word: str  # lower-case surface word
-    stem: str
-
-
-@dataclass(frozen=True)
-class Prefix:
-    field: str | None
-    prefix: str
-
-
-@dataclass(frozen=True)
-class Phrase:
-    field: str | None
-    words: tuple[str, ...]  # surface words, stop words kept (PostgreSQL counts their positions)
-    stems: tuple[str, ...]  # stemmed words, stop words dropped
-    offsets: tuple[int, ...] = ()  # position of each stem relative to the first
-
-
-@dataclass(frozen=True)
-class Match:
-    field: str
-    value: str
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start: date | None
-    end: date | None
-
-
-@dataclass(frozen=True)
-class And:
-    children: tuple
-
-
-@dataclass(frozen=True)
-class Or:
-    children: tuple
-
-
-@dataclass(frozen=True)
-class Not:
-    child: object
-
-
-Node = Term | Prefix | Phrase | Match | DateRange | And | Or | Not
 
 _TOKEN_RE = re.compile(r'\s+|(?P<lp>\()|(?P<rp>\))|(?P<q>"[^"]*"?)|(?P<w>[^\s()"]+)')
 _FIELD_RE = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
@@ -261,41 +211,6 @@ def _wildcard(field: str | None, value: str, quoted: bool):
     if len(stem_part) < MIN_PREFIX:
         raise QueryError(f"Type at least {MIN_PREFIX} letters before the * wildcard.")
     return Prefix(field, stem_part)
-
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-
-
-def _parse_date(text: str, end: bool) -> date:
-    m = _DATE_RE.match(text)
-    if not m:
-        raise QueryError(f"'{text}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY.")
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if month is None:
-            return date(year, 12, 31) if end else date(year, 1, 1)
-        month_n = int(month)
-        if day is None:
-            return date(year, month_n, calendar.monthrange(year, month_n)[1] if end else 1)
-        return date(year, month_n, int(day))
-    except (ValueError, calendar.IllegalMonthError):
-        raise QueryError(f"'{text}' is not a real date.") from None
-
-
-def parse_date_range(value: str) -> DateRange:
-    """Parse '2024-06-01..2024-07-04', '2024-06-01..', '..2024-07-04', '2024' or '2024-06'."""
-    value = value.strip()
-    if ".." in value:
-        left, _, right = value.partition("..")
-        start = _parse_date(left, end=False) if left else None
-        stop = _parse_date(right, end=True) if right else None
-        if start is None and stop is None:
-            raise QueryError("A date range needs at least one date, for example delivered:2024-06-01..")
-    else:
-        start, stop = _parse_date(value, end=False), _parse_date(value, end=True)
-    if start and stop and start > stop:
-        raise QueryError("The date range ends before it starts.")
-    return DateRange(start, stop)
 
 
 def _build(raw):

@@ -11,7 +11,6 @@ from datetime import date
 
 import numpy as np
 
-from . import analysis
 from .query import PROSE_FIELDS, And, DateRange, Match, Not, Or, Phrase, Prefix, Term
 from .types import QueryError
 from .whoosh_segments import SINGLE_FACETS, Codes, SegmentData
