@@ -247,7 +247,7 @@ def _ids_from_database(query: SearchQuery) -> Iterator[list[int]]:
 
 def _ids_from_index(query: SearchQuery) -> Iterator[list[int]]:
     for page in range(1, MAX_PAGE + 1):
-        paged = replace(query, page=page, per_page=EXPORT_CHUNK, sort="newest", facets=False)
+        paged = replace(query, page=page, per_page=EXPORT_CHUNK, sort="newest", facets=False, suggest=False)
         hits = run(paged).hits
         if hits:
             yield [hit.leaflet_id for hit in hits]
