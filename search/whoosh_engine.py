@@ -36,24 +36,26 @@ class View:
         self.codes = codes
         self.leaves = []
         for segreader, offset in searcher.reader().leaf_readers():
+            if segreader.segment() is None:  # an empty index has an EmptyReader and no segment
+                continue
             segid = segreader.segment().segment_id()
             data = cache.get(segid)
             if data is None:
                 data = cache[segid] = SegmentData(segreader, codes)
             self.leaves.append((segreader, offset, data))
         self.n = sum(d.n for _, _, d in self.leaves)
-        self.live = self._cat(lambda d: np.ones(d.n, dtype=bool))
+        self.live = self._cat(lambda d: np.ones(d.n, dtype=bool), bool)
         for segreader, offset, _ in self.leaves:
             deleted = np.fromiter(segreader._perdoc.deleted_docs(), dtype=np.int64)
             self.live[deleted + offset] = False
         self.doc_count = int(self.live.sum())
-        self.delivered = self._cat(lambda d: d.delivered)
-        self.newest_key = self._cat(lambda d: d.newest_key)
-        self.years = self._cat(lambda d: d.years)
-        self.facets = {f: self._cat(lambda d, f=f: d.facets[f]) for f in SINGLE_FACETS}
-        self.tag_docs = np.concatenate([d.tag_docs + off for _, off, d in self.leaves]) if self.leaves else None
-        self.tag_codes = np.concatenate([d.tag_codes for _, _, d in self.leaves]) if self.leaves else None
-        self.lengths = {f: self._cat(lambda d, f=f: d.lengths[f]) for f in PROSE_FIELDS}
+        self.delivered = self._cat(lambda d: d.delivered, np.int32)
+        self.newest_key = self._cat(lambda d: d.newest_key, np.int64)
+        self.years = self._cat(lambda d: d.years, np.int32)
+        self.facets = {f: self._cat(lambda d, f=f: d.facets[f], np.int32) for f in SINGLE_FACETS}
+        self.tag_docs = self._cat(lambda d: d.tag_docs + self._offset(d), np.int64)
+        self.tag_codes = self._cat(lambda d: d.tag_codes, np.int32)
+        self.lengths = {f: self._cat(lambda d, f=f: d.lengths[f], np.float32) for f in PROSE_FIELDS}
         total_docs = max(self.n, 1)
         self.avg_length = {f: max(sum(d.field_totals[f] for _, _, d in self.leaves) / total_docs, 1.0)
                            for f in PROSE_FIELDS}
@@ -66,9 +68,12 @@ class View:
                 return segreader, offset, data
         raise IndexError(docnum)
 
-    def _cat(self, get) -> np.ndarray:
+    def _offset(self, data: SegmentData) -> int:
+        return next(off for _, off, d in self.leaves if d is data)
+
+    def _cat(self, get, dtype) -> np.ndarray:
         parts = [get(d) for _, _, d in self.leaves]
-        return np.concatenate(parts) if parts else np.zeros(0)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
     # -- leaves -------------------------------------------------------------------------------
 

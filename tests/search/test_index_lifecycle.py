@@ -165,3 +165,22 @@ def test_postgres_missing_table_is_unavailable(pg_dsn, make_doc):
     backend.rebuild(docs(make_doc, 1, 2))
     assert backend.search(SearchQuery(text="parkrun")).total == 2
     backend.close()
+
+
+def test_empty_index_answers_with_nothing(backend):
+    res = backend.search(SearchQuery())
+    assert res.total == 0 and res.hits == [] and all(v == [] for v in res.facets.values())
+    assert backend.search(SearchQuery(text='"council tax" OR pot*')).total == 0
+    assert backend.versions() == {}
+
+
+def test_facets_across_several_segments(backend, make_doc):
+    for i in range(1, 13, 3):  # separate commits make separate segments in Whoosh
+        backend.index([make_doc(j, text="parkrun", tags=["t%d" % (j % 2)], party="p%d" % (j % 3))
+                       for j in range(i, i + 3)])
+        backend.flush()
+    backend.index([make_doc(4, status="hidden")])
+    backend.flush()
+    facets = backend.search(SearchQuery(text="parkrun")).facets
+    assert dict(facets["tag"]) == {"t0": 5, "t1": 6}
+    assert dict(facets["party"]) == {"p0": 4, "p1": 3, "p2": 4}
