@@ -110,12 +110,15 @@ def test_two_backends_on_one_index_share_the_lock(tmp_path, make_doc):
     second.close()
 
 
-def test_second_process_writing_at_the_same_time(tmp_path, make_doc):
-    index_dir = tmp_path / "index"
-    backend = WhooshBackend(index_dir)
+def test_second_process_writing_at_the_same_time(backend, tmp_path, make_doc, request):
+    """The standalone OCR worker writes to the same index while the app does."""
+    if isinstance(backend, WhooshBackend):
+        opener = f"WhooshBackend({str(backend.index_dir)!r})"
+    else:
+        opener = f"PostgresBackend({request.getfixturevalue('pg_dsn')!r})"
     script = textwrap.dedent(f"""
-        from search import SearchDocument, WhooshBackend
-        backend = WhooshBackend({str(index_dir)!r})
+        from search import PostgresBackend, SearchDocument, WhooshBackend
+        backend = {opener}
         for start in range(5000, 5060, 3):
             backend.index([SearchDocument(leaflet_id=i, text="parkrun from the worker") for i in range(start, start + 3)])
             backend.flush()
@@ -130,7 +133,6 @@ def test_second_process_writing_at_the_same_time(tmp_path, make_doc):
     assert worker.returncode == 0, err.decode()
     time.sleep(0.3)
     assert backend.search(SearchQuery(text="parkrun")).total == 120
-    backend.close()
 
 
 def test_phrase_totals_are_estimated_past_the_check_bound(tmp_path, make_doc, monkeypatch):
