@@ -68,7 +68,7 @@ def ocr_words_html(image: LeafletImage) -> Markup:
 
 
 def _word_html(word: dict[str, Any]) -> str:
-    box = ",".join(str(int(word[key])) for key in ("left", "top", "width", "height"))
+    box = ",".join(str(int(word.get(key, 0))) for key in ("left", "top", "width", "height"))
     confidence = float(word.get("confidence", 0))
     text = escape(word.get("text", ""))
     if confidence < LOW_CONFIDENCE:
