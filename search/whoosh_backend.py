@@ -82,13 +82,18 @@ class WhooshBackend(SearchBackend):
         count = done = 0
         with self._writer.lock:
             writer = index.create_in(str(tmp), self.schema).writer(limitmb=1024)
-            for done, doc in enumerate(docs, 1):
-                if is_live(doc):
-                    writer.add_document(**to_fields(doc))
-                    count += 1
-                if progress and done % 1000 == 0:
-                    progress(done)
-            writer.commit()
+            try:  # leaflet ids are unique in the database, so add_document (no per-document delete) is safe
+                for done, doc in enumerate(docs, 1):
+                    if is_live(doc):
+                        writer.add_document(**to_fields(doc))
+                        count += 1
+                    if progress and done % 1000 == 0:
+                        progress(done)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
             if progress:
                 progress(done)
             with self._read_lock, self._ix_lock:
