@@ -50,8 +50,8 @@ class Document:
     area_name: str
     is_local: bool
     texts: list[str] = field(default_factory=list)  # the real title, if any, then each image's text
+    sentences: list[list[str]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -142,14 +142,13 @@ def compare(subject: Subject, national_cap: int = NATIONAL_CAP) -> Comparison:
     documents = _load_documents(subject, national_cap)
     local = [doc for doc in documents.values() if doc.is_local]
     national = [doc for doc in documents.values() if not doc.is_local]
-    local_terms, national_terms = _count_terms(local), _count_terms(national)
     result = Comparison(subject=subject, local=_size(local), national=_size(national),
                         national_available=_national_available(subject), national_cap=national_cap)
     result.message = _empty_message(subject, result)
     if result.message:
         return result
-    result.local_terms, result.national_terms = text_stats.distinctive_terms(local_terms, national_terms,
-                                                                             TERM_LIMIT)
+    result.local_terms, result.national_terms = text_stats.distinctive_terms_of(
+        _sentences(local), _sentences(national), TERM_LIMIT)
     result.templates = _templates(local, national)
     result.local_only_claims = _local_only_claims(_selected_ids(subject, national_cap), documents, national)
     log.info("compared leaflets", extra={"party": subject.party.slug, "area": subject.area.gss,
@@ -190,7 +189,8 @@ def _load_documents(subject: Subject, national_cap: int) -> dict[int, Document]:
         if leaflet_id in documents and text:
             documents[leaflet_id].texts.append(text)
     for document in documents.values():
-        document.words, document.terms = text_stats.analyse(document.text)
+        document.sentences = text_stats.sentences(document.text)
+        document.words = [word for sentence in document.sentences for word in sentence]
     return documents
 
 
@@ -203,11 +203,8 @@ def _size(documents: list[Document]) -> CorpusSize:
     return CorpusSize(leaflets=len(documents), words=sum(len(doc.words) for doc in documents))
 
 
-def _count_terms(documents: list[Document]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for document in documents:
-        counts.update(document.terms)
-    return counts
+def _sentences(documents: list[Document]) -> list[list[str]]:
+    return [sentence for document in documents for sentence in document.sentences]
 
 
 def _empty_message(subject: Subject, result: Comparison) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -49,20 +49,9 @@ def is_term(word: str) -> bool:
     return len(word) >= 3 and word not in STOP_WORDS and not word.isdigit()
 
 
-def analyse(text: str) -> tuple[list[str], list[str]]:
-    """One pass over a text: its words in order, and its term occurrences (unigrams, then bigrams).
-
-    A bigram is two adjacent terms in the same sentence ("bus station"; "cost of living" gives no bigram).
-    """
-    segments = _segments(text)
-    every = [word for segment in segments for word in segment]
-    wanted = {word for word in set(every) if is_term(word)}
-    terms: list[str] = []
-    for segment in segments:
-        kept = [word if word in wanted else "" for word in segment]
-        terms.extend(filter(None, kept))
-        terms.extend(f"{a} {b}" for a, b in zip(kept, kept[1:]) if a and b)
-    return every, terms
+def sentences(text: str) -> list[list[str]]:
+    """The words of a text, lowercased, grouped into sentence-ish runs (bigrams never cross between them)."""
+    return _segments(text)
 
 
 def shingles(tokens: Sequence[str], size: int = SHINGLE_SIZE) -> frozenset[int]:
@@ -100,43 +89,91 @@ class ScoredTerm:
 
 def distinctive_terms(local: Counter[str], national: Counter[str], limit: int = 20,
                       prior_scale: float | None = None) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
-    """The terms most typical of the local corpus and of the national one, strongest first.
+    """distinctive_terms_of for corpora already counted (term -> occurrences)."""
+    names = list(local.keys() | national.keys())
+    y_local = np.array([local.get(name, 0) for name in names], dtype=float)
+    y_national = np.array([national.get(name, 0) for name in names], dtype=float)
+    return _fightin_words(y_local, y_national, names.__getitem__, limit, prior_scale)
 
-    Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"), as
-    z-scores. The prior for term w is alpha_w = alpha_0 * (w's share of the pooled corpus), with alpha_0 the
-    size of the local corpus unless given: the party's average usage, weighted as much as the local evidence.
-    The local counts are compared with the pooled counts (local plus national), so a term never seen
-    nationally still has a finite variance: with a 300-word local corpus and 600,000 national words, a place
-    name said 10 times locally scores about 15, not about 1 as it would against a zero national count.
-    Positive z means used more locally; |z| > 1.96 is the conventional 95% level.
+
+def distinctive_terms_of(local: list[list[str]], national: list[list[str]], limit: int = 20,
+                         prior_scale: float | None = None) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
+    """The unigrams and bigrams most typical of the local corpus and of the national one, strongest first.
+
+    Each corpus is a list of sentences (lists of words, as sentences() gives). A term is a word that
+    is_term() accepts, and a bigram two such words side by side in one sentence ("bus station"; "cost of
+    living" gives none). Words are numbered and counted with numpy, so no string is built per bigram.
     """
-    if not local or not national:
+    ids: dict[str, int] = {}
+
+    def encode(corpus: list[list[str]]) -> np.ndarray:
+        flat: list[int] = []
+        for sentence in corpus:
+            flat.extend([ids.setdefault(word, len(ids)) for word in sentence])
+            flat.append(-1)
+        return np.array(flat, dtype=np.int64)
+
+    encoded = encode(local), encode(national)
+    words_by_id = list(ids)
+    size = len(words_by_id)
+    wanted = np.fromiter((is_term(word) for word in words_by_id), dtype=bool, count=size)
+
+    def count(ids_in_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keep = ids_in_order >= 0
+        keep[keep] = wanted[ids_in_order[keep]]
+        pairs = keep[:-1] & keep[1:]
+        bigrams = ids_in_order[:-1][pairs] * size + ids_in_order[1:][pairs]
+        return np.bincount(ids_in_order[keep], minlength=size), bigrams
+
+    (uni_local, bi_local), (uni_national, bi_national) = count(encoded[0]), count(encoded[1])
+    codes, which = np.unique(np.concatenate([bi_local, bi_national]), return_inverse=True)
+    which = which.reshape(-1)
+    y_local = np.concatenate([uni_local, np.bincount(which[:len(bi_local)], minlength=len(codes))])
+    y_national = np.concatenate([uni_national, np.bincount(which[len(bi_local):], minlength=len(codes))])
+    used = np.flatnonzero(y_local + y_national)
+
+    def name(index: int) -> str:
+        term = int(used[index])
+        if term < size:
+            return words_by_id[term]
+        first, second = divmod(int(codes[term - size]), size)
+        return f"{words_by_id[first]} {words_by_id[second]}"
+
+    return _fightin_words(y_local[used].astype(float), y_national[used].astype(float), name, limit,
+                          prior_scale)
+
+
+def _fightin_words(y_local: np.ndarray, y_national: np.ndarray, name: Callable[[int], str], limit: int,
+                   prior_scale: float | None) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
+    """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words").
+
+    Returns z-scores. The prior for term w is alpha_w = alpha_0 * (w's share of the pooled corpus), with
+    alpha_0 the size of the local corpus unless given: the party's average usage, weighted as much as the
+    local evidence. The local counts are compared with the pooled counts (local plus national), so a term
+    never seen nationally still has a finite variance: with a 300-word local corpus and 600,000 national
+    words, a place name said 10 times locally scores about 15, not about 1 as it would against a zero
+    national count. Positive z means used more locally; |z| > 1.96 is the conventional 95% level.
+    """
+    n_local, n_national = y_local.sum(), y_national.sum()
+    if not n_local or not n_national:
         return [], []
-    vocabulary = list(national)
-    position = dict(zip(vocabulary, range(len(vocabulary))))
-    local_only = [term for term in local if term not in position]
-    position.update(zip(local_only, range(len(vocabulary), len(vocabulary) + len(local_only))))
-    vocabulary.extend(local_only)
-    y_national = np.zeros(len(vocabulary))
-    y_national[:len(national)] = np.fromiter(national.values(), dtype=float, count=len(national))
-    y_local = np.zeros(len(vocabulary))
-    y_local[[position[term] for term in local]] = list(local.values())
     y_pooled = y_local + y_national
-    n_local, n_pooled = y_local.sum(), y_pooled.sum()
+    n_pooled = n_local + n_national
     alpha0 = float(prior_scale if prior_scale is not None else n_local)
     alpha = alpha0 * y_pooled / n_pooled
-    log_odds_local = np.log(y_local + alpha) - np.log(n_local + alpha0 - y_local - alpha)
-    log_odds_pooled = np.log(y_pooled + alpha) - np.log(n_pooled + alpha0 - y_pooled - alpha)
-    z = (log_odds_local - log_odds_pooled) / np.sqrt(1.0 / (y_local + alpha) + 1.0 / (y_pooled + alpha))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a corpus of one term: not finite, dropped below
+        log_odds_local = np.log(y_local + alpha) - np.log(n_local + alpha0 - y_local - alpha)
+        log_odds_pooled = np.log(y_pooled + alpha) - np.log(n_pooled + alpha0 - y_pooled - alpha)
+        z = (log_odds_local - log_odds_pooled) / np.sqrt(1.0 / (y_local + alpha) + 1.0 / (y_pooled + alpha))
     finite = np.isfinite(z)
 
     def strongest(keep: np.ndarray, sign: float) -> list[ScoredTerm]:
         candidates = np.flatnonzero(keep)
         if len(candidates) > limit * 4:  # ties at the cut are broken alphabetically below, among 4x the limit
             candidates = candidates[np.argpartition(-sign * z[candidates], limit * 4)[:limit * 4]]
-        ranked = sorted(candidates.tolist(), key=lambda i: (-sign * z[i], vocabulary[i]))[:limit]
-        return [ScoredTerm(vocabulary[i], round(float(z[i]), 3), int(y_local[i]), int(y_national[i]))
-                for i in ranked]
+        ranked = sorted(((-sign * float(z[i]), name(i), i) for i in candidates.tolist()))[:limit]
+        return [ScoredTerm(term, round(float(z[i]), 3), int(y_local[i]), int(y_national[i]))
+                for _score, term, i in ranked]
 
     return (strongest(finite & (z > 0) & (y_local > 0), 1.0),
             strongest(finite & (z < 0) & (y_national > 0), -1.0))
