@@ -6,11 +6,13 @@ and works everywhere else) and `flask search rebuild` repairs it.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -21,6 +23,17 @@ from search.types import Progress
 
 log = logging.getLogger(__name__)
 REBUILD_HINT = "run 'flask search rebuild'"
+_OPEN: weakref.WeakSet[GuardedBackend] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_backends() -> None:
+    """Commit what short-lived processes (CLI commands, `flask ocr work`) queued for the index, at exit."""
+    for backend in list(_OPEN):
+        try:
+            backend.close()
+        except Exception:  # exiting anyway: record it, close the others
+            log.exception("could not close the search index at exit", extra={"backend": backend.name})
 
 
 class GuardedBackend(SearchBackend):
@@ -60,6 +73,7 @@ class GuardedBackend(SearchBackend):
                     raise IndexUnavailable(f"The {self.name} search index cannot be opened ({exc}); "
                                            f"{REBUILD_HINT}.") from exc
                 self._created_empty = not existed
+                _OPEN.add(self)
             return self._inner
 
     def _check_not_lost(self) -> None:
