@@ -286,3 +286,21 @@ def test_atom_feed_of_a_search(client):
     assert "&lt;mark&gt;" not in xml and "Night buses &lt;every&gt; hour" in xml  # plain text, escaped once
     assert 'href="http://localhost/feeds/search.atom?q=buses&amp;party=green"' in xml
     assert client.get("/feeds/search.atom?q=(buses").status_code == 400
+
+
+def test_estimated_totals_read_about(app, client, monkeypatch):
+    leaflet_id = add_leaflet("Estimated totals")
+    flush()
+    backend = runtime.search_backend()
+    real = backend.search
+
+    def estimating(query):
+        results = real(query)
+        results.total, results.total_is_estimate = 12_300, True
+        return results
+    monkeypatch.setattr(backend, "search", estimating)
+    html = client.get("/search?q=estimated").get_data(as_text=True)
+    assert "About 12,300 leaflets match" in html and "Page 1 of about 615" in html
+    assert hit_ids(html) == [leaflet_id]
+    body = client.get("/api/v1/search?q=estimated").get_json()
+    assert body["total"] == 12_300 and body["total_is_estimate"] is True
