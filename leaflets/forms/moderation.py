@@ -13,9 +13,10 @@ class StatusForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
-    party = StringField("Party (slug, empty if not known)", validators=[Optional(), Length(max=80)])
-    area = StringField("Area (GSS code)", validators=[DataRequired(), Length(max=12)])
-    election = StringField("Election (slug)", validators=[DataRequired(), Length(max=80)])
+    party = StringField("Party", validators=[Optional(), Length(max=80)])
+    area = StringField("Area (GSS code)", validators=[DataRequired(), Length(max=12)],
+                       description="The code on the area's page, like E14001063.")
+    election = StringField("Election", validators=[DataRequired(), Length(max=80)])
     delivered_on = DateField("Delivered on", validators=[DataRequired()])
     reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])
 

@@ -48,6 +48,13 @@ def dashboard(limit: int = 50) -> Dashboard:
     return Dashboard(list(flags), list(new), list(failures), list(hidden))
 
 
+def reference_choices() -> dict[str, list[tuple[str, str]]]:
+    """(value, label) pairs for the details form's party and election lists."""
+    parties = db.session.scalars(select(Party).order_by(Party.name))
+    elections = db.session.scalars(select(Election).order_by(Election.date.desc()))
+    return {"parties": [(p.slug, p.name) for p in parties], "elections": [(e.slug, e.name) for e in elections]}
+
+
 def leaflet_for_moderation(leaflet_id: int) -> tuple[Leaflet, list[Flag]]:
     leaflet = db.session.get(Leaflet, leaflet_id)
     if leaflet is None:

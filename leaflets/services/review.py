@@ -28,6 +28,7 @@ NEEDS_SOURCE = (Accuracy.MISLEADING.value, Accuracy.FALSE.value)
 SCALE = range(-2, 3)
 MAX_CLAIM = 2000
 MAX_NOTE = 2000
+TAG_GROUP_ORDER = ("topic", "feature", "style", "parties-attacked")
 
 
 # --- summaries -------------------------------------------------------------------------------------------------
@@ -143,10 +144,11 @@ def remove_tag(leaflet: Leaflet, user: User, slug: str, *, everyone: bool = Fals
 
 
 def taxonomy() -> dict[str, list[Tag]]:
-    groups: dict[str, list[Tag]] = {}
+    """Tags by group, in the order a volunteer works: topic, feature, style, parties attacked, then any other."""
+    groups: dict[str, list[Tag]] = {group: [] for group in TAG_GROUP_ORDER}
     for tag in db.session.scalars(select(Tag).order_by(Tag.group, Tag.name)):
         groups.setdefault(tag.group, []).append(tag)
-    return groups
+    return {group: tags for group, tags in groups.items() if tags}
 
 
 # --- claims ----------------------------------------------------------------------------------------------------

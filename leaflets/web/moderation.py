@@ -31,6 +31,7 @@ def leaflet(leaflet_id: int) -> ResponseReturnValue:
     details = DetailsForm(formdata=None, party=found.party.slug if found.party else "", area=found.area.gss,
                           election=found.election.slug, delivered_on=found.delivered_on)
     return render_template("moderation/leaflet.html", leaflet=found, flags=flags, details_form=details,
+                           choices=moderation.reference_choices(),
                            status_form=StatusForm(formdata=None), merge_form=MergeForm(formdata=None),
                            action_form=ActionForm(formdata=None))
 
