@@ -61,4 +61,4 @@ def comparison_json(result: compare.Comparison) -> dict[str, Any]:
 def compare_leaflets() -> Response:
     args = request.args
     subject = compare.resolve(args.get("party"), args.get("area"), args.get("election"))
-    return jsonify(comparison_json(compare.compare(subject, compare.national_cap(current_app.config))))
+    return jsonify(comparison_json(compare.compare(subject, compare.configured_cap(current_app.config))))

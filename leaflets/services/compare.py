@@ -28,7 +28,7 @@ from leaflets.services.text_stats import ScoredTerm
 
 log = logging.getLogger(__name__)
 
-NATIONAL_CAP = 2000  # an app may override it with the COMPARE_NATIONAL_CAP setting (see national_cap)
+NATIONAL_CAP = 2000  # an app may override it with the COMPARE_NATIONAL_CAP setting (see configured_cap)
 TERM_LIMIT = 20
 TEMPLATE_THRESHOLD = 0.5
 TEMPLATE_MATCH_LIMIT = 5
@@ -132,7 +132,7 @@ def resolve(party: str | None, area: str | None, election: str | None = None) ->
     return Subject(found_party, found_area, found_election)
 
 
-def national_cap(config: Mapping[str, Any]) -> int:
+def configured_cap(config: Mapping[str, Any]) -> int:
     """The cap on the national corpus: the COMPARE_NATIONAL_CAP setting if there is one, else NATIONAL_CAP."""
     return int(config.get("COMPARE_NATIONAL_CAP") or NATIONAL_CAP)
 

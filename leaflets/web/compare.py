@@ -16,7 +16,7 @@ def page() -> tuple[str, int]:
     if form["party"] or form["area"]:
         try:
             subject = compare.resolve(form["party"], form["area"], form["election"])
-            result = compare.compare(subject, compare.national_cap(current_app.config))
+            result = compare.compare(subject, compare.configured_cap(current_app.config))
         except ValidationFailed as failure:
             error = failure
     return render_template("compare/page.html", form=form, choices=compare.choices(), result=result,
