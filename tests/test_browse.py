@@ -97,7 +97,8 @@ def test_leaflet_page_shows_images_metadata_and_copies(client):
     original = add_leaflet("libdem", title="Only the Lib Dems can win here",
                            description="Line one\nLine <two>", images=2)
     copy = add_leaflet("libdem", area="E14001064", duplicate_of=original, uploaded_at=T0 + timedelta(days=1))
-    add_leaflet("libdem", area="E14001065", duplicate_of=original, status="removed")
+    merged = add_leaflet("libdem", area="E14001065", duplicate_of=original, status="removed")
+    add_leaflet("libdem", area="E14001066", duplicate_of=original, status="hidden")
     page = client.get(f"/leaflets/{original.id}").get_data(as_text=True)
     for expected in ("Only the Lib Dems can win here", "/parties/libdem", "/areas/E14001063",
                      "/elections/ge-2024", "GU11", "Line &lt;two&gt;", "Also delivered to",
@@ -106,7 +107,9 @@ def test_leaflet_page_shows_images_metadata_and_copies(client):
                      f"/images/{original.images[1].sha256}/master"):
         assert expected in page
     assert "Line <two>" not in page
-    assert "Altrincham" not in page  # the removed copy
+    assert "Altrincham and Sale West" in page  # merged by a moderator: its place and date, without a link
+    assert f'href="/leaflets/{merged.id}"' not in page
+    assert "Amber Valley" not in page  # hidden copies stay out
     copy_page = client.get(f"/leaflets/{copy.id}").get_data(as_text=True)
     assert f'href="/leaflets/{original.id}"' in copy_page and "first reported in Aldershot" in copy_page
 

@@ -234,8 +234,10 @@ def latest_nearby(areas: Sequence[Area], limit: int = 8) -> list[Leaflet]:
 
 
 def also_delivered(leaflet: Leaflet) -> list[Leaflet]:
-    """Live copies of this leaflet reported from elsewhere (their duplicate_of points here)."""
-    query = with_card_data(select(Leaflet).where(is_live(), Leaflet.duplicate_of_id == leaflet.id))
+    """Copies of this leaflet reported from elsewhere (their duplicate_of points here): live ones, and ones a
+    moderator merged into this one (removed, so only their place and date are shown). Hidden ones stay out."""
+    shown = Leaflet.status.in_((LeafletStatus.LIVE, LeafletStatus.REMOVED))
+    query = with_card_data(select(Leaflet).where(shown, Leaflet.duplicate_of_id == leaflet.id))
     return list(db.session.scalars(query.order_by(Leaflet.delivered_on, Leaflet.id)))
 
 
