@@ -1,13 +1,16 @@
 """Claim suggestions from OCR text."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from leaflets.extensions import db
-from leaflets.models import Claim
+from leaflets.models import Claim, Leaflet
 from leaflets.services.claim_suggestions import ensure_for_leaflet, suggest
+from tests.support import both_databases
 from tests.test_auth import make_leaflet
 
 TEXT = """VOTE GREEN!
@@ -53,3 +56,23 @@ def test_ensure_stores_once_and_never_revives_a_dismissed_suggestion(app: Flask)
     claims[0].state = "dismissed"
     db.session.commit()
     assert ensure_for_leaflet(leaflet) == 0
+
+
+@both_databases
+def test_two_volunteers_opening_a_leaflet_at_once_store_suggestions_once(app: Flask) -> None:
+    leaflet_id = make_leaflet(text=TEXT).id
+    barrier, results = threading.Barrier(2), []
+
+    def open_page() -> None:
+        with app.app_context():
+            leaflet = db.session.get(Leaflet, leaflet_id)
+            barrier.wait()
+            results.append(ensure_for_leaflet(leaflet))
+            db.session.remove()
+    threads = [threading.Thread(target=open_page) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == [0, 4]
+    assert db.session.scalar(select(func.count(Claim.id)).where(Claim.leaflet_id == leaflet_id)) == 4

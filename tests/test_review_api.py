@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from leaflets.extensions import db
-from leaflets.models import BiasRating, Claim, ClaimRating, Leaflet
+from leaflets.models import AuditEntry, BiasRating, Claim, ClaimRating, Leaflet
 from leaflets.services import accounts, review
 from tests.support import both_databases
 from tests.test_auth import log_in, make_leaflet, make_user
@@ -49,6 +49,8 @@ def test_tags_add_list_and_remove(client: FlaskClient, leaflet: Leaflet) -> None
     assert client.delete(f"{url}/transport", headers=headers).json["tags"][0]["count"] == 1
     assert client.delete(f"{url}/transport?everyone=1", headers=headers).status_code == 403
     assert client.delete(f"{url}/transport?everyone=1", headers=_auth("moderator")).json["tags"] == []
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "remove-tag"))
+    assert entry.target_id == leaflet.id and entry.details["before"] == {"tag": "transport", "applied": 1}
 
 
 @both_databases

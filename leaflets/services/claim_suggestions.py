@@ -9,7 +9,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from leaflets.extensions import db
 from leaflets.models import Claim, ClaimOrigin, ClaimState, Leaflet, LeafletImage, OcrStatus, User
@@ -84,20 +84,32 @@ def _new_suggestions(image: LeafletImage, known: set[str], places: set[tuple[int
     return claims
 
 
+def _unsaved(leaflet: Leaflet) -> list[Claim]:
+    """Suggestions for the leaflet's recognised photos that are not stored yet (in any state)."""
+    rows = db.session.execute(select(Claim.text, Claim.image_id, Claim.span_start)
+                              .where(Claim.leaflet_id == leaflet.id)).all()
+    known = {text.lower() for text, _image, _start in rows}
+    places = {(image_id, start) for _text, image_id, start in rows if image_id is not None and start is not None}
+    found = []
+    for image in leaflet.images:
+        if image.ocr_status == OcrStatus.DONE or image.corrected_text is not None:
+            found.extend(_new_suggestions(image, known, places))
+    return found
+
+
 def ensure_for_leaflet(leaflet: Leaflet) -> int:
     """Store suggestions for every recognised photo, skipping sentences already claimed, suggested or dismissed.
 
     Safe to call again (after OCR or a correction): it only adds what is new. Returns how many were added.
     """
-    rows = db.session.execute(select(Claim.text, Claim.image_id, Claim.span_start)
-                              .where(Claim.leaflet_id == leaflet.id)).all()
-    known = {text.lower() for text, _image, _start in rows}
-    places = {(image_id, start) for _text, image_id, start in rows if image_id is not None and start is not None}
-    added = []
-    for image in leaflet.images:
-        if image.ocr_status == OcrStatus.DONE or image.corrected_text is not None:
-            added.extend(_new_suggestions(image, known, places))
+    if not _unsaved(leaflet):
+        return 0
+    # Two volunteers opening the page at once must not both add them: take the leaflet row's write lock (a no-op
+    # UPDATE locks the row on PostgreSQL and takes the database write lock on SQLite), then look again.
+    db.session.execute(text("UPDATE leaflet SET id = id WHERE id = :leaflet_id"), {"leaflet_id": leaflet.id})
+    added = _unsaved(leaflet)
     if not added:
+        db.session.rollback()
         return 0
     db.session.add_all(added)
     db.session.commit()

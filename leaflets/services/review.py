@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from leaflets.extensions import db
 from leaflets.models import (Accuracy, BiasRating, Claim, ClaimOrigin, ClaimRating, ClaimState, Leaflet,
                              LeafletImage, LeafletTag, OcrCorrection, Tag, User)
-from leaflets.services import indexing
+from leaflets.services import audit, indexing
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -131,12 +131,15 @@ def add_tag(leaflet: Leaflet, user: User, slug: str) -> bool:
 
 
 def remove_tag(leaflet: Leaflet, user: User, slug: str, *, everyone: bool = False) -> int:
-    """Take off this user's tag (or everyone's, for moderators); how many were removed."""
+    """Take off this user's tag (or everyone's: a moderator's action, audited); how many were removed."""
     tag = _tag(slug)
     query = delete(LeafletTag).where(LeafletTag.leaflet_id == leaflet.id, LeafletTag.tag_id == tag.id)
     if not everyone:
         query = query.where(LeafletTag.user_id == user.id)
     removed = db.session.execute(query).rowcount or 0
+    if everyone and removed:
+        audit.record(user, "remove-tag", "leaflet", leaflet.id, before={"tag": tag.slug, "applied": removed},
+                     after={"tag": tag.slug, "applied": 0})
     db.session.commit()
     if removed:
         indexing.leaflet_changed(leaflet.id)
