@@ -188,8 +188,6 @@ def test_merge_moves_images_claims_tags_and_lists_the_copy(app: Flask, moderator
     assert sorted(changed) == sorted([duplicate.id, original.id])
 
 
-@pytest.mark.xfail(reason="browse.also_delivered lists only live copies; a merged duplicate is removed "
-                          "(asked the archive owner to list removed copies with duplicate_of_id too)", strict=False)
 def test_merged_copy_shows_as_also_delivered_on_the_original(app: Flask, moderator_client: FlaskClient) -> None:
     original, duplicate = make_leaflet(), make_leaflet()
     duplicate.area = db.session.scalars(select(Area).where(Area.id != original.area_id)).first()
