@@ -20,7 +20,7 @@ APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninterac
 run: deps db
 	@if [ "$$($(FLASK) leaflet-count)" = "0" ]; then echo "Empty archive: adding demo leaflets (flask demo-data)"; $(FLASK) demo-data; fi
 	@echo "Straight Choice on http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads $(WEB_THREADS) \
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers 1 --threads $(WEB_THREADS) \
 		--access-logfile - --timeout 120 'wsgi:app'
 
 test: test-deps

@@ -278,8 +278,11 @@ def test_an_upload_returns_before_its_ocr_finishes(make_app: Callable[..., Flask
     app = make_app(**FAST, OCR_START_WORKERS=True, OCR_WORKERS=1)
     with app.app_context():
         leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE, size=SIZE), leaflet_image(["Vote Green on Thursday", *PAGE[2:]], size=SIZE)])
-        started = time.monotonic()
         runtime.ocr_queue().enqueue(image_ids)
+        assert not runtime.ocr_queue().started  # outside a request (a CLI command) no threads start
+        started = time.monotonic()
+        with app.test_request_context("/upload", method="POST"):
+            runtime.ocr_queue().enqueue(image_ids)
         assert time.monotonic() - started < 0.5
         assert {image_row(image_id).ocr_status for image_id in image_ids} <= {"pending", "running"}
         wait_for(lambda: all(image_row(image_id).ocr_status == "done" for image_id in image_ids))

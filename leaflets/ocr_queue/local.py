@@ -10,7 +10,7 @@ import logging
 import threading
 from typing import Iterable
 
-from flask import Flask
+from flask import Flask, has_request_context
 
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Wakeup, Worker, run_in_thread
@@ -49,8 +49,11 @@ class LocalQueue:
             self.start()
 
     def enqueue(self, image_ids: Iterable[int]) -> None:
-        """The rows are already pending in the database: make sure workers run and wake one up."""
-        if self.settings.start_workers and self.settings.workers > 0:
+        """The rows are already pending in the database: make sure workers run and wake one up.
+
+        Outside a request (a CLI command such as demo-data) no threads are started: the process is about to
+        exit, and the serving app or `flask ocr work` will take the pending jobs."""
+        if self.settings.start_workers and self.settings.workers > 0 and has_request_context():
             self.start()
         self.wake()
 

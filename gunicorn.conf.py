@@ -1,0 +1,18 @@
+"""gunicorn settings for `make run`: start the in-process OCR workers as soon as a worker process is ready,
+so jobs left pending across a restart run without waiting for the first visitor."""
+
+
+def post_worker_init(worker):  # noqa: ANN001 - gunicorn's hook signature
+    from leaflets import runtime  # imported here: the app is loaded by now
+
+    with worker.wsgi.app_context():
+        queue = runtime.ocr_queue()
+        if hasattr(queue, "start") and worker.wsgi.config["OCR_START_WORKERS"]:
+            queue.start()
+
+
+def worker_exit(server, worker):  # noqa: ANN001
+    """On a graceful stop, let running OCR jobs finish instead of leaving them to expire their lease."""
+    from leaflets.services_setup import shutdown
+
+    shutdown(worker.wsgi)
