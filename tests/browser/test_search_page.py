@@ -73,3 +73,4 @@ def test_bad_query_and_desktop_layout(searchable, live_server, desktop_page, ass
     assert response.status == 400
     assert "quotation mark" in page.locator(".error-message").inner_text()
     assert_accessible(page)
+    page.screenshot(path=str(SHOTS / "search-1280-bad-query.png"))
