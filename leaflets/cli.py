@@ -11,12 +11,12 @@ from leaflets.commands import maintenance, reference, uploads
 def register(app: Flask) -> None:
     app.cli.add_command(reference.load_reference_data)
     app.cli.add_command(maintenance.leaflet_count)
-    # review and moderation (issue 5)
-    from leaflets.commands import users
-    app.cli.add_command(users.create_user)
     # ocr: `flask ocr work|requeue|status|celery-worker`
     from leaflets.commands.ocr import ocr_cli
     app.cli.add_command(ocr_cli)
+    # review and moderation (issue 5)
+    from leaflets.commands import users
+    app.cli.add_command(users.create_user)
     app.cli.add_command(uploads.sweep_uploads)
     app.cli.add_command(demo.demo_data_command)  # browse
     # search (issue 4): `flask search rebuild|check`

@@ -31,7 +31,8 @@ def estimate_background(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (background colour, paper brightness) maps at `bgr`'s size, as uint8."""
     h, w = bgr.shape[:2]
     factor = min(1.0, _WORK_SIDE / max(h, w))
-    small = cv2.resize(bgr, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
     side = max(small.shape[:2])
     median = cv2.medianBlur(small, min(_odd(side * _MEDIAN_FRACTION), 255))
     bright = median.max(axis=2)
@@ -51,7 +52,8 @@ def normalise(bgr: np.ndarray) -> np.ndarray:
     background, paper = estimate_background(bgr)
     difference = cv2.absdiff(bgr, background).astype(np.float32)
     # colour distance, not grey difference: white on orange is then as clear as black on white
-    contrast = cv2.sqrt(cv2.transform(cv2.multiply(difference, difference), np.full((1, 3), 1 / 3, np.float32)))
+    mean_of_channels = np.full((1, 3), 1 / 3, np.float32)
+    contrast = cv2.sqrt(cv2.transform(cv2.multiply(difference, difference), mean_of_channels))
     ink = cv2.divide(contrast, paper.astype(np.float32), scale=255.0 / _SATURATION)
     return cv2.bitwise_not(cv2.convertScaleAbs(ink))
 

@@ -32,7 +32,8 @@ def _is_word(word: WordBox) -> bool:
 def _bounds(indices: list[int], boxes: list[WordBox]) -> Box:
     real = [i for i in indices if _is_word(boxes[i])] or indices
     return (min(boxes[i].left for i in real), min(boxes[i].top for i in real),
-            max(boxes[i].left + boxes[i].width for i in real), max(boxes[i].top + boxes[i].height for i in real))
+            max(boxes[i].left + boxes[i].width for i in real),
+            max(boxes[i].top + boxes[i].height for i in real))
 
 
 def fragments(line: list[int], boxes: list[WordBox], gap: float) -> list[Fragment]:
@@ -97,8 +98,12 @@ def reorder_columns(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
         return []
     boxes = [replace(w, **dict(zip(("left", "top", "width", "height"),
                                    map_box(to_upright, w.left, w.top, w.width, w.height)))) for w in words]
-    gap = _GAP_HEIGHTS * float(np.median([b.height for b in boxes if _is_word(b)] or [b.height for b in boxes]))
+    heights = [b.height for b in boxes if _is_word(b)] or [b.height for b in boxes]
+    gap = _GAP_HEIGHTS * float(np.median(heights))
     parts: list[Fragment] = []
-    for _, line in groupby(range(len(words)), key=lambda i: (words[i].block, words[i].paragraph, words[i].line)):
+    def line_of(i: int) -> tuple[int, int, int]:
+        return words[i].block, words[i].paragraph, words[i].line
+
+    for _, line in groupby(range(len(words)), key=line_of):
         parts += fragments(list(line), boxes, gap)
     return _renumber(xy_cut(parts), words)

@@ -81,7 +81,8 @@ def estimate_skew(gray: np.ndarray) -> float:
     """
     h, w = gray.shape[:2]
     factor = min(1.0, _SKEW_SIDE / max(h, w))
-    small = cv2.resize(gray, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
     _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if ink.sum() < 200:
         return 0.0

@@ -37,7 +37,7 @@ class Prepared:
     master_size: tuple[int, int]
     rotation: int = 0
     skew: float = 0.0
-    turned: int = 0  # clockwise quarter turn already applied to `gray`; rotation - turned is left to Tesseract
+    turned: int = 0  # clockwise quarter turn applied to `gray`; rotation - turned is left to Tesseract
     timings: dict[str, float] = field(default_factory=dict)
 
     def apply(self, image: np.ndarray, matrix: Matrix) -> None:
@@ -159,7 +159,8 @@ def _confident(words: list[WordBox]) -> bool:
     return len(words) >= _SPARSE_WORDS and recognition.mean_confidence(words) >= _UPRIGHT_CONFIDENCE
 
 
-def read_page(prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None) -> list[WordBox]:
+def read_page(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
+              command: str | None) -> list[WordBox]:
     """Recognise in whatever orientation the page is; sets `prepared.rotation`.
 
     psm 3 reads upright pages and pages turned a quarter clockwise. When its reading is poor the page
@@ -227,7 +228,9 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     started = time.perf_counter()
     deadline = tesseract.Deadline(timeout_s, time.perf_counter)
     with timed(timings, "load"):
-        image = ImageOps.exif_transpose(load_image(source)) if isinstance(source, (str, Path)) else load_image(source)
+        image = load_image(source)
+        if isinstance(source, (str, Path)):
+            image = ImageOps.exif_transpose(image)
     prepared = prepare_geometry(image, timings)
     deadline.remaining()
     if illumination.ink_fraction(prepared.gray) < _MIN_INK:

@@ -75,7 +75,8 @@ def to_master(words: list[WordBox], matrix: Matrix, size: tuple[int, int]) -> li
     """Carry word boxes through `matrix` into the master image of `size` (width, height)."""
     mapped = []
     for word in words:
-        left, top, width, height = clip_box(map_box(matrix, word.left, word.top, word.width, word.height), size)
+        box = map_box(matrix, word.left, word.top, word.width, word.height)
+        left, top, width, height = clip_box(box, size)
         mapped.append(WordBox(word.text, word.confidence, left, top, width, height,
                               word.block, word.paragraph, word.line))
     return mapped

@@ -37,7 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=40, help="photos per set, spread over the 4 levels")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 8 photos per set, small throughput run")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 8 photos per set, 4 for throughput")
     parser.add_argument("--throughput-count", type=int, default=None, help="photos for the 1-vs-2 worker run")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO if os.environ.get("BENCH_VERBOSE") else logging.WARNING)
@@ -52,11 +52,16 @@ def main() -> None:
         print(table(f"\n{set_name} set (seed {args.seed}, {count} photos)", rows), flush=True)
     paths = [e["path"] for e in report["sets"]["tuning"]["entries"]]
     paths = paths[: args.throughput_count or (4 if args.quick else len(paths))]
+    load_before = os.getloadavg()[0]
     one, two = measure.throughput(paths, 1), measure.throughput(paths, 2)
+    load = (load_before, os.getloadavg()[0])
     report["throughput"] = {"images": len(paths), "one_worker_per_min": one, "two_workers_per_min": two,
-                            "speedup": two / one}
+                            "speedup": two / one, "load_average": load, "cpus": os.cpu_count()}
     print(f"\nthroughput of ocr.recognise on {len(paths)} tuning photos: 1 worker {one:.1f} images/min, "
-          f"2 workers {two:.1f} images/min, speed-up {two / one:.2f}x")
+          f"2 workers {two:.1f} images/min, speed-up {two / one:.2f}x "
+          f"(1-min load average {load[0]:.1f} before, {load[1]:.1f} after, {os.cpu_count()} CPUs)")
+    if max(load) > (os.cpu_count() or 1):
+        print("warning: other processes were competing for the CPUs; the speed-up is not meaningful")
     print(TARGETS)
     report["elapsed_s"] = time.perf_counter() - started
     OUT.mkdir(parents=True, exist_ok=True)

@@ -75,8 +75,8 @@ def place_page(page: np.ndarray, rng: random.Random, level: Severity) -> np.ndar
     angle = np.deg2rad(rng.uniform(-level.tilt, level.tilt))
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]], dtype=np.float32)
     corners = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]], dtype=np.float32)
-    jitter = np.array([[rng.uniform(-1, 1) * level.perspective * w, rng.uniform(-1, 1) * level.perspective * h]
-                       for _ in range(4)], dtype=np.float32)
+    spread = level.perspective * np.array([w, h], dtype=np.float32)
+    jitter = np.array([[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(4)], dtype=np.float32) * spread
     target = (corners + jitter) @ rot.T + centre
     target = _fit(target, canvas_w, canvas_h)
     source = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)

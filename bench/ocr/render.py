@@ -79,7 +79,8 @@ class Page:
         for index, line in enumerate(lines):
             dx = (width - int(face.getlength(line))) // 2 if centre else indent
             if bullet and index == 0:
-                self.draw.ellipse([x + size * 0.2, y + size * 0.35, x + size * 0.6, y + size * 0.75], fill=colour)
+                dot = [x + size * 0.2, y + size * 0.35, x + size * 0.6, y + size * 0.75]
+                self.draw.ellipse(dot, fill=colour)
             self.draw.text((x + dx, y), line, font=face, fill=colour)
             y += int(size * 1.3)
         return y
@@ -87,7 +88,8 @@ class Page:
     def block(self, text: str, size: int, bold: bool = False, colour: Colour = (20, 20, 20),
               centre: bool = False) -> None:
         """A full-width block of text."""
-        self.y = self.text_lines(text, MARGIN, self.y, PAGE_SIZE[0] - 2 * MARGIN, size, bold, colour, centre) + GAP
+        width = PAGE_SIZE[0] - 2 * MARGIN
+        self.y = self.text_lines(text, MARGIN, self.y, width, size, bold, colour, centre) + GAP
         self.blocks.append(text)
 
     def banner(self, text: str, fill: Colour, size: int, colour: Colour = (255, 255, 255)) -> None:

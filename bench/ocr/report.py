@@ -40,8 +40,9 @@ def summarise(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def table(title: str, rows: list[dict[str, Any]]) -> str:
     """A fixed-width text table."""
-    header = (f"{'':20} {'n':>3} | {'CER plain':>9} {'CER ocr':>8} {'ratio':>6} | {'WER plain':>9} {'WER ocr':>8} | "
-              f"{'s plain':>7} {'s ocr':>6} {'ratio':>6} | {'cpu plain':>9} {'cpu ocr':>7} {'ratio':>6}")
+    header = (f"{'':20} {'n':>3} | {'CER plain':>9} {'CER ocr':>8} {'ratio':>6} | "
+              f"{'WER plain':>9} {'WER ocr':>8} | {'s plain':>7} {'s ocr':>6} {'ratio':>6} | "
+              f"{'cpu plain':>9} {'cpu ocr':>7} {'ratio':>6}")
     lines = [title, header, "-" * len(header)]
     for r in rows:
         lines.append(

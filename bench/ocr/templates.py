@@ -1,4 +1,4 @@
-"""Leaflet layouts. TUNING_TEMPLATES are what the pipeline was tuned on; HELD_OUT_TEMPLATES are only measured."""
+"""Leaflet layouts: TUNING_TEMPLATES were tuned on; HELD_OUT_TEMPLATES are only measured."""
 
 from __future__ import annotations
 

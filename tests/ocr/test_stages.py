@@ -68,7 +68,8 @@ def test_narrow_gutter_columns_are_read_left_column_first() -> None:
 
 
 def test_full_width_lines_are_kept_in_order() -> None:
-    words = [word("one", 0, 0), word("two", 80, 0), word("three", 0, 30, line=2), word("four", 120, 30, line=2)]
+    words = [word("one", 0, 0), word("two", 80, 0)]
+    words += [word("three", 0, 30, line=2), word("four", 120, 30, line=2)]
     assert layout.reorder_columns(words, np.eye(3)) == [w for w in words]
 
 
