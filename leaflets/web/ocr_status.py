@@ -8,12 +8,13 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, g, jsonify, render_template
+from flask import Blueprint, g, has_request_context, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from leaflets.models import Leaflet, LeafletImage, OcrStatus
+from search import analysis
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import can_see_hidden, visible_leaflet
 
@@ -58,19 +59,33 @@ def _word_key(word: dict[str, Any]) -> tuple[int, int]:
 
 @bp.app_template_global()
 def ocr_words_html(image: LeafletImage) -> Markup:
-    """The OCR text as word spans carrying their box on the master; uncertain words in <mark>. All escaped."""
+    """The OCR text as word spans carrying their box on the master; uncertain words in <mark>. All escaped.
+
+    Words matching the search that led here (`?highlight=`) are marked as hits, here and on the photo."""
+    hits = highlight_stems(request.args.get("highlight", "")) if has_request_context() else frozenset()
     paragraphs = []
     for _key, paragraph in groupby(image.ocr_words or [], key=_word_key):
-        lines = [" ".join(_word_html(word) for word in line)
+        lines = [" ".join(_word_html(word, hits) for word in line)
                  for _line, line in groupby(paragraph, key=lambda word: int(word.get("line", 0)))]
         paragraphs.append("\n".join(lines))
     return Markup("\n\n".join(paragraphs))
 
 
-def _word_html(word: dict[str, Any]) -> str:
+def highlight_stems(highlight: str) -> frozenset[str]:
+    return frozenset(analysis.terms(highlight[:500]))
+
+
+def _is_hit(text: str, hits: frozenset[str]) -> bool:
+    return bool(hits) and any(term in hits for term in analysis.terms(text))
+
+
+def _word_html(word: dict[str, Any], hits: frozenset[str] = frozenset()) -> str:
     box = ",".join(str(int(word.get(key, 0))) for key in ("left", "top", "width", "height"))
     confidence = float(word.get("confidence", 0))
-    text = escape(word.get("text", ""))
+    raw = word.get("text", "")
+    text = escape(raw)
+    if _is_hit(raw, hits):
+        return f'<mark class="w search-hit" data-box="{box}" title="Matches your search">{text}</mark>'
     if confidence < LOW_CONFIDENCE:
         return (f'<mark class="w low-confidence" data-box="{box}" title="Uncertain ({confidence:.0f}% confidence)">'
                 f'{text}</mark>')

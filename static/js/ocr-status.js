@@ -76,11 +76,11 @@
     return null;
   }
 
-  function showBox(word, words, overlay) {
+  function placeBox(word, words, overlay) {
     var photo = photoFor(words.closest("section.ocr"));
     var box = (word.getAttribute("data-box") || "").split(",").map(Number);
     var size = (words.getAttribute("data-image-size") || "").split(",").map(Number);
-    if (!photo || box.length !== 4 || !size[0] || !size[1]) { return; }
+    if (!photo || box.length !== 4 || !size[0] || !size[1]) { return false; }
     var rect = photo.getBoundingClientRect();
     var sx = rect.width / size[0], sy = rect.height / size[1];
     overlay.style.left = (rect.left + window.scrollX + box[0] * sx - 2) + "px";
@@ -88,6 +88,29 @@
     overlay.style.width = (box[2] * sx + 4) + "px";
     overlay.style.height = (box[3] * sy + 4) + "px";
     overlay.hidden = false;
+    return true;
+  }
+
+  /* Words that matched the search that led here stay boxed on the photo. */
+  function showHits(words) {
+    var hits = Array.prototype.slice.call(words.querySelectorAll(".w.search-hit[data-box]"));
+    var boxes = hits.map(function (word) {
+      var overlay = document.createElement("div");
+      overlay.className = "ocr-box ocr-box-hit";
+      overlay.setAttribute("aria-hidden", "true");
+      overlay.hidden = true;
+      document.body.appendChild(overlay);
+      return overlay;
+    });
+    function place() { hits.forEach(function (word, i) { placeBox(word, words, boxes[i]); }); }
+    var photo = photoFor(words.closest("section.ocr"));
+    if (photo && !photo.complete) { photo.addEventListener("load", place); }
+    place();
+    window.addEventListener("resize", place);
+  }
+
+  function showBox(word, words, overlay) {
+    if (!placeBox(word, words, overlay)) { return; }
     words.querySelectorAll(".w.is-active").forEach(function (other) { other.classList.remove("is-active"); });
     word.classList.add("is-active");
   }
@@ -138,6 +161,7 @@
       var active = words.querySelector(".w.is-active");
       if (active) { showBox(active, words, overlay); }
     });
+    showHits(words);
   }
 
   function enhance(root) {
