@@ -19,6 +19,9 @@ _ENV: dict[str, tuple[str, Any]] = {
     "OCR_WORKERS": ("OCR_WORKERS", int),
     "OCR_LANG": ("OCR_LANG", str),
     "OCR_TIMEOUT_S": ("OCR_TIMEOUT_S", float),
+    "OCR_MAX_ATTEMPTS": ("OCR_MAX_ATTEMPTS", int),
+    "OCR_LEASE_S": ("OCR_LEASE_S", float),
+    "CLAIM_RATED_THRESHOLD": ("CLAIM_RATED_THRESHOLD", int),
     "MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", float),
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
@@ -69,7 +72,11 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     for name, (key, convert) in _ENV.items():
         value = environ.get(name)
         if value not in (None, ""):
-            found[key] = convert(value)
+            try:
+                found[key] = convert(value)
+            except ValueError:
+                # fail at start-up with the variable's name, not deep inside a worker
+                raise ValueError(f"{name}={value!r} is not a valid {convert.__name__}") from None
     return found
 
 

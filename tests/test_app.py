@@ -1,9 +1,10 @@
 """The factory, configuration, migrations and reference data."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
-from leaflets import create_app
+from leaflets import config, create_app
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Party, PostcodeDistrict, Tag
 from tests.support import both_databases
@@ -41,6 +42,16 @@ def test_config_comes_from_environment_then_mapping(tmp_path, monkeypatch):
     assert app.config["MAX_CONTENT_LENGTH"] == 7 * 1024 * 1024
     assert app.config["OCR_WORKERS"] == 2
     assert app.config["UPLOAD_DIR"] == str(tmp_path / "up")
+
+
+def test_operational_settings_come_from_environment():
+    found = config.from_environment({"OCR_LEASE_S": "45", "OCR_MAX_ATTEMPTS": "5", "CLAIM_RATED_THRESHOLD": "2"})
+    assert found == {"OCR_LEASE_S": 45.0, "OCR_MAX_ATTEMPTS": 5, "CLAIM_RATED_THRESHOLD": 2}
+
+
+def test_a_bad_environment_value_names_the_variable():
+    with pytest.raises(ValueError, match="OCR_WORKERS='two' is not a valid int"):
+        config.from_environment({"OCR_WORKERS": "two"})
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
