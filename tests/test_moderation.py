@@ -11,7 +11,7 @@ from sqlalchemy import select
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Area, AuditEntry, Claim, Flag, Leaflet, LeafletImage, LeafletTag
-from leaflets.services import indexing
+from leaflets.services import audit, indexing, review
 from tests.support import both_databases, leaflet_image
 from tests.test_auth import log_in, make_leaflet, make_user
 
@@ -217,3 +217,27 @@ def test_every_action_is_in_the_audit_log(app: Flask, moderator_client: FlaskCli
     page = moderator_client.get("/moderate/audit")
     assert page.status_code == 200 and b"resolve-flag" in page.data and b"looked fine" in page.data
     assert db.session.get(Flag, flag.id).resolved_at is not None
+
+
+def test_volunteer_actions_are_in_the_audit_log_under_their_leaflet(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet, other = make_leaflet(), make_leaflet()
+    volunteer = make_user("volunteer", name="Vee")
+    claim = review.add_claim(leaflet, volunteer, "Only we can win here.")
+    review.rate_claim(claim, volunteer, "unverifiable", None, None)
+    review.rate_claim(claim, volunteer, "accurate", "https://example.org/poll", "")
+    review.set_my_tags(leaflet, volunteer, ["economy"])
+    review.rate_bias(leaflet, volunteer, 1, -1, "")
+    review.correct_ocr(leaflet, leaflet.images[0].id, volunteer, "Only we can win here.")
+    review.rate_bias(other, volunteer, 0, 0, "")
+
+    entries, total = audit.entries(leaflet_id=leaflet.id)
+    assert total == 6
+    assert [e.action for e in reversed(entries)] == [
+        "add-claim", "rate-claim", "rate-claim", "set-tags", "rate-bias", "correct-text"]
+    second_rating = entries[3]
+    assert second_rating.details["before"]["accuracy"] == "unverifiable"
+    assert second_rating.details["after"]["accuracy"] == "accurate"
+    assert entries[2].details["after"] == {"tags": ["economy"]}
+    page = moderator_client.get(f"/moderate/audit?leaflet={leaflet.id}")
+    assert page.status_code == 200 and b"6 actions" in page.data and b"Vee" in page.data
+    assert f"History of leaflet {other.id}".encode() not in page.data

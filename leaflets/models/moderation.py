@@ -36,6 +36,8 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(40), index=True)
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[int | None] = mapped_column(Integer)
+    # the leaflet an action concerns, whatever its target (a claim, a photo, a flag): one leaflet's history
+    leaflet_id: Mapped[int | None] = mapped_column(Integer, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from leaflets.extensions import db
 from leaflets.models import Claim, ClaimOrigin, ClaimState, Leaflet, LeafletImage, OcrStatus, User
-from leaflets.services import indexing
+from leaflets.services import audit, indexing
 from leaflets.services.errors import Conflict, ValidationFailed
 from leaflets.services.review import clean_claim_text
 
@@ -136,6 +136,8 @@ def review(claim: Claim, user: User, action: str, text: str | None = None) -> Cl
         raise ValidationFailed("Choose accept, edit or dismiss.", field="action")
     if claim.state == ClaimState.ACCEPTED:
         claim.created_by_id = user.id
+    audit.record(user, f"{action}-suggestion", "claim", claim.id, after={"text": claim.text},
+                 leaflet_id=claim.leaflet_id)
     db.session.commit()
     log.info("suggestion reviewed", extra={"claim_id": claim.id, "user_id": user.id, "action": action})
     indexing.leaflet_changed(claim.leaflet_id)

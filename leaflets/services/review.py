@@ -1,6 +1,7 @@
 """Volunteer review of leaflets: tags, claims, accuracy and bias ratings, OCR corrections, and their summaries.
 
-Each use case commits once; the search index is told after the commit.
+Each use case commits once, with its audit entry (every volunteer action is in the audit log beside the
+moderators'); the search index is told after the commit.
 """
 from __future__ import annotations
 
@@ -108,6 +109,9 @@ def set_my_tags(leaflet: Leaflet, user: User, slugs: list[str]) -> None:
             db.session.delete(row)
     for tag_id in wanted - mine.keys():
         db.session.add(LeafletTag(leaflet_id=leaflet.id, tag_id=tag_id, user_id=user.id))
+    if wanted != mine.keys():
+        audit.record(user, "set-tags", "leaflet", leaflet.id, before={"tags": _slugs(mine.keys())},
+                     after={"tags": _slugs(wanted)})
     _commit_or_conflict("Those tags were just changed; try again.")
     log.info("tags set", extra={"leaflet_id": leaflet.id, "user_id": user.id, "tags": sorted(wanted)})
     indexing.leaflet_changed(leaflet.id)
@@ -121,6 +125,7 @@ def add_tag(leaflet: Leaflet, user: User, slug: str) -> bool:
     if exists:
         return False
     db.session.add(LeafletTag(leaflet_id=leaflet.id, tag_id=tag.id, user_id=user.id))
+    audit.record(user, "add-tag", "leaflet", leaflet.id, after={"tag": tag.slug})
     try:
         db.session.commit()
     except IntegrityError:
@@ -144,6 +149,11 @@ def remove_tag(leaflet: Leaflet, user: User, slug: str, *, everyone: bool = Fals
     if removed:
         indexing.leaflet_changed(leaflet.id)
     return removed
+
+
+def _slugs(tag_ids: Any) -> list[str]:
+    ids = list(tag_ids)
+    return sorted(db.session.scalars(select(Tag.slug).where(Tag.id.in_(ids)))) if ids else []
 
 
 def taxonomy() -> dict[str, list[Tag]]:
@@ -194,6 +204,8 @@ def add_claim(leaflet: Leaflet, user: User, text: str, image_id: int | None = No
     claim = Claim(leaflet_id=leaflet.id, image_id=image.id if image else None, text=cleaned, span_start=start,
                   span_end=end, origin=ClaimOrigin.VOLUNTEER, state=ClaimState.ACCEPTED, created_by_id=user.id)
     db.session.add(claim)
+    db.session.flush()  # the claim's id, for the audit entry
+    audit.record(user, "add-claim", "claim", claim.id, after={"text": cleaned}, leaflet_id=leaflet.id)
     db.session.commit()
     log.info("claim added", extra={"leaflet_id": leaflet.id, "claim_id": claim.id, "user_id": user.id})
     indexing.leaflet_changed(leaflet.id)
@@ -233,16 +245,20 @@ def check_rating(accuracy: str, source_url: str | None, note: str | None) -> tup
     return accuracy, source_url or None, note
 
 
-def _upsert(model: type[M], keys: dict[str, Any], values: dict[str, Any]) -> M:
-    """One row per keys: update it, or insert; a racing insert (unique violation) is re-read and updated."""
+def _upsert(model: type[M], keys: dict[str, Any], values: dict[str, Any], user: User, action: str,
+            target: tuple[str, int], leaflet_id: int) -> M:
+    """One row per keys: update it, or insert; a racing insert (unique violation) is re-read and updated.
+    The audit entry (values before and after) commits with the row."""
     for _attempt in range(3):
         row = db.session.scalar(select(model).filter_by(**keys))  # type: ignore[arg-type]
+        before = None if row is None else {name: getattr(row, name) for name in values}
         if row is None:
             row = model(**keys, **values)
             db.session.add(row)
         else:
             for name, value in values.items():
                 setattr(row, name, value)
+        audit.record(user, action, *target, before=before, after=dict(values), leaflet_id=leaflet_id)
         try:
             db.session.commit()
             return row
@@ -258,7 +274,8 @@ def rate_claim(claim: Claim, user: User, accuracy: str, source_url: str | None, 
         raise Conflict("Accept this suggested claim before rating it.", field="accuracy")
     accuracy, source_url, note = check_rating(accuracy, source_url, note)
     rating = _upsert(ClaimRating, {"claim_id": claim.id, "user_id": user.id},
-                     {"accuracy": accuracy, "source_url": source_url, "note": note})
+                     {"accuracy": accuracy, "source_url": source_url, "note": note}, user, "rate-claim",
+                     ("claim", claim.id), claim.leaflet_id)
     log.info("claim rated", extra={"claim_id": claim.id, "user_id": user.id, "accuracy": accuracy})
     indexing.leaflet_changed(claim.leaflet_id)
     return rating
@@ -279,7 +296,8 @@ def rate_bias(leaflet: Leaflet, user: User, tone: Any, fairness: Any, note: str 
     values = {"tone": _scale(tone, "tone"), "fairness": _scale(fairness, "fairness"), "note": (note or "").strip()}
     if len(values["note"]) > MAX_NOTE:
         raise ValidationFailed("The note is too long.", field="note")
-    rating = _upsert(BiasRating, {"leaflet_id": leaflet.id, "user_id": user.id}, values)
+    rating = _upsert(BiasRating, {"leaflet_id": leaflet.id, "user_id": user.id}, values, user, "rate-bias",
+                     ("leaflet", leaflet.id), leaflet.id)
     log.info("bias rated", extra={"leaflet_id": leaflet.id, "user_id": user.id})
     indexing.leaflet_changed(leaflet.id)
     return rating
@@ -297,8 +315,11 @@ def correct_ocr(leaflet: Leaflet, image_id: int, user: User, text: str) -> OcrCo
         raise ValidationFailed("The text is too long.", field="text")
     latest = db.session.scalar(select(func.max(OcrCorrection.version)).where(OcrCorrection.image_id == image.id))
     correction = OcrCorrection(image_id=image.id, version=(latest or 0) + 1, text=text, user_id=user.id)
+    before = image.text
     image.corrected_text = text
     db.session.add(correction)
+    audit.record(user, "correct-text", "image", image.id, before={"chars": len(before)},
+                 after={"chars": len(text), "version": correction.version}, leaflet_id=leaflet.id)
     _commit_or_conflict("Someone else corrected this text at the same moment; reload and try again.")
     log.info("ocr corrected", extra={"image_id": image.id, "version": correction.version, "user_id": user.id})
     indexing.leaflet_changed(leaflet.id)

@@ -97,5 +97,7 @@ def resolve_flag(flag_id: int) -> ResponseReturnValue:
 @role_required("moderator")
 def audit_log() -> ResponseReturnValue:
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    entries, total = audit.entries(page, 50, action=request.args.get("action") or None)
-    return render_template("moderation/audit.html", entries=entries, total=total, page=page, per_page=50)
+    action, leaflet_id = request.args.get("action") or None, request.args.get("leaflet", type=int)
+    entries, total = audit.entries(page, 50, action=action, leaflet_id=leaflet_id)
+    return render_template("moderation/audit.html", entries=entries, total=total, page=page, per_page=50,
+                           action=action, leaflet_id=leaflet_id)
