@@ -14,7 +14,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from whoosh import index
 
-from . import analysis, query as q
+from . import analysis, query as q, whoosh_postings
 from .engine_common import finish_results, is_live, list_positive_stems
 from .suggest import FEW_HITS, closest, suggest
 from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
@@ -45,7 +45,8 @@ class WhooshBackend(SearchBackend):
         if not _index_exists(self.index_dir):
             self.index_dir.mkdir(parents=True, exist_ok=True)
             index.create_in(str(self.index_dir), self.schema)
-        self._writer = BatchWriter(self._open_index, to_fields, self.index_dir.name)
+        self._writer = BatchWriter(self._open_index, to_fields, self.index_dir.name,
+                                   after_commit=self._write_posting_arrays)
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -58,6 +59,11 @@ class WhooshBackend(SearchBackend):
                     raise IndexUnavailable(f"The search index at {self.index_dir} cannot be opened ({exc}); "
                                            "run 'search rebuild'.") from exc
             return self._ix
+
+    def _write_posting_arrays(self) -> None:
+        written = whoosh_postings.build_for_index(self._open_index(), self.index_dir)
+        if written:
+            log.debug("search posting arrays written", extra={"segments": written})
 
     def index(self, docs: Iterable[SearchDocument]) -> None:
         self._writer.put([(d.leaflet_id, d if is_live(d) else None) for d in docs])
@@ -81,7 +87,8 @@ class WhooshBackend(SearchBackend):
         tmp.mkdir(parents=True)
         count = done = 0
         with self._writer.lock:
-            writer = index.create_in(str(tmp), self.schema).writer(limitmb=1024)
+            fresh = index.create_in(str(tmp), self.schema)
+            writer = fresh.writer(limitmb=1024)
             try:  # leaflet ids are unique in the database, so add_document (no per-document delete) is safe
                 for done, doc in enumerate(docs, 1):
                     if is_live(doc):
@@ -90,6 +97,7 @@ class WhooshBackend(SearchBackend):
                     if progress and done % 1000 == 0:
                         progress(done)
                 writer.commit()
+                whoosh_postings.build_for_index(fresh, tmp)
             except BaseException:
                 writer.cancel()
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -153,7 +161,7 @@ class WhooshBackend(SearchBackend):
                 stale.close()
                 self._view = None
             if self._view is None:
-                self._view = View(self._searcher, self._segments, self._codes)
+                self._view = View(self._searcher, self._segments, self._codes, self.index_dir)
                 live = {d.segid for _, _, d in self._view.leaves}
                 for segid in [s for s in self._segments if s not in live]:
                     del self._segments[segid]

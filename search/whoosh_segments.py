@@ -10,20 +10,24 @@ and tests/search pin the behaviour so an upgrade that changes them fails loudly.
 from __future__ import annotations
 
 import pickle
+import time
 import zlib
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
 from .query import PROSE_FIELDS
+from .whoosh_postings import SegmentPostings
 
 SINGLE_FACETS = ("party", "area", "region", "nation", "election")
 POSTINGS_CACHE = 4096
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 BLOCK_CACHE = 2048
+SIDE_RECHECK_S = 2.0  # a segment read before its posting arrays were written looks for them again
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -64,8 +68,11 @@ def _column_bytes(segreader, column: str, width: int, dtype: str, n: int) -> np.
 class SegmentData:
     """Everything a query needs from one immutable segment, as numpy arrays."""
 
-    def __init__(self, segreader, codes: Codes):
+    def __init__(self, segreader, codes: Codes, index_dir: Path | None = None):
         self.segid = segreader.segment().segment_id()
+        self.index_dir = index_dir
+        self._side = SegmentPostings.open(index_dir, self.segid)
+        self._side_checked = time.monotonic()
         self.n = segreader.doc_count_all()
         n = self.n
         self.leaflet_ids = _column_bytes(segreader, "lidc", 4, ">i4", n)
@@ -108,24 +115,36 @@ class SegmentData:
         if hit is not None:
             self._postings.move_to_end(key)
             return hit
-        hit = read_postings(segreader, field, term.encode("utf-8"))
+        side = self._side_postings() if field in PROSE_FIELDS else None
+        if side is not None:
+            hit = side.lookup(field, term) or (EMPTY_IDS, EMPTY_WEIGHTS, None)
+        else:
+            hit = read_postings(segreader, field, term.encode("utf-8"))
         self._postings[key] = hit
         if len(self._postings) > POSTINGS_CACHE:
             self._postings.popitem(last=False)
         return hit
 
+    def _side_postings(self) -> SegmentPostings | None:
+        if self._side is None and time.monotonic() - self._side_checked > SIDE_RECHECK_S:
+            self._side = SegmentPostings.open(self.index_dir, self.segid)
+            self._side_checked = time.monotonic()
+        return self._side
+
     def positions(self, segreader, field: str, term: str, docnum: int) -> list[int] | None:
         """Return the positions of a term in one document's field, or None if absent."""
         ids, _, layout = self.postings(segreader, field, term)
         idx = int(np.searchsorted(ids, docnum))
-        if idx >= len(ids) or ids[idx] != docnum or layout is None:
+        if idx >= len(ids) or ids[idx] != docnum:
             return None
+        if layout is None:  # a posting inlined in the term file (a word in one document): ask Whoosh
+            return _inline_positions(segreader, field, term, docnum)
         starts, spans = layout
         block = int(np.searchsorted(starts, idx, side="right")) - 1
         key = (field, term, block)
         values = self._blocks.get(key)
         if values is None:
-            offset, length, compressed = spans[block]
+            offset, length, compressed = (int(v) for v in spans[block])
             raw = segreader._terms._postfile.get(offset, length)
             values = pickle.loads(zlib.decompress(raw) if compressed else raw)[2]
             self._blocks[key] = values
@@ -143,6 +162,15 @@ class SegmentData:
             floor = 2 if self.n > 1000 else 1
             self.stems_df = (df, [s for s, n in df.items() if n >= floor])
         return self.stems_df
+
+
+def _inline_positions(segreader, field: str, term: str, docnum: int) -> list[int] | None:
+    matcher = segreader._terms.matcher(field, term.encode("utf-8"), segreader.schema[field].format)
+    while matcher.is_active():
+        if matcher.id() == docnum:
+            return list(matcher.value_as("positions"))
+        matcher.next()
+    return None
 
 
 def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, object]:

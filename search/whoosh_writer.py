@@ -30,9 +30,11 @@ class WriteFailed(RuntimeError):
 class BatchWriter:
     """Queue of (leaflet_id, fields-or-None) changes committed by one daemon thread."""
 
-    def __init__(self, open_index: Callable, to_fields: Callable, name: str):
+    def __init__(self, open_index: Callable, to_fields: Callable, name: str,
+                 after_commit: Callable[[], None] | None = None):
         self._open_index = open_index
         self._to_fields = to_fields
+        self._after_commit = after_commit
         self._queue: queue.Queue = queue.Queue()
         self.generation = 0
         self.lock = threading.Lock()  # held while committing; rebuild takes it to pause writes
@@ -104,6 +106,12 @@ class BatchWriter:
         except Exception as exc:  # the writer loop boundary: record, report at flush()
             log.exception("search index commit failed", extra={"changes": len(batch)})
             self._error = exc if isinstance(exc, WriteFailed) else WriteFailed(f"Index commit failed: {exc}")
+            return
+        if self._after_commit is not None:
+            try:  # outside the lock: readers already see the commit; this only makes later reads faster
+                self._after_commit()
+            except Exception:
+                log.exception("search index: work after a commit failed; searches still work, more slowly")
 
     def _writer_with_retry(self):
         delay, waited = 0.02, 0.0

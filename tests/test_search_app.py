@@ -223,8 +223,9 @@ def test_corrupt_index_at_startup_is_503_until_rebuilt(make_app, tmp_path: Path)
         flush()
     from leaflets.services_setup import shutdown
     shutdown(first)
-    for path in Path(first.config["INDEX_DIR"]).iterdir():
-        path.write_bytes(b"not a whoosh segment")
+    for path in Path(first.config["INDEX_DIR"]).rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"not a whoosh segment")
 
     second: Flask = make_app()  # creating the app does not fail on a broken index
     with second.app_context():

@@ -76,8 +76,9 @@ def test_corrupt_index_is_unavailable_until_rebuilt(tmp_path, make_doc):
     with WhooshBackend(index_dir) as backend:
         backend.index(docs(make_doc, 1, 3))
         backend.flush()
-    for path in index_dir.iterdir():
-        path.write_bytes(b"\x00garbage" * 10)
+    for path in index_dir.rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\x00garbage" * 10)
     backend = WhooshBackend(index_dir)  # must not raise: the app still starts and answers 503
     with pytest.raises(IndexUnavailable):
         backend.search(SearchQuery(text="parkrun"))
@@ -186,3 +187,37 @@ def test_facets_across_several_segments(backend, make_doc):
     facets = backend.search(SearchQuery(text="parkrun")).facets
     assert dict(facets["tag"]) == {"t0": 5, "t1": 6}
     assert dict(facets["party"]) == {"p0": 4, "p1": 3, "p2": 4}
+
+
+def _answers(backend, queries):
+    return [[(h.leaflet_id, round(h.score, 4)) for h in backend.search(SearchQuery(text=t, facets=False)).hits]
+            for t in queries]
+
+
+def test_posting_arrays_are_written_per_segment_and_give_the_same_answers(tmp_path, make_doc):
+    index_dir = tmp_path / "index"
+    queries = ["parkrun", "leaflet number", '"leaflet number 7"', '"the zebra crossing"', "zebra", "parkrun -zebra"]
+    with WhooshBackend(index_dir) as backend:
+        backend.rebuild(docs(make_doc, 1, 30))
+        backend.index([make_doc(99, text="Only here: the zebra crossing on Mill Lane")])  # a second segment
+        backend.flush()
+        segments = sorted(p.name for p in (index_dir / ".postings").iterdir())
+        assert len(segments) == 2 and all((index_dir / ".postings" / s / "FORMAT").exists() for s in segments)
+        with_arrays = _answers(backend, queries)
+    # a phrase holding a word found in one document only (Whoosh inlines that posting in its term file)
+    assert [hit[0] for hit in with_arrays[3]] == [99]
+    shutil.rmtree(index_dir / ".postings")
+    with WhooshBackend(index_dir) as backend:  # a fresh reader decodes Whoosh's blocks instead
+        assert _answers(backend, queries) == with_arrays
+
+
+def test_posting_arrays_of_merged_away_segments_are_deleted(tmp_path, make_doc):
+    index_dir = tmp_path / "index"
+    with WhooshBackend(index_dir) as backend:
+        for i in range(1, 13):  # Whoosh merges small segments as they pile up
+            backend.index([make_doc(i, text=f"parkrun {i}")])
+            backend.flush()
+        from whoosh import index as whoosh_index
+        live = {s.segment_id() for s in whoosh_index.open_dir(str(index_dir))._segments()}
+        assert {p.name for p in (index_dir / ".postings").iterdir()} == live
+        assert backend.search(SearchQuery(text="parkrun")).total == 12
