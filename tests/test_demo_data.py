@@ -7,6 +7,7 @@ import io
 from PIL import Image
 from sqlalchemy import func, select
 
+from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Leaflet
 from leaflets.services import demo_data
@@ -66,3 +67,15 @@ def test_some_demo_leaflets_are_copies_delivered_elsewhere(app, runner, client):
     copy = db.session.scalar(select(Leaflet).where(Leaflet.duplicate_of_id.is_not(None)))
     page = client.get(f"/leaflets/{copy.duplicate_of_id}").get_data(as_text=True)
     assert "Also delivered to" in page and copy.area.name in page
+
+
+def test_the_researchers_example_query_answers_on_demo_data(runner, client):
+    """Lib Dem leaflets about potholes in the South West during the 2024 campaign (the search issue's example)."""
+    result = runner.invoke(args=["demo-data", "--count", str(demo_data.SHOWCASE_EVERY), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    runtime.search_backend().flush()
+    found = client.get("/api/v1/search?q=potholes&party=libdem&region=South+West&election=ge-2024").get_json()
+    assert found["total"] >= 1
+    for hit in found["hits"]:
+        leaflet = db.session.get(Leaflet, hit["leaflet"]["id"])
+        assert (leaflet.party.slug, leaflet.area.region, leaflet.election.slug) == ("libdem", "South West", "ge-2024")

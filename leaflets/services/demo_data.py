@@ -64,6 +64,11 @@ PARAGRAPHS = (
     "Young people cannot afford to rent, let alone buy. We will build {n1},000 genuinely affordable homes.",
     "Our high street has lost {n2} shops since 2019. We back small businesses with lower business rates.",
 )
+# Every SHOWCASE_EVERY-th leaflet is the search issue's example, so a researcher's first query answers on a
+# fresh site: Liberal Democrat leaflets about potholes in the South West during the 2024 general election.
+SHOWCASE_EVERY = 16
+SHOWCASE = {"party": "libdem", "region": "South West", "election": "ge-2024",
+            "headline": "Fixing the potholes on our roads", "paragraph": PARAGRAPHS[1]}
 ROADS = ("the High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", "the London Road")
 
 
@@ -176,18 +181,20 @@ def _delivered(rng: random.Random, election: str) -> date:
     return date(2026, 3, 30) + timedelta(days=rng.randint(0, 37))
 
 
-def plan_leaflet(rng: random.Random, area: Area, party: Party) -> LeafletSubmission:
+def plan_leaflet(rng: random.Random, area: Area, party: Party, showcase: bool = False) -> LeafletSubmission:
     candidate = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     values = {"area": area.name, "party": SPOKEN.get(party.slug, party.label), "candidate": candidate,
               "rival": RIVALS.get(party.slug, "the Conservatives")}
-    election = "ge-2024" if rng.random() < 0.75 else "local-2026"
-    headline = _fill(rng, rng.choice(HEADLINES), values)
+    election = SHOWCASE["election"] if showcase else "ge-2024" if rng.random() < 0.75 else "local-2026"
+    headline = _fill(rng, SHOWCASE["headline"] if showcase else rng.choice(HEADLINES), values)
     imprint = (f"Promoted by {rng.choice(FIRST)} {rng.choice(LAST)} on behalf of {candidate} ({party.name}), "
                f"both at {rng.randint(1, 120)} {rng.choice(ROADS).removeprefix('the ')}, {area.name}.")
     pages = rng.choice((1, 2, 2, 2, 3))
     images = []
     for number in range(pages):
         chosen = rng.sample(PARAGRAPHS, 6 if number == 0 else 4)
+        if showcase and number == 0 and SHOWCASE["paragraph"] not in chosen:
+            chosen[0] = SHOWCASE["paragraph"]
         text = [_fill(rng, paragraph, values) for paragraph in chosen]
         title = headline if number == 0 else _fill(rng, rng.choice(HEADLINES), values)
         data = render_page(rng, colour=party.colour, party_name=party.name, headline=title, paragraphs=text,
@@ -208,10 +215,14 @@ def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
     areas = list(db.session.scalars(query))
     parties = {party.slug: party for party in db.session.scalars(select(Party))}
     places = rng.sample(areas, k=min(len(areas), max(1, (count * 2) // 3)))
+    showcase_areas = [area for area in areas if area.region == SHOWCASE["region"]]
     planned: list[DemoLeaflet] = []
     for index in range(count):
         area = places[index % len(places)] if index < len(places) else rng.choice(places)
-        if index >= 3 and rng.random() < 0.1:  # the same leaflet delivered somewhere else too
+        if index % SHOWCASE_EVERY == SHOWCASE_EVERY - 1 and showcase_areas and SHOWCASE["party"] in parties:
+            planned.append(DemoLeaflet(plan_leaflet(rng, rng.choice(showcase_areas), parties[SHOWCASE["party"]],
+                                                    showcase=True)))
+        elif index >= 3 and rng.random() < 0.1:  # the same leaflet delivered somewhere else too
             original = rng.randrange(len(planned))
             source = planned[original].submission
             area = _next_door(rng, source.area, areas)
