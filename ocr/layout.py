@@ -104,6 +104,9 @@ def reorder_columns(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
     def line_of(i: int) -> tuple[int, int, int]:
         return words[i].block, words[i].paragraph, words[i].line
 
-    for _, line in groupby(range(len(words)), key=line_of):
-        parts += fragments(list(line), boxes, gap)
+    for _, grouped in groupby(range(len(words)), key=line_of):
+        line = list(grouped)
+        # a headline's word spaces scale with its type: measure them against its own height, not the body's
+        own = [boxes[i].height for i in line if _is_word(boxes[i])]
+        parts += fragments(line, boxes, max(gap, _GAP_HEIGHTS * float(np.median(own))) if own else gap)
     return _renumber(xy_cut(parts), words)

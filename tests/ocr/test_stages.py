@@ -67,6 +67,15 @@ def test_narrow_gutter_columns_are_read_left_column_first() -> None:
     assert [w.text for w in ordered] == [f"left{r}" for r in range(4)] + [f"right{r}" for r in range(4)]
 
 
+def test_a_big_headline_is_not_cut_into_columns_at_its_word_spaces() -> None:
+    headline = [WordBox(text, 95.0, left, 0, 160, 60, 1, 1, 1)
+                for text, left in (("Fixing", 0), ("the", 190), ("potholes", 380), ("on", 570))]
+    headline += [WordBox(text, 95.0, left, 80, 160, 60, 1, 1, 2) for text, left in (("our", 0), ("roads", 190))]
+    body = [word(f"body{row}", 0, 160 + 30 * row, block=2, line=row) for row in range(20)]
+    ordered = layout.reorder_columns(headline + body, np.eye(3))
+    assert [w.text for w in ordered][:6] == ["Fixing", "the", "potholes", "on", "our", "roads"]
+
+
 def test_full_width_lines_are_kept_in_order() -> None:
     words = [word("one", 0, 0), word("two", 80, 0)]
     words += [word("three", 0, 30, line=2), word("four", 120, 30, line=2)]
