@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := tesseract-ocr=5.3.0-2 tesseract-ocr-eng=1:4.1.0-2 tesseract-o
 TEST_SYSTEM_PACKAGES := chromium
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test deps test-deps system-deps test-system-deps db demo bench bench-ocr bench-search lint sweep clean
+.PHONY: run test deps test-deps system-deps test-system-deps db demo bench bench-ocr bench-search sweep clean
 
 run: deps db
 	@if [ "$$($(FLASK) leaflet-count)" = "0" ]; then echo "Empty archive: adding demo leaflets (flask demo-data)"; $(FLASK) demo-data; fi
