@@ -5,7 +5,7 @@ from flask import Response, jsonify, request, url_for
 
 from leaflets.api import bp
 from leaflets.api.serializers import leaflet_json
-from leaflets.services import browse
+from leaflets.services import browse, leaflet_listing
 from leaflets.services.errors import DomainError
 
 DEFAULT_LIMIT = 20
@@ -26,7 +26,7 @@ def _limit(raw: str | None) -> int:
 def list_leaflets() -> Response:
     args = {name: request.args.get(name) for name in FILTERS}
     limit = _limit(request.args.get("limit"))
-    page = browse.cursor_page(browse.list_filters(**args), limit, request.args.get("cursor"))
+    page = leaflet_listing.cursor_page(leaflet_listing.list_filters(**args), limit, request.args.get("cursor"))
     next_url = None
     if page.next_cursor:
         kept = {name: value for name, value in args.items() if value}
