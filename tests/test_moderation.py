@@ -219,6 +219,7 @@ def test_every_action_is_in_the_audit_log(app: Flask, moderator_client: FlaskCli
     assert db.session.get(Flag, flag.id).resolved_at is not None
 
 
+@both_databases
 def test_volunteer_actions_are_in_the_audit_log_under_their_leaflet(app: Flask, moderator_client: FlaskClient) -> None:
     leaflet, other = make_leaflet(), make_leaflet()
     volunteer = make_user("volunteer", name="Vee")
