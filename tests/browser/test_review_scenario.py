@@ -12,7 +12,7 @@ from flask import Flask
 
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
-from tests.support import leaflet_image
+from tests.support import both_databases, leaflet_image
 from tests.test_auth import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -86,6 +86,7 @@ def _rate_all(page: Any) -> None:
     _rate(page, TYPED, "Unverifiable")
 
 
+@both_databases
 def test_two_volunteers_and_a_moderator_take_a_leaflet_from_upload_to_audit(
         scenario_app: Flask, live_server: Any, browser: Any, people: dict[str, str], tmp_path: Path,
         assert_accessible: Callable[[Any], None]) -> None:
