@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .query import PROSE_FIELDS
+from .whoosh_blocks import read_postings
 
 log = logging.getLogger(__name__)
 DIRNAME = ".postings"
@@ -32,8 +33,6 @@ def segment_dir(index_dir: Path, segid: str) -> Path:
 def build(segreader, index_dir: Path) -> bool:
     """Write the arrays of one segment unless they exist; True if written. Atomic: a temporary
     directory renamed into place, so a reader never maps a half-written file."""
-    from .whoosh_segments import read_postings
-
     segid = segreader.segment().segment_id()
     target = segment_dir(index_dir, segid)
     if (target / "FORMAT").exists():

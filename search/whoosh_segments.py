@@ -3,29 +3,25 @@
 Whoosh segments are immutable once written (only their deletion set changes), so everything here
 is computed once per segment and reused across searcher refreshes: column values as numpy arrays,
 field lengths for BM25, facet codes, and decoded posting lists (an LRU of (field, term) -> arrays).
-This reads Whoosh's W3 codec internals (block tuples, fixed-width columns); search/README.md says why,
-and tests/search pin the behaviour so an upgrade that changes them fails loudly.
+Columns are read straight from Whoosh's fixed-width files and posting blocks through whoosh_blocks.py;
+search/README.md says why, and tests/search pin the behaviour so an upgrade that changes them fails loudly.
 """
 
 from __future__ import annotations
 
-import pickle
 import time
-import zlib
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
 from .query import PROSE_FIELDS
+from .whoosh_blocks import EMPTY_IDS, EMPTY_WEIGHTS, decode_block, inline_positions, read_postings
 from .whoosh_postings import SegmentPostings
 
 SINGLE_FACETS = ("party", "area", "region", "nation", "election")
 POSTINGS_CACHE = 4096
-EMPTY_IDS = np.zeros(0, dtype=np.int64)
-EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 BLOCK_CACHE = 2048
 SIDE_RECHECK_S = 2.0  # a segment read before its posting arrays were written looks for them again
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -138,15 +134,14 @@ class SegmentData:
         if idx >= len(ids) or ids[idx] != docnum:
             return None
         if layout is None:  # a posting inlined in the term file (a word in one document): ask Whoosh
-            return _inline_positions(segreader, field, term, docnum)
+            return inline_positions(segreader, field, term, docnum)
         starts, spans = layout
         block = int(np.searchsorted(starts, idx, side="right")) - 1
         key = (field, term, block)
         values = self._blocks.get(key)
         if values is None:
             offset, length, compressed = (int(v) for v in spans[block])
-            raw = segreader._terms._postfile.get(offset, length)
-            values = pickle.loads(zlib.decompress(raw) if compressed else raw)[2]
+            values = decode_block(segreader._terms._postfile, offset, length, compressed)[2]
             self._blocks[key] = values
             if len(self._blocks) > BLOCK_CACHE:
                 self._blocks.popitem(last=False)
@@ -163,63 +158,3 @@ class SegmentData:
             self.stems_df = (df, [s for s, n in df.items() if n >= floor])
         return self.stems_df
 
-
-def _inline_positions(segreader, field: str, term: str, docnum: int) -> list[int] | None:
-    matcher = segreader._terms.matcher(field, term.encode("utf-8"), segreader.schema[field].format)
-    while matcher.is_active():
-        if matcher.id() == docnum:
-            return list(matcher.value_as("positions"))
-        matcher.next()
-    return None
-
-
-def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, object]:
-    """Decode one posting list (deleted documents included) into (docnums, weights, layout)."""
-    try:
-        matcher = segreader._terms.matcher(field, btext, segreader.schema[field].format)
-    except KeyError:
-        return EMPTY_IDS, EMPTY_WEIGHTS, None
-    except Exception as exc:  # TermNotFound and friends
-        if type(exc).__name__ == "TermNotFound":
-            return EMPTY_IDS, EMPTY_WEIGHTS, None
-        raise
-    if not isinstance(matcher, W3LeafMatcher):
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32), None
-    return _read_blocks(matcher)
-
-
-def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray, object]:
-    id_parts, weight_parts, spans, starts = [], [], [], []
-    count = 0
-    while True:
-        datalen = m._nextoffset - m._dataoffset
-        spans.append((m._dataoffset, datalen, m._compression))
-        starts.append(count)
-        raw = m._postfile.get(m._dataoffset, datalen)
-        if m._compression:
-            raw = zlib.decompress(raw)
-        data = pickle.loads(raw)
-        ids = np.array(data[0], dtype=np.int64)
-        if not m._byteids:
-            ids = np.cumsum(ids)
-        id_parts.append(ids)
-        count += len(ids)
-        weights = data[1]
-        if weights is None:
-            weight_parts.append(np.ones(len(ids), dtype=np.float32))
-        elif isinstance(weights, float):
-            weight_parts.append(np.full(len(ids), weights, dtype=np.float32))
-        else:
-            weight_parts.append(np.asarray(weights, dtype=np.float32))
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
-    layout = (np.array(starts, dtype=np.int64), spans)
-    if len(id_parts) == 1:
-        return id_parts[0], weight_parts[0], layout
-    return np.concatenate(id_parts), np.concatenate(weight_parts), layout
