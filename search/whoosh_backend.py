@@ -12,7 +12,6 @@ from typing import Iterable
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
-from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
 from . import analysis, query as q, whoosh_postings
@@ -45,7 +44,7 @@ class WhooshBackend(SearchBackend):
         self._codes = Codes()
         if not _index_exists(self.index_dir):
             self.index_dir.mkdir(parents=True, exist_ok=True)
-            index.create_in(str(self.index_dir), self.schema)
+            _storage(self.index_dir).create_index(self.schema)
         self._writer = BatchWriter(self._open_index, to_fields, self.index_dir.name,
                                    after_commit=self._write_posting_arrays)
 
@@ -88,7 +87,7 @@ class WhooshBackend(SearchBackend):
         tmp.mkdir(parents=True)
         count = done = 0
         with self._writer.lock:
-            fresh = index.create_in(str(tmp), self.schema)
+            fresh = _storage(tmp).create_index(self.schema)  # its postings are read right after the commit
             writer = fresh.writer(limitmb=1024)
             try:  # leaflet ids are unique in the database, so add_document (no per-document delete) is safe
                 for done, doc in enumerate(docs, 1):
