@@ -13,7 +13,8 @@ from flask import Flask
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from tests.support import both_databases, leaflet_image
-from tests.test_auth import PASSWORD, make_user
+from tests.browser.test_volunteer_flow import log_in
+from tests.test_auth import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 # app suggests (a percentage, "will cut"); the third is typed by the volunteer.
 LINES = ["Crime is down 12% here.", "We will cut bus fares.", "Our town deserves a say.", "Vote Thursday."]
 SUGGESTED = LINES[:2]
-TYPED = "Our town deserves a say."
+TYPED = LINES[2]
 
 
 @pytest.fixture
@@ -40,14 +41,6 @@ def people(scenario_app: Flask) -> dict[str, str]:
     with scenario_app.app_context():
         return {"ann": make_user("volunteer", name="Ann").email, "bob": make_user("volunteer", name="Bob").email,
                 "mo": make_user("moderator", name="Mo").email}
-
-
-def _log_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def _upload(page: Any, base: str, photo: Path) -> int:
@@ -101,7 +94,7 @@ def test_two_volunteers_and_a_moderator_take_a_leaflet_from_upload_to_audit(
         assert Worker(scenario_app, QueueSettings.from_config(scenario_app.config), "scenario").run(max_jobs=1) == 1
 
         # Ann: from the queue, two suggested claims accepted, one typed; tags; ratings; bias
-        _log_in(ann, base, people["ann"])
+        log_in(ann, base, people["ann"])
         ann.get_by_role("link", name="Work on this leaflet").click()
         assert ann.url.endswith(f"/volunteer/leaflets/{leaflet_id}")
         for claim in SUGGESTED:
@@ -118,7 +111,7 @@ def test_two_volunteers_and_a_moderator_take_a_leaflet_from_upload_to_audit(
         assert_accessible(ann)
 
         # Bob: the same leaflet, the same verdicts on the claims, a harsher view of its bias
-        _log_in(bob, base, people["bob"])
+        log_in(bob, base, people["bob"])
         bob.goto(f"{base}/volunteer/leaflets/{leaflet_id}")
         bob.get_by_label("Crime and policing").check()
         bob.get_by_role("button", name="Save my tags").click()
@@ -136,7 +129,7 @@ def test_two_volunteers_and_a_moderator_take_a_leaflet_from_upload_to_audit(
         assert_accessible(voter)
 
         # the moderator hides it (gone for the public), then restores it
-        _log_in(mo, base, people["mo"])
+        log_in(mo, base, people["mo"])
         mo.goto(f"{base}/moderate/leaflets/{leaflet_id}")
         mo.get_by_label("Reason", exact=True).fill("Checking a complaint")
         mo.get_by_role("button", name="Hide").click()

@@ -25,11 +25,12 @@ def people(live_app: Flask) -> dict[str, Any]:
         return {"leaflet_id": leaflet.id, "volunteer": volunteer.email, "moderator": moderator.email}
 
 
-def _log_in(page: Any, base: str, email: str) -> None:
+def log_in(page: Any, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
 
 
 def _select_words(page: Any, words: str) -> None:
@@ -52,7 +53,7 @@ def test_volunteer_marks_and_rates_a_claim_on_a_phone(live_server: Any, phone_pa
     page, base = phone_page, live_server.url
     page.goto(f"{base}/login")
     assert_accessible(page)
-    _log_in(page, base, people["volunteer"])
+    log_in(page, base, people["volunteer"])
     assert page.url.endswith("/volunteer")
     assert_accessible(page)
     page.get_by_role("link", name="Work on this leaflet").click()
@@ -82,7 +83,7 @@ def test_volunteer_marks_and_rates_a_claim_on_a_phone(live_server: Any, phone_pa
     assert_accessible(page)
 
     page.goto(f"{base}/logout")
-    _log_in(page, base, people["moderator"])
+    log_in(page, base, people["moderator"])
     page.goto(f"{base}/moderate")
     assert page.get_by_role("heading", name="Moderate", exact=True).is_visible()
     assert_accessible(page)
@@ -93,7 +94,7 @@ def test_volunteer_marks_and_rates_a_claim_on_a_phone(live_server: Any, phone_pa
 def test_keyboard_reaches_the_rating_form_with_visible_focus(live_server: Any, desktop_page: Any,
                                                              people: dict[str, Any]) -> None:
     page, base = desktop_page, live_server.url
-    _log_in(page, base, people["volunteer"])
+    log_in(page, base, people["volunteer"])
     page.goto(f"{base}/volunteer/leaflets/{people['leaflet_id']}")
     page.get_by_label("Claim text", exact=True).fill(CLAIM)
     page.get_by_label("Claim text", exact=True).press("Tab")  # to the photo select
