@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Generic, Sequence, TypeVar
+from typing import Any, Generic, Sequence, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -140,25 +140,23 @@ def live_leaflet(leaflet_id: int) -> Leaflet:
     return leaflet
 
 
+def _one(model: type[T], condition: Any, missing: str) -> T:
+    found = db.session.scalar(select(model).where(condition))
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
 def party_by_slug(slug: str) -> Party:
-    party = db.session.scalar(select(Party).where(Party.slug == slug))
-    if party is None:
-        raise NotFound(f"There is no party called {slug!r}.")
-    return party
+    return _one(Party, Party.slug == slug, f"There is no party called {slug!r}.")
 
 
 def area_by_gss(gss: str) -> Area:
-    area = db.session.scalar(select(Area).where(Area.gss == gss.upper()))
-    if area is None:
-        raise NotFound(f"There is no area with the code {gss!r}.")
-    return area
+    return _one(Area, Area.gss == gss.upper(), f"There is no area with the code {gss!r}.")
 
 
 def election_by_slug(slug: str) -> Election:
-    election = db.session.scalar(select(Election).where(Election.slug == slug))
-    if election is None:
-        raise NotFound(f"There is no election called {slug!r}.")
-    return election
+    return _one(Election, Election.slug == slug, f"There is no election called {slug!r}.")
 
 
 def totals() -> Totals:
