@@ -32,6 +32,10 @@ class OcrResult:
     skew: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     image_size: tuple[int, int] = (0, 0)
+    # Whether the text is good enough to publish as the photo's text (False: gibberish or nothing legible).
+    readable: bool = True
+    # The evidence behind `readable` and the choice between readings (confidences, dictionary share, ...).
+    quality: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON types (lists, dicts, str, int, float)."""
@@ -50,4 +54,6 @@ class OcrResult:
             skew=float(data.get("skew", 0.0)),
             timings={str(k): float(v) for k, v in data.get("timings", {}).items()},
             image_size=tuple(data.get("image_size", (0, 0))),  # type: ignore[arg-type]
+            readable=bool(data.get("readable", True)),
+            quality={str(k): float(v) for k, v in data.get("quality", {}).items()},
         )

@@ -16,20 +16,49 @@ from ocr.errors import OcrError, OcrTimeout, TesseractNotFound
 
 logger = logging.getLogger(__name__)
 
-# pytesseract reads the executable from a module global. Holding this lock while it is swapped keeps
-# `tesseract_cmd=` per call correct under threads; parallelism comes from worker processes anyway.
-_COMMAND_LOCK = threading.Lock()
+class _SharedExclusive:
+    """Many default-command runs at once; a run with another command alone (it swaps a global)."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._shared = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._condition:
+            self._shared += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._shared -= 1
+                self._condition.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: self._shared == 0)
+            yield
+
+
+# pytesseract reads the executable from a module global. Ordinary runs leave it alone and run in
+# parallel; only a per-call override (tools, tests) swaps it, and waits until it runs alone.
+_COMMAND_GUARD = _SharedExclusive()
 
 
 @contextmanager
 def _command(command: str | None) -> Iterator[str]:
     """Make pytesseract use `command` for the duration of the block."""
     module = pytesseract.pytesseract
-    with _COMMAND_LOCK:
-        previous = module.tesseract_cmd
-        module.tesseract_cmd = command or previous
-        try:
+    if command is None or command == module.tesseract_cmd:
+        with _COMMAND_GUARD.shared():
             yield module.tesseract_cmd
+        return
+    with _COMMAND_GUARD.exclusive():
+        previous = module.tesseract_cmd
+        module.tesseract_cmd = command
+        try:
+            yield command
         finally:
             module.tesseract_cmd = previous
 
