@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 DATABASES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 both_databases = pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 
+REPO = Path(__file__).resolve().parents[1]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
@@ -56,3 +59,23 @@ def multipart(fields: dict[str, Any], images: list[tuple[bytes, str]]) -> dict[s
     data = dict(fields)
     data["images"] = [(io.BytesIO(content), name) for content, name in images]
     return data
+
+
+def shared_data_dir() -> Path:
+    """The project's shared data folder (real leaflet photos, reference sources), never copied into the repo.
+
+    `SHARED_DATA_DIR` wins; else `../shared/data` beside the checkout; else the workplace's `/work/shared/data`
+    (a clean clone in /tmp has no sibling folder).
+    """
+    candidates = [os.environ.get("SHARED_DATA_DIR", ""), str(REPO.parent / "shared" / "data"), "/work/shared/data"]
+    for candidate in candidates:
+        if candidate and Path(candidate, "README.md").is_file():
+            return Path(candidate)
+    pytest.fail(f"shared data not found in any of {candidates[1:]}; set SHARED_DATA_DIR")
+
+
+def real_leaflet(name: str) -> Path:
+    """A real leaflet photo from shared/data/real_leaflets/ (read in place, never copied)."""
+    path = shared_data_dir() / "real_leaflets" / name
+    assert path.is_file(), f"missing real leaflet {path}"
+    return path
