@@ -20,9 +20,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config_module.build(instance_path, config, os.environ))
 
     from leaflets import logging_setup, security, errors, extensions_setup, blueprints, cli, services_setup
+    from leaflets import routing
     logging_setup.configure(app)
     extensions_setup.register(app)
     security.register(app)
+    routing.register(app)
     errors.register(app)
     blueprints.register(app)
     cli.register(app)

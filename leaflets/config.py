@@ -8,6 +8,15 @@ from typing import Any, Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+
+def boolean(value: str) -> bool:
+    """An on/off setting: 1/true/yes/on or 0/false/no/off."""
+    lowered = value.strip().lower()
+    if lowered not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError(value)
+    return lowered in ("1", "true", "yes", "on")
+
+
 # Environment variable -> (config key, converter)
 _ENV: dict[str, tuple[str, Any]] = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
@@ -27,7 +36,22 @@ _ENV: dict[str, tuple[str, Any]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "LOG_LEVEL": ("LOG_LEVEL", str),
+    # hardening (issue 13): proxies, rate limits, HTTPS, cache policy, decode bounds; see docs/security.md
+    "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "PREFERRED_URL_SCHEME": ("PREFERRED_URL_SCHEME", str),
+    "HSTS_MAX_AGE_S": ("HSTS_MAX_AGE_S", int),
+    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", boolean),
+    "RATELIMIT_UPLOAD": ("UPLOAD_RATE_LIMIT", str),
+    "RATELIMIT_LOGIN": ("LOGIN_RATE_LIMIT", str),
+    "RATELIMIT_LOGIN_ACCOUNT": ("LOGIN_ACCOUNT_RATE_LIMIT", str),
+    "RATELIMIT_FLAG": ("FLAG_RATE_LIMIT", str),
+    "IMAGE_MAX_AGE_S": ("IMAGE_MAX_AGE_S", int),
+    "MAX_CONCURRENT_DECODES": ("MAX_CONCURRENT_DECODES", int),
+    "DECODE_WAIT_S": ("DECODE_WAIT_S", float),
 }
+# Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
+RATE_LIMIT_KEYS = {"UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD", "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
+                   "LOGIN_ACCOUNT_RATE_LIMIT": "RATELIMIT_LOGIN_ACCOUNT", "FLAG_RATE_LIMIT": "RATELIMIT_FLAG"}
 
 
 def defaults(instance_path: Path) -> dict[str, Any]:
@@ -56,6 +80,14 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": True,
         "UPLOAD_RATE_LIMIT": "60 per hour",
         "LOGIN_RATE_LIMIT": "10 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "10 per 15 minutes",  # failed logins per account, from any address
+        "FLAG_RATE_LIMIT": "20 per hour",
+        "TRUSTED_PROXIES": 0,
+        "PREFERRED_URL_SCHEME": "http",
+        "HSTS_MAX_AGE_S": 31_536_000,
+        "IMAGE_MAX_AGE_S": 3600,
+        "MAX_CONCURRENT_DECODES": 2,
+        "DECODE_WAIT_S": 30.0,
         "CLAIM_RATED_THRESHOLD": 3,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -107,4 +139,20 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None, environ: Map
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"] * 1024 * 1024)
     config["MAX_FORM_PARTS"] = config["MAX_FORM_PARTS"]
     config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    _check_rate_limits(config)
+    if config["PREFERRED_URL_SCHEME"] == "https":
+        # Served over HTTPS: cookies never travel in clear (security.py adds HSTS).
+        config.setdefault("SESSION_COOKIE_SECURE", True)
+        config.setdefault("REMEMBER_COOKIE_SECURE", True)
     return config
+
+
+def _check_rate_limits(config: dict[str, Any]) -> None:
+    """Fail at start-up with the variable's name, not with a 500 on the first login."""
+    from limits import parse_many
+
+    for key, variable in RATE_LIMIT_KEYS.items():
+        try:
+            parse_many(str(config[key]))
+        except ValueError:
+            raise ValueError(f"{variable}={config[key]!r} is not a rate limit like '10 per minute'") from None

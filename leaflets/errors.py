@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from leaflets.extensions import db
+from leaflets.request_body import discard_unread_body
 from leaflets.services.errors import DomainError
+from leaflets.services.storage_errors import as_storage_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,8 @@ def error_response(status: int, message: str, code: str | None = None, field: st
 
 
 def register(app: Flask) -> None:
+    app.after_request(_read_rest_of_body)
+
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:
         return error_response(error.status, error.message, error.code, error.field, error.details)
@@ -52,6 +58,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded) -> Response:
+        if error.limit.error_message:  # a limit that explains itself
+            return error_response(429, str(error.description))
         return error_response(429, f"Too many requests: the limit is {error.description}. Please wait and try again.")
 
     @app.errorhandler(HTTPException)
@@ -64,11 +72,38 @@ def register(app: Flask) -> None:
                 message = f"The upload is too large: at most {limit:g} MB per request."
             else:
                 message = "The request has too many parts or fields."
-        return error_response(status, message)
+        response = error_response(status, message)
+        # Allow on a 405, Retry-After, WWW-Authenticate: the headers the exception itself carries.
+        response.headers.extend((name, value) for name, value in error.get_headers()
+                                if name.lower() != "content-type")
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return http_error(error)
+        if isinstance(error, (OSError, DBAPIError)):
+            unavailable = as_storage_unavailable(error, "that change")
+            if unavailable is not None:
+                return domain_error(unavailable)
+        if _number_out_of_range(error):  # an id in a form or query that no id column can hold
+            db.session.rollback()
+            return error_response(404, "There is nothing with that number.")
         log.exception("unhandled error", extra={"path": request.path, "method": request.method})
         return error_response(500, InternalServerError.description)
+
+
+def _number_out_of_range(error: Exception) -> bool:
+    """SQLite's driver refuses ints past 2^63 (OverflowError); PostgreSQL answers numeric_value_out_of_range."""
+    if isinstance(error, OverflowError):
+        return True
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == "22003"
+
+
+def _read_rest_of_body(response: Response) -> Response:
+    """A refused upload (413, 429, 405...) is answered readably: see request_body.py."""
+    if request.content_length or request.environ.get("wsgi.input_terminated"):
+        cap = 2 * int(current_app.config["MAX_CONTENT_LENGTH"])
+        if not discard_unread_body(request, cap):
+            response.headers["Connection"] = "close"
+    return response

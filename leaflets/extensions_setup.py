@@ -34,5 +34,11 @@ def register(app: Flask) -> None:
     from leaflets.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str) -> User | None:
+        """`id:version` from User.get_id(); a session made before the user's last logout or password change
+        carries an older version and counts as logged out."""
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.session_version == int(version) else None

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 
 if TYPE_CHECKING:
+    from leaflets.services.decode_slots import DecodeSlots
     from leaflets.storage import Storage
 
 
@@ -23,3 +24,7 @@ def ocr_queue() -> Any:
 
 def search_backend() -> Any:
     return _get("search")
+
+
+def decode_slots() -> "DecodeSlots":
+    return _get("decode_slots")

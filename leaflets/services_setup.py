@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from leaflets.services.decode_slots import DecodeSlots
 from leaflets.storage import LocalStorage
 
 log = logging.getLogger(__name__)
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 def register(app: Flask) -> None:
     services: dict = app.extensions.setdefault("straight_choice", {})
     services["storage"] = LocalStorage(Path(app.config["UPLOAD_DIR"]))
+    services["decode_slots"] = DecodeSlots(app.config["MAX_CONCURRENT_DECODES"], app.config["DECODE_WAIT_S"])
     # ocr: the OCR job queue (leaflets/ocr_queue); local worker threads start on first request or enqueue
     from leaflets.ocr_queue import create_queue
     services["ocr_queue"] = create_queue(app)

@@ -63,7 +63,7 @@ def log_in_as(app, client, role: str = "moderator") -> User:
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
     with client.session_transaction() as session:
-        session.update({"_user_id": str(user.id), "_fresh": True, "_id": identifier})
+        session.update({"_user_id": user.get_id(), "_fresh": True, "_id": identifier})
     g.pop("_login_user", None)  # requests share the test's app context, and Flask-Login caches the user on g
     return user
 

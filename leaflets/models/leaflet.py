@@ -82,6 +82,9 @@ class LeafletImage(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     role: Mapped[str] = mapped_column(String(10), default=ImageRole.FRONT)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # Set only on the image that first brought these bytes to the archive. Unique, so of two uploads of the same
+    # photo racing each other only one can be the original: the other becomes a delivery of it (uploads.py).
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     mime: Mapped[str] = mapped_column(String(40))
@@ -104,7 +107,8 @@ class LeafletImage(db.Model):
 
     leaflet: Mapped[Leaflet] = relationship(back_populates="images")
 
-    __table_args__ = (Index("ix_leaflet_image_ocr_queue", "ocr_status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_leaflet_image_ocr_queue", "ocr_status", "next_attempt_at"),
+                      Index("uq_leaflet_image_original_sha256", "original_sha256", unique=True))
 
     @property
     def text(self) -> str:

@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 pillow_heif.register_heif_opener()
 
 ACCEPTED = "JPEG, PNG, WebP or HEIC"
+# The fewest bytes per megapixel a real picture of a leaflet takes in each format. A header claiming far more
+# pixels than that is a truncated or crafted file, and decoding it would cost memory and time out of all
+# proportion to what was sent (a 3 KB JPEG claiming 8000x8000 is a 64-megapixel decode). Measured floors:
+# docs/security.md ("Upload bounds"); real photos take 200-850 KB per megapixel, PNG screenshots ~350 KB.
+MIN_BYTES_PER_MEGAPIXEL = {"JPEG": 2000, "PNG": 1000, "WEBP": 1000, "HEIF": 1000}
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
 
@@ -80,6 +85,27 @@ def _open_bounded(data: bytes, expected: str, limits: Limits) -> Image.Image:
     return image
 
 
+def check_bytes_can_hold(fmt: str, byte_size: int, size: tuple[int, int]) -> None:
+    """Refuse, before decoding, a header that claims far more pixels than the file's bytes could hold."""
+    width, height = size
+    needed = MIN_BYTES_PER_MEGAPIXEL[fmt] * width * height / 1_000_000
+    if byte_size < needed:
+        raise UploadRejected(f"is only {byte_size / 1000:,.0f} KB but says it is {width}×{height} pixels, far more "
+                             "than that many bytes can hold: the file is damaged or is not a real photo",
+                             code="implausible_dimensions")
+
+
+def draft_to_largest_variant(image: Image.Image, limits: Limits) -> None:
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when that is still at least the largest variant we store.
+
+    Pillow ignores this for other formats; the scaled decode needs a quarter of the memory and time per halving.
+    """
+    width, height = image.size
+    scale = limits.master_edge / max(width, height)
+    if scale < 0.5:
+        image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
+
+
 def _decode_upright(image: Image.Image) -> Image.Image:
     try:
         image.load()
@@ -120,7 +146,10 @@ def process(data: bytes, limits: Limits = Limits()) -> ProcessedImage:
     if not data:
         raise UploadRejected("is empty (0 bytes)", code="empty_file")
     fmt = sniff(data)
-    upright = _decode_upright(_open_bounded(data, fmt, limits))
+    image = _open_bounded(data, fmt, limits)
+    check_bytes_can_hold(fmt, len(data), image.size)
+    draft_to_largest_variant(image, limits)
+    upright = _decode_upright(image)
     master = _scaled(upright, limits.master_edge)
     # PNG stays lossless (screenshots, scans); photos are stored as high-quality JPEG.
     if fmt == "PNG":

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from leaflets.extensions import db
 from leaflets.models import Area, Election, ImageRole, Leaflet, Party
 from leaflets.services import upload_staging, uploads
-from leaflets.services.errors import DomainError, UploadRejected
+from leaflets.services.errors import DomainError, ServiceUnavailable, UploadRejected
 from leaflets.services.locations import AreaChoice, AreaChoiceNeeded
 
 
@@ -34,11 +34,23 @@ def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> L
         else:
             staged = upload_staging.verify(staged_token)
         meta = uploads.resolve_metadata(submission)
+        return uploads.create_leaflet(meta, staged)
     except UploadRejected as error:
         raise NeedsAttention(error, None) from None
+    except ServiceUnavailable as error:
+        # Full disk or busy: whatever photos are safely stored stay with the form for the retry.
+        raise NeedsAttention(error, staged or _still_staged(staged_token)) from None
     except DomainError as error:
         raise NeedsAttention(error, staged) from None
-    return uploads.create_leaflet(meta, staged)
+
+
+def _still_staged(staged_token: str | None) -> list[uploads.StagedImage] | None:
+    if not staged_token:
+        return None
+    try:
+        return upload_staging.verify(staged_token)
+    except DomainError:
+        return None
 
 
 def default_election(today: date) -> Election | None:

@@ -13,6 +13,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from leaflets import runtime
 from leaflets.extensions import db
@@ -20,12 +21,15 @@ from leaflets.models import Election, ImageRole, Leaflet, LeafletImage, OcrStatu
 from leaflets.services import images as image_service
 from leaflets.services import indexing, locations
 from leaflets.services.errors import UploadRejected, ValidationFailed
+from leaflets.services.storage_errors import as_storage_unavailable
+from leaflets.storage import Storage
 
 log = logging.getLogger(__name__)
 UNKNOWN_PARTY = "unknown"
 MAX_TITLE, MAX_DESCRIPTION = 300, 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DEFAULT_ROLES = (ImageRole.FRONT, ImageRole.BACK)
+_RACE_RETRIES = 3  # a lost race on a photo's original is settled by one retry; more is a bug, not a race
 
 
 @dataclass
@@ -160,23 +164,36 @@ def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
             staged.append(StagedImage(sha256, role, known.width, known.height, known.mime, known.byte_size))
             continue
         try:
-            processed = image_service.process(upload.data, _limits())
+            with runtime.decode_slots().held():
+                processed = image_service.process(upload.data, _limits())
         except UploadRejected as error:
             raise UploadRejected(f"Photo {position + 1} {error.message}.", field="images", status=error.status,
                                  code=error.code) from None
         to_store.append(processed)
         staged.append(StagedImage(processed.sha256, role, processed.width, processed.height, processed.mime,
                                   processed.byte_size))
-    for processed in to_store:
-        for variant, (data, mime) in processed.variants.items():
-            storage.put(processed.sha256, variant, data, mime)
+    _store(storage, to_store)
     return staged
 
 
-def _new_image(staged: StagedImage, position: int) -> LeafletImage:
+def _store(storage: Storage, to_store: list[image_service.ProcessedImage]) -> None:
+    """Write the variants; a full or read-only upload folder is a 503 the voter can retry, not a 500."""
+    try:
+        for processed in to_store:
+            for variant, (data, mime) in processed.variants.items():
+                storage.put(processed.sha256, variant, data, mime)
+    except OSError as error:
+        unavailable = as_storage_unavailable(error, "your photos")
+        if unavailable is None:
+            raise
+        raise unavailable from error
+
+
+def _new_image(staged: StagedImage, position: int, original: bool) -> LeafletImage:
     image = LeafletImage(position=position, role=staged.role, sha256=staged.sha256, width=staged.width,
                          height=staged.height, mime=staged.mime, byte_size=staged.byte_size,
-                         ocr_status=OcrStatus.PENDING, ocr_attempts=0)
+                         ocr_status=OcrStatus.PENDING, ocr_attempts=0,
+                         original_sha256=staged.sha256 if original else None)
     done = db.session.scalar(select(LeafletImage).where(LeafletImage.sha256 == staged.sha256,
                                                         LeafletImage.ocr_status == OcrStatus.DONE))
     if done is not None:  # identical bytes were read before: reuse the text instead of running OCR again
@@ -198,19 +215,60 @@ def _original_for(staged: list[StagedImage]) -> int | None:
     return None
 
 
-def create_leaflet(meta: ResolvedMetadata, staged: list[StagedImage]) -> Leaflet:
-    """One transaction for the leaflet and its images; then enqueue OCR and index, after the commit."""
+def _first_seen(staged: list[StagedImage]) -> set[str]:
+    """The photos no image in the archive has yet: this leaflet's images of them claim to be their originals."""
+    shas = {item.sha256 for item in staged}
+    known = set(db.session.scalars(select(LeafletImage.sha256).where(LeafletImage.sha256.in_(shas))))
+    return shas - known
+
+
+def _build_leaflet(meta: ResolvedMetadata, staged: list[StagedImage]) -> Leaflet:
+    # Claims first: a photo already known here is then surely seen by _original_for, which reads later. In the
+    # other order an upload committed between the two reads would leave this one an original claiming nothing.
+    unclaimed = _first_seen(staged)
     leaflet = Leaflet(party=meta.party, election=meta.election, delivered_on=meta.delivered_on,
                       area_id=meta.area_id, postcode_district=meta.postcode_district, title=meta.title,
                       description=meta.description, uploader_id=meta.uploader_id,
                       duplicate_of_id=_original_for(staged))
-    leaflet.images = [_new_image(item, position) for position, item in enumerate(staged)]
-    db.session.add(leaflet)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    leaflet.images = []
+    for position, item in enumerate(staged):
+        leaflet.images.append(_new_image(item, position, original=item.sha256 in unclaimed))
+        unclaimed.discard(item.sha256)  # the same photo twice in one upload: its first copy is the original
+    return leaflet
+
+
+def _lost_race(error: IntegrityError) -> bool:
+    """Another upload of the same photo committed first (the unique claim on the original refused ours)."""
+    return "original_sha256" in str(error.orig)
+
+
+def create_leaflet(meta: ResolvedMetadata, staged: list[StagedImage]) -> Leaflet:
+    """One transaction for the leaflet and its images; then enqueue OCR and index, after the commit.
+
+    When a racing upload of the same photos commits first, this one is built again: it then finds that
+    upload's leaflet and becomes a delivery of it (duplicate_of), as if it had come a moment later.
+    """
+    for attempt in range(1, _RACE_RETRIES + 1):
+        leaflet = _build_leaflet(meta, staged)
+        db.session.add(leaflet)
+        try:
+            db.session.commit()
+        except IntegrityError as error:
+            db.session.rollback()
+            if attempt == _RACE_RETRIES or not _lost_race(error):
+                raise
+            log.info("racing upload of the same photo: building again", extra={"attempt": attempt})
+            continue
+        except DBAPIError as error:
+            db.session.rollback()
+            unavailable = as_storage_unavailable(error, "your leaflet")
+            if unavailable is None:
+                raise
+            raise unavailable from error
+        except Exception:
+            db.session.rollback()
+            raise
+        break
     log.info("leaflet created", extra={"leaflet_id": leaflet.id, "images": len(staged),
                                        "duplicate_of": leaflet.duplicate_of_id})
     after_commit(leaflet)
