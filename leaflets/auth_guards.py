@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable, TypeVar, cast
 
-from flask import Request, flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_login import current_user, login_fresh
 
 from leaflets.extensions import login_manager
@@ -22,17 +22,19 @@ class Unauthorised(DomainError):
     code = "unauthorised"
 
 
-@login_manager.request_loader
-def _user_from_bearer_token(req: Request) -> Any:
-    """API clients may send `Authorization: Bearer <token>` instead of a session cookie (API routes only)."""
-    if not req.path.startswith("/api/"):
-        return None
-    header = req.headers.get("Authorization", "")
+def bearer_token_first() -> None:
+    """API: `Authorization: Bearer <token>` decides who the caller is, whatever cookie rides along.
+
+    Flask-Login would look at the session cookie first, and its session protection drops the user (without
+    trying any other credentials) when a cookie made elsewhere comes along: a valid token then got a 401.
+    A wrong token is anonymous even with a logged-in cookie: the client said who it is, and it was not that.
+    """
+    header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
-        return None
+        return
     from leaflets.services.accounts import user_for_api_token
     user = user_for_api_token(header[7:].strip())
-    return user if user is not None and user.active else None
+    g._login_user = user if user is not None and user.active else login_manager.anonymous_user()
 
 
 def here() -> str:

@@ -91,8 +91,8 @@ def test_login_clears_the_session_and_sets_hardened_cookie(app: Flask, client: F
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     with client.session_transaction() as session:
-        assert "planted" not in session and session["_user_id"] == str(user.id) and session["_fresh"] is True
-    client.get("/logout")
+        assert "planted" not in session and session["_user_id"] == user.get_id() and session["_fresh"] is True
+    client.post("/logout")
     assert client.get("/volunteer").status_code == 302
 
 
@@ -148,7 +148,7 @@ def test_password_reset_token_is_logged_signed_and_single_use(app: Flask, client
     new = "a brand new password"
     assert client.post(path, data={"password": new, "confirm": new}).status_code == 302
     assert client.post("/login", data={"email": user.email, "password": new}).status_code == 302
-    client.get("/logout")
+    client.post("/logout")
     reused = client.post(path, data={"password": "another password!", "confirm": "another password!"})
     assert reused.status_code == 400 and b"expired or was already used" in reused.data
     assert client.get(path[:-3] + "abc").status_code == 400

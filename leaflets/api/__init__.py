@@ -1,10 +1,12 @@
 """JSON API under /api/v1 (DESIGN §4); CSRF does not apply, errors are JSON."""
 from flask import Blueprint
 
+from leaflets.auth_guards import bearer_token_first
 from leaflets.extensions import csrf
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
+bp.before_request(bearer_token_first)
 
 from leaflets.api import reference  # noqa: E402,F401  (routes register on import)
 from leaflets.api import review  # noqa: E402,F401  (review and moderation, issue 5)

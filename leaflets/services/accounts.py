@@ -135,6 +135,14 @@ def reset_password(token: str, new_password: str, config: dict[str, Any]) -> Use
         raise ValidationFailed("This reset link has expired or was already used. Ask for a new one.", field="token")
     _check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
+    user.session_version = User.session_version + 1  # every session made with the old password ends
     db.session.commit()
     log.info("password reset", extra={"user_id": user.id})
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session and remember-me cookie made before now stops working."""
+    user.session_version = User.session_version + 1
+    db.session.commit()
+    log.info("sessions ended", extra={"user_id": user.id})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -44,8 +44,23 @@ def _start_session(user: accounts.User, remember: bool) -> None:
     login_user(user, remember=remember, fresh=True)
 
 
+def _login_account_limit() -> str:
+    return str(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
+
+
+def _login_account() -> str:
+    """Per account, whatever address the guesses come from (a botnet shares no address)."""
+    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_account_limit, key_func=_login_account, methods=["POST"], deduct_when=_failed,
+               error_message="Too many failed logins for this account. Wait a while, or reset the password.")
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -59,8 +74,11 @@ def login() -> ResponseReturnValue:
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or not form.errors else 422
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    """POST with the CSRF token only, so no link or image on another site can log anyone out."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())  # copies of this cookie stop working too
     logout_user()
     session.clear()
     flash("You are logged out.", "success")

@@ -15,7 +15,7 @@ bp = Blueprint("flags", __name__)
 
 
 def _flag_limit() -> str:
-    return str(current_app.config.get("FLAG_RATE_LIMIT", "20 per hour"))
+    return str(current_app.config["FLAG_RATE_LIMIT"])
 
 
 @bp.route("/leaflets/<int:leaflet_id>/flag", methods=["GET", "POST"])

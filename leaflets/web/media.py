@@ -1,7 +1,12 @@
-"""Serve stored images; only images of live leaflets are public (moderators see all)."""
+"""Serve stored images; only images of live leaflets are public (moderators see all).
+
+Cache policy: an image any visitor may see is cacheable by anyone for IMAGE_MAX_AGE_S, with an ETag so a
+revalidation costs a 304; when a leaflet is hidden, caches that revalidate get the 404 and drop their copy within
+that time. An image only a moderator may see is `private, no-store`: no cache keeps it.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, Response, abort, current_app, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -14,10 +19,19 @@ bp = Blueprint("media", __name__)
 @bp.get("/images/<sha256>/<variant>")
 def image(sha256: str, variant: str) -> ResponseReturnValue:
     found = runtime.storage().find(sha256, variant)
-    if found is None or not leaflet_access.image_is_visible(sha256, current_user):
+    public = found is not None and leaflet_access.image_is_visible(sha256, None)
+    if found is None or not (public or leaflet_access.image_is_visible(sha256, current_user)):
         abort(404)
     path, mime = found
-    response = send_file(path, mimetype=mime, max_age=86400, conditional=True, etag=True)
-    # The sha256 names the bytes, so the content behind a URL never changes.
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response = send_file(path, mimetype=mime, conditional=True, etag=True)
+    max_age = int(current_app.config["IMAGE_MAX_AGE_S"])
+    response.headers["Cache-Control"] = f"public, max-age={max_age}" if public else "private, no-store"
+    return response
+
+
+@bp.after_request
+def _not_found_is_not_cached(response: Response) -> Response:
+    """A 404 may be a hidden leaflet's image: when it is restored, no cache should still be saying 404."""
+    if response.status_code == 404:
+        response.headers["Cache-Control"] = "no-store"
     return response

@@ -82,7 +82,9 @@ def test_volunteer_marks_and_rates_a_claim_on_a_phone(live_server: Any, phone_pa
     assert CLAIM in panel.inner_text() and "1 rating" in panel.inner_text()
     assert_accessible(page)
 
-    page.goto(f"{base}/logout")
+    page.get_by_role("button", name="Log out").click()  # a POST with the CSRF token, from the header
+    page.wait_for_url(f"{base}/")
+    assert page.get_by_role("link", name="Log in").is_visible()
     log_in(page, base, people["moderator"])
     page.goto(f"{base}/moderate")
     assert page.get_by_role("heading", name="Moderate", exact=True).is_visible()
