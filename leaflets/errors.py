@@ -94,7 +94,7 @@ def register(app: Flask) -> None:
 
 
 def _number_out_of_range(error: Exception) -> bool:
-    """SQLite's driver refuses ints past 2^63 (OverflowError); PostgreSQL answers numeric_value_out_of_range."""
+    """SQLite's driver refuses ints past 2^63 (OverflowError); PostgreSQL says numeric_value_out_of_range."""
     if isinstance(error, OverflowError):
         return True
     return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == "22003"

@@ -36,7 +36,7 @@ def tiny_tmpfs(path: Path, size_kb: int) -> Iterator[Path]:
 
 
 def fill(path: Path) -> Path:
-    """Fill the filesystem holding `path` to the last byte; returns the filler file (delete it to make room)."""
+    """Fill the filesystem holding `path` to the last byte; returns the filler (delete it to make room)."""
     filler = path / ".filler"
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -55,7 +55,7 @@ def fill(path: Path) -> Path:
 
 @contextmanager
 def read_only(path: Path) -> Iterator[str]:
-    """Make the folder read-only for this process: a read-only bind mount as root (EROFS), else chmod (EACCES)."""
+    """Make the folder read-only: a read-only bind mount as root (EROFS), else chmod (EACCES)."""
     path.mkdir(parents=True, exist_ok=True)
     if can_mount():
         _run("mount", "--bind", str(path), str(path))

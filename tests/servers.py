@@ -44,8 +44,9 @@ def _answering(port: int) -> bool:
 def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[int]:
     """Serve wsgi:app with `env` added to this environment; yields the port, stops the server after."""
     port = free_port()
-    command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "--no-control-socket",
-               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8", "--timeout", "120", "wsgi:app"]
+    command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
+               "--no-control-socket", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
+               "--timeout", "120", "wsgi:app"]
     with open(log_path, "wb") as log:
         server = subprocess.Popen(command, cwd=REPO, env={**os.environ, "LOG_LEVEL": "WARNING", **env},
                                   stdout=log, stderr=subprocess.STDOUT)

@@ -41,9 +41,9 @@ def test_ten_threads_uploading_the_same_photo_make_one_original(app: Flask) -> N
 @both_databases
 def test_four_processes_uploading_the_same_photo_make_one_original(app: Flask) -> None:
     photo = leaflet_image(["THE SAME LEAFLET", "from four workers"], size=(500, 700))
-    config = {key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "UPLOAD_DIR",
-                                               "INDEX_DIR", "OCR_START_WORKERS", "RATELIMIT_ENABLED",
-                                               "WTF_CSRF_ENABLED", "SERVER_NAME")}
+    keys = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "UPLOAD_DIR", "INDEX_DIR",
+            "OCR_START_WORKERS", "RATELIMIT_ENABLED", "WTF_CSRF_ENABLED", "SERVER_NAME")
+    config = {key: app.config[key] for key in keys}
     config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", "")
     results = upload_race.from_processes(config, photo, 4, AREAS[1])
     _one_original_and_deliveries(results, results[0][1]["images"][0]["sha256"])
@@ -64,8 +64,10 @@ def test_the_same_photo_twice_in_one_upload_is_one_original(app: Flask, copies: 
 def test_a_later_upload_with_one_new_photo_claims_only_that_one(app: Flask) -> None:
     client = app.test_client()
     old, new = leaflet_image(["OLD FRONT"], size=(400, 560)), leaflet_image(["NEW BACK"], size=(400, 560))
-    post = lambda photos: client.post("/api/v1/leaflets", data=multipart(upload_fields(), photos),  # noqa: E731
-                                      content_type="multipart/form-data").get_json()
+    def post(photos: list[tuple[bytes, str]]) -> dict[str, Any]:
+        return client.post("/api/v1/leaflets", data=multipart(upload_fields(), photos),
+                           content_type="multipart/form-data").get_json()
+
     first = post([(old, "a.jpg")])
     second = post([(old, "a.jpg"), (new, "b.jpg")])
     assert second["duplicate_of"] is None  # not every photo was seen before: a leaflet of its own

@@ -1,5 +1,5 @@
-"""HTTP answers a client or cache can act on: Allow on every 405, a cache policy that lets hiding recall images,
-and a readable 413 for an oversized upload through real gunicorn (not a reset connection).
+"""HTTP answers a client or cache can act on: Allow on every 405, a cache policy that lets hiding recall
+images, and a readable 413 for an oversized upload through real gunicorn (not a reset connection).
 """
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ VALUES = {"int": "1", "slug": "labour", "gss": "E14001063", "sha256": "ab" * 32,
 
 
 def _concrete(rule: str) -> str:
-    return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: VALUES["int"] if m.group(1) == "int" else VALUES[m.group(2)], rule)
+    return re.sub(r"<(?:(\w+):)?(\w+)>",
+                  lambda m: VALUES["int"] if m.group(1) == "int" else VALUES[m.group(2)], rule)
 
 
 def test_every_405_says_which_methods_are_allowed(app: Flask, client: FlaskClient) -> None:
@@ -58,7 +59,8 @@ def _upload(client: FlaskClient) -> dict[str, Any]:
 
 
 @both_databases
-def test_public_images_are_briefly_cacheable_and_revalidate_with_an_etag(app: Flask, client: FlaskClient) -> None:
+def test_public_images_are_briefly_cacheable_and_revalidate_with_an_etag(app: Flask,
+                                                                          client: FlaskClient) -> None:
     image = _upload(client)["images"][0]
     url = f"/images/{image['sha256']}/display"
     response = fetch(client, url)
@@ -95,10 +97,10 @@ def _multipart_body(size: int) -> tuple[bytes, str]:
     return head + b"\xff" * size + f"\r\n--{boundary}--\r\n".encode(), boundary
 
 
-@pytest.mark.parametrize(("path", "accept", "kind"), [("/upload", "text/html", "text/html"),
-                                                       ("/api/v1/leaflets", "application/json", "application/json")])
-def test_an_oversized_upload_gets_a_readable_413_through_gunicorn(tmp_path: Path, database_url: str, path: str,
-                                                                 accept: str, kind: str) -> None:
+@pytest.mark.parametrize(("path", "accept", "kind"), [
+    ("/upload", "text/html", "text/html"), ("/api/v1/leaflets", "application/json", "application/json")])
+def test_an_oversized_upload_gets_a_readable_413_through_gunicorn(tmp_path: Path, database_url: str,
+                                                                 path: str, accept: str, kind: str) -> None:
     env = servers.app_env(database_url, tmp_path, MAX_UPLOAD_MB="1")
     body, boundary = _multipart_body(3 * 1024 * 1024 // 2)  # 1.5 MB: half as much again as allowed
     with servers.gunicorn(env, tmp_path / "gunicorn.log") as port:

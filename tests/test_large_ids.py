@@ -55,7 +55,8 @@ def test_every_int_route_answers_404_past_the_column_range(app: Flask, beyond: i
     for rule in _int_routes(app):
         url = _path(rule, number)
         for method in sorted(set(METHODS) & rule.methods):
-            kwargs: dict[str, Any] = {"json": {}} if url.startswith("/api/") and method != "GET" else {"data": {}}
+            api_write = url.startswith("/api/") and method != "GET"
+            kwargs: dict[str, Any] = {"json": {}} if api_write else {"data": {}}
             response = client.open(url, method=method, **kwargs)
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1
@@ -73,14 +74,14 @@ def test_the_largest_id_the_column_holds_is_an_ordinary_miss(app: Flask) -> None
 
 @both_databases
 @pytest.mark.parametrize("field", [
-    pytest.param(("POST", "/moderate/leaflets/{leaflet_id}/merge", {"original_id": "{big}", "reason": "same"}),
-                 id="merge-target"),
+    pytest.param(("POST", "/moderate/leaflets/{leaflet_id}/merge",
+                  {"original_id": "{big}", "reason": "same"}), id="merge-target"),
     pytest.param(("GET", "/moderate/audit?leaflet={big}", None), id="audit-filter"),
     pytest.param(("POST", "/volunteer/skip", {"leaflet_id": "{big}"}), id="skip"),
     pytest.param(("POST", "/volunteer/leaflets/{leaflet_id}/claims",
                   {"text": "Crime fell by half.", "image_id": "{big}"}), id="claim-image"),
-    pytest.param(("POST", "/api/v1/leaflets/{leaflet_id}/claims", {"text": "Crime fell.", "image_id": "{big}"}),
-                 id="api-claim-image"),
+    pytest.param(("POST", "/api/v1/leaflets/{leaflet_id}/claims",
+                  {"text": "Crime fell.", "image_id": "{big}"}), id="api-claim-image"),
 ])
 def test_numbers_in_forms_and_queries_past_the_column_range_are_not_a_500(app: Flask, field: Any) -> None:
     method, url, body = field
@@ -94,5 +95,6 @@ def test_numbers_in_forms_and_queries_past_the_column_range_are_not_a_500(app: F
         response = client.open(url, method=method, json={key: int(big) if value == "{big}" else value
                                                           for key, value in body.items()})
     else:
-        response = client.open(url, method=method, data={key: value.format(big=big) for key, value in body.items()})
+        form = {key: value.format(big=big) for key, value in body.items()}
+        response = client.open(url, method=method, data=form)
     assert response.status_code < 500, (url, response.status_code, response.get_data(as_text=True)[:300])

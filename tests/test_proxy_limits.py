@@ -7,7 +7,6 @@ configurable from the environment; login guessing was not limited per account.
 from __future__ import annotations
 
 import http.client
-import re
 import uuid
 from pathlib import Path
 from typing import Callable
@@ -16,11 +15,14 @@ from urllib.parse import urlencode
 import pytest
 import redis
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from leaflets import create_app
 from tests import servers
 from tests.support import leaflet_image, multipart, upload_fields
 from tests.test_auth import PASSWORD, make_user
+from tests.test_sessions import CSRF
 
 
 def login_from(client, address: str, email: str, password: str = "not the password") -> int:
@@ -28,7 +30,12 @@ def login_from(client, address: str, email: str, password: str = "not the passwo
                        headers={"X-Forwarded-For": address}).status_code
 
 
-def test_without_trusted_proxies_a_forwarded_for_header_buys_no_new_budget(make_app: Callable[..., Flask]) -> None:
+def upload(client: FlaskClient, **headers: str) -> TestResponse:
+    return client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+                       content_type="multipart/form-data", headers=headers)
+
+
+def test_without_trusted_proxies_forwarded_for_buys_no_new_budget(make_app: Callable[..., Flask]) -> None:
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
     statuses = [login_from(client, f"203.0.113.{n}", "x@example.org") for n in range(3)]
@@ -49,9 +56,7 @@ def test_behind_one_trusted_proxy_each_client_has_its_own_budget(make_app: Calla
 
 def test_the_forwarded_scheme_makes_external_links_https(make_app: Callable[..., Flask]) -> None:
     app = make_app(TRUSTED_PROXIES=1)
-    response = app.test_client().post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a")]),
-                                      content_type="multipart/form-data",
-                                      headers={"X-Forwarded-For": "203.0.113.1", "X-Forwarded-Proto": "https"})
+    response = upload(app.test_client(), **{"X-Forwarded-For": "203.0.113.1", "X-Forwarded-Proto": "https"})
     assert response.status_code == 201 and response.headers["Location"].startswith("https://")
 
 
@@ -67,13 +72,12 @@ def test_every_limit_comes_from_the_environment(make_app: Callable[..., Flask],
     app = make_app(RATELIMIT_ENABLED=True)
     assert {key: app.config[key] for key, _ in settings.values()} == dict(settings.values())
     client = app.test_client()
-    upload = lambda: client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a")]),  # noqa: E731
-                                 content_type="multipart/form-data").status_code
-    assert [upload(), upload()] == [201, 429]
+    assert [upload(client).status_code, upload(client).status_code] == [201, 429]
 
 
-@pytest.mark.parametrize(("variable", "value"), [("RATELIMIT_UPLOAD", "lots"), ("RATELIMIT_LOGIN", "10 a minute"),
-                                                 ("TRUSTED_PROXIES", "one"), ("RATELIMIT_ENABLED", "maybe")])
+@pytest.mark.parametrize(("variable", "value"), [
+    ("RATELIMIT_UPLOAD", "lots"), ("RATELIMIT_LOGIN", "10 a minute"), ("TRUSTED_PROXIES", "one"),
+    ("RATELIMIT_ENABLED", "maybe")])
 def test_a_bad_setting_stops_the_start_with_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      variable: str, value: str) -> None:
     monkeypatch.setenv(variable, value)
@@ -83,8 +87,8 @@ def test_a_bad_setting_stops_the_start_with_its_name(tmp_path: Path, monkeypatch
 
 
 def test_failed_logins_are_limited_per_account_from_any_address(make_app: Callable[..., Flask]) -> None:
-    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="100 per minute", LOGIN_ACCOUNT_RATE_LIMIT="3 per minute",
-                   TRUSTED_PROXIES=1)
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="100 per minute",
+                   LOGIN_ACCOUNT_RATE_LIMIT="3 per minute", TRUSTED_PROXIES=1)
     with app.app_context():
         target, bystander = make_user().email, make_user().email
     client = app.test_client()
@@ -92,7 +96,8 @@ def test_failed_logins_are_limited_per_account_from_any_address(make_app: Callab
     assert guesses == [422, 422, 422]
     refused = client.post("/login", data={"email": target.upper(), "password": PASSWORD},
                           headers={"X-Forwarded-For": "198.51.100.50"})
-    assert refused.status_code == 429 and "Too many failed logins for this account" in refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert "Too many failed logins for this account" in refused.get_data(as_text=True)
     assert login_from(app.test_client(), "198.51.100.50", bystander, PASSWORD) == 302
 
 
@@ -112,7 +117,7 @@ def _failed_login(port: int) -> int:
         page = connection.getresponse()
         cookie = next(value.split(";", 1)[0] for value in page.msg.get_all("Set-Cookie", [])
                       if value.startswith("session="))
-        token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.read().decode()).group(1)
+        token = CSRF.search(page.read().decode()).group(1)
         body = urlencode({"email": "x@example.org", "password": "wrong", "csrf_token": token})
         connection.request("POST", "/login", body=body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
@@ -129,7 +134,8 @@ def test_two_server_processes_share_one_budget_through_redis(tmp_path: Path, dat
                           RATELIMIT_KEY_PREFIX=prefix, RATELIMIT_LOGIN="3 per minute")
     store = redis.Redis(host="127.0.0.1", port=6379)
     try:
-        with servers.gunicorn(env, tmp_path / "a.log") as first, servers.gunicorn(env, tmp_path / "b.log") as second:
+        with servers.gunicorn(env, tmp_path / "a.log") as first, \
+                servers.gunicorn(env, tmp_path / "b.log") as second:
             statuses = [_failed_login(port) for port in (first, second, first, second)]
         assert statuses == [422, 422, 422, 429]
         assert store.keys(f"*{prefix}*")  # the counts live in Redis, not in either process

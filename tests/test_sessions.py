@@ -27,9 +27,15 @@ CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:
     """A second browser holding a copy of this client's cookies (a stolen or synced cookie)."""
     other = app.test_client()
-    for cookie in client._cookies.values():  # the test client's cookie jar
-        other.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    for name in ("session", "remember_token"):
+        cookie = client.get_cookie(name)
+        if cookie is not None:
+            other.set_cookie(name, cookie.value, domain=cookie.domain, path=cookie.path)
     return other
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def logged_in(client: FlaskClient) -> bool:
@@ -67,7 +73,8 @@ def test_a_password_reset_ends_every_session_and_remember_me_cookie(app: Flask, 
         client.post("/password-reset", data={"email": user.email})
     link = next(record.reset_link for record in caplog.records if hasattr(record, "reset_link"))
     new = "a completely new password"
-    assert client.post(link.split("localhost", 1)[1], data={"password": new, "confirm": new}).status_code == 302
+    reset = client.post(link.split("localhost", 1)[1], data={"password": new, "confirm": new})
+    assert reset.status_code == 302
     assert not logged_in(laptop) and not logged_in(phone) and not logged_in(remembered)
     fresh = app.test_client()
     assert log_in(fresh, user, password=new).status_code == 302 and logged_in(fresh)
@@ -101,20 +108,22 @@ def test_a_bearer_token_wins_over_an_anonymous_session_cookie(app: Flask, client
     token = accounts.issue_api_token(make_user())
     assert client.get("/upload").status_code == 200  # any form page: the browser now holds a session cookie
     assert client.get_cookie("session") is not None
-    response = client.get(f"/api/v1/leaflets/{leaflet.id}/claims", headers={"Authorization": f"Bearer {token}"})
+    response = client.get(f"/api/v1/leaflets/{leaflet.id}/claims", headers=bearer(token))
     assert response.status_code == 200, response.get_json()
 
 
-def test_the_token_decides_who_the_caller_is_whatever_the_cookie_says(app: Flask, client: FlaskClient) -> None:
+def test_the_token_decides_who_the_caller_is_whatever_the_cookie_says(app: Flask,
+                                                                      client: FlaskClient) -> None:
     leaflet = make_leaflet()
     volunteer, moderator = make_user(), make_user(Role.MODERATOR)
     token = accounts.issue_api_token(volunteer)
     log_in(client, moderator)
     url = f"/api/v1/leaflets/{leaflet.id}/claims"
-    added = client.post(url, json={"text": "Crime fell by half."}, headers={"Authorization": f"Bearer {token}"})
+    added = client.post(url, json={"text": "Crime fell by half."}, headers=bearer(token))
     assert added.status_code == 201
-    assert db.session.scalar(select(Claim.created_by_id).where(Claim.id == added.get_json()["id"])) == volunteer.id
-    wrong = client.get(url, headers={"Authorization": "Bearer not-a-token"})
+    author = db.session.scalar(select(Claim.created_by_id).where(Claim.id == added.get_json()["id"]))
+    assert author == volunteer.id
+    wrong = client.get(url, headers=bearer("not-a-token"))
     assert wrong.status_code == 401  # the client said who it is, and it was not that
     assert client.get(url).status_code == 200  # the cookie alone still works
 

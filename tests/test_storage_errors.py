@@ -1,4 +1,4 @@
-"""A full or read-only disk is a readable 503 that keeps the voter's form and photos, with nothing half-written.
+"""A full or read-only disk is a readable 503 that keeps the voter's form and photos; nothing half-written.
 
 Issue 13: a full or read-only upload folder gave a generic 500 and the web voter lost the form. The disks here
 are real: a tmpfs filled to its last byte (ENOSPC), a read-only bind mount (EROFS) or chmod (EACCES), and for
@@ -24,6 +24,7 @@ from leaflets.services import upload_staging
 from tests import mounts
 from tests.conftest import _pg
 from tests.support import both_databases, leaflet_image, multipart, upload_fields
+from tests.test_proxy_limits import upload as upload_api
 
 STAGED = re.compile(r'name="staged" value="([^"]+)"')
 FAILURES = ["read-only", "full"]
@@ -72,8 +73,7 @@ def test_the_upload_page_answers_503_and_keeps_what_the_voter_typed(app: Flask, 
 @pytest.mark.parametrize("failure", FAILURES)
 def test_the_api_answers_a_json_503(app: Flask, client: FlaskClient, failure: str) -> None:
     with unwritable(Path(app.config["UPLOAD_DIR"]), failure):
-        response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                               content_type="multipart/form-data")
+        response = upload_api(client)
     assert response.status_code == 503
     error = response.get_json()["error"]
     assert error["code"] == "storage_unavailable" and "try again" in error["message"]
@@ -86,7 +86,8 @@ def test_photos_kept_from_an_earlier_attempt_survive_a_full_disk(app: Flask, cli
         assert first.status_code == 422
         token = STAGED.search(first.get_data(as_text=True)).group(1)
         filler = mounts.fill(folder)
-        data = multipart({**upload_fields(), "staged": token}, [(leaflet_image(["A NEW BACK PAGE"]), "b.jpg")])
+        new_photo = leaflet_image(["A NEW BACK PAGE"])
+        data = multipart({**upload_fields(), "staged": token}, [(new_photo, "b.jpg")])
         second = client.post("/upload", data=data, content_type="multipart/form-data")
         assert second.status_code == 503
         page = second.get_data(as_text=True)
@@ -121,12 +122,13 @@ def app_on_a_database_that_refuses_writes(make_app: Callable[..., Flask], databa
             yield app, lambda: _pg(f'ALTER DATABASE "{url.database}" RESET default_transaction_read_only')
             return
         source = Path(url.database or "")
-        disk = stack.enter_context(mounts.tiny_tmpfs(tmp_path / "database-disk", source.stat().st_size // 1024 + 2048))
+        size_kb = source.stat().st_size // 1024 + 2048
+        disk = stack.enter_context(mounts.tiny_tmpfs(tmp_path / "database-disk", size_kb))
         shutil.copy(source, disk / source.name)
         app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{disk / source.name}")
         stack.enter_context(app.app_context())
         stack.callback(db.engine.dispose)
-        assert app.test_client().get("/upload").status_code == 200  # opened: its WAL and shared-memory files exist
+        assert app.test_client().get("/upload").status_code == 200  # opened: WAL and shared memory exist
         yield app, mounts.fill(disk).unlink
 
 

@@ -1,6 +1,7 @@
-"""Helpers that post one upload from several threads or processes at the same moment (tests/test_duplicate_race.py).
+"""Post one upload from several threads or processes at the same moment (tests/test_duplicate_race.py).
 
-Processes are started with `spawn`, so each builds its own app, engine and connections, as gunicorn workers do.
+Processes are started with `spawn`, so each builds its own app, engine and connections, as gunicorn workers
+do.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ _start: Any = None  # the barrier of this worker process
 
 
 def _post(client: Any, photo: bytes, area: str) -> tuple[int, dict[str, Any]]:
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(area=area), [(photo, "same.jpg")]),
-                           content_type="multipart/form-data")
+    data = multipart(upload_fields(area=area), [(photo, "same.jpg")])
+    response = client.post("/api/v1/leaflets", data=data, content_type="multipart/form-data")
     return response.status_code, response.get_json()
 
 
@@ -59,7 +60,8 @@ def _upload_in_this_process(config: dict[str, Any], photo: bytes, area: str) -> 
             db.engine.dispose()
 
 
-def from_processes(config: dict[str, Any], photo: bytes, count: int, area: str) -> list[tuple[int, dict[str, Any]]]:
+def from_processes(config: dict[str, Any], photo: bytes, count: int,
+                   area: str) -> list[tuple[int, dict[str, Any]]]:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(count)
     with ProcessPoolExecutor(count, mp_context=context, initializer=_remember_barrier,

@@ -82,8 +82,8 @@ class LeafletImage(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     role: Mapped[str] = mapped_column(String(10), default=ImageRole.FRONT)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    # Set only on the image that first brought these bytes to the archive. Unique, so of two uploads of the same
-    # photo racing each other only one can be the original: the other becomes a delivery of it (uploads.py).
+    # Set only on the image that first brought these bytes to the archive. Unique, so of two uploads of the
+    # same photo racing each other only one can be the original; the other becomes a delivery of it.
     original_sha256: Mapped[str | None] = mapped_column(String(64))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)

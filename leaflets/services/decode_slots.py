@@ -27,8 +27,8 @@ class DecodeSlots:
     @contextmanager
     def held(self) -> Iterator[None]:
         if not self._semaphore.acquire(timeout=self.wait_s):
-            raise ServiceUnavailable("The archive is busy processing other photos. Please try again in a minute: "
-                                     "nothing was saved.", code="busy")
+            raise ServiceUnavailable("The archive is busy processing other photos. Please try again in a "
+                                     "minute: nothing was saved.", code="busy")
         with self._lock:
             self.in_use += 1
             self.peak = max(self.peak, self.in_use)

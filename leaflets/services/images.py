@@ -90,15 +90,15 @@ def check_bytes_can_hold(fmt: str, byte_size: int, size: tuple[int, int]) -> Non
     width, height = size
     needed = MIN_BYTES_PER_MEGAPIXEL[fmt] * width * height / 1_000_000
     if byte_size < needed:
-        raise UploadRejected(f"is only {byte_size / 1000:,.0f} KB but says it is {width}×{height} pixels, far more "
-                             "than that many bytes can hold: the file is damaged or is not a real photo",
+        raise UploadRejected(f"is only {byte_size / 1000:,.0f} KB but says it is {width}×{height} pixels, "
+                             "far more than its bytes can hold: the file is damaged or not a real photo",
                              code="implausible_dimensions")
 
 
 def draft_to_largest_variant(image: Image.Image, limits: Limits) -> None:
     """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when that is still at least the largest variant we store.
 
-    Pillow ignores this for other formats; the scaled decode needs a quarter of the memory and time per halving.
+    Pillow ignores this for other formats. Each halving quarters the memory and time the decode takes.
     """
     width, height = image.size
     scale = limits.master_edge / max(width, height)

@@ -1,7 +1,7 @@
 """Recognise a full or read-only disk (upload folder or database) and turn it into a readable 503.
 
-A full disk is an operations problem, not a bug and not the voter's fault: the voter is told to try again later,
-the form keeps what they typed, and the operator gets one log line naming the cause.
+A full disk is an operations problem, not a bug and not the voter's fault: the voter is told to try again
+later, the form keeps what they typed, and the operator gets one log line naming the cause.
 """
 from __future__ import annotations
 

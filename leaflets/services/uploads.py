@@ -216,7 +216,7 @@ def _original_for(staged: list[StagedImage]) -> int | None:
 
 
 def _first_seen(staged: list[StagedImage]) -> set[str]:
-    """The photos no image in the archive has yet: this leaflet's images of them claim to be their originals."""
+    """The photos no image in the archive has yet: this leaflet's images of them claim to be originals."""
     shas = {item.sha256 for item in staged}
     known = set(db.session.scalars(select(LeafletImage.sha256).where(LeafletImage.sha256.in_(shas))))
     return shas - known

@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask.wrappers import Response
 from flask_login import current_user, login_user, logout_user
 
 from leaflets.extensions import limiter, login_manager

@@ -1,8 +1,8 @@
 """Serve stored images; only images of live leaflets are public (moderators see all).
 
 Cache policy: an image any visitor may see is cacheable by anyone for IMAGE_MAX_AGE_S, with an ETag so a
-revalidation costs a 304; when a leaflet is hidden, caches that revalidate get the 404 and drop their copy within
-that time. An image only a moderator may see is `private, no-store`: no cache keeps it.
+revalidation costs a 304; when a leaflet is hidden, caches that revalidate get the 404 and drop their copy
+within that time. An image only a moderator may see is `private, no-store`: no cache keeps it.
 """
 from __future__ import annotations
 
