@@ -22,3 +22,6 @@ def register(app: Flask) -> None:
     # search (issue 4): `flask search rebuild|check`
     from leaflets.commands.search import search_cli
     app.cli.add_command(search_cli)
+    # findings: `flask stats refresh`, `flask alerts send`, `flask export dump`
+    from leaflets.commands.stats import stats_cli
+    app.cli.add_command(stats_cli)

@@ -8,6 +8,15 @@ from typing import Any, Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+
+def boolean(value: str) -> bool:
+    """An on/off environment variable: 1, true, yes, on (any case) or 0, false, no, off."""
+    text = value.strip().lower()
+    if text not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError(value)
+    return text in ("1", "true", "yes", "on")
+
+
 # Environment variable -> (config key, converter)
 _ENV: dict[str, tuple[str, Any]] = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
@@ -26,6 +35,15 @@ _ENV: dict[str, tuple[str, Any]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "MAIL_SERVER": ("MAIL_SERVER", str),
+    # findings: the mail sender, alerts and the /stats minimum
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", boolean),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+    "SITE_URL": ("SITE_URL", str),
+    "ALERT_RATE_LIMIT": ("ALERT_RATE_LIMIT", str),
+    "STATS_MIN_RATED_CLAIMS": ("STATS_MIN_RATED_CLAIMS", int),
     "LOG_LEVEL": ("LOG_LEVEL", str),
 }
 
@@ -64,6 +82,18 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": "INFO",
         "PAGE_SIZE": 24,
+        # findings: mail (no MAIL_SERVER: alerts are off), links in mails, alert limits, /stats minimum
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "Straight Choice <alerts@straightchoice.invalid>",
+        "MAIL_TIMEOUT_S": 10.0,
+        "SITE_URL": "http://127.0.0.1:5000",
+        "ALERT_RATE_LIMIT": "5 per hour",
+        "ALERT_SETTLE_MINUTES": 30,
+        "STATS_MIN_RATED_CLAIMS": 10,
     }
 
 
