@@ -94,6 +94,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "ALERT_RATE_LIMIT": "5 per hour",
         "ALERT_SETTLE_MINUTES": 30,
         "STATS_MIN_RATED_CLAIMS": 10,
+        "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them reach us)
     }
 
 
