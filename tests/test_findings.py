@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date
 
 import pytest
@@ -19,8 +20,9 @@ SOURCE = "https://example.org/fact"
 
 
 def raters(count: int) -> list[User]:
-    users = [User(email=f"rater{i}@example.org", display_name=f"Rater {i}", password_hash="x", role="moderator")
-             for i in range(count)]
+    batch = uuid.uuid4().hex[:8]
+    users = [User(email=f"rater{i}-{batch}@example.org", display_name=f"Rater {i}", password_hash="x",
+                  role="moderator") for i in range(count)]
     db.session.add_all(users)
     db.session.commit()
     return users
