@@ -25,3 +25,5 @@ def register(app: Flask) -> None:
     # findings: `flask stats refresh`, `flask alerts send`, `flask export dump`
     from leaflets.commands.stats import stats_cli
     app.cli.add_command(stats_cli)
+    from leaflets.commands.export import export_cli
+    app.cli.add_command(export_cli)
