@@ -37,3 +37,5 @@ def register(app: Flask) -> None:
     # findings: the elections index and /random; e-mail alerts
     from leaflets.web.discovery import bp as discovery_bp
     app.register_blueprint(discovery_bp)
+    from leaflets.web.alerts import bp as alerts_bp
+    app.register_blueprint(alerts_bp)

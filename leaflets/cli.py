@@ -27,3 +27,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(stats_cli)
     from leaflets.commands.export import export_cli
     app.cli.add_command(export_cli)
+    from leaflets.commands.alerts import alerts_cli
+    app.cli.add_command(alerts_cli)
