@@ -44,6 +44,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "SITE_URL": ("SITE_URL", str),
     "ALERT_RATE_LIMIT": ("ALERT_RATE_LIMIT", str),
     "STATS_MIN_RATED_CLAIMS": ("STATS_MIN_RATED_CLAIMS", int),
+    "STATS_COUNTS_TTL_S": ("STATS_COUNTS_TTL_S", float),
     "LOG_LEVEL": ("LOG_LEVEL", str),
 }
 
@@ -94,6 +95,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "ALERT_RATE_LIMIT": "5 per hour",
         "ALERT_SETTLE_MINUTES": 30,
         "STATS_MIN_RATED_CLAIMS": 10,
+        "STATS_COUNTS_TTL_S": 60.0,  # the archive counts on /stats are recounted in the background this often
         "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them reach us)
     }
 

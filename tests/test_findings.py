@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from leaflets.extensions import db
 from leaflets.models import BiasRating, ClaimRating, FindingsGroup, Leaflet, Party, User
 from leaflets.services import findings, moderation, review
-from tests.support import both_databases
+from tests.support import both_databases, wait_until
 from tests.test_browse import add_leaflet
 
 SOURCE = "https://example.org/fact"
@@ -219,3 +219,14 @@ def test_refresh_command_recounts_after_bulk_sql(app, runner):
     assert result.exit_code == 0, result.output
     assert "1 group" in result.output
     assert [s.count for s in findings.party_findings()[0].shares if s.verdict == "false"] == [1]
+
+
+def test_archive_counts_are_kept_then_recounted_in_the_background(app):
+    from leaflets.services import archive_counts
+    app.config["STATS_COUNTS_TTL_S"] = 0
+    add_leaflet("labour")
+    assert archive_counts.stats().totals.leaflets == 1  # the first reader counts
+    add_leaflet("green")
+    assert archive_counts.stats().totals.leaflets == 1  # then readers get the kept figures at once ...
+    wait_until(lambda: archive_counts.stats().totals.leaflets == 2, 30, "the background recount")  # ... updated
+    assert sorted(party.slug for party, _n in archive_counts.stats().by_party) == ["green", "labour"]

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaflets.extensions import db
+from leaflets.models.leaflet import Leaflet
 
 NO_PARTY = 0  # party_key of leaflets whose party is unknown
 
@@ -33,3 +34,7 @@ class FindingsGroup(db.Model):
     @property
     def stale(self) -> bool:
         return self.computed_generation < self.generation
+
+
+# A group's leaflets in one index range: recounting a group never scans the whole leaflet table.
+ix_leaflet_group = Index("ix_leaflet_party_election_status", Leaflet.party_id, Leaflet.election_id, Leaflet.status)

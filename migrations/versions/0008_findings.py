@@ -24,6 +24,8 @@ def upgrade():
         sa.ForeignKeyConstraint(["election_id"], ["election.id"]),
         sa.PrimaryKeyConstraint("party_key", "election_id"),
     )
+    with op.batch_alter_table("leaflet") as batch:
+        batch.create_index("ix_leaflet_party_election_status", ["party_id", "election_id", "status"])
     # Every group that has leaflets already starts stale, so the first read of /stats computes it.
     op.execute("INSERT INTO findings_group (party_key, election_id, generation, computed_generation) "
                "SELECT DISTINCT COALESCE(party_id, 0), election_id, 1, 0 FROM leaflet")
@@ -52,3 +54,5 @@ def downgrade():
         batch.drop_index("uq_alert_subscription_target")
     op.drop_table("alert_subscription")
     op.drop_table("findings_group")
+    with op.batch_alter_table("leaflet") as batch:
+        batch.drop_index("ix_leaflet_party_election_status")
