@@ -230,3 +230,20 @@ def test_archive_counts_are_kept_then_recounted_in_the_background(app):
     assert archive_counts.stats().totals.leaflets == 1  # then readers get the kept figures at once ...
     wait_until(lambda: archive_counts.stats().totals.leaflets == 2, 30, "the background recount")  # ... updated
     assert sorted(party.slug for party, _n in archive_counts.stats().by_party) == ["green", "labour"]
+
+
+def test_the_response_matches_its_openapi_schema(app, client):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    users = raters(3)
+    rate(add_leaflet("labour"), users, "accurate", "accurate", "false")
+    add_leaflet(None)
+    document = json.loads((Path(__file__).parents[1] / "leaflets/api/openapi.json").read_text())
+    schema = document["paths"]["/stats"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    body = stats_json(client)
+    assert len(body["groups"]) == 2 and any(group["party"] is None for group in body["groups"])
+    # "#/components/..." references resolve against the schema's own root
+    jsonschema.Draft202012Validator({**schema, "components": document["components"]}).validate(body)

@@ -21,7 +21,7 @@ from leaflets.models import (BiasRating, Claim, ClaimRating, ClaimState, Electio
 from leaflets.models._types import utcnow
 from leaflets.models.findings import NO_PARTY
 from leaflets.services import review
-from leaflets.services.agreement import krippendorff_alpha
+from leaflets.services.agreement import Level, alpha_from_coincidences, coincidences_from_counts
 from leaflets.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -53,11 +53,53 @@ def consensus(counts: Counter) -> str | None:
     return ranked[0][0]
 
 
-def _agreement(units: list[list[Any]], level: str) -> dict[str, Any]:
-    pairable = [unit for unit in units if len(unit) >= 2]
-    alpha = krippendorff_alpha(pairable, level)  # type: ignore[arg-type]
+def _agreement(units: list[dict[Any, int]], level: Level) -> dict[str, Any]:
+    """Krippendorff's alpha over units given as value counts, with how many units and ratings it rests on."""
+    pairable = [unit for unit in units if sum(unit.values()) >= 2]
+    alpha = alpha_from_coincidences(coincidences_from_counts(pairable), level)
     return {"alpha": None if alpha is None else round(alpha, 3), "units": len(pairable),
-            "ratings": sum(len(unit) for unit in pairable)}
+            "ratings": sum(sum(unit.values()) for unit in pairable)}
+
+
+class _ClaimTally:
+    """Claims of one group, fed one claim's verdict counts at a time (the query is ordered by claim).
+
+    Plain dicts and one pass per claim: a big party's group has tens of thousands of claims, and this loop is
+    most of the cost of recounting it after a rating."""
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+        self.claims = self.with_ratings = self.rated = self.no_consensus = 0
+        self.ratings: dict[str, int] = {}
+        self.decided: dict[str, int] = {}
+        self.pairable: list[dict[str, int]] = []
+
+    def add(self, counts: dict[str, int]) -> None:
+        self.claims += 1
+        if not counts:
+            return
+        self.with_ratings += 1
+        total, best, best_n, tie = 0, "", 0, False
+        for verdict, n in counts.items():
+            total += n
+            self.ratings[verdict] = self.ratings.get(verdict, 0) + n
+            if n > best_n:
+                best, best_n, tie = verdict, n, False
+            elif n == best_n:
+                tie = True
+        if total >= 2:
+            self.pairable.append(counts)
+        if total >= self.threshold:
+            self.rated += 1
+            if tie:  # the rule of consensus(): one verdict must lead outright
+                self.no_consensus += 1
+            else:
+                self.decided[best] = self.decided.get(best, 0) + 1
+
+    def figures(self) -> dict[str, Any]:
+        return {"claims": self.claims, "claims_with_ratings": self.with_ratings, "claims_rated": self.rated,
+                "consensus": self.decided, "no_consensus": self.no_consensus, "ratings": self.ratings,
+                "accuracy_agreement": _agreement(self.pairable, "nominal")}
 
 
 def _claim_figures(party_key: int, election_id: int, threshold: int) -> tuple[dict[str, Any], set[int]]:
@@ -65,41 +107,31 @@ def _claim_figures(party_key: int, election_id: int, threshold: int) -> tuple[di
         select(Claim.id, Claim.leaflet_id, ClaimRating.accuracy, func.count(ClaimRating.id))
         .join(Leaflet, Claim.leaflet_id == Leaflet.id).outerjoin(ClaimRating, ClaimRating.claim_id == Claim.id)
         .where(Claim.state == ClaimState.ACCEPTED, *_in_group(party_key, election_id))
-        .group_by(Claim.id, Claim.leaflet_id, ClaimRating.accuracy))
-    per_claim: dict[int, Counter] = defaultdict(Counter)
-    rated_leaflets: set[int] = set()
+        .group_by(Claim.id, Claim.leaflet_id, ClaimRating.accuracy).order_by(Claim.id))
+    tally, rated_leaflets = _ClaimTally(threshold), set()
+    current, counts = None, {}
     for claim_id, leaflet_id, accuracy, count in rows:
-        per_claim[claim_id]  # a claim without ratings still counts as a claim
+        if claim_id != current:
+            if current is not None:
+                tally.add(counts)
+            current, counts = claim_id, {}
         if accuracy is not None:
-            per_claim[claim_id][accuracy] += count
+            counts[accuracy] = count
             rated_leaflets.add(leaflet_id)
-    ratings: Counter = Counter()
-    decided: Counter = Counter()
-    rated = no_consensus = 0
-    for counts in per_claim.values():
-        ratings.update(counts)
-        if sum(counts.values()) >= threshold:
-            rated += 1
-            verdict = consensus(counts)
-            if verdict is None:
-                no_consensus += 1
-            else:
-                decided[verdict] += 1
-    units = [list(counts.elements()) for counts in per_claim.values()]
-    return {"claims": len(per_claim), "claims_with_ratings": sum(1 for c in per_claim.values() if c),
-            "claims_rated": rated, "consensus": dict(decided), "no_consensus": no_consensus,
-            "ratings": dict(ratings), "accuracy_agreement": _agreement(units, "nominal")}, rated_leaflets
+    if current is not None:
+        tally.add(counts)
+    return tally.figures(), rated_leaflets
 
 
 def _bias_figures(party_key: int, election_id: int) -> tuple[dict[str, Any], set[int]]:
     rows = db.session.execute(select(BiasRating.leaflet_id, BiasRating.tone, BiasRating.fairness)
                               .join(Leaflet, BiasRating.leaflet_id == Leaflet.id)
                               .where(*_in_group(party_key, election_id))).all()
-    tone: dict[int, list[int]] = defaultdict(list)
-    fairness: dict[int, list[int]] = defaultdict(list)
+    tone: dict[int, Counter] = defaultdict(Counter)
+    fairness: dict[int, Counter] = defaultdict(Counter)
     for leaflet_id, tone_value, fairness_value in rows:
-        tone[leaflet_id].append(tone_value)
-        fairness[leaflet_id].append(fairness_value)
+        tone[leaflet_id][tone_value] += 1
+        fairness[leaflet_id][fairness_value] += 1
     count = len(rows)
     bias = {"ratings": count, "leaflets": len(tone),
             "tone_mean": round(sum(r[1] for r in rows) / count, 2) if count else None,
