@@ -96,7 +96,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "ALERT_SETTLE_MINUTES": 30,
         "STATS_MIN_RATED_CLAIMS": 10,
         "STATS_COUNTS_TTL_S": 60.0,  # the archive counts on /stats are recounted in the background this often
-        "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them reach us)
+        "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them in)
     }
 
 

@@ -1,4 +1,5 @@
 """A real SMTP server for tests: aiosmtpd on a free port of 127.0.0.1, keeping every message it receives."""
+
 from __future__ import annotations
 
 import email
@@ -34,8 +35,11 @@ class Inbox:
             return [m for m in self.messages if m["To"] == address]
 
     def wait_for(self, address: str, count: int = 1) -> list[EmailMessage]:
-        return wait_until(lambda: self.to(address) if len(self.to(address)) >= count else None, 15,
-                          f"{count} message(s) to {address}")
+        return wait_until(
+            lambda: self.to(address) if len(self.to(address)) >= count else None,
+            15,
+            f"{count} message(s) to {address}",
+        )
 
 
 def body(message: EmailMessage, subtype: str = "plain") -> str:

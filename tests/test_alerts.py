@@ -1,4 +1,5 @@
-"""E-mail alerts against a real SMTP server: subscribe, confirm, a matching upload, the digest, unsubscribe."""
+"""E-mail alerts on a real SMTP server: subscribe, confirm, a matching upload, the digest, unsubscribe."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,21 +21,28 @@ ADDRESS = "reader@example.org"
 @pytest.fixture
 def mail_app(make_app, smtp_server):  # noqa: F811
     inbox, port = smtp_server
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, ALERT_SETTLE_MINUTES=0,
-                   SITE_URL="https://alerts.example", MAIL_DEFAULT_SENDER="Straight Choice <alerts@example.net>")
+    app = make_app(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        ALERT_SETTLE_MINUTES=0,
+        SITE_URL="https://alerts.example",
+        MAIL_DEFAULT_SENDER="Straight Choice <alerts@example.net>",
+    )
     with app.app_context():
         yield app, app.test_client(), inbox
 
 
 def subscribe(client, kind: str, target: str, email: str = ADDRESS, frequency: str = "daily"):
-    return client.post("/alerts/subscribe", data={"kind": kind, "target": target, "email": email,
-                                                  "frequency": frequency})
+    return client.post(
+        "/alerts/subscribe", data={"kind": kind, "target": target, "email": email, "frequency": frequency}
+    )
 
 
 def upload(client, party: str, title: str, lines: list[str]) -> int:
     image = leaflet_image(lines, size=(900, 1200))
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(party=party, title=title),
-                                                              [(image, "front.jpg")]))
+    response = client.post(
+        "/api/v1/leaflets", data=multipart(upload_fields(party=party, title=title), [(image, "front.jpg")])
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()["id"]
 
@@ -71,7 +79,9 @@ def test_subscribe_confirm_digest_and_unsubscribe(mail_app):
     assert "A Green leaflet" not in text and "Before confirming" not in text
     assert "Fixing our roads" in body(digest, "html")
     one_click = digest["List-Unsubscribe"].strip("<>")
-    assert one_click.startswith("https://alerts.example/alerts/unsubscribe/") and one_click.endswith("/one-click")
+    assert one_click.startswith("https://alerts.example/alerts/unsubscribe/") and one_click.endswith(
+        "/one-click"
+    )
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     assert "0 sent" in send(app)  # idempotent: nothing new since the last digest
@@ -100,6 +110,7 @@ def test_a_saved_search_matches_the_words_ocr_finds(mail_app):
     ran = Worker(app, QueueSettings.from_config(app.config), "test").run(max_jobs=3, stop_when_idle=True)
     assert ran == 3
     from leaflets import runtime
+
     runtime.search_backend().flush()
     assert "1 sent" in send(app, "weekly")
     digest = inbox.wait_for(ADDRESS, 2)[1]
@@ -113,6 +124,7 @@ def test_one_click_unsubscribe_needs_no_form(mail_app):
     client.post(link(inbox.wait_for(ADDRESS)[0], "/alerts/confirm/"))
     row = db.session.scalar(select(AlertSubscription))
     from leaflets.services import alerts
+
     with app.test_request_context("/"):
         url = alerts.unsubscribe_url(row, one_click=True)
     response = client.post(url.replace("https://alerts.example", ""), data={"List-Unsubscribe": "One-Click"})
@@ -159,10 +171,14 @@ def test_unconfirmed_subscriptions_are_deleted_after_a_week(mail_app):
 
 def test_subscriptions_are_rate_limited(make_app, smtp_server):  # noqa: F811
     _, port = smtp_server
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, RATELIMIT_ENABLED=True, ALERT_RATE_LIMIT="2 per hour")
+    app = make_app(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=port, RATELIMIT_ENABLED=True, ALERT_RATE_LIMIT="2 per hour"
+    )
     with app.app_context():
         client = app.test_client()
-        statuses = [subscribe(client, "party", "labour", email=f"r{i}@example.org").status_code for i in range(3)]
+        statuses = [
+            subscribe(client, "party", "labour", email=f"r{i}@example.org").status_code for i in range(3)
+        ]
     assert statuses == [200, 200, 429]
 
 

@@ -1,4 +1,5 @@
-"""The elections index, /random, the 404 page with a search box, and the site's own 414 (also under gunicorn)."""
+"""The elections index, /random, the 404 page with a search box, the site's own 414 (also under gunicorn)."""
+
 from __future__ import annotations
 
 import os
@@ -20,10 +21,13 @@ def test_elections_index_lists_every_election_newest_first_with_live_counts(clie
     add_leaflet(election="ge-2024", status="hidden")
     add_leaflet(election="local-2025")
     page = client.get("/elections").get_data(as_text=True)
-    assert page.index("Senedd election 2026") < page.index("Local elections 2025") < page.index(
-        "UK general election 2024")
-    row = page[page.index("UK general election 2024"):]
-    assert row[:row.index("</tr>")].rstrip().endswith("<td>1</td>")
+    assert (
+        page.index("Senedd election 2026")
+        < page.index("Local elections 2025")
+        < page.index("UK general election 2024")
+    )
+    row = page[page.index("UK general election 2024") :]
+    assert row[: row.index("</tr>")].rstrip().endswith("<td>1</td>")
     assert 'href="/elections/ge-2024"' in page
     assert '<a href="/elections">Elections</a>' in client.get("/").get_data(as_text=True)  # in the nav
 
@@ -61,7 +65,9 @@ def test_a_too_long_address_gets_the_site_414_page(client):
     response = client.get("/search?q=" + "pothole+" * 600)
     assert response.status_code == 414
     page = response.get_data(as_text=True)
-    assert "That web address is too long" in page and 'name="q"' in page and "at most 4,096 characters" in page
+    assert (
+        "That web address is too long" in page and 'name="q"' in page and "at most 4,096 characters" in page
+    )
     api = client.get("/api/v1/search?q=" + "x" * 5000)
     assert api.status_code == 414 and api.get_json()["error"]["code"] == "uri_too_long"
     assert client.get("/elections?ref=" + "x" * 4000).status_code == 200  # long but allowed
@@ -71,12 +77,34 @@ def test_a_too_long_address_gets_the_site_414_page(client):
 def test_gunicorn_passes_long_addresses_to_the_app(tmp_path: Path, database_url: str):
     """Under `make run`'s gunicorn settings, a 5,000-character address reaches Flask and gets our page."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp_path / "uploads"),
-           "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "gunicorn-test", "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
-                               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "wsgi:app"],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "INDEX_DIR": str(tmp_path / "index"),
+        "SECRET_KEY": "gunicorn-test",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "wsgi:app",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
+
         def fetch(path: str) -> tuple[int, str]:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
@@ -85,6 +113,7 @@ def test_gunicorn_passes_long_addresses_to_the_app(tmp_path: Path, database_url:
                 return error.code, error.read().decode()
             except OSError:
                 return 0, ""
+
         wait_until(lambda: fetch("/elections")[0] == 200, 60, "gunicorn to serve")
         status, body = fetch("/search?q=" + "pothole+" * 625)  # 5,010 characters: gunicorn's default refuses
         assert status == 414 and "That web address is too long" in body and "Straight Choice" in body

@@ -1,10 +1,10 @@
-"""`flask export dump`: every public table as gzip CSV and JSON lines that read back to what the database holds,
+"""`flask export dump`: every public table as gzip CSV and JSON lines that read back to the database,
 with nothing hidden, removed or private in them."""
+
 from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
 from pathlib import Path
 
@@ -34,7 +34,7 @@ def read_jsonl(path: Path) -> list[dict]:
 def archive() -> dict[str, int]:
     """Live leaflets with texts, tags, claims and ratings; one hidden, one merged copy, one removed."""
     users = raters(3)
-    rated = add_leaflet("labour", title="=HYPERLINK(\"x\")", tags=("housing",))
+    rated = add_leaflet("labour", title='=HYPERLINK("x")', tags=("housing",))
     second = add_leaflet("green", area="W07000089", images=2)
     hidden = add_leaflet("labour", title="Hidden leaflet")
     copy = add_leaflet("labour", area="E14001064", title="Copy")
@@ -62,8 +62,9 @@ def test_dump_reads_back_to_the_database(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "leaflets 2" in result.output
     for table in TABLES:
-        assert read_csv(out / f"{table}.csv.gz") == [{k: safe_cell(v) for k, v in row.items()}
-                                                     for row in read_jsonl(out / f"{table}.jsonl.gz")], table
+        assert read_csv(out / f"{table}.csv.gz") == [
+            {k: safe_cell(v) for k, v in row.items()} for row in read_jsonl(out / f"{table}.jsonl.gz")
+        ], table
     live = set(db.session.scalars(select(Leaflet.id).where(Leaflet.status == LeafletStatus.LIVE)))
     leaflets = read_jsonl(out / "leaflets.jsonl.gz")
     assert {row["leaflet_id"] for row in leaflets} == live == {ids["rated"], ids["second"]}
@@ -77,11 +78,16 @@ def test_dump_reads_back_to_the_database(app, runner, tmp_path):
     assert sorted(row["image_id"] for row in texts) == sorted(image.id for image in images)
     assert next(r for r in texts if r["leaflet_id"] == ids["rated"])["text"] == "Ten thousand new homes"
     assert [(r["leaflet_id"], r["tag"], r["volunteers"]) for r in read_jsonl(out / "tags.jsonl.gz")] == [
-        (ids["rated"], "housing", 1)]
+        (ids["rated"], "housing", 1)
+    ]
 
     [claim] = read_jsonl(out / "claims.jsonl.gz")
-    assert (claim["claim_id"], claim["ratings"], claim["rated"], claim["consensus"]) == (ids["claim"], 3, True,
-                                                                                        "false")
+    assert (claim["claim_id"], claim["ratings"], claim["rated"], claim["consensus"]) == (
+        ids["claim"],
+        3,
+        True,
+        "false",
+    )
     ratings = read_jsonl(out / "claim_ratings.jsonl.gz")
     stored = db.session.scalars(select(ClaimRating).where(ClaimRating.claim_id == ids["claim"])).all()
     assert sorted(r["accuracy"] for r in ratings) == sorted(r.accuracy for r in stored)
@@ -89,13 +95,19 @@ def test_dump_reads_back_to_the_database(app, runner, tmp_path):
     [bias] = read_jsonl(out / "bias_ratings.jsonl.gz")
     assert (bias["tone"], bias["fairness"], bias["rater"]) == (1, -1, ratings[0]["rater"])  # same pseudonym
 
-    deliveries = {(r["report_id"], r["leaflet_id"], r["merged_copy"], r["area"])
-                  for r in read_jsonl(out / "deliveries.jsonl.gz")}
-    assert deliveries == {(ids["rated"], ids["rated"], False, "E14001063"),
-                          (ids["second"], ids["second"], False, "W07000089"),
-                          (ids["copy"], ids["second"], True, "E14001064")}
+    deliveries = {
+        (r["report_id"], r["leaflet_id"], r["merged_copy"], r["area"])
+        for r in read_jsonl(out / "deliveries.jsonl.gz")
+    }
+    assert deliveries == {
+        (ids["rated"], ids["rated"], False, "E14001063"),
+        (ids["second"], ids["second"], False, "W07000089"),
+        (ids["copy"], ids["second"], True, "E14001064"),
+    }
 
-    everything = b"".join(gzip.open(path).read() for path in out.glob("*.gz")) + (out / "README.md").read_bytes()
+    everything = (
+        b"".join(gzip.open(path).read() for path in out.glob("*.gz")) + (out / "README.md").read_bytes()
+    )
     for private in (b"@example.org", b"SECRET hidden", b"Hidden claim", b"Removed leaflet", b"Rater 0"):
         assert private not in everything
     readme = (out / "README.md").read_text()
@@ -106,12 +118,24 @@ def test_dump_reads_back_to_the_database(app, runner, tmp_path):
 def test_dump_streams_in_chunks(app, tmp_path, monkeypatch):
     """A chunk smaller than the archive: the same files, written chunk by chunk, with progress per chunk."""
     from leaflets.services import dump
+
     for n in range(7):
         add_leaflet(title=f"Leaflet {n}")
     monkeypatch.setattr(dump, "CHUNK", 3)
     seen: list[tuple[str, int, int]] = []
-    counts = dump.dump(tmp_path, "secret", 3, lambda kind, value: f"/{kind}/{value}",
-                       lambda table, done, total: seen.append((table, done, total)))
+    counts = dump.dump(
+        tmp_path,
+        "secret",
+        3,
+        lambda kind, value: f"/{kind}/{value}",
+        lambda table, done, total: seen.append((table, done, total)),
+    )
     assert counts["leaflets"] == 7 and counts["texts"] == 7
-    assert [s for s in seen if s[0] == "leaflets"] == [("leaflets", 3, 7), ("leaflets", 6, 7), ("leaflets", 7, 7)]
-    assert [row["title"] for row in read_jsonl(tmp_path / "leaflets.jsonl.gz")] == [f"Leaflet {n}" for n in range(7)]
+    assert [s for s in seen if s[0] == "leaflets"] == [
+        ("leaflets", 3, 7),
+        ("leaflets", 6, 7),
+        ("leaflets", 7, 7),
+    ]
+    assert [row["title"] for row in read_jsonl(tmp_path / "leaflets.jsonl.gz")] == [
+        f"Leaflet {n}" for n in range(7)
+    ]

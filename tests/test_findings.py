@@ -1,4 +1,5 @@
 """Per-party findings on /stats and GET /api/v1/stats: verdict shares, agreement, bias, CSV, and the cache."""
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,15 @@ SOURCE = "https://example.org/fact"
 
 def raters(count: int) -> list[User]:
     batch = uuid.uuid4().hex[:8]
-    users = [User(email=f"rater{i}-{batch}@example.org", display_name=f"Rater {i}", password_hash="x",
-                  role="moderator") for i in range(count)]
+    users = [
+        User(
+            email=f"rater{i}-{batch}@example.org",
+            display_name=f"Rater {i}",
+            password_hash="x",
+            role="moderator",
+        )
+        for i in range(count)
+    ]
     db.session.add_all(users)
     db.session.commit()
     return users
@@ -43,7 +51,11 @@ def stats_json(client, **args) -> dict:
 
 
 def group(body: dict, party: str | None, election: str = "ge-2024") -> dict:
-    found = [g for g in body["groups"] if (g["party"] or {}).get("slug") == party and g["election"]["slug"] == election]
+    found = [
+        g
+        for g in body["groups"]
+        if (g["party"] or {}).get("slug") == party and g["election"]["slug"] == election
+    ]
     assert len(found) == 1, [(g["party"], g["election"]["slug"]) for g in body["groups"]]
     return found[0]
 
@@ -59,22 +71,31 @@ def test_verdict_shares_counts_agreement_and_bias_per_party(app, client):
     rate(labour, users, "accurate", "accurate", "accurate")
     rate(labour, users, "accurate", "accurate", "false")
     rate(labour_two, users, "misleading", "misleading", "false", "misleading")
-    rate(labour_two, users, "false", "accurate", "misleading")          # three-way tie: no consensus
-    rate(labour_two, users, "false", "false")                            # under the threshold of 3: not rated
+    rate(labour_two, users, "false", "accurate", "misleading")  # three-way tie: no consensus
+    rate(labour_two, users, "false", "false")  # under the threshold of 3: not rated
     rate(green, users, "unverifiable", "unverifiable", "unverifiable")
     review.rate_bias(labour, users[0], 2, -1, "")
     review.rate_bias(labour, users[1], 1, -2, "")
     review.rate_bias(labour_two, users[0], -1, 0, "")
 
     body = stats_json(client)
-    assert body["verdicts"] == list(review.VERDICTS) and body["threshold"] == 3 and body["min_rated_claims"] == 3
+    assert (
+        body["verdicts"] == list(review.VERDICTS) and body["threshold"] == 3 and body["min_rated_claims"] == 3
+    )
     lab = group(body, "labour")
     assert (lab["leaflets"], lab["leaflets_rated"], lab["claims"], lab["claims_rated"]) == (3, 2, 5, 4)
     assert lab["enough"] is True
     assert {v: s["count"] for v, s in lab["verdicts"].items()} == {
-        "accurate": 2, "misleading": 1, "false": 0, "unverifiable": 0}
+        "accurate": 2,
+        "misleading": 1,
+        "false": 0,
+        "unverifiable": 0,
+    }
     assert lab["verdicts"]["accurate"]["share"] == 0.5 and lab["no_consensus"] == {
-        **lab["no_consensus"], "count": 1, "share": 0.25}
+        **lab["no_consensus"],
+        "count": 1,
+        "share": 0.25,
+    }
     low, high = lab["verdicts"]["accurate"]["low"], lab["verdicts"]["accurate"]["high"]
     assert low == pytest.approx(0.1500, abs=1e-4) and high == pytest.approx(0.8500, abs=1e-4)  # Wilson, n=4
     assert lab["ratings"] == {"accurate": 6, "misleading": 4, "false": 5, "unverifiable": 0}
@@ -83,7 +104,11 @@ def test_verdict_shares_counts_agreement_and_bias_per_party(app, client):
     assert lab["agreement"]["accuracy"]["alpha"] == round(25 / 74, 3)
     assert lab["bias"] == {"ratings": 3, "leaflets": 2, "tone_mean": 0.67, "fairness_mean": -1.0}
     grn = group(body, "green")
-    assert grn["claims_rated"] == 1 and grn["enough"] is False and grn["verdicts"]["unverifiable"]["share"] == 1.0
+    assert (
+        grn["claims_rated"] == 1
+        and grn["enough"] is False
+        and grn["verdicts"]["unverifiable"]["share"] == 1.0
+    )
     assert grn["agreement"]["accuracy"]["alpha"] is None  # one claim, all agree: nothing to compare against
 
 
@@ -91,6 +116,7 @@ def test_hand_worked_alpha_matches_the_agreement_module():
     """The 25/74 above, by hand: coincidences o_aa=4, o_ff=2, o_mm=2, o_af=o_fa=1.5, o_mf=o_fm=1.5,
     o_am=o_ma=0.5; n_a=6, n_f=5, n_m=4, n=15; alpha = 1 - (n-1) * 7 / (n^2 - 36 - 25 - 16) = 1 - 98/148."""
     from leaflets.services.agreement import krippendorff_alpha
+
     units = [["a", "a", "a"], ["a", "a", "f"], ["m", "m", "f", "m"], ["f", "a", "m"], ["f", "f"]]
     assert krippendorff_alpha(units) == pytest.approx(25 / 74)
 
@@ -133,11 +159,19 @@ def test_direct_writes_hiding_and_moving_leaflets_refresh_the_findings(app, clie
     lab = group(stats_json(client), "labour")
     assert lab["ratings"]["false"] == 1 and lab["bias"]["ratings"] == 1
 
-    moderation.edit_details(moved.id, users[0], party="green", area="E14001063", election="ge-2024",
-                            delivered_on=date(2024, 6, 18))
+    moderation.edit_details(
+        moved.id,
+        users[0],
+        party="green",
+        area="E14001063",
+        election="ge-2024",
+        delivered_on=date(2024, 6, 18),
+    )
     body = stats_json(client)
     assert group(body, "green")["claims_rated"] == 1
-    assert not [g for g in body["groups"] if (g["party"] or {}).get("slug") == "labour"]  # no live leaflets left
+    assert not [
+        g for g in body["groups"] if (g["party"] or {}).get("slug") == "labour"
+    ]  # no live leaflets left
 
     moderation.set_status(moved.id, users[0], "hide")
     assert stats_json(client)["groups"] == []
@@ -168,11 +202,11 @@ def test_few_rated_claims_show_counts_not_shares(app, client):
     for n in range(3):
         rate(many, users, "false", "false", "false", text=f"Claim {n}")
     page = client.get("/stats").get_data(as_text=True)
-    labour_row = page[page.index("Labour Party</span></a></th>"):]
-    labour_row = labour_row[:labour_row.index("</tr>")]
+    labour_row = page[page.index("Labour Party</span></a></th>") :]
+    labour_row = labour_row[: labour_row.index("</tr>")]
     assert "100%" in labour_row and "3 claims" in labour_row  # the share, the count behind it and a range
-    green_row = page[page.index("Green Party</span></a></th>"):]
-    green_row = green_row[:green_row.index("</tr>")]
+    green_row = page[page.index("Green Party</span></a></th>") :]
+    green_row = green_row[: green_row.index("</tr>")]
     assert "%" not in green_row and "1 of 1" in green_row
     assert "fewer than 3 rated claims" in page
     assert 'href="/api/v1/stats?format=csv"' in page
@@ -211,8 +245,12 @@ def test_refresh_command_recounts_after_bulk_sql(app, runner):
     leaflet = add_leaflet("labour")
     claim_id = rate(leaflet, users, "accurate", "accurate", "accurate")
     findings.party_findings()
-    db.session.execute(findings.update(ClaimRating).where(ClaimRating.claim_id == claim_id)
-                       .values(accuracy="false").execution_options(synchronize_session=False))
+    db.session.execute(
+        findings.update(ClaimRating)
+        .where(ClaimRating.claim_id == claim_id)
+        .values(accuracy="false")
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()  # bulk SQL bypasses the ORM: the cache cannot know
     assert findings.party_findings()[0].shares[0].count == 1
     result = runner.invoke(args=["stats", "refresh"])
@@ -223,12 +261,15 @@ def test_refresh_command_recounts_after_bulk_sql(app, runner):
 
 def test_archive_counts_are_kept_then_recounted_in_the_background(app):
     from leaflets.services import archive_counts
+
     app.config["STATS_COUNTS_TTL_S"] = 0
     add_leaflet("labour")
     assert archive_counts.stats().totals.leaflets == 1  # the first reader counts
     add_leaflet("green")
     assert archive_counts.stats().totals.leaflets == 1  # then readers get the kept figures at once ...
-    wait_until(lambda: archive_counts.stats().totals.leaflets == 2, 30, "the background recount")  # ... updated
+    wait_until(
+        lambda: archive_counts.stats().totals.leaflets == 2, 30, "the background recount"
+    )  # ... updated
     assert sorted(party.slug for party, _n in archive_counts.stats().by_party) == ["green", "labour"]
 
 

@@ -1,14 +1,14 @@
-"""Measure /stats on generated archives: cached findings against recounting them per request (the baseline)."""
+"""Measure /stats on generated archives: cached findings against recounting per request (the baseline)."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
 import random
 import shutil
-import statistics
 import tempfile
 import time
 import uuid
@@ -20,10 +20,11 @@ import psycopg
 from flask import Flask
 from sqlalchemy import func, select
 
+from bench.search.run import summary as search_summary
 from leaflets import create_app
 from leaflets.extensions import db
 from leaflets.models import Claim, ClaimState, FindingsGroup, Leaflet, User
-from leaflets.services import browse, findings, reference_data, review
+from leaflets.services import browse, findings, findings_count, reference_data, review
 
 from .archive import generate
 
@@ -37,21 +38,34 @@ def _pg(sql: str) -> None:
         conn.execute(sql)
 
 
+def _nothing() -> None:
+    return None
+
+
 def make_app(database: str, workdir: Path) -> tuple[Flask, Callable[[], None]]:
     """A migrated app with reference data, on a new SQLite file or PostgreSQL database; and its clean-up."""
-    drop: Callable[[], None] = lambda: None
+    drop: Callable[[], None] = _nothing
     if database == "postgresql":
         name = f"sc_bench_stats_{uuid.uuid4().hex[:8]}"
         _pg(f'CREATE DATABASE "{name}"')
         url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-        drop = lambda: _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # noqa: E731
+        drop = functools.partial(_pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "OCR_START_WORKERS": False,
-                      "UPLOAD_DIR": str(workdir / "uploads"), "INDEX_DIR": str(workdir / "index"),
-                      "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "OCR_START_WORKERS": False,
+            "UPLOAD_DIR": str(workdir / "uploads"),
+            "INDEX_DIR": str(workdir / "index"),
+            "RATELIMIT_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     with app.app_context():
         from flask_migrate import upgrade
+
         upgrade()
         reference_data.load_all()
     return app, drop
@@ -67,16 +81,9 @@ def timed(action: Callable[[], Any], count: int) -> list[tuple[float, float]]:
     return out
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 2)
-
-
 def summary(times: list[tuple[float, float]]) -> dict[str, float]:
-    wall, cpu = [t[0] for t in times], [t[1] for t in times]
-    return {"n": len(times), "p50_ms": round(statistics.median(wall), 2), "p95_ms": _pct(wall, 0.95),
-            "max_ms": round(max(wall), 2), "cpu_p50_ms": round(statistics.median(cpu), 2),
-            "cpu_p95_ms": _pct(cpu, 0.95)}
+    """p50/p95/max wall and p50/p95 CPU ms, as bench.search reports them, with the number of samples."""
+    return {"n": len(times), **search_summary(times)}
 
 
 def _get(client: Any, url: str) -> None:
@@ -85,36 +92,56 @@ def _get(client: Any, url: str) -> None:
     response.get_data()
 
 
+def count_archive() -> None:
+    browse.stats()
+    db.session.rollback()
+
+
 def recount_all() -> None:
     """The baseline: what each request would cost without caches (the archive counts, and every group's
     findings counted from the ratings)."""
     browse.stats()
     threshold = review.rated_threshold()
     for row in db.session.scalars(select(FindingsGroup)):
-        findings.compute_group(row.party_key, row.election_id, threshold)
+        findings_count.compute_group(row.party_key, row.election_id, threshold)
     db.session.rollback()
 
 
 def rating_writes(seed: int) -> Iterator[Callable[[], None]]:
     """An endless stream of new ratings of random claims on live leaflets, each by a volunteer new to it."""
     rng = random.Random(seed)
-    claims = list(db.session.scalars(select(Claim.id).join(Leaflet).where(
-        Leaflet.status == "live", Claim.state == ClaimState.ACCEPTED).limit(5000)))
-    user = User(email=f"writer-{uuid.uuid4().hex[:6]}@example.org", display_name="Writer", password_hash="x",
-                role="volunteer")
+    claims = list(
+        db.session.scalars(
+            select(Claim.id)
+            .join(Leaflet)
+            .where(Leaflet.status == "live", Claim.state == ClaimState.ACCEPTED)
+            .limit(5000)
+        )
+    )
+    user = User(
+        email=f"writer-{uuid.uuid4().hex[:6]}@example.org",
+        display_name="Writer",
+        password_hash="x",
+        role="volunteer",
+    )
     db.session.add(user)
     db.session.commit()
     for claim_id in rng.sample(claims, len(claims)):
+
         def write(claim_id: int = claim_id) -> None:
-            claim = db.session.get(Claim, claim_id)
-            review.rate_claim(claim, user, "accurate", None, None)
+            review.rate_claim(db.session.get_one(Claim, claim_id), user, "accurate", None, None)
+
         yield write
 
 
 def bench_size(size: int, database: str, iterations: int, workdir: Path) -> dict[str, Any]:
     app, drop = make_app(database, workdir)
-    result: dict[str, Any] = {"size": size, "database": database, "iterations": iterations,
-                              "load_average_at_start": os.getloadavg()}
+    result: dict[str, Any] = {
+        "size": size,
+        "database": database,
+        "iterations": iterations,
+        "load_average_at_start": os.getloadavg(),
+    }
     try:
         with app.app_context():
             start = time.perf_counter()
@@ -123,18 +150,21 @@ def bench_size(size: int, database: str, iterations: int, workdir: Path) -> dict
             start = time.perf_counter()
             result["groups"] = findings.rebuild_all()
             result["full_recount_s"] = round(time.perf_counter() - start, 2)
-            result["live_leaflets"] = db.session.scalar(select(func.count(Leaflet.id)).where(browse.is_live()))
+            result["live_leaflets"] = db.session.scalar(
+                select(func.count(Leaflet.id)).where(browse.is_live())
+            )
             client = app.test_client()
             _get(client, "/stats")  # warm: templates compiled, caches full
             result["baseline_recount_per_request"] = summary(timed(recount_all, max(5, iterations // 6)))
-            result["archive_counts_uncached"] = summary(timed(lambda: (browse.stats(), db.session.rollback()),
-                                                              max(5, iterations // 6)))
+            result["archive_counts_uncached"] = summary(timed(count_archive, max(5, iterations // 6)))
             result["stats_page"] = summary(timed(lambda: _get(client, "/stats"), iterations))
             result["stats_api"] = summary(timed(lambda: _get(client, "/api/v1/stats"), iterations))
             writes = rating_writes(size)
             result["rating_write"] = summary(timed(lambda: next(writes)(), iterations))
-            for name, url in (("stats_page_after_each_write", "/stats"),
-                              ("stats_api_after_each_write", "/api/v1/stats")):
+            for name, url in (
+                ("stats_page_after_each_write", "/stats"),
+                ("stats_api_after_each_write", "/api/v1/stats"),
+            ):
                 pairs = []
                 for _ in range(iterations):
                     next(writes)()
@@ -142,6 +172,7 @@ def bench_size(size: int, database: str, iterations: int, workdir: Path) -> dict
                 result[name] = summary(pairs)
     finally:
         from leaflets.services_setup import shutdown
+
         shutdown(app)
         with app.app_context():
             db.session.remove()
@@ -155,19 +186,30 @@ def ratio(a: dict[str, float], b: dict[str, float]) -> str:
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
-    rows = ("stats_page", "stats_api", "stats_page_after_each_write", "stats_api_after_each_write",
-            "rating_write", "archive_counts_uncached", "baseline_recount_per_request")
+    rows = (
+        "stats_page",
+        "stats_api",
+        "stats_page_after_each_write",
+        "stats_api_after_each_write",
+        "rating_write",
+        "archive_counts_uncached",
+        "baseline_recount_per_request",
+    )
     for r in results:
         base = r["baseline_recount_per_request"]
-        print(f"\n== {r['size']:,} leaflets on {r['database']} ({r['live_leaflets']:,} live; "
-              f"{r['rows']['claims']:,} claims, {r['rows']['claim_ratings']:,} claim ratings, "
-              f"{r['rows']['bias_ratings']:,} bias ratings; {r['groups']} party-election groups) ==")
+        print(
+            f"\n== {r['size']:,} leaflets on {r['database']} ({r['live_leaflets']:,} live; "
+            f"{r['rows']['claims']:,} claims, {r['rows']['claim_ratings']:,} claim ratings, "
+            f"{r['rows']['bias_ratings']:,} bias ratings; {r['groups']} party-election groups) =="
+        )
         print(f"{'measure':32}{'p50 ms':>10}{'p95 ms':>10}{'CPU p95':>10}{'p95 / baseline':>16}")
         for name in rows:
             s = r[name]
             print(f"{name:32}{s['p50_ms']:>10}{s['p95_ms']:>10}{s['cpu_p95_ms']:>10}{ratio(s, base):>16}")
-        print(f"full recount of every group (flask stats refresh): {r['full_recount_s']} s; "
-              f"generating the archive: {r['generate_s']} s")
+        print(
+            f"full recount of every group (flask stats refresh): {r['full_recount_s']} s; "
+            f"generating the archive: {r['generate_s']} s"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,7 +236,17 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = OUT / f"stats-{stamp}.json"
-    out.write_text(json.dumps({"when": stamp, "cpus": os.cpu_count(), "load_average_at_end": os.getloadavg(),
-                               "results": results}, indent=2, default=str))
+    out.write_text(
+        json.dumps(
+            {
+                "when": stamp,
+                "cpus": os.cpu_count(),
+                "load_average_at_end": os.getloadavg(),
+                "results": results,
+            },
+            indent=2,
+            default=str,
+        )
+    )
     print(f"\nwrote {out}")
     return 0

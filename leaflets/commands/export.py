@@ -1,4 +1,5 @@
 """`flask export dump OUTDIR`: the whole public archive as compressed CSV and JSON lines, with a README."""
+
 from __future__ import annotations
 
 import sys
@@ -37,8 +38,7 @@ def dump_command(outdir: Path) -> None:
         if table not in bars:
             for bar in bars.values():
                 bar.render_finish()
-            bars[table] = click.progressbar(length=total, label=f"{table:14}", show_pos=True,
-                                            file=sys.stderr)
+            bars[table] = click.progressbar(length=total, label=f"{table:14}", show_pos=True, file=sys.stderr)
             bars[table].render_progress()
         bar = bars[table]
         bar.update(done - bar.pos)

@@ -1,4 +1,5 @@
 """`flask stats refresh`: recount every party's cached findings (after bulk SQL that bypassed the ORM)."""
+
 from __future__ import annotations
 
 import click

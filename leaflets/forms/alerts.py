@@ -1,17 +1,23 @@
-"""Alert subscription forms: what to follow is fixed by the page's query string, the form asks who and how often."""
+"""Alert subscription forms: the page's query string says what to follow; the form asks who and how often."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectChoice
 from wtforms.validators import DataRequired, Length
 
-FREQUENCIES = [SelectChoice("daily", "Daily: one e-mail a day when there are new leaflets"),
-               SelectChoice("weekly", "Weekly: one e-mail a week when there are new leaflets")]
+FREQUENCIES = [
+    SelectChoice("daily", "Daily: one e-mail a day when there are new leaflets"),
+    SelectChoice("weekly", "Weekly: one e-mail a week when there are new leaflets"),
+]
 
 
 class SubscribeForm(FlaskForm):
-    email = EmailField("Your e-mail address", validators=[DataRequired("Enter your e-mail address."), Length(max=254)],
-                       description="Used only to send these alerts. We first send a link to confirm it is yours.")
+    email = EmailField(
+        "Your e-mail address",
+        validators=[DataRequired("Enter your e-mail address."), Length(max=254)],
+        description="Used only to send these alerts. We first send a link to confirm it is yours.",
+    )
     frequency = RadioField("How often", choices=FREQUENCIES, default="weekly")
     kind = HiddenField()
     target = HiddenField()

@@ -3,6 +3,7 @@
 The address is kept only to send these alerts; unconfirmed subscriptions are deleted after a week and an
 unsubscribe deletes the row.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,8 +42,10 @@ class AlertSubscription(db.Model):
     # the end of the window the last digest covered: the next digest holds leaflets uploaded after it
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    __table_args__ = (Index("uq_alert_subscription_target", "email", "kind", "target", unique=True),
-                      Index("ix_alert_subscription_due", "frequency", "confirmed_at"))
+    __table_args__ = (
+        Index("uq_alert_subscription_target", "email", "kind", "target", unique=True),
+        Index("ix_alert_subscription_due", "frequency", "confirmed_at"),
+    )
 
     @property
     def confirmed(self) -> bool:

@@ -4,6 +4,7 @@ A write that changes what a group's findings would be (a rating, a claim's state
 election) raises the group's `generation` in the same transaction (leaflets/services/findings_marks.py); a row
 whose `computed_generation` lags behind is recomputed the next time it is read.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,4 +38,6 @@ class FindingsGroup(db.Model):
 
 
 # A group's leaflets in one index range: recounting a group never scans the whole leaflet table.
-ix_leaflet_group = Index("ix_leaflet_party_election_status", Leaflet.party_id, Leaflet.election_id, Leaflet.status)
+ix_leaflet_group = Index(
+    "ix_leaflet_party_election_status", Leaflet.party_id, Leaflet.election_id, Leaflet.status
+)

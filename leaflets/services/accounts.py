@@ -105,13 +105,14 @@ def send_password_reset(email: str, config: dict[str, Any], link_for: Callable[[
     if not mailer.enabled(config):
         # the link is a password: only a developer's debug server may print it
         if config.get("DEBUG"):
-            log.warning("no mail server: password reset link follows", extra={"user_id": user.id, "reset_link": link})
+            log.warning("no mail server: password reset link follows",
+                        extra={"user_id": user.id, "reset_link": link})
         else:
             log.warning("no mail server: password reset not sent", extra={"user_id": user.id})
         return
-    mailer.send(config, mailer.Mail(to=user.email, subject="Reset your Straight Choice password",
-                                    text=f"Use this link within the hour to choose a new password:\n\n{link}\n\n"
-                                         "If you did not ask for it, ignore this message."))
+    text = (f"Use this link within the hour to choose a new password:\n\n{link}\n\n"
+            "If you did not ask for it, ignore this message.")
+    mailer.send(config, mailer.Mail(to=user.email, subject="Reset your Straight Choice password", text=text))
     log.info("password reset mailed", extra={"user_id": user.id})
 
 

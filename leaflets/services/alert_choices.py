@@ -1,4 +1,5 @@
-"""The lists on the alerts page: parties (those with leaflets first), and constituencies by nation and region."""
+"""The lists on the alerts page: parties (those with leaflets first), constituencies by nation and region."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

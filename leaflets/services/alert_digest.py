@@ -1,10 +1,11 @@
-"""`flask alerts send`: mail each confirmed subscriber of a frequency the new leaflets that match what they follow.
+"""`flask alerts send`: mail each confirmed subscriber the new leaflets that match what they follow.
 
-A digest covers leaflets uploaded after the subscriber's last digest and up to ALERT_SETTLE_MINUTES ago (so OCR
-has had time to give a new leaflet its text before a saved search is matched against it). After each mail the
-subscriber's window moves on in its own commit: running the command again sends nothing twice, and a run that
-stops half way resumes where it stopped. No mail is sent when nothing new matched.
+A digest covers leaflets uploaded after the subscriber's last digest and up to ALERT_SETTLE_MINUTES ago (so
+OCR has had time to give a new leaflet its text before a saved search is matched against it). After each mail
+the subscriber's window moves on in its own commit: running the command again sends nothing twice, and a run
+that stops half way resumes where it stopped. No mail is sent when nothing new matched.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,10 +40,14 @@ class DigestReport:
 
 
 def _window_query(since: datetime, until: datetime) -> Any:
-    return (select(Leaflet).where(Leaflet.status == LeafletStatus.LIVE, Leaflet.uploaded_at > since,
-                                  Leaflet.uploaded_at <= until)
-            .options(selectinload(Leaflet.party), selectinload(Leaflet.area), selectinload(Leaflet.election))
-            .order_by(Leaflet.uploaded_at, Leaflet.id))
+    return (
+        select(Leaflet)
+        .where(
+            Leaflet.status == LeafletStatus.LIVE, Leaflet.uploaded_at > since, Leaflet.uploaded_at <= until
+        )
+        .options(selectinload(Leaflet.party), selectinload(Leaflet.area), selectinload(Leaflet.election))
+        .order_by(Leaflet.uploaded_at, Leaflet.id)
+    )
 
 
 def _search_matches(target: str, since: datetime, until: datetime) -> list[Leaflet]:
@@ -73,9 +78,18 @@ def matches(row: AlertSubscription, since: datetime, until: datetime) -> list[Le
 def _subscriptions(frequency: str) -> Iterator[AlertSubscription]:
     after = 0
     while True:
-        rows = list(db.session.scalars(select(AlertSubscription).where(
-            AlertSubscription.frequency == frequency, AlertSubscription.confirmed_at.is_not(None),
-            AlertSubscription.id > after).order_by(AlertSubscription.id).limit(CHUNK)))
+        rows = list(
+            db.session.scalars(
+                select(AlertSubscription)
+                .where(
+                    AlertSubscription.frequency == frequency,
+                    AlertSubscription.confirmed_at.is_not(None),
+                    AlertSubscription.id > after,
+                )
+                .order_by(AlertSubscription.id)
+                .limit(CHUNK)
+            )
+        )
         if not rows:
             return
         yield from rows
@@ -84,20 +98,33 @@ def _subscriptions(frequency: str) -> Iterator[AlertSubscription]:
 
 def digest_mail(row: AlertSubscription, followed: alerts.Target, leaflets: list[Leaflet]) -> mailer.Mail:
     one_click = alerts.unsubscribe_url(row, one_click=True)
-    context = {"target": followed, "leaflets": leaflets[:MAX_LISTED], "more": max(0, len(leaflets) - MAX_LISTED),
-               "total": len(leaflets), "frequency": row.frequency, "unsubscribe": alerts.unsubscribe_url(row),
-               "page_url": alerts.absolute(followed.page_url),
-               "leaflet_url": lambda leaflet: alerts.site_url("archive.leaflet", leaflet_id=leaflet.id)}
+    context = {
+        "target": followed,
+        "leaflets": leaflets[:MAX_LISTED],
+        "more": max(0, len(leaflets) - MAX_LISTED),
+        "total": len(leaflets),
+        "frequency": row.frequency,
+        "unsubscribe": alerts.unsubscribe_url(row),
+        "page_url": alerts.absolute(followed.page_url),
+        "leaflet_url": lambda leaflet: alerts.site_url("archive.leaflet", leaflet_id=leaflet.id),
+    }
     count = f"{len(leaflets)} new leaflet{'' if len(leaflets) == 1 else 's'}"
-    return mailer.Mail(to=row.email, subject=f"{count}: {followed.label}",
-                       text=render_template("alerts/mail/digest.txt", **context),
-                       html=render_template("alerts/mail/digest.html", **context),
-                       headers={"List-Unsubscribe": f"<{one_click}>",
-                                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                                "List-Id": "Straight Choice alerts <alerts.straightchoice>"})
+    return mailer.Mail(
+        to=row.email,
+        subject=f"{count}: {followed.label}",
+        text=render_template("alerts/mail/digest.txt", **context),
+        html=render_template("alerts/mail/digest.html", **context),
+        headers={
+            "List-Unsubscribe": f"<{one_click}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": "Straight Choice alerts <alerts.straightchoice>",
+        },
+    )
 
 
-def _one(row: AlertSubscription, until: datetime, connection: mailer.Connection, report: DigestReport) -> None:
+def _one(
+    row: AlertSubscription, until: datetime, connection: mailer.Connection, report: DigestReport
+) -> None:
     since = row.last_sent_at or row.confirmed_at or until
     if since >= until:
         return
@@ -117,8 +144,12 @@ def _one(row: AlertSubscription, until: datetime, connection: mailer.Connection,
     db.session.commit()
 
 
-def send_digests(frequency: str, config: Mapping[str, Any], now: datetime | None = None,
-                 progress: Callable[[int], None] | None = None) -> DigestReport:
+def send_digests(
+    frequency: str,
+    config: Mapping[str, Any],
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DigestReport:
     """Send every due digest of this frequency; MailFailed when the mail server cannot be used at all."""
     report = DigestReport(purged=alerts.purge_unconfirmed(now))
     until = (now or utcnow()) - timedelta(minutes=int(config["ALERT_SETTLE_MINUTES"]))
@@ -131,6 +162,14 @@ def send_digests(frequency: str, config: Mapping[str, Any], now: datetime | None
                 report.empty += 1
             if progress:
                 progress(1)
-    log.info("digests done", extra={"frequency": frequency, "sent": report.sent, "empty": report.empty,
-                                    "failed": report.failed, "subscribers": report.subscribers})
+    log.info(
+        "digests done",
+        extra={
+            "frequency": frequency,
+            "sent": report.sent,
+            "empty": report.empty,
+            "failed": report.failed,
+            "subscribers": report.subscribers,
+        },
+    )
     return report

@@ -4,13 +4,14 @@ Double opt-in: nothing but the confirmation is ever sent to an address until its
 same answer is given whether or not an address is already subscribed, so the form reveals nobody's alerts.
 Addresses are kept for alerts only: an unsubscribe deletes the row; an unconfirmed one goes after a week.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
 
@@ -44,13 +45,14 @@ class BadAlertLink(ValidationFailed):
 @dataclass
 class Target:
     kind: str
-    value: str          # party slug, GSS code, or a normalised query string
-    label: str          # "Labour Party leaflets", "leaflets delivered in Aldershot", "leaflets matching “NHS”"
+    value: str  # party slug, GSS code, or a normalised query string
+    label: str  # "Labour Party leaflets", "leaflets delivered in Aldershot", "leaflets matching “NHS”"
     feed_url: str
     page_url: str
 
 
-# --- what a subscription follows ------------------------------------------------------------------------------
+# --- what a subscription follows ---------------------------------------------------------------------------
+
 
 def _search_target(raw: str) -> Target:
     try:
@@ -64,8 +66,13 @@ def _search_target(raw: str) -> Target:
     words = f"“{query.text}”" if query.text else ""
     filters = ", ".join(label for label in _filter_labels(query))
     label = "leaflets matching " + " with ".join(part for part in (words, filters) if part)
-    return Target(AlertKind.SEARCH, value, label, url_for("search_feed.feed") + "?" + value,
-                  url_for("search.search") + "?" + value)
+    return Target(
+        AlertKind.SEARCH,
+        value,
+        label,
+        url_for("search_feed.feed") + "?" + value,
+        url_for("search.search") + "?" + value,
+    )
 
 
 def _filter_labels(query: Any) -> list[str]:
@@ -74,27 +81,33 @@ def _filter_labels(query: Any) -> list[str]:
     return [names[name][value] for name in search_service.FILTERS for value in getattr(query, name)]
 
 
+def _found(model: Any, condition: Any, field: str, missing: str) -> Any:
+    found = db.session.scalar(select(model).where(condition))
+    if found is None:
+        raise ValidationFailed(missing, field=field)
+    return found
+
+
 def target(kind: str, value: str) -> Target:
     """Check what is followed and name it; ValidationFailed for an unknown party, area or a bad search."""
     value = (value or "").strip()
     if kind == AlertKind.PARTY:
-        party = db.session.scalar(select(Party).where(Party.slug == value))
-        if party is None:
-            raise ValidationFailed("Choose a party from the list.", field="party")
-        return Target(kind, party.slug, f"{party.name} leaflets", url_for("feeds.party", slug=party.slug),
-                      url_for("archive.party", slug=party.slug))
+        party = _found(Party, Party.slug == value, "party", "Choose a party from the list.")
+        slug = party.slug
+        return Target(kind, slug, f"{party.name} leaflets", url_for("feeds.party", slug=slug),
+                      url_for("archive.party", slug=slug))
     if kind == AlertKind.AREA:
-        area = db.session.scalar(select(Area).where(Area.gss == value.upper()))
-        if area is None:
-            raise ValidationFailed("Choose a constituency from the list.", field="area")
-        return Target(kind, area.gss, f"leaflets delivered in {area.name}", url_for("feeds.area", gss=area.gss),
-                      url_for("archive.area", gss=area.gss))
+        area = _found(Area, Area.gss == value.upper(), "area", "Choose a constituency from the list.")
+        gss = area.gss
+        return Target(kind, gss, f"leaflets delivered in {area.name}", url_for("feeds.area", gss=gss),
+                      url_for("archive.area", gss=gss))
     if kind == AlertKind.SEARCH:
         return _search_target(value)
     raise ValidationFailed("Follow a party, a constituency or a search.", field="kind")
 
 
-# --- links ----------------------------------------------------------------------------------------------------
+# --- links ---------------------------------------------------------------------------------------------
+
 
 def site_url(endpoint: str, **values: Any) -> str:
     """An absolute link for a mail: SITE_URL, never the Host header of whoever filled in the form."""
@@ -119,7 +132,7 @@ def unsubscribe_url(subscription: AlertSubscription, one_click: bool = False) ->
 
 
 def subscription_for(token: str, salt: str) -> AlertSubscription | None:
-    """The subscription a link names; None when it is gone; BadAlertLink when the link is forged or expired."""
+    """The subscription a link names; None when it is gone; BadAlertLink for a forged or expired link."""
     secret = current_app.config["SECRET_KEY"]
     try:
         if salt == CONFIRM_SALT:
@@ -136,7 +149,8 @@ def subscription_for(token: str, salt: str) -> AlertSubscription | None:
     return found if found is not None and secrets.compare_digest(found.nonce, str(payload.get("n"))) else None
 
 
-# --- subscribing ----------------------------------------------------------------------------------------------
+# --- subscribing --------------------------------------------------------------------------------------
+
 
 def check_email(email: str) -> str:
     email = (email or "").strip().lower()
@@ -152,8 +166,14 @@ def _frequency(value: str) -> str:
 
 
 def _pending_for(email: str) -> int:
-    return db.session.scalar(select(func.count(AlertSubscription.id)).where(
-        AlertSubscription.email == email, AlertSubscription.confirmed_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count(AlertSubscription.id)).where(
+                AlertSubscription.email == email, AlertSubscription.confirmed_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def subscribe(email: str, followed: Target, frequency: str, config: Mapping[str, Any]) -> None:
@@ -161,8 +181,13 @@ def subscribe(email: str, followed: Target, frequency: str, config: Mapping[str,
     if not mailer.enabled(config):
         raise ServiceUnavailable(ALERTS_OFF, code="alerts_off")
     email, frequency = check_email(email), _frequency(frequency)
-    row = db.session.scalar(select(AlertSubscription).where(AlertSubscription.email == email,
-                            AlertSubscription.kind == followed.kind, AlertSubscription.target == followed.value))
+    row = db.session.scalar(
+        select(AlertSubscription).where(
+            AlertSubscription.email == email,
+            AlertSubscription.kind == followed.kind,
+            AlertSubscription.target == followed.value,
+        )
+    )
     if row is not None and row.confirmed:
         log.info("alert already confirmed: nothing sent", extra={"subscription_id": row.id})
         return
@@ -170,7 +195,9 @@ def subscribe(email: str, followed: Target, frequency: str, config: Mapping[str,
         if _pending_for(email) >= MAX_PENDING_PER_ADDRESS:
             log.warning("too many unconfirmed alerts for one address: nothing sent")
             return
-        row = AlertSubscription(email=email, kind=followed.kind, target=followed.value, nonce=secrets.token_hex(16))
+        row = AlertSubscription(
+            email=email, kind=followed.kind, target=followed.value, nonce=secrets.token_hex(16)
+        )
         db.session.add(row)
     elif row.confirm_sent_at and utcnow() - row.confirm_sent_at < RESEND_AFTER:
         log.info("confirmation sent recently: not again", extra={"subscription_id": row.id})
@@ -186,8 +213,9 @@ def subscribe(email: str, followed: Target, frequency: str, config: Mapping[str,
 
 def _send_confirmation(row: AlertSubscription, followed: Target, config: Mapping[str, Any]) -> None:
     link = site_url("alerts.confirm", token=_token(row, CONFIRM_SALT))
-    text = render_template("alerts/mail/confirm.txt", target=followed, link=link, days=CONFIRM_DAYS,
-                           frequency=row.frequency)
+    text = render_template(
+        "alerts/mail/confirm.txt", target=followed, link=link, days=CONFIRM_DAYS, frequency=row.frequency
+    )
     mailer.send(config, mailer.Mail(to=row.email, subject=f"Confirm your alert: {followed.label}", text=text))
     log.info("alert confirmation mailed", extra={"subscription_id": row.id, "kind": row.kind})
 
@@ -210,12 +238,15 @@ def unsubscribe(row: AlertSubscription | None) -> None:
     log.info("alert unsubscribed", extra={"subscription_id": subscription_id})
 
 
-def purge_unconfirmed(now: Any = None) -> int:
+def purge_unconfirmed(now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - timedelta(days=CONFIRM_DAYS)
-    gone = db.session.execute(delete(AlertSubscription).where(AlertSubscription.confirmed_at.is_(None),
-                                                              AlertSubscription.created_at < cutoff)).rowcount
+    result = db.session.execute(
+        delete(AlertSubscription).where(
+            AlertSubscription.confirmed_at.is_(None), AlertSubscription.created_at < cutoff
+        )
+    )
     db.session.commit()
-    return int(gone or 0)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def describe(row: AlertSubscription) -> Target:

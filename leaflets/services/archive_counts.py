@@ -1,9 +1,10 @@
-"""The archive's counts on /stats (leaflets per party, region, election; photos by OCR status), kept for a while.
+"""The archive's counts on /stats (leaflets per party, region, election; photos by OCR status), kept a while.
 
 Counting every live leaflet and photo takes seconds at 100,000 leaflets, so the counts are computed once, kept
 as plain numbers for STATS_COUNTS_TTL_S seconds, then recounted on a background thread while readers keep the
 previous figures (stale-while-revalidate). Only the very first reader of a process waits for a count.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Counts:
     """browse.Stats without ORM objects, so it can outlive the session that counted it."""
+
     totals: browse.Totals
     by_party: list[tuple[int | None, int]]
     by_region: list[tuple[str, str, int]]
@@ -39,9 +41,14 @@ _lock = threading.Lock()
 
 def count_now() -> Counts:
     stats = browse.stats()
-    return Counts(totals=stats.totals, by_party=[(party.id if party else None, n) for party, n in stats.by_party],
-                  by_region=list(stats.by_region), by_election=[(e.id, n) for e, n in stats.by_election],
-                  ocr_status=dict(stats.ocr_status), counted_at=time.monotonic())
+    return Counts(
+        totals=stats.totals,
+        by_party=[(party.id if party else None, n) for party, n in stats.by_party],
+        by_region=list(stats.by_region),
+        by_election=[(e.id, n) for e, n in stats.by_election],
+        ocr_status=dict(stats.ocr_status),
+        counted_at=time.monotonic(),
+    )
 
 
 def _refresh(app: Flask, key: str) -> None:
@@ -77,8 +84,10 @@ def stats() -> browse.Stats:
     counts = cached_counts()
     parties = {party.id: party for party in db.session.scalars(select(Party))}
     elections = {election.id: election for election in db.session.scalars(select(Election))}
-    return browse.Stats(totals=counts.totals,
-                        by_party=[(parties.get(pid) if pid else None, n) for pid, n in counts.by_party],
-                        by_region=counts.by_region,
-                        by_election=[(elections[eid], n) for eid, n in counts.by_election if eid in elections],
-                        ocr_status=counts.ocr_status)
+    return browse.Stats(
+        totals=counts.totals,
+        by_party=[(parties.get(pid) if pid else None, n) for pid, n in counts.by_party],
+        by_region=counts.by_region,
+        by_election=[(elections[eid], n) for eid, n in counts.by_election if eid in elections],
+        ocr_status=counts.ocr_status,
+    )

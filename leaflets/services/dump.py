@@ -5,6 +5,7 @@ moderator merged gives only its place and date, as the leaflet page shows it). N
 account id: a rater is a keyed pseudonym, the same across files so agreement can be studied.
 Every table is read in chunks of leaflet ids from a session of its own, so memory stays flat at any size.
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,8 +47,14 @@ class DumpContext:
 def live_id_chunks(session: Session, chunk: int | None = None) -> Iterator[list[int]]:
     after, chunk = 0, chunk or CHUNK
     while True:
-        ids = list(session.scalars(select(Leaflet.id).where(Leaflet.status == LeafletStatus.LIVE, Leaflet.id > after)
-                                   .order_by(Leaflet.id).limit(chunk)))
+        ids = list(
+            session.scalars(
+                select(Leaflet.id)
+                .where(Leaflet.status == LeafletStatus.LIVE, Leaflet.id > after)
+                .order_by(Leaflet.id)
+                .limit(chunk)
+            )
+        )
         if not ids:
             return
         yield ids
@@ -60,16 +67,19 @@ class _Writers:
     def __init__(self, outdir: Path, name: str, columns: Sequence[str]) -> None:
         self.columns = list(columns)
         self.paths = [outdir / f"{name}.csv.gz", outdir / f"{name}.jsonl.gz"]
-        self.files = [io.TextIOWrapper(gzip.GzipFile(str(path) + ".part", "wb", mtime=0), encoding="utf-8",
-                                       newline="") for path in self.paths]
+        self.files = [
+            io.TextIOWrapper(gzip.GzipFile(str(path) + ".part", "wb", mtime=0), encoding="utf-8", newline="")
+            for path in self.paths
+        ]
         self.csv = csv.writer(self.files[0])
         self.csv.writerow(self.columns)
         self.rows = 0
 
     def write(self, row: dict[str, Any]) -> None:
         self.csv.writerow([safe_cell(row.get(column)) for column in self.columns])
-        self.files[1].write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False, default=str)
-                            + "\n")
+        self.files[1].write(
+            json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False, default=str) + "\n"
+        )
         self.rows += 1
 
     def close(self) -> None:
@@ -78,11 +88,15 @@ class _Writers:
             os.replace(str(path) + ".part", path)
 
 
-def write_dump(outdir: Path, context: DumpContext, progress: Callable[[str, int, int], None] | None = None
-               ) -> dict[str, int]:
+def write_dump(
+    outdir: Path, context: DumpContext, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, int]:
     """Write every table and the README; returns rows per table. `progress(table, done, total)`."""
     outdir.mkdir(parents=True, exist_ok=True)
-    total = context.session.scalar(select(func.count(Leaflet.id)).where(Leaflet.status == LeafletStatus.LIVE)) or 0
+    total = (
+        context.session.scalar(select(func.count(Leaflet.id)).where(Leaflet.status == LeafletStatus.LIVE))
+        or 0
+    )
     counts: dict[str, int] = {}
     for table in dump_tables.TABLES:
         writers = _Writers(outdir, table.name, [name for name, _ in table.columns])
@@ -101,8 +115,12 @@ def write_dump(outdir: Path, context: DumpContext, progress: Callable[[str, int,
     return counts
 
 
-def dump(outdir: Path, secret: str, threshold: int, url: Callable[[str, Any], str],
-         progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+def dump(
+    outdir: Path,
+    secret: str,
+    threshold: int,
+    url: Callable[[str, Any], str],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, int]:
     with Session(db.engine) as session:
         return write_dump(outdir, DumpContext(session, secret, threshold, url), progress)
-

@@ -1,19 +1,20 @@
 """Mark per-party findings stale in the same transaction as the write that changes them.
 
 Any flush that adds, deletes or changes a rating, a claim's state, or a leaflet's status, party or election
-raises the `generation` of the (party, election) groups it touches, old and new. The mark rides in the writer's
-own transaction, so no code path (volunteers, moderators, the API, imports, other features added later) can
-change a finding without the cache knowing; the recount itself happens on the next read
+raises the `generation` of the (party, election) groups it touches, old and new. The mark rides in the
+writer's own transaction, so no code path (volunteers, moderators, the API, imports, other features added
+later) can change a finding without the cache knowing; the recount itself happens on the next read
 (leaflets/services/findings.py). Bulk `update()`/`delete()` statements bypass the ORM: after one, run
 `flask stats refresh`.
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterable
 
 from sqlalchemy import event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, attributes
+from sqlalchemy.orm import Session, attributes, scoped_session
 
 from leaflets.models import BiasRating, Claim, ClaimRating, FindingsGroup, Leaflet
 from leaflets.models.findings import NO_PARTY
@@ -45,8 +46,8 @@ class _Pending:
 
     def __init__(self) -> None:
         self.groups: set[Group] = set()
-        self.leaflet_ids: set[int] = set()   # leaflets a claim or bias rating was on before the flush
-        self.claim_ids: set[int] = set()     # claims a rating was on before the flush
+        self.leaflet_ids: set[int] = set()  # leaflets a claim or bias rating was on before the flush
+        self.claim_ids: set[int] = set()  # claims a rating was on before the flush
         self.objects: list[Any] = []
 
     def remember_old(self, obj: Any) -> None:
@@ -73,8 +74,11 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 def _leaflet_groups(session: Session, leaflet_ids: set[int]) -> set[Group]:
     if not leaflet_ids:
         return set()
-    rows = session.execute(select(func.coalesce(Leaflet.party_id, NO_PARTY), Leaflet.election_id)
-                           .where(Leaflet.id.in_(leaflet_ids)).distinct())
+    rows = session.execute(
+        select(func.coalesce(Leaflet.party_id, NO_PARTY), Leaflet.election_id)
+        .where(Leaflet.id.in_(leaflet_ids))
+        .distinct()
+    )
     return {(party_key, election_id) for party_key, election_id in rows}
 
 
@@ -84,8 +88,9 @@ def _claim_leaflets(session: Session, claim_ids: set[int]) -> set[int]:
     return set(session.scalars(select(Claim.leaflet_id).where(Claim.id.in_(claim_ids))))
 
 
-def groups_of(session: Session, objects: Iterable[Any], leaflet_ids: Iterable[int] = (),
-              claim_ids: Iterable[int] = ()) -> set[Group]:
+def groups_of(
+    session: Session, objects: Iterable[Any], leaflet_ids: Iterable[int] = (), claim_ids: Iterable[int] = ()
+) -> set[Group]:
     """The groups these (flushed) leaflets, claims and ratings belong to now, and those of the given ids."""
     leaflet_ids, claim_ids = set(leaflet_ids), set(claim_ids)
     direct: set[Group] = set()
@@ -101,15 +106,17 @@ def groups_of(session: Session, objects: Iterable[Any], leaflet_ids: Iterable[in
     return direct | _leaflet_groups(session, {i for i in leaflet_ids if i is not None})
 
 
-def bump(session: Session, groups: Iterable[Group]) -> None:
+def bump(session: Session | scoped_session[Any], groups: Iterable[Group]) -> None:
     """Raise each group's generation (creating its row), in a fixed order so two writers cannot deadlock."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = FindingsGroup.__table__
     for party_key, election_id in sorted(set(groups)):
-        statement = dialect.insert(table).values(party_key=party_key, election_id=election_id, generation=1,
-                                                 computed_generation=0)
-        statement = statement.on_conflict_do_update(index_elements=["party_key", "election_id"],
-                                                    set_={"generation": table.c.generation + 1})
+        statement = dialect.insert(table).values(
+            party_key=party_key, election_id=election_id, generation=1, computed_generation=0
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["party_key", "election_id"], set_={"generation": table.c.generation + 1}
+        )
         session.execute(statement)
 
 
@@ -117,7 +124,9 @@ def _after_flush(session: Session, _context: Any) -> None:
     pending: _Pending | None = session.info.pop(PENDING, None)
     if pending is None or not (pending.objects or pending.groups):
         return
-    bump(session, pending.groups | groups_of(session, pending.objects, pending.leaflet_ids, pending.claim_ids))
+    bump(
+        session, pending.groups | groups_of(session, pending.objects, pending.leaflet_ids, pending.claim_ids)
+    )
 
 
 def register() -> None:

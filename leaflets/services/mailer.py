@@ -1,5 +1,6 @@
 """The one place mail leaves the app: smtplib over MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS (STARTTLS),
 MAIL_USERNAME, MAIL_PASSWORD, from MAIL_DEFAULT_SENDER. Without MAIL_SERVER, mail is off."""
+
 from __future__ import annotations
 
 import logging
@@ -66,8 +67,11 @@ def connect(config: Mapping[str, Any]) -> Iterator[Connection]:
     if not enabled(config):
         raise MailFailed("No mail server is configured (MAIL_SERVER).", code="mail_off")
     try:
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25),
-                            timeout=float(config.get("MAIL_TIMEOUT_S") or 10))
+        smtp = smtplib.SMTP(
+            config["MAIL_SERVER"],
+            int(config.get("MAIL_PORT") or 25),
+            timeout=float(config.get("MAIL_TIMEOUT_S") or 10),
+        )
     except OSError as error:
         log.error("mail server unreachable", extra={"server": config["MAIL_SERVER"], "error": str(error)})
         raise MailFailed("The mail server could not be reached.") from error

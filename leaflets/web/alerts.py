@@ -1,4 +1,5 @@
 """E-mail alerts: choose what to follow, subscribe, confirm, unsubscribe (also RFC 8058 one-click)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -35,8 +36,9 @@ def _followed() -> tuple[str, str]:
 
 @bp.get("")
 def choose() -> str:
-    return render_template("alerts/choose.html", choices=alert_choices.choices(),
-                           enabled=mailer.enabled(current_app.config))
+    return render_template(
+        "alerts/choose.html", choices=alert_choices.choices(), enabled=mailer.enabled(current_app.config)
+    )
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])
@@ -54,8 +56,9 @@ def subscribe() -> ResponseReturnValue:
             getattr(form, error.field or "email", form.email).errors = [error.message]
     if form.errors:
         status = 422
-    return render_template("alerts/subscribe.html", form=form, target=followed, enabled=enabled,
-                           sent=sent), status
+    return render_template(
+        "alerts/subscribe.html", form=form, target=followed, enabled=enabled, sent=sent
+    ), status
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -64,8 +67,9 @@ def confirm(token: str) -> ResponseReturnValue:
     form = ConfirmForm()
     if row is not None and form.validate_on_submit():
         alerts.confirm(row)
-    return render_template("alerts/confirm.html", row=row, form=form,
-                           target=alerts.describe(row) if row else None), 200 if row else 404
+    return render_template(
+        "alerts/confirm.html", row=row, form=form, target=alerts.describe(row) if row else None
+    ), 200 if row else 404
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -81,7 +85,7 @@ def unsubscribe(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/unsubscribe/<token>/one-click")
-@csrf.exempt  # RFC 8058: the mail client posts "List-Unsubscribe=One-Click"; the signed token is the credential
+@csrf.exempt  # RFC 8058: a mail client posts "List-Unsubscribe=One-Click"; the signed token is the key
 def one_click_unsubscribe(token: str) -> ResponseReturnValue:
     alerts.unsubscribe(alerts.subscription_for(token, UNSUBSCRIBE_SALT))
     return "Unsubscribed.\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -1,4 +1,5 @@
 """The elections index and a random leaflet."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for

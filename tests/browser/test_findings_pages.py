@@ -1,5 +1,7 @@
-"""Findings, alerts and error pages in headless Chromium at 360 and 1280 px: axe-core, no sideways scroll, and a
-journalist's alert from the party page to the digest in a real SMTP server. Screenshots: /tmp/shots/findings-*."""
+"""Findings, alerts and error pages in headless Chromium at 360 and 1280 px: axe-core, no sideways scroll,
+and a journalist's alert from the party page to the digest in a real SMTP server.
+Screenshots: /tmp/shots/findings-*."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,18 +17,32 @@ from tests.test_findings import SOURCE, raters
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
-PAGES = {"stats": "/stats", "alerts": "/alerts", "subscribe": "/alerts/subscribe?party=labour",
-         "elections": "/elections", "not-found": "/no/such/page"}
+PAGES = {
+    "stats": "/stats",
+    "alerts": "/alerts",
+    "subscribe": "/alerts/subscribe?party=labour",
+    "elections": "/elections",
+    "not-found": "/no/such/page",
+}
 
 
 @pytest.fixture
 def live_app(make_app, smtp_server):  # noqa: F811  (overrides the browser conftest's app: mail on)
     _, port = smtp_server
-    app = make_app(WTF_CSRF_ENABLED=True, SERVER_NAME=None, MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
-                   ALERT_SETTLE_MINUTES=0, STATS_MIN_RATED_CLAIMS=3)
+    app = make_app(
+        WTF_CSRF_ENABLED=True,
+        SERVER_NAME=None,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        ALERT_SETTLE_MINUTES=0,
+        STATS_MIN_RATED_CLAIMS=3,
+    )
     with app.app_context():
         users = raters(3)
-        for party, verdicts in (("labour", ("accurate", "false", "misleading", "accurate")), ("green", ("false",))):
+        for party, verdicts in (
+            ("labour", ("accurate", "false", "misleading", "accurate")),
+            ("green", ("false",)),
+        ):
             leaflet = add_leaflet(party, title=f"{party.title()} leaflet")
             for n, verdict in enumerate(verdicts):
                 claim = review.add_claim(leaflet, users[0], f"Claim {n} of {party}")
