@@ -288,3 +288,14 @@ def test_the_response_matches_its_openapi_schema(app, client):
     assert len(body["groups"]) == 2 and any(group["party"] is None for group in body["groups"])
     # "#/components/..." references resolve against the schema's own root
     jsonschema.Draft202012Validator({**schema, "components": document["components"]}).validate(body)
+
+
+def test_demo_data_comes_with_per_party_findings(app, runner, client):
+    app.config["STATS_MIN_RATED_CLAIMS"] = 1
+    result = runner.invoke(args=["demo-data", "--count", "6", "--seed", "11"])
+    assert result.exit_code == 0, result.output
+    rated = int(result.output.split("Demo volunteers rated ")[1].split()[0])
+    body = stats_json(client)
+    assert rated >= 1 and sum(group["claims_rated"] for group in body["groups"]) == rated
+    assert all(group["agreement"]["accuracy"]["units"] == group["claims_rated"] for group in body["groups"])
+    assert "What volunteers found" in client.get("/stats").get_data(as_text=True)
