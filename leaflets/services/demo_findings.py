@@ -1,5 +1,5 @@
 """Demo volunteers' work on the demo leaflets: each headline marked as a claim and rated, some bias ratings,
-so a newcomer's /stats shows per-party findings. Deterministic for a seed; through the real review services."""
+so a newcomer's /stats shows per-party findings. Deterministic for a seed; through the review services."""
 from __future__ import annotations
 
 import logging
@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 VOLUNTEERS = ("Asha", "Ben", "Carys", "Dev")
 SOURCE = "https://example.org/demo-fact-check"
 # How often each party's demo headlines get each verdict: made up, so the demo page shows differences.
-LEANINGS = {"labour": (5, 2, 1, 2), "conservative": (3, 3, 2, 2), "libdem": (3, 4, 1, 2), "reform-uk": (2, 3, 3, 2),
-            "green": (5, 1, 1, 3), "snp": (4, 2, 1, 3), "plaid-cymru": (4, 2, 1, 3)}
+LEANINGS = {"labour": (5, 2, 1, 2), "conservative": (3, 3, 2, 2), "libdem": (3, 4, 1, 2),
+            "reform-uk": (2, 3, 3, 2), "green": (5, 1, 1, 3), "snp": (4, 2, 1, 3), "plaid-cymru": (4, 2, 1, 3)}
 
 
 def _volunteers() -> list[User]:
