@@ -13,7 +13,7 @@ from leaflets.models._types import utcnow
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from tests.smtp_support import body, link, smtp_server  # noqa: F401  (fixture)
-from tests.support import both_databases, leaflet_image, multipart, upload_fields
+from tests.support import both_databases, free_port, leaflet_image, multipart, upload_fields
 
 ADDRESS = "reader@example.org"
 
@@ -190,3 +190,18 @@ def test_without_a_mail_server_alerts_are_off_and_feeds_remain(client):
     assert db.session.scalar(select(AlertSubscription)) is None
     result = client.application.test_cli_runner().invoke(args=["alerts", "send", "--frequency", "daily"])
     assert result.exit_code != 0 and "alerts are off" in result.output
+
+
+def test_an_unreachable_mail_server_fails_the_run_and_keeps_the_window(make_app, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, ALERT_SETTLE_MINUTES=0)
+    with app.app_context():
+        client = app.test_client()
+        subscribe(client, "party", "labour")
+        client.post(link(inbox.wait_for(ADDRESS)[0], "/alerts/confirm/"))
+        seen = db.session.scalar(select(AlertSubscription)).last_sent_at
+        app.config["MAIL_PORT"] = free_port()  # nothing listens there
+        result = app.test_cli_runner().invoke(args=["alerts", "send", "--frequency", "daily"])
+        assert result.exit_code != 0 and "could not be reached" in result.output
+        db.session.expire_all()
+        assert db.session.scalar(select(AlertSubscription)).last_sent_at == seen

@@ -238,6 +238,8 @@ def test_filters_and_bad_input(app, client):
     bad = client.get("/api/v1/stats?format=xml")
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "format"
     assert client.get("/api/v1/stats?party=no-such-party").get_json()["error"]["code"] == "not_found"
+    assert client.get("/stats?election=no-such-election").status_code == 404
+    assert "Local elections 2025" in client.get("/stats?election=local-2025").get_data(as_text=True)
 
 
 def test_refresh_command_recounts_after_bulk_sql(app, runner):
