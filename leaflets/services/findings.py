@@ -16,10 +16,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from leaflets.extensions import db
-from leaflets.models import Election, FindingsGroup, Leaflet, Party
+from leaflets.models import Accuracy, Election, FindingsGroup, Leaflet, Party
 from leaflets.models._types import utcnow
 from leaflets.models.findings import NO_PARTY
-from leaflets.services import review
 from leaflets.services.errors import NotFound
 from leaflets.services.findings_count import FORMAT, compute_group
 
@@ -29,7 +28,12 @@ Z95 = 1.959964
 
 def verdicts() -> tuple[str, ...]:
     """The verdicts a claim can get, in the model's order (never a list of our own)."""
-    return review.VERDICTS
+    return tuple(verdict.value for verdict in Accuracy)
+
+
+def rated_threshold() -> int:
+    """CLAIM_RATED_THRESHOLD: ratings before a claim counts as rated (review.rated_threshold reads the same)."""
+    return int(current_app.config["CLAIM_RATED_THRESHOLD"])
 
 
 def min_rated_claims() -> int:
@@ -95,6 +99,19 @@ def refresh(groups: list[CachedGroup], threshold: int) -> int:
     return done
 
 
+def leaflet_rated(leaflet_id: int) -> None:
+    """Recount now the group a just-committed rating touched, so the next reader of /stats finds it fresh (the
+    rater's request pays, not the reader's). Never raises: a failure leaves the group stale for the reader."""
+    try:
+        found = db.session.execute(select(func.coalesce(Leaflet.party_id, NO_PARTY), Leaflet.election_id)
+                                   .where(Leaflet.id == leaflet_id)).first()
+        if found is not None:
+            refresh(cached_groups(found[0], found[1]), rated_threshold())
+    except Exception:  # a side effect after the caller's commit: record it, never fail the caller
+        log.exception("findings recount failed", extra={"leaflet_id": leaflet_id})
+        db.session.rollback()
+
+
 def rebuild_all() -> int:
     """Mark every (party, election) with leaflets stale and recount: after bulk SQL that bypassed the ORM."""
     from leaflets.services.findings_marks import bump
@@ -104,7 +121,7 @@ def rebuild_all() -> int:
     )
     bump(db.session, [(party_key, election_id) for party_key, election_id in pairs])
     db.session.commit()
-    return refresh(cached_groups(), review.rated_threshold())
+    return refresh(cached_groups(), rated_threshold())
 
 
 # --- shaping for the page, the API and CSV ------------------------------------------------------------------
@@ -170,7 +187,7 @@ def _shape(
 def party_findings(party: Party | None = None, election: Election | None = None) -> list[PartyFindings]:
     """Every group with live leaflets (newest election first, most claims rated first), fresh from cache."""
     rows = cached_groups(party.id if party else None, election.id if election else None)
-    refresh(rows, review.rated_threshold())
+    refresh(rows, rated_threshold())
     parties = {p.id: p for p in db.session.scalars(select(Party))}
     elections = {e.id: e for e in db.session.scalars(select(Election))}
     minimum = min_rated_claims()
