@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leaflets.extensions import db
-from leaflets.models import Accuracy, BiasRating, ClaimRating, FindingsGroup, Leaflet, Party, User
+from leaflets.models import BiasRating, ClaimRating, FindingsGroup, Leaflet, Party, User
 from leaflets.services import findings, moderation, review
 from tests.support import both_databases, wait_until
 from tests.test_browse import add_leaflet

@@ -32,7 +32,7 @@ def verdicts() -> tuple[str, ...]:
 
 
 def rated_threshold() -> int:
-    """CLAIM_RATED_THRESHOLD: ratings before a claim counts as rated (review.rated_threshold reads the same)."""
+    """CLAIM_RATED_THRESHOLD: ratings before a claim counts as rated (as review.rated_threshold)."""
     return int(current_app.config["CLAIM_RATED_THRESHOLD"])
 
 
