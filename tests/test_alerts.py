@@ -205,3 +205,15 @@ def test_an_unreachable_mail_server_fails_the_run_and_keeps_the_window(make_app,
         assert result.exit_code != 0 and "could not be reached" in result.output
         db.session.expire_all()
         assert db.session.scalar(select(AlertSubscription)).last_sent_at == seen
+
+
+def test_a_confirmation_the_mail_server_refused_can_be_asked_for_again(make_app, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens: the mail fails
+    with app.app_context():
+        client = app.test_client()
+        failed = subscribe(client, "party", "labour")
+        assert failed.status_code == 422 and "could not be reached" in failed.get_data(as_text=True)
+        app.config["MAIL_PORT"] = port
+        assert "Check your inbox" in subscribe(client, "party", "labour").get_data(as_text=True)
+        assert len(inbox.wait_for(ADDRESS)) == 1

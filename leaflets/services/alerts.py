@@ -208,7 +208,12 @@ def subscribe(email: str, followed: Target, frequency: str, config: Mapping[str,
     except IntegrityError:  # the same form sent twice at once: the other request mails the link
         db.session.rollback()
         return
-    _send_confirmation(row, followed, config)
+    try:
+        _send_confirmation(row, followed, config)
+    except mailer.MailFailed:
+        row.confirm_sent_at = None  # not sent: the next try may send at once
+        db.session.commit()
+        raise
 
 
 def _send_confirmation(row: AlertSubscription, followed: Target, config: Mapping[str, Any]) -> None:
