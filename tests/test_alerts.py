@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -217,3 +219,13 @@ def test_a_confirmation_the_mail_server_refused_can_be_asked_for_again(make_app,
         app.config["MAIL_PORT"] = port
         assert "Check your inbox" in subscribe(client, "party", "labour").get_data(as_text=True)
         assert len(inbox.wait_for(ADDRESS)) == 1
+
+
+def test_the_search_page_links_to_an_alert_for_the_same_search(mail_app):
+    app, client, inbox = mail_app
+    page = client.get("/search?q=potholes&party=labour&page=1").get_data(as_text=True)
+    found = re.search(r'href="(/alerts/subscribe\?search=[^"]+)"', page)
+    assert found, "no alert link on the search page"
+    form = client.get(html.unescape(found.group(1))).get_data(as_text=True)
+    assert "E-mail alerts for leaflets matching “potholes” with Labour Party" in form
+    assert 'value="q=potholes&amp;party=labour"' in form  # the normalised search is what gets stored
