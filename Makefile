@@ -55,13 +55,18 @@ db: deps
 demo: db
 	$(FLASK) demo-data
 
-bench: bench-ocr bench-search
+bench: bench-ocr bench-search bench-stats
 
 bench-ocr: deps
 	$(PY) -m bench.ocr $(BENCH_ARGS)
 
 bench-search: deps
 	$(PY) -m bench.search $(BENCH_ARGS)
+
+# findings: /stats at 10,000 and 100,000 generated leaflets with ratings (BENCH_STATS_ARGS="--quick" for a try)
+.PHONY: bench-stats
+bench-stats: deps
+	$(PY) -m bench.stats $(BENCH_STATS_ARGS)
 
 sweep: deps
 	$(FLASK) sweep-uploads

@@ -33,3 +33,9 @@ def register(app: Flask) -> None:
     # compare: local vs national leaflets of a party
     from leaflets.web.compare import bp as compare_bp
     app.register_blueprint(compare_bp)
+
+    # findings: the elections index and /random; e-mail alerts
+    from leaflets.web.discovery import bp as discovery_bp
+    app.register_blueprint(discovery_bp)
+    from leaflets.web.alerts import bp as alerts_bp
+    app.register_blueprint(alerts_bp)

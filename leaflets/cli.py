@@ -22,3 +22,10 @@ def register(app: Flask) -> None:
     # search (issue 4): `flask search rebuild|check`
     from leaflets.commands.search import search_cli
     app.cli.add_command(search_cli)
+    # findings: `flask stats refresh`, `flask alerts send`, `flask export dump`
+    from leaflets.commands.stats import stats_cli
+    app.cli.add_command(stats_cli)
+    from leaflets.commands.export import export_cli
+    app.cli.add_command(export_cli)
+    from leaflets.commands.alerts import alerts_cli
+    app.cli.add_command(alerts_cli)

@@ -35,6 +35,16 @@ _ENV: dict[str, tuple[str, Any]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "MAIL_SERVER": ("MAIL_SERVER", str),
+    # findings: the mail sender, alerts and the /stats minimum
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", boolean),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+    "SITE_URL": ("SITE_URL", str),
+    "ALERT_RATE_LIMIT": ("ALERT_RATE_LIMIT", str),
+    "STATS_MIN_RATED_CLAIMS": ("STATS_MIN_RATED_CLAIMS", int),
+    "STATS_COUNTS_TTL_S": ("STATS_COUNTS_TTL_S", float),
     "LOG_LEVEL": ("LOG_LEVEL", str),
     # hardening (issue 13): proxies, rate limits, HTTPS, cache policy, decode bounds; see docs/security.md
     "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
@@ -97,6 +107,20 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": "INFO",
         "PAGE_SIZE": 24,
+        # findings: mail (no MAIL_SERVER: alerts are off), links in mails, alert limits, /stats minimum
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "Straight Choice <alerts@straightchoice.invalid>",
+        "MAIL_TIMEOUT_S": 10.0,
+        "SITE_URL": "http://127.0.0.1:5000",
+        "ALERT_RATE_LIMIT": "5 per hour",
+        "ALERT_SETTLE_MINUTES": 30,
+        "STATS_MIN_RATED_CLAIMS": 10,
+        "STATS_COUNTS_TTL_S": 60.0,  # the archive counts on /stats are recounted in the background this often
+        "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them in)
     }
 
 

@@ -7,7 +7,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestURITooLarge
 
 from leaflets.extensions import db
 from leaflets.request_body import discard_unread_body
@@ -17,7 +17,8 @@ from leaflets.services.storage_errors import as_storage_unavailable
 log = logging.getLogger(__name__)
 
 _CODES = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-          409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
+          409: "conflict", 413: "too_large", 414: "uri_too_long",
+          415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
           500: "internal_error", 503: "unavailable"}
 
 
@@ -44,8 +45,18 @@ def error_response(status: int, message: str, code: str | None = None, field: st
     return response
 
 
+def refuse_long_urls() -> None:
+    """Answer an over-long address with our own 414 page (gunicorn lets lines up to 8190 bytes through)."""
+    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+    limit = int(current_app.config["MAX_URL_LENGTH"])
+    if len(uri) > limit:
+        raise RequestURITooLarge(f"Addresses on this site are at most {limit:,} characters; "
+                                 f"this one has {len(uri):,}.")
+
+
 def register(app: Flask) -> None:
     app.after_request(_read_rest_of_body)
+    app.before_request(refuse_long_urls)  # findings: the site's own 414 page
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:

@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     # ocr: the OCR job queue (leaflets/ocr_queue); local worker threads start on first request or enqueue
     from leaflets.ocr_queue import create_queue
     services["ocr_queue"] = create_queue(app)
+    from leaflets.services import findings_marks; findings_marks.register()  # noqa: E702  (findings cache)
     from leaflets import search_setup; services["search"] = search_setup.create_backend(app)  # noqa: E702
 
 

@@ -79,3 +79,24 @@ def real_leaflet(name: str) -> Path:
     path = shared_data_dir() / "real_leaflets" / name
     assert path.is_file(), f"missing real leaflet {path}"
     return path
+
+
+def wait_until(predicate: Any, timeout_s: float = 30.0, what: str = "condition") -> Any:
+    """Poll `predicate` until it returns something truthy (returned), failing after `timeout_s`."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

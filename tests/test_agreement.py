@@ -47,3 +47,16 @@ def test_archive_agreement_over_stored_ratings(app: Flask) -> None:
     assert rows["Claim accuracy"].alpha == 1.0 and rows["Claim accuracy"].units == 3
     assert 0.8 < rows["Bias: tone"].alpha < 1.0 and rows["Bias: tone"].ratings == 6
     assert rows["Bias: fairness"].alpha is None
+
+
+def test_alpha_from_value_counts_equals_alpha_from_ratings():
+    """findings.py counts verdicts per claim instead of listing ratings: the coincidences must be the same."""
+    from collections import Counter
+
+    from leaflets.services.agreement import alpha_from_coincidences, coincidences_from_counts
+    units = [["a", "a", "a"], ["a", "a", "f"], ["m", "m", "f", "m"], ["f", "a", "m"], ["f", "f"], ["a"]]
+    tones = [[2, 1], [-2, -2, -1], [0, 0, 1, 2], [1]]
+    assert alpha_from_coincidences(coincidences_from_counts(Counter(u) for u in units)) == \
+        pytest.approx(krippendorff_alpha(units)) == pytest.approx(25 / 74)
+    assert alpha_from_coincidences(coincidences_from_counts(Counter(u) for u in tones), "interval") == \
+        pytest.approx(krippendorff_alpha(tones, "interval"))

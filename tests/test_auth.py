@@ -18,6 +18,7 @@ from sqlalchemy import select
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Leaflet, LeafletImage, Party, User
 from leaflets.services import accounts
+from tests.smtp_support import link, smtp_server  # noqa: F401  (fixture)
 from tests.support import both_databases
 
 PASSWORD = "correct horse battery"
@@ -136,14 +137,28 @@ def test_registration_is_rate_limited_with_redis(make_app: Any) -> None:
 
 
 @both_databases
-def test_password_reset_token_is_logged_signed_and_single_use(app: Flask, client: FlaskClient,
-                                                              caplog: pytest.LogCaptureFixture) -> None:
-    user = make_user()
-    with caplog.at_level(logging.WARNING, logger="leaflets.services.accounts"):
+def test_password_reset_token_is_mailed_signed_and_single_use(make_app: Any, smtp_server: Any) -> None:
+    inbox, port = smtp_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)  # findings: the reset mail goes through the mailer
+    client = app.test_client()
+    with app.app_context():
+        user = make_user()
         response = client.post("/password-reset", data={"email": user.email})
-    assert response.status_code == 302
-    link = next(r.reset_link for r in caplog.records if hasattr(r, "reset_link"))
-    path = link.split("localhost", 1)[1]
+        assert response.status_code == 302
+        path = link(inbox.wait_for(user.email)[0], "/password-reset/")
+        _use_reset_link(client, user, path)
+
+
+def test_without_mail_the_reset_link_is_never_logged_outside_debug(app: Flask, client: FlaskClient,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    user = make_user()
+    with caplog.at_level(logging.DEBUG):
+        assert client.post("/password-reset", data={"email": user.email}).status_code == 302
+    assert "password reset not sent" in caplog.text
+    assert "/password-reset/" not in caplog.text and not any(hasattr(r, "reset_link") for r in caplog.records)
+
+
+def _use_reset_link(client: FlaskClient, user: Any, path: str) -> None:
     assert client.get(path).status_code == 200
     new = "a brand new password"
     assert client.post(path, data={"password": new, "confirm": new}).status_code == 302

@@ -23,6 +23,7 @@ PUBLIC = {
     "api.openapi", "api.postcode", "api.search", "api.export", "api.compare", "api.compare_leaflets",
     "auth.login", "auth.logout", "auth.register", "auth.reset_request", "auth.reset_password",
     "flags.flag", "volunteer.claim_page",
+    "api.stats",  # findings
 }
 VOLUNTEER = {
     "volunteer.queue", "volunteer.skip", "volunteer.work", "volunteer.tags", "volunteer.add_claim",
@@ -37,7 +38,8 @@ MODERATOR = {
 }
 MINE = {"auth", "volunteer", "moderation", "flags"}
 # Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
-PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare"}
+PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare",
+                     "alerts", "discovery"}  # findings: e-mail alerts (anyone), /elections and /random
 
 
 @pytest.fixture

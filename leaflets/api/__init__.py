@@ -14,3 +14,4 @@ from leaflets.api import uploads, postcodes  # noqa: E402,F401
 from leaflets.api import leaflets, openapi  # noqa: E402,F401  (browse: read API and its OpenAPI document)
 from leaflets.api import search  # noqa: E402,F401  (search and export, issue 4)
 from leaflets.api import compare  # noqa: E402,F401  (local vs national leaflets of a party)
+from leaflets.api import stats  # noqa: E402,F401  (findings: per-party findings)

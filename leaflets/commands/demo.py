@@ -26,3 +26,6 @@ def demo_data_command(count: int, seed: int, force: bool) -> None:
     copies = sum(1 for leaflet in made if leaflet.duplicate_of_id)
     click.echo(f"Added {len(made)} demo leaflets ({copies} delivered to more than one place). "
                "OCR runs in the background.")
+    # findings: demo volunteers mark and rate each headline, so /stats shows per-party findings
+    from leaflets.services import demo_findings
+    click.echo(f"Demo volunteers rated {demo_findings.rate_demo_leaflets(made, seed)} claims.")

@@ -5,9 +5,12 @@ from leaflets.models.user import User, Role
 from leaflets.models.review import (Accuracy, BiasRating, Claim, ClaimOrigin, ClaimRating, ClaimState,
                                     OcrCorrection, Tag, LeafletTag)
 from leaflets.models.moderation import AuditEntry, Flag
+from leaflets.models.findings import FindingsGroup  # findings: cached per-party aggregates
+from leaflets.models.alerts import AlertFrequency, AlertKind, AlertSubscription  # findings: e-mail alerts
 
 __all__ = [
     "Accuracy", "Area", "AuditEntry", "BiasRating", "Claim", "ClaimOrigin", "ClaimRating", "ClaimState", "Election",
     "Flag", "ImageRole", "Leaflet", "LeafletImage", "LeafletStatus", "LeafletTag", "OcrCorrection", "OcrStatus",
     "Party", "PostcodeDistrict", "Role", "Tag", "User",
+    "AlertFrequency", "AlertKind", "AlertSubscription", "FindingsGroup",
 ]

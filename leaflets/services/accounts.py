@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import logging
 import re
-import smtplib
-from email.message import EmailMessage
 from typing import Any, Callable
 
 from sqlalchemy import func, select
@@ -13,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from leaflets.extensions import db
 from leaflets.models import Role, User
-from leaflets.services import tokens
+from leaflets.services import mailer, tokens
 from leaflets.services.errors import Conflict, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -104,17 +102,17 @@ def send_password_reset(email: str, config: dict[str, Any], link_for: Callable[[
         log.info("password reset asked for an unknown email")
         return
     link = link_for(tokens.make_reset_token(config["SECRET_KEY"], user.id, user.password_hash))
-    if not config.get("MAIL_SERVER"):
-        log.warning("no mail server: password reset link follows", extra={"user_id": user.id, "reset_link": link})
+    if not mailer.enabled(config):
+        # the link is a password: only a developer's debug server may print it
+        if config.get("DEBUG"):
+            log.warning("no mail server: password reset link follows",
+                        extra={"user_id": user.id, "reset_link": link})
+        else:
+            log.warning("no mail server: password reset not sent", extra={"user_id": user.id})
         return
-    message = EmailMessage()
-    message["Subject"] = "Reset your Straight Choice password"
-    message["From"] = config.get("MAIL_FROM", "no-reply@straightchoice.invalid")
-    message["To"] = user.email
-    message.set_content(f"Use this link within the hour to choose a new password:\n\n{link}\n\n"
-                        "If you did not ask for it, ignore this message.")
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=10) as smtp:
-        smtp.send_message(message)
+    text = (f"Use this link within the hour to choose a new password:\n\n{link}\n\n"
+            "If you did not ask for it, ignore this message.")
+    mailer.send(config, mailer.Mail(to=user.email, subject="Reset your Straight Choice password", text=text))
     log.info("password reset mailed", extra={"user_id": user.id})
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import permutations
-from typing import Callable, Hashable, Iterable, Literal
+from typing import Callable, Hashable, Iterable, Literal, Mapping
 
 from sqlalchemy import select
 
@@ -52,7 +52,27 @@ def krippendorff_alpha(units: Iterable[Iterable[Hashable | None]], level: Level 
     None when there is nothing to compare (under two pairable values) or no variation at all.
     """
     cleaned = [[v for v in unit if v is not None] for unit in units]
-    matrix = _coincidences(cleaned)
+    return alpha_from_coincidences(_coincidences(cleaned), level)
+
+
+def coincidences_from_counts(units: Iterable[Mapping[Hashable, int]]) -> Counter:
+    """o_ck from units given as value counts ({"false": 2, "accurate": 1}): the same matrix as _coincidences
+    without listing every pair of ratings (n_c * n_k pairs, or n_c * (n_c - 1) within one value)."""
+    matrix: dict[tuple[Hashable, Hashable], float] = {}
+    for counts in units:
+        m = sum(counts.values())
+        if m < 2:
+            continue
+        items = list(counts.items())
+        for c, n_c in items:
+            for k, n_k in items:
+                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
+                if pairs:
+                    matrix[(c, k)] = matrix.get((c, k), 0.0) + pairs / (m - 1)
+    return Counter(matrix)
+
+
+def alpha_from_coincidences(matrix: Counter, level: Level = "nominal") -> float | None:
     marginals: dict[Hashable, float] = defaultdict(float)
     for (c, _k), weight in matrix.items():
         marginals[c] += weight

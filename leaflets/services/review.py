@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from leaflets.extensions import db
 from leaflets.models import (Accuracy, BiasRating, Claim, ClaimOrigin, ClaimRating, ClaimState, Leaflet,
                              LeafletImage, LeafletTag, OcrCorrection, Tag, User)
-from leaflets.services import audit, indexing
+from leaflets.services import audit, findings, indexing
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -278,6 +278,7 @@ def rate_claim(claim: Claim, user: User, accuracy: str, source_url: str | None, 
                      ("claim", claim.id), claim.leaflet_id)
     log.info("claim rated", extra={"claim_id": claim.id, "user_id": user.id, "accuracy": accuracy})
     indexing.leaflet_changed(claim.leaflet_id)
+    findings.leaflet_rated(claim.leaflet_id)  # findings: /stats recounted now, not by its next reader
     return rating
 
 
@@ -300,6 +301,7 @@ def rate_bias(leaflet: Leaflet, user: User, tone: Any, fairness: Any, note: str 
                      ("leaflet", leaflet.id), leaflet.id)
     log.info("bias rated", extra={"leaflet_id": leaflet.id, "user_id": user.id})
     indexing.leaflet_changed(leaflet.id)
+    findings.leaflet_rated(leaflet.id)  # findings: /stats recounted now, not by its next reader
     return rating
 
 

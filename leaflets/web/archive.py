@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from leaflets.services import browse
+from leaflets.services import archive_counts, browse, findings, review
 from leaflets.services.leaflet_access import visible_leaflet
 
 bp = Blueprint("archive", __name__)
@@ -67,4 +67,7 @@ def election(slug: str) -> str:
 
 @bp.get("/stats")
 def stats() -> str:
-    return render_template("archive/stats.html", stats=browse.stats())
+    return render_template("archive/stats.html", stats=archive_counts.stats(),
+                           findings=findings.findings_page(request.args.get("election")),
+                           verdicts=findings.verdicts(), threshold=review.rated_threshold(),
+                           minimum=findings.min_rated_claims())

@@ -11,7 +11,7 @@ from leaflets.auth_guards import role_required
 from leaflets.forms.review import (ACCURACY_CHOICES, FAIRNESS_CHOICES, TONE_CHOICES, BiasForm, ClaimForm,
                                    CorrectionForm, FlagForm, RatingForm, SkipForm, SuggestionForm, TagsForm)
 from leaflets.models import Leaflet
-from leaflets.services import agreement, claim_suggestions, review, work_queue
+from leaflets.services import agreement, claim_review, claim_suggestions, review, work_queue
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -146,4 +146,5 @@ def agreement_page() -> ResponseReturnValue:
 def claim_page(claim_id: int) -> ResponseReturnValue:
     claim = review.visible_claim(claim_id, current_user)
     summary = review.rating_summary(list(claim.ratings), review.rated_threshold())
-    return render_template("review/claim.html", claim=claim, summary=summary)
+    markup = claim_review.claim_review(claim, url_for, review.rated_threshold())  # findings: ClaimReview
+    return render_template("review/claim.html", claim=claim, summary=summary, claim_review=markup)
