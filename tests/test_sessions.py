@@ -6,7 +6,6 @@ without CSRF; a valid API token got 401 beside an anonymous session cookie; no S
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Callable
 
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from leaflets.extensions import db
 from leaflets.models import Claim, Role, User
 from leaflets.services import accounts
+from tests.smtp_support import Inbox, link, smtp_server  # noqa: F401  (fixture)
 from tests.support import both_databases
 from tests.test_auth import PASSWORD, log_in, make_leaflet, make_user
 
@@ -60,24 +60,27 @@ def test_a_copied_session_cookie_stops_working_after_logout(app: Flask, client: 
 
 
 @both_databases
-def test_a_password_reset_ends_every_session_and_remember_me_cookie(app: Flask, client: FlaskClient,
-                                                                    caplog: pytest.LogCaptureFixture) -> None:
-    user = make_user()
-    laptop, phone = app.test_client(), app.test_client()
-    log_in(laptop, user)
-    log_in(phone, user, remember="y")
-    remembered = app.test_client()  # only the remember-me cookie: a browser restarted since
-    remembered.set_cookie("remember_token", phone.get_cookie("remember_token").value, domain="localhost")
-    assert logged_in(laptop) and logged_in(phone) and logged_in(remembered)
-    with caplog.at_level(logging.WARNING, logger="leaflets.services.accounts"):
+def test_a_password_reset_ends_every_session_and_remember_me_cookie(make_app: Callable[..., Flask],
+                                                                    smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    client = app.test_client()
+    with app.app_context():
+        user = make_user()
+        laptop, phone = app.test_client(), app.test_client()
+        log_in(laptop, user)
+        log_in(phone, user, remember="y")
+        remembered = app.test_client()  # only the remember-me cookie: a browser restarted since
+        remembered.set_cookie("remember_token", phone.get_cookie("remember_token").value, domain="localhost")
+        assert logged_in(laptop) and logged_in(phone) and logged_in(remembered)
         client.post("/password-reset", data={"email": user.email})
-    link = next(record.reset_link for record in caplog.records if hasattr(record, "reset_link"))
-    new = "a completely new password"
-    reset = client.post(link.split("localhost", 1)[1], data={"password": new, "confirm": new})
-    assert reset.status_code == 302
-    assert not logged_in(laptop) and not logged_in(phone) and not logged_in(remembered)
-    fresh = app.test_client()
-    assert log_in(fresh, user, password=new).status_code == 302 and logged_in(fresh)
+        path = link(inbox.wait_for(user.email)[0], "/password-reset/")
+        new = "a completely new password"
+        reset = client.post(path, data={"password": new, "confirm": new})
+        assert reset.status_code == 302
+        assert not logged_in(laptop) and not logged_in(phone) and not logged_in(remembered)
+        fresh = app.test_client()
+        assert log_in(fresh, user, password=new).status_code == 302 and logged_in(fresh)
 
 
 def test_logout_is_post_only(app: Flask, client: FlaskClient) -> None:
