@@ -7,6 +7,7 @@ from flask import url_for
 
 from leaflets.models import Area, Election, Leaflet, LeafletImage, Party
 from leaflets.services import review
+from leaflets.web.media import image_url
 
 
 def party_json(party: Party) -> dict[str, Any]:
@@ -24,8 +25,7 @@ def election_json(election: Election) -> dict[str, Any]:
 
 
 def image_json(image: LeafletImage) -> dict[str, Any]:
-    urls = {variant: url_for("media.image", sha256=image.sha256, variant=variant, _external=True)
-            for variant in ("master", "display", "thumb")}
+    urls = {variant: image_url(image, variant, external=True) for variant in ("master", "display", "thumb")}
     return {
         "id": image.id, "position": image.position, "role": image.role, "sha256": image.sha256,
         "width": image.width, "height": image.height, "mime": image.mime, "urls": urls,

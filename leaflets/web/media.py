@@ -1,11 +1,12 @@
 """Serve stored images; only images of live leaflets are public (moderators see all)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from leaflets import runtime
+from leaflets.models import LeafletImage
 from leaflets.services import leaflet_access
 
 bp = Blueprint("media", __name__)
@@ -21,3 +22,9 @@ def image(sha256: str, variant: str) -> ResponseReturnValue:
     # The sha256 names the bytes, so the content behind a URL never changes.
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+@bp.app_template_global()
+def image_url(image: LeafletImage, variant: str, external: bool = False) -> str:
+    """Where a variant of the photo is served: named by the files it has now (they change when it is turned)."""
+    return url_for("media.image", sha256=image.stored_sha256, variant=variant, _external=external)
