@@ -115,7 +115,7 @@ class LeafletImage(db.Model):
     ocr_quality: Mapped[dict[str, float] | None] = mapped_column(JSON)
     ocr_attempts: Mapped[int] = mapped_column(Integer, default=0)
     ocr_priority: Mapped[int] = mapped_column(SmallInteger, default=OcrPriority.INTERACTIVE)
-    ocr_submitter: Mapped[str | None] = mapped_column(String(80))  # who queued it: fair turns between uploaders
+    ocr_submitter: Mapped[str] = mapped_column(String(80), default="")  # who queued it: turns between uploaders
     ocr_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     ocr_error: Mapped[str | None] = mapped_column(Text)
     leased_until: Mapped[datetime | None] = mapped_column(DateTime)
@@ -128,7 +128,8 @@ class LeafletImage(db.Model):
     leaflet: Mapped[Leaflet] = relationship(back_populates="images")
 
     __table_args__ = (Index("ix_leaflet_image_ocr_queue", "ocr_status", "next_attempt_at"),
-                      Index("ix_leaflet_image_ocr_order", "ocr_status", "ocr_priority", "id"))
+                      Index("ix_leaflet_image_ocr_order", "ocr_status", "ocr_priority", "id"),
+                      Index("ix_leaflet_image_ocr_served", "ocr_submitter", "ocr_started_at"))
 
     @hybrid_property
     def text(self) -> str:

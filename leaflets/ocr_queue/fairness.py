@@ -1,7 +1,7 @@
 """Who queued an OCR job, so the queue can take turns between uploaders (jobs.claim_next).
 
-Within one priority the next job is the oldest of the uploader with the fewest jobs ahead of it: someone who
-sends a hundred photos at once gets every other turn, not the next hundred.
+Within one priority the next job is the oldest of the uploader served longest ago (or never): someone who
+sends a hundred photos at once shares the worker with everyone else, instead of taking the next hundred turns.
 """
 from __future__ import annotations
 

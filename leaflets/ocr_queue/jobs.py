@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from leaflets.extensions import db
 from leaflets.models import LeafletImage, OcrPriority, OcrStatus
@@ -80,16 +81,14 @@ def _claim_values(owner: str, lease_s: float, now: datetime) -> dict[str, Any]:
 
 
 def _in_queue_order(now: datetime, max_attempts: int, limit: int) -> Any:
-    """Claimable ids, best first: by priority; then fresh before retried; then taking turns between
-    submitters (each one's n-th waiting job ranks with everyone's n-th: fairness.py); then oldest."""
-    image = LeafletImage
-    turn = func.row_number().over(partition_by=(image.ocr_priority, func.coalesce(image.ocr_submitter, "")),
-                                  order_by=image.id)
-    ranked = (select(image.id.label("id"), image.ocr_priority.label("priority"),
-                     image.ocr_attempts.label("attempts"), turn.label("turn"))
-              .where(_claimable(now, max_attempts)).subquery())
-    return (select(ranked.c.id)
-            .order_by(ranked.c.priority, ranked.c.attempts, ranked.c.turn, ranked.c.id).limit(limit))
+    """Claimable ids, best first: by priority; then fresh before retried; then round-robin between
+    submitters (the one whose last job started longest ago, or never, goes first: fairness.py); then oldest."""
+    image, other = LeafletImage, aliased(LeafletImage)
+    last_served = (select(func.max(other.ocr_started_at)).where(other.ocr_submitter == image.ocr_submitter)
+                   .correlate(image).scalar_subquery())
+    return (select(image.id).where(_claimable(now, max_attempts))
+            .order_by(image.ocr_priority, image.ocr_attempts, last_served.asc().nulls_first(), image.id)
+            .limit(limit))
 
 
 def _returning_job(statement: Any, owner: str) -> Job | None:
