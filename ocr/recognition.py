@@ -19,9 +19,9 @@ PAGE_SEGMENTATION = 3  # automatic layout analysis: measured best on leaflets (s
 BASE_CONFIG = "-c tessedit_do_invert=0"
 
 
-def tesseract_config(psm: int = PAGE_SEGMENTATION) -> str:
-    """Command-line options for recognition."""
-    return f"--psm {psm} {BASE_CONFIG}"
+def tesseract_config(psm: int = PAGE_SEGMENTATION, invert: bool = False) -> str:
+    """Command-line options for recognition; `invert` keeps Tesseract's own light-on-dark line test."""
+    return f"--psm {psm}" if invert else f"--psm {psm} {BASE_CONFIG}"
 
 
 def words_from_data(data: dict[str, list[Any]]) -> list[WordBox]:
@@ -83,7 +83,7 @@ def to_master(words: list[WordBox], matrix: Matrix, size: tuple[int, int]) -> li
 
 
 def recognise_words(gray: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None,
-                    psm: int = PAGE_SEGMENTATION) -> list[WordBox]:
-    """Recognised words of `gray`, noise removed, in `gray`'s pixels."""
-    data = tesseract.image_to_data(gray, lang, tesseract_config(psm), deadline, command)
+                    psm: int = PAGE_SEGMENTATION, invert: bool = False) -> list[WordBox]:
+    """Recognised words of `gray` (or a colour image), noise removed, in its pixels."""
+    data = tesseract.image_to_data(gray, lang, tesseract_config(psm, invert), deadline, command)
     return [word for word in words_from_data(data) if not is_noise(word)]
