@@ -25,6 +25,7 @@ from ocr import (
     recognition,
     scale,
     tesseract,
+    text,
 )
 from ocr.evidence import Evidence
 from ocr.geometry import Matrix
@@ -117,7 +118,7 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     timings["total"] = round(time.perf_counter() - started, 4)
     logger.debug("recognised %d words in %.2f s", len(words), timings["total"])
     return OcrResult(
-        text=recognition.assemble_text(words), confidence=recognition.mean_confidence(words), words=words,
+        text=text.assemble(words), confidence=recognition.mean_confidence(words), words=words,
         rotation=chosen.rotation, skew=prepared.skew if chosen.name == "prepared" else 0.0, timings=timings,
         image_size=prepared.master_size, readable=evidence.readable(chosen.found), quality=quality,
     )

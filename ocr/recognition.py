@@ -48,24 +48,6 @@ def is_noise(word: WordBox) -> bool:
     return word.confidence < 25 and (not has_alnum or len(word.text) == 1)
 
 
-def assemble_text(words: list[WordBox]) -> str:
-    """Lines joined by newlines; paragraphs and blocks separated by a blank line."""
-    parts: list[str] = []
-    previous: tuple[int, int, int] | None = None
-    for word in words:
-        key = (word.block, word.paragraph, word.line)
-        if previous is None:
-            parts.append(word.text)
-        elif key[:2] != previous[:2]:
-            parts.append("\n\n" + word.text)
-        elif key != previous:
-            parts.append("\n" + word.text)
-        else:
-            parts.append(" " + word.text)
-        previous = key
-    return "".join(parts)
-
-
 def mean_confidence(words: list[WordBox]) -> float:
     """Mean word confidence, 0.0 when there are no words."""
     return round(float(np.mean([w.confidence for w in words])), 2) if words else 0.0
