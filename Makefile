@@ -12,6 +12,8 @@ WEB_THREADS ?= 8
 # updates replace old builds in the archive, so a pin would stop installing within weeks.
 SYSTEM_PACKAGES := tesseract-ocr=5.3.0-2 tesseract-ocr-eng=1:4.1.0-2 tesseract-ocr-osd=1:4.1.0-2 \
 	fonts-dejavu-core=2.37-6 fonts-liberation=1:1.07.4-11
+# The OCR pipeline's English word list (ocr/dictionary.py): tells words from gibberish.
+SYSTEM_PACKAGES += wbritish=2020.12.07-2
 TEST_SYSTEM_PACKAGES := chromium
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 

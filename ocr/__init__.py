@@ -10,6 +10,7 @@ This package knows images and text only; it never imports Flask or the app.
 from __future__ import annotations
 
 import os
+import time
 
 # Tesseract's OpenMP threading is 2.6x slower on a 2-core machine than one single-threaded
 # Tesseract per worker; subprocesses inherit this, so set it before any Tesseract runs.
@@ -20,7 +21,7 @@ from pathlib import Path  # noqa: E402
 import cv2  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from ocr import pipeline, tesseract  # noqa: E402
+from ocr import pipeline, preparation, tesseract  # noqa: E402
 from ocr.errors import OcrError, OcrTimeout, TesseractNotFound  # noqa: E402
 from ocr.result import OcrResult, WordBox  # noqa: E402
 
@@ -46,6 +47,6 @@ def recognise(source: str | Path | Image.Image, lang: str = "eng", timeout_s: fl
 def preprocess(image: Image.Image, lang: str = "eng", timeout_s: float = DEFAULT_TIMEOUT_S,
                tesseract_cmd: str | None = None) -> Image.Image:
     """Return the page exactly as Tesseract will see it: flattened, upright, scaled, dark on white."""
-    deadline = tesseract.Deadline(float(timeout_s), pipeline.time.perf_counter)
-    prepared = pipeline.prepare(pipeline.load_image(image), lang, deadline, tesseract_cmd)
+    deadline = tesseract.Deadline(float(timeout_s), time.perf_counter)
+    prepared = preparation.prepare(preparation.load_image(image), lang, deadline, tesseract_cmd)
     return Image.fromarray(prepared.gray)

@@ -94,12 +94,12 @@ def shade(photo: np.ndarray, rng: random.Random, strength: float) -> np.ndarray:
     xs, ys = np.meshgrid(np.linspace(0, 1, w, dtype=np.float32), np.linspace(0, 1, h, dtype=np.float32))
     direction = rng.uniform(0, 2 * np.pi)
     gradient = (np.cos(direction) * (xs - 0.5) + np.sin(direction) * (ys - 0.5)) + 0.5
-    light = 1 - strength * 0.6 * np.clip(gradient, 0, 1)
-    blob = np.zeros((h, w), np.float32)
+    light: np.ndarray = 1 - strength * 0.6 * np.clip(gradient, 0, 1)
+    blob: np.ndarray = np.zeros((h, w), np.float32)
     cv2.ellipse(blob, (int(rng.uniform(0, w)), int(rng.uniform(0, h))), (w // 3, h // 5),
                 rng.uniform(0, 180), 0, 360, 1.0, -1)
     blob = cv2.GaussianBlur(blob, (0, 0), w / 12)
-    light *= 1 - strength * 0.5 * blob
+    light = light * (1 - strength * 0.5 * blob)
     return np.clip(photo * light[..., None], 0, 255).astype(np.uint8)
 
 

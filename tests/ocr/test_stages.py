@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -84,3 +85,39 @@ def test_full_width_lines_are_kept_in_order() -> None:
 
 def test_box_mapping_through_scale() -> None:
     assert map_box(np.diag([2.0, 2.0, 1.0]), 10, 20, 5, 6) == (20, 40, 10, 12)
+
+
+def paragraph(name: str, left: int, top: int, lines: int, block: int) -> list[WordBox]:
+    """A block of `lines` lines of three words, 20 px high, 30 px apart."""
+    return [WordBox(f"{name}{row}{col}", 95.0, left + 70 * col, top + 30 * row, 60, 20, block, 1, row + 1)
+            for row in range(lines) for col in range(3)]
+
+
+def blocks_in_order(words: list[WordBox]) -> list[str]:
+    names: list[str] = []
+    for word in words:
+        if word.text[:-2] not in names:
+            names.append(word.text[:-2])
+    return names
+
+
+def test_a_long_left_column_is_read_to_its_end_before_a_short_right_one() -> None:
+    words = paragraph("head", 0, 0, 1, 1) + paragraph("panel", 0, 100, 4, 2)
+    words += paragraph("right", 260, 100, 5, 3) + paragraph("below", 0, 320, 4, 4)
+    words[:3] = [replace(w, width=150) for w in words[:3]]  # a headline across both columns
+    assert blocks_in_order(layout.reorder_columns(words, np.eye(3))) == ["head", "panel", "below", "right"]
+
+
+def test_two_sections_of_two_columns_are_read_section_by_section() -> None:
+    words = paragraph("topleft", 0, 0, 5, 1) + paragraph("topright", 260, 0, 5, 2)
+    words += paragraph("lowleft", 0, 250, 4, 3) + paragraph("lowright", 260, 250, 3, 4)
+    ordered = blocks_in_order(layout.reorder_columns(words, np.eye(3)))
+    assert ordered == ["topleft", "topright", "lowleft", "lowright"]
+
+
+def test_a_single_line_with_a_wide_gap_is_two_pieces() -> None:
+    line = [WordBox(t, 90.0, x, 0, 60, 20, 1, 1, 1) for t, x in (("Cllr", 0), ("Sarah", 70), ("Cllr", 600),
+                                                                 ("John", 670))]
+    title = [WordBox("View", 90.0, 300, -60, 80, 30, 2, 1, 1)]
+    ordered = layout.reorder_columns(title + line, np.eye(3))
+    assert len({w.block for w in ordered}) == 3
