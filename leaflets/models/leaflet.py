@@ -6,7 +6,7 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger,
-                        String, Text, case, func)
+                        String, Text, and_, case, func, or_)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -145,11 +145,28 @@ class LeafletImage(db.Model):
                     (cls.ocr_readable.is_(False), ""), else_=func.coalesce(cls.ocr_text, ""))
 
     @property
+    def text_status(self) -> str:
+        """What text the photo has: corrected (by a volunteer), read (by OCR, published), unreadable (read, not
+        fit to publish), failed (OCR gave up), or pending."""
+        if self.corrected_text is not None:
+            return "corrected"
+        if self.ocr_status == OcrStatus.DONE:
+            return "unreadable" if self.ocr_readable is False else "read"
+        return "failed" if self.ocr_status == OcrStatus.FAILED else "pending"
+
+    @hybrid_property
     def needs_transcription(self) -> bool:
         """Read, or given up on, without text fit to publish, and no volunteer has typed it yet."""
         unreadable = self.ocr_status == OcrStatus.FAILED or (
             self.ocr_status == OcrStatus.DONE and self.ocr_readable is False)
         return unreadable and self.corrected_text is None
+
+    @needs_transcription.inplace.expression
+    @classmethod
+    def _needs_transcription_expression(cls) -> ColumnElement[bool]:
+        unreadable = or_(cls.ocr_status == OcrStatus.FAILED,
+                         and_(cls.ocr_status == OcrStatus.DONE, cls.ocr_readable.is_(False)))
+        return and_(unreadable, cls.corrected_text.is_(None))
 
     def __repr__(self) -> str:
         return f"<LeafletImage {self.id} of {self.leaflet_id}>"
