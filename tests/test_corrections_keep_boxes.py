@@ -31,8 +31,10 @@ def test_unchanged_words_keep_their_boxes_and_a_substitution_takes_the_replaced_
 
 
 def test_inserted_words_have_no_box_and_joined_words_get_one_box_around_both() -> None:
+    # "Please" and "and" are inserted; "the" replaces "our"; "potholes" joins up "pot holes".
     boxes = align_words(["Please", "fix", "the", "potholes", "NOW", "and", "BRITAIN"], FOUND)
-    assert boxes == [None, (0, 10, 30, 8), None, (80, 10, 70, 8), (160, 10, 30, 8), None, (0, 20, 30, 8)]
+    assert boxes == [None, (0, 10, 30, 8), (40, 10, 30, 8), (80, 10, 70, 8), (160, 10, 30, 8), None,
+                     (0, 20, 30, 8)]
 
 
 def test_nothing_found_or_nothing_typed() -> None:

@@ -2,9 +2,9 @@
 
 The corrected words are aligned to the recognised ones by their longest common subsequence (RapidFuzz's Indel
 opcodes on word sequences): unchanged words keep their boxes. Between two unchanged stretches, a corrected word
-takes the box of the word it replaced (one for one when both sides have as many words; otherwise the most
-similar word, or the run of words it joins up, as "pot holes" -> "potholes"). Words typed where OCR found
-nothing have no box. The volunteer's paragraphs and lines are kept.
+takes the box of the word it replaced (see _fill_gap; a word that joins up a run, as "pot holes" -> "potholes",
+gets one box around the run). Words typed where OCR found nothing have no box. The volunteer's paragraphs and
+lines are kept.
 """
 from __future__ import annotations
 
@@ -46,33 +46,44 @@ def _union(words: Sequence[dict[str, Any]]) -> Box | None:
 
 
 def _fill_gap(corrected: list[str], found: list[dict[str, Any]]) -> list[Box | None]:
-    """Boxes for corrected words that replaced the OCR words `found` (either side may be empty)."""
-    if len(corrected) == len(found):  # substitutions, word for word
+    """Boxes for corrected words that replaced the OCR words `found` (either side may be empty).
+
+    As many words on both sides: substitutions, word for word. Otherwise similar words (or a run of words a
+    corrected word joins up) are paired first, in order, and what is left between them is paired word for word
+    from the start; corrected words left over were inserted and have no box."""
+    if len(corrected) == len(found):
         return [_box(word) for word in found]
-    boxes: list[Box | None] = []
+    boxes: list[Box | None] = [None] * len(corrected)
+    anchors: list[tuple[int, int, int]] = []  # (corrected index, first found index, end found index)
     start = 0
-    for text in corrected:
-        box, start = _best_match(key(text), found, start)
-        boxes.append(box)
+    for index, text in enumerate(corrected):
+        match = _best_match(key(text), found, start)
+        if match is not None:
+            first, end = match
+            anchors.append((index, first, end))
+            boxes[index] = _union(found[first:end]) if end - first > 1 else _box(found[first])
+            start = end
+    previous_corrected = previous_found = 0
+    for index, first, end in [*anchors, (len(corrected), len(found), len(found))]:
+        for offset in range(min(index - previous_corrected, first - previous_found)):
+            boxes[previous_corrected + offset] = _box(found[previous_found + offset])
+        previous_corrected, previous_found = index + 1, end
     return boxes
 
 
-def _best_match(wanted: str, found: list[dict[str, Any]], start: int) -> tuple[Box | None, int]:
-    """The box for `wanted` among found[start:], in order: a run of words that spell it, else the most similar
-    word; and where the next corrected word may look from."""
+def _best_match(wanted: str, found: list[dict[str, Any]], start: int) -> tuple[int, int] | None:
+    """Where in found[start:] `wanted` is: a run of words that spell it, else the most similar word."""
     for first in range(start, len(found)):
         for end in range(first + 2, len(found) + 1):
             joined = "".join(key(word["text"]) for word in found[first:end])
             if joined == wanted:
-                return _union(found[first:end]), end
+                return first, end
             if len(joined) >= len(wanted):
                 break
     scored = [(Levenshtein.normalized_similarity(wanted, key(word["text"])), index)
               for index, word in enumerate(found[start:], start)]
-    best = max(scored, default=(0.0, start))
-    if best[0] >= MIN_SIMILARITY:
-        return _box(found[best[1]]), best[1] + 1
-    return None, start
+    similarity, index = max(scored, default=(0.0, start))
+    return (index, index + 1) if similarity >= MIN_SIMILARITY else None
 
 
 def align_words(corrected: list[str], found: list[dict[str, Any]]) -> list[Box | None]:
