@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import Area, Election, Leaflet, LeafletImage
+from leaflets.models import Area, Election, Leaflet, LeafletImage, OcrPriority
 from leaflets.models._types import utcnow
 from leaflets.ocr_queue import jobs, runner
 from leaflets.services import image_turns
@@ -306,6 +306,7 @@ def test_requeue_runs_failed_or_chosen_jobs_again(app: Flask) -> None:
     assert jobs.requeue(failed_only=True) == [image_ids[1]]
     assert image_row(image_ids[1]).ocr_status == "pending" and image_row(image_ids[1]).ocr_attempts == 0
     assert image_row(image_ids[1]).ocr_error is None
+    assert image_row(image_ids[1]).ocr_priority == OcrPriority.REQUEUED  # behind voters' uploads
     assert jobs.requeue(leaflet_id=leaflet_id) == image_ids[:2]  # never steals a live lease
     assert jobs.requeue(image_ids=[image_ids[0]]) == [image_ids[0]]
     with pytest.raises(ValueError):
