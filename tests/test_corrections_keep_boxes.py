@@ -1,4 +1,4 @@
-"""A volunteer's correction keeps the word-to-photo highlighting: corrected words are aligned to the OCR boxes."""
+"""A volunteer's correction keeps the word-to-photo highlighting: corrected words are aligned to OCR boxes."""
 from __future__ import annotations
 
 import re
@@ -62,7 +62,8 @@ def _spans(html: str) -> dict[str, list[str | None]]:
 
 
 @both_databases
-def test_a_correction_is_shown_searchable_and_still_boxed_on_the_photo(make_app: Callable[..., Flask]) -> None:
+def test_a_correction_is_shown_searchable_and_still_boxed_on_the_photo(
+        make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
         leaflet_id, [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])
@@ -75,7 +76,8 @@ def test_a_correction_is_shown_searchable_and_still_boxed_on_the_photo(make_app:
 
         volunteer = app.test_client()
         log_in(volunteer, make_user())
-        saved = volunteer.post(f"/volunteer/leaflets/{leaflet_id}/images/{image_id}/text", data={"text": corrected})
+        saved = volunteer.post(f"/volunteer/leaflets/{leaflet_id}/images/{image_id}/text",
+                               data={"text": corrected})
         assert saved.status_code == 302
 
         client = app.test_client()

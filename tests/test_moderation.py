@@ -171,7 +171,8 @@ def test_rotate_turns_the_files_resets_ocr_and_enqueues(app: Flask, moderator_cl
     assert _audit("rotate").details["after"]["rotation"] == 90
 
 
-def test_rotate_without_stored_files_explains_and_changes_nothing(app: Flask, moderator_client: FlaskClient) -> None:
+def test_rotate_without_stored_files_explains_and_changes_nothing(app: Flask,
+                                                                  moderator_client: FlaskClient) -> None:
     image = make_leaflet().images[0]
     response = moderator_client.post(f"/moderate/images/{image.id}/rotate", follow_redirects=True)
     assert "This photo cannot be turned" in response.get_data(as_text=True)

@@ -19,10 +19,10 @@ from leaflets.extensions import db
 from leaflets.models import Area, Election, Leaflet, LeafletImage, OcrPriority
 from leaflets.models._types import utcnow
 from leaflets.ocr_queue import jobs, runner
-from leaflets.services import image_turns
 from leaflets.ocr_queue.jobs import OcrOutcome
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
+from leaflets.services import image_turns
 from tests.support import both_databases, leaflet_image
 
 FAST = {"OCR_BACKOFF_S": 0.05, "OCR_POLL_S": 0.2, "OCR_LEASE_S": 60.0, "OCR_TIMEOUT_S": 30.0}
@@ -208,7 +208,8 @@ def test_a_hanging_tesseract_times_out_once_and_counts_as_unreadable(make_app: C
 
 def test_the_time_budget_grows_with_the_image_up_to_the_cap() -> None:
     settings = QueueSettings(timeout_s=60.0, timeout_base_s=15.0, timeout_per_mpx_s=8.0)
-    small, page, photo = settings.budget_s((620, 877)), settings.budget_s((1240, 1754)), settings.budget_s((4000, 5000))
+    small, page = settings.budget_s((620, 877)), settings.budget_s((1240, 1754))
+    photo = settings.budget_s((4000, 5000))
     assert 15 < small < page < photo == 60.0
     assert QueueSettings(timeout_s=1.0).budget_s((620, 877)) == 1.0
 
@@ -240,7 +241,8 @@ def sideways(page: bytes) -> bytes:
 
 
 @both_databases
-def test_a_sideways_photo_is_stored_upright_with_boxes_on_the_upright_picture(make_app: Callable[..., Flask]) -> None:
+def test_a_sideways_photo_is_stored_upright_with_boxes_on_the_upright_picture(
+        make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
         [image_id] = add_leaflet([sideways(leaflet_image(PAGE, size=(900, 1200)))])[1]
@@ -262,8 +264,8 @@ def test_a_sideways_photo_is_stored_upright_with_boxes_on_the_upright_picture(ma
     buses = next(word for word in image.ocr_words if word["text"].upper() == "BUSES")
     assert buses["width"] > buses["height"]  # ... and the words run across it
     left, top, width, height = (buses[key] for key in ("left", "top", "width", "height"))
-    ink = master.crop((left, top, left + width, top + height)).point(lambda v: 255 if v < 128 else 0).getbbox()
-    assert ink is not None  # the box falls on the printed word
+    ink = master.crop((left, top, left + width, top + height)).point(lambda v: 255 if v < 128 else 0)
+    assert ink.getbbox() is not None  # the box falls on the printed word
 
 
 def test_a_moderators_orientation_stands(make_app: Callable[..., Flask]) -> None:

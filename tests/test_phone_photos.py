@@ -1,5 +1,5 @@
-"""Phone JPEGs that Pillow reads as MPO (a primary picture plus a second one) are accepted as JPEG, keep only the
-primary picture and no metadata; a file that is no photo at all is refused by name and by what it looks like."""
+"""Phone JPEGs that Pillow reads as MPO (a primary picture plus a second one) are accepted as JPEG, keep only
+the primary picture and no metadata; a file that is no photo at all is refused by name and by its look."""
 from __future__ import annotations
 
 import io
@@ -22,7 +22,7 @@ SECRETS = [b"Exif", b"PhoneMaker", b"SERIAL-12345", b"MPF"]
 
 
 def phone_mpo(size: tuple[int, int] = (900, 1200), orientation: int = 1) -> bytes:
-    """What many phones write: a JPEG with EXIF (GPS, maker, serial) and a second, smaller picture after it."""
+    """What many phones write: a JPEG with EXIF (GPS, maker, serial) and a second, smaller picture after."""
     primary = Image.open(io.BytesIO(leaflet_image(["PRIMARY PICTURE", "Vote for buses"], size=size)))
     second = Image.new("RGB", (320, 240), "red")  # a depth map or preview: must never be served
     exif = Image.Exif()
@@ -51,9 +51,10 @@ def test_the_fixture_really_is_a_two_frame_mpo_with_gps() -> None:
 
 
 @both_databases
-def test_an_mpo_is_accepted_through_the_api_single_frame_and_without_gps(app: Flask, client: FlaskClient) -> None:
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(phone_mpo(), "IMG_0001.JPG")]),
-                           content_type="multipart/form-data")
+def test_an_mpo_is_accepted_through_the_api_single_frame_and_without_gps(app: Flask,
+                                                                         client: FlaskClient) -> None:
+    fields = multipart(upload_fields(), [(phone_mpo(), "IMG_0001.JPG")])
+    response = client.post("/api/v1/leaflets", data=fields, content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
     [image] = response.get_json()["images"]
     assert (image["mime"], image["width"], image["height"]) == ("image/jpeg", 900, 1200)
@@ -68,7 +69,8 @@ def test_an_mpo_is_accepted_through_the_api_single_frame_and_without_gps(app: Fl
 
 
 @both_databases
-def test_an_mpo_is_accepted_through_the_web_form_and_turned_by_its_exif(app: Flask, client: FlaskClient) -> None:
+def test_an_mpo_is_accepted_through_the_web_form_and_turned_by_its_exif(app: Flask,
+                                                                        client: FlaskClient) -> None:
     data = multipart(upload_fields(), [(phone_mpo(orientation=6), "IMG_0002.JPG")])
     response = client.post("/upload", data=data, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -100,6 +102,6 @@ def test_a_pdf_is_refused_by_name_on_the_form_and_nothing_is_stored(app: Flask, 
                                                                        (pdf, "leaflet.pdf")]),
                            content_type="multipart/form-data")
     assert response.status_code == 415
-    assert ("Photo 2 (leaflet.pdf) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or HEIC image."
-            in response.get_data(as_text=True))
+    assert ("Photo 2 (leaflet.pdf) looks like a PDF document, not a photo; "
+            "send a JPEG, PNG, WebP or HEIC image.") in response.get_data(as_text=True)
     assert db.session.scalar(select(LeafletImage)) is None

@@ -5,8 +5,8 @@ from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger,
-                        String, Text, and_, case, func, or_)
+from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Float, ForeignKey, Index, Integer,
+                        SmallInteger, String, Text, and_, case, func, or_)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -103,8 +103,8 @@ class LeafletImage(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     mime: Mapped[str] = mapped_column(String(40))
     byte_size: Mapped[int] = mapped_column(Integer, default=0)
-    rotation: Mapped[int] = mapped_column(Integer, default=0)  # clockwise turn of the variants from the upload
-    rotation_manual: Mapped[bool] = mapped_column(Boolean, default=False)  # a moderator chose it: OCR keeps it
+    rotation: Mapped[int] = mapped_column(Integer, default=0)  # clockwise turn of the files from the upload
+    rotation_manual: Mapped[bool] = mapped_column(Boolean, default=False)  # a moderator's: OCR keeps it
     ocr_status: Mapped[str] = mapped_column(String(10), default=OcrStatus.PENDING)
     ocr_text: Mapped[str | None] = mapped_column(Text)
     ocr_confidence: Mapped[float | None] = mapped_column(Float)
@@ -115,7 +115,7 @@ class LeafletImage(db.Model):
     ocr_quality: Mapped[dict[str, float] | None] = mapped_column(JSON)
     ocr_attempts: Mapped[int] = mapped_column(Integer, default=0)
     ocr_priority: Mapped[int] = mapped_column(SmallInteger, default=OcrPriority.INTERACTIVE)
-    ocr_submitter: Mapped[str] = mapped_column(String(80), default="")  # who queued it: turns between uploaders
+    ocr_submitter: Mapped[str] = mapped_column(String(80), default="")  # who queued it: takes turns
     ocr_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     ocr_error: Mapped[str | None] = mapped_column(Text)
     leased_until: Mapped[datetime | None] = mapped_column(DateTime)
@@ -133,7 +133,7 @@ class LeafletImage(db.Model):
 
     @hybrid_property
     def text(self) -> str:
-        """The published text: a volunteer's correction wins over OCR; unreadable OCR text is not published."""
+        """The published text: a volunteer's correction wins over OCR; unreadable OCR text is never shown."""
         if self.corrected_text is not None:
             return self.corrected_text
         return "" if self.ocr_readable is False else (self.ocr_text or "")
@@ -146,8 +146,8 @@ class LeafletImage(db.Model):
 
     @property
     def text_status(self) -> str:
-        """What text the photo has: corrected (by a volunteer), read (by OCR, published), unreadable (read, not
-        fit to publish), failed (OCR gave up), or pending."""
+        """What text the photo has: corrected (by a volunteer), read (by OCR, published), unreadable (read,
+        not fit to publish), failed (OCR gave up), or pending."""
         if self.corrected_text is not None:
             return "corrected"
         if self.ocr_status == OcrStatus.DONE:

@@ -82,7 +82,8 @@ def _claim_values(owner: str, lease_s: float, now: datetime) -> dict[str, Any]:
 
 def _in_queue_order(now: datetime, max_attempts: int, limit: int) -> Any:
     """Claimable ids, best first: by priority; then fresh before retried; then round-robin between
-    submitters (the one whose last job started longest ago, or never, goes first: fairness.py); then oldest."""
+    submitters (the one whose last job started longest ago, or never, goes first: fairness.py);
+    then oldest."""
     image, other = LeafletImage, aliased(LeafletImage)
     last_served = (select(func.max(other.ocr_started_at)).where(other.ocr_submitter == image.ocr_submitter)
                    .correlate(image).scalar_subquery())

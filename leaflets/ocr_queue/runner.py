@@ -33,7 +33,8 @@ def to_outcome(result: ocr.OcrResult) -> OcrOutcome:
         words.append(data)
     return OcrOutcome(text=result.text, confidence=round(float(result.confidence), 2), words=words,
                       rotation=image_turns.quarter(result.rotation), timings=dict(result.timings),
-                      readable=bool(result.readable), quality={k: float(v) for k, v in result.quality.items()})
+                      readable=bool(result.readable),
+                      quality={key: float(value) for key, value in result.quality.items()})
 
 
 def timed_out(budget_s: float) -> OcrOutcome:
@@ -55,7 +56,8 @@ def upright(outcome: OcrOutcome, key: str, picture: Image.Image, rotation: int) 
 def _recognise(picture: Image.Image, settings: QueueSettings) -> OcrOutcome:
     budget = settings.budget_s(picture.size)
     try:
-        result = ocr.recognise(picture, lang=settings.lang, timeout_s=budget, tesseract_cmd=settings.tesseract_cmd)
+        result = ocr.recognise(picture, lang=settings.lang, timeout_s=budget,
+                               tesseract_cmd=settings.tesseract_cmd)
     except ocr.OcrTimeout:
         return timed_out(budget)
     return to_outcome(result)

@@ -166,7 +166,8 @@ def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletIma
     image = db.session.get(LeafletImage, image_id)
     if image is None:
         raise NotFound(f"There is no image {image_id}.")
-    before = {"rotation": image.rotation, "ocr_status": image.ocr_status, "stored_sha256": image.stored_sha256,
+    old_key = image.stored_sha256
+    before = {"rotation": image.rotation, "ocr_status": image.ocr_status, "stored_sha256": old_key,
               "size": [image.width, image.height]}
     try:
         image_turns.turn_image(image, 90)
@@ -181,7 +182,7 @@ def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletIma
                         "stored_sha256": image.stored_sha256, "size": [image.width, image.height]},
                  leaflet_id=image.leaflet_id)
     db.session.commit()
-    image_turns.discard_if_unused(before["stored_sha256"])
+    image_turns.discard_if_unused(old_key)
     if "ocr_queue" in current_app.extensions.get("straight_choice", {}):
         from leaflets import runtime
         runtime.ocr_queue().enqueue([image.id])

@@ -178,8 +178,8 @@ def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
 
 
 _STORED = ("stored_sha256", "width", "height", "mime", "rotation", "rotation_manual")
-_READ = ("ocr_status", "ocr_text", "ocr_confidence", "ocr_words", "ocr_rotation", "ocr_timings", "ocr_readable",
-         "ocr_quality", "ocr_error", "ocr_finished_at", "corrected_text")
+_READ = ("ocr_status", "ocr_text", "ocr_confidence", "ocr_words", "ocr_rotation", "ocr_timings",
+         "ocr_readable", "ocr_quality", "ocr_error", "ocr_finished_at", "corrected_text")
 
 
 def _new_image(staged: StagedImage, position: int, priority: int, submitter: str) -> LeafletImage:

@@ -1,10 +1,10 @@
 """Give a volunteer's corrected text the photo boxes of the OCR words it stands for.
 
-The corrected words are aligned to the recognised ones by their longest common subsequence (RapidFuzz's Indel
-opcodes on word sequences): unchanged words keep their boxes. Between two unchanged stretches, a corrected word
-takes the box of the word it replaced (see _fill_gap; a word that joins up a run, as "pot holes" -> "potholes",
-gets one box around the run). Words typed where OCR found nothing have no box. The volunteer's paragraphs and
-lines are kept.
+The corrected words are aligned to the recognised ones by their longest common subsequence (RapidFuzz's
+Indel opcodes on word sequences): unchanged words keep their boxes. Between two unchanged stretches, a
+corrected word takes the box of the word it replaced (see _fill_gap; a word that joins up a run, as
+"pot holes" -> "potholes", gets one box around the run). Words typed where OCR found nothing have no box.
+The volunteer's paragraphs and lines are kept.
 """
 from __future__ import annotations
 

@@ -58,8 +58,9 @@ def next_transcription(skipped: Iterable[int] = ()) -> Leaflet | None:
 
 def transcriptions_waiting() -> int:
     """How many photos of live leaflets wait for a volunteer to type their text."""
-    return db.session.scalar(select(func.count(LeafletImage.id)).join(Leaflet)
-                             .where(Leaflet.status == LeafletStatus.LIVE, LeafletImage.needs_transcription)) or 0
+    query = (select(func.count(LeafletImage.id)).join(Leaflet)
+             .where(Leaflet.status == LeafletStatus.LIVE, LeafletImage.needs_transcription))
+    return db.session.scalar(query) or 0
 
 
 @dataclass

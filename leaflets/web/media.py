@@ -26,5 +26,5 @@ def image(sha256: str, variant: str) -> ResponseReturnValue:
 
 @bp.app_template_global()
 def image_url(image: LeafletImage, variant: str, external: bool = False) -> str:
-    """Where a variant of the photo is served: named by the files it has now (they change when it is turned)."""
+    """Where a variant of the photo is served: named by its files now (new ones when it is turned)."""
     return url_for("media.image", sha256=image.stored_sha256, variant=variant, _external=external)

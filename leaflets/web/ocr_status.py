@@ -14,11 +14,11 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from leaflets.models import Leaflet, LeafletImage, OcrStatus
-from search import analysis
 from leaflets.services import word_alignment
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import can_see_hidden, visible_leaflet
 from leaflets.web.media import image_url
+from search import analysis
 
 bp = Blueprint("ocr_status", __name__)
 LOW_CONFIDENCE = 60.0  # Tesseract's word confidence (0-100) below which a word is marked uncertain
@@ -83,8 +83,8 @@ def ocr_words_html(image: LeafletImage) -> Markup:
 def _corrected_html(image: LeafletImage, hits: frozenset[str]) -> Markup:
     """A volunteer's text, its lines kept; words aligned to a recognised word carry that word's box."""
     paragraphs = word_alignment.align_text(image.corrected_text or "", image.ocr_words)
-    return Markup("\n\n".join("\n".join(" ".join(_aligned_html(word, hits) for word in line) for line in lines)
-                              for lines in paragraphs))
+    return Markup("\n\n".join("\n".join(" ".join(_aligned_html(word, hits) for word in line)
+                                        for line in lines) for lines in paragraphs))
 
 
 def _aligned_html(word: word_alignment.AlignedWord, hits: frozenset[str]) -> str:

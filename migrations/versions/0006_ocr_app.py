@@ -19,7 +19,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("leaflet_image") as batch:
         batch.add_column(sa.Column("stored_sha256", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("rotation_manual", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("rotation_manual", sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
         batch.add_column(sa.Column("ocr_readable", sa.Boolean(), nullable=True))
         batch.add_column(sa.Column("ocr_quality", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("ocr_priority", sa.SmallInteger(), nullable=False, server_default="0"))

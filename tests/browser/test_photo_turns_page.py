@@ -1,6 +1,6 @@
-"""In Chromium: a moderator's turn shows the photo turned; OCR that turns a photo upright, or finds it unreadable,
-updates the open page without a reload; a corrected word is boxed on the photo. Screenshots at 360 and 1280 px
-go to /tmp/shots (looked at by hand: they are not compared)."""
+"""In Chromium: a moderator's turn shows the photo turned; OCR that turns a photo upright, or finds it
+unreadable, updates the open page without a reload. Screenshots at 360 and 1280 px go to /tmp/shots (looked at
+by hand: they are not compared)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,14 +9,11 @@ from typing import Any, Callable
 import pytest
 from flask import Flask
 
-from leaflets.extensions import db
-from leaflets.models import LeafletImage
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from tests.browser.test_volunteer_flow import log_in
 from tests.support import leaflet_image
 from tests.test_auth import make_user
-from tests.test_leaflet_highlight import leaflet_with_words
 from tests.test_ocr_queue import PAGE, SIZE, add_leaflet
 from tests.test_ocr_queue import sideways as turned_anticlockwise
 from tests.test_unreadable_text import ASK, GIBBERISH
@@ -99,8 +96,8 @@ def test_ocr_turns_a_sideways_photo_upright_and_the_open_page_follows(live_app: 
     assert photo["y"] - 3 <= box["y"] <= photo["y"] + photo["height"] * 0.5
 
 
-def test_an_unreadable_photo_asks_for_help_without_a_reload(live_app: Flask, live_server: Any, phone_page: Any,
-                                                            desktop_page: Any,
+def test_an_unreadable_photo_asks_for_help_without_a_reload(live_app: Flask, live_server: Any,
+                                                            phone_page: Any, desktop_page: Any,
                                                             assert_accessible: Callable[[Any], None]) -> None:
     with live_app.app_context():
         leaflet_id, [image_id] = add_leaflet([leaflet_image(GIBBERISH, size=SIZE)])
@@ -134,20 +131,3 @@ def test_an_unreadable_photo_asks_for_help_without_a_reload(live_app: Flask, liv
     assert desk.url.endswith(f"/leaflets/{leaflet_id}#ocr-{image_id}")
     assert "Save the harbour ferry" in desk.locator(f"#ocr-{image_id}").inner_text()
 
-
-def test_a_corrected_word_is_boxed_on_the_photo(live_app: Flask, live_server: Any, desktop_page: Any) -> None:
-    with live_app.app_context():
-        leaflet = leaflet_with_words()  # OCR read "Fix potholes" on line 1
-        image = db.session.get(LeafletImage, leaflet.images[0].id)
-        image.corrected_text = "Fix roadworks"  # a volunteer changed "potholes" and dropped the garbage line
-        db.session.commit()
-        leaflet_id = leaflet.id
-    page = desktop_page
-    page.goto(f"{live_server.url}/leaflets/{leaflet_id}?highlight=roadworks")
-    hit = page.locator(".ocr-box-hit")
-    hit.wait_for(state="visible")
-    photo = page.locator("main img").first.bounding_box()
-    drawn = hit.bounding_box()
-    scale = photo["width"] / 300
-    assert abs(drawn["x"] - (photo["x"] + 110 * scale - 2)) < 3  # where "potholes" was read
-    assert page.locator(".ocr-words mark.search-hit").inner_text() == "roadworks"
