@@ -18,11 +18,13 @@ from PIL import Image, ImageOps
 from ocr import (
     evidence,
     illumination,
+    ink,
     layout,
     orientation,
     preparation,
     reading,
     recognition,
+    regions,
     scale,
     tesseract,
     text,
@@ -37,6 +39,7 @@ logger = logging.getLogger(__name__)
 _MIN_INK = 0.0002  # pages with less dark ink than this fraction are blank: Tesseract is not run
 _STRONG_SHARE = 0.8  # a prepared reading this much made of dictionary words ...
 _STRONG_CONFIDENCE = 80.0  # ... read this confidently needs no second opinion
+_LOOK_AGAIN_BELOW = 0.97  # a reading explaining less of the page's print gets second looks at the rest
 
 
 @dataclass
@@ -82,12 +85,39 @@ def _plain_candidate(image: Image.Image, lang: str, deadline: tesseract.Deadline
 
 
 def choose(candidates: list[Candidate]) -> Candidate:
-    """The candidate with most real text; the first (the prepared page) on a tie."""
+    """The candidate with most real text; the first (the prepared page) on a tie.
+
+    A reading of nothing never wins over one that found some known words, even if the latter's
+    gibberish outweighs them: its words are still the best start for a volunteer's transcription.
+    """
     best = candidates[0]
     for other in candidates[1:]:
-        if other.found.score > best.found.score:
+        if other.found.score > best.found.score and (other.found.known_words or not best.found.known_words):
             best = other
     return best
+
+
+def _second_looks(chosen: Candidate, prepared: Prepared, lang: str, deadline: tesseract.Deadline,
+                  command: str | None) -> float:
+    """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
+    to_page = np.linalg.inv(prepared.matrix) @ chosen.matrix
+    boxes = ink.word_boxes(chosen.words, to_page)
+    print_on_page = ink.glyphs(prepared.gray)
+    if ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
+        added = regions.second_looks(prepared.gray, print_on_page, boxes, lang, deadline, command)
+        back = np.linalg.inv(to_page)
+        chosen.words = chosen.words + recognition.to_master(added, back, chosen.shape[1::-1])
+        boxes = ink.word_boxes(chosen.words, to_page)
+    return ink.explained_share(ink.glyphs(prepared.gray, ink.median_height(boxes)), boxes)
+
+
+def _coarse_look(chosen: Candidate, rgb: np.ndarray, lang: str, deadline: tesseract.Deadline,
+                 command: str | None) -> None:
+    """Add big print that only a shrunk copy of the photo shows to the chosen reading."""
+    to_master = chosen.matrix
+    known = ink.word_boxes(chosen.words, to_master)
+    added = regions.coarse_look(rgb, known, lang, deadline, command)
+    chosen.words = chosen.words + recognition.to_master(added, np.linalg.inv(to_master), chosen.shape[1::-1])
 
 
 def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
@@ -112,9 +142,13 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     if not strong(candidates[0].found) and min(image.size) >= 16:
         candidates.append(_plain_candidate(image, lang, deadline, command, timings))
     chosen = choose(candidates)
+    with timed(timings, "regions"):
+        explained = _second_looks(chosen, prepared, lang, deadline, command)
+        if explained < _LOOK_AGAIN_BELOW:
+            _coarse_look(chosen, np.asarray(image), lang, deadline, command)
     words = finish(chosen, prepared.master_size)
-    quality = {**chosen.found.as_quality(), "plain_chosen": float(chosen.name == "plain"),
-               "candidates": float(len(candidates))}
+    quality = {**chosen.found.as_quality(), "ink_explained": round(explained, 3),
+               "plain_chosen": float(chosen.name == "plain"), "candidates": float(len(candidates))}
     timings["total"] = round(time.perf_counter() - started, 4)
     logger.debug("recognised %d words in %.2f s", len(words), timings["total"])
     return OcrResult(

@@ -1,0 +1,162 @@
+"""Second looks at print the page reading left unexplained: panels, banners, headlines too big or small.
+
+Tesseract's page layout analysis drops what it takes for pictures: a headline set very large, a panel
+of pale text on a dark colour (when the plain reading won), a caption on a photo. On the prepared page
+all print is dark on white, so such text shows as glyph-sized components that no word box covers.
+Those components are grouped into regions (a glyph joins its neighbours within about a letter's height),
+and each region that looks like lines of text is cut out, scaled so its letters are the size Tesseract
+reads best, and read on its own. Its words are kept only when the evidence says they are real text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from ocr import dictionary, evidence, recognition, tesseract
+from ocr.geometry import Matrix, scaling, translation
+from ocr.ink import Glyphs, explained
+from ocr.result import WordBox
+
+logger = logging.getLogger(__name__)
+
+MAX_REGIONS = 6  # second looks per page, largest first: bounds the cost of a page full of pictures
+_MIN_GLYPHS = 4  # fewer unexplained glyphs than this are not a line of text
+_MIN_HEIGHT = 7.0  # px on the prepared page: smaller print cannot be read however it is scaled
+_TARGET_HEIGHT = 24.0  # glyph height the region is scaled to
+_MAX_REGION_SHARE = 0.5  # a region covering more of the page than this is a picture, not a panel
+_MIN_SHARE = 0.6  # a region's reading is kept when this much of it is dictionary words ...
+_MIN_CONFIDENCE = 70.0  # ... read with at least this mean confidence
+
+
+def _segments(boxes: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """Indices of `boxes` grouped into pieces of line: glyphs side by side, a letter's height apart."""
+    mask = np.zeros(shape[:2], np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        reach = 0.9 * (y1 - y0)
+        cv2.rectangle(mask, (int(x0 - reach), int(y0)), (int(x1 + reach), int(y1)), 255, -1)
+    _, labels = cv2.connectedComponents(mask, connectivity=8)
+    cx = ((boxes[:, 0] + boxes[:, 2]) / 2).astype(int).clip(0, shape[1] - 1)
+    cy = ((boxes[:, 1] + boxes[:, 3]) / 2).astype(int).clip(0, shape[0] - 1)
+    label = labels[cy, cx]
+    return [np.flatnonzero(label == value) for value in np.unique(label)]
+
+
+def _stack(segments: list[np.ndarray], boxes: np.ndarray) -> list[np.ndarray]:
+    """Pieces of line merged into regions: lines of similar size above one another, close together."""
+    spans = np.array([[*boxes[s, :2].min(axis=0), *boxes[s, 2:].max(axis=0)] for s in segments])
+    heights = np.array([float(np.median(boxes[s, 3] - boxes[s, 1])) for s in segments])
+    parent = list(range(len(segments)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(segments)):
+        big = np.maximum(heights[i], heights)
+        similar = np.minimum(heights[i], heights) * 1.5 >= big
+        overlap_x = np.minimum(spans[i, 2], spans[:, 2]) > np.maximum(spans[i, 0], spans[:, 0])
+        gap_y = np.maximum(spans[i, 1], spans[:, 1]) - np.minimum(spans[i, 3], spans[:, 3])
+        for j in np.flatnonzero(similar & overlap_x & (gap_y <= 1.2 * big)):
+            parent[root(int(j))] = root(i)
+    merged: dict[int, list[int]] = {}
+    for i, segment in enumerate(segments):
+        merged.setdefault(root(i), []).extend(segment.tolist())
+    return [np.array(group) for group in merged.values()]
+
+
+def _groups(found: Glyphs, unexplained: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """Indices of the unexplained glyphs, grouped into regions of similar print, most glyphs first."""
+    indices = np.flatnonzero(unexplained)
+    if len(indices) < _MIN_GLYPHS:
+        return []
+    boxes = found.boxes[indices]
+    groups = _stack(_segments(boxes, shape), boxes)
+    return sorted((indices[g] for g in groups if len(g) >= _MIN_GLYPHS), key=len, reverse=True)
+
+
+def _textlike(boxes: np.ndarray, page_area: float) -> bool:
+    """Glyphs of a readable size and of similar heights, in a region smaller than the page's pictures."""
+    heights = boxes[:, 3] - boxes[:, 1]
+    median = float(np.median(heights))
+    similar = np.mean(np.abs(heights - median) <= 0.35 * median)
+    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+    x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
+    return median >= _MIN_HEIGHT and similar >= 0.5 and (x1 - x0) * (y1 - y0) <= _MAX_REGION_SHARE * page_area
+
+
+def _read_region(gray: np.ndarray, boxes: np.ndarray, lang: str, deadline: tesseract.Deadline,
+                 command: str | None) -> list[WordBox]:
+    """Read one region on its own; words in page pixels, or [] when the reading is not real text."""
+    height = float(np.median(boxes[:, 3] - boxes[:, 1]))
+    margin = int(height)
+    h, w = gray.shape[:2]
+    x0, y0 = max(0, int(boxes[:, 0].min()) - margin), max(0, int(boxes[:, 1].min()) - margin)
+    x1, y1 = min(w, int(boxes[:, 2].max()) + margin), min(h, int(boxes[:, 3].max()) + margin)
+    factor = float(np.clip(_TARGET_HEIGHT / height, 0.1, 3.0))
+    crop = cv2.resize(gray[y0:y1, x0:x1], None, fx=factor, fy=factor,
+                      interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+    words = recognition.recognise_words(crop, lang, deadline, command, psm=6)
+    found = evidence.assess(words)
+    if found.known_words < 1 or found.confidence < _MIN_CONFIDENCE or 0 <= found.dictionary < _MIN_SHARE:
+        return []
+    back: Matrix = translation(x0, y0) @ scaling(factor)
+    return recognition.to_master(words, back, (w, h))
+
+
+def second_looks(gray: np.ndarray, found: Glyphs, words_on_page: np.ndarray, lang: str,
+                 deadline: tesseract.Deadline, command: str | None) -> list[WordBox]:
+    """Words read from regions of unexplained print, in page pixels, each region its own block."""
+    unexplained = ~explained(found, words_on_page)
+    added: list[WordBox] = []
+    page_area = float(gray.shape[0] * gray.shape[1])
+    regions = [g for g in _groups(found, unexplained, gray.shape) if _textlike(found.boxes[g], page_area)]
+    for number, group in enumerate(regions[:MAX_REGIONS], start=1):
+        words = _read_region(gray, found.boxes[group], lang, deadline, command)
+        added += [replace(word, block=-number) for word in words]
+    logger.debug("second looks at %d regions kept %d words", min(len(regions), MAX_REGIONS), len(added))
+    return added
+
+
+COARSE_SIDE = 1200  # big print is looked for on a copy of the photo this large ...
+_COARSE_FROM = 2000  # ... when the photo is at least this large
+_BIG = 2.5  # a word read on the coarse copy is new big print when this many times the page's word height
+_COARSE_CONFIDENCE = 85.0  # a big word that is not in the dictionary needs this confidence
+
+
+def _overlaps(box: tuple[int, int, int, int], others: np.ndarray) -> bool:
+    """Whether the centre of `others` or of `box` falls inside the other."""
+    if not len(others):
+        return False
+    x, y, w, h = box
+    cx, cy = x + w / 2, y + h / 2
+    centres_in = ((others[:, 0] + others[:, 2]) / 2 >= x) & ((others[:, 0] + others[:, 2]) / 2 <= x + w)
+    centres_in &= ((others[:, 1] + others[:, 3]) / 2 >= y) & ((others[:, 1] + others[:, 3]) / 2 <= y + h)
+    inside = (cx >= others[:, 0]) & (cx <= others[:, 2]) & (cy >= others[:, 1]) & (cy <= others[:, 3])
+    return bool(centres_in.any() or inside.any())
+
+
+def coarse_look(rgb: np.ndarray, known: np.ndarray, lang: str, deadline: tesseract.Deadline,
+                command: str | None) -> list[WordBox]:
+    """Big print (headlines set too large for Tesseract's page analysis) read on a shrunk copy.
+
+    `known` holds the boxes (x0, y0, x1, y1) of the words already read, in `rgb`'s pixels. Returns new
+    big words in `rgb`'s pixels, as their own blocks; [] for photos too small to need it.
+    """
+    h, w = rgb.shape[:2]
+    if max(h, w) < _COARSE_FROM:
+        return []
+    factor = COARSE_SIDE / max(h, w)
+    small = cv2.resize(rgb, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+    words = recognition.to_master(recognition.recognise_words(small, lang, deadline, command, invert=True),
+                                  scaling(factor), (w, h))
+    height = float(np.median(known[:, 3] - known[:, 1])) if len(known) else 0.0
+    kept = [word for word in words if word.height >= _BIG * height
+            and (dictionary.is_known(word.text) or word.confidence >= _COARSE_CONFIDENCE)
+            and not _overlaps((word.left, word.top, word.width, word.height), known)]
+    return [replace(word, block=-100 - word.block) for word in kept]
