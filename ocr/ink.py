@@ -19,8 +19,10 @@ from ocr.result import WordBox
 _WORK_SIDE = 1600  # components are found on a copy no larger than this
 _MIN_GLYPH = 4  # px on the work copy: smaller specks are noise, not print
 _MAX_GLYPH_FRACTION = 0.2  # taller than this share of the page is a picture or a rule, not a glyph
-_MIN_GLYPH_HEIGHTS = 0.4  # a glyph is at least this share of the text height (a full stop is inside a word)
+_MIN_GLYPH_HEIGHTS = 0.4  # a glyph is at least this share of the text height (a full stop is in a word)
 _MAX_ASPECT = 6.0  # wider or taller than this many times the other side: a rule or a border
+_MIN_LINE_GLYPHS = 3  # a piece of a line of print has at least this many glyphs side by side ...
+_MIN_LINES = 2  # ... and a page with text at least this many such pieces
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,28 @@ def explained(found: Glyphs, boxes: np.ndarray) -> np.ndarray:
 def explained_share(found: Glyphs, boxes: np.ndarray) -> float:
     """Share of the glyphs that the word boxes explain; 1.0 on a page without print."""
     return float(explained(found, boxes).mean()) if len(found) else 1.0
+
+
+def line_pieces(boxes: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """Indices of `boxes` grouped into pieces of line: glyphs side by side, a letter's height apart."""
+    mask = np.zeros(shape[:2], np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        reach = 0.9 * (y1 - y0)
+        cv2.rectangle(mask, (int(x0 - reach), int(y0)), (int(x1 + reach), int(y1)), 255, -1)
+    _, labels = cv2.connectedComponents(mask, connectivity=8)
+    cx = ((boxes[:, 0] + boxes[:, 2]) / 2).astype(int).clip(0, shape[1] - 1)
+    cy = ((boxes[:, 1] + boxes[:, 3]) / 2).astype(int).clip(0, shape[0] - 1)
+    label = labels[cy, cx]
+    return [np.flatnonzero(label == value) for value in np.unique(label)]
+
+
+def has_text(found: Glyphs, shape: tuple[int, ...]) -> bool:
+    """Whether the page shows any lines of print: a fast test before Tesseract is run at all.
+
+    Noise, a blank sheet or a photo without print has no run of glyphs side by side; Tesseract would
+    spend up to a minute finding nothing in noise.
+    """
+    if len(found) < _MIN_LINE_GLYPHS:
+        return False
+    pieces = line_pieces(found.boxes, shape)
+    return sum(len(piece) >= _MIN_LINE_GLYPHS for piece in pieces) >= _MIN_LINES

@@ -17,7 +17,6 @@ from PIL import Image, ImageOps
 
 from ocr import (
     evidence,
-    illumination,
     ink,
     layout,
     orientation,
@@ -36,9 +35,9 @@ from ocr.result import OcrResult, WordBox
 
 logger = logging.getLogger(__name__)
 
-_MIN_INK = 0.0002  # pages with less dark ink than this fraction are blank: Tesseract is not run
 _STRONG_SHARE = 0.8  # a prepared reading this much made of dictionary words ...
 _STRONG_CONFIDENCE = 80.0  # ... read this confidently needs no second opinion
+_MOSTLY = 0.5  # a reading that is more than half gibberish lines is not fit to publish, whatever is left
 _LOOK_AGAIN_BELOW = 0.97  # a reading explaining less of the page's print gets second looks at the rest
 
 
@@ -63,13 +62,7 @@ def strong(found: Evidence) -> bool:
 
 def _prepared_candidate(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
                         command: str | None) -> Candidate:
-    if illumination.ink_fraction(prepared.gray) < _MIN_INK:
-        logger.debug("no ink on the page: nothing to read")
-        words: list[WordBox] = []
-        found = Evidence()
-    else:
-        preparation.deskew(prepared)
-        words, found = reading.read_page(prepared, lang, deadline, command)
+    words, found = reading.read_page(prepared, lang, deadline, command)
     return Candidate("prepared", words, found, prepared.matrix, prepared.gray.shape, prepared.rotation,
                      (prepared.rotation - prepared.turned) % 360)
 
@@ -97,16 +90,15 @@ def choose(candidates: list[Candidate]) -> Candidate:
     return best
 
 
-def _second_looks(chosen: Candidate, prepared: Prepared, lang: str, deadline: tesseract.Deadline,
-                  command: str | None) -> float:
+def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, lang: str,
+                  deadline: tesseract.Deadline, command: str | None) -> float:
     """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
     to_page = np.linalg.inv(prepared.matrix) @ chosen.matrix
     boxes = ink.word_boxes(chosen.words, to_page)
-    print_on_page = ink.glyphs(prepared.gray)
     if ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
         added = regions.second_looks(prepared.gray, print_on_page, boxes, lang, deadline, command)
         back = np.linalg.inv(to_page)
-        chosen.words = chosen.words + recognition.to_master(added, back, chosen.shape[1::-1])
+        chosen.words = chosen.words + recognition.to_master(added, back, _size(chosen))
         boxes = ink.word_boxes(chosen.words, to_page)
     return ink.explained_share(ink.glyphs(prepared.gray, ink.median_height(boxes)), boxes)
 
@@ -117,7 +109,12 @@ def _coarse_look(chosen: Candidate, rgb: np.ndarray, lang: str, deadline: tesser
     to_master = chosen.matrix
     known = ink.word_boxes(chosen.words, to_master)
     added = regions.coarse_look(rgb, known, lang, deadline, command)
-    chosen.words = chosen.words + recognition.to_master(added, np.linalg.inv(to_master), chosen.shape[1::-1])
+    chosen.words = chosen.words + recognition.to_master(added, np.linalg.inv(to_master), _size(chosen))
+
+
+def _size(candidate: Candidate) -> tuple[int, int]:
+    """(width, height) of the image a candidate read."""
+    return candidate.shape[1], candidate.shape[0]
 
 
 def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
@@ -127,32 +124,57 @@ def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
     return recognition.to_master(words, candidate.matrix, master_size)
 
 
+def _load(source: str | Path | Image.Image, timings: dict[str, float]) -> Image.Image:
+    with timed(timings, "load"):
+        image = preparation.load_image(source)
+        return ImageOps.exif_transpose(image) if isinstance(source, (str, Path)) else image
+
+
+def _read(image: Image.Image, prepared: Prepared, print_on_page: ink.Glyphs, lang: str,
+          deadline: tesseract.Deadline, command: str | None) -> tuple[Candidate, dict[str, float]]:
+    """The best reading of the page, with second looks, and the evidence for it."""
+    candidates = [_prepared_candidate(prepared, lang, deadline, command)]
+    if not strong(candidates[0].found) and min(image.size) >= 16:
+        candidates.append(_plain_candidate(image, lang, deadline, command, prepared.timings))
+    chosen = choose(candidates)
+    with timed(prepared.timings, "regions"):
+        explained = _second_looks(chosen, prepared, print_on_page, lang, deadline, command)
+        if explained < _LOOK_AGAIN_BELOW:
+            _coarse_look(chosen, np.asarray(image), lang, deadline, command)
+    return chosen, {"ink_explained": round(explained, 3), "plain_chosen": float(chosen.name == "plain"),
+                    "candidates": float(len(candidates))}
+
+
 def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: str | None) -> OcrResult:
     """The whole pipeline."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     deadline = tesseract.Deadline(timeout_s, time.perf_counter)
-    with timed(timings, "load"):
-        image = preparation.load_image(source)
-        if isinstance(source, (str, Path)):
-            image = ImageOps.exif_transpose(image)
+    image = _load(source, timings)
     prepared = preparation.prepare_geometry(image, timings)
+    preparation.deskew(prepared)
     deadline.remaining()
-    candidates = [_prepared_candidate(prepared, lang, deadline, command)]
-    if not strong(candidates[0].found) and min(image.size) >= 16:
-        candidates.append(_plain_candidate(image, lang, deadline, command, timings))
-    chosen = choose(candidates)
-    with timed(timings, "regions"):
-        explained = _second_looks(chosen, prepared, lang, deadline, command)
-        if explained < _LOOK_AGAIN_BELOW:
-            _coarse_look(chosen, np.asarray(image), lang, deadline, command)
+    with timed(timings, "text_check"):
+        print_on_page = ink.glyphs(prepared.gray)
+        has_text = ink.has_text(print_on_page, prepared.gray.shape)
+    if not has_text:
+        logger.debug("no lines of print on the page: nothing to read")
+        timings["total"] = round(time.perf_counter() - started, 4)
+        return OcrResult(timings=timings, image_size=prepared.master_size, readable=False,
+                         quality={**Evidence().as_quality(), "text_found": 0.0})
+    chosen, quality = _read(image, prepared, print_on_page, lang, deadline, command)
+    raw = chosen.found
+    chosen.words = evidence.without_gibberish(chosen.words)
+    kept = evidence.assess(chosen.words)
+    readable = evidence.readable(kept) and kept.words >= _MOSTLY * raw.words
     words = finish(chosen, prepared.master_size)
-    quality = {**chosen.found.as_quality(), "ink_explained": round(explained, 3),
-               "plain_chosen": float(chosen.name == "plain"), "candidates": float(len(candidates))}
     timings["total"] = round(time.perf_counter() - started, 4)
     logger.debug("recognised %d words in %.2f s", len(words), timings["total"])
+    quality = {**kept.as_quality(), **quality, "text_found": 1.0, "read_words": float(raw.words),
+               "read_confidence": round(raw.confidence, 2), "read_dictionary_share": round(raw.dictionary, 3)}
     return OcrResult(
         text=text.assemble(words), confidence=recognition.mean_confidence(words), words=words,
         rotation=chosen.rotation, skew=prepared.skew if chosen.name == "prepared" else 0.0, timings=timings,
-        image_size=prepared.master_size, readable=evidence.readable(chosen.found), quality=quality,
+        image_size=prepared.master_size, readable=readable,
+        quality=quality,
     )

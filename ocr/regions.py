@@ -11,38 +11,29 @@ reads best, and read on its own. Its words are kept only when the evidence says 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from ocr import dictionary, evidence, recognition, tesseract
+from ocr.errors import OcrTimeout
 from ocr.geometry import Matrix, scaling, translation
-from ocr.ink import Glyphs, explained
+from ocr.ink import Glyphs, explained, line_pieces
 from ocr.result import WordBox
 
 logger = logging.getLogger(__name__)
 
-MAX_REGIONS = 6  # second looks per page, largest first: bounds the cost of a page full of pictures
+MAX_REGIONS = 8  # regions looked at again per page, largest first (all in one Tesseract run)
 _MIN_GLYPHS = 4  # fewer unexplained glyphs than this are not a line of text
 _MIN_HEIGHT = 7.0  # px on the prepared page: smaller print cannot be read however it is scaled
 _TARGET_HEIGHT = 24.0  # glyph height the region is scaled to
 _MAX_REGION_SHARE = 0.5  # a region covering more of the page than this is a picture, not a panel
+_MIN_PACKING = 0.2  # glyphs x height^2 / region area: about 1 for lines of text, far less for a photo
+_MAX_CROP_PIXELS = 3_000_000  # a scaled region larger than this is not read (it would take seconds)
+_REGION_SECONDS = 5.0  # and no region reading may take longer than this
 _MIN_SHARE = 0.6  # a region's reading is kept when this much of it is dictionary words ...
 _MIN_CONFIDENCE = 70.0  # ... read with at least this mean confidence
-
-
-def _segments(boxes: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
-    """Indices of `boxes` grouped into pieces of line: glyphs side by side, a letter's height apart."""
-    mask = np.zeros(shape[:2], np.uint8)
-    for x0, y0, x1, y1 in boxes:
-        reach = 0.9 * (y1 - y0)
-        cv2.rectangle(mask, (int(x0 - reach), int(y0)), (int(x1 + reach), int(y1)), 255, -1)
-    _, labels = cv2.connectedComponents(mask, connectivity=8)
-    cx = ((boxes[:, 0] + boxes[:, 2]) / 2).astype(int).clip(0, shape[1] - 1)
-    cy = ((boxes[:, 1] + boxes[:, 3]) / 2).astype(int).clip(0, shape[0] - 1)
-    label = labels[cy, cx]
-    return [np.flatnonzero(label == value) for value in np.unique(label)]
 
 
 def _stack(segments: list[np.ndarray], boxes: np.ndarray) -> list[np.ndarray]:
@@ -76,50 +67,97 @@ def _groups(found: Glyphs, unexplained: np.ndarray, shape: tuple[int, ...]) -> l
     if len(indices) < _MIN_GLYPHS:
         return []
     boxes = found.boxes[indices]
-    groups = _stack(_segments(boxes, shape), boxes)
+    groups = _stack(line_pieces(boxes, shape), boxes)
     return sorted((indices[g] for g in groups if len(g) >= _MIN_GLYPHS), key=len, reverse=True)
 
 
 def _textlike(boxes: np.ndarray, page_area: float) -> bool:
-    """Glyphs of a readable size and of similar heights, in a region smaller than the page's pictures."""
+    """Glyphs of a readable size and similar heights, packed as closely as letters are.
+
+    A photo's halftone dots also come in rows of similar specks, but spread thinly over a large area.
+    """
     heights = boxes[:, 3] - boxes[:, 1]
     median = float(np.median(heights))
     similar = np.mean(np.abs(heights - median) <= 0.35 * median)
     x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
-    x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
-    return median >= _MIN_HEIGHT and similar >= 0.5 and (x1 - x0) * (y1 - y0) <= _MAX_REGION_SHARE * page_area
+    area = float((boxes[:, 2].max() - x0) * (boxes[:, 3].max() - y0))
+    packed = len(boxes) * median * median >= _MIN_PACKING * area
+    return median >= _MIN_HEIGHT and similar >= 0.5 and packed and area <= _MAX_REGION_SHARE * page_area
 
 
-def _read_region(gray: np.ndarray, boxes: np.ndarray, lang: str, deadline: tesseract.Deadline,
-                 command: str | None) -> list[WordBox]:
-    """Read one region on its own; words in page pixels, or [] when the reading is not real text."""
+@dataclass(frozen=True)
+class _Crop:
+    """A region cut out of the page and scaled, and where it sits on the sheet all regions share."""
+
+    image: np.ndarray
+    back: Matrix  # crop pixels -> page pixels
+    top: int = 0  # rows above it on the sheet
+
+
+def _crop(gray: np.ndarray, boxes: np.ndarray) -> _Crop | None:
+    """The region around `boxes`, scaled so its glyphs are the height Tesseract reads best."""
     height = float(np.median(boxes[:, 3] - boxes[:, 1]))
     margin = int(height)
     h, w = gray.shape[:2]
     x0, y0 = max(0, int(boxes[:, 0].min()) - margin), max(0, int(boxes[:, 1].min()) - margin)
     x1, y1 = min(w, int(boxes[:, 2].max()) + margin), min(h, int(boxes[:, 3].max()) + margin)
     factor = float(np.clip(_TARGET_HEIGHT / height, 0.1, 3.0))
-    crop = cv2.resize(gray[y0:y1, x0:x1], None, fx=factor, fy=factor,
-                      interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
-    words = recognition.recognise_words(crop, lang, deadline, command, psm=6)
+    if (x1 - x0) * (y1 - y0) * factor * factor > _MAX_CROP_PIXELS:
+        return None
+    image = cv2.resize(gray[y0:y1, x0:x1], None, fx=factor, fy=factor,
+                       interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+    return _Crop(image, translation(x0, y0) @ scaling(factor))
+
+
+def _sheet(crops: list[_Crop]) -> tuple[np.ndarray, list[_Crop]]:
+    """All crops stacked on one white sheet, a gap apart: one Tesseract run reads them all."""
+    gap = int(2 * _TARGET_HEIGHT)
+    width = max(c.image.shape[1] for c in crops) + 2 * gap
+    height = sum(c.image.shape[0] for c in crops) + gap * (len(crops) + 1)
+    sheet = np.full((height, width), 255, np.uint8)
+    placed, top = [], gap
+    for crop in crops:
+        ch, cw = crop.image.shape[:2]
+        sheet[top:top + ch, gap:gap + cw] = crop.image
+        placed.append(_Crop(crop.image, crop.back @ translation(-gap, -top), top))
+        top += ch + gap
+    return sheet, placed
+
+
+def _real_text(words: list[WordBox]) -> bool:
     found = evidence.assess(words)
-    if found.known_words < 1 or found.confidence < _MIN_CONFIDENCE or 0 <= found.dictionary < _MIN_SHARE:
+    if found.known_words < 1 or found.confidence < _MIN_CONFIDENCE:
+        return False
+    return found.dictionary < 0 or found.dictionary >= _MIN_SHARE
+
+
+def _read_regions(gray: np.ndarray, crops: list[_Crop], lang: str, deadline: tesseract.Deadline,
+                  command: str | None) -> list[WordBox]:
+    """Read the crops in one run; keep each region's words when they are real text, in page pixels."""
+    sheet, placed = _sheet(crops)
+    try:
+        words = recognition.recognise_words(sheet, lang, deadline.limited(_REGION_SECONDS), command, psm=6)
+    except OcrTimeout:
+        deadline.remaining()  # the page's own time is up: that is an error; slow second looks are skipped
         return []
-    back: Matrix = translation(x0, y0) @ scaling(factor)
-    return recognition.to_master(words, back, (w, h))
+    kept: list[WordBox] = []
+    for number, crop in enumerate(placed, start=1):
+        inside = [w for w in words if crop.top <= w.top + w.height / 2 < crop.top + crop.image.shape[0]]
+        if _real_text(inside):
+            page_words = recognition.to_master(inside, crop.back, (gray.shape[1], gray.shape[0]))
+            kept += [replace(word, block=-number) for word in page_words]
+    return kept
 
 
 def second_looks(gray: np.ndarray, found: Glyphs, words_on_page: np.ndarray, lang: str,
                  deadline: tesseract.Deadline, command: str | None) -> list[WordBox]:
     """Words read from regions of unexplained print, in page pixels, each region its own block."""
     unexplained = ~explained(found, words_on_page)
-    added: list[WordBox] = []
     page_area = float(gray.shape[0] * gray.shape[1])
-    regions = [g for g in _groups(found, unexplained, gray.shape) if _textlike(found.boxes[g], page_area)]
-    for number, group in enumerate(regions[:MAX_REGIONS], start=1):
-        words = _read_region(gray, found.boxes[group], lang, deadline, command)
-        added += [replace(word, block=-number) for word in words]
-    logger.debug("second looks at %d regions kept %d words", min(len(regions), MAX_REGIONS), len(added))
+    groups = [g for g in _groups(found, unexplained, gray.shape) if _textlike(found.boxes[g], page_area)]
+    crops = [c for c in (_crop(gray, found.boxes[g]) for g in groups[:MAX_REGIONS]) if c is not None]
+    added = _read_regions(gray, crops, lang, deadline, command) if crops else []
+    logger.debug("second looks at %d regions kept %d words", len(crops), len(added))
     return added
 
 

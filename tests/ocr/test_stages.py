@@ -44,7 +44,9 @@ def test_text_height_is_measured(plain_page: Any) -> None:
     gray = np.asarray(plain_page.image.convert("L"))
     height = scale.median_text_height(gray)
     assert height is not None and 12 < height < 30
-    assert scale.scale_factor(gray, target=2 * height) == pytest.approx(2.0)
+    assert scale.scale_factor(gray, target=1.5 * height) == pytest.approx(1.5)
+    # a page already 1100 px wide is enlarged only up to 2000 px, whatever its text height says
+    assert scale.scale_factor(gray, target=3 * height) == pytest.approx(2000 / 1100)
 
 
 def test_light_on_dark_print_becomes_dark_on_white() -> None:
