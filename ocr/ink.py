@@ -22,7 +22,9 @@ _MAX_GLYPH_FRACTION = 0.2  # taller than this share of the page is a picture or 
 _MIN_GLYPH_HEIGHTS = 0.4  # a glyph is at least this share of the text height (a full stop is in a word)
 _MAX_ASPECT = 6.0  # wider or taller than this many times the other side: a rule or a border
 _MIN_LINE_GLYPHS = 3  # a piece of a line of print has at least this many glyphs side by side ...
-_MIN_LINES = 2  # ... and a page with text at least this many such pieces
+_MIN_TEXT_GLYPHS = 5  # a page with text has at least this many glyphs in pieces of line
+_NOISY_INK = 0.35  # a prepared page this dark is noise or a picture ...
+_MIN_LINE_SHARE = 0.1  # ... unless at least this share of its glyphs sit in lines
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,12 @@ def word_boxes(words: list[WordBox], matrix: Matrix) -> np.ndarray:
     return np.array([(x, y, x + bw, y + bh) for x, y, bw, bh in boxes], np.float64).reshape(-1, 4)
 
 
+def word_boxes_through(boxes: np.ndarray, matrix: Matrix) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1) carried through `matrix`, as the bounding boxes of their corners."""
+    mapped = [map_box(matrix, int(x0), int(y0), int(x1 - x0), int(y1 - y0)) for x0, y0, x1, y1 in boxes]
+    return np.array([(x, y, x + w, y + h) for x, y, w, h in mapped], np.float64).reshape(-1, 4)
+
+
 def median_height(boxes: np.ndarray) -> float:
     """Median height of word boxes (x0, y0, x1, y1), 0.0 when there are none."""
     return float(np.median(boxes[:, 3] - boxes[:, 1])) if len(boxes) else 0.0
@@ -97,13 +105,29 @@ def line_pieces(boxes: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
     return [np.flatnonzero(label == value) for value in np.unique(label)]
 
 
-def has_text(found: Glyphs, shape: tuple[int, ...]) -> bool:
+def _line_glyphs(found: Glyphs, shape: tuple[int, ...]) -> int:
+    """How many glyphs sit in pieces of line: three or more side by side, in a band two glyphs high."""
+    count = 0
+    for piece in line_pieces(found.boxes, shape):
+        boxes = found.boxes[piece]
+        height = float(np.median(boxes[:, 3] - boxes[:, 1]))
+        if len(piece) >= _MIN_LINE_GLYPHS and boxes[:, 3].max() - boxes[:, 1].min() <= 2 * height:
+            count += len(piece)
+    return count
+
+
+def has_text(found: Glyphs, gray: np.ndarray) -> bool:
     """Whether the page shows any lines of print: a fast test before Tesseract is run at all.
 
-    Noise, a blank sheet or a photo without print has no run of glyphs side by side; Tesseract would
-    spend up to a minute finding nothing in noise.
+    A blank sheet has no glyphs; noise has specks that chain into blobs rather than lines, and leaves
+    much of the prepared page dark. Tesseract would spend up to a minute finding nothing in noise.
+    A page with a single line of print passes, whichever way round it is.
     """
     if len(found) < _MIN_LINE_GLYPHS:
         return False
-    pieces = line_pieces(found.boxes, shape)
-    return sum(len(piece) >= _MIN_LINE_GLYPHS for piece in pieces) >= _MIN_LINES
+    sideways = Glyphs(found.boxes[:, [1, 0, 3, 2]])  # lines of a page turned a quarter run down it
+    in_lines = max(_line_glyphs(found, gray.shape), _line_glyphs(sideways, gray.shape[1::-1]))
+    if in_lines < _MIN_TEXT_GLYPHS:
+        return False
+    noisy = float(np.count_nonzero(gray < 128)) / max(1, gray.size) >= _NOISY_INK
+    return not (noisy and in_lines < _MIN_LINE_SHARE * len(found))

@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ocr import (
+    dictionary,
     evidence,
     ink,
     layout,
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 _STRONG_SHARE = 0.8  # a prepared reading this much made of dictionary words ...
 _STRONG_CONFIDENCE = 80.0  # ... read this confidently needs no second opinion
 _MOSTLY = 0.5  # a reading that is more than half gibberish lines is not fit to publish, whatever is left
+_REAL_CONFIDENCE = 85.0  # a word read this confidently is real even if not in the dictionary
 _LOOK_AGAIN_BELOW = 0.97  # a reading explaining less of the page's print gets second looks at the rest
 
 
@@ -90,14 +92,17 @@ def choose(candidates: list[Candidate]) -> Candidate:
     return best
 
 
-def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, lang: str,
-                  deadline: tesseract.Deadline, command: str | None) -> float:
+def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, master: np.ndarray,
+                  lang: str, deadline: tesseract.Deadline, command: str | None) -> float:
     """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
     to_page = np.linalg.inv(prepared.matrix) @ chosen.matrix
     boxes = ink.word_boxes(chosen.words, to_page)
     if ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
-        added = regions.second_looks(prepared.gray, print_on_page, boxes, lang, deadline, command)
-        back = np.linalg.inv(to_page)
+        turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
+        photo = (master, prepared.matrix, chosen.rotation)
+        added = regions.second_looks(prepared.gray, print_on_page, boxes, turn, photo, lang, deadline,
+                                     command)
+        back = np.linalg.inv(chosen.matrix)
         chosen.words = chosen.words + recognition.to_master(added, back, _size(chosen))
         boxes = ink.word_boxes(chosen.words, to_page)
     return ink.explained_share(ink.glyphs(prepared.gray, ink.median_height(boxes)), boxes)
@@ -107,8 +112,12 @@ def _coarse_look(chosen: Candidate, rgb: np.ndarray, lang: str, deadline: tesser
                  command: str | None) -> None:
     """Add big print that only a shrunk copy of the photo shows to the chosen reading."""
     to_master = chosen.matrix
-    known = ink.word_boxes(chosen.words, to_master)
-    added = regions.coarse_look(rgb, known, lang, deadline, command)
+    # only real words already read keep a big word out: gibberish read off a huge headline must not
+    real = [w for w in chosen.words if dictionary.is_known(w.text) or w.confidence >= _REAL_CONFIDENCE]
+    heights = ink.word_boxes(chosen.words, to_master)
+    known = ink.word_boxes(real, to_master)
+    added = regions.coarse_look(rgb, known, ink.median_height(heights), chosen.rotation, lang, deadline,
+                                command)
     chosen.words = chosen.words + recognition.to_master(added, np.linalg.inv(to_master), _size(chosen))
 
 
@@ -138,7 +147,8 @@ def _read(image: Image.Image, prepared: Prepared, print_on_page: ink.Glyphs, lan
         candidates.append(_plain_candidate(image, lang, deadline, command, prepared.timings))
     chosen = choose(candidates)
     with timed(prepared.timings, "regions"):
-        explained = _second_looks(chosen, prepared, print_on_page, lang, deadline, command)
+        master = np.asarray(image.convert("L"))
+        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command)
         if explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, np.asarray(image), lang, deadline, command)
     return chosen, {"ink_explained": round(explained, 3), "plain_chosen": float(chosen.name == "plain"),
@@ -156,7 +166,7 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     deadline.remaining()
     with timed(timings, "text_check"):
         print_on_page = ink.glyphs(prepared.gray)
-        has_text = ink.has_text(print_on_page, prepared.gray.shape)
+        has_text = ink.has_text(print_on_page, prepared.gray)
     if not has_text:
         logger.debug("no lines of print on the page: nothing to read")
         timings["total"] = round(time.perf_counter() - started, 4)

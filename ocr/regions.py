@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ocr import dictionary, evidence, recognition, tesseract
+from ocr import dictionary, evidence, orientation, recognition, tesseract
 from ocr.errors import OcrTimeout
-from ocr.geometry import Matrix, scaling, translation
-from ocr.ink import Glyphs, explained, line_pieces
+from ocr.geometry import Matrix, map_box, scaling, translation
+from ocr.ink import Glyphs, explained, glyphs, line_pieces, word_boxes_through
 from ocr.result import WordBox
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 MAX_REGIONS = 8  # regions looked at again per page, largest first (all in one Tesseract run)
 _MIN_GLYPHS = 4  # fewer unexplained glyphs than this are not a line of text
 _MIN_HEIGHT = 7.0  # px on the prepared page: smaller print cannot be read however it is scaled
-_TARGET_HEIGHT = 24.0  # glyph height the region is scaled to
+_TARGET_HEIGHT = 30.0  # glyph height the region is scaled to
 _MAX_REGION_SHARE = 0.5  # a region covering more of the page than this is a picture, not a panel
 _MIN_PACKING = 0.2  # glyphs x height^2 / region area: about 1 for lines of text, far less for a photo
 _MAX_CROP_PIXELS = 3_000_000  # a scaled region larger than this is not read (it would take seconds)
@@ -94,19 +94,32 @@ class _Crop:
     top: int = 0  # rows above it on the sheet
 
 
-def _crop(gray: np.ndarray, boxes: np.ndarray) -> _Crop | None:
-    """The region around `boxes`, scaled so its glyphs are the height Tesseract reads best."""
+def _crop(master: np.ndarray, to_master: Matrix, turn: int, boxes: np.ndarray) -> _Crop | None:
+    """The region around `boxes` (upright page pixels) cut from the photo itself, upright, dark on light,
+    and scaled so its glyphs are the height Tesseract reads best.
+
+    The photo is used rather than the prepared page: flattening hollows out very large letters.
+    `to_master` maps upright page pixels to photo pixels; `turn` makes the photo upright.
+    """
     height = float(np.median(boxes[:, 3] - boxes[:, 1]))
-    margin = int(height)
-    h, w = gray.shape[:2]
-    x0, y0 = max(0, int(boxes[:, 0].min()) - margin), max(0, int(boxes[:, 1].min()) - margin)
-    x1, y1 = min(w, int(boxes[:, 2].max()) + margin), min(h, int(boxes[:, 3].max()) + margin)
-    factor = float(np.clip(_TARGET_HEIGHT / height, 0.1, 3.0))
-    if (x1 - x0) * (y1 - y0) * factor * factor > _MAX_CROP_PIXELS:
+    margin = 0.6 * height
+    x0, y0 = boxes[:, 0].min() - margin, boxes[:, 1].min() - margin
+    x1, y1 = boxes[:, 2].max() + margin, boxes[:, 3].max() + margin
+    mx, my, mw, mh = map_box(to_master, int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+    left, top = max(0, mx), max(0, my)
+    right, bottom = min(master.shape[1], mx + mw), min(master.shape[0], my + mh)
+    if right - left < 4 or bottom - top < 4:
         return None
-    image = cv2.resize(gray[y0:y1, x0:x1], None, fx=factor, fy=factor,
+    upright, to_cut = orientation.rotate_quarter(master[top:bottom, left:right], turn)
+    page_per_master = float(np.sqrt((x1 - x0) * (y1 - y0) / max(1, mw * mh)))
+    factor = float(np.clip(_TARGET_HEIGHT / height * page_per_master, 0.05, 4.0))
+    if upright.size * factor * factor > _MAX_CROP_PIXELS:
+        return None
+    image = cv2.resize(upright, None, fx=factor, fy=factor,
                        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
-    return _Crop(image, translation(x0, y0) @ scaling(factor))
+    if np.median(image) < 128:
+        image = 255 - image  # pale print on a dark panel
+    return _Crop(image, translation(left, top) @ to_cut @ scaling(factor))
 
 
 def _sheet(crops: list[_Crop]) -> tuple[np.ndarray, list[_Crop]]:
@@ -131,9 +144,10 @@ def _real_text(words: list[WordBox]) -> bool:
     return found.dictionary < 0 or found.dictionary >= _MIN_SHARE
 
 
-def _read_regions(gray: np.ndarray, crops: list[_Crop], lang: str, deadline: tesseract.Deadline,
+def _read_regions(size: tuple[int, int], crops: list[_Crop], lang: str, deadline: tesseract.Deadline,
                   command: str | None) -> list[WordBox]:
-    """Read the crops in one run; keep each region's words when they are real text, in page pixels."""
+    """Read the crops in one run; keep each region's words when they are real text, in the pixels of
+    the image of `size` (width, height) they were cut from."""
     sheet, placed = _sheet(crops)
     try:
         words = recognition.recognise_words(sheet, lang, deadline.limited(_REGION_SECONDS), command, psm=6)
@@ -144,57 +158,80 @@ def _read_regions(gray: np.ndarray, crops: list[_Crop], lang: str, deadline: tes
     for number, crop in enumerate(placed, start=1):
         inside = [w for w in words if crop.top <= w.top + w.height / 2 < crop.top + crop.image.shape[0]]
         if _real_text(inside):
-            page_words = recognition.to_master(inside, crop.back, (gray.shape[1], gray.shape[0]))
+            page_words = recognition.to_master(inside, crop.back, size)
             kept += [replace(word, block=-number) for word in page_words]
     return kept
 
 
-def second_looks(gray: np.ndarray, found: Glyphs, words_on_page: np.ndarray, lang: str,
-                 deadline: tesseract.Deadline, command: str | None) -> list[WordBox]:
-    """Words read from regions of unexplained print, in page pixels, each region its own block."""
+def second_looks(gray: np.ndarray, found: Glyphs, words_on_page: np.ndarray, turn: int,
+                 photo: tuple[np.ndarray, Matrix, int], lang: str, deadline: tesseract.Deadline,
+                 command: str | None) -> list[WordBox]:
+    """Words read from regions of unexplained print, in photo pixels, each region its own block.
+
+    `found` are the glyphs of the prepared page `gray`; `turn` is the clockwise quarter turn that makes
+    `gray` upright. Regions are found on the upright page, where lines of print run across, and cut
+    from `photo`: (grey photo, prepared page pixels -> photo pixels, quarter turn making it upright).
+    """
+    if turn:
+        upright, to_gray = orientation.rotate_quarter(gray, turn)
+        found = glyphs(upright)
+        words_on_page = word_boxes_through(words_on_page, np.linalg.inv(to_gray))
+    else:
+        upright, to_gray = gray, np.eye(3)
     unexplained = ~explained(found, words_on_page)
-    page_area = float(gray.shape[0] * gray.shape[1])
-    groups = [g for g in _groups(found, unexplained, gray.shape) if _textlike(found.boxes[g], page_area)]
-    crops = [c for c in (_crop(gray, found.boxes[g]) for g in groups[:MAX_REGIONS]) if c is not None]
-    added = _read_regions(gray, crops, lang, deadline, command) if crops else []
+    page_area = float(upright.shape[0] * upright.shape[1])
+    groups = [g for g in _groups(found, unexplained, upright.shape) if _textlike(found.boxes[g], page_area)]
+    master, gray_to_master, photo_turn = photo
+    cuts = (_crop(master, gray_to_master @ to_gray, photo_turn, found.boxes[g]) for g in groups[:MAX_REGIONS])
+    crops = [c for c in cuts if c is not None]
+    added = _read_regions((master.shape[1], master.shape[0]), crops, lang, deadline, command) if crops else []
     logger.debug("second looks at %d regions kept %d words", len(crops), len(added))
     return added
 
 
 COARSE_SIDE = 1200  # big print is looked for on a copy of the photo this large ...
 _COARSE_FROM = 2000  # ... when the photo is at least this large
-_BIG = 2.5  # a word read on the coarse copy is new big print when this many times the page's word height
+_BIG = 2.0  # a word read on the coarse copy is new big print when this many times the page's word height
 _COARSE_CONFIDENCE = 85.0  # a big word that is not in the dictionary needs this confidence
+_SHORT_CONFIDENCE = 70.0  # a big word of one or two letters (too short for the dictionary) this much
 
 
 def _overlaps(box: tuple[int, int, int, int], others: np.ndarray) -> bool:
-    """Whether the centre of `others` or of `box` falls inside the other."""
+    """Whether `box` is already read: its centre lies in another box, or a box of similar size lies in it."""
     if not len(others):
         return False
     x, y, w, h = box
     cx, cy = x + w / 2, y + h / 2
-    centres_in = ((others[:, 0] + others[:, 2]) / 2 >= x) & ((others[:, 0] + others[:, 2]) / 2 <= x + w)
-    centres_in &= ((others[:, 1] + others[:, 3]) / 2 >= y) & ((others[:, 1] + others[:, 3]) / 2 <= y + h)
     inside = (cx >= others[:, 0]) & (cx <= others[:, 2]) & (cy >= others[:, 1]) & (cy <= others[:, 3])
-    return bool(centres_in.any() or inside.any())
+    ox, oy = (others[:, 0] + others[:, 2]) / 2, (others[:, 1] + others[:, 3]) / 2
+    within = (ox >= x) & (ox <= x + w) & (oy >= y) & (oy <= y + h) & (others[:, 3] - others[:, 1] >= h / 2)
+    return bool(inside.any() or within.any())
 
 
-def coarse_look(rgb: np.ndarray, known: np.ndarray, lang: str, deadline: tesseract.Deadline,
-                command: str | None) -> list[WordBox]:
+def _real(word: WordBox) -> bool:
+    """A known word, a short one ("IS", "A") read fairly confidently, or anything read very confidently."""
+    short = dictionary.core(word.text).isalpha() and len(dictionary.core(word.text)) <= 2
+    needed = _SHORT_CONFIDENCE if short else _COARSE_CONFIDENCE
+    return dictionary.is_known(word.text) or word.confidence >= needed
+
+
+def coarse_look(rgb: np.ndarray, known: np.ndarray, height: float, turn: int, lang: str,
+                deadline: tesseract.Deadline, command: str | None) -> list[WordBox]:
     """Big print (headlines set too large for Tesseract's page analysis) read on a shrunk copy.
 
-    `known` holds the boxes (x0, y0, x1, y1) of the words already read, in `rgb`'s pixels. Returns new
-    big words in `rgb`'s pixels, as their own blocks; [] for photos too small to need it.
+    `known` holds the boxes (x0, y0, x1, y1) of the real words already read, in `rgb`'s pixels, and
+    `height` the median height of all words read; `turn` is the
+    clockwise quarter turn that makes the photo upright. Returns new big words in `rgb`'s pixels, as their
+    own blocks; [] for photos too small to need it.
     """
     h, w = rgb.shape[:2]
     if max(h, w) < _COARSE_FROM:
         return []
     factor = COARSE_SIDE / max(h, w)
     small = cv2.resize(rgb, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
-    words = recognition.to_master(recognition.recognise_words(small, lang, deadline, command, invert=True),
-                                  scaling(factor), (w, h))
-    height = float(np.median(known[:, 3] - known[:, 1])) if len(known) else 0.0
-    kept = [word for word in words if word.height >= _BIG * height
-            and (dictionary.is_known(word.text) or word.confidence >= _COARSE_CONFIDENCE)
+    upright, to_small = orientation.rotate_quarter(small, turn)
+    words = recognition.to_master(recognition.recognise_words(upright, lang, deadline, command, invert=True),
+                                  scaling(factor) @ to_small, (w, h))
+    kept = [word for word in words if word.height >= _BIG * height and _real(word)
             and not _overlaps((word.left, word.top, word.width, word.height), known)]
     return [replace(word, block=-100 - word.block) for word in kept]
