@@ -35,7 +35,9 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=None, help="photos per synthetic set (default 40)")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 6 photos per set, 6 for throughput")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 4 photos per synthetic set, 6 for throughput"
+    )
     parser.add_argument(
         "--throughput-count",
         type=int,
@@ -47,7 +49,7 @@ def _arguments() -> argparse.Namespace:
     unknown = set(args.steps) - set(STEPS)
     if unknown:
         parser.error(f"unknown set(s) {', '.join(sorted(unknown))}; choose from {', '.join(STEPS)}")
-    args.count = args.count or (6 if args.quick else 40)
+    args.count = args.count or (4 if args.quick else 40)
     args.throughput_count = args.throughput_count or (6 if args.quick else 16)
     return args
 
