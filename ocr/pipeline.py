@@ -97,6 +97,8 @@ def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyp
     """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
     to_page = np.linalg.inv(prepared.matrix) @ chosen.matrix
     boxes = ink.word_boxes(chosen.words, to_page)
+    if prepared.turned:
+        print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
     if ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
         turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
         photo = (master, prepared.matrix, chosen.rotation)
@@ -152,7 +154,7 @@ def _read(image: Image.Image, prepared: Prepared, print_on_page: ink.Glyphs, lan
         if explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, np.asarray(image), lang, deadline, command)
     return chosen, {"ink_explained": round(explained, 3), "plain_chosen": float(chosen.name == "plain"),
-                    "candidates": float(len(candidates))}
+                    "candidates": float(len(candidates)), "page_found": float(prepared.page_found)}
 
 
 def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: str | None) -> OcrResult:

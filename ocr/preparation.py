@@ -73,7 +73,9 @@ def prepare_geometry(image: Image.Image, prepared_timings: dict[str, float]) -> 
     prepared = Prepared(bgr, identity(), image.size, timings=prepared_timings)
     with timed(prepared.timings, "page"):
         prepared.apply(*scale.cap_size(bgr, MAX_INPUT_SIDE))
-        prepared.apply(*_find_and_warp(prepared.gray))
+        warped, matrix = _find_and_warp(prepared.gray)
+        prepared.page_found = warped is not prepared.gray
+        prepared.apply(warped, matrix)
     with timed(prepared.timings, "illumination"):
         prepared.gray = _normalise(prepared.gray)
     with timed(prepared.timings, "scale"):
