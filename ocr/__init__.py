@@ -3,6 +3,8 @@
     import ocr
     result = ocr.recognise("leaflet.jpg", lang="eng", timeout_s=60)
     result.text, result.confidence, result.words, result.rotation, result.timings
+    result.readable, result.quality    # is the text fit to publish, and the evidence for that
+    ocr.recommended_timeout_s(width, height)  # a time limit in proportion to the image
 
 This package knows images and text only; it never imports Flask or the app.
 """
@@ -22,6 +24,7 @@ import cv2  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from ocr import pipeline, preparation, tesseract  # noqa: E402
+from ocr.budget import recommended_timeout_s  # noqa: E402
 from ocr.errors import OcrError, OcrTimeout, TesseractNotFound  # noqa: E402
 from ocr.result import OcrResult, WordBox  # noqa: E402
 
@@ -29,7 +32,8 @@ from ocr.result import OcrResult, WordBox  # noqa: E402
 # would only make two workers fight over two cores.
 cv2.setNumThreads(1)
 
-__all__ = ["OcrError", "OcrResult", "OcrTimeout", "TesseractNotFound", "WordBox", "preprocess", "recognise"]
+__all__ = ["OcrError", "OcrResult", "OcrTimeout", "TesseractNotFound", "WordBox", "preprocess", "recognise",
+           "recommended_timeout_s"]
 
 DEFAULT_TIMEOUT_S = 60.0
 

@@ -9,16 +9,21 @@ Tesseract, the prepared page, a page turned a quarter) and decides whether the t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from ocr import dictionary
 from ocr.result import WordBox
 
 _CONFIDENT = 70.0  # without a word list, a word-like token read at least this confidently counts as text
 _GARBAGE_WEIGHT = 0.5
+_GIBBERISH_LINE = 45.0  # a line without one known word, read less confidently than this, is gibberish
+_POOR_LINE = 35.0  # so is a line read less confidently than this that is mostly unknown words
+_POOR_SHARE = 0.3
 # Verdict thresholds: below these a reading is not published as the photo's text.
-MIN_KNOWN_WORDS = 3
-MIN_DICTIONARY_SHARE = 0.5
+MIN_KNOWN_WORDS = 8  # a leaflet has more words than this; fewer known ones mean the photo was not read
+MIN_DICTIONARY_SHARE = 0.45
 MIN_CONFIDENCE = 45.0
+MIN_SUM = 1.15  # confidence (0-1) + dictionary share: a text of names needs confidence, a murky one words
 
 
 @dataclass(frozen=True)
@@ -78,9 +83,34 @@ def readable(evidence: Evidence) -> bool:
     """Whether a reading is fit to publish: some known words, mostly known, read with some confidence."""
     if evidence.known_words < MIN_KNOWN_WORDS or evidence.confidence < MIN_CONFIDENCE:
         return False
-    return evidence.dictionary < 0 or evidence.dictionary >= MIN_DICTIONARY_SHARE
+    if evidence.dictionary < 0:
+        return True
+    combined = evidence.confidence / 100 + evidence.dictionary
+    return evidence.dictionary >= MIN_DICTIONARY_SHARE and combined >= MIN_SUM
 
 
 def clearly_better(challenger: Evidence, incumbent: Evidence, margin: float = 1.25) -> bool:
     """The challenger found clearly more real text: by a margin, and by more than a few letters."""
     return challenger.score > margin * max(incumbent.score, 0.0) + 10.0
+
+
+def _gibberish(line: list[WordBox]) -> bool:
+    confidence = sum(w.confidence for w in line) / len(line)
+    if not any(dictionary.is_known(w.text) for w in line):
+        return confidence < _GIBBERISH_LINE
+    return confidence < _POOR_LINE and dictionary.share([w.text for w in line]) < _POOR_SHARE
+
+
+def without_gibberish(words: list[WordBox]) -> list[WordBox]:
+    """The words less whole lines of gibberish (print in photos, texture, cut-off lines of text).
+
+    Without a word list nothing is dropped: unknown words are then not evidence of anything.
+    """
+    if not dictionary.available():
+        return words
+    kept: list[WordBox] = []
+    for _, line in groupby(words, key=lambda w: (w.block, w.paragraph, w.line)):
+        grouped = list(line)
+        if not _gibberish(grouped):
+            kept += grouped
+    return kept

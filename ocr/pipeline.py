@@ -16,13 +16,15 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ocr import (
+    dictionary,
     evidence,
-    illumination,
+    ink,
     layout,
     orientation,
     preparation,
     reading,
     recognition,
+    regions,
     scale,
     tesseract,
     text,
@@ -34,9 +36,11 @@ from ocr.result import OcrResult, WordBox
 
 logger = logging.getLogger(__name__)
 
-_MIN_INK = 0.0002  # pages with less dark ink than this fraction are blank: Tesseract is not run
 _STRONG_SHARE = 0.8  # a prepared reading this much made of dictionary words ...
 _STRONG_CONFIDENCE = 80.0  # ... read this confidently needs no second opinion
+_MOSTLY = 0.5  # a reading that is more than half gibberish lines is not fit to publish, whatever is left
+_REAL_CONFIDENCE = 85.0  # a word read this confidently is real even if not in the dictionary
+_LOOK_AGAIN_BELOW = 0.97  # a reading explaining less of the page's print gets second looks at the rest
 
 
 @dataclass
@@ -60,13 +64,7 @@ def strong(found: Evidence) -> bool:
 
 def _prepared_candidate(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
                         command: str | None) -> Candidate:
-    if illumination.ink_fraction(prepared.gray) < _MIN_INK:
-        logger.debug("no ink on the page: nothing to read")
-        words: list[WordBox] = []
-        found = Evidence()
-    else:
-        preparation.deskew(prepared)
-        words, found = reading.read_page(prepared, lang, deadline, command)
+    words, found = reading.read_page(prepared, lang, deadline, command)
     return Candidate("prepared", words, found, prepared.matrix, prepared.gray.shape, prepared.rotation,
                      (prepared.rotation - prepared.turned) % 360)
 
@@ -82,12 +80,52 @@ def _plain_candidate(image: Image.Image, lang: str, deadline: tesseract.Deadline
 
 
 def choose(candidates: list[Candidate]) -> Candidate:
-    """The candidate with most real text; the first (the prepared page) on a tie."""
+    """The candidate with most real text; the first (the prepared page) on a tie.
+
+    A reading of nothing never wins over one that found some known words, even if the latter's
+    gibberish outweighs them: its words are still the best start for a volunteer's transcription.
+    """
     best = candidates[0]
     for other in candidates[1:]:
-        if other.found.score > best.found.score:
+        if other.found.score > best.found.score and (other.found.known_words or not best.found.known_words):
             best = other
     return best
+
+
+def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, master: np.ndarray,
+                  lang: str, deadline: tesseract.Deadline, command: str | None) -> float:
+    """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
+    to_page = np.linalg.inv(prepared.matrix) @ chosen.matrix
+    boxes = ink.word_boxes(chosen.words, to_page)
+    if prepared.turned:
+        print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
+    if ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
+        turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
+        photo = (master, prepared.matrix, chosen.rotation)
+        added = regions.second_looks(prepared.gray, print_on_page, boxes, turn, photo, lang, deadline,
+                                     command)
+        back = np.linalg.inv(chosen.matrix)
+        chosen.words = chosen.words + recognition.to_master(added, back, _size(chosen))
+        boxes = ink.word_boxes(chosen.words, to_page)
+    return ink.explained_share(ink.glyphs(prepared.gray, ink.median_height(boxes)), boxes)
+
+
+def _coarse_look(chosen: Candidate, rgb: np.ndarray, lang: str, deadline: tesseract.Deadline,
+                 command: str | None) -> None:
+    """Add big print that only a shrunk copy of the photo shows to the chosen reading."""
+    to_master = chosen.matrix
+    # only real words already read keep a big word out: gibberish read off a huge headline must not
+    real = [w for w in chosen.words if dictionary.is_known(w.text) or w.confidence >= _REAL_CONFIDENCE]
+    heights = ink.word_boxes(chosen.words, to_master)
+    known = ink.word_boxes(real, to_master)
+    added = regions.coarse_look(rgb, known, ink.median_height(heights), chosen.rotation, lang, deadline,
+                                command)
+    chosen.words = chosen.words + recognition.to_master(added, np.linalg.inv(to_master), _size(chosen))
+
+
+def _size(candidate: Candidate) -> tuple[int, int]:
+    """(width, height) of the image a candidate read."""
+    return candidate.shape[1], candidate.shape[0]
 
 
 def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
@@ -97,28 +135,58 @@ def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
     return recognition.to_master(words, candidate.matrix, master_size)
 
 
+def _load(source: str | Path | Image.Image, timings: dict[str, float]) -> Image.Image:
+    with timed(timings, "load"):
+        image = preparation.load_image(source)
+        return ImageOps.exif_transpose(image) if isinstance(source, (str, Path)) else image
+
+
+def _read(image: Image.Image, prepared: Prepared, print_on_page: ink.Glyphs, lang: str,
+          deadline: tesseract.Deadline, command: str | None) -> tuple[Candidate, dict[str, float]]:
+    """The best reading of the page, with second looks, and the evidence for it."""
+    candidates = [_prepared_candidate(prepared, lang, deadline, command)]
+    if not strong(candidates[0].found) and min(image.size) >= 16:
+        candidates.append(_plain_candidate(image, lang, deadline, command, prepared.timings))
+    chosen = choose(candidates)
+    with timed(prepared.timings, "regions"):
+        master = np.asarray(image.convert("L"))
+        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command)
+        if explained < _LOOK_AGAIN_BELOW:
+            _coarse_look(chosen, np.asarray(image), lang, deadline, command)
+    return chosen, {"ink_explained": round(explained, 3), "plain_chosen": float(chosen.name == "plain"),
+                    "candidates": float(len(candidates)), "page_found": float(prepared.page_found)}
+
+
 def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: str | None) -> OcrResult:
     """The whole pipeline."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     deadline = tesseract.Deadline(timeout_s, time.perf_counter)
-    with timed(timings, "load"):
-        image = preparation.load_image(source)
-        if isinstance(source, (str, Path)):
-            image = ImageOps.exif_transpose(image)
+    image = _load(source, timings)
     prepared = preparation.prepare_geometry(image, timings)
+    preparation.deskew(prepared)
     deadline.remaining()
-    candidates = [_prepared_candidate(prepared, lang, deadline, command)]
-    if not strong(candidates[0].found) and min(image.size) >= 16:
-        candidates.append(_plain_candidate(image, lang, deadline, command, timings))
-    chosen = choose(candidates)
+    with timed(timings, "text_check"):
+        print_on_page = ink.glyphs(prepared.gray)
+        has_text = ink.has_text(print_on_page, prepared.gray)
+    if not has_text:
+        logger.debug("no lines of print on the page: nothing to read")
+        timings["total"] = round(time.perf_counter() - started, 4)
+        return OcrResult(timings=timings, image_size=prepared.master_size, readable=False,
+                         quality={**Evidence().as_quality(), "text_found": 0.0})
+    chosen, quality = _read(image, prepared, print_on_page, lang, deadline, command)
+    raw = chosen.found
+    chosen.words = evidence.without_gibberish(chosen.words)
+    kept = evidence.assess(chosen.words)
+    readable = evidence.readable(kept) and kept.words >= _MOSTLY * raw.words
     words = finish(chosen, prepared.master_size)
-    quality = {**chosen.found.as_quality(), "plain_chosen": float(chosen.name == "plain"),
-               "candidates": float(len(candidates))}
     timings["total"] = round(time.perf_counter() - started, 4)
     logger.debug("recognised %d words in %.2f s", len(words), timings["total"])
+    quality = {**kept.as_quality(), **quality, "text_found": 1.0, "read_words": float(raw.words),
+               "read_confidence": round(raw.confidence, 2), "read_dictionary_share": round(raw.dictionary, 3)}
     return OcrResult(
         text=text.assemble(words), confidence=recognition.mean_confidence(words), words=words,
         rotation=chosen.rotation, skew=prepared.skew if chosen.name == "prepared" else 0.0, timings=timings,
-        image_size=prepared.master_size, readable=evidence.readable(chosen.found), quality=quality,
+        image_size=prepared.master_size, readable=readable,
+        quality=quality,
     )

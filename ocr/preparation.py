@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 MAX_INPUT_SIDE = 3200  # photos are shrunk to this before any work: more pixels add time, not text
 _MIN_SIDE = 48  # Tesseract refuses images smaller than this; they are padded
 BINARISE = True  # Otsu on the flattened page: measured faster for Tesseract and no less accurate
+_SMOOTH_UPSCALE = 1.5  # text enlarged this much or more is left grey: Otsu would break its thin strokes
 
 
 def load_image(source: str | Path | Image.Image) -> Image.Image:
@@ -72,13 +73,16 @@ def prepare_geometry(image: Image.Image, prepared_timings: dict[str, float]) -> 
     prepared = Prepared(bgr, identity(), image.size, timings=prepared_timings)
     with timed(prepared.timings, "page"):
         prepared.apply(*scale.cap_size(bgr, MAX_INPUT_SIDE))
-        prepared.apply(*_find_and_warp(prepared.gray))
+        warped, matrix = _find_and_warp(prepared.gray)
+        prepared.page_found = warped is not prepared.gray
+        prepared.apply(warped, matrix)
     with timed(prepared.timings, "illumination"):
         prepared.gray = _normalise(prepared.gray)
     with timed(prepared.timings, "scale"):
-        prepared.apply(*scale.rescale(prepared.gray, scale.scale_factor(prepared.gray)))
+        factor = scale.scale_factor(prepared.gray)
+        prepared.apply(*scale.rescale(prepared.gray, factor))
         prepared.apply(*_pad(prepared.gray))
-    if BINARISE:
+    if BINARISE and factor < _SMOOTH_UPSCALE:
         with timed(prepared.timings, "illumination"):
             prepared.gray = illumination.binarise(prepared.gray)
     return prepared

@@ -22,6 +22,7 @@ class Prepared:
     rotation: int = 0
     skew: float = 0.0
     turned: int = 0  # clockwise quarter turn applied to `gray`; rotation - turned is left to Tesseract
+    page_found: bool = False  # the page was found on a background and warped flat
     timings: dict[str, float] = field(default_factory=dict)
 
     def apply(self, image: np.ndarray, matrix: Matrix) -> None:

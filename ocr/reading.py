@@ -2,9 +2,9 @@
 
 psm 3 reads upright pages and pages turned a quarter clockwise (it follows vertical lines). When its
 reading is weak the page is turned over (180 degrees), which makes upside-down and quarter-anticlockwise
-pages readable; only if both are weak does psm 1 (OSD inside the same Tesseract run) get a go, and a page
-with little text a recognition test of all four turns. A turn is kept only when the turned reading is
-clearly better by the evidence (dictionary words, confidence), so a correctly upright page stays upright.
+pages readable; a page with little text gets a recognition test of all four turns on a small copy. A
+turn is kept only when the turned reading is clearly better by the evidence (dictionary words,
+confidence), so a correctly upright page stays upright.
 """
 
 from __future__ import annotations
@@ -17,17 +17,20 @@ from ocr.prepared import Prepared, timed
 from ocr.result import WordBox
 
 _FALLBACK_SIDE = 1400  # the sparse-page rotation test runs on a copy no larger than this
-_SPARSE_WORDS = 12  # fewer words than this and the turn may have been guessed
-_CONFIDENT_WORDS = 8  # known words a reading needs to settle the orientation at once
-_CONFIDENT_SHARE = 0.6
-_CONFIDENT_MEAN = 70.0
+_SPARSE_WORDS = 12  # fewer words than this and the turn may have been guessed ...
+_SPARSE_KNOWN = 3  # ... unless this many of them are known words
+# A page read the wrong way up yields almost no dictionary words (under a tenth of its letters), so a
+# reading with this many known words making up this share of its letters settles the orientation.
+_CONFIDENT_WORDS = 8
+_CONFIDENT_SHARE = 0.35
+_CONFIDENT_MEAN = 70.0  # without a word list: the mean confidence that settles it
 
 
 def confident(found: Evidence) -> bool:
-    """Enough real text read well enough that the page must have been the right way up."""
-    if found.known_words < _CONFIDENT_WORDS or found.confidence < _CONFIDENT_MEAN:
-        return False
-    return found.dictionary < 0 or found.dictionary >= _CONFIDENT_SHARE
+    """Enough real text read that the page must have been the right way up."""
+    if found.dictionary < 0:
+        return found.words >= _SPARSE_WORDS and found.confidence >= _CONFIDENT_MEAN
+    return found.known_words >= _CONFIDENT_WORDS and found.dictionary >= _CONFIDENT_SHARE
 
 
 def _read(gray: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None,
@@ -43,13 +46,8 @@ def read_page(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
         words, found = _read(prepared.gray, lang, deadline, command)
     if not confident(found):
         words, found = _turn_over_if_better(prepared, words, found, lang, deadline, command)
-    if not confident(found):
-        with timed(prepared.timings, "orientation"):
-            retry, again = _read(prepared.gray, lang, deadline, command, psm=1)
-        if evidence.clearly_better(again, found, margin=1.0):
-            words, found = retry, again
     prepared.rotation = (prepared.turned + orientation.rotation_from_words(words)) % 360
-    if len(words) >= _SPARSE_WORDS or confident(found):
+    if len(words) >= _SPARSE_WORDS or found.known_words >= _SPARSE_KNOWN or confident(found):
         return words, found
     return _sparse_fallback(prepared, words, found, lang, deadline, command)
 

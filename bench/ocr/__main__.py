@@ -28,19 +28,28 @@ DEFAULT_STEPS = ("real", *SYNTHETIC, "app")
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sets", default=",".join(DEFAULT_STEPS),
-                        help=f"comma-separated steps out of {','.join(STEPS)} (default: all but pool)")
+    parser.add_argument(
+        "--sets",
+        default=",".join(DEFAULT_STEPS),
+        help=f"comma-separated steps out of {','.join(STEPS)} (default: all but pool)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=None, help="photos per synthetic set (default 40)")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 6 photos per set, 6 for throughput")
-    parser.add_argument("--throughput-count", type=int, default=None,
-                        help="photos for the 1-vs-2 worker runs (default 16; 6 with --quick)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 4 photos per synthetic set, 6 for throughput"
+    )
+    parser.add_argument(
+        "--throughput-count",
+        type=int,
+        default=None,
+        help="photos for the 1-vs-2 worker runs (default 16; 6 with --quick)",
+    )
     args = parser.parse_args()
     args.steps = [step.strip() for step in args.sets.split(",") if step.strip()]
     unknown = set(args.steps) - set(STEPS)
     if unknown:
         parser.error(f"unknown set(s) {', '.join(sorted(unknown))}; choose from {', '.join(STEPS)}")
-    args.count = args.count or (6 if args.quick else 40)
+    args.count = args.count or (4 if args.quick else 40)
     args.throughput_count = args.throughput_count or (6 if args.quick else 16)
     return args
 
@@ -57,28 +66,43 @@ def _synthetic_set(name: str, args: argparse.Namespace, images: Path) -> dict[st
 
 def _throughput_photos(args: argparse.Namespace, images: Path) -> list[str]:
     """Degraded photos of the wide tuning layouts: what voters upload."""
-    samples = generate("tuning", args.seed + 1, args.throughput_count * 4 // 3 + 4, images / "throughput")
+    samples = generate(
+        "wide_tuning", args.seed + 1, args.throughput_count * 4 // 3 + 4, images / "throughput"
+    )
     return [s.path for s in samples if s.level > 0][: args.throughput_count]
 
 
 def _app(photos: list[str]) -> dict[str, Any]:
     runs = app_throughput(photos)
-    result = {"images": len(photos), "per_min": [r.per_min for r in runs],
-              "seconds": [r.seconds for r in runs], "statuses": [r.statuses for r in runs],
-              "speedup": runs[1].per_min / runs[0].per_min}
-    print(f"\napp throughput (local queue threads, SQLite, {len(photos)} uploaded photos): OCR_WORKERS=1 "
-          f"{runs[0].per_min:.1f} images/min, OCR_WORKERS=2 {runs[1].per_min:.1f} images/min, "
-          f"speed-up {result['speedup']:.2f}x; statuses {runs[0].statuses} / {runs[1].statuses}", flush=True)
+    result = {
+        "images": len(photos),
+        "per_min": [r.per_min for r in runs],
+        "seconds": [r.seconds for r in runs],
+        "statuses": [r.statuses for r in runs],
+        "speedup": runs[1].per_min / runs[0].per_min,
+    }
+    print(
+        f"\napp throughput (local queue threads, SQLite, {len(photos)} uploaded photos): OCR_WORKERS=1 "
+        f"{runs[0].per_min:.1f} images/min, OCR_WORKERS=2 {runs[1].per_min:.1f} images/min, "
+        f"speed-up {result['speedup']:.2f}x; statuses {runs[0].statuses} / {runs[1].statuses}",
+        flush=True,
+    )
     return result
 
 
 def _pool(photos: list[str]) -> dict[str, Any]:
     one, two = measure.pool_throughput(photos, 1), measure.pool_throughput(photos, 2)
-    print(f"\nprocess-pool throughput of ocr.recognise on {len(photos)} photos: "
-          f"1 worker {one:.1f} images/min, 2 workers {two:.1f} images/min, speed-up {two / one:.2f}x",
-          flush=True)
-    return {"images": len(photos), "one_worker_per_min": one, "two_workers_per_min": two,
-            "speedup": two / one}
+    print(
+        f"\nprocess-pool throughput of ocr.recognise on {len(photos)} photos: "
+        f"1 worker {one:.1f} images/min, 2 workers {two:.1f} images/min, speed-up {two / one:.2f}x",
+        flush=True,
+    )
+    return {
+        "images": len(photos),
+        "one_worker_per_min": one,
+        "two_workers_per_min": two,
+        "speedup": two / one,
+    }
 
 
 def main() -> None:
@@ -86,8 +110,14 @@ def main() -> None:
     args = _arguments()
     logging.basicConfig(level=logging.INFO if os.environ.get("BENCH_VERBOSE") else logging.WARNING)
     images = OUT / "ocr-images"
-    report: dict[str, Any] = {"seed": args.seed, "count": args.count, "steps": args.steps, "sets": {},
-                              "load_average_before": os.getloadavg(), "cpus": os.cpu_count()}
+    report: dict[str, Any] = {
+        "seed": args.seed,
+        "count": args.count,
+        "steps": args.steps,
+        "sets": {},
+        "load_average_before": os.getloadavg(),
+        "cpus": os.cpu_count(),
+    }
     started = time.perf_counter()
     if "real" in args.steps:
         entries = run_real(real_images())
@@ -105,9 +135,11 @@ def main() -> None:
     report["targets"] = [vars(v) for v in verdicts]
     print(summary_table(verdicts))
     busy = max(report["load_average_before"][0], report["load_average_after"][0]) > 1.5
-    print(f"1-min load average {report['load_average_before'][0]:.1f} before, "
-          f"{report['load_average_after'][0]:.1f} after, {os.cpu_count()} CPUs"
-          + ("; other work shared the CPUs, so timings are noisy" if busy else ""))
+    print(
+        f"1-min load average {report['load_average_before'][0]:.1f} before, "
+        f"{report['load_average_after'][0]:.1f} after, {os.cpu_count()} CPUs"
+        + ("; other work shared the CPUs, so timings are noisy" if busy else "")
+    )
     report["elapsed_s"] = time.perf_counter() - started
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"ocr-seed{args.seed}-n{args.count}{'-quick' if args.quick else ''}.json"

@@ -44,7 +44,9 @@ def test_text_height_is_measured(plain_page: Any) -> None:
     gray = np.asarray(plain_page.image.convert("L"))
     height = scale.median_text_height(gray)
     assert height is not None and 12 < height < 30
-    assert scale.scale_factor(gray, target=2 * height) == pytest.approx(2.0)
+    assert scale.scale_factor(gray, target=1.5 * height) == pytest.approx(1.5)
+    # a page already 1100 px wide is enlarged only up to 2000 px, whatever its text height says
+    assert scale.scale_factor(gray, target=3 * height) == pytest.approx(2000 / 1100)
 
 
 def test_light_on_dark_print_becomes_dark_on_white() -> None:
@@ -121,3 +123,27 @@ def test_a_single_line_with_a_wide_gap_is_two_pieces() -> None:
     title = [WordBox("View", 90.0, 300, -60, 80, 30, 2, 1, 1)]
     ordered = layout.reorder_columns(title + line, np.eye(3))
     assert len({w.block for w in ordered}) == 3
+
+
+def test_a_photo_printed_on_a_flat_scan_is_not_taken_for_the_page(plain_page: Any) -> None:
+    scan = np.asarray(plain_page.image.convert("L")).copy()
+    rng = np.random.default_rng(2)
+    scan[300:800, 150:950] = rng.integers(20, 140, (500, 800))  # a dark, busy photo inset
+    assert page.find_page(scan) is None
+
+
+def spans(line: int, *xs: tuple[int, int]) -> list[WordBox]:
+    """Words of one line, 20 px high, covering the given (start, end) x-ranges."""
+    return [WordBox(f"w{line}{n}", 95.0, x0, 30 * line, x1 - x0, 20, 1, 1, line)
+            for n, (x0, x1) in enumerate(xs)]
+
+
+def test_gutters_are_found_only_where_every_line_leaves_a_gap() -> None:
+    lines = [[3 * r, 3 * r + 1, 3 * r + 2] for r in range(5)]
+    # two columns read as one block: every line has a gap at x 250-300
+    merged = [w for r in range(5) for w in spans(r, (0, 110), (120, 250), (300, 550))]
+    assert layout.gutters(lines, merged, 20.0) == [274.5]
+    # one justified column: every line has a wide space, but never in the same place
+    space = [200, 300, 400, 200, 300]
+    justified = [w for r in range(5) for w in spans(r, (0, space[r]), (space[r] + 30, 550))]
+    assert layout.gutters([[2 * r, 2 * r + 1] for r in range(5)], justified, 20.0) == []
