@@ -12,7 +12,11 @@ WEB_THREADS ?= 8
 # updates replace old builds in the archive, so a pin would stop installing within weeks.
 SYSTEM_PACKAGES := tesseract-ocr=5.3.0-2 tesseract-ocr-eng=1:4.1.0-2 tesseract-ocr-osd=1:4.1.0-2 \
 	fonts-dejavu-core=2.37-6 fonts-liberation=1:1.07.4-11
-TEST_SYSTEM_PACKAGES := chromium
+# The OCR pipeline's English word list (ocr/dictionary.py): tells words from gibberish.
+SYSTEM_PACKAGES += wbritish=2020.12.07-2
+# Fonts only the OCR benchmark's held-out layouts use (and the test that renders them).
+BENCH_SYSTEM_PACKAGES := fonts-open-sans=1.11-2 fonts-crosextra-carlito=20220224-1
+TEST_SYSTEM_PACKAGES := chromium $(BENCH_SYSTEM_PACKAGES)
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: run test deps test-deps system-deps test-system-deps db demo bench bench-ocr bench-search sweep clean
@@ -57,8 +61,12 @@ demo: db
 
 bench: bench-ocr bench-search bench-stats
 
-bench-ocr: deps
+bench-ocr: deps bench-system-deps
 	$(PY) -m bench.ocr $(BENCH_ARGS)
+
+.PHONY: bench-system-deps
+bench-system-deps:
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(BENCH_SYSTEM_PACKAGES)"
 
 bench-search: deps
 	$(PY) -m bench.search $(BENCH_ARGS)

@@ -76,7 +76,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "OCR_WORKERS": 1,
         "OCR_LANG": "eng",
-        "OCR_TIMEOUT_S": 120.0,
+        "OCR_TIMEOUT_S": 60.0,
         "OCR_MAX_ATTEMPTS": 3,
         "OCR_LEASE_S": 300.0,
         "OCR_START_WORKERS": True,

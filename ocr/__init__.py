@@ -3,6 +3,8 @@
     import ocr
     result = ocr.recognise("leaflet.jpg", lang="eng", timeout_s=60)
     result.text, result.confidence, result.words, result.rotation, result.timings
+    result.readable, result.quality    # is the text fit to publish, and the evidence for that
+    ocr.recommended_timeout_s(width, height)  # a time limit in proportion to the image
 
 This package knows images and text only; it never imports Flask or the app.
 """
@@ -10,6 +12,7 @@ This package knows images and text only; it never imports Flask or the app.
 from __future__ import annotations
 
 import os
+import time
 
 # Tesseract's OpenMP threading is 2.6x slower on a 2-core machine than one single-threaded
 # Tesseract per worker; subprocesses inherit this, so set it before any Tesseract runs.
@@ -20,7 +23,8 @@ from pathlib import Path  # noqa: E402
 import cv2  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from ocr import pipeline, tesseract  # noqa: E402
+from ocr import pipeline, preparation, tesseract  # noqa: E402
+from ocr.budget import recommended_timeout_s  # noqa: E402
 from ocr.errors import OcrError, OcrTimeout, TesseractNotFound  # noqa: E402
 from ocr.result import OcrResult, WordBox  # noqa: E402
 
@@ -28,7 +32,8 @@ from ocr.result import OcrResult, WordBox  # noqa: E402
 # would only make two workers fight over two cores.
 cv2.setNumThreads(1)
 
-__all__ = ["OcrError", "OcrResult", "OcrTimeout", "TesseractNotFound", "WordBox", "preprocess", "recognise"]
+__all__ = ["OcrError", "OcrResult", "OcrTimeout", "TesseractNotFound", "WordBox", "preprocess", "recognise",
+           "recommended_timeout_s"]
 
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -46,6 +51,6 @@ def recognise(source: str | Path | Image.Image, lang: str = "eng", timeout_s: fl
 def preprocess(image: Image.Image, lang: str = "eng", timeout_s: float = DEFAULT_TIMEOUT_S,
                tesseract_cmd: str | None = None) -> Image.Image:
     """Return the page exactly as Tesseract will see it: flattened, upright, scaled, dark on white."""
-    deadline = tesseract.Deadline(float(timeout_s), pipeline.time.perf_counter)
-    prepared = pipeline.prepare(pipeline.load_image(image), lang, deadline, tesseract_cmd)
+    deadline = tesseract.Deadline(float(timeout_s), time.perf_counter)
+    prepared = preparation.prepare(preparation.load_image(image), lang, deadline, tesseract_cmd)
     return Image.fromarray(prepared.gray)

@@ -6,9 +6,11 @@ coordinates; the pipeline multiplies them so that one matrix maps final pixels t
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import numpy as np
 
-Matrix = np.ndarray
+Matrix: TypeAlias = np.ndarray
 
 
 def identity() -> Matrix:

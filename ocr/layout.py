@@ -1,9 +1,11 @@
-"""Reading order that survives columns with a narrow gutter.
+"""Reading order: columns one after the other, blocks top to bottom, left to right.
 
-Tesseract sometimes reads two columns as one block of long lines ("left half | right half").
-Every line is cut into fragments at gaps much wider than a word space, and the fragments are put
-in reading order by recursive XY-cut: split at the widest empty horizontal or vertical stretch,
-read top before bottom and left before right. Blocks are then renumbered in that order.
+Tesseract's blocks are mostly right, but it sometimes reads two columns with a narrow gutter as one
+block of long lines ("left half | right half"), and its block order can put a right-hand column in the
+middle of the left. A block is cut into columns only at a gutter: an x-range that the words of nearly
+every line of the block leave empty. The wide spaces of a justified line are not gutters (the line
+above has words there), so justified columns stay whole. The column pieces are then put in reading
+order by recursive XY-cut (see `xy_cut`) and renumbered in that order.
 """
 
 from __future__ import annotations
@@ -19,9 +21,14 @@ from ocr.result import WordBox
 
 logger = logging.getLogger(__name__)
 
-_GAP_HEIGHTS = 1.2  # a gap this many word heights wide inside a line separates two columns
+_MIN_GUTTER_LINES = 3  # a block needs this many lines before a gutter can be told from word spaces
+_GUTTER_HEIGHTS = 0.8  # a gutter is at least this many word heights wide
+_WIDE_GAP_HEIGHTS = 3.0  # in a block of one or two lines, a gap this wide separates two pieces of text
+_GUTTER_CROSSING = 0.12  # share of the block's lines allowed to cross a gutter (a headline, a stray word)
+_SIDE_COVER = 0.3  # both sides of a gutter hold words in at least this share of the lines
+_SECTION_HEIGHTS = 2.0  # a gap between two sections of columns is at least this many word heights
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
-Fragment = tuple[list[int], Box]  # word indices, bounding box of its real words
+Piece = tuple[list[int], Box]  # word indices in reading order, bounding box of its real words
 
 
 def _is_word(word: WordBox) -> bool:
@@ -36,77 +43,166 @@ def _bounds(indices: list[int], boxes: list[WordBox]) -> Box:
             max(boxes[i].top + boxes[i].height for i in real))
 
 
-def fragments(line: list[int], boxes: list[WordBox], gap: float) -> list[Fragment]:
-    """Cut one line at gaps wider than `gap` between real words."""
-    parts: list[list[int]] = [[]]
-    right_edge: int | None = None
-    for i in line:
-        box = boxes[i]
-        if _is_word(box) and right_edge is not None and box.left - right_edge > gap:
-            parts.append([])
-        parts[-1].append(i)
-        if _is_word(box):
-            right_edge = box.left + box.width
-    return [(part, _bounds(part, boxes)) for part in parts if part]
+def _coverage(lines: list[list[int]], boxes: list[WordBox], x0: int, x1: int) -> np.ndarray:
+    """For each x in [x0, x1), how many lines have a real word there."""
+    coverage = np.zeros(x1 - x0, np.int32)
+    for line in lines:
+        covered = np.zeros(x1 - x0, bool)
+        for i in line:
+            if _is_word(boxes[i]):
+                covered[boxes[i].left - x0: boxes[i].left + boxes[i].width - x0] = True
+        coverage += covered
+    return coverage
 
 
-def _widest_gap(spans: list[tuple[int, int]]) -> tuple[int, float]:
-    """(width, position) of the widest empty stretch between `spans`, (-1, 0) when they all overlap."""
-    best, position, reach = -1, 0.0, None
-    for start, end in sorted(spans):
-        if reach is not None and start - reach > best:
-            best, position = start - reach, (start + reach) / 2
+def gutters(lines: list[list[int]], boxes: list[WordBox], height: float) -> list[float]:
+    """x positions of the gutters between columns that Tesseract read as one block.
+
+    A block of a few lines has a gutter where every line leaves a wide gap; a longer block where
+    nearly every line leaves any gap at least a gutter wide.
+    """
+    x0, _, x1, _ = _bounds([i for line in lines for i in line], boxes)
+    if x1 - x0 < 4 * height:
+        return []
+    coverage = _coverage(lines, boxes, x0, x1)
+    few = len(lines) < _MIN_GUTTER_LINES
+    empty = coverage == 0 if few else coverage <= int(_GUTTER_CROSSING * len(lines))
+    minimum = (_WIDE_GAP_HEIGHTS if few else _GUTTER_HEIGHTS) * height
+    found: list[float] = []
+    for is_empty, run in groupby(range(x1 - x0), key=lambda x: bool(empty[x])):
+        xs = list(run)
+        if not is_empty or xs[0] == 0 or xs[-1] == x1 - x0 - 1 or len(xs) < minimum:
+            continue
+        side = 1 if few else _SIDE_COVER * len(lines)
+        if coverage[: xs[0]].max() >= side and coverage[xs[-1] + 1:].max() >= side:
+            found.append(x0 + (xs[0] + xs[-1]) / 2)
+    return found
+
+
+def _columns_of(lines: list[list[int]], boxes: list[WordBox], height: float) -> list[list[int]]:
+    """The block's words as column pieces (one piece when it has no gutter), each in line order."""
+    cuts = gutters(lines, boxes, height)
+    pieces: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
+    for line in lines:
+        for i in line:
+            centre = boxes[i].left + boxes[i].width / 2
+            pieces[sum(centre > cut for cut in cuts)].append(i)
+    return [piece for piece in pieces if piece]
+
+
+def _gaps(parts: list[Piece], axis: int) -> list[tuple[float, float]]:
+    """(position, width) of every empty stretch between the pieces along `axis` (0: x, 1: y), in order."""
+    found, reach = [], None
+    for start, end in sorted((box[axis], box[axis + 2]) for _, box in parts):
+        if reach is not None and start > reach:
+            found.append(((start + reach) / 2, float(start - reach)))
         reach = end if reach is None else max(reach, end)
-    return best, position
+    return found
 
 
-def xy_cut(parts: list[Fragment]) -> list[Fragment]:
-    """Fragments in reading order: cut at the widest horizontal or vertical gap, recursively."""
+def _split(parts: list[Piece], axis: int, cut: float) -> tuple[list[Piece], list[Piece]]:
+    first = [p for p in parts if (p[1][axis] + p[1][axis + 2]) / 2 < cut]
+    return first, [p for p in parts if (p[1][axis] + p[1][axis + 2]) / 2 >= cut]
+
+
+def _section_break(parts: list[Piece], height: float) -> tuple[list[Piece], list[Piece]] | None:
+    """A wide horizontal gap with columns above and below it: two sections, read one after the other."""
+    for cut, width in _gaps(parts, 1):
+        if width >= _SECTION_HEIGHTS * height:
+            upper, lower = _split(parts, 1, cut)
+            if _gaps(upper, 0) and _gaps(lower, 0):
+                return upper, lower
+    return None
+
+
+def _spanning(parts: list[Piece]) -> list[Piece]:
+    """The widest pieces (headlines, banners) without which the rest falls into columns; [] if none."""
+    x0, x1 = min(b[0] for _, b in parts), max(b[2] for _, b in parts)
+    wide = sorted((p for p in parts if p[1][2] - p[1][0] >= 0.5 * (x1 - x0)), key=lambda p: p[1][0] - p[1][2])
+    for count in range(1, len(wide) + 1):
+        rest = [p for p in parts if not any(p is w for w in wide[:count])]
+        if len(rest) >= 2 and _gaps(rest, 0):
+            cut = _gaps(rest, 0)[0][0]
+            return [p for p in parts if p[1][0] < cut < p[1][2]]
+    return []
+
+
+def _bands(parts: list[Piece], spanning: list[Piece], height: float) -> list[Piece]:
+    """Read the pieces between spanning pieces band by band, each spanning piece in its place."""
+    ordered: list[Piece] = []
+    rest = [p for p in parts if not any(p is s for s in spanning)]
+    for wide in sorted(spanning, key=lambda p: p[1][1] + p[1][3]):
+        above = [p for p in rest if p[1][1] + p[1][3] < wide[1][1] + wide[1][3]]
+        rest = [p for p in rest if not any(p is a for a in above)]
+        ordered += xy_cut(above, height) + [wide]
+    return ordered + xy_cut(rest, height)
+
+
+def xy_cut(parts: list[Piece], height: float) -> list[Piece]:
+    """Pieces in reading order by recursive XY-cut, columns first.
+
+    In order of preference: two sections (a wide gap with columns above and below) are read one
+    after the other; columns (an x-range empty from top to bottom) left before right, which keeps a
+    column whole past a panel in it; bands between headlines or banners that span the columns; and
+    failing all that, the topmost row first.
+    """
     if len(parts) <= 1:
         return parts
-    rows = _widest_gap([(b[1], b[3]) for _, b in parts])
-    columns = _widest_gap([(b[0], b[2]) for _, b in parts])
-    if rows[0] < 0 and columns[0] < 0:
-        return parts  # overlapping both ways: keep Tesseract's order
-    axis, (_, cut) = (1, rows) if rows[0] >= columns[0] else (0, columns)
-    first = [p for p in parts if (p[1][axis] + p[1][axis + 2]) / 2 < cut]
-    second = [p for p in parts if (p[1][axis] + p[1][axis + 2]) / 2 >= cut]
-    if not first or not second:
-        return parts
-    return xy_cut(first) + xy_cut(second)
+    sections = _section_break(parts, height)
+    if sections:
+        return xy_cut(sections[0], height) + xy_cut(sections[1], height)
+    columns = _gaps(parts, 0)
+    if columns:
+        left, right = _split(parts, 0, columns[0][0])
+        return xy_cut(left, height) + xy_cut(right, height)
+    spanning = _spanning(parts)
+    if spanning and len(spanning) < len(parts):
+        return _bands(parts, spanning, height)
+    rows = _gaps(parts, 1)
+    if rows:
+        upper, lower = _split(parts, 1, rows[0][0])
+        return xy_cut(upper, height) + xy_cut(lower, height)
+    return parts  # overlapping both ways: keep Tesseract's order
 
 
-def _renumber(ordered: list[Fragment], words: list[WordBox]) -> list[WordBox]:
-    """Words in fragment order; a new block starts where Tesseract's block changes or the reading jumps up."""
+def _renumber(ordered: list[Piece], words: list[WordBox]) -> list[WordBox]:
+    """Words in piece order; each piece a block, its paragraphs and lines numbered from 1."""
     result: list[WordBox] = []
-    block, previous = 0, None
-    for line, (indices, box) in enumerate(ordered, start=1):
-        first = words[indices[0]]
-        if previous is None or first.block != previous[0] or box[1] < previous[1]:
-            block += 1
-        previous = (first.block, box[1])
-        result += [replace(words[i], block=block, line=line) for i in indices]
+    for block, (indices, _) in enumerate(ordered, start=1):
+        paragraphs: dict[tuple[int, int], int] = {}
+        lines: dict[tuple[int, int, int], int] = {}
+        for i in indices:
+            word = words[i]
+            paragraph = paragraphs.setdefault((word.block, word.paragraph), len(paragraphs) + 1)
+            line = lines.setdefault((word.block, word.paragraph, word.line), len(lines) + 1)
+            result.append(replace(word, block=block, paragraph=paragraph, line=line))
     return result
 
 
+def _upright(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
+    boxes = []
+    for w in words:
+        left, top, width, height = map_box(to_upright, w.left, w.top, w.width, w.height)
+        boxes.append(replace(w, left=left, top=top, width=width, height=height))
+    return boxes
+
+
 def reorder_columns(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
-    """Words in reading order with narrow-gutter columns separated; boxes unchanged.
+    """Words in reading order with merged columns separated; boxes unchanged.
 
     `to_upright` maps the words' pixels to an upright view of the page, where columns are vertical.
     """
     if not words:
         return []
-    boxes = [replace(w, **dict(zip(("left", "top", "width", "height"),
-                                   map_box(to_upright, w.left, w.top, w.width, w.height)))) for w in words]
+    boxes = _upright(words, to_upright)
     heights = [b.height for b in boxes if _is_word(b)] or [b.height for b in boxes]
-    gap = _GAP_HEIGHTS * float(np.median(heights))
-    parts: list[Fragment] = []
-    def line_of(i: int) -> tuple[int, int, int]:
-        return words[i].block, words[i].paragraph, words[i].line
-
-    for _, grouped in groupby(range(len(words)), key=line_of):
-        line = list(grouped)
-        # a headline's word spaces scale with its type: measure them against its own height, not the body's
-        own = [boxes[i].height for i in line if _is_word(boxes[i])]
-        parts += fragments(line, boxes, max(gap, _GAP_HEIGHTS * float(np.median(own))) if own else gap)
-    return _renumber(xy_cut(parts), words)
+    height = float(np.median(heights))
+    pieces: list[Piece] = []
+    for _, in_block in groupby(range(len(words)), key=lambda i: words[i].block):
+        block = list(in_block)
+        lines = [list(g) for _, g in groupby(block, key=lambda i: (words[i].paragraph, words[i].line))]
+        # a headline's word spaces scale with its type: measure them against its own height
+        own = [boxes[i].height for i in block if _is_word(boxes[i])]
+        size = max(height, float(np.median(own))) if own else height
+        pieces += [(piece, _bounds(piece, boxes)) for piece in _columns_of(lines, boxes, size)]
+    return _renumber(xy_cut(pieces, height), words)

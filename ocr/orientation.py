@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 _OSD_MIN_CONFIDENCE = 1.5  # Tesseract's orientation_conf below this is a guess
 _SKEW_SIDE = 600  # skew is measured on a copy this wide
 _SKEW_LIMIT = 8.0  # degrees searched either side of level
+_TURN_MARGIN = 1.25  # a turned page must score this many times the page as given (plus a little)
+Scorer = Callable[[np.ndarray], float]
 
 
 def rotate_quarter(image: np.ndarray, clockwise: int) -> tuple[np.ndarray, Matrix]:
@@ -48,12 +50,12 @@ def osd_rotation(gray: np.ndarray, deadline: tesseract.Deadline, command: str | 
     return int(osd["rotate"]) % 360
 
 
-def best_rotation(gray: np.ndarray, score: Callable[[np.ndarray], float]) -> int:
-    """Fallback for sparse pages: the quarter turn whose recognition `score` is highest."""
+def best_rotation(gray: np.ndarray, score: Scorer) -> int:
+    """Fallback for sparse pages: the quarter turn whose recognition `score` is clearly highest."""
     scores = {angle: score(rotate_quarter(gray, angle)[0]) for angle in (0, 90, 180, 270)}
     logger.debug("rotation scores %s", scores)
     best = max(scores, key=lambda angle: scores[angle])
-    return best if scores[best] > scores[0] else 0
+    return best if scores[best] > _TURN_MARGIN * max(scores[0], 0.0) + 10.0 else 0
 
 
 def _profile_score(ink: np.ndarray, angle: float) -> float:

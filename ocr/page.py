@@ -14,6 +14,8 @@ logger = logging.getLogger(__name__)
 _WORK_SIDE = 480  # the outline is searched on a small copy: fast and blind to print detail
 _MIN_AREA = 0.20  # a page covering less of the photo than this is not trusted
 _MAX_AREA = 0.97  # nor one that is really the photo's own frame
+_MIN_LIFT = 12.0  # paper is brighter than what it lies on by at least this many grey levels
+_MAX_CORNER_SKEW = 30.0  # a page seen in perspective keeps its corners within this of square, degrees
 
 
 def _edge_map(small: np.ndarray) -> np.ndarray:
@@ -54,6 +56,34 @@ def _touches_border(quad: np.ndarray, shape: tuple[int, ...]) -> bool:
     return all(on_edge)
 
 
+def _corner_angles(quad: np.ndarray) -> list[float]:
+    """Interior angles of a quadrilateral whose corners are in order, degrees."""
+    angles = []
+    for i in range(4):
+        a, b = quad[i - 1] - quad[i], quad[(i + 1) % 4] - quad[i]
+        cosine = float(np.dot(a, b) / max(1e-6, np.linalg.norm(a) * np.linalg.norm(b)))
+        angles.append(float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))))
+    return angles
+
+
+def _is_page(small: np.ndarray, quad: np.ndarray) -> bool:
+    """A photographed page: roughly rectangular, and paper brighter than the surface around it.
+
+    A photo or a dark panel printed on the page is also a large quadrilateral, but it is darker than
+    the paper around it; warping to it would throw the rest of the page away.
+    """
+    ordered = order_corners(quad)
+    if any(abs(angle - 90.0) > _MAX_CORNER_SKEW for angle in _corner_angles(ordered)):
+        return False
+    inside = np.zeros(small.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, ordered.astype(np.int32), 255)
+    ring = cv2.dilate(inside, np.ones((15, 15), np.uint8)) & ~inside
+    core = cv2.erode(inside, np.ones((15, 15), np.uint8))
+    if not ring.any() or not core.any():
+        return False
+    return float(small[core > 0].mean()) >= float(small[ring > 0].mean()) + _MIN_LIFT
+
+
 def order_corners(quad: np.ndarray) -> np.ndarray:
     """Order corners top-left, top-right, bottom-right, bottom-left."""
     sums, diffs = quad.sum(axis=1), np.diff(quad, axis=1).ravel()
@@ -72,7 +102,7 @@ def find_page(gray: np.ndarray) -> np.ndarray | None:
     small = cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
     for mask in (_brightness_mask(small), _edge_map(small)):
         quad = _quad_from(mask)
-        if quad is not None and not _touches_border(quad, small.shape):
+        if quad is not None and not _touches_border(quad, small.shape) and _is_page(small, quad):
             return order_corners(quad / factor)
     return None
 

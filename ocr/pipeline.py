@@ -1,225 +1,160 @@
-"""The stages in order, each timed, each skipped when it fails: photo in, OcrResult out."""
+"""The stages in order, each timed: photo in, OcrResult out.
+
+The prepared page (flattened, dark on white, scaled, upright) is read first. When its evidence is weak,
+plain Tesseract's reading of the photo as given is a second candidate, and the reading with more real
+text wins: the pipeline never publishes a page that plain Tesseract reads clearly better.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from ocr import illumination, layout, orientation, page, recognition, scale, tesseract
-from ocr.geometry import Matrix, identity, translation
+from ocr import (
+    dictionary,
+    evidence,
+    ink,
+    layout,
+    orientation,
+    preparation,
+    reading,
+    recognition,
+    regions,
+    scale,
+    tesseract,
+    text,
+)
+from ocr.evidence import Evidence
+from ocr.geometry import Matrix
+from ocr.prepared import Prepared, timed
 from ocr.result import OcrResult, WordBox
 
 logger = logging.getLogger(__name__)
 
-MAX_INPUT_SIDE = 3200  # photos are shrunk to this before any work: more pixels add time, not text
-_MIN_SIDE = 48  # Tesseract refuses images smaller than this; they are padded
-_FALLBACK_SIDE = 1400  # the sparse-page rotation test runs on a copy no larger than this
-BINARISE = True  # Otsu on the flattened page: measured faster for Tesseract and no less accurate
-_MIN_INK = 0.0002  # pages with less dark ink than this fraction are blank: Tesseract is not run
-_UPRIGHT_CONFIDENCE = 70.0  # psm 3 readings below this mean confidence are retried with OSD (psm 1)
-_SPARSE_WORDS = 12  # fewer words than this and OSD may have guessed the orientation
+_STRONG_SHARE = 0.8  # a prepared reading this much made of dictionary words ...
+_STRONG_CONFIDENCE = 80.0  # ... read this confidently needs no second opinion
+_MOSTLY = 0.5  # a reading that is more than half gibberish lines is not fit to publish, whatever is left
+_REAL_CONFIDENCE = 85.0  # a word read this confidently is real even if not in the dictionary
+_LOOK_AGAIN_BELOW = 0.97  # a reading explaining less of the page's print gets second looks at the rest
 
 
 @dataclass
-class Prepared:
-    """A page ready for recognition and the way back to master pixels."""
+class Candidate:
+    """One reading of the page: words in the pixels of the image read, and the way to master pixels."""
 
-    gray: np.ndarray
-    matrix: Matrix
-    master_size: tuple[int, int]
-    rotation: int = 0
-    skew: float = 0.0
-    turned: int = 0  # clockwise quarter turn applied to `gray`; rotation - turned is left to Tesseract
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def apply(self, image: np.ndarray, matrix: Matrix) -> None:
-        """Make `image` the current page; `matrix` maps its pixels to the previous page's."""
-        self.gray = image
-        self.matrix = self.matrix @ matrix
+    name: str
+    words: list[WordBox]
+    found: Evidence
+    matrix: Matrix  # read image pixels -> master pixels
+    shape: tuple[int, ...]  # the read image's (h, w)
+    rotation: int  # clockwise quarter turn that makes the master upright
+    in_place: int  # the part of `rotation` Tesseract read in place (the read image was not turned by it)
 
 
-@contextmanager
-def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
-    """Add the wall time of the block to `timings[stage]`."""
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - start, 4)
+def strong(found: Evidence) -> bool:
+    """A reading no second candidate could plausibly beat."""
+    return (reading.confident(found) and found.confidence >= _STRONG_CONFIDENCE
+            and (found.dictionary < 0 or found.dictionary >= _STRONG_SHARE))
 
 
-def load_image(source: str | Path | Image.Image) -> Image.Image:
-    """Open a path or accept a PIL image, as RGB."""
-    if isinstance(source, (str, Path)):
-        with Image.open(source) as opened:
-            opened.load()
-            return opened.convert("RGB")
-    if source.mode == "RGBA":
-        white = Image.new("RGB", source.size, "white")
-        white.paste(source, mask=source.getchannel("A"))
-        return white
-    return source.convert("RGB")
+def _prepared_candidate(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
+                        command: str | None) -> Candidate:
+    words, found = reading.read_page(prepared, lang, deadline, command)
+    return Candidate("prepared", words, found, prepared.matrix, prepared.gray.shape, prepared.rotation,
+                     (prepared.rotation - prepared.turned) % 360)
 
 
-def _find_and_warp(bgr: np.ndarray) -> tuple[np.ndarray, Matrix]:
-    """The page flattened, or the photo unchanged when no page outline is found confidently."""
-    try:
-        corners = page.find_page(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY))
-        if corners is None:
-            return bgr, identity()
-        warped, matrix = page.warp_page(bgr, corners)
-    except cv2.error:
-        logger.warning("page finding failed; using the whole photo", exc_info=True)
-        return bgr, identity()
-    aspect = max(warped.shape[:2]) / max(1, min(warped.shape[:2]))
-    return (warped, matrix) if aspect < 3.0 and min(warped.shape[:2]) >= 64 else (bgr, identity())
+def _plain_candidate(image: Image.Image, lang: str, deadline: tesseract.Deadline, command: str | None,
+                     timings: dict[str, float]) -> Candidate:
+    """Tesseract's own reading of the photo as given (psm 3, its own thresholding and inversion test)."""
+    with timed(timings, "plain"):
+        rgb, matrix = scale.cap_size(np.asarray(image), preparation.MAX_INPUT_SIDE)
+        words = recognition.recognise_words(rgb, lang, deadline, command, psm=3, invert=True)
+    rotation = orientation.rotation_from_words(words)
+    return Candidate("plain", words, evidence.assess(words), matrix, rgb.shape, rotation, rotation)
 
 
-def _normalise(bgr: np.ndarray) -> np.ndarray:
-    """Dark ink on white, or the plain grey image if that fails."""
-    try:
-        return illumination.normalise(bgr)
-    except cv2.error:
-        logger.warning("illumination flattening failed; using plain grey", exc_info=True)
-        return cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+def choose(candidates: list[Candidate]) -> Candidate:
+    """The candidate with most real text; the first (the prepared page) on a tie.
 
-
-def _pad(gray: np.ndarray) -> tuple[np.ndarray, Matrix]:
-    """A border of the image's own ground colour around images too small for Tesseract."""
-    h, w = gray.shape[:2]
-    if min(h, w) >= _MIN_SIDE:
-        return gray, identity()
-    dy, dx = max(0, _MIN_SIDE - h), max(0, _MIN_SIDE - w)
-    padded = cv2.copyMakeBorder(gray, dy, dy, dx, dx, cv2.BORDER_CONSTANT, value=int(np.median(gray)))
-    return padded, translation(-dx, -dy)
-
-
-def prepare_geometry(image: Image.Image, prepared_timings: dict[str, float]) -> Prepared:
-    """Size cap, page finding, illumination and text scale: everything before orientation."""
-    bgr = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
-    prepared = Prepared(bgr, identity(), image.size, timings=prepared_timings)
-    with timed(prepared.timings, "page"):
-        prepared.apply(*scale.cap_size(bgr, MAX_INPUT_SIDE))
-        prepared.apply(*_find_and_warp(prepared.gray))
-    with timed(prepared.timings, "illumination"):
-        prepared.gray = _normalise(prepared.gray)
-    with timed(prepared.timings, "scale"):
-        prepared.apply(*scale.rescale(prepared.gray, scale.scale_factor(prepared.gray)))
-        prepared.apply(*_pad(prepared.gray))
-    if BINARISE:
-        with timed(prepared.timings, "illumination"):
-            prepared.gray = illumination.binarise(prepared.gray)
-    return prepared
-
-
-def _fallback_score(lang: str, deadline: tesseract.Deadline,
-                    command: str | None) -> Callable[[np.ndarray], float]:
-    """Score a candidate orientation by how much confident, word-like text Tesseract reads."""
-    def score(gray: np.ndarray) -> float:
-        small, _ = scale.cap_size(gray, _FALLBACK_SIDE)
-        words = recognition.recognise_words(small, lang, deadline, command, psm=11)
-        return _evidence(words)
-    return score
-
-
-def _evidence(words: list[WordBox]) -> float:
-    """Summed confidence of word-like words: how much real text a reading found."""
-    return sum(w.confidence for w in words if sum(ch.isalpha() for ch in w.text) >= 3)
-
-
-def deskew(prepared: Prepared) -> None:
-    """Level small skew, whichever way round the page is."""
-    with timed(prepared.timings, "deskew"):
-        skew = orientation.estimate_skew(prepared.gray)
-        if abs(skew) >= 0.3:
-            prepared.skew = skew
-            prepared.apply(*orientation.rotate_small(prepared.gray, skew))
-
-
-def orient_by_osd(prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None) -> None:
-    """Quarter-turn the page upright with Tesseract OSD, else a recognition test (sparse pages)."""
-    with timed(prepared.timings, "orientation"):
-        rotation = orientation.osd_rotation(prepared.gray, deadline, command)
-        if rotation is None:
-            rotation = orientation.best_rotation(prepared.gray, _fallback_score(lang, deadline, command))
-        prepared.rotation = prepared.turned = rotation
-        prepared.apply(*orientation.rotate_quarter(prepared.gray, rotation))
-
-
-def _confident(words: list[WordBox]) -> bool:
-    """Enough text read with enough confidence that the page must have been the right way up."""
-    return len(words) >= _SPARSE_WORDS and recognition.mean_confidence(words) >= _UPRIGHT_CONFIDENCE
-
-
-def read_page(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
-              command: str | None) -> list[WordBox]:
-    """Recognise in whatever orientation the page is; sets `prepared.rotation`.
-
-    psm 3 reads upright pages and pages turned a quarter clockwise. When its reading is poor the page
-    is turned over (180 degrees), which makes upside-down and quarter-anticlockwise pages readable;
-    only if both readings are poor does psm 1 (OSD inside the same Tesseract run, far cheaper than a
-    separate OSD run) get a go. Sparse pages then get a recognition test of all four turns.
+    A reading of nothing never wins over one that found some known words, even if the latter's
+    gibberish outweighs them: its words are still the best start for a volunteer's transcription.
     """
-    with timed(prepared.timings, "recognition"):
-        words = recognition.recognise_words(prepared.gray, lang, deadline, command, psm=3)
-    if not _confident(words):
-        words = _turn_over_if_better(prepared, words, lang, deadline, command)
-    if not _confident(words):
-        with timed(prepared.timings, "orientation"):
-            retry = recognition.recognise_words(prepared.gray, lang, deadline, command, psm=1)
-        words = retry if _evidence(retry) > _evidence(words) else words
-    prepared.rotation = (prepared.turned + orientation.rotation_from_words(words)) % 360
-    if len(words) >= _SPARSE_WORDS or _evidence(words) > 60 * _SPARSE_WORDS:
-        return words
-    return _sparse_fallback(prepared, words, lang, deadline, command)
+    best = candidates[0]
+    for other in candidates[1:]:
+        if other.found.score > best.found.score and (other.found.known_words or not best.found.known_words):
+            best = other
+    return best
 
 
-def _turn_over_if_better(prepared: Prepared, words: list[WordBox], lang: str, deadline: tesseract.Deadline,
-                         command: str | None) -> list[WordBox]:
-    """Read the page turned 180 degrees; keep that (and the turn) if it finds clearly more text."""
-    turned, matrix = orientation.rotate_quarter(prepared.gray, 180)
-    with timed(prepared.timings, "orientation"):
-        retry = recognition.recognise_words(turned, lang, deadline, command, psm=3)
-    if _evidence(retry) <= 1.2 * _evidence(words):
-        return words
-    prepared.apply(turned, matrix)
-    prepared.turned = 180
-    return retry
+def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, master: np.ndarray,
+                  lang: str, deadline: tesseract.Deadline, command: str | None) -> float:
+    """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
+    to_page = np.linalg.inv(prepared.matrix) @ chosen.matrix
+    boxes = ink.word_boxes(chosen.words, to_page)
+    if prepared.turned:
+        print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
+    if ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
+        turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
+        photo = (master, prepared.matrix, chosen.rotation)
+        added = regions.second_looks(prepared.gray, print_on_page, boxes, turn, photo, lang, deadline,
+                                     command)
+        back = np.linalg.inv(chosen.matrix)
+        chosen.words = chosen.words + recognition.to_master(added, back, _size(chosen))
+        boxes = ink.word_boxes(chosen.words, to_page)
+    return ink.explained_share(ink.glyphs(prepared.gray, ink.median_height(boxes)), boxes)
 
 
-def _sparse_fallback(prepared: Prepared, words: list[WordBox], lang: str, deadline: tesseract.Deadline,
-                     command: str | None) -> list[WordBox]:
-    """Try the four quarter turns on a page with little text; keep the reading with most evidence."""
-    with timed(prepared.timings, "orientation"):
-        rotation = orientation.best_rotation(prepared.gray, _fallback_score(lang, deadline, command))
-    if rotation in (0, (prepared.rotation - prepared.turned) % 360):
-        return words
-    turned, matrix = orientation.rotate_quarter(prepared.gray, rotation)
-    with timed(prepared.timings, "recognition"):
-        retry = recognition.recognise_words(turned, lang, deadline, command, psm=3)
-    if _evidence(retry) <= _evidence(words):
-        return words
-    prepared.rotation = (prepared.turned + rotation) % 360
-    prepared.turned = prepared.rotation
-    prepared.apply(turned, matrix)
-    return retry
+def _coarse_look(chosen: Candidate, rgb: np.ndarray, lang: str, deadline: tesseract.Deadline,
+                 command: str | None) -> None:
+    """Add big print that only a shrunk copy of the photo shows to the chosen reading."""
+    to_master = chosen.matrix
+    # only real words already read keep a big word out: gibberish read off a huge headline must not
+    real = [w for w in chosen.words if dictionary.is_known(w.text) or w.confidence >= _REAL_CONFIDENCE]
+    heights = ink.word_boxes(chosen.words, to_master)
+    known = ink.word_boxes(real, to_master)
+    added = regions.coarse_look(rgb, known, ink.median_height(heights), chosen.rotation, lang, deadline,
+                                command)
+    chosen.words = chosen.words + recognition.to_master(added, np.linalg.inv(to_master), _size(chosen))
 
 
-def prepare(image: Image.Image, lang: str, deadline: tesseract.Deadline, command: str | None) -> Prepared:
-    """Every preprocessing stage, including an OSD quarter turn, for `ocr.preprocess`."""
-    prepared = prepare_geometry(image, {})
-    deadline.remaining()
-    orient_by_osd(prepared, lang, deadline, command)
-    deskew(prepared)
-    return prepared
+def _size(candidate: Candidate) -> tuple[int, int]:
+    """(width, height) of the image a candidate read."""
+    return candidate.shape[1], candidate.shape[0]
+
+
+def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
+    """The chosen words in reading order, in master pixels."""
+    to_upright = np.linalg.inv(orientation.quarter_matrix(candidate.shape, candidate.in_place))
+    words = layout.reorder_columns(candidate.words, to_upright)
+    return recognition.to_master(words, candidate.matrix, master_size)
+
+
+def _load(source: str | Path | Image.Image, timings: dict[str, float]) -> Image.Image:
+    with timed(timings, "load"):
+        image = preparation.load_image(source)
+        return ImageOps.exif_transpose(image) if isinstance(source, (str, Path)) else image
+
+
+def _read(image: Image.Image, prepared: Prepared, print_on_page: ink.Glyphs, lang: str,
+          deadline: tesseract.Deadline, command: str | None) -> tuple[Candidate, dict[str, float]]:
+    """The best reading of the page, with second looks, and the evidence for it."""
+    candidates = [_prepared_candidate(prepared, lang, deadline, command)]
+    if not strong(candidates[0].found) and min(image.size) >= 16:
+        candidates.append(_plain_candidate(image, lang, deadline, command, prepared.timings))
+    chosen = choose(candidates)
+    with timed(prepared.timings, "regions"):
+        master = np.asarray(image.convert("L"))
+        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command)
+        if explained < _LOOK_AGAIN_BELOW:
+            _coarse_look(chosen, np.asarray(image), lang, deadline, command)
+    return chosen, {"ink_explained": round(explained, 3), "plain_chosen": float(chosen.name == "plain"),
+                    "candidates": float(len(candidates)), "page_found": float(prepared.page_found)}
 
 
 def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: str | None) -> OcrResult:
@@ -227,25 +162,31 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     deadline = tesseract.Deadline(timeout_s, time.perf_counter)
-    with timed(timings, "load"):
-        image = load_image(source)
-        if isinstance(source, (str, Path)):
-            image = ImageOps.exif_transpose(image)
-    prepared = prepare_geometry(image, timings)
+    image = _load(source, timings)
+    prepared = preparation.prepare_geometry(image, timings)
+    preparation.deskew(prepared)
     deadline.remaining()
-    if illumination.ink_fraction(prepared.gray) < _MIN_INK:
-        logger.debug("no ink on the page: nothing to read")
-        words: list[WordBox] = []
-    else:
-        deskew(prepared)
-        words = read_page(prepared, lang, deadline, command)
-    remaining = (prepared.rotation - prepared.turned) % 360
-    to_upright = np.linalg.inv(orientation.quarter_matrix(prepared.gray.shape, remaining))
-    words = layout.reorder_columns(words, to_upright)
-    words = recognition.to_master(words, prepared.matrix, prepared.master_size)
+    with timed(timings, "text_check"):
+        print_on_page = ink.glyphs(prepared.gray)
+        has_text = ink.has_text(print_on_page, prepared.gray)
+    if not has_text:
+        logger.debug("no lines of print on the page: nothing to read")
+        timings["total"] = round(time.perf_counter() - started, 4)
+        return OcrResult(timings=timings, image_size=prepared.master_size, readable=False,
+                         quality={**Evidence().as_quality(), "text_found": 0.0})
+    chosen, quality = _read(image, prepared, print_on_page, lang, deadline, command)
+    raw = chosen.found
+    chosen.words = evidence.without_gibberish(chosen.words)
+    kept = evidence.assess(chosen.words)
+    readable = evidence.readable(kept) and kept.words >= _MOSTLY * raw.words
+    words = finish(chosen, prepared.master_size)
     timings["total"] = round(time.perf_counter() - started, 4)
     logger.debug("recognised %d words in %.2f s", len(words), timings["total"])
+    quality = {**kept.as_quality(), **quality, "text_found": 1.0, "read_words": float(raw.words),
+               "read_confidence": round(raw.confidence, 2), "read_dictionary_share": round(raw.dictionary, 3)}
     return OcrResult(
-        text=recognition.assemble_text(words), confidence=recognition.mean_confidence(words), words=words,
-        rotation=prepared.rotation, skew=prepared.skew, timings=timings, image_size=prepared.master_size,
+        text=text.assemble(words), confidence=recognition.mean_confidence(words), words=words,
+        rotation=chosen.rotation, skew=prepared.skew if chosen.name == "prepared" else 0.0, timings=timings,
+        image_size=prepared.master_size, readable=readable,
+        quality=quality,
     )

@@ -19,9 +19,9 @@ PAGE_SEGMENTATION = 3  # automatic layout analysis: measured best on leaflets (s
 BASE_CONFIG = "-c tessedit_do_invert=0"
 
 
-def tesseract_config(psm: int = PAGE_SEGMENTATION) -> str:
-    """Command-line options for recognition."""
-    return f"--psm {psm} {BASE_CONFIG}"
+def tesseract_config(psm: int = PAGE_SEGMENTATION, invert: bool = False) -> str:
+    """Command-line options for recognition; `invert` keeps Tesseract's own light-on-dark line test."""
+    return f"--psm {psm}" if invert else f"--psm {psm} {BASE_CONFIG}"
 
 
 def words_from_data(data: dict[str, list[Any]]) -> list[WordBox]:
@@ -48,24 +48,6 @@ def is_noise(word: WordBox) -> bool:
     return word.confidence < 25 and (not has_alnum or len(word.text) == 1)
 
 
-def assemble_text(words: list[WordBox]) -> str:
-    """Lines joined by newlines; paragraphs and blocks separated by a blank line."""
-    parts: list[str] = []
-    previous: tuple[int, int, int] | None = None
-    for word in words:
-        key = (word.block, word.paragraph, word.line)
-        if previous is None:
-            parts.append(word.text)
-        elif key[:2] != previous[:2]:
-            parts.append("\n\n" + word.text)
-        elif key != previous:
-            parts.append("\n" + word.text)
-        else:
-            parts.append(" " + word.text)
-        previous = key
-    return "".join(parts)
-
-
 def mean_confidence(words: list[WordBox]) -> float:
     """Mean word confidence, 0.0 when there are no words."""
     return round(float(np.mean([w.confidence for w in words])), 2) if words else 0.0
@@ -83,7 +65,7 @@ def to_master(words: list[WordBox], matrix: Matrix, size: tuple[int, int]) -> li
 
 
 def recognise_words(gray: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None,
-                    psm: int = PAGE_SEGMENTATION) -> list[WordBox]:
-    """Recognised words of `gray`, noise removed, in `gray`'s pixels."""
-    data = tesseract.image_to_data(gray, lang, tesseract_config(psm), deadline, command)
+                    psm: int = PAGE_SEGMENTATION, invert: bool = False) -> list[WordBox]:
+    """Recognised words of `gray` (or a colour image), noise removed, in its pixels."""
+    data = tesseract.image_to_data(gray, lang, tesseract_config(psm, invert), deadline, command)
     return [word for word in words_from_data(data) if not is_noise(word)]

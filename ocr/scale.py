@@ -15,6 +15,9 @@ TARGET_TEXT_HEIGHT = 18.0  # median glyph height (between x-height and cap heigh
 MAX_SIDE = 4200  # never hand Tesseract more than this many pixels on the longer side
 MAX_FACTOR = 3.0
 MIN_FACTOR = 0.35
+# Only small photos are enlarged, and never past this many pixels on the longer side: on a big photo a
+# small text-height estimate comes from a picture's halftone, and enlarging it costs time, not accuracy.
+UPSCALE_SIDE = 2000
 
 
 def cap_size(image: np.ndarray, max_side: int = MAX_SIDE) -> tuple[np.ndarray, Matrix]:
@@ -47,7 +50,7 @@ def scale_factor(gray: np.ndarray, target: float | None = None) -> float:
     height = median_text_height(gray)
     factor = 1.0 if height is None else float(np.clip(target / height, MIN_FACTOR, MAX_FACTOR))
     longest = max(gray.shape[:2])
-    factor = min(factor, MAX_SIDE / longest)
+    factor = min(factor, MAX_SIDE / longest, max(1.0, UPSCALE_SIDE / longest))
     return 1.0 if abs(factor - 1.0) < 0.1 else factor
 
 

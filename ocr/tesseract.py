@@ -71,6 +71,10 @@ class Deadline:
         self._clock = clock
         self._end = clock() + timeout_s
 
+    def limited(self, seconds: float) -> Deadline:
+        """A deadline of at most `seconds` that also ends with this one (for optional extra readings)."""
+        return Deadline(min(seconds, self.remaining()), self._clock)
+
     def remaining(self) -> float:
         """Seconds left; raises OcrTimeout when none are."""
         left = self._end - self._clock()

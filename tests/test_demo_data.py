@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import Leaflet
+from leaflets.models import Leaflet, OcrPriority
 from leaflets.services import demo_data
 from leaflets.services.demo_data import PARTIES_BY_NATION
 from tests.support import both_databases
@@ -27,6 +27,8 @@ def test_demo_data_fills_a_fresh_archive_and_refuses_a_second_time(runner, clien
         assert leaflet.party.slug in PARTIES_BY_NATION[leaflet.area.nation]
         assert leaflet.election.slug in ("ge-2024", "local-2026")
         assert all(image.ocr_status in ("pending", "running", "done") for image in leaflet.images)
+        # queued behind any voter's upload: a fresh site's first voter does not wait for the demo's OCR
+        assert all(image.ocr_priority == OcrPriority.BULK for image in leaflet.images)
         page = client.get(f"/leaflets/{leaflet.id}")
         assert page.status_code == 200
         with client.get(f"/images/{leaflet.images[0].sha256}/thumb") as thumb:

@@ -39,6 +39,15 @@ def _statuses(client: FlaskClient, urls: list[str]) -> list[int]:
     return codes
 
 
+def store_files(image: LeafletImage, size: tuple[int, int] = (300, 200)) -> None:
+    """Give a made-up image row real files (a turn reads and writes them)."""
+    data = leaflet_image(size=size)
+    for variant in ("master", "display", "thumb"):
+        runtime.storage().put(image.stored_sha256, variant, data, "image/jpeg")
+    image.width, image.height = size
+    db.session.commit()
+
+
 def _audit(action: str) -> AuditEntry:
     return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
                               .order_by(AuditEntry.id.desc())).first()
@@ -138,7 +147,7 @@ def test_fix_details_records_before_and_after(app: Flask, moderator_client: Flas
     assert changed == [leaflet.id]
 
 
-def test_rotate_resets_ocr_and_enqueues(app: Flask, moderator_client: FlaskClient) -> None:
+def test_rotate_turns_the_files_resets_ocr_and_enqueues(app: Flask, moderator_client: FlaskClient) -> None:
     enqueued: list[list[int]] = []
 
     class FakeQueue:
@@ -147,15 +156,28 @@ def test_rotate_resets_ocr_and_enqueues(app: Flask, moderator_client: FlaskClien
     app.extensions["straight_choice"]["ocr_queue"] = FakeQueue()
     leaflet = make_leaflet()
     image = leaflet.images[0]
+    store_files(image, (300, 200))
     image.ocr_attempts, image.ocr_error = 2, "old"
     db.session.commit()
+    old_key = image.stored_sha256
     moderator_client.post(f"/moderate/images/{image.id}/rotate")
     db.session.expire_all()
     image = db.session.get(LeafletImage, image.id)
     assert (image.rotation, image.ocr_status, image.ocr_attempts, image.ocr_error, image.next_attempt_at) == \
         (90, "pending", 0, None, None)
+    assert (image.width, image.height, image.rotation_manual) == (200, 300, True)
+    assert image.stored_sha256 != old_key and not runtime.storage().has(old_key)  # the old files are gone
     assert enqueued == [[image.id]]
     assert _audit("rotate").details["after"]["rotation"] == 90
+
+
+def test_rotate_without_stored_files_explains_and_changes_nothing(app: Flask,
+                                                                  moderator_client: FlaskClient) -> None:
+    image = make_leaflet().images[0]
+    response = moderator_client.post(f"/moderate/images/{image.id}/rotate", follow_redirects=True)
+    assert "This photo cannot be turned" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.get(LeafletImage, image.id).rotation, _audit("rotate")) == (0, None)
 
 
 @both_databases
@@ -203,6 +225,7 @@ def test_every_action_is_in_the_audit_log(app: Flask, moderator_client: FlaskCli
     db.session.add(flag)
     db.session.commit()
     image_id = leaflet.images[0].id
+    store_files(leaflet.images[0])
     moderator_client.post(f"/moderate/flags/{flag.id}/resolve", data={"reason": "looked fine"})
     moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "hide"})
     moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "restore"})

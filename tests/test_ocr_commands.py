@@ -45,8 +45,8 @@ def test_work_stops_after_max_jobs(make_app: Callable[..., Flask]) -> None:
 def test_requeue_and_status(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST, OCR_MAX_ATTEMPTS=1, OCR_TESSERACT_CMD="/nonexistent/tesseract")
     runner = app.test_cli_runner()
-    with app.app_context():
-        leaflet_id, image_ids = add_leaflet([leaflet_image(["x"], size=(64, 64))] * 2)
+    with app.app_context():  # pages with print on them: a blank one is found blank without Tesseract
+        leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE, size=SIZE)] * 2)
         assert runner.invoke(args=["ocr", "work", "--once"]).exit_code == 0
         status = runner.invoke(args=["ocr", "status"])
         assert status.exit_code == 0, status.output

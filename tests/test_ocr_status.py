@@ -52,7 +52,9 @@ def test_status_json_follows_the_jobs(app: Flask, client: Any) -> None:
     done, failed, running = response.get_json()["images"]
     assert (done["status"], done["text"], done["words"], done["confidence"]) == ("done", "Vote Smith", 2, 80.0)
     assert failed["status"] == "failed" and failed["error"] is None  # the public gets no internals
-    assert "could not read the text" in failed["html"] and "Tesseract" not in failed["html"]
+    assert "We could not read this photo; help transcribe it" in failed["html"]
+    assert "Tesseract" not in failed["html"]
+    assert failed["text_status"] == "failed" and done["text_status"] == "read"
     assert running["status"] == "running" and running["text"] is None
 
     finish_running = jobs.claim_next("other", QueueSettings())

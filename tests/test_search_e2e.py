@@ -32,7 +32,9 @@ def _search(client, query: str) -> dict:
 @each_backend
 def test_uploaded_photo_is_found_by_its_words_until_hidden(configured):
     app, client = configured, configured.test_client()
-    photo = leaflet_image(["ZEPHYRINE TRAMWAYS", "Reopen the Aldershot tramways"])
+    # Enough ordinary words among the rare ones for OCR to judge the text readable (else it is not published).
+    photo = leaflet_image(["ZEPHYRINE TRAMWAYS", "Reopen the tramways", "Vote to fix our roads",
+                           "and save the library"])
     leaflet = submit_leaflet(LeafletSubmission(party="libdem", area="E14001063", election="ge-2024",
                                                delivered_on="2024-06-21", title="Transport leaflet",
                                                images=[IncomingImage(photo, "front.jpg")]))

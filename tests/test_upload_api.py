@@ -125,11 +125,13 @@ BAD_FILES = [
     pytest.param(_png_bomb(), "bomb.png", 413, "megapixels", id="png-bomb"),
     pytest.param(_jpeg_claiming(65500, 65500), "huge.jpg", 413, "megapixels", id="jpeg-65500"),
     pytest.param(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "x.jpg", 415,
-                 "not a JPEG", id="svg-renamed"),
-    pytest.param(b"<!doctype html><html><script>alert(1)</script></html>", "page.jpg", 415, "not a JPEG",
-                 id="html-renamed"),
-    pytest.param(b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF", "doc.png", 415, "not a JPEG", id="pdf-renamed"),
-    pytest.param(_zip(), "archive.png", 415, "not a JPEG", id="zip-renamed"),
+                 "(x.jpg) looks like an SVG drawing, not a photo", id="svg-renamed"),
+    pytest.param(b"<!doctype html><html><script>alert(1)</script></html>", "page.jpg", 415,
+                 "(page.jpg) looks like a web page (HTML), not a photo", id="html-renamed"),
+    pytest.param(b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF", "doc.png", 415,
+                 "(doc.png) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or HEIC image",
+                 id="pdf-renamed"),
+    pytest.param(_zip(), "archive.png", 415, "(archive.png) looks like a ZIP archive", id="zip-renamed"),
 ]
 
 

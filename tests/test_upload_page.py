@@ -75,7 +75,8 @@ def test_bad_image_is_explained_on_the_form(client):
     response = client.post("/upload", data=multipart(upload_fields(), [(b"%PDF-1.4", "leaflet.jpg")]),
                            content_type="multipart/form-data")
     assert response.status_code == 415
-    assert "Photo 1 is not a JPEG, PNG, WebP or HEIC image" in response.get_data(as_text=True)
+    assert ("Photo 1 (leaflet.jpg) looks like a PDF document, not a photo; "
+            "send a JPEG, PNG, WebP or HEIC image.") in response.get_data(as_text=True)
 
 
 def test_csrf_is_required_on_the_upload_form(make_app):

@@ -25,7 +25,7 @@ class Sample:
     path: str
     set_name: str
     level: int
-    template: str
+    layout: str
     turn: int
     truth: str
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from bench.ocr.render import (HELD_OUT, HELD_OUT_FONTS, TUNING, TUNING_FONTS, Leaflet, Page, Words, darker,
-                              lighter)
-from bench.ocr.prose import ProsePool
+from bench.ocr.prose import HELD_OUT, TUNING, ProsePool
+from bench.ocr.render import HELD_OUT_FONTS, TUNING_FONTS, Leaflet, Page, Words, darker, lighter
 
 Template = Callable[[random.Random], Leaflet]
 

@@ -7,6 +7,7 @@ from flask import url_for
 
 from leaflets.models import Area, Election, Leaflet, LeafletImage, Party
 from leaflets.services import review
+from leaflets.web.media import image_url
 
 
 def party_json(party: Party) -> dict[str, Any]:
@@ -24,12 +25,15 @@ def election_json(election: Election) -> dict[str, Any]:
 
 
 def image_json(image: LeafletImage) -> dict[str, Any]:
-    urls = {variant: url_for("media.image", sha256=image.sha256, variant=variant, _external=True)
-            for variant in ("master", "display", "thumb")}
+    urls = {variant: image_url(image, variant, external=True) for variant in ("master", "display", "thumb")}
     return {
         "id": image.id, "position": image.position, "role": image.role, "sha256": image.sha256,
         "width": image.width, "height": image.height, "mime": image.mime, "urls": urls,
-        "ocr_status": image.ocr_status, "text": image.text if image.ocr_status == "done" else None,
+        "ocr_status": image.ocr_status,
+        # text: the published text, or null while there is none; text_status says why (pending, read,
+        # corrected, or unreadable/failed: waiting for a volunteer to type it)
+        "text": image.text if image.text_status in ("read", "corrected") else None,
+        "text_status": image.text_status,
         "confidence": image.ocr_confidence,
         # ocr: the reason is only given once the job has failed for good; words counts the boxes found
         "ocr_error": image.ocr_error if image.ocr_status == "failed" else None,

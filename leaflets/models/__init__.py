@@ -1,6 +1,7 @@
 """The data model of DESIGN §2."""
 from leaflets.models.reference import Area, Election, Party, PostcodeDistrict
 from leaflets.models.leaflet import Leaflet, LeafletImage, LeafletStatus, OcrStatus, ImageRole
+from leaflets.models.leaflet import OcrPriority
 from leaflets.models.user import User, Role
 from leaflets.models.review import (Accuracy, BiasRating, Claim, ClaimOrigin, ClaimRating, ClaimState,
                                     OcrCorrection, Tag, LeafletTag)
@@ -13,4 +14,5 @@ __all__ = [
     "Flag", "ImageRole", "Leaflet", "LeafletImage", "LeafletStatus", "LeafletTag", "OcrCorrection", "OcrStatus",
     "Party", "PostcodeDistrict", "Role", "Tag", "User",
     "AlertFrequency", "AlertKind", "AlertSubscription", "FindingsGroup",
+    "OcrPriority",
 ]

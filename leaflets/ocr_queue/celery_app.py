@@ -58,10 +58,10 @@ def _register_tasks(celery: Celery, app: Flask, settings: QueueSettings) -> None
 
     @celery.task(name=RUN_IMAGE, shared=False)
     def run_image(image_id: int) -> str:
-        """Run the OCR job of one image if it is claimable now."""
+        """Run the most urgent OCR job due now (normally this image's: see Worker.run_image)."""
         outcome, job = worker().run_image(image_id)
         if outcome == "pending" and job is not None:  # the attempt failed and a retry is due later
-            run_image.apply_async((image_id,), countdown=settings.backoff_after(job.attempt))
+            run_image.apply_async((job.image_id,), countdown=settings.backoff_after(job.attempt))
         return outcome
 
     @celery.task(name=SWEEP, shared=False)

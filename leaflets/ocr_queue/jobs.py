@@ -2,8 +2,8 @@
 
 Every function is one short transaction. A claim is a conditional UPDATE that only matches a row that is
 pending and due, or running with an expired lease; the row count (RETURNING) says whether this worker won it,
-so two workers never hold the same job on SQLite or PostgreSQL. PostgreSQL picks the next job with
-SELECT ... FOR UPDATE SKIP LOCKED so that workers do not queue up behind each other's row locks.
+so two workers never hold the same job on SQLite or PostgreSQL. Jobs are taken by priority, then in turns
+between the people who queued them (see _in_queue_order).
 """
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from leaflets.extensions import db
-from leaflets.models import LeafletImage, OcrStatus
+from leaflets.models import LeafletImage, OcrPriority, OcrStatus
 from leaflets.models._types import utcnow
 from leaflets.ocr_queue.settings import QueueSettings
 
 MAX_ERROR_CHARS = 2000
 _CANDIDATES = 8
+_LOOKS = 5
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,27 @@ class Job:
 
 
 @dataclass(frozen=True)
+class StoredFiles:
+    """Where the image's variants are after the run turned them upright, and what they now look like."""
+    source_key: str  # the folder the run read: the result is only stored if the image still uses it
+    stored_sha256: str
+    width: int
+    height: int
+    rotation: int
+
+
+@dataclass(frozen=True)
 class OcrOutcome:
-    """What a successful run stores on the image."""
+    """What a finished run stores on the image (an unreadable page or a timeout is a result too)."""
     text: str
     confidence: float
     words: list[dict[str, Any]]
     rotation: int
     timings: dict[str, float] = field(default_factory=dict)
+    readable: bool = True
+    quality: dict[str, float] = field(default_factory=dict)
+    note: str | None = None  # why there is no readable text (a timeout), for moderators
+    files: StoredFiles | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,19 @@ def _claimable(now: datetime, max_attempts: int) -> ColumnElement[bool]:
 
 def _claim_values(owner: str, lease_s: float, now: datetime) -> dict[str, Any]:
     return {"ocr_status": OcrStatus.RUNNING, "leased_until": now + timedelta(seconds=lease_s), "lease_owner": owner,
-            "ocr_attempts": LeafletImage.ocr_attempts + 1, "next_attempt_at": None}
+            "ocr_attempts": LeafletImage.ocr_attempts + 1, "next_attempt_at": None, "ocr_started_at": now}
+
+
+def _in_queue_order(now: datetime, max_attempts: int, limit: int) -> Any:
+    """Claimable ids, best first: by priority; then fresh before retried; then round-robin between
+    submitters (the one whose last job started longest ago, or never, goes first: fairness.py);
+    then oldest."""
+    image, other = LeafletImage, aliased(LeafletImage)
+    last_served = (select(func.max(other.ocr_started_at)).where(other.ocr_submitter == image.ocr_submitter)
+                   .correlate(image).scalar_subquery())
+    return (select(image.id).where(_claimable(now, max_attempts))
+            .order_by(image.ocr_priority, image.ocr_attempts, last_served.asc().nulls_first(), image.id)
+            .limit(limit))
 
 
 def _returning_job(statement: Any, owner: str) -> Job | None:
@@ -84,34 +112,27 @@ def claim(image_id: int, owner: str, settings: QueueSettings, now: datetime | No
 
 
 def claim_next(owner: str, settings: QueueSettings, now: datetime | None = None) -> Job | None:
-    """Lease the oldest claimable image, after failing jobs whose workers died too often."""
+    """Lease the best claimable image (queue order above), after failing jobs whose workers died too often.
+
+    Workers racing for the same candidate are settled by claim's conditional UPDATE: the loser moves on, and
+    looks again if others took every candidate, so None means nothing was due."""
     now = now or utcnow()
     give_up_abandoned(settings, now)
-    if db.engine.dialect.name == "postgresql":
-        return _claim_next_skip_locked(owner, settings, now)
-    for image_id in claimable_ids(settings, now, limit=_CANDIDATES):
-        job = claim(image_id, owner, settings, now)
-        if job is not None:
-            return job
+    for _look in range(_LOOKS):
+        candidates = claimable_ids(settings, now, limit=_CANDIDATES)
+        for image_id in candidates:
+            job = claim(image_id, owner, settings, now)
+            if job is not None:
+                return job
+        if not candidates:
+            break
     return None
 
 
-def _claim_next_skip_locked(owner: str, settings: QueueSettings, now: datetime) -> Job | None:
-    next_id = (select(LeafletImage.id).where(_claimable(now, settings.max_attempts))
-               .order_by(LeafletImage.ocr_attempts, LeafletImage.id).limit(1)
-               .with_for_update(skip_locked=True).scalar_subquery())
-    statement = (update(LeafletImage)
-                 .where(LeafletImage.id == next_id, _claimable(now, settings.max_attempts))
-                 .values(**_claim_values(owner, settings.lease_s, now)))
-    return _returning_job(statement, owner)
-
-
 def claimable_ids(settings: QueueSettings, now: datetime | None = None, limit: int = 100) -> list[int]:
-    """Ids a worker could claim now, fewest attempts first, then oldest."""
+    """Ids a worker could claim now, in the order workers take them."""
     now = now or utcnow()
-    query = (select(LeafletImage.id).where(_claimable(now, settings.max_attempts))
-             .order_by(LeafletImage.ocr_attempts, LeafletImage.id).limit(limit))
-    ids = list(db.session.scalars(query))
+    ids = list(db.session.scalars(_in_queue_order(now, settings.max_attempts, limit)))
     db.session.commit()  # end the read at once: SQLite must not hold a snapshot while others write
     return ids
 
@@ -136,8 +157,8 @@ def _held_by(job: Job) -> ColumnElement[bool]:
                 LeafletImage.lease_owner == job.owner, LeafletImage.ocr_attempts == job.attempt)
 
 
-def _finish(job: Job, values: dict[str, Any]) -> bool:
-    statement = (update(LeafletImage).where(_held_by(job))
+def _finish(job: Job, values: dict[str, Any], *also: ColumnElement[bool]) -> bool:
+    statement = (update(LeafletImage).where(_held_by(job), *also)
                  .values(leased_until=None, lease_owner=None, **values)
                  .execution_options(synchronize_session=False))
     won = db.session.execute(statement).rowcount == 1
@@ -146,11 +167,19 @@ def _finish(job: Job, values: dict[str, Any]) -> bool:
 
 
 def complete(job: Job, outcome: OcrOutcome, now: datetime | None = None) -> bool:
-    """Store the result and mark the image done; False if the lease was lost to another worker."""
-    return _finish(job, {
+    """Store the result and mark the image done; False if the lease was lost to another worker (or the
+    image's files changed under the run)."""
+    values: dict[str, Any] = {
         "ocr_status": OcrStatus.DONE, "ocr_text": outcome.text, "ocr_confidence": outcome.confidence,
         "ocr_words": outcome.words, "ocr_rotation": outcome.rotation, "ocr_timings": outcome.timings,
-        "ocr_error": None, "next_attempt_at": None, "ocr_finished_at": now or utcnow()})
+        "ocr_readable": outcome.readable, "ocr_quality": outcome.quality, "ocr_error": outcome.note,
+        "next_attempt_at": None, "ocr_finished_at": now or utcnow()}
+    if outcome.files is None:
+        return _finish(job, values)
+    files = outcome.files
+    values.update(stored_sha256=files.stored_sha256, width=files.width, height=files.height,
+                  rotation=files.rotation)
+    return _finish(job, values, LeafletImage.stored_sha256 == files.source_key)
 
 
 def fail(job: Job, reason: str, settings: QueueSettings, now: datetime | None = None) -> str | None:
@@ -170,11 +199,11 @@ def fail(job: Job, reason: str, settings: QueueSettings, now: datetime | None = 
 
 
 def requeue(*, image_ids: Iterable[int] = (), leaflet_id: int | None = None, failed_only: bool = False,
-            now: datetime | None = None) -> list[int]:
+            now: datetime | None = None, priority: OcrPriority = OcrPriority.REQUEUED) -> list[int]:
     """Make chosen images pending again with a fresh attempt budget; never steals a live lease.
 
-    Filters combine: `failed_only` alone means every failed image. Returns the ids requeued.
-    """
+    Filters combine: `failed_only` alone means every failed image. Returns the ids requeued. They wait
+    behind voters' uploads unless `priority` says otherwise."""
     now = now or utcnow()
     conditions: list[ColumnElement[bool]] = [
         or_(LeafletImage.ocr_status != OcrStatus.RUNNING, LeafletImage.leased_until < now)]
@@ -189,7 +218,7 @@ def requeue(*, image_ids: Iterable[int] = (), leaflet_id: int | None = None, fai
         raise ValueError("choose what to requeue: image ids, a leaflet or failed jobs")
     statement = (update(LeafletImage).where(*conditions)
                  .values(ocr_status=OcrStatus.PENDING, ocr_attempts=0, ocr_error=None, next_attempt_at=None,
-                         leased_until=None, lease_owner=None)
+                         leased_until=None, lease_owner=None, ocr_priority=priority)
                  .returning(LeafletImage.id).execution_options(synchronize_session=False))
     ids = sorted(db.session.scalars(statement))
     db.session.commit()

@@ -1,4 +1,9 @@
-"""Run one leased OCR job: read the master, turn it as the moderator asked, recognise it, store the outcome."""
+"""Run one leased OCR job: read the stored master, recognise it, turn the photo upright, store the outcome.
+
+A result is anything that tells us what the photo says, including "nothing readable": a page the pipeline
+finds unreadable, or one that used up its time budget, is done (and waits for a volunteer to transcribe it),
+not retried. Only a failure of the machinery (Tesseract missing, a damaged file) is retried.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -7,69 +12,55 @@ import logging
 from PIL import Image
 
 import ocr
-from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import LeafletImage
 from leaflets.ocr_queue import jobs
-from leaflets.ocr_queue.jobs import Job, OcrOutcome
+from leaflets.ocr_queue.jobs import Job, OcrOutcome, StoredFiles
 from leaflets.ocr_queue.settings import QueueSettings
-from leaflets.services import indexing
+from leaflets.services import image_turns, indexing
+from leaflets.services.image_turns import MasterUnreadable
 
 log = logging.getLogger(__name__)
 
-# Clockwise quarter turns as Pillow transposes (Pillow's ROTATE_* turn anticlockwise).
-_TURNS = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 
-
-class MasterUnreadable(Exception):
-    """The stored master is missing or is not an image Pillow can decode."""
-
-
-def quarter_turns(rotation: int | None) -> int:
-    """A moderator's rotation as 0, 90, 180 or 270 degrees clockwise."""
-    return (round((rotation or 0) / 90) * 90) % 360
-
-
-def load_master(sha256: str, rotation: int) -> Image.Image:
-    """The master image as RGB, turned `rotation` degrees clockwise."""
-    found = runtime.storage().find(sha256, "master")
-    if found is None:
-        raise MasterUnreadable(f"The master image {sha256[:12]}… is missing from storage.")
-    try:
-        with Image.open(found[0]) as opened:
-            opened.load()
-            picture = opened.convert("RGB")
-    except (OSError, Image.DecompressionBombError, ValueError) as error:
-        raise MasterUnreadable(f"The master image could not be read: {error}") from error
-    turn = quarter_turns(rotation)
-    return picture.transpose(_TURNS[turn]) if turn else picture
-
-
-def box_on_master(left: int, top: int, width: int, height: int, rotation: int,
-                  master_size: tuple[int, int]) -> tuple[int, int, int, int]:
-    """Map a box found on the master turned `rotation` degrees clockwise back onto the unturned master."""
-    master_w, master_h = master_size
-    turn = quarter_turns(rotation)
-    if turn == 90:
-        return top, master_h - (left + width), height, width
-    if turn == 180:
-        return master_w - (left + width), master_h - (top + height), width, height
-    if turn == 270:
-        return master_w - (top + height), left, height, width
-    return left, top, width, height
-
-
-def to_outcome(result: ocr.OcrResult, rotation: int, master_size: tuple[int, int]) -> OcrOutcome:
-    """Plain JSON values, with word boxes in the pixels of the stored (unturned) master."""
+def to_outcome(result: ocr.OcrResult) -> OcrOutcome:
+    """Plain JSON values; word boxes in the pixels of the image as read."""
     words = []
     for word in result.words:
         data = dataclasses.asdict(word)
-        box = box_on_master(word.left, word.top, word.width, word.height, rotation, master_size)
-        data.update(zip(("left", "top", "width", "height"), (int(v) for v in box)))
+        data.update({key: int(data[key]) for key in ("left", "top", "width", "height")})
         data["confidence"] = round(float(word.confidence), 1)
         words.append(data)
     return OcrOutcome(text=result.text, confidence=round(float(result.confidence), 2), words=words,
-                      rotation=int(result.rotation), timings=dict(result.timings))
+                      rotation=image_turns.quarter(result.rotation), timings=dict(result.timings),
+                      readable=bool(result.readable),
+                      quality={key: float(value) for key, value in result.quality.items()})
+
+
+def timed_out(budget_s: float) -> OcrOutcome:
+    """A run that used up its budget: the photo has no readable text as far as anyone will wait."""
+    return OcrOutcome(text="", confidence=0.0, words=[], rotation=0, readable=False,
+                      quality={"timed_out": 1.0, "budget_s": round(budget_s, 1)},
+                      note=f"Reading stopped after {budget_s:.0f} s (its time budget) without readable text.")
+
+
+def upright(outcome: OcrOutcome, key: str, picture: Image.Image, rotation: int) -> OcrOutcome:
+    """Turn the stored photo the way OCR found upright; the words move onto the turned picture."""
+    turned = image_turns.turn_stored(key, outcome.rotation, picture)
+    files = StoredFiles(source_key=key, stored_sha256=turned.key, width=turned.width, height=turned.height,
+                        rotation=image_turns.quarter(rotation + outcome.rotation))
+    words = image_turns.turn_words(outcome.words, outcome.rotation, picture.size)
+    return dataclasses.replace(outcome, words=words, files=files)
+
+
+def _recognise(picture: Image.Image, settings: QueueSettings) -> OcrOutcome:
+    budget = settings.budget_s(picture.size)
+    try:
+        result = ocr.recognise(picture, lang=settings.lang, timeout_s=budget,
+                               tesseract_cmd=settings.tesseract_cmd)
+    except ocr.OcrTimeout:
+        return timed_out(budget)
+    return to_outcome(result)
 
 
 def run_job(job: Job, settings: QueueSettings) -> str | None:
@@ -77,21 +68,27 @@ def run_job(job: Job, settings: QueueSettings) -> str | None:
     image = db.session.get(LeafletImage, job.image_id)
     if image is None:
         return None
-    sha256, rotation = image.sha256, image.rotation
+    key, rotation, manual = image.stored_sha256, image.rotation, image.rotation_manual
     db.session.commit()  # no transaction stays open while OCR runs
     context = {"image_id": job.image_id, "leaflet_id": job.leaflet_id, "attempt": job.attempt}
     try:
-        picture = load_master(sha256, rotation)
-        result = ocr.recognise(picture, lang=settings.lang, timeout_s=settings.timeout_s,
-                               tesseract_cmd=settings.tesseract_cmd)
+        picture, _mime = image_turns.load_master(key)
+        outcome = _recognise(picture, settings)
+        if outcome.rotation and not manual:  # a moderator's choice of orientation stands
+            outcome = upright(outcome, key, picture, rotation)
     except (ocr.OcrError, MasterUnreadable) as error:
         status = jobs.fail(job, str(error), settings)
         log.warning("OCR attempt failed", extra={**context, "error": str(error), "status": status})
         return status
-    master_size = picture.size if quarter_turns(rotation) in (0, 180) else picture.size[::-1]
-    if not jobs.complete(job, to_outcome(result, rotation, master_size)):
-        log.warning("OCR result dropped: the lease was taken over", extra=context)
+    if not jobs.complete(job, outcome):
+        log.warning("OCR result dropped: the lease was taken over or the photo changed", extra=context)
+        if outcome.files is not None:
+            image_turns.discard_if_unused(outcome.files.stored_sha256)
         return None
-    log.info("OCR done", extra={**context, "words": len(result.words), "seconds": result.timings.get("total")})
+    if outcome.files is not None:
+        image_turns.discard_if_unused(key)
+    log.info("OCR done", extra={**context, "words": len(outcome.words), "readable": outcome.readable,
+                                "turned": outcome.files.rotation if outcome.files else None,
+                                "seconds": outcome.timings.get("total")})
     indexing.leaflet_changed(job.leaflet_id)
     return "done"

@@ -87,10 +87,13 @@ class Worker:
         return True
 
     def run_image(self, image_id: int) -> tuple[str, Job | None]:
-        """Claim and run this image's job if it is claimable now (Celery's entry point)."""
+        """Celery's entry point: one task per queued image, each running the best job due now (by priority and
+        turns between uploaders), which is `image_id` unless a more urgent one waits. A task that finds
+        nothing due (a duplicate, or its job was taken by an earlier task) does nothing."""
         with self.app.app_context():
-            job = jobs.claim(image_id, self.owner, self.settings)
+            job = jobs.claim_next(self.owner, self.settings)
         if job is None:
+            log.debug("no OCR job due", extra={"owner": self.owner, "image_id": image_id})
             return "skipped", None
         return self.run_guarded(job) or "lost", job
 

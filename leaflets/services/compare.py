@@ -182,7 +182,7 @@ def _load_documents(subject: Subject, national_cap: int) -> dict[int, Document]:
                                       area_id == subject.area.id, [title] if title else [])
                  for leaflet_id, title, area_id, gss, area_name in rows}
     texts = db.session.execute(
-        select(LeafletImage.leaflet_id, func.coalesce(LeafletImage.corrected_text, LeafletImage.ocr_text, ""))
+        select(LeafletImage.leaflet_id, LeafletImage.text)
         .where(LeafletImage.leaflet_id.in_(chosen), LeafletImage.ocr_status == OcrStatus.DONE)
         .order_by(LeafletImage.leaflet_id, LeafletImage.position))
     for leaflet_id, text in texts:

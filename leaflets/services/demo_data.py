@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, select
 
 from leaflets.extensions import db
-from leaflets.models import Area, Leaflet, Party
+from leaflets.models import Area, Leaflet, OcrPriority, Party
 from leaflets.services import browse
 from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_leaflet
 
@@ -252,7 +252,7 @@ def create_demo_leaflets(count: int, seed: int,
     """Submit `count` generated leaflets through the upload service; returns them in order."""
     made: list[Leaflet] = []
     for demo in plan(count, seed):
-        made.append(submit_leaflet(demo.submission))
+        made.append(submit_leaflet(demo.submission, priority=OcrPriority.BULK))  # behind any voter's upload
         if progress:
             progress(1)
     log.info("demo leaflets created", extra={"count": len(made), "seed": seed})

@@ -43,7 +43,7 @@ def _entry(leaflet: Leaflet) -> FeedEntry:
         summary += "\n\n" + leaflet.description
     return FeedEntry(leaflet_id=leaflet.id, title=xml_text(leaflet.display_title), summary=xml_text(summary),
                      published=leaflet.uploaded_at, updated=max(leaflet.uploaded_at, leaflet.updated_at),
-                     thumb_sha256=leaflet.images[0].sha256 if leaflet.images else None)
+                     thumb_sha256=leaflet.images[0].stored_sha256 if leaflet.images else None)
 
 
 def latest_feed(*, party: Party | None = None, area: Area | None = None) -> Feed:

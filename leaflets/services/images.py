@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import Image, ImageOps
 
+from leaflets.services import file_kinds
 from leaflets.services.errors import UploadRejected
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ ACCEPTED = "JPEG, PNG, WebP or HEIC"
 # docs/security.md ("Upload bounds"); real photos take 200-850 KB per megapixel, PNG screenshots ~350 KB.
 MIN_BYTES_PER_MEGAPIXEL = {"JPEG": 2000, "PNG": 1000, "WEBP": 1000, "HEIF": 1000}
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+# Pillow names the containers it reads; phones often write MPO (a JPEG followed by a second, smaller picture).
+_FAMILY = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "HEIF": "HEIF", "AVIF": "HEIF"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sniff(data: bytes) -> str:
+def sniff(data: bytes, filename: str = "") -> str:
     """The format the bytes really are, whatever the file name or content type claims."""
     if data[:3] == b"\xff\xd8\xff":
         return "JPEG"
@@ -61,7 +64,20 @@ def sniff(data: bytes) -> str:
         return "WEBP"
     if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return "HEIF"
-    raise UploadRejected(f"is not a {ACCEPTED} image", status=415, code="unsupported_media_type")
+    raise UploadRejected(not_a_photo(data, filename), status=415, code="unsupported_media_type")
+
+
+def not_a_photo(data: bytes, filename: str = "") -> str:
+    """The refusal of a file that is no accepted image: what it is named, and what it looks like."""
+    shown = "".join(ch for ch in filename[:100] if ch.isprintable())
+    named = f"({shown}) " if shown else ""
+    return f"{named}looks like {file_kinds.describe(data)}, not a photo; send a {ACCEPTED} image"
+
+
+def accepted_format(image: Image.Image) -> str | None:
+    """The accepted format an opened file belongs to (an MPO counts as JPEG: only its first, primary picture
+    is ever decoded, and the variants made from it carry no second frame), or None."""
+    return _FAMILY.get(image.format or "")
 
 
 def _open_bounded(data: bytes, expected: str, limits: Limits) -> Image.Image:
@@ -75,8 +91,7 @@ def _open_bounded(data: bytes, expected: str, limits: Limits) -> Image.Image:
     except (OSError, SyntaxError, ValueError) as error:
         raise UploadRejected("could not be read as an image: it may be damaged or truncated",
                              code="damaged_image") from error
-    found = "HEIF" if image.format in ("HEIF", "AVIF") else image.format
-    if found != expected:
+    if accepted_format(image) != expected:
         raise UploadRejected(f"is not a {ACCEPTED} image", status=415, code="unsupported_media_type")
     width, height = image.size
     if width < 1 or height < 1 or width * height > limits.max_pixels:
@@ -141,23 +156,28 @@ def _encode(image: Image.Image, fmt: str, **options: object) -> bytes:
     return buffer.getvalue()
 
 
-def process(data: bytes, limits: Limits = Limits()) -> ProcessedImage:
+def process(data: bytes, limits: Limits = Limits(), filename: str = "") -> ProcessedImage:
     """Validate one upload and make its master, display and thumbnail variants."""
     if not data:
         raise UploadRejected("is empty (0 bytes)", code="empty_file")
-    fmt = sniff(data)
+    fmt = sniff(data, filename)
     image = _open_bounded(data, fmt, limits)
     check_bytes_can_hold(fmt, len(data), image.size)
     draft_to_largest_variant(image, limits)
     upright = _decode_upright(image)
     master = _scaled(upright, limits.master_edge)
+    variants = encode_variants(master, "image/png" if fmt == "PNG" else "image/jpeg", limits)
+    return ProcessedImage(sha256=sha256_of(data), mime=variants["master"][1], width=master.width,
+                          height=master.height, byte_size=len(data), variants=variants)
+
+
+def encode_variants(master: Image.Image, master_mime: str, limits: Limits) -> dict[str, tuple[bytes, str]]:
+    """The stored files of one picture: the master as given, and smaller display and thumbnail JPEGs."""
     # PNG stays lossless (screenshots, scans); photos are stored as high-quality JPEG.
-    if fmt == "PNG":
-        master_bytes, master_mime = _encode(master, "PNG", optimize=False, compress_level=6), "image/png"
+    if master_mime == "image/png":
+        variants = {"master": (_encode(master, "PNG", optimize=False, compress_level=6), "image/png")}
     else:
-        master_bytes, master_mime = _encode(master, "JPEG", quality=92, subsampling=0), "image/jpeg"
-    variants = {"master": (master_bytes, master_mime)}
+        variants = {"master": (_encode(master, "JPEG", quality=92, subsampling=0), "image/jpeg")}
     for name, edge, quality in (("display", limits.display_edge, 85), ("thumb", limits.thumb_edge, 80)):
         variants[name] = (_encode(_scaled(master, edge), "JPEG", quality=quality, optimize=True), "image/jpeg")
-    return ProcessedImage(sha256=sha256_of(data), mime=master_mime, width=master.width, height=master.height,
-                          byte_size=len(data), variants=variants)
+    return variants

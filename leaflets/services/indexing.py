@@ -71,7 +71,7 @@ def build_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
     if not ids:
         return []
     images = _grouped(session.execute(
-        select(LeafletImage.leaflet_id, LeafletImage.corrected_text, LeafletImage.ocr_text)
+        select(LeafletImage.leaflet_id, LeafletImage.text)  # the published text: unreadable OCR is left out
         .where(LeafletImage.leaflet_id.in_(ids))
         .order_by(LeafletImage.leaflet_id, LeafletImage.position, LeafletImage.id)))
     claims = _grouped(session.execute(
@@ -84,8 +84,7 @@ def build_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
     docs = []
     for (leaflet_id, title, description, status, delivered_on, uploaded_at, party, party_name, gss, area_name,
          region, nation, election) in _leaflet_rows(session, ids):
-        texts = [corrected if corrected is not None else (ocr or "")
-                 for corrected, ocr in images.get(leaflet_id, [])]
+        texts = list(images.get(leaflet_id, []))
         doc = SearchDocument(
             leaflet_id=leaflet_id, title=title or "", description=description or "",
             text="\n\n".join(t for t in texts if t), claims=list(claims.get(leaflet_id, [])),

@@ -22,8 +22,9 @@ def visible_leaflet(leaflet_id: int, user: Any) -> Leaflet:
 
 
 def image_is_visible(sha256: str, user: Any) -> bool:
+    """Whether the image folder `sha256` (a LeafletImage.stored_sha256) is of a leaflet this user sees."""
     if can_see_hidden(user):
-        return db.session.scalar(select(exists().where(LeafletImage.sha256 == sha256))) or False
-    query = select(exists().where(LeafletImage.sha256 == sha256, LeafletImage.leaflet_id == Leaflet.id,
+        return db.session.scalar(select(exists().where(LeafletImage.stored_sha256 == sha256))) or False
+    query = select(exists().where(LeafletImage.stored_sha256 == sha256, LeafletImage.leaflet_id == Leaflet.id,
                                   Leaflet.status == LeafletStatus.LIVE))
     return db.session.scalar(query) or False

@@ -15,10 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from leaflets.extensions import db
 from leaflets.models import (Area, Claim, Election, Flag, Leaflet, LeafletImage, LeafletStatus, LeafletTag,
-                             OcrStatus, Party, User)
+                             OcrPriority, OcrStatus, Party, User)
 from leaflets.models._types import utcnow
 from leaflets.models.moderation import FLAG_REASONS
-from leaflets.services import audit, indexing
+from leaflets.services import audit, image_turns, indexing
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -152,17 +152,37 @@ def edit_details(leaflet_id: int, moderator: User, *, party: str | None, area: s
     return leaflet
 
 
-def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletImage:
-    """Turn a photo a quarter clockwise and run OCR on it again."""
+def image_leaflet_id(image_id: int) -> int:
+    """The leaflet an image belongs to (NotFound for no such image)."""
     image = db.session.get(LeafletImage, image_id)
     if image is None:
         raise NotFound(f"There is no image {image_id}.")
-    before = {"rotation": image.rotation, "ocr_status": image.ocr_status}
-    image.rotation = (image.rotation + 90) % 360
+    return image.leaflet_id
+
+
+def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletImage:
+    """Turn a photo a quarter clockwise: every stored variant (new files, new URLs), its word boxes, its size;
+    then read its text again, ahead of background work. OCR keeps the orientation a moderator chose."""
+    image = db.session.get(LeafletImage, image_id)
+    if image is None:
+        raise NotFound(f"There is no image {image_id}.")
+    old_key = image.stored_sha256
+    before = {"rotation": image.rotation, "ocr_status": image.ocr_status, "stored_sha256": old_key,
+              "size": [image.width, image.height]}
+    try:
+        image_turns.turn_image(image, 90)
+    except image_turns.MasterUnreadable as error:
+        raise Conflict(f"This photo cannot be turned: {error}") from None
+    except image_turns.PhotoChanged as error:
+        raise Conflict(str(error)) from None
     image.ocr_status, image.ocr_attempts, image.next_attempt_at, image.ocr_error = OcrStatus.PENDING, 0, None, None
+    image.ocr_priority, image.leased_until, image.lease_owner = OcrPriority.INTERACTIVE, None, None
     audit.record(moderator, "rotate", "image", image.id, reason=reason, before=before,
-                 after={"rotation": image.rotation, "ocr_status": image.ocr_status}, leaflet_id=image.leaflet_id)
+                 after={"rotation": image.rotation, "ocr_status": image.ocr_status,
+                        "stored_sha256": image.stored_sha256, "size": [image.width, image.height]},
+                 leaflet_id=image.leaflet_id)
     db.session.commit()
+    image_turns.discard_if_unused(old_key)
     if "ocr_queue" in current_app.extensions.get("straight_choice", {}):
         from leaflets import runtime
         runtime.ocr_queue().enqueue([image.id])

@@ -1,4 +1,5 @@
-"""Find and remove stored images that no LeafletImage refers to (left by failed or abandoned uploads)."""
+"""Find and remove stored image folders that no LeafletImage serves (left by failed or abandoned uploads, or
+by a turn a crash interrupted): a folder is in use while some image's stored_sha256 names it."""
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 
 def sweep_orphans(min_age_s: float, dry_run: bool = False) -> list[str]:
     storage = runtime.storage()
-    referenced = set(db.session.scalars(select(LeafletImage.sha256).distinct()))
+    referenced = set(db.session.scalars(select(LeafletImage.stored_sha256).distinct()))
     cutoff = time.time() - min_age_s
     removed = []
     for sha256 in storage.all_shas():

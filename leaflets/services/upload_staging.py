@@ -30,6 +30,6 @@ def verify(token: str) -> list[StagedImage]:
         items = [StagedImage(**item) for item in _serializer().loads(token, max_age=MAX_AGE_S)]
     except (BadSignature, TypeError):
         raise ValidationFailed("Your photos expired: please add them again.", field="images") from None
-    if not items or not all(runtime.storage().has(item.sha256) for item in items):
+    if not items or not all(runtime.storage().has(item.stored_sha256 or item.sha256) for item in items):
         raise ValidationFailed("Your photos expired: please add them again.", field="images")
     return items

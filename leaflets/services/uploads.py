@@ -17,7 +17,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import Election, ImageRole, Leaflet, LeafletImage, OcrStatus, Party
+from leaflets.models import Election, ImageRole, Leaflet, LeafletImage, OcrPriority, OcrStatus, Party
+from leaflets.ocr_queue import fairness
 from leaflets.services import images as image_service
 from leaflets.services import indexing, locations
 from leaflets.services.errors import UploadRejected, ValidationFailed
@@ -48,6 +49,8 @@ class StagedImage:
     height: int
     mime: str
     byte_size: int
+    stored_sha256: str = ""  # the folder of its variants when it differs from sha256 (a known photo, turned)
+    rotation: int = 0
 
 
 @dataclass
@@ -135,7 +138,7 @@ def _role(requested: str, position: int) -> str:
     return _DEFAULT_ROLES[position] if position < len(_DEFAULT_ROLES) else ImageRole.INSIDE
 
 
-def _limits() -> image_service.Limits:
+def image_limits() -> image_service.Limits:
     config = current_app.config
     return image_service.Limits(max_pixels=config["MAX_IMAGE_PIXELS"], master_edge=config["MASTER_LONG_EDGE"],
                                 display_edge=config["DISPLAY_LONG_EDGE"], thumb_edge=config["THUMB_LONG_EDGE"])
@@ -160,12 +163,13 @@ def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
         role = _role(upload.role, position)
         sha256 = image_service.sha256_of(upload.data) if upload.data else ""
         known = _known_image(sha256) if sha256 else None
-        if known is not None and storage.has(sha256):
-            staged.append(StagedImage(sha256, role, known.width, known.height, known.mime, known.byte_size))
+        if known is not None and storage.has(known.stored_sha256):
+            staged.append(StagedImage(sha256, role, known.width, known.height, known.mime, known.byte_size,
+                                      known.stored_sha256, known.rotation))
             continue
         try:
             with runtime.decode_slots().held():
-                processed = image_service.process(upload.data, _limits())
+                processed = image_service.process(upload.data, image_limits(), upload.filename)
         except UploadRejected as error:
             raise UploadRejected(f"Photo {position + 1} {error.message}.", field="images", status=error.status,
                                  code=error.code) from None
@@ -189,17 +193,28 @@ def _store(storage: Storage, to_store: list[image_service.ProcessedImage]) -> No
         raise unavailable from error
 
 
-def _new_image(staged: StagedImage, position: int, original: bool) -> LeafletImage:
-    image = LeafletImage(position=position, role=staged.role, sha256=staged.sha256, width=staged.width,
+_STORED = ("stored_sha256", "width", "height", "mime", "rotation", "rotation_manual")
+_READ = ("ocr_status", "ocr_text", "ocr_confidence", "ocr_words", "ocr_rotation", "ocr_timings",
+         "ocr_readable", "ocr_quality", "ocr_error", "ocr_finished_at", "corrected_text")
+
+
+def _new_image(staged: StagedImage, position: int, priority: int, submitter: str, original: bool) -> LeafletImage:
+    image = LeafletImage(position=position, role=staged.role, sha256=staged.sha256,
+                         stored_sha256=staged.stored_sha256 or staged.sha256, width=staged.width,
                          height=staged.height, mime=staged.mime, byte_size=staged.byte_size,
-                         ocr_status=OcrStatus.PENDING, ocr_attempts=0,
+                         rotation=staged.rotation, ocr_status=OcrStatus.PENDING, ocr_attempts=0,
+                         ocr_priority=priority, ocr_submitter=submitter,
                          original_sha256=staged.sha256 if original else None)
-    done = db.session.scalar(select(LeafletImage).where(LeafletImage.sha256 == staged.sha256,
-                                                        LeafletImage.ocr_status == OcrStatus.DONE))
-    if done is not None:  # identical bytes were read before: reuse the text instead of running OCR again
-        for attribute in ("ocr_status", "ocr_text", "ocr_confidence", "ocr_words", "ocr_rotation", "ocr_timings",
-                          "ocr_finished_at", "corrected_text"):
-            setattr(image, attribute, getattr(done, attribute))
+    earlier = list(db.session.scalars(select(LeafletImage).where(LeafletImage.sha256 == staged.sha256)
+                                      .order_by(LeafletImage.id)))
+    done = next((row for row in earlier if row.ocr_status == OcrStatus.DONE), None)
+    source = done or (earlier[0] if earlier else None)
+    # Identical bytes were stored before: share their files as they are now (turned since staging, perhaps),
+    # and reuse their text instead of running OCR again; the word boxes belong to those files.
+    for attribute in _STORED if source is not None else ():
+        setattr(image, attribute, getattr(source, attribute))
+    for attribute in _READ if done is not None else ():
+        setattr(image, attribute, getattr(done, attribute))
     return image
 
 
@@ -222,7 +237,7 @@ def _first_seen(staged: list[StagedImage]) -> set[str]:
     return shas - known
 
 
-def _build_leaflet(meta: ResolvedMetadata, staged: list[StagedImage]) -> Leaflet:
+def _build_leaflet(meta: ResolvedMetadata, staged: list[StagedImage], priority: OcrPriority) -> Leaflet:
     # Claims first: a photo already known here is then surely seen by _original_for, which reads later. In the
     # other order an upload committed between the two reads would leave this one an original claiming nothing.
     unclaimed = _first_seen(staged)
@@ -230,9 +245,10 @@ def _build_leaflet(meta: ResolvedMetadata, staged: list[StagedImage]) -> Leaflet
                       area_id=meta.area_id, postcode_district=meta.postcode_district, title=meta.title,
                       description=meta.description, uploader_id=meta.uploader_id,
                       duplicate_of_id=_original_for(staged))
+    submitter = fairness.submitter_key(meta.uploader_id)
     leaflet.images = []
     for position, item in enumerate(staged):
-        leaflet.images.append(_new_image(item, position, original=item.sha256 in unclaimed))
+        leaflet.images.append(_new_image(item, position, priority, submitter, original=item.sha256 in unclaimed))
         unclaimed.discard(item.sha256)  # the same photo twice in one upload: its first copy is the original
     return leaflet
 
@@ -242,14 +258,17 @@ def _lost_race(error: IntegrityError) -> bool:
     return "original_sha256" in str(error.orig)
 
 
-def create_leaflet(meta: ResolvedMetadata, staged: list[StagedImage]) -> Leaflet:
+def create_leaflet(meta: ResolvedMetadata, staged: list[StagedImage],
+                   priority: OcrPriority = OcrPriority.INTERACTIVE) -> Leaflet:
     """One transaction for the leaflet and its images; then enqueue OCR and index, after the commit.
+
+    `priority` places its OCR jobs in the queue: a voter waiting (the default) before background work.
 
     When a racing upload of the same photos commits first, this one is built again: it then finds that
     upload's leaflet and becomes a delivery of it (duplicate_of), as if it had come a moment later.
     """
     for attempt in range(1, _RACE_RETRIES + 1):
-        leaflet = _build_leaflet(meta, staged)
+        leaflet = _build_leaflet(meta, staged, priority)
         db.session.add(leaflet)
         try:
             db.session.commit()
@@ -283,8 +302,9 @@ def after_commit(leaflet: Leaflet) -> None:
     indexing.leaflet_changed(leaflet.id)
 
 
-def submit_leaflet(submission: LeafletSubmission, *, today: date | None = None) -> Leaflet:
+def submit_leaflet(submission: LeafletSubmission, *, today: date | None = None,
+                   priority: OcrPriority = OcrPriority.INTERACTIVE) -> Leaflet:
     """The whole upload for callers that hold everything at once (API, demo data)."""
     meta = resolve_metadata(submission, today)
     staged = stage_images(submission.images)
-    return create_leaflet(meta, staged)
+    return create_leaflet(meta, staged, priority)

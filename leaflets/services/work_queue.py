@@ -30,7 +30,8 @@ def next_leaflet(user: User, skipped: Iterable[int] = ()) -> Leaflet | None:
                     .group_by(BiasRating.leaflet_id).subquery())
     latest_ocr = (select(LeafletImage.leaflet_id.label("leaflet_id"),
                          func.max(func.coalesce(LeafletImage.ocr_finished_at, LeafletImage.created_at)).label("at"))
-                  .where(LeafletImage.ocr_status == OcrStatus.DONE).group_by(LeafletImage.leaflet_id).subquery())
+                  .where(LeafletImage.ocr_status == OcrStatus.DONE, LeafletImage.text != "")
+                  .group_by(LeafletImage.leaflet_id).subquery())
     mine = select(BiasRating.leaflet_id).where(BiasRating.user_id == user.id)
     total = func.coalesce(claim_ratings.c.n, 0) + func.coalesce(bias_ratings.c.n, 0)
     query = (select(Leaflet).join(latest_ocr, latest_ocr.c.leaflet_id == Leaflet.id)
@@ -42,6 +43,24 @@ def next_leaflet(user: User, skipped: Iterable[int] = ()) -> Leaflet | None:
     if skips:
         query = query.where(Leaflet.id.not_in(skips))
     return db.session.scalar(query)
+
+
+def next_transcription(skipped: Iterable[int] = ()) -> Leaflet | None:
+    """A live leaflet with a photo OCR could not read and no volunteer has typed yet (newest upload first)."""
+    waiting = select(LeafletImage.leaflet_id).where(LeafletImage.needs_transcription)
+    query = (select(Leaflet).where(Leaflet.status == LeafletStatus.LIVE, Leaflet.id.in_(waiting))
+             .order_by(Leaflet.uploaded_at.desc(), Leaflet.id.desc()).limit(1))
+    skips = [int(x) for x in skipped]
+    if skips:
+        query = query.where(Leaflet.id.not_in(skips))
+    return db.session.scalar(query)
+
+
+def transcriptions_waiting() -> int:
+    """How many photos of live leaflets wait for a volunteer to type their text."""
+    query = (select(func.count(LeafletImage.id)).join(Leaflet)
+             .where(Leaflet.status == LeafletStatus.LIVE, LeafletImage.needs_transcription))
+    return db.session.scalar(query) or 0
 
 
 @dataclass

@@ -65,8 +65,13 @@ def details(leaflet_id: int) -> ResponseReturnValue:
 @bp.post("/images/<int:image_id>/rotate")
 @moderator_action
 def rotate(image_id: int) -> ResponseReturnValue:
-    image = moderation.rotate_image(image_id, current_user, ActionForm().reason.data or "")
-    return _done(image.leaflet_id, f"Photo turned to {image.rotation}°; its text will be read again.")
+    leaflet_id = moderation.image_leaflet_id(image_id)
+    try:
+        image = moderation.rotate_image(image_id, current_user, ActionForm().reason.data or "")
+    except DomainError as error:
+        return _done(leaflet_id, "", error)
+    return _done(leaflet_id, f"Photo {image.position + 1} is turned a quarter clockwise "
+                             f"(now {image.width} × {image.height}); its text will be read again.")
 
 
 @bp.post("/leaflets/<int:leaflet_id>/merge")

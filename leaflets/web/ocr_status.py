@@ -14,9 +14,11 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from leaflets.models import Leaflet, LeafletImage, OcrStatus
-from search import analysis
+from leaflets.services import word_alignment
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import can_see_hidden, visible_leaflet
+from leaflets.web.media import image_url
+from search import analysis
 
 bp = Blueprint("ocr_status", __name__)
 LOW_CONFIDENCE = 60.0  # Tesseract's word confidence (0-100) below which a word is marked uncertain
@@ -45,10 +47,15 @@ def leaflet_ocr_json(leaflet: Leaflet, *, moderator: bool) -> dict[str, Any]:
 
 def image_ocr_json(image: LeafletImage, *, moderator: bool) -> dict[str, Any]:
     done, failed = image.ocr_status == OcrStatus.DONE, image.ocr_status == OcrStatus.FAILED
+    published = image.text_status in ("read", "corrected")
     return {
         "id": image.id, "position": image.position, "status": image.ocr_status, "attempts": image.ocr_attempts,
         "confidence": image.ocr_confidence if done else None, "words": len(image.ocr_words or []) if done else 0,
-        "text": image.text if done else None, "error": image.ocr_error if failed and moderator else None,
+        "text": image.text if published else None, "text_status": image.text_status,
+        "error": image.ocr_error if (failed or done) and moderator else None,
+        # The photo as served now: OCR may have turned it upright (new files, new URLs) since the page loaded.
+        "photo": {"display": image_url(image, "display"), "master": image_url(image, "master"),
+                  "width": image.width, "height": image.height},
         "html": render_template("ocr/_image_text.html", image=image, ocr_fragment=True),
     }
 
@@ -63,12 +70,30 @@ def ocr_words_html(image: LeafletImage) -> Markup:
 
     Words matching the search that led here (`?highlight=`) are marked as hits, here and on the photo."""
     hits = highlight_stems(request.args.get("highlight", "")) if has_request_context() else frozenset()
+    if image.corrected_text is not None:
+        return _corrected_html(image, hits)
     paragraphs = []
     for _key, paragraph in groupby(image.ocr_words or [], key=_word_key):
         lines = [" ".join(_word_html(word, hits) for word in line)
                  for _line, line in groupby(paragraph, key=lambda word: int(word.get("line", 0)))]
         paragraphs.append("\n".join(lines))
     return Markup("\n\n".join(paragraphs))
+
+
+def _corrected_html(image: LeafletImage, hits: frozenset[str]) -> Markup:
+    """A volunteer's text, its lines kept; words aligned to a recognised word carry that word's box."""
+    paragraphs = word_alignment.align_text(image.corrected_text or "", image.ocr_words)
+    return Markup("\n\n".join("\n".join(" ".join(_aligned_html(word, hits) for word in line)
+                                        for line in lines) for lines in paragraphs))
+
+
+def _aligned_html(word: word_alignment.AlignedWord, hits: frozenset[str]) -> str:
+    if word.box is not None:  # typed by a person: never marked uncertain
+        box = dict(zip(("left", "top", "width", "height"), word.box))
+        return _word_html({**box, "text": word.text, "confidence": 100.0}, hits)
+    if _is_hit(word.text, hits):
+        return f'<mark class="search-hit" title="Matches your search">{escape(word.text)}</mark>'
+    return str(escape(word.text))
 
 
 def highlight_stems(highlight: str) -> frozenset[str]:

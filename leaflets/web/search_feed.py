@@ -25,7 +25,7 @@ def _entry(leaflet: Leaflet, snippet_html: str) -> feeds.FeedEntry:
     return feeds.FeedEntry(leaflet_id=leaflet.id, title=feeds.xml_text(leaflet.display_title),
                            summary=feeds.xml_text(summary), published=leaflet.uploaded_at,
                            updated=max(leaflet.uploaded_at, leaflet.updated_at),
-                           thumb_sha256=leaflet.images[0].sha256 if leaflet.images else None)
+                           thumb_sha256=leaflet.images[0].stored_sha256 if leaflet.images else None)
 
 
 def _title(page: search_service.SearchPage) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -42,8 +42,13 @@ def _back(leaflet_id: int, anchor: str, error: DomainError | None = None, done: 
 @bp.get("/volunteer")
 @role_required("volunteer")
 def queue() -> ResponseReturnValue:
-    leaflet = work_queue.next_leaflet(current_user, session.get(SKIPS, []))
-    return render_template("volunteer/queue.html", leaflet=leaflet, skip_form=SkipForm(formdata=None))
+    """The next leaflet to rate, or with `?queue=transcribe` the next photo OCR could not read."""
+    transcribe = request.args.get("queue") == "transcribe"
+    skipped = session.get(SKIPS, [])
+    leaflet = (work_queue.next_transcription(skipped) if transcribe
+               else work_queue.next_leaflet(current_user, skipped))
+    return render_template("volunteer/queue.html", leaflet=leaflet, skip_form=SkipForm(formdata=None),
+                           transcribe=transcribe, waiting=work_queue.transcriptions_waiting())
 
 
 @bp.post("/volunteer/skip")
@@ -52,7 +57,8 @@ def skip() -> ResponseReturnValue:
     form = SkipForm()
     if form.validate_on_submit() and form.leaflet_id.data:
         session[SKIPS] = work_queue.remember_skip(session.get(SKIPS, []), form.leaflet_id.data)
-    return redirect(url_for("volunteer.queue"))
+    transcribe = request.args.get("queue") == "transcribe"
+    return redirect(url_for("volunteer.queue", queue="transcribe" if transcribe else None))
 
 
 @bp.get("/volunteer/leaflets/<int:leaflet_id>")
@@ -132,8 +138,12 @@ def correct_text(leaflet_id: int, image_id: int) -> ResponseReturnValue:
     try:
         review.correct_ocr(leaflet, image_id, current_user, form.text.data or "")
     except DomainError as error:
-        return _back(leaflet_id, f"image-{image_id}", error)
-    return _back(leaflet_id, f"image-{image_id}", done="The corrected text is saved.")
+        flash(error.message, "error")
+    else:
+        flash("The corrected text is saved.", "success")
+    if request.args.get("back") == "leaflet":  # the form on the public page of a photo OCR could not read
+        return redirect(url_for("archive.leaflet", leaflet_id=leaflet_id, _anchor=f"ocr-{image_id}"))
+    return redirect(url_for("volunteer.work", leaflet_id=leaflet_id, _anchor=f"image-{image_id}"))
 
 
 @bp.get("/volunteer/agreement")

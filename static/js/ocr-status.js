@@ -44,9 +44,27 @@
     old.parentNode.replaceChild(fresh, old);
     enhance(fresh);
     if (FINISHED[image.status]) {
-      announce(image.status === "done" ? "The text of photo " + (image.position + 1) + " is ready."
-                                       : "The text of photo " + (image.position + 1) + " could not be read.");
+      var readable = image.text_status === "read" || image.text_status === "corrected";
+      announce(readable ? "The text of photo " + (image.position + 1) + " is ready."
+                        : "The text of photo " + (image.position + 1) + " could not be read; you can help type it.");
     }
+  }
+
+  /* OCR turns a sideways photo upright: new files under new URLs. Show the photo as it is now. */
+  function updatePhoto(image) {
+    var photo = image.photo;
+    if (!photo) { return; }
+    var img = document.querySelector('img[data-ocr-photo="' + image.id + '"]');
+    if (img && img.getAttribute("src") !== photo.display) {
+      img.setAttribute("width", photo.width);
+      img.setAttribute("height", photo.height);
+      img.setAttribute("src", photo.display);
+    }
+    document.querySelectorAll('a[data-ocr-photo-link="' + image.id + '"]').forEach(function (link) {
+      link.setAttribute("href", photo.master);
+    });
+    var size = document.querySelector('[data-ocr-photo-size="' + image.id + '"]');
+    if (size) { size.textContent = photo.width + " \u00d7 " + photo.height; }
   }
 
   function poll(delay) {
@@ -56,7 +74,7 @@
       Promise.all(urls.map(function (url) {
         return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
           .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
-          .then(function (body) { body.images.forEach(replaceSection); });
+          .then(function (body) { body.images.forEach(function (image) { updatePhoto(image); replaceSection(image); }); });
       })).catch(function () { /* try again later */ }).then(function () {
         poll(Math.min(MAX_DELAY_MS, delay * 1.5));
       });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,9 @@ def test_text_height_is_measured(plain_page: Any) -> None:
     gray = np.asarray(plain_page.image.convert("L"))
     height = scale.median_text_height(gray)
     assert height is not None and 12 < height < 30
-    assert scale.scale_factor(gray, target=2 * height) == pytest.approx(2.0)
+    assert scale.scale_factor(gray, target=1.5 * height) == pytest.approx(1.5)
+    # a page already 1100 px wide is enlarged only up to 2000 px, whatever its text height says
+    assert scale.scale_factor(gray, target=3 * height) == pytest.approx(2000 / 1100)
 
 
 def test_light_on_dark_print_becomes_dark_on_white() -> None:
@@ -84,3 +87,63 @@ def test_full_width_lines_are_kept_in_order() -> None:
 
 def test_box_mapping_through_scale() -> None:
     assert map_box(np.diag([2.0, 2.0, 1.0]), 10, 20, 5, 6) == (20, 40, 10, 12)
+
+
+def paragraph(name: str, left: int, top: int, lines: int, block: int) -> list[WordBox]:
+    """A block of `lines` lines of three words, 20 px high, 30 px apart."""
+    return [WordBox(f"{name}{row}{col}", 95.0, left + 70 * col, top + 30 * row, 60, 20, block, 1, row + 1)
+            for row in range(lines) for col in range(3)]
+
+
+def blocks_in_order(words: list[WordBox]) -> list[str]:
+    names: list[str] = []
+    for word in words:
+        if word.text[:-2] not in names:
+            names.append(word.text[:-2])
+    return names
+
+
+def test_a_long_left_column_is_read_to_its_end_before_a_short_right_one() -> None:
+    words = paragraph("head", 0, 0, 1, 1) + paragraph("panel", 0, 100, 4, 2)
+    words += paragraph("right", 260, 100, 5, 3) + paragraph("below", 0, 320, 4, 4)
+    words[:3] = [replace(w, width=150) for w in words[:3]]  # a headline across both columns
+    assert blocks_in_order(layout.reorder_columns(words, np.eye(3))) == ["head", "panel", "below", "right"]
+
+
+def test_two_sections_of_two_columns_are_read_section_by_section() -> None:
+    words = paragraph("topleft", 0, 0, 5, 1) + paragraph("topright", 260, 0, 5, 2)
+    words += paragraph("lowleft", 0, 250, 4, 3) + paragraph("lowright", 260, 250, 3, 4)
+    ordered = blocks_in_order(layout.reorder_columns(words, np.eye(3)))
+    assert ordered == ["topleft", "topright", "lowleft", "lowright"]
+
+
+def test_a_single_line_with_a_wide_gap_is_two_pieces() -> None:
+    line = [WordBox(t, 90.0, x, 0, 60, 20, 1, 1, 1) for t, x in (("Cllr", 0), ("Sarah", 70), ("Cllr", 600),
+                                                                 ("John", 670))]
+    title = [WordBox("View", 90.0, 300, -60, 80, 30, 2, 1, 1)]
+    ordered = layout.reorder_columns(title + line, np.eye(3))
+    assert len({w.block for w in ordered}) == 3
+
+
+def test_a_photo_printed_on_a_flat_scan_is_not_taken_for_the_page(plain_page: Any) -> None:
+    scan = np.asarray(plain_page.image.convert("L")).copy()
+    rng = np.random.default_rng(2)
+    scan[300:800, 150:950] = rng.integers(20, 140, (500, 800))  # a dark, busy photo inset
+    assert page.find_page(scan) is None
+
+
+def spans(line: int, *xs: tuple[int, int]) -> list[WordBox]:
+    """Words of one line, 20 px high, covering the given (start, end) x-ranges."""
+    return [WordBox(f"w{line}{n}", 95.0, x0, 30 * line, x1 - x0, 20, 1, 1, line)
+            for n, (x0, x1) in enumerate(xs)]
+
+
+def test_gutters_are_found_only_where_every_line_leaves_a_gap() -> None:
+    lines = [[3 * r, 3 * r + 1, 3 * r + 2] for r in range(5)]
+    # two columns read as one block: every line has a gap at x 250-300
+    merged = [w for r in range(5) for w in spans(r, (0, 110), (120, 250), (300, 550))]
+    assert layout.gutters(lines, merged, 20.0) == [274.5]
+    # one justified column: every line has a wide space, but never in the same place
+    space = [200, 300, 400, 200, 300]
+    justified = [w for r in range(5) for w in spans(r, (0, space[r]), (space[r] + 30, 550))]
+    assert layout.gutters([[2 * r, 2 * r + 1] for r in range(5)], justified, 20.0) == []

@@ -1,0 +1,133 @@
+"""How much of the page's print a reading explains, and where the unexplained print is.
+
+Print is measured on the prepared page (all print dark on white, whatever its colour) as glyph-sized
+connected components. A component is explained when a recognised word's box covers its centre. A
+reading that leaves much print unexplained has missed text: a panel, a headline, a column, or a page
+too small to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr.geometry import Matrix, map_box
+from ocr.result import WordBox
+
+_WORK_SIDE = 1600  # components are found on a copy no larger than this
+_MIN_GLYPH = 4  # px on the work copy: smaller specks are noise, not print
+_MAX_GLYPH_FRACTION = 0.2  # taller than this share of the page is a picture or a rule, not a glyph
+_MIN_GLYPH_HEIGHTS = 0.4  # a glyph is at least this share of the text height (a full stop is in a word)
+_MAX_ASPECT = 6.0  # wider or taller than this many times the other side: a rule or a border
+_MIN_LINE_GLYPHS = 3  # a piece of a line of print has at least this many glyphs side by side ...
+_MIN_TEXT_GLYPHS = 5  # a page with text has at least this many glyphs in pieces of line
+_NOISY_INK = 0.35  # a prepared page this dark is noise or a picture ...
+_MIN_LINE_SHARE = 0.1  # ... unless at least this share of its glyphs sit in lines
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """Glyph-like components of a page: boxes (x0, y0, x1, y1) in the page's pixels."""
+
+    boxes: np.ndarray  # shape (n, 4), float
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+
+def glyphs(gray: np.ndarray, text_height: float = 0.0) -> Glyphs:
+    """Glyph-sized dark components of a page that is dark print on white.
+
+    With the page's `text_height` (px, e.g. the median height of its words), components far smaller
+    are left out too: a photo's halftone dots and specks are not letters.
+    """
+    h, w = gray.shape[:2]
+    factor = min(1.0, _WORK_SIDE / max(h, w))
+    small = gray if factor == 1.0 else cv2.resize(gray, (round(w * factor), round(h * factor)),
+                                                  interpolation=cv2.INTER_AREA)
+    ink = (small < 128).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats = stats[1:]
+    gw, gh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    limit = _MAX_GLYPH_FRACTION * max(small.shape[:2])
+    smallest = max(_MIN_GLYPH, _MIN_GLYPH_HEIGHTS * text_height * factor)
+    keep = ((np.maximum(gw, gh) >= smallest) & (gh <= limit) & (gw <= limit)
+            & (gw <= _MAX_ASPECT * gh) & (gh <= _MAX_ASPECT * gw))
+    kept = stats[keep]
+    boxes = np.column_stack([kept[:, 0], kept[:, 1], kept[:, 0] + kept[:, 2], kept[:, 1] + kept[:, 3]])
+    return Glyphs(boxes.astype(np.float64) / factor)
+
+
+def word_boxes(words: list[WordBox], matrix: Matrix) -> np.ndarray:
+    """Word boxes (x0, y0, x1, y1) carried through `matrix` (words' pixels to the page's)."""
+    boxes = [map_box(matrix, w.left, w.top, w.width, w.height) for w in words]
+    return np.array([(x, y, x + bw, y + bh) for x, y, bw, bh in boxes], np.float64).reshape(-1, 4)
+
+
+def word_boxes_through(boxes: np.ndarray, matrix: Matrix) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1) carried through `matrix`, as the bounding boxes of their corners."""
+    mapped = [map_box(matrix, int(x0), int(y0), int(x1 - x0), int(y1 - y0)) for x0, y0, x1, y1 in boxes]
+    return np.array([(x, y, x + w, y + h) for x, y, w, h in mapped], np.float64).reshape(-1, 4)
+
+
+def median_height(boxes: np.ndarray) -> float:
+    """Median height of word boxes (x0, y0, x1, y1), 0.0 when there are none."""
+    return float(np.median(boxes[:, 3] - boxes[:, 1])) if len(boxes) else 0.0
+
+
+def explained(found: Glyphs, boxes: np.ndarray) -> np.ndarray:
+    """For each glyph, whether a word box covers its centre."""
+    if not len(found) or not len(boxes):
+        return np.zeros(len(found), bool)
+    cx = (found.boxes[:, 0] + found.boxes[:, 2])[:, None] / 2
+    cy = (found.boxes[:, 1] + found.boxes[:, 3])[:, None] / 2
+    inside = (cx >= boxes[:, 0]) & (cx <= boxes[:, 2]) & (cy >= boxes[:, 1]) & (cy <= boxes[:, 3])
+    return np.asarray(inside.any(axis=1))
+
+
+def explained_share(found: Glyphs, boxes: np.ndarray) -> float:
+    """Share of the glyphs that the word boxes explain; 1.0 on a page without print."""
+    return float(explained(found, boxes).mean()) if len(found) else 1.0
+
+
+def line_pieces(boxes: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """Indices of `boxes` grouped into pieces of line: glyphs side by side, a letter's height apart."""
+    mask = np.zeros(shape[:2], np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        reach = 0.9 * (y1 - y0)
+        cv2.rectangle(mask, (int(x0 - reach), int(y0)), (int(x1 + reach), int(y1)), 255, -1)
+    _, labels = cv2.connectedComponents(mask, connectivity=8)
+    cx = ((boxes[:, 0] + boxes[:, 2]) / 2).astype(int).clip(0, shape[1] - 1)
+    cy = ((boxes[:, 1] + boxes[:, 3]) / 2).astype(int).clip(0, shape[0] - 1)
+    label = labels[cy, cx]
+    return [np.flatnonzero(label == value) for value in np.unique(label)]
+
+
+def _line_glyphs(found: Glyphs, shape: tuple[int, ...]) -> int:
+    """How many glyphs sit in pieces of line: three or more side by side, in a band two glyphs high."""
+    count = 0
+    for piece in line_pieces(found.boxes, shape):
+        boxes = found.boxes[piece]
+        height = float(np.median(boxes[:, 3] - boxes[:, 1]))
+        if len(piece) >= _MIN_LINE_GLYPHS and boxes[:, 3].max() - boxes[:, 1].min() <= 2 * height:
+            count += len(piece)
+    return count
+
+
+def has_text(found: Glyphs, gray: np.ndarray) -> bool:
+    """Whether the page shows any lines of print: a fast test before Tesseract is run at all.
+
+    A blank sheet has no glyphs; noise has specks that chain into blobs rather than lines, and leaves
+    much of the prepared page dark. Tesseract would spend up to a minute finding nothing in noise.
+    A page with a single line of print passes, whichever way round it is.
+    """
+    if len(found) < _MIN_LINE_GLYPHS:
+        return False
+    sideways = Glyphs(found.boxes[:, [1, 0, 3, 2]])  # lines of a page turned a quarter run down it
+    in_lines = max(_line_glyphs(found, gray.shape), _line_glyphs(sideways, gray.shape[1::-1]))
+    if in_lines < _MIN_TEXT_GLYPHS:
+        return False
+    noisy = float(np.count_nonzero(gray < 128)) / max(1, gray.size) >= _NOISY_INK
+    return not (noisy and in_lines < _MIN_LINE_SHARE * len(found))

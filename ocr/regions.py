@@ -1,0 +1,237 @@
+"""Second looks at print the page reading left unexplained: panels, banners, headlines too big or small.
+
+Tesseract's page layout analysis drops what it takes for pictures: a headline set very large, a panel
+of pale text on a dark colour (when the plain reading won), a caption on a photo. On the prepared page
+all print is dark on white, so such text shows as glyph-sized components that no word box covers.
+Those components are grouped into regions (a glyph joins its neighbours within about a letter's height),
+and each region that looks like lines of text is cut out, scaled so its letters are the size Tesseract
+reads best, and read on its own. Its words are kept only when the evidence says they are real text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from ocr import dictionary, evidence, orientation, recognition, tesseract
+from ocr.errors import OcrTimeout
+from ocr.geometry import Matrix, map_box, scaling, translation
+from ocr.ink import Glyphs, explained, glyphs, line_pieces, word_boxes_through
+from ocr.result import WordBox
+
+logger = logging.getLogger(__name__)
+
+MAX_REGIONS = 8  # regions looked at again per page, largest first (all in one Tesseract run)
+_MIN_GLYPHS = 4  # fewer unexplained glyphs than this are not a line of text
+_MIN_HEIGHT = 7.0  # px on the prepared page: smaller print cannot be read however it is scaled
+_TARGET_HEIGHT = 30.0  # glyph height the region is scaled to
+_MAX_REGION_SHARE = 0.5  # a region covering more of the page than this is a picture, not a panel
+_MIN_PACKING = 0.2  # glyphs x height^2 / region area: about 1 for lines of text, far less for a photo
+_MAX_CROP_PIXELS = 3_000_000  # a scaled region larger than this is not read (it would take seconds)
+_REGION_SECONDS = 5.0  # and no region reading may take longer than this
+_MIN_SHARE = 0.6  # a region's reading is kept when this much of it is dictionary words ...
+_MIN_CONFIDENCE = 70.0  # ... read with at least this mean confidence
+
+
+def _stack(segments: list[np.ndarray], boxes: np.ndarray) -> list[np.ndarray]:
+    """Pieces of line merged into regions: lines of similar size above one another, close together."""
+    spans = np.array([[*boxes[s, :2].min(axis=0), *boxes[s, 2:].max(axis=0)] for s in segments])
+    heights = np.array([float(np.median(boxes[s, 3] - boxes[s, 1])) for s in segments])
+    parent = list(range(len(segments)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(segments)):
+        big = np.maximum(heights[i], heights)
+        similar = np.minimum(heights[i], heights) * 1.5 >= big
+        overlap_x = np.minimum(spans[i, 2], spans[:, 2]) > np.maximum(spans[i, 0], spans[:, 0])
+        gap_y = np.maximum(spans[i, 1], spans[:, 1]) - np.minimum(spans[i, 3], spans[:, 3])
+        for j in np.flatnonzero(similar & overlap_x & (gap_y <= 1.2 * big)):
+            parent[root(int(j))] = root(i)
+    merged: dict[int, list[int]] = {}
+    for i, segment in enumerate(segments):
+        merged.setdefault(root(i), []).extend(segment.tolist())
+    return [np.array(group) for group in merged.values()]
+
+
+def _groups(found: Glyphs, unexplained: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """Indices of the unexplained glyphs, grouped into regions of similar print, most glyphs first."""
+    indices = np.flatnonzero(unexplained)
+    if len(indices) < _MIN_GLYPHS:
+        return []
+    boxes = found.boxes[indices]
+    groups = _stack(line_pieces(boxes, shape), boxes)
+    return sorted((indices[g] for g in groups if len(g) >= _MIN_GLYPHS), key=len, reverse=True)
+
+
+def _textlike(boxes: np.ndarray, page_area: float) -> bool:
+    """Glyphs of a readable size and similar heights, packed as closely as letters are.
+
+    A photo's halftone dots also come in rows of similar specks, but spread thinly over a large area.
+    """
+    heights = boxes[:, 3] - boxes[:, 1]
+    median = float(np.median(heights))
+    similar = np.mean(np.abs(heights - median) <= 0.35 * median)
+    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+    area = float((boxes[:, 2].max() - x0) * (boxes[:, 3].max() - y0))
+    packed = len(boxes) * median * median >= _MIN_PACKING * area
+    return median >= _MIN_HEIGHT and similar >= 0.5 and packed and area <= _MAX_REGION_SHARE * page_area
+
+
+@dataclass(frozen=True)
+class _Crop:
+    """A region cut out of the page and scaled, and where it sits on the sheet all regions share."""
+
+    image: np.ndarray
+    back: Matrix  # crop pixels -> page pixels
+    top: int = 0  # rows above it on the sheet
+
+
+def _crop(master: np.ndarray, to_master: Matrix, turn: int, boxes: np.ndarray) -> _Crop | None:
+    """The region around `boxes` (upright page pixels) cut from the photo itself, upright, dark on light,
+    and scaled so its glyphs are the height Tesseract reads best.
+
+    The photo is used rather than the prepared page: flattening hollows out very large letters.
+    `to_master` maps upright page pixels to photo pixels; `turn` makes the photo upright.
+    """
+    height = float(np.median(boxes[:, 3] - boxes[:, 1]))
+    margin = 0.6 * height
+    x0, y0 = boxes[:, 0].min() - margin, boxes[:, 1].min() - margin
+    x1, y1 = boxes[:, 2].max() + margin, boxes[:, 3].max() + margin
+    mx, my, mw, mh = map_box(to_master, int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+    left, top = max(0, mx), max(0, my)
+    right, bottom = min(master.shape[1], mx + mw), min(master.shape[0], my + mh)
+    if right - left < 4 or bottom - top < 4:
+        return None
+    upright, to_cut = orientation.rotate_quarter(master[top:bottom, left:right], turn)
+    page_per_master = float(np.sqrt((x1 - x0) * (y1 - y0) / max(1, mw * mh)))
+    factor = float(np.clip(_TARGET_HEIGHT / height * page_per_master, 0.05, 4.0))
+    if upright.size * factor * factor > _MAX_CROP_PIXELS:
+        return None
+    image = cv2.resize(upright, None, fx=factor, fy=factor,
+                       interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+    if np.median(image) < 128:
+        image = 255 - image  # pale print on a dark panel
+    return _Crop(image, translation(left, top) @ to_cut @ scaling(factor))
+
+
+def _sheet(crops: list[_Crop]) -> tuple[np.ndarray, list[_Crop]]:
+    """All crops stacked on one white sheet, a gap apart: one Tesseract run reads them all."""
+    gap = int(2 * _TARGET_HEIGHT)
+    width = max(c.image.shape[1] for c in crops) + 2 * gap
+    height = sum(c.image.shape[0] for c in crops) + gap * (len(crops) + 1)
+    sheet = np.full((height, width), 255, np.uint8)
+    placed, top = [], gap
+    for crop in crops:
+        ch, cw = crop.image.shape[:2]
+        sheet[top:top + ch, gap:gap + cw] = crop.image
+        placed.append(_Crop(crop.image, crop.back @ translation(-gap, -top), top))
+        top += ch + gap
+    return sheet, placed
+
+
+def _real_text(words: list[WordBox]) -> bool:
+    found = evidence.assess(words)
+    if found.known_words < 1 or found.confidence < _MIN_CONFIDENCE:
+        return False
+    return found.dictionary < 0 or found.dictionary >= _MIN_SHARE
+
+
+def _read_regions(size: tuple[int, int], crops: list[_Crop], lang: str, deadline: tesseract.Deadline,
+                  command: str | None) -> list[WordBox]:
+    """Read the crops in one run; keep each region's words when they are real text, in the pixels of
+    the image of `size` (width, height) they were cut from."""
+    sheet, placed = _sheet(crops)
+    try:
+        words = recognition.recognise_words(sheet, lang, deadline.limited(_REGION_SECONDS), command, psm=6)
+    except OcrTimeout:
+        deadline.remaining()  # the page's own time is up: that is an error; slow second looks are skipped
+        return []
+    kept: list[WordBox] = []
+    for number, crop in enumerate(placed, start=1):
+        inside = [w for w in words if crop.top <= w.top + w.height / 2 < crop.top + crop.image.shape[0]]
+        if _real_text(inside):
+            page_words = recognition.to_master(inside, crop.back, size)
+            kept += [replace(word, block=-number) for word in page_words]
+    return kept
+
+
+def second_looks(gray: np.ndarray, found: Glyphs, words_on_page: np.ndarray, turn: int,
+                 photo: tuple[np.ndarray, Matrix, int], lang: str, deadline: tesseract.Deadline,
+                 command: str | None) -> list[WordBox]:
+    """Words read from regions of unexplained print, in photo pixels, each region its own block.
+
+    `found` are the glyphs of the prepared page `gray`; `turn` is the clockwise quarter turn that makes
+    `gray` upright. Regions are found on the upright page, where lines of print run across, and cut
+    from `photo`: (grey photo, prepared page pixels -> photo pixels, quarter turn making it upright).
+    """
+    if turn:
+        upright, to_gray = orientation.rotate_quarter(gray, turn)
+        found = glyphs(upright)
+        words_on_page = word_boxes_through(words_on_page, np.linalg.inv(to_gray))
+    else:
+        upright, to_gray = gray, np.eye(3)
+    unexplained = ~explained(found, words_on_page)
+    page_area = float(upright.shape[0] * upright.shape[1])
+    groups = [g for g in _groups(found, unexplained, upright.shape) if _textlike(found.boxes[g], page_area)]
+    master, gray_to_master, photo_turn = photo
+    cuts = (_crop(master, gray_to_master @ to_gray, photo_turn, found.boxes[g]) for g in groups[:MAX_REGIONS])
+    crops = [c for c in cuts if c is not None]
+    added = _read_regions((master.shape[1], master.shape[0]), crops, lang, deadline, command) if crops else []
+    logger.debug("second looks at %d regions kept %d words", len(crops), len(added))
+    return added
+
+
+COARSE_SIDE = 1200  # big print is looked for on a copy of the photo this large ...
+_COARSE_FROM = 2000  # ... when the photo is at least this large
+_BIG = 2.0  # a word read on the coarse copy is new big print when this many times the page's word height
+_COARSE_CONFIDENCE = 85.0  # a big word that is not in the dictionary needs this confidence
+_SHORT_CONFIDENCE = 70.0  # a big word of one or two letters (too short for the dictionary) this much
+
+
+def _overlaps(box: tuple[int, int, int, int], others: np.ndarray) -> bool:
+    """Whether `box` is already read: its centre lies in another box, or a box of similar size lies in it."""
+    if not len(others):
+        return False
+    x, y, w, h = box
+    cx, cy = x + w / 2, y + h / 2
+    inside = (cx >= others[:, 0]) & (cx <= others[:, 2]) & (cy >= others[:, 1]) & (cy <= others[:, 3])
+    ox, oy = (others[:, 0] + others[:, 2]) / 2, (others[:, 1] + others[:, 3]) / 2
+    within = (ox >= x) & (ox <= x + w) & (oy >= y) & (oy <= y + h) & (others[:, 3] - others[:, 1] >= h / 2)
+    return bool(inside.any() or within.any())
+
+
+def _real(word: WordBox) -> bool:
+    """A known word, a short one ("IS", "A") read fairly confidently, or anything read very confidently."""
+    short = dictionary.core(word.text).isalpha() and len(dictionary.core(word.text)) <= 2
+    needed = _SHORT_CONFIDENCE if short else _COARSE_CONFIDENCE
+    return dictionary.is_known(word.text) or word.confidence >= needed
+
+
+def coarse_look(rgb: np.ndarray, known: np.ndarray, height: float, turn: int, lang: str,
+                deadline: tesseract.Deadline, command: str | None) -> list[WordBox]:
+    """Big print (headlines set too large for Tesseract's page analysis) read on a shrunk copy.
+
+    `known` holds the boxes (x0, y0, x1, y1) of the real words already read, in `rgb`'s pixels, and
+    `height` the median height of all words read; `turn` is the
+    clockwise quarter turn that makes the photo upright. Returns new big words in `rgb`'s pixels, as their
+    own blocks; [] for photos too small to need it.
+    """
+    h, w = rgb.shape[:2]
+    if max(h, w) < _COARSE_FROM:
+        return []
+    factor = COARSE_SIDE / max(h, w)
+    small = cv2.resize(rgb, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+    upright, to_small = orientation.rotate_quarter(small, turn)
+    words = recognition.to_master(recognition.recognise_words(upright, lang, deadline, command, invert=True),
+                                  scaling(factor) @ to_small, (w, h))
+    kept = [word for word in words if word.height >= _BIG * height and _real(word)
+            and not _overlaps((word.left, word.top, word.width, word.height), known)]
+    return [replace(word, block=-100 - word.block) for word in kept]

@@ -1,0 +1,92 @@
+"""Clean generated pages with real leaflet layouts: justified columns, dark panels, hyphenated line ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageDraw, ImageFont
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+SERIF = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
+
+LEFT_COLUMN = (
+    "Our town centre deserves better. For years the empty shops on the high street have been left to rot "
+    "while the council spent its money on consultants and glossy reports that nobody reads."
+)
+PANEL = ("Keep our library open", "Sign the petition before the council meeting in March")
+LEFT_AFTER_PANEL = (
+    "Local people know what their streets need. We will publish every spending decision online so that "
+    "residents can see where their money goes."
+)
+RIGHT_COLUMN = (
+    "Buses matter to everyone who cannot drive. Since the evening services were cut, pensioners and young "
+    "people have been stranded after six o'clock. We will fight to restore the routes to the hospital, the "
+    "college and the railway station, and we will press the county to publish proper timetables at every "
+    "stop. A working bus network is not a luxury: it is how people get to work, to school and to the doctor."
+)
+
+
+@dataclass
+class Layout:
+    """A rendered page and the text it shows, one paragraph per entry, in reading order."""
+
+    image: Image.Image
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def _lines(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[list[str]]:
+    """Greedy line breaking into lists of words no wider than `width`."""
+    lines: list[list[str]] = [[]]
+    for word in text.split():
+        if lines[-1] and face.getlength(" ".join(lines[-1] + [word])) > width:
+            lines.append([])
+        lines[-1].append(word)
+    return lines
+
+
+def justified(draw: ImageDraw.ImageDraw, text: str, x: int, y: int, width: int, size: int,
+              fill: object = (20, 20, 20), path: str = FONT) -> int:
+    """Draw `text` justified to `width` (last line ragged); return the y below it."""
+    face = ImageFont.truetype(path, size)
+    lines = _lines(text, face, width)
+    for number, words in enumerate(lines):
+        last = number == len(lines) - 1
+        spare = width - sum(face.getlength(w) for w in words)
+        space = face.getlength(" ") if last or len(words) == 1 else spare / (len(words) - 1)
+        cursor = float(x)
+        for word in words:
+            draw.text((cursor, y), word, font=face, fill=fill)
+            cursor += face.getlength(word) + space
+        y += int(size * 1.45)
+    return y
+
+
+def panel_page(panel_fill: tuple[int, int, int] = (22, 70, 40)) -> Layout:
+    """A4 at 150 dpi: headline, two justified columns, a dark panel of white text in the left one."""
+    image = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((90, 80), "A fresh start for Millbrook", font=ImageFont.truetype(BOLD, 64), fill=(15, 15, 15))
+    column, gutter = 500, 50
+    left, right = 90, 90 + column + gutter
+    y = justified(draw, LEFT_COLUMN, left, 240, column, 27)
+    draw.rectangle([left - 10, y + 30, left + column + 10, y + 330], fill=panel_fill)
+    draw.text((left + 20, y + 60), PANEL[0], font=ImageFont.truetype(BOLD, 40), fill="white")
+    panel_end = justified(draw, PANEL[1], left + 20, y + 140, column - 40, 30, fill="white")
+    justified(draw, LEFT_AFTER_PANEL, left, max(panel_end, y + 330) + 40, column, 27)
+    justified(draw, RIGHT_COLUMN, right, 240, column, 27)
+    return Layout(image, ["A fresh start for Millbrook", LEFT_COLUMN, *PANEL, LEFT_AFTER_PANEL, RIGHT_COLUMN])
+
+
+HYPHENATED = ("Every household will get a vote in the elec-", "tion next spring, and every vote will be",
+              "counted in public by independent obser-", "vers from outside the county.")
+
+
+def hyphenated_page() -> Layout:
+    """One paragraph whose lines end in words broken with a hyphen."""
+    image = Image.new("RGB", (1100, 500), "white")
+    draw = ImageDraw.Draw(image)
+    face = ImageFont.truetype(SERIF, 34)
+    for number, line in enumerate(HYPHENATED):
+        draw.text((80, 80 + 50 * number), line, font=face, fill=(20, 20, 20))
+    return Layout(image, [" ".join(HYPHENATED).replace("- ", "")])
