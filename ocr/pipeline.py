@@ -168,6 +168,7 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     deadline = tesseract.Deadline(timeout_s, time.perf_counter)
+    tesseract.ensure_available(command)
     image = _load(source, timings)
     prepared = preparation.prepare_geometry(image, timings)
     preparation.deskew(prepared)
