@@ -152,3 +152,11 @@ def test_gutters_are_found_only_where_every_line_leaves_a_gap() -> None:
 def test_a_bar_before_a_lower_case_word_is_the_pronoun_i() -> None:
     line = [word(text, 40 * n, 0) for n, text in enumerate(["|", "always", "vote", "|", "Home"])]
     assert [w.text for w in recognition.pronoun_from_bars(line)] == ["I", "always", "vote", "|", "Home"]
+
+
+def test_a_first_line_run_across_two_columns_is_cut_where_the_columns_below_part() -> None:
+    first = [WordBox(t, 95.0, x, 0, 100, 20, 1, 1, 1) for t, x in (("Waiting", 0), ("times", 110),
+                                                                  ("Our", 300), ("high", 410))]
+    below = paragraph("left", 0, 30, 4, 2) + paragraph("right", 300, 30, 4, 3)
+    ordered = [w.text for w in layout.reorder_columns(first + below, np.eye(3))]
+    assert ordered[:2] == ["Waiting", "times"] and ordered.index("Our") > ordered.index("left32")
