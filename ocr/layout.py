@@ -26,6 +26,7 @@ _GUTTER_HEIGHTS = 0.8  # a gutter is at least this many word heights wide
 _WIDE_GAP_HEIGHTS = 3.0  # in a block of one or two lines, a gap this wide separates two pieces of text
 _GUTTER_CROSSING = 0.12  # share of the block's lines allowed to cross a gutter (a headline, a stray word)
 _SIDE_COVER = 0.3  # both sides of a gutter hold words in at least this share of the lines
+_NEAR = 3.0  # pieces within this many word heights above or below a line show where its columns part
 _SECTION_HEIGHTS = 2.0  # a gap between two sections of columns is at least this many word heights
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 Piece = tuple[list[int], Box]  # word indices in reading order, bounding box of its real words
@@ -179,6 +180,37 @@ def _renumber(ordered: list[Piece], words: list[WordBox]) -> list[WordBox]:
     return result
 
 
+def _channel(x: float, piece: Piece, pieces: list[Piece], height: float) -> bool:
+    """Whether the pieces just above or below `piece` leave x empty, with print on both sides of it."""
+    _, (_, top, _, bottom) = piece
+    near = [b for _, b in pieces if b is not piece[1] and (bottom <= b[1] <= bottom + _NEAR * height
+                                                        or top - _NEAR * height <= b[3] <= top)]
+    return (any(b[2] < x for b in near) and any(b[0] > x for b in near)
+            and not any(b[0] <= x <= b[2] for b in near))
+
+
+def _split_at_channel(piece: Piece, pieces: list[Piece], boxes: list[WordBox], height: float) -> list[Piece]:
+    """A line or two that Tesseract ran across a gutter, cut where the columns below or above it part.
+
+    Tesseract sometimes reads the first line of two columns as one line and the rest as two blocks.
+    """
+    indices, _ = piece
+    lines = {(boxes[i].paragraph, boxes[i].line) for i in indices}
+    real = sorted((i for i in indices if _is_word(boxes[i])), key=lambda i: boxes[i].left)
+    if len(lines) > 2 or len(real) < 2:
+        return [piece]
+    own = max(height, float(np.median([boxes[i].height for i in real])))  # a headline's spaces are wider
+    for left, right in zip(real, real[1:]):
+        end, start = boxes[left].left + boxes[left].width, boxes[right].left
+        x = (end + start) / 2
+        if start - end >= own and _channel(x, piece, pieces, height):
+            first = [i for i in indices if boxes[i].left + boxes[i].width / 2 < x]
+            second = [i for i in indices if boxes[i].left + boxes[i].width / 2 >= x]
+            return [(first, _bounds(first, boxes)), *_split_at_channel((second, _bounds(second, boxes)),
+                                                                         pieces, boxes, height)]
+    return [piece]
+
+
 def _upright(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
     boxes = []
     for w in words:
@@ -205,4 +237,5 @@ def reorder_columns(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
         own = [boxes[i].height for i in block if _is_word(boxes[i])]
         size = max(height, float(np.median(own))) if own else height
         pieces += [(piece, _bounds(piece, boxes)) for piece in _columns_of(lines, boxes, size)]
+    pieces = [part for piece in pieces for part in _split_at_channel(piece, pieces, boxes, height)]
     return _renumber(xy_cut(pieces, height), words)

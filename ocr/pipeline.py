@@ -92,6 +92,12 @@ def choose(candidates: list[Candidate]) -> Candidate:
     return best
 
 
+def _not_read_yet(new: list[WordBox], read: list[WordBox]) -> list[WordBox]:
+    """The new words whose centre no word already read covers (a region's margin repeats its neighbours)."""
+    boxes = ink.word_boxes(read, np.eye(3))
+    return [w for w in new if not regions.covers(boxes, w.left + w.width / 2, w.top + w.height / 2)]
+
+
 def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, master: np.ndarray,
                   lang: str, deadline: tesseract.Deadline, command: str | None) -> float:
     """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
@@ -104,8 +110,8 @@ def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyp
         photo = (master, prepared.matrix, chosen.rotation)
         added = regions.second_looks(prepared.gray, print_on_page, boxes, turn, photo, lang, deadline,
                                      command)
-        back = np.linalg.inv(chosen.matrix)
-        chosen.words = chosen.words + recognition.to_master(added, back, _size(chosen))
+        new = recognition.to_master(added, np.linalg.inv(chosen.matrix), _size(chosen))
+        chosen.words = chosen.words + _not_read_yet(new, chosen.words)
         boxes = ink.word_boxes(chosen.words, to_page)
     return ink.explained_share(ink.glyphs(prepared.gray, ink.median_height(boxes)), boxes)
 
@@ -162,6 +168,7 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     deadline = tesseract.Deadline(timeout_s, time.perf_counter)
+    tesseract.ensure_available(command)
     image = _load(source, timings)
     prepared = preparation.prepare_geometry(image, timings)
     preparation.deskew(prepared)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -68,4 +69,18 @@ def recognise_words(gray: np.ndarray, lang: str, deadline: tesseract.Deadline, c
                     psm: int = PAGE_SEGMENTATION, invert: bool = False) -> list[WordBox]:
     """Recognised words of `gray` (or a colour image), noise removed, in its pixels."""
     data = tesseract.image_to_data(gray, lang, tesseract_config(psm, invert), deadline, command)
-    return [word for word in words_from_data(data) if not is_noise(word)]
+    return pronoun_from_bars([word for word in words_from_data(data) if not is_noise(word)])
+
+
+def pronoun_from_bars(words: list[WordBox]) -> list[WordBox]:
+    """A bar read for the pronoun I ("| always", "| know"): Tesseract's commonest confusion in body text.
+
+    Only a lone bar followed on the same line by a lower-case word is changed; a bar between two
+    capitalised words or numbers ("Home | About") stays a separator.
+    """
+    fixed = list(words)
+    for i, (word, after) in enumerate(zip(words, words[1:])):
+        same_line = (word.block, word.paragraph, word.line) == (after.block, after.paragraph, after.line)
+        if word.text == "|" and same_line and after.text[:1].islower():
+            fixed[i] = replace(word, text="I")
+    return fixed

@@ -196,16 +196,20 @@ _COARSE_CONFIDENCE = 85.0  # a big word that is not in the dictionary needs this
 _SHORT_CONFIDENCE = 70.0  # a big word of one or two letters (too short for the dictionary) this much
 
 
+def covers(boxes: np.ndarray, x: float, y: float) -> bool:
+    """Whether any of `boxes` (x0, y0, x1, y1) contains the point."""
+    return bool(((x >= boxes[:, 0]) & (x <= boxes[:, 2]) & (y >= boxes[:, 1]) & (y <= boxes[:, 3])).any())
+
+
 def _overlaps(box: tuple[int, int, int, int], others: np.ndarray) -> bool:
     """Whether `box` is already read: its centre lies in another box, or a box of similar size lies in it."""
     if not len(others):
         return False
     x, y, w, h = box
-    cx, cy = x + w / 2, y + h / 2
-    inside = (cx >= others[:, 0]) & (cx <= others[:, 2]) & (cy >= others[:, 1]) & (cy <= others[:, 3])
+    inside = covers(others, x + w / 2, y + h / 2)
     ox, oy = (others[:, 0] + others[:, 2]) / 2, (others[:, 1] + others[:, 3]) / 2
     within = (ox >= x) & (ox <= x + w) & (oy >= y) & (oy <= y + h) & (others[:, 3] - others[:, 1] >= h / 2)
-    return bool(inside.any() or within.any())
+    return bool(inside or within.any())
 
 
 def _real(word: WordBox) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,14 @@ def _command(command: str | None) -> Iterator[str]:
             yield command
         finally:
             module.tesseract_cmd = previous
+
+
+def ensure_available(command: str | None) -> None:
+    """Raise TesseractNotFound unless the executable exists: a broken install must fail every job
+    loudly, also those whose photo turns out to have no print and is never shown to Tesseract."""
+    used = command or pytesseract.pytesseract.tesseract_cmd
+    if shutil.which(used) is None:
+        raise TesseractNotFound(used)
 
 
 class Deadline:

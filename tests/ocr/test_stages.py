@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ocr import illumination, layout, orientation, page, scale
+from ocr import illumination, layout, orientation, page, recognition, scale
 from ocr.geometry import map_box
 from ocr.result import WordBox
 
@@ -147,3 +147,16 @@ def test_gutters_are_found_only_where_every_line_leaves_a_gap() -> None:
     space = [200, 300, 400, 200, 300]
     justified = [w for r in range(5) for w in spans(r, (0, space[r]), (space[r] + 30, 550))]
     assert layout.gutters([[2 * r, 2 * r + 1] for r in range(5)], justified, 20.0) == []
+
+
+def test_a_bar_before_a_lower_case_word_is_the_pronoun_i() -> None:
+    line = [word(text, 40 * n, 0) for n, text in enumerate(["|", "always", "vote", "|", "Home"])]
+    assert [w.text for w in recognition.pronoun_from_bars(line)] == ["I", "always", "vote", "|", "Home"]
+
+
+def test_a_first_line_run_across_two_columns_is_cut_where_the_columns_below_part() -> None:
+    first = [WordBox(t, 95.0, x, 0, 100, 20, 1, 1, 1) for t, x in (("Waiting", 0), ("times", 110),
+                                                                  ("Our", 300), ("high", 410))]
+    below = paragraph("left", 0, 30, 4, 2) + paragraph("right", 300, 30, 4, 3)
+    ordered = [w.text for w in layout.reorder_columns(first + below, np.eye(3))]
+    assert ordered[:2] == ["Waiting", "times"] and ordered.index("Our") > ordered.index("left32")
