@@ -24,6 +24,10 @@ MIN_KNOWN_WORDS = 8  # a leaflet has more words than this; fewer known ones mean
 MIN_DICTIONARY_SHARE = 0.45
 MIN_CONFIDENCE = 45.0
 MIN_SUM = 1.15  # confidence (0-1) + dictionary share: a text of names needs confidence, a murky one words
+# A short text (a front page of a headline and a name) is published on stronger evidence per word instead.
+SHORT_MIN_KNOWN_WORDS = 3
+SHORT_MIN_CONFIDENCE = 80.0
+SHORT_MIN_DICTIONARY_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,20 @@ def assess(words: list[WordBox]) -> Evidence:
 
 def readable(evidence: Evidence) -> bool:
     """Whether a reading is fit to publish: some known words, mostly known, read with some confidence."""
+    if _short_and_clear(evidence):
+        return True
     if evidence.known_words < MIN_KNOWN_WORDS or evidence.confidence < MIN_CONFIDENCE:
         return False
     if evidence.dictionary < 0:
         return True
     combined = evidence.confidence / 100 + evidence.dictionary
     return evidence.dictionary >= MIN_DICTIONARY_SHARE and combined >= MIN_SUM
+
+
+def _short_and_clear(evidence: Evidence) -> bool:
+    """A few words, read confidently and nearly all in the dictionary: a short leaflet, not noise."""
+    return (evidence.known_words >= SHORT_MIN_KNOWN_WORDS and evidence.confidence >= SHORT_MIN_CONFIDENCE
+            and evidence.dictionary >= SHORT_MIN_DICTIONARY_SHARE)
 
 
 def clearly_better(challenger: Evidence, incumbent: Evidence, margin: float = 1.25) -> bool:

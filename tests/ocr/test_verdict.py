@@ -67,3 +67,21 @@ def test_recommended_timeout_grows_with_the_image_and_is_bounded() -> None:
     small, scan, photo = (ocr.recommended_timeout_s(*size) for size in sizes)
     assert 0 < small < scan < photo <= 120.0
     assert ocr.recommended_timeout_s(20000, 20000) == ocr.recommended_timeout_s(40000, 40000)
+
+
+def test_a_short_clear_leaflet_is_published_but_a_few_murky_words_are_not() -> None:
+    headline = [box(t, 94.0) for t in "REOPEN THE TRAMWAYS Liberal Democrats".split()]
+    assert evidence.readable(evidence.assess(headline))
+    murky = [box(t, 55.0) for t in "REOPEN THE TRAMWAYS Liberal Democrats".split()]
+    assert not evidence.readable(evidence.assess(murky))
+    names = [box(t, 95.0) for t in "ZEPHYRINE OKAFOR XANTHE".split()]
+    assert not evidence.readable(evidence.assess(names))
+
+
+def test_a_short_real_headline_page_is_read_and_published(render: object) -> None:
+    image = Image.new("RGB", (900, 1200), "white")
+    image.paste(render("REOPEN THE TRAMWAYS").image.crop((0, 0, 850, 160)), (25, 200))
+    image.paste(render("Liberal Democrats").image.crop((0, 0, 850, 160)), (25, 420))
+    result = ocr.recognise(image)
+    assert result.readable, result.quality
+    assert {"reopen", "tramways", "democrats"} <= set(result.text.lower().split())
