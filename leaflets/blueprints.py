@@ -33,3 +33,9 @@ def register(app: Flask) -> None:
     # compare: local vs national leaflets of a party
     from leaflets.web.compare import bp as compare_bp
     app.register_blueprint(compare_bp)
+
+    # voters: about, privacy and licence pages; the volunteers' "needs a place" queue
+    from leaflets.web.pages import bp as pages_bp
+    from leaflets.web.places import bp as places_bp
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(places_bp)

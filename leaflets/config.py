@@ -27,6 +27,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "LOG_LEVEL": ("LOG_LEVEL", str),
+    "CONTACT_EMAIL": ("CONTACT_EMAIL", str),
 }
 
 
@@ -64,6 +65,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": "INFO",
         "PAGE_SIZE": 24,
+        "CONTACT_EMAIL": "",  # voters: where the privacy page sends removal requests (else: the report button)
     }
 
 

@@ -44,7 +44,7 @@ def leaflet_json(leaflet: Leaflet, *, detail: bool = True) -> dict[str, Any]:
         "url": url_for("archive.leaflet", leaflet_id=leaflet.id, _external=True),
         "title": leaflet.title, "display_title": leaflet.display_title, "description": leaflet.description,
         "party": party_json(leaflet.party) if leaflet.party else None,
-        "area": area_json(leaflet.area), "election": election_json(leaflet.election),
+        "area": area_json(leaflet.area) if leaflet.area else None, "election": election_json(leaflet.election),
         "delivered_on": leaflet.delivered_on.isoformat(), "postcode_district": leaflet.postcode_district,
         "uploaded_at": leaflet.uploaded_at.isoformat() + "Z", "status": leaflet.status,
         "duplicate_of": leaflet.duplicate_of_id,

@@ -1,5 +1,5 @@
 """The data model of DESIGN §2."""
-from leaflets.models.reference import Area, Election, Party, PostcodeDistrict
+from leaflets.models.reference import Area, Election, Party, PostcodeDistrict, PostcodeRange, PostcodeSector
 from leaflets.models.leaflet import Leaflet, LeafletImage, LeafletStatus, OcrStatus, ImageRole
 from leaflets.models.user import User, Role
 from leaflets.models.review import (Accuracy, BiasRating, Claim, ClaimOrigin, ClaimRating, ClaimState,
@@ -9,5 +9,5 @@ from leaflets.models.moderation import AuditEntry, Flag
 __all__ = [
     "Accuracy", "Area", "AuditEntry", "BiasRating", "Claim", "ClaimOrigin", "ClaimRating", "ClaimState", "Election",
     "Flag", "ImageRole", "Leaflet", "LeafletImage", "LeafletStatus", "LeafletTag", "OcrCorrection", "OcrStatus",
-    "Party", "PostcodeDistrict", "Role", "Tag", "User",
+    "Party", "PostcodeDistrict", "PostcodeRange", "PostcodeSector", "Role", "Tag", "User",
 ]

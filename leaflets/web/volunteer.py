@@ -11,7 +11,7 @@ from leaflets.auth_guards import role_required
 from leaflets.forms.review import (ACCURACY_CHOICES, FAIRNESS_CHOICES, TONE_CHOICES, BiasForm, ClaimForm,
                                    CorrectionForm, FlagForm, RatingForm, SkipForm, SuggestionForm, TagsForm)
 from leaflets.models import Leaflet
-from leaflets.services import agreement, claim_suggestions, review, work_queue
+from leaflets.services import agreement, claim_suggestions, place_queue, review, work_queue
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -43,7 +43,8 @@ def _back(leaflet_id: int, anchor: str, error: DomainError | None = None, done: 
 @role_required("volunteer")
 def queue() -> ResponseReturnValue:
     leaflet = work_queue.next_leaflet(current_user, session.get(SKIPS, []))
-    return render_template("volunteer/queue.html", leaflet=leaflet, skip_form=SkipForm(formdata=None))
+    return render_template("volunteer/queue.html", leaflet=leaflet, skip_form=SkipForm(formdata=None),
+                           places_waiting=place_queue.count_waiting())
 
 
 @bp.post("/volunteer/skip")
