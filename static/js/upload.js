@@ -11,6 +11,7 @@
     form.dataset.enhanced = "1";
     var picker = setupPicker(form);
     setupPlace(form);
+    setupSummary();
     form.addEventListener("submit", function (event) {
       if (event.submitter && event.submitter.id === "find-place") {
         event.preventDefault();
@@ -112,6 +113,21 @@
     return state;
   }
 
+  // The error summary's links take the keyboard to the field itself (a plain anchor only scrolls there).
+  function setupSummary() {
+    var summary = document.getElementById("error-summary");
+    if (!summary) { return; }
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      field.focus();
+      (field.closest(".field, fieldset") || field).scrollIntoView({ block: "start" });
+    });
+    summary.focus();
+  }
+
   function send(form, data) {
     var box = document.getElementById("upload-progress");
     var bar = document.getElementById("progress-bar");
@@ -140,9 +156,7 @@
       if (main) {
         document.title = page.title;
         document.getElementById("main").innerHTML = main.innerHTML;
-        init();
-        var summary = document.getElementById("error-summary");
-        if (summary) { summary.focus(); }
+        init();  // focuses the new error summary
       }
     });
     xhr.addEventListener("error", function () {
