@@ -65,7 +65,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": "INFO",
         "PAGE_SIZE": 24,
-        "CONTACT_EMAIL": "",  # voters: where the privacy page sends removal requests (else: the report button)
+        "CONTACT_EMAIL": "",  # voters: where /privacy sends removal requests (unset: the report button)
     }
 
 

@@ -8,7 +8,8 @@ import pytest
 
 @pytest.mark.parametrize(("path", "words"), [
     ("/about", ["open archive of election campaign leaflets", "How it works"]),
-    ("/privacy", ["first part of the postcode only", "no metadata at all", "six", "Shows personal information"]),
+    ("/privacy", ["first part of the postcode only", "no metadata at all", "six hours",
+                  "Shows personal information"]),
     ("/licence", ["CC BY-SA 4.0", "Open Government Licence", "mySociety", "CC BY 4.0", "Democracy Club"]),
 ])
 def test_each_page_says_what_it_is_for(client, path, words):
@@ -21,7 +22,8 @@ def test_each_page_says_what_it_is_for(client, path, words):
 
 @pytest.mark.parametrize("path", ["/", "/upload", "/search", "/about"])
 def test_the_footer_links_the_pages_and_credits_mysociety(client, path):
-    footer = re.search(r'<footer class="site-footer">(.*?)</footer>', client.get(path).get_data(as_text=True), re.S)
+    page = client.get(path).get_data(as_text=True)
+    footer = re.search(r'<footer class="site-footer">(.*?)</footer>', page, re.S)
     links = set(re.findall(r'href="([^"]+)"', footer.group(1)))
     assert {"/about", "/privacy", "/licence"} <= links
     assert "Postcode to constituency lookup: mySociety (CC BY 4.0)" in footer.group(1)

@@ -1,5 +1,5 @@
-"""A leaflet with no place yet ("I don't know"): every page, feed, export and index handles it; volunteers find
-its place in the "needs a place" queue."""
+"""A leaflet with no place yet ("I don't know"): every page, feed, export and index handles it; volunteers
+find its place in the "needs a place" queue."""
 from __future__ import annotations
 
 import json
@@ -12,9 +12,14 @@ from leaflets.models import AuditEntry, Leaflet, Role
 from leaflets.services import indexing, place_queue
 from tests.support import both_databases
 from tests.test_auth import log_in, make_user
-from tests.test_search_app import add_leaflet, configured, each_backend, flush, hit_ids  # noqa: F401 (fixture)
+from tests.test_search_app import add_leaflet, configured_app, each_backend, flush, hit_ids
 
 WOKING = "E14001592"
+
+
+@pytest.fixture
+def configured(request, make_app):
+    yield from configured_app(request, make_app)
 
 
 @pytest.fixture

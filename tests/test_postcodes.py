@@ -1,4 +1,4 @@
-"""Postcodes to constituencies: the full-postcode ranges, sectors, districts, Northern Ireland, and the API."""
+"""Postcodes to constituencies: full-postcode ranges, sectors, districts, Northern Ireland, and the API."""
 from __future__ import annotations
 
 import json
@@ -43,7 +43,8 @@ def test_the_range_file_decodes_to_sorted_starts_and_known_constituencies():
 @both_databases
 def test_a_full_postcode_gives_its_one_constituency(app):
     found = locations.lookup("NG7 2RD")
-    assert found.kind == "postcode" and names(found) == ["Nottingham South"] and found.choices[0].share is None
+    assert found.kind == "postcode" and names(found) == ["Nottingham South"]
+    assert found.choices[0].share is None
     assert found.district == "NG7"
     assert found.question == "NG7 2RD is in Nottingham South: is that where it was delivered?"
     assert names(locations.lookup("sw1a1aa")) == ["Cities of London and Westminster"]
@@ -51,8 +52,8 @@ def test_a_full_postcode_gives_its_one_constituency(app):
 
 @both_databases
 def test_a_full_postcode_beats_its_sectors_shares(app):
-    """KT14 6 is 99% Woking, but KT14 6AU is in Runnymede and Weybridge; the generalised boundaries put part of
-    E14 3 across the Thames, the full-postcode lookup keeps it in Poplar and Limehouse."""
+    """KT14 6 is 99% Woking, but KT14 6AU is in Runnymede and Weybridge; the generalised boundaries put part
+    of E14 3 across the Thames, the full-postcode lookup keeps it in Poplar and Limehouse."""
     assert names(locations.lookup("KT14 6")) == ["Woking", "Runnymede and Weybridge"]
     assert names(locations.lookup("KT14 6AU")) == ["Runnymede and Weybridge"]
     sector = locations.lookup("E14 3")

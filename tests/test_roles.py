@@ -37,7 +37,8 @@ MODERATOR = {
 }
 MINE = {"auth", "volunteer", "moderation", "flags"}
 # Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
-PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare", "pages"}
+PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare",
+                     "pages"}
 
 
 @pytest.fixture

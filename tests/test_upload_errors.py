@@ -37,12 +37,13 @@ def test_form_shows_every_error_beside_its_field_and_in_the_summary(app, client)
         assert 'aria-invalid="true"' in tag and f"{field}-error" in tag, tag
         beside = re.search(rf'<div class="error-message" id="{field}-error">(.*?)</div>', page, re.S).group(1)
         assert "Error: " in beside
-    assert 'aria-invalid' not in attributes(page, "election") and 'aria-invalid' not in attributes(page, "title")
+    assert 'aria-invalid' not in attributes(page, "election") + attributes(page, "title")
 
 
 @both_databases
 def test_api_lists_every_error_and_keeps_the_first_as_error(app, client):
-    response = client.post("/api/v1/leaflets", data=upload_fields(**NOTHING_RIGHT), content_type="multipart/form-data")
+    response = client.post("/api/v1/leaflets", data=upload_fields(**NOTHING_RIGHT),
+                           content_type="multipart/form-data")
     assert response.status_code == 422
     body = response.get_json()
     assert [(e["field"], e["code"]) for e in body["errors"]] == [
@@ -54,12 +55,13 @@ def test_api_lists_every_error_and_keeps_the_first_as_error(app, client):
 
 def test_api_error_list_holds_every_bad_photo_and_field_with_one_status(app, client):
     photos = [(leaflet_image(["GOOD"]), "good.jpg"), (b"%PDF-1.4", "one.jpg"), (b"", "two.jpg")]
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(delivered_on="2999-01-01"), photos),
-                           content_type="multipart/form-data")
+    data = multipart(upload_fields(delivered_on="2999-01-01"), photos)
+    response = client.post("/api/v1/leaflets", data=data, content_type="multipart/form-data")
     assert response.status_code == 422  # 415 and 422 problems together: the general one
     errors = response.get_json()["errors"]
     assert [e["field"] for e in errors] == ["images", "images", "delivered_on"]
-    assert errors[0]["message"].startswith("Photo 2 is not") and errors[1]["message"].startswith("Photo 3 is empty")
+    assert errors[0]["message"].startswith("Photo 2 is not")
+    assert errors[1]["message"].startswith("Photo 3 is empty")
     assert leaflet_count() == 0
 
 
@@ -71,7 +73,8 @@ def test_a_single_error_keeps_its_own_status(client):
 
 def test_every_domain_error_carries_the_list_too(client):
     body = client.get("/api/v1/postcodes/ZZ99%209ZZ").get_json()
-    assert body["errors"] == [{"field": "postcode", "code": "postcode_not_found", "message": body["error"]["message"]}]
+    message = body["error"]["message"]
+    assert body["errors"] == [{"field": "postcode", "code": "postcode_not_found", "message": message}]
 
 
 def test_photos_are_kept_and_shown_while_other_fields_are_fixed(client):

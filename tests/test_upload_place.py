@@ -17,7 +17,8 @@ def gss(name: str) -> str:
 
 def send(client, images=None, **fields):
     images = [(leaflet_image(), "a.jpg")] if images is None else images
-    return client.post("/upload", data=multipart(upload_fields(**fields), images), content_type="multipart/form-data")
+    return client.post("/upload", data=multipart(upload_fields(**fields), images),
+                       content_type="multipart/form-data")
 
 
 def token_of(page: str) -> str:
@@ -42,8 +43,8 @@ def test_a_full_postcode_is_shown_for_the_voter_to_confirm_then_only_its_distric
     assert "NG7 2RD is in Nottingham South: is that where it was delivered?" in page
     assert radios(page) == {gss("Nottingham South"): True, "unknown": False}
     assert "Yes, Nottingham South" in page and "We kept your 1 photo" in page
-    confirmed = client.post("/upload", data={**upload_fields(area=gss("Nottingham South"), postcode="ng7 2rd"),
-                                             "staged": token_of(page)})
+    fields = upload_fields(area=gss("Nottingham South"), postcode="ng7 2rd")
+    confirmed = client.post("/upload", data={**fields, "staged": token_of(page)})
     assert confirmed.status_code == 302
     leaflet = db.session.scalar(select(Leaflet))
     assert leaflet.area.name == "Nottingham South" and leaflet.postcode_district == "NG7"
@@ -66,7 +67,8 @@ def test_a_sector_split_between_two_offers_both_with_no_preselection(app, client
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "B31 1 covers 2 constituencies: which one was it delivered in?" in page
-    assert radios(page) == {gss("Birmingham Northfield"): False, gss("Birmingham Edgbaston"): False, "unknown": False}
+    assert radios(page) == {gss("Birmingham Northfield"): False, gss("Birmingham Edgbaston"): False,
+                            "unknown": False}
     assert "(50% of its postcodes)" in page
     chosen = client.post("/upload", data={**upload_fields(area=gss("Birmingham Edgbaston"), postcode="B31 1"),
                                           "staged": token_of(page)})
@@ -86,9 +88,9 @@ def test_a_northern_ireland_postcode_offers_its_eighteen_constituencies(app, cli
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "is in Northern Ireland" in page
     choices = radios(page)
-    assert len(choices) == 19 and not any(choices.values())  # 18 and "I don't know", none chosen for the voter
-    chosen = client.post("/upload", data={**upload_fields(area=gss("Belfast South and Mid Down"), postcode="BT1 5GS"),
-                                          "staged": token_of(page)})
+    assert len(choices) == 19 and not any(choices.values())  # 18 and "I don't know", none chosen for them
+    fields = upload_fields(area=gss("Belfast South and Mid Down"), postcode="BT1 5GS")
+    chosen = client.post("/upload", data={**fields, "staged": token_of(page)})
     assert chosen.status_code == 302
     leaflet = db.session.scalar(select(Leaflet))
     assert leaflet.area.name == "Belfast South and Mid Down" and leaflet.postcode_district == "BT1"
@@ -156,10 +158,12 @@ def test_kept_photos_are_shown_to_the_holder_of_the_token_only(client):
 def test_main_parties_come_first_derived_from_the_2024_results(client):
     page = client.get("/upload").get_data(as_text=True)
     groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', page, re.S)
-    assert [label for label, _ in groups] == ["Main parties", "Main parties in Northern Ireland", "Other parties"]
+    labels = [label for label, _ in groups]
+    assert labels == ["Main parties", "Main parties in Northern Ireland", "Other parties"]
     main = re.findall(r'value="([^"]+)"', groups[0][1])
     assert main[:4] == ["labour", "conservative", "reform-uk", "libdem"]
     assert {"snp", "green", "plaid-cymru"} <= set(main) and "independent" not in main
-    assert set(re.findall(r'value="([^"]+)"', groups[1][1])) == {"dup", "sinn-fein", "alliance", "sdlp", "uup", "tuv"}
+    ulster = set(re.findall(r'value="([^"]+)"', groups[1][1]))
+    assert ulster == {"dup", "sinn-fein", "alliance", "sdlp", "uup", "tuv"}
     other = re.findall(r'>([^<]+)</option>', groups[2][1])
     assert other == sorted(other, key=str.lower) and "Workers Party of Britain" in other

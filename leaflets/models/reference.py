@@ -48,8 +48,8 @@ class Party(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str | None] = mapped_column(String(80))
     colour: Mapped[str] = mapped_column(String(7), default="#5a5a5a")
-    # voters: how prominent the party was at GE2024 (constituencies where it came first or second), and the one
-    # nation those places were all in, if only one; the upload page lists the main parties first from these.
+    # voters: how prominent the party was at GE2024 (constituencies where it came first or second), and the
+    # one nation those places were all in, if only one; the upload page lists the main parties first.
     ge2024_top_two: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     ge2024_nation: Mapped[str | None] = mapped_column(String(40))
 
@@ -71,7 +71,7 @@ class PostcodeDistrict(db.Model):
 
 
 class PostcodeSector(db.Model):
-    """One row per (sector, constituency): a sector is the outward code, a space and the inward code's digit."""
+    """One row per (sector, constituency); a sector is the outward code, a space, the inward code's digit."""
     __tablename__ = "postcode_sector"
     sector: Mapped[str] = mapped_column(String(8), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
@@ -80,8 +80,8 @@ class PostcodeSector(db.Model):
 
 
 class PostcodeRange(db.Model):
-    """mySociety's range lookup of full postcodes: postcodes read as base-36 numbers from `start` up to the next
-    row's start are in `area_id` (none where it is null)."""
+    """mySociety's range lookup of full postcodes: postcodes read as base-36 numbers from `start` up to the
+    next row's start are in `area_id` (none where it is null)."""
     __tablename__ = "postcode_range"
     start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))

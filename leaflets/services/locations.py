@@ -1,8 +1,9 @@
 """Where a leaflet was delivered: a constituency by GSS code, one found from a postcode, or not known yet.
 
 A full GB postcode is looked up in mySociety's full-postcode ranges and gives one constituency; a sector
-("NG7 2") or a district ("NG7") gives the constituencies it spans with their shares of its postcodes; Northern
-Ireland (BT) is not covered by the lookups, so its 18 constituencies are offered. Only the outward code is kept.
+("NG7 2") or a district ("NG7") gives the constituencies it spans with their shares of its postcodes;
+Northern Ireland (BT) is not covered by the lookups, so its 18 constituencies are offered. Only the outward
+code is kept.
 """
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from leaflets.extensions import db
 from leaflets.models import Area, PostcodeDistrict, PostcodeRange, PostcodeSector
 from leaflets.services.errors import NotFound, ValidationFailed
 from leaflets.services.postcode_data import postcode_number
 
-UNKNOWN_AREA = "unknown"  # the voter does not know: the leaflet waits in the volunteers' "needs a place" queue
+UNKNOWN_AREA = "unknown"  # the voter does not know: the leaflet waits in the volunteers' "needs a place"
 NORTHERN_IRELAND = "Northern Ireland"
 # Outward code (A9, A99, AA9, AA99, A9A, AA9A); a full postcode adds the sector digit and the unit's letters.
 _OUT = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
@@ -124,8 +125,8 @@ def area_by_gss(gss: str) -> Area:
     return area
 
 
-def _choices(query: object) -> list[AreaChoice]:
-    return [AreaChoice(gss, name, share) for gss, name, share in db.session.execute(query)]  # type: ignore[call-overload]
+def _choices(query: Select[str, str, float]) -> list[AreaChoice]:
+    return [AreaChoice(gss, name, share) for gss, name, share in db.session.execute(query)]
 
 
 def district_choices(district: str) -> list[AreaChoice]:
@@ -140,7 +141,8 @@ def sector_choices(sector: str) -> list[AreaChoice]:
 
 
 def northern_ireland_areas() -> list[AreaChoice]:
-    rows = db.session.execute(select(Area.gss, Area.name).where(Area.nation == NORTHERN_IRELAND).order_by(Area.name))
+    rows = db.session.execute(select(Area.gss, Area.name).where(Area.nation == NORTHERN_IRELAND)
+                              .order_by(Area.name))
     return [AreaChoice(gss, name) for gss, name in rows]
 
 
@@ -160,8 +162,8 @@ def lookup(text: str) -> PostcodeLookup:
         return PostcodeLookup(postcode, PostcodeKind.NORTHERN_IRELAND, northern_ireland_areas())
     district = district_choices(postcode.outward)
     if not district:  # the range file answers for any string in its span, so the district must exist
-        raise UnknownPostcode(f"We don't know the postcode district {postcode.outward}: check the postcode, or "
-                              "choose the constituency instead.", field="postcode")
+        raise UnknownPostcode(f"We don't know the postcode district {postcode.outward}: check the postcode, "
+                              "or choose the constituency instead.", field="postcode")
     if postcode.full:
         found = full_postcode_area(postcode)
         if found:
@@ -173,11 +175,12 @@ def lookup(text: str) -> PostcodeLookup:
     return PostcodeLookup(Postcode(postcode.outward), PostcodeKind.DISTRICT, district)
 
 
-def resolve(area: str | None, postcode: str | None, *, confirm: bool = False) -> tuple[Area | None, str | None]:
+def resolve(area: str | None, postcode: str | None, *,
+            confirm: bool = False) -> tuple[Area | None, str | None]:
     """The delivery area (None: not known) and the postcode district we keep (never the full postcode).
 
     With `confirm` (the web form) a postcode alone never decides: the voter confirms a full postcode's
-    constituency or picks one of a partial postcode's. Without it (the API) one constituency is taken as it is.
+    constituency or picks one of a partial postcode's. Without it (the API) one constituency is taken as is.
     """
     given = (postcode or "").strip()
     chosen = (area or "").strip()

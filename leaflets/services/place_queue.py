@@ -1,4 +1,4 @@
-"""The volunteers' "needs a place" queue: live leaflets whose uploader did not know where they were delivered."""
+"""The volunteers' "needs a place" queue: live leaflets whose uploader did not know where they were."""
 from __future__ import annotations
 
 import logging

@@ -66,7 +66,8 @@ def party_prominence(directory: Path) -> dict[str, tuple[int, str | None]]:
         for code in (row["ge2024_winner_party"], row["ge2024_second_party"]):
             if code and code not in _NOT_A_PARTY:
                 nations[_RESULT_CODES.get(code, code)].append(row["nation"])
-    return {short: (len(found), found[0] if len(set(found)) == 1 else None) for short, found in nations.items()}
+    return {short: (len(found), found[0] if len(set(found)) == 1 else None)
+            for short, found in nations.items()}
 
 
 def load_parties(directory: Path) -> int:

@@ -1,4 +1,4 @@
-"""What the upload page needs: its choices, the place question, and the submit flow that keeps accepted photos."""
+"""What the upload page needs: its choices, the place question, a submit flow that keeps accepted photos."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,7 +18,7 @@ FIELDS = ("images", "party", "postcode", "area", "election", "delivered_on", "ti
 
 @dataclass
 class FormState:
-    """The form as it goes back to the voter: every problem, the photos we already hold, the place question."""
+    """The form as it goes back to the voter: every problem, the photos we hold, the place question."""
     errors: list[DomainError] = field(default_factory=list)
     staged: list[uploads.StagedImage] = field(default_factory=list)
     place: PostcodeLookup | None = None
@@ -70,7 +70,8 @@ def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> L
         meta = uploads.resolve_metadata(submission, confirm_place=True)
     except DomainError as error:
         state.errors.extend(_errors_of(error))
-        state.place = next((e.lookup for e in state.errors if isinstance(e, locations.AreaChoiceNeeded)), None)
+        state.place = next((e.lookup for e in state.errors if isinstance(e, locations.AreaChoiceNeeded)),
+                           None)
     if state.errors:
         raise NeedsAttention(state)
     return uploads.create_leaflet(meta, state.staged)
@@ -98,12 +99,13 @@ def default_election(today: date) -> Election | None:
 def party_groups() -> list[tuple[str, list[Party]]]:
     """Main parties first (those first or second somewhere at GE2024, most places first), Northern Ireland's
     main parties next, then every other party by name."""
-    parties = db.session.scalars(select(Party).order_by(Party.ge2024_top_two.desc(), func.lower(Party.name))).all()
+    parties = db.session.scalars(select(Party).order_by(Party.ge2024_top_two.desc(),
+                                                        func.lower(Party.name))).all()
     main = [p for p in parties if p.ge2024_top_two and p.ge2024_nation != NORTHERN_IRELAND]
     ulster = [p for p in parties if p.ge2024_top_two and p.ge2024_nation == NORTHERN_IRELAND]
     other = sorted((p for p in parties if not p.ge2024_top_two), key=lambda p: p.name.lower())
-    return [(label, group) for label, group in (("Main parties", main), ("Main parties in Northern Ireland", ulster),
-                                                ("Other parties", other)) if group]
+    groups = (("Main parties", main), ("Main parties in Northern Ireland", ulster), ("Other parties", other))
+    return [(label, group) for label, group in groups if group]
 
 
 def all_areas() -> list[tuple[str, str]]:
@@ -133,10 +135,10 @@ def context(values: Mapping[str, str], state: FormState | None = None) -> dict[s
             "area": "", "postcode": "", "title": "", "description": ""}
     form.update({key: values[key] for key in form if values.get(key)})
     form["area"] = values.get("area_other") or form["area"]
-    return {"party_groups": party_groups(), "elections": db.session.scalars(select(Election)
-                                                                           .order_by(Election.date.desc())).all(),
-            "roles": [role.value for role in ImageRole], "form": form, "today": today.isoformat(), "state": state,
-            **place_context(form["postcode"], form["area"], state.place, look_up=not state.messages("postcode"))}
+    elections = db.session.scalars(select(Election).order_by(Election.date.desc())).all()
+    place = place_context(form["postcode"], form["area"], state.place, look_up=not state.messages("postcode"))
+    return {"party_groups": party_groups(), "elections": elections, "form": form, "today": today.isoformat(),
+            "roles": [role.value for role in ImageRole], "state": state, **place}
 
 
 def again_args(leaflet: Leaflet) -> dict[str, str]:

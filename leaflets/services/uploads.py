@@ -139,7 +139,8 @@ def resolve_metadata(submission: LeafletSubmission, today: date | None = None, *
     """Every field checked, in the form's order; a ManyErrors lists each problem found."""
     errors = _Errors()
     party = errors.check(lambda: _party(submission.party))
-    place = errors.check(lambda: locations.resolve(submission.area, submission.postcode, confirm=confirm_place))
+    place = errors.check(lambda: locations.resolve(submission.area, submission.postcode,
+                                                   confirm=confirm_place))
     election = errors.check(lambda: _election(submission.election))
     delivered_on = errors.check(lambda: _delivered_on(submission.delivered_on, today or date.today()))
     title = errors.check(lambda: clean_text(submission.title, MAX_TITLE, "title"))

@@ -1,7 +1,18 @@
 """The mobile-first upload page, its "where was it delivered?" fragment, and thumbnails of photos it holds."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from leaflets.extensions import limiter
@@ -48,7 +59,8 @@ def submit() -> ResponseReturnValue:
     try:
         leaflet = upload_page.submit(submission, request.form.get("staged"))
     except upload_page.NeedsAttention as problem:
-        return render_template("upload/form.html", **upload_page.context(request.form, problem.state)), problem.status
+        page = render_template("upload/form.html", **upload_page.context(request.form, problem.state))
+        return page, problem.status
     flash({"text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
            "link": url_for("upload.form", **upload_page.again_args(leaflet)), "link_text": "Upload another leaflet"},
           "success")

@@ -56,13 +56,3 @@ def test_upload_form_works_without_javascript(live_server, browser, tmp_path):
     assert "your leaflet is online" in page.content()
     context.close()
 
-
-def test_split_postcode_offers_choices_before_sending(live_server, phone_page):
-    page = phone_page
-    page.goto(f"{live_server.url}/upload")
-    page.fill("#postcode", "KT14 6AB")
-    page.locator("#title").focus()  # change fires on blur
-    page.locator("#area-choices input[type=radio]").first.wait_for()
-    labels = page.locator("#area-choices label").all_inner_texts()
-    assert any(label.startswith("Woking") for label in labels)
-    assert page.locator("#area").input_value() != ""

@@ -1,6 +1,6 @@
-"""The voter's upload stories in Chromium at 360 px and 1280 px, each page checked with axe-core: a full postcode
-confirmed, a split sector chosen, Northern Ireland, "I don't know" (and a volunteer finding the place), every
-error at once, the photo picker, and the guidance pages."""
+"""The voter's upload stories in Chromium at 360 px and 1280 px, each page checked with axe-core: a full
+postcode confirmed, a split sector chosen, Northern Ireland, "I don't know" (and a volunteer finding the
+place), every error at once, the photo picker, and the guidance pages."""
 from __future__ import annotations
 
 import os
@@ -24,8 +24,8 @@ LEAFLET_URL = re.compile(r"/leaflets/\d+$")
 def sized_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
     """A page at 360 px (a phone: touch, 2x pixels) and at 1280 px."""
     phone = request.param == "phone"
-    context = browser.new_context(viewport=PHONE if phone else DESKTOP,
-                                  **({"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone else {}))
+    touch = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone else {}
+    context = browser.new_context(viewport=PHONE if phone else DESKTOP, **touch)
     page = context.new_page()
     page.size_name = request.param
     yield page
@@ -85,42 +85,31 @@ def test_full_postcode_gives_the_constituency_to_confirm(live_server, sized_page
     assert "2RD" not in page.content()
 
 
-def test_split_sector_offers_both_with_none_chosen(live_server, sized_page, assert_accessible, photos, tmp_path):
+@pytest.mark.parametrize(("postcode", "asked", "radios", "shown", "choice"), [
+    ("B31 1", "B31 1 covers 2 constituencies", 3, "50% of its postcodes", "Birmingham Edgbaston"),
+    ("BT1 5GS", "is in Northern Ireland", 19, "Upper Bann", "Belfast South and Mid Down"),
+], ids=["split-sector", "northern-ireland"])
+def test_a_split_sector_or_northern_ireland_offers_choices_with_none_chosen(
+        live_server, sized_page, assert_accessible, photos, tmp_path, postcode, asked, radios, shown, choice):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     fill_basics(page, photos)
-    page.fill("#postcode", "B31 1")
+    page.fill("#postcode", postcode)
     page.locator("#postcode").press("Enter")  # a part of a postcode is asked when the voter says so
     page.locator("#place-question legend").wait_for()
-    assert "B31 1 covers 2 constituencies" in page.locator("#place-question legend").inner_text()
-    radios = page.locator("#place input[type=radio]")
-    assert radios.count() == 3 and not any(radios.nth(n).is_checked() for n in range(3))
-    assert "50% of its postcodes" in page.locator("#place-question").inner_text()
-    assert_accessible(page)
-    shot(page, "upload-split-sector", tmp_path)
-    page.get_by_label("Birmingham Edgbaston").check()
-    assert "Birmingham Edgbaston" in upload_and_land(page)
-
-
-def test_northern_ireland_postcode_offers_its_eighteen(live_server, sized_page, assert_accessible, photos,
-                                                       tmp_path):
-    page = sized_page
-    open_upload(page, live_server.url, assert_accessible)
-    fill_basics(page, photos)
-    page.fill("#postcode", "BT1 5GS")
-    page.locator("#place-question legend").wait_for()
-    assert "Northern Ireland" in page.locator("#place-question legend").inner_text()
-    assert page.locator("#place input[type=radio]").count() == 19
+    assert asked in page.locator("#place-question legend").inner_text()
+    assert page.locator("#place input[type=radio]").count() == radios
     assert page.locator("#place input[type=radio]:checked").count() == 0
+    assert shown in page.locator("#place-question").inner_text()
     assert_accessible(page)
-    shot(page, "upload-northern-ireland", tmp_path)
-    page.get_by_label("Belfast South and Mid Down").check()
-    assert "Belfast South and Mid Down" in upload_and_land(page)
+    shot(page, f"upload-{postcode.replace(' ', '')}", tmp_path)
+    page.get_by_label(choice).check()
+    assert choice in upload_and_land(page)
 
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
-def test_i_dont_know_then_a_volunteer_finds_the_place(live_app: Flask, live_server, sized_page, assert_accessible,
-                                                      photos, tmp_path):
+def test_i_dont_know_then_a_volunteer_finds_the_place(live_app: Flask, live_server, sized_page,
+                                                      assert_accessible, photos, tmp_path):
     with live_app.app_context():
         volunteer = make_user("volunteer", name="Vee").email
     page = sized_page
@@ -162,8 +151,8 @@ def test_every_error_at_once_beside_its_field_and_in_the_summary(live_server, si
     assert page.evaluate("document.activeElement.id") == "party"
 
 
-def test_errors_after_sending_photos_keep_them_and_show_them(live_server, sized_page, assert_accessible, photos,
-                                                             tmp_path):
+def test_errors_after_sending_photos_keep_them_and_show_them(live_server, sized_page, assert_accessible,
+                                                             photos, tmp_path):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     page.set_input_files("#images", photos)
@@ -187,8 +176,8 @@ def test_errors_after_sending_photos_keep_them_and_show_them(live_server, sized_
     assert page.locator("main .gallery img").count() == 2
 
 
-def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(live_server, sized_page, assert_accessible,
-                                                                       photos, tmp_path):
+def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(live_server, sized_page,
+                                                                       assert_accessible, photos, tmp_path):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     native = page.locator("#images").bounding_box()
@@ -208,7 +197,8 @@ def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(live_serv
     assert outline == "solid"  # the focus shows on the button-like label
 
 
-def test_without_javascript_the_picker_is_a_plain_input_and_find_answers(live_server, browser, photos, tmp_path):
+def test_without_javascript_the_picker_is_a_plain_input_and_find_answers(live_server, browser, photos,
+                                                                          tmp_path):
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     page.size_name = "phone-nojs"
@@ -219,7 +209,8 @@ def test_without_javascript_the_picker_is_a_plain_input_and_find_answers(live_se
     page.fill("#postcode", "NG7 2RD")
     page.click("#find-place")
     page.get_by_label("Yes, Nottingham South").wait_for()
-    assert page.get_by_label("Yes, Nottingham South").is_checked() and "We kept your 1 photo" in page.content()
+    assert page.get_by_label("Yes, Nottingham South").is_checked()
+    assert "We kept your 1 photo" in page.content()
     shot(page, "upload-find", tmp_path)
     page.locator("#title").fill("Sent with the Enter key")
     page.locator("#title").press("Enter")  # the form's default button uploads; it does not look up again
@@ -228,8 +219,8 @@ def test_without_javascript_the_picker_is_a_plain_input_and_find_answers(live_se
     context.close()
 
 
-def test_guidance_pages_are_reachable_from_the_upload_page_and_the_footer(live_server, sized_page, assert_accessible,
-                                                                         tmp_path):
+def test_guidance_pages_are_reachable_from_the_upload_page_and_the_footer(live_server, sized_page,
+                                                                         assert_accessible, tmp_path):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     shot(page, "upload-page", tmp_path)
