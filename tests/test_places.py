@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from leaflets.extensions import db
 from leaflets.models import AuditEntry, Leaflet, Role
@@ -105,3 +105,42 @@ def test_volunteer_and_moderator_pages_handle_a_leaflet_with_no_place(app, clien
 
 def test_northern_ireland_district_suggests_its_eighteen(app):
     assert len(place_queue.suggestions("BT1")) == 18 and place_queue.suggestions(None) == []
+
+
+@both_databases
+def test_migrations_agree_with_the_models_and_0007_will_not_drop_placeless_leaflets(app, placeless, caplog):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from flask_migrate import downgrade
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+    db.session.remove()
+    with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's error and exits
+        downgrade(revision="0004")
+    assert "1 leaflets have no place yet" in caplog.text
+    assert db.session.get(Leaflet, placeless).area_id is None
+    assert db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+
+
+@both_databases
+def test_0007_goes_down_and_up_with_leaflets_parties_and_their_rows_in_place(app, placeless):
+    """SQLite alters the leaflet and party tables by copying them, with claims and images pointing at them."""
+    from flask_migrate import downgrade, upgrade
+
+    from leaflets.models import Claim, LeafletImage
+    place_queue.set_place(placeless, make_user(Role.VOLUNTEER), WOKING)
+    db.session.add(Claim(leaflet_id=placeless, text="Green belt saved.", state="accepted", origin="volunteer"))
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0004")
+    upgrade()
+    leaflet = db.session.get(Leaflet, placeless)
+    assert leaflet.area.gss == WOKING and leaflet.party.slug == "labour"
+    assert db.session.scalar(select(LeafletImage.leaflet_id)) == placeless
+    assert db.session.scalar(select(Claim.text)) == "Green belt saved."
+    db.session.remove()
+    with db.engine.connect() as connection:  # the app's connections enforce foreign keys again
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

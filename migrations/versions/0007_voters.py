@@ -37,14 +37,14 @@ def upgrade():
 
 
 def downgrade():
+    # Leaflets that still need a place cannot go back to a schema that requires one; never drop them.
+    waiting = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM leaflet WHERE area_id IS NULL")).scalar()
+    if waiting:
+        raise RuntimeError(f"{waiting} leaflets have no place yet: give them one before downgrading.")
     op.drop_table("postcode_range")
     op.drop_table("postcode_sector")
     with op.batch_alter_table("party") as batch:
         batch.drop_column("ge2024_nation")
         batch.drop_column("ge2024_top_two")
-    # Leaflets that still need a place cannot go back to a schema that requires one; never drop them.
-    waiting = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM leaflet WHERE area_id IS NULL")).scalar()
-    if waiting:
-        raise RuntimeError(f"{waiting} leaflets have no place yet: give them one before downgrading.")
     with op.batch_alter_table("leaflet") as batch:
         batch.alter_column("area_id", existing_type=sa.Integer(), nullable=False)
