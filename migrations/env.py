@@ -100,8 +100,8 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        # SQLite alters a table by copying it (batch mode); dropping the old copy of a table that other rows refer
-        # to fails while foreign keys are enforced, and the pragma only changes outside a transaction.
+        # SQLite alters a table by copying it (batch mode); dropping the old copy of a table that other rows
+        # refer to fails while foreign keys are enforced, and the pragma only changes outside a transaction.
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")

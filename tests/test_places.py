@@ -131,7 +131,8 @@ def test_0007_goes_down_and_up_with_leaflets_parties_and_their_rows_in_place(app
 
     from leaflets.models import Claim, LeafletImage
     place_queue.set_place(placeless, make_user(Role.VOLUNTEER), WOKING)
-    db.session.add(Claim(leaflet_id=placeless, text="Green belt saved.", state="accepted", origin="volunteer"))
+    db.session.add(Claim(leaflet_id=placeless, text="Green belt saved.", state="accepted",
+                         origin="volunteer"))
     db.session.commit()
     db.session.remove()
     downgrade(revision="0004")

@@ -40,7 +40,8 @@ def test_a_full_postcode_is_shown_for_the_voter_to_confirm_then_only_its_distric
     first = send(client, area="", postcode="ng7 2rd")
     assert first.status_code == 422 and leaflet_count() == 0
     page = first.get_data(as_text=True)
-    assert "NG7 2RD is in Nottingham South: is that where it was delivered?" in page
+    assert "NG7 2RD is in Nottingham South: is that where it was delivered?" in page  # the question
+    assert '<a href="#area">Confirm the constituency: NG7 2RD is in Nottingham South.</a>' in page  # summary
     assert radios(page) == {gss("Nottingham South"): True, "unknown": False}
     assert "Yes, Nottingham South" in page and "We kept your 1 photo" in page
     fields = upload_fields(area=gss("Nottingham South"), postcode="ng7 2rd")
@@ -167,3 +168,8 @@ def test_main_parties_come_first_derived_from_the_2024_results(client):
     assert ulster == {"dup", "sinn-fein", "alliance", "sdlp", "uup", "tuv"}
     other = re.findall(r'>([^<]+)</option>', groups[2][1])
     assert other == sorted(other, key=str.lower) and "Workers Party of Britain" in other
+
+
+def test_find_with_no_postcode_asks_for_one(client):
+    page = send(client, area="", postcode="", find="place", images=[]).get_data(as_text=True)
+    assert "Type a postcode to find its constituency." in page

@@ -80,6 +80,16 @@ class PostcodeLookup:
             return f"{self.postcode} is in {self.choices[0].name}: is that where it was delivered?"
         return f"{self.postcode} covers {len(self.choices)} constituencies: which one was it delivered in?"
 
+    @property
+    def instruction(self) -> str:
+        """What the voter must still do, for the error summary (the question is the choices' legend)."""
+        if len(self.choices) == 1:
+            return f"Confirm the constituency: {self.postcode} is in {self.choices[0].name}."
+        if self.kind == PostcodeKind.NORTHERN_IRELAND:
+            return "Choose the Northern Ireland constituency it was delivered in, or “I don't know”."
+        return (f"Choose which of the {len(self.choices)} constituencies of {self.postcode} it was delivered "
+                "in, or “I don't know”.")
+
     def as_json(self) -> dict[str, object]:
         return {"postcode": str(self.postcode), "kind": self.kind.value, "district": self.district,
                 "sector": self.postcode.sector, "question": self.question,
@@ -91,7 +101,7 @@ class AreaChoiceNeeded(ValidationFailed):
     code = "area_choice_needed"
 
     def __init__(self, lookup: PostcodeLookup) -> None:
-        super().__init__(lookup.question, field="area")
+        super().__init__(lookup.instruction, field="area")
         self.lookup = lookup
         self.district = lookup.district
         self.choices = lookup.choices

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from leaflets.extensions import db
 from leaflets.models import Area, Election, ImageRole, Leaflet, Party
 from leaflets.services import locations, upload_staging, uploads
-from leaflets.services.errors import DomainError, ManyErrors
+from leaflets.services.errors import DomainError, ManyErrors, ValidationFailed
 from leaflets.services.locations import NORTHERN_IRELAND, UNKNOWN_AREA, PostcodeLookup
 
 FIELDS = ("images", "party", "postcode", "area", "election", "delivered_on", "title", "description")
@@ -83,6 +83,8 @@ def find_place(submission: uploads.LeafletSubmission, staged_token: str | None) 
     if submission.images or staged_token:
         _photos(submission, staged_token, state)
     try:
+        if not (submission.postcode or "").strip():
+            raise ValidationFailed("Type a postcode to find its constituency.", field="postcode")
         state.place = locations.lookup(submission.postcode or "")
     except DomainError as error:
         state.errors.append(error)

@@ -26,6 +26,7 @@ def test_voter_uploads_two_photos_on_a_phone(live_server, phone_page, assert_acc
     page.select_option("#role-1", "back")
     page.select_option("#party", "libdem")
     page.fill("#postcode", "AB11 5QN")
+    assert page.get_by_label("Yes, Aberdeen South").is_checked()  # shown to confirm as soon as it is typed
     page.select_option("#election", "ge-2024")
     page.fill("#delivered_on", "2024-06-21")
     page.fill("#title", "Potholes on Union Street")

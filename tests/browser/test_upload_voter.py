@@ -197,26 +197,52 @@ def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(live_serv
     assert outline == "solid"  # the focus shows on the button-like label
 
 
-def test_without_javascript_the_picker_is_a_plain_input_and_find_answers(live_server, browser, photos,
-                                                                          tmp_path):
-    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+@pytest.fixture
+def no_script_page(browser: Any) -> Iterator[Any]:
+    """The site's scripts never arrive (blocked), so the page is what a browser without JavaScript gets; the
+    browser itself can still run axe-core (with JavaScript off, axe's promise never settles)."""
+    context = browser.new_context(viewport=PHONE)
+    context.route("**/static/js/**", lambda route: route.abort())
     page = context.new_page()
     page.size_name = "phone-nojs"
+    yield page
+    context.close()
+
+
+def test_without_javascript_a_full_postcode_comes_back_to_confirm(live_server, no_script_page,
+                                                                   assert_accessible, photos, tmp_path):
+    page = no_script_page
     page.goto(f"{live_server.url}/upload")
-    assert page.locator("#images").bounding_box()["width"] > 100
+    assert page.locator("#images").bounding_box()["width"] > 100  # a plain file input
     page.set_input_files("#images", photos[0])
     page.select_option("#party", "green")
     page.fill("#postcode", "NG7 2RD")
-    page.click("#find-place")
-    page.get_by_label("Yes, Nottingham South").wait_for()
+    page.click("#submit-upload")
+    page.locator("#error-summary").wait_for()
+    assert page.locator("#error-summary li").inner_text() == \
+        "Confirm the constituency: NG7 2RD is in Nottingham South."
     assert page.get_by_label("Yes, Nottingham South").is_checked()
     assert "We kept your 1 photo" in page.content()
-    shot(page, "upload-find", tmp_path)
+    assert_accessible(page)
+    shot(page, "upload-confirm", tmp_path)
     page.locator("#title").fill("Sent with the Enter key")
     page.locator("#title").press("Enter")  # the form's default button uploads; it does not look up again
     page.wait_for_url(LEAFLET_URL)
     assert "Nottingham South" in page.content() and "Sent with the Enter key" in page.content()
-    context.close()
+
+
+def test_without_javascript_find_answers_the_postcode(live_server, no_script_page, assert_accessible, photos,
+                                                      tmp_path):
+    page = no_script_page
+    page.goto(f"{live_server.url}/upload")
+    page.set_input_files("#images", photos[0])
+    page.fill("#postcode", "B31 1")
+    page.click("#find-place")
+    page.get_by_label("Birmingham Edgbaston").wait_for()
+    assert page.locator("#error-summary").count() == 0 and "We kept your 1 photo" in page.content()
+    assert page.locator("#place input[type=radio]:checked").count() == 0
+    assert_accessible(page)
+    shot(page, "upload-find", tmp_path)
 
 
 def test_guidance_pages_are_reachable_from_the_upload_page_and_the_footer(live_server, sized_page,
