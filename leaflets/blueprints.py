@@ -39,3 +39,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(discovery_bp)
     from leaflets.web.alerts import bp as alerts_bp
     app.register_blueprint(alerts_bp)
+
+    # voters: about, privacy and licence pages; the volunteers' "needs a place" queue
+    from leaflets.web.pages import bp as pages_bp
+    from leaflets.web.places import bp as places_bp
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(places_bp)

@@ -59,6 +59,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "IMAGE_MAX_AGE_S": ("IMAGE_MAX_AGE_S", int),
     "MAX_CONCURRENT_DECODES": ("MAX_CONCURRENT_DECODES", int),
     "DECODE_WAIT_S": ("DECODE_WAIT_S", float),
+    "CONTACT_EMAIL": ("CONTACT_EMAIL", str),
 }
 # Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
 RATE_LIMIT_KEYS = {"UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD", "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
@@ -121,6 +122,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "STATS_MIN_RATED_CLAIMS": 10,
         "STATS_COUNTS_TTL_S": 60.0,  # the archive counts on /stats are recounted in the background this often
         "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them in)
+        "CONTACT_EMAIL": "",  # voters: where /privacy sends removal requests (unset: the report button)
     }
 
 

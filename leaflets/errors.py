@@ -30,7 +30,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, code: str | None = None, field: str | None = None,
-                   details: dict | None = None) -> Response:
+                   details: dict | None = None, errors: list[DomainError] | None = None) -> Response:
     code = code or _CODES.get(status, "error")
     if wants_json():
         body: dict = {"error": {"code": code, "message": message}}
@@ -38,6 +38,9 @@ def error_response(status: int, message: str, code: str | None = None, field: st
             body["error"]["field"] = field
         if details:
             body["error"].update(details)
+        if errors:  # every problem at once; "error" stays the first, for clients that read only that
+            body["errors"] = [{"field": e.field, "code": e.code, "message": e.message, **(e.details or {})}
+                              for e in errors]
         response = jsonify(body)
     else:
         response = Response(render_template("errors/error.html", status=status, message=message), mimetype="text/html")
@@ -60,7 +63,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:
-        return error_response(error.status, error.message, error.code, error.field, error.details)
+        return error_response(error.status, error.message, error.code, error.field, error.details,
+                              getattr(error, "errors", None) or [error])
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response:

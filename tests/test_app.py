@@ -6,14 +6,16 @@ from sqlalchemy import func, select
 
 from leaflets import config, create_app
 from leaflets.extensions import db
-from leaflets.models import Area, Election, Party, PostcodeDistrict, Tag
+from leaflets.models import Area, Election, Party, PostcodeDistrict, PostcodeRange, PostcodeSector, Tag
 from tests.support import both_databases
 
 
 @both_databases
 def test_reference_data_is_loaded_by_migrations_and_loader(app):
     assert db.session.scalar(select(func.count(Area.id))) == 650
-    assert db.session.scalar(select(func.count(PostcodeDistrict.district))) == 6364
+    assert db.session.scalar(select(func.count(PostcodeDistrict.district))) == 6325
+    assert db.session.scalar(select(func.count(PostcodeSector.sector))) == 16650
+    assert db.session.scalar(select(func.count(PostcodeRange.start))) == 54076
     labour = db.session.scalar(select(Party).where(Party.slug == "labour"))
     assert labour.ec_ref == "PP53" and labour.short_name == "Lab"
     assert db.session.scalar(select(Election).where(Election.slug == "ge-2024")).kind == "general"
@@ -27,7 +29,7 @@ def test_load_reference_data_is_idempotent(app, runner):
     before = db.session.scalar(select(func.count(Party.id)))
     result = runner.invoke(args=["load-reference-data"])
     assert result.exit_code == 0, result.output
-    assert "650 areas" in result.output
+    assert "650 areas" in result.output and "54076 full-postcode ranges" in result.output
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Party.id))) == before
     assert db.session.scalar(select(func.count(Area.id))) == 650

@@ -28,7 +28,7 @@ PUBLIC = {
 VOLUNTEER = {
     "volunteer.queue", "volunteer.skip", "volunteer.work", "volunteer.tags", "volunteer.add_claim",
     "volunteer.review_suggestion", "volunteer.rate_claim", "volunteer.rate_bias", "volunteer.correct_text",
-    "volunteer.agreement_page",
+    "volunteer.agreement_page", "places.queue", "places.set_place",
     "api.list_tags", "api.add_tag", "api.remove_tag", "api.list_claims", "api.add_claim", "api.rate_claim",
     "api.rate_bias",
 }
@@ -39,7 +39,8 @@ MODERATOR = {
 MINE = {"auth", "volunteer", "moderation", "flags"}
 # Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
 PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare",
-                     "alerts", "discovery"}  # findings: e-mail alerts (anyone), /elections and /random
+                     "alerts", "discovery",  # findings: e-mail alerts (anyone), /elections and /random
+                     "pages"}
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def world(app: Flask) -> dict[str, Any]:
     return {"leaflet_id": leaflet.id, "claim_id": claim.id, "image_id": image.id, "flag_id": flag.id,
             "sha256": image.sha256, "variant": "thumb", "gss": leaflet.area.gss, "postcode": "SW1A1AA",
             "filename": "css/site.css", "election": leaflet.election.slug, "volunteer": volunteer,
-            "moderator": moderator,
+            "moderator": moderator, "position": 0,
             "token": tokens.make_reset_token(app.config["SECRET_KEY"], volunteer.id, "x")}
 
 

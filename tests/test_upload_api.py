@@ -57,10 +57,11 @@ def test_postcode_resolves_to_constituency_and_only_district_is_kept(app, client
 
 @both_databases
 def test_split_postcode_district_asks_for_a_choice(app, client):
-    response = post(client, [(leaflet_image(), "a.jpg")], area="", postcode="KT14 6AB")
+    response = post(client, [(leaflet_image(), "a.jpg")], area="", postcode="KT14")
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "area_choice_needed"
+    assert error["kind"] == "district" and error["district"] == "KT14"
     assert {choice["name"] for choice in error["choices"]} >= {"Woking", "Runnymede and Weybridge"}
     assert counts() == (0, 0)
     assert stored_files(app) == []

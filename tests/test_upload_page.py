@@ -56,7 +56,7 @@ def test_forged_staged_token_is_refused(client):
 
 
 def test_split_postcode_district_offers_the_constituencies(client):
-    response = client.post("/upload", data=multipart(upload_fields(area="", postcode="KT14 6AB"),
+    response = client.post("/upload", data=multipart(upload_fields(area="", postcode="KT14"),
                                                      [(leaflet_image(), "a.jpg")]),
                            content_type="multipart/form-data")
     assert response.status_code == 422
@@ -64,7 +64,7 @@ def test_split_postcode_district_offers_the_constituencies(client):
     assert "KT14 covers" in page
     assert 'type="radio" name="area"' in page and "Woking" in page and "Runnymede and Weybridge" in page
     token = re.search(r'name="staged" value="([^"]+)"', page).group(1)
-    woking = re.search(r'value="(E\d+)"[^>]*>\s*<label for="area-E\d+">Woking', page).group(1)
+    woking = re.search(r'value="(E\d+)">\s*<label for="area(?:-E\d+)?">Woking', page).group(1)
     chosen = client.post("/upload", data={**upload_fields(area=woking, postcode="KT14 6AB"), "staged": token})
     assert chosen.status_code == 302
     leaflet = db.session.scalar(select(Leaflet))

@@ -85,15 +85,15 @@ def export_record(leaflet: Leaflet) -> dict[str, Any]:
 
 
 def csv_row(record: dict[str, Any]) -> list[str]:
-    party, area, election = record["party"] or {}, record["area"], record["election"]
+    party, area, election = record["party"] or {}, record["area"] or {}, record["election"]
     bias = record["bias"] or {}
     claims = [{"text": c["text"], "consensus": c["ratings"]["consensus"], "ratings": c["ratings"]["count"]}
               for c in record["claims"]]
     values = {
         "id": record["id"], "url": record["url"], "title": record["title"],
         "description": record["description"], "party": party.get("slug"), "party_name": party.get("name"),
-        "area": area["gss"], "area_name": area["name"],
-        "region": area["region"], "nation": area["nation"], "election": election["slug"],
+        "area": area.get("gss"), "area_name": area.get("name"),
+        "region": area.get("region"), "nation": area.get("nation"), "election": election["slug"],
         "election_name": election["name"], "delivered_on": record["delivered_on"],
         "postcode_district": record["postcode_district"], "uploaded_at": record["uploaded_at"],
         "duplicate_of": record["duplicate_of"], "image_count": len(record["images"]),

@@ -1,5 +1,5 @@
 """The data model of DESIGN §2."""
-from leaflets.models.reference import Area, Election, Party, PostcodeDistrict
+from leaflets.models.reference import Area, Election, Party, PostcodeDistrict, PostcodeRange, PostcodeSector
 from leaflets.models.leaflet import Leaflet, LeafletImage, LeafletStatus, OcrStatus, ImageRole
 from leaflets.models.leaflet import OcrPriority
 from leaflets.models.user import User, Role
@@ -12,7 +12,7 @@ from leaflets.models.alerts import AlertFrequency, AlertKind, AlertSubscription 
 __all__ = [
     "Accuracy", "Area", "AuditEntry", "BiasRating", "Claim", "ClaimOrigin", "ClaimRating", "ClaimState", "Election",
     "Flag", "ImageRole", "Leaflet", "LeafletImage", "LeafletStatus", "LeafletTag", "OcrCorrection", "OcrStatus",
-    "Party", "PostcodeDistrict", "Role", "Tag", "User",
+    "Party", "PostcodeDistrict", "PostcodeRange", "PostcodeSector", "Role", "Tag", "User",
     "AlertFrequency", "AlertKind", "AlertSubscription", "FindingsGroup",
     "OcrPriority",
 ]

@@ -53,7 +53,7 @@ class Leaflet(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)  # None: "needs a place"
     election_id: Mapped[int] = mapped_column(ForeignKey("election.id"), index=True)
     delivered_on: Mapped[date] = mapped_column(Date)
     postcode_district: Mapped[str | None] = mapped_column(String(8))
@@ -65,7 +65,7 @@ class Leaflet(db.Model):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("leaflet.id"), index=True)
 
     party: Mapped[Party | None] = relationship()
-    area: Mapped[Area] = relationship()
+    area: Mapped[Area | None] = relationship()
     election: Mapped[Election] = relationship()
     uploader: Mapped["User | None"] = relationship()  # noqa: F821
     duplicate_of: Mapped["Leaflet | None"] = relationship(remote_side=[id])
@@ -79,11 +79,16 @@ class Leaflet(db.Model):
         return self.status == LeafletStatus.LIVE
 
     @property
+    def place_name(self) -> str:
+        """The constituency's name, or a plain statement that nobody has placed the leaflet yet."""
+        return self.area.name if self.area else "Place not known yet"
+
+    @property
     def display_title(self) -> str:
         if self.title:
             return self.title
         who = self.party.label if self.party else "Unknown party"
-        return f"{who} leaflet, {self.area.name}"
+        return f"{who} leaflet, {self.area.name if self.area else 'place not known'}"
 
     def __repr__(self) -> str:
         return f"<Leaflet {self.id}>"

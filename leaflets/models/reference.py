@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leaflets.extensions import db
@@ -48,6 +48,10 @@ class Party(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str | None] = mapped_column(String(80))
     colour: Mapped[str] = mapped_column(String(7), default="#5a5a5a")
+    # voters: how prominent the party was at GE2024 (constituencies where it came first or second), and the
+    # one nation those places were all in, if only one; the upload page lists the main parties first.
+    ge2024_top_two: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    ge2024_nation: Mapped[str | None] = mapped_column(String(40))
 
     @property
     def label(self) -> str:
@@ -64,3 +68,20 @@ class PostcodeDistrict(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
     share: Mapped[float] = mapped_column(Float)
     area: Mapped[Area] = relationship()
+
+
+class PostcodeSector(db.Model):
+    """One row per (sector, constituency); a sector is the outward code, a space, the inward code's digit."""
+    __tablename__ = "postcode_sector"
+    sector: Mapped[str] = mapped_column(String(8), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
+    share: Mapped[float] = mapped_column(Float)
+    area: Mapped[Area] = relationship()
+
+
+class PostcodeRange(db.Model):
+    """mySociety's range lookup of full postcodes: postcodes read as base-36 numbers from `start` up to the
+    next row's start are in `area_id` (none where it is null)."""
+    __tablename__ = "postcode_range"
+    start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))

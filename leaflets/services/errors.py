@@ -45,3 +45,16 @@ class Conflict(DomainError):
 class ServiceUnavailable(DomainError):
     status = 503
     code = "unavailable"
+
+
+class ManyErrors(ValidationFailed):
+    """Several problems found together (a form checked field by field). The first leads the message, code and
+    field; the status is theirs when they all share one, else 422; `errors` lists every one, in order."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        first = errors[0]
+        shared = {error.status for error in errors}
+        super().__init__(first.message, field=first.field, code=first.code,
+                         status=first.status if len(shared) == 1 else 422)
+        self.errors = list(errors)
+        self.details = first.details

@@ -37,7 +37,7 @@ class Feed:
 
 def _entry(leaflet: Leaflet) -> FeedEntry:
     who = leaflet.party.name if leaflet.party else "Unknown party"
-    summary = (f"{who} leaflet delivered in {leaflet.area.name} on {leaflet.delivered_on.isoformat()} "
+    summary = (f"{who} leaflet delivered in {leaflet.place_name} on {leaflet.delivered_on.isoformat()} "
                f"({leaflet.election.name}).")
     if leaflet.description:
         summary += "\n\n" + leaflet.description

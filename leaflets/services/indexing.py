@@ -55,7 +55,7 @@ def _leaflet_rows(session: Session, ids: Sequence[int]) -> list:
         select(Leaflet.id, Leaflet.title, Leaflet.description, Leaflet.status, Leaflet.delivered_on,
                Leaflet.uploaded_at, Party.slug, Party.name, Area.gss, Area.name, Area.region, Area.nation,
                Election.slug)
-        .outerjoin(Party, Leaflet.party_id == Party.id).join(Area, Leaflet.area_id == Area.id)
+        .outerjoin(Party, Leaflet.party_id == Party.id).outerjoin(Area, Leaflet.area_id == Area.id)
         .join(Election, Leaflet.election_id == Election.id).where(Leaflet.id.in_(ids)).order_by(Leaflet.id)))
 
 

@@ -138,7 +138,8 @@ def edit_details(leaflet_id: int, moderator: User, *, party: str | None, area: s
     new_election = _lookup(Election, Election.slug, election, "election", "election")
 
     def state() -> dict[str, Any]:
-        return {"party": leaflet.party.slug if leaflet.party else None, "area": leaflet.area.gss,
+        return {"party": leaflet.party.slug if leaflet.party else None,
+                "area": leaflet.area.gss if leaflet.area else None,
                 "election": leaflet.election.slug, "delivered_on": leaflet.delivered_on.isoformat()}
     before = state()
     leaflet.party, leaflet.area, leaflet.election = new_party, new_area, new_election

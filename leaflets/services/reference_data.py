@@ -5,6 +5,7 @@ import csv
 import logging
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy import delete, select
 from leaflets.config import PROJECT_ROOT
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Party, PostcodeDistrict, Tag
+from leaflets.services import postcode_data
 
 log = logging.getLogger(__name__)
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
@@ -26,6 +28,8 @@ class LoadReport:
     parties: int = 0
     areas: int = 0
     districts: int = 0
+    sectors: int = 0
+    postcode_ranges: int = 0
     elections: int = 0
     tags: int = 0
 
@@ -49,17 +53,37 @@ def _upsert(model: type, key: str, values: dict) -> None:
             setattr(existing, field, value)
 
 
+# The GE2024 results code two parties unlike the parties file's short names; independents and the Speaker
+# are not a party's campaign.
+_RESULT_CODES = {"Ref": "Reform", "APNI": "Alliance"}
+_NOT_A_PARTY = {"Ind", "Spk"}
+
+
+def party_prominence(directory: Path) -> dict[str, tuple[int, str | None]]:
+    """Short name -> (constituencies where it came first or second at GE2024, the one nation of them all)."""
+    nations: dict[str, list[str]] = defaultdict(list)
+    for row in _rows("uk_westminster_constituencies_2024.csv", directory):
+        for code in (row["ge2024_winner_party"], row["ge2024_second_party"]):
+            if code and code not in _NOT_A_PARTY:
+                nations[_RESULT_CODES.get(code, code)].append(row["nation"])
+    return {short: (len(found), found[0] if len(set(found)) == 1 else None)
+            for short, found in nations.items()}
+
+
 def load_parties(directory: Path) -> int:
     display = {row["short_name"]: row for row in _rows("party_display.csv", directory)}
+    prominence = party_prominence(directory)
     count = 0
     for row in _rows("uk_parties.csv", directory):
         shown = display.get(row["short_name"], {})
+        top_two, nation = prominence.get(row["short_name"], (0, None)) if row["short_name"] else (0, None)
         _upsert(Party, "slug", {
             "slug": shown.get("slug") or slugify(row["name"]),
             "ec_ref": row["party_id"] or None,
             "name": row["name"],
             "short_name": row["short_name"] or None,
             "colour": shown.get("colour") or "#555555",
+            "ge2024_top_two": top_two, "ge2024_nation": nation,
         })
         count += 1
     return count
@@ -114,6 +138,14 @@ def load_tags(directory: Path) -> int:
     return count
 
 
+def progress_length(directory: Path = REFERENCE_DIR) -> int:
+    """The number of steps load_all reports (areas, districts, sectors, ranges)."""
+    counts = postcode_data.row_counts(directory)
+    areas = sum(1 for _ in _rows("uk_westminster_constituencies_2024.csv", directory))
+    districts = sum(1 for _ in _rows("postcode_district_to_constituency_2024.csv", directory))
+    return areas + districts + counts["sectors"] + counts["ranges"]
+
+
 def load_all(directory: Path = REFERENCE_DIR, progress: Progress | None = None) -> LoadReport:
     """Load everything in one transaction, so a failure leaves the previous data intact."""
     try:
@@ -123,6 +155,8 @@ def load_all(directory: Path = REFERENCE_DIR, progress: Progress | None = None) 
         report.areas = load_areas(directory, progress)
         db.session.flush()
         report.districts = load_districts(directory, progress)
+        report.sectors = postcode_data.load_sectors(directory, progress)
+        report.postcode_ranges = postcode_data.load_ranges(directory, progress)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -1,7 +1,7 @@
-"""What the upload page needs: its choices, and the submit flow that keeps accepted photos."""
+"""What the upload page needs: its choices, the place question, a submit flow that keeps accepted photos."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -9,48 +9,103 @@ from sqlalchemy import func, select
 
 from leaflets.extensions import db
 from leaflets.models import Area, Election, ImageRole, Leaflet, Party
-from leaflets.services import upload_staging, uploads
-from leaflets.services.errors import DomainError, ServiceUnavailable, UploadRejected
-from leaflets.services.locations import AreaChoice, AreaChoiceNeeded
+from leaflets.services import locations, upload_staging, uploads
+from leaflets.services.errors import DomainError, ManyErrors, ServiceUnavailable, ValidationFailed
+from leaflets.services.locations import NORTHERN_IRELAND, UNKNOWN_AREA, PostcodeLookup
+
+FIELDS = ("images", "party", "postcode", "area", "election", "delivered_on", "title", "description")
+
+
+@dataclass
+class FormState:
+    """The form as it goes back to the voter: every problem, the photos we hold, the place question."""
+    errors: list[DomainError] = field(default_factory=list)
+    staged: list[uploads.StagedImage] = field(default_factory=list)
+    place: PostcodeLookup | None = None
+
+    @property
+    def staged_token(self) -> str:
+        return upload_staging.sign(self.staged) if self.staged else ""
+
+    @property
+    def status(self) -> int:
+        return ManyErrors(self.errors).status if self.errors else 200
+
+    def messages(self, field_name: str) -> list[str]:
+        return [error.message for error in self.errors if (error.field or "images") == field_name]
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(field, message) in the order of the form, for the error summary's links."""
+        return [(name, message) for name in FIELDS for message in self.messages(name)]
 
 
 class NeedsAttention(Exception):
-    """The form goes back to the voter with one message, and the photos we already hold."""
+    """The form goes back to the voter with every message, and the photos we already hold."""
 
-    def __init__(self, error: DomainError, staged: list[uploads.StagedImage] | None) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.status = error.status
-        self.staged = staged or []
-        self.staged_token = upload_staging.sign(staged) if staged else ""
-        self.choices: list[AreaChoice] = error.choices if isinstance(error, AreaChoiceNeeded) else []
+    def __init__(self, state: FormState) -> None:
+        super().__init__("; ".join(error.message for error in state.errors))
+        self.state = state
+        self.status = state.status
+
+
+def _errors_of(error: DomainError) -> list[DomainError]:
+    return error.errors if isinstance(error, ManyErrors) else [error]
+
+
+def _photos(submission: uploads.LeafletSubmission, staged_token: str | None, state: FormState) -> None:
+    """New photos are validated and stored (kept while the voter fixes other fields); else the signed ones."""
+    try:
+        if submission.images or not staged_token:
+            state.staged = uploads.stage_images(submission.images)
+        else:
+            state.staged = upload_staging.verify(staged_token)
+    except DomainError as error:
+        state.errors.extend(_errors_of(error))
+        if any(isinstance(e, ServiceUnavailable) for e in state.errors):
+            state.staged = _still_staged(staged_token)
 
 
 def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> Leaflet:
-    staged: list[uploads.StagedImage] | None = None
+    state = FormState()
+    _photos(submission, staged_token, state)
     try:
-        if submission.images or not staged_token:
-            staged = uploads.stage_images(submission.images)
-        else:
-            staged = upload_staging.verify(staged_token)
-        meta = uploads.resolve_metadata(submission)
-        return uploads.create_leaflet(meta, staged)
-    except UploadRejected as error:
-        raise NeedsAttention(error, None) from None
-    except ServiceUnavailable as error:
-        # Full disk or busy: whatever photos are safely stored stay with the form for the retry.
-        raise NeedsAttention(error, staged or _still_staged(staged_token)) from None
+        meta = uploads.resolve_metadata(submission, confirm_place=True)
     except DomainError as error:
-        raise NeedsAttention(error, staged) from None
+        state.errors.extend(_errors_of(error))
+        state.place = next((e.lookup for e in state.errors if isinstance(e, locations.AreaChoiceNeeded)),
+                           None)
+    if state.errors:
+        raise NeedsAttention(state)
+    try:
+        return uploads.create_leaflet(meta, state.staged)
+    except ServiceUnavailable as error:
+        # A full disk or a read-only database: the photos already stored stay with the form for the retry.
+        state.errors.append(error)
+        raise NeedsAttention(state) from None
 
 
-def _still_staged(staged_token: str | None) -> list[uploads.StagedImage] | None:
+def find_place(submission: uploads.LeafletSubmission, staged_token: str | None) -> FormState:
+    """The "Find the constituency" button without JavaScript: keep the photos, answer the postcode."""
+    state = FormState()
+    if submission.images or staged_token:
+        _photos(submission, staged_token, state)
+    try:
+        if not (submission.postcode or "").strip():
+            raise ValidationFailed("Type a postcode to find its constituency.", field="postcode")
+        state.place = locations.lookup(submission.postcode or "")
+    except DomainError as error:
+        state.errors.append(error)
+    return state
+
+
+def _still_staged(staged_token: str | None) -> list[uploads.StagedImage]:
+    """The photos a form already held, when new ones could not be stored (they stay for the retry)."""
     if not staged_token:
-        return None
+        return []
     try:
         return upload_staging.verify(staged_token)
     except DomainError:
-        return None
+        return []
 
 
 def default_election(today: date) -> Election | None:
@@ -60,28 +115,55 @@ def default_election(today: date) -> Election | None:
     return upcoming or db.session.scalar(select(Election).order_by(Election.date.desc()))
 
 
-def choices() -> dict[str, Any]:
-    parties = db.session.scalars(select(Party).order_by(func.lower(Party.name))).all()
-    return {
-        "parties": parties,
-        "elections": db.session.scalars(select(Election).order_by(Election.date.desc())).all(),
-        "areas": db.session.execute(select(Area.gss, Area.name).order_by(Area.name)).all(),
-        "roles": [role.value for role in ImageRole],
-    }
+def party_groups() -> list[tuple[str, list[Party]]]:
+    """Main parties first (those first or second somewhere at GE2024, most places first), Northern Ireland's
+    main parties next, then every other party by name."""
+    parties = db.session.scalars(select(Party).order_by(Party.ge2024_top_two.desc(),
+                                                        func.lower(Party.name))).all()
+    main = [p for p in parties if p.ge2024_top_two and p.ge2024_nation != NORTHERN_IRELAND]
+    ulster = [p for p in parties if p.ge2024_top_two and p.ge2024_nation == NORTHERN_IRELAND]
+    other = sorted((p for p in parties if not p.ge2024_top_two), key=lambda p: p.name.lower())
+    groups = (("Main parties", main), ("Main parties in Northern Ireland", ulster), ("Other parties", other))
+    return [(label, group) for label, group in groups if group]
 
 
-def context(values: Mapping[str, str], problem: NeedsAttention | None = None) -> dict[str, Any]:
+def all_areas() -> list[tuple[str, str]]:
+    return [(gss, name) for gss, name in db.session.execute(select(Area.gss, Area.name).order_by(Area.name))]
+
+
+def place_context(postcode: str, area: str, place: PostcodeLookup | None = None, *,
+                  look_up: bool = True) -> dict[str, Any]:
+    """The "where was it delivered?" part: the postcode's question when there is one, else the full list."""
+    problem = ""
+    if place is None and look_up and postcode.strip():
+        try:
+            place = locations.lookup(postcode)
+        except DomainError as error:
+            problem = error.message
+    if place is not None and area not in ("", UNKNOWN_AREA) and area not in {c.gss for c in place.choices}:
+        place = None  # chosen from the full list: show that list with the choice
+    return {"place": place, "place_problem": problem, "areas": all_areas(), "chosen_area": area,
+            "unknown_area": UNKNOWN_AREA}
+
+
+def context(values: Mapping[str, str], state: FormState | None = None) -> dict[str, Any]:
+    state = state or FormState()
     today = date.today()
     election = default_election(today)
     form = {"party": "", "election": election.slug if election else "", "delivered_on": today.isoformat(),
             "area": "", "postcode": "", "title": "", "description": ""}
     form.update({key: values[key] for key in form if values.get(key)})
-    return {**choices(), "form": form, "today": today.isoformat(), "problem": problem}
+    form["area"] = values.get("area_other") or form["area"]
+    elections = db.session.scalars(select(Election).order_by(Election.date.desc())).all()
+    place = place_context(form["postcode"], form["area"], state.place, look_up=not state.messages("postcode"))
+    return {"party_groups": party_groups(), "elections": elections, "form": form, "today": today.isoformat(),
+            "roles": [role.value for role in ImageRole], "state": state, **place}
 
 
 def again_args(leaflet: Leaflet) -> dict[str, str]:
     """Prefill the next upload with this one's place and election (volunteers upload in batches)."""
-    args = {"area": leaflet.area.gss, "election": leaflet.election.slug}
+    args = {"area": leaflet.area.gss} if leaflet.area else {}
+    args["election"] = leaflet.election.slug
     if leaflet.postcode_district:
         args["postcode"] = leaflet.postcode_district
     return args

@@ -6,6 +6,7 @@ submission needs no files; storage folders never referenced by a leaflet are swe
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -33,3 +34,10 @@ def verify(token: str) -> list[StagedImage]:
     if not items or not all(runtime.storage().has(item.stored_sha256 or item.sha256) for item in items):
         raise ValidationFailed("Your photos expired: please add them again.", field="images")
     return items
+
+
+def thumbnail(item: StagedImage) -> tuple[Path, str]:
+    found = runtime.storage().find(item.sha256, "thumb")
+    if found is None:
+        raise ValidationFailed("Your photos expired: please add them again.", field="images")
+    return found

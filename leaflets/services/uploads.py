@@ -1,8 +1,9 @@
 """Submitting a leaflet: validate metadata and images, store the images, create the rows, enqueue OCR.
 
-Metadata is checked first (cheap, and a bad form stores nothing); then every image is validated in memory
-before any is written; files are written before the rows, so a row never points at a missing file, and a
-failed transaction leaves only unreferenced files, which `flask sweep-uploads` removes.
+Every field is checked and every problem reported at once (a `ManyErrors`); every image is validated in memory
+before any is written, so a bad submission stores nothing; files are written before the rows, so a row never
+points at a missing file, and a failed transaction leaves only unreferenced files, which `flask sweep-uploads`
+removes.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from typing import Callable, TypeVar
 
 from flask import current_app
 from sqlalchemy import select
@@ -21,7 +24,7 @@ from leaflets.models import Election, ImageRole, Leaflet, LeafletImage, OcrPrior
 from leaflets.ocr_queue import fairness
 from leaflets.services import images as image_service
 from leaflets.services import indexing, locations
-from leaflets.services.errors import UploadRejected, ValidationFailed
+from leaflets.services.errors import DomainError, ManyErrors, UploadRejected, ValidationFailed
 from leaflets.services.storage_errors import as_storage_unavailable
 from leaflets.storage import Storage
 
@@ -31,6 +34,7 @@ MAX_TITLE, MAX_DESCRIPTION = 300, 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DEFAULT_ROLES = (ImageRole.FRONT, ImageRole.BACK)
 _RACE_RETRIES = 3  # a lost race on a photo's original is settled by one retry; more is a bug, not a race
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,7 +62,7 @@ class LeafletSubmission:
     party: str | None              # party slug; "unknown" when the voter does not know
     election: str | None           # election slug
     delivered_on: date | str | None
-    area: str | None = None        # GSS code; or give a postcode
+    area: str | None = None        # GSS code, or "unknown" (it waits for a volunteer); or give a postcode
     postcode: str | None = None
     title: str = ""
     description: str = ""
@@ -71,7 +75,7 @@ class ResolvedMetadata:
     party: Party | None
     election: Election
     delivered_on: date
-    area_id: int
+    area_id: int | None
     postcode_district: str | None
     title: str
     description: str
@@ -118,14 +122,41 @@ def _delivered_on(value: date | str | None, today: date) -> date:
     return value
 
 
-def resolve_metadata(submission: LeafletSubmission, today: date | None = None) -> ResolvedMetadata:
-    area, district = locations.resolve(submission.area, submission.postcode)
+class _Errors:
+    """Run each check, keep every failure, and raise them together at the end."""
+
+    def __init__(self) -> None:
+        self.found: list[DomainError] = []
+
+    def check(self, step: Callable[[], T]) -> T | None:
+        try:
+            return step()
+        except DomainError as error:
+            self.found.extend(error.errors if isinstance(error, ManyErrors) else [error])
+            return None
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise ManyErrors(self.found)
+
+
+def resolve_metadata(submission: LeafletSubmission, today: date | None = None, *,
+                     confirm_place: bool = False) -> ResolvedMetadata:
+    """Every field checked, in the form's order; a ManyErrors lists each problem found."""
+    errors = _Errors()
+    party = errors.check(lambda: _party(submission.party))
+    place = errors.check(lambda: locations.resolve(submission.area, submission.postcode,
+                                                   confirm=confirm_place))
+    election = errors.check(lambda: _election(submission.election))
+    delivered_on = errors.check(lambda: _delivered_on(submission.delivered_on, today or date.today()))
+    title = errors.check(lambda: clean_text(submission.title, MAX_TITLE, "title"))
+    description = errors.check(lambda: clean_text(submission.description, MAX_DESCRIPTION, "description"))
+    errors.raise_any()
+    assert place is not None and election is not None and delivered_on is not None  # no errors: all were set
+    area, district = place
     return ResolvedMetadata(
-        party=_party(submission.party), election=_election(submission.election),
-        delivered_on=_delivered_on(submission.delivered_on, today or date.today()),
-        area_id=area.id, postcode_district=district,
-        title=clean_text(submission.title, MAX_TITLE, "title"),
-        description=clean_text(submission.description, MAX_DESCRIPTION, "description"),
+        party=party, election=election, delivered_on=delivered_on, area_id=area.id if area else None,
+        postcode_district=district, title=title or "", description=description or "",
         uploader_id=submission.uploader_id)
 
 
@@ -148,36 +179,61 @@ def _known_image(sha256: str) -> LeafletImage | None:
     return db.session.scalar(select(LeafletImage).where(LeafletImage.sha256 == sha256).order_by(LeafletImage.id))
 
 
-def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
-    """Validate every image, then store the new ones. Nothing is written if any image is refused."""
+@dataclass
+class PreparedImages:
+    """Images validated in memory: what the leaflet will point at, and the new files still to write."""
+    staged: list[StagedImage]
+    to_store: list[image_service.ProcessedImage]
+
+
+def _prepare_one(upload: IncomingImage, position: int,
+                 storage: Storage) -> tuple[StagedImage, image_service.ProcessedImage | None]:
+    role = _role(upload.role, position)
+    sha256 = image_service.sha256_of(upload.data) if upload.data else ""
+    known = _known_image(sha256) if sha256 else None
+    if known is not None and storage.has(known.stored_sha256):
+        return StagedImage(sha256, role, known.width, known.height, known.mime, known.byte_size,
+                           known.stored_sha256, known.rotation), None
+    try:
+        with runtime.decode_slots().held():
+            processed = image_service.process(upload.data, image_limits(), upload.filename)
+    except UploadRejected as error:
+        raise UploadRejected(f"Photo {position + 1} {error.message}.", field="images", status=error.status,
+                             code=error.code) from None
+    return (StagedImage(processed.sha256, role, processed.width, processed.height, processed.mime,
+                        processed.byte_size), processed)
+
+
+def prepare_images(incoming: list[IncomingImage]) -> PreparedImages:
+    """Validate every image in memory, reporting each bad one; nothing is written here."""
     limit = current_app.config["MAX_IMAGES"]
     if not incoming:
-        raise UploadRejected("Add at least one photo of the leaflet.", field="images")
+        raise UploadRejected("Add at least one photo of the leaflet.", field="images", code="no_images")
     if len(incoming) > limit:
         raise UploadRejected(f"Send at most {limit} photos with one leaflet ({len(incoming)} were sent).",
-                             field="images")
-    staged: list[StagedImage] = []
-    to_store: list[image_service.ProcessedImage] = []
+                             field="images", code="too_many_images")
     storage = runtime.storage()
+    errors = _Errors()
+    prepared = PreparedImages([], [])
     for position, upload in enumerate(incoming):
-        role = _role(upload.role, position)
-        sha256 = image_service.sha256_of(upload.data) if upload.data else ""
-        known = _known_image(sha256) if sha256 else None
-        if known is not None and storage.has(known.stored_sha256):
-            staged.append(StagedImage(sha256, role, known.width, known.height, known.mime, known.byte_size,
-                                      known.stored_sha256, known.rotation))
-            continue
-        try:
-            with runtime.decode_slots().held():
-                processed = image_service.process(upload.data, image_limits(), upload.filename)
-        except UploadRejected as error:
-            raise UploadRejected(f"Photo {position + 1} {error.message}.", field="images", status=error.status,
-                                 code=error.code) from None
-        to_store.append(processed)
-        staged.append(StagedImage(processed.sha256, role, processed.width, processed.height, processed.mime,
-                                  processed.byte_size))
-    _store(storage, to_store)
-    return staged
+        result = errors.check(partial(_prepare_one, upload, position, storage))
+        if result is not None:
+            prepared.staged.append(result[0])
+            if result[1] is not None:
+                prepared.to_store.append(result[1])
+    errors.raise_any()
+    return prepared
+
+
+def store_images(prepared: PreparedImages) -> list[StagedImage]:
+    """Write the new files; a full or read-only upload folder is a 503 the voter can retry, not a 500."""
+    _store(runtime.storage(), prepared.to_store)
+    return prepared.staged
+
+
+def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
+    """Validate every image, then store the new ones. Nothing is written if any image is refused."""
+    return store_images(prepare_images(incoming))
 
 
 def _store(storage: Storage, to_store: list[image_service.ProcessedImage]) -> None:
@@ -304,7 +360,10 @@ def after_commit(leaflet: Leaflet) -> None:
 
 def submit_leaflet(submission: LeafletSubmission, *, today: date | None = None,
                    priority: OcrPriority = OcrPriority.INTERACTIVE) -> Leaflet:
-    """The whole upload for callers that hold everything at once (API, demo data)."""
-    meta = resolve_metadata(submission, today)
-    staged = stage_images(submission.images)
-    return create_leaflet(meta, staged, priority)
+    """The whole upload for callers that hold everything at once (API, demo data); all problems at once."""
+    errors = _Errors()
+    prepared = errors.check(lambda: prepare_images(submission.images))
+    meta = errors.check(lambda: resolve_metadata(submission, today))
+    errors.raise_any()
+    assert prepared is not None and meta is not None
+    return create_leaflet(meta, store_images(prepared), priority)

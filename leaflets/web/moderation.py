@@ -28,8 +28,9 @@ def dashboard() -> ResponseReturnValue:
 @role_required("moderator")
 def leaflet(leaflet_id: int) -> ResponseReturnValue:
     found, flags = moderation.leaflet_for_moderation(leaflet_id)
-    details = DetailsForm(formdata=None, party=found.party.slug if found.party else "", area=found.area.gss,
-                          election=found.election.slug, delivered_on=found.delivered_on)
+    details = DetailsForm(formdata=None, party=found.party.slug if found.party else "",
+                          area=found.area.gss if found.area else "", election=found.election.slug,
+                          delivered_on=found.delivered_on)
     return render_template("moderation/leaflet.html", leaflet=found, flags=flags, details_form=details,
                            choices=moderation.reference_choices(),
                            status_form=StatusForm(formdata=None), merge_form=MergeForm(formdata=None),

@@ -17,7 +17,7 @@ ATOM = "application/atom+xml; charset=utf-8"
 
 def _entry(leaflet: Leaflet, snippet_html: str) -> feeds.FeedEntry:
     who = leaflet.party.name if leaflet.party else "Unknown party"
-    summary = (f"{who} leaflet delivered in {leaflet.area.name} on {leaflet.delivered_on.isoformat()} "
+    summary = (f"{who} leaflet delivered in {leaflet.place_name} on {leaflet.delivered_on.isoformat()} "
                f"({leaflet.election.name}).")
     excerpt = Markup(snippet_html).striptags()  # the snippet is escaped HTML; the feed carries plain text
     if excerpt:

@@ -1,11 +1,23 @@
-"""The mobile-first upload page."""
+"""The mobile-first upload page, its "where was it delivered?" fragment, and thumbnails of photos it holds."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from leaflets.extensions import limiter
-from leaflets.services import upload_page, uploads
+from leaflets.services import upload_page, upload_staging
+from leaflets.services.errors import DomainError
 from leaflets.web.upload_forms import incoming_images, submission_from_form
 
 bp = Blueprint("upload", __name__)
@@ -16,15 +28,39 @@ def form() -> ResponseReturnValue:
     return render_template("upload/form.html", **upload_page.context(request.args))
 
 
+@bp.get("/upload/place")
+def place() -> ResponseReturnValue:
+    """The place question for a postcode, as the page's script swaps it in while the voter types."""
+    return render_template("upload/_place.html", state=upload_page.FormState(), **upload_page.place_context(
+        request.args.get("postcode", "")[:20], request.args.get("area", "")[:20]))
+
+
+@bp.get("/upload/staged/<int:position>")
+def staged_thumb(position: int) -> ResponseReturnValue:
+    """A thumbnail of a photo the form holds, for whoever holds the form's signed token."""
+    try:
+        staged = upload_staging.verify(request.args.get("token", ""))
+        path, mime = upload_staging.thumbnail(staged[position])
+    except (DomainError, IndexError):
+        abort(404)
+    response = send_file(path, mimetype=mime, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.post("/upload")
 @limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"])
 def submit() -> ResponseReturnValue:
     images = incoming_images(request.files, request.form.getlist("roles"))
     submission = submission_from_form(request.form, images)
+    if request.form.get("find"):
+        state = upload_page.find_place(submission, request.form.get("staged"))
+        return render_template("upload/form.html", **upload_page.context(request.form, state)), state.status
     try:
         leaflet = upload_page.submit(submission, request.form.get("staged"))
     except upload_page.NeedsAttention as problem:
-        return render_template("upload/form.html", **upload_page.context(request.form, problem)), problem.status
+        page = render_template("upload/form.html", **upload_page.context(request.form, problem.state))
+        return page, problem.status
     flash({"text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
            "link": url_for("upload.form", **upload_page.again_args(leaflet)), "link_text": "Upload another leaflet"},
           "success")

@@ -23,6 +23,7 @@ def incoming_images(files: MultiDict[str, FileStorage], roles: list[str]) -> lis
 def submission_from_form(form: ImmutableMultiDict[str, str], images: list[IncomingImage]) -> LeafletSubmission:
     return LeafletSubmission(
         party=form.get("party"), election=form.get("election"), delivered_on=form.get("delivered_on"),
-        area=form.get("area"), postcode=form.get("postcode"), title=form.get("title", ""),
+        area=form.get("area_other") or form.get("area"),  # a constituency from the full list wins
+        postcode=form.get("postcode"), title=form.get("title", ""),
         description=form.get("description", ""), images=images,
         uploader_id=current_user.id if current_user.is_authenticated else None)

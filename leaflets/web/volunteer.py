@@ -11,7 +11,7 @@ from leaflets.auth_guards import role_required
 from leaflets.forms.review import (ACCURACY_CHOICES, FAIRNESS_CHOICES, TONE_CHOICES, BiasForm, ClaimForm,
                                    CorrectionForm, FlagForm, RatingForm, SkipForm, SuggestionForm, TagsForm)
 from leaflets.models import Leaflet
-from leaflets.services import agreement, claim_review, claim_suggestions, review, work_queue
+from leaflets.services import agreement, claim_review, claim_suggestions, place_queue, review, work_queue
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -48,7 +48,8 @@ def queue() -> ResponseReturnValue:
     leaflet = (work_queue.next_transcription(skipped) if transcribe
                else work_queue.next_leaflet(current_user, skipped))
     return render_template("volunteer/queue.html", leaflet=leaflet, skip_form=SkipForm(formdata=None),
-                           transcribe=transcribe, waiting=work_queue.transcriptions_waiting())
+                           transcribe=transcribe, waiting=work_queue.transcriptions_waiting(),
+                           places_waiting=place_queue.count_waiting())
 
 
 @bp.post("/volunteer/skip")

@@ -49,6 +49,7 @@ def _upload(page: Any, base: str, photo: Path) -> int:
     page.locator("#previews li").first.wait_for()
     page.select_option("#party", "green")
     page.fill("#postcode", "AB11 5QN")
+    page.get_by_label("Yes, Aberdeen South").wait_for()  # the voter sees the constituency to confirm
     page.select_option("#election", "ge-2024")
     page.fill("#delivered_on", "2024-06-21")
     page.fill("#title", "Safer streets")

@@ -26,6 +26,7 @@ def test_voter_uploads_two_photos_on_a_phone(live_server, phone_page, assert_acc
     page.select_option("#role-1", "back")
     page.select_option("#party", "libdem")
     page.fill("#postcode", "AB11 5QN")
+    assert page.get_by_label("Yes, Aberdeen South").is_checked()  # shown to confirm as soon as it is typed
     page.select_option("#election", "ge-2024")
     page.fill("#delivered_on", "2024-06-21")
     page.fill("#title", "Potholes on Union Street")
@@ -56,13 +57,3 @@ def test_upload_form_works_without_javascript(live_server, browser, tmp_path):
     assert "your leaflet is online" in page.content()
     context.close()
 
-
-def test_split_postcode_offers_choices_before_sending(live_server, phone_page):
-    page = phone_page
-    page.goto(f"{live_server.url}/upload")
-    page.fill("#postcode", "KT14 6AB")
-    page.locator("#title").focus()  # change fires on blur
-    page.locator("#area-choices input[type=radio]").first.wait_for()
-    labels = page.locator("#area-choices label").all_inner_texts()
-    assert any(label.startswith("Woking") for label in labels)
-    assert page.locator("#area").input_value() != ""
