@@ -33,3 +33,7 @@ def register(app: Flask) -> None:
     # compare: local vs national leaflets of a party
     from leaflets.web.compare import bp as compare_bp
     app.register_blueprint(compare_bp)
+    # compare (issue 12): photo crops around a finding's words, the coverage map
+    from leaflets.web import crops, maps
+    app.register_blueprint(crops.bp)
+    app.register_blueprint(maps.bp)

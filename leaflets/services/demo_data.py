@@ -70,6 +70,12 @@ SHOWCASE_EVERY = 16
 SHOWCASE = {"party": "libdem", "region": "South West", "election": "ge-2024",
             "headline": "Fixing the potholes on our roads", "paragraph": PARAGRAPHS[1]}
 ROADS = ("the High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", "the London Road")
+# A share of each party's demo leaflets is its national template: the same headline and paragraphs, in the same
+# order, with the place, the candidate and the figures changed (what /compare finds). Leaflets before the fifth
+# are never templates, so the first leaflets of a seed stay what they were before templates existed.
+TEMPLATE_SHARE = 0.5
+TEMPLATE_FROM = 4
+TEMPLATE_HEADLINES = ("A fresh start for {area}", "{area} deserves better", "Cut the cost of living")
 
 
 @dataclass
@@ -125,7 +131,7 @@ def _bar_chart(draw: ImageDraw.ImageDraw, rng: random.Random, top: int, colour: 
 
 def render_page(rng: random.Random, *, colour: str, party_name: str, headline: str, paragraphs: list[str],
                 imprint: str, back: bool, candidate: str = "", party: str = "us",
-                rival: str = "them") -> bytes:
+                rival: str = "them", stat: tuple[str, str] | None = None) -> bytes:
     """One side of a leaflet: party band, headline, two columns of prose, a statistic or chart, imprint."""
     image = Image.new("RGB", PAGE, "white")
     draw = ImageDraw.Draw(image)
@@ -162,12 +168,13 @@ def render_page(rng: random.Random, *, colour: str, party_name: str, headline: s
     if back and room > 420:
         _bar_chart(draw, rng, bottom + 10, colour, party, rival)
     elif room > 240:
-        stat = f"{rng.randint(52, 88)}%" if rng.random() < 0.6 else f"£{rng.randint(2, 40)}m"
+        if stat is None:  # (a template's figure is given: it must not draw from rng, see plan_template_leaflet)
+            figure = f"{rng.randint(52, 88)}%" if rng.random() < 0.6 else f"£{rng.randint(2, 40)}m"
+            stat = (figure, "of residents back our plan" if figure.endswith("%") else "for local services, wasted")
         box_top = bottom + 20
         draw.rectangle((50, box_top, width - 50, box_top + 200), outline=colour, width=8)
-        draw.text((80, box_top + 40), stat, fill=colour, font=font("DejaVuSans-Bold", 100))
-        caption = "of residents back our plan" if stat.endswith("%") else "for local services, wasted"
-        draw.text((420, box_top + 80), caption, fill="black", font=font("LiberationSans-Bold", 34))
+        draw.text((80, box_top + 40), stat[0], fill=colour, font=font("DejaVuSans-Bold", 100))
+        draw.text((420, box_top + 80), stat[1], fill="black", font=font("LiberationSans-Bold", 34))
     for number, line in enumerate(imprint_lines):
         draw.text((50, imprint_top + 28 * number), line, fill="#333333", font=imprint_face)
     buffer = io.BytesIO()
@@ -208,6 +215,26 @@ def plan_leaflet(rng: random.Random, area: Area, party: Party, showcase: bool = 
         images=images)
 
 
+def plan_template_leaflet(rng: random.Random, area: Area, party: Party) -> LeafletSubmission:
+    """The party's national template (fixed by its slug) filled in for one place: one page, ge-2024."""
+    chooser = random.Random(f"national-template-{party.slug}")
+    headline, paragraphs = chooser.choice(TEMPLATE_HEADLINES), chooser.sample(PARAGRAPHS, 4)
+    candidate = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    values = {"area": area.name, "party": SPOKEN.get(party.slug, party.label), "candidate": candidate,
+              "rival": RIVALS.get(party.slug, "the Conservatives")}
+    imprint = (f"Promoted by {rng.choice(FIRST)} {rng.choice(LAST)} on behalf of {candidate} ({party.name}), "
+               f"both at {rng.randint(1, 120)} {rng.choice(ROADS).removeprefix('the ')}, {area.name}.")
+    title = _fill(rng, headline, values)
+    data = render_page(rng, colour=party.colour, party_name=party.name, headline=title,
+                       paragraphs=[_fill(rng, paragraph, values) for paragraph in paragraphs], imprint=imprint,
+                       back=False, candidate=candidate, party=values["party"], rival=values["rival"],
+                       stat=(f"£{rng.randint(8, 40)}m", "for local services"))
+    return LeafletSubmission(
+        party=party.slug, election="ge-2024", delivered_on=_delivered(rng, "ge-2024"), area=area.gss,
+        title=title, description=f"{candidate} for {area.name}. The party's national leaflet, by the look of it.",
+        images=[IncomingImage(data=data, filename="front.jpg", role="front")])
+
+
 def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
     """Make the demo leaflets one by one (deterministic for a seed): places, parties, pages, a few copies."""
     rng = random.Random(seed)
@@ -232,7 +259,12 @@ def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
                 images=source.images), copy_of=original))
         else:
             slugs = [slug for slug in PARTIES_BY_NATION[area.nation] if slug in parties]
-            planned.append(DemoLeaflet(plan_leaflet(rng, area, parties[rng.choice(slugs)])))
+            party = parties[rng.choice(slugs)]
+            local = random.Random(f"{seed}-{index}")  # its own generator: the main one's draws stay the same
+            if index >= TEMPLATE_FROM and local.random() < TEMPLATE_SHARE:
+                planned.append(DemoLeaflet(plan_template_leaflet(local, area, party)))
+            else:
+                planned.append(DemoLeaflet(plan_leaflet(rng, area, party)))
         yield planned[-1]
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from leaflets.config import PROJECT_ROOT
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Party, PostcodeDistrict, Tag
+from leaflets.services import election_results
 
 log = logging.getLogger(__name__)
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
@@ -28,6 +29,7 @@ class LoadReport:
     districts: int = 0
     elections: int = 0
     tags: int = 0
+    results: int = 0
 
 
 def slugify(text: str) -> str:
@@ -123,6 +125,7 @@ def load_all(directory: Path = REFERENCE_DIR, progress: Progress | None = None) 
         report.areas = load_areas(directory, progress)
         db.session.flush()
         report.districts = load_districts(directory, progress)
+        report.results = election_results.load_results(directory)
         db.session.commit()
     except Exception:
         db.session.rollback()

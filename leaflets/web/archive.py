@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from leaflets.services import browse
+from leaflets.services import browse, coverage
 from leaflets.services.leaflet_access import visible_leaflet
 
 bp = Blueprint("archive", __name__)
@@ -44,7 +44,8 @@ def party(slug: str) -> str:
 @bp.get("/areas")
 def areas() -> str:
     nations = browse.area_groups()
-    return render_template("archive/areas.html", nations=nations, notspots=browse.notspots(nations))
+    return render_template("archive/areas.html", nations=nations, notspots=browse.notspots(nations),
+                           coverage_map=coverage.coverage_map())
 
 
 @bp.get("/areas/<gss>")
