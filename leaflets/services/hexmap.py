@@ -114,7 +114,8 @@ def scale(largest: int, classes: int = len(VIRIDIS)) -> list[Band]:
     if len(bounds) > classes:
         step = (len(bounds) - 1) / (classes - 1)
         bounds = sorted({bounds[round(i * step)] for i in range(classes)})
-    colours = [VIRIDIS[round(i * (len(VIRIDIS) - 1) / max(1, len(bounds) - 1))] for i in range(len(bounds))]
+    colours = [VIRIDIS[len(VIRIDIS) - 1 - round((len(bounds) - 1 - i) * (len(VIRIDIS) - 1) / max(1, len(bounds) - 1))]
+               for i in range(len(bounds))]
     bands = [Band(low, bounds[i + 1] - 1 if i + 1 < len(bounds) else None, colours[i])
              for i, low in enumerate(bounds)]
     if bands[-1].low == largest:

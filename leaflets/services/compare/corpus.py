@@ -85,10 +85,11 @@ def counted_here(subject: Subject, area_ids: Iterable[int]) -> list[ColumnElemen
 def ensure_analysed(party_id: int) -> int:
     """Analyse the party's leaflets that have no compare rows yet, up to MISSING_CAP; returns how many are
     still waiting after that."""
-    waiting = store.missing(party_id, MISSING_CAP + 1)
+    waiting = store.missing(party_id, MISSING_CAP)
     if waiting:
-        store.refresh(waiting[:MISSING_CAP])
-    return max(0, len(waiting) - MISSING_CAP)
+        store.refresh(waiting)
+        return store.missing_count(party_id)
+    return 0
 
 
 def docs_in(subject: Subject, area_ids: Iterable[int]) -> list[LocalDoc]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from leaflets.extensions import db
-from leaflets.models import Area, CompareText, Election, Party
-from leaflets.services.compare.corpus import Subject
+from leaflets.models import Area, CompareText, Election, Leaflet, LeafletStatus, Party
+from leaflets.services.compare.corpus import Subject, ensure_analysed
 from leaflets.services.compare.service import Comparison, compare, resolve
 from leaflets.services.compare.templates import TemplateSummary, widest_templates
 
@@ -17,13 +17,13 @@ PLACES_LISTED = 30
 
 
 def seat(area: Area, election: Election | None = None) -> list[Comparison]:
-    """Each party with leaflets read in this seat, compared with its leaflets elsewhere (most leaflets first)."""
+    """Each party with live leaflets in this seat, compared with its leaflets elsewhere (most leaflets first)."""
     count = func.count()
-    query = (select(CompareText.party_id, count)
-             .where(CompareText.counted.is_(True), CompareText.area_id == area.id)
-             .group_by(CompareText.party_id).order_by(count.desc(), CompareText.party_id))
+    query = (select(Leaflet.party_id, count)
+             .where(Leaflet.status == LeafletStatus.LIVE, Leaflet.area_id == area.id, Leaflet.party_id.is_not(None))
+             .group_by(Leaflet.party_id).order_by(count.desc(), Leaflet.party_id))
     if election is not None:
-        query = query.where(CompareText.election_id == election.id)
+        query = query.where(Leaflet.election_id == election.id)
     party_ids = [party_id for party_id, _n in db.session.execute(query.limit(PARTIES_SIDE_BY_SIDE))]
     parties = {party.id: party for party in db.session.scalars(select(Party).where(Party.id.in_(party_ids)))}
     return [compare(Subject(parties[party_id], area, election)) for party_id in party_ids]
@@ -38,6 +38,7 @@ class PartyPlaces:
 
 def party_places(party: Party, election: Election | None = None) -> PartyPlaces:
     """Where a party's leaflets have been read (most first) and its widest templates."""
+    ensure_analysed(party.id)
     count = func.count()
     query = (select(Area, count).join(CompareText, CompareText.area_id == Area.id)
              .where(CompareText.counted.is_(True), CompareText.party_id == party.id)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from leaflets.extensions import db
@@ -253,9 +253,16 @@ def update_all(progress: Callable[[int], None] | None = None) -> int:
     return changed
 
 
+def _missing(party_id: int) -> Select[Any]:
+    return (select(Leaflet.id).outerjoin(CompareText, CompareText.leaflet_id == Leaflet.id)
+            .where(Leaflet.party_id == party_id, Leaflet.status == LeafletStatus.LIVE,
+                   CompareText.leaflet_id.is_(None)))
+
+
 def missing(party_id: int, limit: int) -> list[int]:
     """Live leaflets of a party that have no compare row yet (added before this existed, or by hand)."""
-    query = (select(Leaflet.id).outerjoin(CompareText, CompareText.leaflet_id == Leaflet.id)
-             .where(Leaflet.party_id == party_id, Leaflet.status == LeafletStatus.LIVE,
-                    CompareText.leaflet_id.is_(None)).order_by(Leaflet.id).limit(limit))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_missing(party_id).order_by(Leaflet.id).limit(limit)))
+
+
+def missing_count(party_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(_missing(party_id).subquery())) or 0
