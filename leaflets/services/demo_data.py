@@ -131,7 +131,7 @@ def _bar_chart(draw: ImageDraw.ImageDraw, rng: random.Random, top: int, colour: 
 
 def render_page(rng: random.Random, *, colour: str, party_name: str, headline: str, paragraphs: list[str],
                 imprint: str, back: bool, candidate: str = "", party: str = "us",
-                rival: str = "them", stat: tuple[str, str] | None = None) -> bytes:
+                rival: str = "them", stat: tuple[str, ...] | None = None) -> bytes:
     """One side of a leaflet: party band, headline, two columns of prose, a statistic or chart, imprint."""
     image = Image.new("RGB", PAGE, "white")
     draw = ImageDraw.Draw(image)
@@ -173,7 +173,8 @@ def render_page(rng: random.Random, *, colour: str, party_name: str, headline: s
             stat = (figure, "of residents back our plan" if figure.endswith("%") else "for local services, wasted")
         box_top = bottom + 20
         draw.rectangle((50, box_top, width - 50, box_top + 200), outline=colour, width=8)
-        draw.text((80, box_top + 40), stat[0], fill=colour, font=font("DejaVuSans-Bold", 100))
+        size = 100 if len(stat) < 3 else int(stat[2])
+        draw.text((80, box_top + 40 + (100 - size) // 2), stat[0], fill=colour, font=font("DejaVuSans-Bold", size))
         draw.text((420, box_top + 80), stat[1], fill="black", font=font("LiberationSans-Bold", 34))
     for number, line in enumerate(imprint_lines):
         draw.text((50, imprint_top + 28 * number), line, fill="#333333", font=imprint_face)
@@ -228,7 +229,7 @@ def plan_template_leaflet(rng: random.Random, area: Area, party: Party) -> Leafl
     data = render_page(rng, colour=party.colour, party_name=party.name, headline=title,
                        paragraphs=[_fill(rng, paragraph, values) for paragraph in paragraphs], imprint=imprint,
                        back=False, candidate=candidate, party=values["party"], rival=values["rival"],
-                       stat=(f"£{rng.randint(8, 40)}m", "for local services"))
+                       stat=(f"£{rng.randint(8, 40)}m", "for local services", "72"))
     return LeafletSubmission(
         party=party.slug, election="ge-2024", delivered_on=_delivered(rng, "ge-2024"), area=area.gss,
         title=title, description=f"{candidate} for {area.name}. The party's national leaflet, by the look of it.",

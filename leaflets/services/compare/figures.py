@@ -41,6 +41,11 @@ def value_of(figure: str) -> float | None:
     return float(found.group()) * _MULTIPLIERS.get(suffix, 1.0)
 
 
+def _debris(token: Token) -> bool:
+    """A lone letter other than "a" or "I" is OCR debris ("£" read as "f"): keys skip it."""
+    return len(token.lower) == 1 and token.lower not in ("a", "i") and not token.figure
+
+
 def mask(token: Token, is_name: Callable[[Token], bool]) -> str:
     if token.figure:
         return FIGURE
@@ -52,6 +57,7 @@ def mentions(sentences: Sequence[Sequence[Token]], words: Sequence[Word],
     """Every figure with a usable key, in reading order."""
     found = []
     for sentence in sentences:
+        sentence = [token for token in sentence if not _debris(token)]
         masked = [mask(token, is_name) for token in sentence]
         for position, token in enumerate(sentence):
             if not token.figure:

@@ -34,7 +34,7 @@ class Word:
     box: Box | None = None
     line_start: bool = False
     trusted: bool = True
-    paragraph_start: bool = False  # a new OCR block or paragraph, or after a blank line: a sentence ends
+    paragraph_start: bool = False  # a new OCR block or paragraph, or after a blank line: a sentence may end
 
 
 @dataclass(frozen=True)
@@ -59,31 +59,28 @@ class Token:
 def from_ocr(image_id: int, ocr_words: Sequence[dict[str, Any]]) -> list[Word]:
     """Words of an OCR result in reading order, a new line starting at each change of block/paragraph/line."""
     out: list[Word] = []
-    paragraph = None
-    for (block, number, _line), line in groupby(ocr_words, key=_line_of):
-        first = True
-        for word in _joined_figures([w for w in line if str(w.get("text", "")).strip()]):
+    for _paragraph, words in groupby(ocr_words, key=lambda w: (int(w.get("block", 0)), int(w.get("paragraph", 0)))):
+        line = None
+        for number, word in enumerate(_joined_figures([w for w in words if str(w.get("text", "")).strip()])):
             box = (word["left"], word["top"], word["width"], word["height"])
-            out.append(Word(word["text"], image_id, box, first,
-                            float(word.get("confidence", 0)) >= TRUSTED_CONFIDENCE,
-                            first and (block, number) != paragraph))
-            paragraph, first = (block, number), False
+            out.append(Word(word["text"], image_id, box, word["line"] != line,
+                            float(word.get("confidence", 0)) >= TRUSTED_CONFIDENCE, number == 0))
+            line = word["line"]
     return out
-
-
-def _line_of(word: dict[str, Any]) -> tuple[int, int, int]:
-    return int(word.get("block", 0)), int(word.get("paragraph", 0)), int(word.get("line", 0))
 
 
 def _box(word: dict[str, Any]) -> dict[str, Any]:
     return {**word, "text": str(word.get("text", "")).strip(),
-            **{key: int(word.get(key, 0)) for key in ("left", "top", "width", "height")}}
+            **{key: int(word.get(key, 0)) for key in ("left", "top", "width", "height", "line")}}
 
 
 def _joinable(last: dict[str, Any], word: dict[str, Any]) -> bool:
+    """Pieces of one figure: side by side (Tesseract may put pieces of one big line on two of its lines)."""
     gap = word["left"] - (last["left"] + last["width"])
+    overlap = min(last["top"] + last["height"], word["top"] + word["height"]) - max(last["top"], word["top"])
     return bool(_FRAGMENT.match(word["text"]) and _OPEN_FIGURE.match(last["text"])
-                and gap < 0.8 * max(word["height"], last["height"], 1)
+                and -0.2 * word["width"] <= gap < 0.8 * max(word["height"], last["height"], 1)
+                and overlap >= 0.5 * min(word["height"], last["height"])
                 and any(char.isdigit() for char in last["text"] + word["text"]))
 
 
