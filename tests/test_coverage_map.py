@@ -64,7 +64,7 @@ def test_the_map_page_has_650_titled_hex_links_a_legend_and_a_table(app, client)
     assert 'aria-label="Key"' in page and "Skip the map" in page
     table = page[page.index('<details class="hexmap-table"'):]
     assert table.count('<th scope="row">') == 650
-    assert '<a href="/areas/E14001063">Aldershot</a></th><td>South East</td><td>2</td>' in table
+    assert '<a href="/areas/E14001063">Aldershot</a></th><td class="wide-only">South East</td><td>2</td>' in table
 
 
 @both_databases
@@ -106,7 +106,7 @@ def test_the_results_view_marks_where_the_party_won_and_came_second(app, client)
     page = client.get("/map?view=results&party=labour").get_data(as_text=True)
     assert "Aldershot: 1 Lab leaflet; 2024: Lab won, Con second" in page
     assert page.count('class="marker"') >= len(won) + len(second)
-    assert "Lab won the seat in 2024" in page  # legend and table
+    assert "Lab won the seat in 2024" in page and "<td>came second</td>" in page  # the legend, the table
 
 
 def test_the_places_page_shows_the_map(app, client):

@@ -102,7 +102,7 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont, wid
     return lines + ([line] if line else [])
 
 
-def _fill(rng: random.Random, template: str, values: dict[str, str]) -> str:
+def fill_template(rng: random.Random, template: str, values: dict[str, str]) -> str:
     numbers = {"n1": str(rng.randint(2, 9)), "n2": str(rng.randint(2, 12)), "n3": str(rng.randint(14, 96)),
                "n4": str(rng.randint(3, 9) * 100 + rng.choice((20, 50, 80))), "pct": str(rng.randint(6, 64)),
                "bus": str(rng.randint(3, 99)), "road": rng.choice(ROADS),
@@ -194,7 +194,7 @@ def plan_leaflet(rng: random.Random, area: Area, party: Party, showcase: bool = 
     values = {"area": area.name, "party": SPOKEN.get(party.slug, party.label), "candidate": candidate,
               "rival": RIVALS.get(party.slug, "the Conservatives")}
     election = SHOWCASE["election"] if showcase else "ge-2024" if rng.random() < 0.75 else "local-2026"
-    headline = _fill(rng, SHOWCASE["headline"] if showcase else rng.choice(HEADLINES), values)
+    headline = fill_template(rng, SHOWCASE["headline"] if showcase else rng.choice(HEADLINES), values)
     imprint = (f"Promoted by {rng.choice(FIRST)} {rng.choice(LAST)} on behalf of {candidate} ({party.name}), "
                f"both at {rng.randint(1, 120)} {rng.choice(ROADS).removeprefix('the ')}, {area.name}.")
     pages = rng.choice((1, 2, 2, 2, 3))
@@ -203,8 +203,8 @@ def plan_leaflet(rng: random.Random, area: Area, party: Party, showcase: bool = 
         chosen = rng.sample(PARAGRAPHS, 6 if number == 0 else 4)
         if showcase and number == 0 and SHOWCASE["paragraph"] not in chosen:
             chosen[0] = SHOWCASE["paragraph"]
-        text = [_fill(rng, paragraph, values) for paragraph in chosen]
-        title = headline if number == 0 else _fill(rng, rng.choice(HEADLINES), values)
+        text = [fill_template(rng, paragraph, values) for paragraph in chosen]
+        title = headline if number == 0 else fill_template(rng, rng.choice(HEADLINES), values)
         data = render_page(rng, colour=party.colour, party_name=party.name, headline=title, paragraphs=text,
                            imprint=imprint, back=number > 0, candidate=candidate,
                            party=values["party"], rival=values["rival"])
@@ -225,9 +225,9 @@ def plan_template_leaflet(rng: random.Random, area: Area, party: Party) -> Leafl
               "rival": RIVALS.get(party.slug, "the Conservatives")}
     imprint = (f"Promoted by {rng.choice(FIRST)} {rng.choice(LAST)} on behalf of {candidate} ({party.name}), "
                f"both at {rng.randint(1, 120)} {rng.choice(ROADS).removeprefix('the ')}, {area.name}.")
-    title = _fill(rng, headline, values)
+    title = fill_template(rng, headline, values)
     data = render_page(rng, colour=party.colour, party_name=party.name, headline=title,
-                       paragraphs=[_fill(rng, paragraph, values) for paragraph in paragraphs], imprint=imprint,
+                       paragraphs=[fill_template(rng, paragraph, values) for paragraph in paragraphs], imprint=imprint,
                        back=False, candidate=candidate, party=values["party"], rival=values["rival"],
                        stat=(f"£{rng.randint(8, 40)}m", "for local services", "72"))
     return LeafletSubmission(

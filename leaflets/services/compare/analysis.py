@@ -79,7 +79,7 @@ def analyse(source: LeafletSource, reference: ReferenceNames, topics: TopicMatch
     text = "\n".join(word.text for word in title_words + image_words)
     return Analysis(
         sentences=lowered, words=sum(len(sentence) for sentence in lowered),
-        tokens=_merge(_token_stats(title_sentences, title_words), _token_stats(image_sentences, image_words)),
+        tokens=_merge(_token_stats(image_sentences, image_words), _token_stats(title_sentences, title_words)),
         mentions=mentions(image_sentences, image_words, is_name),
         signature=_signature(image_sentences, is_name),
         topics=sorted(topics.topics_in(lowered) | set(source.tags)),
@@ -118,6 +118,7 @@ def _token_stats(sentences: list[list[Token]], words: Sequence[Word]) -> dict[st
 
 
 def _merge(first: dict[str, TokenStats], second: dict[str, TokenStats]) -> dict[str, TokenStats]:
+    """The two counts added up (the second is the small one: a title)."""
     merged = dict(first)
     for token, stats in second.items():
         have = merged.get(token, TokenStats())

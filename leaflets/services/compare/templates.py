@@ -51,9 +51,10 @@ def members_where(template_ids: list[int], subject: Subject, area_ids: list[int]
 
 def places_of(rows: list[tuple[int, int]]) -> list[Place]:
     """(area id, leaflets) pairs as places with names, most leaflets first."""
-    areas = {area.id: area for area in db.session.scalars(select(Area).where(Area.id.in_([r[0] for r in rows])))}
-    return sorted((Place(area_id, areas[area_id].gss, areas[area_id].name, n) for area_id, n in rows
-                   if area_id in areas), key=lambda p: (-p.leaflets, p.name))
+    areas = {area_id: (gss, name) for area_id, gss, name in db.session.execute(
+        select(Area.id, Area.gss, Area.name).where(Area.id.in_([r[0] for r in rows])))}
+    return sorted((Place(area_id, *areas[area_id], n) for area_id, n in rows if area_id in areas),
+                  key=lambda p: (-p.leaflets, p.name))
 
 
 def templates_for(subject: Subject, local: Local, area_ids: list[int] | None = None) -> list[TemplateMatch]:

@@ -51,9 +51,12 @@ class Terms:
 
 def token_stats(tokens: Iterable[str]) -> dict[str, TokenStats]:
     wanted, found = sorted(set(tokens)), {}
+    columns = (CompareToken.token, CompareToken.capitalised, CompareToken.paired, CompareToken.lowered,
+               CompareToken.trusted)
     for start in range(0, len(wanted), 500):
-        for row in db.session.scalars(select(CompareToken).where(CompareToken.token.in_(wanted[start:start + 500]))):
-            found[row.token] = TokenStats(row.capitalised, row.paired, row.lowered, row.trusted)
+        for token, *counts in db.session.execute(select(*columns).where(
+                CompareToken.token.in_(wanted[start:start + 500]))):
+            found[token] = TokenStats(*counts)
     return found
 
 

@@ -8,9 +8,8 @@ term or a figure can be shown on the photo, and each knowing whether it was writ
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 TRUSTED_CONFIDENCE = 80.0  # Tesseract's word confidence (0-100) from which a word counts as really read
 Box = tuple[int, int, int, int]
@@ -24,11 +23,12 @@ _EDGE = "()[]{}\"'“”‘’,.;:!?*"
 _FIGURE = re.compile(r"^[£$€]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%|mm?|bn|k|p)?$", re.IGNORECASE)
 _FRAGMENT = re.compile(r"^(?:[£$€]|\d{1,2}|[.,]|%|mm?|bn|k)$", re.IGNORECASE)  # a piece of a figure read apart
 _OPEN_FIGURE = re.compile(r"^[£$€]?[\d.,]*$")  # a figure so far that a following piece may continue
+_SPLIT_BREAKS = re.compile(f"([{re.escape(_BREAK_CHARS)}]+)")
+_PLAIN = re.compile(r"^[^\W_]+$")  # a word of letters or digits only: the common case, no splitting needed
 _SCALES = {"million": "million", "billion": "billion", "thousand": "thousand", "%": "%", "percent": "%"}
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     text: str
     image_id: int | None = None
     box: Box | None = None
@@ -37,12 +37,11 @@ class Word:
     paragraph_start: bool = False  # a new OCR block or paragraph, or after a blank line: a sentence may end
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     lower: str
     original: str
-    word: int           # index of the Word it came from
-    initial: bool       # first on its line or in its sentence: its capital says nothing
+    word: int            # index of the Word it came from
+    initial: bool        # first on its line or in its sentence: its capital says nothing
     figure: bool = False
 
     @property
@@ -56,49 +55,62 @@ class Token:
         return self.capitalised and not self.initial
 
 
+class _Piece(NamedTuple):
+    """An OCR word on its way to a Word: what joining the pieces of a figure needs."""
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+    line: int
+
+
 def from_ocr(image_id: int, ocr_words: Sequence[dict[str, Any]]) -> list[Word]:
     """Words of an OCR result in reading order, a new line starting at each change of block/paragraph/line."""
     out: list[Word] = []
-    for _paragraph, words in groupby(ocr_words, key=lambda w: (int(w.get("block", 0)), int(w.get("paragraph", 0)))):
+    for _paragraph, words in groupby(ocr_words, key=lambda w: (w.get("block", 0), w.get("paragraph", 0))):
         line = None
-        for number, word in enumerate(_joined_figures([w for w in words if str(w.get("text", "")).strip()])):
-            box = (word["left"], word["top"], word["width"], word["height"])
-            out.append(Word(word["text"], image_id, box, word["line"] != line,
-                            float(word.get("confidence", 0)) >= TRUSTED_CONFIDENCE, number == 0))
-            line = word["line"]
+        for number, piece in enumerate(_joined_figures(words)):
+            out.append(Word(piece.text, image_id, (piece.left, piece.top, piece.width, piece.height),
+                            piece.line != line, piece.confidence >= TRUSTED_CONFIDENCE, number == 0))
+            line = piece.line
     return out
 
 
-def _box(word: dict[str, Any]) -> dict[str, Any]:
-    return {**word, "text": str(word.get("text", "")).strip(),
-            **{key: int(word.get(key, 0)) for key in ("left", "top", "width", "height", "line")}}
+def _piece(word: dict[str, Any]) -> _Piece:
+    return _Piece(str(word.get("text", "")).strip(), int(word.get("left", 0)), int(word.get("top", 0)),
+                  int(word.get("width", 0)), int(word.get("height", 0)), float(word.get("confidence", 0)),
+                  int(word.get("line", 0)))
 
 
-def _joinable(last: dict[str, Any], word: dict[str, Any]) -> bool:
+def _joinable(last: _Piece, piece: _Piece) -> bool:
     """Pieces of one figure: side by side (Tesseract may put pieces of one big line on two of its lines)."""
-    gap = word["left"] - (last["left"] + last["width"])
-    overlap = min(last["top"] + last["height"], word["top"] + word["height"]) - max(last["top"], word["top"])
-    return bool(_FRAGMENT.match(word["text"]) and _OPEN_FIGURE.match(last["text"])
-                and -0.2 * word["width"] <= gap < 0.8 * max(word["height"], last["height"], 1)
-                and overlap >= 0.5 * min(word["height"], last["height"])
-                and any(char.isdigit() for char in last["text"] + word["text"]))
+    if not (_FRAGMENT.match(piece.text) and _OPEN_FIGURE.match(last.text)):
+        return False
+    gap = piece.left - (last.left + last.width)
+    overlap = min(last.top + last.height, piece.top + piece.height) - max(last.top, piece.top)
+    return (-0.2 * piece.width <= gap < 0.8 * max(piece.height, last.height, 1)
+            and overlap >= 0.5 * min(piece.height, last.height)
+            and any(char.isdigit() for char in last.text + piece.text))
 
 
-def _joined_figures(line: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _joined_figures(words: Iterable[dict[str, Any]]) -> list[_Piece]:
     """Big print is often read a character at a time ("£ 2 7 m"): runs of such pieces, close together on
     one line, become one word ("£27m") with the union of their boxes and the lowest confidence."""
-    out: list[dict[str, Any]] = []
-    for word in map(_box, line):
-        last = out[-1] if out else None
-        if last is None or not _joinable(last, word):
-            out.append(word)
+    out: list[_Piece] = []
+    for piece in map(_piece, words):
+        if not piece.text:
             continue
-        right = max(last["left"] + last["width"], word["left"] + word["width"])
-        top = min(last["top"], word["top"])
-        bottom = max(last["top"] + last["height"], word["top"] + word["height"])
-        out[-1] = {**last, "text": last["text"] + word["text"], "top": top, "width": right - last["left"],
-                   "height": bottom - top,
-                   "confidence": min(float(last.get("confidence", 0)), float(word.get("confidence", 0)))}
+        last = out[-1] if out else None
+        if last is None or len(piece.text) > 2 or not _joinable(last, piece):
+            out.append(piece)
+            continue
+        top = min(last.top, piece.top)
+        bottom = max(last.top + last.height, piece.top + piece.height)
+        right = max(last.left + last.width, piece.left + piece.width)
+        out[-1] = _Piece(last.text + piece.text, last.left, top, right - last.left, bottom - top,
+                         min(last.confidence, piece.confidence), last.line)
     return out
 
 
@@ -119,7 +131,7 @@ def is_figure(text: str) -> bool:
 
 def _parts(text: str) -> list[str]:
     """Split a word at sentence breaks inside it ("end.Next"), keeping the breaks as their own parts."""
-    return [part for part in re.split(f"([{re.escape(_BREAK_CHARS)}]+)", text) if part]
+    return [part for part in _SPLIT_BREAKS.split(text) if part]
 
 
 def tokenise(words: Sequence[Word]) -> list[list[Token]]:
@@ -139,6 +151,9 @@ def tokenise(words: Sequence[Word]) -> list[list[Token]]:
             continue
         if word.paragraph_start and not word.text[:1].islower():  # a sentence can run on into a new block
             close()
+        if _PLAIN.match(word.text) and not word.text.isdigit():
+            current.append(Token(word.text.casefold(), word.text, index, not current or word.line_start))
+            continue
         if is_figure(word.text):
             figure, skip = _figure_text(words, index)
             current.append(Token(figure.lower(), figure, index, word.line_start or not current, figure=True))
