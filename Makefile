@@ -16,6 +16,7 @@ TEST_SYSTEM_PACKAGES := chromium
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: run test deps test-deps system-deps test-system-deps db demo bench bench-ocr bench-search sweep clean
+.PHONY: bench-compare
 
 run: deps db
 	@if [ "$$($(FLASK) leaflet-count)" = "0" ]; then echo "Empty archive: adding demo leaflets (flask demo-data)"; $(FLASK) demo-data; fi
@@ -55,13 +56,16 @@ db: deps
 demo: db
 	$(FLASK) demo-data
 
-bench: bench-ocr bench-search
+bench: bench-ocr bench-search bench-compare
 
 bench-ocr: deps
 	$(PY) -m bench.ocr $(BENCH_ARGS)
 
 bench-search: deps
 	$(PY) -m bench.search $(BENCH_ARGS)
+
+bench-compare: deps
+	$(PY) -m bench.compare $(BENCH_COMPARE_ARGS)
 
 sweep: deps
 	$(FLASK) sweep-uploads

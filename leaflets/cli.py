@@ -22,3 +22,6 @@ def register(app: Flask) -> None:
     # search (issue 4): `flask search rebuild|check`
     from leaflets.commands.search import search_cli
     app.cli.add_command(search_cli)
+    # compare (issue 12): `flask compare rebuild|update`
+    from leaflets.commands.compare import compare_cli
+    app.cli.add_command(compare_cli)

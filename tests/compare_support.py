@@ -1,7 +1,7 @@
 """Helpers for the compare and map tests: leaflets from given text, and demo leaflets read by real Tesseract.
 
-Reading a demo page takes Tesseract a few seconds, so each distinct image is read once per test session (through
-the real OCR job runner) and its result stored again for later tests that upload the same bytes.
+Reading a demo page takes Tesseract a few seconds, so each distinct image is read once per test session
+(through the real OCR job runner) and its result stored again for later tests that upload the same bytes.
 """
 from __future__ import annotations
 
@@ -26,25 +26,28 @@ BASINGSTOKE, WOKING = "E14001078", "E14001592"  # two of Aldershot's neighbours 
 T0 = datetime(2024, 6, 1, 9, 0)
 _clock = count()
 
-TEMPLATE = ("Families across the country are paying more for their mortgage, their weekly shop and their energy "
-            "bills. The Conservatives crashed the economy and working people paid the price. Labour has a plan "
-            "to get Britain's future back: stability in the public finances, cheaper bills through Great British "
-            "Energy, and a new deal for working people that makes work pay. On the fourth of July you can vote "
-            "for change.")
+TEMPLATE = ("Families across the country are paying more for their mortgage, their weekly shop and their "
+            "energy bills. The Conservatives crashed the economy and working people paid the price. Labour "
+            "has a plan to get Britain's future back: stability in the public finances, cheaper bills "
+            "through Great British Energy, and a new deal for working people that makes work pay. On the "
+            "fourth of July you can vote for change.")
 
 
-def add(text: str = "", *, area: str = ALDERSHOT, party: str = "labour", title: str = "", status: str = "live",
+def add(text: str = "", *, area: str = ALDERSHOT, party: str = "labour", title: str = "",
+        status: str = "live",
         ocr_status: str = "done", corrected: str | None = None, election: str = "ge-2024",
         claims: tuple[tuple[str, str], ...] = (), words: list[dict[str, Any]] | None = None,
         confidence: float | None = None, description: str = "") -> Leaflet:
-    """A leaflet with one image whose OCR text (and optionally word boxes) is given; claims as (text, state)."""
+    """A leaflet with one image whose OCR text (and optionally word boxes) is given; claims as (text,
+    state)."""
     leaflet = Leaflet(
         title=title, description=description, status=status, delivered_on=date(2024, 6, 20),
         party=db.session.scalar(select(Party).where(Party.slug == party)),
         area=db.session.scalar(select(Area).where(Area.gss == area)),
         election=db.session.scalar(select(Election).where(Election.slug == election)),
         uploaded_at=T0 + timedelta(minutes=next(_clock)))
-    leaflet.images.append(LeafletImage(position=0, sha256="0" * 64, width=1000, height=1414, mime="image/jpeg",
+    leaflet.images.append(LeafletImage(position=0, sha256="0" * 64, width=1000, height=1414,
+                                       mime="image/jpeg",
                                        ocr_status=ocr_status, ocr_text=text, corrected_text=corrected,
                                        ocr_words=words, ocr_confidence=confidence))
     db.session.add(leaflet)
@@ -54,7 +57,8 @@ def add(text: str = "", *, area: str = ALDERSHOT, party: str = "labour", title: 
     return leaflet
 
 
-def ocr_words(text: str, confidence: float = 95.0, low: dict[str, float] | None = None) -> list[dict[str, Any]]:
+def ocr_words(text: str, confidence: float = 95.0, low: dict[str, float] | None = None) -> list[dict[str,
+                                                                                                     Any]]:
     """Word boxes for text as Tesseract gives them: one line per text line, 20 px a character; `low` gives
     some words a lower confidence."""
     out = []
@@ -72,7 +76,8 @@ _read: dict[str, OcrOutcome] = {}  # sha256 -> what Tesseract read, for this tes
 
 
 def read_pending(app: Flask) -> None:
-    """Run OCR on every pending image (real Tesseract the first time an image is seen), as the worker would."""
+    """Run OCR on every pending image (real Tesseract the first time an image is seen), as the worker
+    would."""
     settings = QueueSettings.from_config(app.config)
     for image in db.session.scalars(select(LeafletImage).where(LeafletImage.ocr_status == "pending")).all():
         job = jobs.claim(image.id, "tests", settings)

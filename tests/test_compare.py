@@ -68,7 +68,8 @@ def test_numbers_that_vary_are_listed_with_places_and_figures(app):
     numbers = {number.context: number for number in run().numbers}
     stat = numbers["{} for local services"]
     assert [f.figure for f in stat.local] == ["£31m"]
-    assert {(f.figure, f.example_place) for f in stat.other_figures} == {("£18m", "Banbury"), ("£12m", "Barking")}
+    assert {(f.figure, f.example_place) for f in stat.other_figures} == {("£18m", "Banbury"), ("£12m",
+                                                                                               "Barking")}
     assert stat.same_elsewhere == 1 and stat.places == 3  # Ashford prints £31m too
     potholes = next(n for context, n in numbers.items() if "reported {} times" in context)
     assert {f.figure for f in potholes.other_figures} == {"12", "30", "61"}
@@ -86,7 +87,8 @@ def test_names_and_ocr_noise_are_not_distinctive_terms(app):
     result = run()
     terms = {term.term for term in result.terms.local + result.terms.national}
     assert {"gurkha", "community centre"} <= {term.term for term in result.terms.local}
-    assert not terms & {"chloe", "okafor", "brent", "east", "brent east", "patrick", "lloyd", "labour", "hloe"}
+    assert not terms & {"chloe", "okafor", "brent", "east", "brent east", "patrick", "lloyd", "labour",
+                        "hloe"}
     assert {"chloe", "okafor", "brent"} <= set(result.terms.excluded.names) | {"brent"}
     assert "hloe" in result.terms.excluded.noise
     gurkha = result.evidence["gurkha"]
@@ -101,7 +103,8 @@ def test_topic_shares_compare_the_local_share_with_the_national_one(app):
     for gss in (BANBURY, BARKING, ASHFORD, BASINGSTOKE):
         add("Council tax is too high here. The NHS needs doctors.", area=gss)
     shares = {share.slug: share for share in run().shares}
-    assert (shares["transport"].local, shares["transport"].local_total, shares["transport"].national) == (1, 2, 0)
+    transport = shares["transport"]
+    assert (transport.local, transport.local_total, transport.national) == (1, 2, 0)
     assert (shares["tax"].local_share, shares["tax"].national_share) == (0.5, 1.0)
     assert shares["health"].difference == -100.0
 
@@ -112,7 +115,7 @@ def test_a_seat_against_its_neighbours_uses_only_the_seats_around_it(app):
     result = run(against="neighbours")
     assert result.baseline_label == "the neighbouring seats" and result.baseline_leaflets == 1
     assert {area.gss for area in result.neighbours} >= {BASINGSTOKE, WOKING}
-    assert result.templates == [] and result.numbers == []  # the template went to seats that are not next door
+    assert result.templates == [] and result.numbers == []  # the template went to seats not next door
 
 
 def test_several_parties_in_one_seat_side_by_side(app):
@@ -202,7 +205,8 @@ def test_bad_parameters_are_422(app, client, party, area, election, against, fie
     with pytest.raises(ValidationFailed) as failure:
         compare.resolve(party, area, election, against)
     assert failure.value.field == field
-    params = {k: v for k, v in {"party": party, "area": area, "election": election, "against": against}.items()
+    params = {k: v for k, v in {"party": party, "area": area, "election": election,
+                                "against": against}.items()
               if v}
     response = client.get("/api/v1/compare", query_string=params)
     assert response.status_code == 422 and response.json["error"]["code"] == code
@@ -216,13 +220,27 @@ def test_bad_parameters_are_422(app, client, party, area, election, against, fie
 def test_api_shape(app, client):
     here, *_ = add_template_in_four_places()
     body = client.get("/api/v1/compare", query_string={"party": "labour", "area": ALDERSHOT.lower()}).json
-    assert body["party"]["slug"] == "labour" and body["area"]["gss"] == ALDERSHOT and body["against"] == "national"
+    assert (body["party"]["slug"], body["area"]["gss"], body["against"]) == ("labour", ALDERSHOT, "national")
     assert body["local"]["leaflets"] == 1 and body["baseline"]["leaflets"] == 3 and body["message"] is None
     [template] = body["templates"]
     assert template["local"][0]["leaflet_id"] == here.id and len(template["places"]) == 3
     assert {"here", "there"} == set(template["swaps"][0]) and template["url"].startswith("http")
     stat = next(n for n in body["numbers"] if n["context"] == "{} for local services")
-    assert stat["here"][0]["figure"] == "£31m" and {f["figure"] for f in stat["elsewhere"]} >= {"£18m", "£12m"}
+    assert stat["here"][0]["figure"] == "£31m" and {f["figure"] for f in stat["elsewhere"]} >= {"£18m",
+                                                                                                "£12m"}
     assert all(set(term) >= {"term", "z", "local_count", "national_count", "topic"}
                for term in body["distinctive_terms"]["local"])
     assert body["distinctive_terms"]["left_out"]["names"] > 0 and body["topics"] is not None
+
+
+def test_the_compare_commands_rebuild_and_update_the_rows(app, runner):
+    banbury_id = add_template_in_four_places()[1].id
+    result = runner.invoke(args=["compare", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Analysed 4 leaflets" in result.output
+    counted = select(func.count()).select_from(CompareText).where(CompareText.counted.is_(True))
+    assert db.session.scalar(counted) == 4
+    db.session.get(Leaflet, banbury_id).images[0].corrected_text = "Something else, corrected by a volunteer."
+    db.session.commit()  # a change the hooks did not hear of
+    result = runner.invoke(args=["compare", "update"])
+    assert result.exit_code == 0 and "1 leaflets changed." in result.output

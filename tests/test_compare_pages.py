@@ -1,4 +1,5 @@
-"""The compare pages through the test client: every finding links to the leaflets behind it and to the photo."""
+"""The compare pages through the test client: every finding links to the leaflets behind it and to the
+photo."""
 from __future__ import annotations
 
 import html
@@ -9,7 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from leaflets.extensions import db
-from leaflets.models import CompareNumber, CompareText, Leaflet
+from leaflets.models import CompareNumber, CompareText
 from leaflets.services.uploads import submit_leaflet
 from tests.compare_support import ALDERSHOT, BANBURY, add, ocr_words
 from tests.support import leaflet_image
@@ -52,10 +53,12 @@ def test_the_comparison_links_every_finding(app, client):
     template_id = db.session.scalar(select(CompareText.template_id).where(CompareText.leaflet_id == here.id))
     assert any(h.startswith(f"/compare/templates/{template_id}?") and f"base={here.id}" in h for h in hrefs)
     assert any(h.startswith("/compare/numbers?") and "key=" in h for h in hrefs)
-    assert any(re.fullmatch(r"/search\?q=%22[a-z+]+%22&party=labour", h) for h in hrefs)  # used more elsewhere
+    assert any(re.fullmatch(r"/search\?q=%22[a-z+]+%22&party=labour", h)
+               for h in hrefs)  # used more elsewhere
     assert page.count('<a href="/areas/') >= 650  # the template's map, a link per hex
     assert "<mark class=\"figure\">£31m</mark>" in page
-    assert re.search(r"<strong>£18m</strong> in <a href=\"/leaflets/\d+\?highlight=%C2%A318m\">Banbury</a>", page)
+    assert re.search(r"<strong>£18m</strong> in <a href=\"/leaflets/\d+\?highlight=%C2%A318m\">Banbury</a>",
+                     page)
 
 
 def test_terms_link_to_the_photo_where_they_are_printed(app, client):
@@ -99,9 +102,11 @@ def test_the_leaflets_behind_a_finding(app, client):
     here, *_ = add_template_in_four_places()
     client.get(COMPARE)
     template_id = db.session.scalar(select(CompareText.template_id).where(CompareText.leaflet_id == here.id))
-    page = client.get(f"/compare/leaflets?party=labour&template={template_id}&where=elsewhere&area={ALDERSHOT}")
+    page = client.get(f"/compare/leaflets?party=labour&template={template_id}&where=elsewhere"
+                      f"&area={ALDERSHOT}")
     assert page.status_code == 200 and page.get_data(as_text=True).count('class="leaflet-card"') == 3
-    slug = db.session.scalar(select(CompareText.topics).where(CompareText.leaflet_id == here.id)).split(",")[1]
+    topics = db.session.scalar(select(CompareText.topics).where(CompareText.leaflet_id == here.id))
+    slug = topics.split(",")[1]
     topic = client.get(f"/compare/leaflets?party=labour&topic={slug}&where=here&area={ALDERSHOT}")
     assert topic.get_data(as_text=True).count('class="leaflet-card"') == 1
     assert client.get("/compare/leaflets?party=labour&where=here").status_code == 422

@@ -21,8 +21,8 @@ from tests.compare_support import ocr_words
 
 TAGS = Path(__file__).resolve().parents[1] / "data" / "reference" / "tags.csv"
 REFERENCE = names_of(["Aldershot", "Banbury", "Brent East", "Labour Party", "Labour", "South East"])
-PLACE_TEMPLATE = ("{name} lives in {place} and knows what matters here. Potholes on {road} have been reported "
-                  "{times} times this year, and the council sits on a {budget} repair budget.\n\n"
+PLACE_TEMPLATE = ("{name} lives in {place} and knows what matters here. Potholes on {road} have been "
+                  "reported {times} times this year, and the council sits on a {budget} repair budget.\n\n"
                   "Families in {place} are paying {shop} more a year for their weekly shop. It is time for a "
                   "government that puts working people first and a council that fixes the roads.\n\n"
                   "{stat} for local services\n\n"
@@ -37,7 +37,8 @@ def topics() -> TopicMatcher:
 
 def filled(**values: str) -> str:
     defaults = {"name": "Alex Baker", "place": "Aldershot", "road": "Station Road", "times": "47",
-                "budget": "£3 million", "shop": "£650", "stat": "£31m", "agent": "Chloe Lloyd", "number": "12"}
+                "budget": "£3 million", "shop": "£650", "stat": "£31m", "agent": "Chloe Lloyd",
+                "number": "12"}
     return PLACE_TEMPLATE.format(**{**defaults, **values})
 
 
@@ -48,8 +49,8 @@ def analysed(text: str, description: str = "", words: bool = False):  # type: ig
 
 
 def test_sentences_keep_figures_whole_and_know_where_capitals_mean_names():
-    sentences = tokenise(from_text("Potholes on Station Road: reported 47 times.\nWe saved £3 million and 6,500 "
-                                   "jobs, 12% more. Chloe Lloyd"))
+    sentences = tokenise(from_text("Potholes on Station Road: reported 47 times.\nWe saved £3 million and "
+                                   "6,500 jobs, 12% more. Chloe Lloyd"))
     tokens = [[(t.original, t.figure, t.titled) for t in sentence] for sentence in sentences]
     assert tokens[0] == [("Potholes", False, False), ("on", False, False), ("Station", False, True),
                          ("Road", False, True)]
@@ -101,12 +102,14 @@ def test_minhash_estimates_jaccard_similarity():
         first = shared | {rng.getrandbits(32) for _ in range(600 - len(shared))}
         second = shared | {rng.getrandbits(32) for _ in range(600 - len(shared))}
         exact = len(first & second) / len(first | second)
-        estimate = minhash.similarity(*(minhash.signature(minhash.shingle_hashes([str(x) for x in sorted(s)], 1))
+        estimate = minhash.similarity(*(minhash.signature(minhash.shingle_hashes([str(x) for x in sorted(s)],
+                                                                                 1))
                                         for s in (first, second)))
         assert estimate == pytest.approx(exact, abs=0.12)
     assert minhash.signature(minhash.shingle_hashes([])) is None
     sig = minhash.signature(minhash.shingle_hashes("a b c d e f".split()))
-    assert (minhash.from_bytes(minhash.to_bytes(sig)) == sig).all() and len(minhash.bands(sig)) == minhash.BANDS
+    assert (minhash.from_bytes(minhash.to_bytes(sig)) == sig).all()
+    assert len(minhash.bands(sig)) == minhash.BANDS
 
 
 @pytest.mark.parametrize("term, reason", [
@@ -120,7 +123,8 @@ def test_names_and_ocr_noise_are_left_out(term, reason):
                                                                                    lowered=1, trusted=7),
         "chloe": TokenStats(capitalised=5, paired=5, trusted=5), "lloyd": TokenStats(capitalised=5, paired=5,
                                                                                      trusted=5),
-        "hloe": TokenStats(lowered=1, trusted=0), "potholes": TokenStats(capitalised=2, lowered=9, trusted=11),
+        "hloe": TokenStats(lowered=1, trusted=0), "potholes": TokenStats(capitalised=2, lowered=9,
+                                                                         trusted=11),
         "gurkha": TokenStats(capitalised=6, paired=1, trusted=6),  # a proper noun, not a person or a place
         "green": TokenStats(capitalised=3, paired=3, lowered=8, trusted=11),
         "bus": TokenStats(lowered=5, trusted=5), "station": TokenStats(capitalised=1, paired=1, lowered=4,
@@ -141,11 +145,13 @@ def test_token_stats_count_capitals_pairs_lower_case_and_confident_reads():
 
 def test_topics_come_from_the_tag_words():
     matcher = topics()
-    assert [matcher.topic_of(term) for term in ("potholes", "bus station", "council tax", "nhs", "weather")] == [
+    assert [matcher.topic_of(term) for term in ("potholes", "bus station", "council tax", "nhs",
+                                                "weather")] == [
         "transport", "transport", "tax", "health", None]
     found = matcher.topics_in(text_stats.sentences("The cost of living is rising. Sewage in our rivers."))
     assert found == {"economy", "environment"}
-    assert "local-issue" in {topic.slug for topic in matcher.topics} and "local-issue" not in matcher.stems.values()
+    assert "local-issue" in {topic.slug
+                             for topic in matcher.topics} and "local-issue" not in matcher.stems.values()
 
 
 def test_a_word_diff_lists_what_was_swapped():

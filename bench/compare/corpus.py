@@ -2,8 +2,8 @@
 
 Texts are the demo generator's campaign paragraphs (leaflets/services/demo_data.py): half of the big party's
 leaflets are its national template with the place, the candidate and the figures changed, the rest six random
-paragraphs, as OCR text with word boxes (what compare reads). Rows are inserted in bulk, then compare's rows are
-built as `flask compare rebuild` builds them.
+paragraphs, as OCR text with word boxes (what compare reads). Rows are inserted in bulk, then compare's rows
+are built as `flask compare rebuild` builds them.
 """
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def words_of(text: str) -> list[dict[str, Any]]:
         for line in range(0, len(words), 12):
             left = 40
             for word in words[line:line + 12]:
-                out.append({"text": word, "confidence": 93.0, "left": left, "top": top, "width": 14 * len(word),
+                out.append({"text": word, "confidence": 93.0, "left": left, "top": top,
+                            "width": 14 * len(word),
                             "height": 24, "block": block, "paragraph": 1, "line": line // 12 + 1})
                 left += 14 * len(word) + 10
             top += 34
@@ -45,14 +46,16 @@ def leaflet_text(rng: random.Random, area: str, party_slug: str, template: bool)
               "rival": demo_data.RIVALS.get(party_slug, "the Conservatives")}
     if template:
         chooser = random.Random(f"national-template-{party_slug}")
-        headline, paragraphs = chooser.choice(demo_data.TEMPLATE_HEADLINES), chooser.sample(demo_data.PARAGRAPHS, 4)
+        headline = chooser.choice(demo_data.TEMPLATE_HEADLINES)
+        paragraphs = chooser.sample(demo_data.PARAGRAPHS, 4)
         stat = f"£{rng.randint(8, 40)}m for local services"
     else:
         headline, paragraphs = rng.choice(demo_data.HEADLINES), rng.sample(demo_data.PARAGRAPHS, 6)
         stat = f"{rng.randint(52, 88)}% of residents back our plan"
     title = demo_data.fill_template(rng, headline, values)
     body = [demo_data.fill_template(rng, paragraph, values) for paragraph in paragraphs]
-    imprint = f"Promoted by {rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)} on behalf of {values['candidate']}."
+    agent = f"{rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)}"
+    imprint = f"Promoted by {agent} on behalf of {values['candidate']}."
     return title, "\n\n".join([title, f"Your local candidate: {values['candidate']}", *body, stat, imprint])
 
 
@@ -84,7 +87,8 @@ def fill(party_leaflets: int, other_leaflets: int, seed: int = 12) -> int:
                          "area_id": area_id, "election_id": election, "delivered_on": date(2024, 6, 1),
                          "uploaded_at": started + timedelta(minutes=number), "updated_at": started,
                          "status": "live"})
-        images.append({"leaflet_id": leaflet_id, "position": 0, "role": "front", "sha256": f"{leaflet_id:064x}",
+        images.append({"leaflet_id": leaflet_id, "position": 0, "role": "front",
+                       "sha256": f"{leaflet_id:064x}",
                        "width": 1000, "height": 1414, "mime": "image/jpeg", "byte_size": 1, "rotation": 0,
                        "ocr_status": "done", "ocr_text": text, "ocr_confidence": 93.0,
                        "ocr_words": words_of(text) if slug == BIG_PARTY else None, "ocr_attempts": 1,

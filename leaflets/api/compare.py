@@ -13,12 +13,12 @@ from leaflets.services.compare.templates import TemplateMatch
 from leaflets.services.compare.terms import Term
 from leaflets.services.compare.varying import VaryingNumber
 
-METHOD = ("Templates: MinHash LSH over 5-word shingles of each leaflet's text with names and figures masked "
-          "(estimated Jaccard >= template_threshold). Numbers: a figure's sentence (4 words either side, names and "
-          "figures masked) printed elsewhere with another figure. Terms: log-odds ratio with an informative "
-          "Dirichlet prior (Monroe, Colaresi & Quinn 2008), as z-scores, names and OCR noise left out. Topics: "
-          "volunteer tags or the tag's words in the text. Local-only claims: no similar claim and not all word "
-          "pairs printed elsewhere.")
+METHOD = ("Templates: MinHash LSH over 5-word shingles of each leaflet's text with names and figures "
+          "masked (estimated Jaccard >= template_threshold). Numbers: a figure's sentence (4 words either "
+          "side, names and figures masked) printed elsewhere with another figure. Terms: log-odds ratio with "
+          "an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), as z-scores, names and OCR noise "
+          "left out. Topics: volunteer tags or the tag's words in the text. Local-only claims: no similar "
+          "claim and not all word pairs printed elsewhere.")
 
 
 def _url(leaflet_id: int, **args: Any) -> str:
@@ -29,7 +29,8 @@ def _term(term: Term, evidence: Any = None) -> dict[str, Any]:
     found = {"term": term.term, "z": term.z, "local_count": term.local_count,
              "national_count": term.national_count, "topic": term.topic}
     if evidence is not None:
-        found["photo"] = {"leaflet_id": evidence.leaflet_id, "image_id": evidence.image_id, "box": evidence.box,
+        found["photo"] = {"leaflet_id": evidence.leaflet_id, "image_id": evidence.image_id,
+                          "box": evidence.box,
                           "url": _url(evidence.leaflet_id, highlight=term.term) + f"#ocr-{evidence.image_id}"}
     return found
 
@@ -55,7 +56,8 @@ def _number(number: VaryingNumber, result: Comparison) -> dict[str, Any]:
                            "example": {"leaflet_id": f.example_leaflet_id, "place": f.example_place}}
                           for f in number.elsewhere],
             "places": number.places,
-            "url": url_for("compare.numbers", party=result.subject.party.slug, key=number.key, _external=True)}
+            "url": url_for("compare.numbers", party=result.subject.party.slug, key=number.key,
+                           _external=True)}
 
 
 def comparison_json(result: Comparison) -> dict[str, Any]:

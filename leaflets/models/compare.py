@@ -1,8 +1,8 @@
 """What compare precomputes per leaflet as it arrives (DESIGN §4), and each seat's 2024 result.
 
-Rows are derived data: `flask compare rebuild` makes them all again from the leaflets. A leaflet's rows carry its
-party, election and area (denormalised) and `counted` (live, with a party and some text), so the pages read
-them with indexed lookups instead of joining every national leaflet.
+Rows are derived data: `flask compare rebuild` makes them all again from the leaflets. A leaflet's rows carry
+its party, election and area (denormalised) and `counted` (live, with a party and some text), so the pages
+read them with indexed lookups instead of joining every national leaflet.
 """
 from __future__ import annotations
 

@@ -2,7 +2,6 @@
 against where they won or came second in 2024."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -82,9 +81,11 @@ class Result:
 def results_2024() -> dict[int, Result]:
     election_id = db.session.scalar(select(Election.id).where(Election.slug == RESULTS_ELECTION))
     parties = {party.id: party for party in db.session.scalars(select(Party))}
-    rows = db.session.execute(select(AreaResult.area_id, AreaResult.winner_party_id, AreaResult.second_party_id)
+    rows = db.session.execute(select(AreaResult.area_id, AreaResult.winner_party_id,
+                                     AreaResult.second_party_id)
                               .where(AreaResult.election_id == election_id))
-    return {area_id: Result(parties.get(winner), parties.get(second)) for area_id, winner, second in rows}
+    return {area_id: Result(parties.get(winner or 0), parties.get(second or 0))
+            for area_id, winner, second in rows}
 
 
 @dataclass
@@ -146,7 +147,8 @@ def results_view(filters: Filters) -> ResultsView | None:
     hexmap = build(counts, title, _what(Filters(party, filters.election)), markers,
                    {marker: f"{party.label} {meaning}" for marker, meaning in MARKERS.items()}, "2024 result")
     view = ResultsView(hexmap, party)
-    for marker, label in (("won", "Seats it won"), ("second", "Seats where it came second"), (None, "Other seats")):
+    for marker, label in (("won", "Seats it won"), ("second", "Seats where it came second"), (None,
+                                                                                              "Other seats")):
         seats = [h for h in hexmap.hexes if h.marker == marker]
         view.battlegrounds.append(Battleground(label, len(seats), sum(h.count for h in seats)))
     ranked = sorted((h for h in hexmap.hexes if h.count), key=lambda h: (-h.count, h.cell.name))[:10]
@@ -164,8 +166,9 @@ def campaigns(results: dict[int, Result], election_id: int | None) -> list[Party
         query = query.where(Leaflet.election_id == election_id)
     parties = {party.id: party for party in db.session.scalars(select(Party))}
     found: dict[int, PartyCampaign] = {}
-    totals: dict[int, int] = defaultdict(int)
     for party_id, area_id, n in db.session.execute(query):
+        if party_id is None:
+            continue
         campaign = found.setdefault(party_id, PartyCampaign(parties[party_id], 0))
         campaign.leaflets += n
         result = results.get(area_id)
@@ -173,7 +176,6 @@ def campaigns(results: dict[int, Result], election_id: int | None) -> list[Party
             campaign.won += n
         elif result and result.second and result.second.id == party_id:
             campaign.second += n
-        totals[party_id] += n
     return sorted(found.values(), key=lambda c: (-c.leaflets, c.party.name))
 
 

@@ -1,7 +1,8 @@
 """A crop of a leaflet photo around some words (a figure, a term), so a finding shows the print it came from.
 
 Word boxes are on the master image; the crop is cut from the display variant (scaled to it), padded so the
-words sit in their line, and kept small. Only visible leaflets' photos are cropped (moderators see hidden ones).
+words sit in their line, and kept small. Only visible leaflets' photos are cropped (moderators see hidden
+ones).
 """
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def crop(image_id: int, raw_box: str | None, user: Any) -> Crop:
                   min(picture.height, int((top + height + pad_y) * scale) + 1))
         cut = picture.convert("RGB").crop(region)
     if cut.width > MAX_WIDTH:
-        cut = cut.resize((MAX_WIDTH, max(1, round(cut.height * MAX_WIDTH / cut.width))), Image.Resampling.LANCZOS)
+        cut = cut.resize((MAX_WIDTH, max(1, round(cut.height * MAX_WIDTH / cut.width))),
+                         Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     cut.save(buffer, "JPEG", quality=82)
     return Crop(buffer.getvalue(), leaflet.is_live)

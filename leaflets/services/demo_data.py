@@ -70,8 +70,10 @@ SHOWCASE_EVERY = 16
 SHOWCASE = {"party": "libdem", "region": "South West", "election": "ge-2024",
             "headline": "Fixing the potholes on our roads", "paragraph": PARAGRAPHS[1]}
 ROADS = ("the High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", "the London Road")
-# A share of each party's demo leaflets is its national template: the same headline and paragraphs, in the same
-# order, with the place, the candidate and the figures changed (what /compare finds). Leaflets before the fifth
+# A share of each party's demo leaflets is its national template: the same headline and paragraphs, in the
+# same
+# order, with the place, the candidate and the figures changed (what /compare finds). Leaflets before the
+# fifth
 # are never templates, so the first leaflets of a seed stay what they were before templates existed.
 TEMPLATE_SHARE = 0.5
 TEMPLATE_FROM = 4
@@ -168,13 +170,15 @@ def render_page(rng: random.Random, *, colour: str, party_name: str, headline: s
     if back and room > 420:
         _bar_chart(draw, rng, bottom + 10, colour, party, rival)
     elif room > 240:
-        if stat is None:  # (a template's figure is given: it must not draw from rng, see plan_template_leaflet)
+        if stat is None:  # a template gives its figure, drawing nothing from rng (see plan_template_leaflet)
             figure = f"{rng.randint(52, 88)}%" if rng.random() < 0.6 else f"£{rng.randint(2, 40)}m"
-            stat = (figure, "of residents back our plan" if figure.endswith("%") else "for local services, wasted")
+            stat = (figure, "of residents back our plan" if figure.endswith("%")
+                    else "for local services, wasted")
         box_top = bottom + 20
         draw.rectangle((50, box_top, width - 50, box_top + 200), outline=colour, width=8)
         size = 100 if len(stat) < 3 else int(stat[2])
-        draw.text((80, box_top + 40 + (100 - size) // 2), stat[0], fill=colour, font=font("DejaVuSans-Bold", size))
+        draw.text((80, box_top + 40 + (100 - size) // 2), stat[0], fill=colour, font=font("DejaVuSans-Bold",
+                                                                                          size))
         draw.text((420, box_top + 80), stat[1], fill="black", font=font("LiberationSans-Bold", 34))
     for number, line in enumerate(imprint_lines):
         draw.text((50, imprint_top + 28 * number), line, fill="#333333", font=imprint_face)
@@ -227,12 +231,13 @@ def plan_template_leaflet(rng: random.Random, area: Area, party: Party) -> Leafl
                f"both at {rng.randint(1, 120)} {rng.choice(ROADS).removeprefix('the ')}, {area.name}.")
     title = fill_template(rng, headline, values)
     data = render_page(rng, colour=party.colour, party_name=party.name, headline=title,
-                       paragraphs=[fill_template(rng, paragraph, values) for paragraph in paragraphs], imprint=imprint,
+                       paragraphs=[fill_template(rng, paragraph, values)
+                                   for paragraph in paragraphs], imprint=imprint,
                        back=False, candidate=candidate, party=values["party"], rival=values["rival"],
                        stat=(f"£{rng.randint(8, 40)}m", "for local services", "72"))
     return LeafletSubmission(
         party=party.slug, election="ge-2024", delivered_on=_delivered(rng, "ge-2024"), area=area.gss,
-        title=title, description=f"{candidate} for {area.name}. The party's national leaflet, by the look of it.",
+        title=title, description=f"{candidate} for {area.name}. The party's national leaflet, it seems.",
         images=[IncomingImage(data=data, filename="front.jpg", role="front")])
 
 
@@ -248,7 +253,8 @@ def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
     for index in range(count):
         area = places[index % len(places)] if index < len(places) else rng.choice(places)
         if index % SHOWCASE_EVERY == SHOWCASE_EVERY - 1 and showcase_areas and SHOWCASE["party"] in parties:
-            planned.append(DemoLeaflet(plan_leaflet(rng, rng.choice(showcase_areas), parties[SHOWCASE["party"]],
+            planned.append(DemoLeaflet(plan_leaflet(rng, rng.choice(showcase_areas),
+                                                    parties[SHOWCASE["party"]],
                                                     showcase=True)))
         elif index >= 3 and rng.random() < 0.1:  # the same leaflet delivered somewhere else too
             original = rng.randrange(len(planned))

@@ -1,9 +1,9 @@
 """The hex map of the 650 constituencies as data for a server-rendered SVG: positions, colours, a legend.
 
-The layout is the Open Innovations HexJSON loaded into `area.hex_q/hex_r`: "odd-r" offsets (odd rows shifted half
-a hex right) with r growing upwards, drawn as pointy-topped hexes. Colours are a sequential, colour-blind-safe
-scale (viridis, light to dark: more is darker) in at most six classes with "nice" bounds; no leaflets is a
-light grey, so an empty seat never looks like a low count.
+The layout is the Open Innovations HexJSON loaded into `area.hex_q/hex_r`: "odd-r" offsets (odd rows shifted
+half a hex right) with r growing upwards, drawn as pointy-topped hexes. Colours are a sequential,
+colour-blind-safe scale (viridis, light to dark: more is darker) in at most six classes with "nice" bounds; no
+leaflets is a light grey, so an empty seat never looks like a low count.
 """
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ def layout() -> Layout:
     """Where each constituency's hex goes (read once per database: it is reference data)."""
     key = str(db.engine.url)
     if key not in _layouts:
-        areas = list(db.session.execute(select(Area.id, Area.gss, Area.name, Area.region, Area.hex_q, Area.hex_r)
+        areas = list(db.session.execute(select(Area.id, Area.gss, Area.name, Area.region, Area.hex_q,
+                                               Area.hex_r)
                                         .where(Area.hex_q.is_not(None), Area.hex_r.is_not(None))
                                         .order_by(Area.name)))
         if not areas:
@@ -99,7 +100,8 @@ def layout() -> Layout:
         q_min = min(row.hex_q for row in areas)
         r_max = max(row.hex_r for row in areas)
         cells = tuple(Cell(row.id, row.gss, row.name, row.region,
-                           round(PAD + WIDTH / 2 + (row.hex_q - q_min + (0.5 if row.hex_r % 2 else 0)) * WIDTH, 1),
+                           round(PAD + WIDTH / 2 + (row.hex_q - q_min + (0.5 if row.hex_r % 2
+                                                                         else 0)) * WIDTH, 1),
                            round(PAD + SIZE + (r_max - row.hex_r) * 1.5 * SIZE, 1)) for row in areas)
         _layouts[key] = Layout(cells, round(max(c.x for c in cells) + WIDTH / 2 + PAD, 1),
                                round(max(c.y for c in cells) + SIZE + PAD, 1))
@@ -114,8 +116,8 @@ def scale(largest: int, classes: int = len(VIRIDIS)) -> list[Band]:
     if len(bounds) > classes:
         step = (len(bounds) - 1) / (classes - 1)
         bounds = sorted({bounds[round(i * step)] for i in range(classes)})
-    colours = [VIRIDIS[len(VIRIDIS) - 1 - round((len(bounds) - 1 - i) * (len(VIRIDIS) - 1) / max(1, len(bounds) - 1))]
-               for i in range(len(bounds))]
+    last, steps = len(VIRIDIS) - 1, max(1, len(bounds) - 1)  # the most is always the darkest
+    colours = [VIRIDIS[last - round((len(bounds) - 1 - i) * last / steps)] for i in range(len(bounds))]
     bands = [Band(low, bounds[i + 1] - 1 if i + 1 < len(bounds) else None, colours[i])
              for i, low in enumerate(bounds)]
     if bands[-1].low == largest:

@@ -14,16 +14,16 @@ import numpy as np
 # A small English stop-word list: function words, plus the words every leaflet carries whatever it says
 # (the imprint's "promoted/printed by ... on behalf of").
 STOP_WORDS = frozenset("""
-a about above after again against all also am an and any are aren't as at be because been before behalf being below
-between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each
-few for from further get got had hadn't has hasn't have haven't having he he'd he'll he's her here here's
+a about above after again against all also am an and any are aren't as at be because been before behalf being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
+each few for from further get got had hadn't has hasn't have haven't having he he'd he'll he's her here here's
 hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just let
 let's like made make me more most much must mustn't my myself need no nor not now of off on once one only or
 other our ours ourselves out over own per printed promoted said same say says she she'd she'll she's should
 shouldn't since so some such than that that's the their theirs them themselves then there there's these they
 they'd they'll they're they've this those through to too under until up upon us very via was wasn't we we'd
-we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's
-will with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
+we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's will
+with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
 """.split())
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -42,7 +42,8 @@ def words(text: str) -> list[str]:
 
 
 def is_term(word: str) -> bool:
-    """A word worth scoring: at least 3 characters, not a stop word, no digits (figures are compared apart)."""
+    """A word worth scoring: at least 3 characters, not a stop word, no digits (figures are compared
+    apart)."""
     return len(word) >= 3 and word not in STOP_WORDS and not any(char.isdigit() for char in word)
 
 
@@ -52,8 +53,8 @@ def sentences(text: str) -> list[list[str]]:
 
 
 def term_counts(corpus: Iterable[Sequence[str]]) -> Counter[str]:
-    """Unigram and bigram counts of sentences: a term is a word is_term() accepts, a bigram two such words side
-    by side in one sentence ("bus station"; "cost of living" gives none)."""
+    """Unigram and bigram counts of sentences: a term is a word is_term() accepts, a bigram two such words
+    side by side in one sentence ("bus station"; "cost of living" gives none)."""
     counts: Counter[str] = Counter()
     for sentence in corpus:
         kept = [word if is_term(word) else "" for word in sentence]

@@ -1,5 +1,5 @@
-"""The compare pages: a party in one seat against everywhere else (or its neighbours), the parties of a seat side
-by side, a template with its copies, a figure across places, and the leaflets behind a finding."""
+"""The compare pages: a party in one seat against everywhere else (or its neighbours), the parties of a seat
+side by side, a template with its copies, a figure across places, and the leaflets behind a finding."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request

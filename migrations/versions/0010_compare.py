@@ -15,7 +15,8 @@ depends_on = None
 def upgrade():
     op.create_table(
         "compare_text",
-        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"),
+                  primary_key=True),
         sa.Column("party_id", sa.Integer(), nullable=True),
         sa.Column("election_id", sa.Integer(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=False),
@@ -34,13 +35,15 @@ def upgrade():
     op.create_table(
         "compare_band",
         sa.Column("band_hash", sa.BigInteger(), primary_key=True, autoincrement=False),
-        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"),
+                  primary_key=True),
     )
     op.create_index("ix_compare_band_leaflet_id", "compare_band", ["leaflet_id"])
     op.create_table(
         "compare_number",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"),
+                  nullable=False),
         sa.Column("party_id", sa.Integer(), nullable=False),
         sa.Column("election_id", sa.Integer(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=False),

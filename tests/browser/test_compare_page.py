@@ -1,5 +1,6 @@
-"""A journalist's story in headless Chromium, on demo leaflets read by real Tesseract: open compare from the nav,
-find the national template and its map, a figure that changes between places, and follow it to the photo."""
+"""A journalist's story in headless Chromium, on demo leaflets read by real Tesseract: open compare from the
+nav, find the national template and its map, a figure that changes between places, and follow it to the
+photo."""
 from __future__ import annotations
 
 import re
@@ -19,8 +20,8 @@ def _fill(app) -> None:
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_a_journalist_finds_the_template_a_changing_figure_and_its_photo(live_app, live_server, phone_page,
-                                                                        desktop_page, assert_accessible, size):
+def test_a_journalist_finds_the_template_a_changing_figure_and_its_photo(
+        live_app, live_server, phone_page, desktop_page, assert_accessible, size):
     _fill(live_app)
     page = phone_page if size == "phone" else desktop_page
     page.goto(live_server.url)
@@ -29,7 +30,8 @@ def test_a_journalist_finds_the_template_a_changing_figure_and_its_photo(live_ap
     page.click("nav >> text=Compare")
     page.wait_for_selector("h1:has-text('What changes between places')")
     assert_accessible(page)
-    assert page.locator(".template-summaries li").first.inner_text().count("delivered in 4 constituencies") == 1
+    widest = page.locator(".template-summaries li").first.inner_text()
+    assert "delivered in 4 constituencies" in widest
 
     page.select_option("#party", "labour")
     page.select_option("#area", ALDERSHOT)

@@ -1,5 +1,5 @@
-"""One leaflet's text analysed for compare, without the database: tokens, how each word is written, figures and
-their keys, topics, and the MinHash signature of its text with names and figures masked."""
+"""One leaflet's text analysed for compare, without the database: tokens, how each word is written, figures
+and their keys, topics, and the MinHash signature of its text with names and figures masked."""
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +28,8 @@ class ImageSource:
     confidence: float | None = None
 
     def words(self) -> list[Word]:
-        """The best words of this photo: a volunteer's correction, else OCR words with boxes, else OCR text."""
+        """The best words of this photo: a volunteer's correction, else OCR words with boxes, else OCR
+        text."""
         if self.corrected_text is not None:
             return from_text(self.corrected_text, self.image_id)
         if self.ocr_words:
@@ -106,7 +107,8 @@ def _token_stats(sentences: list[list[Token]], words: Sequence[Word]) -> dict[st
                 continue
             if capitals[position]:
                 capitalised[token.lower] += 1
-                after = position + 1 < len(sentence) and capitals[position + 1] and not sentence[position + 1].initial
+                after = (position + 1 < len(sentence) and capitals[position + 1]
+                         and not sentence[position + 1].initial)
                 if (position and capitals[position - 1] and not token.initial) or after:
                     paired[token.lower] += 1
             elif token.original.islower():

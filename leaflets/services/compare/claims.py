@@ -41,7 +41,8 @@ class ClaimIndex:
 
 def _accepted(conditions: list) -> list[tuple[int, int, str, str]]:  # type: ignore[type-arg]
     return list(db.session.execute(
-        select(Claim.id, Claim.leaflet_id, Claim.text, Leaflet.title).join(Leaflet, Leaflet.id == Claim.leaflet_id)
+        select(Claim.id, Claim.leaflet_id, Claim.text, Leaflet.title).join(Leaflet,
+                                                                           Leaflet.id == Claim.leaflet_id)
         .join(CompareText, CompareText.leaflet_id == Claim.leaflet_id)
         .where(Claim.state == ClaimState.ACCEPTED, *conditions).order_by(Claim.leaflet_id, Claim.id)).all())
 

@@ -1,4 +1,5 @@
-"""Templates: leaflets whose masked text is largely the same share a template id (MinHash LSH across the archive).
+"""Templates: leaflets whose masked text is largely the same share a template id (MinHash LSH across the
+archive).
 
 A leaflet arriving looks up the leaflets that share one of its LSH bands, keeps those whose estimated Jaccard
 similarity reaches TEMPLATE_THRESHOLD, and joins the template most of them belong to; with none it starts its
@@ -57,11 +58,12 @@ class DatabaseCandidates:
         found = (select(CompareBand.leaflet_id).where(CompareBand.band_hash.in_(band_hashes),
                                                        CompareBand.leaflet_id != leaflet_id)
                  .distinct().limit(CANDIDATES).subquery())
-        rows = db.session.execute(select(CompareText.leaflet_id, CompareText.signature, CompareText.template_id)
+        rows = db.session.execute(select(CompareText.leaflet_id, CompareText.signature,
+                                         CompareText.template_id)
                                   .where(CompareText.leaflet_id.in_(select(found.c.leaflet_id)),
                                          CompareText.signature.is_not(None)))
         return [Candidate(leaflet_id, minhash.from_bytes(signature), template_id or leaflet_id)
-                for leaflet_id, signature, template_id in rows]
+                for leaflet_id, signature, template_id in rows if signature is not None]
 
 
 class MemoryCandidates:
@@ -75,7 +77,8 @@ class MemoryCandidates:
         ids = {other for band in band_hashes for other in self.buckets.get(band, ())}
         return [self.known[other] for other in sorted(ids)][:CANDIDATES]
 
-    def remember(self, leaflet_id: int, signature: np.ndarray, template_id: int, band_hashes: list[int]) -> None:
+    def remember(self, leaflet_id: int, signature: np.ndarray, template_id: int,
+                 band_hashes: list[int]) -> None:
         """Keep the leaflet as a candidate for later ones if a band of its still has room."""
         for band in band_hashes:
             if len(self.buckets[band]) < BUCKET_SAMPLE:

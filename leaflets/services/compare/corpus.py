@@ -1,8 +1,8 @@
 """What a comparison reads: the subject, its local leaflets, and the baseline they are compared with.
 
 The baseline is either the party's leaflets everywhere else (its precomputed counts less the local leaflets':
-a handful of indexed lookups however many leaflets it has) or its leaflets in the neighbouring seats on the hex
-map (counted here: a few dozen leaflets).
+a handful of indexed lookups however many leaflets it has) or its leaflets in the neighbouring seats on the
+hex map (counted here: a few dozen leaflets).
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from sqlalchemy import ColumnElement, select
 from leaflets.extensions import db
 from leaflets.models import Area, CompareTermCount, CompareText, Election, Leaflet, Party
 from leaflets.models.compare import ALL_ELECTIONS
-from leaflets.services.compare.sql import mapping
 from leaflets.services.compare import store
 from leaflets.services.compare.counts import LEAFLETS, TOPIC, TOTAL, leaflet_terms, unpack
+from leaflets.services.compare.sql import mapping
 
 MISSING_CAP = 300   # leaflets analysed during one request at most (the rest wait for `flask compare update`)
 TOP_BASELINE = 1500  # the baseline's most used terms considered for "used more elsewhere"
@@ -135,13 +135,15 @@ class NationalBaseline:
         rows = db.session.execute(select(CompareTermCount.term, CompareTermCount.count)
                                   .where(*self.key, CompareTermCount.count > 0)
                                   .order_by(CompareTermCount.count.desc()).limit(limit))
-        out = {term: count - self.local.counts.get(term, 0) for term, count in rows if not term.startswith("#")}
+        out = {term: count - self.local.counts.get(term, 0) for term, count in rows
+               if not term.startswith("#")}
         return {term: count for term, count in out.items() if count > 0}
 
     def topics(self) -> dict[str, int]:
         rows = db.session.execute(select(CompareTermCount.term, CompareTermCount.count)
                                   .where(*self.key, CompareTermCount.term.like(f"{TOPIC}%")))
-        return {term.removeprefix(TOPIC): max(0, count - self.local.counts.get(term, 0)) for term, count in rows}
+        return {term.removeprefix(TOPIC): max(0, count - self.local.counts.get(term, 0)) for term,
+                count in rows}
 
 
 class DocsBaseline:

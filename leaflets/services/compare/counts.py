@@ -1,7 +1,8 @@
 """Party term counts and archive-wide token counts, changed by deltas (a leaflet's terms added or taken away).
 
-Upserts add to the stored counts in one statement per table (INSERT ... ON CONFLICT DO UPDATE SET count = count +
-excluded.count, on SQLite and PostgreSQL alike), rows sorted by key so concurrent writers lock in one order.
+Upserts add to the stored counts in one statement per table (INSERT ... ON CONFLICT DO UPDATE SET count =
+count + excluded.count, on SQLite and PostgreSQL alike), rows sorted by key so concurrent writers lock in one
+order.
 """
 from __future__ import annotations
 
@@ -85,6 +86,7 @@ def upsert_add(table: Table, rows: list[dict[str, Any]], keys: list[str], column
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={column: table.c[column] + statement.excluded[column] for column in columns})
+        index_elements=keys, set_={column: table.c[column] + statement.excluded[column]
+                                   for column in columns})
     for start in range(0, len(rows), chunk):
         db.session.execute(statement, rows[start:start + chunk])

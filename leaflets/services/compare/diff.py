@@ -48,7 +48,9 @@ def _key(word: str) -> str:
 def diff_words(old: Sequence[str], new: Sequence[str]) -> Diff:
     """The two texts as runs of the same words (long ones folded) and changes, with the swaps listed."""
     matcher = SequenceMatcher(None, [_key(w) for w in old], [_key(w) for w in new], autojunk=False)
-    segments, swaps, same, changed = [], [], 0, 0
+    segments: list[Segment] = []
+    swaps: list[tuple[str, str]] = []
+    same = changed = 0
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             same += i2 - i1

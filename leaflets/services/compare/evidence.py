@@ -27,7 +27,8 @@ def _union(words: Sequence[Word]) -> str | None:
 
 
 def locate(leaflet_ids: Sequence[int], terms: Iterable[str]) -> dict[str, Evidence]:
-    """The first place each term (one or two lowercased words) is printed in these leaflets, in their order."""
+    """The first place each term (one or two lowercased words) is printed in these leaflets, in their
+    order."""
     wanted = {tuple(term.split()): term for term in terms}
     found: dict[str, Evidence] = {}
     loaded = load_sources(list(leaflet_ids[:LEAFLETS_SEARCHED]))

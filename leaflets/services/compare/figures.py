@@ -1,6 +1,6 @@
 """Figures in a leaflet and the templates they sit in: "£31m for local services" has the key of
-"# for local services" (the words around the figure, names and other figures masked), so the same sentence with
-£18m in another constituency has the same key and a different figure."""
+"# for local services" (the words around the figure, names and other figures masked), so the same sentence
+with £18m in another constituency has the same key and a different figure."""
 from __future__ import annotations
 
 import hashlib

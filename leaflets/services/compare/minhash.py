@@ -1,11 +1,11 @@
 """MinHash signatures of word shingles and their LSH bands (Broder 1997; Leskovec et al., Mining of Massive
 Datasets ch. 3), in numpy.
 
-A signature is NUM_PERM minima of universal hashes (a*x + b mod p) over the shingles' 32-bit hashes; the share of
-positions where two signatures agree estimates the Jaccard similarity of their shingle sets. Cut into BANDS bands
-of ROWS rows, two sets share at least one band with probability 1 - (1 - s^ROWS)^BANDS: about 0.5 at s = 0.42,
-0.87 at s = 0.5 and 0.9996 at s = 0.7, so a template's copies meet in some band and unrelated leaflets rarely do.
-Everything is seeded, so signatures stored today compare with signatures computed next year.
+A signature is NUM_PERM minima of universal hashes (a*x + b mod p) over the shingles' 32-bit hashes; the share
+of positions where two signatures agree estimates the Jaccard similarity of their shingle sets. Cut into BANDS
+bands of ROWS rows, two sets share at least one band with probability 1 - (1 - s^ROWS)^BANDS: about 0.5 at s =
+0.42, 0.87 at s = 0.5 and 0.9996 at s = 0.7, so a template's copies meet in some band and unrelated leaflets
+rarely do. Everything is seeded, so signatures stored today compare with signatures computed next year.
 (datasketch's MinHash does the same with a scipy dependency; its LSH keeps the index in memory or Redis, while
 ours is a database table, so it does not earn its place here.)
 """

@@ -1,10 +1,10 @@
 """Which words are names (of people, places, parties) and which are OCR noise, so compare can leave them out.
 
 Names come from three places: the reference data (constituencies, regions, parties, the MPs elected in 2024),
-a leaflet's own metadata (its title and description), and how the archive writes a word: mostly Capitalised next
-to another Capitalised word ("Chloe Lloyd", "Station Road") and rarely in lower case. A word from a place name
-that the archive mostly writes in lower case ("green", "new") is a word, not a name. Noise is a word that no
-leaflet has shown with high OCR confidence (nor typed, nor corrected by a volunteer).
+a leaflet's own metadata (its title and description), and how the archive writes a word: mostly Capitalised
+next to another Capitalised word ("Chloe Lloyd", "Station Road") and rarely in lower case. A word from a place
+name that the archive mostly writes in lower case ("green", "new") is a word, not a name. Noise is a word that
+no leaflet has shown with high OCR confidence (nor typed, nor corrected by a volunteer).
 """
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ class TokenStats:
 
 
 def names_of(texts: Iterable[str]) -> ReferenceNames:
-    phrases, tokens = set(), set()
+    phrases: set[str] = set()
+    tokens: set[str] = set()
     for text in texts:
         found = words(text)
         if found:
@@ -68,7 +69,7 @@ def reference_names() -> ReferenceNames:
 
 def metadata_names(texts: Iterable[str]) -> frozenset[str]:
     """The Capitalised words of typed metadata (a title, a description: "Sarah Hughes for Aldershot")."""
-    found = set()
+    found: set[str] = set()
     for text in texts:
         for word in text.replace("’", "'").split():
             bare = word.strip("()[]{}\"'“”‘’,.;:!?")

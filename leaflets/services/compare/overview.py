@@ -17,14 +17,17 @@ PLACES_LISTED = 30
 
 
 def seat(area: Area, election: Election | None = None) -> list[Comparison]:
-    """Each party with live leaflets in this seat, compared with its leaflets elsewhere (most leaflets first)."""
+    """Each party with live leaflets in this seat, compared with its leaflets elsewhere (most leaflets
+    first)."""
     count = func.count()
     query = (select(Leaflet.party_id, count)
-             .where(Leaflet.status == LeafletStatus.LIVE, Leaflet.area_id == area.id, Leaflet.party_id.is_not(None))
+             .where(Leaflet.status == LeafletStatus.LIVE, Leaflet.area_id == area.id,
+                    Leaflet.party_id.is_not(None))
              .group_by(Leaflet.party_id).order_by(count.desc(), Leaflet.party_id))
     if election is not None:
         query = query.where(Leaflet.election_id == election.id)
-    party_ids = [party_id for party_id, _n in db.session.execute(query.limit(PARTIES_SIDE_BY_SIDE))]
+    party_ids = [party_id for party_id, _n in db.session.execute(query.limit(PARTIES_SIDE_BY_SIDE))
+                 if party_id is not None]
     parties = {party.id: party for party in db.session.scalars(select(Party).where(Party.id.in_(party_ids)))}
     return [compare(Subject(parties[party_id], area, election)) for party_id in party_ids]
 

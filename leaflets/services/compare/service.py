@@ -14,10 +14,10 @@ from leaflets.services.compare.claims import LocalClaim
 from leaflets.services.compare.corpus import AGAINST, Local, Subject
 from leaflets.services.compare.evidence import Evidence
 from leaflets.services.compare.shares import TopicShare
+from leaflets.services.compare.store import topic_matcher
 from leaflets.services.compare.templates import TemplateMatch
 from leaflets.services.compare.terms import Terms, TopicGroup
 from leaflets.services.compare.varying import VaryingNumber
-from leaflets.services.compare.store import topic_matcher
 from leaflets.services.errors import ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -99,10 +99,12 @@ def compare(subject: Subject) -> Comparison:
     area_ids: list[int] | None = None
     if subject.against == "neighbours":
         area_ids = [area.id for area in neighbours]
-        baseline: corpus.Baseline = corpus.DocsBaseline(corpus.docs_in(subject, area_ids), "the neighbouring seats")
+        baseline: corpus.Baseline = corpus.DocsBaseline(corpus.docs_in(subject, area_ids),
+                                                        "the neighbouring seats")
     else:
         baseline = corpus.NationalBaseline(subject, local)
-    result = Comparison(subject, local, baseline.label, baseline.leaflets, baseline.total, neighbours, waiting)
+    result = Comparison(subject, local, baseline.label, baseline.leaflets, baseline.total, neighbours,
+                        waiting)
     result.message = _empty_message(subject, result)
     if result.message:
         return result
@@ -132,7 +134,8 @@ def _empty_message(subject: Subject, result: Comparison) -> str | None:
         return (f"No {party} leaflets from {result.baseline_label}{during} have been read yet, "
                 "so there is nothing to compare with.")
     if result.local.total == 0:
-        return f"The {party} leaflets from {area}{during} have no text yet: their photos are still being read."
+        return (f"The {party} leaflets from {area}{during} have no text yet: "
+                "their photos are still being read.")
     return None
 
 
@@ -148,6 +151,7 @@ def choices() -> Choices:
     return Choices(
         parties=[(slug, name) for slug, name in db.session.execute(
             select(Party.slug, Party.name).order_by(func.lower(Party.name)))],
-        areas=[(gss, name) for gss, name in db.session.execute(select(Area.gss, Area.name).order_by(Area.name))],
+        areas=[(gss, name) for gss, name in db.session.execute(
+            select(Area.gss, Area.name).order_by(Area.name))],
         elections=[(slug, name) for slug, name in db.session.execute(
             select(Election.slug, Election.name).order_by(Election.date.desc()))])

@@ -24,7 +24,8 @@ from leaflets.services.compare import minhash
 from leaflets.services.compare.analysis import Analysis, ImageSource, LeafletSource, analyse
 from leaflets.services.compare.clusters import CandidateSource, DatabaseCandidates, MemoryCandidates, \
     choose_template
-from leaflets.services.compare.counts import TermDeltas, leaflet_terms, merge_tokens, pack, unpack, write_tokens
+from leaflets.services.compare.counts import (TermDeltas, leaflet_terms, merge_tokens, pack, unpack,
+                                             write_tokens)
 from leaflets.services.compare.names import ReferenceNames, TokenStats, metadata_names, reference_names
 from leaflets.services.compare.topics import TopicMatcher
 
@@ -60,8 +61,8 @@ def load_sources(ids: Sequence[int]) -> dict[int, tuple[LeafletSource, LeafletSt
     """The leaflets' text and state in three queries (ids that do not exist are left out)."""
     images: dict[int, list[ImageSource]] = defaultdict(list)
     for leaflet_id, image_id, text, corrected, words, confidence in db.session.execute(
-            select(LeafletImage.leaflet_id, LeafletImage.id, LeafletImage.ocr_text, LeafletImage.corrected_text,
-                   LeafletImage.ocr_words, LeafletImage.ocr_confidence)
+            select(LeafletImage.leaflet_id, LeafletImage.id, LeafletImage.ocr_text,
+                   LeafletImage.corrected_text, LeafletImage.ocr_words, LeafletImage.ocr_confidence)
             .where(LeafletImage.leaflet_id.in_(ids), LeafletImage.ocr_status == OcrStatus.DONE)
             .order_by(LeafletImage.leaflet_id, LeafletImage.position, LeafletImage.id)):
         images[leaflet_id].append(ImageSource(image_id, text, corrected, words, confidence))
@@ -138,7 +139,8 @@ class Writer:
             self.numbers.extend(
                 {"leaflet_id": leaflet_id, "party_id": state.party_id, "election_id": state.election_id,
                  "area_id": state.area_id, "key": m.key, "figure": m.figure[:40], "value": m.value,
-                 "context": m.context, "image_id": m.image_id, "box": ",".join(map(str, m.box)) if m.box else None}
+                 "context": m.context, "image_id": m.image_id,
+                 "box": ",".join(map(str, m.box)) if m.box else None}
                 for m in analysis.mentions)
         row = old or CompareText(leaflet_id=leaflet_id)
         row.party_id, row.election_id, row.area_id = state.party_id, state.election_id, state.area_id
@@ -183,7 +185,8 @@ class Writer:
 def _take_write_lock() -> None:
     """Start the transaction with a write, so SQLite takes its lock now (waiting for it) rather than failing
     later when a read snapshot goes stale; on PostgreSQL it is a no-op update."""
-    db.session.execute(update(CompareToken).where(CompareToken.token == "").values(trusted=CompareToken.trusted))
+    no_op = update(CompareToken).where(CompareToken.token == "").values(trusted=CompareToken.trusted)
+    db.session.execute(no_op)
 
 
 def refresh(ids: Sequence[int]) -> int:
@@ -225,7 +228,7 @@ def all_ids() -> list[int]:
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Every compare row made again from the leaflets (templates clustered in memory); returns leaflets done."""
+    """Every compare row made again from the leaflets (templates clustered in memory); returns how many."""
     for model in (CompareBand, CompareNumber, CompareTermCount, CompareToken, CompareText):
         db.session.execute(delete(model))
     db.session.commit()

@@ -1,5 +1,5 @@
-"""Templates: local leaflets that are the party's national leaflet with names and figures swapped, where else it
-was delivered, and what changed between the copies."""
+"""Templates: local leaflets that are the party's national leaflet with names and figures swapped, where else
+it was delivered, and what changed between the copies."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, func, select
 from leaflets.extensions import db
 from leaflets.models import Area, CompareNumber, CompareText, Leaflet, Party
 from leaflets.services.browse import Page
-from leaflets.services.compare.sql import mapping
 from leaflets.services.compare.corpus import Local, Subject
 from leaflets.services.compare.diff import Diff, leaflet_diff
+from leaflets.services.compare.sql import mapping
 from leaflets.services.hexmap import Cell, HexMap, build, plural
 
 
@@ -43,7 +43,8 @@ def members_where(template_ids: list[int], subject: Subject, area_ids: list[int]
                   ) -> list[ColumnElement[bool]]:
     conditions = [CompareText.template_id.in_(template_ids), CompareText.counted.is_(True),
                   CompareText.party_id == subject.party.id,
-                  CompareText.area_id.in_(area_ids) if area_ids is not None else CompareText.area_id != subject.area.id]
+                  CompareText.area_id.in_(area_ids) if area_ids is not None
+                  else CompareText.area_id != subject.area.id]
     if subject.election is not None:
         conditions.append(CompareText.election_id == subject.election.id)
     return conditions
@@ -71,9 +72,10 @@ def templates_for(subject: Subject, local: Local, area_ids: list[int] | None = N
     for template_id, area_id, n in db.session.execute(
             select(CompareText.template_id, CompareText.area_id, func.count())
             .where(*where).group_by(CompareText.template_id, CompareText.area_id)):
-        per_area[template_id].append((area_id, n))
+        if template_id is not None:
+            per_area[template_id].append((area_id, n))
     examples = mapping(select(CompareText.template_id, func.max(CompareText.leaflet_id))
-                                       .where(*where).group_by(CompareText.template_id))
+                       .where(*where).group_by(CompareText.template_id))
     example_places = mapping(select(Leaflet.id, Area.name).join(Area, Area.id == Leaflet.area_id)
                              .where(Leaflet.id.in_(list(examples.values()))))
     matches = [TemplateMatch(template_id, by_template[template_id], places_of(per_area[template_id]),
@@ -150,7 +152,8 @@ def template_view(template_id: int, party: Party, election_id: int | None, numbe
         base_id = db.session.scalar(select(func.min(CompareText.leaflet_id)).where(*where))
     rows = db.session.execute(
         select(Leaflet.id, Leaflet.title, Area.gss, Area.name).join(Area, Area.id == Leaflet.area_id)
-        .where(Leaflet.id.in_(ids)).order_by(Area.name, Leaflet.id).limit(per_page).offset((number - 1) * per_page))
+        .where(Leaflet.id.in_(ids)).order_by(Area.name,
+                                             Leaflet.id).limit(per_page).offset((number - 1) * per_page))
     members = [Member(leaflet_id, title or "", gss, name,
                       [] if leaflet_id == base_id else leaflet_diff(base_id, leaflet_id).swaps[:6])  # type: ignore
                for leaflet_id, title, gss, name in rows]
@@ -199,4 +202,5 @@ def widest_templates(party: Party | None = None, limit: int = 8) -> list[Templat
     parties = {p.id: p for p in db.session.scalars(select(Party).where(Party.id.in_({r[1] for r in rows})))}
     titles = mapping(select(Leaflet.id, Leaflet.title).where(Leaflet.id.in_([r[4] for r in rows])))
     return [TemplateSummary(template_id, parties[party_id], n_places, n, example, titles.get(example) or "")
-            for template_id, party_id, n_places, n, example in rows if party_id in parties]
+            for template_id, party_id, n_places, n, example in rows
+            if party_id in parties and template_id is not None]

@@ -78,7 +78,8 @@ def distinctive(local: Local, baseline: Baseline, topics: TopicMatcher, limit: i
         else:
             _note(result.excluded, reason, term)
     scored_local, scored_national = distinctive_terms(
-        {t: local_counts[t] for t in kept if t in local_counts}, {t: national[t] for t in kept if t in national},
+        {t: local_counts[t] for t in kept if t in local_counts}, {t: national[t] for t in kept
+                                                                  if t in national},
         limit, totals=(float(local.total), float(baseline.total)))
     result.local = [_term(scored, topics) for scored in scored_local]
     result.national = [_term(scored, topics) for scored in scored_national]
@@ -97,11 +98,13 @@ def _note(excluded: Excluded, reason: str, term: str) -> None:
 
 
 def _term(scored: ScoredTerm, topics: TopicMatcher) -> Term:
-    return Term(scored.term, scored.z, scored.local_count, scored.national_count, topics.topic_of(scored.term))
+    return Term(scored.term, scored.z, scored.local_count, scored.national_count,
+                topics.topic_of(scored.term))
 
 
 def grouped(terms: list[Term], topics: TopicMatcher) -> list[TopicGroup]:
-    """Terms under the topic that explains them, topics in the order of their strongest term; the rest last."""
+    """Terms under the topic that explains them, topics in the order of their strongest term; the rest
+    last."""
     groups: dict[str | None, list[Term]] = defaultdict(list)
     for term in terms:
         groups[term.topic].append(term)

@@ -13,7 +13,8 @@ from typing import Iterable, Sequence
 from search.analysis import stem
 
 TOPIC_GROUP = "topic"
-UNSPECIFIC = frozenset({"local-issue"})  # its words ("a campaign about something in this area") explain nothing
+# Its words ("a campaign about something in this area") explain nothing.
+UNSPECIFIC = frozenset({"local-issue"})
 _SPLIT = re.compile(r",|\band\b|\bthe\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 
@@ -48,7 +49,8 @@ class TopicMatcher:
             if slug in UNSPECIFIC:
                 continue
             for item in _SPLIT.split(f"{name}, {description}"):
-                words = tuple(stem(word) for word in _WORD.findall(item.lower()) if word not in ("of", "with"))
+                words = tuple(stem(word) for word in _WORD.findall(item.lower()) if word not in ("of",
+                                                                                                 "with"))
                 if len(words) == 1 and len(words[0]) > 1:
                     for form in _forms(item.strip().lower()):  # "buses" should explain "bus" too
                         matcher.stems.setdefault(stem(form), slug)

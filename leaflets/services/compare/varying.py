@@ -1,5 +1,5 @@
-"""Numbers that vary: a figure in a local leaflet whose sentence (its key) the party also prints elsewhere with
-a different figure ("£31m for local services" here, "£18m" in Banbury)."""
+"""Numbers that vary: a figure in a local leaflet whose sentence (its key) the party also prints elsewhere
+with a different figure ("£31m for local services" here, "£18m" in Banbury)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, func, select
 from leaflets.extensions import db
 from leaflets.models import Area, CompareNumber
 from leaflets.services.browse import Page
-from leaflets.services.compare.sql import mapping
 from leaflets.services.compare.corpus import Subject
+from leaflets.services.compare.sql import mapping
 
 LIMIT = 12
 FIGURES_SHOWN = 8
@@ -77,7 +77,8 @@ def varying(subject: Subject, local_ids: list[int], area_ids: list[int] | None =
     for leaflet_id, key, figure, context, image_id, box in db.session.execute(
             select(CompareNumber.leaflet_id, CompareNumber.key, CompareNumber.figure, CompareNumber.context,
                    CompareNumber.image_id, CompareNumber.box)
-            .where(CompareNumber.leaflet_id.in_(local_ids)).order_by(CompareNumber.leaflet_id, CompareNumber.id)):
+            .where(CompareNumber.leaflet_id.in_(local_ids)).order_by(CompareNumber.leaflet_id,
+                                                                     CompareNumber.id)):
         found.setdefault(key, VaryingNumber(key, [])).local.append(
             LocalFigure(leaflet_id, figure, context, image_id, box))
     if not found:
@@ -89,8 +90,8 @@ def varying(subject: Subject, local_ids: list[int], area_ids: list[int] | None =
         .where(*scope(subject, area_ids), CompareNumber.key.in_(list(found)))
         .group_by(CompareNumber.key, CompareNumber.figure)).all()
     names = mapping(select(Area.id, Area.name).where(Area.id.in_({row[6] for row in rows})))
-    for key, figure, value, leaflets, places, example, area_id in rows:
-        found[key].elsewhere.append(Figure(figure, value, places, leaflets, example, names.get(area_id, "")))
+    for key, figure, value, leaflets, seats, example, area_id in rows:
+        found[key].elsewhere.append(Figure(figure, value, seats, leaflets, example, names.get(area_id, "")))
     places = mapping(
         select(CompareNumber.key, func.count(CompareNumber.area_id.distinct()))
         .where(*scope(subject, area_ids), CompareNumber.key.in_(list(found))).group_by(CompareNumber.key))
@@ -125,7 +126,8 @@ def occurrences(party_id: int, key: str, election_id: int | None, number: int,
     if election_id is not None:
         conditions.append(CompareNumber.election_id == election_id)
     total = db.session.scalar(select(func.count()).select_from(CompareNumber).where(*conditions)) or 0
-    query = (select(CompareNumber.leaflet_id, CompareNumber.figure, CompareNumber.value, CompareNumber.context,
+    query = (select(CompareNumber.leaflet_id, CompareNumber.figure, CompareNumber.value,
+                    CompareNumber.context,
                     CompareNumber.image_id, CompareNumber.box, Area.gss, Area.name)
              .join(Area, Area.id == CompareNumber.area_id).where(*conditions)
              .order_by(CompareNumber.value, Area.name, CompareNumber.id)

@@ -2,8 +2,8 @@
 
 OCR gives words with boxes and confidences; typed text (a title, a volunteer's correction) gives words without
 boxes. Tokens are the lowercased words compare counts (text_stats rules), each pointing back to its word so a
-term or a figure can be shown on the photo, and each knowing whether it was written Capitalised in mid-sentence
-(a name, probably) and whether it was read with high confidence (a real word, not OCR noise).
+term or a figure can be shown on the photo, and each knowing whether it was written Capitalised in
+mid-sentence (a name, probably) and whether it was read with high confidence (a real word, not OCR noise).
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _EDGE = "()[]{}\"'“”‘’,.;:!?*"
 # £31m, 6,500, 40%, 1.5bn, £1,200, 3.2: a figure is one word (a following "million" is joined to it)
 _FIGURE = re.compile(r"^[£$€]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%|mm?|bn|k|p)?$", re.IGNORECASE)
-_FRAGMENT = re.compile(r"^(?:[£$€]|\d{1,2}|[.,]|%|mm?|bn|k)$", re.IGNORECASE)  # a piece of a figure read apart
+_FRAGMENT = re.compile(r"^(?:[£$€]|\d{1,2}|[.,]|%|mm?|bn|k)$",
+                       re.IGNORECASE)  # a piece of a figure read apart
 _OPEN_FIGURE = re.compile(r"^[£$€]?[\d.,]*$")  # a figure so far that a following piece may continue
 _SPLIT_BREAKS = re.compile(f"([{re.escape(_BREAK_CHARS)}]+)")
 _PLAIN = re.compile(r"^[^\W_]+$")  # a word of letters or digits only: the common case, no splitting needed
@@ -175,7 +176,7 @@ def _figure_text(words: Sequence[Word], index: int) -> tuple[str, int]:
     """The figure at words[index] as printed, joined with a following scale word; and the index it used up."""
     figure = words[index].text.strip(_EDGE)
     following = words[index + 1].text.strip(_EDGE).lower() if index + 1 < len(words) else ""
-    if following in _SCALES and not words[index].text.rstrip()[-1:] in ".,;:!?":
+    if following in _SCALES and words[index].text.rstrip()[-1:] not in ".,;:!?":
         return f"{figure} {following}" if _SCALES[following] != "%" else f"{figure}%", index + 1
     return figure, -1
 
