@@ -27,6 +27,7 @@ from leaflets.models import Area, CompareText, Party
 from leaflets.services import reference_data
 from leaflets.services.compare import store
 
+from ..search.run import _pct, summary
 from . import corpus
 
 log = logging.getLogger(__name__)
@@ -55,17 +56,6 @@ def timed(client: Any, urls: list[str]) -> list[tuple[float, float]]:
         out.append(((time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000))
         assert response.status_code == 200, (url, response.status_code)
     return out
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1)
-
-
-def summary(times: list[tuple[float, float]]) -> dict[str, float]:
-    wall, cpu = [t[0] for t in times], [t[1] for t in times]
-    return {"n": len(times), "p50_ms": round(statistics.median(wall), 1), "p95_ms": _pct(wall, 0.95),
-            "max_ms": round(max(wall), 1), "cpu_p95_ms": _pct(cpu, 0.95)}
 
 
 def seats_of(party: str, count: int, seed: int) -> list[str]:
