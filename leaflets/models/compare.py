@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from leaflets.extensions import db
 from leaflets.models._types import utcnow
+from leaflets.models.leaflet import Leaflet
 
 ALL_ELECTIONS = 0  # the election_id of a term count summed over every election
 
@@ -35,8 +36,10 @@ class CompareText(db.Model):
     template_id: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    # The template index covers what a template's places and copies are read by (no table lookups).
     __table_args__ = (Index("ix_compare_text_party_area", "party_id", "area_id"),
-                      Index("ix_compare_text_template", "template_id", "party_id"))
+                      Index("ix_compare_text_template", "template_id", "party_id", "counted", "election_id",
+                            "area_id", "leaflet_id"))
 
 
 class CompareBand(db.Model):
@@ -62,7 +65,9 @@ class CompareNumber(db.Model):
     image_id: Mapped[int | None] = mapped_column(Integer)
     box: Mapped[str | None] = mapped_column(String(60))  # left,top,width,height on the master
 
-    __table_args__ = (Index("ix_compare_number_party_key", "party_id", "key"),)
+    # Covers the figures that vary: every column they are grouped and counted by, read from the index alone.
+    __table_args__ = (Index("ix_compare_number_party_key", "party_id", "key", "area_id", "figure", "value",
+                            "leaflet_id", "election_id"),)
 
 
 class CompareTermCount(db.Model):
@@ -99,3 +104,7 @@ class AreaResult(db.Model):
     winner_party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
     second_party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
     winner_name: Mapped[str | None] = mapped_column(String(200))
+
+
+# The map's counts per seat for a party (and every party's split by result) read this index alone.
+Index("ix_leaflet_live_party_area", Leaflet.status, Leaflet.party_id, Leaflet.area_id)

@@ -26,7 +26,7 @@ def page() -> tuple[str, int]:
     except ValidationFailed as failure:
         error = failure
         view = coverage.map_page(coverage.Filters())
-    return render_template("map/page.html", form=form, choices=choices(), view=view,
+    return render_template("map/page.html", form=form, choices=choices(areas=False), view=view,
                            error=error), 422 if error else 200
 
 

@@ -31,7 +31,8 @@ def upgrade():
         sa.Column("updated_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_compare_text_party_area", "compare_text", ["party_id", "area_id"])
-    op.create_index("ix_compare_text_template", "compare_text", ["template_id", "party_id"])
+    op.create_index("ix_compare_text_template", "compare_text",
+                    ["template_id", "party_id", "counted", "election_id", "area_id", "leaflet_id"])
     op.create_table(
         "compare_band",
         sa.Column("band_hash", sa.BigInteger(), primary_key=True, autoincrement=False),
@@ -55,7 +56,8 @@ def upgrade():
         sa.Column("box", sa.String(60), nullable=True),
     )
     op.create_index("ix_compare_number_leaflet_id", "compare_number", ["leaflet_id"])
-    op.create_index("ix_compare_number_party_key", "compare_number", ["party_id", "key"])
+    op.create_index("ix_compare_number_party_key", "compare_number",
+                    ["party_id", "key", "area_id", "figure", "value", "leaflet_id", "election_id"])
     op.create_table(
         "compare_term_count",
         sa.Column("party_id", sa.Integer(), primary_key=True, autoincrement=False),
@@ -72,6 +74,7 @@ def upgrade():
         sa.Column("lowered", sa.Integer(), nullable=False),
         sa.Column("trusted", sa.Integer(), nullable=False),
     )
+    op.create_index("ix_leaflet_live_party_area", "leaflet", ["status", "party_id", "area_id"])
     op.create_table(
         "area_result",
         sa.Column("area_id", sa.Integer(), sa.ForeignKey("area.id"), primary_key=True),
@@ -84,6 +87,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("area_result")
+    op.drop_index("ix_leaflet_live_party_area", table_name="leaflet")
     op.drop_table("compare_token")
     op.drop_index("ix_compare_term_count_top", table_name="compare_term_count")
     op.drop_table("compare_term_count")

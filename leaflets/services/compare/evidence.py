@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 from leaflets.services.compare.store import load_sources
 from leaflets.services.compare.words import Word, tokenise
 
-LEAFLETS_SEARCHED = 20  # the newest local leaflets are searched; terms are counted over all of them
+LEAFLETS_SEARCHED = 8  # the newest local leaflets are searched; terms are counted over all of them
 
 
 @dataclass(frozen=True)

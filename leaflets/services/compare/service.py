@@ -146,12 +146,13 @@ class Choices:
     elections: list[tuple[str, str]]
 
 
-def choices() -> Choices:
-    """What the compare form offers: parties, constituencies and elections as (value, label) pairs."""
+def choices(areas: bool = True) -> Choices:
+    """What the compare form offers: parties, constituencies (unless not wanted) and elections as (value,
+    label) pairs."""
     return Choices(
         parties=[(slug, name) for slug, name in db.session.execute(
             select(Party.slug, Party.name).order_by(func.lower(Party.name)))],
         areas=[(gss, name) for gss, name in db.session.execute(
-            select(Area.gss, Area.name).order_by(Area.name))],
+            select(Area.gss, Area.name).order_by(Area.name))] if areas else [],
         elections=[(slug, name) for slug, name in db.session.execute(
             select(Election.slug, Election.name).order_by(Election.date.desc()))])

@@ -16,6 +16,9 @@ from leaflets.services.compare.sql import mapping
 from leaflets.services.hexmap import Cell, HexMap, build, plural
 
 
+DIFFS = 3  # templates of one comparison shown with a word diff
+
+
 @dataclass(frozen=True)
 class Place:
     area_id: int
@@ -82,7 +85,7 @@ def templates_for(subject: Subject, local: Local, area_ids: list[int] | None = N
                              examples[template_id], example_places.get(examples[template_id], ""))
                for template_id in per_area]
     matches.sort(key=lambda m: (-len(m.places), m.template_id))
-    for match in matches:
+    for match in matches[:DIFFS]:  # the rest have theirs on the template's own page
         match.diff = leaflet_diff(match.local[0][0], match.example_id)
     if matches:
         matches[0].map = places_map(matches[0].places, subject.area.id)
