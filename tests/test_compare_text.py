@@ -158,6 +158,8 @@ def test_a_word_diff_lists_what_was_swapped():
     diff = diff_words(filled().split(), filled(name="Sean Woodcock", stat="£18m").split())
     assert ("Alex Baker", "Sean Woodcock") in diff.swaps and ("£31m", "£18m") in diff.swaps
     assert not diff.identical and diff.changed_words == 5 and diff_words(["a"], ["a"]).identical
+    rewritten = diff_words(["start"] + ["old"] * 10 + ["end"], ["start"] + ["new"] * 10 + ["end"])
+    assert rewritten.swaps == [] and rewritten.changed_words == 10  # a rewritten passage is no swap
 
 
 def test_fightin_words_ranks_a_local_word_first_given_only_candidate_counts_and_totals():

@@ -9,6 +9,7 @@ from leaflets.services.compare.store import load_sources
 
 KEEP = 6          # words kept either side of a change when a long run of the same words is folded
 SWAPS_SHOWN = 12
+SWAP_WORDS = 6    # a longer change is no swap: the word-by-word view shows it
 _EDGE = "()[]{}\"'“”‘’,.;:!?*"
 
 
@@ -59,7 +60,8 @@ def diff_words(old: Sequence[str], new: Sequence[str]) -> Diff:
         before, after = " ".join(old[i1:i2]), " ".join(new[j1:j2])
         changed += max(i2 - i1, j2 - j1)
         segments.append(Segment("changed", before, after))
-        if before and after and len(swaps) < SWAPS_SHOWN and (before, after) not in swaps:
+        short = max(i2 - i1, j2 - j1) <= SWAP_WORDS  # a name or a figure, not a rewritten paragraph
+        if before and after and short and len(swaps) < SWAPS_SHOWN and (before, after) not in swaps:
             swaps.append((before, after))
     return Diff(segments, swaps, same, changed)
 
