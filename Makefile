@@ -20,6 +20,7 @@ TEST_SYSTEM_PACKAGES := chromium $(BENCH_SYSTEM_PACKAGES)
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: run test deps test-deps system-deps test-system-deps db demo bench bench-ocr bench-search sweep clean
+.PHONY: bench-compare
 
 run: deps db
 	@if [ "$$($(FLASK) leaflet-count)" = "0" ]; then echo "Empty archive: adding demo leaflets (flask demo-data)"; $(FLASK) demo-data; fi
@@ -59,7 +60,7 @@ db: deps
 demo: db
 	$(FLASK) demo-data
 
-bench: bench-ocr bench-search bench-stats
+bench: bench-ocr bench-search bench-stats bench-compare
 
 bench-ocr: deps bench-system-deps
 	$(PY) -m bench.ocr $(BENCH_ARGS)
@@ -75,6 +76,9 @@ bench-search: deps
 .PHONY: bench-stats
 bench-stats: deps
 	$(PY) -m bench.stats $(BENCH_STATS_ARGS)
+
+bench-compare: deps
+	$(PY) -m bench.compare $(BENCH_COMPARE_ARGS)
 
 sweep: deps
 	$(FLASK) sweep-uploads

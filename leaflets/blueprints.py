@@ -45,3 +45,8 @@ def register(app: Flask) -> None:
     from leaflets.web.places import bp as places_bp
     app.register_blueprint(pages_bp)
     app.register_blueprint(places_bp)
+
+    # compare (issue 12): photo crops around a finding's words, the coverage map
+    from leaflets.web import crops, maps
+    app.register_blueprint(crops.bp)
+    app.register_blueprint(maps.bp)

@@ -29,3 +29,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(export_cli)
     from leaflets.commands.alerts import alerts_cli
     app.cli.add_command(alerts_cli)
+    # compare (issue 12): `flask compare rebuild|update`
+    from leaflets.commands.compare import compare_cli
+    app.cli.add_command(compare_cli)

@@ -40,7 +40,7 @@ MINE = {"auth", "volunteer", "moderation", "flags"}
 # Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
 PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare",
                      "alerts", "discovery",  # findings: e-mail alerts (anyone), /elections and /random
-                     "pages"}
+                     "pages", "maps", "crops"}
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def world(app: Flask) -> dict[str, Any]:
     return {"leaflet_id": leaflet.id, "claim_id": claim.id, "image_id": image.id, "flag_id": flag.id,
             "sha256": image.sha256, "variant": "thumb", "gss": leaflet.area.gss, "postcode": "SW1A1AA",
             "filename": "css/site.css", "election": leaflet.election.slug, "volunteer": volunteer,
-            "moderator": moderator, "position": 0,
+            "moderator": moderator, "position": 0, "template_id": leaflet.id,
             "token": tokens.make_reset_token(app.config["SECRET_KEY"], volunteer.id, "x")}
 
 

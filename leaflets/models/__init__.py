@@ -8,6 +8,8 @@ from leaflets.models.review import (Accuracy, BiasRating, Claim, ClaimOrigin, Cl
 from leaflets.models.moderation import AuditEntry, Flag
 from leaflets.models.findings import FindingsGroup  # findings: cached per-party aggregates
 from leaflets.models.alerts import AlertFrequency, AlertKind, AlertSubscription  # findings: e-mail alerts
+from leaflets.models.compare import (AreaResult, CompareBand, CompareNumber, CompareTermCount, CompareText,
+                                     CompareToken)
 
 __all__ = [
     "Accuracy", "Area", "AuditEntry", "BiasRating", "Claim", "ClaimOrigin", "ClaimRating", "ClaimState", "Election",
@@ -15,4 +17,5 @@ __all__ = [
     "Party", "PostcodeDistrict", "PostcodeRange", "PostcodeSector", "Role", "Tag", "User",
     "AlertFrequency", "AlertKind", "AlertSubscription", "FindingsGroup",
     "OcrPriority",
+    "AreaResult", "CompareBand", "CompareNumber", "CompareTermCount", "CompareText", "CompareToken",
 ]

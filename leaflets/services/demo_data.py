@@ -70,6 +70,14 @@ SHOWCASE_EVERY = 16
 SHOWCASE = {"party": "libdem", "region": "South West", "election": "ge-2024",
             "headline": "Fixing the potholes on our roads", "paragraph": PARAGRAPHS[1]}
 ROADS = ("the High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", "the London Road")
+# A share of each party's demo leaflets is its national template: the same headline and paragraphs, in the
+# same
+# order, with the place, the candidate and the figures changed (what /compare finds). Leaflets before the
+# fifth
+# are never templates, so the first leaflets of a seed stay what they were before templates existed.
+TEMPLATE_SHARE = 0.5
+TEMPLATE_FROM = 4
+TEMPLATE_HEADLINES = ("A fresh start for {area}", "{area} deserves better", "Cut the cost of living")
 
 
 @dataclass
@@ -96,7 +104,7 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont, wid
     return lines + ([line] if line else [])
 
 
-def _fill(rng: random.Random, template: str, values: dict[str, str]) -> str:
+def fill_template(rng: random.Random, template: str, values: dict[str, str]) -> str:
     numbers = {"n1": str(rng.randint(2, 9)), "n2": str(rng.randint(2, 12)), "n3": str(rng.randint(14, 96)),
                "n4": str(rng.randint(3, 9) * 100 + rng.choice((20, 50, 80))), "pct": str(rng.randint(6, 64)),
                "bus": str(rng.randint(3, 99)), "road": rng.choice(ROADS),
@@ -125,7 +133,7 @@ def _bar_chart(draw: ImageDraw.ImageDraw, rng: random.Random, top: int, colour: 
 
 def render_page(rng: random.Random, *, colour: str, party_name: str, headline: str, paragraphs: list[str],
                 imprint: str, back: bool, candidate: str = "", party: str = "us",
-                rival: str = "them") -> bytes:
+                rival: str = "them", stat: tuple[str, ...] | None = None) -> bytes:
     """One side of a leaflet: party band, headline, two columns of prose, a statistic or chart, imprint."""
     image = Image.new("RGB", PAGE, "white")
     draw = ImageDraw.Draw(image)
@@ -162,12 +170,16 @@ def render_page(rng: random.Random, *, colour: str, party_name: str, headline: s
     if back and room > 420:
         _bar_chart(draw, rng, bottom + 10, colour, party, rival)
     elif room > 240:
-        stat = f"{rng.randint(52, 88)}%" if rng.random() < 0.6 else f"£{rng.randint(2, 40)}m"
+        if stat is None:  # a template gives its figure, drawing nothing from rng (see plan_template_leaflet)
+            figure = f"{rng.randint(52, 88)}%" if rng.random() < 0.6 else f"£{rng.randint(2, 40)}m"
+            stat = (figure, "of residents back our plan" if figure.endswith("%")
+                    else "for local services, wasted")
         box_top = bottom + 20
         draw.rectangle((50, box_top, width - 50, box_top + 200), outline=colour, width=8)
-        draw.text((80, box_top + 40), stat, fill=colour, font=font("DejaVuSans-Bold", 100))
-        caption = "of residents back our plan" if stat.endswith("%") else "for local services, wasted"
-        draw.text((420, box_top + 80), caption, fill="black", font=font("LiberationSans-Bold", 34))
+        size = 100 if len(stat) < 3 else int(stat[2])
+        draw.text((80, box_top + 40 + (100 - size) // 2), stat[0], fill=colour, font=font("DejaVuSans-Bold",
+                                                                                          size))
+        draw.text((420, box_top + 80), stat[1], fill="black", font=font("LiberationSans-Bold", 34))
     for number, line in enumerate(imprint_lines):
         draw.text((50, imprint_top + 28 * number), line, fill="#333333", font=imprint_face)
     buffer = io.BytesIO()
@@ -186,7 +198,7 @@ def plan_leaflet(rng: random.Random, area: Area, party: Party, showcase: bool = 
     values = {"area": area.name, "party": SPOKEN.get(party.slug, party.label), "candidate": candidate,
               "rival": RIVALS.get(party.slug, "the Conservatives")}
     election = SHOWCASE["election"] if showcase else "ge-2024" if rng.random() < 0.75 else "local-2026"
-    headline = _fill(rng, SHOWCASE["headline"] if showcase else rng.choice(HEADLINES), values)
+    headline = fill_template(rng, SHOWCASE["headline"] if showcase else rng.choice(HEADLINES), values)
     imprint = (f"Promoted by {rng.choice(FIRST)} {rng.choice(LAST)} on behalf of {candidate} ({party.name}), "
                f"both at {rng.randint(1, 120)} {rng.choice(ROADS).removeprefix('the ')}, {area.name}.")
     pages = rng.choice((1, 2, 2, 2, 3))
@@ -195,8 +207,8 @@ def plan_leaflet(rng: random.Random, area: Area, party: Party, showcase: bool = 
         chosen = rng.sample(PARAGRAPHS, 6 if number == 0 else 4)
         if showcase and number == 0 and SHOWCASE["paragraph"] not in chosen:
             chosen[0] = SHOWCASE["paragraph"]
-        text = [_fill(rng, paragraph, values) for paragraph in chosen]
-        title = headline if number == 0 else _fill(rng, rng.choice(HEADLINES), values)
+        text = [fill_template(rng, paragraph, values) for paragraph in chosen]
+        title = headline if number == 0 else fill_template(rng, rng.choice(HEADLINES), values)
         data = render_page(rng, colour=party.colour, party_name=party.name, headline=title, paragraphs=text,
                            imprint=imprint, back=number > 0, candidate=candidate,
                            party=values["party"], rival=values["rival"])
@@ -206,6 +218,27 @@ def plan_leaflet(rng: random.Random, area: Area, party: Party, showcase: bool = 
         party=party.slug, election=election, delivered_on=_delivered(rng, election), area=area.gss,
         title=headline, description=f"{candidate} for {area.name}. Came through the letterbox with the post.",
         images=images)
+
+
+def plan_template_leaflet(rng: random.Random, area: Area, party: Party) -> LeafletSubmission:
+    """The party's national template (fixed by its slug) filled in for one place: one page, ge-2024."""
+    chooser = random.Random(f"national-template-{party.slug}")
+    headline, paragraphs = chooser.choice(TEMPLATE_HEADLINES), chooser.sample(PARAGRAPHS, 4)
+    candidate = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    values = {"area": area.name, "party": SPOKEN.get(party.slug, party.label), "candidate": candidate,
+              "rival": RIVALS.get(party.slug, "the Conservatives")}
+    imprint = (f"Promoted by {rng.choice(FIRST)} {rng.choice(LAST)} on behalf of {candidate} ({party.name}), "
+               f"both at {rng.randint(1, 120)} {rng.choice(ROADS).removeprefix('the ')}, {area.name}.")
+    title = fill_template(rng, headline, values)
+    data = render_page(rng, colour=party.colour, party_name=party.name, headline=title,
+                       paragraphs=[fill_template(rng, paragraph, values)
+                                   for paragraph in paragraphs], imprint=imprint,
+                       back=False, candidate=candidate, party=values["party"], rival=values["rival"],
+                       stat=(f"£{rng.randint(8, 40)}m", "for local services", "72"))
+    return LeafletSubmission(
+        party=party.slug, election="ge-2024", delivered_on=_delivered(rng, "ge-2024"), area=area.gss,
+        title=title, description=f"{candidate} for {area.name}. The party's national leaflet, it seems.",
+        images=[IncomingImage(data=data, filename="front.jpg", role="front")])
 
 
 def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
@@ -220,7 +253,8 @@ def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
     for index in range(count):
         area = places[index % len(places)] if index < len(places) else rng.choice(places)
         if index % SHOWCASE_EVERY == SHOWCASE_EVERY - 1 and showcase_areas and SHOWCASE["party"] in parties:
-            planned.append(DemoLeaflet(plan_leaflet(rng, rng.choice(showcase_areas), parties[SHOWCASE["party"]],
+            planned.append(DemoLeaflet(plan_leaflet(rng, rng.choice(showcase_areas),
+                                                    parties[SHOWCASE["party"]],
                                                     showcase=True)))
         elif index >= 3 and rng.random() < 0.1:  # the same leaflet delivered somewhere else too
             original = rng.randrange(len(planned))
@@ -232,7 +266,12 @@ def plan(count: int, seed: int) -> Iterator[DemoLeaflet]:
                 images=source.images), copy_of=original))
         else:
             slugs = [slug for slug in PARTIES_BY_NATION[area.nation] if slug in parties]
-            planned.append(DemoLeaflet(plan_leaflet(rng, area, parties[rng.choice(slugs)])))
+            party = parties[rng.choice(slugs)]
+            local = random.Random(f"{seed}-{index}")  # its own generator: the main one's draws stay the same
+            if index >= TEMPLATE_FROM and local.random() < TEMPLATE_SHARE:
+                planned.append(DemoLeaflet(plan_template_leaflet(local, area, party)))
+            else:
+                planned.append(DemoLeaflet(plan_leaflet(rng, area, party)))
         yield planned[-1]
 
 

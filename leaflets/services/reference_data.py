@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from leaflets.config import PROJECT_ROOT
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Party, PostcodeDistrict, Tag
-from leaflets.services import postcode_data
+from leaflets.services import election_results, postcode_data
 
 log = logging.getLogger(__name__)
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
@@ -32,6 +32,7 @@ class LoadReport:
     postcode_ranges: int = 0
     elections: int = 0
     tags: int = 0
+    results: int = 0
 
 
 def slugify(text: str) -> str:
@@ -157,6 +158,7 @@ def load_all(directory: Path = REFERENCE_DIR, progress: Progress | None = None) 
         report.districts = load_districts(directory, progress)
         report.sectors = postcode_data.load_sectors(directory, progress)
         report.postcode_ranges = postcode_data.load_ranges(directory, progress)
+        report.results = election_results.load_results(directory)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -1,4 +1,4 @@
-"""Text statistics for comparing corpora: tokens, terms, shingles, Fightin' Words z-scores, Jaccard.
+"""Text statistics for comparing corpora: tokens, terms and their counts, Fightin' Words z-scores.
 
 Plain functions over strings and counters; nothing here knows the database or Flask.
 """
@@ -7,32 +7,29 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 # A small English stop-word list: function words, plus the words every leaflet carries whatever it says
-# (the imprint's "promoted/printed by").
+# (the imprint's "promoted/printed by ... on behalf of").
 STOP_WORDS = frozenset("""
-a about above after again against all also am an and any are aren't as at be because been before being below
-between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each
-few for from further get got had hadn't has hasn't have haven't having he he'd he'll he's her here here's
+a about above after again against all also am an and any are aren't as at be because been before behalf being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
+each few for from further get got had hadn't has hasn't have haven't having he he'd he'll he's her here here's
 hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just let
 let's like made make me more most much must mustn't my myself need no nor not now of off on once one only or
 other our ours ourselves out over own per printed promoted said same say says she she'd she'll she's should
 shouldn't since so some such than that that's the their theirs them themselves then there there's these they
 they'd they'll they're they've this those through to too under until up upon us very via was wasn't we we'd
-we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's
-will with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
+we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's will
+with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
 """.split())
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _POSSESSIVE = re.compile(r"'s\b")
 _BREAK = re.compile(r"[.!?;:•|()\[\]{}\"“”]+")  # sentence-ish breaks: bigrams never span them
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
-
-SHINGLE_SIZE = 5
-
 
 def _segments(text: str) -> list[list[str]]:
     cleaned = _POSSESSIVE.sub("", text.translate(_APOSTROPHES).casefold())
@@ -45,8 +42,9 @@ def words(text: str) -> list[str]:
 
 
 def is_term(word: str) -> bool:
-    """A word worth scoring: at least 3 characters, not a stop word, not only digits."""
-    return len(word) >= 3 and word not in STOP_WORDS and not word.isdigit()
+    """A word worth scoring: at least 3 characters, not a stop word, no digits (figures are compared
+    apart)."""
+    return len(word) >= 3 and word not in STOP_WORDS and not any(char.isdigit() for char in word)
 
 
 def sentences(text: str) -> list[list[str]]:
@@ -54,29 +52,20 @@ def sentences(text: str) -> list[list[str]]:
     return _segments(text)
 
 
-def shingles(tokens: Sequence[str], size: int = SHINGLE_SIZE) -> frozenset[int]:
-    """Hashed word n-gram shingles (ints intersect faster than tuples); a shorter text is one shingle."""
-    if len(tokens) < size:
-        return frozenset([hash(tuple(tokens))]) if tokens else frozenset()
-    return frozenset(map(hash, zip(*(tokens[i:] for i in range(size)))))
-
-
-def jaccard(a: frozenset | set, b: frozenset | set) -> float:
-    if not a or not b:
-        return 0.0
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    shared = len(small & large)
-    return shared / (len(a) + len(b) - shared)
+def term_counts(corpus: Iterable[Sequence[str]]) -> Counter[str]:
+    """Unigram and bigram counts of sentences: a term is a word is_term() accepts, a bigram two such words
+    side by side in one sentence ("bus station"; "cost of living" gives none)."""
+    counts: Counter[str] = Counter()
+    for sentence in corpus:
+        kept = [word if is_term(word) else "" for word in sentence]
+        counts.update(filter(None, kept))
+        counts.update(f"{a} {b}" for a, b in zip(kept, kept[1:]) if a and b)
+    return counts
 
 
 def claim_tokens(text: str) -> frozenset[str]:
     """The content words of a claim (numbers kept: "£5m" and "£10m" are different claims)."""
     return frozenset(word for word in words(text) if word not in STOP_WORDS)
-
-
-def normalised(text: str) -> str:
-    """Lowercase words separated by single spaces: punctuation, case and line breaks no longer matter."""
-    return " ".join(words(text))
 
 
 @dataclass(frozen=True)
@@ -87,64 +76,22 @@ class ScoredTerm:
     national_count: int
 
 
-def distinctive_terms(local: Counter[str], national: Counter[str], limit: int = 20,
-                      prior_scale: float | None = None) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
-    """distinctive_terms_of for corpora already counted (term -> occurrences)."""
-    names = list(local.keys() | national.keys())
+def distinctive_terms(local: Mapping[str, int], national: Mapping[str, int], limit: int = 20,
+                      prior_scale: float | None = None, totals: tuple[float, float] | None = None,
+                      ) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
+    """The terms most typical of the local counts and of the national ones, strongest first.
+
+    `totals` are the corpora's sizes when the mappings hold only some of their terms (the candidates read
+    from precomputed counts); without it the sums of the mappings are the sizes."""
+    names = sorted(local.keys() | national.keys())
     y_local = np.array([local.get(name, 0) for name in names], dtype=float)
     y_national = np.array([national.get(name, 0) for name in names], dtype=float)
-    return _fightin_words(y_local, y_national, names.__getitem__, limit, prior_scale)
-
-
-def distinctive_terms_of(local: list[list[str]], national: list[list[str]], limit: int = 20,
-                         prior_scale: float | None = None) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
-    """The unigrams and bigrams most typical of the local corpus and of the national one, strongest first.
-
-    Each corpus is a list of sentences (lists of words, as sentences() gives). A term is a word that
-    is_term() accepts, and a bigram two such words side by side in one sentence ("bus station"; "cost of
-    living" gives none). Words are numbered and counted with numpy, so no string is built per bigram.
-    """
-    ids: dict[str, int] = {}
-
-    def encode(corpus: list[list[str]]) -> np.ndarray:
-        flat: list[int] = []
-        for sentence in corpus:
-            flat.extend([ids.setdefault(word, len(ids)) for word in sentence])
-            flat.append(-1)
-        return np.array(flat, dtype=np.int64)
-
-    encoded = encode(local), encode(national)
-    words_by_id = list(ids)
-    size = len(words_by_id)
-    wanted = np.fromiter((is_term(word) for word in words_by_id), dtype=bool, count=size)
-
-    def count(ids_in_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        keep = ids_in_order >= 0
-        keep[keep] = wanted[ids_in_order[keep]]
-        pairs = keep[:-1] & keep[1:]
-        bigrams = ids_in_order[:-1][pairs] * size + ids_in_order[1:][pairs]
-        return np.bincount(ids_in_order[keep], minlength=size), bigrams
-
-    (uni_local, bi_local), (uni_national, bi_national) = count(encoded[0]), count(encoded[1])
-    codes, which = np.unique(np.concatenate([bi_local, bi_national]), return_inverse=True)
-    which = which.reshape(-1)
-    y_local = np.concatenate([uni_local, np.bincount(which[:len(bi_local)], minlength=len(codes))])
-    y_national = np.concatenate([uni_national, np.bincount(which[len(bi_local):], minlength=len(codes))])
-    used = np.flatnonzero(y_local + y_national)
-
-    def name(index: int) -> str:
-        term = int(used[index])
-        if term < size:
-            return words_by_id[term]
-        first, second = divmod(int(codes[term - size]), size)
-        return f"{words_by_id[first]} {words_by_id[second]}"
-
-    return _fightin_words(y_local[used].astype(float), y_national[used].astype(float), name, limit,
-                          prior_scale)
+    return _fightin_words(y_local, y_national, names.__getitem__, limit, prior_scale, totals)
 
 
 def _fightin_words(y_local: np.ndarray, y_national: np.ndarray, name: Callable[[int], str], limit: int,
-                   prior_scale: float | None) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
+                   prior_scale: float | None, totals: tuple[float, float] | None = None,
+                   ) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
     """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words").
 
     Returns z-scores. The prior for term w is alpha_w = alpha_0 * (w's share of the pooled corpus), with
@@ -154,7 +101,7 @@ def _fightin_words(y_local: np.ndarray, y_national: np.ndarray, name: Callable[[
     words, a place name said 10 times locally scores about 15, not about 1 as it would against a zero
     national count. Positive z means used more locally; |z| > 1.96 is the conventional 95% level.
     """
-    n_local, n_national = y_local.sum(), y_national.sum()
+    n_local, n_national = totals if totals is not None else (y_local.sum(), y_national.sum())
     if not n_local or not n_national:
         return [], []
     y_pooled = y_local + y_national

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from leaflets.services import archive_counts, browse, findings, review
+from leaflets.services import archive_counts, browse, coverage, findings, review
 from leaflets.services.leaflet_access import visible_leaflet
 
 bp = Blueprint("archive", __name__)
@@ -44,7 +44,8 @@ def party(slug: str) -> str:
 @bp.get("/areas")
 def areas() -> str:
     nations = browse.area_groups()
-    return render_template("archive/areas.html", nations=nations, notspots=browse.notspots(nations))
+    return render_template("archive/areas.html", nations=nations, notspots=browse.notspots(nations),
+                           coverage_map=coverage.coverage_map())
 
 
 @bp.get("/areas/<gss>")
@@ -70,4 +71,4 @@ def stats() -> str:
     return render_template("archive/stats.html", stats=archive_counts.stats(),
                            findings=findings.findings_page(request.args.get("election")),
                            verdicts=findings.verdicts(), threshold=review.rated_threshold(),
-                           minimum=findings.min_rated_claims())
+                           minimum=findings.min_rated_claims(), coverage_map=coverage.coverage_map())
