@@ -60,7 +60,7 @@ def test_api_error_list_holds_every_bad_photo_and_field_with_one_status(app, cli
     assert response.status_code == 422  # 415 and 422 problems together: the general one
     errors = response.get_json()["errors"]
     assert [e["field"] for e in errors] == ["images", "images", "delivered_on"]
-    assert errors[0]["message"].startswith("Photo 2 is not")
+    assert errors[0]["message"].startswith("Photo 2 (one.jpg) looks like a PDF document")
     assert errors[1]["message"].startswith("Photo 3 is empty")
     assert leaflet_count() == 0
 
@@ -96,7 +96,7 @@ def test_a_bad_photo_keeps_none_and_says_which(client):
     photos = [(leaflet_image(["FRONT"]), "front.jpg"), (b"<svg/>", "back.jpg")]
     page = client.post("/upload", data=multipart(upload_fields(party=""), photos),
                        content_type="multipart/form-data").get_data(as_text=True)
-    assert "Photo 2 is not a JPEG" in page and "Choose the party" in page
+    assert "Photo 2 (back.jpg) looks like" in page and "Choose the party" in page
     assert 'name="staged"' not in page
 
 
