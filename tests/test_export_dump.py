@@ -111,7 +111,7 @@ def test_dump_reads_back_to_the_database(app, runner, tmp_path):
     for private in (b"@example.org", b"SECRET hidden", b"Hidden claim", b"Removed leaflet", b"Rater 0"):
         assert private not in everything
     readme = (out / "README.md").read_text()
-    assert "## claim_ratings (3 rows)" in readme and "| `consensus` |" in readme and "CC BY 4.0" in readme
+    assert "## claim_ratings (3 rows)" in readme and "| `consensus` |" in readme and "CC BY-SA 4.0" in readme
     assert not list(out.glob("*.part"))
 
 
