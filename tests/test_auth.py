@@ -9,6 +9,7 @@ import logging
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -195,6 +196,24 @@ def test_create_user_command_with_role_and_token(app: Flask) -> None:
     assert prompted.exit_code == 0 and "Created volunteer" in prompted.output
     bad = runner.invoke(args=["create-user", "x@example.org", "--password", "short"])
     assert bad.exit_code != 0 and "at least" in bad.output
+
+
+def test_reset_link_command_prints_a_working_link_and_logs_nothing(app: Flask, client: FlaskClient,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """Without a mail server an admin makes the link: printed to the terminal only, never to the logs."""
+    user = make_user()
+    with caplog.at_level(logging.DEBUG):
+        result = app.test_cli_runner().invoke(args=["reset-link", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    url = result.output.strip()
+    assert url.startswith(app.config["SITE_URL"] + "/password-reset/")
+    assert "/password-reset/" not in caplog.text and not any(hasattr(r, "reset_link") for r in caplog.records)
+    _use_reset_link(client, user, urlsplit(url).path)
+
+
+def test_reset_link_command_refuses_an_unknown_email(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["reset-link", "nobody@example.org"])
+    assert result.exit_code != 0 and "No active account" in result.output and "password-reset" not in result.output
 
 
 def test_csrf_is_enforced_when_enabled(make_app: Any) -> None:

@@ -37,10 +37,11 @@ def reset_link(email: str) -> None:
 
     The link is printed to this terminal only, never logged; it works for PASSWORD_RESET_MAX_AGE_S seconds
     and once (a new password makes it useless). Links use SITE_URL as their address."""
-    with current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]):
+    site = str(current_app.config["SITE_URL"]).rstrip("/")
+    with current_app.test_request_context("/"):
         try:
             link = accounts.admin_reset_link(
-                email, current_app.config, lambda token: url_for("auth.reset_password", token=token, _external=True))
+                email, current_app.config, lambda token: site + url_for("auth.reset_password", token=token))
         except DomainError as error:
             raise click.ClickException(error.message) from None
     click.echo(link)
