@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.support import both_databases
-from tests.test_browse import T0, add_leaflet, add_many
+from tests.factories import T0, add_leaflet, add_many
 
 
 def walk(client, url: str) -> list[dict]:

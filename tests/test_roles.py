@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from leaflets.extensions import db
 from leaflets.models import Claim, Flag, Role, User
 from leaflets.services import tokens
-from tests.test_auth import log_in, make_leaflet, make_user
+from tests.support import log_in
+from tests.factories import make_leaflet, make_user
 
 PUBLIC = {
     "static", "archive.index", "archive.leaflet", "archive.parties", "archive.party", "archive.areas", "archive.area",
