@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -90,9 +89,8 @@ def test_a_worker_process_killed_mid_job_loses_nothing(make_app: Callable[..., F
         os.killpg(process.pid, signal.SIGKILL)  # the worker and its Tesseract child
         process.wait(10)
     with app.app_context():
-        time.sleep(1.0)  # the dead worker's lease runs out
         rescuer = Worker(app, QueueSettings.from_config(app.config), "rescuer")
-        assert rescuer.run(max_jobs=1) == 1
+        wait_until(rescuer.step, timeout_s=30, what="the dead worker's lease to run out and the job to run")
         image = image_row(image_id)
         assert image.ocr_status == "done" and image.ocr_attempts == 2
         assert "POTHOLES" in image.ocr_text.upper()

@@ -81,8 +81,7 @@ def test_a_stale_worker_cannot_overwrite_the_job_it_lost(app: Flask) -> None:
     [image_id] = pending_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
     settings = QueueSettings(lease_s=0.01)
     stale = jobs.claim(image_id, "stale", settings)
-    time.sleep(0.05)
-    fresh = jobs.claim(image_id, "fresh", QueueSettings(lease_s=60))
+    fresh = wait_until(lambda: jobs.claim(image_id, "fresh", QueueSettings(lease_s=60)), what="the lease to expire")
     assert stale is not None and fresh is not None
     outcome = OcrOutcome(text="late", confidence=50.0, words=[], rotation=0)
     assert jobs.complete(stale, outcome) is False
@@ -104,8 +103,7 @@ def test_a_killed_workers_job_completes_after_its_lease_expires(make_app: Callab
         assert dead is not None
         worker = Worker(app, settings_of(app), "rescuer")
         assert worker.step() is False  # the lease is still live
-        time.sleep(0.35)
-        assert worker.run(max_jobs=1) == 1
+        wait_until(worker.step, what="the dead worker's lease to run out and the job to run")
         image = image_row(image_id)
     assert image.ocr_status == "done" and image.ocr_attempts == 2 and image.lease_owner is None
     assert "BUSES" in image.ocr_text.upper() and "POTHOLES" in image.ocr_text.upper()
@@ -294,7 +292,8 @@ def test_local_workers_start_with_the_first_request_and_sleep_when_idle(make_app
     assert not queue.started  # create_app starts nothing
     app.test_client().get("/")
     assert queue.started and len(queue.threads) == 2
-    time.sleep(0.6)
+    wait_until(lambda: len(looks) >= 2, what="both threads to look once")
+    time.sleep(0.6)  # a window in which nothing may happen: absence cannot be polled for
     assert len(looks) == 2  # each thread looked once, then slept: no busy loop
     with app.app_context():
         [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]

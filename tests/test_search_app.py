@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import re
 import shutil
-import time
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from leaflets.services import indexing, moderation, review
 from tests.factories import moderator, uploaded_leaflet
 from tests.support import flush
 from tests.support import each_backend, hit_ids
+from tests.support import wait_until
 
 # Storage-sensitive tests also run in the scale configuration: PostgreSQL holds the data and the index.
 @each_backend
@@ -146,9 +146,8 @@ def test_missing_index_is_503_for_search_only_and_rebuild_repairs_it(app, client
     flush()
     assert client.get("/search?q=homes").status_code == 200
     shutil.rmtree(app.config["INDEX_DIR"])
-    time.sleep(0.3)  # the Whoosh backend looks at its files again at most every 0.25 s
-
-    page = client.get("/search?q=homes")
+    # the Whoosh backend looks at its files again at most every 0.25 s
+    page = wait_until(lambda: (answer := client.get("/search?q=homes")).status_code == 503 and answer)
     assert page.status_code == 503 and "Search is unavailable right now" in page.get_data(as_text=True)
     api = client.get("/api/v1/search?q=homes")
     assert api.status_code == 503 and api.get_json()["error"]["code"] == "search_unavailable"
