@@ -69,17 +69,18 @@ db: deps
 demo: db
 	$(FLASK) demo-data
 
+# Each benchmark has its own arguments: BENCH_OCR_ARGS, BENCH_SEARCH_ARGS, BENCH_STATS_ARGS, BENCH_COMPARE_ARGS.
 bench: bench-ocr bench-search bench-stats bench-compare
 
 bench-ocr: deps bench-system-deps
-	$(PY) -m bench.ocr $(BENCH_ARGS)
+	$(PY) -m bench.ocr $(BENCH_OCR_ARGS)
 
 .PHONY: bench-system-deps
 bench-system-deps:
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(BENCH_SYSTEM_PACKAGES)"
 
 bench-search: deps
-	$(PY) -m bench.search $(BENCH_ARGS)
+	$(PY) -m bench.search $(BENCH_SEARCH_ARGS)
 
 # findings: /stats at 10,000 and 100,000 generated leaflets with ratings (BENCH_STATS_ARGS="--quick" for a try)
 .PHONY: bench-stats
