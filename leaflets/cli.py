@@ -19,8 +19,8 @@ from leaflets.commands import (
 
 
 def register(app: Flask) -> None:
-    for command in (reference.load_reference_data, maintenance.leaflet_count, users.create_user, users.reset_link,
-                    uploads.sweep_uploads, demo.demo_data_command,
+    for command in (reference.load_reference_data, maintenance.leaflet_count, users.create_user,
+                    users.reset_link, uploads.sweep_uploads, demo.demo_data_command,
                     ocr.ocr_cli,  # flask ocr work|requeue|status|celery-worker
                     search.search_cli,  # flask search rebuild|check
                     stats.stats_cli, export.export_cli, alerts.alerts_cli,  # flask stats|export|alerts ...

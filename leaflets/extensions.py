@@ -29,5 +29,5 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def rows_changed(statement: Executable) -> int:
-    """Run an UPDATE or DELETE in the session; how many rows it changed (typed: Session.execute says Result)."""
+    """Run an UPDATE or DELETE in the session; how many rows it changed (Session.execute is typed Result)."""
     return cast("CursorResult[Any]", db.session.execute(statement)).rowcount

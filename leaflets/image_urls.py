@@ -1,4 +1,5 @@
 """Where a stored photo is served (media.image): shared by pages, templates and the API's JSON."""
+
 from __future__ import annotations
 
 from flask import url_for

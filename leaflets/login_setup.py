@@ -1,4 +1,5 @@
 """Flask-Login, set up in one place: the views it sends people to, how a session finds its user."""
+
 from __future__ import annotations
 
 from flask import Flask, g

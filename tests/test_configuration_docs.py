@@ -1,5 +1,7 @@
-"""The README's configuration table and leaflets/config.py say the same: every environment name config.py reads
-is documented, nothing documented is missing from it, and every default the table shows is the real one."""
+"""The README's configuration table and leaflets/config.py say the same: every environment name config.py
+reads is documented, nothing documented is missing from it, and every default the table shows is the real
+one."""
+
 from __future__ import annotations
 
 import re
@@ -41,12 +43,18 @@ def test_documented_default_is_the_real_one(variable: str):
     else:
         literal = re.fullmatch(r"`([^`]*)`", shown)
         assert literal, f"{variable}: the default should be a literal in backticks, not {shown!r}"
-        assert convert(literal.group(1)) == default, f"{variable}: the table says {shown}, config.py {default!r}"
+        assert convert(literal.group(1)) == default, (
+            f"{variable}: the table says {shown}, config.py {default!r}"
+        )
 
 
 def test_config_reads_every_documented_variable_from_the_environment():
-    environ = {"OCR_POLL_S": "2.5", "MAIL_USE_TLS": "yes", "PASSWORD_RESET_MAX_AGE_S": "600",
-               "RATELIMIT_FLAG": "1/hour"}
+    environ = {
+        "OCR_POLL_S": "2.5",
+        "MAIL_USE_TLS": "yes",
+        "PASSWORD_RESET_MAX_AGE_S": "600",
+        "RATELIMIT_FLAG": "1/hour",
+    }
     found = config.from_environment(environ)
     assert found["OCR_POLL_S"] == 2.5 and found["MAIL_USE_TLS"] is True
     assert found["PASSWORD_RESET_MAX_AGE_S"] == 600 and found["FLAG_RATE_LIMIT"] == "1/hour"

@@ -1,6 +1,7 @@
-"""Every operation leaflets/api/openapi.json documents is called on the real app, and its real response (status,
-content type, body) is validated against the document with openapi-core. A response the document does not
-describe, or describes differently, fails here."""
+"""Every operation leaflets/api/openapi.json documents is called on the real app, and its real response
+(status, content type, body) is validated against the document with openapi-core. A response the document does
+not describe, or describes differently, fails here."""
+
 from __future__ import annotations
 
 import json
@@ -32,11 +33,13 @@ def openapi() -> OpenAPI:
 
 def documented_operations() -> set[tuple[str, str]]:
     paths = json.loads(Path(DOCUMENT).read_text())["paths"]
-    return {(method.upper(), path) for path, item in paths.items() for method in item if method != "parameters"}
+    return {
+        (method.upper(), path) for path, item in paths.items() for method in item if method != "parameters"
+    }
 
 
 def calls(leaflet_id: int, claim_id: int) -> list[tuple[str, str, str, dict[str, Any]]]:
-    """(method, documented path, real URL, request arguments): each operation's usual call, and some refusals."""
+    """(method, documented path, real URL, request arguments): each operation's usual call, and refusals."""
     upload = multipart(upload_fields(), [(leaflet_image(["VOTE FOR BUSES"], size=(300, 424)), "a.jpg")])
     return [
         ("GET", "/leaflets", "/leaflets?party=labour", {}),
@@ -62,7 +65,12 @@ def calls(leaflet_id: int, claim_id: int) -> list[tuple[str, str, str, dict[str,
         ("POST", "/leaflets/{id}/tags", f"/leaflets/{leaflet_id}/tags", {"json": {"slug": "no-such-tag"}}),
         ("DELETE", "/leaflets/{id}/tags/{slug}", f"/leaflets/{leaflet_id}/tags/economy", {}),
         ("GET", "/leaflets/{id}/claims", f"/leaflets/{leaflet_id}/claims", {}),
-        ("POST", "/leaflets/{id}/claims", f"/leaflets/{leaflet_id}/claims", {"json": {"text": "Buses are free."}}),
+        (
+            "POST",
+            "/leaflets/{id}/claims",
+            f"/leaflets/{leaflet_id}/claims",
+            {"json": {"text": "Buses are free."}},
+        ),
         ("POST", "/leaflets/{id}/claims", f"/leaflets/{leaflet_id}/claims", {"json": {"text": ""}}),
         ("PUT", "/claims/{id}/ratings", f"/claims/{claim_id}/ratings", {"json": {"accuracy": "accurate"}}),
         ("PUT", "/claims/{id}/ratings", f"/claims/{claim_id}/ratings", {"json": {"accuracy": "false"}}),
@@ -83,7 +91,9 @@ class _Response(WerkzeugOpenAPIResponse):
 def _check_lines(body: str, path: str, method: str) -> None:
     """JSON lines: OpenAPI gives the schema of one line, which openapi-core cannot apply; jsonschema does."""
     document = json.loads(DOCUMENT.read_text())
-    line_schema = document["paths"][path][method.lower()]["responses"]["200"]["content"]["application/x-ndjson"]
+    line_schema = document["paths"][path][method.lower()]["responses"]["200"]["content"][
+        "application/x-ndjson"
+    ]
     schema = {**line_schema["schema"], "components": document["components"]}
     lines = body.splitlines()
     assert lines
@@ -93,26 +103,34 @@ def _check_lines(body: str, path: str, method: str) -> None:
 
 def _bodiless(request: Request) -> WerkzeugOpenAPIRequest:
     """The request as the validator needs it to find the operation: its body was read by the app already."""
-    environ = EnvironBuilder(path=request.path, method=request.method, query_string=request.query_string.decode("latin-1"),
-                             base_url=request.host_url).get_environ()
+    environ = EnvironBuilder(
+        path=request.path,
+        method=request.method,
+        query_string=request.query_string.decode("latin-1"),
+        base_url=request.host_url,
+    ).get_environ()
     return WerkzeugOpenAPIRequest(Request(environ))
 
 
 @both_databases
-def test_every_documented_operation_answers_as_documented(app: Flask, client: FlaskClient,
-                                                           openapi: OpenAPI) -> None:
+def test_every_documented_operation_answers_as_documented(
+    app: Flask, client: FlaskClient, openapi: OpenAPI
+) -> None:
     leaflet = add_leaflet(title="Better buses", tags=("transport",))
     claim = Claim(leaflet_id=leaflet.id, text="Fares fell by 20%.", state="accepted", origin="volunteer")
     db.session.add(claim)
     db.session.commit()
-    indexing.leaflet_changed(leaflet.id)  # written straight to the database: the index is told (CONTRIBUTING.md)
+    indexing.leaflet_changed(
+        leaflet.id
+    )  # written straight to the database: the index is told (CONTRIBUTING.md)
     flush()
     token = accounts.issue_api_token(make_user("volunteer"))
     plan = calls(leaflet.id, claim.id)
     assert {(method, path) for method, path, _, _ in plan} == documented_operations()
     for method, path, url, arguments in plan:
-        response = client.open("/api/v1" + url, method=method, headers={"Authorization": f"Bearer {token}"},
-                               **arguments)
+        response = client.open(
+            "/api/v1" + url, method=method, headers={"Authorization": f"Bearer {token}"}, **arguments
+        )
         assert response.status_code < 500, (method, url, response.status_code)
         if response.mimetype == "application/x-ndjson":
             _check_lines(response.get_data(as_text=True), path, method)

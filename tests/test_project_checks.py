@@ -1,5 +1,6 @@
 """What the project promises about itself: the models and the migrations agree (`flask db check`), `ocr` and
 `search` stay importable without Flask, and every command the README documents runs (its `--help`)."""
+
 from __future__ import annotations
 
 import os
@@ -25,9 +26,13 @@ def test_models_and_migrations_agree(app: Flask) -> None:
 
 @pytest.mark.parametrize("package", ["ocr", "search"])
 def test_library_packages_import_without_flask_or_the_app(package: str) -> None:
-    script = (f"import sys, {package}; "
-              "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'leaflets', 'werkzeug'}))")
-    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    script = (
+        f"import sys, {package}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'leaflets', 'werkzeug'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -38,16 +43,29 @@ def documented_commands() -> list[str]:
 
 
 def test_the_readme_documents_commands() -> None:
-    assert {"db upgrade", "ocr work", "search rebuild", "reset-link", "ocr celery-worker"} <= set(documented_commands())
+    assert {"db upgrade", "ocr work", "search rebuild", "reset-link", "ocr celery-worker"} <= set(
+        documented_commands()
+    )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("command", documented_commands())
 def test_every_documented_command_runs(command: str, tmp_path) -> None:
     """The real `flask` entry point, as a reader would type it (with --help, so nothing changes)."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "SECRET_KEY": "x",
-           "UPLOAD_DIR": str(tmp_path / "uploads"), "INDEX_DIR": str(tmp_path / "index")}
-    result = subprocess.run([str(REPO / ".venv/bin/flask"), "--app", "wsgi", *command.split(), "--help"],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SECRET_KEY": "x",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "INDEX_DIR": str(tmp_path / "index"),
+    }
+    result = subprocess.run(
+        [str(REPO / ".venv/bin/flask"), "--app", "wsgi", *command.split(), "--help"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Usage: flask " + command.split()[0]), result.stdout

@@ -1,4 +1,5 @@
-"""`flask create-user` and `flask reset-link`: accounts from the command line (the first moderator, a lost password)."""
+"""`flask create-user` and `flask reset-link`: accounts from the command line (a first moderator, a lost
+password)."""
 from __future__ import annotations
 
 import click

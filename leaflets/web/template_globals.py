@@ -1,5 +1,6 @@
 """Every function templates call, registered on the app in one place (create_app). None of them queries the
 database: views pass what a page shows (the leaflet page's review summary, say)."""
+
 from __future__ import annotations
 
 from flask import Flask

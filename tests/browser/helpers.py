@@ -1,4 +1,5 @@
 """Helpers for the browser tests: window sizes and logging in through the real form."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -114,7 +114,7 @@ def test_two_backends_on_one_index_share_the_lock(tmp_path, make_doc):
         second.index(docs(make_doc, 1000 + i, 4))
     first.flush()
     second.flush()
-    wait_until(lambda: first.search(SearchQuery(text="parkrun")).total == 80, what="the other writer's documents")
+    wait_until(lambda: first.search(SearchQuery(text="parkrun")).total == 80, what="the other writer's docs")
     first.close()
     second.close()
 
@@ -140,7 +140,7 @@ def test_second_process_writing_at_the_same_time(backend, tmp_path, make_doc, re
         backend.flush()
     out, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, err.decode()
-    wait_until(lambda: backend.search(SearchQuery(text="parkrun")).total == 120, what="the other process's documents")
+    wait_until(lambda: backend.search(SearchQuery(text="parkrun")).total == 120, what="both processes' docs")
 
 
 def test_phrase_totals_are_estimated_past_the_check_bound(tmp_path, make_doc, monkeypatch):
