@@ -33,7 +33,7 @@ test: test-deps
 
 deps: system-deps $(VENV)/.requirements-installed
 
-test-deps: deps test-system-deps node_modules/.installed
+test-deps: deps dev-deps test-system-deps node_modules/.installed
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' "$${p%%=*}" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -43,10 +43,19 @@ test-system-deps:
 	@missing=""; for p in $(TEST_SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' "$${p%%=*}" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; fi
 
+# Hashed lock files compiled from requirements.in and requirements-dev.in (CONTRIBUTING.md, "Dependencies"):
+# `make run` installs the runtime set only; tests and lint install the dev set, which includes it.
 $(VENV)/.requirements-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+.PHONY: dev-deps
+dev-deps: $(VENV)/.dev-requirements-installed
+
+$(VENV)/.dev-requirements-installed: requirements-dev.txt $(VENV)/.requirements-installed
+	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -60,17 +69,18 @@ db: deps
 demo: db
 	$(FLASK) demo-data
 
+# Each benchmark has its own arguments: BENCH_OCR_ARGS, BENCH_SEARCH_ARGS, BENCH_STATS_ARGS, BENCH_COMPARE_ARGS.
 bench: bench-ocr bench-search bench-stats bench-compare
 
 bench-ocr: deps bench-system-deps
-	$(PY) -m bench.ocr $(BENCH_ARGS)
+	$(PY) -m bench.ocr $(BENCH_OCR_ARGS)
 
 .PHONY: bench-system-deps
 bench-system-deps:
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(BENCH_SYSTEM_PACKAGES)"
 
 bench-search: deps
-	$(PY) -m bench.search $(BENCH_ARGS)
+	$(PY) -m bench.search $(BENCH_SEARCH_ARGS)
 
 # findings: /stats at 10,000 and 100,000 generated leaflets with ratings (BENCH_STATS_ARGS="--quick" for a try)
 .PHONY: bench-stats
@@ -82,6 +92,13 @@ bench-compare: deps
 
 sweep: deps
 	$(FLASK) sweep-uploads
+
+# house (issue 14): the declared checks (config in pyproject.toml; line length 110)
+.PHONY: lint
+lint: dev-deps
+	$(VENV)/bin/ruff check
+	$(VENV)/bin/ruff format --check
+	$(VENV)/bin/mypy leaflets/ ocr/ search/
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

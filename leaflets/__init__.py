@@ -19,14 +19,27 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.build(instance_path, config, os.environ))
 
-    from leaflets import logging_setup, security, errors, extensions_setup, blueprints, cli, services_setup
-    from leaflets import routing
+    from leaflets import (
+        blueprints,
+        cli,
+        errors,
+        extensions_setup,
+        logging_setup,
+        login_setup,
+        routing,
+        security,
+        services_setup,
+    )
+    from leaflets.web import template_globals
+
     logging_setup.configure(app)
     extensions_setup.register(app)
+    login_setup.register(app)
     security.register(app)
     routing.register(app)
     errors.register(app)
     blueprints.register(app)
+    template_globals.register(app)
     cli.register(app)
     services_setup.register(app)
     return app

@@ -1,7 +1,6 @@
 """Configuration: defaults, then environment variables (DESIGN §5), then an explicit mapping."""
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
@@ -60,6 +59,22 @@ _ENV: dict[str, tuple[str, Any]] = {
     "MAX_CONCURRENT_DECODES": ("MAX_CONCURRENT_DECODES", int),
     "DECODE_WAIT_S": ("DECODE_WAIT_S", float),
     "CONTACT_EMAIL": ("CONTACT_EMAIL", str),
+    # house (issue 14): every setting has its environment name here and its default in defaults()
+    "OCR_BACKOFF_S": ("OCR_BACKOFF_S", float),
+    "OCR_BACKOFF_MAX_S": ("OCR_BACKOFF_MAX_S", float),
+    "OCR_POLL_S": ("OCR_POLL_S", float),
+    "OCR_TESSERACT_CMD": ("OCR_TESSERACT_CMD", str),
+    "OCR_CELERY_QUEUE": ("OCR_CELERY_QUEUE", str),
+    "OCR_TIMEOUT_BASE_S": ("OCR_TIMEOUT_BASE_S", float),
+    "OCR_TIMEOUT_PER_MPX_S": ("OCR_TIMEOUT_PER_MPX_S", float),
+    "OCR_START_WORKERS": ("OCR_START_WORKERS", boolean),
+    "MAIL_TIMEOUT_S": ("MAIL_TIMEOUT_S", float),
+    "ALERT_SETTLE_MINUTES": ("ALERT_SETTLE_MINUTES", int),
+    "PASSWORD_RESET_MAX_AGE_S": ("PASSWORD_RESET_MAX_AGE_S", int),
+    "PAGE_SIZE": ("PAGE_SIZE", int),
+    "MAX_IMAGES": ("MAX_IMAGES", int),
+    "MAX_IMAGE_PIXELS": ("MAX_IMAGE_PIXELS", int),
+    "MAX_URL_LENGTH": ("MAX_URL_LENGTH", int),
 }
 # Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
 RATE_LIMIT_KEYS = {"UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD", "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
@@ -81,6 +96,13 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "OCR_MAX_ATTEMPTS": 3,
         "OCR_LEASE_S": 300.0,
         "OCR_START_WORKERS": True,
+        "OCR_BACKOFF_S": 30.0,  # first retry delay; doubles with each attempt
+        "OCR_BACKOFF_MAX_S": 3600.0,  # ceiling of the retry delay
+        "OCR_POLL_S": 15.0,  # longest an idle worker sleeps before looking again (expired leases)
+        "OCR_TESSERACT_CMD": None,  # Tesseract executable; None means `tesseract` on PATH
+        "OCR_CELERY_QUEUE": "ocr",  # Celery queue name the tasks are sent to
+        "OCR_TIMEOUT_BASE_S": 15.0,  # an image's OCR time budget: this, plus
+        "OCR_TIMEOUT_PER_MPX_S": 8.0,  # this per megapixel read; OCR_TIMEOUT_S caps the sum
         "MAX_UPLOAD_MB": 50.0,
         "MAX_IMAGES": 20,
         "MAX_IMAGE_PIXELS": 64_000_000,
@@ -90,6 +112,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAX_FORM_PARTS": 200,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "",
         "UPLOAD_RATE_LIMIT": "60 per hour",
         "LOGIN_RATE_LIMIT": "10 per minute",
         "LOGIN_ACCOUNT_RATE_LIMIT": "10 per 15 minutes",  # failed logins per account, from any address
@@ -108,6 +131,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOG_LEVEL": "INFO",
         "PAGE_SIZE": 24,
+        "PASSWORD_RESET_MAX_AGE_S": 3600,  # how long a password-reset link works
         # findings: mail (no MAIL_SERVER: alerts are off), links in mails, alert limits, /stats minimum
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -116,6 +140,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "Straight Choice <alerts@straightchoice.invalid>",
         "MAIL_TIMEOUT_S": 10.0,
+        "SECRET_KEY": None,  # generated and kept in instance/ when unset (build())
         "SITE_URL": "http://127.0.0.1:5000",
         "ALERT_RATE_LIMIT": "5 per hour",
         "ALERT_SETTLE_MINUTES": 30,
@@ -164,8 +189,6 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None, environ: Map
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"] * 1024 * 1024)
-    config["MAX_FORM_PARTS"] = config["MAX_FORM_PARTS"]
-    config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     _check_rate_limits(config)
     if config["PREFERRED_URL_SCHEME"] == "https":
         # Served over HTTPS: cookies never travel in clear (security.py adds HSTS).

@@ -1,10 +1,13 @@
 """Unbound Flask extensions; models and blueprints import from here, so nothing imports the app."""
+from typing import TYPE_CHECKING, Any, cast
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import CursorResult, Executable
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -13,7 +16,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Models subclass `Model`: db.Model at run time (table names, binds, `query`), which type checkers cannot see
+# through, so they are told it is the declarative base it is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session; how many rows it changed (Session.execute is typed Result)."""
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount

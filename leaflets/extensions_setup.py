@@ -6,10 +6,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from leaflets.config import PROJECT_ROOT
-from leaflets.extensions import csrf, db, limiter, login_manager, migrate
+from leaflets.extensions import csrf, db, limiter, migrate
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL lets the OCR worker write while pages read; busy_timeout waits instead of failing on a lock."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
@@ -24,21 +24,6 @@ def register(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
 
-    from leaflets.models import User
-
-    @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        """`id:version` from User.get_id(); a session made before the user's last logout or password change
-        carries an older version and counts as logged out."""
-        user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit()):
-            return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.session_version == int(version) else None

@@ -194,7 +194,7 @@ def _live_count() -> int:
 
 def create_backend(app: Flask) -> SearchBackend:
     """The configured backend, wrapped so that a missing or broken index never stops the app."""
-    kind = str(app.config.get("SEARCH_BACKEND", "whoosh")).lower()
+    kind = str(app.config["SEARCH_BACKEND"]).lower()
     if kind == "postgres":
         return _postgres(app)
     if kind == "whoosh":

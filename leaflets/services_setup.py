@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
+from leaflets import search_setup
+from leaflets.ocr_queue import create_queue
+from leaflets.services import findings_marks
 from leaflets.services.decode_slots import DecodeSlots
 from leaflets.storage import LocalStorage
 
@@ -13,19 +17,18 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    services: dict = app.extensions.setdefault("straight_choice", {})
+    services: dict[str, Any] = app.extensions.setdefault("straight_choice", {})
     services["storage"] = LocalStorage(Path(app.config["UPLOAD_DIR"]))
     services["decode_slots"] = DecodeSlots(app.config["MAX_CONCURRENT_DECODES"], app.config["DECODE_WAIT_S"])
-    # ocr: the OCR job queue (leaflets/ocr_queue); local worker threads start on first request or enqueue
-    from leaflets.ocr_queue import create_queue
+    # local OCR worker threads start on the first request or enqueue, not here
     services["ocr_queue"] = create_queue(app)
-    from leaflets.services import findings_marks; findings_marks.register()  # noqa: E702  (findings cache)
-    from leaflets import search_setup; services["search"] = search_setup.create_backend(app)  # noqa: E702
+    findings_marks.register()  # the findings cache is marked stale when ratings change
+    services["search"] = search_setup.create_backend(app)
 
 
 def shutdown(app: Flask) -> None:
     """Stop what register() started (worker threads, index writers); safe to call twice."""
-    services: dict = app.extensions.get("straight_choice", {})
+    services: dict[str, Any] = app.extensions.get("straight_choice", {})
     for name in ("ocr_queue", "search"):
         service = services.get(name)
         if service is not None and hasattr(service, "close"):

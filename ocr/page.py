@@ -77,7 +77,7 @@ def _is_page(small: np.ndarray, quad: np.ndarray) -> bool:
         return False
     inside = np.zeros(small.shape[:2], np.uint8)
     cv2.fillConvexPoly(inside, ordered.astype(np.int32), 255)
-    ring = cv2.dilate(inside, np.ones((15, 15), np.uint8)) & ~inside
+    ring = cv2.bitwise_and(cv2.dilate(inside, np.ones((15, 15), np.uint8)), cv2.bitwise_not(inside))
     core = cv2.erode(inside, np.ones((15, 15), np.uint8))
     if not ring.any() or not core.any():
         return False

@@ -53,7 +53,7 @@ class OcrResult:
             rotation=int(data.get("rotation", 0)),
             skew=float(data.get("skew", 0.0)),
             timings={str(k): float(v) for k, v in data.get("timings", {}).items()},
-            image_size=tuple(data.get("image_size", (0, 0))),  # type: ignore[arg-type]
+            image_size=tuple(data.get("image_size", (0, 0))),
             readable=bool(data.get("readable", True)),
             quality={str(k): float(v) for k, v in data.get("quality", {}).items()},
         )

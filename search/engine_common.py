@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .query import And, Not, Or, Phrase, Prefix, Term
+from .query_ast import And, Not, Or, Phrase, Prefix, Term
 from .snippets import highlight
 from .types import Hit, Results, SearchDocument, SearchQuery
 

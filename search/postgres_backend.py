@@ -22,12 +22,12 @@ START, STOP = "\ue000", "\ue001"  # private-use marks around matches; stripped f
 VOCABULARY_TTL_S = 300.0
 COLUMNS = ("leaflet_id", "version", "title", "description", "body", "claims", "party", "party_name", "area",
            "area_name", "region", "nation", "election", "tags", "delivered_on", "uploaded_at", "image_count")
-DDL = f"""
+DDL = """
 CREATE TABLE IF NOT EXISTS search_document (
     leaflet_id bigint PRIMARY KEY, version text NOT NULL DEFAULT '',
     title text NOT NULL DEFAULT '', description text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '',
-    claims text[] NOT NULL DEFAULT '{{}}', party text, party_name text, area text, area_name text, region text,
-    nation text, election text, tags text[] NOT NULL DEFAULT '{{}}', delivered_on date, uploaded_at timestamptz,
+    claims text[] NOT NULL DEFAULT '{}', party text, party_name text, area text, area_name text, region text,
+    nation text, election text, tags text[] NOT NULL DEFAULT '{}', delivered_on date, uploaded_at timestamptz,
     image_count integer NOT NULL DEFAULT 0, tsv tsvector NOT NULL);
 CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv);
 CREATE INDEX IF NOT EXISTS search_document_tags ON search_document USING gin (tags);

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .query import And, DateRange, Match, Not, Or, Phrase, Prefix, Term
+from .query_ast import And, DateRange, Match, Not, Phrase, Prefix, Term
 from .types import SearchQuery
 
 CONFIG = "english"

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from . import analysis
-from .query_ast import And, DateRange, Match, Node, Not, Or, Phrase, Prefix, Term
+from .query_ast import And, Match, Not, Or, Phrase, Prefix, Term
 from .query_dates import parse_date_range
 from .types import QueryError
 
@@ -52,6 +52,7 @@ def _lex(text: str) -> list[tuple[str, str]]:
     pos = 0
     while pos < len(text):
         m = _TOKEN_RE.match(text, pos)
+        assert m is not None  # its alternatives cover every character
         pos = m.end()
         if m.group("lp"):
             tokens.append(("(", "("))
@@ -163,7 +164,9 @@ class _Parser:
 
 
 def _field_clause(token: str):
-    name, value = _FIELD_RE.match(token).groups()
+    found = _FIELD_RE.match(token)
+    assert found is not None  # only tokens of the FIELD kind (name:value) come here
+    name, value = found.groups()
     if name not in ALL_FIELDS:
         raise QueryError(f"Unknown field '{name}:'. Fields you can use: {', '.join(ALL_FIELDS)}.")
     quoted = value.startswith('"')

@@ -24,12 +24,14 @@ def _starts(stems: frozenset[str], prefixes: tuple[str, ...]) -> list[str]:
 
 def _find(text: str, stems: frozenset[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
     lower = text.lower()
-    spans = []
+    spans: list[tuple[int, int]] = []
     for start in _starts(stems, prefixes):
         pos = lower.find(start)
         while pos != -1 and len(spans) < MAX_MARKS:
             if pos == 0 or not (lower[pos - 1].isalnum()):
-                end = _WORD_TAIL.match(lower, pos).end()
+                tail = _WORD_TAIL.match(lower, pos)
+                assert tail is not None  # the pattern matches the empty string too
+                end = tail.end()
                 if _is_match(lower[pos:end], stems, prefixes):
                     spans.append((pos, end))
                 pos = lower.find(start, end)

@@ -14,9 +14,12 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+# Where a posting list's blocks are: the first posting of each block, and (offset, length, compression) per block;
+# None for a list inlined in the term file.
+Layout = tuple[np.ndarray, np.ndarray | list[tuple[int, int, int]]] | None
 
 
-def decode_block(postfile, offset: int, length: int, compressed: bool) -> tuple:
+def decode_block(postfile, offset: int, length: int, compressed: int) -> tuple:
     """One block as Whoosh wrote it: (ids, weights, values), values holding each posting's positions."""
     raw = postfile.get(offset, length)
     return pickle.loads(zlib.decompress(raw) if compressed else raw)
@@ -32,7 +35,7 @@ def inline_positions(segreader, field: str, term: str, docnum: int) -> list[int]
     return None
 
 
-def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, object]:
+def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, Layout]:
     """Decode one posting list (deleted documents included) into (docnums, weights, layout)."""
     try:
         matcher = segreader._terms.matcher(field, btext, segreader.schema[field].format)
@@ -52,7 +55,7 @@ def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.n
     return _read_blocks(matcher)
 
 
-def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray, object]:
+def _read_blocks(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray, Layout]:
     id_parts, weight_parts, spans, starts = [], [], [], []
     count = 0
     while True:

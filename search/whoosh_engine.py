@@ -7,11 +7,13 @@ few vectorised operations over the index size, whatever the filters, facets or s
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from datetime import date
 
 import numpy as np
 
-from .query import PROSE_FIELDS, And, DateRange, Match, Not, Or, Phrase, Prefix, Term
+from .query import PROSE_FIELDS
+from .query_ast import And, DateRange, Match, Not, Phrase, Prefix, Term
 from .types import QueryError
 from .whoosh_segments import SINGLE_FACETS, Codes, SegmentData
 
@@ -171,7 +173,7 @@ class Evaluation:
         unchecked = int(np.count_nonzero(mask & self.unverified))
         return int(np.count_nonzero(mask)) - unchecked + round(unchecked * self.verified_ratio)
 
-    def run(self, node) -> tuple[np.ndarray, np.ndarray]:
+    def run(self, node) -> tuple[np.ndarray, np.ndarray | None]:
         """Return (mask, scores) over all docnums."""
         n = self.view.n
         if isinstance(node, Term):
@@ -270,7 +272,7 @@ class Evaluation:
     def _has_phrase(self, docnum: int, field: str, stems: tuple[str, ...], offsets: tuple[int, ...]) -> bool:
         segreader, offset, data = self.view.locate(docnum)
         local = docnum - offset
-        positions = []
+        positions: list[Collection[int]] = []  # the first stem's list, then sets to look up in
         for stem in stems:
             found = data.positions(segreader, field, stem, local)
             if found is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .query import PROSE_FIELDS
-from .whoosh_blocks import read_postings
+from .whoosh_blocks import Layout, read_postings
 
 log = logging.getLogger(__name__)
 DIRNAME = ".postings"
@@ -132,7 +132,7 @@ class SegmentPostings:
             log.warning("posting arrays unreadable", extra={"segment": segid, "error": str(exc)})
             return None
 
-    def lookup(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray, object] | None:
+    def lookup(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray, Layout] | None:
         """(docnums, weights, block layout) of a term, or None if the segment does not hold it."""
         i = self.index.get(f"{field}\t{term}")
         if i is None:

@@ -17,7 +17,7 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 from .query import PROSE_FIELDS
-from .whoosh_blocks import EMPTY_IDS, EMPTY_WEIGHTS, decode_block, inline_positions, read_postings
+from .whoosh_blocks import EMPTY_IDS, EMPTY_WEIGHTS, Layout, decode_block, inline_positions, read_postings
 from .whoosh_postings import SegmentPostings
 
 SINGLE_FACETS = ("party", "area", "region", "nation", "election")
@@ -104,7 +104,7 @@ class SegmentData:
             dates = np.datetime64("1900-01-01") + self.delivered[has].astype("timedelta64[D]")
             self.years[has] = dates.astype("datetime64[Y]").astype(np.int32) + 1970
 
-    def postings(self, segreader, field: str, term: str) -> tuple[np.ndarray, np.ndarray, object]:
+    def postings(self, segreader, field: str, term: str) -> tuple[np.ndarray, np.ndarray, Layout]:
         """Return (docnums, weights, block layout) of a term, decoded once and kept in an LRU."""
         key = (field, term)
         hit = self._postings.get(key)

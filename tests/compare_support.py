@@ -103,3 +103,19 @@ def demo_template_leaflets(app: Flask, party_slug: str = "labour",
         made.append(submit_leaflet(demo_data.plan_template_leaflet(random.Random(number), area, party)))
     read_pending(app)
     return made
+
+
+def local_text(name: str, place: str, figure: str, times: str) -> str:
+    return (f"{TEMPLATE}\n\n{name} lives in {place} and will fight for the surgery on Station Road. "
+            f"Potholes here have been reported {times} times this year.\n\n{figure} for local services\n\n"
+            f"Promoted by Chloe Lloyd on behalf of {name}.")
+
+
+def add_template_in_four_places() -> list[Leaflet]:
+    return [add(local_text(name, place, figure, times), area=gss, title=f"A fresh start for {place}",
+                description=f"{name} for {place}")
+            for name, place, gss, figure, times in (
+                ("Alex Baker", "Aldershot", ALDERSHOT, "£31m", "47"),
+                ("Sean Woodcock", "Banbury", BANBURY, "£18m", "12"),
+                ("Jas Athwal", "Barking", BARKING, "£12m", "30"),
+                ("Sojan Joseph", "Ashford", ASHFORD, "£31m", "61"))]

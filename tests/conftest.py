@@ -6,22 +6,22 @@ loader: a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL. Par
 """
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from leaflets import create_app
 from leaflets.extensions import db
+from tests.support import PG_BASE_URL, pg_admin
 
-PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_BASE_URL = PG_ADMIN_DSN.rsplit("/", 1)[0]
+# Fixtures defined in helper modules, for every test: a real SMTP server.
+pytest_plugins = ["tests.smtp_support"]
+
 
 
 def _base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
@@ -51,11 +51,6 @@ def _migrate_and_load(database_url: str, tmp_path: Path) -> None:
         db.engine.dispose()
 
 
-def _pg(sql: str) -> None:
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sqlite-template")
@@ -67,10 +62,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     name = f"sc_tpl_{uuid.uuid4().hex[:10]}"
-    _pg(f'CREATE DATABASE "{name}"')
+    pg_admin(f'CREATE DATABASE "{name}"')
     _migrate_and_load(f"{PG_BASE_URL}/{name}", tmp_path_factory.mktemp("pg-template"))
     yield name
-    _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -83,9 +78,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     template = request.getfixturevalue("pg_template")
     name = f"sc_t_{uuid.uuid4().hex[:12]}"
-    _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     yield f"{PG_BASE_URL}/{name}"
-    _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -122,3 +117,11 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def configured(request, make_app):
+    """An app on the parametrised database with the parametrised SEARCH_BACKEND, inside its context."""
+    app = make_app(SEARCH_BACKEND=getattr(request, "param", "whoosh"))
+    with app.app_context():
+        yield app

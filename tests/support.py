@@ -1,18 +1,30 @@
-"""Helpers for tests: database parametrisation and generated images."""
+"""Helpers for tests: database parametrisation, generated images, polling, logging in, OCR queue settings.
+
+Test data (leaflets, users) is made by tests/factories.py; test modules import from these two, not from each other."""
 from __future__ import annotations
 
 import io
+import re
+import uuid
+from contextlib import contextmanager
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from PIL import Image, ImageDraw, ImageFont
+
+from leaflets import runtime
+from leaflets.ocr_queue.settings import QueueSettings
 
 DATABASES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 both_databases = pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 
 REPO = Path(__file__).resolve().parents[1]
+PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_BASE_URL = PG_ADMIN_DSN.rsplit("/", 1)[0]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
@@ -81,7 +93,7 @@ def real_leaflet(name: str) -> Path:
     return path
 
 
-def wait_until(predicate: Any, timeout_s: float = 30.0, what: str = "condition") -> Any:
+def wait_until(predicate: Any, timeout_s: float = 60.0, what: str = "condition") -> Any:
     """Poll `predicate` until it returns something truthy (returned), failing after `timeout_s`."""
     import time
 
@@ -100,3 +112,90 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# --- logging in, the OCR queue, search ----------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"  # every factory-made user's (tests.factories.make_user)
+
+
+def log_in(client: FlaskClient, user: Any, password: str = PASSWORD, **extra: Any) -> Any:
+    """Log in through the real form (the test client keeps the session)."""
+    return client.post("/login", data={"email": user.email, "password": password, **extra})
+
+
+FAST = {"OCR_BACKOFF_S": 0.05, "OCR_POLL_S": 0.2, "OCR_LEASE_S": 60.0, "OCR_TIMEOUT_S": 30.0}
+
+
+# Enough lines for Tesseract's orientation detection to decide at once (sparse pages take the slow path).
+PAGE = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Our town deserves a council", "that listens to residents",
+        "and keeps the library open.", "Vote on Thursday 4 July"]
+
+
+SIZE = (620, 877)  # half an A4 scan at 150 dpi: big enough text, quick to read
+
+
+def settings_of(app: Flask) -> QueueSettings:
+    return QueueSettings.from_config(app.config)
+
+
+def sideways(page: bytes) -> bytes:
+    """The page turned a quarter anticlockwise, with no EXIF to say so (a scanner or a careless phone)."""
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(page)).transpose(Image.Transpose.ROTATE_90).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def flush() -> None:
+    runtime.search_backend().flush()
+
+
+# Clearly printed, confidently read, and not a word of any language: the pipeline must not publish it.
+GIBBERISH = ["XQZV PLORQ WEXD", "Brvk zoqt fymp wuxl", "Qazzt plom vrek"]
+
+
+ASK = "We could not read this photo; help transcribe it"
+
+
+# Search tests: parametrise over database and search backend with @each_backend and the `configured` fixture.
+BACKENDS = [pytest.param("sqlite", "whoosh", id="sqlite-whoosh"),
+            pytest.param("postgresql", "whoosh", id="postgresql-whoosh", marks=pytest.mark.postgres),
+            pytest.param("postgresql", "postgres", id="postgresql-postgres", marks=pytest.mark.postgres)]
+each_backend = pytest.mark.parametrize("database_url, configured", [p.values for p in BACKENDS],
+                                       ids=[p.id for p in BACKENDS], indirect=True)
+
+
+def hit_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<h3 class="hit-title"><a href="/leaflets/(\d+)', html)]
+
+
+# The CSRF token in a rendered form.
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def pg_admin(sql: str) -> None:
+    """Run one statement as the PostgreSQL superuser, outside a transaction (CREATE / DROP DATABASE)."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]  # test-built SQL with generated names only
+
+
+@contextmanager
+def empty_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database with no tables ("sqlite" or "postgresql"), dropped afterwards."""
+    if kind.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / f'empty-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        return
+    name = f"sc_empty_{uuid.uuid4().hex[:12]}"
+    pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_BASE_URL}/{name}"
+    finally:
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def upload_through_api(client: FlaskClient, **headers: str) -> Any:
+    """POST one generated leaflet to the upload API (a rate-limited route)."""
+    return client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+                       content_type="multipart/form-data", headers=headers)

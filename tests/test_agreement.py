@@ -7,7 +7,7 @@ from flask import Flask
 from leaflets.extensions import db
 from leaflets.models import BiasRating, Claim, ClaimRating
 from leaflets.services.agreement import archive_agreement, krippendorff_alpha
-from tests.test_auth import make_leaflet, make_user
+from tests.factories import make_leaflet, make_user
 
 N = None
 # "Computing Krippendorff's Alpha-Reliability" (2011), section C: 4 observers, 12 units, values 1..5.

@@ -14,7 +14,7 @@ from leaflets.models import AlertSubscription
 from leaflets.models._types import utcnow
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
-from tests.smtp_support import body, link, smtp_server  # noqa: F401  (fixture)
+from tests.smtp_support import body, link
 from tests.support import both_databases, free_port, leaflet_image, multipart, upload_fields
 
 ADDRESS = "reader@example.org"

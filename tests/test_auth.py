@@ -7,8 +7,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -16,40 +16,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from leaflets.extensions import db
-from leaflets.models import Area, Election, Leaflet, LeafletImage, Party, User
+from leaflets.models import User
 from leaflets.services import accounts
-from tests.smtp_support import link, smtp_server  # noqa: F401  (fixture)
+from tests.smtp_support import link
 from tests.support import both_databases
+from tests.factories import make_user
+from tests.support import PASSWORD, log_in
 
-PASSWORD = "correct horse battery"
-OCR_TEXT = ("VOTE FOR BETTER BUSES\nWe will cut bus fares by 20%. Only the Greens can win here.\n"
-            "The council wasted £3m on a new office. Thank you for reading.")
 
 
 # --- shared helpers --------------------------------------------------------------------------------------------
 
-def make_user(role: str = "volunteer", email: str | None = None, name: str | None = None) -> User:
-    email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
-    return accounts.register(email, name or role.capitalize(), PASSWORD, role)
-
-
-def log_in(client: FlaskClient, user: User, password: str = PASSWORD, **extra: Any) -> Any:
-    return client.post("/login", data={"email": user.email, "password": password, **extra})
-
-
-def make_leaflet(text: str = OCR_TEXT, status: str = "live", images: int = 1) -> Leaflet:
-    area = db.session.scalars(select(Area).order_by(Area.id)).first()
-    election = db.session.scalars(select(Election).order_by(Election.id)).first()
-    party = db.session.scalar(select(Party).where(Party.slug == "labour"))
-    leaflet = Leaflet(title="Better buses", area=area, election=election, party=party, delivered_on=date(2024, 6, 20),
-                      status=status)
-    for position in range(images):
-        sha = hashlib.sha256(f"{uuid.uuid4()}".encode()).hexdigest()
-        leaflet.images.append(LeafletImage(position=position, sha256=sha, width=1240, height=1754, mime="image/jpeg",
-                                           ocr_status="done", ocr_text=text))
-    db.session.add(leaflet)
-    db.session.commit()
-    return leaflet
 
 
 # --- tests -----------------------------------------------------------------------------------------------------
@@ -195,6 +172,24 @@ def test_create_user_command_with_role_and_token(app: Flask) -> None:
     assert prompted.exit_code == 0 and "Created volunteer" in prompted.output
     bad = runner.invoke(args=["create-user", "x@example.org", "--password", "short"])
     assert bad.exit_code != 0 and "at least" in bad.output
+
+
+def test_reset_link_command_prints_a_working_link_and_logs_nothing(app: Flask, client: FlaskClient,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """Without a mail server an admin makes the link: printed to the terminal only, never to the logs."""
+    user = make_user()
+    with caplog.at_level(logging.DEBUG):
+        result = app.test_cli_runner().invoke(args=["reset-link", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    url = result.output.strip()
+    assert url.startswith(app.config["SITE_URL"] + "/password-reset/")
+    assert "/password-reset/" not in caplog.text and not any(hasattr(r, "reset_link") for r in caplog.records)
+    _use_reset_link(client, user, urlsplit(url).path)
+
+
+def test_reset_link_command_refuses_an_unknown_email(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["reset-link", "nobody@example.org"])
+    assert result.exit_code != 0 and "No active account" in result.output and "password-reset" not in result.output
 
 
 def test_csrf_is_enforced_when_enabled(make_app: Any) -> None:

@@ -5,52 +5,17 @@ depend on the upload pipeline; test_api_read and test_feeds import it too.
 """
 from __future__ import annotations
 
-import hashlib
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from flask import g
 from sqlalchemy import select
 
-from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import Area, Election, Leaflet, LeafletImage, Party, Tag, LeafletTag, User
+from leaflets.models import Area, User
 from leaflets.services import browse
-from tests.support import both_databases, leaflet_image
+from tests.support import both_databases
+from tests.factories import T0, add_leaflet, add_many
 
-T0 = datetime(2024, 6, 20, 9, 0, 0)
-
-
-def add_leaflet(party: str | None = "labour", area: str = "E14001063", election: str = "ge-2024", *,
-                title: str = "", description: str = "", status: str = "live", images: int = 1,
-                uploaded_at: datetime | None = None, duplicate_of: Leaflet | None = None,
-                tags: tuple[str, ...] = (), delivered_on: date = date(2024, 6, 18)) -> Leaflet:
-    """Insert one leaflet with stored images and commit."""
-    leaflet = Leaflet(
-        title=title, description=description, status=status, delivered_on=delivered_on,
-        postcode_district="GU11",
-        party=db.session.scalar(select(Party).where(Party.slug == party)) if party else None,
-        area=db.session.scalar(select(Area).where(Area.gss == area)),
-        election=db.session.scalar(select(Election).where(Election.slug == election)),
-        uploaded_at=uploaded_at or T0, duplicate_of=duplicate_of)
-    for position in range(images):
-        data = leaflet_image([title or "VOTE", f"page {position + 1}"], size=(300, 424))
-        sha = hashlib.sha256(data).hexdigest()
-        for variant in ("master", "display", "thumb"):
-            runtime.storage().put(sha, variant, data, "image/jpeg")
-        role = "front" if position == 0 else "back"
-        leaflet.images.append(LeafletImage(position=position, role=role, sha256=sha, width=300, height=424,
-                                           mime="image/jpeg", byte_size=len(data)))
-    db.session.add(leaflet)
-    for slug in tags:
-        tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
-        db.session.add(LeafletTag(leaflet=leaflet, tag=tag))
-    db.session.commit()
-    return leaflet
-
-
-def add_many(count: int, start: datetime = T0, **kwargs: Any) -> list[Leaflet]:
-    return [add_leaflet(uploaded_at=start + timedelta(minutes=i), images=0, **kwargs) for i in range(count)]
 
 
 def log_in_as(app, client, role: str = "moderator") -> User:

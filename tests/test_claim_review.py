@@ -14,8 +14,8 @@ from leaflets.extensions import db
 from leaflets.models import Claim
 from leaflets.services import moderation, review
 from tests.support import both_databases
-from tests.test_browse import add_leaflet
-from tests.test_findings import SOURCE, raters
+from tests.factories import add_leaflet
+from tests.factories import SOURCE, raters
 
 URL = {"type": "string", "pattern": "^https?://"}
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}"}

@@ -11,7 +11,7 @@ from leaflets.extensions import db
 from leaflets.models import Claim, Leaflet
 from leaflets.services.claim_suggestions import ensure_for_leaflet, suggest
 from tests.support import both_databases
-from tests.test_auth import make_leaflet
+from tests.factories import make_leaflet
 
 TEXT = """VOTE GREEN!
 Only the Greens can win here. Labour came third last time.

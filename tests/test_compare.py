@@ -11,34 +11,19 @@ from leaflets.models.compare import ALL_ELECTIONS
 from leaflets.services import compare
 from leaflets.services.compare import corpus, overview, store
 from leaflets.services.errors import ValidationFailed
-from tests.compare_support import (ALDERSHOT, ASHFORD, BANBURY, BARKING, BASINGSTOKE, TEMPLATE, WOKING, add,
+from tests.compare_support import (ALDERSHOT, ASHFORD, BANBURY, BARKING, BASINGSTOKE, WOKING, add,
                                    ocr_words)
 from tests.support import both_databases
+from tests.compare_support import add_template_in_four_places, local_text
 
 COMMON = ("Our NHS is on its knees after fourteen years. A Labour government will cut waiting lists, recruit "
           "thousands more teachers and build the homes families need. ")
 NATIONAL = "Change begins with economic growth and secure borders for working people. "
 
 
-def local_text(name: str, place: str, figure: str, times: str) -> str:
-    return (f"{TEMPLATE}\n\n{name} lives in {place} and will fight for the surgery on Station Road. "
-            f"Potholes here have been reported {times} times this year.\n\n{figure} for local services\n\n"
-            f"Promoted by Chloe Lloyd on behalf of {name}.")
-
-
 def run(party: str = "labour", area: str = ALDERSHOT, election: str | None = None,
         against: str | None = None) -> compare.Comparison:
     return compare.compare(compare.resolve(party, area, election, against))
-
-
-def add_template_in_four_places() -> list[Leaflet]:
-    return [add(local_text(name, place, figure, times), area=gss, title=f"A fresh start for {place}",
-                description=f"{name} for {place}")
-            for name, place, gss, figure, times in (
-                ("Alex Baker", "Aldershot", ALDERSHOT, "£31m", "47"),
-                ("Sean Woodcock", "Banbury", BANBURY, "£18m", "12"),
-                ("Jas Athwal", "Barking", BARKING, "£12m", "30"),
-                ("Sojan Joseph", "Ashford", ASHFORD, "£31m", "61"))]
 
 
 @both_databases

@@ -14,7 +14,7 @@ from leaflets.models import CompareNumber, CompareText
 from leaflets.services.uploads import submit_leaflet
 from tests.compare_support import ALDERSHOT, BANBURY, add, ocr_words
 from tests.support import leaflet_image
-from tests.test_compare import add_template_in_four_places, local_text
+from tests.compare_support import add_template_in_four_places, local_text
 
 COMPARE = f"/compare?party=labour&area={ALDERSHOT}"
 

@@ -11,8 +11,10 @@ from leaflets.models import LeafletImage
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services.word_alignment import align_text, align_words
 from tests.support import both_databases, leaflet_image
-from tests.test_auth import log_in, make_user
-from tests.test_ocr_queue import FAST, PAGE, SIZE, add_leaflet, settings_of, wait_for
+from tests.support import log_in
+from tests.factories import make_user
+from tests.support import FAST, PAGE, SIZE, settings_of, wait_until
+from tests.factories import pending_leaflet
 
 
 def word(text: str, left: int, line: int = 1) -> dict[str, Any]:
@@ -66,7 +68,7 @@ def test_a_correction_is_shown_searchable_and_still_boxed_on_the_photo(
         make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        leaflet_id, [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])
+        leaflet_id, [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])
         assert Worker(app, settings_of(app), "w").run(max_jobs=1) == 1
         image = db.session.get(LeafletImage, image_id)
         recognised = {w["text"]: ",".join(str(w[k]) for k in ("left", "top", "width", "height"))
@@ -88,7 +90,7 @@ def test_a_correction_is_shown_searchable_and_still_boxed_on_the_photo(
         assert spans["please"] == [None]                          # inserted: no box
         assert "potholes" not in spans and "Corrected by a volunteer" in page
 
-        wait_for(lambda: client.get("/api/v1/search?q=roadworks").get_json()["total"] == 1)
+        wait_until(lambda: client.get("/api/v1/search?q=roadworks").get_json()["total"] == 1)
         hit = client.get(f"/leaflets/{leaflet_id}?highlight=roadworks").get_data(as_text=True)
         assert (f'<mark class="w search-hit" data-box="{recognised["potholes"]}" title="Matches your search">'
                 f'roadworks</mark>') in hit

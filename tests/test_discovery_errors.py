@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import REPO, both_databases, free_port, wait_until
-from tests.test_browse import add_leaflet
+from tests.factories import add_leaflet
 
 
 @both_databases

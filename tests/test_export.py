@@ -11,7 +11,8 @@ from leaflets.extensions import db
 from leaflets.models import BiasRating, ClaimRating, Leaflet
 from leaflets.services import moderation, review
 from tests.support import both_databases
-from tests.test_search_app import add_leaflet, flush, moderator
+from tests.factories import moderator, uploaded_leaflet
+from tests.support import flush
 
 
 def rows(response) -> list[dict[str, str]]:
@@ -24,8 +25,8 @@ def lines(response) -> list[dict]:
 
 @both_databases
 def test_csv_and_jsonl_rows_with_text_tags_and_ratings(client):
-    rated = add_leaflet("Ten thousand new homes", party="labour", title="Homes")
-    plain = add_leaflet("Fix the roads", party="green", area="W07000089")
+    rated = uploaded_leaflet("Ten thousand new homes", party="labour", title="Homes")
+    plain = uploaded_leaflet("Fix the roads", party="green", area="W07000089")
     user = moderator()
     leaflet = db.session.get(Leaflet, rated)
     review.add_tag(leaflet, user, "housing")
@@ -58,9 +59,9 @@ def test_csv_and_jsonl_rows_with_text_tags_and_ratings(client):
 
 @both_databases
 def test_filters_words_and_hidden_leaflets(client):
-    labour = add_leaflet("School buildings repaired", party="labour", delivered_on="2024-06-01")
-    green = add_leaflet("School meals for all", party="green", delivered_on="2024-06-25")
-    hidden = add_leaflet("School closures", party="labour")
+    labour = uploaded_leaflet("School buildings repaired", party="labour", delivered_on="2024-06-01")
+    green = uploaded_leaflet("School meals for all", party="green", delivered_on="2024-06-25")
+    hidden = uploaded_leaflet("School closures", party="labour")
     moderation.set_status(hidden, moderator(), "hide", "not a leaflet")
     flush()
 
@@ -76,7 +77,7 @@ def test_filters_words_and_hidden_leaflets(client):
 
 
 def test_csv_cells_cannot_start_formulas(client):
-    add_leaflet('=HYPERLINK("http://evil.example","click")', title="+44 call now",
+    uploaded_leaflet('=HYPERLINK("http://evil.example","click")', title="+44 call now",
                 description="@everyone -1")
     table = rows(client.get("/api/v1/export?format=csv"))
     assert table[0]["text"].startswith("'=HYPERLINK")

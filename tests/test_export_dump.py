@@ -15,8 +15,8 @@ from leaflets.extensions import db
 from leaflets.models import ClaimRating, Leaflet, LeafletImage, LeafletStatus
 from leaflets.services import moderation, review
 from tests.support import both_databases
-from tests.test_browse import add_leaflet
-from tests.test_findings import SOURCE, raters
+from tests.factories import add_leaflet
+from tests.factories import SOURCE, raters
 
 TABLES = ("leaflets", "texts", "tags", "claims", "claim_ratings", "bias_ratings", "deliveries")
 

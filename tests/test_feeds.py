@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from leaflets.services.feeds import xml_text
 from tests.support import both_databases
-from tests.test_browse import T0, add_leaflet
+from tests.factories import T0, add_leaflet
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from datetime import date
 
 import pytest
@@ -15,25 +14,9 @@ from leaflets.extensions import db
 from leaflets.models import BiasRating, ClaimRating, FindingsGroup, Leaflet, Party, User
 from leaflets.services import findings, moderation, review
 from tests.support import both_databases, wait_until
-from tests.test_browse import add_leaflet
+from tests.factories import add_leaflet
+from tests.factories import SOURCE, raters
 
-SOURCE = "https://example.org/fact"
-
-
-def raters(count: int) -> list[User]:
-    batch = uuid.uuid4().hex[:8]
-    users = [
-        User(
-            email=f"rater{i}-{batch}@example.org",
-            display_name=f"Rater {i}",
-            password_hash="x",
-            role="moderator",
-        )
-        for i in range(count)
-    ]
-    db.session.add_all(users)
-    db.session.commit()
-    return users
 
 
 def rate(leaflet: Leaflet, users: list[User], *verdicts: str, text: str = "A claim") -> int:

@@ -17,7 +17,8 @@ from leaflets.extensions import db
 from leaflets.models import Leaflet, Role
 from tests import servers
 from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.test_auth import log_in, make_user
+from tests.support import log_in
+from tests.factories import make_user
 
 METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH"}
 VALUES = {"int": "1", "slug": "labour", "gss": "E14001063", "sha256": "ab" * 32, "variant": "thumb",

@@ -3,7 +3,6 @@ no orphaned folders, a turn racing an OCR run, and rows from before migration 00
 from __future__ import annotations
 
 import io
-import uuid
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -21,9 +20,10 @@ from leaflets.models import Leaflet, LeafletImage
 from leaflets.ocr_queue import jobs, runner
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import moderation, sweeping
-from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.test_auth import log_in, make_user
-from tests.test_ocr_queue import FAST, PAGE, settings_of, sideways
+from tests import support
+from tests.support import both_databases, leaflet_image, log_in, multipart, upload_fields
+from tests.factories import make_user
+from tests.support import FAST, PAGE, settings_of, sideways
 
 SPREAD = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Save the library"]
 
@@ -131,14 +131,8 @@ def test_a_turn_while_ocr_runs_drops_the_runs_result_and_files(make_app: Callabl
 @pytest.fixture
 def empty_database(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A database with no tables, of the test's kind, to migrate step by step."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
-        return
-    from tests.conftest import PG_BASE_URL, _pg
-    name = f"sc_old_{uuid.uuid4().hex[:12]}"
-    _pg(f'CREATE DATABASE "{name}"')
-    yield f"{PG_BASE_URL}/{name}"
-    _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with support.empty_database(database_url, tmp_path) as url:
+        yield url
 
 
 OLD_ROWS = [

@@ -15,7 +15,8 @@ from leaflets.extensions import db
 from leaflets.models import Role
 from leaflets.routing import POSTGRES_MAX_ID, SQLITE_MAX_ID
 from tests.support import both_databases
-from tests.test_auth import log_in, make_leaflet, make_user
+from tests.support import log_in
+from tests.factories import make_leaflet, make_user
 
 OTHER_ARGUMENTS = {"slug": "labour", "gss": "E14001063", "sha256": "ab" * 32, "variant": "thumb",
                    "postcode": "SW1A1AA", "filename": "css/site.css", "token": "x"}

@@ -1,7 +1,6 @@
 """Migration 0009: existing photos get their original claim, users a session version; models agree."""
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -14,7 +13,7 @@ from sqlalchemy import text
 
 from leaflets import create_app
 from leaflets.extensions import db
-from tests.conftest import PG_BASE_URL, _pg
+from tests.support import empty_database
 from tests.support import DATABASES, both_databases
 
 SHA_X, SHA_Y = "a" * 64, "b" * 64
@@ -23,21 +22,14 @@ SHA_X, SHA_Y = "a" * 64, "b" * 64
 @pytest.fixture(params=DATABASES)
 def blank_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app on an empty database (no migrations applied)."""
-    name = f"sc_m_{uuid.uuid4().hex[:12]}"
-    if request.param == "postgresql":
-        _pg(f'CREATE DATABASE "{name}"')
-        url = f"{PG_BASE_URL}/{name}"
-    else:
-        url = f"sqlite:///{tmp_path / 'blank.sqlite3'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
-                      "OCR_START_WORKERS": False, "UPLOAD_DIR": str(tmp_path / "uploads"),
-                      "INDEX_DIR": str(tmp_path / "index")})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    if request.param == "postgresql":
-        _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with empty_database(request.param, tmp_path) as url:
+        app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+                          "OCR_START_WORKERS": False, "UPLOAD_DIR": str(tmp_path / "uploads"),
+                          "INDEX_DIR": str(tmp_path / "index")})
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _rows_at_0004() -> None:

@@ -13,7 +13,8 @@ from leaflets.extensions import db
 from leaflets.models import Area, AuditEntry, Claim, Flag, Leaflet, LeafletImage, LeafletTag
 from leaflets.services import audit, indexing, review
 from tests.support import both_databases, leaflet_image
-from tests.test_auth import log_in, make_leaflet, make_user
+from tests.support import log_in
+from tests.factories import make_leaflet, make_user
 
 
 @pytest.fixture

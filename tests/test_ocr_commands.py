@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +14,8 @@ from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from tests.support import both_databases, leaflet_image
-from tests.test_ocr_queue import FAST, PAGE, SIZE, add_leaflet, image_row, wait_for
+from tests.support import FAST, PAGE, SIZE, wait_until
+from tests.factories import image_row, pending_leaflet
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 def test_work_once_runs_the_due_jobs_and_exits(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        _leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE, size=SIZE), leaflet_image(["Save our library", *PAGE[2:]], size=SIZE)])
+        _leaflet_id, image_ids = pending_leaflet([leaflet_image(PAGE, size=SIZE), leaflet_image(["Save our library", *PAGE[2:]], size=SIZE)])
         result = app.test_cli_runner().invoke(args=["ocr", "work", "--once"])
         assert result.exit_code == 0, result.output
         assert "Ran 2 OCR jobs." in result.output
@@ -35,7 +35,7 @@ def test_work_once_runs_the_due_jobs_and_exits(make_app: Callable[..., Flask]) -
 def test_work_stops_after_max_jobs(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        _leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE, size=SIZE)] * 2)
+        _leaflet_id, image_ids = pending_leaflet([leaflet_image(PAGE, size=SIZE)] * 2)
         result = app.test_cli_runner().invoke(args=["ocr", "work", "--max-jobs", "1"])
         assert result.exit_code == 0 and "Ran 1 OCR job." in result.output
         assert sorted(image_row(image_id).ocr_status for image_id in image_ids) == ["done", "pending"]
@@ -46,7 +46,7 @@ def test_requeue_and_status(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST, OCR_MAX_ATTEMPTS=1, OCR_TESSERACT_CMD="/nonexistent/tesseract")
     runner = app.test_cli_runner()
     with app.app_context():  # pages with print on them: a blank one is found blank without Tesseract
-        leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE, size=SIZE)] * 2)
+        leaflet_id, image_ids = pending_leaflet([leaflet_image(PAGE, size=SIZE)] * 2)
         assert runner.invoke(args=["ocr", "work", "--once"]).exit_code == 0
         status = runner.invoke(args=["ocr", "status"])
         assert status.exit_code == 0, status.output
@@ -68,7 +68,7 @@ def test_a_worker_process_killed_mid_job_loses_nothing(make_app: Callable[..., F
                                                       tmp_path: Path) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
+        [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
     hanging = tmp_path / "tesseract"  # makes sure the worker is still inside the job when it is killed
     hanging.write_text('#!/bin/sh\n[ "$1" = "--version" ] && { echo "tesseract 5.3.0"; exit 0; }\nexec sleep 60\n')
     hanging.chmod(0o755)
@@ -83,15 +83,14 @@ def test_a_worker_process_killed_mid_job_loses_nothing(make_app: Callable[..., F
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         with app.app_context():
-            wait_for(lambda: image_row(image_id).ocr_status == "running", timeout_s=30)
+            wait_until(lambda: image_row(image_id).ocr_status == "running", timeout_s=30)
             assert "doomed" in image_row(image_id).lease_owner
     finally:
         os.killpg(process.pid, signal.SIGKILL)  # the worker and its Tesseract child
         process.wait(10)
     with app.app_context():
-        time.sleep(1.0)  # the dead worker's lease runs out
         rescuer = Worker(app, QueueSettings.from_config(app.config), "rescuer")
-        assert rescuer.run(max_jobs=1) == 1
+        wait_until(rescuer.step, timeout_s=30, what="the dead worker's lease to run out and the job to run")
         image = image_row(image_id)
         assert image.ocr_status == "done" and image.ocr_attempts == 2
         assert "POTHOLES" in image.ocr_text.upper()

@@ -21,12 +21,13 @@ from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import demo_data
 from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.test_ocr_queue import FAST, PAGE, SIZE, add_leaflet, image_row, settings_of, wait_for
+from tests.support import FAST, PAGE, SIZE, settings_of, wait_until
+from tests.factories import image_row, pending_leaflet
 
 
 def queued(submitter: str, priority: OcrPriority, count: int) -> list[int]:
     """`count` pending jobs (sharing one tiny picture: nothing is read) queued by `submitter`."""
-    image_ids = add_leaflet([leaflet_image(["x"], size=(64, 64))] * count)[1]
+    image_ids = pending_leaflet([leaflet_image(["x"], size=(64, 64))] * count)[1]
     for image_id in image_ids:
         image = db.session.get(LeafletImage, image_id)
         image.ocr_priority, image.ocr_submitter = priority, submitter
@@ -83,18 +84,18 @@ def test_a_voters_upload_is_read_before_a_backlog_of_demo_jobs(make_app: Callabl
         assert {image_row(image_id).ocr_priority for image_id in demo} == {OcrPriority.BULK}
         queue = runtime.ocr_queue()
         queue.start()  # the backlog is being worked off ...
-        wait_for(lambda: any(image_row(image_id).ocr_status != "pending" for image_id in demo))
+        wait_until(lambda: any(image_row(image_id).ocr_status != "pending" for image_id in demo))
         fields = multipart(upload_fields(), [(leaflet_image(PAGE, size=SIZE), "front.jpg")])
         response = app.test_client().post("/api/v1/leaflets", data=fields, content_type="multipart/form-data")
         assert response.status_code == 201  # ... when a voter uploads
         voter = response.get_json()["images"][0]["id"]
-        wait_for(lambda: image_row(voter).ocr_status == "done", timeout_s=120)
+        wait_until(lambda: image_row(voter).ocr_status == "done", timeout_s=120)
         assert "POTHOLES" in image_row(voter).ocr_text.upper()
         # Only the demo job already in hand when the voter uploaded ran before the voter's.
         ahead = [image_id for image_id in demo if image_row(image_id).ocr_started_at is not None
                  and _started(image_id) < _started(voter)]
         assert len(ahead) == 1 and len(demo) >= 4
-        wait_for(lambda: all(image_row(image_id).ocr_status == "done" for image_id in demo), timeout_s=300)
+        wait_until(lambda: all(image_row(image_id).ocr_status == "done" for image_id in demo), timeout_s=300)
         queue.close()
 
 
@@ -116,7 +117,7 @@ def test_two_ocr_threads_run_two_tesseracts_at_once(make_app: Callable[..., Flas
     app = make_app(**FAST, OCR_START_WORKERS=True, OCR_WORKERS=2)
     with app.app_context():
         pages = [leaflet_image([f"Page {n} about buses", *PAGE], size=(1240, 1754)) for n in range(4)]
-        image_ids = add_leaflet(pages)[1]
+        image_ids = pending_leaflet(pages)[1]
         runtime.ocr_queue().start()
         most = 0
 
@@ -125,7 +126,7 @@ def test_two_ocr_threads_run_two_tesseracts_at_once(make_app: Callable[..., Flas
             most = max(most, _tesseracts_of(os.getpid()))
             return most >= 2 and all(image_row(image_id).ocr_status == "done" for image_id in image_ids)
 
-        wait_for(all_done, timeout_s=240)
+        wait_until(all_done, timeout_s=240)
         runtime.ocr_queue().close()
         db.session.expire_all()
         rows = list(db.session.scalars(select(LeafletImage).where(LeafletImage.id.in_(image_ids))))
@@ -149,7 +150,7 @@ def test_a_noise_photo_ends_unreadable_after_one_attempt_and_the_next_leaflet_is
         make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST, OCR_MAX_ATTEMPTS=3)
     with app.app_context():
-        noise, leaflet = add_leaflet([noise_photo(), leaflet_image(PAGE, size=SIZE)])[1]
+        noise, leaflet = pending_leaflet([noise_photo(), leaflet_image(PAGE, size=SIZE)])[1]
         worker = Worker(app, settings_of(app), "w")
         thread = threading.Thread(target=worker.run, kwargs={"max_jobs": 3, "stop_when_idle": True})
         thread.start()

@@ -1,12 +1,11 @@
 """The OCR job queue: safe claims, leases, retries with backoff, requeue, the local and Celery backends."""
 from __future__ import annotations
 
-import hashlib
 import io
 import threading
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, Callable
 
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy import select
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import Area, Election, Leaflet, LeafletImage, OcrPriority
+from leaflets.models import Area, Election, LeafletImage, OcrPriority
 from leaflets.models._types import utcnow
 from leaflets.ocr_queue import jobs, runner
 from leaflets.ocr_queue.jobs import OcrOutcome
@@ -24,61 +23,14 @@ from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import image_turns
 from tests.support import both_databases, leaflet_image
+from tests.factories import image_row, pending_leaflet
+from tests.support import FAST, PAGE, SIZE, settings_of, sideways, wait_until
 
-FAST = {"OCR_BACKOFF_S": 0.05, "OCR_POLL_S": 0.2, "OCR_LEASE_S": 60.0, "OCR_TIMEOUT_S": 30.0}
-# Enough lines for Tesseract's orientation detection to decide at once (sparse pages take the slow path).
-PAGE = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Our town deserves a council", "that listens to residents",
-        "and keeps the library open.", "Vote on Thursday 4 July"]
-SIZE = (620, 877)  # half an A4 scan at 150 dpi: big enough text, quick to read
-
-
-def store_image(data: bytes) -> tuple[str, int, int]:
-    """Put bytes into storage as all three variants, as the upload service would."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    with Image.open(io.BytesIO(data)) as opened:
-        width, height = opened.size
-    if not runtime.storage().has(sha256):
-        for variant in ("master", "display", "thumb"):
-            runtime.storage().put(sha256, variant, data, "image/jpeg")
-    return sha256, width, height
-
-
-def add_leaflet(images: list[bytes], *, status: str = "live", manual: bool = False) -> tuple[int, list[int]]:
-    """A committed leaflet whose images are pending OCR (what an upload leaves behind)."""
-    area = db.session.scalars(select(Area).order_by(Area.id).limit(1)).one()
-    election = db.session.scalars(select(Election).order_by(Election.id).limit(1)).one()
-    leaflet = Leaflet(area=area, election=election, delivered_on=date(2024, 6, 20), title="Test leaflet",
-                      status=status)
-    for position, data in enumerate(images):
-        sha256, width, height = store_image(data)
-        leaflet.images.append(LeafletImage(position=position, sha256=sha256, width=width, height=height,
-                                           mime="image/jpeg", byte_size=len(data), rotation_manual=manual))
-    db.session.add(leaflet)
-    db.session.commit()
-    return leaflet.id, [image.id for image in leaflet.images]
 
 
 def add_blank_jobs(count: int) -> list[int]:
     """Many pending rows sharing one small image: enough to race claims without running OCR."""
-    return add_leaflet([leaflet_image(["x"], size=(64, 64))] * count)[1]
-
-
-def image_row(image_id: int) -> LeafletImage:
-    db.session.expire_all()
-    image = db.session.get(LeafletImage, image_id)
-    assert image is not None
-    return image
-
-
-def wait_for(predicate: Callable[[], bool], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
-def settings_of(app: Flask) -> QueueSettings:
-    return QueueSettings.from_config(app.config)
+    return pending_leaflet([leaflet_image(["x"], size=(64, 64))] * count)[1]
 
 
 # --- claims ---------------------------------------------------------------------------------------------------
@@ -111,7 +63,7 @@ def test_two_workers_never_take_the_same_job(app: Flask) -> None:
 
 @both_databases
 def test_claim_respects_backoff_and_live_leases(app: Flask) -> None:
-    [image_id] = add_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
+    [image_id] = pending_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
     settings = QueueSettings(lease_s=30)
     job = jobs.claim(image_id, "first", settings)
     assert job is not None and job.attempt == 1
@@ -126,11 +78,10 @@ def test_claim_respects_backoff_and_live_leases(app: Flask) -> None:
 
 @both_databases
 def test_a_stale_worker_cannot_overwrite_the_job_it_lost(app: Flask) -> None:
-    [image_id] = add_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
+    [image_id] = pending_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
     settings = QueueSettings(lease_s=0.01)
     stale = jobs.claim(image_id, "stale", settings)
-    time.sleep(0.05)
-    fresh = jobs.claim(image_id, "fresh", QueueSettings(lease_s=60))
+    fresh = wait_until(lambda: jobs.claim(image_id, "fresh", QueueSettings(lease_s=60)), what="the lease to expire")
     assert stale is not None and fresh is not None
     outcome = OcrOutcome(text="late", confidence=50.0, words=[], rotation=0)
     assert jobs.complete(stale, outcome) is False
@@ -146,14 +97,13 @@ def test_a_stale_worker_cannot_overwrite_the_job_it_lost(app: Flask) -> None:
 def test_a_killed_workers_job_completes_after_its_lease_expires(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
+        [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
         # A worker leases the job and dies: it never completes or fails it.
         dead = jobs.claim(image_id, "dead-worker", QueueSettings(lease_s=0.3))
         assert dead is not None
         worker = Worker(app, settings_of(app), "rescuer")
         assert worker.step() is False  # the lease is still live
-        time.sleep(0.35)
-        assert worker.run(max_jobs=1) == 1
+        wait_until(worker.step, what="the dead worker's lease to run out and the job to run")
         image = image_row(image_id)
     assert image.ocr_status == "done" and image.ocr_attempts == 2 and image.lease_owner is None
     assert "BUSES" in image.ocr_text.upper() and "POTHOLES" in image.ocr_text.upper()
@@ -166,7 +116,7 @@ def test_missing_tesseract_fails_the_job_with_its_reason_after_the_retry_limit(
         make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST, OCR_MAX_ATTEMPTS=3, OCR_TESSERACT_CMD="/nonexistent/tesseract")
     with app.app_context():
-        [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
+        [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
         worker = Worker(app, settings_of(app), "doomed")
         started = time.monotonic()
         assert worker.run(max_jobs=3) == 3
@@ -181,7 +131,7 @@ def test_missing_tesseract_fails_the_job_with_its_reason_after_the_retry_limit(
 def test_a_corrupt_master_fails_with_a_readable_reason(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST, OCR_MAX_ATTEMPTS=2)
     with app.app_context():
-        leaflet_id, [image_id] = add_leaflet([leaflet_image(["x"], size=(64, 64))])
+        leaflet_id, [image_id] = pending_leaflet([leaflet_image(["x"], size=(64, 64))])
         path, _mime = runtime.storage().find(image_row(image_id).sha256, "master")
         path.write_bytes(b"\xff\xd8\xff not really a jpeg")
         assert Worker(app, settings_of(app), "w").run(max_jobs=2) == 2
@@ -196,7 +146,7 @@ def test_a_hanging_tesseract_times_out_once_and_counts_as_unreadable(make_app: C
     hanging.chmod(0o755)
     app = make_app(**{**FAST, "OCR_TIMEOUT_S": 1.0}, OCR_MAX_ATTEMPTS=3, OCR_TESSERACT_CMD=str(hanging))
     with app.app_context():
-        [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
+        [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
         started = time.monotonic()
         assert Worker(app, settings_of(app), "w").run(max_jobs=3, stop_when_idle=True) == 1  # not retried
         assert time.monotonic() - started < 10
@@ -225,7 +175,7 @@ def test_an_unexpected_error_is_logged_and_retried(make_app: Callable[..., Flask
 
     monkeypatch.setattr(runner.ocr, "recognise", explode)
     with app.app_context():
-        [image_id] = add_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
+        [image_id] = pending_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
         assert Worker(app, settings_of(app), "w").run(max_jobs=2) == 2
         image = image_row(image_id)
     assert len(calls) == 2 and image.ocr_status == "failed" and "KeyError" in image.ocr_error
@@ -233,19 +183,12 @@ def test_an_unexpected_error_is_logged_and_retried(make_app: Callable[..., Flask
     assert crash.image_id == image_id and crash.attempt in (1, 2) and crash.leaflet_id
 
 
-def sideways(page: bytes) -> bytes:
-    """The page turned a quarter anticlockwise, with no EXIF to say so (a scanner or a careless phone)."""
-    buffer = io.BytesIO()
-    Image.open(io.BytesIO(page)).transpose(Image.Transpose.ROTATE_90).save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
 @both_databases
 def test_a_sideways_photo_is_stored_upright_with_boxes_on_the_upright_picture(
         make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        [image_id] = add_leaflet([sideways(leaflet_image(PAGE, size=(900, 1200)))])[1]
+        [image_id] = pending_leaflet([sideways(leaflet_image(PAGE, size=(900, 1200)))])[1]
         old_key = image_row(image_id).stored_sha256
         assert Worker(app, settings_of(app), "w").run(max_jobs=1) == 1
         image = image_row(image_id)
@@ -271,7 +214,7 @@ def test_a_sideways_photo_is_stored_upright_with_boxes_on_the_upright_picture(
 def test_a_moderators_orientation_stands(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        [image_id] = add_leaflet([sideways(leaflet_image(PAGE, size=(900, 1200)))], manual=True)[1]
+        [image_id] = pending_leaflet([sideways(leaflet_image(PAGE, size=(900, 1200)))], manual=True)[1]
         old_key = image_row(image_id).stored_sha256
         assert Worker(app, settings_of(app), "w").run(max_jobs=1) == 1
         image = image_row(image_id)
@@ -295,7 +238,7 @@ def test_turn_box_follows_the_picture(turn: int) -> None:
 
 @both_databases
 def test_requeue_runs_failed_or_chosen_jobs_again(app: Flask) -> None:
-    leaflet_id, image_ids = add_leaflet([leaflet_image(["x"], size=(64, 64))] * 3)
+    leaflet_id, image_ids = pending_leaflet([leaflet_image(["x"], size=(64, 64))] * 3)
     settings = QueueSettings(max_attempts=1)
     for image_id in image_ids:
         job = jobs.claim(image_id, "w", settings)
@@ -321,7 +264,7 @@ def test_requeue_runs_failed_or_chosen_jobs_again(app: Flask) -> None:
 def test_an_upload_returns_before_its_ocr_finishes(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST, OCR_START_WORKERS=True, OCR_WORKERS=1)
     with app.app_context():
-        leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE, size=SIZE), leaflet_image(["Vote Green on Thursday", *PAGE[2:]], size=SIZE)])
+        leaflet_id, image_ids = pending_leaflet([leaflet_image(PAGE, size=SIZE), leaflet_image(["Vote Green on Thursday", *PAGE[2:]], size=SIZE)])
         runtime.ocr_queue().enqueue(image_ids)
         assert not runtime.ocr_queue().started  # outside a request (a CLI command) no threads start
         started = time.monotonic()
@@ -329,7 +272,7 @@ def test_an_upload_returns_before_its_ocr_finishes(make_app: Callable[..., Flask
             runtime.ocr_queue().enqueue(image_ids)
         assert time.monotonic() - started < 0.5
         assert {image_row(image_id).ocr_status for image_id in image_ids} <= {"pending", "running"}
-        wait_for(lambda: all(image_row(image_id).ocr_status == "done" for image_id in image_ids))
+        wait_until(lambda: all(image_row(image_id).ocr_status == "done" for image_id in image_ids))
         assert "GREEN" in image_row(image_ids[1]).ocr_text.upper()
         assert len(runtime.ocr_queue().threads) == 1
 
@@ -349,13 +292,14 @@ def test_local_workers_start_with_the_first_request_and_sleep_when_idle(make_app
     assert not queue.started  # create_app starts nothing
     app.test_client().get("/")
     assert queue.started and len(queue.threads) == 2
-    time.sleep(0.6)
+    wait_until(lambda: len(looks) >= 2, what="both threads to look once")
+    time.sleep(0.6)  # a window in which nothing may happen: absence cannot be polled for
     assert len(looks) == 2  # each thread looked once, then slept: no busy loop
     with app.app_context():
-        [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
+        [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
     queue.wake()  # without this the idle workers would sleep for OCR_POLL_S
     with app.app_context():
-        wait_for(lambda: image_row(image_id).ocr_status == "done", timeout_s=25)
+        wait_until(lambda: image_row(image_id).ocr_status == "done", timeout_s=25)
     queue.close()
     assert not any(thread.is_alive() for thread in queue.threads)
 
@@ -377,17 +321,17 @@ def test_celery_backend_runs_the_job_with_a_real_worker_and_redis(make_app: Call
                    CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
     queue = app.extensions["straight_choice"]["ocr_queue"]
     with app.app_context():
-        [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
+        [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
     with start_worker(queue.celery, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         with app.app_context():
             runtime.ocr_queue().enqueue([image_id])
-            wait_for(lambda: image_row(image_id).ocr_status == "done")
+            wait_until(lambda: image_row(image_id).ocr_status == "done")
             image = image_row(image_id)
             assert "POTHOLES" in image.ocr_text.upper() and image.lease_owner is None and image.ocr_attempts == 1
             # A job whose task never went out (broker down at upload) is found by the sweep.
-            [lost_id] = add_leaflet([leaflet_image(["Save our library", *PAGE[2:]], size=SIZE)])[1]
+            [lost_id] = pending_leaflet([leaflet_image(["Save our library", *PAGE[2:]], size=SIZE)])[1]
             runtime.ocr_queue().wake()
-            wait_for(lambda: image_row(lost_id).ocr_status == "done")
+            wait_until(lambda: image_row(lost_id).ocr_status == "done")
             assert "LIBRARY" in image_row(lost_id).ocr_text.upper()
 
 
@@ -395,7 +339,7 @@ def test_celery_enqueue_with_the_broker_down_returns_and_leaves_the_job_pending(
         make_app: Callable[..., Flask]) -> None:
     app = make_app(OCR_QUEUE="celery", CELERY_BROKER_URL="redis://127.0.0.1:1/0")
     with app.app_context():
-        [image_id] = add_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
+        [image_id] = pending_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
         started = time.monotonic()
         runtime.ocr_queue().enqueue([image_id])
         assert time.monotonic() - started < 10
@@ -413,5 +357,5 @@ def test_the_upload_api_answers_before_ocr_and_the_workers_finish_it(make_app: C
         assert response.status_code == 201, response.get_data(as_text=True)
         [image] = response.get_json()["images"]
         assert image["ocr_status"] in ("pending", "running") and image["text"] is None
-        wait_for(lambda: image_row(image["id"]).ocr_status == "done")
+        wait_until(lambda: image_row(image["id"]).ocr_status == "done")
         assert "POTHOLES" in image_row(image["id"]).ocr_text.upper()

@@ -15,7 +15,8 @@ from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.web.ocr_status import leaflet_ocr_json
 from tests.support import both_databases, leaflet_image
-from tests.test_ocr_queue import FAST, PAGE, SIZE, add_leaflet, image_row
+from tests.support import FAST, PAGE, SIZE
+from tests.factories import image_row, pending_leaflet
 
 SMALL = leaflet_image(["x"], size=(64, 64))
 
@@ -39,7 +40,7 @@ def fail_for_good(image_id: int, reason: str) -> None:
 
 @both_databases
 def test_status_json_follows_the_jobs(app: Flask, client: Any) -> None:
-    leaflet_id, image_ids = add_leaflet([SMALL, SMALL, SMALL])
+    leaflet_id, image_ids = pending_leaflet([SMALL, SMALL, SMALL])
     body = client.get(f"/leaflets/{leaflet_id}/ocr.json").get_json()
     assert body["complete"] is False and [i["status"] for i in body["images"]] == ["pending"] * 3
     assert "being read" in body["images"][0]["html"]
@@ -65,14 +66,14 @@ def test_status_json_follows_the_jobs(app: Flask, client: Any) -> None:
 
 @both_databases
 def test_hidden_leaflets_have_no_public_status(app: Flask, client: Any) -> None:
-    leaflet_id, _ = add_leaflet([SMALL], status="hidden")
+    leaflet_id, _ = pending_leaflet([SMALL], status="hidden")
     response = client.get(f"/leaflets/{leaflet_id}/ocr.json")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
     assert client.get("/leaflets/999999/ocr.json").status_code == 404
 
 
 def test_text_is_escaped_with_uncertain_words_marked_and_boxes_attached(app: Flask, client: Any) -> None:
-    leaflet_id, [image_id] = add_leaflet([SMALL])
+    leaflet_id, [image_id] = pending_leaflet([SMALL])
     words = [word("<script>alert(1)</script>", 91, 5), word("Fix", 96, 60), word("potholez", 31, 100),
              word("Now", 88, 5, line=2), word("Vote", 90, 5, paragraph=2)]
     finish(image_id, words)
@@ -88,7 +89,7 @@ def test_text_is_escaped_with_uncertain_words_marked_and_boxes_attached(app: Fla
 
 
 def test_moderators_see_why_ocr_failed(app: Flask) -> None:
-    leaflet_id, [image_id] = add_leaflet([SMALL])
+    leaflet_id, [image_id] = pending_leaflet([SMALL])
     fail_for_good(image_id, "OCR took longer than 120 s")
     moderator = User(email="mod@example.org", display_name="Mod", password_hash="x", role="moderator")
     db.session.add(moderator)
@@ -103,7 +104,7 @@ def test_moderators_see_why_ocr_failed(app: Flask) -> None:
 
 
 def test_the_script_is_included_once_per_page(app: Flask) -> None:
-    _leaflet_id, image_ids = add_leaflet([SMALL, SMALL])
+    _leaflet_id, image_ids = pending_leaflet([SMALL, SMALL])
     with app.test_request_context():
         pages = [render_template("ocr/_image_text.html", image=db.session.get(LeafletImage, i)) for i in image_ids]
     assert pages[0].count("js/ocr-status.js") == 1 and "js/ocr-status.js" not in pages[1]
@@ -112,7 +113,7 @@ def test_the_script_is_included_once_per_page(app: Flask) -> None:
 def test_the_api_carries_text_confidence_and_status_per_image(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        leaflet_id, [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])
+        leaflet_id, [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])
         client = app.test_client()
         assert client.get(f"/api/v1/leaflets/{leaflet_id}").get_json()["images"][0]["text"] is None
         assert Worker(app, QueueSettings.from_config(app.config), "w").run(max_jobs=1) == 1
@@ -124,7 +125,7 @@ def test_the_api_carries_text_confidence_and_status_per_image(make_app: Callable
 def test_the_leaflet_page_includes_the_partial_and_its_script(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST)
     with app.app_context():
-        leaflet_id, image_ids = add_leaflet([leaflet_image(PAGE, size=SIZE), SMALL])
+        leaflet_id, image_ids = pending_leaflet([leaflet_image(PAGE, size=SIZE), SMALL])
         client = app.test_client()
         page = client.get(f"/leaflets/{leaflet_id}").get_data(as_text=True)
         assert page.count('data-ocr-status="pending"') == 2 and page.count("js/ocr-status.js") == 1

@@ -11,20 +11,19 @@ from leaflets.extensions import db
 from leaflets.models import AuditEntry, Leaflet, Role
 from leaflets.services import indexing, place_queue
 from tests.support import both_databases
-from tests.test_auth import log_in, make_user
-from tests.test_search_app import add_leaflet, configured_app, each_backend, flush, hit_ids
+from tests.support import log_in
+from tests.factories import make_user
+from tests.support import each_backend, hit_ids
+from tests.factories import uploaded_leaflet
+from tests.support import flush
 
 WOKING = "E14001592"
 
 
-@pytest.fixture
-def configured(request, make_app):
-    yield from configured_app(request, make_app)
-
 
 @pytest.fixture
 def placeless(app) -> int:
-    leaflet_id = add_leaflet("Save the green belt in our town", area="unknown", title="Green belt")
+    leaflet_id = uploaded_leaflet("Save the green belt in our town", area="unknown", title="Green belt")
     db.session.get(Leaflet, leaflet_id).postcode_district = "KT14"
     db.session.commit()
     flush()
@@ -51,7 +50,7 @@ def test_public_pages_feeds_and_api_show_a_leaflet_with_no_place(app, client, pl
 
 @each_backend
 def test_the_index_holds_a_leaflet_with_no_place_and_its_place_once_set(configured):
-    leaflet_id = add_leaflet("Save the green belt", area="unknown")
+    leaflet_id = uploaded_leaflet("Save the green belt", area="unknown")
     flush()
     document = indexing.build_document(leaflet_id)
     assert document.area is None and document.area_name is None

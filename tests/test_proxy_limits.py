@@ -15,24 +15,18 @@ from urllib.parse import urlencode
 import pytest
 import redis
 from flask import Flask
-from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from leaflets import create_app
 from tests import servers
-from tests.support import leaflet_image, multipart, upload_fields
-from tests.test_auth import PASSWORD, make_user
-from tests.test_sessions import CSRF
+from tests.factories import make_user
+from tests.support import CSRF
+from tests.support import PASSWORD
+from tests.support import upload_through_api
 
 
 def login_from(client, address: str, email: str, password: str = "not the password") -> int:
     return client.post("/login", data={"email": email, "password": password},
                        headers={"X-Forwarded-For": address}).status_code
-
-
-def upload(client: FlaskClient, **headers: str) -> TestResponse:
-    return client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                       content_type="multipart/form-data", headers=headers)
 
 
 def test_without_trusted_proxies_forwarded_for_buys_no_new_budget(make_app: Callable[..., Flask]) -> None:
@@ -56,7 +50,7 @@ def test_behind_one_trusted_proxy_each_client_has_its_own_budget(make_app: Calla
 
 def test_the_forwarded_scheme_makes_external_links_https(make_app: Callable[..., Flask]) -> None:
     app = make_app(TRUSTED_PROXIES=1)
-    response = upload(app.test_client(), **{"X-Forwarded-For": "203.0.113.1", "X-Forwarded-Proto": "https"})
+    response = upload_through_api(app.test_client(), **{"X-Forwarded-For": "203.0.113.1", "X-Forwarded-Proto": "https"})
     assert response.status_code == 201 and response.headers["Location"].startswith("https://")
 
 
@@ -72,7 +66,7 @@ def test_every_limit_comes_from_the_environment(make_app: Callable[..., Flask],
     app = make_app(RATELIMIT_ENABLED=True)
     assert {key: app.config[key] for key, _ in settings.values()} == dict(settings.values())
     client = app.test_client()
-    assert [upload(client).status_code, upload(client).status_code] == [201, 429]
+    assert [upload_through_api(client).status_code, upload_through_api(client).status_code] == [201, 429]
 
 
 @pytest.mark.parametrize(("variable", "value"), [

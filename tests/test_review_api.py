@@ -12,7 +12,8 @@ from leaflets.extensions import db
 from leaflets.models import AuditEntry, BiasRating, Claim, ClaimRating, Leaflet
 from leaflets.services import accounts, review
 from tests.support import both_databases
-from tests.test_auth import log_in, make_leaflet, make_user
+from tests.support import log_in
+from tests.factories import make_leaflet, make_user
 
 
 @pytest.fixture

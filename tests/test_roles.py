@@ -13,17 +13,21 @@ from flask.testing import FlaskClient
 from leaflets.extensions import db
 from leaflets.models import Claim, Flag, Role, User
 from leaflets.services import tokens
-from tests.test_auth import log_in, make_leaflet, make_user
+from tests.support import log_in
+from tests.factories import make_leaflet, make_user
 
 PUBLIC = {
     "static", "archive.index", "archive.leaflet", "archive.parties", "archive.party", "archive.areas", "archive.area",
     "archive.election", "archive.stats", "media.image", "feeds.latest", "feeds.party", "feeds.area", "search.search",
-    "upload.form", "upload.submit", "ocr_status.leaflet_ocr",
+    "search_feed.feed", "upload.form", "upload.submit", "upload.place", "upload.staged_thumb",
+    "ocr_status.leaflet_ocr", "compare.page", "compare.leaflets", "compare.numbers", "compare.template", "crops.crop",
+    "maps.page", "alerts.choose", "alerts.subscribe", "alerts.confirm", "alerts.unsubscribe",
+    "alerts.one_click_unsubscribe", "discovery.elections", "discovery.random_leaflet", "pages.about",
+    "pages.licence", "pages.privacy",
     "api.parties", "api.areas", "api.elections", "api.list_leaflets", "api.get_leaflet", "api.create_leaflet",
-    "api.openapi", "api.postcode", "api.search", "api.export", "api.compare", "api.compare_leaflets",
+    "api.openapi", "api.postcode", "api.search", "api.export", "api.compare_leaflets", "api.stats",
     "auth.login", "auth.logout", "auth.register", "auth.reset_request", "auth.reset_password",
     "flags.flag", "volunteer.claim_page",
-    "api.stats",  # findings
 }
 VOLUNTEER = {
     "volunteer.queue", "volunteer.skip", "volunteer.work", "volunteer.tags", "volunteer.add_claim",
@@ -36,13 +40,6 @@ MODERATOR = {
     "moderation.dashboard", "moderation.leaflet", "moderation.status", "moderation.details", "moderation.rotate",
     "moderation.merge", "moderation.resolve_flag", "moderation.audit_log",
 }
-MINE = {"auth", "volunteer", "moderation", "flags"}
-# Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
-PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare",
-                     "alerts", "discovery",  # findings: e-mail alerts (anyone), /elections and /random
-                     "pages", "maps", "crops"}
-
-
 @pytest.fixture
 def world(app: Flask) -> dict[str, Any]:
     leaflet = make_leaflet()
@@ -78,7 +75,7 @@ def _level(endpoint: str) -> str:
         return "moderator"
     if endpoint in VOLUNTEER:
         return "volunteer"
-    if endpoint in PUBLIC or endpoint.split(".")[0] in PUBLIC_BLUEPRINTS:
+    if endpoint in PUBLIC:
         return "public"
     raise AssertionError(f"route {endpoint} is in none of PUBLIC, VOLUNTEER, MODERATOR in tests/test_roles.py")
 
@@ -109,8 +106,9 @@ def test_every_route_checks_the_role_on_the_server(app: Flask, world: dict[str, 
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for who, client in clients.items():
                 response = _request(client, method, url)
-                if rule.endpoint.split(".")[0] in MINE or rule.endpoint in VOLUNTEER:
-                    assert response.status_code < 500, (who, method, url, response.status_code)
+                # never a server error; 503 is the designed "not now" (the search index is being built, say)
+                assert response.status_code < 500 or response.status_code == 503, (who, method, url,
+                                                                                   response.status_code)
                 allowed = level == "public" or (level == "volunteer" and who != "anonymous") or \
                     (level == "moderator" and who == "moderator")
                 assert _let_in(response) == allowed, (who, method, url, response.status_code)

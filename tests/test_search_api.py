@@ -5,14 +5,15 @@ import pytest
 
 from leaflets.services import indexing
 from tests.support import both_databases
-from tests.test_search_app import add_leaflet, flush
+from tests.factories import uploaded_leaflet
+from tests.support import flush
 
 
 @both_databases
 def test_search_shape_hits_facets_and_filters(client):
-    first = add_leaflet("Protect our green belt <b>now</b>", party="green", area="W07000089")
-    second = add_leaflet("Green belt housing plans", party="labour", delivered_on="2024-05-01")
-    add_leaflet("Nothing about that here", party="labour")
+    first = uploaded_leaflet("Protect our green belt <b>now</b>", party="green", area="W07000089")
+    second = uploaded_leaflet("Green belt housing plans", party="labour", delivered_on="2024-05-01")
+    uploaded_leaflet("Nothing about that here", party="labour")
     flush()
 
     body = client.get("/api/v1/search?q=%22green+belt%22").get_json()
@@ -40,7 +41,7 @@ def test_search_shape_hits_facets_and_filters(client):
 
 def test_paging_and_next_link(client):
     for n in range(5):
-        add_leaflet(f"Broadband for village {n}")
+        uploaded_leaflet(f"Broadband for village {n}")
     flush()
     body = client.get("/api/v1/search?q=broadband&per_page=2").get_json()
     assert body["total"] == 5 and body["pages"] == 3 and len(body["hits"]) == 2
@@ -55,7 +56,7 @@ def test_paging_and_next_link(client):
 
 
 def test_suggestion_for_a_misspelling(client):
-    add_leaflet("Hospital parking charges scrapped")
+    uploaded_leaflet("Hospital parking charges scrapped")
     flush()
     body = client.get("/api/v1/search?q=hospitl").get_json()
     assert body["total"] == 0 and body["suggestion"] == "hospital"
@@ -74,7 +75,7 @@ def test_hidden_leaflet_is_dropped_from_the_api(client):
     from leaflets.extensions import db
     from leaflets.models import Leaflet
 
-    leaflet_id = add_leaflet("Secret tunnel plans")
+    leaflet_id = uploaded_leaflet("Secret tunnel plans")
     flush()
     assert client.get("/api/v1/search?q=tunnel").get_json()["total"] == 1
     db.session.get(Leaflet, leaflet_id).status = "hidden"

@@ -5,10 +5,8 @@ Helpers here (add_leaflet, moderator, flush) are shared by the other search test
 from __future__ import annotations
 
 import gc
-import itertools
 import re
 import shutil
-import time
 from datetime import date
 from pathlib import Path
 
@@ -18,69 +16,20 @@ from sqlalchemy import select
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import Leaflet, LeafletImage, LeafletTag, Tag, User
+from leaflets.models import Leaflet, LeafletTag, Tag
 from leaflets.services import indexing, moderation, review
-from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_leaflet
-from tests.support import leaflet_image
+from tests.factories import moderator, uploaded_leaflet
+from tests.support import flush
+from tests.support import each_backend, hit_ids
+from tests.support import wait_until
 
-_counter = itertools.count(1)
 # Storage-sensitive tests also run in the scale configuration: PostgreSQL holds the data and the index.
-BACKENDS = [pytest.param("sqlite", "whoosh", id="sqlite-whoosh"),
-            pytest.param("postgresql", "whoosh", id="postgresql-whoosh", marks=pytest.mark.postgres),
-            pytest.param("postgresql", "postgres", id="postgresql-postgres", marks=pytest.mark.postgres)]
-each_backend = pytest.mark.parametrize("database_url, configured", [p.values for p in BACKENDS],
-                                       ids=[p.id for p in BACKENDS], indirect=True)
-
-
-def configured_app(request, make_app):
-    """An app on the parametrised database with the parametrised SEARCH_BACKEND, inside its context."""
-    app = make_app(SEARCH_BACKEND=getattr(request, "param", "whoosh"))
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def configured(request, make_app):
-    yield from configured_app(request, make_app)
-
-
-def add_leaflet(text: str, *, party: str = "labour", area: str = "E14001063", election: str = "ge-2024",
-                delivered_on: str = "2024-06-20", title: str = "", description: str = "") -> int:
-    """Upload a small leaflet through the real service and give its image this OCR text (as OCR would)."""
-    image = leaflet_image([f"leaflet {next(_counter)}"], size=(240, 320))
-    submission = LeafletSubmission(party=party, area=area, election=election, delivered_on=delivered_on,
-                                   title=title, description=description,
-                                   images=[IncomingImage(image, "photo.jpg")])
-    leaflet = submit_leaflet(submission)
-    stored = db.session.get(LeafletImage, leaflet.images[0].id)
-    stored.ocr_text, stored.ocr_status = text, "done"
-    db.session.commit()
-    indexing.leaflet_changed(leaflet.id)
-    return leaflet.id
-
-
-def moderator() -> User:
-    user = User(email=f"mod{next(_counter)}@example.org", display_name="Mod", password_hash="-",
-                role="moderator")
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
-def flush() -> None:
-    runtime.search_backend().flush()
-
-
-def hit_ids(html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'<h3 class="hit-title"><a href="/leaflets/(\d+)', html)]
-
-
 @each_backend
 def test_search_page_finds_narrows_and_names_facets(configured):
     client = configured.test_client()
-    bins = add_leaflet("Weekly bin collections restored", party="labour", title="Bins")
-    add_leaflet("More bins for the high street", party="green", area="W07000089", title="Street bins")
-    add_leaflet("Potholes everywhere", party="green")
+    bins = uploaded_leaflet("Weekly bin collections restored", party="labour", title="Bins")
+    uploaded_leaflet("More bins for the high street", party="green", area="W07000089", title="Street bins")
+    uploaded_leaflet("Potholes everywhere", party="green")
     flush()
 
     page = client.get("/search?q=bin")
@@ -105,7 +54,7 @@ def test_search_page_finds_narrows_and_names_facets(configured):
 
 
 def test_ocr_text_with_markup_is_escaped_in_the_page(client):
-    add_leaflet('Vote <script>alert("x")</script> for <b>potholes</b> & "buses"', title="<i>Title</i>")
+    uploaded_leaflet('Vote <script>alert("x")</script> for <b>potholes</b> & "buses"', title="<i>Title</i>")
     flush()
     html = client.get("/search?q=potholes").get_data(as_text=True)
     assert "<script>alert" not in html and "<b>" not in html and "<i>Title" not in html
@@ -129,7 +78,7 @@ def test_bad_queries_are_400_with_a_readable_message(client, query, message):
 
 def test_did_you_mean_pagination_and_estimate_wording(app, client):
     for n in range(23):
-        add_leaflet(f"Council housing plan number {n}")
+        uploaded_leaflet(f"Council housing plan number {n}")
     flush()
     first = client.get("/search?q=housing").get_data(as_text=True)
     assert "23 leaflets match" in first and "Page 1 of 2" in first and 'rel="next"' in first
@@ -142,7 +91,7 @@ def test_did_you_mean_pagination_and_estimate_wording(app, client):
 @each_backend
 def test_index_follows_tags_claims_corrections_and_metadata(configured):
     client = configured.test_client()
-    leaflet_id = add_leaflet("Save our library", party="labour")
+    leaflet_id = uploaded_leaflet("Save our library", party="labour")
     user = moderator()
     leaflet = db.session.get(Leaflet, leaflet_id)
     review.add_tag(leaflet, user, "education")
@@ -166,8 +115,8 @@ def test_index_follows_tags_claims_corrections_and_metadata(configured):
 @each_backend
 def test_hidden_leaflets_leave_results_facets_and_counts(configured):
     client = configured.test_client()
-    kept = add_leaflet("Cleaner rivers now", party="labour")
-    hidden = add_leaflet("Cleaner rivers soon", party="green")
+    kept = uploaded_leaflet("Cleaner rivers now", party="labour")
+    hidden = uploaded_leaflet("Cleaner rivers soon", party="green")
     flush()
     assert "Green Party" in client.get("/search?q=rivers").get_data(as_text=True)
     user = moderator()
@@ -181,7 +130,7 @@ def test_hidden_leaflets_leave_results_facets_and_counts(configured):
 
 
 def test_leaflet_changed_never_raises_and_logs_the_leaflet(app, caplog, monkeypatch):
-    leaflet_id = add_leaflet("Fine words")
+    leaflet_id = uploaded_leaflet("Fine words")
 
     def broken(docs):
         raise OSError("disk full")
@@ -193,19 +142,18 @@ def test_leaflet_changed_never_raises_and_logs_the_leaflet(app, caplog, monkeypa
 
 
 def test_missing_index_is_503_for_search_only_and_rebuild_repairs_it(app, client, runner):
-    leaflet_id = add_leaflet("Affordable homes for local families")
+    leaflet_id = uploaded_leaflet("Affordable homes for local families")
     flush()
     assert client.get("/search?q=homes").status_code == 200
     shutil.rmtree(app.config["INDEX_DIR"])
-    time.sleep(0.3)  # the Whoosh backend looks at its files again at most every 0.25 s
-
-    page = client.get("/search?q=homes")
+    # the Whoosh backend looks at its files again at most every 0.25 s
+    page = wait_until(lambda: (answer := client.get("/search?q=homes")).status_code == 503 and answer)
     assert page.status_code == 503 and "Search is unavailable right now" in page.get_data(as_text=True)
     api = client.get("/api/v1/search?q=homes")
     assert api.status_code == 503 and api.get_json()["error"]["code"] == "search_unavailable"
     assert client.get("/").status_code == 200
     assert client.get(f"/leaflets/{leaflet_id}").status_code == 200
-    add_leaflet("Uploads keep working while search is down")  # leaflet_changed logs, never fails the upload
+    uploaded_leaflet("Uploads keep working while search is down")  # leaflet_changed logs, never fails the upload
 
     result = runner.invoke(args=["search", "rebuild"])
     assert result.exit_code == 0, result.output
@@ -219,7 +167,7 @@ def test_missing_index_is_503_for_search_only_and_rebuild_repairs_it(app, client
 def test_corrupt_index_at_startup_is_503_until_rebuilt(make_app, tmp_path: Path):
     first = make_app()
     with first.app_context():
-        leaflet_id = add_leaflet("Free school meals for every child")
+        leaflet_id = uploaded_leaflet("Free school meals for every child")
         flush()
     from leaflets.services_setup import shutdown
     shutdown(first)
@@ -241,7 +189,7 @@ def test_corrupt_index_at_startup_is_503_until_rebuilt(make_app, tmp_path: Path)
 def test_index_files_deleted_before_startup_answer_503_not_empty_results(make_app):
     first = make_app()
     with first.app_context():
-        add_leaflet("Longer opening hours at the surgery")
+        uploaded_leaflet("Longer opening hours at the surgery")
         flush()
     from leaflets.services_setup import shutdown
     shutdown(first)
@@ -258,13 +206,13 @@ def test_index_files_deleted_before_startup_answer_503_not_empty_results(make_ap
 
 def test_a_fresh_site_searches_without_a_rebuild(client):
     assert client.get("/search?q=anything").status_code == 200
-    leaflet_id = add_leaflet("First leaflet on a new site")
+    leaflet_id = uploaded_leaflet("First leaflet on a new site")
     flush()
     assert hit_ids(client.get("/search?q=leaflet").get_data(as_text=True)) == [leaflet_id]
 
 
 def test_tag_rows_written_directly_show_after_leaflet_changed(app, client):
-    leaflet_id = add_leaflet("Tagged later")
+    leaflet_id = uploaded_leaflet("Tagged later")
     tag = db.session.scalar(select(Tag).where(Tag.slug == "housing"))
     db.session.add(LeafletTag(leaflet_id=leaflet_id, tag_id=tag.id))
     db.session.commit()
@@ -275,9 +223,9 @@ def test_tag_rows_written_directly_show_after_leaflet_changed(app, client):
 
 
 def test_atom_feed_of_a_search(client):
-    newer = add_leaflet("Night buses <every> hour", party="green", delivered_on="2024-06-22")
-    older = add_leaflet("Night buses at weekends", party="green", delivered_on="2024-06-02")
-    add_leaflet("Night buses for all", party="labour")
+    newer = uploaded_leaflet("Night buses <every> hour", party="green", delivered_on="2024-06-22")
+    older = uploaded_leaflet("Night buses at weekends", party="green", delivered_on="2024-06-02")
+    uploaded_leaflet("Night buses for all", party="labour")
     flush()
     response = client.get("/feeds/search.atom?q=buses&party=green&sort=relevance&page=3")
     xml = response.get_data(as_text=True)
@@ -290,7 +238,7 @@ def test_atom_feed_of_a_search(client):
 
 
 def test_estimated_totals_read_about(app, client, monkeypatch):
-    leaflet_id = add_leaflet("Estimated totals")
+    leaflet_id = uploaded_leaflet("Estimated totals")
     flush()
     backend = runtime.search_backend()
     real = backend.search

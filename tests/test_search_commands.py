@@ -1,19 +1,16 @@
 """`flask search rebuild` (progress bar, repairs) and `flask search check` (missing, stale, extra; exit 1)."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import update
 
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletImage
 from tests.support import both_databases
-from tests.test_search_app import add_leaflet, configured_app, each_backend, flush
+from tests.support import each_backend
+from tests.factories import uploaded_leaflet
+from tests.support import flush
 
-
-@pytest.fixture
-def configured(request, make_app):
-    yield from configured_app(request, make_app)
 
 
 def _ids_hit(client, q: str) -> list[int]:
@@ -23,7 +20,7 @@ def _ids_hit(client, q: str) -> list[int]:
 @each_backend
 def test_rebuild_shows_progress_and_check_finds_drift(configured):
     client, runner = configured.test_client(), configured.test_cli_runner()
-    ids = [add_leaflet(f"Community centre plan {n}") for n in range(3)]
+    ids = [uploaded_leaflet(f"Community centre plan {n}") for n in range(3)]
     flush()
     check = runner.invoke(args=["search", "check"])
     assert check.exit_code == 0, check.output
@@ -52,7 +49,7 @@ def test_rebuild_shows_progress_and_check_finds_drift(configured):
 
 @both_databases
 def test_check_repair_fixes_drift_without_a_rebuild(app, runner):
-    leaflet_id = add_leaflet("Repair me")
+    leaflet_id = uploaded_leaflet("Repair me")
     db.session.execute(update(Leaflet).where(Leaflet.id == leaflet_id).values(title="A new title"))
     db.session.commit()
     result = runner.invoke(args=["search", "check", "--repair"])

@@ -13,12 +13,9 @@ from leaflets.ocr_queue.worker import Worker
 from leaflets.services import moderation
 from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_leaflet
 from tests.support import leaflet_image
-from tests.test_search_app import configured_app, each_backend, moderator
+from tests.support import each_backend
+from tests.factories import moderator
 
-
-@pytest.fixture
-def configured(request, make_app):
-    yield from configured_app(request, make_app)
 
 pytestmark = pytest.mark.slow
 

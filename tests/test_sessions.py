@@ -17,11 +17,13 @@ from sqlalchemy import select
 from leaflets.extensions import db
 from leaflets.models import Claim, Role, User
 from leaflets.services import accounts
-from tests.smtp_support import Inbox, link, smtp_server  # noqa: F401  (fixture)
+from tests.smtp_support import Inbox, link
 from tests.support import both_databases
-from tests.test_auth import PASSWORD, log_in, make_leaflet, make_user
+from tests.factories import make_leaflet, make_user
+from tests.support import log_in
+from tests.support import PASSWORD
+from tests.support import CSRF
 
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:

@@ -22,9 +22,9 @@ from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletImage
 from leaflets.services import upload_staging
 from tests import mounts
-from tests.conftest import _pg
+from tests.support import pg_admin
 from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.test_proxy_limits import upload as upload_api
+from tests.support import upload_through_api as upload_api
 
 STAGED = re.compile(r'name="staged" value="([^"]+)"')
 FAILURES = ["read-only", "full"]
@@ -116,10 +116,10 @@ def app_on_a_database_that_refuses_writes(make_app: Callable[..., Flask], databa
         if url.get_backend_name() == "postgresql":
             app = make_app()
             stack.enter_context(app.app_context())
-            _pg(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = on')
-            stack.callback(_pg, f'ALTER DATABASE "{url.database}" RESET default_transaction_read_only')
+            pg_admin(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = on')
+            stack.callback(pg_admin, f'ALTER DATABASE "{url.database}" RESET default_transaction_read_only')
             fresh_connections()  # new connections take the setting
-            yield app, lambda: _pg(f'ALTER DATABASE "{url.database}" RESET default_transaction_read_only')
+            yield app, lambda: pg_admin(f'ALTER DATABASE "{url.database}" RESET default_transaction_read_only')
             return
         source = Path(url.database or "")
         size_kb = source.stat().st_size // 1024 + 2048

@@ -13,13 +13,12 @@ from leaflets.models import LeafletImage
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import indexing
 from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.test_auth import log_in, make_user
-from tests.test_ocr_queue import FAST, settings_of, wait_for
+from tests.support import log_in
+from tests.factories import make_user
+from tests.support import FAST, settings_of, wait_until
+from tests.support import ASK, GIBBERISH
 
-# Clearly printed, confidently read, and not a word of any language: the pipeline must not publish it.
-GIBBERISH = ["XQZV PLORQ WEXD", "Brvk zoqt fymp wuxl", "Qazzt plom vrek"]
 TRANSCRIPTION = "Save the harbour ferry\nVote on Thursday"
-ASK = "We could not read this photo; help transcribe it"
 
 
 def upload_and_read(app: Flask, client: FlaskClient, lines: list[str]) -> tuple[int, int]:
@@ -54,7 +53,7 @@ def test_gibberish_waits_for_a_volunteer_whose_text_is_then_published(make_app: 
         assert (api_image["text"], api_image["text_status"]) == (None, "unreadable")
         assert api_image["ocr_status"] == "done"
         assert indexing.build_document(leaflet_id).text == ""  # indexed as a leaflet without text
-        wait_for(lambda: search_total(client, "harbour") == 1)  # found by its title ...
+        wait_until(lambda: search_total(client, "harbour") == 1)  # found by its title ...
         assert search_total(client, "plorq") == 0  # ... never by the gibberish
         hit = client.get("/api/v1/search?q=harbour").get_json()["hits"][0]
         assert "PLORQ" not in str(hit["highlights"]).upper()
@@ -73,7 +72,7 @@ def test_gibberish_waits_for_a_volunteer_whose_text_is_then_published(make_app: 
         assert ASK not in page and "Typed by a volunteer" in page and "ferry" in page
         api_image = client.get(f"/api/v1/leaflets/{leaflet_id}").get_json()["images"][0]
         assert (api_image["text"], api_image["text_status"]) == (TRANSCRIPTION, "corrected")
-        wait_for(lambda: search_total(client, "ferry") == 1)  # the index shows updates within a moment
+        wait_until(lambda: search_total(client, "ferry") == 1)  # the index shows updates within a moment
         assert search_total(client, "plorq") == 0
         queue = volunteer.get("/volunteer?queue=transcribe").get_data(as_text=True)
         assert "(0 waiting)" in queue and "No photo is waiting" in queue
@@ -95,7 +94,7 @@ def test_a_readable_leaflet_is_published_and_not_queued_for_typing(make_app: Cal
 
 
 def test_the_transcription_form_on_the_work_page_is_empty_and_the_photo_opens_larger(app: Flask) -> None:
-    from tests.test_auth import make_leaflet
+    from tests.factories import make_leaflet
     leaflet = make_leaflet(text="XQZV PLORQ")
     image = leaflet.images[0]
     image.ocr_readable = False

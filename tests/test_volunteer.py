@@ -12,7 +12,8 @@ from leaflets.extensions import db
 from leaflets.models import BiasRating, Claim, ClaimRating, LeafletImage, LeafletTag, OcrCorrection
 from leaflets.services import indexing
 from tests.support import both_databases
-from tests.test_auth import OCR_TEXT, log_in, make_leaflet, make_user
+from tests.factories import OCR_TEXT, make_leaflet, make_user
+from tests.support import log_in
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from search import SearchDocument
 
-DATA = Path("/work/shared/data")
+# The repository's own reference data (data/reference/PROVENANCE.md): the benchmark needs nothing from outside.
+DATA = Path(__file__).resolve().parents[2] / "data" / "reference"
 
 TOPICS = {
     "nhs": ["NHS", "hospital", "GP appointments", "waiting lists", "A&E", "nurses", "doctors", "dentists", "ambulance"],

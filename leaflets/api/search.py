@@ -57,7 +57,7 @@ def search() -> Response:
     })
 
 
-def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, Any]:  # url_for's **values
     grouped: dict[str, list[str]] = {}
     for name, value in pairs:
         grouped.setdefault(name, []).append(value)

@@ -5,9 +5,9 @@ from typing import Any
 
 from flask import url_for
 
+from leaflets.image_urls import image_url
 from leaflets.models import Area, Election, Leaflet, LeafletImage, Party
 from leaflets.services import review
-from leaflets.web.media import image_url
 
 
 def party_json(party: Party) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from flask import Response, current_app, jsonify, request, url_for
 from leaflets.api import bp
 from leaflets.api.serializers import leaflet_json
 from leaflets.extensions import limiter
+from leaflets.forms.upload import incoming_images, submission_from_form
 from leaflets.services import uploads
-from leaflets.web.upload_forms import incoming_images, submission_from_form
 
 
 @bp.post("/leaflets")

@@ -1,10 +1,9 @@
 """A small terminal progress bar for long CLI work (reindex, import, demo data)."""
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from typing import Iterator
-
-import sys
 
 import click
 
@@ -16,7 +15,7 @@ def progress_bar(label: str, length: int | None) -> Iterator["_Bar"]:
 
 
 class _Bar:
-    def __init__(self, bar) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, bar) -> None:
         self._bar = bar
 
     def advance(self, steps: int = 1) -> None:

@@ -1,7 +1,9 @@
-"""`flask create-user`: make an account from the command line (the first moderator or admin, say)."""
+"""`flask create-user` and `flask reset-link`: accounts from the command line (a first moderator, a lost
+password)."""
 from __future__ import annotations
 
 import click
+from flask import current_app, url_for
 from flask.cli import with_appcontext
 
 from leaflets.models import Role
@@ -26,3 +28,21 @@ def create_user(email: str, display_name: str | None, role: str, password: str, 
     click.echo(f"Created {role} {user.email} (id {user.id}).")
     if with_token:
         click.echo(f"API token (shown once; send as 'Authorization: Bearer <token>'): {accounts.issue_api_token(user)}")
+
+
+@click.command("reset-link")
+@click.argument("email")
+@with_appcontext
+def reset_link(email: str) -> None:
+    """Print a password-reset link for EMAIL, for an admin to pass on (the site has no mail server, say).
+
+    The link is printed to this terminal only, never logged; it works for PASSWORD_RESET_MAX_AGE_S seconds
+    and once (a new password makes it useless). Links use SITE_URL as their address."""
+    site = str(current_app.config["SITE_URL"]).rstrip("/")
+    with current_app.test_request_context("/"):
+        try:
+            link = accounts.admin_reset_link(
+                email, current_app.config, lambda token: site + url_for("auth.reset_password", token=token))
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+    click.echo(link)

@@ -1,8 +1,20 @@
-"""Volunteer forms: tags, claims, ratings, bias, OCR corrections, flags."""
+"""Volunteer forms: tags, claims, ratings, bias, OCR corrections, flags.
+
+The work page's forms (tags, claims, suggestions, ratings, bias, corrections) only parse the POST: the services
+check every value (leaflets/services/review.py, claim_suggestions.py), so the page and the API give the same
+messages; validators here would be a second, unused copy of those rules. CSRF is checked app-wide."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from leaflets.models import Accuracy
@@ -24,7 +36,7 @@ class TagsForm(FlaskForm):
 
 
 class ClaimForm(FlaskForm):
-    text = TextAreaField("Claim text", validators=[DataRequired(), Length(max=2000)],
+    text = TextAreaField("Claim text",
                          description="Select the words in the leaflet text above, or type them.")
     image_id = HiddenField()
     span_start = HiddenField()
@@ -32,27 +44,27 @@ class ClaimForm(FlaskForm):
 
 
 class SuggestionForm(FlaskForm):
-    action = HiddenField(validators=[DataRequired()])
-    text = TextAreaField("Edit the claim", validators=[Optional(), Length(max=2000)])
+    action = HiddenField()
+    text = TextAreaField("Edit the claim")
 
 
 class RatingForm(FlaskForm):
-    """Parsed only: the accuracy radios are rendered by the work page, the service checks the values."""
+    """The accuracy radios are rendered by the work page."""
     accuracy = StringField("Accuracy")
-    source_url = StringField("Source (web address)", validators=[Optional(), Length(max=2000)],
+    source_url = StringField("Source (web address)",
                              description="Needed for misleading or false: a page that shows the facts.")
-    note = TextAreaField("Explanation", validators=[Optional(), Length(max=2000)],
+    note = TextAreaField("Explanation",
                          description="Needed for misleading or false: one or two sentences.")
 
 
 class BiasForm(FlaskForm):
     tone = StringField("Tone")
     fairness = StringField("Fairness")
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Note (optional)")
 
 
 class CorrectionForm(FlaskForm):
-    text = TextAreaField("Corrected text", validators=[Length(max=100_000)])
+    text = TextAreaField("Corrected text")
 
 
 class FlagForm(FlaskForm):

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 from leaflets.models._types import utcnow
 
 
@@ -27,7 +27,7 @@ class AlertKind(StrEnum):
     SEARCH = "search"
 
 
-class AlertSubscription(db.Model):
+class AlertSubscription(Model):
     __tablename__ = "alert_subscription"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))

@@ -8,18 +8,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
-                        Text)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 from leaflets.models._types import utcnow
 from leaflets.models.leaflet import Leaflet
 
 ALL_ELECTIONS = 0  # the election_id of a term count summed over every election
 
 
-class CompareText(db.Model):
+class CompareText(Model):
     """One leaflet's analysed text: its tokens, topics, MinHash signature and template."""
     __tablename__ = "compare_text"
     leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id", ondelete="CASCADE"), primary_key=True)
@@ -42,7 +52,7 @@ class CompareText(db.Model):
                             "area_id", "leaflet_id"))
 
 
-class CompareBand(db.Model):
+class CompareBand(Model):
     """MinHash LSH: one row per band of a leaflet's signature; leaflets sharing a band are candidates."""
     __tablename__ = "compare_band"
     band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -50,7 +60,7 @@ class CompareBand(db.Model):
                                             index=True)
 
 
-class CompareNumber(db.Model):
+class CompareNumber(Model):
     """A figure in a leaflet with its masked context: the same key elsewhere with another figure varies."""
     __tablename__ = "compare_number"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +80,7 @@ class CompareNumber(db.Model):
                             "leaflet_id", "election_id"),)
 
 
-class CompareTermCount(db.Model):
+class CompareTermCount(Model):
     """A party's term counts per election (ALL_ELECTIONS sums them), kept up to date as leaflets change.
 
     Besides words and word pairs, "#total" holds the sum of all counts, "#leaflets" the leaflets counted and
@@ -84,7 +94,7 @@ class CompareTermCount(db.Model):
     __table_args__ = (Index("ix_compare_term_count_top", "party_id", "election_id", "count"),)
 
 
-class CompareToken(db.Model):
+class CompareToken(Model):
     """How a word is written across the archive: Capitalised, Capitalised next to another Capitalised word
     (a name: "Chloe Lloyd", "Station Road"), in lower case, and read with high confidence (a real word rather
     than OCR noise). Counts only grow."""
@@ -96,7 +106,7 @@ class CompareToken(db.Model):
     trusted: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class AreaResult(db.Model):
+class AreaResult(Model):
     """Who won a seat at an election and who came second (reference data)."""
     __tablename__ = "area_result"
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)

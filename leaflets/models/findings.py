@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 from leaflets.models.leaflet import Leaflet
 
 NO_PARTY = 0  # party_key of leaflets whose party is unknown
 
 
-class FindingsGroup(db.Model):
+class FindingsGroup(Model):
     __tablename__ = "findings_group"
     party_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     election_id: Mapped[int] = mapped_column(ForeignKey("election.id"), primary_key=True, autoincrement=False)

@@ -3,16 +3,35 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Float, ForeignKey, Index, Integer,
-                        SmallInteger, String, Text, and_, case, func, or_)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    and_,
+    case,
+    func,
+    or_,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 from leaflets.models._types import utcnow
 from leaflets.models.reference import Area, Election, Party
+
+if TYPE_CHECKING:
+    from leaflets.models.user import User
 
 
 class LeafletStatus(StrEnum):
@@ -47,7 +66,7 @@ class ImageRole(StrEnum):
     IMPRINT = "imprint"
 
 
-class Leaflet(db.Model):
+class Leaflet(Model):
     __tablename__ = "leaflet"
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300), default="")
@@ -67,7 +86,7 @@ class Leaflet(db.Model):
     party: Mapped[Party | None] = relationship()
     area: Mapped[Area | None] = relationship()
     election: Mapped[Election] = relationship()
-    uploader: Mapped["User | None"] = relationship()  # noqa: F821
+    uploader: Mapped["User | None"] = relationship()
     duplicate_of: Mapped["Leaflet | None"] = relationship(remote_side=[id])
     images: Mapped[list["LeafletImage"]] = relationship(
         back_populates="leaflet", order_by="LeafletImage.position", cascade="all, delete-orphan")
@@ -94,7 +113,7 @@ class Leaflet(db.Model):
         return f"<Leaflet {self.id}>"
 
 
-class LeafletImage(db.Model):
+class LeafletImage(Model):
     __tablename__ = "leaflet_image"
     id: Mapped[int] = mapped_column(primary_key=True)
     leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id"), index=True)

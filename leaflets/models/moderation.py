@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 from leaflets.models._types import utcnow
 from leaflets.models.leaflet import Leaflet
 from leaflets.models.user import User
@@ -15,7 +15,7 @@ from leaflets.models.user import User
 FLAG_REASONS = ("not-a-leaflet", "personal-information", "offensive", "duplicate", "wrong-details", "other")
 
 
-class Flag(db.Model):
+class Flag(Model):
     __tablename__ = "flag"
     id: Mapped[int] = mapped_column(primary_key=True)
     leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id"), index=True)
@@ -29,7 +29,7 @@ class Flag(db.Model):
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entry"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -6,12 +6,12 @@ from datetime import date
 from sqlalchemy import BigInteger, Date, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 
 ELECTION_KINDS = ("general", "local", "by-election", "mayoral", "devolved")
 
 
-class Election(db.Model):
+class Election(Model):
     __tablename__ = "election"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -23,7 +23,7 @@ class Election(db.Model):
         return f"<Election {self.slug}>"
 
 
-class Area(db.Model):
+class Area(Model):
     __tablename__ = "area"
     id: Mapped[int] = mapped_column(primary_key=True)
     gss: Mapped[str] = mapped_column(String(12), unique=True)
@@ -40,7 +40,7 @@ class Area(db.Model):
         return f"<Area {self.gss} {self.name}>"
 
 
-class Party(db.Model):
+class Party(Model):
     __tablename__ = "party"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -61,7 +61,7 @@ class Party(db.Model):
         return f"<Party {self.slug}>"
 
 
-class PostcodeDistrict(db.Model):
+class PostcodeDistrict(Model):
     """One row per (outward code, constituency) with the share of the district's postcodes in it."""
     __tablename__ = "postcode_district"
     district: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -70,7 +70,7 @@ class PostcodeDistrict(db.Model):
     area: Mapped[Area] = relationship()
 
 
-class PostcodeSector(db.Model):
+class PostcodeSector(Model):
     """One row per (sector, constituency); a sector is the outward code, a space, the inward code's digit."""
     __tablename__ = "postcode_sector"
     sector: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -79,7 +79,7 @@ class PostcodeSector(db.Model):
     area: Mapped[Area] = relationship()
 
 
-class PostcodeRange(db.Model):
+class PostcodeRange(Model):
     """mySociety's range lookup of full postcodes: postcodes read as base-36 numbers from `start` up to the
     next row's start are in `area_id` (none where it is null)."""
     __tablename__ = "postcode_range"

@@ -7,13 +7,13 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 from leaflets.models._types import utcnow
 from leaflets.models.leaflet import Leaflet, LeafletImage
 from leaflets.models.user import User
 
 
-class Tag(db.Model):
+class Tag(Model):
     __tablename__ = "tag"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -22,7 +22,7 @@ class Tag(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
 
-class LeafletTag(db.Model):
+class LeafletTag(Model):
     __tablename__ = "leaflet_tag"
     id: Mapped[int] = mapped_column(primary_key=True)
     leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id"), index=True)
@@ -53,7 +53,7 @@ class Accuracy(StrEnum):
     UNVERIFIABLE = "unverifiable"
 
 
-class Claim(db.Model):
+class Claim(Model):
     __tablename__ = "claim"
     id: Mapped[int] = mapped_column(primary_key=True)
     leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id"), index=True)
@@ -71,7 +71,7 @@ class Claim(db.Model):
     ratings: Mapped[list["ClaimRating"]] = relationship(back_populates="claim", cascade="all, delete-orphan")
 
 
-class ClaimRating(db.Model):
+class ClaimRating(Model):
     __tablename__ = "claim_rating"
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
@@ -86,7 +86,7 @@ class ClaimRating(db.Model):
     __table_args__ = (UniqueConstraint("claim_id", "user_id", name="uq_claim_rating_user"),)
 
 
-class BiasRating(db.Model):
+class BiasRating(Model):
     """Two five-point scales: tone (-2 attacks opponents .. +2 positive about own party),
     fairness (-2 misleading presentation .. +2 fair presentation)."""
     __tablename__ = "bias_rating"
@@ -103,7 +103,7 @@ class BiasRating(db.Model):
     __table_args__ = (UniqueConstraint("leaflet_id", "user_id", name="uq_bias_rating_user"),)
 
 
-class OcrCorrection(db.Model):
+class OcrCorrection(Model):
     """Each saved correction of an image's text is a new version; the newest is on the image."""
     __tablename__ = "ocr_correction"
     id: Mapped[int] = mapped_column(primary_key=True)

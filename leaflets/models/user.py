@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 from leaflets.models._types import utcnow
 
 
@@ -21,7 +21,7 @@ class Role(StrEnum):
 ROLE_RANK = {Role.VOLUNTEER: 1, Role.MODERATOR: 2, Role.ADMIN: 3}
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

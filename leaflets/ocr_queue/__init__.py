@@ -29,7 +29,7 @@ class OcrQueue(Protocol):
 def create_queue(app: Flask) -> OcrQueue:
     """The backend OCR_QUEUE names, configured from the app's OCR_* settings."""
     settings = QueueSettings.from_config(app.config)
-    kind = app.config.get("OCR_QUEUE", "local")
+    kind = app.config["OCR_QUEUE"]
     if settings.lease_s <= settings.timeout_s:
         log.warning("OCR_LEASE_S should exceed OCR_TIMEOUT_S, or slow jobs are run twice",
                     extra={"lease_s": settings.lease_s, "timeout_s": settings.timeout_s})

@@ -28,7 +28,7 @@ SWEEP = "leaflets.ocr.sweep"
 def make_celery(app: Flask, settings: QueueSettings) -> Celery:
     """A Celery app bound to this Flask app: every task runs inside its app context."""
 
-    class AppContextTask(Task):  # type: ignore[misc]
+    class AppContextTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)

@@ -21,5 +21,5 @@ def submitter_key(uploader_id: int | None) -> str:
     if not has_request_context():
         return SYSTEM
     address = request.remote_addr or "unknown"
-    secret = str(current_app.config.get("SECRET_KEY", "")).encode()
+    secret = str(current_app.config["SECRET_KEY"]).encode()
     return "addr:" + hashlib.blake2b(address.encode(), key=secret[:64], digest_size=12).hexdigest()

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from leaflets.extensions import db
+from leaflets.extensions import db, rows_changed
 from leaflets.models import LeafletImage, OcrPriority, OcrStatus
 from leaflets.models._types import utcnow
 from leaflets.ocr_queue.settings import QueueSettings
@@ -146,7 +146,7 @@ def give_up_abandoned(settings: QueueSettings, now: datetime | None = None) -> i
                  .values(ocr_status=OcrStatus.FAILED, leased_until=None, lease_owner=None, ocr_finished_at=now,
                          ocr_error="The OCR worker stopped before finishing, on every attempt.")
                  .execution_options(synchronize_session=False))
-    count = db.session.execute(statement).rowcount
+    count = rows_changed(statement)
     db.session.commit()
     return count
 
@@ -161,7 +161,7 @@ def _finish(job: Job, values: dict[str, Any], *also: ColumnElement[bool]) -> boo
     statement = (update(LeafletImage).where(_held_by(job), *also)
                  .values(leased_until=None, lease_owner=None, **values)
                  .execution_options(synchronize_session=False))
-    won = db.session.execute(statement).rowcount == 1
+    won = rows_changed(statement) == 1
     db.session.commit()
     return won
 

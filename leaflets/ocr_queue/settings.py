@@ -1,43 +1,38 @@
-"""The queue's knobs, read once from app.config (OCR_* keys; the extra ones have defaults here)."""
+"""The queue's knobs, read once from app.config (OCR_* keys, with their defaults in leaflets/config.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-# Keys config.py does not define; any of them may be set through create_app(config).
-EXTRA_DEFAULTS: dict[str, Any] = {
-    "OCR_BACKOFF_S": 30.0,        # first retry delay; doubles with each attempt
-    "OCR_BACKOFF_MAX_S": 3600.0,  # ceiling of the retry delay
-    "OCR_POLL_S": 15.0,           # longest an idle worker sleeps before looking again (expired leases)
-    "OCR_TESSERACT_CMD": None,    # Tesseract executable; None means `tesseract` on PATH
-    "OCR_CELERY_QUEUE": "ocr",    # Celery queue name the tasks are sent to
-    "OCR_TIMEOUT_BASE_S": 15.0,   # an image's OCR time budget: this, plus
-    "OCR_TIMEOUT_PER_MPX_S": 8.0,  # this per megapixel read; OCR_TIMEOUT_S caps the sum
-}
+from leaflets import config as config_module
+
+# The dataclass's own defaults are config.py's, so QueueSettings() in a test means "as configured by default".
+_DEFAULTS = config_module.defaults(config_module.PROJECT_ROOT / "instance")
+
 # The pipeline shrinks larger photos to this many pixels before reading (ocr.pipeline.MAX_INPUT_SIDE squared).
 _LARGEST_READ_MPX = 3200 * 3200 / 1e6
 
 
 @dataclass(frozen=True)
 class QueueSettings:
-    lang: str = "eng"
-    timeout_s: float = 120.0
-    max_attempts: int = 3
-    lease_s: float = 300.0
-    backoff_s: float = 30.0
-    backoff_max_s: float = 3600.0
-    poll_s: float = 15.0
-    workers: int = 1
-    start_workers: bool = True
-    tesseract_cmd: str | None = None
-    celery_queue: str = "ocr"
-    timeout_base_s: float = 15.0
-    timeout_per_mpx_s: float = 8.0
+    lang: str = _DEFAULTS["OCR_LANG"]
+    timeout_s: float = _DEFAULTS["OCR_TIMEOUT_S"]
+    max_attempts: int = _DEFAULTS["OCR_MAX_ATTEMPTS"]
+    lease_s: float = _DEFAULTS["OCR_LEASE_S"]
+    backoff_s: float = _DEFAULTS["OCR_BACKOFF_S"]
+    backoff_max_s: float = _DEFAULTS["OCR_BACKOFF_MAX_S"]
+    poll_s: float = _DEFAULTS["OCR_POLL_S"]
+    workers: int = _DEFAULTS["OCR_WORKERS"]
+    start_workers: bool = _DEFAULTS["OCR_START_WORKERS"]
+    tesseract_cmd: str | None = _DEFAULTS["OCR_TESSERACT_CMD"]
+    celery_queue: str = _DEFAULTS["OCR_CELERY_QUEUE"]
+    timeout_base_s: float = _DEFAULTS["OCR_TIMEOUT_BASE_S"]
+    timeout_per_mpx_s: float = _DEFAULTS["OCR_TIMEOUT_PER_MPX_S"]
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "QueueSettings":
         def get(key: str) -> Any:
-            return config.get(key, EXTRA_DEFAULTS.get(key))
+            return config[key]
 
         return cls(
             lang=str(get("OCR_LANG")), timeout_s=float(get("OCR_TIMEOUT_S")),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from leaflets.extensions import db
 from leaflets.models import Role, User
 from leaflets.services import mailer, tokens
-from leaflets.services.errors import Conflict, ValidationFailed
+from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -95,20 +95,30 @@ def issue_api_token(user: User) -> str:
     return token
 
 
-def send_password_reset(email: str, config: dict[str, Any], link_for: Callable[[str], str]) -> None:
-    """Mail (or log, without a mail server) a reset link; unknown emails get nothing, silently."""
+def _active_user(email: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active:
+    return user if user is not None and user.active else None
+
+
+def _reset_link(user: User, config: Mapping[str, Any], link_for: Callable[[str], str]) -> str:
+    return link_for(tokens.make_reset_token(config["SECRET_KEY"], user.id, user.password_hash))
+
+
+def send_password_reset(email: str, config: Mapping[str, Any], link_for: Callable[[str], str]) -> None:
+    """Mail a reset link; unknown emails get nothing, silently. Without a mail server nothing is sent and the
+    link is logged only by a developer's debug server: it is a password, and logs are read by many."""
+    user = _active_user(email)
+    if user is None:
         log.info("password reset asked for an unknown email")
         return
-    link = link_for(tokens.make_reset_token(config["SECRET_KEY"], user.id, user.password_hash))
+    link = _reset_link(user, config, link_for)
     if not mailer.enabled(config):
-        # the link is a password: only a developer's debug server may print it
         if config.get("DEBUG"):
             log.warning("no mail server: password reset link follows",
                         extra={"user_id": user.id, "reset_link": link})
         else:
-            log.warning("no mail server: password reset not sent", extra={"user_id": user.id})
+            log.warning("no mail server: password reset not sent (an admin can run `flask reset-link EMAIL`)",
+                        extra={"user_id": user.id})
         return
     text = (f"Use this link within the hour to choose a new password:\n\n{link}\n\n"
             "If you did not ask for it, ignore this message.")
@@ -116,8 +126,17 @@ def send_password_reset(email: str, config: dict[str, Any], link_for: Callable[[
     log.info("password reset mailed", extra={"user_id": user.id})
 
 
-def user_for_reset_token(token: str, config: dict[str, Any]) -> User | None:
-    found = tokens.read_reset_token(config["SECRET_KEY"], token, int(config.get("PASSWORD_RESET_MAX_AGE_S", 3600)))
+def admin_reset_link(email: str, config: Mapping[str, Any], link_for: Callable[[str], str]) -> str:
+    """A reset link for an admin to hand over by other means (no mail server); it is not logged."""
+    user = _active_user(email)
+    if user is None:
+        raise NotFound(f"No active account has the email {normalise_email(email)!r}.")
+    log.info("password reset link made for an admin", extra={"user_id": user.id})
+    return _reset_link(user, config, link_for)
+
+
+def user_for_reset_token(token: str, config: Mapping[str, Any]) -> User | None:
+    found = tokens.read_reset_token(config["SECRET_KEY"], token, int(config["PASSWORD_RESET_MAX_AGE_S"]))
     if found is None:
         return None
     user = db.session.get(User, found[0])
@@ -126,7 +145,7 @@ def user_for_reset_token(token: str, config: dict[str, Any]) -> User | None:
     return user
 
 
-def reset_password(token: str, new_password: str, config: dict[str, Any]) -> User:
+def reset_password(token: str, new_password: str, config: Mapping[str, Any]) -> User:
     """Set a new password; the new hash makes this token (and every older one) useless."""
     user = user_for_reset_token(token, config)
     if user is None:

@@ -20,14 +20,14 @@ Level = Literal["nominal", "ordinal", "interval"]
 
 def _coincidences(units: Iterable[list[Hashable]]) -> Counter:
     """o_ck: each ordered pair of values within a unit, weighted 1/(m_u - 1)."""
-    matrix: Counter = Counter()
+    matrix: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for values in units:
         m = len(values)
         if m < 2:
             continue
         for a, b in permutations(values, 2):
             matrix[(a, b)] += 1.0 / (m - 1)
-    return matrix
+    return Counter(matrix)
 
 
 def _distance(level: Level, marginals: dict[Hashable, float]) -> Callable[[Hashable, Hashable], float]:
@@ -35,7 +35,7 @@ def _distance(level: Level, marginals: dict[Hashable, float]) -> Callable[[Hasha
         return lambda c, k: 0.0 if c == k else 1.0
     if level == "interval":
         return lambda c, k: (float(c) - float(k)) ** 2  # type: ignore[arg-type]
-    order = sorted(marginals)  # ordinal: ranks between c and k, with half of the two ends
+    order = sorted(marginals, key=float)  # type: ignore[arg-type]  # ordinal: ranks between c and k, with half of the two ends
 
     def ordinal(c: Hashable, k: Hashable) -> float:
         if c == k:

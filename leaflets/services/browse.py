@@ -92,7 +92,7 @@ class Stats:
     ocr_status: dict[str, int]
 
 
-def is_live():  # type: ignore[no-untyped-def]
+def is_live():
     return Leaflet.status == LeafletStatus.LIVE
 
 
@@ -177,7 +177,7 @@ def party_counts() -> list[tuple[Party, int]]:
 
 def _area_counts() -> dict[int, int]:
     query = select(Leaflet.area_id, func.count(Leaflet.id)).where(is_live()).group_by(Leaflet.area_id)
-    return {area_id: n for area_id, n in db.session.execute(query)}
+    return {area_id: n for area_id, n in db.session.execute(query) if area_id is not None}
 
 
 def area_groups() -> list[NationGroup]:

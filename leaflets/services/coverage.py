@@ -52,7 +52,8 @@ def leaflet_counts(party_id: int | None = None, election_id: int | None = None) 
         query = query.where(Leaflet.party_id == party_id)
     if election_id is not None:
         query = query.where(Leaflet.election_id == election_id)
-    return {area_id: n for area_id, n in db.session.execute(query.group_by(Leaflet.area_id))}
+    counts = db.session.execute(query.group_by(Leaflet.area_id))
+    return {area_id: n for area_id, n in counts if area_id is not None}  # None: no place yet
 
 
 def _what(filters: Filters) -> str:
@@ -171,7 +172,7 @@ def campaigns(results: dict[int, Result], election_id: int | None) -> list[Party
             continue
         campaign = found.setdefault(party_id, PartyCampaign(parties[party_id], 0))
         campaign.leaflets += n
-        result = results.get(area_id)
+        result = results.get(area_id) if area_id is not None else None
         if result and result.winner and result.winner.id == party_id:
             campaign.won += n
         elif result and result.second and result.second.id == party_id:

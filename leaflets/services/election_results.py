@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from leaflets.extensions import db
 from leaflets.models import Area, AreaResult, Election, Party
@@ -37,5 +37,5 @@ def load_results(directory: Path) -> int:
                              "second_party_id": party(row.get("ge2024_second_party", "")),
                              "winner_name": row.get("ge2024_winner") or None})
     if rows:
-        db.session.execute(AreaResult.__table__.insert(), rows)
+        db.session.execute(insert(AreaResult), rows)
     return len(rows)

@@ -16,7 +16,7 @@ from PIL import Image
 from sqlalchemy import exists, select, update
 
 from leaflets import runtime
-from leaflets.extensions import db
+from leaflets.extensions import db, rows_changed
 from leaflets.models import LeafletImage
 from leaflets.services import images
 from leaflets.services.uploads import image_limits
@@ -126,9 +126,9 @@ def turn_image(image: LeafletImage, turn: int = 90) -> TurnedFiles:
     values = {"stored_sha256": turned.key, "width": turned.width, "height": turned.height,
               "rotation": quarter(image.rotation + turn), "rotation_manual": True,
               "ocr_words": turn_words(image.ocr_words, turn, size) if image.ocr_words else image.ocr_words}
-    moved = db.session.execute(update(LeafletImage)
-                               .where(LeafletImage.id == image.id, LeafletImage.stored_sha256 == old_key)
-                               .values(**values).execution_options(synchronize_session=False)).rowcount
+    moved = rows_changed(update(LeafletImage)
+                         .where(LeafletImage.id == image.id, LeafletImage.stored_sha256 == old_key)
+                         .values(**values).execution_options(synchronize_session=False))
     if moved != 1:
         db.session.rollback()
         discard_if_unused(turned.key)

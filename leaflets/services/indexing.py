@@ -18,8 +18,18 @@ from sqlalchemy.orm import Session
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import (Area, Claim, ClaimState, Election, Leaflet, LeafletImage, LeafletStatus,
-                             LeafletTag, Party, Tag)
+from leaflets.models import (
+    Area,
+    Claim,
+    ClaimState,
+    Election,
+    Leaflet,
+    LeafletImage,
+    LeafletStatus,
+    LeafletTag,
+    Party,
+    Tag,
+)
 from leaflets.services.compare import store as compare_store
 from search import SearchDocument
 
@@ -98,7 +108,7 @@ def build_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
 
 
 def build_document(leaflet_id: int, session: Session | None = None) -> SearchDocument | None:
-    docs = build_documents(session or db.session, [leaflet_id])
+    docs = build_documents(session or db.session(), [leaflet_id])
     return docs[0] if docs else None
 
 
@@ -130,7 +140,7 @@ def live_ids(session: Session) -> list[int]:
 
 
 def live_count(session: Session | None = None) -> int:
-    session = session or db.session
+    session = session or db.session()
     return session.scalar(select(func.count(Leaflet.id)).where(Leaflet.status == LeafletStatus.LIVE)) or 0
 
 

@@ -29,7 +29,7 @@ class CursorPage:
     next_cursor: str | None
 
 
-def _known(model: type, column, value: str | None, name: str):  # type: ignore[no-untyped-def]
+def _known(model: type, column, value: str | None, name: str):
     if value is None or value == "":
         return None
     found = db.session.scalar(select(model).where(column == value))

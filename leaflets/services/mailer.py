@@ -30,7 +30,7 @@ class Mail:
 
 
 def enabled(config: Mapping[str, Any]) -> bool:
-    return bool(config.get("MAIL_SERVER"))
+    return bool(config["MAIL_SERVER"])
 
 
 def build_message(mail: Mail, sender: str) -> EmailMessage:
@@ -69,18 +69,18 @@ def connect(config: Mapping[str, Any]) -> Iterator[Connection]:
     try:
         smtp = smtplib.SMTP(
             config["MAIL_SERVER"],
-            int(config.get("MAIL_PORT") or 25),
-            timeout=float(config.get("MAIL_TIMEOUT_S") or 10),
+            int(config["MAIL_PORT"]),
+            timeout=float(config["MAIL_TIMEOUT_S"]),
         )
     except OSError as error:
         log.error("mail server unreachable", extra={"server": config["MAIL_SERVER"], "error": str(error)})
         raise MailFailed("The mail server could not be reached.") from error
     try:
-        if config.get("MAIL_USE_TLS"):
+        if config["MAIL_USE_TLS"]:
             smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        yield Connection(smtp, str(config.get("MAIL_DEFAULT_SENDER")))
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        yield Connection(smtp, str(config["MAIL_DEFAULT_SENDER"]))
     except (smtplib.SMTPException, OSError) as error:
         log.error("mail server session failed", extra={"server": config["MAIL_SERVER"], "error": str(error)})
         raise MailFailed("The mail server could not be used.") from error

@@ -14,8 +14,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from leaflets.extensions import db
-from leaflets.models import (Area, Claim, Election, Flag, Leaflet, LeafletImage, LeafletStatus, LeafletTag,
-                             OcrPriority, OcrStatus, Party, User)
+from leaflets.models import (
+    Area,
+    Claim,
+    Election,
+    Flag,
+    Leaflet,
+    LeafletImage,
+    LeafletStatus,
+    LeafletTag,
+    OcrPriority,
+    OcrStatus,
+    Party,
+    User,
+)
 from leaflets.models._types import utcnow
 from leaflets.models.moderation import FLAG_REASONS
 from leaflets.services import audit, image_turns, indexing
@@ -133,7 +145,7 @@ def edit_details(leaflet_id: int, moderator: User, *, party: str | None, area: s
                  delivered_on: date, reason: str = "") -> Leaflet:
     """Fix the party (empty for unknown), area (GSS), election (slug) and delivery date."""
     leaflet = _leaflet(leaflet_id)
-    new_party = _lookup(Party, Party.slug, party, "party", "party") if (party or "").strip() else None
+    new_party = _lookup(Party, Party.slug, party, "party", "party") if party and party.strip() else None
     new_area = _lookup(Area, Area.gss, area.upper(), "area", "area with GSS code")
     new_election = _lookup(Election, Election.slug, election, "election", "election")
 

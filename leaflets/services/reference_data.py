@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from leaflets.config import PROJECT_ROOT
 from leaflets.extensions import db
@@ -117,7 +117,7 @@ def load_districts(directory: Path, progress: Progress | None = None) -> int:
                      "share": float(row["share"])})
         if progress:
             progress("postcode districts", 1)
-    db.session.execute(PostcodeDistrict.__table__.insert(), rows)
+    db.session.execute(insert(PostcodeDistrict), rows)
     return len(rows)
 
 

@@ -15,9 +15,21 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from leaflets.extensions import db
-from leaflets.models import (Accuracy, BiasRating, Claim, ClaimOrigin, ClaimRating, ClaimState, Leaflet,
-                             LeafletImage, LeafletTag, OcrCorrection, Tag, User)
+from leaflets.extensions import db, rows_changed
+from leaflets.models import (
+    Accuracy,
+    BiasRating,
+    Claim,
+    ClaimOrigin,
+    ClaimRating,
+    ClaimState,
+    Leaflet,
+    LeafletImage,
+    LeafletTag,
+    OcrCorrection,
+    Tag,
+    User,
+)
 from leaflets.services import audit, findings, indexing
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.leaflet_access import visible_leaflet
@@ -141,7 +153,7 @@ def remove_tag(leaflet: Leaflet, user: User, slug: str, *, everyone: bool = Fals
     query = delete(LeafletTag).where(LeafletTag.leaflet_id == leaflet.id, LeafletTag.tag_id == tag.id)
     if not everyone:
         query = query.where(LeafletTag.user_id == user.id)
-    removed = db.session.execute(query).rowcount or 0
+    removed = rows_changed(query)
     if everyone and removed:
         audit.record(user, "remove-tag", "leaflet", leaflet.id, before={"tag": tag.slug, "applied": removed},
                      after={"tag": tag.slug, "applied": 0})
@@ -250,7 +262,7 @@ def _upsert(model: type[M], keys: dict[str, Any], values: dict[str, Any], user: 
     """One row per keys: update it, or insert; a racing insert (unique violation) is re-read and updated.
     The audit entry (values before and after) commits with the row."""
     for _attempt in range(3):
-        row = db.session.scalar(select(model).filter_by(**keys))  # type: ignore[arg-type]
+        row = db.session.scalar(select(model).filter_by(**keys))
         before = None if row is None else {name: getattr(row, name) for name in values}
         if row is None:
             row = model(**keys, **values)
@@ -294,7 +306,8 @@ def _scale(value: Any, field: str) -> int:
 
 def rate_bias(leaflet: Leaflet, user: User, tone: Any, fairness: Any, note: str | None) -> BiasRating:
     """Create or update this volunteer's one bias rating of the leaflet."""
-    values = {"tone": _scale(tone, "tone"), "fairness": _scale(fairness, "fairness"), "note": (note or "").strip()}
+    values: dict[str, Any] = {"tone": _scale(tone, "tone"), "fairness": _scale(fairness, "fairness"),
+                              "note": (note or "").strip()}
     if len(values["note"]) > MAX_NOTE:
         raise ValidationFailed("The note is too long.", field="note")
     rating = _upsert(BiasRating, {"leaflet_id": leaflet.id, "user_id": user.id}, values, user, "rate-bias",

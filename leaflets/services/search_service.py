@@ -113,10 +113,11 @@ def parse_args(args: Mapping[str, Any], *, per_page: int = PER_PAGE,
         raise QueryError("Sort by 'relevance' or 'newest'.")
     if allow_per_page:
         per_page = _whole_number(args.get("per_page"), "per_page", per_page, 1, 100)
+    filters: dict[str, Any] = {name: _values(args, name) for name in FILTERS}
     query = SearchQuery(text=(args.get("q") or "").strip(), sort=sort, per_page=per_page,
                         page=_whole_number(args.get("page"), "Page", 1, 1, MAX_PAGE),
                         date_from=_date(args.get("from"), "from"), date_to=_date(args.get("to"), "to"),
-                        **{name: _values(args, name) for name in FILTERS})
+                        **filters)
     query.validate()
     return query
 

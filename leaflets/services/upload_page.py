@@ -160,7 +160,7 @@ def context(values: Mapping[str, str], state: FormState | None = None) -> dict[s
             "roles": [role.value for role in ImageRole], "state": state, **place}
 
 
-def again_args(leaflet: Leaflet) -> dict[str, str]:
+def again_args(leaflet: Leaflet) -> dict[str, Any]:  # url_for's **values
     """Prefill the next upload with this one's place and election (volunteers upload in batches)."""
     args = {"area": leaflet.area.gss} if leaflet.area else {}
     args["election"] = leaflet.election.slug

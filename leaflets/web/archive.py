@@ -25,7 +25,7 @@ def index() -> str:
 def leaflet(leaflet_id: int) -> str:
     found = visible_leaflet(leaflet_id, current_user)
     return render_template("archive/leaflet.html", leaflet=found, copies=browse.also_delivered(found),
-                           original=browse.original_of(found))
+                           original=browse.original_of(found), review=review.leaflet_summary(found))
 
 
 @bp.get("/parties")

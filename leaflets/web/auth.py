@@ -4,25 +4,18 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_login import current_user, login_user, logout_user
 
-from leaflets.extensions import limiter, login_manager
+from leaflets.extensions import limiter
 from leaflets.forms.auth import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from leaflets.services import accounts
 from leaflets.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
-login_manager.refresh_view = "auth.login"
-
-
-@bp.before_app_request
-def _load_user_per_request() -> None:
-    """Flask-Login caches the user on `g`; when an app context outlives requests (tests, scripts) drop it."""
-    g.pop("_login_user", None)
 
 
 def _login_limit() -> str:

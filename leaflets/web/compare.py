@@ -29,7 +29,7 @@ def page() -> tuple[str, int]:
                            error=error), 422 if error else 200
 
 
-def _party_and_election() -> tuple:  # type: ignore[type-arg]
+def _party_and_election() -> tuple:
     party = browse.party_by_slug((request.args.get("party") or "").strip())
     slug = (request.args.get("election") or "").strip()
     return party, browse.election_by_slug(slug) if slug else None

@@ -39,7 +39,6 @@ def _hex_link(hex_: Hex, shape: str) -> str:
             f'<use href="#{shape}" x="{cell.x}" y="{cell.y}" fill="{hex_.colour}"/>{marker}</a>')
 
 
-@bp.app_template_global()
 def hex_links(hexmap: HexMap, shape: str) -> Markup:
     """The 650 hex links of a map as SVG (titles escaped): built here, not in Jinja, as it is 650 of them."""
     return Markup("\n".join(_hex_link(hex_, escape(shape)) for hex_ in hexmap.hexes))

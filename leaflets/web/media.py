@@ -6,12 +6,11 @@ within that time. An image only a moderator may see is `private, no-store`: no c
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from leaflets import runtime
-from leaflets.models import LeafletImage
 from leaflets.services import leaflet_access
 
 bp = Blueprint("media", __name__)
@@ -36,9 +35,3 @@ def _not_found_is_not_cached(response: Response) -> Response:
     if response.status_code == 404:
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@bp.app_template_global()
-def image_url(image: LeafletImage, variant: str, external: bool = False) -> str:
-    """Where a variant of the photo is served: named by its files now (new ones when it is turned)."""
-    return url_for("media.image", sha256=image.stored_sha256, variant=variant, _external=external)

@@ -13,11 +13,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from leaflets.image_urls import image_url
 from leaflets.models import Leaflet, LeafletImage, OcrStatus
 from leaflets.services import word_alignment
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import can_see_hidden, visible_leaflet
-from leaflets.web.media import image_url
 from search import analysis
 
 bp = Blueprint("ocr_status", __name__)
@@ -64,7 +64,6 @@ def _word_key(word: dict[str, Any]) -> tuple[int, int]:
     return int(word.get("block", 0)), int(word.get("paragraph", 0))
 
 
-@bp.app_template_global()
 def ocr_words_html(image: LeafletImage) -> Markup:
     """The OCR text as word spans carrying their box on the master; uncertain words in <mark>. All escaped.
 
@@ -117,7 +116,6 @@ def _word_html(word: dict[str, Any], hits: frozenset[str] = frozenset()) -> str:
     return f'<span class="w" data-box="{box}">{text}</span>'
 
 
-@bp.app_template_global()
 def ocr_script_needed() -> bool:
     """True the first time a page asks, so the status script is included once however many images."""
     if g.get("_ocr_script_included"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import Markup
@@ -34,7 +35,7 @@ def _title(page: search_service.SearchPage) -> str:
     return "Leaflets matching " + ", ".join(parts) if parts else "Latest leaflets"
 
 
-def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, Any]:  # url_for's **values
     grouped: dict[str, list[str]] = {}
     for name, value in pairs:
         grouped.setdefault(name, []).append(value)

@@ -1,6 +1,8 @@
 """The mobile-first upload page, its "where was it delivered?" fragment, and thumbnails of photos it holds."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -16,9 +18,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from leaflets.extensions import limiter
+from leaflets.forms.upload import incoming_images, submission_from_form
 from leaflets.services import upload_page, upload_staging
 from leaflets.services.errors import DomainError
-from leaflets.web.upload_forms import incoming_images, submission_from_form
 
 bp = Blueprint("upload", __name__)
 
@@ -61,9 +63,11 @@ def submit() -> ResponseReturnValue:
     except upload_page.NeedsAttention as problem:
         page = render_template("upload/form.html", **upload_page.context(request.form, problem.state))
         return page, problem.status
-    flash({"text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
-           "link": url_for("upload.form", **upload_page.again_args(leaflet)), "link_text": "Upload another leaflet"},
-          "success")
+    # A message with a link: the templates render text messages and these.
+    thanks: Any = {"text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
+                   "link": url_for("upload.form", **upload_page.again_args(leaflet)),
+                   "link_text": "Upload another leaflet"}
+    flash(thanks, "success")
     target = url_for("archive.leaflet", leaflet_id=leaflet.id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
         # The page's script navigates itself, so the flash message survives for that one page view.

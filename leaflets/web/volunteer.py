@@ -1,33 +1,29 @@
 """The volunteer's queue and work page: tags, claims, ratings, bias, OCR corrections; the public claim page."""
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from leaflets.auth_guards import role_required
-from leaflets.forms.review import (ACCURACY_CHOICES, FAIRNESS_CHOICES, TONE_CHOICES, BiasForm, ClaimForm,
-                                   CorrectionForm, FlagForm, RatingForm, SkipForm, SuggestionForm, TagsForm)
-from leaflets.models import Leaflet
+from leaflets.forms.review import (
+    ACCURACY_CHOICES,
+    FAIRNESS_CHOICES,
+    TONE_CHOICES,
+    BiasForm,
+    ClaimForm,
+    CorrectionForm,
+    RatingForm,
+    SkipForm,
+    SuggestionForm,
+    TagsForm,
+)
 from leaflets.services import agreement, claim_review, claim_suggestions, place_queue, review, work_queue
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import visible_leaflet
 
 bp = Blueprint("volunteer", __name__)
 SKIPS = "volunteer_skips"
-
-
-@bp.app_template_global("leaflet_review")
-def leaflet_review(leaflet: Leaflet) -> dict[str, Any]:
-    """The summary the leaflet page's review panel shows (pass `review` to the template to skip this)."""
-    return review.leaflet_summary(leaflet)
-
-
-@bp.app_template_global("flag_form")
-def flag_form() -> FlagForm:
-    return FlagForm(formdata=None)
 
 
 def _int(value: str | None) -> int | None:

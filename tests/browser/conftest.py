@@ -9,12 +9,11 @@ from typing import Any, Callable, Iterator
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+from tests.browser.helpers import DESKTOP, PHONE
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-gpu", "--no-first-run", "--disable-sync"]
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 class LiveServer:

@@ -11,9 +11,9 @@ import pytest
 from leaflets.extensions import db
 from leaflets.models._types import utcnow
 from leaflets.services import review
-from tests.smtp_support import body, link, smtp_server  # noqa: F401  (fixture)
-from tests.test_browse import add_leaflet
-from tests.test_findings import SOURCE, raters
+from tests.smtp_support import body, link
+from tests.factories import add_leaflet
+from tests.factories import SOURCE, raters
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")

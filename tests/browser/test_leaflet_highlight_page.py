@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from leaflets.extensions import db
-from tests.test_leaflet_highlight import leaflet_with_words
+from tests.factories import leaflet_with_words
 
 
 def assert_boxed_where_potholes_was_read(page: Any, url: str) -> None:

@@ -8,8 +8,8 @@ from typing import Any, Callable
 import pytest
 from flask import Flask
 
-from tests.browser.test_volunteer_flow import log_in
-from tests.test_auth import make_user
+from tests.browser.helpers import log_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,8 @@ from flask import Flask
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from tests.support import leaflet_image
-from tests.test_ocr_queue import PAGE, SIZE, add_leaflet
+from tests.support import PAGE, SIZE
+from tests.factories import pending_leaflet
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +19,7 @@ def test_text_appears_without_reload_and_words_point_at_the_photo(live_app: Flas
                                                                   phone_page: Any,
                                                                   assert_accessible: Callable[[Any], None]) -> None:
     with live_app.app_context():
-        leaflet_id, [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])
+        leaflet_id, [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])
     page = phone_page
     page.goto(f"{live_server.url}/leaflets/{leaflet_id}")
     section = page.locator(f"#ocr-{image_id}")
@@ -56,7 +57,7 @@ def test_text_appears_without_reload_and_words_point_at_the_photo(live_app: Flas
 
 def test_the_text_is_there_without_javascript(live_app: Flask, live_server: Any, browser: Any) -> None:
     with live_app.app_context():
-        leaflet_id, [image_id] = add_leaflet([leaflet_image(PAGE, size=SIZE)])
+        leaflet_id, [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])
     assert Worker(live_app, QueueSettings.from_config(live_app.config), "no-js").run(max_jobs=1) == 1
     context = browser.new_context(java_script_enabled=False)
     try:

@@ -11,12 +11,13 @@ from flask import Flask
 
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
-from tests.browser.test_volunteer_flow import log_in
+from tests.browser.helpers import log_in
 from tests.support import leaflet_image
-from tests.test_auth import make_user
-from tests.test_ocr_queue import PAGE, SIZE, add_leaflet
-from tests.test_ocr_queue import sideways as turned_anticlockwise
-from tests.test_unreadable_text import ASK, GIBBERISH
+from tests.factories import make_user
+from tests.support import PAGE, SIZE
+from tests.factories import pending_leaflet
+from tests.support import sideways as turned_anticlockwise
+from tests.support import ASK, GIBBERISH
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
@@ -43,7 +44,7 @@ def test_a_moderators_turn_shows_the_spread_landscape(live_app: Flask, live_serv
                                                       assert_accessible: Callable[[Any], None]) -> None:
     spread = turned_anticlockwise(leaflet_image(SPREAD, size=(877, 620)))  # photographed the wrong way up
     with live_app.app_context():
-        leaflet_id, [image_id] = add_leaflet([spread])
+        leaflet_id, [image_id] = pending_leaflet([spread])
         moderator = make_user("moderator", name="Mo").email
     page = desktop_page
     page.goto(f"{live_server.url}/leaflets/{leaflet_id}")
@@ -74,7 +75,7 @@ def test_a_moderators_turn_shows_the_spread_landscape(live_app: Flask, live_serv
 def test_ocr_turns_a_sideways_photo_upright_and_the_open_page_follows(live_app: Flask, live_server: Any,
                                                                      phone_page: Any) -> None:
     with live_app.app_context():
-        leaflet_id, [image_id] = add_leaflet([turned_anticlockwise(leaflet_image(PAGE, size=SIZE))])
+        leaflet_id, [image_id] = pending_leaflet([turned_anticlockwise(leaflet_image(PAGE, size=SIZE))])
     page = phone_page
     page.goto(f"{live_server.url}/leaflets/{leaflet_id}")
     assert natural_size(page, image_id) == (SIZE[1], SIZE[0])  # landscape: the page lies on its side
@@ -100,7 +101,7 @@ def test_an_unreadable_photo_asks_for_help_without_a_reload(live_app: Flask, liv
                                                             phone_page: Any, desktop_page: Any,
                                                             assert_accessible: Callable[[Any], None]) -> None:
     with live_app.app_context():
-        leaflet_id, [image_id] = add_leaflet([leaflet_image(GIBBERISH, size=SIZE)])
+        leaflet_id, [image_id] = pending_leaflet([leaflet_image(GIBBERISH, size=SIZE)])
         volunteer = make_user("volunteer", name="Typist").email
     page = phone_page
     page.goto(f"{live_server.url}/leaflets/{leaflet_id}")

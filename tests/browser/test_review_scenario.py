@@ -13,8 +13,8 @@ from flask import Flask
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from tests.support import both_databases, leaflet_image
-from tests.browser.test_volunteer_flow import log_in
-from tests.test_auth import make_user
+from tests.browser.helpers import log_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_search_app import add_leaflet, flush
+from tests.factories import uploaded_leaflet
+from tests.support import flush
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
@@ -15,12 +16,12 @@ SHOTS = Path("/tmp/shots")
 @pytest.fixture
 def searchable(live_app):
     with live_app.app_context():
-        add_leaflet("Reopen the railway station at Ash Vale and fix the level crossing", party="labour",
+        uploaded_leaflet("Reopen the railway station at Ash Vale and fix the level crossing", party="labour",
                     title="Railway station campaign")
-        add_leaflet("Railway fares frozen for commuters; a longer word: supercalifragilisticexpialidocious",
+        uploaded_leaflet("Railway fares frozen for commuters; a longer word: supercalifragilisticexpialidocious",
                     party="green", area="W07000089", title="Fares freeze", delivered_on="2024-05-30")
-        add_leaflet("Faster trains and a new railway footbridge", party="libdem", delivered_on="2024-06-28")
-        add_leaflet("Nothing about trains", party="conservative")
+        uploaded_leaflet("Faster trains and a new railway footbridge", party="libdem", delivered_on="2024-06-28")
+        uploaded_leaflet("Nothing about trains", party="conservative")
         flush()
     return live_app
 

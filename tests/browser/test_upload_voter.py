@@ -11,10 +11,10 @@ from typing import Any, Callable, Iterator
 import pytest
 from flask import Flask
 
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_volunteer_flow import log_in
+from tests.browser.helpers import DESKTOP, PHONE
+from tests.browser.helpers import log_in
 from tests.support import DATABASES, leaflet_image
-from tests.test_auth import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 LEAFLET_URL = re.compile(r"/leaflets/\d+$")

@@ -9,7 +9,8 @@ from flask import Flask
 
 from leaflets import runtime
 from tests.support import leaflet_image
-from tests.test_auth import PASSWORD, make_leaflet, make_user
+from tests.factories import make_leaflet, make_user
+from tests.support import log_in
 
 pytestmark = pytest.mark.browser
 CLAIM = "We will cut bus fares by 20%."
@@ -23,14 +24,6 @@ def people(live_app: Flask) -> dict[str, Any]:
         runtime.storage().put(image.sha256, "thumb", leaflet_image(size=(300, 400)), "image/jpeg")
         volunteer, moderator = make_user("volunteer", name="Vee"), make_user("moderator", name="Mo")
         return {"leaflet_id": leaflet.id, "volunteer": volunteer.email, "moderator": moderator.email}
-
-
-def log_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def _select_words(page: Any, words: str) -> None:

@@ -1,7 +1,6 @@
 """Fixtures for search tests: a real Whoosh index under tmp_path and a throwaway PostgreSQL database."""
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import date, datetime
 from typing import Iterator
@@ -10,8 +9,8 @@ import psycopg
 import pytest
 
 from search import PostgresBackend, SearchBackend, SearchDocument, WhooshBackend
+from tests.support import PG_ADMIN_DSN
 
-PG_ADMIN_DSN = os.environ.get("TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from search import IndexUnavailable, PostgresBackend, SearchQuery, WhooshBackend
+from tests.support import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,13 +56,21 @@ def test_concurrent_writes_from_threads(backend, make_doc):
     assert backend.search(SearchQuery(text="parkrun")).total == 180
 
 
+def _unavailable(backend: WhooshBackend) -> bool:
+    try:
+        backend.search(SearchQuery(text="parkrun"))
+    except IndexUnavailable:
+        return True
+    return False
+
+
 def test_missing_index_is_unavailable_until_rebuilt(tmp_path, make_doc):
     backend = WhooshBackend(tmp_path / "index")
     backend.index(docs(make_doc, 1, 3))
     backend.flush()
     assert backend.search(SearchQuery(text="parkrun")).total == 3
     shutil.rmtree(tmp_path / "index")
-    time.sleep(0.3)
+    wait_until(lambda: _unavailable(backend), what="the backend to notice its files are gone")
     with pytest.raises(IndexUnavailable, match="rebuild"):
         backend.search(SearchQuery(text="parkrun"))
     backend.rebuild(docs(make_doc, 1, 4))
@@ -105,8 +114,7 @@ def test_two_backends_on_one_index_share_the_lock(tmp_path, make_doc):
         second.index(docs(make_doc, 1000 + i, 4))
     first.flush()
     second.flush()
-    time.sleep(0.3)
-    assert first.search(SearchQuery(text="parkrun")).total == 80
+    wait_until(lambda: first.search(SearchQuery(text="parkrun")).total == 80, what="the other writer's docs")
     first.close()
     second.close()
 
@@ -132,8 +140,7 @@ def test_second_process_writing_at_the_same_time(backend, tmp_path, make_doc, re
         backend.flush()
     out, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, err.decode()
-    time.sleep(0.3)
-    assert backend.search(SearchQuery(text="parkrun")).total == 120
+    wait_until(lambda: backend.search(SearchQuery(text="parkrun")).total == 120, what="both processes' docs")
 
 
 def test_phrase_totals_are_estimated_past_the_check_bound(tmp_path, make_doc, monkeypatch):

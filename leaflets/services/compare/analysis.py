@@ -60,7 +60,7 @@ class Analysis:
     image_sentences: list[list[Token]] = field(default_factory=list, repr=False)
 
 
-def name_test(names: frozenset[str]):  # type: ignore[no-untyped-def]
+def name_test(names: frozenset[str]):
     """Whether a token is a name for masking: Capitalised mid-sentence or beside another Capitalised word, or
     one of the given names."""
     def is_name(token: Token) -> bool:
@@ -88,7 +88,7 @@ def analyse(source: LeafletSource, reference: ReferenceNames, topics: TopicMatch
         image_words=image_words, image_sentences=image_sentences)
 
 
-def _signature(sentences: list[list[Token]], is_name) -> np.ndarray | None:  # type: ignore[no-untyped-def]
+def _signature(sentences: list[list[Token]], is_name) -> np.ndarray | None:
     stream = [mask(token, is_name) for sentence in sentences for token in sentence]
     if len(stream) < MIN_SIGNED_TOKENS:
         return None

@@ -39,7 +39,7 @@ class ClaimIndex:
                    for number, n in shared.items())
 
 
-def _accepted(conditions: list) -> list[tuple[int, int, str, str]]:  # type: ignore[type-arg]
+def _accepted(conditions: list) -> list[tuple[int, int, str, str]]:
     return list(db.session.execute(
         select(Claim.id, Claim.leaflet_id, Claim.text, Leaflet.title).join(Leaflet,
                                                                            Leaflet.id == Claim.leaflet_id)

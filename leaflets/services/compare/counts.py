@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter, defaultdict
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, cast
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -60,14 +60,14 @@ class TermDeltas:
         rows = [{"party_id": party, "election_id": election, "term": term, "count": n}
                 for (party, election), counts in sorted(self.buckets.items())
                 for term, n in sorted(counts.items()) if n]
-        upsert_add(CompareTermCount.__table__, rows, ["party_id", "election_id", "term"], ["count"])
+        upsert_add(cast(Table, CompareTermCount.__table__), rows, ["party_id", "election_id", "term"], ["count"])
         self.buckets.clear()
 
 
 def write_tokens(stats: dict[str, TokenStats]) -> None:
     rows = [{"token": token, "capitalised": s.capitalised, "paired": s.paired, "lowered": s.lowered,
              "trusted": s.trusted} for token, s in sorted(stats.items()) if len(token) <= 60]
-    upsert_add(CompareToken.__table__, rows, ["token"], ["capitalised", "paired", "lowered", "trusted"])
+    upsert_add(cast(Table, CompareToken.__table__), rows, ["token"], ["capitalised", "paired", "lowered", "trusted"])
 
 
 def merge_tokens(into: dict[str, TokenStats], more: dict[str, TokenStats]) -> None:

@@ -62,7 +62,7 @@ class Comparison:
         return self.local_leaflets - len(matched)
 
 
-def _lookup(model: type, column, value: str, field_name: str, message: str):  # type: ignore[no-untyped-def]
+def _lookup(model: type, column, value: str, field_name: str, message: str):
     found = db.session.scalar(select(model).where(column == value))
     if found is None:
         raise ValidationFailed(message, field=field_name, code=f"unknown_{field_name}")

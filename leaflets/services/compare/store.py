@@ -17,15 +17,36 @@ from sqlalchemy import Select, case, delete, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from leaflets.extensions import db
-from leaflets.models import (CompareBand, CompareNumber, CompareTermCount, CompareText, CompareToken, Leaflet,
-                             LeafletImage, LeafletStatus, LeafletTag, OcrStatus, Tag)
+from leaflets.models import (
+    CompareBand,
+    CompareNumber,
+    CompareTermCount,
+    CompareText,
+    CompareToken,
+    Leaflet,
+    LeafletImage,
+    LeafletStatus,
+    LeafletTag,
+    OcrStatus,
+    Tag,
+)
 from leaflets.models._types import utcnow
 from leaflets.services.compare import minhash
 from leaflets.services.compare.analysis import Analysis, ImageSource, LeafletSource, analyse
-from leaflets.services.compare.clusters import CandidateSource, DatabaseCandidates, MemoryCandidates, \
-    choose_template
-from leaflets.services.compare.counts import (TermDeltas, leaflet_terms, merge_tokens, pack, unpack,
-                                             write_tokens)
+from leaflets.services.compare.clusters import (
+    CandidateSource,
+    DatabaseCandidates,
+    MemoryCandidates,
+    choose_template,
+)
+from leaflets.services.compare.counts import (
+    TermDeltas,
+    leaflet_terms,
+    merge_tokens,
+    pack,
+    unpack,
+    write_tokens,
+)
 from leaflets.services.compare.names import ReferenceNames, TokenStats, metadata_names, reference_names
 from leaflets.services.compare.topics import TopicMatcher
 
@@ -38,7 +59,7 @@ ATTEMPTS = 3
 class LeafletState:
     party_id: int | None
     election_id: int
-    area_id: int
+    area_id: int | None
     live: bool
 
 

@@ -15,7 +15,6 @@ from leaflets.services.compare.diff import Diff, leaflet_diff
 from leaflets.services.compare.sql import mapping
 from leaflets.services.hexmap import Cell, HexMap, build, plural
 
-
 DIFFS = 3  # templates of one comparison shown with a word diff
 
 
@@ -75,7 +74,7 @@ def templates_for(subject: Subject, local: Local, area_ids: list[int] | None = N
     for template_id, area_id, n in db.session.execute(
             select(CompareText.template_id, CompareText.area_id, func.count())
             .where(*where).group_by(CompareText.template_id, CompareText.area_id)):
-        if template_id is not None:
+        if template_id is not None and area_id is not None:
             per_area[template_id].append((area_id, n))
     examples = mapping(select(CompareText.template_id, func.max(CompareText.leaflet_id))
                        .where(*where).group_by(CompareText.template_id))
@@ -146,8 +145,8 @@ def template_view(template_id: int, party: Party, election_id: int | None, numbe
              CompareText.party_id == party.id]
     if election_id is not None:
         where.append(CompareText.election_id == election_id)
-    places = places_of(list(db.session.execute(select(CompareText.area_id, func.count()).where(*where)
-                                               .group_by(CompareText.area_id)).all()))
+    counts = db.session.execute(select(CompareText.area_id, func.count()).where(*where).group_by(CompareText.area_id))
+    places = places_of([(area_id, n) for area_id, n in counts if area_id is not None])  # counted ones have one
     if not places:
         return None
     ids = select(CompareText.leaflet_id).where(*where)
@@ -166,7 +165,7 @@ def template_view(template_id: int, party: Party, election_id: int | None, numbe
                         changing_figures(base_id, ids), places_map(places, here))  # type: ignore[arg-type]
 
 
-def changing_figures(base_id: int, member_ids) -> list[ChangingFigure]:  # type: ignore[no-untyped-def]
+def changing_figures(base_id: int, member_ids) -> list[ChangingFigure]:
     """The base copy's figures whose sentence other copies print with other figures."""
     contexts = mapping(select(CompareNumber.key, CompareNumber.context)
                                        .where(CompareNumber.leaflet_id == base_id))

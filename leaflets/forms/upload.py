@@ -9,7 +9,7 @@ from leaflets.services.uploads import IncomingImage, LeafletSubmission
 
 def incoming_images(files: MultiDict[str, FileStorage], roles: list[str]) -> list[IncomingImage]:
     """The client's file names are never used for storage; they are kept only for messages."""
-    images = []
+    images: list[IncomingImage] = []
     for upload in files.getlist("images"):
         data = upload.read()
         if not data and not upload.filename:

@@ -1,0 +1,12 @@
+"""Where a stored photo is served (media.image): shared by pages, templates and the API's JSON."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from leaflets.models import LeafletImage
+
+
+def image_url(image: LeafletImage, variant: str, external: bool = False) -> str:
+    """Where a variant of the photo is served: named by its files now (new ones when it is turned)."""
+    return url_for("media.image", sha256=image.stored_sha256, variant=variant, _external=external)
