@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from flask import Flask
 
 from leaflets.services.decode_slots import DecodeSlots
-from leaflets.storage import LocalStorage
+from leaflets.storage import create_storage
 
 log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
     services: dict = app.extensions.setdefault("straight_choice", {})
-    services["storage"] = LocalStorage(Path(app.config["UPLOAD_DIR"]))
+    services["storage"] = create_storage(app.config)
     services["decode_slots"] = DecodeSlots(app.config["MAX_CONCURRENT_DECODES"], app.config["DECODE_WAIT_S"])
     # ocr: the OCR job queue (leaflets/ocr_queue); local worker threads start on first request or enqueue
     from leaflets.ocr_queue import create_queue
