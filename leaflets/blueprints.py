@@ -50,3 +50,7 @@ def register(app: Flask) -> None:
     from leaflets.web import crops, maps
     app.register_blueprint(crops.bp)
     app.register_blueprint(maps.bp)
+
+    # scale (issue 13): /healthz for load balancers
+    from leaflets.web.health import bp as health_bp
+    app.register_blueprint(health_bp)

@@ -40,7 +40,8 @@ MINE = {"auth", "volunteer", "moderation", "flags"}
 # Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
 PUBLIC_BLUEPRINTS = {"archive", "feeds", "search", "search_feed", "upload", "media", "ocr_status", "compare",
                      "alerts", "discovery",  # findings: e-mail alerts (anyone), /elections and /random
-                     "pages", "maps", "crops"}
+                     "pages", "maps", "crops",
+                     "health"}  # scale: /healthz for load balancers
 
 
 @pytest.fixture
