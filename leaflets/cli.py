@@ -32,3 +32,7 @@ def register(app: Flask) -> None:
     # compare (issue 12): `flask compare rebuild|update`
     from leaflets.commands.compare import compare_cli
     app.cli.add_command(compare_cli)
+    # scale (issue 13): `flask storage init|export|import`, `flask counts check [--repair]`
+    from leaflets.commands.storage import counts_cli, storage_cli
+    app.cli.add_command(storage_cli)
+    app.cli.add_command(counts_cli)

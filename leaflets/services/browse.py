@@ -275,17 +275,21 @@ def original_of(leaflet: Leaflet) -> Leaflet | None:
 
 
 def stats() -> Stats:
-    live_count = func.count(Leaflet.id)
-    by_party = db.session.execute(select(Party, live_count).select_from(Leaflet).outerjoin(Party)
-                                  .where(is_live()).group_by(Party.id).order_by(live_count.desc())).all()
-    by_region = db.session.execute(
-        select(Area.nation, Area.region, live_count).join(Leaflet.area).where(is_live())
-        .group_by(Area.nation, Area.region).order_by(Area.nation, Area.region)).all()
-    by_election = db.session.execute(select(Election, live_count).join(Leaflet.election).where(is_live())
-                                     .group_by(Election.id).order_by(Election.date.desc())).all()
+    """The archive's figures: leaflet counts from the kept counts; photos by OCR status are counted."""
+    party_counts_ = live_counts.by_key(CountScope.PARTY)
+    parties = {party.id: party for party in db.session.scalars(select(Party).where(Party.id.in_(party_counts_)))}
+    by_party = sorted(((parties.get(key), n) for key, n in party_counts_.items() if key == 0 or key in parties),
+                      key=lambda pair: -pair[1])
+    area_counts = live_counts.by_key(CountScope.AREA)
+    regions: dict[tuple[str, str], int] = {}
+    for area in db.session.scalars(select(Area).where(Area.id.in_(area_counts))):
+        regions[(area.nation, area.region)] = regions.get((area.nation, area.region), 0) + area_counts[area.id]
+    election_counts = live_counts.by_key(CountScope.ELECTION)
+    elections = db.session.scalars(select(Election).where(Election.id.in_(election_counts))
+                                   .order_by(Election.date.desc()))
     ocr = db.session.execute(select(LeafletImage.ocr_status, func.count(LeafletImage.id)).join(Leaflet)
                              .where(is_live()).group_by(LeafletImage.ocr_status)).all()
-    return Stats(totals=totals(), by_party=[(p, n) for p, n in by_party],
-                 by_region=[(nation, region, n) for nation, region, n in by_region],
-                 by_election=[(e, n) for e, n in by_election], ocr_status={status: n for status, n in ocr})
-
+    return Stats(totals=totals(), by_party=by_party,
+                 by_region=[(nation, region, n) for (nation, region), n in sorted(regions.items())],
+                 by_election=[(e, election_counts[e.id]) for e in elections],
+                 ocr_status={status: n for status, n in ocr})
