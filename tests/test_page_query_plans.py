@@ -19,7 +19,7 @@ from tests.support import DATABASES
 
 # The tables this test fills (claims, ratings and tags stay empty here, and an empty table is rightly scanned).
 BIG_TABLES = {"leaflet", "leaflet_image"}
-LEAFLETS = 20_000
+LEAFLETS = 12_000
 postgres_only = pytest.mark.parametrize("database_url", [DATABASES[1]], indirect=True)
 
 
