@@ -31,6 +31,12 @@ run: deps db
 test: test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# scale (issue 13): the PostgreSQL half of the suite again, on the scale engines (PostgreSQL search, Celery OCR
+# queue on Redis); see tests/conftest.py _scale_engines and docs/deploy.md
+.PHONY: test-scale
+test-scale: test-deps
+	TEST_SCALE_ENGINES=1 $(PY) -m pytest -m "postgres and not browser" $(PYTEST_ARGS)
+
 deps: system-deps $(VENV)/.requirements-installed
 
 test-deps: deps dev-deps test-system-deps node_modules/.installed
@@ -89,6 +95,12 @@ bench-stats: deps
 
 bench-compare: deps
 	$(PY) -m bench.compare $(BENCH_COMPARE_ARGS)
+
+# scale (issue 13): page p95 at 100,000 leaflets on SQLite and PostgreSQL, 1 and 8 clients
+# (BENCH_PAGES_ARGS="--size 10000 --databases sqlite" for a try)
+.PHONY: bench-pages
+bench-pages: deps
+	$(PY) -m bench.pages $(BENCH_PAGES_ARGS)
 
 sweep: deps
 	$(FLASK) sweep-uploads

@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
         discovery,
         feeds,
         flags,
+        health,
         maps,
         media,
         moderation,
@@ -28,6 +29,6 @@ def register(app: Flask) -> None:
     )
 
     for module in (archive, media, feeds, upload, ocr_status, auth, volunteer, moderation, flags, search,
-                   search_feed, compare, discovery, alerts, pages, places, crops, maps):
+                   search_feed, compare, discovery, alerts, pages, places, crops, maps, health):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

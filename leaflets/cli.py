@@ -13,6 +13,7 @@ from leaflets.commands import (
     reference,
     search,
     stats,
+    storage,
     uploads,
     users,
 )
@@ -24,5 +25,6 @@ def register(app: Flask) -> None:
                     ocr.ocr_cli,  # flask ocr work|requeue|status|celery-worker
                     search.search_cli,  # flask search rebuild|check
                     stats.stats_cli, export.export_cli, alerts.alerts_cli,  # flask stats|export|alerts ...
-                    compare.compare_cli):  # flask compare rebuild|update
+                    compare.compare_cli,  # flask compare rebuild|update
+                    storage.storage_cli, storage.counts_cli):  # flask storage init|export|import, counts check
         app.cli.add_command(command)

@@ -75,6 +75,16 @@ _ENV: dict[str, tuple[str, Any]] = {
     "MAX_IMAGES": ("MAX_IMAGES", int),
     "MAX_IMAGE_PIXELS": ("MAX_IMAGE_PIXELS", int),
     "MAX_URL_LENGTH": ("MAX_URL_LENGTH", int),
+    # scale (issue 13): image storage on S3-compatible object storage (docs/deploy.md); AWS_* variables also work
+    "STORAGE": ("STORAGE", str),
+    "S3_BUCKET": ("S3_BUCKET", str),
+    "S3_PREFIX": ("S3_PREFIX", str),
+    "S3_ENDPOINT_URL": ("S3_ENDPOINT_URL", str),
+    "S3_PUBLIC_ENDPOINT_URL": ("S3_PUBLIC_ENDPOINT_URL", str),
+    "S3_REGION": ("S3_REGION", str),
+    "S3_ACCESS_KEY_ID": ("S3_ACCESS_KEY_ID", str),
+    "S3_SECRET_ACCESS_KEY": ("S3_SECRET_ACCESS_KEY", str),
+    "HEALTH_MAX_QUEUE": ("HEALTH_MAX_QUEUE", int),
 }
 # Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
 RATE_LIMIT_KEYS = {"UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD", "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
@@ -148,6 +158,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "STATS_COUNTS_TTL_S": 60.0,  # the archive counts on /stats are recounted in the background this often
         "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them in)
         "CONTACT_EMAIL": "",  # voters: where /privacy sends removal requests (unset: the report button)
+        "STORAGE": "local",  # scale: "local" (UPLOAD_DIR) or "s3" (S3_BUCKET, S3_ENDPOINT_URL, ...)
+        "HEALTH_MAX_QUEUE": 10_000,  # scale: /healthz answers 503 when more photos than this wait for OCR
     }
 
 

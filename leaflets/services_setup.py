@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -11,14 +10,14 @@ from leaflets import search_setup
 from leaflets.ocr_queue import create_queue
 from leaflets.services import findings_marks
 from leaflets.services.decode_slots import DecodeSlots
-from leaflets.storage import LocalStorage
+from leaflets.storage import create_storage
 
 log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
     services: dict[str, Any] = app.extensions.setdefault("straight_choice", {})
-    services["storage"] = LocalStorage(Path(app.config["UPLOAD_DIR"]))
+    services["storage"] = create_storage(app.config)
     services["decode_slots"] = DecodeSlots(app.config["MAX_CONCURRENT_DECODES"], app.config["DECODE_WAIT_S"])
     # local OCR worker threads start on the first request or enqueue, not here
     services["ocr_queue"] = create_queue(app)

@@ -1,7 +1,8 @@
 """Content-addressed image storage: one folder per sha256 holding the image's variants.
 
 Files are written atomically (temp file, fsync, rename) so a crash never leaves a half file under a real name.
-The interface is small so an S3-compatible store can stand in for LocalStorage at scale.
+The interface is small so an S3-compatible store (leaflets/storage_s3.py, STORAGE=s3) stands in for
+LocalStorage at scale. Callers read through `read()`; only LocalStorage has files on disk (`find()`).
 """
 from __future__ import annotations
 
@@ -23,11 +24,21 @@ MIME_BY_EXTENSION = {ext: mime for mime, ext in _EXTENSIONS.items()}
 
 class Storage(Protocol):
     def put(self, sha256: str, variant: str, data: bytes, mime: str) -> None: ...
-    def find(self, sha256: str, variant: str) -> tuple[Path, str] | None: ...
+    def read(self, sha256: str, variant: str) -> tuple[bytes, str] | None: ...
     def has(self, sha256: str) -> bool: ...
     def delete(self, sha256: str) -> None: ...
     def all_shas(self) -> Iterator[str]: ...
-    def folder(self, sha256: str) -> Path: ...
+    def modified_at(self, sha256: str) -> float | None: ...
+    def signed_url(self, sha256: str, variant: str, expires_s: int, cache_control: str) -> str | None: ...
+    def check(self) -> None: ...
+
+
+class StorageUnreachable(OSError):
+    """The image store did not answer or refused a write (object storage down, bucket missing)."""
+
+
+def is_sha(value: str) -> bool:
+    return _SHA.match(value) is not None
 
 
 def check_sha(sha256: str) -> str:
@@ -81,8 +92,28 @@ class LocalStorage:
                 return candidate, mime
         return None
 
+    def read(self, sha256: str, variant: str) -> tuple[bytes, str] | None:
+        found = self.find(sha256, variant)
+        return (found[0].read_bytes(), found[1]) if found else None
+
     def has(self, sha256: str) -> bool:
         return all(self.find(sha256, variant) for variant in VARIANTS)
+
+    def modified_at(self, sha256: str) -> float | None:
+        try:
+            return self.folder(sha256).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def signed_url(self, sha256: str, variant: str, expires_s: int, cache_control: str) -> str | None:
+        """Files on disk are served by the app itself (no URL of their own)."""
+        return None
+
+    def check(self) -> None:
+        """Raise OSError unless the upload folder exists (or can be made) and is writable."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK):
+            raise OSError(f"{self.root} is not writable")
 
     def delete(self, sha256: str) -> None:
         shutil.rmtree(self.folder(sha256), ignore_errors=True)
@@ -95,3 +126,14 @@ class LocalStorage:
                 for folder in sorted(prefix.iterdir()):
                     if folder.is_dir() and _SHA.match(folder.name):
                         yield folder.name
+
+
+def create_storage(config: dict) -> Storage:
+    """STORAGE=local (the default: UPLOAD_DIR) or STORAGE=s3 (S3_BUCKET, S3_ENDPOINT_URL, ...)."""
+    kind = str(config.get("STORAGE") or "local").lower()
+    if kind == "local":
+        return LocalStorage(Path(config["UPLOAD_DIR"]))
+    if kind == "s3":
+        from leaflets.storage_s3 import S3Storage  # boto3 is only imported when S3 is used
+        return S3Storage.from_config(config)
+    raise ValueError(f"STORAGE={kind!r}: use 'local' or 's3'")

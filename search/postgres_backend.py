@@ -20,6 +20,11 @@ from .types import Hit, IndexUnavailable, Progress, Results, SearchBackend, Sear
 log = logging.getLogger(__name__)
 START, STOP = "\ue000", "\ue001"  # private-use marks around matches; stripped from documents
 VOCABULARY_TTL_S = 300.0
+# scale: facet counts of a search are kept this long (bounded to FACET_CACHE_SIZE searches), and dropped whenever
+# this process writes to the index; another process's writes show within the TTL. Counting every match's facets
+# costs more than finding the page of hits once a word matches tens of thousands of leaflets.
+FACET_TTL_S = 30.0
+FACET_CACHE_SIZE = 256
 COLUMNS = ("leaflet_id", "version", "title", "description", "body", "claims", "party", "party_name", "area",
            "area_name", "region", "nation", "election", "tags", "delivered_on", "uploaded_at", "image_count")
 DDL = """
@@ -82,6 +87,7 @@ class PostgresBackend(SearchBackend):
         self._connections: list[psycopg.Connection] = []
         self._lock = threading.Lock()
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
+        self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
         with self._conn().transaction():
             self._conn().execute("SELECT pg_advisory_xact_lock(7315001)")  # concurrent CREATE ... IF NOT EXISTS
             self._conn().execute(DDL)
@@ -99,6 +105,7 @@ class PostgresBackend(SearchBackend):
         return conn
 
     def index(self, docs: Iterable[SearchDocument]) -> None:
+        self._facet_cache.clear()
         docs = sorted(docs, key=lambda d: d.leaflet_id)  # one lock order, so concurrent batches never deadlock
         live = [_row(d) for d in docs if is_live(d)]
         gone = [d.leaflet_id for d in docs if not is_live(d)]
@@ -109,6 +116,7 @@ class PostgresBackend(SearchBackend):
                 cur.execute("DELETE FROM search_document WHERE leaflet_id = ANY(%s)", (gone,))
 
     def delete(self, leaflet_ids: Iterable[int]) -> None:
+        self._facet_cache.clear()
         self._conn().execute("DELETE FROM search_document WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],))
 
     def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
@@ -132,6 +140,7 @@ class PostgresBackend(SearchBackend):
         if progress:
             progress(done)
         self._vocabulary = None
+        self._facet_cache.clear()
         return count
 
     def versions(self) -> dict[int, str]:
@@ -177,6 +186,18 @@ class PostgresBackend(SearchBackend):
                        suggestion=suggestion, terms=words, page=query.page, per_page=query.per_page)
 
     def _facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
+        key, now = (where, tuple(map(str, params)), limit), time.monotonic()
+        kept = self._facet_cache.get(key)
+        if kept is not None and now - kept[0] < FACET_TTL_S:
+            return {name: list(values) for name, values in kept[1].items()}
+        facets = self._count_facets(where, params, limit)
+        with self._lock:
+            if len(self._facet_cache) >= FACET_CACHE_SIZE:
+                self._facet_cache.pop(next(iter(self._facet_cache)))  # the oldest entry
+            self._facet_cache[key] = (now, facets)
+        return {name: list(values) for name, values in facets.items()}
+
+    def _count_facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
         parts = " UNION ALL ".join(f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items()))
         rows = self._execute(f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, delivered_on "
                              f"FROM search_document WHERE {where}) {parts}", params)

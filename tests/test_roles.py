@@ -23,7 +23,7 @@ PUBLIC = {
     "ocr_status.leaflet_ocr", "compare.page", "compare.leaflets", "compare.numbers", "compare.template", "crops.crop",
     "maps.page", "alerts.choose", "alerts.subscribe", "alerts.confirm", "alerts.unsubscribe",
     "alerts.one_click_unsubscribe", "discovery.elections", "discovery.random_leaflet", "pages.about",
-    "pages.licence", "pages.privacy",
+    "pages.licence", "pages.privacy", "health.healthz",
     "api.parties", "api.areas", "api.elections", "api.list_leaflets", "api.get_leaflet", "api.create_leaflet",
     "api.openapi", "api.postcode", "api.search", "api.export", "api.compare_leaflets", "api.stats",
     "auth.login", "auth.logout", "auth.register", "auth.reset_request", "auth.reset_password",

@@ -91,7 +91,13 @@ class Leaflet(Model):
     images: Mapped[list["LeafletImage"]] = relationship(
         back_populates="leaflet", order_by="LeafletImage.position", cascade="all, delete-orphan")
 
-    __table_args__ = (Index("ix_leaflet_status_uploaded", "status", "uploaded_at"),)
+    # scale: newest-first pages of all live leaflets and of one party, area or election read these in order
+    # (deep pages read only the index); uploaded_at ties are broken by id, so id is in each.
+    __table_args__ = (Index("ix_leaflet_status_uploaded", "status", "uploaded_at"),
+                      Index("ix_leaflet_live_order", "status", "uploaded_at", "id"),
+                      Index("ix_leaflet_party_order", "party_id", "status", "uploaded_at", "id"),
+                      Index("ix_leaflet_area_order", "area_id", "status", "uploaded_at", "id"),
+                      Index("ix_leaflet_election_order", "election_id", "status", "uploaded_at", "id"))
 
     @property
     def is_live(self) -> bool:

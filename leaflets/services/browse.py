@@ -5,14 +5,16 @@ Everything public here shows only live leaflets.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any, Generic, Sequence, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from leaflets.extensions import db
-from leaflets.models import Area, Election, Leaflet, LeafletImage, LeafletStatus, Party
+from leaflets.models import Area, CountScope, Election, Leaflet, LeafletImage, LeafletStatus, Party
+from leaflets.services import live_counts
 from leaflets.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ class Page(Generic[T]):
     number: int
     per_page: int
     total: int
+    next_cursor: str | None = None  # scale: where the next page starts, so "Older" never counts past rows
 
     @property
     def pages(self) -> int:
@@ -114,23 +117,55 @@ def page_number(raw: str | None) -> int:
         return 1
 
 
+def _page_ids(conditions: list[Any], number: int, per_page: int, after: str | None) -> list[int]:
+    """The ids on one page, read from the index alone: after the `after` cursor's leaflet (keyset, what the
+    pager's links carry: as cheap at page 500 as at page 1), or else by offset (a typed ?page=)."""
+    query = newest_first(select(Leaflet.id).where(*conditions)).limit(per_page)
+    position = decode_page_cursor(after)
+    if position is not None:
+        moment, leaflet_id = position
+        query = query.where(or_(Leaflet.uploaded_at < moment,
+                                and_(Leaflet.uploaded_at == moment, Leaflet.id < leaflet_id)))
+    else:
+        query = query.offset((number - 1) * per_page)
+    return list(db.session.scalars(query))
+
+
 def leaflet_page(number: int, per_page: int, *, party: Party | None = None, area: Area | None = None,
-                 election: Election | None = None) -> Page[Leaflet]:
-    """One page of live leaflets, newest first, optionally for one party, area or election."""
+                 election: Election | None = None, after: str | None = None) -> Page[Leaflet]:
+    """One page of live leaflets, newest first, optionally for one party, area or election; the total is the
+    kept count (live_counts), not a count of rows."""
     conditions = [is_live()]
-    if party is not None:
-        conditions.append(Leaflet.party_id == party.id)
-    if area is not None:
-        conditions.append(Leaflet.area_id == area.id)
-    if election is not None:
-        conditions.append(Leaflet.election_id == election.id)
-    total = db.session.scalar(select(func.count(Leaflet.id)).where(*conditions)) or 0
-    page: Page[Leaflet] = Page(items=[], number=number, per_page=per_page, total=total)
+    scope, key = CountScope.ALL, 0
+    for chosen, column, chosen_scope in ((party, Leaflet.party_id, CountScope.PARTY),
+                                         (area, Leaflet.area_id, CountScope.AREA),
+                                         (election, Leaflet.election_id, CountScope.ELECTION)):
+        if chosen is not None:
+            conditions.append(column == chosen.id)
+            scope, key = chosen_scope, chosen.id
+    page: Page[Leaflet] = Page(items=[], number=number, per_page=per_page, total=live_counts.count(scope, key))
     if number > page.pages:
         raise NotFound(f"There is no page {number}: the last is page {page.pages}.")
-    query = newest_first(with_card_data(select(Leaflet).where(*conditions)))
-    page.items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    ids = _page_ids(conditions, number, per_page, after)
+    loaded = {leaflet.id: leaflet for leaflet in db.session.scalars(
+        with_card_data(select(Leaflet).where(Leaflet.id.in_(ids))))} if ids else {}
+    page.items = [loaded[i] for i in ids if i in loaded]
+    if page.items and page.has_next:
+        page.next_cursor = encode_page_cursor(page.items[-1])
     return page
+
+
+def encode_page_cursor(leaflet: Leaflet) -> str:
+    return f"{leaflet.uploaded_at.isoformat()}_{leaflet.id}"
+
+
+def decode_page_cursor(raw: str | None) -> tuple[datetime, int] | None:
+    """Read ?after= leniently, like ?page=: anything unusable means "count from the start"."""
+    try:
+        moment, leaflet_id = (raw or "").rsplit("_", 1)
+        return datetime.fromisoformat(moment), int(leaflet_id)
+    except ValueError:
+        return None
 
 
 def live_leaflet(leaflet_id: int) -> Leaflet:
@@ -160,24 +195,21 @@ def election_by_slug(slug: str) -> Election:
 
 
 def totals() -> Totals:
-    live = select(Leaflet).where(is_live()).subquery()
-    row = db.session.execute(select(func.count(live.c.id), func.count(live.c.party_id.distinct()),
-                                    func.count(live.c.area_id.distinct()))).one()
-    images = db.session.scalar(select(func.count(LeafletImage.id)).join(Leaflet).where(is_live())) or 0
-    return Totals(leaflets=row[0], parties=row[1], areas=row[2], images=images)
+    """The archive in numbers, from the kept counts (no party and no place yet are not counted as one)."""
+    parties, areas = live_counts.by_key(CountScope.PARTY), live_counts.by_key(CountScope.AREA)
+    return Totals(leaflets=live_counts.count(), parties=len(parties.keys() - {0}), areas=len(areas.keys() - {0}),
+                  images=live_counts.live_images())
 
 
 def party_counts() -> list[tuple[Party, int]]:
     """Parties with at least one live leaflet, most leaflets first."""
-    count = func.count(Leaflet.id)
-    query = (select(Party, count).join(Leaflet, Leaflet.party_id == Party.id).where(is_live())
-             .group_by(Party.id).order_by(count.desc(), Party.name))
-    return [(party, n) for party, n in db.session.execute(query)]
+    counts = live_counts.by_key(CountScope.PARTY)
+    parties = db.session.scalars(select(Party).where(Party.id.in_(counts.keys() - {0}))) if counts else []
+    return sorted(((party, counts[party.id]) for party in parties), key=lambda pair: (-pair[1], pair[0].name))
 
 
 def _area_counts() -> dict[int, int]:
-    query = select(Leaflet.area_id, func.count(Leaflet.id)).where(is_live()).group_by(Leaflet.area_id)
-    return {area_id: n for area_id, n in db.session.execute(query) if area_id is not None}
+    return live_counts.by_key(CountScope.AREA)
 
 
 def area_groups() -> list[NationGroup]:
@@ -243,17 +275,21 @@ def original_of(leaflet: Leaflet) -> Leaflet | None:
 
 
 def stats() -> Stats:
-    live_count = func.count(Leaflet.id)
-    by_party = db.session.execute(select(Party, live_count).select_from(Leaflet).outerjoin(Party)
-                                  .where(is_live()).group_by(Party.id).order_by(live_count.desc())).all()
-    by_region = db.session.execute(
-        select(Area.nation, Area.region, live_count).join(Leaflet.area).where(is_live())
-        .group_by(Area.nation, Area.region).order_by(Area.nation, Area.region)).all()
-    by_election = db.session.execute(select(Election, live_count).join(Leaflet.election).where(is_live())
-                                     .group_by(Election.id).order_by(Election.date.desc())).all()
+    """The archive's figures: leaflet counts from the kept counts; photos by OCR status are counted."""
+    party_counts_ = live_counts.by_key(CountScope.PARTY)
+    parties = {party.id: party for party in db.session.scalars(select(Party).where(Party.id.in_(party_counts_)))}
+    by_party = sorted(((parties.get(key), n) for key, n in party_counts_.items() if key == 0 or key in parties),
+                      key=lambda pair: -pair[1])
+    area_counts = live_counts.by_key(CountScope.AREA)
+    regions: dict[tuple[str, str], int] = {}
+    for area in db.session.scalars(select(Area).where(Area.id.in_(area_counts))):
+        regions[(area.nation, area.region)] = regions.get((area.nation, area.region), 0) + area_counts[area.id]
+    election_counts = live_counts.by_key(CountScope.ELECTION)
+    elections = db.session.scalars(select(Election).where(Election.id.in_(election_counts))
+                                   .order_by(Election.date.desc()))
     ocr = db.session.execute(select(LeafletImage.ocr_status, func.count(LeafletImage.id)).join(Leaflet)
                              .where(is_live()).group_by(LeafletImage.ocr_status)).all()
-    return Stats(totals=totals(), by_party=[(p, n) for p, n in by_party],
-                 by_region=[(nation, region, n) for nation, region, n in by_region],
-                 by_election=[(e, n) for e, n in by_election], ocr_status={status: n for status, n in ocr})
-
+    return Stats(totals=totals(), by_party=by_party,
+                 by_region=[(nation, region, n) for (nation, region), n in sorted(regions.items())],
+                 by_election=[(e, election_counts[e.id]) for e in elections],
+                 ocr_status={status: n for status, n in ocr})

@@ -8,7 +8,8 @@ from typing import Any, Mapping
 from sqlalchemy import func, select
 
 from leaflets.extensions import db
-from leaflets.models import AreaResult, Election, Leaflet, LeafletStatus, Party
+from leaflets.models import AreaResult, CountScope, Election, Leaflet, LeafletStatus, Party
+from leaflets.services import live_counts
 from leaflets.services.errors import ValidationFailed
 from leaflets.services.hexmap import Cell, HexMap, build, plural
 
@@ -47,6 +48,8 @@ def parse_filters(args: Mapping[str, Any]) -> Filters:
 
 def leaflet_counts(party_id: int | None = None, election_id: int | None = None) -> dict[int, int]:
     """Live leaflets per area id."""
+    if party_id is None and election_id is None:  # scale: the whole archive's are kept counts, not counted
+        return {area_id: n for area_id, n in live_counts.by_key(CountScope.AREA).items() if area_id}
     query = select(Leaflet.area_id, func.count()).where(Leaflet.status == LeafletStatus.LIVE)
     if party_id is not None:
         query = query.where(Leaflet.party_id == party_id)

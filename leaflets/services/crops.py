@@ -48,10 +48,10 @@ def crop(image_id: int, raw_box: str | None, user: Any) -> Crop:
         raise NotFound(f"There is no photo {image_id}.")
     leaflet = visible_leaflet(image.leaflet_id, user)
     left, top, width, height = parse_box(raw_box, image.width, image.height)
-    found = runtime.storage().find(image.sha256, "display") or runtime.storage().find(image.sha256, "master")
+    found = runtime.storage().read(image.sha256, "display") or runtime.storage().read(image.sha256, "master")
     if found is None:
         raise NotFound(f"The photo {image_id} is not stored.")
-    with Image.open(found[0]) as picture:
+    with Image.open(io.BytesIO(found[0])) as picture:
         scale = picture.width / image.width
         pad_x, pad_y = PAD_X * height, PAD_Y * height
         region = (max(0, int((left - pad_x) * scale)), max(0, int((top - pad_y) * scale)),

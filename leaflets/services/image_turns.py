@@ -8,6 +8,7 @@ as it was for duplicate detection. A folder no image uses any more is deleted at
 """
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -73,11 +74,11 @@ def turn_words(words: list[dict[str, Any]] | None, turn: int, size: tuple[int, i
 
 def load_master(key: str) -> tuple[Image.Image, str]:
     """The stored master as RGB, and its mime type."""
-    found = runtime.storage().find(key, "master")
+    found = runtime.storage().read(key, "master")
     if found is None:
         raise MasterUnreadable(f"The master image {key[:12]}… is missing from storage.")
     try:
-        with Image.open(found[0]) as opened:
+        with Image.open(io.BytesIO(found[0])) as opened:
             opened.load()
             return opened.convert("RGB"), found[1]
     except (OSError, Image.DecompressionBombError, ValueError) as error:
@@ -91,7 +92,7 @@ def turn_stored(key: str, turn: int, master: Image.Image | None = None) -> Turne
     if master is None:
         picture, mime = load_master(key)
     else:
-        found = runtime.storage().find(key, "master")
+        found = runtime.storage().read(key, "master")
         picture, mime = master, found[1] if found else "image/jpeg"
     turned = picture.transpose(TRANSPOSE[quarter(turn)])
     variants = images.encode_variants(turned, mime, image_limits())

@@ -11,6 +11,7 @@ import logging
 from sqlalchemy.exc import DBAPIError
 
 from leaflets.services.errors import ServiceUnavailable
+from leaflets.storage import StorageUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ class StorageUnavailable(ServiceUnavailable):
 
 
 def _cause(error: BaseException) -> str | None:
+    if isinstance(error, StorageUnreachable):  # scale: object storage down or refusing writes
+        return "unreachable"
     if isinstance(error, OSError):
         return _ERRNOS.get(error.errno or 0)
     if isinstance(error, DBAPIError):

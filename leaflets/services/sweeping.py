@@ -20,7 +20,7 @@ def sweep_orphans(min_age_s: float, dry_run: bool = False) -> list[str]:
     cutoff = time.time() - min_age_s
     removed = []
     for sha256 in storage.all_shas():
-        if sha256 in referenced or storage.folder(sha256).stat().st_mtime > cutoff:
+        if sha256 in referenced or (storage.modified_at(sha256) or time.time()) > cutoff:
             continue
         removed.append(sha256)
         if not dry_run:

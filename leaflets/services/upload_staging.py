@@ -6,7 +6,6 @@ submission needs no files; storage folders never referenced by a leaflet are swe
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -36,8 +35,8 @@ def verify(token: str) -> list[StagedImage]:
     return items
 
 
-def thumbnail(item: StagedImage) -> tuple[Path, str]:
-    found = runtime.storage().find(item.sha256, "thumb")
+def thumbnail(item: StagedImage) -> tuple[bytes, str]:
+    found = runtime.storage().read(item.sha256, "thumb")
     if found is None:
         raise ValidationFailed("Your photos expired: please add them again.", field="images")
     return found

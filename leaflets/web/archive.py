@@ -14,11 +14,23 @@ def _page_args() -> tuple[int, int]:
     return browse.page_number(request.args.get("page")), int(current_app.config["PAGE_SIZE"])
 
 
+def _after() -> str | None:
+    """The pager's keyset cursor (scale): the "Older" link says where its page starts."""
+    return request.args.get("after")
+
+
 @bp.get("/")
 def index() -> str:
     number, per_page = _page_args()
-    return render_template("archive/index.html", page=browse.leaflet_page(number, per_page),
+    return render_template("archive/index.html", page=browse.leaflet_page(number, per_page, after=_after()),
                            totals=browse.totals())
+
+
+@bp.get("/leaflets")
+def leaflets() -> str:
+    """Every live leaflet, newest first, page by page (scale: deep pages are as cheap as the first)."""
+    number, per_page = _page_args()
+    return render_template("archive/leaflets.html", page=browse.leaflet_page(number, per_page, after=_after()))
 
 
 @bp.get("/leaflets/<int:leaflet_id>")
@@ -37,7 +49,7 @@ def parties() -> str:
 def party(slug: str) -> str:
     found = browse.party_by_slug(slug)
     number, per_page = _page_args()
-    page = browse.leaflet_page(number, per_page, party=found)
+    page = browse.leaflet_page(number, per_page, party=found, after=_after())
     return render_template("archive/party.html", party=found, page=page)
 
 
@@ -53,7 +65,7 @@ def area(gss: str) -> str:
     found = browse.area_by_gss(gss)
     number, per_page = _page_args()
     nearby = browse.neighbours(found)
-    page = browse.leaflet_page(number, per_page, area=found)
+    page = browse.leaflet_page(number, per_page, area=found, after=_after())
     return render_template("archive/area.html", area=found, page=page, neighbours=nearby,
                            nearby_leaflets=browse.latest_nearby(nearby))
 
@@ -63,7 +75,8 @@ def election(slug: str) -> str:
     found = browse.election_by_slug(slug)
     number, per_page = _page_args()
     return render_template("archive/election.html", election=found,
-                           page=browse.leaflet_page(number, per_page, election=found))
+                           page=browse.leaflet_page(number, per_page, election=found,
+                                                           after=_after()))
 
 
 @bp.get("/stats")

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -12,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -42,10 +42,10 @@ def staged_thumb(position: int) -> ResponseReturnValue:
     """A thumbnail of a photo the form holds, for whoever holds the form's signed token."""
     try:
         staged = upload_staging.verify(request.args.get("token", ""))
-        path, mime = upload_staging.thumbnail(staged[position])
+        data, mime = upload_staging.thumbnail(staged[position])
     except (DomainError, IndexError):
         abort(404)
-    response = send_file(path, mimetype=mime, max_age=0)
+    response = Response(data, mimetype=mime)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
