@@ -159,6 +159,13 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them in)
         "CONTACT_EMAIL": "",  # voters: where /privacy sends removal requests (unset: the report button)
         "STORAGE": "local",  # scale: "local" (UPLOAD_DIR) or "s3" (S3_BUCKET, S3_ENDPOINT_URL, ...)
+        "S3_BUCKET": "",  # scale: the bucket, with STORAGE=s3
+        "S3_PREFIX": "",  # a key prefix inside the bucket
+        "S3_ENDPOINT_URL": "",  # unset: AWS S3; set for MinIO and other S3-compatible stores
+        "S3_PUBLIC_ENDPOINT_URL": "",  # where browsers reach the store, when it differs (signed URLs)
+        "S3_REGION": "",
+        "S3_ACCESS_KEY_ID": "",  # unset: boto3's own chain (AWS_* variables, instance roles)
+        "S3_SECRET_ACCESS_KEY": "",
         "HEALTH_MAX_QUEUE": 10_000,  # scale: /healthz answers 503 when more photos than this wait for OCR
     }
 

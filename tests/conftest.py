@@ -6,6 +6,7 @@ loader: a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL. Par
 """
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from pathlib import Path

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from PIL import Image, ImageDraw, ImageFont
 
 from leaflets import runtime
+from leaflets.extensions import db
+from leaflets.models import User
 from leaflets.ocr_queue.settings import QueueSettings
 
 DATABASES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
@@ -199,3 +201,19 @@ def upload_through_api(client: FlaskClient, **headers: str) -> Any:
     """POST one generated leaflet to the upload API (a rate-limited route)."""
     return client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
                        content_type="multipart/form-data", headers=headers)
+
+
+def log_in_as(app, client, role: str = "moderator") -> User:
+    """Put a user in the test client's session as Flask-Login's strong session protection expects."""
+    from flask_login.utils import _create_identifier
+
+    user = User(email=f"{role}@example.org", display_name=role.title(), password_hash="x", role=role)
+    db.session.add(user)
+    db.session.commit()
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session.update({"_user_id": user.get_id(), "_fresh": True, "_id": identifier})
+    g.pop("_login_user", None)  # requests share the test's app context, and Flask-Login caches the user on g
+    return user
+

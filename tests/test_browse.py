@@ -13,24 +13,10 @@ from sqlalchemy import select
 from leaflets.extensions import db
 from leaflets.models import Area, User
 from leaflets.services import browse
-from tests.support import both_databases
+from tests.support import both_databases, log_in_as
 from tests.factories import T0, add_leaflet, add_many
 
 
-
-def log_in_as(app, client, role: str = "moderator") -> User:
-    """Put a user in the test client's session as Flask-Login's strong session protection expects."""
-    from flask_login.utils import _create_identifier
-
-    user = User(email=f"{role}@example.org", display_name=role.title(), password_hash="x", role=role)
-    db.session.add(user)
-    db.session.commit()
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
-    with client.session_transaction() as session:
-        session.update({"_user_id": user.get_id(), "_fresh": True, "_id": identifier})
-    g.pop("_login_user", None)  # requests share the test's app context, and Flask-Login caches the user on g
-    return user
 
 
 @both_databases

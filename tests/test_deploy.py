@@ -19,7 +19,7 @@ from flask import Flask
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Leaflet
-from tests.conftest import PG_ADMIN_DSN, PG_BASE_URL
+from tests.support import PG_ADMIN_DSN, PG_BASE_URL
 from tests.s3_support import s3_config, s3_server, s3_storage  # noqa: F401  (s3_server is a fixture)
 from tests.support import DATABASES, REPO, leaflet_image, multipart, upload_fields
 

@@ -10,7 +10,7 @@ from leaflets.extensions import db
 from leaflets.models import LeafletImage
 from tests.s3_support import s3_config, s3_server, s3_storage  # noqa: F401  (s3_server is a fixture)
 from tests.support import both_databases
-from tests.test_auth import make_leaflet
+from tests.factories import make_leaflet
 
 
 def waiting_leaflet(images: int) -> None:

@@ -14,7 +14,7 @@ from leaflets.extensions import db
 from leaflets.models import Area, ArchiveCount, Election, Leaflet, LeafletImage, Party
 from leaflets.services import browse, live_counts
 from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.test_browse import T0, add_leaflet, add_many
+from tests.factories import T0, add_leaflet, add_many
 
 
 def assert_kept_counts_exact() -> None:

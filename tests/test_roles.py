@@ -17,7 +17,7 @@ from tests.support import log_in
 from tests.factories import make_leaflet, make_user
 
 PUBLIC = {
-    "static", "archive.index", "archive.leaflet", "archive.parties", "archive.party", "archive.areas", "archive.area",
+    "static", "archive.index", "archive.leaflets", "archive.leaflet", "archive.parties", "archive.party", "archive.areas", "archive.area",
     "archive.election", "archive.stats", "media.image", "feeds.latest", "feeds.party", "feeds.area", "search.search",
     "search_feed.feed", "upload.form", "upload.submit", "upload.place", "upload.staged_thumb",
     "ocr_status.leaflet_ocr", "compare.page", "compare.leaflets", "compare.numbers", "compare.template", "crops.crop",

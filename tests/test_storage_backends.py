@@ -21,7 +21,7 @@ from leaflets.services import sweeping
 from leaflets.storage import LocalStorage, StorageUnreachable, create_storage
 from tests.s3_support import s3_config, s3_server, s3_storage  # noqa: F401  (s3_server is a fixture)
 from tests.support import leaflet_image, multipart, upload_fields
-from tests.test_browse import log_in_as
+from tests.support import log_in_as
 
 BACKENDS = ["local", "s3"]
 
