@@ -16,6 +16,7 @@ _MIN_AREA = 0.20  # a page covering less of the photo than this is not trusted
 _MAX_AREA = 0.97  # nor one that is really the photo's own frame
 _MIN_LIFT = 12.0  # paper is brighter than what it lies on by at least this many grey levels
 _MAX_CORNER_SKEW = 30.0  # a page seen in perspective keeps its corners within this of square, degrees
+_SMOOTH_STD = 10.0  # grey levels of local standard deviation below which a pixel is smooth (paper, panel)
 
 
 def _edge_map(small: np.ndarray) -> np.ndarray:
@@ -30,6 +31,21 @@ def _brightness_mask(small: np.ndarray) -> np.ndarray:
     """Pixels brighter than Otsu's split, closed so that print inside the page is filled."""
     smooth = cv2.GaussianBlur(small, (7, 7), 0)
     _, mask = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((25, 25), np.uint8))
+
+
+def _smooth_mask(small: np.ndarray) -> np.ndarray:
+    """Pixels of little local texture, closed so that print inside the page is filled.
+
+    Paper and the panels printed on it are smooth, a carpet or a wooden table is not. This finds the
+    whole sheet where a dark panel at its edge splits the brightness mask (the panel is as dark as the
+    surface around it, and the bright part alone would be taken for the page).
+    """
+    x = small.astype(np.float32)
+    mean, square = cv2.blur(x, (5, 5)), cv2.blur(x * x, (5, 5))
+    std = np.sqrt(np.maximum(square - mean * mean, 0.0))
+    mask = (std < _SMOOTH_STD).astype(np.uint8) * 255
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((25, 25), np.uint8))
 
 
@@ -100,10 +116,17 @@ def find_page(gray: np.ndarray) -> np.ndarray | None:
     if factor >= 1 or min(h, w) < 64:
         return None
     small = cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
-    for mask in (_brightness_mask(small), _edge_map(small)):
-        quad = _quad_from(mask)
-        if quad is not None and not _touches_border(quad, small.shape) and _is_page(small, quad):
-            return order_corners(quad / factor)
+    found = [quad for quad in (_page_quad(small, _brightness_mask(small)), _page_quad(small, _smooth_mask(small)))
+             if quad is not None]
+    # the larger page: a part of the sheet is also bright and smooth (above a dark panel at its foot)
+    quad = max(found, key=cv2.contourArea) if found else _page_quad(small, _edge_map(small))
+    return None if quad is None else order_corners(quad / factor)
+
+
+def _page_quad(small: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
+    quad = _quad_from(mask)
+    if quad is not None and not _touches_border(quad, small.shape) and _is_page(small, quad):
+        return quad
     return None
 
 

@@ -63,14 +63,20 @@ def words_of(text: str) -> set[str]:
     return {word.strip(".,;:!?\"'()") for word in text.split()}
 
 
-def on_background(page: Image.Image, seed: int = 3) -> tuple[Image.Image, np.ndarray]:
-    """The page photographed at an angle on a dark textured carpet; returns photo and page corners."""
+def on_background(page: Image.Image, seed: int = 3, checks: int = 0) -> tuple[Image.Image, np.ndarray]:
+    """The page photographed at an angle on a dark textured carpet; returns photo and page corners.
+
+    With `checks`, the carpet has a woven check of that many pixels, as a doormat or tweed does.
+    """
     import cv2
 
     rng = np.random.default_rng(seed)
     w, h = page.size
     canvas = (int(w * 1.4), int(h * 1.5))
     carpet = rng.normal(0, 18, (canvas[1], canvas[0], 1)) + np.array([60, 45, 110])
+    if checks:
+        ys, xs = np.mgrid[0:canvas[1], 0:canvas[0]]
+        carpet += np.where((ys // checks + xs // checks) % 2, 40.0, -40.0)[..., None]
     carpet = cv2.GaussianBlur(np.clip(carpet, 0, 255).astype(np.uint8), (0, 0), 1.5)
     corners = np.float32([[150, 210], [w + 250, 160], [w + 300, h + 330], [110, h + 260]])
     source = np.float32([[0, 0], [w, 0], [w, h], [0, h]])

@@ -1,6 +1,11 @@
-"""Reading order, paragraphs and light-on-dark panels on generated pages, with real Tesseract."""
+"""Reading order, paragraphs, light-on-dark panels and sideways scans on generated pages, with real
+Tesseract."""
 
 from __future__ import annotations
+
+from typing import Any
+
+import pytest
 
 import ocr
 from tests.ocr.layouts import LEFT_AFTER_PANEL, LEFT_COLUMN, PANEL, RIGHT_COLUMN, hyphenated_page, panel_page
@@ -36,3 +41,15 @@ def test_words_hyphenated_at_line_ends_are_rejoined() -> None:
     text = ocr.recognise(hyphenated_page().image).text
     assert "election" in text and "observers" in text
     assert "elec-" not in text and len(text.splitlines()) == 1
+
+
+@pytest.mark.parametrize("counter_clockwise", [90, 270])
+def test_a_sideways_scan_is_turned_and_its_headline_read(render: Any, counter_clockwise: int) -> None:
+    # a flat scan (no photo degradation) saved sideways without an EXIF tag, as some scanners do
+    page = render(headline="Only UKIP will take back control", size=(1240, 900))
+    sideways = page.image.rotate(counter_clockwise, expand=True)
+    result = ocr.recognise(sideways)
+    assert result.rotation == counter_clockwise  # the clockwise turn that makes it upright
+    assert "Only UKIP will take back control" in result.text
+    assert {"potholes", "council", "library"} <= set(result.text.replace(".", " ").split())
+    assert result.readable

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PIL import ImageDraw
 
 from ocr import illumination, layout, orientation, page, recognition, scale
 from ocr.geometry import map_box
@@ -25,6 +26,17 @@ def test_quarter_turn_matrix_maps_pixels_back(clockwise: int) -> None:
 
 def test_page_corners_are_found_on_carpet(plain_page: Any, photograph: Any) -> None:
     photo, corners = photograph(plain_page.image)
+    found = page.find_page(np.asarray(photo.convert("L")))
+    assert found is not None
+    assert np.abs(found - corners).max() < 15
+
+
+def test_a_dark_panel_at_the_page_foot_is_kept_on_the_page(plain_page: Any, photograph: Any) -> None:
+    # the panel is as dark as the doormat: the bright part of the sheet alone is not the page
+    sheet = plain_page.image.copy()
+    width, height = sheet.size
+    ImageDraw.Draw(sheet).rectangle([0, int(height * 0.7), width, height], fill=(70, 30, 100))
+    photo, corners = photograph(sheet, checks=12)
     found = page.find_page(np.asarray(photo.convert("L")))
     assert found is not None
     assert np.abs(found - corners).max() < 15
