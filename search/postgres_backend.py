@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import psycopg
 from rapidfuzz.distance import Levenshtein
@@ -20,6 +20,7 @@ from .types import Hit, IndexUnavailable, Progress, Results, SearchBackend, Sear
 log = logging.getLogger(__name__)
 START, STOP = "\ue000", "\ue001"  # private-use marks around matches; stripped from documents
 VOCABULARY_TTL_S = 300.0
+EXPORT_BATCH = 2000
 COLUMNS = ("leaflet_id", "version", "title", "description", "body", "claims", "party", "party_name", "area",
            "area_name", "region", "nation", "election", "tags", "delivered_on", "uploaded_at", "image_count")
 DDL = f"""
@@ -149,7 +150,8 @@ class PostgresBackend(SearchBackend):
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
             raise IndexUnavailable(f"The search table is missing or the database is down ({exc}).") from exc
 
-    def search(self, query: SearchQuery) -> Results:
+    def _plan(self, query: SearchQuery):
+        """(tree, where, where params, score sql, score params, sort) of a validated query."""
         query.validate()
         tree = q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
         sql = Translation()
@@ -158,6 +160,10 @@ class PostgresBackend(SearchBackend):
         rank_q, rank_params = sql.combined_tsquery()
         score = f"ts_rank(tsv, {rank_q})" if rank_q else "0::real"
         sort = "newest" if query.sort == "newest" or not rank_q else "relevance"
+        return tree, where, where_params, rank_q, rank_params, score, sort
+
+    def search(self, query: SearchQuery) -> Results:
+        tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
         headline = (f"ts_headline('{CONFIG}', concat_ws(E'\\n', body, array_to_string(claims, E'\\n'), description, "
                     f"title), {rank_q}, 'StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
@@ -174,7 +180,26 @@ class PostgresBackend(SearchBackend):
         suggestion = (suggest(query.text, words, _PgVocabulary(self))
                       if tree is not None and total < FEW_HITS and query.suggest else None)
         return Results(total=total, hits=[_hit(r, bool(rank_q)) for r in rows], facets=facets,
-                       suggestion=suggestion, terms=words, page=query.page, per_page=query.per_page)
+                       suggestion=suggestion, terms=words, page=query.page, per_page=query.per_page,
+                       total_known=total, has_more=total > query.page * query.per_page)
+
+    def ids(self, query: SearchQuery) -> Iterator[int]:
+        """A server-side cursor on its own connection: ids arrive in batches, never all in memory."""
+        _, where, where_params, _, rank_params, score, sort = self._plan(query)
+        try:
+            conn = psycopg.connect(self.dsn)
+        except psycopg.OperationalError as exc:
+            raise IndexUnavailable(f"The search database cannot be reached ({exc}).") from exc
+        try:
+            with conn.cursor(name="search_ids") as cur:
+                cur.itersize = EXPORT_BATCH
+                cur.execute(f"SELECT leaflet_id FROM (SELECT leaflet_id, delivered_on, uploaded_at, {score} AS score "
+                            f"FROM search_document WHERE {where}) AS m ORDER BY {ORDER[sort]}",
+                            rank_params + where_params)
+                for (leaflet_id,) in cur:
+                    yield int(leaflet_id)
+        finally:
+            conn.close()
 
     def _facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
         parts = " UNION ALL ".join(f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items()))

@@ -61,6 +61,8 @@ def _lex(text: str) -> list[tuple[str, str]]:
             quoted = m.group("q")
             if len(quoted) < 2 or not quoted.endswith('"'):
                 raise QueryError('A quotation mark is not closed: add the missing ".')
+            if tokens and tokens[-1] == ("WORD", "-") and text[m.start() - 1] == "-":
+                tokens[-1] = ("OP", "NOT")  # -"council tax" excludes the phrase, as -word excludes a word
             _attach_phrase(tokens, quoted[1:-1])
         elif m.group("w"):
             _lex_word(tokens, m.group("w"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 FACET_NAMES = ("party", "area", "region", "election", "tag", "year")
 SORTS = ("relevance", "newest")
@@ -105,6 +105,15 @@ class Results:
     terms: list[str] = field(default_factory=list)
     page: int = 1
     per_page: int = 20
+    total_known: int | None = None  # matches certainly there (== total unless total_is_estimate)
+    has_more: bool = False  # another page certainly holds at least one hit
+
+    @property
+    def pages(self) -> int:
+        """Pages that certainly exist: every page up to the known matches, and the next one if it has hits."""
+        known = self.total if self.total_known is None else self.total_known
+        sure = -(-known // self.per_page)
+        return max(sure, self.page + 1 if self.has_more else min(self.page, sure), 1)
 
 
 Progress = Callable[[int], None] | None
@@ -124,6 +133,10 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
         """Replace the whole index with these documents; return how many live documents were indexed."""
+
+    @abc.abstractmethod
+    def ids(self, query: SearchQuery) -> Iterator[int]:
+        """Every matching leaflet id in the query's order (page and per_page ignored), streamed."""
 
     @abc.abstractmethod
     def versions(self) -> dict[int, str]:

@@ -8,7 +8,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -178,28 +178,62 @@ class WhooshBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> Results:
         query.validate()
-        tree = q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
+        tree = self._parse(query)
         with self._read_lock:
             view = self._current_view()
-            restrict = self._filter_mask(view, query) & view.live
-            evaluation = Evaluation(view, restrict, newest=query.sort == "newest", want=query.page * query.per_page)
-            if tree is None:
-                mask, score = restrict, None
+            want = query.page * query.per_page
+            evaluation, sure, possible, score = self._evaluate(view, query, tree, want)
+            if evaluation.uncertain_phrases:
+                # Settle, in rank order, just enough unchecked documents to fill this page and know
+                # whether another follows; the total stays an estimate until every one is settled.
+                matched, confirmed, exhausted = _walk(view, evaluation, tree, sure, possible, score, query, want + 1)
+                has_more = len(matched) > want
+                docnums = matched[(query.page - 1) * query.per_page:want]
+                known = len(matched) if exhausted else int(np.count_nonzero(sure)) + confirmed
+                total = known if exhausted else max(evaluation.estimate(sure, possible), known)
+                estimated = not exhausted
+                scores = score[docnums].tolist() if score is not None else [0.0] * len(docnums)
             else:
-                mask, score = evaluation.run(tree)
-                mask = mask & restrict
-            total = evaluation.total(mask)
-            facets = self._facets(view, mask, query.facet_limit) if query.facets else {}
-            shown = mask & ~evaluation.unverified if evaluation.estimated else mask  # hits are always checked
-            docnums, scores = _top(view, shown, score, query)
+                total, estimated = int(np.count_nonzero(sure)), False
+                docnums, scores = _top(view, sure, score, query)
+                known, has_more = total, total > want
+            facets = self._facets(view, possible, query.facet_limit) if query.facets else {}
             stems, prefixes = list_positive_stems(tree)
             payloads = [view.searcher.stored_fields(int(d))["payload"] for d in docnums]
             suggestion = None
             words = q.positive_words(tree) if tree is not None else []
             if tree is not None and total < FEW_HITS and query.suggest:
                 suggestion = suggest(query.text, words, _StemVocabulary(view))
-        return finish_results(query, total, evaluation.estimated, payloads, scores, stems, prefixes,
-                              facets, suggestion, words)
+        results = finish_results(query, total, estimated, payloads, scores, stems, prefixes,
+                                 facets, suggestion, words)
+        results.total_known, results.has_more = known, has_more
+        return results
+
+    def ids(self, query: SearchQuery) -> Iterator[int]:
+        """Every matching leaflet id in the query's order, each phrase candidate checked by positions."""
+        query.validate()
+        tree = self._parse(query)
+        with self._read_lock:
+            view = self._current_view()
+            evaluation, sure, possible, score = self._evaluate(view, query, tree, want=query.per_page)
+            order = _ranked(view, possible, score, query.sort, len(view.live))
+            if evaluation.uncertain_phrases:
+                keep = np.fromiter((sure[d] or evaluation.exact(tree, d) for d in order.tolist()),
+                                   dtype=bool, count=len(order))
+                order = order[keep]
+            found = view.leaflet_ids[order]
+        yield from found.tolist()
+
+    def _parse(self, query: SearchQuery):
+        return q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
+
+    def _evaluate(self, view: View, query: SearchQuery, tree, want: int):
+        restrict = self._filter_mask(view, query) & view.live
+        evaluation = Evaluation(view, restrict, newest=query.sort == "newest", want=want)
+        if tree is None:
+            return evaluation, restrict, restrict, None
+        sure, possible, score = evaluation.run(tree)
+        return evaluation, sure & restrict, possible & restrict, score
 
     def _filter_mask(self, view: View, query: SearchQuery) -> np.ndarray:
         mask = np.ones(view.n, dtype=bool)
@@ -280,21 +314,49 @@ def _top_counts(counts: np.ndarray, labels: list[str], limit: int) -> list[tuple
     return [(labels[i], int(counts[i])) for i in order]
 
 
-def _top(view: View, mask: np.ndarray, score, query: SearchQuery) -> tuple[np.ndarray, list[float]]:
-    """Return the docnums and scores of the requested page, best (or newest) first."""
+def _ranked(view: View, mask: np.ndarray, score, sort: str, upto: int) -> np.ndarray:
+    """The first `upto` docnums of mask in result order: best (or newest) first, then newest, then id."""
     candidates = np.flatnonzero(mask)
-    want = query.page * query.per_page
-    first = (query.page - 1) * query.per_page
-    if score is None or query.sort == "newest":
+    if score is None or sort == "newest":
         primary = view.newest_key[candidates].astype(np.float64)
         secondary = np.zeros(len(candidates))
     else:
         primary = score[candidates].astype(np.float64)
         secondary = view.newest_key[candidates].astype(np.float64)
-    if len(candidates) > want:
-        threshold = np.partition(primary, len(primary) - want)[len(primary) - want]
+    if len(candidates) > upto:
+        threshold = np.partition(primary, len(primary) - upto)[len(primary) - upto]
         keep = primary >= threshold  # keeps every tie at the boundary, so pages never overlap
         candidates, primary, secondary = candidates[keep], primary[keep], secondary[keep]
-    order = np.lexsort((-candidates, -secondary, -primary))[first:want]
-    scores = score[candidates[order]].tolist() if score is not None else [0.0] * len(order)
-    return candidates[order], scores
+    # Ties fall to the higher leaflet id, as in PostgreSQL, so both backends list the same order.
+    return candidates[np.lexsort((-view.leaflet_ids[candidates], -secondary, -primary))][:upto]
+
+
+def _top(view: View, mask: np.ndarray, score, query: SearchQuery) -> tuple[np.ndarray, list[float]]:
+    """Return the docnums and scores of the requested page."""
+    order = _ranked(view, mask, score, query.sort, query.page * query.per_page)[(query.page - 1) * query.per_page:]
+    return order, (score[order].tolist() if score is not None else [0.0] * len(order))
+
+
+def _walk(view: View, evaluation: Evaluation, tree, sure, possible, score, query: SearchQuery,
+          need: int) -> tuple[np.ndarray, int, bool]:
+    """The first `need` true matches in result order, settling unsure documents as they come.
+
+    Returns (docnums, how many unsure documents proved to match, whether every match was seen).
+    """
+    upto = max(need * 2, 64)
+    total_possible = int(np.count_nonzero(possible))
+    while True:
+        order = _ranked(view, possible, score, query.sort, upto)
+        matched, confirmed = [], 0
+        for d in order.tolist():
+            if sure[d]:
+                matched.append(d)
+            elif evaluation.exact(tree, d):
+                matched.append(d)
+                confirmed += 1
+            if len(matched) >= need:
+                break
+        seen_all = len(order) >= total_possible
+        if len(matched) >= need or seen_all:
+            return np.array(matched, dtype=np.int64), confirmed, seen_all and len(matched) < need
+        upto *= 4

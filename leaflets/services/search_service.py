@@ -4,6 +4,7 @@ Bad input raises QueryError (its message is safe to show); an unreadable index, 
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -65,7 +66,8 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
-        return max(1, min(MAX_PAGE, -(-self.results.total // self.query.per_page)))
+        """Pages that certainly hold hits (the pager never offers an empty one)."""
+        return max(1, min(MAX_PAGE, self.results.pages))
 
     @property
     def highlight(self) -> str:
@@ -246,18 +248,18 @@ def _ids_from_database(query: SearchQuery) -> Iterator[list[int]]:
 
 
 def _ids_from_index(query: SearchQuery) -> Iterator[list[int]]:
-    for page in range(1, MAX_PAGE + 1):
-        paged = replace(query, page=page, per_page=EXPORT_CHUNK, sort="newest", facets=False, suggest=False)
-        hits = run(paged).hits
-        if hits:
-            yield [hit.leaflet_id for hit in hits]
-        if len(hits) < EXPORT_CHUNK:
-            return
+    try:
+        ids = runtime.search_backend().ids(replace(query, page=1, sort="newest", facets=False, suggest=False))
+        while chunk := list(itertools.islice(ids, EXPORT_CHUNK)):
+            yield chunk
+    except IndexUnavailable as error:
+        log.error("search index unavailable", extra={"error": str(error)})
+        raise ServiceUnavailable(UNAVAILABLE, code="search_unavailable") from error
 
 
 def export_leaflets(query: SearchQuery) -> Iterator[Leaflet]:
-    """Every live leaflet the search matches: from the database when there are no words to look for (exact and
-    oldest first), else from the index (newest first, at most 100,000)."""
+    """Every live leaflet the search matches: from the database when there are no words to look for (oldest
+    first), else every match the index holds (newest first), streamed in chunks."""
     chunks = _ids_from_index(query) if query.text else _ids_from_database(query)
     for ids in chunks:
         yield from live_leaflets(ids)

@@ -136,17 +136,32 @@ def test_second_process_writing_at_the_same_time(backend, tmp_path, make_doc, re
     assert backend.search(SearchQuery(text="parkrun")).total == 120
 
 
-def test_phrase_totals_are_estimated_past_the_check_bound(tmp_path, make_doc, monkeypatch):
+def test_phrase_past_the_check_bound_pages_and_exports_every_match(tmp_path, make_doc, monkeypatch):
     monkeypatch.setattr("search.whoosh_engine.PHRASE_VERIFY_LIMIT", 60)
     monkeypatch.setattr("search.whoosh_engine.PHRASE_SAMPLE", 20)
+    holders = {i for i in range(1, 201) if i % 2}
     with WhooshBackend(tmp_path / "index") as backend:
-        backend.rebuild([make_doc(i, text="council tax is rising" if i % 2 else "tax the council now")
+        backend.rebuild([make_doc(i, text="council tax is rising" if i in holders else "tax the council now")
                          for i in range(1, 201)])
-        res = backend.search(SearchQuery(text='"council tax"', per_page=20))
-        assert res.total_is_estimate and 70 <= res.total <= 130
-        assert all(h.leaflet_id % 2 for h in res.hits) and len(res.hits) >= 10  # only checked hits are shown
+        first = backend.search(SearchQuery(text='"council tax"', per_page=20))
+        assert first.total_is_estimate and 70 <= first.total <= 130 and first.has_more
+        assert all(h.leaflet_id in holders for h in first.hits) and len(first.hits) == 20
+        seen, page = [], 1
+        while True:  # follow the pager as a reader would: every offered page is full until the last
+            res = backend.search(SearchQuery(text='"council tax"', per_page=20, page=page))
+            seen += [h.leaflet_id for h in res.hits]
+            assert res.hits and (len(res.hits) == 20 or not res.has_more)
+            if not res.has_more:
+                break
+            assert res.pages > page
+            page += 1
+        assert page == 5 and len(seen) == len(set(seen)) and set(seen) == holders
+        assert res.total == 100 and not res.total_is_estimate and res.pages == 5
+        assert list(backend.ids(SearchQuery(text='"council tax"', sort="newest"))) == sorted(holders, reverse=True)
+        assert set(backend.ids(SearchQuery(text='-"council tax"', party=["labour"]))) == set(range(2, 201, 2))
+        assert set(backend.ids(SearchQuery(text="(rising OR council) -\"council tax\""))) == set(range(2, 201, 2))
         exact = backend.search(SearchQuery(text='"council tax"', area=["E14001063"], party=["none"]))
-        assert exact.total == 0 and not exact.total_is_estimate
+        assert exact.total == 0 and not exact.total_is_estimate and exact.pages == 1
 
 
 @pytest.mark.postgres
