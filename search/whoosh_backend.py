@@ -14,7 +14,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from whoosh.filedb.filestore import FileStorage
 
-from . import analysis, query as q, whoosh_postings
+from . import analysis, query as q, whoosh_internals as internals, whoosh_postings
 from .engine_common import finish_results, is_live, list_positive_stems
 from .suggest import FEW_HITS, closest, suggest
 from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
@@ -42,6 +42,7 @@ class WhooshBackend(SearchBackend):
         self._checked_at = 0.0
         self._segments: dict = {}
         self._codes = Codes()
+        internals.warn_if_untested()
         if not _index_exists(self.index_dir):
             self.index_dir.mkdir(parents=True, exist_ok=True)
             _storage(self.index_dir).create_index(self.schema)

@@ -11,6 +11,7 @@ from datetime import date
 
 import numpy as np
 
+from . import whoosh_internals as internals
 from .query import PROSE_FIELDS, And, DateRange, Match, Not, Or, Phrase, Prefix, Term
 from .types import QueryError
 from .whoosh_segments import SINGLE_FACETS, Codes, SegmentData
@@ -48,7 +49,7 @@ class View:
         self.n = sum(d.n for _, _, d in self.leaves)
         self.live = self._cat(lambda d: np.ones(d.n, dtype=bool), bool)
         for segreader, offset, _ in self.leaves:
-            deleted = np.fromiter(segreader._perdoc.deleted_docs(), dtype=np.int64)
+            deleted = internals.deleted_docs(segreader)
             self.live[deleted + offset] = False
         self.doc_count = int(self.live.sum())
         self.delivered = self._cat(lambda d: d.delivered, np.int32)

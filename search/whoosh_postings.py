@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .query import PROSE_FIELDS
-from .whoosh_blocks import read_postings
+from .whoosh_internals import read_postings
 
 log = logging.getLogger(__name__)
 DIRNAME = ".postings"
@@ -57,7 +57,7 @@ def build(segreader, index_dir: Path) -> bool:
                     block_starts.append(starts.astype(np.int32))
                     block_spans.append(np.array(spans, dtype=np.int64).reshape(-1, 3))
                     block_offsets.append(block_offsets[-1] + len(starts))
-                else:  # inlined in the term file: no blocks; positions come from Whoosh's matcher
+                else:  # read through Whoosh's public API (an untested version): positions come from its matcher
                     block_offsets.append(block_offsets[-1])
         arrays = {
             "term_offsets": np.array(term_offsets, dtype=np.int64),

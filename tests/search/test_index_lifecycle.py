@@ -219,7 +219,7 @@ def test_posting_arrays_are_written_per_segment_and_give_the_same_answers(tmp_pa
         segments = sorted(p.name for p in (index_dir / ".postings").iterdir())
         assert len(segments) == 2 and all((index_dir / ".postings" / s / "FORMAT").exists() for s in segments)
         with_arrays = _answers(backend, queries)
-    # a phrase holding a word found in one document only (Whoosh inlines that posting in its term file)
+    # a phrase holding a word found in one document only: a one-posting block (W3 never inlines postings)
     assert [hit[0] for hit in with_arrays[3]] == [99]
     shutil.rmtree(index_dir / ".postings")
     with WhooshBackend(index_dir) as backend:  # a fresh reader decodes Whoosh's blocks instead
