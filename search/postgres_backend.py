@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import contextmanager
 import time
 from typing import Iterable, Iterator
 
@@ -21,28 +22,20 @@ log = logging.getLogger(__name__)
 START, STOP = "\ue000", "\ue001"  # private-use marks around matches; stripped from documents
 VOCABULARY_TTL_S = 300.0
 EXPORT_BATCH = 2000
+MISSING = "The search table is missing (run 'flask db upgrade') or the database is down ({})."
 COLUMNS = ("leaflet_id", "version", "title", "description", "body", "claims", "party", "party_name", "area",
            "area_name", "region", "nation", "election", "tags", "delivered_on", "uploaded_at", "image_count")
-DDL = f"""
-CREATE TABLE IF NOT EXISTS search_document (
-    leaflet_id bigint PRIMARY KEY, version text NOT NULL DEFAULT '',
-    title text NOT NULL DEFAULT '', description text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '',
-    claims text[] NOT NULL DEFAULT '{{}}', party text, party_name text, area text, area_name text, region text,
-    nation text, election text, tags text[] NOT NULL DEFAULT '{{}}', delivered_on date, uploaded_at timestamptz,
-    image_count integer NOT NULL DEFAULT 0, tsv tsvector NOT NULL);
-CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv);
-CREATE INDEX IF NOT EXISTS search_document_tags ON search_document USING gin (tags);
-CREATE INDEX IF NOT EXISTS search_document_party ON search_document (party);
-CREATE INDEX IF NOT EXISTS search_document_area ON search_document (area);
-CREATE INDEX IF NOT EXISTS search_document_election ON search_document (election);
-CREATE INDEX IF NOT EXISTS search_document_newest ON search_document (delivered_on DESC, uploaded_at DESC);
-"""
+TABLE = "search.document"  # made by migration 0011; the app's `flask db upgrade` creates it
 UPSERT = f"""
-INSERT INTO search_document ({", ".join(COLUMNS)}, tsv) VALUES ({", ".join(["%s"] * len(COLUMNS))},
+INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".join(["%s"] * len(COLUMNS))},
     setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
-    || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'))
-ON CONFLICT (leaflet_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])}, tsv = EXCLUDED.tsv
+    || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'),
+    clock_timestamp())
+ON CONFLICT (leaflet_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])}, tsv = EXCLUDED.tsv,
+    updated_at = EXCLUDED.updated_at
 """
+# A rebuild never overwrites a row written after it began: that write came from a later look at the database.
+REBUILD_UPSERT = UPSERT.rstrip() + " WHERE d.updated_at < %s\n"
 ORDER = {"newest": "delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC",
          "relevance": "score DESC, delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC"}
 FACET_SQL = {
@@ -75,7 +68,7 @@ def _row(doc: SearchDocument) -> tuple:
 
 
 class PostgresBackend(SearchBackend):
-    """Full text search in a `search_document` table this backend creates and owns."""
+    """Full text search in the table `search.document` (migration 0011)."""
 
     def __init__(self, dsn_or_engine):
         self.dsn = _dsn(dsn_or_engine)
@@ -83,9 +76,6 @@ class PostgresBackend(SearchBackend):
         self._connections: list[psycopg.Connection] = []
         self._lock = threading.Lock()
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
-        with self._conn().transaction():
-            self._conn().execute("SELECT pg_advisory_xact_lock(7315001)")  # concurrent CREATE ... IF NOT EXISTS
-            self._conn().execute(DDL)
 
     def _conn(self) -> psycopg.Connection:
         conn = getattr(self._local, "conn", None)
@@ -99,7 +89,18 @@ class PostgresBackend(SearchBackend):
                 self._connections.append(conn)
         return conn
 
+    @contextmanager
+    def _writing(self):
+        try:
+            yield
+        except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
+            raise IndexUnavailable(MISSING.format(exc)) from exc
+
     def index(self, docs: Iterable[SearchDocument]) -> None:
+        with self._writing():
+            self._index(docs)
+
+    def _index(self, docs: Iterable[SearchDocument]) -> None:
         docs = sorted(docs, key=lambda d: d.leaflet_id)  # one lock order, so concurrent batches never deadlock
         live = [_row(d) for d in docs if is_live(d)]
         gone = [d.leaflet_id for d in docs if not is_live(d)]
@@ -107,36 +108,47 @@ class PostgresBackend(SearchBackend):
             if live:
                 cur.executemany(UPSERT, live)
             if gone:
-                cur.execute("DELETE FROM search_document WHERE leaflet_id = ANY(%s)", (gone,))
+                cur.execute(f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", (gone,))
 
     def delete(self, leaflet_ids: Iterable[int]) -> None:
-        self._conn().execute("DELETE FROM search_document WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],))
+        with self._writing():
+            self._conn().execute(f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],))
 
     def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
+        """Rewrite every row in short committed batches beside the live table: searches keep reading it, and
+        a row that index() or delete() wrote after the rebuild began is never overwritten or removed."""
+        started = self._execute(f"SELECT clock_timestamp() FROM (SELECT 1 FROM {TABLE} LIMIT 1) AS t "
+                                "RIGHT JOIN (SELECT 1) AS one ON true", [])[0][0]  # fails early without the table
         count = done = 0
-        with self._conn().transaction(), self._conn().cursor() as cur:
-            cur.execute(DDL)
-            cur.execute("TRUNCATE search_document")
-            batch: list[tuple] = []
-            for done, doc in enumerate(docs, 1):
-                if is_live(doc):
-                    batch.append(_row(doc))
-                    count += 1
-                if len(batch) >= 500:
-                    cur.executemany(UPSERT, batch)
-                    batch = []
-                if progress and done % 1000 == 0:
-                    progress(done)
-            if batch:
-                cur.executemany(UPSERT, batch)
-        self._conn().execute("ANALYZE search_document")
+        seen: list[int] = []
+        batch: list[tuple] = []
+
+        def write() -> None:
+            with self._conn().transaction(), self._conn().cursor() as cur:
+                cur.executemany(REBUILD_UPSERT, [row + (started,) for row in batch])
+            batch.clear()
+
+        for done, doc in enumerate(docs, 1):
+            if is_live(doc):
+                batch.append(_row(doc))
+                seen.append(doc.leaflet_id)
+                count += 1
+            if len(batch) >= 500:
+                write()
+            if progress and done % 1000 == 0:
+                progress(done)
+        if batch:
+            write()
+        self._conn().execute(f"DELETE FROM {TABLE} WHERE updated_at < %s AND NOT (leaflet_id = ANY(%s))",
+                             (started, seen))
+        self._conn().execute(f"ANALYZE {TABLE}")
         if progress:
             progress(done)
         self._vocabulary = None
         return count
 
     def versions(self) -> dict[int, str]:
-        return dict(self._execute("SELECT leaflet_id, version FROM search_document", []))
+        return dict(self._execute(f"SELECT leaflet_id, version FROM {TABLE}", []))
 
     def close(self) -> None:
         with self._lock:
@@ -148,7 +160,7 @@ class PostgresBackend(SearchBackend):
         try:
             return self._conn().execute(sql, params).fetchall()
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
-            raise IndexUnavailable(f"The search table is missing or the database is down ({exc}).") from exc
+            raise IndexUnavailable(MISSING.format(exc)) from exc
 
     def _plan(self, query: SearchQuery):
         """(tree, where, where params, score sql, score params, sort) of a validated query."""
@@ -171,10 +183,10 @@ class PostgresBackend(SearchBackend):
                     "description, title), 260)")
         rows = self._execute(
             f"SELECT {', '.join(COLUMNS[:4])}, {', '.join(COLUMNS[5:])}, score, {headline} FROM ("
-            f"SELECT *, {score} AS score FROM search_document WHERE {where} ORDER BY {ORDER[sort]} "
+            f"SELECT *, {score} AS score FROM {TABLE} WHERE {where} ORDER BY {ORDER[sort]} "
             f"LIMIT %s OFFSET %s) AS page ORDER BY {ORDER[sort]}",
             rank_params * 2 + where_params + [query.per_page, offset])
-        total = self._execute(f"SELECT count(*) FROM search_document WHERE {where}", where_params)[0][0]
+        total = self._execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", where_params)[0][0]
         facets = self._facets(where, where_params, query.facet_limit) if query.facets else {}
         words = q.positive_words(tree) if tree is not None else []
         suggestion = (suggest(query.text, words, _PgVocabulary(self))
@@ -194,7 +206,7 @@ class PostgresBackend(SearchBackend):
             with conn.cursor(name="search_ids") as cur:
                 cur.itersize = EXPORT_BATCH
                 cur.execute(f"SELECT leaflet_id FROM (SELECT leaflet_id, delivered_on, uploaded_at, {score} AS score "
-                            f"FROM search_document WHERE {where}) AS m ORDER BY {ORDER[sort]}",
+                            f"FROM {TABLE} WHERE {where}) AS m ORDER BY {ORDER[sort]}",
                             rank_params + where_params)
                 for (leaflet_id,) in cur:
                     yield int(leaflet_id)
@@ -204,7 +216,7 @@ class PostgresBackend(SearchBackend):
     def _facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
         parts = " UNION ALL ".join(f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items()))
         rows = self._execute(f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, delivered_on "
-                             f"FROM search_document WHERE {where}) {parts}", params)
+                             f"FROM {TABLE} WHERE {where}) {parts}", params)
         out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
         for name, value, count in rows:
             out[name].append((value, int(count)))
@@ -216,7 +228,7 @@ class PostgresBackend(SearchBackend):
     def vocabulary(self) -> tuple[dict[str, int], list[str]]:
         now = time.monotonic()
         if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL_S:
-            rows = self._execute("SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_document')", [])
+            rows = self._execute(f"SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {TABLE}')", [])
             df = {w: int(n) for w, n in rows}
             self._vocabulary = (now, (df, list(df)))
         return self._vocabulary[1]
@@ -239,7 +251,7 @@ class _PgVocabulary:
 
     def surface(self, stem: str, like: str) -> str | None:
         rows = self.backend._execute(
-            "SELECT DISTINCT w FROM (SELECT body FROM search_document WHERE tsv @@ %s::tsquery LIMIT 1) AS d, "
+            f"SELECT DISTINCT w FROM (SELECT body FROM {TABLE} WHERE tsv @@ %s::tsquery LIMIT 1) AS d, "
             "regexp_split_to_table(lower(d.body), '[^[:alnum:]]+') AS w "
             "WHERE w <> '' AND to_tsvector('english', w) @@ %s::tsquery", ["'" + stem + "'", "'" + stem + "'"])
         forms = [r[0] for r in rows]

@@ -25,6 +25,8 @@ from .whoosh_writer import BatchWriter, WriteFailed
 
 log = logging.getLogger(__name__)
 REFRESH_EVERY_S = 0.25
+BUILD_PROCS = max(2, min(os.cpu_count() or 1, 4))
+LIVE_LOCK_WAIT_S = 60.0
 
 
 class WhooshBackend(SearchBackend):
@@ -41,6 +43,7 @@ class WhooshBackend(SearchBackend):
         self._view_generation = -1
         self._checked_at = 0.0
         self._segments: dict = {}
+        self._directory = -1  # inode of the index directory the searcher was opened on
         self._codes = Codes()
         internals.warn_if_untested()
         if not _index_exists(self.index_dir):
@@ -80,40 +83,125 @@ class WhooshBackend(SearchBackend):
         with self._read_lock:
             self._checked_at = 0.0
 
-    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
-        """Build a fresh index beside the old one, then swap it in (also repairs a corrupt index)."""
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None, procs: int | None = None) -> int:
+        """Build a fresh index beside the live one, replay what changed meanwhile, then swap it in.
+
+        Searches and writes keep using the live index during the build. Before the swap, every document
+        that was added, changed or removed in the live index since the build began (by this process or any
+        other) is applied to the new one, under the live index's own write lock, so nothing is lost.
+        Also repairs a corrupt index (there is then nothing to replay). procs: build processes (default
+        BUILD_PROCS); 1 builds in this process.
+        """
+        procs = procs or BUILD_PROCS
         tmp = self.index_dir.with_name(f".{self.index_dir.name}.rebuild-{os.getpid()}")
         old = self.index_dir.with_name(f".{self.index_dir.name}.old-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        count = done = 0
-        with self._writer.lock:
-            fresh = _storage(tmp).create_index(self.schema)  # its postings are read right after the commit
-            writer = fresh.writer(limitmb=1024)
-            try:  # leaflet ids are unique in the database, so add_document (no per-document delete) is safe
-                for done, doc in enumerate(docs, 1):
-                    if is_live(doc):
-                        writer.add_document(**to_fields(doc))
-                        count += 1
-                    if progress and done % 1000 == 0:
-                        progress(done)
-                writer.commit()
-                whoosh_postings.build_for_index(fresh, tmp)
-            except BaseException:
-                writer.cancel()
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            if progress:
-                progress(done)
-            with self._read_lock, self._ix_lock:
-                self._drop_searcher()
-                self._ix = None
-                if self.index_dir.exists():
-                    self.index_dir.rename(old)
-                tmp.rename(self.index_dir)
-                shutil.rmtree(old, ignore_errors=True)
-        log.info("search index rebuilt", extra={"documents": count})
+        before = self._live_versions()
+        try:
+            count, done = self._build(tmp, docs, progress, procs)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        with self._writer.lock:  # in-process writes wait here and then land in the new index
+            live_lock = self._lock_live_index()  # other processes' writers wait (they retry LockError)
+            try:
+                replayed = self._replay(tmp, before)
+                with self._read_lock, self._ix_lock:
+                    self._drop_searcher()
+                    self._ix = None
+                    if self.index_dir.exists():
+                        self.index_dir.rename(old)
+                    tmp.rename(self.index_dir)
+            finally:
+                if live_lock is not None:
+                    live_lock.release()
+            self._writer.clear_error()  # a write that failed before the rebuild is in the rebuilt index
+            shutil.rmtree(old, ignore_errors=True)
+        if progress:
+            progress(done)
+        log.info("search index rebuilt", extra={"documents": count, "replayed": replayed, "procs": procs})
         return count
+
+    def _build(self, tmp: Path, docs: Iterable[SearchDocument], progress: Progress, procs: int) -> tuple[int, int]:
+        count = done = 0
+        fresh = _storage(tmp).create_index(self.schema)
+        if procs > 1:  # worker processes analyse and write a segment each; no merge at the end
+            writer = fresh.writer(procs=procs, multisegment=True, limitmb=256, batchsize=250,
+                                  start_method="fork")
+        else:
+            writer = fresh.writer(limitmb=1024)
+        try:  # leaflet ids are unique in the database, so add_document (no per-document delete) is safe
+            for done, doc in enumerate(docs, 1):
+                if is_live(doc):
+                    writer.add_document(**to_fields(doc))
+                    count += 1
+                if progress and done % 1000 == 0:
+                    progress(done)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        whoosh_postings.build_for_index(fresh, tmp, procs=procs)
+        return count, done
+
+    def _live_versions(self) -> dict[int, str] | None:
+        """leaflet_id -> version of the live index, or None when it cannot be read (nothing to replay)."""
+        try:
+            with self._read_lock:
+                self._checked_at = 0.0
+                return self.versions()
+        except IndexUnavailable:
+            return None
+
+    def _lock_live_index(self):
+        """Hold the live index's Whoosh write lock (waiting for a writer in another process to finish)."""
+        if not _index_exists(self.index_dir):
+            return None
+        try:
+            lock = _storage(self.index_dir).lock("MAIN_WRITELOCK")
+        except Exception:  # an unreadable directory: nothing to protect
+            return None
+        waited = 0.0
+        while not lock.acquire():
+            if waited > LIVE_LOCK_WAIT_S:
+                raise IndexUnavailable("Another process held the search index lock for too long; try again.")
+            time.sleep(0.05)
+            waited += 0.05
+        return lock
+
+    def _replay(self, tmp: Path, before: dict[int, str] | None) -> int:
+        """Apply to the new index what the live index gained or lost since `before` was taken."""
+        if before is None:
+            return 0
+        with self._read_lock:
+            self._checked_at = 0.0
+            try:
+                view = self._current_view()
+            except IndexUnavailable:
+                return 0
+            now = self.versions()
+            changed = [i for i, v in now.items() if before.get(i) != v]
+            gone = [i for i in before if i not in now]
+            docnum = {int(view.leaflet_ids[d]): int(d) for d in np.flatnonzero(view.live)
+                      if int(view.leaflet_ids[d]) in set(changed)} if changed else {}
+            payloads = [view.searcher.stored_fields(docnum[i])["payload"] for i in changed]
+        if not payloads and not gone:
+            return 0
+        fresh = _storage(tmp).open_index()
+        writer = fresh.writer()
+        try:
+            for payload in payloads:
+                writer.update_document(**to_fields(SearchDocument(**payload)))
+            for leaflet_id in gone:
+                writer.delete_by_term("lid", str(leaflet_id))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        whoosh_postings.build_for_index(fresh, tmp)
+        log.info("search rebuild replayed live changes", extra={"changed": len(payloads), "removed": len(gone)})
+        return len(payloads) + len(gone)
 
     def versions(self) -> dict[int, str]:
         with self._read_lock:
@@ -150,10 +238,14 @@ class WhooshBackend(SearchBackend):
         try:
             if not _index_exists(self.index_dir):
                 raise FileNotFoundError(f"no index in {self.index_dir}")
+            directory = self.index_dir.stat().st_ino
+            if self._searcher is not None and directory != self._directory:
+                self._drop_searcher()  # another process rebuilt the index and swapped the directory
             if self._searcher is None:
                 with self._ix_lock:
                     self._ix = None
                 self._searcher = self._open_index().searcher()
+                self._directory = directory
                 self._view = None
             elif not self._searcher.up_to_date():
                 # A fresh searcher, not searcher.refresh(): refresh reuses segment readers whose deletion

@@ -185,9 +185,15 @@ class Evaluation:
 
     def run(self, node) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Return (sure, possible, scores) over all docnums."""
-        sure, possible, score = self._run(node)
-        self._bounds[id(node)] = (sure, possible)
+        sure, possible, _, score = self._node(node)
         return sure, possible, score
+
+    def _node(self, node):
+        """(sure, possible, reach, score). reach is `possible` before any phrase check: scores are masked by it,
+        so a document's score, and so its place in the order, never depends on which pages were looked at."""
+        sure, possible, reach, score = self._run(node)
+        self._bounds[id(node)] = (sure, possible)
+        return sure, possible, reach, score
 
     def estimate(self, sure: np.ndarray, possible: np.ndarray) -> int:
         """The number of matches, scaling the unchecked phrase candidates by the share the sample held."""
@@ -214,41 +220,43 @@ class Evaluation:
         if isinstance(node, Term):
             score = np.zeros(n, dtype=np.float32)
             self.view.term_scores([node.field] if node.field else PROSE_FIELDS, node.stem, score)
-            return score > 0, score > 0, score
+            return score > 0, score > 0, score > 0, score
         if isinstance(node, Prefix):
             score = np.zeros(n, dtype=np.float32)
             for field, term in self.view.expand_prefix([node.field] if node.field else PROSE_FIELDS, node.prefix):
                 self.view.term_scores([field], term, score)
-            return score > 0, score > 0, score
+            return score > 0, score > 0, score > 0, score
         if isinstance(node, Phrase):
             return self._phrase(node)
         if isinstance(node, Match):
             mask = self.view.match_mask(node)
-            return mask, mask, None
+            return mask, mask, mask, None
         if isinstance(node, DateRange):
             mask = self.view.date_mask(node.start, node.end)
-            return mask, mask, None
+            return mask, mask, mask, None
         if isinstance(node, Not):
-            sure, possible, _ = self.run(node.child)
-            return ~possible, ~sure, None
+            sure, possible, _, _ = self._node(node.child)
+            return ~possible, ~sure, np.ones(n, dtype=bool), None  # scores come from the other clauses
         return self._boolean(node)
 
     def _boolean(self, node):
         is_and = isinstance(node, And)
         start = np.ones if is_and else np.zeros
-        sure, possible = start(self.view.n, dtype=bool), start(self.view.n, dtype=bool)
+        sure, possible, reach = (start(self.view.n, dtype=bool) for _ in range(3))
         score = np.zeros(self.view.n, dtype=np.float32)
         for child in node.children:
-            child_sure, child_possible, child_score = self.run(child)
+            child_sure, child_possible, child_reach, child_score = self._node(child)
             if is_and:
                 sure &= child_sure
                 possible &= child_possible
+                reach &= child_reach
             else:
                 sure |= child_sure
                 possible |= child_possible
+                reach |= child_reach
             if child_score is not None:
                 score += child_score
-        return sure, possible, np.where(possible, score, 0).astype(np.float32)
+        return sure, possible, reach, np.where(reach, score, 0).astype(np.float32)
 
     def _phrase(self, node: Phrase):
         """Candidates hold every word in one field; word positions are checked, best first, as needed."""
@@ -288,7 +296,7 @@ class Evaluation:
         if (possible & self.restrict & ~sure).any():
             self.uncertain_phrases = True
         # The score does not depend on which documents were checked, so every page ranks alike.
-        return sure, possible, np.where(possible, score, 0).astype(np.float32)
+        return sure, possible, candidates, np.where(candidates, score, 0).astype(np.float32)
 
     def _check_best(self, node: Phrase, docs: np.ndarray, score: np.ndarray) -> None:
         """Check the best-ranked candidates (they fill the first page), then a sample to estimate the rest."""

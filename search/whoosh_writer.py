@@ -55,6 +55,10 @@ class BatchWriter:
         if error is not None:
             raise error
 
+    def clear_error(self) -> None:
+        """Forget a failed commit whose changes a rebuild has since covered."""
+        self._error = None
+
     def close(self) -> None:
         if self._thread.is_alive():
             self._queue.put(("stop", None))
