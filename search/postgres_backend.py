@@ -24,7 +24,7 @@ VOCABULARY_TTL_S = 300.0
 EXPORT_BATCH = 2000
 MISSING = "The search table is missing (run 'flask db upgrade') or the database is down ({})."
 COLUMNS = ("leaflet_id", "version", "title", "description", "body", "claims", "party", "party_name", "area",
-           "area_name", "region", "nation", "election", "tags", "delivered_on", "uploaded_at", "image_count")
+           "area_name", "region", "nation", "election", "tags", "verdicts", "bias", "delivered_on", "uploaded_at", "image_count")
 TABLE = "search.document"  # made by migration 0011; the app's `flask db upgrade` creates it
 UPSERT = f"""
 INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".join(["%s"] * len(COLUMNS))},
@@ -63,7 +63,8 @@ def _row(doc: SearchDocument) -> tuple:
     claims = [_clean(c) for c in doc.claims or ()]
     title, description, body = _clean(doc.title), _clean(doc.description), _clean(doc.text)
     return (doc.leaflet_id, doc.version or "", title, description, body, claims, doc.party, doc.party_name,
-            doc.area, doc.area_name, doc.region, doc.nation, doc.election, list(doc.tags or ()), doc.delivered_on,
+            doc.area, doc.area_name, doc.region, doc.nation, doc.election, list(doc.tags or ()),
+            list(doc.verdicts or ()), list(doc.bias or ()), doc.delivered_on,
             doc.uploaded_at, doc.image_count or 0, title, " ".join(claims), description, body)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from . import whoosh_internals as internals
 from .query import PROSE_FIELDS, And, DateRange, Match, Not, Or, Phrase, Prefix, Term
 from .types import QueryError
-from .whoosh_segments import SINGLE_FACETS, Codes, SegmentData
+from .whoosh_segments import MULTI_FACETS, SINGLE_FACETS, Codes, SegmentData
 
 FIELD_BOOST = {"title": 3.0, "claims": 2.0, "description": 1.5, "text": 1.0}
 K1, B = 1.2, 0.75
@@ -56,8 +56,9 @@ class View:
         self.newest_key = self._cat(lambda d: d.newest_key, np.int64)
         self.years = self._cat(lambda d: d.years, np.int32)
         self.facets = {f: self._cat(lambda d, f=f: d.facets[f], np.int32) for f in SINGLE_FACETS}
-        self.tag_docs = self._cat(lambda d: d.tag_docs + self._offset(d), np.int64)
-        self.tag_codes = self._cat(lambda d: d.tag_codes, np.int32)
+        self.multi = {f: (self._cat(lambda d, f=f: d.multi[f][0] + self._offset(d), np.int64),
+                          self._cat(lambda d, f=f: d.multi[f][1], np.int32)) for f in MULTI_FACETS}
+        self.tag_docs, self.tag_codes = self.multi["tag"]
         self.lengths = {f: self._cat(lambda d, f=f: d.lengths[f], np.float32) for f in PROSE_FIELDS}
         total_docs = max(self.n, 1)
         self.avg_length = {f: max(sum(d.field_totals[f] for _, _, d in self.leaves) / total_docs, 1.0)
@@ -114,8 +115,9 @@ class View:
         if mask is None:
             code = self.codes.lookup(node.field, node.value)
             mask = np.zeros(self.n, dtype=bool)
-            if code is not None and node.field == "tag":
-                mask[self.tag_docs[self.tag_codes == code]] = True
+            if code is not None and node.field in self.multi:
+                docs, codes = self.multi[node.field]
+                mask[docs[codes == code]] = True
             elif code is not None:
                 mask = self.facets[node.field] == code
             if len(self._match_cache) > 256:

@@ -37,7 +37,7 @@ def make_schema() -> fields.Schema:
         ver=fields.COLUMN(columns.VarBytesColumn()),
         title=StemsField(), description=StemsField(), text=StemsField(), claims=StemsField(),
         party=fields.ID(), area=fields.ID(), region=fields.ID(), nation=fields.ID(), election=fields.ID(),
-        tag=fields.KEYWORD(commas=True),
+        tag=fields.KEYWORD(commas=True), verdict=fields.KEYWORD(commas=True), bias=fields.KEYWORD(commas=True),
         delivered=fields.COLUMN(columns.NumericColumn("i")),
         uploaded=fields.COLUMN(columns.NumericColumn("q")),
         payload=fields.STORED(),
@@ -52,8 +52,9 @@ def to_fields(doc: SearchDocument) -> dict:
     for name in ("party", "area", "region", "nation", "election"):
         if getattr(doc, name):
             out[name] = getattr(doc, name)
-    if doc.tags:
-        out["tag"] = ",".join(t.replace(",", " ") for t in doc.tags)
+    for name, values in (("tag", doc.tags), ("verdict", doc.verdicts), ("bias", doc.bias)):
+        if values:
+            out[name] = ",".join(v.replace(",", " ") for v in values)
     out["delivered"] = day_number(doc.delivered_on)
     out["uploaded"] = int(doc.uploaded_at.timestamp()) if doc.uploaded_at else 0
     payload = doc.display_fields()

@@ -21,6 +21,7 @@ from .whoosh_internals import EMPTY_IDS, EMPTY_WEIGHTS
 from .whoosh_postings import SegmentPostings
 
 SINGLE_FACETS = ("party", "area", "region", "nation", "election")
+MULTI_FACETS = ("tag", "verdict", "bias")
 POSTINGS_CACHE = 4096
 BLOCK_CACHE = 2048
 SIDE_RECHECK_S = 2.0  # a segment read before its posting arrays were written looks for them again
@@ -72,17 +73,24 @@ class SegmentData:
                 ids, _, _ = internals.read_postings(segreader, field, value)
                 arr[ids] = codes.code(field, value.decode("utf-8"))
             self.facets[field] = arr
-        tag_docs, tag_codes = [], []
-        for value in segreader.lexicon("tag"):
-            ids, _, _ = internals.read_postings(segreader, "tag", value)
-            tag_docs.append(ids)
-            tag_codes.append(np.full(len(ids), codes.code("tag", value.decode("utf-8")), dtype=np.int32))
-        self.tag_docs = np.concatenate(tag_docs) if tag_docs else EMPTY_IDS
-        self.tag_codes = np.concatenate(tag_codes) if tag_codes else np.zeros(0, dtype=np.int32)
+        self.multi = {field: self._pairs(segreader, codes, field) for field in MULTI_FACETS}
+        self.tag_docs, self.tag_codes = self.multi["tag"]
         years = 1900 + (self.delivered // 365.2425).astype(np.int32)
         self.years = np.where(self.delivered > 0, years, -1)  # refined below for exactness
         self._exact_years()
         self.stems_df: tuple[dict[str, int], list[str]] | None = None
+
+    @staticmethod
+    def _pairs(segreader, codes: Codes, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, value codes) of a field a document may hold several values of (tags, verdicts, bias)."""
+        docs, values = [], []
+        if field in segreader.schema:  # an index built before the field existed has none
+            for value in segreader.lexicon(field):
+                ids, _, _ = internals.read_postings(segreader, field, value)
+                docs.append(ids)
+                values.append(np.full(len(ids), codes.code(field, value.decode("utf-8")), dtype=np.int32))
+        return (np.concatenate(docs) if docs else EMPTY_IDS,
+                np.concatenate(values) if values else np.zeros(0, dtype=np.int32))
 
     def _exact_years(self) -> None:
         has = self.delivered > 0

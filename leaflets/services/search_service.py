@@ -20,7 +20,12 @@ from leaflets.services.errors import DomainError, ServiceUnavailable
 from search import FACET_NAMES, IndexUnavailable, QueryError, Results, SearchQuery
 
 log = logging.getLogger(__name__)
-FILTERS = ("party", "area", "region", "election", "tag")
+FILTERS = ("party", "area", "region", "election", "tag", "verdict", "bias")
+CHOICE_LABELS = {"verdict": {"accurate": "Accurate", "misleading": "Misleading", "false": "False",
+                             "unverifiable": "Unverifiable"},
+                 "bias": {"attacks-opponents": "Attacks opponents", "promotes-own-party": "Promotes own party",
+                          "misleading-presentation": "Misleading presentation",
+                          "fair-presentation": "Fair presentation"}}
 PER_PAGE = 20
 MAX_VALUES = 20
 MAX_PAGE = 1000
@@ -208,6 +213,7 @@ def search_page(query: SearchQuery) -> SearchPage:
     facets = {name: [FacetOption(value, names.get(name, {}).get(value, value), count,
                                  _selected(query, name, value))
                      for value, count in results.facets.get(name, [])] for name in FACET_NAMES}
+    names.update(CHOICE_LABELS)
     active = [ActiveFilter(name, value, names[name].get(value, value)) for name in FILTERS
               for value in getattr(query, name)]
     return SearchPage(query=query, results=results, hits=hits, facets=facets, active=active)

@@ -26,4 +26,5 @@ def search() -> tuple[str, int]:
     return render_template("search/search.html", query=query, page=page, problem=problem, status=status,
                            args=request.args,
                            facet_titles=FACET_TITLES, params=search_service.params,
+                           choices=search_service.CHOICE_LABELS,
                            toggled=search_service.toggled), status

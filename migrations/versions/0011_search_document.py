@@ -26,10 +26,13 @@ def upgrade():
             title text NOT NULL DEFAULT '', description text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '',
             claims text[] NOT NULL DEFAULT '{}', party text, party_name text, area text, area_name text,
             region text, nation text, election text, tags text[] NOT NULL DEFAULT '{}',
+            verdicts text[] NOT NULL DEFAULT '{}', bias text[] NOT NULL DEFAULT '{}',
             delivered_on date, uploaded_at timestamptz, image_count integer NOT NULL DEFAULT 0,
             tsv tsvector NOT NULL, updated_at timestamptz NOT NULL DEFAULT clock_timestamp())""")
     op.execute("CREATE INDEX document_tsv ON search.document USING gin (tsv)")
     op.execute("CREATE INDEX document_tags ON search.document USING gin (tags)")
+    op.execute("CREATE INDEX document_verdicts ON search.document USING gin (verdicts)")
+    op.execute("CREATE INDEX document_bias ON search.document USING gin (bias)")
     op.execute("CREATE INDEX document_party ON search.document (party)")
     op.execute("CREATE INDEX document_area ON search.document (area)")
     op.execute("CREATE INDEX document_election ON search.document (election)")
