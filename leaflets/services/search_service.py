@@ -16,7 +16,8 @@ from sqlalchemy.orm import selectinload
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Leaflet, LeafletStatus, LeafletTag, Party, Tag
-from leaflets.services.errors import DomainError, ServiceUnavailable
+from leaflets.services.browse import Page
+from leaflets.services.errors import DomainError, NotFound, ServiceUnavailable
 from search import FACET_NAMES, IndexUnavailable, QueryError, Results, SearchQuery
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,14 @@ def _whole_number(raw: str | None, name: str, default: int, low: int, high: int)
     if not raw.strip().isdigit() or not low <= int(raw) <= high:
         raise QueryError(f"{name} must be a whole number from {low} to {high}.")
     return int(raw)
+
+
+def whole_page(raw: str | None) -> int:
+    """A page number from the query string (1 when missing); a bad one is a 400."""
+    try:
+        return _whole_number(raw, "Page", 1, 1, MAX_PAGE)
+    except QueryError as error:
+        raise BadQuery(str(error), field="page") from error
 
 
 def parse_args(args: Mapping[str, Any], *, per_page: int = PER_PAGE,
@@ -217,6 +226,27 @@ def search_page(query: SearchQuery) -> SearchPage:
     active = [ActiveFilter(name, value, names[name].get(value, value)) for name in FILTERS
               for value in getattr(query, name)]
     return SearchPage(query=query, results=results, hits=hits, facets=facets, active=active)
+
+
+# --- a tag's page ----------------------------------------------------------------------------------------
+
+@dataclass
+class TagPage:
+    tag: Tag
+    leaflets: Page[Leaflet]
+    search: list[tuple[str, str]]  # the same search on /search, to refine it
+
+
+def tag_page(slug: str, number: int) -> TagPage:
+    """A tag, what it means, and its leaflets newest first (the search for that tag)."""
+    tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
+    if tag is None:
+        raise NotFound("There is no such tag.")
+    query = SearchQuery(tag=[slug], sort="newest", page=number, per_page=PER_PAGE, facets=False, suggest=False)
+    results = run(query)
+    leaflets = live_leaflets([hit.leaflet_id for hit in results.hits])
+    return TagPage(tag, Page(items=leaflets, number=number, per_page=PER_PAGE, total=results.total),
+                   params(query, page=None, sort="newest"))
 
 
 # --- export -----------------------------------------------------------------------------------------------

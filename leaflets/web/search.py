@@ -9,7 +9,14 @@ from search import QueryError
 
 bp = Blueprint("search", __name__)
 FACET_TITLES = {"party": "Party", "area": "Constituency", "region": "Region", "election": "Election",
-                "tag": "Tag", "year": "Year delivered"}
+                "tag": "Tag", "year": "Year delivered", "verdict": "Claims rated", "bias": "Bias rated"}
+
+
+@bp.get("/tags/<slug>")
+def tag(slug: str) -> str:
+    """A tag's meaning and its leaflets: the search for that tag, with a link to refine it."""
+    number = search_service.whole_page(request.args.get("page"))
+    return render_template("search/tag.html", page=search_service.tag_page(slug, number))
 
 
 @bp.get("/search")
