@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 
@@ -17,7 +16,8 @@ CHUNK = 100
 
 def main(index_dir: str, text: str) -> dict:
     backend = WhooshBackend(index_dir)
-    rss_open = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    docnums = _docnums(backend)
+    rss_open = _peak_rss_kb()
     start = time.perf_counter()
     rows = 0
     with open("/dev/null", "w") as sink:
@@ -26,30 +26,38 @@ def main(index_dir: str, text: str) -> dict:
         for leaflet_id in ids:
             chunk.append(leaflet_id)
             if len(chunk) == CHUNK:
-                rows += _write(backend, chunk, sink)
+                rows += _write(backend, docnums, chunk, sink)
                 chunk = []
-        rows += _write(backend, chunk, sink)
+        rows += _write(backend, docnums, chunk, sink)
     seconds = time.perf_counter() - start
     backend.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_rss_kb()
     return {"query": text, "rows": rows, "export_s": round(seconds, 2), "peak_rss_mb": round(peak / 1024, 1),
             "rss_after_open_mb": round(rss_open / 1024, 1)}
 
 
-def _write(backend: WhooshBackend, chunk: list[int], sink) -> int:
-    for res in _payloads(backend, chunk):
-        sink.write(json.dumps(res, default=str) + "\n")
-    return len(chunk)
+def _peak_rss_kb() -> int:
+    """VmHWM: this program's own peak (ru_maxrss would include the parent's memory from before exec)."""
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 
-def _payloads(backend: WhooshBackend, chunk: list[int]):
-    """The stored document of each id (what a row is made from)."""
+def _docnums(backend: WhooshBackend) -> dict[int, int]:
+    """leaflet id -> docnum of live documents, read once (the stored copies are fetched by docnum)."""
     with backend._read_lock:
         view = backend._current_view()
-        searcher = view.searcher
+        live = view.live.nonzero()[0]
+        return dict(zip(view.leaflet_ids[live].tolist(), live.tolist()))
+
+
+def _write(backend: WhooshBackend, docnums: dict[int, int], chunk: list[int], sink) -> int:
+    with backend._read_lock:
+        searcher = backend._current_view().searcher
         for leaflet_id in chunk:
-            docnum = searcher.document_number(lid=str(leaflet_id))
-            yield searcher.stored_fields(docnum)["payload"]
+            sink.write(json.dumps(searcher.stored_fields(docnums[leaflet_id])["payload"], default=str) + "\n")
+    return len(chunk)
 
 
 if __name__ == "__main__":

@@ -27,11 +27,12 @@ from .sqlite_baseline import SqliteFts
 log = logging.getLogger(__name__)
 OUT = Path(__file__).resolve().parents[1] / "out"
 DEEP_PAGE = 50
+CORPUS_FORMAT = "v2"  # bump when SearchDocument gains fields: pickles of the old class lack them
 QUERY_TYPES = ["word", "phrase", "word_party", "word_area", "facets", "three_words_newest"]
 
 
 def corpus(size: int, cache: bool) -> list:
-    path = OUT / f"corpus-{size}.pickle"
+    path = OUT / f"corpus-{size}-{CORPUS_FORMAT}.pickle"
     if cache and path.exists():
         with open(path, "rb") as f:
             return pickle.load(f)
@@ -212,7 +213,8 @@ def print_table(results: list[dict]) -> None:
                   f"{'':>12}   ({w['build_procs']} processes: {w['build_docs_per_s']}, x{w['build_docs_per_s'] / one:.2f})")
         for kind in QUERY_TYPES:
             dq = w["deep_page"][kind]
-            print(f"{kind + f' page {DEEP_PAGE} p50/p95':24}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}")
+            print(f"{kind + f' page {DEEP_PAGE} p50/p95':24}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}"
+                  f"   CPU p50/p95 {dq['cpu_p50_ms']} / {dq['cpu_p95_ms']}")
         e = w["export"]
         print(f"{'export phrase':24}{e['query']} {e['rows']:,} rows in {e['export_s']} s, "
               f"peak RSS {e['peak_rss_mb']} MB (after opening the index {e['rss_after_open_mb']} MB)")
