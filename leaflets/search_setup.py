@@ -13,7 +13,7 @@ import shutil
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from flask import Flask
@@ -118,6 +118,16 @@ class GuardedBackend(SearchBackend):
         query.validate()
         return Results(total=0, hits=[], facets={name: [] for name in FACET_NAMES}, page=query.page,
                        per_page=query.per_page)
+
+    def ids(self, query: SearchQuery) -> Iterator[int]:
+        inner = self.inner
+        self._check_not_lost()
+        try:
+            yield from inner.ids(query)
+        except IndexUnavailable:
+            if not self._is_empty():
+                raise
+            query.validate()
 
     def flush(self) -> None:
         self.inner.flush()

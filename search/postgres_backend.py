@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import contextmanager
 import time
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import psycopg
 from rapidfuzz.distance import Levenshtein
@@ -25,28 +26,21 @@ VOCABULARY_TTL_S = 300.0
 # costs more than finding the page of hits once a word matches tens of thousands of leaflets.
 FACET_TTL_S = 30.0
 FACET_CACHE_SIZE = 256
+EXPORT_BATCH = 2000
+MISSING = "The search table is missing (run 'flask db upgrade') or the database is down ({})."
 COLUMNS = ("leaflet_id", "version", "title", "description", "body", "claims", "party", "party_name", "area",
-           "area_name", "region", "nation", "election", "tags", "delivered_on", "uploaded_at", "image_count")
-DDL = """
-CREATE TABLE IF NOT EXISTS search_document (
-    leaflet_id bigint PRIMARY KEY, version text NOT NULL DEFAULT '',
-    title text NOT NULL DEFAULT '', description text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '',
-    claims text[] NOT NULL DEFAULT '{}', party text, party_name text, area text, area_name text, region text,
-    nation text, election text, tags text[] NOT NULL DEFAULT '{}', delivered_on date, uploaded_at timestamptz,
-    image_count integer NOT NULL DEFAULT 0, tsv tsvector NOT NULL);
-CREATE INDEX IF NOT EXISTS search_document_tsv ON search_document USING gin (tsv);
-CREATE INDEX IF NOT EXISTS search_document_tags ON search_document USING gin (tags);
-CREATE INDEX IF NOT EXISTS search_document_party ON search_document (party);
-CREATE INDEX IF NOT EXISTS search_document_area ON search_document (area);
-CREATE INDEX IF NOT EXISTS search_document_election ON search_document (election);
-CREATE INDEX IF NOT EXISTS search_document_newest ON search_document (delivered_on DESC, uploaded_at DESC);
-"""
+           "area_name", "region", "nation", "election", "tags", "verdicts", "bias", "delivered_on", "uploaded_at", "image_count")
+TABLE = "search.document"  # made by migration 0011; the app's `flask db upgrade` creates it
 UPSERT = f"""
-INSERT INTO search_document ({", ".join(COLUMNS)}, tsv) VALUES ({", ".join(["%s"] * len(COLUMNS))},
+INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".join(["%s"] * len(COLUMNS))},
     setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
-    || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'))
-ON CONFLICT (leaflet_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])}, tsv = EXCLUDED.tsv
+    || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'),
+    clock_timestamp())
+ON CONFLICT (leaflet_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])}, tsv = EXCLUDED.tsv,
+    updated_at = EXCLUDED.updated_at
 """
+# A rebuild never overwrites a row written after it began: that write came from a later look at the database.
+REBUILD_UPSERT = UPSERT.rstrip() + " WHERE d.updated_at < %s\n"
 ORDER = {"newest": "delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC",
          "relevance": "score DESC, delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC"}
 FACET_SQL = {
@@ -74,12 +68,13 @@ def _row(doc: SearchDocument) -> tuple:
     claims = [_clean(c) for c in doc.claims or ()]
     title, description, body = _clean(doc.title), _clean(doc.description), _clean(doc.text)
     return (doc.leaflet_id, doc.version or "", title, description, body, claims, doc.party, doc.party_name,
-            doc.area, doc.area_name, doc.region, doc.nation, doc.election, list(doc.tags or ()), doc.delivered_on,
+            doc.area, doc.area_name, doc.region, doc.nation, doc.election, list(doc.tags or ()),
+            list(doc.verdicts or ()), list(doc.bias or ()), doc.delivered_on,
             doc.uploaded_at, doc.image_count or 0, title, " ".join(claims), description, body)
 
 
 class PostgresBackend(SearchBackend):
-    """Full text search in a `search_document` table this backend creates and owns."""
+    """Full text search in the table `search.document` (migration 0011)."""
 
     def __init__(self, dsn_or_engine):
         self.dsn = _dsn(dsn_or_engine)
@@ -88,9 +83,6 @@ class PostgresBackend(SearchBackend):
         self._lock = threading.Lock()
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
         self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
-        with self._conn().transaction():
-            self._conn().execute("SELECT pg_advisory_xact_lock(7315001)")  # concurrent CREATE ... IF NOT EXISTS
-            self._conn().execute(DDL)
 
     def _conn(self) -> psycopg.Connection:
         conn = getattr(self._local, "conn", None)
@@ -104,8 +96,19 @@ class PostgresBackend(SearchBackend):
                 self._connections.append(conn)
         return conn
 
+    @contextmanager
+    def _writing(self):
+        try:
+            yield
+        except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
+            raise IndexUnavailable(MISSING.format(exc)) from exc
+
     def index(self, docs: Iterable[SearchDocument]) -> None:
         self._facet_cache.clear()
+        with self._writing():
+            self._index(docs)
+
+    def _index(self, docs: Iterable[SearchDocument]) -> None:
         docs = sorted(docs, key=lambda d: d.leaflet_id)  # one lock order, so concurrent batches never deadlock
         live = [_row(d) for d in docs if is_live(d)]
         gone = [d.leaflet_id for d in docs if not is_live(d)]
@@ -113,30 +116,41 @@ class PostgresBackend(SearchBackend):
             if live:
                 cur.executemany(UPSERT, live)
             if gone:
-                cur.execute("DELETE FROM search_document WHERE leaflet_id = ANY(%s)", (gone,))
+                cur.execute(f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", (gone,))
 
     def delete(self, leaflet_ids: Iterable[int]) -> None:
         self._facet_cache.clear()
-        self._conn().execute("DELETE FROM search_document WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],))
+        with self._writing():
+            self._conn().execute(f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],))
 
     def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
+        """Rewrite every row in short committed batches beside the live table: searches keep reading it, and
+        a row that index() or delete() wrote after the rebuild began is never overwritten or removed."""
+        started = self._execute(f"SELECT clock_timestamp() FROM (SELECT 1 FROM {TABLE} LIMIT 1) AS t "
+                                "RIGHT JOIN (SELECT 1) AS one ON true", [])[0][0]  # fails early without the table
         count = done = 0
-        with self._conn().transaction(), self._conn().cursor() as cur:
-            cur.execute(DDL)
-            cur.execute("TRUNCATE search_document")
-            batch: list[tuple] = []
-            for done, doc in enumerate(docs, 1):
-                if is_live(doc):
-                    batch.append(_row(doc))
-                    count += 1
-                if len(batch) >= 500:
-                    cur.executemany(UPSERT, batch)
-                    batch = []
-                if progress and done % 1000 == 0:
-                    progress(done)
-            if batch:
-                cur.executemany(UPSERT, batch)
-        self._conn().execute("ANALYZE search_document")
+        seen: list[int] = []
+        batch: list[tuple] = []
+
+        def write() -> None:
+            with self._conn().transaction(), self._conn().cursor() as cur:
+                cur.executemany(REBUILD_UPSERT, [row + (started,) for row in batch])
+            batch.clear()
+
+        for done, doc in enumerate(docs, 1):
+            if is_live(doc):
+                batch.append(_row(doc))
+                seen.append(doc.leaflet_id)
+                count += 1
+            if len(batch) >= 500:
+                write()
+            if progress and done % 1000 == 0:
+                progress(done)
+        if batch:
+            write()
+        self._conn().execute(f"DELETE FROM {TABLE} WHERE updated_at < %s AND NOT (leaflet_id = ANY(%s))",
+                             (started, seen))
+        self._conn().execute(f"ANALYZE {TABLE}")
         if progress:
             progress(done)
         self._vocabulary = None
@@ -144,7 +158,7 @@ class PostgresBackend(SearchBackend):
         return count
 
     def versions(self) -> dict[int, str]:
-        return dict(self._execute("SELECT leaflet_id, version FROM search_document", []))
+        return dict(self._execute(f"SELECT leaflet_id, version FROM {TABLE}", []))
 
     def close(self) -> None:
         with self._lock:
@@ -156,9 +170,10 @@ class PostgresBackend(SearchBackend):
         try:
             return self._conn().execute(sql, params).fetchall()
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
-            raise IndexUnavailable(f"The search table is missing or the database is down ({exc}).") from exc
+            raise IndexUnavailable(MISSING.format(exc)) from exc
 
-    def search(self, query: SearchQuery) -> Results:
+    def _plan(self, query: SearchQuery):
+        """(tree, where, where params, score sql, score params, sort) of a validated query."""
         query.validate()
         tree = q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
         sql = Translation()
@@ -167,6 +182,10 @@ class PostgresBackend(SearchBackend):
         rank_q, rank_params = sql.combined_tsquery()
         score = f"ts_rank(tsv, {rank_q})" if rank_q else "0::real"
         sort = "newest" if query.sort == "newest" or not rank_q else "relevance"
+        return tree, where, where_params, rank_q, rank_params, score, sort
+
+    def search(self, query: SearchQuery) -> Results:
+        tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
         headline = (f"ts_headline('{CONFIG}', concat_ws(E'\\n', body, array_to_string(claims, E'\\n'), description, "
                     f"title), {rank_q}, 'StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
@@ -174,16 +193,35 @@ class PostgresBackend(SearchBackend):
                     "description, title), 260)")
         rows = self._execute(
             f"SELECT {', '.join(COLUMNS[:4])}, {', '.join(COLUMNS[5:])}, score, {headline} FROM ("
-            f"SELECT *, {score} AS score FROM search_document WHERE {where} ORDER BY {ORDER[sort]} "
+            f"SELECT *, {score} AS score FROM {TABLE} WHERE {where} ORDER BY {ORDER[sort]} "
             f"LIMIT %s OFFSET %s) AS page ORDER BY {ORDER[sort]}",
             rank_params * 2 + where_params + [query.per_page, offset])
-        total = self._execute(f"SELECT count(*) FROM search_document WHERE {where}", where_params)[0][0]
+        total = self._execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", where_params)[0][0]
         facets = self._facets(where, where_params, query.facet_limit) if query.facets else {}
         words = q.positive_words(tree) if tree is not None else []
         suggestion = (suggest(query.text, words, _PgVocabulary(self))
                       if tree is not None and total < FEW_HITS and query.suggest else None)
         return Results(total=total, hits=[_hit(r, bool(rank_q)) for r in rows], facets=facets,
-                       suggestion=suggestion, terms=words, page=query.page, per_page=query.per_page)
+                       suggestion=suggestion, terms=words, page=query.page, per_page=query.per_page,
+                       total_known=total, has_more=total > query.page * query.per_page)
+
+    def ids(self, query: SearchQuery) -> Iterator[int]:
+        """A server-side cursor on its own connection: ids arrive in batches, never all in memory."""
+        _, where, where_params, _, rank_params, score, sort = self._plan(query)
+        try:
+            conn = psycopg.connect(self.dsn)
+        except psycopg.OperationalError as exc:
+            raise IndexUnavailable(f"The search database cannot be reached ({exc}).") from exc
+        try:
+            with conn.cursor(name="search_ids") as cur:
+                cur.itersize = EXPORT_BATCH
+                cur.execute(f"SELECT leaflet_id FROM (SELECT leaflet_id, delivered_on, uploaded_at, {score} AS score "
+                            f"FROM {TABLE} WHERE {where}) AS m ORDER BY {ORDER[sort]}",
+                            rank_params + where_params)
+                for (leaflet_id,) in cur:
+                    yield int(leaflet_id)
+        finally:
+            conn.close()
 
     def _facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
         key, now = (where, tuple(map(str, params)), limit), time.monotonic()
@@ -200,7 +238,7 @@ class PostgresBackend(SearchBackend):
     def _count_facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
         parts = " UNION ALL ".join(f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items()))
         rows = self._execute(f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, delivered_on "
-                             f"FROM search_document WHERE {where}) {parts}", params)
+                             f"FROM {TABLE} WHERE {where}) {parts}", params)
         out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
         for name, value, count in rows:
             out[name].append((value, int(count)))
@@ -212,7 +250,7 @@ class PostgresBackend(SearchBackend):
     def vocabulary(self) -> tuple[dict[str, int], list[str]]:
         now = time.monotonic()
         if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL_S:
-            rows = self._execute("SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_document')", [])
+            rows = self._execute(f"SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {TABLE}')", [])
             df = {w: int(n) for w, n in rows}
             self._vocabulary = (now, (df, list(df)))
         return self._vocabulary[1]
@@ -235,7 +273,7 @@ class _PgVocabulary:
 
     def surface(self, stem: str, like: str) -> str | None:
         rows = self.backend._execute(
-            "SELECT DISTINCT w FROM (SELECT body FROM search_document WHERE tsv @@ %s::tsquery LIMIT 1) AS d, "
+            f"SELECT DISTINCT w FROM (SELECT body FROM {TABLE} WHERE tsv @@ %s::tsquery LIMIT 1) AS d, "
             "regexp_split_to_table(lower(d.body), '[^[:alnum:]]+') AS w "
             "WHERE w <> '' AND to_tsvector('english', w) @@ %s::tsquery", ["'" + stem + "'", "'" + stem + "'"])
         forms = [r[0] for r in rows]

@@ -8,6 +8,7 @@ from .types import SearchQuery
 CONFIG = "english"
 PROSE_COLUMNS = {"title": "title", "description": "description", "text": "body",
                  "claims": "array_to_string(claims, ' ')"}
+ARRAY_COLUMNS = {"tag": "tags", "verdict": "verdicts", "bias": "bias"}  # documents hold several values
 EXACT_COLUMNS = {"party": "party", "area": "area", "region": "region", "nation": "nation", "election": "election"}
 
 
@@ -29,9 +30,9 @@ class Translation:
             self.params.extend(args)
             return f"(tsv @@ {tsq} AND to_tsvector('{CONFIG}', {PROSE_COLUMNS[node.field]}) @@ {tsq})"
         if isinstance(node, Match):
-            self.params.append(node.value if node.field != "tag" else [node.value])
-            if node.field == "tag":
-                return "tags @> %s::text[]"
+            self.params.append([node.value] if node.field in ARRAY_COLUMNS else node.value)
+            if node.field in ARRAY_COLUMNS:
+                return f"{ARRAY_COLUMNS[node.field]} @> %s::text[]"
             return f"coalesce({EXACT_COLUMNS[node.field]} = %s, false)"
         if isinstance(node, DateRange):
             return self.dates(node.start, node.end)
@@ -53,8 +54,8 @@ class Translation:
     def filters(self, query: SearchQuery) -> list[str]:
         out = []
         for field, values in query.filters().items():
-            if field == "tag":
-                out.append("tags && %s::text[]")
+            if field in ARRAY_COLUMNS:
+                out.append(f"{ARRAY_COLUMNS[field]} && %s::text[]")
             else:
                 out.append(f"{EXACT_COLUMNS[field]} = ANY(%s)")
             self.params.append(list(values))

@@ -10,7 +10,7 @@ Query language (what users may type)::
     (bins OR waste) AND council    parentheses group
     pot*                       prefix (at least 3 letters before the * and only at the end)
     title:bins  title:"bin collection"     prose fields: title, description, text, claims
-    party:labour  area:E14001063  region:"South West"  nation:Wales  election:ge-2024  tag:nhs
+    party:labour  area:E14001063  region:"South West"  nation:Wales  election:ge-2024  tag:nhs  verdict:false  bias:attacks-opponents
                                exact facet values (case-sensitive, quote values with spaces)
     delivered:2024-06-01..2024-07-04   date range (inclusive); either end may be left out
     delivered:2024  delivered:2024-06  a whole year or month
@@ -34,7 +34,7 @@ MAX_CLAUSES = 30
 MAX_DEPTH = 8
 MIN_PREFIX = 3
 PROSE_FIELDS = ("title", "description", "text", "claims")
-EXACT_FIELDS = ("party", "area", "region", "nation", "election", "tag")
+EXACT_FIELDS = ("party", "area", "region", "nation", "election", "tag", "verdict", "bias")
 DATE_FIELDS = ("delivered",)
 ALL_FIELDS = PROSE_FIELDS + EXACT_FIELDS + DATE_FIELDS
 
@@ -62,6 +62,8 @@ def _lex(text: str) -> list[tuple[str, str]]:
             quoted = m.group("q")
             if len(quoted) < 2 or not quoted.endswith('"'):
                 raise QueryError('A quotation mark is not closed: add the missing ".')
+            if tokens and tokens[-1] == ("WORD", "-") and text[m.start() - 1] == "-":
+                tokens[-1] = ("OP", "NOT")  # -"council tax" excludes the phrase, as -word excludes a word
             _attach_phrase(tokens, quoted[1:-1])
         elif m.group("w"):
             _lex_word(tokens, m.group("w"))

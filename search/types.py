@@ -5,9 +5,11 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 FACET_NAMES = ("party", "area", "region", "election", "tag", "year")
+VERDICTS = ("accurate", "misleading", "false", "unverifiable")  # a claim's consensus rating
+BIASES = ("attacks-opponents", "promotes-own-party", "misleading-presentation", "fair-presentation")
 SORTS = ("relevance", "newest")
 
 
@@ -34,6 +36,8 @@ class SearchDocument:
     nation: str | None = None
     election: str | None = None
     tags: list[str] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)  # consensus verdicts of its rated claims (VERDICTS)
+    bias: list[str] = field(default_factory=list)  # labels from its bias ratings (BIASES)
     delivered_on: date | None = None
     uploaded_at: datetime | None = None
     image_count: int = 0
@@ -46,7 +50,8 @@ class SearchDocument:
             "leaflet_id": self.leaflet_id, "title": self.title, "description": self.description,
             "claims": list(self.claims), "party": self.party, "party_name": self.party_name,
             "area": self.area, "area_name": self.area_name, "region": self.region, "nation": self.nation,
-            "election": self.election, "tags": list(self.tags), "delivered_on": self.delivered_on,
+            "election": self.election, "tags": list(self.tags), "verdicts": list(self.verdicts),
+            "bias": list(self.bias), "delivered_on": self.delivered_on,
             "uploaded_at": self.uploaded_at, "image_count": self.image_count, "version": self.version,
         }
 
@@ -60,6 +65,8 @@ class SearchQuery:
     nation: list[str] = field(default_factory=list)
     election: list[str] = field(default_factory=list)
     tag: list[str] = field(default_factory=list)
+    verdict: list[str] = field(default_factory=list)
+    bias: list[str] = field(default_factory=list)
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -77,13 +84,16 @@ class SearchQuery:
             raise QueryError("Page must be a whole number between 1 and 1000.")
         if not isinstance(self.per_page, int) or self.per_page < 1 or self.per_page > 100:
             raise QueryError("Results per page must be between 1 and 100.")
+        for name, allowed in (("verdict", VERDICTS), ("bias", BIASES)):
+            if set(getattr(self, name)) - set(allowed):
+                raise QueryError(f"{name.capitalize()} must be one of: {', '.join(allowed)}.")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError("The start date is after the end date.")
 
     def filters(self) -> dict[str, list[str]]:
         """Return the non-empty exact-value filters by facet field name."""
         pairs = {"party": self.party, "area": self.area, "region": self.region, "nation": self.nation,
-                 "election": self.election, "tag": self.tag}
+                 "election": self.election, "tag": self.tag, "verdict": self.verdict, "bias": self.bias}
         return {name: list(values) for name, values in pairs.items() if values}
 
 
@@ -105,6 +115,15 @@ class Results:
     terms: list[str] = field(default_factory=list)
     page: int = 1
     per_page: int = 20
+    total_known: int | None = None  # matches certainly there (== total unless total_is_estimate)
+    has_more: bool = False  # another page certainly holds at least one hit
+
+    @property
+    def pages(self) -> int:
+        """Pages that certainly exist: every page up to the known matches, and the next one if it has hits."""
+        known = self.total if self.total_known is None else self.total_known
+        sure = -(-known // self.per_page)
+        return max(sure, self.page + 1 if self.has_more else min(self.page, sure), 1)
 
 
 Progress = Callable[[int], None] | None
@@ -124,6 +143,10 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
         """Replace the whole index with these documents; return how many live documents were indexed."""
+
+    @abc.abstractmethod
+    def ids(self, query: SearchQuery) -> Iterator[int]:
+        """Every matching leaflet id in the query's order (page and per_page ignored), streamed."""
 
     @abc.abstractmethod
     def versions(self) -> dict[int, str]:

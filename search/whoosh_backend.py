@@ -8,13 +8,13 @@ import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 from whoosh.filedb.filestore import FileStorage
 
-from . import analysis, query as q, whoosh_postings
+from . import analysis, query as q, whoosh_internals as internals, whoosh_postings
 from .engine_common import finish_results, is_live, list_positive_stems
 from .suggest import FEW_HITS, closest, suggest
 from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
@@ -25,6 +25,8 @@ from .whoosh_writer import BatchWriter, WriteFailed
 
 log = logging.getLogger(__name__)
 REFRESH_EVERY_S = 0.25
+BUILD_PROCS = max(2, min(os.cpu_count() or 1, 4))
+LIVE_LOCK_WAIT_S = 60.0
 
 
 class WhooshBackend(SearchBackend):
@@ -41,7 +43,9 @@ class WhooshBackend(SearchBackend):
         self._view_generation = -1
         self._checked_at = 0.0
         self._segments: dict = {}
+        self._directory = -1  # inode of the index directory the searcher was opened on
         self._codes = Codes()
+        internals.warn_if_untested()
         if not _index_exists(self.index_dir):
             self.index_dir.mkdir(parents=True, exist_ok=True)
             _storage(self.index_dir).create_index(self.schema)
@@ -79,40 +83,125 @@ class WhooshBackend(SearchBackend):
         with self._read_lock:
             self._checked_at = 0.0
 
-    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
-        """Build a fresh index beside the old one, then swap it in (also repairs a corrupt index)."""
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None, procs: int | None = None) -> int:
+        """Build a fresh index beside the live one, replay what changed meanwhile, then swap it in.
+
+        Searches and writes keep using the live index during the build. Before the swap, every document
+        that was added, changed or removed in the live index since the build began (by this process or any
+        other) is applied to the new one, under the live index's own write lock, so nothing is lost.
+        Also repairs a corrupt index (there is then nothing to replay). procs: build processes (default
+        BUILD_PROCS); 1 builds in this process.
+        """
+        procs = procs or BUILD_PROCS
         tmp = self.index_dir.with_name(f".{self.index_dir.name}.rebuild-{os.getpid()}")
         old = self.index_dir.with_name(f".{self.index_dir.name}.old-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        count = done = 0
-        with self._writer.lock:
-            fresh = _storage(tmp).create_index(self.schema)  # its postings are read right after the commit
-            writer = fresh.writer(limitmb=1024)
-            try:  # leaflet ids are unique in the database, so add_document (no per-document delete) is safe
-                for done, doc in enumerate(docs, 1):
-                    if is_live(doc):
-                        writer.add_document(**to_fields(doc))
-                        count += 1
-                    if progress and done % 1000 == 0:
-                        progress(done)
-                writer.commit()
-                whoosh_postings.build_for_index(fresh, tmp)
-            except BaseException:
-                writer.cancel()
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            if progress:
-                progress(done)
-            with self._read_lock, self._ix_lock:
-                self._drop_searcher()
-                self._ix = None
-                if self.index_dir.exists():
-                    self.index_dir.rename(old)
-                tmp.rename(self.index_dir)
-                shutil.rmtree(old, ignore_errors=True)
-        log.info("search index rebuilt", extra={"documents": count})
+        before = self._live_versions()
+        try:
+            count, done = self._build(tmp, docs, progress, procs)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        with self._writer.lock:  # in-process writes wait here and then land in the new index
+            live_lock = self._lock_live_index()  # other processes' writers wait (they retry LockError)
+            try:
+                replayed = self._replay(tmp, before)
+                with self._read_lock, self._ix_lock:
+                    self._drop_searcher()
+                    self._ix = None
+                    if self.index_dir.exists():
+                        self.index_dir.rename(old)
+                    tmp.rename(self.index_dir)
+            finally:
+                if live_lock is not None:
+                    live_lock.release()
+            self._writer.clear_error()  # a write that failed before the rebuild is in the rebuilt index
+            shutil.rmtree(old, ignore_errors=True)
+        if progress:
+            progress(done)
+        log.info("search index rebuilt", extra={"documents": count, "replayed": replayed, "procs": procs})
         return count
+
+    def _build(self, tmp: Path, docs: Iterable[SearchDocument], progress: Progress, procs: int) -> tuple[int, int]:
+        count = done = 0
+        fresh = _storage(tmp).create_index(self.schema)
+        if procs > 1:  # worker processes analyse and write a segment each; no merge at the end
+            writer = fresh.writer(procs=procs, multisegment=True, limitmb=256, batchsize=250,
+                                  start_method="fork")
+        else:
+            writer = fresh.writer(limitmb=1024)
+        try:  # leaflet ids are unique in the database, so add_document (no per-document delete) is safe
+            for done, doc in enumerate(docs, 1):
+                if is_live(doc):
+                    writer.add_document(**to_fields(doc))
+                    count += 1
+                if progress and done % 1000 == 0:
+                    progress(done)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        whoosh_postings.build_for_index(fresh, tmp, procs=procs)
+        return count, done
+
+    def _live_versions(self) -> dict[int, str] | None:
+        """leaflet_id -> version of the live index, or None when it cannot be read (nothing to replay)."""
+        try:
+            with self._read_lock:
+                self._checked_at = 0.0
+                return self.versions()
+        except IndexUnavailable:
+            return None
+
+    def _lock_live_index(self):
+        """Hold the live index's Whoosh write lock (waiting for a writer in another process to finish)."""
+        if not _index_exists(self.index_dir):
+            return None
+        try:
+            lock = _storage(self.index_dir).lock("MAIN_WRITELOCK")
+        except Exception:  # an unreadable directory: nothing to protect
+            return None
+        waited = 0.0
+        while not lock.acquire():
+            if waited > LIVE_LOCK_WAIT_S:
+                raise IndexUnavailable("Another process held the search index lock for too long; try again.")
+            time.sleep(0.05)
+            waited += 0.05
+        return lock
+
+    def _replay(self, tmp: Path, before: dict[int, str] | None) -> int:
+        """Apply to the new index what the live index gained or lost since `before` was taken."""
+        if before is None:
+            return 0
+        with self._read_lock:
+            self._checked_at = 0.0
+            try:
+                view = self._current_view()
+            except IndexUnavailable:
+                return 0
+            now = self.versions()
+            changed = [i for i, v in now.items() if before.get(i) != v]
+            gone = [i for i in before if i not in now]
+            docnum = {int(view.leaflet_ids[d]): int(d) for d in np.flatnonzero(view.live)
+                      if int(view.leaflet_ids[d]) in set(changed)} if changed else {}
+            payloads = [view.searcher.stored_fields(docnum[i])["payload"] for i in changed]
+        if not payloads and not gone:
+            return 0
+        fresh = _storage(tmp).open_index()
+        writer = fresh.writer()
+        try:
+            for payload in payloads:
+                writer.update_document(**to_fields(SearchDocument(**payload)))
+            for leaflet_id in gone:
+                writer.delete_by_term("lid", str(leaflet_id))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        whoosh_postings.build_for_index(fresh, tmp)
+        log.info("search rebuild replayed live changes", extra={"changed": len(payloads), "removed": len(gone)})
+        return len(payloads) + len(gone)
 
     def versions(self) -> dict[int, str]:
         with self._read_lock:
@@ -149,10 +238,14 @@ class WhooshBackend(SearchBackend):
         try:
             if not _index_exists(self.index_dir):
                 raise FileNotFoundError(f"no index in {self.index_dir}")
+            directory = self.index_dir.stat().st_ino
+            if self._searcher is not None and directory != self._directory:
+                self._drop_searcher()  # another process rebuilt the index and swapped the directory
             if self._searcher is None:
                 with self._ix_lock:
                     self._ix = None
                 self._searcher = self._open_index().searcher()
+                self._directory = directory
                 self._view = None
             elif not self._searcher.up_to_date():
                 # A fresh searcher, not searcher.refresh(): refresh reuses segment readers whose deletion
@@ -178,28 +271,62 @@ class WhooshBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> Results:
         query.validate()
-        tree = q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
+        tree = self._parse(query)
         with self._read_lock:
             view = self._current_view()
-            restrict = self._filter_mask(view, query) & view.live
-            evaluation = Evaluation(view, restrict, newest=query.sort == "newest", want=query.page * query.per_page)
-            if tree is None:
-                mask, score = restrict, None
+            want = query.page * query.per_page
+            evaluation, sure, possible, score = self._evaluate(view, query, tree, want)
+            if evaluation.uncertain_phrases:
+                # Settle, in rank order, just enough unchecked documents to fill this page and know
+                # whether another follows; the total stays an estimate until every one is settled.
+                matched, confirmed, exhausted = _walk(view, evaluation, tree, sure, possible, score, query, want + 1)
+                has_more = len(matched) > want
+                docnums = matched[(query.page - 1) * query.per_page:want]
+                known = len(matched) if exhausted else int(np.count_nonzero(sure)) + confirmed
+                total = known if exhausted else max(evaluation.estimate(sure, possible), known)
+                estimated = not exhausted
+                scores = score[docnums].tolist() if score is not None else [0.0] * len(docnums)
             else:
-                mask, score = evaluation.run(tree)
-                mask = mask & restrict
-            total = evaluation.total(mask)
-            facets = self._facets(view, mask, query.facet_limit) if query.facets else {}
-            shown = mask & ~evaluation.unverified if evaluation.estimated else mask  # hits are always checked
-            docnums, scores = _top(view, shown, score, query)
+                total, estimated = int(np.count_nonzero(sure)), False
+                docnums, scores = _top(view, sure, score, query)
+                known, has_more = total, total > want
+            facets = self._facets(view, possible, query.facet_limit) if query.facets else {}
             stems, prefixes = list_positive_stems(tree)
             payloads = [view.searcher.stored_fields(int(d))["payload"] for d in docnums]
             suggestion = None
             words = q.positive_words(tree) if tree is not None else []
             if tree is not None and total < FEW_HITS and query.suggest:
                 suggestion = suggest(query.text, words, _StemVocabulary(view))
-        return finish_results(query, total, evaluation.estimated, payloads, scores, stems, prefixes,
-                              facets, suggestion, words)
+        results = finish_results(query, total, estimated, payloads, scores, stems, prefixes,
+                                 facets, suggestion, words)
+        results.total_known, results.has_more = known, has_more
+        return results
+
+    def ids(self, query: SearchQuery) -> Iterator[int]:
+        """Every matching leaflet id in the query's order, each phrase candidate checked by positions."""
+        query.validate()
+        tree = self._parse(query)
+        with self._read_lock:
+            view = self._current_view()
+            evaluation, sure, possible, score = self._evaluate(view, query, tree, want=query.per_page)
+            order = _ranked(view, possible, score, query.sort, len(view.live))
+            if evaluation.uncertain_phrases:
+                keep = np.fromiter((sure[d] or evaluation.exact(tree, d) for d in order.tolist()),
+                                   dtype=bool, count=len(order))
+                order = order[keep]
+            found = view.leaflet_ids[order]
+        yield from found.tolist()
+
+    def _parse(self, query: SearchQuery):
+        return q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
+
+    def _evaluate(self, view: View, query: SearchQuery, tree, want: int):
+        restrict = self._filter_mask(view, query) & view.live
+        evaluation = Evaluation(view, restrict, newest=query.sort == "newest", want=want)
+        if tree is None:
+            return evaluation, restrict, restrict, None
+        sure, possible, score = evaluation.run(tree)
+        return evaluation, sure & restrict, possible & restrict, score
 
     def _filter_mask(self, view: View, query: SearchQuery) -> np.ndarray:
         mask = np.ones(view.n, dtype=bool)
@@ -280,21 +407,49 @@ def _top_counts(counts: np.ndarray, labels: list[str], limit: int) -> list[tuple
     return [(labels[i], int(counts[i])) for i in order]
 
 
-def _top(view: View, mask: np.ndarray, score, query: SearchQuery) -> tuple[np.ndarray, list[float]]:
-    """Return the docnums and scores of the requested page, best (or newest) first."""
+def _ranked(view: View, mask: np.ndarray, score, sort: str, upto: int) -> np.ndarray:
+    """The first `upto` docnums of mask in result order: best (or newest) first, then newest, then id."""
     candidates = np.flatnonzero(mask)
-    want = query.page * query.per_page
-    first = (query.page - 1) * query.per_page
-    if score is None or query.sort == "newest":
+    if score is None or sort == "newest":
         primary = view.newest_key[candidates].astype(np.float64)
         secondary = np.zeros(len(candidates))
     else:
         primary = score[candidates].astype(np.float64)
         secondary = view.newest_key[candidates].astype(np.float64)
-    if len(candidates) > want:
-        threshold = np.partition(primary, len(primary) - want)[len(primary) - want]
+    if len(candidates) > upto:
+        threshold = np.partition(primary, len(primary) - upto)[len(primary) - upto]
         keep = primary >= threshold  # keeps every tie at the boundary, so pages never overlap
         candidates, primary, secondary = candidates[keep], primary[keep], secondary[keep]
-    order = np.lexsort((-candidates, -secondary, -primary))[first:want]
-    scores = score[candidates[order]].tolist() if score is not None else [0.0] * len(order)
-    return candidates[order], scores
+    # Ties fall to the higher leaflet id, as in PostgreSQL, so both backends list the same order.
+    return candidates[np.lexsort((-view.leaflet_ids[candidates], -secondary, -primary))][:upto]
+
+
+def _top(view: View, mask: np.ndarray, score, query: SearchQuery) -> tuple[np.ndarray, list[float]]:
+    """Return the docnums and scores of the requested page."""
+    order = _ranked(view, mask, score, query.sort, query.page * query.per_page)[(query.page - 1) * query.per_page:]
+    return order, (score[order].tolist() if score is not None else [0.0] * len(order))
+
+
+def _walk(view: View, evaluation: Evaluation, tree, sure, possible, score, query: SearchQuery,
+          need: int) -> tuple[np.ndarray, int, bool]:
+    """The first `need` true matches in result order, settling unsure documents as they come.
+
+    Returns (docnums, how many unsure documents proved to match, whether every match was seen).
+    """
+    upto = max(need * 2, 64)
+    total_possible = int(np.count_nonzero(possible))
+    while True:
+        order = _ranked(view, possible, score, query.sort, upto)
+        matched, confirmed = [], 0
+        for d in order.tolist():
+            if sure[d]:
+                matched.append(d)
+            elif evaluation.exact(tree, d):
+                matched.append(d)
+                confirmed += 1
+            if len(matched) >= need:
+                break
+        seen_all = len(order) >= total_possible
+        if len(matched) >= need or seen_all:
+            return np.array(matched, dtype=np.int64), confirmed, seen_all and len(matched) < need
+        upto *= 4

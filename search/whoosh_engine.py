@@ -7,21 +7,21 @@ few vectorised operations over the index size, whatever the filters, facets or s
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
 from datetime import date
 
 import numpy as np
 
-from .query import PROSE_FIELDS
-from .query_ast import And, DateRange, Match, Not, Phrase, Prefix, Term
+from . import whoosh_internals as internals
+from .query import PROSE_FIELDS, And, DateRange, Match, Not, Or, Phrase, Prefix, Term
 from .types import QueryError
-from .whoosh_segments import SINGLE_FACETS, Codes, SegmentData
+from .whoosh_segments import MULTI_FACETS, SINGLE_FACETS, Codes, SegmentData
 
 FIELD_BOOST = {"title": 3.0, "claims": 2.0, "description": 1.5, "text": 1.0}
 K1, B = 1.2, 0.75
 MAX_PREFIX_TERMS = 64
-PHRASE_VERIFY_LIMIT = 240  # phrase candidates checked by position; past this, totals are estimated
+PHRASE_VERIFY_LIMIT = 240  # phrase candidates checked at once; past this, the rest are checked as pages need
 PHRASE_SAMPLE = 80  # random candidates checked to estimate the share of the rest that hold the phrase
+PHRASE_CHECKS_KEPT = 64  # phrases whose checks a view remembers (each costs two bools a document)
 SAMPLE_RUN = 10  # taken as runs of neighbouring documents: they share posting blocks, so far fewer decodes
 EPOCH = date(1900, 1, 1)
 
@@ -49,20 +49,23 @@ class View:
         self.n = sum(d.n for _, _, d in self.leaves)
         self.live = self._cat(lambda d: np.ones(d.n, dtype=bool), bool)
         for segreader, offset, _ in self.leaves:
-            deleted = np.fromiter(segreader._perdoc.deleted_docs(), dtype=np.int64)
+            deleted = internals.deleted_docs(segreader)
             self.live[deleted + offset] = False
         self.doc_count = int(self.live.sum())
         self.delivered = self._cat(lambda d: d.delivered, np.int32)
         self.newest_key = self._cat(lambda d: d.newest_key, np.int64)
         self.years = self._cat(lambda d: d.years, np.int32)
         self.facets = {f: self._cat(lambda d, f=f: d.facets[f], np.int32) for f in SINGLE_FACETS}
-        self.tag_docs = self._cat(lambda d: d.tag_docs + self._offset(d), np.int64)
-        self.tag_codes = self._cat(lambda d: d.tag_codes, np.int32)
+        self.multi = {f: (self._cat(lambda d, f=f: d.multi[f][0] + self._offset(d), np.int64),
+                          self._cat(lambda d, f=f: d.multi[f][1], np.int32)) for f in MULTI_FACETS}
+        self.tag_docs, self.tag_codes = self.multi["tag"]
         self.lengths = {f: self._cat(lambda d, f=f: d.lengths[f], np.float32) for f in PROSE_FIELDS}
         total_docs = max(self.n, 1)
         self.avg_length = {f: max(sum(d.field_totals[f] for _, _, d in self.leaves) / total_docs, 1.0)
                            for f in PROSE_FIELDS}
         self._match_cache: dict = {}
+        self.phrase_checks: dict = {}  # phrase -> PhraseChecks, shared by every query on this view
+        self.leaflet_ids = self._cat(lambda d: d.leaflet_ids.astype(np.int64), np.int64)
 
     def locate(self, docnum: int):
         """Return (segment reader, offset, SegmentData) holding a global docnum."""
@@ -112,8 +115,9 @@ class View:
         if mask is None:
             code = self.codes.lookup(node.field, node.value)
             mask = np.zeros(self.n, dtype=bool)
-            if code is not None and node.field == "tag":
-                mask[self.tag_docs[self.tag_codes == code]] = True
+            if code is not None and node.field in self.multi:
+                docs, codes = self.multi[node.field]
+                mask[docs[codes == code]] = True
             elif code is not None:
                 mask = self.facets[node.field] == code
             if len(self._match_cache) > 256:
@@ -149,130 +153,182 @@ def clustered_sample(docs: np.ndarray, size: int, rng: np.random.Generator) -> n
     return docs[np.unique(picked)]
 
 
-class Evaluation:
-    """Evaluate one AST against a View; records whether any count had to be estimated.
+class PhraseChecks:
+    """Which candidates of one phrase have been checked by word positions, and which hold it.
 
-    restrict is the mask of documents the query can return at all (live and inside the filters), so
-    the bounded phrase check spends its budget on documents that can matter.
+    Kept on the View (segments never change, deletions only hide documents), so paging deeper or
+    exporting checks only documents no earlier page checked.
+    """
+
+    def __init__(self, n: int, in_fields: list[tuple[str, np.ndarray]]):
+        self.in_fields = in_fields
+        self.checked = np.zeros(n, dtype=bool)
+        self.holds = np.zeros(n, dtype=bool)
+
+
+class Evaluation:
+    """Evaluate one AST against a View as two masks: `sure` (certainly matches) and `possible`.
+
+    They differ only where a phrase with many candidates was not position-checked yet. `exact(doc)`
+    settles one such document; the backend asks it only for the documents a page (or an export) needs,
+    so a first page stays fast and every shown page, count of pages and export is exact.
+    restrict is the mask of documents the query can return at all (live and inside the filters).
     """
 
     def __init__(self, view: View, restrict: np.ndarray, newest: bool, want: int = 20):
         self.view = view
-        self.want = want  # how many hits the page needs; the phrase check stops there
+        self.want = want  # how many hits the page needs; the eager phrase check stops there
         self.restrict = restrict
         self.newest = newest
-        self.unverified = np.zeros(view.n, dtype=bool)
         self.verified_ratio = 1.0
+        self.uncertain_phrases = False
+        self._bounds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._phrases: dict[int, PhraseChecks] = {}
 
-    @property
-    def estimated(self) -> bool:
-        return bool(self.unverified.any())
+    def run(self, node) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Return (sure, possible, scores) over all docnums."""
+        sure, possible, _, score = self._node(node)
+        return sure, possible, score
 
-    def total(self, mask: np.ndarray) -> int:
-        """Count matches, scaling phrase candidates that were not position-checked by the checked ratio."""
-        unchecked = int(np.count_nonzero(mask & self.unverified))
-        return int(np.count_nonzero(mask)) - unchecked + round(unchecked * self.verified_ratio)
+    def _node(self, node):
+        """(sure, possible, reach, score). reach is `possible` before any phrase check: scores are masked by it,
+        so a document's score, and so its place in the order, never depends on which pages were looked at."""
+        sure, possible, reach, score = self._run(node)
+        self._bounds[id(node)] = (sure, possible)
+        return sure, possible, reach, score
 
-    def run(self, node) -> tuple[np.ndarray, np.ndarray | None]:
-        """Return (mask, scores) over all docnums."""
+    def estimate(self, sure: np.ndarray, possible: np.ndarray) -> int:
+        """The number of matches, scaling the unchecked phrase candidates by the share the sample held."""
+        unchecked = int(np.count_nonzero(possible & ~sure))
+        return int(np.count_nonzero(sure)) + round(unchecked * self.verified_ratio)
+
+    def exact(self, node, doc: int) -> bool:
+        """Whether one document matches, checking phrase positions only where the masks disagree."""
+        sure, possible = self._bounds[id(node)]
+        if sure[doc]:
+            return True
+        if not possible[doc]:
+            return False
+        if isinstance(node, Phrase):
+            return self._check(node, doc)
+        if isinstance(node, Not):
+            return not self.exact(node.child, doc)
+        if isinstance(node, And):
+            return all(self.exact(child, doc) for child in node.children)
+        return any(self.exact(child, doc) for child in node.children)
+
+    def _run(self, node):
         n = self.view.n
         if isinstance(node, Term):
             score = np.zeros(n, dtype=np.float32)
             self.view.term_scores([node.field] if node.field else PROSE_FIELDS, node.stem, score)
-            return score > 0, score
+            return score > 0, score > 0, score > 0, score
         if isinstance(node, Prefix):
             score = np.zeros(n, dtype=np.float32)
             for field, term in self.view.expand_prefix([node.field] if node.field else PROSE_FIELDS, node.prefix):
                 self.view.term_scores([field], term, score)
-            return score > 0, score
+            return score > 0, score > 0, score > 0, score
         if isinstance(node, Phrase):
             return self._phrase(node)
         if isinstance(node, Match):
-            return self.view.match_mask(node), None
+            mask = self.view.match_mask(node)
+            return mask, mask, mask, None
         if isinstance(node, DateRange):
-            return self.view.date_mask(node.start, node.end), None
+            mask = self.view.date_mask(node.start, node.end)
+            return mask, mask, mask, None
         if isinstance(node, Not):
-            mask, _ = self.run(node.child)
-            return ~mask, None
+            sure, possible, _, _ = self._node(node.child)
+            return ~possible, ~sure, np.ones(n, dtype=bool), None  # scores come from the other clauses
         return self._boolean(node)
 
-    def _boolean(self, node) -> tuple[np.ndarray, np.ndarray]:
+    def _boolean(self, node):
         is_and = isinstance(node, And)
-        mask = np.ones(self.view.n, dtype=bool) if is_and else np.zeros(self.view.n, dtype=bool)
+        start = np.ones if is_and else np.zeros
+        sure, possible, reach = (start(self.view.n, dtype=bool) for _ in range(3))
         score = np.zeros(self.view.n, dtype=np.float32)
         for child in node.children:
-            child_mask, child_score = self.run(child)
+            child_sure, child_possible, child_reach, child_score = self._node(child)
             if is_and:
-                mask &= child_mask
+                sure &= child_sure
+                possible &= child_possible
+                reach &= child_reach
             else:
-                mask |= child_mask
+                sure |= child_sure
+                possible |= child_possible
+                reach |= child_reach
             if child_score is not None:
                 score += child_score
-        return mask, np.where(mask, score, 0).astype(np.float32)
+        return sure, possible, reach, np.where(reach, score, 0).astype(np.float32)
 
-    def _phrase(self, node: Phrase) -> tuple[np.ndarray, np.ndarray]:
-        """Candidates hold every word in one field; then word positions are checked, best first."""
+    def _phrase(self, node: Phrase):
+        """Candidates hold every word in one field; word positions are checked, best first, as needed."""
         view = self.view
         fields = [node.field] if node.field else list(PROSE_FIELDS)
+        key = (tuple(fields), node.stems, node.offsets)
+        checks = view.phrase_checks.get(key)
+        if checks is None and len(view.phrase_checks) >= PHRASE_CHECKS_KEPT:
+            view.phrase_checks.clear()
         score = np.zeros(view.n, dtype=np.float32)
+        if checks is None:
+            candidates_by_field = []
+            for field in fields:
+                in_field = np.ones(view.n, dtype=bool)
+                for stem in node.stems:
+                    ids, _ = view.postings(field, stem)
+                    present = np.zeros(view.n, dtype=bool)
+                    present[ids] = True
+                    in_field &= present
+                if in_field.any():
+                    candidates_by_field.append((field, in_field))
+            checks = view.phrase_checks[key] = PhraseChecks(view.n, candidates_by_field)
+        self._phrases[id(node)] = checks
         candidates = np.zeros(view.n, dtype=bool)
-        in_fields = []
-        for field in fields:
-            in_field = np.ones(view.n, dtype=bool)
-            for stem in node.stems:
-                ids, _ = view.postings(field, stem)
-                present = np.zeros(view.n, dtype=bool)
-                present[ids] = True
-                in_field &= present
-            if in_field.any():
-                in_fields.append((field, in_field))
-                candidates |= in_field
+        for _, in_field in checks.in_fields:
+            candidates |= in_field
         for stem in node.stems:
             view.term_scores(fields, stem, score)
-        docs = np.flatnonzero(candidates & self.restrict)
-
-        def check(docnum: int) -> bool:
-            return any(self._has_phrase(docnum, field, node.stems, node.offsets)
-                       for field, in_field in in_fields if in_field[docnum])
-
-        mask = candidates.copy()
+        docs = np.flatnonzero(candidates & self.restrict & ~checks.checked)
         if len(docs) <= PHRASE_VERIFY_LIMIT:
-            mask[docs] = False
-            mask[[d for d in docs.tolist() if check(d)]] = True
+            for d in docs.tolist():
+                self._check(node, d)
         else:
-            self._check_sample(docs, score, check, mask)
-        return mask, np.where(mask, score, 0).astype(np.float32)
+            self._check_best(node, docs, score)
+        sure = checks.holds & candidates
+        possible = sure | (candidates & ~checks.checked)
+        if (possible & self.restrict & ~sure).any():
+            self.uncertain_phrases = True
+        # The score does not depend on which documents were checked, so every page ranks alike.
+        return sure, possible, candidates, np.where(candidates, score, 0).astype(np.float32)
 
-    def _check_sample(self, docs: np.ndarray, score: np.ndarray, check, mask: np.ndarray) -> None:
-        """Check the best-ranked candidates (they fill the page), then a random sample to estimate the rest."""
+    def _check_best(self, node: Phrase, docs: np.ndarray, score: np.ndarray) -> None:
+        """Check the best-ranked candidates (they fill the first page), then a sample to estimate the rest."""
         key = self.view.newest_key[docs] if self.newest else score[docs]
         budget = min(max(PHRASE_VERIFY_LIMIT - PHRASE_SAMPLE, 1), len(docs))
         best = docs[np.argpartition(-key, budget - 1)[:budget]]
         best = best[np.argsort(-(self.view.newest_key[best] if self.newest else score[best]), kind="stable")]
-        mask[docs] = False
         found = 0
-        checked = []
         for d in best.tolist():
-            checked.append(d)
-            if check(d):
-                mask[d] = True
+            if self._check(node, d):
                 found += 1
                 if found >= self.want:
                     break
-        rest = np.setdiff1d(docs, np.array(checked, dtype=docs.dtype), assume_unique=True)
+        rest = docs[~self._phrases[id(node)].checked[docs]]
         sample = clustered_sample(rest, PHRASE_SAMPLE, np.random.default_rng(len(docs)))
-        good = [d for d in sample.tolist() if check(d)]
-        mask[good] = True
-        unchecked = np.zeros_like(mask)
-        unchecked[np.setdiff1d(rest, sample, assume_unique=True)] = True
-        mask |= unchecked
-        self.unverified |= unchecked
-        self.verified_ratio = min(self.verified_ratio, len(good) / len(sample) if len(sample) else 1.0)
+        good = sum(self._check(node, d) for d in sample.tolist())
+        self.verified_ratio = min(self.verified_ratio, good / len(sample) if len(sample) else 1.0)
+
+    def _check(self, node: Phrase, doc: int) -> bool:
+        checks = self._phrases[id(node)]
+        if not checks.checked[doc]:
+            checks.holds[doc] = any(self._has_phrase(doc, field, node.stems, node.offsets)
+                                    for field, in_field in checks.in_fields if in_field[doc])
+            checks.checked[doc] = True
+        return bool(checks.holds[doc])
 
     def _has_phrase(self, docnum: int, field: str, stems: tuple[str, ...], offsets: tuple[int, ...]) -> bool:
         segreader, offset, data = self.view.locate(docnum)
         local = docnum - offset
-        positions: list[Collection[int]] = []  # the first stem's list, then sets to look up in
+        positions = []
         for stem in stems:
             found = data.positions(segreader, field, stem, local)
             if found is None:

@@ -11,14 +11,16 @@ and slice a term's run in microseconds; a segment without them falls back to dec
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import shutil
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from .query import PROSE_FIELDS
-from .whoosh_blocks import Layout, read_postings
+from .whoosh_internals import read_postings
 
 log = logging.getLogger(__name__)
 DIRNAME = ".postings"
@@ -57,7 +59,7 @@ def build(segreader, index_dir: Path) -> bool:
                     block_starts.append(starts.astype(np.int32))
                     block_spans.append(np.array(spans, dtype=np.int64).reshape(-1, 3))
                     block_offsets.append(block_offsets[-1] + len(starts))
-                else:  # inlined in the term file: no blocks; positions come from Whoosh's matcher
+                else:  # read through Whoosh's public API (an untested version): positions come from its matcher
                     block_offsets.append(block_offsets[-1])
         arrays = {
             "term_offsets": np.array(term_offsets, dtype=np.int64),
@@ -85,24 +87,38 @@ def _cat(parts: list[np.ndarray], dtype) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
-def build_for_index(ix, index_dir: Path) -> int:
+def build_for_index(ix, index_dir: Path, procs: int = 1) -> int:
     """Write arrays for every segment of the index's current generation that lacks them, and delete
-    those of segments that are gone; returns how many segments were written."""
-    written = 0
+    those of segments that are gone; returns how many segments were written. With procs > 1 the
+    segments are decoded in parallel worker processes (a parallel rebuild makes one per worker)."""
     with ix.reader() as reader:
-        live = set()
-        for segreader, _ in reader.leaf_readers():
-            segment = segreader.segment()
-            if segment is None:
-                continue
-            live.add(segment.segment_id())
-            written += build(segreader, index_dir)
+        segments = [segreader.segment().segment_id() for segreader, _ in reader.leaf_readers()
+                    if segreader.segment() is not None]
+        todo = [s for s in segments if not (segment_dir(index_dir, s) / "FORMAT").exists()]
+        if procs > 1 and len(todo) > 1:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(min(procs, len(todo)), mp_context=context) as pool:
+                written = sum(pool.map(_build_one, [str(index_dir)] * len(todo), todo))
+        else:
+            written = sum(build(segreader, index_dir) for segreader, _ in reader.leaf_readers()
+                          if segreader.segment() is not None and segreader.segment().segment_id() in todo)
     root = Path(index_dir) / DIRNAME
     if root.is_dir():
         for entry in root.iterdir():
-            if entry.name not in live and not entry.name.startswith("."):
+            if entry.name not in segments and not entry.name.startswith("."):
                 shutil.rmtree(entry, ignore_errors=True)  # a reader that mapped them keeps its mapping
     return written
+
+
+def _build_one(index_dir: str, segid: str) -> bool:
+    """In a worker process: the arrays of one segment."""
+    from whoosh.filedb.filestore import FileStorage
+
+    with FileStorage(index_dir, supports_mmap=False).open_index().reader() as reader:
+        for segreader, _ in reader.leaf_readers():
+            if segreader.segment() is not None and segreader.segment().segment_id() == segid:
+                return build(segreader, Path(index_dir))
+    return False
 
 
 class SegmentPostings:
@@ -132,7 +148,7 @@ class SegmentPostings:
             log.warning("posting arrays unreadable", extra={"segment": segid, "error": str(exc)})
             return None
 
-    def lookup(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray, Layout] | None:
+    def lookup(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray, object] | None:
         """(docnums, weights, block layout) of a term, or None if the segment does not hold it."""
         i = self.index.get(f"{field}\t{term}")
         if i is None:

@@ -1,8 +1,8 @@
 """The Whoosh schema and how a SearchDocument becomes field values.
 
-Prose is analysed once by search.analysis (the same code the query parser and snippets use) and handed
-to Whoosh as a list of stems; StemsField turns that list into postings with positions directly, which
-skips Whoosh's per-token analyser objects (about a third of the indexing time).
+Prose is analysed by search.analysis (the same code the query parser and snippets use) inside StemsField,
+which turns the stems into postings with positions directly: that skips Whoosh's per-token analyser
+objects (about a third of the indexing time), and runs in the worker processes of a parallel rebuild.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ class StemsField(fields.TEXT):
         super().__init__(analyzer=None, phrase=True)
 
     def index(self, value, **kwargs):
-        """value: a list of (position, stem) from search.analysis.positioned_terms."""
+        """value: the field's text; analysed here, so a multi-process build analyses in its workers."""
         positions: dict[str, list[int]] = {}
-        for i, stem in value:
+        for i, stem in analysis.positioned_terms(value):
             positions.setdefault(stem, []).append(i)
         encode = self.format.encode
         for stem, where in positions.items():
@@ -37,7 +37,7 @@ def make_schema() -> fields.Schema:
         ver=fields.COLUMN(columns.VarBytesColumn()),
         title=StemsField(), description=StemsField(), text=StemsField(), claims=StemsField(),
         party=fields.ID(), area=fields.ID(), region=fields.ID(), nation=fields.ID(), election=fields.ID(),
-        tag=fields.KEYWORD(commas=True),
+        tag=fields.KEYWORD(commas=True), verdict=fields.KEYWORD(commas=True), bias=fields.KEYWORD(commas=True),
         delivered=fields.COLUMN(columns.NumericColumn("i")),
         uploaded=fields.COLUMN(columns.NumericColumn("q")),
         payload=fields.STORED(),
@@ -47,15 +47,14 @@ def make_schema() -> fields.Schema:
 def to_fields(doc: SearchDocument) -> dict:
     """Turn a live SearchDocument into Whoosh field values."""
     out: dict = {"lid": str(doc.leaflet_id), "lidc": int(doc.leaflet_id), "ver": (doc.version or "").encode("utf-8"),
-                 "title": analysis.positioned_terms(doc.title or ""),
-                 "description": analysis.positioned_terms(doc.description or ""),
-                 "text": analysis.positioned_terms(doc.text or ""),
-                 "claims": analysis.positioned_terms("\n".join(doc.claims or ()))}
+                 "title": doc.title or "", "description": doc.description or "", "text": doc.text or "",
+                 "claims": "\n".join(doc.claims or ())}
     for name in ("party", "area", "region", "nation", "election"):
         if getattr(doc, name):
             out[name] = getattr(doc, name)
-    if doc.tags:
-        out["tag"] = ",".join(t.replace(",", " ") for t in doc.tags)
+    for name, values in (("tag", doc.tags), ("verdict", doc.verdicts), ("bias", doc.bias)):
+        if values:
+            out[name] = ",".join(v.replace(",", " ") for v in values)
     out["delivered"] = day_number(doc.delivered_on)
     out["uploaded"] = int(doc.uploaded_at.timestamp()) if doc.uploaded_at else 0
     payload = doc.display_fields()

@@ -3,8 +3,8 @@
 Whoosh segments are immutable once written (only their deletion set changes), so everything here
 is computed once per segment and reused across searcher refreshes: column values as numpy arrays,
 field lengths for BM25, facet codes, and decoded posting lists (an LRU of (field, term) -> arrays).
-Columns are read straight from Whoosh's fixed-width files and posting blocks through whoosh_blocks.py;
-search/README.md says why, and tests/search pin the behaviour so an upgrade that changes them fails loudly.
+Columns, lengths and posting blocks are read through whoosh_internals.py, the one module that knows
+Whoosh's private layout (and falls back to Whoosh's public API on an untested version).
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from whoosh.util.numeric import byte_to_length
 
+from . import whoosh_internals as internals
 from .query import PROSE_FIELDS
-from .whoosh_blocks import EMPTY_IDS, EMPTY_WEIGHTS, Layout, decode_block, inline_positions, read_postings
+from .whoosh_internals import EMPTY_IDS, EMPTY_WEIGHTS
 from .whoosh_postings import SegmentPostings
 
 SINGLE_FACETS = ("party", "area", "region", "nation", "election")
+MULTI_FACETS = ("tag", "verdict", "bias")
 POSTINGS_CACHE = 4096
 BLOCK_CACHE = 2048
 SIDE_RECHECK_S = 2.0  # a segment read before its posting arrays were written looks for them again
-_LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
 class Codes:
@@ -48,19 +48,6 @@ class Codes:
         return len(self.values.get(field, ()))
 
 
-def _column_bytes(segreader, column: str, width: int, dtype: str, n: int) -> np.ndarray:
-    """Load a fixed-width column (default 0 past its end) as one array of n values."""
-    perdoc = segreader._perdoc
-    out = np.zeros(n, dtype=dtype.replace(">", "="))
-    if not perdoc.has_column(column):
-        return out
-    colfile, offset, length = perdoc._get_column_file(column)
-    raw = colfile.get(offset, length) if length else b""
-    values = np.frombuffer(raw, dtype=dtype, count=min(len(raw) // width, n))
-    out[: len(values)] = values
-    return out
-
-
 class SegmentData:
     """Everything a query needs from one immutable segment, as numpy arrays."""
 
@@ -71,11 +58,11 @@ class SegmentData:
         self._side_checked = time.monotonic()
         self.n = segreader.doc_count_all()
         n = self.n
-        self.leaflet_ids = _column_bytes(segreader, "lidc", 4, ">i4", n)
-        self.delivered = _column_bytes(segreader, "delivered", 4, ">i4", n)  # days since 1900-01-01, 0 = none
-        self.uploaded = _column_bytes(segreader, "uploaded", 8, ">i8", n)  # unix seconds
+        self.leaflet_ids = internals.column(segreader, "lidc", 4, ">i4", n)
+        self.delivered = internals.column(segreader, "delivered", 4, ">i4", n)  # days since 1900-01-01, 0 = none
+        self.uploaded = internals.column(segreader, "uploaded", 8, ">i8", n)  # unix seconds
         self.newest_key = (self.delivered.astype(np.int64) << 36) + np.clip(self.uploaded, 0, (1 << 36) - 1)
-        self.lengths = {f: _LENGTH_TABLE[_column_bytes(segreader, f"_{f}_len", 1, "u1", n)] for f in PROSE_FIELDS}
+        self.lengths = {f: internals.field_lengths(segreader, f, n) for f in PROSE_FIELDS}
         self.field_totals = {f: segreader.field_length(f) for f in PROSE_FIELDS}
         self._postings: OrderedDict = OrderedDict()
         self._blocks: OrderedDict = OrderedDict()
@@ -83,20 +70,27 @@ class SegmentData:
         for field in SINGLE_FACETS:
             arr = np.full(n, -1, dtype=np.int32)
             for value in segreader.lexicon(field):
-                ids, _, _ = read_postings(segreader, field, value)
+                ids, _, _ = internals.read_postings(segreader, field, value)
                 arr[ids] = codes.code(field, value.decode("utf-8"))
             self.facets[field] = arr
-        tag_docs, tag_codes = [], []
-        for value in segreader.lexicon("tag"):
-            ids, _, _ = read_postings(segreader, "tag", value)
-            tag_docs.append(ids)
-            tag_codes.append(np.full(len(ids), codes.code("tag", value.decode("utf-8")), dtype=np.int32))
-        self.tag_docs = np.concatenate(tag_docs) if tag_docs else EMPTY_IDS
-        self.tag_codes = np.concatenate(tag_codes) if tag_codes else np.zeros(0, dtype=np.int32)
+        self.multi = {field: self._pairs(segreader, codes, field) for field in MULTI_FACETS}
+        self.tag_docs, self.tag_codes = self.multi["tag"]
         years = 1900 + (self.delivered // 365.2425).astype(np.int32)
         self.years = np.where(self.delivered > 0, years, -1)  # refined below for exactness
         self._exact_years()
         self.stems_df: tuple[dict[str, int], list[str]] | None = None
+
+    @staticmethod
+    def _pairs(segreader, codes: Codes, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, value codes) of a field a document may hold several values of (tags, verdicts, bias)."""
+        docs, values = [], []
+        if field in segreader.schema:  # an index built before the field existed has none
+            for value in segreader.lexicon(field):
+                ids, _, _ = internals.read_postings(segreader, field, value)
+                docs.append(ids)
+                values.append(np.full(len(ids), codes.code(field, value.decode("utf-8")), dtype=np.int32))
+        return (np.concatenate(docs) if docs else EMPTY_IDS,
+                np.concatenate(values) if values else np.zeros(0, dtype=np.int32))
 
     def _exact_years(self) -> None:
         has = self.delivered > 0
@@ -104,7 +98,7 @@ class SegmentData:
             dates = np.datetime64("1900-01-01") + self.delivered[has].astype("timedelta64[D]")
             self.years[has] = dates.astype("datetime64[Y]").astype(np.int32) + 1970
 
-    def postings(self, segreader, field: str, term: str) -> tuple[np.ndarray, np.ndarray, Layout]:
+    def postings(self, segreader, field: str, term: str) -> tuple[np.ndarray, np.ndarray, object]:
         """Return (docnums, weights, block layout) of a term, decoded once and kept in an LRU."""
         key = (field, term)
         hit = self._postings.get(key)
@@ -115,7 +109,7 @@ class SegmentData:
         if side is not None:
             hit = side.lookup(field, term) or (EMPTY_IDS, EMPTY_WEIGHTS, None)
         else:
-            hit = read_postings(segreader, field, term.encode("utf-8"))
+            hit = internals.read_postings(segreader, field, term.encode("utf-8"))
         self._postings[key] = hit
         if len(self._postings) > POSTINGS_CACHE:
             self._postings.popitem(last=False)
@@ -133,19 +127,17 @@ class SegmentData:
         idx = int(np.searchsorted(ids, docnum))
         if idx >= len(ids) or ids[idx] != docnum:
             return None
-        if layout is None:  # a posting inlined in the term file (a word in one document): ask Whoosh
-            return inline_positions(segreader, field, term, docnum)
+        if layout is None or not internals.PRIVATE:
+            return internals.public_positions(segreader, field, term, docnum)
         starts, spans = layout
         block = int(np.searchsorted(starts, idx, side="right")) - 1
         key = (field, term, block)
         values = self._blocks.get(key)
         if values is None:
-            offset, length, compressed = (int(v) for v in spans[block])
-            values = decode_block(segreader._terms._postfile, offset, length, compressed)[2]
-            self._blocks[key] = values
+            values = self._blocks[key] = internals.block_values(segreader, spans[block])
             if len(self._blocks) > BLOCK_CACHE:
                 self._blocks.popitem(last=False)
-        return segreader.schema[field].format.decode_positions(values[idx - starts[block]])
+        return internals.decode_positions(segreader, field, values[idx - starts[block]])
 
     def stem_vocabulary(self, segreader) -> tuple[dict[str, int], list[str]]:
         """Return (stem -> document frequency, stems worth suggesting) over the body text.

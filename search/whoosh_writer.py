@@ -55,6 +55,10 @@ class BatchWriter:
         if error is not None:
             raise error
 
+    def clear_error(self) -> None:
+        """Forget a failed commit whose changes a rebuild has since covered."""
+        self._error = None
+
     def close(self) -> None:
         if self._thread.is_alive():
             self._queue.put(("stop", None))
@@ -95,8 +99,9 @@ class BatchWriter:
                     for leaflet_id, doc in batch.items():
                         if doc is None:
                             writer.delete_by_term("lid", str(leaflet_id))
-                        else:
-                            writer.update_document(**self._to_fields(doc))
+                        else:  # fields an index made before them lacks wait for `search rebuild`
+                            fields = self._to_fields(doc)
+                            writer.update_document(**{k: v for k, v in fields.items() if k in writer.schema})
                     writer.commit()
                 except BaseException:
                     writer.cancel()

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from leaflets.extensions import db
 from leaflets.models import AuditEntry, Leaflet, Role
 from leaflets.services import indexing, place_queue
-from tests.support import both_databases
+from tests.support import REPO, both_databases
 from tests.support import log_in
 from tests.factories import make_user
 from tests.support import each_backend, hit_ids
@@ -110,6 +110,7 @@ def test_northern_ireland_district_suggests_its_eighteen(app):
 def test_migrations_agree_with_the_models_and_0007_will_not_drop_placeless_leaflets(app, placeless, caplog):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
     from flask_migrate import downgrade
 
     with db.engine.connect() as connection:
@@ -121,7 +122,8 @@ def test_migrations_agree_with_the_models_and_0007_will_not_drop_placeless_leafl
     assert "1 leaflets have no place yet" in caplog.text
     assert db.session.get(Leaflet, placeless).area_id is None
     # PostgreSQL rolls the whole downgrade back (transactional DDL); SQLite keeps the steps above 0007's refusal.
-    assert db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() in ("0007", "0010", "0015")
+    head = ScriptDirectory(str(REPO / "migrations")).get_current_head()
+    assert db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() in ("0007", head)
 
 
 @both_databases

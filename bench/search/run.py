@@ -10,23 +10,29 @@ import pickle
 import random
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from search import SearchQuery, WhooshBackend
+from search.whoosh_backend import BUILD_PROCS
 
 from .corpus import QUERY_PHRASES, QUERY_WORDS, Corpus
 from .sqlite_baseline import SqliteFts
 
 log = logging.getLogger(__name__)
 OUT = Path(__file__).resolve().parents[1] / "out"
+DEEP_PAGE = 50
+CORPUS_FORMAT = "v2"  # bump when SearchDocument gains fields: pickles of the old class lack them
 QUERY_TYPES = ["word", "phrase", "word_party", "word_area", "facets", "three_words_newest"]
 
 
 def corpus(size: int, cache: bool) -> list:
-    path = OUT / f"corpus-{size}.pickle"
+    path = OUT / f"corpus-{size}-{CORPUS_FORMAT}.pickle"
     if cache and path.exists():
         with open(path, "rb") as f:
             return pickle.load(f)
@@ -129,13 +135,31 @@ def incremental(backend: WhooshBackend, corpus_maker: Corpus, next_id: int, roun
     return out
 
 
-def bench_size(size: int, iterations: int, cache: bool, workdir: Path) -> dict:
+def export_biggest_phrase(backend: WhooshBackend, index_dir: Path) -> dict:
+    """Export every match of the phrase with the most matches, in a fresh process (its own peak RSS)."""
+    counts = {p: sum(1 for _ in backend.ids(SearchQuery(text=f'"{p}"'))) for p in QUERY_PHRASES[:6]}
+    phrase = max(counts, key=counts.get)
+    backend.flush()
+    done = subprocess.run([sys.executable, "-m", "bench.search.export_probe", str(index_dir), f'"{phrase}"'],
+                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_size(size: int, iterations: int, cache: bool, workdir: Path, baseline_build: bool = True) -> dict:
     t0 = time.perf_counter()
     docs = corpus(size, cache)
     log.info("corpus of %d ready in %.1fs", size, time.perf_counter() - t0)
     queries = make_queries(docs, iterations, seed=size)
     result: dict = {"size": size, "iterations_per_type": iterations, "load_average_at_start": os.getloadavg()}
 
+    baseline = {}
+    if baseline_build:  # the same build in one process, in this run, for the ratio
+        single = WhooshBackend(workdir / f"whoosh-{size}-single")
+        start = time.perf_counter()
+        single.rebuild(docs, procs=1)
+        baseline = {"build_docs_per_s_one_process": round(size / (time.perf_counter() - start), 1)}
+        single.close()
+        shutil.rmtree(workdir / f"whoosh-{size}-single", ignore_errors=True)
     index_dir = workdir / f"whoosh-{size}"
     backend = WhooshBackend(index_dir)
     start = time.perf_counter()
@@ -143,10 +167,14 @@ def bench_size(size: int, iterations: int, cache: bool, workdir: Path) -> dict:
     build_s = time.perf_counter() - start
     backend.search(SearchQuery(text="council"))  # open the searcher and load column arrays once
     result["whoosh"] = {"build_docs_per_s": round(size / build_s, 1), "build_s": round(build_s, 1),
+                        "build_procs": BUILD_PROCS, **baseline,
                         "index_mb": round(dir_size(index_dir) / 1e6, 1),
                         "first_search_after_build_s": round(time.perf_counter() - start - build_s, 3)}
     w_times = timed(queries, lambda p: backend.search(whoosh_query(p)))
     result["whoosh"]["queries"] = {k: summary(v) for k, v in w_times.items()}
+    deep = timed(queries, lambda p: backend.search(replace(whoosh_query(p), page=DEEP_PAGE)))
+    result["whoosh"]["deep_page"] = {k: summary(v) for k, v in deep.items()}
+    result["whoosh"]["export"] = export_biggest_phrase(backend, index_dir)
     result["whoosh"]["incremental_visible_s"] = incremental(backend, Corpus(seed=1), size + 1, 5)
     backend.close()
 
@@ -179,6 +207,17 @@ def print_table(results: list[dict]) -> None:
             f"{k}={w['queries'][k]['cpu_p50_ms']}/{w['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES))
         print(f"{'SQLite CPU p50/p95 ms':24}" + "  ".join(
             f"{k}={s['queries'][k]['cpu_p50_ms']}/{s['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES))
+        if "build_docs_per_s_one_process" in w:
+            one = w["build_docs_per_s_one_process"]
+            print(f"{'build docs/s 1 process':24}{one:>22}{'':>22}"
+                  f"{'':>12}   ({w['build_procs']} processes: {w['build_docs_per_s']}, x{w['build_docs_per_s'] / one:.2f})")
+        for kind in QUERY_TYPES:
+            dq = w["deep_page"][kind]
+            print(f"{kind + f' page {DEEP_PAGE} p50/p95':24}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}"
+                  f"   CPU p50/p95 {dq['cpu_p50_ms']} / {dq['cpu_p95_ms']}")
+        e = w["export"]
+        print(f"{'export phrase':24}{e['query']} {e['rows']:,} rows in {e['export_s']} s, "
+              f"peak RSS {e['peak_rss_mb']} MB (after opening the index {e['rss_after_open_mb']} MB)")
         print(f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}   (max of {w['incremental_visible_s']})")
 
 
@@ -188,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2,000 leaflets and 20 queries per type")
     parser.add_argument("--iterations", type=int, default=100, help="queries per type and size")
     parser.add_argument("--no-cache", action="store_true", help="regenerate corpora instead of reusing bench/out")
+    parser.add_argument("--no-baseline-build", action="store_true",
+                        help="skip the one-process build measured for the build-speed ratio")
     parser.add_argument("--workdir", help="where indexes are built (default: a temporary directory)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -196,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-search-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        results = [bench_size(size, iterations, not args.no_cache and not args.quick, workdir) for size in sizes]
+        results = [bench_size(size, iterations, not args.no_cache and not args.quick, workdir,
+                              baseline_build=not args.no_baseline_build) for size in sizes]
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -11,30 +11,24 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Callable, Iterable, Iterator, Sequence
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import (
-    Area,
-    Claim,
-    ClaimState,
-    Election,
-    Leaflet,
-    LeafletImage,
-    LeafletStatus,
-    LeafletTag,
-    Party,
-    Tag,
-)
+from leaflets.models import (Area, BiasRating, Claim, ClaimRating, ClaimState, Election, Leaflet, LeafletImage,
+                             LeafletStatus, LeafletTag, Party, Tag)
 from leaflets.services.compare import store as compare_store
+from leaflets.services.rating_summary import rating_summary
 from search import SearchDocument
 
 log = logging.getLogger(__name__)
 CHUNK = 500
+BIAS_LEAN = 0.5  # a mean this far from 0 on a bias scale labels the leaflet (search/types.py BIASES)
 
 
 @dataclass
@@ -92,6 +86,8 @@ def build_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
     tags = _grouped(session.execute(
         select(LeafletTag.leaflet_id, Tag.slug).join(Tag, LeafletTag.tag_id == Tag.id)
         .where(LeafletTag.leaflet_id.in_(ids)).distinct()))
+    verdicts = _verdicts(session, ids)
+    bias = _bias(session, ids)
     docs = []
     for (leaflet_id, title, description, status, delivered_on, uploaded_at, party, party_name, gss, area_name,
          region, nation, election) in _leaflet_rows(session, ids):
@@ -100,11 +96,44 @@ def build_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
             leaflet_id=leaflet_id, title=title or "", description=description or "",
             text="\n\n".join(t for t in texts if t), claims=list(claims.get(leaflet_id, [])),
             party=party, party_name=party_name, area=gss, area_name=area_name, region=region, nation=nation,
-            election=election, tags=sorted(set(tags.get(leaflet_id, []))), delivered_on=delivered_on,
+            election=election, tags=sorted(set(tags.get(leaflet_id, []))),
+            verdicts=verdicts.get(leaflet_id, []), bias=bias.get(leaflet_id, []), delivered_on=delivered_on,
             uploaded_at=uploaded_at, image_count=len(texts), status=str(status or LeafletStatus.LIVE))
         doc.version = document_version(doc)
         docs.append(doc)
     return docs
+
+
+def _verdicts(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
+    """The consensus verdicts of each leaflet's accepted claims (a claim counts once it is rated, as on its page)."""
+    threshold = int(current_app.config["CLAIM_RATED_THRESHOLD"])
+    ratings: dict[int, list] = defaultdict(list)
+    owner: dict[int, int] = {}
+    for claim_id, leaflet_id, accuracy in session.execute(
+            select(Claim.id, Claim.leaflet_id, ClaimRating.accuracy).join(ClaimRating, ClaimRating.claim_id == Claim.id)
+            .where(Claim.leaflet_id.in_(ids), Claim.state == ClaimState.ACCEPTED)):
+        ratings[claim_id].append(SimpleNamespace(accuracy=accuracy))
+        owner[claim_id] = leaflet_id
+    out: dict[int, set[str]] = defaultdict(set)
+    for claim_id, rows in ratings.items():
+        consensus = rating_summary(rows, threshold)["consensus"]
+        if consensus:
+            out[owner[claim_id]].add(getattr(consensus, "value", consensus))
+    return {leaflet_id: sorted(values) for leaflet_id, values in out.items()}
+
+
+def _bias(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Labels for a leaflet's mean bias ratings: half a point or more towards either end of each scale."""
+    out: dict[int, list[str]] = {}
+    for leaflet_id, tone, fairness in session.execute(
+            select(BiasRating.leaflet_id, func.avg(BiasRating.tone), func.avg(BiasRating.fairness))
+            .where(BiasRating.leaflet_id.in_(ids)).group_by(BiasRating.leaflet_id)):
+        labels = [label for value, low, high in ((tone, "attacks-opponents", "promotes-own-party"),
+                                                 (fairness, "misleading-presentation", "fair-presentation"))
+                  for label in ([low] if float(value) <= -BIAS_LEAN else [high] if float(value) >= BIAS_LEAN else [])]
+        if labels:
+            out[leaflet_id] = labels
+    return out
 
 
 def build_document(leaflet_id: int, session: Session | None = None) -> SearchDocument | None:

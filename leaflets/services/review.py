@@ -6,7 +6,6 @@ moderators'); the search index is told after the commit.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -33,10 +32,10 @@ from leaflets.models import (
 from leaflets.services import audit, findings, indexing
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.leaflet_access import visible_leaflet
+from leaflets.services.rating_summary import VERDICTS, rating_summary
 
 log = logging.getLogger(__name__)
 M = TypeVar("M")
-VERDICTS = tuple(a.value for a in Accuracy)
 NEEDS_SOURCE = (Accuracy.MISLEADING.value, Accuracy.FALSE.value)
 SCALE = range(-2, 3)
 MAX_CLAIM = 2000
@@ -48,20 +47,6 @@ TAG_GROUP_ORDER = ("topic", "feature", "style", "parties-attacked")
 
 def rated_threshold() -> int:
     return int(current_app.config["CLAIM_RATED_THRESHOLD"])
-
-
-def rating_summary(ratings: list[ClaimRating], threshold: int) -> dict[str, Any]:
-    """Count, count per verdict, share per verdict, and the consensus once the claim counts as rated."""
-    counts = Counter(rating.accuracy for rating in ratings)
-    total = len(ratings)
-    by_verdict = {verdict: counts.get(verdict, 0) for verdict in VERDICTS}
-    shares = {verdict: (n / total if total else 0.0) for verdict, n in by_verdict.items()}
-    rated = total >= threshold
-    ranked = counts.most_common(2)
-    consensus = None
-    if rated and ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        consensus = ranked[0][0]
-    return {"count": total, "by_verdict": by_verdict, "shares": shares, "consensus": consensus, "rated": rated}
 
 
 def claim_json(claim: Claim, threshold: int) -> dict[str, Any]:

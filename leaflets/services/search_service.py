@@ -4,6 +4,7 @@ Bad input raises QueryError (its message is safe to show); an unreadable index, 
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -15,11 +16,17 @@ from sqlalchemy.orm import selectinload
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Leaflet, LeafletStatus, LeafletTag, Party, Tag
-from leaflets.services.errors import DomainError, ServiceUnavailable
+from leaflets.services.browse import Page
+from leaflets.services.errors import DomainError, NotFound, ServiceUnavailable
 from search import FACET_NAMES, IndexUnavailable, QueryError, Results, SearchQuery
 
 log = logging.getLogger(__name__)
-FILTERS = ("party", "area", "region", "election", "tag")
+FILTERS = ("party", "area", "region", "election", "tag", "verdict", "bias")
+CHOICE_LABELS = {"verdict": {"accurate": "Accurate", "misleading": "Misleading", "false": "False",
+                             "unverifiable": "Unverifiable"},
+                 "bias": {"attacks-opponents": "Attacks opponents", "promotes-own-party": "Promotes own party",
+                          "misleading-presentation": "Misleading presentation",
+                          "fair-presentation": "Fair presentation"}}
 PER_PAGE = 20
 MAX_VALUES = 20
 MAX_PAGE = 1000
@@ -65,7 +72,8 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
-        return max(1, min(MAX_PAGE, -(-self.results.total // self.query.per_page)))
+        """Pages that certainly hold hits (the pager never offers an empty one)."""
+        return max(1, min(MAX_PAGE, self.results.pages))
 
     @property
     def highlight(self) -> str:
@@ -103,6 +111,14 @@ def _whole_number(raw: str | None, name: str, default: int, low: int, high: int)
     if not raw.strip().isdigit() or not low <= int(raw) <= high:
         raise QueryError(f"{name} must be a whole number from {low} to {high}.")
     return int(raw)
+
+
+def whole_page(raw: str | None) -> int:
+    """A page number from the query string (1 when missing); a bad one is a 400."""
+    try:
+        return _whole_number(raw, "Page", 1, 1, MAX_PAGE)
+    except QueryError as error:
+        raise BadQuery(str(error), field="page") from error
 
 
 def parse_args(args: Mapping[str, Any], *, per_page: int = PER_PAGE,
@@ -207,9 +223,31 @@ def search_page(query: SearchQuery) -> SearchPage:
     facets = {name: [FacetOption(value, names.get(name, {}).get(value, value), count,
                                  _selected(query, name, value))
                      for value, count in results.facets.get(name, [])] for name in FACET_NAMES}
+    names.update(CHOICE_LABELS)
     active = [ActiveFilter(name, value, names[name].get(value, value)) for name in FILTERS
               for value in getattr(query, name)]
     return SearchPage(query=query, results=results, hits=hits, facets=facets, active=active)
+
+
+# --- a tag's page ----------------------------------------------------------------------------------------
+
+@dataclass
+class TagPage:
+    tag: Tag
+    leaflets: Page[Leaflet]
+    search: list[tuple[str, str]]  # the same search on /search, to refine it
+
+
+def tag_page(slug: str, number: int) -> TagPage:
+    """A tag, what it means, and its leaflets newest first (the search for that tag)."""
+    tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
+    if tag is None:
+        raise NotFound("There is no such tag.")
+    query = SearchQuery(tag=[slug], sort="newest", page=number, per_page=PER_PAGE, facets=False, suggest=False)
+    results = run(query)
+    leaflets = live_leaflets([hit.leaflet_id for hit in results.hits])
+    return TagPage(tag, Page(items=leaflets, number=number, per_page=PER_PAGE, total=results.total),
+                   params(query, page=None, sort="newest"))
 
 
 # --- export -----------------------------------------------------------------------------------------------
@@ -247,18 +285,18 @@ def _ids_from_database(query: SearchQuery) -> Iterator[list[int]]:
 
 
 def _ids_from_index(query: SearchQuery) -> Iterator[list[int]]:
-    for page in range(1, MAX_PAGE + 1):
-        paged = replace(query, page=page, per_page=EXPORT_CHUNK, sort="newest", facets=False, suggest=False)
-        hits = run(paged).hits
-        if hits:
-            yield [hit.leaflet_id for hit in hits]
-        if len(hits) < EXPORT_CHUNK:
-            return
+    try:
+        ids = runtime.search_backend().ids(replace(query, page=1, sort="newest", facets=False, suggest=False))
+        while chunk := list(itertools.islice(ids, EXPORT_CHUNK)):
+            yield chunk
+    except IndexUnavailable as error:
+        log.error("search index unavailable", extra={"error": str(error)})
+        raise ServiceUnavailable(UNAVAILABLE, code="search_unavailable") from error
 
 
 def export_leaflets(query: SearchQuery) -> Iterator[Leaflet]:
-    """Every live leaflet the search matches: from the database when there are no words to look for (exact and
-    oldest first), else from the index (newest first, at most 100,000)."""
+    """Every live leaflet the search matches: from the database when there are no words to look for (oldest
+    first), else every match the index holds (newest first), streamed in chunks."""
     chunks = _ids_from_index(query) if query.text else _ids_from_database(query)
     for ids in chunks:
         yield from live_leaflets(ids)

@@ -9,7 +9,14 @@ from search import QueryError
 
 bp = Blueprint("search", __name__)
 FACET_TITLES = {"party": "Party", "area": "Constituency", "region": "Region", "election": "Election",
-                "tag": "Tag", "year": "Year delivered"}
+                "tag": "Tag", "year": "Year delivered", "verdict": "Claims rated", "bias": "Bias rated"}
+
+
+@bp.get("/tags/<slug>")
+def tag(slug: str) -> str:
+    """A tag's meaning and its leaflets: the search for that tag, with a link to refine it."""
+    number = search_service.whole_page(request.args.get("page"))
+    return render_template("search/tag.html", page=search_service.tag_page(slug, number))
 
 
 @bp.get("/search")
@@ -26,4 +33,5 @@ def search() -> tuple[str, int]:
     return render_template("search/search.html", query=query, page=page, problem=problem, status=status,
                            args=request.args,
                            facet_titles=FACET_TITLES, params=search_service.params,
+                           choices=search_service.CHOICE_LABELS,
                            toggled=search_service.toggled), status

@@ -1,12 +1,15 @@
 """Fixtures for search tests: a real Whoosh index under tmp_path and a throwaway PostgreSQL database."""
 from __future__ import annotations
 
+import importlib.util
 import uuid
 from datetime import date, datetime
+from pathlib import Path
 from typing import Iterator
 
 import psycopg
 import pytest
+from sqlalchemy import create_engine
 
 from search import PostgresBackend, SearchBackend, SearchDocument, WhooshBackend
 from tests.support import PG_ADMIN_DSN
@@ -29,12 +32,29 @@ def make_doc():
     return _make_doc
 
 
+def apply_search_migration(dsn: str) -> None:
+    """Create the search table with the real migration (0011), as `flask db upgrade` does for the app."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0011_search_document.py"
+    spec = importlib.util.spec_from_file_location("migration_0011", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    engine = create_engine(dsn.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+        migration.upgrade()
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_dsn() -> Iterator[str]:
     name = f"sc_search_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
-    yield PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
+    dsn = PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
+    apply_search_migration(dsn)
+    yield dsn
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 

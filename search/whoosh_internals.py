@@ -1,0 +1,166 @@
+"""Every use of Whoosh's private internals, in one place, behind a check of the installed Whoosh version.
+
+The engine reads Whoosh's W3 codec directly because its public matchers are 10-100x slower for what we do
+(whole posting lists into numpy): the pickled block tuples and block offsets of `W3LeafMatcher`, the
+fixed-width column files behind `SegmentReader._perdoc`, the deletion set, and the term file's posting file.
+Those are not an API, so they are used only with a Whoosh version listed in TESTED (the suite, including
+tests/search/test_differential.py, passed on it). With any other version every function here answers through
+Whoosh's public reader API instead (matchers, column readers, `is_deleted`, `doc_field_length`): slower,
+never wrong, and said once in the log when a backend opens.
+
+To allow a new Whoosh release: install it, run `tests/search` (the differential test compares every answer
+with a brute-force reference), then add its version below.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import zlib
+
+import numpy as np
+import whoosh
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+log = logging.getLogger(__name__)
+
+# whoosh3 is the maintained line (PyPI `whoosh3`); 2.7.5 is whoosh-reloaded, which it replaced.
+TESTED = frozenset({"3.54.0", "2.7.5"})
+VERSION = ".".join(str(part) for part in whoosh.__version__[:3])
+PRIVATE = VERSION in TESTED
+
+EMPTY_IDS = np.zeros(0, dtype=np.int64)
+EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+if PRIVATE:
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+else:  # pragma: no cover - exercised by test_untested_whoosh_falls_back_to_the_public_api via reload
+    W3LeafMatcher = None
+
+
+def warn_if_untested() -> None:
+    """Log (once per backend opened) that this Whoosh is read through the slower public API."""
+    if not PRIVATE:
+        log.warning("search: Whoosh version not tested with the fast reader; using Whoosh's public API "
+                    "(correct, slower)", extra={"whoosh_version": VERSION, "tested": sorted(TESTED)})
+
+
+def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, object]:
+    """One posting list as (docnums, weights, block layout or None); deleted documents may be included
+    (callers mask them with the live array)."""
+    try:
+        if not PRIVATE:
+            return _public_postings(segreader, field, btext)
+        matcher = segreader._terms.matcher(field, btext, segreader.schema[field].format)
+    except (KeyError, TermNotFound):
+        return EMPTY_IDS, EMPTY_WEIGHTS, None
+    if not isinstance(matcher, W3LeafMatcher):  # W3 writes every posting list in blocks (inlinelimit=1)
+        raise TypeError(f"unexpected Whoosh matcher {type(matcher).__name__} for {field}:{btext!r}")
+    return _read_blocks(matcher)
+
+
+def _public_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, None]:
+    matcher = segreader.postings(field, btext)
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32), None
+
+
+def _read_blocks(m) -> tuple[np.ndarray, np.ndarray, object]:
+    id_parts, weight_parts, spans, starts = [], [], [], []
+    count = 0
+    while True:
+        datalen = m._nextoffset - m._dataoffset
+        spans.append((m._dataoffset, datalen, m._compression))
+        starts.append(count)
+        data = _decode_block(m._postfile, m._dataoffset, datalen, m._compression)
+        ids = np.array(data[0], dtype=np.int64)
+        if not m._byteids:
+            ids = np.cumsum(ids)
+        id_parts.append(ids)
+        count += len(ids)
+        weights = data[1]
+        if weights is None:
+            weight_parts.append(np.ones(len(ids), dtype=np.float32))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(len(ids), weights, dtype=np.float32))
+        else:
+            weight_parts.append(np.asarray(weights, dtype=np.float32))
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    layout = (np.array(starts, dtype=np.int64), spans)
+    if len(id_parts) == 1:
+        return id_parts[0], weight_parts[0], layout
+    return np.concatenate(id_parts), np.concatenate(weight_parts), layout
+
+
+def _decode_block(postfile, offset: int, length: int, compressed: bool) -> tuple:
+    """One block as Whoosh wrote it: (ids, weights, values), values holding each posting's positions."""
+    raw = postfile.get(offset, length)
+    return pickle.loads(zlib.decompress(raw) if compressed else raw)
+
+
+def block_values(segreader, span) -> list | None:
+    """The encoded positions of every posting in one block (from a layout), or None without the fast reader."""
+    if not PRIVATE:
+        return None
+    offset, length, compressed = (int(v) for v in span)
+    return _decode_block(segreader._terms._postfile, offset, length, compressed)[2]
+
+
+def decode_positions(segreader, field: str, encoded) -> list[int]:
+    return segreader.schema[field].format.decode_positions(encoded)
+
+
+def public_positions(segreader, field: str, term: str, docnum: int) -> list[int] | None:
+    """A term's positions in one document through Whoosh's public matcher."""
+    try:
+        matcher = segreader.postings(field, term.encode("utf-8"))
+    except TermNotFound:
+        return None
+    if matcher.is_active():
+        matcher.skip_to(docnum)
+    if matcher.is_active() and matcher.id() == docnum:
+        return list(matcher.value_as("positions"))
+    return None
+
+
+def column(segreader, name: str, width: int, dtype: str, n: int) -> np.ndarray:
+    """A fixed-width numeric column as one array of n values (0 where absent)."""
+    out = np.zeros(n, dtype=dtype.replace(">", "="))
+    if not PRIVATE:
+        if not segreader.has_column(name):
+            return out
+        values = np.fromiter((v or 0 for v in segreader.column_reader(name)), dtype=out.dtype)[:n]
+        out[: len(values)] = values
+        return out
+    perdoc = segreader._perdoc
+    if not perdoc.has_column(name):  # also the per-field length columns, which are not schema fields
+        return out
+    colfile, offset, length = perdoc._get_column_file(name)
+    raw = colfile.get(offset, length) if length else b""
+    values = np.frombuffer(raw, dtype=dtype, count=min(len(raw) // width, n))
+    out[: len(values)] = values
+    return out
+
+
+def field_lengths(segreader, field: str, n: int) -> np.ndarray:
+    """Each document's length of a field (Whoosh stores it as one byte, hence LENGTH_TABLE)."""
+    if PRIVATE:
+        return LENGTH_TABLE[column(segreader, f"_{field}_len", 1, "u1", n)]
+    return np.array([segreader.doc_field_length(d, field, 0) or 0 for d in range(n)], dtype=np.float32)
+
+
+def deleted_docs(segreader) -> np.ndarray:
+    """Segment-local docnums of deleted documents."""
+    if PRIVATE:
+        return np.fromiter(segreader._perdoc.deleted_docs(), dtype=np.int64)
+    if not segreader.has_deletions():
+        return EMPTY_IDS
+    return np.array([d for d in range(segreader.doc_count_all()) if segreader.is_deleted(d)], dtype=np.int64)
