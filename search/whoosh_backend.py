@@ -15,6 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from whoosh.filedb.filestore import FileStorage
 
 from . import analysis, query as q, whoosh_internals as internals, whoosh_postings
+from .query_ast import Match
 from .engine_common import finish_results, is_live, list_positive_stems
 from .suggest import FEW_HITS, closest, suggest
 from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
@@ -333,7 +334,7 @@ class WhooshBackend(SearchBackend):
         for field, values in query.filters().items():
             any_of = np.zeros(view.n, dtype=bool)
             for value in values:
-                any_of |= view.match_mask(q.Match(field, value))
+                any_of |= view.match_mask(Match(field, value))
             mask &= any_of
         if query.date_from or query.date_to:
             mask &= view.date_mask(query.date_from, query.date_to)

@@ -12,7 +12,8 @@ from datetime import date
 import numpy as np
 
 from . import whoosh_internals as internals
-from .query import PROSE_FIELDS, And, DateRange, Match, Not, Or, Phrase, Prefix, Term
+from .query import PROSE_FIELDS
+from .query_ast import And, DateRange, Match, Not, Or, Phrase, Prefix, Term
 from .types import QueryError
 from .whoosh_segments import MULTI_FACETS, SINGLE_FACETS, Codes, SegmentData
 

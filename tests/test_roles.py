@@ -19,7 +19,7 @@ from tests.factories import make_leaflet, make_user
 PUBLIC = {
     "static", "archive.index", "archive.leaflets", "archive.leaflet", "archive.parties", "archive.party", "archive.areas", "archive.area",
     "archive.election", "archive.stats", "media.image", "feeds.latest", "feeds.party", "feeds.area", "search.search",
-    "search_feed.feed", "upload.form", "upload.submit", "upload.place", "upload.staged_thumb",
+    "search.tag", "search_feed.feed", "upload.form", "upload.submit", "upload.place", "upload.staged_thumb",
     "ocr_status.leaflet_ocr", "compare.page", "compare.leaflets", "compare.numbers", "compare.template", "crops.crop",
     "maps.page", "alerts.choose", "alerts.subscribe", "alerts.confirm", "alerts.unsubscribe",
     "alerts.one_click_unsubscribe", "discovery.elections", "discovery.random_leaflet", "pages.about",

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from search import QueryError, SearchDocument, SearchQuery, WhooshBackend, analysis, query as q
-from search.query import PROSE_FIELDS
+from search import QueryError, SearchDocument, SearchQuery, WhooshBackend, analysis, query_ast as q
+from search.query import PROSE_FIELDS, parse
 from search.types import BIASES, VERDICTS
 from tests.search.conftest import BACKENDS, _make_doc
 
@@ -112,7 +112,7 @@ class Reference:
 
     def search(self, query: SearchQuery) -> list[int]:
         """Matching ids, newest first (delivered, then uploaded, then the higher id), as both backends sort."""
-        tree = q.parse(query.text, allow_negative_only=True)
+        tree = parse(query.text, allow_negative_only=True)
         found = []
         for i, doc in self.docs.items():
             if tree is not None and not self.matches(tree, i):
