@@ -39,13 +39,17 @@ def _base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
     }
 
 
-def _scale_engines(database_url: str) -> dict[str, Any]:
+def _scale_engines(database_url: str, overrides: dict[str, Any]) -> dict[str, Any]:
     """`make test-scale` (TEST_SCALE_ENGINES=1): apps on PostgreSQL search with PostgreSQL full text and queue OCR
-    through Celery on Redis, as a multi-machine deployment does; a test's own settings still win."""
+    through Celery on Redis, as a multi-machine deployment does; a test's own settings still win, and a test that
+    starts in-process OCR workers (OCR_START_WORKERS) keeps the local queue they belong to."""
     if os.environ.get("TEST_SCALE_ENGINES") != "1" or not database_url.startswith("postgresql"):
         return {}
-    return {"SEARCH_BACKEND": "postgres", "OCR_QUEUE": "celery",
-            "CELERY_BROKER_URL": os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")}
+    engines: dict[str, Any] = {"SEARCH_BACKEND": "postgres"}
+    if not overrides.get("OCR_START_WORKERS"):
+        engines.update(OCR_QUEUE="celery",
+                       CELERY_BROKER_URL=os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"))
+    return engines
 
 
 def _migrate_and_load(database_url: str, tmp_path: Path) -> None:
@@ -99,7 +103,8 @@ def make_app(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Flask]
     made: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
-        app = create_app({**_base_config(tmp_path, database_url), **_scale_engines(database_url), **overrides})
+        app = create_app({**_base_config(tmp_path, database_url), **_scale_engines(database_url, overrides),
+                          **overrides})
         made.append(app)
         return app
 

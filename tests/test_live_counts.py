@@ -139,3 +139,16 @@ def test_an_unusable_cursor_falls_back_to_the_page_number(app: Flask, client: Fl
         response = client.get(f"/leaflets?page=2&after={junk}")
         assert response.status_code == 200
         assert page_ids(response.get_data(as_text=True)) == [made[2].id, made[1].id]
+
+
+def test_flask_counts_check_finds_and_repairs_wrong_counts(app: Flask) -> None:
+    add_many(2)
+    runner = app.test_cli_runner()
+    assert "exact" in runner.invoke(args=["counts", "check"]).output
+    db.session.execute(update(ArchiveCount).values(leaflets=7))
+    db.session.commit()
+    wrong = runner.invoke(args=["counts", "check"])
+    assert wrong.exit_code == 1 and "differ" in wrong.output
+    assert runner.invoke(args=["counts", "check", "--repair"]).exit_code == 0
+    db.session.expire_all()
+    assert live_counts.count() == 2 and "exact" in runner.invoke(args=["counts", "check"]).output

@@ -76,7 +76,7 @@ def test_the_main_pages_scan_no_big_table(app: Flask, client: FlaskClient) -> No
     area = db.session.scalar(select(Area.gss).join(Leaflet).limit(1))
     election = db.session.scalar(select(Election.slug).join(Leaflet).limit(1))
     leaflet_id = db.session.scalar(select(func.max(Leaflet.id)).where(Leaflet.status == "live"))
-    pages = ["/", "/leaflets", "/leaflets?page=700", older_link(client, "/leaflets?page=600"),
+    pages = ["/", "/leaflets", "/leaflets?page=450", older_link(client, "/leaflets?page=400"),
              f"/parties/{big_party}", f"/parties/{big_party}?page=40", f"/areas/{area}", f"/elections/{election}",
              f"/leaflets/{leaflet_id}", "/parties"]
     db.session.remove()

@@ -115,7 +115,8 @@ def test_migrations_agree_with_the_models_and_0007_will_not_drop_placeless_leafl
 
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, db.metadata) == []
+        # scale (make test-scale): SEARCH_BACKEND=postgres creates its own search_document table, in no model
+        assert [diff for diff in compare_metadata(context, db.metadata) if "search_document" not in str(diff)] == []
     db.session.remove()
     with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's error and exits
         downgrade(revision="0004")

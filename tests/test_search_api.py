@@ -20,7 +20,10 @@ def test_search_shape_hits_facets_and_filters(client):
     assert body["total"] == 2 and body["total_is_estimate"] is False and body["page"] == 1
     assert {hit["leaflet"]["id"] for hit in body["hits"]} == {first, second}
     hit = next(h for h in body["hits"] if h["leaflet"]["id"] == first)
-    assert hit["highlights"] == ["Protect our <mark>green</mark> <mark>belt</mark> &lt;b&gt;now&lt;/b&gt;"]
+    expected = "Protect our <mark>green</mark> <mark>belt</mark> &lt;b&gt;now&lt;/b&gt;"
+    # scale (make test-scale, SEARCH_BACKEND=postgres): PostgreSQL's ts_headline ends the fragment at the last match
+    assert hit["highlights"] == [expected] or (client.application.config["SEARCH_BACKEND"] == "postgres"
+                                               and hit["highlights"] == [expected.split(" &lt;")[0]])
     assert hit["url"].endswith(f"/leaflets/{first}?highlight=green+belt")
     assert hit["leaflet"]["party"]["slug"] == "green" and hit["leaflet"]["images"][0]["urls"]["thumb"]
     assert set(body["facets"]) == {"party", "area", "region", "election", "tag", "year"}

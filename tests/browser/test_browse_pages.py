@@ -26,7 +26,7 @@ def archive(live_app) -> dict[str, str]:
         leaflet = db.session.get(Leaflet, copy.duplicate_of_id if copy else 1)
         pages = {"home": "/", "leaflet": f"/leaflets/{leaflet.id}", "areas": "/areas", "parties": "/parties",
                  "area": f"/areas/{leaflet.area.gss}", "party": f"/parties/{leaflet.party.slug}",
-                 "stats": "/stats"}
+                 "stats": "/stats", "all": "/leaflets"}  # scale: the whole archive, page by page
         db.session.remove()
     return pages
 
