@@ -29,3 +29,16 @@ class MergeForm(FlaskForm):
 class ActionForm(FlaskForm):
     """A button with only a CSRF token (rotate, resolve a flag)."""
     reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class PhotoEditForm(FlaskForm):
+    """Redact (blur or black out) or crop: rectangles drawn on the photo arrive in `boxes`; the numeric fields are
+    the way without JavaScript (photo pixels, as the page states the photo's size)."""
+    boxes = HiddenField()
+    left = StringField("Left", validators=[Optional(), Length(max=8)])
+    top = StringField("Top", validators=[Optional(), Length(max=8)])
+    width = StringField("Width", validators=[Optional(), Length(max=8)])
+    height = StringField("Height", validators=[Optional(), Length(max=8)])
+    style = HiddenField(default="blur")
+    reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)],
+                           description="Recorded in the audit log, e.g. 'resident's name and address'.")

@@ -153,12 +153,17 @@ def edit_details(leaflet_id: int, moderator: User, *, party: str | None, area: s
     return leaflet
 
 
-def image_leaflet_id(image_id: int) -> int:
-    """The leaflet an image belongs to (NotFound for no such image)."""
+def image_for_moderation(image_id: int) -> LeafletImage:
+    """A photo of any leaflet, live or not (NotFound for no such image)."""
     image = db.session.get(LeafletImage, image_id)
     if image is None:
         raise NotFound(f"There is no image {image_id}.")
-    return image.leaflet_id
+    return image
+
+
+def image_leaflet_id(image_id: int) -> int:
+    """The leaflet an image belongs to (NotFound for no such image)."""
+    return image_for_moderation(image_id).leaflet_id
 
 
 def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletImage:

@@ -6,8 +6,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from leaflets.auth_guards import moderator_action, role_required
-from leaflets.forms.moderation import ActionForm, DetailsForm, MergeForm, StatusForm
-from leaflets.services import audit, moderation
+from leaflets.forms.moderation import ActionForm, DetailsForm, MergeForm, PhotoEditForm, StatusForm
+from leaflets.services import audit, moderation, photo_edits
 from leaflets.services.errors import DomainError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
@@ -73,6 +73,30 @@ def rotate(image_id: int) -> ResponseReturnValue:
         return _done(leaflet_id, "", error)
     return _done(leaflet_id, f"Photo {image.position + 1} is turned a quarter clockwise "
                              f"(now {image.width} × {image.height}); its text will be read again.")
+
+
+@bp.route("/images/<int:image_id>/edit", methods=["GET", "POST"])
+@moderator_action
+def edit_photo(image_id: int) -> ResponseReturnValue:
+    """Blur or black out rectangles of a photo, or crop it; a refused edit shows the page again with the error."""
+    image = moderation.image_for_moderation(image_id)
+    form = PhotoEditForm(formdata=None if request.method == "GET" else request.form)
+    error = None
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        try:
+            boxes = photo_edits.parse_boxes(form.boxes.data, (form.left.data, form.top.data, form.width.data,
+                                                              form.height.data), (image.width, image.height))
+            edit = photo_edits.crop(boxes) if action == "crop" else photo_edits.redaction(boxes, action)
+            photo_edits.edit_photo(image.id, current_user, edit, form.reason.data or "")
+        except DomainError as failed:
+            error = failed
+        else:
+            done = "cropped" if action == "crop" else "redacted"
+            return _done(image.leaflet_id, f"Photo {image.position + 1} is {done}: every size of it was made "
+                                           "again, the old files are deleted and covered words left the text.")
+    return render_template("moderation/photo.html", image=image, leaflet=image.leaflet, form=form, error=error,
+                           styles=photo_edits.STYLES), 422 if error else 200
 
 
 @bp.post("/leaflets/<int:leaflet_id>/merge")
