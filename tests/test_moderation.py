@@ -265,3 +265,20 @@ def test_volunteer_actions_are_in_the_audit_log_under_their_leaflet(app: Flask, 
     page = moderator_client.get(f"/moderate/audit?leaflet={leaflet.id}")
     assert page.status_code == 200 and b"6 actions" in page.data and b"Vee" in page.data
     assert f"History of leaflet {other.id}".encode() not in page.data
+
+
+def test_the_area_is_picked_by_its_name_or_its_code(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet = make_leaflet()
+    page = moderator_client.get(f"/moderate/leaflets/{leaflet.id}").get_data(as_text=True)
+    assert page.count("<option value=\"E14") > 500 and ">Bristol Central</option>" in page  # the no-JS select
+    data = {"party": "labour", "area": "bristol  CENTRAL", "election": leaflet.election.slug,
+            "delivered_on": "2024-06-20"}
+    assert moderator_client.post(f"/moderate/leaflets/{leaflet.id}/details", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Leaflet, leaflet.id).area.name == "Bristol Central"
+    bristol = db.session.get(Leaflet, leaflet.id).area.gss
+    response = moderator_client.post(f"/moderate/leaflets/{leaflet.id}/details",
+                                     data={**data, "area": "Atlantis North"}, follow_redirects=True)
+    assert "no constituency called &#39;Atlantis North&#39;" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Leaflet, leaflet.id).area.gss == bristol

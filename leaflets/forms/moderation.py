@@ -14,8 +14,8 @@ class StatusForm(FlaskForm):
 
 class DetailsForm(FlaskForm):
     party = StringField("Party", validators=[Optional(), Length(max=80)])
-    area = StringField("Area (GSS code)", validators=[DataRequired(), Length(max=12)],
-                       description="The code on the area's page, like E14001063.")
+    area = StringField("Area (constituency)", validators=[DataRequired(), Length(max=200)],
+                       description="Type a few letters of the constituency's name and pick it.")
     election = StringField("Election", validators=[DataRequired(), Length(max=80)])
     delivered_on = DateField("Delivered on", validators=[DataRequired()])
     reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from leaflets.extensions import db
@@ -48,11 +48,28 @@ def dashboard(limit: int = 50) -> Dashboard:
     return Dashboard(list(flags), list(new), list(failures), list(hidden))
 
 
-def reference_choices() -> dict[str, list[tuple[str, str]]]:
-    """(value, label) pairs for the details form's party and election lists."""
+def reference_choices() -> dict[str, Any]:
+    """(value, label) pairs for the details form's party and election lists, and the constituencies by nation
+    (nation, [(gss, name)]) for the area picker."""
     parties = db.session.scalars(select(Party).order_by(Party.name))
     elections = db.session.scalars(select(Election).order_by(Election.date.desc()))
-    return {"parties": [(p.slug, p.name) for p in parties], "elections": [(e.slug, e.name) for e in elections]}
+    by_nation: dict[str, list[tuple[str, str]]] = {}
+    for area in db.session.scalars(select(Area).order_by(Area.nation, Area.name)):
+        by_nation.setdefault(area.nation, []).append((area.gss, area.name))
+    return {"parties": [(p.slug, p.name) for p in parties], "elections": [(e.slug, e.name) for e in elections],
+            "areas": sorted(by_nation.items())}
+
+
+def find_area(value: str) -> Area:
+    """A constituency by its GSS code or its name (any case): the picker sends names, the fallback codes."""
+    wanted = " ".join((value or "").split())
+    if not wanted:
+        raise ValidationFailed("Choose the constituency the leaflet was delivered in.", field="area")
+    found = db.session.scalar(select(Area).where(Area.gss == wanted.upper())) or db.session.scalar(
+        select(Area).where(func.lower(Area.name) == wanted.lower()))
+    if found is None:
+        raise ValidationFailed(f"There is no constituency called {wanted!r}: pick one from the list.", field="area")
+    return found
 
 
 def leaflet_for_moderation(leaflet_id: int) -> tuple[Leaflet, list[Flag]]:
@@ -131,10 +148,10 @@ def _lookup(model: Any, column: Any, value: str, field: str, label: str) -> Any:
 
 def edit_details(leaflet_id: int, moderator: User, *, party: str | None, area: str, election: str,
                  delivered_on: date, reason: str = "") -> Leaflet:
-    """Fix the party (empty for unknown), area (GSS), election (slug) and delivery date."""
+    """Fix the party (empty for unknown), area (GSS code or name), election (slug) and delivery date."""
     leaflet = _leaflet(leaflet_id)
     new_party = _lookup(Party, Party.slug, party, "party", "party") if (party or "").strip() else None
-    new_area = _lookup(Area, Area.gss, area.upper(), "area", "area with GSS code")
+    new_area = find_area(area)
     new_election = _lookup(Election, Election.slug, election, "election", "election")
 
     def state() -> dict[str, Any]:
