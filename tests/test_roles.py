@@ -35,6 +35,7 @@ VOLUNTEER = {
 MODERATOR = {
     "moderation.dashboard", "moderation.leaflet", "moderation.status", "moderation.details", "moderation.rotate",
     "moderation.merge", "moderation.resolve_flag", "moderation.audit_log",
+    "moderation.edit_photo", "moderation.merge_search", "moderation.merge_preview",  # moderation (issue 11)
 }
 MINE = {"auth", "volunteer", "moderation", "flags"}
 # Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
@@ -55,7 +56,7 @@ def world(app: Flask) -> dict[str, Any]:
     return {"leaflet_id": leaflet.id, "claim_id": claim.id, "image_id": image.id, "flag_id": flag.id,
             "sha256": image.sha256, "variant": "thumb", "gss": leaflet.area.gss, "postcode": "SW1A1AA",
             "filename": "css/site.css", "election": leaflet.election.slug, "volunteer": volunteer,
-            "moderator": moderator, "position": 0, "template_id": leaflet.id,
+            "moderator": moderator, "position": 0, "template_id": leaflet.id, "original_id": leaflet.id,
             "token": tokens.make_reset_token(app.config["SECRET_KEY"], volunteer.id, "x")}
 
 

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from leaflets.extensions import db
-from leaflets.models import (Area, Claim, Election, Flag, Leaflet, LeafletImage, LeafletStatus, LeafletTag,
-                             OcrPriority, OcrStatus, Party, User)
+from leaflets.models import (Area, Election, Flag, Leaflet, LeafletImage, LeafletStatus, OcrPriority, OcrStatus,
+                             Party, User)
 from leaflets.models._types import utcnow
 from leaflets.models.moderation import FLAG_REASONS
-from leaflets.services import audit, image_turns, indexing
+from leaflets.services import audit, image_turns, indexing, merging
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -214,42 +214,5 @@ def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletIma
 
 
 def merge(duplicate_id: int, original_id: int, moderator: User, reason: str = "") -> Leaflet:
-    """Move a duplicate's photos, claims and tags to its original; the duplicate is removed and points at it."""
-    if duplicate_id == original_id:
-        raise ValidationFailed("A leaflet cannot be a duplicate of itself.", field="original_id")
-    duplicate, original = _leaflet(duplicate_id), _leaflet(original_id)
-    if original.duplicate_of_id is not None or original.status == LeafletStatus.REMOVED:
-        raise ValidationFailed("Merge into the original, not into another removed copy.", field="original_id")
-    if duplicate.duplicate_of_id is not None:
-        raise Conflict("This leaflet was already merged.")
-    before = {"status": duplicate.status, "images": [img.id for img in duplicate.images],
-              "original_images": [img.id for img in original.images]}
-    next_position = max((img.position for img in original.images), default=-1) + 1
-    for offset, image in enumerate(list(duplicate.images)):
-        duplicate.images.remove(image)
-        image.position = next_position + offset
-        original.images.append(image)
-    moved_claims = _move_claims_and_tags(duplicate.id, original.id)
-    duplicate.status, duplicate.duplicate_of_id = LeafletStatus.REMOVED, original.id
-    duplicate.status_reason = reason or f"Duplicate of leaflet {original.id}"
-    audit.record(moderator, "merge", "leaflet", duplicate.id, reason=reason, before=before,
-                 after={"status": duplicate.status, "duplicate_of": original.id,
-                        "original_images": [img.id for img in original.images]}, claims_moved=moved_claims)
-    db.session.commit()
-    indexing.leaflet_changed(duplicate.id)
-    indexing.leaflet_changed(original.id)
-    return original
-
-
-def _move_claims_and_tags(duplicate_id: int, original_id: int) -> list[int]:
-    claims = list(db.session.scalars(select(Claim).where(Claim.leaflet_id == duplicate_id)))
-    for claim in claims:
-        claim.leaflet_id = original_id
-    have = set(tuple(row) for row in db.session.execute(select(LeafletTag.tag_id, LeafletTag.user_id)
-                                  .where(LeafletTag.leaflet_id == original_id)).all())
-    for row in db.session.scalars(select(LeafletTag).where(LeafletTag.leaflet_id == duplicate_id)):
-        if (row.tag_id, row.user_id) in have:
-            db.session.delete(row)
-        else:
-            row.leaflet_id = original_id
-    return [claim.id for claim in claims]
+    """Merge a copy into its original (see services/merging.py)."""
+    return merging.merge(duplicate_id, original_id, moderator, reason)

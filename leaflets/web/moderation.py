@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from leaflets.auth_guards import moderator_action, role_required
 from leaflets.forms.moderation import ActionForm, DetailsForm, MergeForm, PhotoEditForm, StatusForm
-from leaflets.services import audit, moderation, photo_edits
+from leaflets.services import audit, merging, moderation, photo_edits
 from leaflets.services.errors import DomainError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
@@ -32,8 +32,8 @@ def leaflet(leaflet_id: int) -> ResponseReturnValue:
                           area=found.area.gss if found.area else "", election=found.election.slug,
                           delivered_on=found.delivered_on)
     return render_template("moderation/leaflet.html", leaflet=found, flags=flags, details_form=details,
-                           choices=moderation.reference_choices(),
-                           status_form=StatusForm(formdata=None), merge_form=MergeForm(formdata=None),
+                           choices=moderation.reference_choices(), copies=merging.detected_copies(found),
+                           status_form=StatusForm(formdata=None),
                            action_form=ActionForm(formdata=None))
 
 
@@ -97,6 +97,34 @@ def edit_photo(image_id: int) -> ResponseReturnValue:
                                            "again, the old files are deleted and covered words left the text.")
     return render_template("moderation/photo.html", image=image, leaflet=image.leaflet, form=form, error=error,
                            styles=photo_edits.STYLES), 422 if error else 200
+
+
+@bp.get("/leaflets/<int:leaflet_id>/merge")
+@role_required("moderator")
+def merge_search(leaflet_id: int) -> ResponseReturnValue:
+    """Find the original to merge this leaflet into: copies found automatically, and a search by words or number."""
+    found = moderation.leaflet_for_moderation(leaflet_id)[0]
+    text, error = (request.args.get("q") or "").strip(), None
+    try:
+        results = merging.search_candidates(found, text)
+    except DomainError as failed:
+        results, error = [], failed
+    return render_template("moderation/merge.html", leaflet=found, copies=merging.detected_copies(found), q=text,
+                           results=results, error=error), 422 if error else 200
+
+
+@bp.get("/leaflets/<int:leaflet_id>/merge/<int:original_id>")
+@role_required("moderator")
+def merge_preview(leaflet_id: int, original_id: int) -> ResponseReturnValue:
+    """The two leaflets side by side before a merge, saying which photos will stay."""
+    try:
+        plan = merging.preview(leaflet_id, original_id)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return _done(leaflet_id, "", error)
+    return render_template("moderation/merge_preview.html", plan=plan, copy=merging.summary(plan.copy),
+                           original=merging.summary(plan.original), merge_form=MergeForm(formdata=None))
 
 
 @bp.post("/leaflets/<int:leaflet_id>/merge")
