@@ -173,7 +173,7 @@ def test_hidden_leaflets_publish_nothing(app, client):
     claim_id = rated_claim("True enough", "accurate", "accurate", "accurate")
     [moderator] = raters(1)
     claim = db.session.get(Claim, claim_id)
-    moderation.set_status(claim.leaflet_id, moderator, "hide")
+    moderation.set_status(claim.leaflet_id, moderator, "hide", "test")
     assert client.get(f"/claims/{claim_id}").status_code == 404  # the public do not see it at all
 
 

@@ -174,7 +174,7 @@ def test_direct_writes_hiding_and_moving_leaflets_refresh_the_findings(app, clie
         g for g in body["groups"] if (g["party"] or {}).get("slug") == "labour"
     ]  # no live leaflets left
 
-    moderation.set_status(moved.id, users[0], "hide")
+    moderation.set_status(moved.id, users[0], "hide", "test")
     assert stats_json(client)["groups"] == []
 
 

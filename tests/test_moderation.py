@@ -228,7 +228,7 @@ def test_every_action_is_in_the_audit_log(app: Flask, moderator_client: FlaskCli
     image_id = leaflet.images[0].id
     store_files(leaflet.images[0])
     moderator_client.post(f"/moderate/flags/{flag.id}/resolve", data={"reason": "looked fine"})
-    moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "hide"})
+    moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "hide", "reason": "check"})
     moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "restore"})
     moderator_client.post(f"/moderate/images/{image_id}/rotate")
     moderator_client.post(f"/moderate/leaflets/{leaflet.id}/details", data={
@@ -283,3 +283,44 @@ def test_the_area_is_picked_by_its_name_or_its_code(app: Flask, moderator_client
     assert "no constituency called &#39;Atlantis North&#39;" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Leaflet, leaflet.id).area.gss == bristol
+
+
+@both_databases
+def test_hide_and_remove_need_a_reason_shown_beside_the_field(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet = make_leaflet()
+    for action in ("hide", "remove"):
+        response = moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status",
+                                         data={"action": action, "reason": "  "})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert '<span class="field-error" id="status-reason-error">Say why the leaflet is' in page
+        assert 'aria-describedby="status-reason-hint status-reason-error"' in page
+    db.session.expire_all()
+    assert db.session.get(Leaflet, leaflet.id).status == "live" and _audit("hide") is None
+
+
+def test_dashboard_shows_thumbnails_and_reasons_in_words(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet = make_leaflet()
+    db.session.add(Flag(leaflet_id=leaflet.id, reason="personal-information", note="my address"))
+    db.session.commit()
+    page = moderator_client.get("/moderate").get_data(as_text=True)
+    assert '<span class="reason-label">Shows personal information</span>' in page
+    assert "personal-information" not in page
+    assert f'class="mod-thumb" src="/images/{leaflet.images[0].stored_sha256}/thumb"' in page
+
+
+@both_databases
+def test_the_audit_log_shows_field_changes_in_words(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet = make_leaflet()
+    bristol = db.session.scalar(select(Area).where(Area.name == "Bristol Central"))
+    before_area = leaflet.area.name
+    moderator_client.post(f"/moderate/leaflets/{leaflet.id}/details", data={
+        "party": "green", "area": bristol.name, "election": leaflet.election.slug, "delivered_on": "2024-06-21"})
+    moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "hide", "reason": "address"})
+    page = moderator_client.get(f"/moderate/audit?leaflet={leaflet.id}").get_data(as_text=True)
+    assert "<strong>Party</strong>: Labour Party → Green Party" in page
+    assert f"<strong>Area</strong>: {before_area} (" in page and f"→ Bristol Central ({bristol.gss})" in page
+    assert "<strong>Delivered on</strong>: 20 June 2024 → 21 June 2024" in page
+    assert "<strong>Status</strong>: live → hidden" in page and "Fixed the details" in page
+    assert "<strong>Election</strong>" not in page  # unchanged fields are not listed
+    assert "{&#34;" not in page and '{"' not in page  # no raw JSON

@@ -145,7 +145,7 @@ def test_moderator_actions_need_a_fresh_login(app: Flask, world: dict[str, Any])
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/moderate")
     assert db.session.get(type(make_leaflet()), world["leaflet_id"]).status == "live"
     log_in(client, world["moderator"])
-    response = client.post(f"/moderate/leaflets/{world['leaflet_id']}/status", data={"action": "hide"})
+    response = client.post(f"/moderate/leaflets/{world['leaflet_id']}/status", data={"action": "hide", "reason": "x"})
     assert response.headers["Location"] == f"/moderate/leaflets/{world['leaflet_id']}"
 
 

@@ -37,14 +37,16 @@ class Dashboard:
 
 def dashboard(limit: int = 50) -> Dashboard:
     since = utcnow() - timedelta(days=NEW_UPLOAD_DAYS)
-    flags = db.session.scalars(select(Flag).where(Flag.resolved_at.is_(None)).options(selectinload(Flag.leaflet))
+    shown = (selectinload(Leaflet.images), selectinload(Leaflet.party), selectinload(Leaflet.area))
+    flags = db.session.scalars(select(Flag).where(Flag.resolved_at.is_(None))
+                               .options(selectinload(Flag.leaflet).options(*shown))
                                .order_by(Flag.created_at.desc()).limit(limit))
     new = db.session.scalars(select(Leaflet).where(Leaflet.uploaded_at >= since, Leaflet.status == LeafletStatus.LIVE)
-                             .order_by(Leaflet.uploaded_at.desc()).limit(limit))
+                             .options(*shown).order_by(Leaflet.uploaded_at.desc()).limit(limit))
     failures = db.session.scalars(select(LeafletImage).where(LeafletImage.ocr_status == OcrStatus.FAILED)
                                   .order_by(LeafletImage.id.desc()).limit(limit))
     hidden = db.session.scalars(select(Leaflet).where(Leaflet.status != LeafletStatus.LIVE)
-                                .order_by(Leaflet.updated_at.desc()).limit(limit))
+                                .options(*shown).order_by(Leaflet.updated_at.desc()).limit(limit))
     return Dashboard(list(flags), list(new), list(failures), list(hidden))
 
 
@@ -120,12 +122,13 @@ def _leaflet(leaflet_id: int) -> Leaflet:
 
 
 def set_status(leaflet_id: int, moderator: User, action: str, reason: str = "") -> Leaflet:
-    """Hide (kept, not public), restore (public again) or remove (needs a reason)."""
+    """Hide (kept, not public), restore (public again) or remove; hiding and removing need a reason."""
     if action not in STATUS_ACTIONS:
         raise ValidationFailed("Choose hide, restore or remove.", field="action")
     reason = (reason or "").strip()
-    if action == "remove" and not reason:
-        raise ValidationFailed("Say why the leaflet is removed.", field="reason")
+    if action in ("hide", "remove") and not reason:
+        raise ValidationFailed(f"Say why the leaflet is {'hidden' if action == 'hide' else 'removed'}: "
+                               "the reason goes in the audit log.", field="reason")
     leaflet = _leaflet(leaflet_id)
     before = {"status": leaflet.status, "status_reason": leaflet.status_reason}
     if leaflet.status == STATUS_ACTIONS[action]:

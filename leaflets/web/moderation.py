@@ -7,10 +7,17 @@ from flask_login import current_user
 
 from leaflets.auth_guards import moderator_action, role_required
 from leaflets.forms.moderation import ActionForm, DetailsForm, MergeForm, PhotoEditForm, StatusForm
-from leaflets.services import audit, merging, moderation, photo_edits
+from leaflets.forms.review import FLAG_REASON_LABELS
+from leaflets.services import audit, audit_display, merging, moderation, photo_edits
 from leaflets.services.errors import DomainError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
+
+
+@bp.app_template_filter("flag_reason")
+def flag_reason(slug: str) -> str:
+    """A flag's reason as people say it ("Shows personal information"), not its slug."""
+    return FLAG_REASON_LABELS.get(slug, slug.replace("-", " ").capitalize())
 
 
 def _done(leaflet_id: int, message: str, error: DomainError | None = None) -> ResponseReturnValue:
@@ -27,14 +34,19 @@ def dashboard() -> ResponseReturnValue:
 @bp.get("/leaflets/<int:leaflet_id>")
 @role_required("moderator")
 def leaflet(leaflet_id: int) -> ResponseReturnValue:
+    return _leaflet_page(leaflet_id)
+
+
+def _leaflet_page(leaflet_id: int, status_error: DomainError | None = None, reason: str = "") -> ResponseReturnValue:
+    """The moderation page of a leaflet; after a refused hide or remove, with the error beside the reason."""
     found, flags = moderation.leaflet_for_moderation(leaflet_id)
     details = DetailsForm(formdata=None, party=found.party.slug if found.party else "",
                           area=found.area.gss if found.area else "", election=found.election.slug,
                           delivered_on=found.delivered_on)
     return render_template("moderation/leaflet.html", leaflet=found, flags=flags, details_form=details,
                            choices=moderation.reference_choices(), copies=merging.detected_copies(found),
-                           status_form=StatusForm(formdata=None),
-                           action_form=ActionForm(formdata=None))
+                           status_form=StatusForm(formdata=None), action_form=ActionForm(formdata=None),
+                           status_error=status_error, status_reason=reason), 422 if status_error else 200
 
 
 @bp.post("/leaflets/<int:leaflet_id>/status")
@@ -44,6 +56,8 @@ def status(leaflet_id: int) -> ResponseReturnValue:
     try:
         found = moderation.set_status(leaflet_id, current_user, form.action.data or "", form.reason.data or "")
     except DomainError as error:
+        if error.field == "reason":
+            return _leaflet_page(leaflet_id, error, form.reason.data or "")
         return _done(leaflet_id, "", error)
     return _done(leaflet_id, f"The leaflet is now {found.status}.")
 
@@ -158,4 +172,5 @@ def audit_log() -> ResponseReturnValue:
     action, leaflet_id = request.args.get("action") or None, request.args.get("leaflet", type=int)
     entries, total = audit.entries(page, 50, action=action, leaflet_id=leaflet_id)
     return render_template("moderation/audit.html", entries=entries, total=total, page=page, per_page=50,
-                           action=action, leaflet_id=leaflet_id)
+                           action=action, leaflet_id=leaflet_id, changes=audit_display.readable(entries),
+                           action_label=audit_display.action_label)
