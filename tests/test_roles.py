@@ -31,11 +31,13 @@ VOLUNTEER = {
     "volunteer.agreement_page", "places.queue", "places.set_place",
     "api.list_tags", "api.add_tag", "api.remove_tag", "api.list_claims", "api.add_claim", "api.rate_claim",
     "api.rate_bias",
+    "volunteer.propose_fix",  # moderation (issue 11)
 }
 MODERATOR = {
     "moderation.dashboard", "moderation.leaflet", "moderation.status", "moderation.details", "moderation.rotate",
     "moderation.merge", "moderation.resolve_flag", "moderation.audit_log",
     "moderation.edit_photo", "moderation.merge_search", "moderation.merge_preview",  # moderation (issue 11)
+    "moderation.decide_proposal",
 }
 MINE = {"auth", "volunteer", "moderation", "flags"}
 # Public routes of other areas whose name may differ: any endpoint of these blueprints is public.
@@ -56,7 +58,7 @@ def world(app: Flask) -> dict[str, Any]:
     return {"leaflet_id": leaflet.id, "claim_id": claim.id, "image_id": image.id, "flag_id": flag.id,
             "sha256": image.sha256, "variant": "thumb", "gss": leaflet.area.gss, "postcode": "SW1A1AA",
             "filename": "css/site.css", "election": leaflet.election.slug, "volunteer": volunteer,
-            "moderator": moderator, "position": 0, "template_id": leaflet.id, "original_id": leaflet.id,
+            "moderator": moderator, "position": 0, "template_id": leaflet.id, "original_id": leaflet.id, "proposal_id": 1, "decision": "dismiss",
             "token": tokens.make_reset_token(app.config["SECRET_KEY"], volunteer.id, "x")}
 
 

@@ -25,6 +25,8 @@ from leaflets.services.leaflet_access import visible_leaflet
 log = logging.getLogger(__name__)
 M = TypeVar("M")
 VERDICTS = tuple(a.value for a in Accuracy)
+# How verdicts read in a sentence ("Consensus: pledge or opinion"); the rating form says more.
+VERDICT_LABELS = {verdict: verdict for verdict in VERDICTS} | {Accuracy.PLEDGE_OR_OPINION.value: "pledge or opinion"}
 NEEDS_SOURCE = (Accuracy.MISLEADING.value, Accuracy.FALSE.value)
 SCALE = range(-2, 3)
 MAX_CLAIM = 2000

@@ -8,7 +8,7 @@ from flask_login import current_user
 from leaflets.auth_guards import moderator_action, role_required
 from leaflets.forms.moderation import ActionForm, DetailsForm, MergeForm, PhotoEditForm, StatusForm
 from leaflets.forms.review import FLAG_REASON_LABELS
-from leaflets.services import audit, audit_display, merging, moderation, photo_edits
+from leaflets.services import audit, audit_display, merging, moderation, photo_edits, proposals
 from leaflets.services.errors import DomainError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
@@ -28,7 +28,8 @@ def _done(leaflet_id: int, message: str, error: DomainError | None = None) -> Re
 @bp.get("")
 @role_required("moderator")
 def dashboard() -> ResponseReturnValue:
-    return render_template("moderation/dashboard.html", board=moderation.dashboard(), form=ActionForm(formdata=None))
+    return render_template("moderation/dashboard.html", board=moderation.dashboard(), form=ActionForm(formdata=None),
+                           proposals=proposals.open_proposals())
 
 
 @bp.get("/leaflets/<int:leaflet_id>")
@@ -45,6 +46,7 @@ def _leaflet_page(leaflet_id: int, status_error: DomainError | None = None, reas
                           delivered_on=found.delivered_on)
     return render_template("moderation/leaflet.html", leaflet=found, flags=flags, details_form=details,
                            choices=moderation.reference_choices(), copies=merging.detected_copies(found),
+                           proposals=proposals.open_proposals(leaflet_id),
                            status_form=StatusForm(formdata=None), action_form=ActionForm(formdata=None),
                            status_error=status_error, status_reason=reason), 422 if status_error else 200
 
@@ -163,6 +165,24 @@ def resolve_flag(flag_id: int) -> ResponseReturnValue:
     flash("Flag resolved.", "success")
     return redirect(request.form.get("back") == "leaflet" and url_for("moderation.leaflet", leaflet_id=flag.leaflet_id)
                     or url_for("moderation.dashboard"))
+
+
+@bp.post("/proposals/<int:proposal_id>/<any(accept, dismiss):decision>")
+@moderator_action
+def decide_proposal(proposal_id: int, decision: str) -> ResponseReturnValue:
+    """Accept a volunteer's proposed fix in one click (or dismiss it)."""
+    try:
+        proposal = (proposals.accept(proposal_id, current_user) if decision == "accept"
+                    else proposals.dismiss(proposal_id, current_user, ActionForm().reason.data or ""))
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return redirect(url_for("moderation.dashboard"))
+    flash(f"The fix of leaflet {proposal.leaflet_id} is {'applied' if decision == 'accept' else 'dismissed'}.",
+          "success")
+    return redirect(url_for("moderation.leaflet", leaflet_id=proposal.leaflet_id) if request.form.get("back")
+                    == "leaflet" else url_for("moderation.dashboard"))
 
 
 @bp.get("/audit")

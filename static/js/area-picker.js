@@ -9,6 +9,7 @@
     var list = document.createElement("datalist");
     list.id = "area-names-" + index;
     Array.prototype.forEach.call(select.options, function (option) {
+      if (!option.value) { return; }  // "No change": an empty box says the same
       var item = document.createElement("option");
       item.value = option.textContent;
       list.appendChild(item);
@@ -21,7 +22,7 @@
     input.setAttribute("list", list.id);
     input.setAttribute("aria-describedby", select.getAttribute("aria-describedby") || "");
     var chosen = select.options[select.selectedIndex];
-    input.value = chosen ? chosen.textContent : "";
+    input.value = chosen && chosen.value ? chosen.textContent : "";
     label.htmlFor = input.id;
     var hint = wrapper.querySelector(".hint");
     if (hint) { hint.textContent = "Type a few letters of the constituency's name, then pick it from the list."; }
