@@ -90,6 +90,7 @@ def test_verdict_shares_counts_agreement_and_bias_per_party(app, client):
         "misleading": 1,
         "false": 0,
         "unverifiable": 0,
+        "pledge-opinion": 0,
     }
     assert lab["verdicts"]["accurate"]["share"] == 0.5 and lab["no_consensus"] == {
         **lab["no_consensus"],
@@ -98,7 +99,7 @@ def test_verdict_shares_counts_agreement_and_bias_per_party(app, client):
     }
     low, high = lab["verdicts"]["accurate"]["low"], lab["verdicts"]["accurate"]["high"]
     assert low == pytest.approx(0.1500, abs=1e-4) and high == pytest.approx(0.8500, abs=1e-4)  # Wilson, n=4
-    assert lab["ratings"] == {"accurate": 6, "misleading": 4, "false": 5, "unverifiable": 0}
+    assert lab["ratings"] == {"accurate": 6, "misleading": 4, "false": 5, "unverifiable": 0, "pledge-opinion": 0}
     # Krippendorff's alpha (nominal) over the five claims with two or more ratings: 25/74 (worked below)
     assert lab["agreement"]["accuracy"]["units"] == 5 and lab["agreement"]["accuracy"]["ratings"] == 15
     assert lab["agreement"]["accuracy"]["alpha"] == round(25 / 74, 3)
