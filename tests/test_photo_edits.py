@@ -17,7 +17,7 @@ from sqlalchemy import select
 import ocr
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import AuditEntry, Leaflet, LeafletImage
+from leaflets.models import AuditEntry, LeafletImage
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import photo_edits
 from tests.support import both_databases, leaflet_image
