@@ -33,7 +33,7 @@ FIELD_LABELS = {
 EXTRA_LABELS = {
     "claims_moved": "Claims moved", "flags_resolved": "Flags resolved", "photos_kept": "Photos kept",
     "words_removed": "Words taken out of the text", "style": "How", "rectangles": "Rectangles",
-    "rectangle": "Rectangle kept", "copies": "Photos changed", "proposal": "Proposal",
+    "rectangle": "Rectangle kept", "copies": "Photo records changed", "proposal": "Proposal",
 }
 STYLE_WORDS = {"blur": "blurred", "black": "blacked out"}
 LOOKUPS = {"party": (Party, Party.slug), "area": (Area, Area.gss), "election": (Election, Election.slug)}

@@ -31,9 +31,9 @@ pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
 
 
-def shoot(page: Any, name: str) -> None:
+def shoot(page: Any, name: str, full_page: bool = True) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"moderation-{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"moderation-{name}.png"), full_page=full_page)
 
 
 def _fetch(page: Any, url: str) -> tuple[int, bytes]:
@@ -206,7 +206,7 @@ def test_a_refused_rating_keeps_the_choice_and_shows_the_error_in_view(live_app:
                            "r.bottom <= window.innerHeight; }", arg=error.element_handle())  # in view, not at the top
     assert page.evaluate("document.activeElement.id") == f"source-{claim_id}"
     assert_accessible(page)
-    shoot(page, "rating-error-360")
+    shoot(page, "rating-error-360", full_page=False)  # what the volunteer sees on arrival
     card.get_by_label("Source (web address)").fill("https://www.ons.gov.uk/crime")
     card.get_by_role("button", name="Save rating").click()
     assert page.get_by_text("Your rating is saved.").is_visible()
@@ -222,7 +222,7 @@ def test_a_refused_rating_keeps_the_choice_and_shows_the_error_in_view(live_app:
     zoomed = desktop.locator(".work-photo img").first.bounding_box()
     assert zoomed["width"] > photo["width"] * 1.3
     assert_accessible(desktop)
-    shoot(desktop, "work-1280")
+    shoot(desktop, "work-1280", full_page=False)
 
 
 def test_a_proposed_fix_accepted_in_one_click_and_the_invitation_to_help(live_app: Flask, live_server: Any,
