@@ -161,7 +161,9 @@ def rate_bias(leaflet_id: int) -> ResponseReturnValue:
     try:
         review.rate_bias(leaflet, current_user, form.tone.data, form.fairness.data, form.note.data)
     except DomainError as error:
-        return _back(leaflet_id, "bias", error)
+        return _work_page(leaflet, {"claim_id": None, "bias": True, "field": error.field or "tone",
+                                    "message": error.message, "tone": form.tone.data or "",
+                                    "fairness": form.fairness.data or "", "note": form.note.data or ""})
     return _back(leaflet_id, "bias", done="Your bias rating is saved.")
 
 
