@@ -188,3 +188,35 @@ def test_words_a_rectangle_barely_touches_stay() -> None:
     assert photo_edits.covered((100, 100, 40, 20), boxes)
     assert not photo_edits.covered((140, 100, 100, 20), boxes)  # a tenth of the word under the rectangle
     assert not photo_edits.covered(None, boxes)
+
+
+def test_a_redaction_while_ocr_reads_the_old_pixels_drops_that_reading(make_app: Callable[..., Flask],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run read the name before the moderator covered it: its text must never be stored."""
+    from leaflets.ocr_queue import jobs, runner
+    app = make_app(**FAST)
+    with app.app_context():
+        client = app.test_client()
+        image_id = upload(client, leaflet_image(ADDRESSED, size=(620, 877)))["images"][0]["id"]
+        moderator = make_user("moderator")
+        recognise = runner.ocr.recognise
+
+        def read_then_a_moderator_redacts(*args: Any, **kwargs: Any) -> Any:
+            result = recognise(*args, **kwargs)
+            with app.app_context():
+                boxes = [photo_edits.Box(0, 250, 620, 140)]  # the two lines of name and address
+                photo_edits.edit_photo(image_id, moderator, photo_edits.redaction(boxes, "black"))
+            return result
+
+        monkeypatch.setattr(runner.ocr, "recognise", read_then_a_moderator_redacts)
+        job = jobs.claim(image_id, "slow", settings_of(app))
+        assert job is not None
+        runner.run_job(job, settings_of(app))
+        db.session.expire_all()
+        image = db.session.get(LeafletImage, image_id)
+        assert image.ocr_status == "pending" and image.ocr_text is None  # the run's reading landed nowhere
+        monkeypatch.setattr(runner.ocr, "recognise", recognise)
+        assert Worker(app, settings_of(app), "w").run(max_jobs=1) == 1  # read again, from the redacted pixels
+        db.session.expire_all()
+        image = db.session.get(LeafletImage, image_id)
+        assert "potholes" in image.text and not any(name in image.text for name in PRIVATE)

@@ -13,11 +13,13 @@ import logging
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterable
 
+from flask import current_app
 from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import select, update
 
+from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import LeafletImage, OcrCorrection, User
+from leaflets.models import LeafletImage, OcrCorrection, OcrPriority, OcrStatus, User
 from leaflets.services import audit, image_turns, indexing
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.word_alignment import align_text
@@ -207,6 +209,11 @@ def _new_values(row: LeafletImage, edit: Edit, files: image_turns.TurnedFiles) -
         removed = max(removed, typed_removed)
     for version in db.session.scalars(select(OcrCorrection).where(OcrCorrection.image_id == row.id)):
         version.text = scrub_text(version.text, row.ocr_words, gone)[0]
+    if row.ocr_status == OcrStatus.RUNNING:
+        # A run reading the old pixels must not write its text (with the covered words) afterwards: taking its
+        # lease away makes its result land nowhere (jobs._held_by); the photo is read again, redacted.
+        values.update(ocr_status=OcrStatus.PENDING, lease_owner=None, leased_until=None, next_attempt_at=None,
+                      ocr_priority=OcrPriority.INTERACTIVE)
     return values, removed
 
 
@@ -223,9 +230,11 @@ def edit_photo(image_id: int, moderator: User, edit: Edit, reason: str = "") -> 
         raise Conflict(f"This photo cannot be changed: {error}") from None
     rows = list(db.session.scalars(select(LeafletImage).where(LeafletImage.stored_sha256 == old_key)
                                    .order_by(LeafletImage.id)))
-    removed = 0
+    removed, read_again = 0, []
     for row in rows:
         values, row_removed = _new_values(row, edit, files)
+        if values.get("ocr_status") == OcrStatus.PENDING:
+            read_again.append(row.id)
         removed = max(removed, row_removed)
         moved = db.session.execute(update(LeafletImage)
                                    .where(LeafletImage.id == row.id, LeafletImage.stored_sha256 == old_key)
@@ -244,6 +253,8 @@ def edit_photo(image_id: int, moderator: User, edit: Edit, reason: str = "") -> 
     db.session.commit()
     if not image_turns.discard_if_unused(old_key):
         log.warning("old photo files still in use after an edit", extra={"key": old_key, "image_id": image_id})
+    if read_again and "ocr_queue" in current_app.extensions.get("straight_choice", {}):
+        runtime.ocr_queue().enqueue(read_again)
     for leaflet_id in leaflet_ids:
         indexing.leaflet_changed(leaflet_id)
     db.session.refresh(image)
