@@ -17,7 +17,7 @@ from sqlalchemy import select
 import ocr
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import AuditEntry, LeafletImage
+from leaflets.models import AuditEntry, Claim, LeafletImage
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import photo_edits
 from tests.support import both_databases, leaflet_image
@@ -70,6 +70,9 @@ def test_redaction_removes_the_pixels_from_every_served_variant_and_the_words_fr
         copy = upload(client, photo)  # the same bytes again: a delivery sharing the files
         image = db.session.get(LeafletImage, first["images"][0]["id"])
         assert "Juniper" in image.text and set(_search(client, "Marigold")) == {first["id"], copy["id"]}
+        db.session.add(Claim(leaflet_id=first["id"], image_id=image.id, text="Mrs Juniper Quayle 12 Marigold",
+                             origin="suggested", state="suggested"))
+        db.session.commit()
         rectangle = _rectangle_around(image, PRIVATE)
         old_key, old_urls = image.stored_sha256, first["images"][0]["urls"]
         old_bytes = {variant: served(client, url)[1] for variant, url in old_urls.items()}
@@ -104,6 +107,7 @@ def test_redaction_removes_the_pixels_from_every_served_variant_and_the_words_fr
         refreshed = db.session.get(LeafletImage, image.id)
         assert not any(name in refreshed.text for name in PRIVATE) and "potholes" in refreshed.text
         assert not any(name in w["text"] for w in refreshed.ocr_words for name in PRIVATE)
+        assert db.session.scalar(select(Claim).where(Claim.text.contains("Juniper"))) is None
         assert _search(client, "Marigold") == [] and _search(client, "Quayle") == []
         assert set(_search(client, "potholes")) == {first["id"], copy["id"]}
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "redact")).one()

@@ -15,11 +15,12 @@ from typing import Any, Callable, Iterable
 
 from flask import current_app
 from PIL import Image, ImageDraw, ImageFilter
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import LeafletImage, OcrCorrection, OcrPriority, OcrStatus, User
+from leaflets.models import (Claim, ClaimOrigin, ClaimState, LeafletImage, OcrCorrection, OcrPriority, OcrStatus,
+                             User)
 from leaflets.services import audit, image_turns, indexing
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.word_alignment import align_text
@@ -209,6 +210,10 @@ def _new_values(row: LeafletImage, edit: Edit, files: image_turns.TurnedFiles) -
         removed = max(removed, typed_removed)
     for version in db.session.scalars(select(OcrCorrection).where(OcrCorrection.image_id == row.id)):
         version.text = scrub_text(version.text, row.ocr_words, gone)[0]
+    # Machine suggestions not taken up were cut from the old text (an address line has a number in it): they
+    # go, and are suggested again from the new text; a volunteer's accepted claim is theirs and stays.
+    db.session.execute(delete(Claim).where(Claim.image_id == row.id, Claim.origin == ClaimOrigin.SUGGESTED,
+                                           Claim.state != ClaimState.ACCEPTED))
     if row.ocr_status == OcrStatus.RUNNING:
         # A run reading the old pixels must not write its text (with the covered words) afterwards: taking its
         # lease away makes its result land nowhere (jobs._held_by); the photo is read again, redacted.
