@@ -1,4 +1,5 @@
-"""Moderators: flagged and new leaflets, OCR failures, hide/restore/remove, fix details, rotate, merge, audit."""
+"""Moderators: flagged and new leaflets, OCR failures, hide/restore/remove, fix details, rotate, redact and crop,
+merge (by search, side by side), volunteers' proposed fixes, the audit log."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
