@@ -173,7 +173,7 @@ def test_hidden_leaflets_publish_nothing(app, client):
     claim_id = rated_claim("True enough", "accurate", "accurate", "accurate")
     [moderator] = raters(1)
     claim = db.session.get(Claim, claim_id)
-    moderation.set_status(claim.leaflet_id, moderator, "hide")
+    moderation.set_status(claim.leaflet_id, moderator, "hide", "test")
     assert client.get(f"/claims/{claim_id}").status_code == 404  # the public do not see it at all
 
 
@@ -188,3 +188,11 @@ def test_claim_text_cannot_break_out_of_the_script(client, text):
     assert "<" not in block[len('<script type="application/ld+json">') :]
     [document] = json_ld(client, claim_id)
     assert document["claimReviewed"] == " ".join(text.split())
+
+
+def test_a_pledge_or_opinion_is_never_published_as_a_rating(client):
+    """Volunteers agreeing "Fix our NHS" is no factual claim is not a fact check: no ClaimReview at all."""
+    claim_id = rated_claim("Fix our NHS", "pledge-opinion", "pledge-opinion", "pledge-opinion")
+    assert json_ld(client, claim_id) == []
+    page = client.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Consensus: pledge or opinion" in page

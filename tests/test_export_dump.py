@@ -49,7 +49,7 @@ def archive() -> dict[str, int]:
     review.rate_bias(rated, users[0], 1, -1, "tone note")
     hidden_claim = review.add_claim(hidden, users[0], "Hidden claim")
     review.rate_claim(hidden_claim, users[1], "accurate", None, None)
-    moderation.set_status(hidden.id, users[0], "hide")
+    moderation.set_status(hidden.id, users[0], "hide", "test: kept out of the dump")
     moderation.merge(copy.id, second.id, users[0], "same leaflet")
     return {"rated": rated.id, "second": second.id, "copy": copy.id, "claim": claim.id}
 

@@ -73,6 +73,7 @@ def test_verdict_shares_counts_agreement_and_bias_per_party(app, client):
         "misleading": 1,
         "false": 0,
         "unverifiable": 0,
+        "pledge-opinion": 0,
     }
     assert lab["verdicts"]["accurate"]["share"] == 0.5 and lab["no_consensus"] == {
         **lab["no_consensus"],
@@ -81,7 +82,7 @@ def test_verdict_shares_counts_agreement_and_bias_per_party(app, client):
     }
     low, high = lab["verdicts"]["accurate"]["low"], lab["verdicts"]["accurate"]["high"]
     assert low == pytest.approx(0.1500, abs=1e-4) and high == pytest.approx(0.8500, abs=1e-4)  # Wilson, n=4
-    assert lab["ratings"] == {"accurate": 6, "misleading": 4, "false": 5, "unverifiable": 0}
+    assert lab["ratings"] == {"accurate": 6, "misleading": 4, "false": 5, "unverifiable": 0, "pledge-opinion": 0}
     # Krippendorff's alpha (nominal) over the five claims with two or more ratings: 25/74 (worked below)
     assert lab["agreement"]["accuracy"]["units"] == 5 and lab["agreement"]["accuracy"]["ratings"] == 15
     assert lab["agreement"]["accuracy"]["alpha"] == round(25 / 74, 3)
@@ -157,7 +158,7 @@ def test_direct_writes_hiding_and_moving_leaflets_refresh_the_findings(app, clie
         g for g in body["groups"] if (g["party"] or {}).get("slug") == "labour"
     ]  # no live leaflets left
 
-    moderation.set_status(moved.id, users[0], "hide")
+    moderation.set_status(moved.id, users[0], "hide", "test")
     assert stats_json(client)["groups"] == []
 
 

@@ -192,7 +192,7 @@ def test_merge_moves_images_claims_tags_and_lists_the_copy(app: Flask, moderator
                         LeafletTag(leaflet_id=duplicate.id, tag_id=1, user_id=volunteer.id),
                         LeafletTag(leaflet_id=original.id, tag_id=1, user_id=volunteer.id)])
     db.session.commit()
-    moved = [img.id for img in duplicate.images]
+    moved, kept_back = [img.id for img in duplicate.images], [img.id for img in original.images]
     self_merge = moderator_client.post(f"/moderate/leaflets/{duplicate.id}/merge",
                                        data={"original_id": duplicate.id}, follow_redirects=True)
     assert b"duplicate of itself" in self_merge.data
@@ -201,8 +201,9 @@ def test_merge_moves_images_claims_tags_and_lists_the_copy(app: Flask, moderator
     assert response.headers["Location"] == f"/moderate/leaflets/{original.id}"
     db.session.expire_all()
     original, duplicate = db.session.get(Leaflet, original.id), db.session.get(Leaflet, duplicate.id)
-    assert [img.id for img in original.images][1:] == moved and duplicate.images == []
-    assert [img.position for img in original.images] == [0, 1, 2]
+    # one set of photos: the copy's two (front and back) beat the original's one; the original's stay with the copy
+    assert [img.id for img in original.images] == moved and [img.id for img in duplicate.images] == kept_back
+    assert [img.position for img in original.images] == [0, 1]
     assert (duplicate.status, duplicate.duplicate_of_id) == ("removed", original.id)
     assert db.session.scalar(select(Claim.leaflet_id).where(Claim.text == "Crime fell by 50%.")) == original.id
     assert len(db.session.scalars(select(LeafletTag).where(LeafletTag.user_id == volunteer.id)).all()) == 1
@@ -228,7 +229,7 @@ def test_every_action_is_in_the_audit_log(app: Flask, moderator_client: FlaskCli
     image_id = leaflet.images[0].id
     store_files(leaflet.images[0])
     moderator_client.post(f"/moderate/flags/{flag.id}/resolve", data={"reason": "looked fine"})
-    moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "hide"})
+    moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "hide", "reason": "check"})
     moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "restore"})
     moderator_client.post(f"/moderate/images/{image_id}/rotate")
     moderator_client.post(f"/moderate/leaflets/{leaflet.id}/details", data={
@@ -266,3 +267,61 @@ def test_volunteer_actions_are_in_the_audit_log_under_their_leaflet(app: Flask, 
     page = moderator_client.get(f"/moderate/audit?leaflet={leaflet.id}")
     assert page.status_code == 200 and b"6 actions" in page.data and b"Vee" in page.data
     assert f"History of leaflet {other.id}".encode() not in page.data
+
+
+def test_the_area_is_picked_by_its_name_or_its_code(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet = make_leaflet()
+    page = moderator_client.get(f"/moderate/leaflets/{leaflet.id}").get_data(as_text=True)
+    assert page.count("<option value=\"E14") > 500 and ">Bristol Central</option>" in page  # the no-JS select
+    data = {"party": "labour", "area": "bristol  CENTRAL", "election": leaflet.election.slug,
+            "delivered_on": "2024-06-20"}
+    assert moderator_client.post(f"/moderate/leaflets/{leaflet.id}/details", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Leaflet, leaflet.id).area.name == "Bristol Central"
+    bristol = db.session.get(Leaflet, leaflet.id).area.gss
+    response = moderator_client.post(f"/moderate/leaflets/{leaflet.id}/details",
+                                     data={**data, "area": "Atlantis North"}, follow_redirects=True)
+    assert "no constituency called &#39;Atlantis North&#39;" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Leaflet, leaflet.id).area.gss == bristol
+
+
+@both_databases
+def test_hide_and_remove_need_a_reason_shown_beside_the_field(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet = make_leaflet()
+    for action in ("hide", "remove"):
+        response = moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status",
+                                         data={"action": action, "reason": "  "})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert '<span class="field-error" id="status-reason-error">Say why the leaflet is' in page
+        assert 'aria-describedby="status-reason-hint status-reason-error"' in page
+    db.session.expire_all()
+    assert db.session.get(Leaflet, leaflet.id).status == "live" and _audit("hide") is None
+
+
+def test_dashboard_shows_thumbnails_and_reasons_in_words(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet = make_leaflet()
+    db.session.add(Flag(leaflet_id=leaflet.id, reason="personal-information", note="my address"))
+    db.session.commit()
+    page = moderator_client.get("/moderate").get_data(as_text=True)
+    assert '<span class="reason-label">Shows personal information</span>' in page
+    assert "personal-information" not in page
+    assert f'class="mod-thumb" src="/images/{leaflet.images[0].stored_sha256}/thumb"' in page
+
+
+@both_databases
+def test_the_audit_log_shows_field_changes_in_words(app: Flask, moderator_client: FlaskClient) -> None:
+    leaflet = make_leaflet()
+    bristol = db.session.scalar(select(Area).where(Area.name == "Bristol Central"))
+    before_area = leaflet.area.name
+    moderator_client.post(f"/moderate/leaflets/{leaflet.id}/details", data={
+        "party": "green", "area": bristol.name, "election": leaflet.election.slug, "delivered_on": "2024-06-21"})
+    moderator_client.post(f"/moderate/leaflets/{leaflet.id}/status", data={"action": "hide", "reason": "address"})
+    page = moderator_client.get(f"/moderate/audit?leaflet={leaflet.id}").get_data(as_text=True)
+    assert "<strong>Party</strong>: Labour Party → Green Party" in page
+    assert f"<strong>Area</strong>: {before_area} (" in page and f"→ Bristol Central ({bristol.gss})" in page
+    assert "<strong>Delivered on</strong>: 20 June 2024 → 21 June 2024" in page
+    assert "<strong>Status</strong>: live → hidden" in page and "Fixed the details" in page
+    assert "<strong>Election</strong>" not in page  # unchanged fields are not listed
+    assert "{&#34;" not in page and '{"' not in page  # no raw JSON

@@ -64,9 +64,10 @@ def test_claims_create_list_and_validate(client: FlaskClient, leaflet: Leaflet) 
     assert created.json["origin"] == "volunteer" and created.json["state"] == "accepted"
     assert created.json["span"] is not None
     assert created.json["ratings"] == {"count": 0, "by_verdict": {"accurate": 0, "misleading": 0, "false": 0,
-                                                                  "unverifiable": 0},
+                                                                  "unverifiable": 0, "pledge-opinion": 0},
                                        "shares": {"accurate": 0.0, "misleading": 0.0, "false": 0.0,
-                                                  "unverifiable": 0.0}, "consensus": None, "rated": False}
+                                                  "unverifiable": 0.0, "pledge-opinion": 0.0}, "consensus": None,
+                                       "rated": False}
     for body in ({"text": ""}, {"text": 5}, {"text": "ok claim", "image_id": "1"}, {"text": "x", "image_id": 99999}):
         assert client.post(url, json=body, headers=headers).status_code == 422, body
     assert client.post(url, data="not json", headers=headers).status_code == 422

@@ -35,10 +35,13 @@ VOLUNTEER = {
     "volunteer.agreement_page", "places.queue", "places.set_place",
     "api.list_tags", "api.add_tag", "api.remove_tag", "api.list_claims", "api.add_claim", "api.rate_claim",
     "api.rate_bias",
+    "volunteer.propose_fix",  # moderation (issue 11)
 }
 MODERATOR = {
     "moderation.dashboard", "moderation.leaflet", "moderation.status", "moderation.details", "moderation.rotate",
     "moderation.merge", "moderation.resolve_flag", "moderation.audit_log",
+    "moderation.edit_photo", "moderation.merge_search", "moderation.merge_preview",  # moderation (issue 11)
+    "moderation.decide_proposal",
 }
 @pytest.fixture
 def world(app: Flask) -> dict[str, Any]:
@@ -52,7 +55,7 @@ def world(app: Flask) -> dict[str, Any]:
     return {"leaflet_id": leaflet.id, "claim_id": claim.id, "image_id": image.id, "flag_id": flag.id,
             "sha256": image.sha256, "variant": "thumb", "gss": leaflet.area.gss, "postcode": "SW1A1AA",
             "filename": "css/site.css", "election": leaflet.election.slug, "volunteer": volunteer,
-            "moderator": moderator, "position": 0, "template_id": leaflet.id,
+            "moderator": moderator, "position": 0, "template_id": leaflet.id, "original_id": leaflet.id, "proposal_id": 1, "decision": "dismiss",
             "token": tokens.make_reset_token(app.config["SECRET_KEY"], volunteer.id, "x")}
 
 
@@ -142,7 +145,7 @@ def test_moderator_actions_need_a_fresh_login(app: Flask, world: dict[str, Any])
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/moderate")
     assert db.session.get(type(make_leaflet()), world["leaflet_id"]).status == "live"
     log_in(client, world["moderator"])
-    response = client.post(f"/moderate/leaflets/{world['leaflet_id']}/status", data={"action": "hide"})
+    response = client.post(f"/moderate/leaflets/{world['leaflet_id']}/status", data={"action": "hide", "reason": "x"})
     assert response.headers["Location"] == f"/moderate/leaflets/{world['leaflet_id']}"
 
 

@@ -145,8 +145,9 @@ def test_bias_rating_validates_scale_and_updates(app: Flask, client: FlaskClient
     leaflet = make_leaflet()
     log_in(client, make_user())
     url = f"/volunteer/leaflets/{leaflet.id}/bias"
-    bad = client.post(url, data={"tone": "3", "fairness": "0"}, follow_redirects=True)
-    assert b"from -2 to +2" in bad.data
+    bad = client.post(url, data={"tone": "3", "fairness": "-1", "note": "kept"})
+    assert bad.status_code == 422 and b'<span class="field-error" id="tone-error">Tone is a whole number' in bad.data
+    assert b'value="-1"\n                     checked' in bad.data and b">kept</textarea>" in bad.data  # choices kept
     client.post(url, data={"tone": "-2", "fairness": "1"})
     client.post(url, data={"tone": "1", "fairness": "2", "note": "kinder on reflection"})
     rows = db.session.scalars(select(BiasRating).where(BiasRating.leaflet_id == leaflet.id)).all()

@@ -20,6 +20,7 @@ class RegisterForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)],
                              description="At least 10 characters.")
     confirm = PasswordField("Password again", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    next = HiddenField()  # where to go once the account exists (a leaflet's work page, from its invitation)
 
 
 class ResetRequestForm(FlaskForm):

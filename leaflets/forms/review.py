@@ -21,7 +21,8 @@ from leaflets.models import Accuracy
 from leaflets.models.moderation import FLAG_REASONS
 
 ACCURACY_CHOICES = [(Accuracy.ACCURATE.value, "Accurate"), (Accuracy.MISLEADING.value, "Misleading"),
-                    (Accuracy.FALSE.value, "False"), (Accuracy.UNVERIFIABLE.value, "Unverifiable")]
+                    (Accuracy.FALSE.value, "False"), (Accuracy.UNVERIFIABLE.value, "Unverifiable"),
+                    (Accuracy.PLEDGE_OR_OPINION.value, "Pledge or opinion (not a factual claim)")]
 TONE_CHOICES = [("-2", "-2 attacks opponents"), ("-1", "-1 mostly about opponents"), ("0", "0 balanced"),
                 ("1", "+1 mostly about own party"), ("2", "+2 positive about own party")]
 FAIRNESS_CHOICES = [("-2", "-2 misleading presentation"), ("-1", "-1 somewhat misleading"), ("0", "0 mixed"),

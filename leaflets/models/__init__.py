@@ -6,6 +6,7 @@ from leaflets.models.user import User, Role
 from leaflets.models.review import (Accuracy, BiasRating, Claim, ClaimOrigin, ClaimRating, ClaimState,
                                     OcrCorrection, Tag, LeafletTag)
 from leaflets.models.moderation import AuditEntry, Flag
+from leaflets.models.moderation import DetailProposal, ProposalState  # moderation: volunteers' proposed fixes
 from leaflets.models.findings import FindingsGroup  # findings: cached per-party aggregates
 from leaflets.models.alerts import AlertFrequency, AlertKind, AlertSubscription  # findings: e-mail alerts
 from leaflets.models.compare import (AreaResult, CompareBand, CompareNumber, CompareTermCount, CompareText,
@@ -18,6 +19,7 @@ __all__ = [
     "Party", "PostcodeDistrict", "PostcodeRange", "PostcodeSector", "Role", "Tag", "User",
     "AlertFrequency", "AlertKind", "AlertSubscription", "FindingsGroup",
     "OcrPriority",
+    "DetailProposal", "ProposalState",
     "AreaResult", "CompareBand", "CompareNumber", "CompareTermCount", "CompareText", "CompareToken",
     "ArchiveCount", "CountScope",
 ]

@@ -51,6 +51,7 @@ class Accuracy(StrEnum):
     MISLEADING = "misleading"
     FALSE = "false"
     UNVERIFIABLE = "unverifiable"
+    PLEDGE_OR_OPINION = "pledge-opinion"  # "Fix our NHS": nothing to check; fits String(14), no migration
 
 
 class Claim(Model):

@@ -50,11 +50,18 @@ def _claim_json(claim: Claim, leaflet_url: str) -> dict[str, Any]:
     return item
 
 
+# Verdicts that say the text is no factual claim at all: a fact check would be a false statement about it.
+NOT_A_CLAIM = {"pledge-opinion"}
+
+
 def claim_review(claim: Claim, url_for: Callable[..., str], threshold: int) -> dict[str, Any] | None:
-    """The ClaimReview document, or None while the claim is not rated (too few ratings, or no consensus)."""
+    """The ClaimReview document, or None while the claim is not rated (too few ratings, or no consensus), and
+    for a pledge or opinion (volunteers agreed there is no factual claim to review)."""
     ratings = sorted(claim.ratings, key=lambda rating: (rating.created_at, rating.id))
     summary = review.rating_summary(ratings, threshold)
     if not summary["rated"] or summary["consensus"] is None or not claim.leaflet.is_live:
+        return None
+    if summary["consensus"] in NOT_A_CLAIM:
         return None
     rated_on = ratings[threshold - 1].created_at  # the rating that made it count as rated
     return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from PIL import Image
 from sqlalchemy import exists, select, update
@@ -85,8 +85,10 @@ def load_master(key: str) -> tuple[Image.Image, str]:
         raise MasterUnreadable(f"The master image could not be read: {error}") from error
 
 
-def turn_stored(key: str, turn: int, master: Image.Image | None = None) -> TurnedFiles:
-    """Write the photo in folder `key` turned `turn` clockwise as a new folder; nothing in `key` changes.
+def rewrite_stored(key: str, change: Callable[[Image.Image], Image.Image],
+                   master: Image.Image | None = None) -> TurnedFiles:
+    """Write the photo in folder `key`, changed by `change`, as a new folder (every variant made again from the
+    changed master); nothing in `key` changes. Turns, redactions and crops all go through here.
 
     Pass `master` when it is already decoded (the OCR run has it)."""
     if master is None:
@@ -94,15 +96,21 @@ def turn_stored(key: str, turn: int, master: Image.Image | None = None) -> Turne
     else:
         found = runtime.storage().read(key, "master")
         picture, mime = master, found[1] if found else "image/jpeg"
-    turned = picture.transpose(TRANSPOSE[quarter(turn)])
-    variants = images.encode_variants(turned, mime, image_limits())
+    changed = change(picture)
+    variants = images.encode_variants(changed, mime, image_limits())
     new_key = images.sha256_of(variants["master"][0])
     storage = runtime.storage()
     if not storage.has(new_key):
         for variant, (data, variant_mime) in variants.items():
             storage.put(new_key, variant, data, variant_mime)
-    log.info("photo turned", extra={"from_key": key, "to_key": new_key, "turn": quarter(turn)})
-    return TurnedFiles(new_key, turned.width, turned.height)
+    return TurnedFiles(new_key, changed.width, changed.height)
+
+
+def turn_stored(key: str, turn: int, master: Image.Image | None = None) -> TurnedFiles:
+    """Write the photo in folder `key` turned `turn` clockwise as a new folder; nothing in `key` changes."""
+    turned = rewrite_stored(key, lambda picture: picture.transpose(TRANSPOSE[quarter(turn)]), master)
+    log.info("photo turned", extra={"from_key": key, "to_key": turned.key, "turn": quarter(turn)})
+    return turned
 
 
 def discard_if_unused(key: str) -> bool:

@@ -10,27 +10,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from leaflets.extensions import db
-from leaflets.models import (
-    Area,
-    Claim,
-    Election,
-    Flag,
-    Leaflet,
-    LeafletImage,
-    LeafletStatus,
-    LeafletTag,
-    OcrPriority,
-    OcrStatus,
-    Party,
-    User,
-)
+from leaflets.models import (Area, Election, Flag, Leaflet, LeafletImage, LeafletStatus, OcrPriority, OcrStatus,
+                             Party, User)
 from leaflets.models._types import utcnow
 from leaflets.models.moderation import FLAG_REASONS
-from leaflets.services import audit, image_turns, indexing
+from leaflets.services import audit, image_turns, indexing, merging
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -49,22 +37,41 @@ class Dashboard:
 
 def dashboard(limit: int = 50) -> Dashboard:
     since = utcnow() - timedelta(days=NEW_UPLOAD_DAYS)
-    flags = db.session.scalars(select(Flag).where(Flag.resolved_at.is_(None)).options(selectinload(Flag.leaflet))
+    shown = (selectinload(Leaflet.images), selectinload(Leaflet.party), selectinload(Leaflet.area))
+    flags = db.session.scalars(select(Flag).where(Flag.resolved_at.is_(None))
+                               .options(selectinload(Flag.leaflet).options(*shown))
                                .order_by(Flag.created_at.desc()).limit(limit))
     new = db.session.scalars(select(Leaflet).where(Leaflet.uploaded_at >= since, Leaflet.status == LeafletStatus.LIVE)
-                             .order_by(Leaflet.uploaded_at.desc()).limit(limit))
+                             .options(*shown).order_by(Leaflet.uploaded_at.desc()).limit(limit))
     failures = db.session.scalars(select(LeafletImage).where(LeafletImage.ocr_status == OcrStatus.FAILED)
                                   .order_by(LeafletImage.id.desc()).limit(limit))
     hidden = db.session.scalars(select(Leaflet).where(Leaflet.status != LeafletStatus.LIVE)
-                                .order_by(Leaflet.updated_at.desc()).limit(limit))
+                                .options(*shown).order_by(Leaflet.updated_at.desc()).limit(limit))
     return Dashboard(list(flags), list(new), list(failures), list(hidden))
 
 
-def reference_choices() -> dict[str, list[tuple[str, str]]]:
-    """(value, label) pairs for the details form's party and election lists."""
+def reference_choices() -> dict[str, Any]:
+    """(value, label) pairs for the details form's party and election lists, and the constituencies by nation
+    (nation, [(gss, name)]) for the area picker."""
     parties = db.session.scalars(select(Party).order_by(Party.name))
     elections = db.session.scalars(select(Election).order_by(Election.date.desc()))
-    return {"parties": [(p.slug, p.name) for p in parties], "elections": [(e.slug, e.name) for e in elections]}
+    by_nation: dict[str, list[tuple[str, str]]] = {}
+    for area in db.session.scalars(select(Area).order_by(Area.nation, Area.name)):
+        by_nation.setdefault(area.nation, []).append((area.gss, area.name))
+    return {"parties": [(p.slug, p.name) for p in parties], "elections": [(e.slug, e.name) for e in elections],
+            "areas": sorted(by_nation.items())}
+
+
+def find_area(value: str) -> Area:
+    """A constituency by its GSS code or its name (any case): the picker sends names, the fallback codes."""
+    wanted = " ".join((value or "").split())
+    if not wanted:
+        raise ValidationFailed("Choose the constituency the leaflet was delivered in.", field="area")
+    found = db.session.scalar(select(Area).where(Area.gss == wanted.upper())) or db.session.scalar(
+        select(Area).where(func.lower(Area.name) == wanted.lower()))
+    if found is None:
+        raise ValidationFailed(f"There is no constituency called {wanted!r}: pick one from the list.", field="area")
+    return found
 
 
 def leaflet_for_moderation(leaflet_id: int) -> tuple[Leaflet, list[Flag]]:
@@ -115,12 +122,13 @@ def _leaflet(leaflet_id: int) -> Leaflet:
 
 
 def set_status(leaflet_id: int, moderator: User, action: str, reason: str = "") -> Leaflet:
-    """Hide (kept, not public), restore (public again) or remove (needs a reason)."""
+    """Hide (kept, not public), restore (public again) or remove; hiding and removing need a reason."""
     if action not in STATUS_ACTIONS:
         raise ValidationFailed("Choose hide, restore or remove.", field="action")
     reason = (reason or "").strip()
-    if action == "remove" and not reason:
-        raise ValidationFailed("Say why the leaflet is removed.", field="reason")
+    if action in ("hide", "remove") and not reason:
+        raise ValidationFailed(f"Say why the leaflet is {'hidden' if action == 'hide' else 'removed'}: "
+                               "the reason goes in the audit log.", field="reason")
     leaflet = _leaflet(leaflet_id)
     before = {"status": leaflet.status, "status_reason": leaflet.status_reason}
     if leaflet.status == STATUS_ACTIONS[action]:
@@ -143,10 +151,10 @@ def _lookup(model: Any, column: Any, value: str, field: str, label: str) -> Any:
 
 def edit_details(leaflet_id: int, moderator: User, *, party: str | None, area: str, election: str,
                  delivered_on: date, reason: str = "") -> Leaflet:
-    """Fix the party (empty for unknown), area (GSS), election (slug) and delivery date."""
+    """Fix the party (empty for unknown), area (GSS code or name), election (slug) and delivery date."""
     leaflet = _leaflet(leaflet_id)
-    new_party = _lookup(Party, Party.slug, party, "party", "party") if party and party.strip() else None
-    new_area = _lookup(Area, Area.gss, area.upper(), "area", "area with GSS code")
+    new_party = _lookup(Party, Party.slug, party, "party", "party") if (party or "").strip() else None
+    new_area = find_area(area)
     new_election = _lookup(Election, Election.slug, election, "election", "election")
 
     def state() -> dict[str, Any]:
@@ -165,12 +173,17 @@ def edit_details(leaflet_id: int, moderator: User, *, party: str | None, area: s
     return leaflet
 
 
-def image_leaflet_id(image_id: int) -> int:
-    """The leaflet an image belongs to (NotFound for no such image)."""
+def image_for_moderation(image_id: int) -> LeafletImage:
+    """A photo of any leaflet, live or not (NotFound for no such image)."""
     image = db.session.get(LeafletImage, image_id)
     if image is None:
         raise NotFound(f"There is no image {image_id}.")
-    return image.leaflet_id
+    return image
+
+
+def image_leaflet_id(image_id: int) -> int:
+    """The leaflet an image belongs to (NotFound for no such image)."""
+    return image_for_moderation(image_id).leaflet_id
 
 
 def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletImage:
@@ -204,42 +217,5 @@ def rotate_image(image_id: int, moderator: User, reason: str = "") -> LeafletIma
 
 
 def merge(duplicate_id: int, original_id: int, moderator: User, reason: str = "") -> Leaflet:
-    """Move a duplicate's photos, claims and tags to its original; the duplicate is removed and points at it."""
-    if duplicate_id == original_id:
-        raise ValidationFailed("A leaflet cannot be a duplicate of itself.", field="original_id")
-    duplicate, original = _leaflet(duplicate_id), _leaflet(original_id)
-    if original.duplicate_of_id is not None or original.status == LeafletStatus.REMOVED:
-        raise ValidationFailed("Merge into the original, not into another removed copy.", field="original_id")
-    if duplicate.duplicate_of_id is not None:
-        raise Conflict("This leaflet was already merged.")
-    before = {"status": duplicate.status, "images": [img.id for img in duplicate.images],
-              "original_images": [img.id for img in original.images]}
-    next_position = max((img.position for img in original.images), default=-1) + 1
-    for offset, image in enumerate(list(duplicate.images)):
-        duplicate.images.remove(image)
-        image.position = next_position + offset
-        original.images.append(image)
-    moved_claims = _move_claims_and_tags(duplicate.id, original.id)
-    duplicate.status, duplicate.duplicate_of_id = LeafletStatus.REMOVED, original.id
-    duplicate.status_reason = reason or f"Duplicate of leaflet {original.id}"
-    audit.record(moderator, "merge", "leaflet", duplicate.id, reason=reason, before=before,
-                 after={"status": duplicate.status, "duplicate_of": original.id,
-                        "original_images": [img.id for img in original.images]}, claims_moved=moved_claims)
-    db.session.commit()
-    indexing.leaflet_changed(duplicate.id)
-    indexing.leaflet_changed(original.id)
-    return original
-
-
-def _move_claims_and_tags(duplicate_id: int, original_id: int) -> list[int]:
-    claims = list(db.session.scalars(select(Claim).where(Claim.leaflet_id == duplicate_id)))
-    for claim in claims:
-        claim.leaflet_id = original_id
-    have = set(tuple(row) for row in db.session.execute(select(LeafletTag.tag_id, LeafletTag.user_id)
-                                  .where(LeafletTag.leaflet_id == original_id)).all())
-    for row in db.session.scalars(select(LeafletTag).where(LeafletTag.leaflet_id == duplicate_id)):
-        if (row.tag_id, row.user_id) in have:
-            db.session.delete(row)
-        else:
-            row.leaflet_id = original_id
-    return [claim.id for claim in claims]
+    """Merge a copy into its original (see services/merging.py)."""
+    return merging.merge(duplicate_id, original_id, moderator, reason)

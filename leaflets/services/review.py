@@ -36,6 +36,8 @@ from leaflets.services.rating_summary import VERDICTS, rating_summary
 
 log = logging.getLogger(__name__)
 M = TypeVar("M")
+# How verdicts read in a sentence ("Consensus: pledge or opinion"); the rating form says more.
+VERDICT_LABELS = {verdict: verdict for verdict in VERDICTS} | {Accuracy.PLEDGE_OR_OPINION.value: "pledge or opinion"}
 NEEDS_SOURCE = (Accuracy.MISLEADING.value, Accuracy.FALSE.value)
 SCALE = range(-2, 3)
 MAX_CLAIM = 2000

@@ -84,7 +84,7 @@ def logout() -> ResponseReturnValue:
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("volunteer.queue"))
-    form = RegisterForm()
+    form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
             user = accounts.register(form.email.data or "", form.display_name.data or "", form.password.data or "")
@@ -93,7 +93,7 @@ def register() -> ResponseReturnValue:
         else:
             _start_session(user, remember=False)
             flash("Welcome! Your account is ready.", "success")
-            return redirect(url_for("volunteer.queue"))
+            return redirect(safe_next(form.next.data) or url_for("volunteer.queue"))
     return render_template("auth/register.html", form=form), 200 if not form.errors else 422
 
 

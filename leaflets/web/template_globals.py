@@ -7,6 +7,7 @@ from flask import Flask
 
 from leaflets.forms.review import FlagForm
 from leaflets.image_urls import image_url
+from leaflets.services.review import VERDICT_LABELS
 from leaflets.web.maps import hex_links
 from leaflets.web.ocr_status import ocr_script_needed, ocr_words_html
 
@@ -16,6 +17,12 @@ def flag_form() -> FlagForm:
     return FlagForm(formdata=None)
 
 
+def verdict_label(verdict: str) -> str:
+    """How a verdict reads in a sentence ("Consensus: pledge or opinion")."""
+    return VERDICT_LABELS.get(verdict, verdict)
+
+
 def register(app: Flask) -> None:
     for function in (image_url, ocr_words_html, ocr_script_needed, hex_links, flag_form):
         app.add_template_global(function)
+    app.add_template_filter(verdict_label)

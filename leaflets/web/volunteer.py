@@ -1,6 +1,8 @@
 """The volunteer's queue and work page: tags, claims, ratings, bias, OCR corrections; the public claim page."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -18,7 +20,9 @@ from leaflets.forms.review import (
     SuggestionForm,
     TagsForm,
 )
-from leaflets.services import agreement, claim_review, claim_suggestions, place_queue, review, work_queue
+from leaflets.models import ClaimState, Leaflet
+from leaflets.services import (agreement, claim_review, claim_suggestions, moderation, place_queue, proposals,
+                               review, work_queue)
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -61,9 +65,18 @@ def skip() -> ResponseReturnValue:
 @bp.get("/volunteer/leaflets/<int:leaflet_id>")
 @role_required("volunteer")
 def work(leaflet_id: int) -> ResponseReturnValue:
-    page = work_queue.work_page(visible_leaflet(leaflet_id, current_user), current_user)
+    return _work_page(visible_leaflet(leaflet_id, current_user))
+
+
+def _work_page(leaflet: Leaflet, rejected: dict[str, Any] | None = None,
+               proposal: dict[str, Any] | None = None) -> ResponseReturnValue:
+    """The work page; after a refused rating or proposal, with every choice made kept and each error beside its
+    field (`rejected`: the claim's id, the field, the message and the values sent; `proposal`: errors and values)."""
+    page = work_queue.work_page(leaflet, current_user)
     return render_template("volunteer/work.html", page=page, leaflet=page.leaflet, rating_choices=ACCURACY_CHOICES,
-                           tone_choices=TONE_CHOICES, fairness_choices=FAIRNESS_CHOICES)
+                           tone_choices=TONE_CHOICES, fairness_choices=FAIRNESS_CHOICES, rejected=rejected,
+                           choices=moderation.reference_choices(), my_proposal=proposals.mine(leaflet.id, current_user),
+                           proposal=proposal or {"errors": {}, "values": {}}), 422 if rejected or proposal else 200
 
 
 @bp.post("/volunteer/leaflets/<int:leaflet_id>/tags")
@@ -111,8 +124,27 @@ def rate_claim(claim_id: int) -> ResponseReturnValue:
     try:
         review.rate_claim(claim, current_user, form.accuracy.data or "", form.source_url.data, form.note.data)
     except DomainError as error:
-        return _back(claim.leaflet_id, f"claim-{claim.id}", error)
+        if claim.state != ClaimState.ACCEPTED:  # no rating form on the page for a suggestion: say why up top
+            return _back(claim.leaflet_id, "suggestions", error)
+        return _work_page(claim.leaflet, {"claim_id": claim.id, "field": error.field or "accuracy",
+                                          "message": error.message, "accuracy": form.accuracy.data or "",
+                                          "source_url": form.source_url.data or "", "note": form.note.data or ""})
     return _back(claim.leaflet_id, f"claim-{claim.id}", done="Your rating is saved.")
+
+
+@bp.post("/volunteer/leaflets/<int:leaflet_id>/proposal")
+@role_required("volunteer")
+def propose_fix(leaflet_id: int) -> ResponseReturnValue:
+    """A proposed fix of the party, area or election, for a moderator to accept."""
+    leaflet = visible_leaflet(leaflet_id, current_user)
+    values = {name: (request.form.get(name) or "").strip() for name in ("party", "area", "election", "note")}
+    try:
+        proposals.propose(leaflet, current_user, **values)
+    except DomainError as error:
+        found = getattr(error, "errors", [error])
+        return _work_page(leaflet, proposal={"values": values,
+                                             "errors": {e.field or "party": e.message for e in found}})
+    return _back(leaflet_id, "details-fix", done="Thank you: a moderator will look at your proposed fix.")
 
 
 @bp.post("/volunteer/leaflets/<int:leaflet_id>/bias")
@@ -123,7 +155,9 @@ def rate_bias(leaflet_id: int) -> ResponseReturnValue:
     try:
         review.rate_bias(leaflet, current_user, form.tone.data, form.fairness.data, form.note.data)
     except DomainError as error:
-        return _back(leaflet_id, "bias", error)
+        return _work_page(leaflet, {"claim_id": None, "bias": True, "field": error.field or "tone",
+                                    "message": error.message, "tone": form.tone.data or "",
+                                    "fairness": form.fairness.data or "", "note": form.note.data or ""})
     return _back(leaflet_id, "bias", done="Your bias rating is saved.")
 
 

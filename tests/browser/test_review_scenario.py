@@ -143,7 +143,8 @@ def test_two_volunteers_and_a_moderator_take_a_leaflet_from_upload_to_audit(
         # every action, by whom, in the audit log of this leaflet
         mo.get_by_role("link", name="its history in the audit log").click()
         rows = [" ".join(row.split()) for row in mo.locator("tbody tr").all_inner_texts()]
-        actions = [(row.split(" ")[4], row.split(" ")[5]) for row in rows]  # "DD Mon YYYY HH:MM Who action ..."
+        # "DD Mon YYYY HH:MM Who <what, in words> (action, target id) ..."
+        actions = [(row.split(" ")[4], re.search(r"\(([a-z-]+), ", row).group(1)) for row in rows]
         expected = {("Mo", "restore"): 1, ("Mo", "hide"): 1,
                     ("Ann", "accept-suggestion"): 2, ("Ann", "add-claim"): 1, ("Ann", "set-tags"): 1,
                     ("Ann", "rate-claim"): 3, ("Ann", "rate-bias"): 1,
