@@ -217,3 +217,20 @@ def log_in_as(app, client, role: str = "moderator") -> User:
     g.pop("_login_user", None)  # requests share the test's app context, and Flask-Login caches the user on g
     return user
 
+
+def upload(client: FlaskClient, data: bytes) -> dict[str, Any]:
+    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(data, "photo.jpg")]),
+                           content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def served(client: FlaskClient, url: str) -> tuple[int, bytes]:
+    with client.get(url) as response:
+        return response.status_code, response.get_data()
+
+
+# A leaflet addressed to a person: the name and street a moderator redacts (PRIVATE).
+ADDRESSED = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Our town deserves a council",
+             "Mrs Juniper Quayle", "Marigold Crescent", "and keeps the library open.", "Vote on Thursday 4 July"]
+PRIVATE = ("Juniper", "Quayle", "Marigold", "Crescent")

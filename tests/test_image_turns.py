@@ -23,21 +23,9 @@ from leaflets.services import moderation, sweeping
 from tests import support
 from tests.support import both_databases, leaflet_image, log_in, multipart, upload_fields
 from tests.factories import make_user
-from tests.support import FAST, PAGE, settings_of, sideways
+from tests.support import FAST, PAGE, served, settings_of, sideways, upload
 
 SPREAD = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Save the library"]
-
-
-def upload(client: FlaskClient, data: bytes) -> dict[str, Any]:
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(data, "photo.jpg")]),
-                           content_type="multipart/form-data")
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def served(client: FlaskClient, url: str) -> tuple[int, bytes]:
-    with client.get(url) as response:
-        return response.status_code, response.get_data()
 
 
 def folders(app: Flask) -> set[str]:

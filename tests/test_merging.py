@@ -11,8 +11,9 @@ from leaflets.extensions import db
 from leaflets.models import AuditEntry, Claim, Flag, Leaflet
 from leaflets.services import indexing, merging
 from tests.support import both_databases
-from tests.test_auth import log_in, make_user
-from tests.test_browse import add_leaflet
+from tests.factories import make_user
+from tests.support import log_in
+from tests.factories import add_leaflet
 
 
 def _moderator(app: Flask) -> FlaskClient:

@@ -21,13 +21,11 @@ from leaflets.models import AuditEntry, Claim, LeafletImage
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import photo_edits
 from tests.support import both_databases, leaflet_image
-from tests.test_auth import log_in, make_user
-from tests.test_image_turns import served, upload
-from tests.test_ocr_queue import FAST, settings_of
+from tests.factories import make_user
+from tests.support import log_in
+from tests.support import ADDRESSED, PRIVATE, served, upload
+from tests.support import FAST, settings_of
 
-ADDRESSED = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Our town deserves a council",
-             "Mrs Juniper Quayle", "Marigold Crescent", "and keeps the library open.", "Vote on Thursday 4 July"]
-PRIVATE = ("Juniper", "Quayle", "Marigold", "Crescent")
 
 
 def _read(app: Flask, client: FlaskClient, data: bytes) -> dict[str, Any]:

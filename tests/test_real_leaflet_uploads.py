@@ -12,8 +12,8 @@ from leaflets.extensions import db
 from leaflets.models import LeafletImage
 from leaflets.ocr_queue.worker import Worker
 from tests.support import multipart, real_leaflet, upload_fields
-from tests.test_ocr_queue import FAST, settings_of
-from tests.test_unreadable_text import ASK
+from tests.support import FAST, settings_of
+from tests.support import ASK
 
 SLOW = {**FAST, "OCR_TIMEOUT_S": 120.0}  # a 12-megapixel phone photo on a shared machine
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from leaflets.extensions import db
 from leaflets.models import BiasRating, Claim, ClaimRating, ClaimState, User
 from leaflets.services import indexing
-from tests.test_search_app import add_leaflet, configured, each_backend, flush, hit_ids  # noqa: F401
+from tests.factories import add_leaflet
+from tests.support import each_backend, flush, hit_ids
 
 _users = iter(range(1, 10_000))
 

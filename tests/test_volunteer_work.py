@@ -13,7 +13,8 @@ from leaflets.extensions import db
 from leaflets.models import Area, AuditEntry, Claim, DetailProposal, Leaflet, Party
 from leaflets.services import findings
 from tests.support import both_databases
-from tests.test_auth import PASSWORD, log_in, make_leaflet, make_user
+from tests.factories import PASSWORD, make_leaflet, make_user
+from tests.support import log_in
 
 
 def _claim(leaflet: Leaflet, text: str = "Crime fell by 50%.") -> Claim:

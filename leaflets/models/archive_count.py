@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leaflets.extensions import db
+from leaflets.extensions import Model
 
 
 class CountScope(StrEnum):
@@ -21,7 +21,7 @@ class CountScope(StrEnum):
     ELECTION = "election"
 
 
-class ArchiveCount(db.Model):
+class ArchiveCount(Model):
     __tablename__ = "archive_count"
     scope: Mapped[str] = mapped_column(String(10), primary_key=True)
     key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -52,7 +52,7 @@ class ProposalState(StrEnum):
     DISMISSED = "dismissed"
 
 
-class DetailProposal(db.Model):
+class DetailProposal(Model):
     """A volunteer's proposed fix of a leaflet's party, area or election (None: leave that one as it is), for a
     moderator to accept in one click or dismiss. One open proposal per volunteer and leaflet."""
     __tablename__ = "detail_proposal"

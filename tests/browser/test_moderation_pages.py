@@ -20,12 +20,12 @@ from leaflets.models import Claim, DetailProposal, Leaflet, LeafletImage
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import indexing
-from tests.browser.test_volunteer_flow import log_in
+from tests.support import log_in
 from tests.support import leaflet_image
-from tests.test_auth import PASSWORD, make_user
-from tests.test_browse import add_leaflet
-from tests.test_ocr_queue import add_leaflet as add_pending_leaflet
-from tests.test_photo_edits import ADDRESSED, PRIVATE
+from tests.factories import PASSWORD, make_user
+from tests.factories import add_leaflet
+from tests.factories import pending_leaflet as add_pending_leaflet
+from tests.support import ADDRESSED, PRIVATE
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")

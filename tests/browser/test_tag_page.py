@@ -10,7 +10,8 @@ import pytest
 from leaflets.extensions import db
 from leaflets.models import Leaflet
 from leaflets.services import review
-from tests.test_search_app import add_leaflet, flush, moderator
+from tests.factories import add_leaflet, moderator
+from tests.support import flush
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
