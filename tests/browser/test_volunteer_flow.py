@@ -10,7 +10,7 @@ from flask import Flask
 from leaflets import runtime
 from tests.support import leaflet_image
 from tests.factories import make_leaflet, make_user
-from tests.support import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 CLAIM = "We will cut bus fares by 20%."

@@ -155,10 +155,11 @@ class Writer:
             db.session.execute(delete(CompareBand).where(CompareBand.leaflet_id == leaflet_id))
         if old is None or old.text_hash != analysis.text_hash:
             merge_tokens(self.tokens, analysis.tokens)
-        counted = state.live and state.party_id is not None and analysis.words > 0
+        party_id = state.party_id if state.live and analysis.words > 0 else None
+        counted = party_id is not None
         template_id = None
-        if counted:
-            self.deltas.add(state.party_id, state.election_id,  # type: ignore[arg-type]
+        if party_id is not None:
+            self.deltas.add(party_id, state.election_id,
                             leaflet_terms(analysis.sentences, analysis.topics))
             template_id = self._template(leaflet_id, analysis)
             self.numbers.extend(

@@ -152,17 +152,18 @@ def template_view(template_id: int, party: Party, election_id: int | None, numbe
     ids = select(CompareText.leaflet_id).where(*where)
     if base_id is None or db.session.scalar(ids.where(CompareText.leaflet_id == base_id)) is None:
         base_id = db.session.scalar(select(func.min(CompareText.leaflet_id)).where(*where))
+    assert base_id is not None  # the template has places, so it has copies
     rows = db.session.execute(
         select(Leaflet.id, Leaflet.title, Area.gss, Area.name).join(Area, Area.id == Leaflet.area_id)
         .where(Leaflet.id.in_(ids)).order_by(Area.name,
                                              Leaflet.id).limit(per_page).offset((number - 1) * per_page))
     members = [Member(leaflet_id, title or "", gss, name,
-                      [] if leaflet_id == base_id else leaflet_diff(base_id, leaflet_id).swaps[:6])  # type: ignore
+                      [] if leaflet_id == base_id else leaflet_diff(base_id, leaflet_id).swaps[:6])
                for leaflet_id, title, gss, name in rows]
     base_title = db.session.scalar(select(Leaflet.title).where(Leaflet.id == base_id)) or ""
-    return TemplateView(template_id, party, base_id, base_title, places,  # type: ignore[arg-type]
+    return TemplateView(template_id, party, base_id, base_title, places,
                         Page(members, number, per_page, sum(p.leaflets for p in places)),
-                        changing_figures(base_id, ids), places_map(places, here))  # type: ignore[arg-type]
+                        changing_figures(base_id, ids), places_map(places, here))
 
 
 def changing_figures(base_id: int, member_ids) -> list[ChangingFigure]:
