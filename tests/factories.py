@@ -270,3 +270,12 @@ def leaflet_with_words():
     image.ocr_text = "Fix potholes\n<script>alert(1)</script>"
     db.session.commit()
     return leaflet
+
+
+def store_files(image: LeafletImage, size: tuple[int, int] = (300, 200)) -> None:
+    """Give a made-up image row real files (a turn reads and writes them)."""
+    data = leaflet_image(size=size)
+    for variant in ("master", "display", "thumb"):
+        runtime.storage().put(image.stored_sha256, variant, data, "image/jpeg")
+    image.width, image.height = size
+    db.session.commit()

@@ -14,7 +14,7 @@ from leaflets.models import Area, AuditEntry, Claim, Flag, Leaflet, LeafletImage
 from leaflets.services import audit, indexing, review
 from tests.support import both_databases, leaflet_image
 from tests.support import log_in
-from tests.factories import make_leaflet, make_user
+from tests.factories import make_leaflet, make_user, store_files
 
 
 @pytest.fixture
@@ -38,15 +38,6 @@ def _statuses(client: FlaskClient, urls: list[str]) -> list[int]:
         response.close()  # an image response streams a file
         codes.append(response.status_code)
     return codes
-
-
-def store_files(image: LeafletImage, size: tuple[int, int] = (300, 200)) -> None:
-    """Give a made-up image row real files (a turn reads and writes them)."""
-    data = leaflet_image(size=size)
-    for variant in ("master", "display", "thumb"):
-        runtime.storage().put(image.stored_sha256, variant, data, "image/jpeg")
-    image.width, image.height = size
-    db.session.commit()
 
 
 def _audit(action: str) -> AuditEntry:

@@ -162,8 +162,8 @@ def test_a_crop_keeps_the_rectangle_and_moves_the_words_onto_it(app: Flask, clie
 ])
 def test_a_refused_edit_says_why_beside_the_fields_and_changes_nothing(app: Flask, data: dict[str, str],
                                                                         message: str) -> None:
-    from tests.test_moderation import store_files
-    from tests.test_auth import make_leaflet
+    from tests.factories import store_files
+    from tests.factories import make_leaflet
     leaflet = make_leaflet()
     image = leaflet.images[0]
     store_files(image, (300, 200))
@@ -176,7 +176,7 @@ def test_a_refused_edit_says_why_beside_the_fields_and_changes_nothing(app: Flas
 
 
 def test_only_moderators_edit_photos(app: Flask) -> None:
-    from tests.test_auth import make_leaflet
+    from tests.factories import make_leaflet
     image_id = make_leaflet().images[0].id
     volunteer = app.test_client()
     log_in(volunteer, make_user("volunteer"))
