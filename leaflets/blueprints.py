@@ -50,3 +50,7 @@ def register(app: Flask) -> None:
     from leaflets.web import crops, maps
     app.register_blueprint(crops.bp)
     app.register_blueprint(maps.bp)
+
+    # neardup: "is this the same leaflet as this one?" for an upload held on a look-alike photo
+    from leaflets.web.same_leaflet import bp as same_leaflet_bp
+    app.register_blueprint(same_leaflet_bp)

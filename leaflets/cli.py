@@ -32,3 +32,5 @@ def register(app: Flask) -> None:
     # compare (issue 12): `flask compare rebuild|update`
     from leaflets.commands.compare import compare_cli
     app.cli.add_command(compare_cli)
+    from leaflets.commands.near_duplicates import near_duplicates_cli  # neardup
+    app.cli.add_command(near_duplicates_cli)

@@ -60,6 +60,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "MAX_CONCURRENT_DECODES": ("MAX_CONCURRENT_DECODES", int),
     "DECODE_WAIT_S": ("DECODE_WAIT_S", float),
     "CONTACT_EMAIL": ("CONTACT_EMAIL", str),
+    "PENDING_UPLOAD_HOURS": ("PENDING_UPLOAD_HOURS", float),  # neardup: docs/near-duplicates.md
 }
 # Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
 RATE_LIMIT_KEYS = {"UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD", "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
@@ -123,6 +124,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "STATS_COUNTS_TTL_S": 60.0,  # the archive counts on /stats are recounted in the background this often
         "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them in)
         "CONTACT_EMAIL": "",  # voters: where /privacy sends removal requests (unset: the report button)
+        "PENDING_UPLOAD_HOURS": 24.0,  # neardup: how long an upload waits for "is this the same leaflet?"
     }
 
 

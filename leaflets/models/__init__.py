@@ -10,6 +10,7 @@ from leaflets.models.findings import FindingsGroup  # findings: cached per-party
 from leaflets.models.alerts import AlertFrequency, AlertKind, AlertSubscription  # findings: e-mail alerts
 from leaflets.models.compare import (AreaResult, CompareBand, CompareNumber, CompareTermCount, CompareText,
                                      CompareToken)
+from leaflets.models.near_duplicates import ImageFingerprint, LeafletSimilarity, PendingUpload  # neardup
 
 __all__ = [
     "Accuracy", "Area", "AuditEntry", "BiasRating", "Claim", "ClaimOrigin", "ClaimRating", "ClaimState", "Election",
@@ -18,4 +19,5 @@ __all__ = [
     "AlertFrequency", "AlertKind", "AlertSubscription", "FindingsGroup",
     "OcrPriority",
     "AreaResult", "CompareBand", "CompareNumber", "CompareTermCount", "CompareText", "CompareToken",
+    "ImageFingerprint", "LeafletSimilarity", "PendingUpload",
 ]

@@ -16,7 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from leaflets.extensions import limiter
-from leaflets.services import upload_page, upload_staging
+from leaflets.services import pending_uploads, upload_page, upload_staging
 from leaflets.services.errors import DomainError
 from leaflets.web.upload_forms import incoming_images, submission_from_form
 
@@ -61,6 +61,11 @@ def submit() -> ResponseReturnValue:
     except upload_page.NeedsAttention as problem:
         page = render_template("upload/form.html", **upload_page.context(request.form, problem.state))
         return page, problem.status
+    except pending_uploads.SameLeafletQuestion as question:
+        ask = url_for("same_leaflet.question", token=question.pending.token)
+        if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+            return jsonify({"location": ask}), 202
+        return redirect(ask, 303)
     flash({"text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
            "link": url_for("upload.form", **upload_page.again_args(leaflet)), "link_text": "Upload another leaflet"},
           "success")

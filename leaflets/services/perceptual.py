@@ -1,0 +1,141 @@
+"""Perceptual fingerprints of leaflet photos: find the same leaflet photographed again (Pillow and numpy only).
+
+Two stages, because a 64-bit hash sees only a page's layout. A national template with local names swapped has
+the layout of the original, so it hashes alike; what tells the two apart is the print itself.
+
+1. `dhash`: a 64-bit difference hash (Krawetz's dHash: is each of 8x8 cells brighter than its right-hand
+   neighbour?) of the upright picture. It survives re-encoding, HEIC, resizing and an even change of light, and
+   finds candidates fast: cut into four 16-bit bands, two hashes within Hamming distance 4r+3 share a band within
+   distance r (pigeonhole), so a lookup is four indexed IN queries (`probes`), not a scan of every hash.
+2. `detail` and `print_match`: the candidate is compared print against print. Both pictures, at a fixed size,
+   are high-passed (so light and shade drop out) and cut into tiles; each tile is matched against the other
+   picture within a small shift (a photo taken again at an angle moves each part of the page a little, and
+   differently), by normalised correlation. Re-photographed, nearly every tile finds itself again; another
+   leaflet on the same template matches in its logo and photo tiles and fails where the words differ, so the
+   lower quartile of tile scores separates the two.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+HASH_BITS = 64
+BANDS, BAND_BITS = 4, 16
+BAND_RADIUS = 2                   # probe each band this many bits out: finds every hash within 4*2+3 bits
+MAX_DISTANCE = BANDS * BAND_RADIUS + BANDS - 1
+MARGIN = 0.04                     # of each side left out: the table or hand around a photographed page
+DETAIL_AREA = 288 * 384           # pixels every pair of pictures is compared at
+TILE = 32                         # pixels square
+MAX_SHIFT = 8                     # pixels each way a tile may move (about 3% of the page)
+SAME_PRINT = 0.55                 # the lower quartile of tile scores above which two prints are one leaflet
+_INKED = 4.0                      # a tile whose print varies less (grey levels, RMS) is blank paper
+
+
+def grey(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The picture in grey at `size` (width, height); a big JPEG is drafted first (decoded at 1/2, 1/4 or 1/8
+    scale, far faster) when that still leaves more pixels than asked for."""
+    if image.format == "JPEG" and hasattr(image, "draft"):
+        image.draft("L", (size[0] * 2, size[1] * 2))
+    return image.convert("L").resize(size, Image.Resampling.BOX)
+
+
+def _inside(image: Image.Image) -> Image.Image:
+    width, height = image.size
+    left, top = int(width * MARGIN), int(height * MARGIN)
+    return image.crop((left, top, width - left, height - top))
+
+
+def dhash(image: Image.Image) -> int:
+    """The 64-bit hash, as a signed integer (what a database BIGINT holds): one bit per cell of an 8x8 grid,
+    set where the cell holds more print than the page's median cell. Print is measured as local contrast
+    relative to local brightness, so an even or graded change of light leaves the bits as they were."""
+    small = _inside(grey(image, (1024, 1024)) if max(image.size) > 1024 else image.convert("L"))
+    small = small.resize((128, 128), Image.Resampling.BOX)
+    pixels = np.asarray(small, dtype=np.float32) + 8
+    background = np.asarray(small.filter(ImageFilter.BoxBlur(4)), dtype=np.float32) + 8
+    contrast = np.abs(pixels / background - 1)
+    cells = contrast.reshape(8, 16, 8, 16).mean(axis=(1, 3)).flatten()
+    bits = cells > np.median(cells)
+    value = int("".join("1" if bit else "0" for bit in bits), 2)
+    return value - (1 << HASH_BITS) if value >= 1 << (HASH_BITS - 1) else value
+
+
+def distance(first: int, second: int) -> int:
+    return ((first ^ second) & ((1 << HASH_BITS) - 1)).bit_count()
+
+
+def bands(value: int) -> list[int]:
+    """The hash cut into four 16-bit bands, most significant first."""
+    unsigned = value & ((1 << HASH_BITS) - 1)
+    mask = (1 << BAND_BITS) - 1
+    return [(unsigned >> (BAND_BITS * (BANDS - 1 - i))) & mask for i in range(BANDS)]
+
+
+def probes(band: int, radius: int) -> list[int]:
+    """Every band value within `radius` bits of `band` (1 + 16 + 120 values for radius 2)."""
+    found = [band]
+    for flips in range(1, radius + 1):
+        for positions in combinations(range(BAND_BITS), flips):
+            value = band
+            for position in positions:
+                value ^= 1 << position
+            found.append(value)
+    return found
+
+
+def detail_size(image: Image.Image, other: Image.Image) -> tuple[int, int]:
+    """Whole tiles in the first picture's shape: about DETAIL_AREA pixels, or fewer when either picture has
+    fewer (a small picture blown up would compare its blur, not its print)."""
+    width, height = image.size
+    area = min(DETAIL_AREA, width * height * (1 - 2 * MARGIN) ** 2, other.size[0] * other.size[1] * (1 - 2 * MARGIN) ** 2)
+    scale = (area / max(1, width * height * (1 - 2 * MARGIN) ** 2)) ** 0.5 * (1 - 2 * MARGIN)
+    return (max(2, round(width * scale / TILE)) * TILE, max(2, round(height * scale / TILE)) * TILE)
+
+
+def detail(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
+    """The print of the picture at `size`: grey, the margin left out, its slow light and shade taken away."""
+    small = _inside(grey(image, (size[0] * 2, size[1] * 2)) if image.format == "JPEG" else image.convert("L"))
+    small = small.resize(size, Image.Resampling.BOX)
+    background = small.filter(ImageFilter.BoxBlur(4))
+    return np.asarray(small, dtype=np.float32) - np.asarray(background, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class PrintMatch:
+    score: float           # the lower quartile of the tile scores: 1 is the same print everywhere
+    tiles: int             # tiles with print on them, that were compared
+
+    @property
+    def same(self) -> bool:
+        return self.tiles > 0 and self.score >= SAME_PRINT
+
+
+def print_match(first: Image.Image, second: Image.Image) -> PrintMatch:
+    """How well each tile of `first`'s print finds itself in `second`'s within MAX_SHIFT pixels."""
+    size = detail_size(first, second)
+    a, b = detail(first, size), detail(second, size)
+    height, width = a.shape
+    padded = np.pad(b, MAX_SHIFT, mode="edge")
+    tiles_a = _tiles(a)
+    energy_a = np.sqrt((tiles_a ** 2).sum(axis=(2, 3)))
+    best = np.full(energy_a.shape, -1.0, dtype=np.float32)
+    span = range(2 * MAX_SHIFT + 1)
+    for dy in span:
+        for dx in span:
+            tiles_b = _tiles(padded[dy:dy + height, dx:dx + width])
+            energy_b = np.sqrt((tiles_b ** 2).sum(axis=(2, 3)))
+            score = (tiles_a * tiles_b).sum(axis=(2, 3)) / np.maximum(energy_a * energy_b, 1e-6)
+            np.maximum(best, score, out=best)
+    inked = energy_a / TILE > _INKED
+    if not inked.any():
+        return PrintMatch(0.0, 0)
+    return PrintMatch(float(np.percentile(best[inked], 25)), int(inked.sum()))
+
+
+def _tiles(pixels: np.ndarray) -> np.ndarray:
+    """(rows, cols, TILE, TILE) views of the picture's tiles."""
+    rows, cols = pixels.shape[0] // TILE, pixels.shape[1] // TILE
+    return pixels[:rows * TILE, :cols * TILE].reshape(rows, TILE, cols, TILE).swapaxes(1, 2)
