@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from leaflets.auth_guards import moderator_action, role_required
 from leaflets.forms.moderation import ActionForm, DetailsForm, MergeForm, StatusForm
-from leaflets.services import audit, moderation
+from leaflets.services import audit, moderation, near_duplicates
 from leaflets.services.errors import DomainError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
@@ -34,7 +34,8 @@ def leaflet(leaflet_id: int) -> ResponseReturnValue:
     return render_template("moderation/leaflet.html", leaflet=found, flags=flags, details_form=details,
                            choices=moderation.reference_choices(),
                            status_form=StatusForm(formdata=None), merge_form=MergeForm(formdata=None),
-                           action_form=ActionForm(formdata=None))
+                           action_form=ActionForm(formdata=None),
+                           similar=near_duplicates.candidates_for(found))  # neardup: "possibly the same as"
 
 
 @bp.post("/leaflets/<int:leaflet_id>/status")
