@@ -78,7 +78,8 @@ def test_api_heic_copy_is_held_and_yes_records_a_delivery_without_a_second_copy(
 
 @both_databases
 def test_form_rephotographed_copy_asks_and_no_publishes_a_linked_new_leaflet(app, client, original):
-    response = form_upload(client, encode(rephotograph(JANE, 2), quality=80), "again.jpg")
+    response = form_upload(client, encode(rephotograph(JANE, 2), quality=80), "again.jpg", area=BANBURY,
+                           delivered_on="2024-06-25")
     assert response.status_code == 303
     question = client.get(response.headers["Location"])
     page = question.get_data(as_text=True)
@@ -86,6 +87,7 @@ def test_form_rephotographed_copy_asks_and_no_publishes_a_linked_new_leaflet(app
     assert "Is this the same leaflet as this one?" in page
     assert "Yes, it came through my door too" in page and "No, it is different" in page
     assert f"/leaflets/{original['id']}" in page
+    assert "Banbury · delivered <time datetime=\"2024-06-25\">" in page  # the voter's own place and date
     assert original["images"][0]["urls"]["thumb"].split("localhost")[-1] in page
     thumb = client.get(response.headers["Location"] + "/0")
     assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg" and thumb.get_data()[:3] == b"\xff\xd8\xff"

@@ -12,7 +12,7 @@ from PIL import Image
 
 from leaflets.services import perceptual
 from tests.near_duplicate_images import encode, rephotograph, template_leaflet
-from tests.support import real_leaflet
+from tests.support import leaflet_image, real_leaflet
 
 pillow_heif.register_heif_opener()
 REAL = ["el_api_1_green_view_liverpool_2011.jpg", "el_api_3_labour_scotland_ferguson_2011.jpg",
@@ -76,10 +76,14 @@ def test_different_real_leaflets_are_not_the_same():
         assert not perceptual.print_match(pages[first], pages[second]).same, (first, second)
 
 
-def test_a_blank_page_matches_nothing():
+def test_a_blank_page_or_a_single_word_is_too_little_print_to_call_the_same():
     blank = Image.new("RGB", (800, 1100), "white")
     assert perceptual.print_match(blank, blank).tiles == 0
     assert not perceptual.print_match(blank, blank).same
+    first, second = (opened(leaflet_image([word])) for word in ("N0", "N1"))
+    match = perceptual.print_match(first, second)
+    assert 0 < match.tiles < perceptual.MIN_TILES and not match.same
+    assert perceptual.print_match(first, opened(leaflet_image(["N0"], fmt="PNG"))).tiles < perceptual.MIN_TILES
 
 
 def test_every_hash_within_max_distance_shares_a_probed_band():

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Sequence
 
 from PIL import Image
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from leaflets import runtime
 from leaflets.extensions import db
@@ -76,6 +76,9 @@ def remember(keys: Iterable[str]) -> int:
             added += 1
         except IntegrityError:
             db.session.rollback()
+        except DBAPIError as error:  # derived data: an upload never fails for want of it (the backfill adds it)
+            db.session.rollback()
+            log.warning("fingerprint not saved", extra={"key": key, "error": str(error.orig)})
     return added
 
 

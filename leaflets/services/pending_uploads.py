@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import DBAPIError
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import Election, Leaflet, LeafletImage, Party, PendingUpload
+from leaflets.models import Area, Election, Leaflet, LeafletImage, Party, PendingUpload
 from leaflets.models._types import utcnow
 from leaflets.services import near_duplicates, uploads
 from leaflets.services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from leaflets.services.storage_errors import as_storage_unavailable
 from leaflets.services.uploads import ResolvedMetadata, StagedImage
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,14 @@ def hold(meta: ResolvedMetadata, staged: list[StagedImage], candidate: near_dupl
                             staged=[asdict(item) for item in staged],
                             expires_at=utcnow() + timedelta(hours=hours))
     db.session.add(pending)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except DBAPIError as error:
+        db.session.rollback()
+        unavailable = as_storage_unavailable(error, "your leaflet")
+        if unavailable is None:
+            raise
+        raise unavailable from error
     log.info("upload held: possibly the same leaflet", extra={"pending_id": pending.id,
                                                                "candidate": candidate.leaflet.id,
                                                                "score": pending.score})
@@ -96,6 +105,18 @@ def _metadata(pending: PendingUpload) -> ResolvedMetadata:
                             area_id=fields["area_id"], postcode_district=fields["postcode_district"],
                             title=fields["title"], description=fields["description"],
                             uploader_id=pending.uploader_id)
+
+
+@dataclass(frozen=True)
+class HeldDetails:
+    place: str
+    delivered_on: date
+
+
+def details(pending: PendingUpload) -> HeldDetails:
+    """Where and when the held upload says it was delivered, as the question page shows it."""
+    area = db.session.get(Area, pending.meta["area_id"]) if pending.meta["area_id"] is not None else None
+    return HeldDetails(area.name if area else "Place not known yet", date.fromisoformat(pending.meta["delivered_on"]))
 
 
 def staged_of(pending: PendingUpload) -> list[StagedImage]:

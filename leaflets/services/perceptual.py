@@ -32,6 +32,7 @@ TILE = 32                         # pixels square
 MAX_SHIFT = 8                     # pixels each way a tile may move (about 3% of the page)
 SAME_PRINT = 0.5                  # the lower quartile of tile scores from which two prints are one leaflet (measured:
                                   # photographed again 0.66-0.85, same template with other words 0.35-0.37)
+MIN_TILES = 6                     # a page with less print than this (a word or two) is too blank to tell
 _INKED = 4.0                      # a tile whose print varies less (grey levels, RMS) is blank paper
 
 
@@ -111,7 +112,7 @@ class PrintMatch:
 
     @property
     def same(self) -> bool:
-        return self.tiles > 0 and self.score >= SAME_PRINT
+        return self.tiles >= MIN_TILES and self.score >= SAME_PRINT
 
 
 def print_match(first: Image.Image, second: Image.Image) -> PrintMatch:

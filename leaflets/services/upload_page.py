@@ -76,8 +76,8 @@ def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> L
                            None)
     if state.errors:
         raise NeedsAttention(state)
-    pending_uploads.check(meta, state.staged)  # a photo like a leaflet we have: the voter is asked first
     try:
+        pending_uploads.check(meta, state.staged)  # a photo like a leaflet we have: the voter is asked first
         return uploads.create_leaflet(meta, state.staged)
     except ServiceUnavailable as error:
         # A full disk or a read-only database: the photos already stored stay with the form for the retry.

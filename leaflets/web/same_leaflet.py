@@ -30,7 +30,7 @@ def question(token: str) -> ResponseReturnValue:
     pending = pending_uploads.find(token, _user_id())
     staged = pending_uploads.staged_of(pending)
     return _private(render_template("upload/same.html", pending=pending, original=pending.candidate,
-                                    photos=range(len(staged))))
+                                    photos=range(len(staged)), yours=pending_uploads.details(pending)))
 
 
 @bp.get("/upload/same/<token>/<int:position>")
