@@ -168,8 +168,18 @@ def test_the_backfill_fingerprints_every_stored_photo_with_a_progress_bar(app, c
     assert result.exit_code == 0, result.output
     assert "Fingerprinting photos" in result.output and f"Fingerprinted {len(keys)} of {len(keys)}" in result.output
     assert set(db.session.scalars(select(ImageFingerprint.key))) == keys
-    again = runner.invoke(args=["near-duplicates", "backfill"])
-    assert "Fingerprinted 0 of 0" in again.output
+    assert "Linking text copies" in result.output and "leaflet(s) have a likely text copy" in result.output
+    again = runner.invoke(args=["near-duplicates", "backfill", "--no-text"])
+    assert "Fingerprinted 0 of 0" in again.output and "Linking" not in again.output
+
+
+def test_one_photo_identical_to_a_leaflets_and_one_new_is_asked_about(app, client, original):
+    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [
+        (encode(JANE, quality=92), "original.jpg"), (encode(template_leaflet("Back Page", 9)), "back.jpg")]),
+        content_type="multipart/form-data")
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json()["candidate"]["id"] == original["id"]
+    assert response.get_json()["candidate"]["score"] > 0.99
 
 
 @both_databases

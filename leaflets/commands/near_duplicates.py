@@ -21,11 +21,6 @@ def backfill(text: bool) -> None:
         added = near_duplicates.backfill(bar.advance)
     click.echo(f"Fingerprinted {added} of {missing} photo folder(s) without one.")
     if text:
-        from sqlalchemy import func, select
-
-        from leaflets.extensions import db
-        from leaflets.models import CompareText
-        total = db.session.scalar(select(func.count()).where(CompareText.signature.is_not(None))) or 0
-        with progress_bar("Linking text copies", total) as bar:
+        with progress_bar("Linking text copies", len(near_duplicates.read_leaflet_ids())) as bar:
             linked = near_duplicates.link_all_text(bar.advance)
         click.echo(f"{linked} leaflet(s) have a likely text copy.")

@@ -125,16 +125,21 @@ def image_candidates(keys: Sequence[str], exclude: set[int] = frozenset()) -> li
             picture.load()
             for turn in TURNS:
                 turned = picture if turn == 0 else picture.rotate(-turn, expand=True)
-                _verify(turned, near_keys(perceptual.dhash(turned), set(keys))[:VERIFY], exclude, best)
+                _verify(turned, near_keys(perceptual.dhash(turned), set()), exclude, best)
     return sorted(best.values(), key=lambda c: (-c.score, c.leaflet.id))
 
 
 def _verify(picture: Image.Image, near: list[tuple[int, str]], exclude: set[int],
             best: dict[int, Candidate]) -> None:
+    """Compare the picture with the nearest VERIFY fingerprints that belong to other leaflets."""
+    compared = 0
     for _gap, other_key in near:
         leaflets = [leaflet for leaflet in _leaflets_showing(other_key) if leaflet.id not in exclude]
         if not leaflets:
-            continue
+            continue  # its own folder, a held upload's, or a leaflet already known to be this one
+        if compared == VERIFY:
+            break
+        compared += 1
         other = open_display(other_key)
         if other is None:
             continue
@@ -256,12 +261,16 @@ def backfill(progress: Callable[[int], None] | None = None, chunk: int = 200) ->
     return added
 
 
+def read_leaflet_ids() -> list[int]:
+    """The leaflets compare has a text signature for."""
+    return list(db.session.scalars(select(CompareText.leaflet_id).where(CompareText.signature.is_not(None))
+                                   .order_by(CompareText.leaflet_id)))
+
+
 def link_all_text(progress: Callable[[int], None] | None = None) -> int:
     """Link the likely text copies of every leaflet compare has read; returns how many leaflets had some."""
-    ids = list(db.session.scalars(select(CompareText.leaflet_id).where(CompareText.signature.is_not(None))
-                                  .order_by(CompareText.leaflet_id)))
     linked = 0
-    for leaflet_id in ids:
+    for leaflet_id in read_leaflet_ids():
         leaflet = db.session.get(Leaflet, leaflet_id)
         found = text_candidates(leaflet) if leaflet is not None else []
         for candidate in found:

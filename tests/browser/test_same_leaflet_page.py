@@ -1,6 +1,6 @@
 """A photo of a leaflet already in the archive, uploaded in Chromium at 360 px and 1280 px: the voter is asked
 "Is this the same leaflet as this one?" (checked with axe-core), and "yes" records a delivery while "no"
-publishes a new leaflet."""
+publishes a new leaflet, which a moderator then sees as "possibly the same as" the original."""
 from __future__ import annotations
 
 import os
@@ -12,8 +12,10 @@ import pytest
 from flask import Flask
 
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_volunteer_flow import log_in
 from tests.near_duplicate_images import encode, rephotograph, template_leaflet
 from tests.support import DATABASES, multipart, upload_fields
+from tests.test_auth import make_user
 
 pytestmark = pytest.mark.browser
 LEAFLET_URL = re.compile(r"/leaflets/\d+$")
@@ -78,4 +80,13 @@ def test_a_photo_we_have_is_asked_about_then_recorded_or_published(live_app: Fla
         assert not page.url.endswith(f"/leaflets/{original_id}")
         assert "your leaflet is online" in page.content()
         assert "Aberdeen South" in page.locator(".leaflet-summary").inner_text()
+        new_id = int(page.url.rsplit("/", 1)[1])
+        with live_app.app_context():
+            moderator = make_user("moderator")
+        log_in(page, live_server.url, moderator.email)
+        page.goto(f"{live_server.url}/moderate/leaflets/{new_id}")
+        similar = page.locator("section[aria-labelledby=similar-heading]")
+        assert "Possibly the same as" in similar.inner_text() and "same photo" in similar.inner_text()
+        assert similar.locator(f"a[href='/moderate/leaflets/{original_id}']").count() == 1
+        page.screenshot(path=str(folder / f"moderation-possibly-same-{page.size_name}.png"), full_page=True)
     assert_accessible(page)
