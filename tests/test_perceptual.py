@@ -37,7 +37,7 @@ def copies(page: Image.Image) -> dict[str, Image.Image]:
 
 def test_the_same_leaflet_in_every_form_is_found_and_matches_print_for_print(original):
     for name, copy in copies(original).items():
-        gap = perceptual.distance(perceptual.dhash(original), perceptual.dhash(copy))
+        gap = perceptual.distance(perceptual.page_hash(original), perceptual.page_hash(copy))
         assert gap <= perceptual.MAX_DISTANCE, f"{name}: hash {gap} bits away"
         match = perceptual.print_match(original, copy)
         assert match.same and match.tiles > 20, f"{name}: {match}"
@@ -47,7 +47,7 @@ def test_another_leaflet_on_the_same_template_hashes_alike_but_is_not_the_same_p
     for other in (template_leaflet("Tom Brown", 2), template_leaflet("Jane Smith", 5),
                   rephotograph(template_leaflet("Tom Brown", 2), 3)):
         # the layout is the template's, so the hash alone would call it the same: the print must not
-        assert perceptual.distance(perceptual.dhash(original), perceptual.dhash(other)) <= perceptual.MAX_DISTANCE
+        assert perceptual.distance(perceptual.page_hash(original), perceptual.page_hash(other)) <= perceptual.MAX_DISTANCE
         match = perceptual.print_match(original, other)
         assert not match.same, match
     identical_text = template_leaflet("Jane Smith", 1)
@@ -61,7 +61,7 @@ def test_real_leaflets_photographed_again_are_found(name):
         page = page.convert("RGB")
     page.thumbnail((1600, 1600))  # as stored for display, which is what uploads are compared by
     for copy in copies(page).values():
-        assert perceptual.distance(perceptual.dhash(page), perceptual.dhash(copy)) <= perceptual.MAX_DISTANCE
+        assert perceptual.distance(perceptual.page_hash(page), perceptual.page_hash(copy)) <= perceptual.MAX_DISTANCE
         assert perceptual.print_match(page, copy).same
 
 

@@ -66,7 +66,7 @@ def remember(keys: Iterable[str]) -> int:
             continue
         try:
             with picture:
-                value = perceptual.dhash(picture)
+                value = perceptual.page_hash(picture)
         except (OSError, ValueError) as error:
             log.warning("fingerprint failed", extra={"key": key, "error": str(error)})
             continue
@@ -125,7 +125,7 @@ def image_candidates(keys: Sequence[str], exclude: set[int] = frozenset()) -> li
             picture.load()
             for turn in TURNS:
                 turned = picture if turn == 0 else picture.rotate(-turn, expand=True)
-                _verify(turned, near_keys(perceptual.dhash(turned), set()), exclude, best)
+                _verify(turned, near_keys(perceptual.page_hash(turned), set()), exclude, best)
     return sorted(best.values(), key=lambda c: (-c.score, c.leaflet.id))
 
 

@@ -3,10 +3,13 @@
 Two stages, because a 64-bit hash sees only a page's layout. A national template with local names swapped has
 the layout of the original, so it hashes alike; what tells the two apart is the print itself.
 
-1. `dhash`: a 64-bit difference hash (Krawetz's dHash: is each of 8x8 cells brighter than its right-hand
-   neighbour?) of the upright picture. It survives re-encoding, HEIC, resizing and an even change of light, and
-   finds candidates fast: cut into four 16-bit bands, two hashes within Hamming distance 4r+3 share a band within
-   distance r (pigeonhole), so a lookup is four indexed IN queries (`probes`), not a scan of every hash.
+1. `page_hash`: 64 bits, one per cell of an 8x8 grid over the upright picture (its outer margin left out), set
+   where the cell holds more print than the page's median cell. Print is local contrast over local brightness,
+   so the hash survives re-encoding, HEIC, resizing and even or graded changes of light. (A plain dHash, which
+   compares neighbouring cells' brightness, flipped 24-31 of 64 bits when a mostly white page was
+   photographed again under uneven light; this one flips at most 8 in the tests.) Cut into four 16-bit bands,
+   two hashes within Hamming distance 4r+3 share a band within distance r (pigeonhole), so a lookup is four
+   indexed IN lists (`probes`), not a scan of every hash.
 2. `detail` and `print_match`: the candidate is compared print against print. Both pictures, at a fixed size,
    are high-passed (so light and shade drop out) and cut into tiles; each tile is matched against the other
    picture within a small shift (a photo taken again at an angle moves each part of the page a little, and
@@ -50,7 +53,7 @@ def _inside(image: Image.Image) -> Image.Image:
     return image.crop((left, top, width - left, height - top))
 
 
-def dhash(image: Image.Image) -> int:
+def page_hash(image: Image.Image) -> int:
     """The 64-bit hash, as a signed integer (what a database BIGINT holds): one bit per cell of an 8x8 grid,
     set where the cell holds more print than the page's median cell. Print is measured as local contrast
     relative to local brightness, so an even or graded change of light leaves the bits as they were."""
