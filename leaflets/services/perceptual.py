@@ -15,7 +15,7 @@ the layout of the original, so it hashes alike; what tells the two apart is the 
    picture within a small shift (a photo taken again at an angle moves each part of the page a little, and
    differently), by normalised correlation. Re-photographed, nearly every tile finds itself again; another
    leaflet on the same template matches in its logo and photo tiles and fails where the words differ, so the
-   lower quartile of tile scores separates the two.
+   worst tenth of the tile scores separates the two.
 """
 from __future__ import annotations
 
@@ -33,8 +33,10 @@ MARGIN = 0.04                     # of each side left out: the table or hand aro
 DETAIL_AREA = 288 * 384           # pixels every pair of pictures is compared at
 TILE = 32                         # pixels square
 MAX_SHIFT = 8                     # pixels each way a tile may move (about 3% of the page)
-SAME_PRINT = 0.5                  # the lower quartile of tile scores from which two prints are one leaflet (measured:
-                                  # photographed again 0.66-0.85, same template with other words 0.35-0.37)
+SAME_PRINT = 0.48                 # the QUANTILE tile score from which two prints are one leaflet (measured: the same
+                                  # leaflet, re-encoded, resized or photographed again, 0.55-1.0; another leaflet on
+                                  # its template 0.30-0.34; two short headlines sharing a word 0.35-0.41)
+QUANTILE = 10                     # the tile score reported (percentile): the worst tenth of the print decides
 MIN_TILES = 6                     # a page with less print than this (a word or two) is too blank to tell
 _INKED = 4.0                      # a tile whose print varies less (grey levels, RMS) is blank paper
 
@@ -110,7 +112,7 @@ def detail(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PrintMatch:
-    score: float           # the lower quartile of the tile scores: 1 is the same print everywhere
+    score: float           # the QUANTILE percentile of the tile scores: 1 is the same print everywhere
     tiles: int             # tiles with print on them, that were compared
 
     @property
@@ -132,7 +134,7 @@ def print_match(first: Image.Image, second: Image.Image) -> PrintMatch:
         return PrintMatch(0.0, 0)
     coarse = _best_shifts(_halved(a), _halved(b), TILE // 2, MAX_SHIFT // 2)
     best = _refined(tiles_a, energy_a, b, coarse * 2, radius=2)
-    return PrintMatch(float(np.percentile(best[inked], 25)), int(inked.sum()))
+    return PrintMatch(float(np.percentile(best[inked], QUANTILE)), int(inked.sum()))
 
 
 def _halved(pixels: np.ndarray) -> np.ndarray:
