@@ -86,11 +86,15 @@ def test_a_blank_page_or_a_single_word_is_too_little_print_to_call_the_same():
     assert perceptual.print_match(first, opened(leaflet_image(["N0"], fmt="PNG"))).tiles < perceptual.MIN_TILES
 
 
-def test_two_short_headlines_sharing_a_word_are_not_the_same():
+def test_short_pages_sharing_words_are_not_the_same():
     heic = opened(leaflet_image(["HEIC LEAFLET"], size=(600, 800)))
     webp = opened(leaflet_image(["WEBP LEAFLET"], size=(500, 700), fmt="WEBP"))
     match = perceptual.print_match(heic, webp)
     assert match.tiles >= perceptual.MIN_TILES and not match.same, match
+    headline = opened(leaflet_image(["REOPEN THE TRAMWAYS"], size=(900, 1200)))
+    more = opened(leaflet_image(["REOPEN THE TRAMWAYS", "Liberal Democrats"], size=(900, 1200)))
+    for first, second in ((headline, more), (more, headline)):  # a page with a line added: either way round
+        assert not perceptual.print_match(first, second).same
 
 
 def test_every_hash_within_max_distance_shares_a_probed_band():

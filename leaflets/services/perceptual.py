@@ -15,7 +15,8 @@ the layout of the original, so it hashes alike; what tells the two apart is the 
    picture within a small shift (a photo taken again at an angle moves each part of the page a little, and
    differently), by normalised correlation. Re-photographed, nearly every tile finds itself again; another
    leaflet on the same template matches in its logo and photo tiles and fails where the words differ, so the
-   worst tenth of the tile scores separates the two.
+   worst quarter of the tile scores separates the two. Each tile's shift must fit one movement of the
+   whole page (an affine fit), and the match is taken both ways round.
 """
 from __future__ import annotations
 
@@ -33,10 +34,10 @@ MARGIN = 0.04                     # of each side left out: the table or hand aro
 DETAIL_AREA = 288 * 384           # pixels every pair of pictures is compared at
 TILE = 32                         # pixels square
 MAX_SHIFT = 8                     # pixels each way a tile may move (about 3% of the page)
-SAME_PRINT = 0.48                 # the QUANTILE tile score from which two prints are one leaflet (measured: the same
-                                  # leaflet, re-encoded, resized or photographed again, 0.55-1.0; another leaflet on
-                                  # its template 0.30-0.34; two short headlines sharing a word 0.35-0.41)
-QUANTILE = 10                     # the tile score reported (percentile): the worst tenth of the print decides
+SAME_PRINT = 0.5                  # the QUANTILE tile score from which two prints are one leaflet (measured: the same
+                                  # leaflet, re-encoded, resized or photographed again, 0.62-1.0; another leaflet on
+                                  # its template 0.33-0.36; short headlines sharing words 0.29-0.33)
+QUANTILE = 25                     # the tile score reported (percentile): the worst quarter of the print decides
 MIN_TILES = 6                     # a page with less print than this (a word or two) is too blank to tell
 _INKED = 4.0                      # a tile whose print varies less (grey levels, RMS) is blank paper
 
@@ -121,20 +122,48 @@ class PrintMatch:
 
 
 def print_match(first: Image.Image, second: Image.Image) -> PrintMatch:
-    """How well each tile of `first`'s print finds itself in `second`'s within MAX_SHIFT pixels.
-
-    Coarse to fine: every shift is tried at half size (a sixteenth of the work), then each tile is refined
-    within a pixel or two of its own best shift at full size."""
+    """How well the two prints find each other, tile by tile; both ways round, so that a page that is the other
+    with something added (a second line, a sticker) does not match on the part they share."""
     size = detail_size(first, second)
     a, b = detail(first, size), detail(second, size)
+    return min(_one_way(a, b), _one_way(b, a), key=lambda match: (match.same, match.score))
+
+
+def _one_way(a: np.ndarray, b: np.ndarray) -> PrintMatch:
+    """How well each tile of `a`'s print finds itself in `b`'s within MAX_SHIFT pixels.
+
+    Coarse to fine: every shift is tried at half size (a sixteenth of the work); the shifts are smoothed into
+    one movement of the page; then each tile is refined within two pixels of it at full size."""
     tiles_a = _tiles(a, TILE)
     energy_a = np.sqrt((tiles_a ** 2).sum(axis=(2, 3)))
     inked = energy_a / TILE > _INKED
     if not inked.any():
         return PrintMatch(0.0, 0)
     coarse = _best_shifts(_halved(a), _halved(b), TILE // 2, MAX_SHIFT // 2)
-    best = _refined(tiles_a, energy_a, b, coarse * 2, radius=2)
+    best = _refined(tiles_a, energy_a, b, np.rint(_smooth(coarse, inked) * 2).astype(np.int64), radius=2)
     return PrintMatch(float(np.percentile(best[inked], QUANTILE)), int(inked.sum()))
+
+
+def _smooth(shifts: np.ndarray, inked: np.ndarray) -> np.ndarray:
+    """The tiles' shifts as one page would move: an affine fit over the inked tiles (refitted once without
+    the tiles it explains worst). A photo taken again moves its tiles together; a different page's tiles
+    find their best look-alikes at scattered shifts, which the fit does not follow."""
+    rows, cols = inked.shape
+    ys, xs = np.mgrid[0:rows, 0:cols]
+    design = np.stack([ys.ravel(), xs.ravel(), np.ones(rows * cols)], axis=1).astype(np.float64)
+    target = shifts.reshape(-1, 2).astype(np.float64)
+    use = inked.ravel().copy()
+    if use.sum() < 3:
+        return shifts.astype(np.float64)
+    for _ in range(2):
+        coefficients = np.linalg.lstsq(design[use], target[use], rcond=None)[0]
+        error = np.abs(design @ coefficients - target).max(axis=1)
+        keep = use & (error <= np.percentile(error[use], 75))
+        if keep.sum() < 3:
+            break
+        use = keep
+    limit = MAX_SHIFT // 2
+    return np.clip(design @ coefficients, -limit, limit).reshape(rows, cols, 2)
 
 
 def _halved(pixels: np.ndarray) -> np.ndarray:
