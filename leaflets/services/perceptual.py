@@ -38,7 +38,8 @@ SAME_PRINT = 0.5                  # the QUANTILE tile score from which two print
                                   # leaflet, re-encoded, resized or photographed again, 0.62-1.0; another leaflet on
                                   # its template 0.33-0.36; short headlines sharing words 0.29-0.33)
 QUANTILE = 25                     # the tile score reported (percentile): the worst quarter of the print decides
-MIN_TILES = 6                     # a page with less print than this (a word or two) is too blank to tell
+MIN_TILES = 16                    # tiles of print (of about 108): fewer, a line or two on a blank page, is too little
+                                  # to tell "BURST 1" from "BURST 2"; real leaflets measured 43-108
 _INKED = 4.0                      # a tile whose print varies less (grey levels, RMS) is blank paper
 
 
