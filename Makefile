@@ -102,6 +102,11 @@ bench-compare: deps
 bench-pages: deps
 	$(PY) -m bench.pages $(BENCH_PAGES_ARGS)
 
+# neardup: the photo fingerprint lookup at 10,000 and 100,000 against a full scan (docs/near-duplicates.md)
+.PHONY: bench-near-duplicates
+bench-near-duplicates: deps
+	$(PY) -m bench.near_duplicates $(BENCH_NEAR_DUPLICATES_ARGS)
+
 sweep: deps
 	$(FLASK) sweep-uploads
 

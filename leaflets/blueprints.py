@@ -23,12 +23,14 @@ def register(app: Flask) -> None:
         pages,
         places,
         search,
+        same_leaflet,
         search_feed,
         upload,
         volunteer,
     )
 
     for module in (archive, media, feeds, upload, ocr_status, auth, volunteer, moderation, flags, search,
-                   search_feed, compare, discovery, alerts, pages, places, crops, maps, health):
+                   search_feed, compare, discovery, alerts, pages, places, crops, maps, health,
+                   same_leaflet):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -9,6 +9,7 @@ from leaflets.commands import (
     demo,
     export,
     maintenance,
+    near_duplicates,
     ocr,
     reference,
     search,
@@ -26,5 +27,6 @@ def register(app: Flask) -> None:
                     search.search_cli,  # flask search rebuild|check
                     stats.stats_cli, export.export_cli, alerts.alerts_cli,  # flask stats|export|alerts ...
                     compare.compare_cli,  # flask compare rebuild|update
-                    storage.storage_cli, storage.counts_cli):  # flask storage init|export|import, counts check
+                    storage.storage_cli, storage.counts_cli,  # flask storage init|export|import, counts check
+                    near_duplicates.near_duplicates_cli):  # flask near-duplicates backfill
         app.cli.add_command(command)

@@ -85,6 +85,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "S3_ACCESS_KEY_ID": ("S3_ACCESS_KEY_ID", str),
     "S3_SECRET_ACCESS_KEY": ("S3_SECRET_ACCESS_KEY", str),
     "HEALTH_MAX_QUEUE": ("HEALTH_MAX_QUEUE", int),
+    "PENDING_UPLOAD_HOURS": ("PENDING_UPLOAD_HOURS", float),  # neardup: docs/near-duplicates.md
 }
 # Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
 RATE_LIMIT_KEYS = {"UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD", "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
@@ -167,6 +168,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "S3_ACCESS_KEY_ID": "",  # unset: boto3's own chain (AWS_* variables, instance roles)
         "S3_SECRET_ACCESS_KEY": "",
         "HEALTH_MAX_QUEUE": 10_000,  # scale: /healthz answers 503 when more photos than this wait for OCR
+        "PENDING_UPLOAD_HOURS": 24.0,  # neardup: how long an upload waits for "is this the same leaflet?"
     }
 
 

@@ -12,6 +12,7 @@ from leaflets.models.alerts import AlertFrequency, AlertKind, AlertSubscription 
 from leaflets.models.compare import (AreaResult, CompareBand, CompareNumber, CompareTermCount, CompareText,
                                      CompareToken)
 from leaflets.models.archive_count import ArchiveCount, CountScope  # scale: live counts kept by triggers
+from leaflets.models.near_duplicates import ImageFingerprint, LeafletSimilarity, PendingUpload  # neardup
 
 __all__ = [
     "Accuracy", "Area", "AuditEntry", "BiasRating", "Claim", "ClaimOrigin", "ClaimRating", "ClaimState", "Election",
@@ -22,4 +23,5 @@ __all__ = [
     "DetailProposal", "ProposalState",
     "AreaResult", "CompareBand", "CompareNumber", "CompareTermCount", "CompareText", "CompareToken",
     "ArchiveCount", "CountScope",
+    "ImageFingerprint", "LeafletSimilarity", "PendingUpload",
 ]

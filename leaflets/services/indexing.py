@@ -22,6 +22,7 @@ from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import (Area, BiasRating, Claim, ClaimRating, ClaimState, Election, Leaflet, LeafletImage,
                              LeafletStatus, LeafletTag, Party, Tag)
+from leaflets.services import near_duplicates
 from leaflets.services.compare import store as compare_store
 from leaflets.services.rating_summary import rating_summary
 from search import SearchDocument
@@ -161,6 +162,7 @@ def leaflet_changed(leaflet_id: int) -> None:
         except Exception:  # the session may be unusable too; the caller's work is already committed
             log.debug("rollback after a failed index update failed", exc_info=True)
     compare_store.leaflet_changed(leaflet_id)  # compare's precomputed rows follow the same changes
+    near_duplicates.leaflet_changed(leaflet_id)  # after compare: its text signature finds the likely copies
 
 
 def live_ids(session: Session) -> list[int]:

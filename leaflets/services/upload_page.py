@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from leaflets.extensions import db
 from leaflets.models import Area, Election, ImageRole, Leaflet, Party
-from leaflets.services import locations, upload_staging, uploads
+from leaflets.services import locations, pending_uploads, upload_staging, uploads
 from leaflets.services.errors import DomainError, ManyErrors, ServiceUnavailable, ValidationFailed
 from leaflets.services.locations import NORTHERN_IRELAND, UNKNOWN_AREA, PostcodeLookup
 
@@ -77,6 +77,7 @@ def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> L
     if state.errors:
         raise NeedsAttention(state)
     try:
+        pending_uploads.check(meta, state.staged)  # a photo like a leaflet we have: the voter is asked first
         return uploads.create_leaflet(meta, state.staged)
     except ServiceUnavailable as error:
         # A full disk or a read-only database: the photos already stored stay with the form for the retry.

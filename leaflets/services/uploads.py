@@ -274,7 +274,7 @@ def _new_image(staged: StagedImage, position: int, priority: int, submitter: str
     return image
 
 
-def _original_for(staged: list[StagedImage]) -> int | None:
+def original_for(staged: list[StagedImage]) -> int | None:
     """The leaflet this submission repeats, when every one of its photos is byte-identical to that leaflet's."""
     shas = {item.sha256 for item in staged}
     candidates = db.session.scalars(select(LeafletImage.leaflet_id).where(LeafletImage.sha256.in_(shas))).all()
@@ -294,13 +294,13 @@ def _first_seen(staged: list[StagedImage]) -> set[str]:
 
 
 def _build_leaflet(meta: ResolvedMetadata, staged: list[StagedImage], priority: OcrPriority) -> Leaflet:
-    # Claims first: a photo already known here is then surely seen by _original_for, which reads later. In the
+    # Claims first: a photo already known here is then surely seen by original_for, which reads later. In the
     # other order an upload committed between the two reads would leave this one an original claiming nothing.
     unclaimed = _first_seen(staged)
     leaflet = Leaflet(party=meta.party, election=meta.election, delivered_on=meta.delivered_on,
                       area_id=meta.area_id, postcode_district=meta.postcode_district, title=meta.title,
                       description=meta.description, uploader_id=meta.uploader_id,
-                      duplicate_of_id=_original_for(staged))
+                      duplicate_of_id=original_for(staged))
     submitter = fairness.submitter_key(meta.uploader_id)
     leaflet.images = []
     for position, item in enumerate(staged):
@@ -358,12 +358,19 @@ def after_commit(leaflet: Leaflet) -> None:
     indexing.leaflet_changed(leaflet.id)
 
 
-def submit_leaflet(submission: LeafletSubmission, *, today: date | None = None,
-                   priority: OcrPriority = OcrPriority.INTERACTIVE) -> Leaflet:
-    """The whole upload for callers that hold everything at once (API, demo data); all problems at once."""
+def checked_and_stored(submission: LeafletSubmission, *,
+                       today: date | None = None) -> tuple[ResolvedMetadata, list[StagedImage]]:
+    """Every field and image checked (all problems at once), then the new photos stored; no rows yet."""
     errors = _Errors()
     prepared = errors.check(lambda: prepare_images(submission.images))
     meta = errors.check(lambda: resolve_metadata(submission, today))
     errors.raise_any()
     assert prepared is not None and meta is not None
-    return create_leaflet(meta, store_images(prepared), priority)
+    return meta, store_images(prepared)
+
+
+def submit_leaflet(submission: LeafletSubmission, *, today: date | None = None,
+                   priority: OcrPriority = OcrPriority.INTERACTIVE) -> Leaflet:
+    """The whole upload for callers that hold everything at once (API, demo data); all problems at once."""
+    meta, staged = checked_and_stored(submission, today=today)
+    return create_leaflet(meta, staged, priority)

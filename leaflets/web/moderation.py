@@ -9,7 +9,7 @@ from flask_login import current_user
 from leaflets.auth_guards import moderator_action, role_required
 from leaflets.forms.moderation import ActionForm, DetailsForm, MergeForm, PhotoEditForm, StatusForm
 from leaflets.forms.review import FLAG_REASON_LABELS
-from leaflets.services import audit, audit_display, merging, moderation, photo_edits, proposals
+from leaflets.services import audit, audit_display, merging, moderation, near_duplicates, photo_edits, proposals
 from leaflets.services.errors import DomainError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
@@ -49,7 +49,8 @@ def _leaflet_page(leaflet_id: int, status_error: DomainError | None = None, reas
                            choices=moderation.reference_choices(), copies=merging.detected_copies(found),
                            proposals=proposals.open_proposals(leaflet_id),
                            status_form=StatusForm(formdata=None), action_form=ActionForm(formdata=None),
-                           status_error=status_error, status_reason=reason), 422 if status_error else 200
+                           status_error=status_error, status_reason=reason,
+                           similar=near_duplicates.candidates_for(found)), 422 if status_error else 200
 
 
 @bp.post("/leaflets/<int:leaflet_id>/status")

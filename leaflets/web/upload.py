@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 
 from leaflets.extensions import limiter
 from leaflets.forms.upload import incoming_images, submission_from_form
-from leaflets.services import upload_page, upload_staging
+from leaflets.services import pending_uploads, upload_page, upload_staging
 from leaflets.services.errors import DomainError
 
 bp = Blueprint("upload", __name__)
@@ -63,6 +63,11 @@ def submit() -> ResponseReturnValue:
     except upload_page.NeedsAttention as problem:
         page = render_template("upload/form.html", **upload_page.context(request.form, problem.state))
         return page, problem.status
+    except pending_uploads.SameLeafletQuestion as question:
+        ask = url_for("same_leaflet.question", token=question.pending.token)
+        if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+            return jsonify({"location": ask}), 202
+        return redirect(ask, 303)
     # A message with a link: the templates render text messages and these.
     thanks: Any = {"text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
                    "link": url_for("upload.form", **upload_page.again_args(leaflet)),

@@ -1,0 +1,92 @@
+"""A photo of a leaflet already in the archive, uploaded in Chromium at 360 px and 1280 px: the voter is asked
+"Is this the same leaflet as this one?" (checked with axe-core), and "yes" records a delivery while "no"
+publishes a new leaflet, which a moderator then sees as "possibly the same as" the original."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from flask import Flask
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.support import log_in
+from tests.near_duplicate_images import encode, rephotograph, template_leaflet
+from tests.support import DATABASES, multipart, upload_fields
+from tests.factories import make_user
+
+pytestmark = pytest.mark.browser
+LEAFLET_URL = re.compile(r"/leaflets/\d+$")
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def sized_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    phone = request.param == "phone"
+    touch = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone else {}
+    context = browser.new_context(viewport=PHONE if phone else DESKTOP, **touch)
+    page = context.new_page()
+    page.size_name = request.param
+    yield page
+    context.close()
+
+
+def original_in_archive(app: Flask) -> int:
+    page = template_leaflet("Jane Smith", 1)
+    with app.app_context():
+        response = app.test_client().post(
+            "/api/v1/leaflets", data=multipart(upload_fields(), [(encode(page, quality=92), "first.jpg")]),
+            content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+@pytest.mark.parametrize("database_url", DATABASES, indirect=True)
+def test_a_photo_we_have_is_asked_about_then_recorded_or_published(live_app: Flask, live_server, sized_page,
+                                                                   assert_accessible, tmp_path):
+    original_id = original_in_archive(live_app)
+    photo = tmp_path / "again.jpg"
+    photo.write_bytes(encode(rephotograph(template_leaflet("Jane Smith", 1), 2), quality=85))
+    page = sized_page
+    page.goto(f"{live_server.url}/upload")
+    page.set_input_files("#images", str(photo))
+    page.locator("#previews li").first.wait_for()
+    page.select_option("#party", "labour")
+    page.fill("#postcode", "AB11 5QN")
+    page.get_by_label("Yes, Aberdeen South").wait_for()
+    page.fill("#delivered_on", "2024-06-24")
+    page.click("#submit-upload")
+
+    page.wait_for_url(re.compile(r"/upload/same/[\w-]+$"))
+    assert page.locator("h1").inner_text() == "Is this the same leaflet as this one?"
+    assert page.evaluate("Array.from(document.querySelectorAll('main img')).every(i => i.complete && i.naturalWidth > 0)")
+    assert page.locator(f"main a[href='/leaflets/{original_id}']").count() == 1
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= page.viewport_size["width"]
+    assert_accessible(page)
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"same-leaflet-{page.size_name}.png"), full_page=True)
+
+    page.keyboard.press("Tab")  # the answers are reachable by keyboard
+    if page.size_name == "phone":
+        page.get_by_role("button", name="Yes, it came through my door too").click()
+        page.wait_for_url(re.compile(rf"/leaflets/{original_id}$"))
+        assert "your delivery is recorded" in page.content()
+        assert "Aberdeen South" in page.locator(".copies").inner_text()
+    else:
+        page.get_by_role("button", name="No, it is different").click()
+        page.wait_for_url(LEAFLET_URL)
+        assert not page.url.endswith(f"/leaflets/{original_id}")
+        assert "your leaflet is online" in page.content()
+        assert "Aberdeen South" in page.locator(".leaflet-summary").inner_text()
+        new_id = int(page.url.rsplit("/", 1)[1])
+        with live_app.app_context():
+            moderator = make_user("moderator")
+        log_in(page, live_server.url, moderator.email)
+        page.goto(f"{live_server.url}/moderate/leaflets/{new_id}")
+        similar = page.locator("section[aria-labelledby=similar-heading]")
+        assert "Possibly the same as" in similar.inner_text() and "same photo" in similar.inner_text()
+        assert similar.locator(f"a[href='/moderate/leaflets/{original_id}']").count() == 1
+        page.screenshot(path=str(folder / f"moderation-possibly-same-{page.size_name}.png"), full_page=True)
+    assert_accessible(page)
