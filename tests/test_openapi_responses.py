@@ -41,10 +41,14 @@ def documented_operations() -> set[tuple[str, str]]:
 def calls(leaflet_id: int, claim_id: int) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(method, documented path, real URL, request arguments): each operation's usual call, and refusals."""
     upload = multipart(upload_fields(), [(leaflet_image(["VOTE FOR BUSES"], size=(300, 424)), "a.jpg")])
+    # The same page at another size: held, with the "is this the same leaflet?" question (202).
+    again = multipart(upload_fields(), [(leaflet_image(["VOTE FOR BUSES"], size=(600, 848)), "b.jpg")])
     return [
         ("GET", "/leaflets", "/leaflets?party=labour", {}),
         ("GET", "/leaflets", "/leaflets?page=0", {}),
         ("POST", "/leaflets", "/leaflets", {"data": upload, "content_type": "multipart/form-data"}),
+        ("POST", "/leaflets", "/leaflets", {"data": again, "content_type": "multipart/form-data"}),
+        ("POST", "/uploads/held/{token}", "/uploads/held/no-such-token", {"json": {"answer": "same"}}),
         ("GET", "/leaflets/{id}", f"/leaflets/{leaflet_id}", {}),
         ("GET", "/leaflets/{id}", "/leaflets/99999999", {}),
         ("GET", "/search", "/search?q=buses&party=labour", {}),

@@ -25,7 +25,7 @@ PUBLIC = {
     "alerts.one_click_unsubscribe", "discovery.elections", "discovery.random_leaflet", "pages.about",
     "pages.licence", "pages.privacy", "health.healthz",
     "api.parties", "api.areas", "api.elections", "api.list_leaflets", "api.get_leaflet", "api.create_leaflet",
-    "api.openapi", "api.postcode", "api.search", "api.export", "api.compare_leaflets", "api.stats",
+    "api.openapi", "api.postcode", "api.answer_held_upload", "same_leaflet.question", "same_leaflet.held_thumb", "same_leaflet.answer", "api.search", "api.export", "api.compare_leaflets", "api.stats",
     "auth.login", "auth.logout", "auth.register", "auth.reset_request", "auth.reset_password",
     "flags.flag", "volunteer.claim_page",
 }
