@@ -60,6 +60,11 @@ _ENV: dict[str, tuple[str, Any]] = {
     "MAX_CONCURRENT_DECODES": ("MAX_CONCURRENT_DECODES", int),
     "DECODE_WAIT_S": ("DECODE_WAIT_S", float),
     "CONTACT_EMAIL": ("CONTACT_EMAIL", str),
+    # load (issue 13): where photo variants are made, and what the web processes run (docs/running.md)
+    "IMAGE_VARIANTS": ("IMAGE_VARIANTS", str),
+    "OCR_START_WORKERS": ("OCR_START_WORKERS", boolean),
+    "OCR_POLL_S": ("OCR_POLL_S", float),
+    "VARIANT_POLL_S": ("VARIANT_POLL_S", float),
 }
 # Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
 RATE_LIMIT_KEYS = {"UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD", "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
@@ -123,6 +128,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "STATS_COUNTS_TTL_S": 60.0,  # the archive counts on /stats are recounted in the background this often
         "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them in)
         "CONTACT_EMAIL": "",  # voters: where /privacy sends removal requests (unset: the report button)
+        # load: "background" (worker threads or `flask ocr work` make a photo's variants after the upload is
+        # answered) or "inline" (the request makes them before it answers)
+        "IMAGE_VARIANTS": "background",
+        "VARIANT_LEASE_S": 120.0,  # a variant job whose worker died is taken over after this
+        "VARIANT_POLL_S": 1.0,  # longest an idle variant worker sleeps before looking again
     }
 
 
@@ -167,6 +177,8 @@ def build(instance_path: Path, overrides: Mapping[str, Any] | None, environ: Map
     config["MAX_FORM_PARTS"] = config["MAX_FORM_PARTS"]
     config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     _check_rate_limits(config)
+    if config["IMAGE_VARIANTS"] not in ("background", "inline"):
+        raise ValueError(f"IMAGE_VARIANTS={config['IMAGE_VARIANTS']!r} must be 'background' or 'inline'")
     if config["PREFERRED_URL_SCHEME"] == "https":
         # Served over HTTPS: cookies never travel in clear (security.py adds HSTS).
         config.setdefault("SESSION_COOKIE_SECURE", True)
