@@ -6,8 +6,8 @@ images are created with `variants_ready` False, and pages show a placeholder for
 the row. Claims are conditional UPDATEs with a lease, like OCR jobs, so any number of workers in any number of
 processes share the work and a worker that dies only delays its photo until the lease ends.
 
-With IMAGE_VARIANTS=inline (the test suite's setting) the request makes the variants itself, through the
-same `make`, before it answers.
+With IMAGE_VARIANTS=inline (the test suite's setting) the request makes the variants itself before it
+answers (`store_now`), as before this module existed: nothing is held in the database.
 """
 from __future__ import annotations
 
@@ -72,12 +72,27 @@ def claim_next(owner: str, now: datetime | None = None) -> str | None:
     return None
 
 
-def make(sha256: str, owner: str | None = None, *, storage_errors_raise: bool = False) -> bool:
+def store_now(sha256: str, data: bytes, filename: str) -> tuple[int, int]:
+    """IMAGE_VARIANTS=inline: the request makes and stores the variants itself (storage errors raise);
+    the master's exact width and height."""
+    processed = _write_variants(sha256, data, filename)
+    return processed.width, processed.height
+
+
+def _write_variants(sha256: str, data: bytes, filename: str) -> image_service.ProcessedImage:
+    with runtime.decode_slots().held():
+        processed = image_service.process(data, _limits(), filename)
+    for variant, (content, mime) in processed.variants.items():
+        runtime.storage().put(sha256, variant, content, mime)
+    return processed
+
+
+def make(sha256: str, owner: str | None = None) -> bool:
     """Make and store the variants of one held photo; True when they are stored (or were already).
 
     A photo that cannot be decoded after all is not retried: its images fail OCR with the reason, which
     moderators read and volunteers see as "could not be read". A storage fault (disk full, read-only) is
-    retried after a backoff, the photo kept: or, for a request making the variants itself, raised."""
+    retried after a backoff, the photo kept."""
     held = db.session.get(PendingPhoto, sha256)
     if held is None:
         db.session.commit()
@@ -85,16 +100,11 @@ def make(sha256: str, owner: str | None = None, *, storage_errors_raise: bool = 
     data, filename, attempts = held.data, held.filename, held.attempts
     db.session.commit()  # no transaction stays open while the photo is decoded
     try:
-        with runtime.decode_slots().held():
-            processed = image_service.process(data, _limits(), filename)
-        for variant, (content, mime) in processed.variants.items():
-            runtime.storage().put(sha256, variant, content, mime)
+        processed = _write_variants(sha256, data, filename)
     except UploadRejected as error:
         _give_up(sha256, owner, f"The photo could not be decoded: it {error.message}.")
         return False
     except OSError as error:
-        if storage_errors_raise:
-            raise
         _retry_later(sha256, owner, attempts, f"could not store the variants: {error}")
         return False
     _mark_ready(sha256, owner, processed.width, processed.height, processed.mime)

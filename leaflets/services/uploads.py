@@ -235,7 +235,9 @@ def prepare_images(incoming: list[IncomingImage]) -> PreparedImages:
 
 def store_images(prepared: PreparedImages) -> list[StagedImage]:
     """Keep the new photos; a full or read-only disk is a 503 the voter can retry, not a 500."""
-    _store(prepared.to_store)
+    sizes = _store(prepared.to_store)
+    for item in prepared.staged:
+        item.width, item.height = sizes.get(item.sha256, (item.width, item.height))
     return prepared.staged
 
 
@@ -244,20 +246,24 @@ def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
     return store_images(prepare_images(incoming))
 
 
-def _store(to_store: list[CheckedUpload]) -> None:
+def _store(to_store: list[CheckedUpload]) -> dict[str, tuple[int, int]]:
     """Keep each photo for the variant workers (or, inline, make its variants now); a full or read-only
     upload folder or database is a 503 the voter can retry, not a 500."""
+    sizes: dict[str, tuple[int, int]] = {}  # the exact sizes of variants made now
     try:
         for upload in to_store:
-            photo_variants.hold(upload.checked, upload.data, upload.filename)
-            if not photo_variants.background():
-                photo_variants.make(upload.checked.sha256, storage_errors_raise=True)
+            if photo_variants.background():
+                photo_variants.hold(upload.checked, upload.data, upload.filename)
+            else:
+                sizes[upload.checked.sha256] = photo_variants.store_now(upload.checked.sha256, upload.data,
+                                                                        upload.filename)
     except (OSError, DBAPIError) as error:
         db.session.rollback()
         unavailable = as_storage_unavailable(error, "your photos")
         if unavailable is None:
             raise
         raise unavailable from error
+    return sizes
 
 
 _STORED = ("stored_sha256", "width", "height", "mime", "rotation", "rotation_manual", "variants_ready")
