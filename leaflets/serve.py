@@ -161,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s serve %(levelname)s %(message)s")
     environ = dict(os.environ)
     args = parse(argv, environ)
+    if args.web_workers > 1 and not environ.get("RATELIMIT_STORAGE_URI", "").startswith(("redis", "valkey")):
+        log.warning("%d web processes count rate limits each on its own: set RATELIMIT_STORAGE_URI=redis://… "
+                    "to share them (docs/running.md)", args.web_workers)
     runner = Runner(commands(args, environ))
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, runner.request_stop)

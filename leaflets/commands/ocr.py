@@ -17,7 +17,7 @@ from leaflets.models import LeafletImage, OcrStatus
 from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.variants import VariantWorker
-from leaflets.ocr_queue.worker import Worker, run_in_thread
+from leaflets.ocr_queue.worker import Wakeup, Worker, run_in_thread
 
 ocr_cli = AppGroup("ocr", help="Run and inspect the OCR job queue.")
 
@@ -120,4 +120,8 @@ def celery_worker(celery_args: tuple[str, ...]) -> None:
             db.engine.dispose(close=False)
 
     worker_process_init.connect(fresh_connections, weak=False)
+    if app.config["IMAGE_VARIANTS"] == "background":
+        # load: uploaded photos' variants are made here too (a thread of the main process); each one made
+        # wakes the queue, whose sweep sends the OCR task its image could not run before
+        run_in_thread(VariantWorker(app, "celery", Wakeup()), "variant-worker-celery")
     runtime.ocr_queue().celery.worker_main(["worker", "--loglevel=INFO", *celery_args])
