@@ -67,7 +67,10 @@ def _child_setup(nice: int) -> None:
         os.nice(nice)
 
 
-def commands(args: argparse.Namespace, environ: dict[str, str]) -> list[tuple[str, list[str], dict[str, str], int]]:
+Process = tuple[str, list[str], dict[str, str], int]  # name, argv, environment, niceness
+
+
+def commands(args: argparse.Namespace, environ: dict[str, str]) -> list[Process]:
     """(name, argv, environment, niceness) of every process to start."""
     bin_dir = Path(sys.executable).parent
     web_env = {**environ, "OCR_START_WORKERS": "0"}  # OCR runs in its own processes, not in the web's
@@ -88,7 +91,7 @@ def commands(args: argparse.Namespace, environ: dict[str, str]) -> list[tuple[st
 
 
 class Runner:
-    def __init__(self, processes: list[tuple[str, list[str], dict[str, str], int]]) -> None:
+    def __init__(self, processes: list[Process]) -> None:
         self.processes = processes
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.stopping = False

@@ -28,8 +28,9 @@ BACKGROUND = {"IMAGE_VARIANTS": "background", **FAST}
 
 
 def upload(app: Flask, *photos: bytes) -> dict:
+    files = [(photo, f"{number}.jpg") for number, photo in enumerate(photos)]
     response = app.test_client().post("/api/v1/leaflets", content_type="multipart/form-data",
-                                      data=multipart(upload_fields(), [(p, f"{i}.jpg") for i, p in enumerate(photos)]))
+                                      data=multipart(upload_fields(), files))
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
@@ -44,7 +45,8 @@ def image_of(leaflet: dict, position: int = 0) -> LeafletImage:
 
 
 @both_databases
-def test_an_upload_is_answered_before_its_variants_and_they_land_later(make_app: Callable[..., Flask]) -> None:
+def test_an_upload_is_answered_before_its_variants_and_they_land_later(
+        make_app: Callable[..., Flask]) -> None:
     app = make_app(**BACKGROUND)
     with app.app_context():
         leaflet = upload(app, jpeg_with_gps(orientation=6))

@@ -10,8 +10,8 @@ from tests.support import leaflet_image, multipart, upload_fields
 
 def test_anonymous_page_views_set_no_cookie(app: Flask) -> None:
     uploader = app.test_client()
-    response = uploader.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                             content_type="multipart/form-data")
+    response = uploader.post("/api/v1/leaflets", content_type="multipart/form-data",
+                             data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]))
     assert response.status_code == 201
     leaflet_id = response.get_json()["id"]
     image = db.session.get(LeafletImage, response.get_json()["images"][0]["id"])

@@ -57,7 +57,8 @@ def _post_leaflet(port: int, photo: bytes) -> dict:
     boundary = "----load-test-boundary"
     parts = []
     for name, value in upload_fields(title="Runner test").items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f'{value}\r\n'.encode())
     parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="images"; filename="front.jpg"\r\n'
                  f"Content-Type: image/jpeg\r\n\r\n".encode() + photo + b"\r\n")
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
@@ -122,7 +123,8 @@ def test_ctrl_c_stops_every_process(database_url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_when_one_process_dies_the_runner_stops_the_rest_and_says_so(database_url: str, tmp_path: Path) -> None:
+def test_when_one_process_dies_the_runner_stops_the_rest_and_says_so(database_url: str,
+                                                                      tmp_path: Path) -> None:
     log_path = tmp_path / "serve.log"
     runner, _port = _start(database_url, tmp_path, log_path)
     processes = _children(runner.pid)

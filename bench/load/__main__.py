@@ -1,4 +1,5 @@
-"""Entry point: python -m bench.load [--uploaders 50] [--readers 8] [--duration 60] [--database sqlite] [--quick]."""
+"""Entry point: python -m bench.load [--uploaders 50] [--readers 8] [--duration 60] [--database sqlite]
+[--quick]."""
 
 import sys
 

@@ -25,7 +25,8 @@ def _photograph(page: Image.Image, rng: random.Random) -> bytes:
     """The page on a table, filling most of the frame, a little turned, with sensor grain."""
     table = Image.new("RGB", PHONE, (rng.randint(90, 140), rng.randint(70, 110), rng.randint(50, 90)))
     scale = min(PHONE[0] * 0.86 / page.width, PHONE[1] * 0.86 / page.height)
-    page = page.convert("RGB").resize((int(page.width * scale), int(page.height * scale)), Image.Resampling.BICUBIC)
+    size = (int(page.width * scale), int(page.height * scale))
+    page = page.convert("RGB").resize(size, Image.Resampling.BICUBIC)
     page = page.rotate(rng.uniform(-3, 3), expand=True, fillcolor=table.getpixel((0, 0)))
     table.paste(page, ((PHONE[0] - page.width) // 2, (PHONE[1] - page.height) // 2))
     pixels = np.asarray(table, dtype=np.int16)

@@ -39,6 +39,7 @@ from leaflets.storage import LocalStorage
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 READS = ("home", "browse", "leaflet", "search")  # browse: an area's page
+_UNFINISHED, _FINISHED = "('pending', 'running')", "('done', 'failed')"
 SEARCH_WORDS = ("bus", "potholes", "hospital", "library", "nurses", "roads")
 
 
@@ -75,8 +76,9 @@ def _multipart(fields: dict[str, str], images: list[bytes]) -> tuple[bytes, str]
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
              for name, value in fields.items()]
     for number, image in enumerate(images):
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="images"; filename="IMG_{number}.jpg"'
-                     f"\r\nContent-Type: image/jpeg\r\n\r\n".encode() + image + b"\r\n")
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="images"; '
+                     f'filename="IMG_{number}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+                     + image + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -84,7 +86,8 @@ def _request(port: int, method: str, path: str, body: bytes | None = None,
              content_type: str | None = None) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
-        connection.request(method, path, body=body, headers={"Content-Type": content_type} if content_type else {})
+        headers = {"Content-Type": content_type} if content_type else {}
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
     except OSError:
@@ -108,7 +111,8 @@ def _uploader(number: int, port: int, pool: list[bytes], until: float, think_s: 
         started = time.monotonic()
         status, answer = _request(port, "POST", "/api/v1/leaflets", body, content_type)
         leaflet_id = json.loads(answer)["id"] if status == 201 else None
-        burst.add(Sample("upload", started, time.monotonic() - started, status), Upload(count, status, leaflet_id))
+        burst.add(Sample("upload", started, time.monotonic() - started, status),
+                  Upload(count, status, leaflet_id))
         time.sleep(min(max(0.0, until - time.monotonic()), rng.uniform(0.5, 1.5) * think_s))
 
 
@@ -147,7 +151,8 @@ class Site:
         else:
             self.url = f"sqlite:///{self.folder / 'bench.sqlite3'}"
         self.env = {**os.environ, "DATABASE_URL": self.url, "UPLOAD_DIR": str(self.folder / "uploads"),
-                    "INDEX_DIR": str(self.folder / "index"), "SECRET_KEY": "bench-load", "LOG_LEVEL": "WARNING",
+                    "INDEX_DIR": str(self.folder / "index"), "SECRET_KEY": "bench-load",
+                    "LOG_LEVEL": "WARNING",
                     "RATELIMIT_ENABLED": "0", "WEB_WORKERS": str(args.web_workers),
                     "OCR_WORKERS": str(args.ocr_workers)}
         self.engine = create_engine(self.url.replace("postgresql://", "postgresql+psycopg://"))
@@ -188,7 +193,7 @@ class Site:
     def unfinished(self) -> int:
         """Jobs still to do: photos without variants, and images waiting for or in OCR."""
         return (self.scalar("SELECT count(*) FROM pending_photo")
-                + self.scalar("SELECT count(*) FROM leaflet_image WHERE ocr_status IN ('pending', 'running')"))
+                + self.scalar(f"SELECT count(*) FROM leaflet_image WHERE ocr_status IN {_UNFINISHED}"))
 
     def party_slugs(self) -> list[str]:
         with self.engine.connect() as connection:
@@ -197,7 +202,8 @@ class Site:
 
     def leaflet_ids(self) -> list[int]:
         with self.engine.connect() as connection:
-            return [row[0] for row in connection.execute(text("SELECT id FROM leaflet WHERE status = 'live' ORDER BY id LIMIT 20"))]
+            live = text("SELECT id FROM leaflet WHERE status = 'live' ORDER BY id LIMIT 20")
+            return [row[0] for row in connection.execute(live)]
 
     def stop(self) -> tuple[int | None, list[int]]:
         """Stop the runner as Ctrl-C would; its exit status and any process it left behind."""
@@ -249,7 +255,8 @@ def _wait_drained(site: Site, timeout_s: float, label: str) -> float:
     while (left := site.unfinished()) > 0:
         now = time.monotonic()
         if now - started > timeout_s:
-            print(f"  {label}: {left} jobs still unfinished after {timeout_s:.0f} s; giving up waiting", flush=True)
+            print(f"  {label}: {left} jobs still unfinished after {timeout_s:.0f} s; giving up waiting",
+                  flush=True)
             break
         if now - last_report >= 15:
             print(f"  {label}: {left} jobs to go ({now - started:.0f} s)", flush=True)
@@ -259,21 +266,23 @@ def _wait_drained(site: Site, timeout_s: float, label: str) -> float:
 
 
 def verify(site: Site, uploads: list[Upload]) -> Counter[str]:
-    """Every 201 has its leaflet, its images, their files, and a finished job (done, or failed with a reason)."""
+    """Every 201 has its leaflet, its images, their files, and a finished job (done, or failed with a
+    reason)."""
     storage = LocalStorage(site.folder / "uploads")
     found: Counter[str] = Counter()
     with site.engine.connect() as connection:
         held = {row[0] for row in connection.execute(text("SELECT sha256 FROM pending_photo"))}
         for upload in (u for u in uploads if u.status == 201):
             rows = connection.execute(text(
-                "SELECT stored_sha256, variants_ready, ocr_status, ocr_readable, ocr_error FROM leaflet_image "
-                "WHERE leaflet_id = :id"), {"id": upload.leaflet_id}).all()
+                "SELECT stored_sha256, variants_ready, ocr_status, ocr_readable, ocr_error "
+                "FROM leaflet_image WHERE leaflet_id = :id"), {"id": upload.leaflet_id}).all()
             if len(rows) != upload.sent:
                 found["lost: leaflet or images missing"] += 1
                 continue
             for sha, ready, status, readable, error in rows:
                 if status == "failed":
-                    found[f"failed with a reason: {error[:60]}" if error else "lost: failed without a reason"] += 1
+                    reason = f"failed with a reason: {error[:60]}" if error else "lost: failed, no reason"
+                    found[reason] += 1
                 elif not ready:
                     found["unfinished: photo waiting for its variants" if sha in held
                           else "lost: photo neither held nor stored"] += 1
@@ -306,7 +315,8 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
     site = Site(database, args)
     try:
         print(f"\n== {database}: {args.uploaders} uploaders, {args.readers} readers, {args.duration:.0f} s; "
-              f"{args.web_workers} web processes x 8 threads, {args.ocr_workers} OCR processes ==", flush=True)
+              f"{args.web_workers} web processes x 8 threads, {args.ocr_workers} OCR processes ==",
+              flush=True)
         site.start(args.demo)
         warm = _wait_drained(site, args.drain_timeout, "demo photos")
         print(f"  site up; demo photos read in {warm:.0f} s", flush=True)
@@ -316,7 +326,8 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
         started = time.monotonic()
         until = started + args.duration
         parties = site.party_slugs()
-        threads = [threading.Thread(target=_uploader, args=(n, site.port, pool, until, args.think, burst, parties))
+        threads = [threading.Thread(target=_uploader,
+                                    args=(n, site.port, pool, until, args.think, burst, parties))
                    for n in range(args.uploaders)]
         threads += [threading.Thread(target=_reader, args=(n, site.port, leaflets, until, burst))
                     for n in range(args.readers)]
@@ -326,17 +337,19 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
             thread.join()
         burst_end = time.monotonic()
         backlog_at_end = site.unfinished()
-        finished_at_end = site.scalar("SELECT count(*) FROM leaflet_image WHERE ocr_status IN ('done', 'failed')")
+        finished_at_end = site.scalar(f"SELECT count(*) FROM leaflet_image WHERE ocr_status IN {_FINISHED}")
         drain = _wait_drained(site, args.drain_timeout, "OCR backlog")
         drained_at = time.monotonic()
         images = site.scalar("SELECT count(*) FROM leaflet_image") - images_before
-        ocr_done_after = site.scalar(f"SELECT count(*) FROM leaflet_image WHERE ocr_status IN ('done', 'failed')")
+        ocr_done_after = site.scalar(f"SELECT count(*) FROM leaflet_image WHERE ocr_status IN {_FINISHED}")
         runner_status, left_behind = site.stop()
         results = verify(site, burst.uploads)
         return {"database": database, "burst": burst, "started": started, "until": until,
-                "read": ocr_done_after - images_before, "burst_s": burst_end - started, "drain_s": drained_at - started, "after_burst_s": drain,
+                "read": ocr_done_after - images_before, "burst_s": burst_end - started,
+                "drain_s": drained_at - started, "after_burst_s": drain,
                 "backlog_at_end": backlog_at_end, "images": images, "results": results,
-                "read_after_burst": ocr_done_after - finished_at_end, "runner_status": runner_status, "left_behind": left_behind, "ocr_total": ocr_done_after,
+                "read_after_burst": ocr_done_after - finished_at_end, "runner_status": runner_status,
+                "left_behind": left_behind, "ocr_total": ocr_done_after,
                 "errors_logged": site.log().count("Traceback")}
     finally:
         if site.runner is not None and site.runner.poll() is None:
@@ -359,23 +372,30 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
         times = [1000 * s.seconds for s in samples]
         print(f"{name:<22}{len(samples):>7}{_pct(times, .5):>9.0f}{_pct(times, .95):>9.0f}"
               f"{max(times, default=float('nan')):>9.0f}")
-    print(f"upload answers: {dict(statuses)}; photos sent in 201s: {sum(u.sent for u in burst.uploads if u.status == 201)}")
+    sent = sum(u.sent for u in burst.uploads if u.status == 201)
+    print(f"upload answers: {dict(statuses)}; photos sent in 201s: {sent}")
     print(f"reader answers: {dict(read_statuses)}")
     print(f"\n-- {run['database']}: after the burst --")
-    print(f"jobs waiting when the burst ended: {run['backlog_at_end']}; drained {run['after_burst_s']:.0f} s later")
+    print(f"jobs waiting when the burst ended: {run['backlog_at_end']}; "
+          f"waited {run['after_burst_s']:.0f} s more for them")
     per_min = 60.0 * run["read"] / run["drain_s"] if run["drain_s"] else float("nan")
-    print(f"OCR: {run['read']} of {run['images']} photos read in {run['drain_s']:.0f} s from the burst's start: {per_min:.1f}/min; "
-          f"plain tesseract x{args.ocr_workers}: {tesseract_per_min:.1f}/min; ratio {per_min / tesseract_per_min:.2f}")
+    print(f"OCR: {run['read']} of {run['images']} photos read in {run['drain_s']:.0f} s "
+          "from the burst's start: "
+          f"{per_min:.1f}/min; plain tesseract x{args.ocr_workers}: {tesseract_per_min:.1f}/min; "
+          f"ratio {per_min / tesseract_per_min:.2f}")
     if run["after_burst_s"] > 1:
         after = 60.0 * run["read_after_burst"] / run["after_burst_s"]
         print(f"OCR after the burst alone: {run['read_after_burst']} photos in {run['after_burst_s']:.0f} s: "
               f"{after:.1f}/min; ratio to plain tesseract {after / tesseract_per_min:.2f}")
     lost = sum(count for key, count in run["results"].items() if key.startswith("lost"))
     unfinished = sum(count for key, count in run["results"].items() if key.startswith("unfinished"))
-    print("every 201 checked: " + "; ".join(f"{key}: {count}" for key, count in sorted(run["results"].items())))
-    print(f"lost: {lost}; still queued when the benchmark stopped waiting: {unfinished}; 5xx: {statuses.get('5xx', 0) + read_statuses.get('5xx', 0)}; "
+    checked = sorted(run["results"].items())
+    print("every 201 checked: " + "; ".join(f"{key}: {count}" for key, count in checked))
+    errors = statuses.get("5xx", 0) + read_statuses.get("5xx", 0)
+    print(f"lost: {lost}; still queued when the benchmark stopped waiting: {unfinished}; 5xx: {errors}; "
           f"tracebacks in the server log: {run['errors_logged']}")
-    print(f"runner stopped with status {run['runner_status']}; processes left behind: {run['left_behind'] or 'none'}")
+    print(f"runner stopped with status {run['runner_status']}; "
+          f"processes left behind: {run['left_behind'] or 'none'}")
     upload_p95 = _pct([s.seconds for s in uploads], .95)
     read_p95 = _pct([s.seconds for s in reads], .95)
     print(f"targets: 0 lost [{lost}], 0 5xx [{statuses.get('5xx', 0) + read_statuses.get('5xx', 0)}], "
@@ -402,12 +422,13 @@ def main(argv: list[str] | None = None) -> int:
     print("Photos: making the pool (kept in /tmp between runs)…", flush=True)
     pool = photo_pool.pool()
     photo_files = sorted(photo_pool.pool_folder().glob("*.jpg"))
-    print(f"  {len(pool)} photos, {min(map(len, pool)) / 1e6:.1f}-{max(map(len, pool)) / 1e6:.1f} MB", flush=True)
+    sizes = sorted(len(photo) / 1e6 for photo in pool)
+    print(f"  {len(pool)} photos, {sizes[0]:.1f}-{sizes[-1]:.1f} MB", flush=True)
     print(f"machine: {os.cpu_count()} CPUs, shared with other engineers' work (figures vary with their load)")
     databases = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     runs = [run_one(database, args, pool, photo_files) for database in databases]
-    print(f"\nbaseline: {args.ocr_workers} plain tesseract runs side by side on the same photos, as niced as the "
-          "OCR processes…", flush=True)
+    print(f"\nbaseline: {args.ocr_workers} plain tesseract runs side by side on the same photos, as niced "
+          "as the OCR processes…", flush=True)
     per_min = tesseract_rate(photo_files, args.ocr_workers, max(2 * args.ocr_workers, len(photo_files)),
                              int(os.environ.get("OCR_NICE", "10")))
     for run in runs:

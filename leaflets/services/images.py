@@ -191,7 +191,8 @@ def check(data: bytes, limits: Limits = Limits(), filename: str = "") -> Checked
         raise UploadRejected("could not be read as an image: it may be damaged or truncated",
                              code="damaged_image") from error
     scale = min(1.0, limits.master_edge / max(width, height))
-    return CheckedImage(sha256=sha256_of(data), format=fmt, mime="image/png" if fmt == "PNG" else "image/jpeg",
+    mime = "image/png" if fmt == "PNG" else "image/jpeg"
+    return CheckedImage(sha256=sha256_of(data), format=fmt, mime=mime,
                         width=max(1, round(width * scale)), height=max(1, round(height * scale)),
                         byte_size=len(data))
 

@@ -37,7 +37,7 @@ def background() -> bool:
 
 def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> None:
     """Keep an upload's bytes until its variants are made (a photo already held is held once)."""
-    if db.session.get(PendingPhoto, checked.sha256) is not None:
+    if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
         db.session.commit()
         return
     db.session.add(PendingPhoto(sha256=checked.sha256, data=data, format=checked.format,
@@ -170,8 +170,8 @@ def settle(images: Iterable[LeafletImage]) -> None:
         values = {"variants_ready": True} if ready else {
             "ocr_status": OcrStatus.FAILED, "ocr_finished_at": utcnow(),
             "ocr_error": "The photo's files are missing: it could not be prepared."}
-        db.session.execute(update(LeafletImage)
-                           .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
+        waiting_files = (LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
+        db.session.execute(update(LeafletImage).where(*waiting_files)
                            .values(**values).execution_options(synchronize_session=False))
         db.session.commit()
     if waiting:

@@ -1,5 +1,5 @@
-"""In Chromium: a leaflet uploaded with IMAGE_VARIANTS=background shows a placeholder, then its photo as soon as
-the variant worker has made it, without a reload; no broken image at any moment."""
+"""In Chromium: a leaflet uploaded with IMAGE_VARIANTS=background shows a placeholder, then its photo as soon
+as the variant worker has made it, without a reload; no broken image at any moment."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,9 +31,9 @@ def _broken_images(page: Any) -> int:
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_the_placeholder_gives_way_to_the_photo_without_a_reload(live_app: Flask, live_server: Any, browser: Any,
-                                                                 width: int,
-                                                                 assert_accessible: Callable[[Any], None]) -> None:
+def test_the_placeholder_gives_way_to_the_photo_without_a_reload(
+        live_app: Flask, live_server: Any, browser: Any, width: int,
+        assert_accessible: Callable[[Any], None]) -> None:
     response = live_app.test_client().post("/api/v1/leaflets", content_type="multipart/form-data",
                                            data=multipart(upload_fields(), [(leaflet_image(), "front.jpg")]))
     assert response.status_code == 201
@@ -53,8 +53,8 @@ def test_the_placeholder_gives_way_to_the_photo_without_a_reload(live_app: Flask
 
         assert VariantWorker(live_app, "browser", Wakeup()).run(stop_when_idle=True) == 1
 
-        wait_until(lambda: "/images/" in page.evaluate("document.querySelector('img[data-ocr-photo]').src"), 30,
-                   "the photo to replace the placeholder")
+        source = "document.querySelector('img[data-ocr-photo]').src"
+        wait_until(lambda: "/images/" in page.evaluate(source), 30, "the photo to replace the placeholder")
         _all_loaded(page)
         assert page.evaluate("window.__notReloaded") is True
         assert _broken_images(page) == 0
