@@ -249,6 +249,34 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _cpu_seconds(pids: set[int]) -> float:
+    """CPU time (user + system, with waited-for children such as Tesseract) the processes used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks
+
+
+def _processes(runner_pid: int) -> dict[str, set[int]]:
+    """The runner's web (gunicorn) and OCR (`flask ocr work`) processes."""
+    found: dict[str, set[int]] = {"web": set(), "ocr": set()}
+    for pid in _descendants(runner_pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"gunicorn" in command:
+            found["web"].add(pid)
+        elif b"ocr\0work" in command:
+            found["ocr"].add(pid)
+    return found
+
+
 def _wait_drained(site: Site, timeout_s: float, label: str) -> float:
     started = time.monotonic()
     last_report = started
@@ -323,6 +351,9 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
         images_before = site.scalar("SELECT count(*) FROM leaflet_image")
         leaflets = site.leaflet_ids()
         burst = Burst()
+        assert site.runner is not None
+        processes = _processes(site.runner.pid)
+        cpu_before = {name: _cpu_seconds(pids) for name, pids in processes.items()}
         started = time.monotonic()
         until = started + args.duration
         parties = site.party_slugs()
@@ -336,6 +367,7 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
         for thread in threads:
             thread.join()
         burst_end = time.monotonic()
+        cpu_burst = {name: _cpu_seconds(pids) - cpu_before[name] for name, pids in processes.items()}
         backlog_at_end = site.unfinished()
         finished_at_end = site.scalar(f"SELECT count(*) FROM leaflet_image WHERE ocr_status IN {_FINISHED}")
         drain = _wait_drained(site, args.drain_timeout, "OCR backlog")
@@ -348,7 +380,7 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
                 "read": ocr_done_after - images_before, "burst_s": burst_end - started,
                 "drain_s": drained_at - started, "after_burst_s": drain,
                 "backlog_at_end": backlog_at_end, "images": images, "results": results,
-                "read_after_burst": ocr_done_after - finished_at_end, "runner_status": runner_status,
+                "cpu_burst": cpu_burst, "read_after_burst": ocr_done_after - finished_at_end, "runner_status": runner_status,
                 "left_behind": left_behind, "ocr_total": ocr_done_after,
                 "errors_logged": site.log().count("Traceback")}
     finally:
@@ -375,6 +407,12 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
     sent = sum(u.sent for u in burst.uploads if u.status == 201)
     print(f"upload answers: {dict(statuses)}; photos sent in 201s: {sent}")
     print(f"reader answers: {dict(read_statuses)}")
+    cpu = run["cpu_burst"]
+    wall = run["burst_s"]
+    print(f"CPU used during the burst: web processes {cpu['web']:.0f} s ({cpu['web'] / wall:.2f} cores), "
+          f"OCR processes {cpu['ocr']:.0f} s ({cpu['ocr'] / wall:.2f} cores), of {os.cpu_count()} cores; "
+          f"web CPU per request {1000 * cpu['web'] / max(1, len(uploads) + len(reads)):.0f} ms "
+          "(uploads and reads together)")
     print(f"\n-- {run['database']}: after the burst --")
     print(f"jobs waiting when the burst ended: {run['backlog_at_end']}; "
           f"waited {run['after_burst_s']:.0f} s more for them")
