@@ -25,8 +25,9 @@ APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninterac
 run: deps db
 	@if [ "$$($(FLASK) leaflet-count)" = "0" ]; then echo "Empty archive: adding demo leaflets (flask demo-data)"; $(FLASK) demo-data; fi
 	@echo "Straight Choice on http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers 1 --threads $(WEB_THREADS) \
-		--access-logfile - --timeout 120 'wsgi:app'
+	@# load: WEB_WORKERS web processes and OCR_WORKERS OCR processes (default: the CPU count), stopped
+	@# together by Ctrl-C (docs/running.md)
+	HOST=$(HOST) PORT=$(PORT) WEB_THREADS=$(WEB_THREADS) $(PY) -m leaflets.serve
 
 test: test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -106,6 +107,11 @@ bench-pages: deps
 .PHONY: bench-near-duplicates
 bench-near-duplicates: deps
 	$(PY) -m bench.near_duplicates $(BENCH_NEAR_DUPLICATES_ARGS)
+
+# load: uploaders and readers at once against the app as `make run` starts it (BENCH_LOAD_ARGS="--quick")
+.PHONY: bench-load
+bench-load: deps
+	$(PY) -m bench.load $(BENCH_LOAD_ARGS)
 
 sweep: deps
 	$(FLASK) sweep-uploads

@@ -25,6 +25,11 @@ _MIN_LINE_GLYPHS = 3  # a piece of a line of print has at least this many glyphs
 _MIN_TEXT_GLYPHS = 5  # a page with text has at least this many glyphs in pieces of line
 _NOISY_INK = 0.35  # a prepared page this dark is noise or a picture ...
 _MIN_LINE_SHARE = 0.1  # ... unless at least this share of its glyphs sit in lines
+# So many glyph-sized specks on the work copy is grain, not print (real photos of leaflets: 80-1,600; camera
+# noise or a blurred random pattern: 16,000 and more). With under _MIN_LINE_SHARE of them in lines, the page is
+# noise however light it is: a few chance "lines" among the grain would cost a full Tesseract run (a 1.5 MB
+# photo of blurred noise kept one busy for its whole time budget).
+_GRAINY_GLYPHS = 5000
 
 
 @dataclass(frozen=True)
@@ -129,5 +134,6 @@ def has_text(found: Glyphs, gray: np.ndarray) -> bool:
     in_lines = max(_line_glyphs(found, gray.shape), _line_glyphs(sideways, gray.shape[1::-1]))
     if in_lines < _MIN_TEXT_GLYPHS:
         return False
-    noisy = float(np.count_nonzero(gray < 128)) / max(1, gray.size) >= _NOISY_INK
+    noisy = (float(np.count_nonzero(gray < 128)) / max(1, gray.size) >= _NOISY_INK
+             or len(found) >= _GRAINY_GLYPHS)
     return not (noisy and in_lines < _MIN_LINE_SHARE * len(found))

@@ -33,6 +33,9 @@ def _base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "INDEX_DIR": str(tmp_path / "index"),
         "OCR_START_WORKERS": False,
+        # A test sees an upload's photo files as soon as it is answered; the background path has its own
+        # tests (test_background_variants.py).
+        "IMAGE_VARIANTS": "inline",
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",

@@ -16,7 +16,8 @@ from leaflets.extensions import db
 from leaflets.models import LeafletImage, OcrStatus
 from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.settings import QueueSettings
-from leaflets.ocr_queue.worker import Worker
+from leaflets.ocr_queue.variants import VariantWorker
+from leaflets.ocr_queue.worker import Wakeup, Worker, run_in_thread
 
 ocr_cli = AppGroup("ocr", help="Run and inspect the OCR job queue.")
 
@@ -49,11 +50,25 @@ def _stop_on_signals(worker: Worker) -> Iterator[None]:
 @click.option("--once", is_flag=True, help="Run the jobs that are due now, then exit instead of waiting.")
 @click.option("--max-jobs", type=click.IntRange(min=1), help="Exit after running this many jobs.")
 @click.option("--name", default="cli", show_default=True, help="Worker name recorded as the lease owner.")
-def work(once: bool, max_jobs: int | None, name: str) -> None:
+@click.option("--variants/--no-variants", default=True, show_default=True,
+              help="Also make uploaded photos' variants, in a second thread (IMAGE_VARIANTS=background).")
+def work(once: bool, max_jobs: int | None, name: str, variants: bool) -> None:
     """Run a standalone OCR worker (safe alongside other workers, threads and Celery)."""
-    worker = Worker(current_app._get_current_object(), _settings(), name)  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker = Worker(app, _settings(), name)
+    variant_thread = None
+    if variants and app.config["IMAGE_VARIANTS"] == "background":
+        # photos first: OCR cannot read an image before its master exists
+        variant_worker = VariantWorker(app, name, worker.wakeup)
+        if once:
+            variant_worker.run(stop_when_idle=True)
+        else:
+            variant_thread = run_in_thread(variant_worker, f"variant-worker-{name}")
     with _stop_on_signals(worker):
         ran = worker.run(max_jobs=max_jobs, stop_when_idle=once)
+    if variant_thread is not None:
+        worker.wakeup.stop()
+        variant_thread.join(30)
     click.echo(f"Ran {ran} OCR job{'s' if ran != 1 else ''}.")
 
 
@@ -105,4 +120,8 @@ def celery_worker(celery_args: tuple[str, ...]) -> None:
             db.engine.dispose(close=False)
 
     worker_process_init.connect(fresh_connections, weak=False)
+    if app.config["IMAGE_VARIANTS"] == "background":
+        # load: uploaded photos' variants are made here too (a thread of the main process); each one made
+        # wakes the queue, whose sweep sends the OCR task its image could not run before
+        run_in_thread(VariantWorker(app, "celery", Wakeup()), "variant-worker-celery")
     runtime.ocr_queue().celery.worker_main(["worker", "--loglevel=INFO", *celery_args])

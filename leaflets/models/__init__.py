@@ -2,6 +2,7 @@
 from leaflets.models.reference import Area, Election, Party, PostcodeDistrict, PostcodeRange, PostcodeSector
 from leaflets.models.leaflet import Leaflet, LeafletImage, LeafletStatus, OcrStatus, ImageRole
 from leaflets.models.leaflet import OcrPriority
+from leaflets.models.pending_photo import PendingPhoto  # load: photos whose variants are being made
 from leaflets.models.user import User, Role
 from leaflets.models.review import (Accuracy, BiasRating, Claim, ClaimOrigin, ClaimRating, ClaimState,
                                     OcrCorrection, Tag, LeafletTag)
@@ -21,6 +22,7 @@ __all__ = [
     "AlertFrequency", "AlertKind", "AlertSubscription", "FindingsGroup",
     "OcrPriority",
     "DetailProposal", "ProposalState",
+    "PendingPhoto",
     "AreaResult", "CompareBand", "CompareNumber", "CompareTermCount", "CompareText", "CompareToken",
     "ArchiveCount", "CountScope",
     "ImageFingerprint", "LeafletSimilarity", "PendingUpload",

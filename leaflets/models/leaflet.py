@@ -22,6 +22,7 @@ from sqlalchemy import (
     case,
     func,
     or_,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -138,6 +139,9 @@ class LeafletImage(Model):
     byte_size: Mapped[int] = mapped_column(Integer, default=0)
     rotation: Mapped[int] = mapped_column(Integer, default=0)  # clockwise turn of the files from the upload
     rotation_manual: Mapped[bool] = mapped_column(Boolean, default=False)  # a moderator's: OCR keeps it
+    # load: False while a background worker still makes the stored variants (models/pending_photo.py);
+    # pages show a placeholder meanwhile, and OCR waits for the master.
+    variants_ready: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     ocr_status: Mapped[str] = mapped_column(String(10), default=OcrStatus.PENDING)
     ocr_text: Mapped[str | None] = mapped_column(Text)
     ocr_confidence: Mapped[float | None] = mapped_column(Float)

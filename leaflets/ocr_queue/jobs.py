@@ -68,7 +68,7 @@ class QueueCounts:
 
 def _claimable(now: datetime, max_attempts: int) -> ColumnElement[bool]:
     image = LeafletImage
-    pending_and_due = and_(image.ocr_status == OcrStatus.PENDING,
+    pending_and_due = and_(image.ocr_status == OcrStatus.PENDING, image.variants_ready.is_(True),
                            or_(image.next_attempt_at.is_(None), image.next_attempt_at <= now))
     lease_expired = and_(image.ocr_status == OcrStatus.RUNNING, image.leased_until < now,
                          image.ocr_attempts < max_attempts)

@@ -13,6 +13,7 @@ from typing import Iterable
 from flask import Flask, has_request_context
 
 from leaflets.ocr_queue.settings import QueueSettings
+from leaflets.ocr_queue.variants import VariantWorker
 from leaflets.ocr_queue.worker import Wakeup, Worker, run_in_thread
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ class LocalQueue:
             for number in range(self.settings.workers):
                 worker = Worker(self.app, self.settings, f"thread-{number}", self.wakeup)
                 self.threads.append(run_in_thread(worker, f"ocr-worker-{number}"))
+            if self.app.config["IMAGE_VARIANTS"] == "background":
+                variants = VariantWorker(self.app, "thread", self.wakeup)
+                self.threads.append(run_in_thread(variants, "variant-worker"))
         log.info("OCR worker threads started", extra={"workers": self.settings.workers})
 
     def _start_on_first_request(self) -> None:

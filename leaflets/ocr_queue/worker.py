@@ -5,6 +5,7 @@ import logging
 import os
 import socket
 import threading
+from typing import Any
 
 from flask import Flask
 
@@ -129,7 +130,7 @@ class Worker:
         return self.settings.poll_s if due is None else max(MIN_IDLE_S, min(self.settings.poll_s, due))
 
 
-def run_in_thread(worker: Worker, name: str) -> threading.Thread:
+def run_in_thread(worker: "Worker | Any", name: str) -> threading.Thread:
     thread = threading.Thread(target=worker.run, name=name, daemon=True)
     thread.start()
     return thread

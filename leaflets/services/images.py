@@ -133,6 +133,20 @@ def _decode_upright(image: Image.Image) -> Image.Image:
     return upright
 
 
+def display_preview(data: bytes, limits: Limits = Limits()) -> Image.Image:
+    """The photo as its display copy will show it (upright, at most display_edge), made from the upload's bytes:
+    for looking at a photo whose stored copies a background worker has not made yet. Raises OSError."""
+    image = Image.open(io.BytesIO(data))
+    width, height = image.size
+    scale = limits.display_edge / max(width, height)
+    if scale < 0.5:
+        image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
+    try:
+        return _scaled(_decode_upright(image), limits.display_edge)
+    except UploadRejected as error:
+        raise OSError(str(error)) from error
+
+
 def _flatten(image: Image.Image) -> Image.Image:
     """Put transparent images on white, as they would be printed."""
     rgba = image.convert("RGBA")
@@ -154,6 +168,47 @@ def _encode(image: Image.Image, fmt: str, **options: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt, **options)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    """An upload proven to be a whole picture of a sensible size, before any variant is made."""
+    sha256: str
+    format: str  # the sniffed family: JPEG, PNG, WEBP or HEIF
+    mime: str  # of the master that will be stored
+    width: int  # of that master, upright (the variant worker stores the exact figures)
+    height: int
+    byte_size: int
+
+
+# A JPEG's whole scan is checked by decoding it at 1/8 scale: every byte is still entropy-decoded (a
+# truncated or corrupt file fails), but the pixels made and the time taken are a sixty-fourth.
+_CHECK_SCALE = 8
+
+
+def check(data: bytes, limits: Limits = Limits(), filename: str = "") -> CheckedImage:
+    """What an upload request does before answering: sniff the content, bound the header's pixels by the
+    bytes sent, and decode it once as cheaply as the format allows. The variants are made later (process)."""
+    if not data:
+        raise UploadRejected("is empty (0 bytes)", code="empty_file")
+    fmt = sniff(data, filename)
+    image = _open_bounded(data, fmt, limits)
+    check_bytes_can_hold(fmt, len(data), image.size)
+    width, height = image.size
+    if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientations that turn the picture a quarter
+        width, height = height, width
+    if fmt == "JPEG":
+        image.draft(None, (max(1, image.size[0] // _CHECK_SCALE), max(1, image.size[1] // _CHECK_SCALE)))
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise UploadRejected("could not be read as an image: it may be damaged or truncated",
+                             code="damaged_image") from error
+    scale = min(1.0, limits.master_edge / max(width, height))
+    mime = "image/png" if fmt == "PNG" else "image/jpeg"
+    return CheckedImage(sha256=sha256_of(data), format=fmt, mime=mime,
+                        width=max(1, round(width * scale)), height=max(1, round(height * scale)),
+                        byte_size=len(data))
 
 
 def process(data: bytes, limits: Limits = Limits(), filename: str = "") -> ProcessedImage:

@@ -6,6 +6,7 @@ may be this one, each with a score (0-1) and the kind of evidence, "image" or "t
 """
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
@@ -18,7 +19,8 @@ from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import (CompareBand, CompareText, ImageFingerprint, Leaflet, LeafletImage,
                              LeafletSimilarity, LeafletStatus)
-from leaflets.services import perceptual
+from leaflets.services import images as image_service
+from leaflets.services import perceptual, photo_variants
 from leaflets.services.compare import minhash
 from leaflets.services.compare.clusters import TEMPLATE_THRESHOLD
 
@@ -38,12 +40,14 @@ class Candidate:
 
 
 def open_display(key: str) -> Image.Image | None:
-    """The stored display picture (upright, at most 1600 px) of a storage folder, opened lazily."""
-    found = runtime.storage().find(key, "display")
-    if found is None:
-        return None
+    """The stored display picture (upright, at most 1600 px) of a storage folder, opened lazily. A photo whose
+    copies a background worker has not made yet is read from its held bytes, drafted to about that size."""
+    found = runtime.storage().read(key, "display")
     try:
-        return Image.open(found[0])
+        if found is not None:
+            return Image.open(io.BytesIO(found[0]))
+        held = photo_variants.held_bytes(key)
+        return None if held is None else image_service.display_preview(held)
     except (OSError, Image.DecompressionBombError) as error:
         log.warning("display picture unreadable", extra={"key": key, "error": str(error)})
         return None

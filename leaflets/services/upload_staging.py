@@ -11,6 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from leaflets import runtime
+from leaflets.services import photo_variants
 from leaflets.services.errors import ValidationFailed
 from leaflets.services.uploads import StagedImage
 
@@ -30,12 +31,19 @@ def verify(token: str) -> list[StagedImage]:
         items = [StagedImage(**item) for item in _serializer().loads(token, max_age=MAX_AGE_S)]
     except (BadSignature, TypeError):
         raise ValidationFailed("Your photos expired: please add them again.", field="images") from None
-    if not items or not all(runtime.storage().has(item.stored_sha256 or item.sha256) for item in items):
+    if not items or not all(_held(item) for item in items):
         raise ValidationFailed("Your photos expired: please add them again.", field="images")
     return items
 
 
+def _held(item: StagedImage) -> bool:
+    """Its variants are stored, or its photo still waits for them."""
+    return runtime.storage().has(item.stored_sha256 or item.sha256) or photo_variants.is_pending(item.sha256)
+
+
 def thumbnail(item: StagedImage) -> tuple[bytes, str]:
+    if photo_variants.is_pending(item.sha256):  # rare: a form sent back before a worker got to the photo
+        photo_variants.make(item.sha256)
     found = runtime.storage().read(item.sha256, "thumb")
     if found is None:
         raise ValidationFailed("Your photos expired: please add them again.", field="images")

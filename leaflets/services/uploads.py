@@ -23,7 +23,7 @@ from leaflets.extensions import db
 from leaflets.models import Election, ImageRole, Leaflet, LeafletImage, OcrPriority, OcrStatus, Party
 from leaflets.ocr_queue import fairness
 from leaflets.services import images as image_service
-from leaflets.services import indexing, locations
+from leaflets.services import indexing, locations, photo_variants
 from leaflets.services.errors import DomainError, ManyErrors, UploadRejected, ValidationFailed
 from leaflets.services.storage_errors import as_storage_unavailable
 from leaflets.storage import Storage
@@ -180,14 +180,22 @@ def _known_image(sha256: str) -> LeafletImage | None:
 
 
 @dataclass
+class CheckedUpload:
+    """A photo checked in memory, with the bytes its variants will be made from."""
+    checked: image_service.CheckedImage
+    data: bytes
+    filename: str
+
+
+@dataclass
 class PreparedImages:
-    """Images validated in memory: what the leaflet will point at, and the new files still to write."""
+    """Images validated in memory: what the leaflet will point at, and the new photos still to keep."""
     staged: list[StagedImage]
-    to_store: list[image_service.ProcessedImage]
+    to_store: list[CheckedUpload]
 
 
 def _prepare_one(upload: IncomingImage, position: int,
-                 storage: Storage) -> tuple[StagedImage, image_service.ProcessedImage | None]:
+                 storage: Storage) -> tuple[StagedImage, CheckedUpload | None]:
     role = _role(upload.role, position)
     sha256 = image_service.sha256_of(upload.data) if upload.data else ""
     known = _known_image(sha256) if sha256 else None
@@ -196,12 +204,12 @@ def _prepare_one(upload: IncomingImage, position: int,
                            known.stored_sha256, known.rotation), None
     try:
         with runtime.decode_slots().held():
-            processed = image_service.process(upload.data, image_limits(), upload.filename)
+            checked = image_service.check(upload.data, image_limits(), upload.filename)
     except UploadRejected as error:
         raise UploadRejected(f"Photo {position + 1} {error.message}.", field="images", status=error.status,
                              code=error.code) from None
-    return (StagedImage(processed.sha256, role, processed.width, processed.height, processed.mime,
-                        processed.byte_size), processed)
+    return (StagedImage(checked.sha256, role, checked.width, checked.height, checked.mime, checked.byte_size),
+            CheckedUpload(checked, upload.data, upload.filename))
 
 
 def prepare_images(incoming: list[IncomingImage]) -> PreparedImages:
@@ -226,8 +234,10 @@ def prepare_images(incoming: list[IncomingImage]) -> PreparedImages:
 
 
 def store_images(prepared: PreparedImages) -> list[StagedImage]:
-    """Write the new files; a full or read-only upload folder is a 503 the voter can retry, not a 500."""
-    _store(runtime.storage(), prepared.to_store)
+    """Keep the new photos; a full or read-only disk is a 503 the voter can retry, not a 500."""
+    sizes = _store(prepared.to_store)
+    for item in prepared.staged:
+        item.width, item.height = sizes.get(item.sha256, (item.width, item.height))
     return prepared.staged
 
 
@@ -236,20 +246,27 @@ def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
     return store_images(prepare_images(incoming))
 
 
-def _store(storage: Storage, to_store: list[image_service.ProcessedImage]) -> None:
-    """Write the variants; a full or read-only upload folder is a 503 the voter can retry, not a 500."""
+def _store(to_store: list[CheckedUpload]) -> dict[str, tuple[int, int]]:
+    """Keep each photo for the variant workers (or, inline, make its variants now); a full or read-only
+    upload folder or database is a 503 the voter can retry, not a 500."""
+    sizes: dict[str, tuple[int, int]] = {}  # the exact sizes of variants made now
     try:
-        for processed in to_store:
-            for variant, (data, mime) in processed.variants.items():
-                storage.put(processed.sha256, variant, data, mime)
-    except OSError as error:
+        for upload in to_store:
+            if photo_variants.background():
+                photo_variants.hold(upload.checked, upload.data, upload.filename)
+            else:
+                sizes[upload.checked.sha256] = photo_variants.store_now(upload.checked.sha256, upload.data,
+                                                                        upload.filename)
+    except (OSError, DBAPIError) as error:
+        db.session.rollback()
         unavailable = as_storage_unavailable(error, "your photos")
         if unavailable is None:
             raise
         raise unavailable from error
+    return sizes
 
 
-_STORED = ("stored_sha256", "width", "height", "mime", "rotation", "rotation_manual")
+_STORED = ("stored_sha256", "width", "height", "mime", "rotation", "rotation_manual", "variants_ready")
 _READ = ("ocr_status", "ocr_text", "ocr_confidence", "ocr_words", "ocr_rotation", "ocr_timings",
          "ocr_readable", "ocr_quality", "ocr_error", "ocr_finished_at", "corrected_text")
 
@@ -259,6 +276,7 @@ def _new_image(staged: StagedImage, position: int, priority: int, submitter: str
                          stored_sha256=staged.stored_sha256 or staged.sha256, width=staged.width,
                          height=staged.height, mime=staged.mime, byte_size=staged.byte_size,
                          rotation=staged.rotation, ocr_status=OcrStatus.PENDING, ocr_attempts=0,
+                         variants_ready=runtime.storage().has(staged.stored_sha256 or staged.sha256),
                          ocr_priority=priority, ocr_submitter=submitter,
                          original_sha256=staged.sha256 if original else None)
     earlier = list(db.session.scalars(select(LeafletImage).where(LeafletImage.sha256 == staged.sha256)
@@ -351,6 +369,7 @@ def create_leaflet(meta: ResolvedMetadata, staged: list[StagedImage],
 
 
 def after_commit(leaflet: Leaflet) -> None:
+    photo_variants.settle(leaflet.images)
     pending = [image.id for image in leaflet.images if image.ocr_status == OcrStatus.PENDING]
     services = current_app.extensions["straight_choice"]
     if pending and "ocr_queue" in services:

@@ -1,7 +1,7 @@
 """"Is this the same leaflet as this one?": the question a held upload waits on, and the voter's answer."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -40,10 +40,10 @@ def held_thumb(token: str, position: int) -> ResponseReturnValue:
     if not 0 <= position < len(staged):
         abort(404)
     item = staged[position]
-    found = runtime.storage().find(item.stored_sha256 or item.sha256, "thumb")
+    found = runtime.storage().read(item.stored_sha256 or item.sha256, "thumb")
     if found is None:
         abort(404)
-    return _private(send_file(found[0], mimetype=found[1], max_age=0))
+    return _private(Response(found[0], mimetype=found[1]))
 
 
 @bp.post("/upload/same/<token>")

@@ -1,0 +1,191 @@
+"""Making a photo's stored variants after its upload was answered (the job state is the pending_photo row).
+
+The upload request checks the photo (images.check) and keeps its bytes in `pending_photo`; the leaflet's
+images are created with `variants_ready` False, and pages show a placeholder for them. A variant worker
+(`claim_next` + `make`) writes master, display and thumbnail, marks every image using them ready and deletes
+the row. Claims are conditional UPDATEs with a lease, like OCR jobs, so any number of workers in any number of
+processes share the work and a worker that dies only delays its photo until the lease ends.
+
+With IMAGE_VARIANTS=inline (the test suite's setting) the request makes the variants itself before it
+answers (`store_now`), as before this module existed: nothing is held in the database.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from leaflets import runtime
+from leaflets.extensions import db
+from leaflets.models import LeafletImage, OcrStatus, PendingPhoto
+from leaflets.models._types import utcnow
+from leaflets.services import images as image_service
+from leaflets.services.errors import UploadRejected
+
+log = logging.getLogger(__name__)
+_CANDIDATES = 4
+_BACKOFF_S = 10.0
+
+
+def background() -> bool:
+    return current_app.config["IMAGE_VARIANTS"] == "background"
+
+
+def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> None:
+    """Keep an upload's bytes until its variants are made (a photo already held is held once)."""
+    if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
+        db.session.commit()
+        return
+    db.session.add(PendingPhoto(sha256=checked.sha256, data=data, format=checked.format,
+                                filename=filename[:200], attempts=0))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same photo, held by a racing upload a moment ago
+        db.session.rollback()
+
+
+def is_pending(sha256: str) -> bool:
+    found = db.session.scalar(select(PendingPhoto.sha256).where(PendingPhoto.sha256 == sha256))
+    return found is not None
+
+
+def held_bytes(sha256: str) -> bytes | None:
+    """The uploaded bytes of a photo still waiting for its copies, else None."""
+    return db.session.scalar(select(PendingPhoto.data).where(PendingPhoto.sha256 == sha256))
+
+
+def claim_next(owner: str, now: datetime | None = None) -> str | None:
+    """Lease the oldest photo no worker holds; its sha256, or None when none waits."""
+    now = now or utcnow()
+    lease = timedelta(seconds=float(current_app.config["VARIANT_LEASE_S"]))
+    free = or_(PendingPhoto.leased_until.is_(None), PendingPhoto.leased_until < now)
+    candidates = list(db.session.scalars(select(PendingPhoto.sha256).where(free)
+                                         .order_by(PendingPhoto.created_at).limit(_CANDIDATES)))
+    db.session.commit()
+    for sha256 in candidates:
+        won = db.session.execute(
+            update(PendingPhoto).where(PendingPhoto.sha256 == sha256, free)
+            .values(leased_until=now + lease, lease_owner=owner, attempts=PendingPhoto.attempts + 1)
+            .execution_options(synchronize_session=False)).rowcount == 1
+        db.session.commit()
+        if won:
+            return sha256
+    return None
+
+
+def store_now(sha256: str, data: bytes, filename: str) -> tuple[int, int]:
+    """IMAGE_VARIANTS=inline: the request makes and stores the variants itself (storage errors raise);
+    the master's exact width and height."""
+    processed = _write_variants(sha256, data, filename)
+    return processed.width, processed.height
+
+
+def _write_variants(sha256: str, data: bytes, filename: str) -> image_service.ProcessedImage:
+    with runtime.decode_slots().held():
+        processed = image_service.process(data, _limits(), filename)
+    for variant, (content, mime) in processed.variants.items():
+        runtime.storage().put(sha256, variant, content, mime)
+    return processed
+
+
+def make(sha256: str, owner: str | None = None) -> bool:
+    """Make and store the variants of one held photo; True when they are stored (or were already).
+
+    A photo that cannot be decoded after all is not retried: its images fail OCR with the reason, which
+    moderators read and volunteers see as "could not be read". A storage fault (disk full, read-only) is
+    retried after a backoff, the photo kept."""
+    held = db.session.get(PendingPhoto, sha256)
+    if held is None:
+        db.session.commit()
+        return True
+    data, filename, attempts = held.data, held.filename, held.attempts
+    db.session.commit()  # no transaction stays open while the photo is decoded
+    try:
+        processed = _write_variants(sha256, data, filename)
+    except UploadRejected as error:
+        _give_up(sha256, owner, f"The photo could not be decoded: it {error.message}.")
+        return False
+    except OSError as error:
+        _retry_later(sha256, owner, attempts, f"could not store the variants: {error}")
+        return False
+    _mark_ready(sha256, owner, processed.width, processed.height, processed.mime)
+    log.info("photo variants made", extra={"sha256": sha256[:12], "width": processed.width,
+                                           "height": processed.height})
+    return True
+
+
+def _limits() -> image_service.Limits:
+    from leaflets.services.uploads import image_limits  # uploads imports this module
+    return image_limits()
+
+
+def _mine(sha256: str, owner: str | None) -> list:
+    conditions = [PendingPhoto.sha256 == sha256]
+    if owner is not None:  # a worker whose lease was taken over does not finish the job
+        conditions.append(PendingPhoto.lease_owner == owner)
+    return conditions
+
+
+def _mark_ready(sha256: str, owner: str | None, width: int, height: int, mime: str) -> None:
+    """Images using these files show them from now on, and OCR may read the master."""
+    db.session.execute(update(LeafletImage)
+                       .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
+                       .values(variants_ready=True, width=width, height=height, mime=mime)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(PendingPhoto.__table__.delete().where(*_mine(sha256, owner)))
+    db.session.commit()
+    queue = current_app.extensions["straight_choice"].get("ocr_queue")
+    if queue is not None:
+        queue.wake()
+
+
+def _give_up(sha256: str, owner: str | None, reason: str) -> None:
+    db.session.execute(update(LeafletImage)
+                       .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
+                       .values(ocr_status=OcrStatus.FAILED, ocr_error=reason, ocr_finished_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    db.session.execute(PendingPhoto.__table__.delete().where(*_mine(sha256, owner)))
+    db.session.commit()
+    log.warning("photo variants failed", extra={"sha256": sha256[:12], "error": reason})
+
+
+def _retry_later(sha256: str, owner: str | None, attempts: int, reason: str) -> None:
+    retry_at = utcnow() + timedelta(seconds=_BACKOFF_S * 2 ** max(0, attempts - 1))
+    db.session.execute(update(PendingPhoto).where(*_mine(sha256, owner))
+                       .values(leased_until=retry_at, lease_owner=None, error=reason[:2000])
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    log.warning("photo variants will be retried", extra={"sha256": sha256[:12], "attempt": attempts,
+                                                         "error": reason})
+
+
+def settle(images: Iterable[LeafletImage]) -> None:
+    """After a leaflet's rows commit, for its images still waiting: ready if a worker stored their files
+    while the rows were being written (its update ran before they existed); failed, with the reason, if the
+    photo is neither held nor stored (given up on, or swept), so no job waits for ever."""
+    waiting = {image.stored_sha256 for image in images if not image.variants_ready}
+    for sha256 in waiting:
+        if is_pending(sha256):
+            continue
+        ready = runtime.storage().has(sha256)
+        values = {"variants_ready": True} if ready else {
+            "ocr_status": OcrStatus.FAILED, "ocr_finished_at": utcnow(),
+            "ocr_error": "The photo's files are missing: it could not be prepared."}
+        waiting_files = (LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
+        db.session.execute(update(LeafletImage).where(*waiting_files)
+                           .values(**values).execution_options(synchronize_session=False))
+        db.session.commit()
+    if waiting:
+        db.session.expire_all()
+
+
+def waiting_count() -> int:
+    """Photos whose variants are still to be made (for progress logs and the load benchmark)."""
+    from sqlalchemy import func
+    count = db.session.scalar(select(func.count()).select_from(PendingPhoto)) or 0
+    db.session.commit()
+    return count

@@ -1,0 +1,64 @@
+"""In Chromium: a leaflet uploaded with IMAGE_VARIANTS=background shows a placeholder, then its photo as soon
+as the variant worker has made it, without a reload; no broken image at any moment."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from flask import Flask
+
+from leaflets.ocr_queue.variants import VariantWorker
+from leaflets.ocr_queue.worker import Wakeup
+from tests.support import leaflet_image, multipart, upload_fields, wait_until
+
+pytestmark = pytest.mark.browser
+SHOTS = Path("/tmp/straight-choice-screens")
+
+
+@pytest.fixture
+def live_app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app(WTF_CSRF_ENABLED=True, SERVER_NAME=None, IMAGE_VARIANTS="background")
+
+
+def _all_loaded(page: Any) -> None:
+    # polled from here: the site's Content-Security-Policy refuses wait_for_function's evaluated strings
+    wait_until(lambda: page.evaluate("[...document.images].every(i => i.complete)"), 20, "images to load")
+
+
+def _broken_images(page: Any) -> int:
+    return page.evaluate("[...document.images].filter(i => i.complete && i.naturalWidth === 0).length")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_placeholder_gives_way_to_the_photo_without_a_reload(
+        live_app: Flask, live_server: Any, browser: Any, width: int,
+        assert_accessible: Callable[[Any], None]) -> None:
+    response = live_app.test_client().post("/api/v1/leaflets", content_type="multipart/form-data",
+                                           data=multipart(upload_fields(), [(leaflet_image(), "front.jpg")]))
+    assert response.status_code == 201
+    leaflet_id = response.get_json()["id"]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/leaflets/{leaflet_id}")
+        photo = page.locator("img[data-ocr-photo]").first
+        assert photo.get_attribute("src").endswith("/static/img/photo-pending.svg")
+        _all_loaded(page)
+        assert _broken_images(page) == 0
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"photo-pending-{width}.png"), full_page=False)
+        assert_accessible(page)
+        page.evaluate("window.__notReloaded = true")
+
+        assert VariantWorker(live_app, "browser", Wakeup()).run(stop_when_idle=True) == 1
+
+        source = "document.querySelector('img[data-ocr-photo]').src"
+        wait_until(lambda: "/images/" in page.evaluate(source), 30, "the photo to replace the placeholder")
+        _all_loaded(page)
+        assert page.evaluate("window.__notReloaded") is True
+        assert _broken_images(page) == 0
+        assert page.evaluate("document.querySelector('img[data-ocr-photo]').naturalWidth") > 400
+        page.screenshot(path=str(SHOTS / f"photo-landed-{width}.png"), full_page=False)
+    finally:
+        context.close()

@@ -1,0 +1,153 @@
+"""Uploads answered before their photo variants exist (IMAGE_VARIANTS=background, `make run`'s setting).
+
+The request checks the photo and keeps its bytes in the database; a variant worker makes master, display
+and thumbnail later. Until then pages show a placeholder and OCR waits; a new app (a restart) finds the work;
+a photo that cannot be decoded after all ends as a readable OCR failure, never a page error.
+"""
+from __future__ import annotations
+
+import io
+from typing import Callable
+
+import numpy as np
+from flask import Flask
+from PIL import Image, ImageFilter
+from sqlalchemy import func, select, update
+
+from leaflets import runtime
+from leaflets.extensions import db
+from leaflets.models import LeafletImage, PendingPhoto
+from leaflets.ocr_queue import jobs
+from leaflets.ocr_queue.variants import VariantWorker
+from leaflets.ocr_queue.worker import Wakeup, Worker
+from leaflets.services import photo_variants
+from tests.support import both_databases, jpeg_with_gps, leaflet_image, multipart, upload_fields
+from tests.support import FAST, settings_of
+
+BACKGROUND = {"IMAGE_VARIANTS": "background", **FAST}
+
+
+def upload(app: Flask, *photos: bytes) -> dict:
+    files = [(photo, f"{number}.jpg") for number, photo in enumerate(photos)]
+    response = app.test_client().post("/api/v1/leaflets", content_type="multipart/form-data",
+                                      data=multipart(upload_fields(), files))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def make_variants(app: Flask) -> int:
+    return VariantWorker(app, "test", Wakeup()).run(stop_when_idle=True)
+
+
+def image_of(leaflet: dict, position: int = 0) -> LeafletImage:
+    db.session.expire_all()
+    return db.session.get(LeafletImage, leaflet["images"][position]["id"])
+
+
+@both_databases
+def test_an_upload_is_answered_before_its_variants_and_they_land_later(
+        make_app: Callable[..., Flask]) -> None:
+    app = make_app(**BACKGROUND)
+    with app.app_context():
+        leaflet = upload(app, jpeg_with_gps(orientation=6))
+        image = image_of(leaflet)
+        assert not image.variants_ready and not runtime.storage().has(image.stored_sha256)
+        assert (image.width, image.height) == (1200, 900)  # upright already, from the header's orientation
+        held = db.session.get(PendingPhoto, image.sha256)
+        assert held is not None and held.format == "JPEG"
+        # pages show a placeholder, never a broken image or a 500; OCR waits for the master
+        client = app.test_client()
+        page = client.get(f"/leaflets/{leaflet['id']}")
+        assert page.status_code == 200 and "photo-pending.svg" in page.get_data(as_text=True)
+        assert client.get("/").status_code == 200
+        status = client.get(f"/leaflets/{leaflet['id']}/ocr.json").get_json()
+        assert status["images"][0]["photo"]["display"].endswith("/static/img/photo-pending.svg")
+        assert not status["complete"]
+        assert jobs.claim_next("ocr", settings_of(app)) is None
+
+        assert make_variants(app) == 1
+        image = image_of(leaflet)
+        assert image.variants_ready and runtime.storage().has(image.stored_sha256)
+        assert db.session.scalar(select(func.count()).select_from(PendingPhoto)) == 0  # the original is gone
+        master_path, _mime = runtime.storage().find(image.stored_sha256, "master")
+        with Image.open(master_path) as master:
+            assert master.size == (image.width, image.height) == (1200, 900)
+            assert not master.getexif()  # no GPS, no serial number: the variants carry no metadata
+        status = client.get(f"/leaflets/{leaflet['id']}/ocr.json").get_json()
+        display = status["images"][0]["photo"]["display"]
+        assert "/images/" in display
+        with client.get(display) as served:
+            assert served.status_code == 200 and served.mimetype == "image/jpeg"
+        job = jobs.claim_next("ocr", settings_of(app))
+        assert job is not None and job.image_id == image.id
+
+
+def test_a_restart_loses_no_photo(make_app: Callable[..., Flask]) -> None:
+    first = make_app(**BACKGROUND)
+    with first.app_context():
+        leaflet = upload(first, leaflet_image(), leaflet_image(["SECOND PAGE"]))
+    from leaflets.services_setup import shutdown
+    shutdown(first)
+    second = make_app(**BACKGROUND)  # a new process: only the database knows about the photos
+    with second.app_context():
+        assert photo_variants.waiting_count() == 2
+        assert make_variants(second) == 2
+        assert all(image_of(leaflet, n).variants_ready for n in (0, 1))
+
+
+def test_two_variant_workers_never_take_the_same_photo(app: Flask) -> None:
+    app.config["IMAGE_VARIANTS"] = "background"
+    upload(app, leaflet_image())
+    first = photo_variants.claim_next("one")
+    assert first is not None
+    assert photo_variants.claim_next("two") is None
+
+
+def test_the_same_photo_uploaded_twice_before_its_variants_is_made_once(app: Flask) -> None:
+    app.config["IMAGE_VARIANTS"] = "background"
+    photo = leaflet_image()
+    first, second = upload(app, photo), upload(app, photo)
+    assert photo_variants.waiting_count() == 1
+    assert make_variants(app) == 1
+    assert image_of(first).variants_ready and image_of(second).variants_ready
+    assert second["duplicate_of"] == first["id"] or image_of(second).sha256 == image_of(first).sha256
+
+
+def test_a_photo_that_cannot_be_decoded_after_all_is_a_readable_failure(app: Flask) -> None:
+    app.config["IMAGE_VARIANTS"] = "background"
+    leaflet = upload(app, leaflet_image())
+    image = image_of(leaflet)
+    db.session.execute(update(PendingPhoto).values(data=b"\xff\xd8\xff" + b"\x00" * 500))  # damaged since
+    db.session.commit()
+    assert make_variants(app) == 1
+    image = image_of(leaflet)
+    assert image.ocr_status == "failed" and "could not be decoded" in image.ocr_error
+    assert photo_variants.waiting_count() == 0
+    client = app.test_client()
+    assert client.get(f"/leaflets/{leaflet['id']}").status_code == 200
+    assert client.get(f"/leaflets/{leaflet['id']}/ocr.json").get_json()["complete"]
+
+
+def blurred_noise_photo() -> bytes:
+    """Camera-sized grain, blurred: ~1.5 MB of JPEG with no text at all. Specks of it chain into chance
+    "lines", which is why a darkness test alone let it through to Tesseract for its whole time budget."""
+    pixels = np.clip(np.random.default_rng(1).normal(128, 60, (3024, 4032)), 0, 255).astype(np.uint8)
+    picture = Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(0.8)).convert("RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=60)
+    return buffer.getvalue()
+
+
+def test_a_noise_photo_is_found_blank_without_running_tesseract(make_app: Callable[..., Flask]) -> None:
+    photo = blurred_noise_photo()
+    assert 1_000_000 < len(photo) < 2_500_000
+    app = make_app(**BACKGROUND, OCR_MAX_ATTEMPTS=3)
+    with app.app_context():
+        leaflet = upload(app, photo)
+        make_variants(app)
+        assert Worker(app, settings_of(app), "w").run(max_jobs=1, stop_when_idle=True) == 1
+        image = image_of(leaflet)
+        assert (image.ocr_status, image.ocr_attempts, image.ocr_readable) == ("done", 1, False)
+        assert image.ocr_quality["text_found"] == 0.0
+        assert "recognition" not in image.ocr_timings  # Tesseract was never started on it
+        assert image.needs_transcription
