@@ -59,7 +59,34 @@ _ENV: dict[str, tuple[str, Any]] = {
     "MAX_CONCURRENT_DECODES": ("MAX_CONCURRENT_DECODES", int),
     "DECODE_WAIT_S": ("DECODE_WAIT_S", float),
     "CONTACT_EMAIL": ("CONTACT_EMAIL", str),
-    # load (issue 13): where photo variants are made, and what the web processes run (docs/running.md)
+    # house (issue 14): every setting has its environment name here and its default in defaults()
+    "OCR_BACKOFF_S": ("OCR_BACKOFF_S", float),
+    "OCR_BACKOFF_MAX_S": ("OCR_BACKOFF_MAX_S", float),
+    "OCR_POLL_S": ("OCR_POLL_S", float),
+    "OCR_TESSERACT_CMD": ("OCR_TESSERACT_CMD", str),
+    "OCR_CELERY_QUEUE": ("OCR_CELERY_QUEUE", str),
+    "OCR_TIMEOUT_BASE_S": ("OCR_TIMEOUT_BASE_S", float),
+    "OCR_TIMEOUT_PER_MPX_S": ("OCR_TIMEOUT_PER_MPX_S", float),
+    "OCR_START_WORKERS": ("OCR_START_WORKERS", boolean),
+    "MAIL_TIMEOUT_S": ("MAIL_TIMEOUT_S", float),
+    "ALERT_SETTLE_MINUTES": ("ALERT_SETTLE_MINUTES", int),
+    "PASSWORD_RESET_MAX_AGE_S": ("PASSWORD_RESET_MAX_AGE_S", int),
+    "PAGE_SIZE": ("PAGE_SIZE", int),
+    "MAX_IMAGES": ("MAX_IMAGES", int),
+    "MAX_IMAGE_PIXELS": ("MAX_IMAGE_PIXELS", int),
+    "MAX_URL_LENGTH": ("MAX_URL_LENGTH", int),
+    # scale (issue 13): image storage on S3-compatible object storage (docs/deploy.md); AWS_* variables also work
+    "STORAGE": ("STORAGE", str),
+    "S3_BUCKET": ("S3_BUCKET", str),
+    "S3_PREFIX": ("S3_PREFIX", str),
+    "S3_ENDPOINT_URL": ("S3_ENDPOINT_URL", str),
+    "S3_PUBLIC_ENDPOINT_URL": ("S3_PUBLIC_ENDPOINT_URL", str),
+    "S3_REGION": ("S3_REGION", str),
+    "S3_ACCESS_KEY_ID": ("S3_ACCESS_KEY_ID", str),
+    "S3_SECRET_ACCESS_KEY": ("S3_SECRET_ACCESS_KEY", str),
+    "HEALTH_MAX_QUEUE": ("HEALTH_MAX_QUEUE", int),
+    "PENDING_UPLOAD_HOURS": ("PENDING_UPLOAD_HOURS", float),  # neardup: docs/near-duplicates.md
+    # load (issue 13): where photo variants are made (docs/running.md)
     "IMAGE_VARIANTS": ("IMAGE_VARIANTS", str),
     "VARIANT_POLL_S": ("VARIANT_POLL_S", float),
 }
@@ -135,6 +162,16 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "STATS_COUNTS_TTL_S": 60.0,  # the archive counts on /stats are recounted in the background this often
         "MAX_URL_LENGTH": 4096,  # longer addresses get the site's 414 page (gunicorn.conf.py lets them in)
         "CONTACT_EMAIL": "",  # voters: where /privacy sends removal requests (unset: the report button)
+        "STORAGE": "local",  # scale: "local" (UPLOAD_DIR) or "s3" (S3_BUCKET, S3_ENDPOINT_URL, ...)
+        "S3_BUCKET": "",  # scale: the bucket, with STORAGE=s3
+        "S3_PREFIX": "",  # a key prefix inside the bucket
+        "S3_ENDPOINT_URL": "",  # unset: AWS S3; set for MinIO and other S3-compatible stores
+        "S3_PUBLIC_ENDPOINT_URL": "",  # where browsers reach the store, when it differs (signed URLs)
+        "S3_REGION": "",
+        "S3_ACCESS_KEY_ID": "",  # unset: boto3's own chain (AWS_* variables, instance roles)
+        "S3_SECRET_ACCESS_KEY": "",
+        "HEALTH_MAX_QUEUE": 10_000,  # scale: /healthz answers 503 when more photos than this wait for OCR
+        "PENDING_UPLOAD_HOURS": 24.0,  # neardup: how long an upload waits for "is this the same leaflet?"
         # load: "background" (worker threads or `flask ocr work` make a photo's variants after the upload is
         # answered) or "inline" (the request makes them before it answers)
         "IMAGE_VARIANTS": "background",

@@ -199,3 +199,20 @@ def test_after_ocr_text_copies_are_linked_for_moderators(app, client):
     log_in(client, make_user("moderator"))
     page = client.get(f"/moderate/leaflets/{first.id}").get_data(as_text=True)
     assert "Possibly the same as" in page and f"/moderate/leaflets/{second.id}" in page and "same text" in page
+
+
+@both_databases
+def test_a_copy_is_asked_about_while_both_photos_still_wait_for_their_stored_copies(app, client):
+    """`make run` answers uploads before a worker makes the display copies: the look-alike check then reads the
+    held bytes of the photos (neither has a stored display copy yet)."""
+    from leaflets.services import photo_variants
+
+    app.config["IMAGE_VARIANTS"] = "background"
+    first = api_upload(client, encode(JANE, quality=92), "original.jpg")
+    assert first.status_code == 201, first.get_json()
+    assert photo_variants.waiting_count() == 1  # no display copy of the original exists yet
+    response = api_upload(client, encode(JANE.resize((620, 877)), "PNG"), "small.png")
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json()["candidate"]["id"] == first.get_json()["id"]
+    other = api_upload(client, encode(template_leaflet("Tom Brown", 2), quality=85), "other.jpg")
+    assert other.status_code == 201, other.get_json()  # the same layout with other words is another leaflet

@@ -1,7 +1,7 @@
 """load: photos whose variants are made in the background (pending_photo), and leaflet_image.variants_ready
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0012
 """
 from alembic import op
 import sqlalchemy as sa
@@ -26,12 +26,13 @@ def upgrade():
         sa.Column("error", sa.Text(), nullable=True),
     )
     op.create_index("ix_pending_photo_created_at", "pending_photo", ["created_at"])
-    with op.batch_alter_table("leaflet_image") as batch:
-        batch.add_column(sa.Column("variants_ready", sa.Boolean(), nullable=False, server_default=sa.true()))
+    # A plain ADD COLUMN, not a batch copy of the table: on SQLite the copy's rename fails once 0015's count
+    # triggers name leaflet_image.
+    op.add_column("leaflet_image", sa.Column("variants_ready", sa.Boolean(), nullable=False,
+                                             server_default=sa.true()))
 
 
 def downgrade():
-    with op.batch_alter_table("leaflet_image") as batch:
-        batch.drop_column("variants_ready")
+    op.drop_column("leaflet_image", "variants_ready")  # SQLite 3.35+ drops a column in place
     op.drop_index("ix_pending_photo_created_at", table_name="pending_photo")
     op.drop_table("pending_photo")
