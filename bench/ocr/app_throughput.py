@@ -1,15 +1,18 @@
-"""OCR throughput in the app as `make run` serves it: the local queue's OCR_WORKERS threads in one process.
+"""OCR throughput in the app as `make run` serves it: OCR_WORKERS `flask ocr work` processes (leaflets/serve.py).
 
 A temporary SQLite database is migrated and loaded with the reference data once, then copied for each worker
 count. The photos are stored through the real upload service (which leaves their jobs pending, as outside a
-request no thread starts); the timer starts when the queue's threads are started, as gunicorn's
-post_worker_init does, and stops when no job is pending or running.
+request no thread starts); the timer starts when the worker processes are started and stops when every one
+has found no job left (`--once`) and exited.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -18,13 +21,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-POLL_S = 0.2
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class AppRun:
-    """One drain of the queue by `workers` threads."""
+    """One drain of the queue by `workers` OCR processes."""
 
     workers: int
     images: int
@@ -88,25 +90,43 @@ def _unfinished() -> dict[str, int]:
     return counts
 
 
+def _worker_env(folder: Path) -> dict[str, str]:
+    """What `make run` gives its OCR processes, pointed at the bench's database and folders."""
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "UPLOAD_DIR": str(folder / "uploads"), "INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench-ocr",
+            "OCR_START_WORKERS": "0", "OCR_POLL_S": "1", "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "false"}
+
+
 def drain(template: Path, photos: list[str], workers: int, timeout_s: float) -> AppRun:
-    """Store the photos in a fresh copy of the database and time `workers` threads reading them all."""
-    from leaflets import create_app, runtime
+    """Store the photos in a fresh copy of the database and time `workers` OCR processes reading them all."""
+    from leaflets import create_app
 
     with tempfile.TemporaryDirectory(prefix="bench-ocr-app-") as tmp:
         folder = Path(tmp)
         shutil.copy(template, folder / "bench.sqlite3")
-        app = create_app(_config(folder, workers))
+        app = create_app(_config(folder, 0))
         try:
             with app.app_context():
                 _store(photos)
-                start = time.perf_counter()
-                runtime.ocr_queue().start()
+        finally:
+            _close(app)
+        flask = str(Path(sys.executable).parent / "flask")
+        start = time.perf_counter()
+        children = [subprocess.Popen([flask, "--app", "wsgi", "ocr", "work", "--once", "--name", f"ocr-{n}"],
+                                     env=_worker_env(folder), stdout=subprocess.DEVNULL)
+                    for n in range(workers)]
+        try:
+            for child in children:
+                child.wait(timeout=max(1.0, timeout_s - (time.perf_counter() - start)))
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.kill()
+        elapsed = time.perf_counter() - start
+        app = create_app(_config(folder, 0))
+        try:
+            with app.app_context():
                 counts = _unfinished()
-                while counts.get("pending", 0) + counts.get("running", 0) and \
-                        time.perf_counter() - start < timeout_s:
-                    time.sleep(POLL_S)
-                    counts = _unfinished()
-                elapsed = time.perf_counter() - start
         finally:
             _close(app)
     logger.info("app drain", extra={"workers": workers, "seconds": elapsed, "statuses": counts})
