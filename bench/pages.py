@@ -8,6 +8,7 @@ SQLite runs with the Whoosh index, PostgreSQL with SEARCH_BACKEND=postgres (the 
 bench/stats' generated one (real parties and areas, skewed; claims and ratings) plus a few dozen words of
 campaign text per photo so that search has something to find. Results go to bench/out/pages-<time>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,7 +41,17 @@ OUT = REPO / "bench" / "out"
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 TARGET_MS = {1: 100.0, 8: 300.0}
 PAGE_TYPES = ("home", "browse_1", "browse_500", "leaflet", "party", "area", "search", "stats")
-SEARCH_WORDS = ["potholes", "NHS", "council tax", "buses", "sewage", "schools", "police", "housing", "recycling"]
+SEARCH_WORDS = [
+    "potholes",
+    "NHS",
+    "council tax",
+    "buses",
+    "sewage",
+    "schools",
+    "police",
+    "housing",
+    "recycling",
+]
 
 
 def _pg(sql: str) -> None:
@@ -57,15 +68,23 @@ def new_database(kind: str, workdir: Path) -> tuple[str, Callable[[], None]]:
         name = f"sc_bench_pages_{uuid.uuid4().hex[:8]}"
         _pg(f'CREATE DATABASE "{name}"')
         return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", functools.partial(
-            _pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        )
     return f"sqlite:///{workdir / 'bench.sqlite3'}", _nothing
 
 
 def app_env(url: str, kind: str, workdir: Path) -> dict[str, str]:
     """The environment a deployment sets (also used for the fill, so both see the same archive)."""
-    return {"DATABASE_URL": url, "SECRET_KEY": "bench", "UPLOAD_DIR": str(workdir / "uploads"),
-            "INDEX_DIR": str(workdir / "index"), "SEARCH_BACKEND": "postgres" if kind == "postgresql" else "whoosh",
-            "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING", "OCR_WORKERS": "0"}
+    return {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench",
+        "UPLOAD_DIR": str(workdir / "uploads"),
+        "INDEX_DIR": str(workdir / "index"),
+        "SEARCH_BACKEND": "postgres" if kind == "postgresql" else "whoosh",
+        "RATELIMIT_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+        "OCR_WORKERS": "0",
+    }
 
 
 def _text(rng: random.Random) -> str:
@@ -87,9 +106,18 @@ def fill(url: str, kind: str, workdir: Path, size: int, seed: int) -> dict[str, 
     from leaflets.services import indexing, reference_data
 
     env = app_env(url, kind, workdir)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "UPLOAD_DIR": env["UPLOAD_DIR"],
-                      "INDEX_DIR": env["INDEX_DIR"], "SEARCH_BACKEND": env["SEARCH_BACKEND"],
-                      "OCR_START_WORKERS": False, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "UPLOAD_DIR": env["UPLOAD_DIR"],
+            "INDEX_DIR": env["INDEX_DIR"],
+            "SEARCH_BACKEND": env["SEARCH_BACKEND"],
+            "OCR_START_WORKERS": False,
+            "RATELIMIT_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     timings: dict[str, Any] = {}
     with app.app_context():
         started = time.perf_counter()
@@ -103,15 +131,20 @@ def fill(url: str, kind: str, workdir: Path, size: int, seed: int) -> dict[str, 
             done[0] += n
             if done[0] % 20000 < n:
                 print(f"  {kind}: {done[0]:,} / {size:,} leaflets inserted", flush=True)
+
         rows = generate(size, seed, progress)
         timings["insert_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
         rng = random.Random(seed)
         ids = list(db.session.scalars(select(LeafletImage.id).order_by(LeafletImage.id)))
         for start in range(0, len(ids), 5000):
-            db.session.execute(update(LeafletImage).execution_options(synchronize_session=False),
-                               [{"id": i, "ocr_text": _text(rng), "ocr_status": "done", "ocr_readable": True}
-                                for i in ids[start:start + 5000]])
+            db.session.execute(
+                update(LeafletImage).execution_options(synchronize_session=False),
+                [
+                    {"id": i, "ocr_text": _text(rng), "ocr_status": "done", "ocr_readable": True}
+                    for i in ids[start : start + 5000]
+                ],
+            )
             db.session.commit()
         timings["text_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
@@ -122,6 +155,7 @@ def fill(url: str, kind: str, workdir: Path, size: int, seed: int) -> dict[str, 
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
         from leaflets.services_setup import shutdown
+
         shutdown(app)
         db.session.remove()
         db.engine.dispose()
@@ -139,14 +173,21 @@ def sample_urls(url: str, rng: random.Random, count: int) -> dict[str, list[str]
         live = Leaflet.status == "live"
         leaflets = list(conn.scalars(select(Leaflet.id).where(live)))
         deep = min(500, -(-len(leaflets) // 24))  # page 500 at 100,000; the last page of a smaller archive
-        parties = list(conn.execute(select(Party.slug, func.count(Leaflet.id)).join(Leaflet)
-                                    .where(live).group_by(Party.slug)))
-        areas = list(conn.execute(select(Area.gss, func.count(Leaflet.id)).join(Leaflet)
-                                  .where(live).group_by(Area.gss)))
+        parties = list(
+            conn.execute(
+                select(Party.slug, func.count(Leaflet.id)).join(Leaflet).where(live).group_by(Party.slug)
+            )
+        )
+        areas = list(
+            conn.execute(
+                select(Area.gss, func.count(Leaflet.id)).join(Leaflet).where(live).group_by(Area.gss)
+            )
+        )
     engine.dispose()
 
     def weighted(pairs: list, prefix: str) -> list[str]:
         return [prefix + key for key in rng.choices([p[0] for p in pairs], [p[1] for p in pairs], k=count)]
+
     return {
         "home": ["/"] * count,
         "browse_1": ["/leaflets"] * count,
@@ -182,11 +223,25 @@ class Server:
 
         self.port = free_port()
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        command = [gunicorn, "-c", "gunicorn.conf.py", "--no-control-socket", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", str(workers), "--threads", str(threads), "--timeout", "120", "wsgi:app"]
+        command = [
+            gunicorn,
+            "-c",
+            "gunicorn.conf.py",
+            "--no-control-socket",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--timeout",
+            "120",
+            "wsgi:app",
+        ]
         self.log = open(log_path, "wb")
-        self.process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env}, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=REPO, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 120
         while not _answering(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -235,13 +290,19 @@ def measure(port: int, paths: list[str], clients: int) -> dict[str, Any]:
                     statuses[status] = statuses.get(status, 0) + 1
         finally:
             conn.close()
+
     threads = [threading.Thread(target=client, args=(share,)) for share in shares]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"n": len(times), "p50_ms": _pct(times, 0.5), "p95_ms": _pct(times, 0.95), "max_ms": round(max(times), 1),
-            "statuses": statuses}
+    return {
+        "n": len(times),
+        "p50_ms": _pct(times, 0.5),
+        "p95_ms": _pct(times, 0.95),
+        "max_ms": round(max(times), 1),
+        "statuses": statuses,
+    }
 
 
 def run_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -256,14 +317,21 @@ def run_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         results: dict[str, Any] = {"fill": filled, "pages": {}}
         try:
             for page in PAGE_TYPES:
-                measure(server.port, urls[page][:2 * args.workers * args.threads // 4 or 4], 4)  # warm every worker
+                measure(
+                    server.port, urls[page][: 2 * args.workers * args.threads // 4 or 4], 4
+                )  # warm every worker
                 row = results["pages"][page] = {}
                 for clients in (1, 8):
                     cpu = server.cpu_s()
-                    row[str(clients)] = measure(server.port, urls[page][:args.requests * clients], clients)
-                    row[str(clients)]["server_cpu_ms"] = round((server.cpu_s() - cpu) * 1000 / row[str(clients)]["n"], 1)
-                print(f"  {page:<11} p95 {row['1']['p95_ms']:8.1f} ms at 1 client, {row['8']['p95_ms']:8.1f} ms at 8;"
-                      f" server CPU {row['1']['server_cpu_ms']:.1f} ms/request  {row['1']['statuses']}", flush=True)
+                    row[str(clients)] = measure(server.port, urls[page][: args.requests * clients], clients)
+                    row[str(clients)]["server_cpu_ms"] = round(
+                        (server.cpu_s() - cpu) * 1000 / row[str(clients)]["n"], 1
+                    )
+                print(
+                    f"  {page:<11} p95 {row['1']['p95_ms']:8.1f} ms at 1 client, {row['8']['p95_ms']:8.1f} ms at 8;"
+                    f" server CPU {row['1']['server_cpu_ms']:.1f} ms/request  {row['1']['statuses']}",
+                    flush=True,
+                )
         finally:
             server.stop()
         return results
@@ -274,14 +342,20 @@ def run_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def table(results: dict[str, Any]) -> str:
-    lines = [f"{'database':<11} {'page':<11} {'p95 @1':>9} {'p95 @8':>9} {'CPU/req':>8}  "
-             "target (<= 100 ms @1, <= 300 ms @8)"]
+    lines = [
+        f"{'database':<11} {'page':<11} {'p95 @1':>9} {'p95 @8':>9} {'CPU/req':>8}  "
+        "target (<= 100 ms @1, <= 300 ms @8)"
+    ]
     for kind, result in results.items():
         for page, row in result["pages"].items():
-            ok = all(row[str(c)]["p95_ms"] <= TARGET_MS[c] and set(row[str(c)]["statuses"]) == {200}
-                     for c in (1, 8))
-            lines.append(f"{kind:<11} {page:<11} {row['1']['p95_ms']:>7.1f}ms {row['8']['p95_ms']:>7.1f}ms "
-                         f"{row['1']['server_cpu_ms']:>6.1f}ms  {'PASS' if ok else 'FAIL'}")
+            ok = all(
+                row[str(c)]["p95_ms"] <= TARGET_MS[c] and set(row[str(c)]["statuses"]) == {200}
+                for c in (1, 8)
+            )
+            lines.append(
+                f"{kind:<11} {page:<11} {row['1']['p95_ms']:>7.1f}ms {row['8']['p95_ms']:>7.1f}ms "
+                f"{row['1']['server_cpu_ms']:>6.1f}ms  {'PASS' if ok else 'FAIL'}"
+            )
     return "\n".join(lines)
 
 
@@ -300,10 +374,21 @@ def main(argv: list[str] | None = None) -> int:
     results = {kind: run_database(kind, args) for kind in args.databases.split(",")}
     OUT.mkdir(parents=True, exist_ok=True)
     out = OUT / f"pages-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps({"started": started.isoformat(), "args": vars(args), "load_average": os.getloadavg(),
-                               "results": results}, indent=2))
-    print(f"\n{args.size:,} leaflets, gunicorn {args.workers} workers x {args.threads} threads "
-          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    out.write_text(
+        json.dumps(
+            {
+                "started": started.isoformat(),
+                "args": vars(args),
+                "load_average": os.getloadavg(),
+                "results": results,
+            },
+            indent=2,
+        )
+    )
+    print(
+        f"\n{args.size:,} leaflets, gunicorn {args.workers} workers x {args.threads} threads "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     print(table(results))
     print(f"results: {out}")
     return 0

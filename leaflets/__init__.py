@@ -1,4 +1,5 @@
 """Straight Choice: the Flask application factory."""
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,12 @@ from leaflets import config as config_module
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then environment, then `config`; no network, prompts or sleeps."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(config_module.PROJECT_ROOT / "templates"),
-                static_folder=str(config_module.PROJECT_ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(config_module.PROJECT_ROOT / "templates"),
+        static_folder=str(config_module.PROJECT_ROOT / "static"),
+    )
     instance_path = Path(app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.build(instance_path, config, os.environ))

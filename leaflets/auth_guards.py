@@ -3,6 +3,7 @@
 Pages redirect anonymous visitors to the login page and answer 403 to the wrong role; the API answers 401 and 403
 as JSON. Moderator actions also need a fresh login (not one restored from a remember-me cookie).
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -33,6 +34,7 @@ def bearer_token_first() -> None:
     if not header.lower().startswith("bearer "):
         return
     from leaflets.services.accounts import user_for_api_token
+
     user = user_for_api_token(header[7:].strip())
     g._login_user = user if user is not None and user.active else login_manager.anonymous_user()
 
@@ -50,6 +52,7 @@ def _check_role(role: str) -> None:
 
 def role_required(role: str) -> Callable[[F], F]:
     """Pages: anonymous -> login page (coming back here after), wrong role -> 403."""
+
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -58,12 +61,15 @@ def role_required(role: str) -> Callable[[F], F]:
                 return redirect(url_for("auth.login", next=here() if request.method == "GET" else None))
             _check_role(role)
             return view(*args, **kwargs)
+
         return cast(F, wrapped)
+
     return decorate
 
 
 def moderator_action(view: F) -> F:
     """Moderator-only POSTs: the role, and a login made in this session (re-enter the password otherwise)."""
+
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
@@ -73,11 +79,13 @@ def moderator_action(view: F) -> F:
             flash("Please enter your password again before moderating.", "info")
             return redirect(url_for("auth.login", next=url_for("moderation.dashboard")))
         return view(*args, **kwargs)
+
     return cast(F, wrapped)
 
 
 def api_role_required(role: str = "volunteer") -> Callable[[F], F]:
     """API: no credentials -> 401, wrong role -> 403, both as JSON errors."""
+
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -85,5 +93,7 @@ def api_role_required(role: str = "volunteer") -> Callable[[F], F]:
                 raise Unauthorised("Send a bearer token (Authorization: Bearer ...) or log in.")
             _check_role(role)
             return view(*args, **kwargs)
+
         return cast(F, wrapped)
+
     return decorate

@@ -1,4 +1,5 @@
 """Register one blueprint per user-facing area."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -22,15 +23,34 @@ def register(app: Flask) -> None:
         ocr_status,
         pages,
         places,
-        search,
         same_leaflet,
+        search,
         search_feed,
         upload,
         volunteer,
     )
 
-    for module in (archive, media, feeds, upload, ocr_status, auth, volunteer, moderation, flags, search,
-                   search_feed, compare, discovery, alerts, pages, places, crops, maps, health,
-                   same_leaflet):
+    for module in (
+        archive,
+        media,
+        feeds,
+        upload,
+        ocr_status,
+        auth,
+        volunteer,
+        moderation,
+        flags,
+        search,
+        search_feed,
+        compare,
+        discovery,
+        alerts,
+        pages,
+        places,
+        crops,
+        maps,
+        health,
+        same_leaflet,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,4 +1,5 @@
 """Configuration: defaults, then environment variables (DESIGN §5), then an explicit mapping."""
+
 from __future__ import annotations
 
 import secrets
@@ -91,8 +92,12 @@ _ENV: dict[str, tuple[str, Any]] = {
     "VARIANT_POLL_S": ("VARIANT_POLL_S", float),
 }
 # Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
-RATE_LIMIT_KEYS = {"UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD", "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
-                   "LOGIN_ACCOUNT_RATE_LIMIT": "RATELIMIT_LOGIN_ACCOUNT", "FLAG_RATE_LIMIT": "RATELIMIT_FLAG"}
+RATE_LIMIT_KEYS = {
+    "UPLOAD_RATE_LIMIT": "RATELIMIT_UPLOAD",
+    "LOGIN_RATE_LIMIT": "RATELIMIT_LOGIN",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "RATELIMIT_LOGIN_ACCOUNT",
+    "FLAG_RATE_LIMIT": "RATELIMIT_FLAG",
+}
 
 
 def defaults(instance_path: Path) -> dict[str, Any]:
@@ -207,14 +212,17 @@ def load_or_create_secret_key(instance_path: Path) -> str:
     return key
 
 
-def build(instance_path: Path, overrides: Mapping[str, Any] | None, environ: Mapping[str, str]) -> dict[str, Any]:
+def build(
+    instance_path: Path, overrides: Mapping[str, Any] | None, environ: Mapping[str, str]
+) -> dict[str, Any]:
     config = defaults(instance_path)
     config.update(from_environment(environ))
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         # psycopg 3 is the driver we ship.
         config["SQLALCHEMY_DATABASE_URI"] = config["SQLALCHEMY_DATABASE_URI"].replace(
-            "postgresql://", "postgresql+psycopg://", 1)
+            "postgresql://", "postgresql+psycopg://", 1
+        )
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"] * 1024 * 1024)

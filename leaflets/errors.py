@@ -1,4 +1,5 @@
 """Error responses: JSON for the API and for clients that ask for it, HTML pages otherwise."""
+
 from __future__ import annotations
 
 import logging
@@ -16,21 +17,40 @@ from leaflets.services.storage_errors import as_storage_unavailable
 
 log = logging.getLogger(__name__)
 
-_CODES = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-          409: "conflict", 413: "too_large", 414: "uri_too_long",
-          415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
-          500: "internal_error", 503: "unavailable"}
+_CODES = {
+    400: "bad_request",
+    401: "unauthorised",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
 
 
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
-def error_response(status: int, message: str, code: str | None = None, field: str | None = None,
-                   details: dict | None = None, errors: list[DomainError] | None = None) -> Response:
+def error_response(
+    status: int,
+    message: str,
+    code: str | None = None,
+    field: str | None = None,
+    details: dict | None = None,
+    errors: list[DomainError] | None = None,
+) -> Response:
     code = code or _CODES.get(status, "error")
     if wants_json():
         body: dict = {"error": {"code": code, "message": message}}
@@ -39,11 +59,14 @@ def error_response(status: int, message: str, code: str | None = None, field: st
         if details:
             body["error"].update(details)
         if errors:  # every problem at once; "error" stays the first, for clients that read only that
-            body["errors"] = [{"field": e.field, "code": e.code, "message": e.message, **(e.details or {})}
-                              for e in errors]
+            body["errors"] = [
+                {"field": e.field, "code": e.code, "message": e.message, **(e.details or {})} for e in errors
+            ]
         response = jsonify(body)
     else:
-        response = Response(render_template("errors/error.html", status=status, message=message), mimetype="text/html")
+        response = Response(
+            render_template("errors/error.html", status=status, message=message), mimetype="text/html"
+        )
     response.status_code = status
     return response
 
@@ -53,8 +76,9 @@ def refuse_long_urls() -> None:
     uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
     limit = int(current_app.config["MAX_URL_LENGTH"])
     if len(uri) > limit:
-        raise RequestURITooLarge(f"Addresses on this site are at most {limit:,} characters; "
-                                 f"this one has {len(uri):,}.")
+        raise RequestURITooLarge(
+            f"Addresses on this site are at most {limit:,} characters; this one has {len(uri):,}."
+        )
 
 
 def register(app: Flask) -> None:
@@ -63,19 +87,30 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response:
-        return error_response(error.status, error.message, error.code, error.field, error.details,
-                              getattr(error, "errors", None) or [error])
+        return error_response(
+            error.status,
+            error.message,
+            error.code,
+            error.field,
+            error.details,
+            getattr(error, "errors", None) or [error],
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response:
-        return error_response(400, "The form expired or was not sent from this site. Reload the page and try again.",
-                              "csrf_failed")
+        return error_response(
+            400,
+            "The form expired or was not sent from this site. Reload the page and try again.",
+            "csrf_failed",
+        )
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded) -> Response:
         if error.limit.error_message:  # a limit that explains itself
             return error_response(429, str(error.description))
-        return error_response(429, f"Too many requests: the limit is {error.description}. Please wait and try again.")
+        return error_response(
+            429, f"Too many requests: the limit is {error.description}. Please wait and try again."
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -89,8 +124,9 @@ def register(app: Flask) -> None:
                 message = "The request has too many parts or fields."
         response = error_response(status, message)
         # Allow on a 405, Retry-After, WWW-Authenticate: the headers the exception itself carries.
-        response.headers.extend((name, value) for name, value in error.get_headers()
-                                if name.lower() != "content-type")
+        response.headers.extend(
+            (name, value) for name, value in error.get_headers() if name.lower() != "content-type"
+        )
         return response
 
     @app.errorhandler(Exception)

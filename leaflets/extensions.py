@@ -1,4 +1,5 @@
 """Unbound Flask extensions; models and blueprints import from here, so nothing imports the app."""
+
 from typing import TYPE_CHECKING, Any, cast
 
 from flask_limiter import Limiter

@@ -1,4 +1,5 @@
 """Bind the extensions of extensions.py to an app."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -26,4 +27,3 @@ def register(app: Flask) -> None:
     limiter.init_app(app)
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
-

@@ -1,4 +1,5 @@
 """Structured (one JSON object per line) logging for the app and its workers."""
+
 from __future__ import annotations
 
 import json

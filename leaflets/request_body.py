@@ -5,6 +5,7 @@ sending; the kernel resets the connection and the client sees "connection reset"
 the 413 page. Reading the rest (up to a cap) lets the answer arrive. Past the cap we stop: an absurd body is
 not worth reading, and that client gets the reset it asked for.
 """
+
 from __future__ import annotations
 
 import logging

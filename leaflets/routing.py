@@ -4,6 +4,7 @@ PostgreSQL's integer columns end at 2^31 - 1 and SQLite's at 2^63 - 1; a bigger 
 driver and failed there (a 500) on every route that takes an id. The check runs after routing, so every method
 of the route answers the same 404 (a converter refusing the value would turn some into a misleading 405).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Accessors for the runtime services kept in app.extensions (storage, OCR queue, search)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

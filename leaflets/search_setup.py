@@ -4,6 +4,7 @@ The backend is opened on first use, not in create_app (which touches no files or
 the index is missing, corrupt or unreachable, searches raise IndexUnavailable (the site answers 503 for search
 and works everywhere else) and `flask search rebuild` repairs it.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -43,10 +44,16 @@ class GuardedBackend(SearchBackend):
     deleted), searches answer IndexUnavailable until a rebuild, rather than quietly finding nothing.
     """
 
-    def __init__(self, name: str, opener: Callable[[], SearchBackend], *,
-                 reset: Callable[[], None] | None = None, existed: Callable[[], bool] = lambda: True,
-                 live_count: Callable[[], int] | None = None,
-                 empty: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        opener: Callable[[], SearchBackend],
+        *,
+        reset: Callable[[], None] | None = None,
+        existed: Callable[[], bool] = lambda: True,
+        live_count: Callable[[], int] | None = None,
+        empty: Callable[[], bool] | None = None,
+    ) -> None:
         self.name = name
         self._opener = opener
         self._reset = reset
@@ -70,8 +77,9 @@ class GuardedBackend(SearchBackend):
                 except IndexUnavailable:
                     raise
                 except Exception as exc:
-                    raise IndexUnavailable(f"The {self.name} search index cannot be opened ({exc}); "
-                                           f"{REBUILD_HINT}.") from exc
+                    raise IndexUnavailable(
+                        f"The {self.name} search index cannot be opened ({exc}); {REBUILD_HINT}."
+                    ) from exc
                 self._created_empty = not existed
                 _OPEN.add(self)
             return self._inner
@@ -84,8 +92,9 @@ class GuardedBackend(SearchBackend):
         if len(self.versions()) >= self._live_count():
             self._created_empty = False
             return
-        raise IndexUnavailable(f"The {self.name} search index was missing and has not been rebuilt yet; "
-                               f"{REBUILD_HINT}.")
+        raise IndexUnavailable(
+            f"The {self.name} search index was missing and has not been rebuilt yet; {REBUILD_HINT}."
+        )
 
     def index(self, docs: Iterable[SearchDocument]) -> None:
         self.inner.index(docs)
@@ -116,8 +125,13 @@ class GuardedBackend(SearchBackend):
             if not self._is_empty():
                 raise
         query.validate()
-        return Results(total=0, hits=[], facets={name: [] for name in FACET_NAMES}, page=query.page,
-                       per_page=query.per_page)
+        return Results(
+            total=0,
+            hits=[],
+            facets={name: [] for name in FACET_NAMES},
+            page=query.page,
+            per_page=query.per_page,
+        )
 
     def ids(self, query: SearchQuery) -> Iterator[int]:
         inner = self.inner
@@ -180,8 +194,14 @@ def _whoosh(app: Flask) -> GuardedBackend:
         finally:
             opened.close()
 
-    return GuardedBackend("Whoosh", lambda: WhooshBackend(index_dir), reset=reset, existed=existed,
-                          live_count=_live_count, empty=empty)
+    return GuardedBackend(
+        "Whoosh",
+        lambda: WhooshBackend(index_dir),
+        reset=reset,
+        existed=existed,
+        live_count=_live_count,
+        empty=empty,
+    )
 
 
 def _postgres(app: Flask) -> GuardedBackend:
@@ -189,9 +209,12 @@ def _postgres(app: Flask) -> GuardedBackend:
 
     def opener() -> SearchBackend:
         if not url.startswith("postgresql"):
-            raise IndexUnavailable("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL; "
-                                   "use SEARCH_BACKEND=whoosh with SQLite.")
+            raise IndexUnavailable(
+                "SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL; "
+                "use SEARCH_BACKEND=whoosh with SQLite."
+            )
         from search import PostgresBackend
+
         return PostgresBackend(url)
 
     return GuardedBackend("PostgreSQL", opener)
@@ -199,6 +222,7 @@ def _postgres(app: Flask) -> GuardedBackend:
 
 def _live_count() -> int:
     from leaflets.services.indexing import live_count  # the app's services import this module
+
     return live_count()
 
 
@@ -212,5 +236,6 @@ def create_backend(app: Flask) -> SearchBackend:
 
     def misconfigured() -> SearchBackend:
         raise IndexUnavailable(f"SEARCH_BACKEND must be 'whoosh' or 'postgres', not {kind!r}.")
+
     log.error("unknown SEARCH_BACKEND: search is unavailable", extra={"search_backend": kind})
     return GuardedBackend(kind, misconfigured)

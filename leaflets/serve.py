@@ -8,6 +8,7 @@ shared with a web request) and at a lower CPU priority (OCR_NICE), so a backlog 
 OCR takes the CPU the pages leave. Ctrl-C or SIGTERM stops every process; if any of them exits on its own,
 the others are stopped too and the exit status says so. Children die with this process (PR_SET_PDEATHSIG).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,15 +76,31 @@ def commands(args: argparse.Namespace, environ: dict[str, str]) -> list[Process]
     bin_dir = Path(sys.executable).parent
     web_env = {**environ, "OCR_START_WORKERS": "0"}  # OCR runs in its own processes, not in the web's
     web_env.setdefault("IMAGE_VARIANTS", "background")
-    gunicorn = [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket",
-                "--bind", f"{args.host}:{args.port}", "--workers", str(args.web_workers),
-                "--threads", str(args.threads), "--timeout", "120", "wsgi:app"]
+    gunicorn = [
+        str(bin_dir / "gunicorn"),
+        "-c",
+        "gunicorn.conf.py",
+        "--no-control-socket",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.web_workers),
+        "--threads",
+        str(args.threads),
+        "--timeout",
+        "120",
+        "wsgi:app",
+    ]
     if args.access_log:
         gunicorn[1:1] = ["--access-logfile", "-"]
     made = [("web", gunicorn, web_env, 0)]
     # A worker process polls the database for new photos this often (the web processes cannot wake it).
-    ocr_env = {**environ, "OCR_START_WORKERS": "0", "OCR_POLL_S": environ.get("OCR_POLL_S", "1"),
-               "IMAGE_VARIANTS": web_env["IMAGE_VARIANTS"]}
+    ocr_env = {
+        **environ,
+        "OCR_START_WORKERS": "0",
+        "OCR_POLL_S": environ.get("OCR_POLL_S", "1"),
+        "IMAGE_VARIANTS": web_env["IMAGE_VARIANTS"],
+    }
     for number in range(args.ocr_workers):
         argv = [str(bin_dir / "flask"), "--app", "wsgi", "ocr", "work", "--name", f"ocr-{number}"]
         made.append((f"ocr-{number}", argv, ocr_env, args.ocr_nice))
@@ -98,8 +115,13 @@ class Runner:
 
     def start(self) -> None:
         for name, argv, env, nice in self.processes:
-            self.children[name] = subprocess.Popen(argv, cwd=REPO, env=env, start_new_session=True,
-                                                   preexec_fn=lambda nice=nice: _child_setup(nice))
+            self.children[name] = subprocess.Popen(
+                argv,
+                cwd=REPO,
+                env=env,
+                start_new_session=True,
+                preexec_fn=lambda nice=nice: _child_setup(nice),
+            )
             log.info("started %s (pid %d)", name, self.children[name].pid)
 
     def request_stop(self, signum: int, _frame: object) -> None:
@@ -146,16 +168,30 @@ def parse(argv: Sequence[str] | None, environ: dict[str, str]) -> argparse.Names
     parser = argparse.ArgumentParser(prog="python -m leaflets.serve", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default=environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(environ.get("PORT", "5000")))
-    parser.add_argument("--threads", type=int, default=_positive(environ, "WEB_THREADS", 8),
-                        help="threads per web process (WEB_THREADS)")
-    parser.add_argument("--web-workers", type=int, default=_positive(environ, "WEB_WORKERS",
-                                                                     default_web_workers()),
-                        help="web processes (WEB_WORKERS; default: the CPU count, at least 2)")
-    parser.add_argument("--ocr-workers", type=int, default=_positive(environ, "OCR_WORKERS",
-                                                                     default_ocr_workers()),
-                        help="OCR worker processes (OCR_WORKERS; default: the CPU count)")
-    parser.add_argument("--ocr-nice", type=int, default=_positive(environ, "OCR_NICE", 10),
-                        help="how much lower the OCR processes' CPU priority is (OCR_NICE)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=_positive(environ, "WEB_THREADS", 8),
+        help="threads per web process (WEB_THREADS)",
+    )
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=_positive(environ, "WEB_WORKERS", default_web_workers()),
+        help="web processes (WEB_WORKERS; default: the CPU count, at least 2)",
+    )
+    parser.add_argument(
+        "--ocr-workers",
+        type=int,
+        default=_positive(environ, "OCR_WORKERS", default_ocr_workers()),
+        help="OCR worker processes (OCR_WORKERS; default: the CPU count)",
+    )
+    parser.add_argument(
+        "--ocr-nice",
+        type=int,
+        default=_positive(environ, "OCR_NICE", 10),
+        help="how much lower the OCR processes' CPU priority is (OCR_NICE)",
+    )
     parser.add_argument("--no-access-log", dest="access_log", action="store_false")
     return parser.parse_args(argv)
 
@@ -165,13 +201,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     environ = dict(os.environ)
     args = parse(argv, environ)
     if args.web_workers > 1 and not environ.get("RATELIMIT_STORAGE_URI", "").startswith(("redis", "valkey")):
-        log.warning("%d web processes count rate limits each on its own: set RATELIMIT_STORAGE_URI=redis://… "
-                    "to share them (docs/running.md)", args.web_workers)
+        log.warning(
+            "%d web processes count rate limits each on its own: set RATELIMIT_STORAGE_URI=redis://… "
+            "to share them (docs/running.md)",
+            args.web_workers,
+        )
     runner = Runner(commands(args, environ))
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, runner.request_stop)
-    log.info("Straight Choice on http://%s:%s/ with %d web processes x %d threads and %d OCR processes",
-             args.host, args.port, args.web_workers, args.threads, args.ocr_workers)
+    log.info(
+        "Straight Choice on http://%s:%s/ with %d web processes x %d threads and %d OCR processes",
+        args.host,
+        args.port,
+        args.web_workers,
+        args.threads,
+        args.ocr_workers,
+    )
     runner.start()
     return runner.watch()
 

@@ -1,4 +1,5 @@
 """Create the runtime services (storage, OCR queue, search) and keep them in app.extensions."""
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ Files are written atomically (temp file, fsync, rename) so a crash never leaves 
 The interface is small so an S3-compatible store (leaflets/storage_s3.py, STORAGE=s3) stands in for
 LocalStorage at scale. Callers read through `read()`; only LocalStorage has files on disk (`find()`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -135,5 +136,6 @@ def create_storage(config: dict) -> Storage:
         return LocalStorage(Path(config["UPLOAD_DIR"]))
     if kind == "s3":
         from leaflets.storage_s3 import S3Storage  # boto3 is only imported when S3 is used
+
         return S3Storage.from_config(config)
     raise ValueError(f"STORAGE={kind!r}: use 'local' or 's3'")

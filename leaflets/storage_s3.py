@@ -6,6 +6,7 @@ atomic by S3's own rules (an object appears whole or not at all). Browsers fetch
 the store through short-lived signed URLs (S3_PUBLIC_ENDPOINT_URL when the store is reached under another
 name from outside, as in deploy/compose.yaml); the app never hands out a signed URL for a hidden leaflet's image.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,29 +23,52 @@ _MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
 class S3Storage:
-    def __init__(self, bucket: str, *, prefix: str = "", endpoint_url: str | None = None,
-                 public_endpoint_url: str | None = None, region: str | None = None,
-                 access_key: str | None = None, secret_key: str | None = None) -> None:
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        prefix: str = "",
+        endpoint_url: str | None = None,
+        public_endpoint_url: str | None = None,
+        region: str | None = None,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+    ) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        options: dict[str, Any] = {"region_name": region or "us-east-1", "aws_access_key_id": access_key,
-                                   "aws_secret_access_key": secret_key}
+        options: dict[str, Any] = {
+            "region_name": region or "us-east-1",
+            "aws_access_key_id": access_key,
+            "aws_secret_access_key": secret_key,
+        }
         # Path-style addressing: MinIO and moto serve buckets under the endpoint's path, not as subdomains.
-        config = Config(s3={"addressing_style": "path"}, signature_version="s3v4",
-                        retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+        config = Config(
+            s3={"addressing_style": "path"},
+            signature_version="s3v4",
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=5,
+            read_timeout=30,
+        )
         self.client = boto3.client("s3", endpoint_url=endpoint_url, config=config, **options)
-        self.url_client = (boto3.client("s3", endpoint_url=public_endpoint_url, config=config, **options)
-                           if public_endpoint_url else self.client)
+        self.url_client = (
+            boto3.client("s3", endpoint_url=public_endpoint_url, config=config, **options)
+            if public_endpoint_url
+            else self.client
+        )
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "S3Storage":
         if not config.get("S3_BUCKET"):
             raise ValueError("STORAGE=s3 needs S3_BUCKET")
-        return cls(config["S3_BUCKET"], prefix=config.get("S3_PREFIX") or "",
-                   endpoint_url=config.get("S3_ENDPOINT_URL") or None,
-                   public_endpoint_url=config.get("S3_PUBLIC_ENDPOINT_URL") or None,
-                   region=config.get("S3_REGION") or None, access_key=config.get("S3_ACCESS_KEY_ID") or None,
-                   secret_key=config.get("S3_SECRET_ACCESS_KEY") or None)
+        return cls(
+            config["S3_BUCKET"],
+            prefix=config.get("S3_PREFIX") or "",
+            endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+            public_endpoint_url=config.get("S3_PUBLIC_ENDPOINT_URL") or None,
+            region=config.get("S3_REGION") or None,
+            access_key=config.get("S3_ACCESS_KEY_ID") or None,
+            secret_key=config.get("S3_SECRET_ACCESS_KEY") or None,
+        )
 
     def key(self, sha256: str, variant: str) -> str:
         check_sha(sha256)
@@ -54,7 +78,9 @@ class S3Storage:
 
     def put(self, sha256: str, variant: str, data: bytes, mime: str) -> None:
         try:
-            self.client.put_object(Bucket=self.bucket, Key=self.key(sha256, variant), Body=data, ContentType=mime)
+            self.client.put_object(
+                Bucket=self.bucket, Key=self.key(sha256, variant), Body=data, ContentType=mime
+            )
         except (BotoCoreError, ClientError) as error:
             # The upload path turns OSError into a readable 503 that keeps the voter's form (storage_errors).
             raise StorageUnreachable(f"object storage refused {sha256[:12]}/{variant}: {error}") from error
@@ -87,28 +113,38 @@ class S3Storage:
             yield from page.get("Contents", [])
 
     def delete(self, sha256: str) -> None:
-        keys = [{"Key": item["Key"]} for item in self._objects(f"{self.prefix}{sha256[:2]}/{check_sha(sha256)}/")]
+        keys = [
+            {"Key": item["Key"]} for item in self._objects(f"{self.prefix}{sha256[:2]}/{check_sha(sha256)}/")
+        ]
         if keys:
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
 
     def all_shas(self) -> Iterator[str]:
         seen = None
         for item in self._objects(self.prefix):  # listed in key order, so one sha's variants come together
-            parts = item["Key"][len(self.prefix):].split("/")
+            parts = item["Key"][len(self.prefix) :].split("/")
             if len(parts) == 3 and _SHA.match(parts[1]) and parts[1] != seen:
                 seen = parts[1]
                 yield seen
 
     def modified_at(self, sha256: str) -> float | None:
-        stamps = [item["LastModified"].timestamp()
-                  for item in self._objects(f"{self.prefix}{sha256[:2]}/{check_sha(sha256)}/")]
+        stamps = [
+            item["LastModified"].timestamp()
+            for item in self._objects(f"{self.prefix}{sha256[:2]}/{check_sha(sha256)}/")
+        ]
         return max(stamps) if stamps else None
 
     def signed_url(self, sha256: str, variant: str, expires_s: int, cache_control: str) -> str | None:
         """A GET URL valid for `expires_s`; the store answers it with our Cache-Control, not its own."""
         return self.url_client.generate_presigned_url(
-            "get_object", ExpiresIn=int(expires_s),
-            Params={"Bucket": self.bucket, "Key": self.key(sha256, variant), "ResponseCacheControl": cache_control})
+            "get_object",
+            ExpiresIn=int(expires_s),
+            Params={
+                "Bucket": self.bucket,
+                "Key": self.key(sha256, variant),
+                "ResponseCacheControl": cache_control,
+            },
+        )
 
     def check(self) -> None:
         """Raise OSError unless the bucket answers."""

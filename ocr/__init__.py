@@ -32,14 +32,26 @@ from ocr.result import OcrResult, WordBox  # noqa: E402
 # would only make two workers fight over two cores.
 cv2.setNumThreads(1)
 
-__all__ = ["OcrError", "OcrResult", "OcrTimeout", "TesseractNotFound", "WordBox", "preprocess", "recognise",
-           "recommended_timeout_s"]
+__all__ = [
+    "OcrError",
+    "OcrResult",
+    "OcrTimeout",
+    "TesseractNotFound",
+    "WordBox",
+    "preprocess",
+    "recognise",
+    "recommended_timeout_s",
+]
 
 DEFAULT_TIMEOUT_S = 60.0
 
 
-def recognise(source: str | Path | Image.Image, lang: str = "eng", timeout_s: float = DEFAULT_TIMEOUT_S,
-              tesseract_cmd: str | None = None) -> OcrResult:
+def recognise(
+    source: str | Path | Image.Image,
+    lang: str = "eng",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    tesseract_cmd: str | None = None,
+) -> OcrResult:
     """Read the text of a leaflet photo (a path or a PIL image); boxes are in its pixels.
 
     `tesseract_cmd` overrides the Tesseract executable for this call (default: `tesseract` on PATH).
@@ -48,8 +60,12 @@ def recognise(source: str | Path | Image.Image, lang: str = "eng", timeout_s: fl
     return pipeline.run(source, lang, float(timeout_s), tesseract_cmd)
 
 
-def preprocess(image: Image.Image, lang: str = "eng", timeout_s: float = DEFAULT_TIMEOUT_S,
-               tesseract_cmd: str | None = None) -> Image.Image:
+def preprocess(
+    image: Image.Image,
+    lang: str = "eng",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    tesseract_cmd: str | None = None,
+) -> Image.Image:
     """Return the page exactly as Tesseract will see it: flattened, upright, scaled, dark on white."""
     deadline = tesseract.Deadline(float(timeout_s), time.perf_counter)
     prepared = preparation.prepare(preparation.load_image(image), lang, deadline, tesseract_cmd)

@@ -42,9 +42,13 @@ class Evidence:
 
     def as_quality(self, prefix: str = "") -> dict[str, float]:
         """The evidence as `OcrResult.quality` entries."""
-        return {f"{prefix}words": float(self.words), f"{prefix}confidence": round(self.confidence, 2),
-                f"{prefix}dictionary_share": round(self.dictionary, 3),
-                f"{prefix}known_words": float(self.known_words), f"{prefix}score": round(self.score, 1)}
+        return {
+            f"{prefix}words": float(self.words),
+            f"{prefix}confidence": round(self.confidence, 2),
+            f"{prefix}dictionary_share": round(self.dictionary, 3),
+            f"{prefix}known_words": float(self.known_words),
+            f"{prefix}score": round(self.score, 1),
+        }
 
 
 def _is_number(token: str) -> bool:
@@ -55,8 +59,9 @@ def _is_number(token: str) -> bool:
 def _is_junk(token: str) -> bool:
     """Symbols and letter-digit mixtures that are neither words nor numbers."""
     core = dictionary.core(token)
-    return not core or (not dictionary.is_wordlike(token) and not _is_number(token) and len(core) > 1
-                        and not core.isalpha())
+    return not core or (
+        not dictionary.is_wordlike(token) and not _is_number(token) and len(core) > 1 and not core.isalpha()
+    )
 
 
 def assess(words: list[WordBox]) -> Evidence:
@@ -97,8 +102,11 @@ def readable(evidence: Evidence) -> bool:
 
 def _short_and_clear(evidence: Evidence) -> bool:
     """A few words, read confidently and nearly all in the dictionary: a short leaflet, not noise."""
-    return (evidence.known_words >= SHORT_MIN_KNOWN_WORDS and evidence.confidence >= SHORT_MIN_CONFIDENCE
-            and evidence.dictionary >= SHORT_MIN_DICTIONARY_SHARE)
+    return (
+        evidence.known_words >= SHORT_MIN_KNOWN_WORDS
+        and evidence.confidence >= SHORT_MIN_CONFIDENCE
+        and evidence.dictionary >= SHORT_MIN_DICTIONARY_SHARE
+    )
 
 
 def clearly_better(challenger: Evidence, incumbent: Evidence, margin: float = 1.25) -> bool:

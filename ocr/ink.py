@@ -50,16 +50,24 @@ def glyphs(gray: np.ndarray, text_height: float = 0.0) -> Glyphs:
     """
     h, w = gray.shape[:2]
     factor = min(1.0, _WORK_SIDE / max(h, w))
-    small = gray if factor == 1.0 else cv2.resize(gray, (round(w * factor), round(h * factor)),
-                                                  interpolation=cv2.INTER_AREA)
+    small = (
+        gray
+        if factor == 1.0
+        else cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+    )
     ink = (small < 128).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     stats = stats[1:]
     gw, gh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     limit = _MAX_GLYPH_FRACTION * max(small.shape[:2])
     smallest = max(_MIN_GLYPH, _MIN_GLYPH_HEIGHTS * text_height * factor)
-    keep = ((np.maximum(gw, gh) >= smallest) & (gh <= limit) & (gw <= limit)
-            & (gw <= _MAX_ASPECT * gh) & (gh <= _MAX_ASPECT * gw))
+    keep = (
+        (np.maximum(gw, gh) >= smallest)
+        & (gh <= limit)
+        & (gw <= limit)
+        & (gw <= _MAX_ASPECT * gh)
+        & (gh <= _MAX_ASPECT * gw)
+    )
     kept = stats[keep]
     boxes = np.column_stack([kept[:, 0], kept[:, 1], kept[:, 0] + kept[:, 2], kept[:, 1] + kept[:, 3]])
     return Glyphs(boxes.astype(np.float64) / factor)
@@ -134,6 +142,7 @@ def has_text(found: Glyphs, gray: np.ndarray) -> bool:
     in_lines = max(_line_glyphs(found, gray.shape), _line_glyphs(sideways, gray.shape[1::-1]))
     if in_lines < _MIN_TEXT_GLYPHS:
         return False
-    noisy = (float(np.count_nonzero(gray < 128)) / max(1, gray.size) >= _NOISY_INK
-             or len(found) >= _GRAINY_GLYPHS)
+    noisy = (
+        float(np.count_nonzero(gray < 128)) / max(1, gray.size) >= _NOISY_INK or len(found) >= _GRAINY_GLYPHS
+    )
     return not (noisy and in_lines < _MIN_LINE_SHARE * len(found))

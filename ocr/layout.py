@@ -39,9 +39,12 @@ def _is_word(word: WordBox) -> bool:
 
 def _bounds(indices: list[int], boxes: list[WordBox]) -> Box:
     real = [i for i in indices if _is_word(boxes[i])] or indices
-    return (min(boxes[i].left for i in real), min(boxes[i].top for i in real),
-            max(boxes[i].left + boxes[i].width for i in real),
-            max(boxes[i].top + boxes[i].height for i in real))
+    return (
+        min(boxes[i].left for i in real),
+        min(boxes[i].top for i in real),
+        max(boxes[i].left + boxes[i].width for i in real),
+        max(boxes[i].top + boxes[i].height for i in real),
+    )
 
 
 def _coverage(lines: list[list[int]], boxes: list[WordBox], x0: int, x1: int) -> np.ndarray:
@@ -51,7 +54,7 @@ def _coverage(lines: list[list[int]], boxes: list[WordBox], x0: int, x1: int) ->
         covered = np.zeros(x1 - x0, bool)
         for i in line:
             if _is_word(boxes[i]):
-                covered[boxes[i].left - x0: boxes[i].left + boxes[i].width - x0] = True
+                covered[boxes[i].left - x0 : boxes[i].left + boxes[i].width - x0] = True
         coverage += covered
     return coverage
 
@@ -75,7 +78,7 @@ def gutters(lines: list[list[int]], boxes: list[WordBox], height: float) -> list
         if not is_empty or xs[0] == 0 or xs[-1] == x1 - x0 - 1 or len(xs) < minimum:
             continue
         side = 1 if few else _SIDE_COVER * len(lines)
-        if coverage[: xs[0]].max() >= side and coverage[xs[-1] + 1:].max() >= side:
+        if coverage[: xs[0]].max() >= side and coverage[xs[-1] + 1 :].max() >= side:
             found.append(x0 + (xs[0] + xs[-1]) / 2)
     return found
 
@@ -183,10 +186,17 @@ def _renumber(ordered: list[Piece], words: list[WordBox]) -> list[WordBox]:
 def _channel(x: float, piece: Piece, pieces: list[Piece], height: float) -> bool:
     """Whether the pieces just above or below `piece` leave x empty, with print on both sides of it."""
     _, (_, top, _, bottom) = piece
-    near = [b for _, b in pieces if b is not piece[1] and (bottom <= b[1] <= bottom + _NEAR * height
-                                                        or top - _NEAR * height <= b[3] <= top)]
-    return (any(b[2] < x for b in near) and any(b[0] > x for b in near)
-            and not any(b[0] <= x <= b[2] for b in near))
+    near = [
+        b
+        for _, b in pieces
+        if b is not piece[1]
+        and (bottom <= b[1] <= bottom + _NEAR * height or top - _NEAR * height <= b[3] <= top)
+    ]
+    return (
+        any(b[2] < x for b in near)
+        and any(b[0] > x for b in near)
+        and not any(b[0] <= x <= b[2] for b in near)
+    )
 
 
 def _split_at_channel(piece: Piece, pieces: list[Piece], boxes: list[WordBox], height: float) -> list[Piece]:
@@ -206,8 +216,10 @@ def _split_at_channel(piece: Piece, pieces: list[Piece], boxes: list[WordBox], h
         if start - end >= own and _channel(x, piece, pieces, height):
             first = [i for i in indices if boxes[i].left + boxes[i].width / 2 < x]
             second = [i for i in indices if boxes[i].left + boxes[i].width / 2 >= x]
-            return [(first, _bounds(first, boxes)), *_split_at_channel((second, _bounds(second, boxes)),
-                                                                         pieces, boxes, height)]
+            return [
+                (first, _bounds(first, boxes)),
+                *_split_at_channel((second, _bounds(second, boxes)), pieces, boxes, height),
+            ]
     return [piece]
 
 

@@ -116,8 +116,11 @@ def find_page(gray: np.ndarray) -> np.ndarray | None:
     if factor >= 1 or min(h, w) < 64:
         return None
     small = cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
-    found = [quad for quad in (_page_quad(small, _brightness_mask(small)), _page_quad(small, _smooth_mask(small)))
-             if quad is not None]
+    found = [
+        quad
+        for quad in (_page_quad(small, _brightness_mask(small)), _page_quad(small, _smooth_mask(small)))
+        if quad is not None
+    ]
     # the larger page: a part of the sheet is also bright and smooth (above a dark panel at its foot)
     quad = max(found, key=cv2.contourArea) if found else _page_quad(small, _edge_map(small))
     return None if quad is None else order_corners(quad / factor)
@@ -137,6 +140,7 @@ def warp_page(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, Matri
     height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     forward = cv2.getPerspectiveTransform(corners, target)
-    warped = cv2.warpPerspective(image, forward, (width, height), flags=cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_REPLICATE)
+    warped = cv2.warpPerspective(
+        image, forward, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     return warped, cv2.getPerspectiveTransform(target, corners).astype(np.float64)

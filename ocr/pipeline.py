@@ -58,19 +58,35 @@ class Candidate:
 
 def strong(found: Evidence) -> bool:
     """A reading no second candidate could plausibly beat."""
-    return (reading.confident(found) and found.confidence >= _STRONG_CONFIDENCE
-            and (found.dictionary < 0 or found.dictionary >= _STRONG_SHARE))
+    return (
+        reading.confident(found)
+        and found.confidence >= _STRONG_CONFIDENCE
+        and (found.dictionary < 0 or found.dictionary >= _STRONG_SHARE)
+    )
 
 
-def _prepared_candidate(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
-                        command: str | None) -> Candidate:
+def _prepared_candidate(
+    prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None
+) -> Candidate:
     words, found = reading.read_page(prepared, lang, deadline, command)
-    return Candidate("prepared", words, found, prepared.matrix, prepared.gray.shape, prepared.rotation,
-                     (prepared.rotation - prepared.turned) % 360)
+    return Candidate(
+        "prepared",
+        words,
+        found,
+        prepared.matrix,
+        prepared.gray.shape,
+        prepared.rotation,
+        (prepared.rotation - prepared.turned) % 360,
+    )
 
 
-def _plain_candidate(image: Image.Image, lang: str, deadline: tesseract.Deadline, command: str | None,
-                     timings: dict[str, float]) -> Candidate:
+def _plain_candidate(
+    image: Image.Image,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+    timings: dict[str, float],
+) -> Candidate:
     """Tesseract's own reading of the photo as given (psm 3, its own thresholding and inversion test)."""
     with timed(timings, "plain"):
         rgb, matrix = scale.cap_size(np.asarray(image), preparation.MAX_INPUT_SIDE)
@@ -98,8 +114,15 @@ def _not_read_yet(new: list[WordBox], read: list[WordBox]) -> list[WordBox]:
     return [w for w in new if not regions.covers(boxes, w.left + w.width / 2, w.top + w.height / 2)]
 
 
-def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, master: np.ndarray,
-                  lang: str, deadline: tesseract.Deadline, command: str | None) -> float:
+def _second_looks(
+    chosen: Candidate,
+    prepared: Prepared,
+    print_on_page: ink.Glyphs,
+    master: np.ndarray,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> float:
     """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
     to_page = np.linalg.inv(prepared.matrix) @ chosen.matrix
     boxes = ink.word_boxes(chosen.words, to_page)
@@ -108,24 +131,27 @@ def _second_looks(chosen: Candidate, prepared: Prepared, print_on_page: ink.Glyp
     if ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
         turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
         photo = (master, prepared.matrix, chosen.rotation)
-        added = regions.second_looks(prepared.gray, print_on_page, boxes, turn, photo, lang, deadline,
-                                     command)
+        added = regions.second_looks(
+            prepared.gray, print_on_page, boxes, turn, photo, lang, deadline, command
+        )
         new = recognition.to_master(added, np.linalg.inv(chosen.matrix), _size(chosen))
         chosen.words = chosen.words + _not_read_yet(new, chosen.words)
         boxes = ink.word_boxes(chosen.words, to_page)
     return ink.explained_share(ink.glyphs(prepared.gray, ink.median_height(boxes)), boxes)
 
 
-def _coarse_look(chosen: Candidate, rgb: np.ndarray, lang: str, deadline: tesseract.Deadline,
-                 command: str | None) -> None:
+def _coarse_look(
+    chosen: Candidate, rgb: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None
+) -> None:
     """Add big print that only a shrunk copy of the photo shows to the chosen reading."""
     to_master = chosen.matrix
     # only real words already read keep a big word out: gibberish read off a huge headline must not
     real = [w for w in chosen.words if dictionary.is_known(w.text) or w.confidence >= _REAL_CONFIDENCE]
     heights = ink.word_boxes(chosen.words, to_master)
     known = ink.word_boxes(real, to_master)
-    added = regions.coarse_look(rgb, known, ink.median_height(heights), chosen.rotation, lang, deadline,
-                                command)
+    added = regions.coarse_look(
+        rgb, known, ink.median_height(heights), chosen.rotation, lang, deadline, command
+    )
     chosen.words = chosen.words + recognition.to_master(added, np.linalg.inv(to_master), _size(chosen))
 
 
@@ -147,8 +173,14 @@ def _load(source: str | Path | Image.Image, timings: dict[str, float]) -> Image.
         return ImageOps.exif_transpose(image) if isinstance(source, (str, Path)) else image
 
 
-def _read(image: Image.Image, prepared: Prepared, print_on_page: ink.Glyphs, lang: str,
-          deadline: tesseract.Deadline, command: str | None) -> tuple[Candidate, dict[str, float]]:
+def _read(
+    image: Image.Image,
+    prepared: Prepared,
+    print_on_page: ink.Glyphs,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> tuple[Candidate, dict[str, float]]:
     """The best reading of the page, with second looks, and the evidence for it."""
     candidates = [_prepared_candidate(prepared, lang, deadline, command)]
     if not strong(candidates[0].found) and min(image.size) >= 16:
@@ -159,8 +191,12 @@ def _read(image: Image.Image, prepared: Prepared, print_on_page: ink.Glyphs, lan
         explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command)
         if explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, np.asarray(image), lang, deadline, command)
-    return chosen, {"ink_explained": round(explained, 3), "plain_chosen": float(chosen.name == "plain"),
-                    "candidates": float(len(candidates)), "page_found": float(prepared.page_found)}
+    return chosen, {
+        "ink_explained": round(explained, 3),
+        "plain_chosen": float(chosen.name == "plain"),
+        "candidates": float(len(candidates)),
+        "page_found": float(prepared.page_found),
+    }
 
 
 def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: str | None) -> OcrResult:
@@ -179,8 +215,12 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     if not has_text:
         logger.debug("no lines of print on the page: nothing to read")
         timings["total"] = round(time.perf_counter() - started, 4)
-        return OcrResult(timings=timings, image_size=prepared.master_size, readable=False,
-                         quality={**Evidence().as_quality(), "text_found": 0.0})
+        return OcrResult(
+            timings=timings,
+            image_size=prepared.master_size,
+            readable=False,
+            quality={**Evidence().as_quality(), "text_found": 0.0},
+        )
     chosen, quality = _read(image, prepared, print_on_page, lang, deadline, command)
     raw = chosen.found
     chosen.words = evidence.without_gibberish(chosen.words)
@@ -189,11 +229,22 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
     words = finish(chosen, prepared.master_size)
     timings["total"] = round(time.perf_counter() - started, 4)
     logger.debug("recognised %d words in %.2f s", len(words), timings["total"])
-    quality = {**kept.as_quality(), **quality, "text_found": 1.0, "read_words": float(raw.words),
-               "read_confidence": round(raw.confidence, 2), "read_dictionary_share": round(raw.dictionary, 3)}
+    quality = {
+        **kept.as_quality(),
+        **quality,
+        "text_found": 1.0,
+        "read_words": float(raw.words),
+        "read_confidence": round(raw.confidence, 2),
+        "read_dictionary_share": round(raw.dictionary, 3),
+    }
     return OcrResult(
-        text=text.assemble(words), confidence=recognition.mean_confidence(words), words=words,
-        rotation=chosen.rotation, skew=prepared.skew if chosen.name == "prepared" else 0.0, timings=timings,
-        image_size=prepared.master_size, readable=readable,
+        text=text.assemble(words),
+        confidence=recognition.mean_confidence(words),
+        words=words,
+        rotation=chosen.rotation,
+        skew=prepared.skew if chosen.name == "prepared" else 0.0,
+        timings=timings,
+        image_size=prepared.master_size,
+        readable=readable,
         quality=quality,
     )

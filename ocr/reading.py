@@ -33,14 +33,16 @@ def confident(found: Evidence) -> bool:
     return found.known_words >= _CONFIDENT_WORDS and found.dictionary >= _CONFIDENT_SHARE
 
 
-def _read(gray: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None,
-          psm: int = 3) -> tuple[list[WordBox], Evidence]:
+def _read(
+    gray: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None, psm: int = 3
+) -> tuple[list[WordBox], Evidence]:
     words = recognition.recognise_words(gray, lang, deadline, command, psm=psm)
     return words, evidence.assess(words)
 
 
-def read_page(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
-              command: str | None) -> tuple[list[WordBox], Evidence]:
+def read_page(
+    prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None
+) -> tuple[list[WordBox], Evidence]:
     """Recognise in whatever orientation the page is; sets `prepared.rotation`."""
     with timed(prepared.timings, "recognition"):
         words, found = _read(prepared.gray, lang, deadline, command)
@@ -52,8 +54,14 @@ def read_page(prepared: Prepared, lang: str, deadline: tesseract.Deadline,
     return _sparse_fallback(prepared, words, found, lang, deadline, command)
 
 
-def _turn_over_if_better(prepared: Prepared, words: list[WordBox], found: Evidence, lang: str,
-                         deadline: tesseract.Deadline, command: str | None) -> tuple[list[WordBox], Evidence]:
+def _turn_over_if_better(
+    prepared: Prepared,
+    words: list[WordBox],
+    found: Evidence,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> tuple[list[WordBox], Evidence]:
     """Read the page turned 180 degrees; keep that (and the turn) if it is clearly better."""
     turned, matrix = orientation.rotate_quarter(prepared.gray, 180)
     with timed(prepared.timings, "orientation"):
@@ -67,14 +75,22 @@ def _turn_over_if_better(prepared: Prepared, words: list[WordBox], found: Eviden
 
 def sparse_score(lang: str, deadline: tesseract.Deadline, command: str | None) -> orientation.Scorer:
     """Score a quarter turn by the real text a sparse reading of a small copy finds."""
+
     def score(gray: np.ndarray) -> float:
         small, _ = scale.cap_size(gray, _FALLBACK_SIDE)
         return evidence.assess(recognition.recognise_words(small, lang, deadline, command, psm=11)).score
+
     return score
 
 
-def _sparse_fallback(prepared: Prepared, words: list[WordBox], found: Evidence, lang: str,
-                     deadline: tesseract.Deadline, command: str | None) -> tuple[list[WordBox], Evidence]:
+def _sparse_fallback(
+    prepared: Prepared,
+    words: list[WordBox],
+    found: Evidence,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> tuple[list[WordBox], Evidence]:
     """Try the four quarter turns on a page with little text; keep a turn only if clearly better."""
     with timed(prepared.timings, "orientation"):
         rotation = orientation.best_rotation(prepared.gray, sparse_score(lang, deadline, command))

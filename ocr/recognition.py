@@ -33,13 +33,19 @@ def words_from_data(data: dict[str, list[Any]]) -> list[WordBox]:
         confidence = float(data["conf"][index])
         if not text or confidence < 0:
             continue
-        words.append(WordBox(
-            text=text, confidence=round(confidence, 2),
-            left=int(data["left"][index]), top=int(data["top"][index]),
-            width=int(data["width"][index]), height=int(data["height"][index]),
-            block=int(data["block_num"][index]), paragraph=int(data["par_num"][index]),
-            line=int(data["line_num"][index]),
-        ))
+        words.append(
+            WordBox(
+                text=text,
+                confidence=round(confidence, 2),
+                left=int(data["left"][index]),
+                top=int(data["top"][index]),
+                width=int(data["width"][index]),
+                height=int(data["height"][index]),
+                block=int(data["block_num"][index]),
+                paragraph=int(data["par_num"][index]),
+                line=int(data["line_num"][index]),
+            )
+        )
     return words
 
 
@@ -60,13 +66,22 @@ def to_master(words: list[WordBox], matrix: Matrix, size: tuple[int, int]) -> li
     for word in words:
         box = map_box(matrix, word.left, word.top, word.width, word.height)
         left, top, width, height = clip_box(box, size)
-        mapped.append(WordBox(word.text, word.confidence, left, top, width, height,
-                              word.block, word.paragraph, word.line))
+        mapped.append(
+            WordBox(
+                word.text, word.confidence, left, top, width, height, word.block, word.paragraph, word.line
+            )
+        )
     return mapped
 
 
-def recognise_words(gray: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None,
-                    psm: int = PAGE_SEGMENTATION, invert: bool = False) -> list[WordBox]:
+def recognise_words(
+    gray: np.ndarray,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+    psm: int = PAGE_SEGMENTATION,
+    invert: bool = False,
+) -> list[WordBox]:
     """Recognised words of `gray` (or a colour image), noise removed, in its pixels."""
     data = tesseract.image_to_data(gray, lang, tesseract_config(psm, invert), deadline, command)
     return pronoun_from_bars([word for word in words_from_data(data) if not is_noise(word)])

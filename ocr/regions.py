@@ -115,8 +115,9 @@ def _crop(master: np.ndarray, to_master: Matrix, turn: int, boxes: np.ndarray) -
     factor = float(np.clip(_TARGET_HEIGHT / height * page_per_master, 0.05, 4.0))
     if upright.size * factor * factor > _MAX_CROP_PIXELS:
         return None
-    image = cv2.resize(upright, None, fx=factor, fy=factor,
-                       interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+    image = cv2.resize(
+        upright, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    )
     if np.median(image) < 128:
         image = 255 - image  # pale print on a dark panel
     return _Crop(image, translation(left, top) @ to_cut @ scaling(factor))
@@ -131,7 +132,7 @@ def _sheet(crops: list[_Crop]) -> tuple[np.ndarray, list[_Crop]]:
     placed, top = [], gap
     for crop in crops:
         ch, cw = crop.image.shape[:2]
-        sheet[top:top + ch, gap:gap + cw] = crop.image
+        sheet[top : top + ch, gap : gap + cw] = crop.image
         placed.append(_Crop(crop.image, crop.back @ translation(-gap, -top), top))
         top += ch + gap
     return sheet, placed
@@ -144,8 +145,9 @@ def _real_text(words: list[WordBox]) -> bool:
     return found.dictionary < 0 or found.dictionary >= _MIN_SHARE
 
 
-def _read_regions(size: tuple[int, int], crops: list[_Crop], lang: str, deadline: tesseract.Deadline,
-                  command: str | None) -> list[WordBox]:
+def _read_regions(
+    size: tuple[int, int], crops: list[_Crop], lang: str, deadline: tesseract.Deadline, command: str | None
+) -> list[WordBox]:
     """Read the crops in one run; keep each region's words when they are real text, in the pixels of
     the image of `size` (width, height) they were cut from."""
     sheet, placed = _sheet(crops)
@@ -163,9 +165,16 @@ def _read_regions(size: tuple[int, int], crops: list[_Crop], lang: str, deadline
     return kept
 
 
-def second_looks(gray: np.ndarray, found: Glyphs, words_on_page: np.ndarray, turn: int,
-                 photo: tuple[np.ndarray, Matrix, int], lang: str, deadline: tesseract.Deadline,
-                 command: str | None) -> list[WordBox]:
+def second_looks(
+    gray: np.ndarray,
+    found: Glyphs,
+    words_on_page: np.ndarray,
+    turn: int,
+    photo: tuple[np.ndarray, Matrix, int],
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> list[WordBox]:
     """Words read from regions of unexplained print, in photo pixels, each region its own block.
 
     `found` are the glyphs of the prepared page `gray`; `turn` is the clockwise quarter turn that makes
@@ -219,8 +228,15 @@ def _real(word: WordBox) -> bool:
     return dictionary.is_known(word.text) or word.confidence >= needed
 
 
-def coarse_look(rgb: np.ndarray, known: np.ndarray, height: float, turn: int, lang: str,
-                deadline: tesseract.Deadline, command: str | None) -> list[WordBox]:
+def coarse_look(
+    rgb: np.ndarray,
+    known: np.ndarray,
+    height: float,
+    turn: int,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> list[WordBox]:
     """Big print (headlines set too large for Tesseract's page analysis) read on a shrunk copy.
 
     `known` holds the boxes (x0, y0, x1, y1) of the real words already read, in `rgb`'s pixels, and
@@ -234,8 +250,16 @@ def coarse_look(rgb: np.ndarray, known: np.ndarray, height: float, turn: int, la
     factor = COARSE_SIDE / max(h, w)
     small = cv2.resize(rgb, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
     upright, to_small = orientation.rotate_quarter(small, turn)
-    words = recognition.to_master(recognition.recognise_words(upright, lang, deadline, command, invert=True),
-                                  scaling(factor) @ to_small, (w, h))
-    kept = [word for word in words if word.height >= _BIG * height and _real(word)
-            and not _overlaps((word.left, word.top, word.width, word.height), known)]
+    words = recognition.to_master(
+        recognition.recognise_words(upright, lang, deadline, command, invert=True),
+        scaling(factor) @ to_small,
+        (w, h),
+    )
+    kept = [
+        word
+        for word in words
+        if word.height >= _BIG * height
+        and _real(word)
+        and not _overlaps((word.left, word.top, word.width, word.height), known)
+    ]
     return [replace(word, block=-100 - word.block) for word in kept]

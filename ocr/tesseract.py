@@ -17,6 +17,7 @@ from ocr.errors import OcrError, OcrTimeout, TesseractNotFound
 
 logger = logging.getLogger(__name__)
 
+
 class _SharedExclusive:
     """Many default-command runs at once; a run with another command alone (it swaps a global)."""
 
@@ -106,18 +107,32 @@ def _run(function: Any, image: np.ndarray, deadline: Deadline, command: str | No
             raise OcrError(f"Tesseract failed: {exc}") from exc
 
 
-def image_to_data(image: np.ndarray, lang: str, config: str, deadline: Deadline,
-                  command: str | None = None) -> dict[str, list[Any]]:
+def image_to_data(
+    image: np.ndarray, lang: str, config: str, deadline: Deadline, command: str | None = None
+) -> dict[str, list[Any]]:
     """Word-level TSV output of Tesseract as a dict of columns."""
-    return _run(pytesseract.image_to_data, image, deadline, command, lang=lang, config=config,
-                output_type=pytesseract.Output.DICT)
+    return _run(
+        pytesseract.image_to_data,
+        image,
+        deadline,
+        command,
+        lang=lang,
+        config=config,
+        output_type=pytesseract.Output.DICT,
+    )
 
 
 def image_to_osd(image: np.ndarray, deadline: Deadline, command: str | None = None) -> dict[str, Any] | None:
     """Orientation and script detection, or None when Tesseract finds too little text to decide."""
     try:
-        return _run(pytesseract.image_to_osd, image, deadline, command, config="--psm 0",
-                    output_type=pytesseract.Output.DICT)
+        return _run(
+            pytesseract.image_to_osd,
+            image,
+            deadline,
+            command,
+            config="--psm 0",
+            output_type=pytesseract.Output.DICT,
+        )
     except OcrError as exc:
         if isinstance(exc, (OcrTimeout, TesseractNotFound)):
             raise

@@ -42,13 +42,31 @@ def snippet_for(payload: dict, stems: set[str], prefixes: tuple[str, ...]) -> st
     return highlight(texts, stems, prefixes)
 
 
-def finish_results(query: SearchQuery, total: int, estimated: bool, payloads: list[dict], scores: list[float],
-                   stems: set[str], prefixes: tuple[str, ...], facets: dict, suggestion: str | None,
-                   words: list[str]) -> Results:
+def finish_results(
+    query: SearchQuery,
+    total: int,
+    estimated: bool,
+    payloads: list[dict],
+    scores: list[float],
+    stems: set[str],
+    prefixes: tuple[str, ...],
+    facets: dict,
+    suggestion: str | None,
+    words: list[str],
+) -> Results:
     hits = []
     for payload, score in zip(payloads, scores):
         fields = {k: v for k, v in payload.items() if k != "text"}
-        hits.append(Hit(int(payload["leaflet_id"]), float(score), snippet_for(payload, stems, prefixes), fields))
-    return Results(total=total, hits=hits, facets=facets, total_is_estimate=estimated, suggestion=suggestion,
-                   terms=words, page=query.page, per_page=query.per_page)
-
+        hits.append(
+            Hit(int(payload["leaflet_id"]), float(score), snippet_for(payload, stems, prefixes), fields)
+        )
+    return Results(
+        total=total,
+        hits=hits,
+        facets=facets,
+        total_is_estimate=estimated,
+        suggestion=suggestion,
+        terms=words,
+        page=query.page,
+        per_page=query.per_page,
+    )

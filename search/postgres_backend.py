@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from contextlib import contextmanager
 import time
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import psycopg
@@ -28,8 +28,27 @@ FACET_TTL_S = 30.0
 FACET_CACHE_SIZE = 256
 EXPORT_BATCH = 2000
 MISSING = "The search table is missing (run 'flask db upgrade') or the database is down ({})."
-COLUMNS = ("leaflet_id", "version", "title", "description", "body", "claims", "party", "party_name", "area",
-           "area_name", "region", "nation", "election", "tags", "verdicts", "bias", "delivered_on", "uploaded_at", "image_count")
+COLUMNS = (
+    "leaflet_id",
+    "version",
+    "title",
+    "description",
+    "body",
+    "claims",
+    "party",
+    "party_name",
+    "area",
+    "area_name",
+    "region",
+    "nation",
+    "election",
+    "tags",
+    "verdicts",
+    "bias",
+    "delivered_on",
+    "uploaded_at",
+    "image_count",
+)
 TABLE = "search.document"  # made by migration 0011; the app's `flask db upgrade` creates it
 UPSERT = f"""
 INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".join(["%s"] * len(COLUMNS))},
@@ -41,8 +60,10 @@ ON CONFLICT (leaflet_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in
 """
 # A rebuild never overwrites a row written after it began: that write came from a later look at the database.
 REBUILD_UPSERT = UPSERT.rstrip() + " WHERE d.updated_at < %s\n"
-ORDER = {"newest": "delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC",
-         "relevance": "score DESC, delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC"}
+ORDER = {
+    "newest": "delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC",
+    "relevance": "score DESC, delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC",
+}
 FACET_SQL = {
     "party": "SELECT party, count(*) FROM m WHERE party IS NOT NULL GROUP BY 1",
     "area": "SELECT area, count(*) FROM m WHERE area IS NOT NULL GROUP BY 1",
@@ -67,10 +88,31 @@ def _clean(text: str | None) -> str:
 def _row(doc: SearchDocument) -> tuple:
     claims = [_clean(c) for c in doc.claims or ()]
     title, description, body = _clean(doc.title), _clean(doc.description), _clean(doc.text)
-    return (doc.leaflet_id, doc.version or "", title, description, body, claims, doc.party, doc.party_name,
-            doc.area, doc.area_name, doc.region, doc.nation, doc.election, list(doc.tags or ()),
-            list(doc.verdicts or ()), list(doc.bias or ()), doc.delivered_on,
-            doc.uploaded_at, doc.image_count or 0, title, " ".join(claims), description, body)
+    return (
+        doc.leaflet_id,
+        doc.version or "",
+        title,
+        description,
+        body,
+        claims,
+        doc.party,
+        doc.party_name,
+        doc.area,
+        doc.area_name,
+        doc.region,
+        doc.nation,
+        doc.election,
+        list(doc.tags or ()),
+        list(doc.verdicts or ()),
+        list(doc.bias or ()),
+        doc.delivered_on,
+        doc.uploaded_at,
+        doc.image_count or 0,
+        title,
+        " ".join(claims),
+        description,
+        body,
+    )
 
 
 class PostgresBackend(SearchBackend):
@@ -109,7 +151,9 @@ class PostgresBackend(SearchBackend):
             self._index(docs)
 
     def _index(self, docs: Iterable[SearchDocument]) -> None:
-        docs = sorted(docs, key=lambda d: d.leaflet_id)  # one lock order, so concurrent batches never deadlock
+        docs = sorted(
+            docs, key=lambda d: d.leaflet_id
+        )  # one lock order, so concurrent batches never deadlock
         live = [_row(d) for d in docs if is_live(d)]
         gone = [d.leaflet_id for d in docs if not is_live(d)]
         with self._conn().transaction(), self._conn().cursor() as cur:
@@ -121,13 +165,18 @@ class PostgresBackend(SearchBackend):
     def delete(self, leaflet_ids: Iterable[int]) -> None:
         self._facet_cache.clear()
         with self._writing():
-            self._conn().execute(f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],))
+            self._conn().execute(
+                f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],)
+            )
 
     def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
         """Rewrite every row in short committed batches beside the live table: searches keep reading it, and
         a row that index() or delete() wrote after the rebuild began is never overwritten or removed."""
-        started = self._execute(f"SELECT clock_timestamp() FROM (SELECT 1 FROM {TABLE} LIMIT 1) AS t "
-                                "RIGHT JOIN (SELECT 1) AS one ON true", [])[0][0]  # fails early without the table
+        started = self._execute(
+            f"SELECT clock_timestamp() FROM (SELECT 1 FROM {TABLE} LIMIT 1) AS t "
+            "RIGHT JOIN (SELECT 1) AS one ON true",
+            [],
+        )[0][0]  # fails early without the table
         count = done = 0
         seen: list[int] = []
         batch: list[tuple] = []
@@ -148,8 +197,9 @@ class PostgresBackend(SearchBackend):
                 progress(done)
         if batch:
             write()
-        self._conn().execute(f"DELETE FROM {TABLE} WHERE updated_at < %s AND NOT (leaflet_id = ANY(%s))",
-                             (started, seen))
+        self._conn().execute(
+            f"DELETE FROM {TABLE} WHERE updated_at < %s AND NOT (leaflet_id = ANY(%s))", (started, seen)
+        )
         self._conn().execute(f"ANALYZE {TABLE}")
         if progress:
             progress(done)
@@ -175,7 +225,9 @@ class PostgresBackend(SearchBackend):
     def _plan(self, query: SearchQuery):
         """(tree, where, where params, score sql, score params, sort) of a validated query."""
         query.validate()
-        tree = q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
+        tree = q.parse(
+            query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to)
+        )
         sql = Translation()
         conditions = ([sql.condition(tree)] if tree is not None else []) + sql.filters(query)
         where, where_params = " AND ".join(conditions) or "true", list(sql.params)
@@ -187,23 +239,38 @@ class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
-        headline = (f"ts_headline('{CONFIG}', concat_ws(E'\\n', body, array_to_string(claims, E'\\n'), description, "
-                    f"title), {rank_q}, 'StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
-                    f"MaxFragments=2, FragmentDelimiter=\" … \"')" if rank_q else "left(coalesce(nullif(body, ''), "
-                    "description, title), 260)")
+        headline = (
+            f"ts_headline('{CONFIG}', concat_ws(E'\\n', body, array_to_string(claims, E'\\n'), description, "
+            f"title), {rank_q}, 'StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
+            f'MaxFragments=2, FragmentDelimiter=" … "\')'
+            if rank_q
+            else "left(coalesce(nullif(body, ''), description, title), 260)"
+        )
         rows = self._execute(
             f"SELECT {', '.join(COLUMNS[:4])}, {', '.join(COLUMNS[5:])}, score, {headline} FROM ("
             f"SELECT *, {score} AS score FROM {TABLE} WHERE {where} ORDER BY {ORDER[sort]} "
             f"LIMIT %s OFFSET %s) AS page ORDER BY {ORDER[sort]}",
-            rank_params * 2 + where_params + [query.per_page, offset])
+            rank_params * 2 + where_params + [query.per_page, offset],
+        )
         total = self._execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", where_params)[0][0]
         facets = self._facets(where, where_params, query.facet_limit) if query.facets else {}
         words = q.positive_words(tree) if tree is not None else []
-        suggestion = (suggest(query.text, words, _PgVocabulary(self))
-                      if tree is not None and total < FEW_HITS and query.suggest else None)
-        return Results(total=total, hits=[_hit(r, bool(rank_q)) for r in rows], facets=facets,
-                       suggestion=suggestion, terms=words, page=query.page, per_page=query.per_page,
-                       total_known=total, has_more=total > query.page * query.per_page)
+        suggestion = (
+            suggest(query.text, words, _PgVocabulary(self))
+            if tree is not None and total < FEW_HITS and query.suggest
+            else None
+        )
+        return Results(
+            total=total,
+            hits=[_hit(r, bool(rank_q)) for r in rows],
+            facets=facets,
+            suggestion=suggestion,
+            terms=words,
+            page=query.page,
+            per_page=query.per_page,
+            total_known=total,
+            has_more=total > query.page * query.per_page,
+        )
 
     def ids(self, query: SearchQuery) -> Iterator[int]:
         """A server-side cursor on its own connection: ids arrive in batches, never all in memory."""
@@ -215,9 +282,11 @@ class PostgresBackend(SearchBackend):
         try:
             with conn.cursor(name="search_ids") as cur:
                 cur.itersize = EXPORT_BATCH
-                cur.execute(f"SELECT leaflet_id FROM (SELECT leaflet_id, delivered_on, uploaded_at, {score} AS score "
-                            f"FROM {TABLE} WHERE {where}) AS m ORDER BY {ORDER[sort]}",
-                            rank_params + where_params)
+                cur.execute(
+                    f"SELECT leaflet_id FROM (SELECT leaflet_id, delivered_on, uploaded_at, {score} AS score "
+                    f"FROM {TABLE} WHERE {where}) AS m ORDER BY {ORDER[sort]}",
+                    rank_params + where_params,
+                )
                 for (leaflet_id,) in cur:
                     yield int(leaflet_id)
         finally:
@@ -236,9 +305,14 @@ class PostgresBackend(SearchBackend):
         return {name: list(values) for name, values in facets.items()}
 
     def _count_facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
-        parts = " UNION ALL ".join(f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items()))
-        rows = self._execute(f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, delivered_on "
-                             f"FROM {TABLE} WHERE {where}) {parts}", params)
+        parts = " UNION ALL ".join(
+            f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items())
+        )
+        rows = self._execute(
+            f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, delivered_on "
+            f"FROM {TABLE} WHERE {where}) {parts}",
+            params,
+        )
         out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
         for name, value, count in rows:
             out[name].append((value, int(count)))
@@ -275,7 +349,9 @@ class _PgVocabulary:
         rows = self.backend._execute(
             f"SELECT DISTINCT w FROM (SELECT body FROM {TABLE} WHERE tsv @@ %s::tsquery LIMIT 1) AS d, "
             "regexp_split_to_table(lower(d.body), '[^[:alnum:]]+') AS w "
-            "WHERE w <> '' AND to_tsvector('english', w) @@ %s::tsquery", ["'" + stem + "'", "'" + stem + "'"])
+            "WHERE w <> '' AND to_tsvector('english', w) @@ %s::tsquery",
+            ["'" + stem + "'", "'" + stem + "'"],
+        )
         forms = [r[0] for r in rows]
         return min(forms, key=lambda w: (Levenshtein.distance(w, like), w)) if forms else None
 

@@ -6,10 +6,20 @@ from .query_ast import And, DateRange, Match, Not, Phrase, Prefix, Term
 from .types import SearchQuery
 
 CONFIG = "english"
-PROSE_COLUMNS = {"title": "title", "description": "description", "text": "body",
-                 "claims": "array_to_string(claims, ' ')"}
+PROSE_COLUMNS = {
+    "title": "title",
+    "description": "description",
+    "text": "body",
+    "claims": "array_to_string(claims, ' ')",
+}
 ARRAY_COLUMNS = {"tag": "tags", "verdict": "verdicts", "bias": "bias"}  # documents hold several values
-EXACT_COLUMNS = {"party": "party", "area": "area", "region": "region", "nation": "nation", "election": "election"}
+EXACT_COLUMNS = {
+    "party": "party",
+    "area": "area",
+    "region": "region",
+    "nation": "nation",
+    "election": "election",
+}
 
 
 class Translation:

@@ -39,7 +39,6 @@ DATE_FIELDS = ("delivered",)
 ALL_FIELDS = PROSE_FIELDS + EXACT_FIELDS + DATE_FIELDS
 
 
-
 _TOKEN_RE = re.compile(r'\s+|(?P<lp>\()|(?P<rp>\))|(?P<q>"[^"]*"?)|(?P<w>[^\s()"]+)')
 _FIELD_RE = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
 _VALUE_RE = re.compile(r"^[\w\-.&' ]+$", re.UNICODE)
@@ -199,8 +198,12 @@ def _text_clause(field: str | None, value: str, quoted: bool):
     if len(kept) == 1:
         return ("LEAF", Term(field, kept[0][1], analysis.stem(kept[0][1])))
     first = kept[0][0]
-    return ("LEAF", Phrase(field, tuple(surface), tuple(analysis.stem(w) for _, w in kept),
-                           tuple(i - first for i, _ in kept)))
+    return (
+        "LEAF",
+        Phrase(
+            field, tuple(surface), tuple(analysis.stem(w) for _, w in kept), tuple(i - first for i, _ in kept)
+        ),
+    )
 
 
 def _wildcard(field: str | None, value: str, quoted: bool):

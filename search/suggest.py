@@ -27,8 +27,12 @@ class Vocabulary(Protocol):
 
 def closest(stem: str, choices: list[str], max_distance: int) -> list[tuple[str, int]]:
     """Near neighbours of a stem among a (cached) list of choices."""
-    return [(c, int(d)) for c, d, _ in process.extract(stem, choices, scorer=Levenshtein.distance,
-                                                        score_cutoff=max_distance, limit=25)]
+    return [
+        (c, int(d))
+        for c, d, _ in process.extract(
+            stem, choices, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=25
+        )
+    ]
 
 
 def suggest(text: str, words: list[str], vocabulary: Vocabulary) -> str | None:

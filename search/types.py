@@ -47,12 +47,24 @@ class SearchDocument:
     def display_fields(self) -> dict[str, Any]:
         """Return the fields a hit carries back to the app (everything but the long OCR text)."""
         return {
-            "leaflet_id": self.leaflet_id, "title": self.title, "description": self.description,
-            "claims": list(self.claims), "party": self.party, "party_name": self.party_name,
-            "area": self.area, "area_name": self.area_name, "region": self.region, "nation": self.nation,
-            "election": self.election, "tags": list(self.tags), "verdicts": list(self.verdicts),
-            "bias": list(self.bias), "delivered_on": self.delivered_on,
-            "uploaded_at": self.uploaded_at, "image_count": self.image_count, "version": self.version,
+            "leaflet_id": self.leaflet_id,
+            "title": self.title,
+            "description": self.description,
+            "claims": list(self.claims),
+            "party": self.party,
+            "party_name": self.party_name,
+            "area": self.area,
+            "area_name": self.area_name,
+            "region": self.region,
+            "nation": self.nation,
+            "election": self.election,
+            "tags": list(self.tags),
+            "verdicts": list(self.verdicts),
+            "bias": list(self.bias),
+            "delivered_on": self.delivered_on,
+            "uploaded_at": self.uploaded_at,
+            "image_count": self.image_count,
+            "version": self.version,
         }
 
 
@@ -92,8 +104,16 @@ class SearchQuery:
 
     def filters(self) -> dict[str, list[str]]:
         """Return the non-empty exact-value filters by facet field name."""
-        pairs = {"party": self.party, "area": self.area, "region": self.region, "nation": self.nation,
-                 "election": self.election, "tag": self.tag, "verdict": self.verdict, "bias": self.bias}
+        pairs = {
+            "party": self.party,
+            "area": self.area,
+            "region": self.region,
+            "nation": self.nation,
+            "election": self.election,
+            "tag": self.tag,
+            "verdict": self.verdict,
+            "bias": self.bias,
+        }
         return {name: list(values) for name, values in pairs.items() if values}
 
 

@@ -14,9 +14,11 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from whoosh.filedb.filestore import FileStorage
 
-from . import analysis, query as q, whoosh_internals as internals, whoosh_postings
-from .query_ast import Match
+from . import analysis, whoosh_postings
+from . import query as q
+from . import whoosh_internals as internals
 from .engine_common import finish_results, is_live, list_positive_stems
+from .query_ast import Match
 from .suggest import FEW_HITS, closest, suggest
 from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
 from .whoosh_engine import Evaluation, View
@@ -50,8 +52,9 @@ class WhooshBackend(SearchBackend):
         if not _index_exists(self.index_dir):
             self.index_dir.mkdir(parents=True, exist_ok=True)
             _storage(self.index_dir).create_index(self.schema)
-        self._writer = BatchWriter(self._open_index, to_fields, self.index_dir.name,
-                                   after_commit=self._write_posting_arrays)
+        self._writer = BatchWriter(
+            self._open_index, to_fields, self.index_dir.name, after_commit=self._write_posting_arrays
+        )
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -61,8 +64,10 @@ class WhooshBackend(SearchBackend):
                 try:
                     self._ix = _storage(self.index_dir).open_index()
                 except Exception as exc:
-                    raise IndexUnavailable(f"The search index at {self.index_dir} cannot be opened ({exc}); "
-                                           "run 'search rebuild'.") from exc
+                    raise IndexUnavailable(
+                        f"The search index at {self.index_dir} cannot be opened ({exc}); "
+                        "run 'search rebuild'."
+                    ) from exc
             return self._ix
 
     def _write_posting_arrays(self) -> None:
@@ -84,7 +89,9 @@ class WhooshBackend(SearchBackend):
         with self._read_lock:
             self._checked_at = 0.0
 
-    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None, procs: int | None = None) -> int:
+    def rebuild(
+        self, docs: Iterable[SearchDocument], progress: Progress = None, procs: int | None = None
+    ) -> int:
         """Build a fresh index beside the live one, replay what changed meanwhile, then swap it in.
 
         Searches and writes keep using the live index during the build. Before the swap, every document
@@ -124,12 +131,15 @@ class WhooshBackend(SearchBackend):
         log.info("search index rebuilt", extra={"documents": count, "replayed": replayed, "procs": procs})
         return count
 
-    def _build(self, tmp: Path, docs: Iterable[SearchDocument], progress: Progress, procs: int) -> tuple[int, int]:
+    def _build(
+        self, tmp: Path, docs: Iterable[SearchDocument], progress: Progress, procs: int
+    ) -> tuple[int, int]:
         count = done = 0
         fresh = _storage(tmp).create_index(self.schema)
         if procs > 1:  # worker processes analyse and write a segment each; no merge at the end
-            writer = fresh.writer(procs=procs, multisegment=True, limitmb=256, batchsize=250,
-                                  start_method="fork")
+            writer = fresh.writer(
+                procs=procs, multisegment=True, limitmb=256, batchsize=250, start_method="fork"
+            )
         else:
             writer = fresh.writer(limitmb=1024)
         try:  # leaflet ids are unique in the database, so add_document (no per-document delete) is safe
@@ -184,8 +194,15 @@ class WhooshBackend(SearchBackend):
             now = self.versions()
             changed = [i for i, v in now.items() if before.get(i) != v]
             gone = [i for i in before if i not in now]
-            docnum = {int(view.leaflet_ids[d]): int(d) for d in np.flatnonzero(view.live)
-                      if int(view.leaflet_ids[d]) in set(changed)} if changed else {}
+            docnum = (
+                {
+                    int(view.leaflet_ids[d]): int(d)
+                    for d in np.flatnonzero(view.live)
+                    if int(view.leaflet_ids[d]) in set(changed)
+                }
+                if changed
+                else {}
+            )
             payloads = [view.searcher.stored_fields(docnum[i])["payload"] for i in changed]
         if not payloads and not gone:
             return 0
@@ -201,7 +218,9 @@ class WhooshBackend(SearchBackend):
             writer.cancel()
             raise
         whoosh_postings.build_for_index(fresh, tmp)
-        log.info("search rebuild replayed live changes", extra={"changed": len(payloads), "removed": len(gone)})
+        log.info(
+            "search rebuild replayed live changes", extra={"changed": len(payloads), "removed": len(gone)}
+        )
         return len(payloads) + len(gone)
 
     def versions(self) -> dict[int, str]:
@@ -210,7 +229,7 @@ class WhooshBackend(SearchBackend):
             out = {}
             for segreader, offset, data in view.leaves:
                 column = segreader.column_reader("ver")  # one column read, not 100,000 stored documents
-                live = view.live[offset:offset + data.n]
+                live = view.live[offset : offset + data.n]
                 for local, (leaflet_id, version) in enumerate(zip(data.leaflet_ids.tolist(), column)):
                     if live[local]:
                         out[leaflet_id] = version.decode("utf-8")
@@ -234,7 +253,11 @@ class WhooshBackend(SearchBackend):
     def _current_view(self) -> View:
         now = time.monotonic()
         generation = self._writer.generation
-        if self._view is not None and generation == self._view_generation and now - self._checked_at < REFRESH_EVERY_S:
+        if (
+            self._view is not None
+            and generation == self._view_generation
+            and now - self._checked_at < REFRESH_EVERY_S
+        ):
             return self._view
         try:
             if not _index_exists(self.index_dir):
@@ -264,8 +287,10 @@ class WhooshBackend(SearchBackend):
             raise
         except Exception as exc:
             self._drop_searcher()
-            raise IndexUnavailable(f"The search index at {self.index_dir} is missing or unreadable ({exc}); "
-                                   "run 'search rebuild'.") from exc
+            raise IndexUnavailable(
+                f"The search index at {self.index_dir} is missing or unreadable ({exc}); "
+                "run 'search rebuild'."
+            ) from exc
         self._view_generation = generation
         self._checked_at = now
         return self._view
@@ -280,9 +305,11 @@ class WhooshBackend(SearchBackend):
             if evaluation.uncertain_phrases:
                 # Settle, in rank order, just enough unchecked documents to fill this page and know
                 # whether another follows; the total stays an estimate until every one is settled.
-                matched, confirmed, exhausted = _walk(view, evaluation, tree, sure, possible, score, query, want + 1)
+                matched, confirmed, exhausted = _walk(
+                    view, evaluation, tree, sure, possible, score, query, want + 1
+                )
                 has_more = len(matched) > want
-                docnums = matched[(query.page - 1) * query.per_page:want]
+                docnums = matched[(query.page - 1) * query.per_page : want]
                 known = len(matched) if exhausted else int(np.count_nonzero(sure)) + confirmed
                 total = known if exhausted else max(evaluation.estimate(sure, possible), known)
                 estimated = not exhausted
@@ -298,8 +325,9 @@ class WhooshBackend(SearchBackend):
             words = q.positive_words(tree) if tree is not None else []
             if tree is not None and total < FEW_HITS and query.suggest:
                 suggestion = suggest(query.text, words, _StemVocabulary(view))
-        results = finish_results(query, total, estimated, payloads, scores, stems, prefixes,
-                                 facets, suggestion, words)
+        results = finish_results(
+            query, total, estimated, payloads, scores, stems, prefixes, facets, suggestion, words
+        )
         results.total_known, results.has_more = known, has_more
         return results
 
@@ -312,14 +340,19 @@ class WhooshBackend(SearchBackend):
             evaluation, sure, possible, score = self._evaluate(view, query, tree, want=query.per_page)
             order = _ranked(view, possible, score, query.sort, len(view.live))
             if evaluation.uncertain_phrases:
-                keep = np.fromiter((sure[d] or evaluation.exact(tree, d) for d in order.tolist()),
-                                   dtype=bool, count=len(order))
+                keep = np.fromiter(
+                    (sure[d] or evaluation.exact(tree, d) for d in order.tolist()),
+                    dtype=bool,
+                    count=len(order),
+                )
                 order = order[keep]
             found = view.leaflet_ids[order]
         yield from found.tolist()
 
     def _parse(self, query: SearchQuery):
-        return q.parse(query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to))
+        return q.parse(
+            query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to)
+        )
 
     def _evaluate(self, view: View, query: SearchQuery, tree, want: int):
         restrict = self._filter_mask(view, query) & view.live
@@ -353,8 +386,11 @@ class WhooshBackend(SearchBackend):
         if len(years):
             low = int(years.min())
             counts = np.bincount(years - low)
-            out["year"] = sorted(((str(low + i), int(c)) for i, c in enumerate(counts) if c),
-                                 key=lambda kv: kv[0], reverse=True)[:limit]
+            out["year"] = sorted(
+                ((str(low + i), int(c)) for i, c in enumerate(counts) if c),
+                key=lambda kv: kv[0],
+                reverse=True,
+            )[:limit]
         else:
             out["year"] = []
         return out
@@ -369,7 +405,9 @@ def _storage(index_dir: Path) -> FileStorage:
 
 def _index_exists(index_dir: Path) -> bool:
     """True if the directory holds an index, readable or not (a corrupt one is never overwritten silently)."""
-    return index_dir.is_dir() and any(p.name.startswith("_MAIN_") and p.suffix == ".toc" for p in index_dir.iterdir())
+    return index_dir.is_dir() and any(
+        p.name.startswith("_MAIN_") and p.suffix == ".toc" for p in index_dir.iterdir()
+    )
 
 
 class _StemVocabulary:
@@ -427,12 +465,15 @@ def _ranked(view: View, mask: np.ndarray, score, sort: str, upto: int) -> np.nda
 
 def _top(view: View, mask: np.ndarray, score, query: SearchQuery) -> tuple[np.ndarray, list[float]]:
     """Return the docnums and scores of the requested page."""
-    order = _ranked(view, mask, score, query.sort, query.page * query.per_page)[(query.page - 1) * query.per_page:]
+    order = _ranked(view, mask, score, query.sort, query.page * query.per_page)[
+        (query.page - 1) * query.per_page :
+    ]
     return order, (score[order].tolist() if score is not None else [0.0] * len(order))
 
 
-def _walk(view: View, evaluation: Evaluation, tree, sure, possible, score, query: SearchQuery,
-          need: int) -> tuple[np.ndarray, int, bool]:
+def _walk(
+    view: View, evaluation: Evaluation, tree, sure, possible, score, query: SearchQuery, need: int
+) -> tuple[np.ndarray, int, bool]:
     """The first `need` true matches in result order, settling unsure documents as they come.
 
     Returns (docnums, how many unsure documents proved to match, whether every match was seen).

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import whoosh_internals as internals
 from .query import PROSE_FIELDS
-from .query_ast import And, DateRange, Match, Not, Or, Phrase, Prefix, Term
+from .query_ast import And, DateRange, Match, Not, Phrase, Prefix, Term
 from .types import QueryError
 from .whoosh_segments import MULTI_FACETS, SINGLE_FACETS, Codes, SegmentData
 
@@ -57,13 +57,19 @@ class View:
         self.newest_key = self._cat(lambda d: d.newest_key, np.int64)
         self.years = self._cat(lambda d: d.years, np.int32)
         self.facets = {f: self._cat(lambda d, f=f: d.facets[f], np.int32) for f in SINGLE_FACETS}
-        self.multi = {f: (self._cat(lambda d, f=f: d.multi[f][0] + self._offset(d), np.int64),
-                          self._cat(lambda d, f=f: d.multi[f][1], np.int32)) for f in MULTI_FACETS}
+        self.multi = {
+            f: (
+                self._cat(lambda d, f=f: d.multi[f][0] + self._offset(d), np.int64),
+                self._cat(lambda d, f=f: d.multi[f][1], np.int32),
+            )
+            for f in MULTI_FACETS
+        }
         self.tag_docs, self.tag_codes = self.multi["tag"]
         self.lengths = {f: self._cat(lambda d, f=f: d.lengths[f], np.float32) for f in PROSE_FIELDS}
         total_docs = max(self.n, 1)
-        self.avg_length = {f: max(sum(d.field_totals[f] for _, _, d in self.leaves) / total_docs, 1.0)
-                           for f in PROSE_FIELDS}
+        self.avg_length = {
+            f: max(sum(d.field_totals[f] for _, _, d in self.leaves) / total_docs, 1.0) for f in PROSE_FIELDS
+        }
         self._match_cache: dict = {}
         self.phrase_checks: dict = {}  # phrase -> PhraseChecks, shared by every query on this view
         self.leaflet_ids = self._cat(lambda d: d.leaflet_ids.astype(np.int64), np.int64)
@@ -141,7 +147,9 @@ class View:
                 for term in segreader.expand_prefix(field, prefix):
                     found.add((field, term.decode("utf-8") if isinstance(term, bytes) else term))
                     if len(found) > MAX_PREFIX_TERMS:
-                        raise QueryError(f"'{prefix}*' matches too many words: type more letters before the *.")
+                        raise QueryError(
+                            f"'{prefix}*' matches too many words: type more letters before the *."
+                        )
         return sorted(found)
 
 
@@ -226,7 +234,9 @@ class Evaluation:
             return score > 0, score > 0, score > 0, score
         if isinstance(node, Prefix):
             score = np.zeros(n, dtype=np.float32)
-            for field, term in self.view.expand_prefix([node.field] if node.field else PROSE_FIELDS, node.prefix):
+            for field, term in self.view.expand_prefix(
+                [node.field] if node.field else PROSE_FIELDS, node.prefix
+            ):
                 self.view.term_scores([field], term, score)
             return score > 0, score > 0, score > 0, score
         if isinstance(node, Phrase):
@@ -321,8 +331,11 @@ class Evaluation:
     def _check(self, node: Phrase, doc: int) -> bool:
         checks = self._phrases[id(node)]
         if not checks.checked[doc]:
-            checks.holds[doc] = any(self._has_phrase(doc, field, node.stems, node.offsets)
-                                    for field, in_field in checks.in_fields if in_field[doc])
+            checks.holds[doc] = any(
+                self._has_phrase(doc, field, node.stems, node.offsets)
+                for field, in_field in checks.in_fields
+                if in_field[doc]
+            )
             checks.checked[doc] = True
         return bool(checks.holds[doc])
 

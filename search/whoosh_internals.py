@@ -43,8 +43,11 @@ else:  # pragma: no cover - exercised by test_untested_whoosh_falls_back_to_the_
 def warn_if_untested() -> None:
     """Log (once per backend opened) that this Whoosh is read through the slower public API."""
     if not PRIVATE:
-        log.warning("search: Whoosh version not tested with the fast reader; using Whoosh's public API "
-                    "(correct, slower)", extra={"whoosh_version": VERSION, "tested": sorted(TESTED)})
+        log.warning(
+            "search: Whoosh version not tested with the fast reader; using Whoosh's public API "
+            "(correct, slower)",
+            extra={"whoosh_version": VERSION, "tested": sorted(TESTED)},
+        )
 
 
 def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, object]:

@@ -63,7 +63,8 @@ def build(segreader, index_dir: Path) -> bool:
                     block_offsets.append(block_offsets[-1])
         arrays = {
             "term_offsets": np.array(term_offsets, dtype=np.int64),
-            "ids": _cat(ids, np.int32), "weights": _cat(weights, np.float32),
+            "ids": _cat(ids, np.int32),
+            "weights": _cat(weights, np.float32),
             "block_offsets": np.array(block_offsets, dtype=np.int64),
             "block_starts": _cat(block_starts, np.int32),
             "block_spans": np.concatenate(block_spans) if block_spans else np.zeros((0, 3), dtype=np.int64),
@@ -92,16 +93,22 @@ def build_for_index(ix, index_dir: Path, procs: int = 1) -> int:
     those of segments that are gone; returns how many segments were written. With procs > 1 the
     segments are decoded in parallel worker processes (a parallel rebuild makes one per worker)."""
     with ix.reader() as reader:
-        segments = [segreader.segment().segment_id() for segreader, _ in reader.leaf_readers()
-                    if segreader.segment() is not None]
+        segments = [
+            segreader.segment().segment_id()
+            for segreader, _ in reader.leaf_readers()
+            if segreader.segment() is not None
+        ]
         todo = [s for s in segments if not (segment_dir(index_dir, s) / "FORMAT").exists()]
         if procs > 1 and len(todo) > 1:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(min(procs, len(todo)), mp_context=context) as pool:
                 written = sum(pool.map(_build_one, [str(index_dir)] * len(todo), todo))
         else:
-            written = sum(build(segreader, index_dir) for segreader, _ in reader.leaf_readers()
-                          if segreader.segment() is not None and segreader.segment().segment_id() in todo)
+            written = sum(
+                build(segreader, index_dir)
+                for segreader, _ in reader.leaf_readers()
+                if segreader.segment() is not None and segreader.segment().segment_id() in todo
+            )
     root = Path(index_dir) / DIRNAME
     if root.is_dir():
         for entry in root.iterdir():
@@ -157,7 +164,9 @@ class SegmentPostings:
         ids = np.asarray(self.ids[start:end], dtype=np.int64)
         weights = np.asarray(self.weights[start:end])
         b0, b1 = int(self.block_offsets[i]), int(self.block_offsets[i + 1])
-        layout = (np.asarray(self.block_starts[b0:b1], dtype=np.int64), np.asarray(self.block_spans[b0:b1])) \
-            if b1 > b0 else None
+        layout = (
+            (np.asarray(self.block_starts[b0:b1], dtype=np.int64), np.asarray(self.block_spans[b0:b1]))
+            if b1 > b0
+            else None
+        )
         return ids, weights, layout
-

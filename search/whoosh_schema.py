@@ -35,9 +35,18 @@ def make_schema() -> fields.Schema:
         lid=fields.ID(unique=True),
         lidc=fields.COLUMN(columns.NumericColumn("i")),
         ver=fields.COLUMN(columns.VarBytesColumn()),
-        title=StemsField(), description=StemsField(), text=StemsField(), claims=StemsField(),
-        party=fields.ID(), area=fields.ID(), region=fields.ID(), nation=fields.ID(), election=fields.ID(),
-        tag=fields.KEYWORD(commas=True), verdict=fields.KEYWORD(commas=True), bias=fields.KEYWORD(commas=True),
+        title=StemsField(),
+        description=StemsField(),
+        text=StemsField(),
+        claims=StemsField(),
+        party=fields.ID(),
+        area=fields.ID(),
+        region=fields.ID(),
+        nation=fields.ID(),
+        election=fields.ID(),
+        tag=fields.KEYWORD(commas=True),
+        verdict=fields.KEYWORD(commas=True),
+        bias=fields.KEYWORD(commas=True),
         delivered=fields.COLUMN(columns.NumericColumn("i")),
         uploaded=fields.COLUMN(columns.NumericColumn("q")),
         payload=fields.STORED(),
@@ -46,9 +55,15 @@ def make_schema() -> fields.Schema:
 
 def to_fields(doc: SearchDocument) -> dict:
     """Turn a live SearchDocument into Whoosh field values."""
-    out: dict = {"lid": str(doc.leaflet_id), "lidc": int(doc.leaflet_id), "ver": (doc.version or "").encode("utf-8"),
-                 "title": doc.title or "", "description": doc.description or "", "text": doc.text or "",
-                 "claims": "\n".join(doc.claims or ())}
+    out: dict = {
+        "lid": str(doc.leaflet_id),
+        "lidc": int(doc.leaflet_id),
+        "ver": (doc.version or "").encode("utf-8"),
+        "title": doc.title or "",
+        "description": doc.description or "",
+        "text": doc.text or "",
+        "claims": "\n".join(doc.claims or ()),
+    }
     for name in ("party", "area", "region", "nation", "election"):
         if getattr(doc, name):
             out[name] = getattr(doc, name)

@@ -59,7 +59,9 @@ class SegmentData:
         self.n = segreader.doc_count_all()
         n = self.n
         self.leaflet_ids = internals.column(segreader, "lidc", 4, ">i4", n)
-        self.delivered = internals.column(segreader, "delivered", 4, ">i4", n)  # days since 1900-01-01, 0 = none
+        self.delivered = internals.column(
+            segreader, "delivered", 4, ">i4", n
+        )  # days since 1900-01-01, 0 = none
         self.uploaded = internals.column(segreader, "uploaded", 8, ">i8", n)  # unix seconds
         self.newest_key = (self.delivered.astype(np.int64) << 36) + np.clip(self.uploaded, 0, (1 << 36) - 1)
         self.lengths = {f: internals.field_lengths(segreader, f, n) for f in PROSE_FIELDS}
@@ -89,8 +91,10 @@ class SegmentData:
                 ids, _, _ = internals.read_postings(segreader, field, value)
                 docs.append(ids)
                 values.append(np.full(len(ids), codes.code(field, value.decode("utf-8")), dtype=np.int32))
-        return (np.concatenate(docs) if docs else EMPTY_IDS,
-                np.concatenate(values) if values else np.zeros(0, dtype=np.int32))
+        return (
+            np.concatenate(docs) if docs else EMPTY_IDS,
+            np.concatenate(values) if values else np.zeros(0, dtype=np.int32),
+        )
 
     def _exact_years(self) -> None:
         has = self.delivered > 0
@@ -149,4 +153,3 @@ class SegmentData:
             floor = 2 if self.n > 1000 else 1
             self.stems_df = (df, [s for s, n in df.items() if n >= floor])
         return self.stems_df
-

@@ -30,8 +30,13 @@ class WriteFailed(RuntimeError):
 class BatchWriter:
     """Queue of (leaflet_id, fields-or-None) changes committed by one daemon thread."""
 
-    def __init__(self, open_index: Callable, to_fields: Callable, name: str,
-                 after_commit: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        open_index: Callable,
+        to_fields: Callable,
+        name: str,
+        after_commit: Callable[[], None] | None = None,
+    ):
         self._open_index = open_index
         self._to_fields = to_fields
         self._after_commit = after_commit

@@ -4,6 +4,7 @@ Databases are cloned from a template built once per run by the real migrations a
 loader: a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL. Parametrise a test over both with
 `@pytest.mark.parametrize("app", DATABASES, indirect=True)` (see tests/support.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,6 @@ from tests.support import PG_BASE_URL, pg_admin
 
 # Fixtures defined in helper modules, for every test: a real SMTP server.
 pytest_plugins = ["tests.smtp_support"]
-
 
 
 def _base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
@@ -50,8 +50,10 @@ def _scale_engines(database_url: str, overrides: dict[str, Any]) -> dict[str, An
         return {}
     engines: dict[str, Any] = {"SEARCH_BACKEND": "postgres"}
     if not overrides.get("OCR_START_WORKERS"):
-        engines.update(OCR_QUEUE="celery",
-                       CELERY_BROKER_URL=os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"))
+        engines.update(
+            OCR_QUEUE="celery",
+            CELERY_BROKER_URL=os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
+        )
     return engines
 
 
@@ -106,14 +108,16 @@ def make_app(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Flask]
     made: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
-        app = create_app({**_base_config(tmp_path, database_url), **_scale_engines(database_url, overrides),
-                          **overrides})
+        app = create_app(
+            {**_base_config(tmp_path, database_url), **_scale_engines(database_url, overrides), **overrides}
+        )
         made.append(app)
         return app
 
     yield factory
     for app in made:
         from leaflets.services_setup import shutdown
+
         shutdown(app)
         with app.app_context():
             db.session.remove()

@@ -3,6 +3,7 @@
 Mounting needs root (CAP_SYS_ADMIN), which this machine kind's tests have; elsewhere the tests that need a
 mount are skipped with the reason, and a read-only folder falls back to chmod (which stops everyone but root).
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Import the `s3_server` fixture into a test module; `s3_config(server, bucket)` gives the app settings a
 deployment would set (STORAGE=s3, S3_BUCKET, S3_ENDPOINT_URL, keys); each test uses its own bucket.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -31,8 +32,14 @@ def new_bucket() -> str:
 
 
 def s3_config(endpoint: str, bucket: str | None = None) -> dict[str, Any]:
-    return {"STORAGE": "s3", "S3_BUCKET": bucket or new_bucket(), "S3_ENDPOINT_URL": endpoint,
-            "S3_ACCESS_KEY_ID": "testing", "S3_SECRET_ACCESS_KEY": "testing", "S3_REGION": "us-east-1"}
+    return {
+        "STORAGE": "s3",
+        "S3_BUCKET": bucket or new_bucket(),
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_ACCESS_KEY_ID": "testing",
+        "S3_SECRET_ACCESS_KEY": "testing",
+        "S3_REGION": "us-east-1",
+    }
 
 
 def s3_storage(endpoint: str, bucket: str | None = None):  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ The command is the Makefile's: `gunicorn -c gunicorn.conf.py --workers 1 --threa
 configured through the environment like a deployment; only the control socket is off, since every gunicorn on
 this machine would otherwise share one in the home folder.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -44,12 +45,29 @@ def _answering(port: int) -> bool:
 def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[int]:
     """Serve wsgi:app with `env` added to this environment; yields the port, stops the server after."""
     port = free_port()
-    command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
-               "--no-control-socket", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
-               "--timeout", "120", "wsgi:app"]
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        "gunicorn.conf.py",
+        "--no-control-socket",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "8",
+        "--timeout",
+        "120",
+        "wsgi:app",
+    ]
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, cwd=REPO, env={**os.environ, "LOG_LEVEL": "WARNING", **env},
-                                  stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not _answering(port):
@@ -68,5 +86,10 @@ def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[int]:
 
 def app_env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment a deployment would set, for this test's database and folders."""
-    return {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-            "UPLOAD_DIR": str(tmp_path / "uploads"), "INDEX_DIR": str(tmp_path / "index"), **extra}
+    return {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "INDEX_DIR": str(tmp_path / "index"),
+        **extra,
+    }

@@ -1,13 +1,14 @@
 """Helpers for tests: database parametrisation, generated images, polling, logging in, OCR queue settings.
 
 Test data (leaflets, users) is made by tests/factories.py; test modules import from these two, not from each other."""
+
 from __future__ import annotations
 
 import io
+import os
 import re
 import uuid
 from contextlib import contextmanager
-import os
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -21,7 +22,10 @@ from leaflets.extensions import db
 from leaflets.models import User
 from leaflets.ocr_queue.settings import QueueSettings
 
-DATABASES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
 both_databases = pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,8 +34,13 @@ PG_BASE_URL = PG_ADMIN_DSN.rsplit("/", 1)[0]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
-def leaflet_image(lines: list[str] | None = None, size: tuple[int, int] = (1240, 1754), fmt: str = "JPEG",
-                  background: str = "white", **save: Any) -> bytes:
+def leaflet_image(
+    lines: list[str] | None = None,
+    size: tuple[int, int] = (1240, 1754),
+    fmt: str = "JPEG",
+    background: str = "white",
+    **save: Any,
+) -> bytes:
     """Render a simple leaflet page with large text; returns encoded bytes."""
     lines = lines or ["VOTE FOR BETTER BUSES", "Fix our potholes now"]
     image = Image.new("RGB", size, background)
@@ -50,10 +59,10 @@ def jpeg_with_gps(size: tuple[int, int] = (900, 1200), orientation: int = 1) -> 
     """A JPEG carrying EXIF with GPS coordinates, a camera serial number, an author and an orientation."""
     image = Image.open(io.BytesIO(leaflet_image(size=size)))
     exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"          # Make
-    exif[0x013B] = "Jane Voter"          # Artist
-    exif[0xA431] = "SERIAL-12345"        # BodySerialNumber
-    exif[0x0112] = orientation           # Orientation
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x013B] = "Jane Voter"  # Artist
+    exif[0xA431] = "SERIAL-12345"  # BodySerialNumber
+    exif[0x0112] = orientation  # Orientation
     gps = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.0)}
     exif[0x8825] = gps
     buffer = io.BytesIO()
@@ -63,8 +72,14 @@ def jpeg_with_gps(size: tuple[int, int] = (900, 1200), orientation: int = 1) -> 
 
 def upload_fields(**overrides: Any) -> dict[str, Any]:
     """Valid metadata for an upload; pass images=[(bytes, name), ...]."""
-    fields: dict[str, Any] = {"party": "labour", "area": "E14001063", "election": "ge-2024",
-                              "delivered_on": "2024-06-20", "title": "Fixing our roads", "description": ""}
+    fields: dict[str, Any] = {
+        "party": "labour",
+        "area": "E14001063",
+        "election": "ge-2024",
+        "delivered_on": "2024-06-20",
+        "title": "Fixing our roads",
+        "description": "",
+    }
     fields.update(overrides)
     return fields
 
@@ -81,7 +96,11 @@ def shared_data_dir() -> Path:
     `SHARED_DATA_DIR` wins; else `../shared/data` beside the checkout; else the workplace's `/work/shared/data`
     (a clean clone in /tmp has no sibling folder).
     """
-    candidates = [os.environ.get("SHARED_DATA_DIR", ""), str(REPO.parent / "shared" / "data"), "/work/shared/data"]
+    candidates = [
+        os.environ.get("SHARED_DATA_DIR", ""),
+        str(REPO.parent / "shared" / "data"),
+        "/work/shared/data",
+    ]
     for candidate in candidates:
         if candidate and Path(candidate, "README.md").is_file():
             return Path(candidate)
@@ -130,8 +149,14 @@ FAST = {"OCR_BACKOFF_S": 0.05, "OCR_POLL_S": 0.2, "OCR_LEASE_S": 60.0, "OCR_TIME
 
 
 # Enough lines for Tesseract's orientation detection to decide at once (sparse pages take the slow path).
-PAGE = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Our town deserves a council", "that listens to residents",
-        "and keeps the library open.", "Vote on Thursday 4 July"]
+PAGE = [
+    "VOTE FOR BETTER BUSES",
+    "Fix our potholes now",
+    "Our town deserves a council",
+    "that listens to residents",
+    "and keeps the library open.",
+    "Vote on Thursday 4 July",
+]
 
 
 SIZE = (620, 877)  # half an A4 scan at 150 dpi: big enough text, quick to read
@@ -160,11 +185,14 @@ ASK = "We could not read this photo; help transcribe it"
 
 
 # Search tests: parametrise over database and search backend with @each_backend and the `configured` fixture.
-BACKENDS = [pytest.param("sqlite", "whoosh", id="sqlite-whoosh"),
-            pytest.param("postgresql", "whoosh", id="postgresql-whoosh", marks=pytest.mark.postgres),
-            pytest.param("postgresql", "postgres", id="postgresql-postgres", marks=pytest.mark.postgres)]
-each_backend = pytest.mark.parametrize("database_url, configured", [p.values for p in BACKENDS],
-                                       ids=[p.id for p in BACKENDS], indirect=True)
+BACKENDS = [
+    pytest.param("sqlite", "whoosh", id="sqlite-whoosh"),
+    pytest.param("postgresql", "whoosh", id="postgresql-whoosh", marks=pytest.mark.postgres),
+    pytest.param("postgresql", "postgres", id="postgresql-postgres", marks=pytest.mark.postgres),
+]
+each_backend = pytest.mark.parametrize(
+    "database_url, configured", [p.values for p in BACKENDS], ids=[p.id for p in BACKENDS], indirect=True
+)
 
 
 def hit_ids(html: str) -> list[int]:
@@ -199,8 +227,12 @@ def empty_database(kind: str, tmp_path: Path) -> Iterator[str]:
 
 def upload_through_api(client: FlaskClient, **headers: str) -> Any:
     """POST one generated leaflet to the upload API (a rate-limited route)."""
-    return client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                       content_type="multipart/form-data", headers=headers)
+    return client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+        headers=headers,
+    )
 
 
 def log_in_as(app, client, role: str = "moderator") -> User:
@@ -219,8 +251,11 @@ def log_in_as(app, client, role: str = "moderator") -> User:
 
 
 def upload(client: FlaskClient, data: bytes) -> dict[str, Any]:
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(data, "photo.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(data, "photo.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -231,6 +266,13 @@ def served(client: FlaskClient, url: str) -> tuple[int, bytes]:
 
 
 # A leaflet addressed to a person: the name and street a moderator redacts (PRIVATE).
-ADDRESSED = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Our town deserves a council",
-             "Mrs Juniper Quayle", "Marigold Crescent", "and keeps the library open.", "Vote on Thursday 4 July"]
+ADDRESSED = [
+    "VOTE FOR BETTER BUSES",
+    "Fix our potholes now",
+    "Our town deserves a council",
+    "Mrs Juniper Quayle",
+    "Marigold Crescent",
+    "and keeps the library open.",
+    "Vote on Thursday 4 July",
+]
 PRIVATE = ("Juniper", "Quayle", "Marigold", "Crescent")

@@ -1,4 +1,5 @@
 """Krippendorff's alpha against the worked example of Krippendorff (2011), and over the archive."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,10 +12,12 @@ from tests.factories import make_leaflet, make_user
 
 N = None
 # "Computing Krippendorff's Alpha-Reliability" (2011), section C: 4 observers, 12 units, values 1..5.
-OBSERVERS = [[1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N],
-             [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, 3],
-             [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, N],
-             [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N]]
+OBSERVERS = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, 3],
+    [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, N],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N],
+]
 UNITS = [list(unit) for unit in zip(*OBSERVERS)]
 
 
@@ -35,13 +38,23 @@ def test_archive_agreement_over_stored_ratings(app: Flask) -> None:
     leaflets = [make_leaflet() for _ in range(3)]
     raters = [make_user() for _ in range(2)]
     for leaflet, (tone_a, tone_b) in zip(leaflets, ((-2, -2), (0, 0), (2, 1))):
-        db.session.add_all([BiasRating(leaflet_id=leaflet.id, user_id=raters[0].id, tone=tone_a, fairness=0),
-                            BiasRating(leaflet_id=leaflet.id, user_id=raters[1].id, tone=tone_b, fairness=0)])
+        db.session.add_all(
+            [
+                BiasRating(leaflet_id=leaflet.id, user_id=raters[0].id, tone=tone_a, fairness=0),
+                BiasRating(leaflet_id=leaflet.id, user_id=raters[1].id, tone=tone_b, fairness=0),
+            ]
+        )
         claim = Claim(leaflet_id=leaflet.id, text=f"Claim {leaflet.id}", state="accepted")
         db.session.add(claim)
         db.session.flush()
-        db.session.add_all([ClaimRating(claim_id=claim.id, user_id=r.id, accuracy=("accurate" if leaflet.id % 2 else
-                                                                                   "false")) for r in raters])
+        db.session.add_all(
+            [
+                ClaimRating(
+                    claim_id=claim.id, user_id=r.id, accuracy=("accurate" if leaflet.id % 2 else "false")
+                )
+                for r in raters
+            ]
+        )
     db.session.commit()
     rows = {row.name: row for row in archive_agreement()}
     assert rows["Claim accuracy"].alpha == 1.0 and rows["Claim accuracy"].units == 3
@@ -54,9 +67,14 @@ def test_alpha_from_value_counts_equals_alpha_from_ratings():
     from collections import Counter
 
     from leaflets.services.agreement import alpha_from_coincidences, coincidences_from_counts
+
     units = [["a", "a", "a"], ["a", "a", "f"], ["m", "m", "f", "m"], ["f", "a", "m"], ["f", "f"], ["a"]]
     tones = [[2, 1], [-2, -2, -1], [0, 0, 1, 2], [1]]
-    assert alpha_from_coincidences(coincidences_from_counts(Counter(u) for u in units)) == \
-        pytest.approx(krippendorff_alpha(units)) == pytest.approx(25 / 74)
-    assert alpha_from_coincidences(coincidences_from_counts(Counter(u) for u in tones), "interval") == \
-        pytest.approx(krippendorff_alpha(tones, "interval"))
+    assert (
+        alpha_from_coincidences(coincidences_from_counts(Counter(u) for u in units))
+        == pytest.approx(krippendorff_alpha(units))
+        == pytest.approx(25 / 74)
+    )
+    assert alpha_from_coincidences(
+        coincidences_from_counts(Counter(u) for u in tones), "interval"
+    ) == pytest.approx(krippendorff_alpha(tones, "interval"))

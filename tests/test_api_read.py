@@ -1,4 +1,5 @@
 """GET /api/v1/leaflets (filters, cursor pagination, errors), GET /api/v1/leaflets/<id>, OpenAPI."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support import both_databases
 from tests.factories import T0, add_leaflet, add_many
+from tests.support import both_databases
 
 
 def walk(client, url: str) -> list[dict]:
@@ -69,27 +70,39 @@ def test_default_limit_and_list_shape(client):
     body = client.get("/api/v1/leaflets").get_json()
     assert len(body["leaflets"]) == 20 and body["next"]
     item = body["leaflets"][0]
-    for key in ("id", "url", "display_title", "party", "area", "election", "delivered_on", "uploaded_at",
-                "images"):
+    for key in (
+        "id",
+        "url",
+        "display_title",
+        "party",
+        "area",
+        "election",
+        "delivered_on",
+        "uploaded_at",
+        "images",
+    ):
         assert key in item
     assert len(client.get("/api/v1/leaflets?limit=100").get_json()["leaflets"]) == 25
 
 
 @both_databases
-@pytest.mark.parametrize("query, status, code", [
-    ("party=no-such-party", 422, "unknown_party"),
-    ("area=X00000000", 422, "unknown_area"),
-    ("election=ge-1066", 422, "unknown_election"),
-    ("tag=not-a-tag", 422, "unknown_tag"),
-    ("since=yesterday", 400, "bad_since"),
-    ("since=2024-13-01", 400, "bad_since"),
-    ("cursor=not-a-cursor", 400, "bad_cursor"),
-    ("cursor=%25%25%25", 400, "bad_cursor"),
-    ("limit=0", 400, "bad_limit"),
-    ("limit=101", 400, "bad_limit"),
-    ("limit=ten", 400, "bad_limit"),
-    ("limit=-5", 400, "bad_limit"),
-])
+@pytest.mark.parametrize(
+    "query, status, code",
+    [
+        ("party=no-such-party", 422, "unknown_party"),
+        ("area=X00000000", 422, "unknown_area"),
+        ("election=ge-1066", 422, "unknown_election"),
+        ("tag=not-a-tag", 422, "unknown_tag"),
+        ("since=yesterday", 400, "bad_since"),
+        ("since=2024-13-01", 400, "bad_since"),
+        ("cursor=not-a-cursor", 400, "bad_cursor"),
+        ("cursor=%25%25%25", 400, "bad_cursor"),
+        ("limit=0", 400, "bad_limit"),
+        ("limit=101", 400, "bad_limit"),
+        ("limit=ten", 400, "bad_limit"),
+        ("limit=-5", 400, "bad_limit"),
+    ],
+)
 def test_bad_parameters_are_json_errors(client, query, status, code):
     response = client.get(f"/api/v1/leaflets?{query}")
     assert response.status_code == status
@@ -128,10 +141,21 @@ def test_openapi_document_describes_every_endpoint(client):
     assert document["openapi"].startswith("3.1")
     assert document == json.loads((Path(__file__).parents[1] / "leaflets/api/openapi.json").read_text())
     paths = document["paths"]
-    expected = {"/leaflets": {"get", "post"}, "/leaflets/{id}": {"get"}, "/search": {"get"},
-                "/export": {"get"}, "/compare": {"get"}, "/parties": {"get"}, "/areas": {"get"},
-                "/elections": {"get"}, "/leaflets/{id}/tags": {"post"}, "/leaflets/{id}/claims": {"post"},
-                "/claims/{id}/ratings": {"put"}, "/leaflets/{id}/bias": {"put"}, "/openapi.json": {"get"}}
+    expected = {
+        "/leaflets": {"get", "post"},
+        "/leaflets/{id}": {"get"},
+        "/search": {"get"},
+        "/export": {"get"},
+        "/compare": {"get"},
+        "/parties": {"get"},
+        "/areas": {"get"},
+        "/elections": {"get"},
+        "/leaflets/{id}/tags": {"post"},
+        "/leaflets/{id}/claims": {"post"},
+        "/claims/{id}/ratings": {"put"},
+        "/leaflets/{id}/bias": {"put"},
+        "/openapi.json": {"get"},
+    }
     for path, methods in expected.items():
         assert methods <= set(paths[path]), path
     listed = {p["$ref"].rsplit("/", 1)[1] for p in paths["/leaflets"]["get"]["parameters"]}
@@ -167,8 +191,14 @@ def test_openapi_routes_match_the_app(app):
     def shape(path: str) -> str:
         return re.sub(r"\{[^}]+\}|<[^>]+>", "<>", path)
 
-    documented = {(shape(path), method.upper()) for path, item in document["paths"].items() for method in item}
-    served = {(shape(rule.rule.removeprefix("/api/v1")), method) for rule in app.url_map.iter_rules()
-              if rule.rule.startswith("/api/v1/") for method in rule.methods - {"HEAD", "OPTIONS"}}
+    documented = {
+        (shape(path), method.upper()) for path, item in document["paths"].items() for method in item
+    }
+    served = {
+        (shape(rule.rule.removeprefix("/api/v1")), method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert served - documented == set()
     assert documented - served == set()

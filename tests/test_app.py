@@ -1,4 +1,5 @@
 """The factory, configuration, migrations and reference data."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,15 +40,23 @@ def test_config_comes_from_environment_then_mapping(tmp_path, monkeypatch):
     monkeypatch.setenv("MAX_UPLOAD_MB", "7")
     monkeypatch.setenv("OCR_WORKERS", "3")
     monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "up"))
-    app = create_app({"OCR_WORKERS": 2, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
-                      "OCR_START_WORKERS": False, "INDEX_DIR": str(tmp_path / "ix")})
+    app = create_app(
+        {
+            "OCR_WORKERS": 2,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "OCR_START_WORKERS": False,
+            "INDEX_DIR": str(tmp_path / "ix"),
+        }
+    )
     assert app.config["MAX_CONTENT_LENGTH"] == 7 * 1024 * 1024
     assert app.config["OCR_WORKERS"] == 2
     assert app.config["UPLOAD_DIR"] == str(tmp_path / "up")
 
 
 def test_operational_settings_come_from_environment():
-    found = config.from_environment({"OCR_LEASE_S": "45", "OCR_MAX_ATTEMPTS": "5", "CLAIM_RATED_THRESHOLD": "2"})
+    found = config.from_environment(
+        {"OCR_LEASE_S": "45", "OCR_MAX_ATTEMPTS": "5", "CLAIM_RATED_THRESHOLD": "2"}
+    )
     assert found == {"OCR_LEASE_S": 45.0, "OCR_MAX_ATTEMPTS": 5, "CLAIM_RATED_THRESHOLD": 2}
 
 
@@ -58,10 +67,20 @@ def test_a_bad_environment_value_names_the_variable():
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "OCR_START_WORKERS": False,
-                      "INDEX_DIR": str(tmp_path / "ix")})
-    again = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "OCR_START_WORKERS": False,
-                        "INDEX_DIR": str(tmp_path / "ix")})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "OCR_START_WORKERS": False,
+            "INDEX_DIR": str(tmp_path / "ix"),
+        }
+    )
+    again = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "OCR_START_WORKERS": False,
+            "INDEX_DIR": str(tmp_path / "ix"),
+        }
+    )
     assert len(app.config["SECRET_KEY"]) == 64
     assert app.config["SECRET_KEY"] == again.config["SECRET_KEY"]
 

@@ -4,6 +4,7 @@ The request checks the photo and keeps its bytes in the database; a variant work
 and thumbnail later. Until then pages show a placeholder and OCR waits; a new app (a restart) finds the work;
 a photo that cannot be decoded after all ends as a readable OCR failure, never a page error.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,16 +22,24 @@ from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.variants import VariantWorker
 from leaflets.ocr_queue.worker import Wakeup, Worker
 from leaflets.services import photo_variants
-from tests.support import both_databases, jpeg_with_gps, leaflet_image, multipart, upload_fields
-from tests.support import FAST, settings_of
+from tests.support import (
+    FAST,
+    both_databases,
+    jpeg_with_gps,
+    leaflet_image,
+    multipart,
+    settings_of,
+    upload_fields,
+)
 
 BACKGROUND = {"IMAGE_VARIANTS": "background", **FAST}
 
 
 def upload(app: Flask, *photos: bytes) -> dict:
     files = [(photo, f"{number}.jpg") for number, photo in enumerate(photos)]
-    response = app.test_client().post("/api/v1/leaflets", content_type="multipart/form-data",
-                                      data=multipart(upload_fields(), files))
+    response = app.test_client().post(
+        "/api/v1/leaflets", content_type="multipart/form-data", data=multipart(upload_fields(), files)
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
@@ -46,7 +55,8 @@ def image_of(leaflet: dict, position: int = 0) -> LeafletImage:
 
 @both_databases
 def test_an_upload_is_answered_before_its_variants_and_they_land_later(
-        make_app: Callable[..., Flask]) -> None:
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(**BACKGROUND)
     with app.app_context():
         leaflet = upload(app, jpeg_with_gps(orientation=6))
@@ -87,6 +97,7 @@ def test_a_restart_loses_no_photo(make_app: Callable[..., Flask]) -> None:
     with first.app_context():
         leaflet = upload(first, leaflet_image(), leaflet_image(["SECOND PAGE"]))
     from leaflets.services_setup import shutdown
+
     shutdown(first)
     second = make_app(**BACKGROUND)  # a new process: only the database knows about the photos
     with second.app_context():

@@ -3,27 +3,26 @@
 `add_leaflet` inserts leaflets straight through the models (with stored images), so these tests do not
 depend on the upload pipeline; test_api_read and test_feeds import it too.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g
 from sqlalchemy import select
 
 from leaflets.extensions import db
-from leaflets.models import Area, User
+from leaflets.models import Area
 from leaflets.services import browse
-from tests.support import both_databases, log_in_as
 from tests.factories import T0, add_leaflet, add_many
-
-
+from tests.support import both_databases, log_in_as
 
 
 @both_databases
 def test_home_shows_latest_leaflets_totals_and_search(client):
     add_leaflet("labour", title="Fix our potholes", images=2)
-    add_leaflet("conservative", area="S14000021", title="Scottish leaflet",
-                uploaded_at=T0 + timedelta(hours=1))
+    add_leaflet(
+        "conservative", area="S14000021", title="Scottish leaflet", uploaded_at=T0 + timedelta(hours=1)
+    )
     add_leaflet("green", title="Hidden one", status="hidden", uploaded_at=T0 + timedelta(hours=2))
     page = client.get("/").get_data(as_text=True)
     assert "Fix our potholes" in page and "Scottish leaflet" in page
@@ -45,17 +44,25 @@ def test_home_paginates(app, client):
 
 
 def test_leaflet_page_shows_images_metadata_and_copies(client):
-    original = add_leaflet("libdem", title="Only the Lib Dems can win here",
-                           description="Line one\nLine <two>", images=2)
+    original = add_leaflet(
+        "libdem", title="Only the Lib Dems can win here", description="Line one\nLine <two>", images=2
+    )
     copy = add_leaflet("libdem", area="E14001064", duplicate_of=original, uploaded_at=T0 + timedelta(days=1))
     merged = add_leaflet("libdem", area="E14001065", duplicate_of=original, status="removed")
     add_leaflet("libdem", area="E14001066", duplicate_of=original, status="hidden")
     page = client.get(f"/leaflets/{original.id}").get_data(as_text=True)
-    for expected in ("Only the Lib Dems can win here", "/parties/libdem", "/areas/E14001063",
-                     "/elections/ge-2024", "GU11", "Line &lt;two&gt;", "Also delivered to",
-                     "Aldridge-Brownhills",
-                     f"/images/{original.images[0].sha256}/display",
-                     f"/images/{original.images[1].sha256}/master"):
+    for expected in (
+        "Only the Lib Dems can win here",
+        "/parties/libdem",
+        "/areas/E14001063",
+        "/elections/ge-2024",
+        "GU11",
+        "Line &lt;two&gt;",
+        "Also delivered to",
+        "Aldridge-Brownhills",
+        f"/images/{original.images[0].sha256}/display",
+        f"/images/{original.images[1].sha256}/master",
+    ):
         assert expected in page
     assert "Line <two>" not in page
     assert "Altrincham and Sale West" in page  # merged by a moderator: its place and date, without a link
@@ -98,11 +105,17 @@ def test_party_pages(client):
 def test_areas_index_groups_counts_and_notspots(client):
     add_many(2, area="E14001063", title="In Aldershot")
     page = client.get("/areas").get_data(as_text=True)
-    for heading in ("England", "Scotland", "Wales", "Northern Ireland", "South East",
-                    "Where we need leaflets"):
+    for heading in (
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+        "South East",
+        "Where we need leaflets",
+    ):
         assert heading in page
     assert page.count('href="/areas/') >= 650
-    notspots = page[page.index("Where we need leaflets"):page.index("</section>")]
+    notspots = page[page.index("Where we need leaflets") : page.index("</section>")]
     assert "Aldershot" not in notspots and "0 leaflets" in notspots
 
 
@@ -142,6 +155,13 @@ def test_election_page_and_stats(client):
 
 
 def test_pages_render_on_an_empty_archive(client):
-    for url in ("/", "/parties", "/areas", "/stats", "/parties/labour", "/areas/E14001063",
-                "/elections/ge-2024"):
+    for url in (
+        "/",
+        "/parties",
+        "/areas",
+        "/stats",
+        "/parties/labour",
+        "/areas/E14001063",
+        "/elections/ge-2024",
+    ):
         assert client.get(url).status_code == 200, url

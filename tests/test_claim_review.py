@@ -13,9 +13,8 @@ import pytest
 from leaflets.extensions import db
 from leaflets.models import Claim
 from leaflets.services import moderation, review
+from tests.factories import SOURCE, add_leaflet, raters
 from tests.support import both_databases
-from tests.factories import add_leaflet
-from tests.factories import SOURCE, raters
 
 URL = {"type": "string", "pattern": "^https?://"}
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}"}

@@ -1,4 +1,5 @@
 """Claim suggestions from OCR text."""
+
 from __future__ import annotations
 
 import threading
@@ -10,8 +11,8 @@ from sqlalchemy import func, select
 from leaflets.extensions import db
 from leaflets.models import Claim, Leaflet
 from leaflets.services.claim_suggestions import ensure_for_leaflet, suggest
-from tests.support import both_databases
 from tests.factories import make_leaflet
+from tests.support import both_databases
 
 TEXT = """VOTE GREEN!
 Only the Greens can win here. Labour came third last time.
@@ -22,13 +23,16 @@ Our candidate lives locally and loves dogs
 Printed by J Smith, 1 High Street, Anytown."""
 
 
-@pytest.mark.parametrize("sentence, reason", [
-    ("Only the Greens can win here.", "squeeze"),
-    ("We will cut bus fares by 20%.", "promise"),
-    ("We will cut bus fares by 20%.", "percentage"),
-    ("The council wasted £3m on a new office.", "money"),
-    ("Crime is up 40 per cent since 2019.", "percentage"),
-])
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        ("Only the Greens can win here.", "squeeze"),
+        ("We will cut bus fares by 20%.", "promise"),
+        ("We will cut bus fares by 20%.", "percentage"),
+        ("The council wasted £3m on a new office.", "money"),
+        ("Crime is up 40 per cent since 2019.", "percentage"),
+    ],
+)
 def test_suggests_checkable_sentences_with_reasons(sentence: str, reason: str) -> None:
     found = {s.text: s for s in suggest(TEXT)}
     assert reason in found[sentence].reasons
@@ -40,7 +44,7 @@ def test_skips_plain_sentences_imprints_and_keeps_true_spans() -> None:
     assert "Labour came third last time." not in texts
     assert not any("Printed by" in t for t in texts) and not any("loves dogs" in t for t in texts)
     for item in found:
-        assert " ".join(TEXT[item.start:item.end].split()) == item.text
+        assert " ".join(TEXT[item.start : item.end].split()) == item.text
 
 
 def test_comparatives_and_line_wrapped_sentences() -> None:
@@ -69,6 +73,7 @@ def test_two_volunteers_opening_a_leaflet_at_once_store_suggestions_once(app: Fl
             barrier.wait()
             results.append(ensure_for_leaflet(leaflet))
             db.session.remove()
+
     threads = [threading.Thread(target=open_page) for _ in range(2)]
     for thread in threads:
         thread.start()

@@ -1,5 +1,6 @@
 """Compare over the database: templates, figures that vary, terms without names or noise, topics, neighbours,
 a seat's parties, the precomputed rows staying true as leaflets change, and the API."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,18 +12,30 @@ from leaflets.models.compare import ALL_ELECTIONS
 from leaflets.services import compare
 from leaflets.services.compare import corpus, overview, store
 from leaflets.services.errors import ValidationFailed
-from tests.compare_support import (ALDERSHOT, ASHFORD, BANBURY, BARKING, BASINGSTOKE, WOKING, add,
-                                   ocr_words)
+from tests.compare_support import (
+    ALDERSHOT,
+    ASHFORD,
+    BANBURY,
+    BARKING,
+    BASINGSTOKE,
+    WOKING,
+    add,
+    add_template_in_four_places,
+    local_text,
+    ocr_words,
+)
 from tests.support import both_databases
-from tests.compare_support import add_template_in_four_places, local_text
 
-COMMON = ("Our NHS is on its knees after fourteen years. A Labour government will cut waiting lists, recruit "
-          "thousands more teachers and build the homes families need. ")
+COMMON = (
+    "Our NHS is on its knees after fourteen years. A Labour government will cut waiting lists, recruit "
+    "thousands more teachers and build the homes families need. "
+)
 NATIONAL = "Change begins with economic growth and secure borders for working people. "
 
 
-def run(party: str = "labour", area: str = ALDERSHOT, election: str | None = None,
-        against: str | None = None) -> compare.Comparison:
+def run(
+    party: str = "labour", area: str = ALDERSHOT, election: str | None = None, against: str | None = None
+) -> compare.Comparison:
     return compare.compare(compare.resolve(party, area, election, against))
 
 
@@ -36,8 +49,10 @@ def test_the_national_template_is_found_with_names_and_figures_swapped(app):
     assert match.local == [(here.id, "A fresh start for Aldershot")]
     assert {place.name for place in match.places} == {"Banbury", "Barking", "Ashford"}
     assert match.leaflets == 3 and match.example_id in {banbury.id, barking.id, ashford.id}
-    assert ("Alex Baker", {banbury.id: "Sean Woodcock", barking.id: "Jas Athwal",
-                           ashford.id: "Sojan Joseph"}[match.example_id]) in match.diff.swaps
+    assert (
+        "Alex Baker",
+        {banbury.id: "Sean Woodcock", barking.id: "Jas Athwal", ashford.id: "Sojan Joseph"}[match.example_id],
+    ) in match.diff.swaps
     assert match.map is not None and sum(1 for h in match.map.hexes if h.count) == 3
     assert [h.marker for h in match.map.hexes if h.cell.gss == ALDERSHOT] == ["here"]
     templates = dict(db.session.execute(select(CompareText.leaflet_id, CompareText.template_id)).all())
@@ -53,8 +68,10 @@ def test_numbers_that_vary_are_listed_with_places_and_figures(app):
     numbers = {number.context: number for number in run().numbers}
     stat = numbers["{} for local services"]
     assert [f.figure for f in stat.local] == ["£31m"]
-    assert {(f.figure, f.example_place) for f in stat.other_figures} == {("£18m", "Banbury"), ("£12m",
-                                                                                               "Barking")}
+    assert {(f.figure, f.example_place) for f in stat.other_figures} == {
+        ("£18m", "Banbury"),
+        ("£12m", "Barking"),
+    }
     assert stat.same_elsewhere == 1 and stat.places == 3  # Ashford prints £31m too
     potholes = next(n for context, n in numbers.items() if "reported {} times" in context)
     assert {f.figure for f in potholes.other_figures} == {"12", "30", "61"}
@@ -64,21 +81,38 @@ def test_numbers_that_vary_are_listed_with_places_and_figures(app):
 @both_databases
 def test_names_and_ocr_noise_are_not_distinctive_terms(app):
     misread = "Chloe Okafor will save the Gurkha community centre in Brent East. Brent East needs it."
-    add(f"{misread}\nThe Gurkha community centre must stay open, says Chloe Okafor.", area=ALDERSHOT,
-        words=ocr_words(f"{misread}\nThe Gurkha community centre must stay open, says hloe Okafor.",
-                        low={"hloe": 41.0}), description="Chloe Okafor for Aldershot")
+    add(
+        f"{misread}\nThe Gurkha community centre must stay open, says Chloe Okafor.",
+        area=ALDERSHOT,
+        words=ocr_words(
+            f"{misread}\nThe Gurkha community centre must stay open, says hloe Okafor.", low={"hloe": 41.0}
+        ),
+        description="Chloe Okafor for Aldershot",
+    )
     for gss in (BANBURY, BARKING, ASHFORD):
         add(COMMON + NATIONAL + " Patrick Lloyd and Chloe Okafor agree.", area=gss)
     result = run()
     terms = {term.term for term in result.terms.local + result.terms.national}
     assert {"gurkha", "community centre"} <= {term.term for term in result.terms.local}
-    assert not terms & {"chloe", "okafor", "brent", "east", "brent east", "patrick", "lloyd", "labour",
-                        "hloe"}
+    assert not terms & {
+        "chloe",
+        "okafor",
+        "brent",
+        "east",
+        "brent east",
+        "patrick",
+        "lloyd",
+        "labour",
+        "hloe",
+    }
     assert {"chloe", "okafor", "brent"} <= set(result.terms.excluded.names) | {"brent"}
     assert "hloe" in result.terms.excluded.noise
     gurkha = result.evidence["gurkha"]
-    assert gurkha.box and gurkha.image_id == db.session.scalar(select(Leaflet).where(
-        Leaflet.area.has(gss=ALDERSHOT))).images[0].id
+    assert (
+        gurkha.box
+        and gurkha.image_id
+        == db.session.scalar(select(Leaflet).where(Leaflet.area.has(gss=ALDERSHOT))).images[0].id
+    )
 
 
 @both_databases
@@ -106,8 +140,11 @@ def test_a_seat_against_its_neighbours_uses_only_the_seats_around_it(app):
 def test_several_parties_in_one_seat_side_by_side(app):
     add_template_in_four_places()
     add("Only the Conservatives can stop Labour here. Secure borders and lower taxes.", party="conservative")
-    add("Our new hospital wing opened this spring after years of campaigning.", area=BANBURY,
-        party="conservative")
+    add(
+        "Our new hospital wing opened this spring after years of campaigning.",
+        area=BANBURY,
+        party="conservative",
+    )
     found = overview.compare_page("", ALDERSHOT, "", "")
     assert [result.subject.party.slug for result in found.seat] == ["labour", "conservative"]
     assert found.seat[0].templates and found.seat[1].templates == []
@@ -127,9 +164,16 @@ def test_precomputed_rows_follow_hiding_correcting_and_a_rebuild(app):
     run()  # analyses the leaflets that have no rows yet
 
     def count(term: str) -> int:
-        return db.session.scalar(select(CompareTermCount.count).where(
-            CompareTermCount.party_id == here.party_id, CompareTermCount.election_id == ALL_ELECTIONS,
-            CompareTermCount.term == term)) or 0
+        return (
+            db.session.scalar(
+                select(CompareTermCount.count).where(
+                    CompareTermCount.party_id == here.party_id,
+                    CompareTermCount.election_id == ALL_ELECTIONS,
+                    CompareTermCount.term == term,
+                )
+            )
+            or 0
+        )
 
     assert (count("#leaflets"), count("surgery")) == (4, 4)
     assert store.refresh([here.id, banbury.id]) == 0  # nothing changed: nothing written
@@ -137,10 +181,12 @@ def test_precomputed_rows_follow_hiding_correcting_and_a_rebuild(app):
     db.session.commit()
     store.leaflet_changed(banbury.id)
     assert (count("#leaflets"), count("surgery")) == (3, 3)
-    assert not db.session.scalar(select(func.count()).select_from(CompareNumber)
-                                 .where(CompareNumber.leaflet_id == banbury.id))
-    assert not db.session.scalar(select(func.count()).select_from(CompareBand)
-                                 .where(CompareBand.leaflet_id == banbury.id))
+    assert not db.session.scalar(
+        select(func.count()).select_from(CompareNumber).where(CompareNumber.leaflet_id == banbury.id)
+    )
+    assert not db.session.scalar(
+        select(func.count()).select_from(CompareBand).where(CompareBand.leaflet_id == banbury.id)
+    )
     here.images[0].corrected_text = "The surgery and the surgery again. Trolleybus."
     db.session.commit()
     store.leaflet_changed(here.id)
@@ -178,21 +224,24 @@ def test_a_comparison_reads_a_fixed_number_of_queries_however_big_the_party(app)
     assert queries(3) == queries(30)
 
 
-@pytest.mark.parametrize("party, area, election, against, field, code", [
-    (None, ALDERSHOT, None, None, "party", "missing_party"),
-    ("labour", None, None, None, "area", "missing_area"),
-    ("no-such-party", ALDERSHOT, None, None, "party", "unknown_party"),
-    ("labour", "E14999999", None, None, "area", "unknown_area"),
-    ("labour", ALDERSHOT, "no-such-election", None, "election", "unknown_election"),
-    ("labour", ALDERSHOT, None, "mars", "against", "unknown_against"),
-])
+@pytest.mark.parametrize(
+    "party, area, election, against, field, code",
+    [
+        (None, ALDERSHOT, None, None, "party", "missing_party"),
+        ("labour", None, None, None, "area", "missing_area"),
+        ("no-such-party", ALDERSHOT, None, None, "party", "unknown_party"),
+        ("labour", "E14999999", None, None, "area", "unknown_area"),
+        ("labour", ALDERSHOT, "no-such-election", None, "election", "unknown_election"),
+        ("labour", ALDERSHOT, None, "mars", "against", "unknown_against"),
+    ],
+)
 def test_bad_parameters_are_422(app, client, party, area, election, against, field, code):
     with pytest.raises(ValidationFailed) as failure:
         compare.resolve(party, area, election, against)
     assert failure.value.field == field
-    params = {k: v for k, v in {"party": party, "area": area, "election": election,
-                                "against": against}.items()
-              if v}
+    params = {
+        k: v for k, v in {"party": party, "area": area, "election": election, "against": against}.items() if v
+    }
     response = client.get("/api/v1/compare", query_string=params)
     assert response.status_code == 422 and response.json["error"]["code"] == code
     if party or area:  # the page takes a party alone or a seat alone
@@ -211,10 +260,14 @@ def test_api_shape(app, client):
     assert template["local"][0]["leaflet_id"] == here.id and len(template["places"]) == 3
     assert {"here", "there"} == set(template["swaps"][0]) and template["url"].startswith("http")
     stat = next(n for n in body["numbers"] if n["context"] == "{} for local services")
-    assert stat["here"][0]["figure"] == "£31m" and {f["figure"] for f in stat["elsewhere"]} >= {"£18m",
-                                                                                                "£12m"}
-    assert all(set(term) >= {"term", "z", "local_count", "national_count", "topic"}
-               for term in body["distinctive_terms"]["local"])
+    assert stat["here"][0]["figure"] == "£31m" and {f["figure"] for f in stat["elsewhere"]} >= {
+        "£18m",
+        "£12m",
+    }
+    assert all(
+        set(term) >= {"term", "z", "local_count", "national_count", "topic"}
+        for term in body["distinctive_terms"]["local"]
+    )
     assert body["distinctive_terms"]["left_out"]["names"] > 0 and body["topics"] is not None
 
 

@@ -1,5 +1,6 @@
 """The compare pages through the test client: every finding links to the leaflets behind it and to the
 photo."""
+
 from __future__ import annotations
 
 import html
@@ -12,9 +13,8 @@ from sqlalchemy import select
 from leaflets.extensions import db
 from leaflets.models import CompareNumber, CompareText
 from leaflets.services.uploads import submit_leaflet
-from tests.compare_support import ALDERSHOT, BANBURY, add, ocr_words
+from tests.compare_support import ALDERSHOT, BANBURY, add, add_template_in_four_places, local_text, ocr_words
 from tests.support import leaflet_image
-from tests.compare_support import add_template_in_four_places, local_text
 
 COMPARE = f"/compare?party=labour&area={ALDERSHOT}"
 
@@ -47,18 +47,23 @@ def test_the_comparison_links_every_finding(app, client):
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert response.status_code == 200
     assert "Labour Party's national template, also delivered in 3 constituencies" in text
-    assert "Alex Baker → became Sean Woodcock" in text or "Alex Baker → became Jas Athwal" in text \
+    assert (
+        "Alex Baker → became Sean Woodcock" in text
+        or "Alex Baker → became Jas Athwal" in text
         or "Alex Baker → became Sojan Joseph" in text
+    )
     hrefs = links(page)
     template_id = db.session.scalar(select(CompareText.template_id).where(CompareText.leaflet_id == here.id))
     assert any(h.startswith(f"/compare/templates/{template_id}?") and f"base={here.id}" in h for h in hrefs)
     assert any(h.startswith("/compare/numbers?") and "key=" in h for h in hrefs)
-    assert any(re.fullmatch(r"/search\?q=%22[a-z+]+%22&party=labour", h)
-               for h in hrefs)  # used more elsewhere
+    assert any(
+        re.fullmatch(r"/search\?q=%22[a-z+]+%22&party=labour", h) for h in hrefs
+    )  # used more elsewhere
     assert page.count('<a href="/areas/') >= 650  # the template's map, a link per hex
-    assert "<mark class=\"figure\">£31m</mark>" in page
-    assert re.search(r"<strong>£18m</strong> in <a href=\"/leaflets/\d+\?highlight=%C2%A318m\">Banbury</a>",
-                     page)
+    assert '<mark class="figure">£31m</mark>' in page
+    assert re.search(
+        r"<strong>£18m</strong> in <a href=\"/leaflets/\d+\?highlight=%C2%A318m\">Banbury</a>", page
+    )
 
 
 def test_terms_link_to_the_photo_where_they_are_printed(app, client):
@@ -91,8 +96,9 @@ def test_the_numbers_page_lists_places_and_figures(app, client):
     key = db.session.scalar(select(CompareNumber.key).where(CompareNumber.figure == "£12m"))
     assert f"/compare/numbers?party=labour&key={key}&area={ALDERSHOT}" in links(page)
     numbers = client.get(f"/compare/numbers?party=labour&key={key}").get_data(as_text=True)
-    rows = re.findall(r'<th scope="row"><a href="/areas/[^"]+">([^<]+)</a>.*?highlight=[^"]+">([^<]+)</a>',
-                      numbers, re.S)
+    rows = re.findall(
+        r'<th scope="row"><a href="/areas/[^"]+">([^<]+)</a>.*?highlight=[^"]+">([^<]+)</a>', numbers, re.S
+    )
     assert rows == [("Barking", "£12m"), ("Banbury", "£18m"), ("Aldershot", "£31m"), ("Ashford", "£31m")]
     assert client.get("/compare/numbers?party=labour&key=0000000000000000").status_code == 404
     assert client.get("/compare/numbers?party=labour").status_code == 422
@@ -102,8 +108,9 @@ def test_the_leaflets_behind_a_finding(app, client):
     here, *_ = add_template_in_four_places()
     client.get(COMPARE)
     template_id = db.session.scalar(select(CompareText.template_id).where(CompareText.leaflet_id == here.id))
-    page = client.get(f"/compare/leaflets?party=labour&template={template_id}&where=elsewhere"
-                      f"&area={ALDERSHOT}")
+    page = client.get(
+        f"/compare/leaflets?party=labour&template={template_id}&where=elsewhere&area={ALDERSHOT}"
+    )
     assert page.status_code == 200 and page.get_data(as_text=True).count('class="leaflet-card"') == 3
     topics = db.session.scalar(select(CompareText.topics).where(CompareText.leaflet_id == here.id))
     slug = topics.split(",")[1]
@@ -124,9 +131,12 @@ def test_a_party_alone_and_a_seat_alone(app, client):
 def test_untrusted_text_is_escaped(app, client):
     script = "<script>alert('ocr')</script>"
     for gss in (ALDERSHOT, BANBURY):
-        add(local_text("Alex Baker", "Aldershot", "£31m", "47") + f" {script}", area=gss,
+        add(
+            local_text("Alex Baker", "Aldershot", "£31m", "47") + f" {script}",
+            area=gss,
             title="<img src=x onerror=alert('title')>",
-            claims=(("<img src=x onerror=alert('claim')> we built it", "accepted"),))
+            claims=(("<img src=x onerror=alert('claim')> we built it", "accepted"),),
+        )
     page = client.get(COMPARE).get_data(as_text=True)
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(&#39;title&#39;)&gt;" in page
@@ -134,11 +144,20 @@ def test_untrusted_text_is_escaped(app, client):
 
 def test_a_crop_of_the_photo_around_a_box(app, client):
     from datetime import date
+
     from leaflets.services.uploads import IncomingImage, LeafletSubmission
-    leaflet = submit_leaflet(LeafletSubmission(
-        party="labour", election="ge-2024", delivered_on=date(2024, 6, 20), area=ALDERSHOT, title="Roads",
-        description="", images=[IncomingImage(data=leaflet_image(["Fix our potholes"]), filename="a.jpg",
-                                              role="front")]))
+
+    leaflet = submit_leaflet(
+        LeafletSubmission(
+            party="labour",
+            election="ge-2024",
+            delivered_on=date(2024, 6, 20),
+            area=ALDERSHOT,
+            title="Roads",
+            description="",
+            images=[IncomingImage(data=leaflet_image(["Fix our potholes"]), filename="a.jpg", role="front")],
+        )
+    )
     image = leaflet.images[0]
     response = client.get(f"/crops/{image.id}?box=100,170,400,70")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"

@@ -1,5 +1,6 @@
 """The coverage hex map: 650 hexes linking to their areas, a colour scale with a legend, a table alternative,
 filters by party and election, and the view against the 2024 results."""
+
 from __future__ import annotations
 
 import math
@@ -30,12 +31,17 @@ def test_the_layout_places_650_hexes_without_overlap_and_neighbours_side_by_side
     assert all(0 < cell.x < layout.width and 0 < cell.y < layout.height for cell in layout.cells)
 
 
-@pytest.mark.parametrize("largest, labels", [
-    (0, []), (1, ["1"]), (4, ["1", "2", "3+"]), (12, ["1", "2", "3–4", "5–9", "10+"]),
-    (250, ["1–2", "3–9", "10–19", "20–49", "50–199", "200+"]), (200, ["1–2", "3–9", "10–19", "20–49",
-                                                                      "50–199",
-                                                                   "200"]),
-])
+@pytest.mark.parametrize(
+    "largest, labels",
+    [
+        (0, []),
+        (1, ["1"]),
+        (4, ["1", "2", "3+"]),
+        (12, ["1", "2", "3–4", "5–9", "10+"]),
+        (250, ["1–2", "3–9", "10–19", "20–49", "50–199", "200+"]),
+        (200, ["1–2", "3–9", "10–19", "20–49", "50–199", "200"]),
+    ],
+)
 def test_the_scale_has_nice_classes_from_light_to_dark(largest, labels):
     bands = hexmap.scale(largest)
     assert [band.label for band in bands] == labels
@@ -46,8 +52,9 @@ def test_the_scale_has_nice_classes_from_light_to_dark(largest, labels):
 
 
 def svg_of(page: str) -> str:
-    return page[page.index('<svg class="hexmap-svg"'):page.index("</svg>",
-                                                                 page.index('<svg class="hexmap-svg"'))]
+    return page[
+        page.index('<svg class="hexmap-svg"') : page.index("</svg>", page.index('<svg class="hexmap-svg"'))
+    ]
 
 
 @both_databases
@@ -64,7 +71,7 @@ def test_the_map_page_has_650_titled_hex_links_a_legend_and_a_table(app, client)
     assert titles[ALDERSHOT] == "Aldershot: 2 leaflets" and titles[BANBURY] == "Banbury: 1 leaflet"
     assert titles[BARKING] == "Barking: 0 leaflets"
     assert 'aria-label="Key"' in page and "Skip the map" in page
-    table = page[page.index('<details class="hexmap-table"'):]
+    table = page[page.index('<details class="hexmap-table"') :]
     assert table.count('<th scope="row">') == 650
     row = '<a href="/areas/E14001063">Aldershot</a></th><td class="wide-only">South East</td><td>2</td>'
     assert row in table
@@ -75,15 +82,19 @@ def test_the_map_filters_by_party_and_election(app, client):
     add("one")
     add("two", election="local-2026")
     add("three", party="conservative")
-    titles = lambda query: dict(re.findall(  # noqa: E731
-        r'<a href="/areas/([A-Z0-9]+)" class="hex[^"]*"><title>([^<]+)</title>',
-        svg_of(client.get(f"/map?{query}").get_data(as_text=True))))
+    titles = lambda query: dict(
+        re.findall(  # noqa: E731
+            r'<a href="/areas/([A-Z0-9]+)" class="hex[^"]*"><title>([^<]+)</title>',
+            svg_of(client.get(f"/map?{query}").get_data(as_text=True)),
+        )
+    )
     assert titles("")[ALDERSHOT] == "Aldershot: 3 leaflets"
     assert titles("party=labour")[ALDERSHOT] == "Aldershot: 2 Lab leaflets"
     assert titles("party=labour&election=ge-2024")[ALDERSHOT] == "Aldershot: 1 Lab leaflet"
     response = client.get("/map?party=nope")
     assert response.status_code == 422 and "There is no party called &#39;nope&#39;." in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert client.get("/map?view=sideways").status_code == 422
 
 

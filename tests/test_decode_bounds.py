@@ -3,6 +3,7 @@
 Issue 13: a 3 KB JPEG whose header claims 8000x8000 was decoded as 64 megapixels; 16 of them took the worker
 from 0.9 GB to 6.5 GB.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,16 +27,21 @@ from leaflets.services import images
 from leaflets.services.errors import UploadRejected
 from tests.support import REPO, both_databases, leaflet_image, multipart, real_leaflet, upload_fields
 
-REAL_PHOTOS = ["el_api_1_green_view_liverpool_2011.jpg", "el_api_3_labour_scotland_ferguson_2011.jpg",
-               "el_imprint_strip_cheshunt_conservatives.jpg", "el_libdem_fair_deal_2024_iphone.jpeg",
-               "el_small_back_conservative_heron.jpg", "el_small_inside_van_orden_edispatch.jpg"]
+REAL_PHOTOS = [
+    "el_api_1_green_view_liverpool_2011.jpg",
+    "el_api_3_labour_scotland_ferguson_2011.jpg",
+    "el_imprint_strip_cheshunt_conservatives.jpg",
+    "el_libdem_fair_deal_2024_iphone.jpeg",
+    "el_small_back_conservative_heron.jpg",
+    "el_small_inside_van_orden_edispatch.jpg",
+]
 
 
 def jpeg_claiming(width: int, height: int) -> bytes:
     """A small real JPEG whose frame header is edited to claim width x height: a few KB of scan data."""
     data = bytearray(leaflet_image(size=(96, 96)))
     sof = data.find(b"\xff\xc0")
-    data[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    data[sof + 5 : sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
     return bytes(data)
 
 
@@ -49,13 +55,17 @@ def png_claiming(width: int, height: int) -> bytes:
 
 def screenshot_png(size: tuple[int, int]) -> bytes:
     """A screenshot-like PNG: flat colours, a header bar and lines of text (compresses very well)."""
-    return leaflet_image(["Straight Choice", "Latest leaflets", "Fix our potholes now", "Vote on 4 July"],
-                         size=size, fmt="PNG")
+    return leaflet_image(
+        ["Straight Choice", "Latest leaflets", "Fix our potholes now", "Vote on 4 July"], size=size, fmt="PNG"
+    )
 
 
 def _post(client, photo: bytes, name: str = "photo.jpg"):
-    return client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(photo, name)]),
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(photo, name)]),
+        content_type="multipart/form-data",
+    )
 
 
 @both_databases
@@ -68,8 +78,9 @@ def test_a_few_kilobytes_claiming_64_megapixels_is_refused_readably(app, client,
     assert error["code"] == "implausible_dimensions"
     assert "8000×8000" in error["message"] and "not a real photo" in error["message"]
     assert db.session.scalar(select(func.count(Leaflet.id))) == 0
-    page = client.post("/upload", data=multipart(upload_fields(), [(photo, "photo.jpg")]),
-                       content_type="multipart/form-data")
+    page = client.post(
+        "/upload", data=multipart(upload_fields(), [(photo, "photo.jpg")]), content_type="multipart/form-data"
+    )
     assert page.status_code == 422 and "far more than its bytes can hold" in page.get_data(as_text=True)
 
 
@@ -118,11 +129,14 @@ def _white_jpeg(size: tuple[int, int]) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("size", "master_edge", "decoded"), [
-    ((12000, 3000), 5000, (6000, 1500)),   # half scale still gives the 5000 px master
-    ((8000, 6000), 1000, (1000, 750)),     # an eighth is enough for a 1000 px master
-    ((8000, 6000), 5000, (8000, 6000)),    # half would be too small: full size
-])
+@pytest.mark.parametrize(
+    ("size", "master_edge", "decoded"),
+    [
+        ((12000, 3000), 5000, (6000, 1500)),  # half scale still gives the 5000 px master
+        ((8000, 6000), 1000, (1000, 750)),  # an eighth is enough for a 1000 px master
+        ((8000, 6000), 5000, (8000, 6000)),  # half would be too small: full size
+    ],
+)
 def test_jpegs_are_decoded_at_the_scale_the_largest_variant_needs(size, master_edge, decoded):
     limits = images.Limits(master_edge=master_edge)
     with Image.open(io.BytesIO(_white_jpeg(size))) as image:
@@ -161,9 +175,11 @@ def test_an_upload_that_waits_too_long_for_a_slot_gets_a_readable_503(make_app):
     with app.app_context():
         with runtime.decode_slots().held():  # another upload is decoding
             api = _post(client, leaflet_image())
-            page = client.post("/upload", data=multipart(upload_fields(title="Keep my title"),
-                                                          [(leaflet_image(), "a.jpg")]),
-                               content_type="multipart/form-data")
+            page = client.post(
+                "/upload",
+                data=multipart(upload_fields(title="Keep my title"), [(leaflet_image(), "a.jpg")]),
+                content_type="multipart/form-data",
+            )
     assert api.status_code == 503 and api.get_json()["error"]["code"] == "busy"
     assert page.status_code == 503
     html = page.get_data(as_text=True)
@@ -197,12 +213,24 @@ print(json.dumps({"statuses": statuses, "grew_mb": (after - before) / 1024}))
 
 def test_sixteen_amplification_uploads_do_not_grow_the_worker(tmp_path: Path, database_url: str):
     """In a fresh process, so its peak memory is its own: 16 concurrent 3 KB '64-megapixel' uploads."""
-    config = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url,
-              "UPLOAD_DIR": str(tmp_path / "uploads"), "INDEX_DIR": str(tmp_path / "index"),
-              "OCR_START_WORKERS": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost"}
-    result = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(REPO), json.dumps(config)], cwd=REPO,
-                            capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "LOG_LEVEL": "ERROR"})
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "x",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "INDEX_DIR": str(tmp_path / "index"),
+        "OCR_START_WORKERS": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "localhost",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(REPO), json.dumps(config)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "LOG_LEVEL": "ERROR"},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["statuses"] == [422] * 16

@@ -1,4 +1,5 @@
 """`flask demo-data`: generated leaflets through the real upload service, deterministic per seed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,9 +45,16 @@ def test_demo_data_fills_a_fresh_archive_and_refuses_a_second_time(runner, clien
 
 def test_the_same_seed_makes_the_same_leaflets(app):
     def fingerprint(seed: int) -> list[tuple]:
-        return [(d.submission.party, d.submission.area, d.submission.title, str(d.submission.delivered_on),
-                 tuple(hashlib.sha256(image.data).hexdigest() for image in d.submission.images))
-                for d in demo_data.plan(6, seed)]
+        return [
+            (
+                d.submission.party,
+                d.submission.area,
+                d.submission.title,
+                str(d.submission.delivered_on),
+                tuple(hashlib.sha256(image.data).hexdigest() for image in d.submission.images),
+            )
+            for d in demo_data.plan(6, seed)
+        ]
 
     first = fingerprint(11)
     assert first == fingerprint(11)
@@ -80,4 +88,8 @@ def test_the_researchers_example_query_answers_on_demo_data(runner, client):
     assert found["total"] >= 1
     for hit in found["hits"]:
         leaflet = db.session.get(Leaflet, hit["leaflet"]["id"])
-        assert (leaflet.party.slug, leaflet.area.region, leaflet.election.slug) == ("libdem", "South West", "ge-2024")
+        assert (leaflet.party.slug, leaflet.area.region, leaflet.election.slug) == (
+            "libdem",
+            "South West",
+            "ge-2024",
+        )

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, both_databases, free_port, wait_until
 from tests.factories import add_leaflet
+from tests.support import REPO, both_databases, free_port, wait_until
 
 
 @both_databases

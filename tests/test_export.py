@@ -1,4 +1,5 @@
 """GET /api/v1/export: streamed CSV and JSON lines with text, tags and ratings; filters; no formulas."""
+
 from __future__ import annotations
 
 import csv
@@ -10,9 +11,8 @@ import pytest
 from leaflets.extensions import db
 from leaflets.models import BiasRating, ClaimRating, Leaflet
 from leaflets.services import moderation, review
-from tests.support import both_databases
 from tests.factories import moderator, uploaded_leaflet
-from tests.support import flush
+from tests.support import both_databases, flush
 
 
 def rows(response) -> list[dict[str, str]]:
@@ -67,6 +67,7 @@ def test_filters_words_and_hidden_leaflets(client):
 
     def ids(query: str) -> list[int]:
         return sorted(int(row["id"]) for row in rows(client.get(f"/api/v1/export?format=csv&{query}")))
+
     assert ids("") == [labour, green]
     assert ids("party=labour") == [labour]
     assert ids("area=E14001063&election=ge-2024&from=2024-06-10") == [green]
@@ -77,16 +78,24 @@ def test_filters_words_and_hidden_leaflets(client):
 
 
 def test_csv_cells_cannot_start_formulas(client):
-    uploaded_leaflet('=HYPERLINK("http://evil.example","click")', title="+44 call now",
-                description="@everyone -1")
+    uploaded_leaflet(
+        '=HYPERLINK("http://evil.example","click")', title="+44 call now", description="@everyone -1"
+    )
     table = rows(client.get("/api/v1/export?format=csv"))
     assert table[0]["text"].startswith("'=HYPERLINK")
     assert table[0]["title"] == "'+44 call now" and table[0]["description"] == "'@everyone -1"
     assert all(not value.startswith(("=", "+", "-", "@")) for value in table[0].values())
 
 
-@pytest.mark.parametrize("query, field", [("format=xls", "format"), ("", "format"),
-                                          ("format=csv&q=%22open", None), ("format=csv&from=soon", None)])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("format=xls", "format"),
+        ("", "format"),
+        ("format=csv&q=%22open", None),
+        ("format=csv&from=soon", None),
+    ],
+)
 def test_bad_export_requests_are_400_before_any_row(client, query, field):
     response = client.get(f"/api/v1/export?{query}")
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_query"

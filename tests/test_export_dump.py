@@ -14,9 +14,8 @@ from leaflets.api.search import safe_cell
 from leaflets.extensions import db
 from leaflets.models import ClaimRating, Leaflet, LeafletImage, LeafletStatus
 from leaflets.services import moderation, review
+from tests.factories import SOURCE, add_leaflet, raters
 from tests.support import both_databases
-from tests.factories import add_leaflet
-from tests.factories import SOURCE, raters
 
 TABLES = ("leaflets", "texts", "tags", "claims", "claim_ratings", "bias_ratings", "deliveries")
 

@@ -1,12 +1,13 @@
 """Atom feeds: latest, per party, per area; valid XML, escaped, live leaflets only."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
 from leaflets.services.feeds import xml_text
-from tests.support import both_databases
 from tests.factories import T0, add_leaflet
+from tests.support import both_databases
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -24,7 +25,7 @@ def titles(feed: ET.Element) -> list[str]:
 
 @both_databases
 def test_latest_feed_lists_live_leaflets_newest_first(client):
-    older = add_leaflet(title="Potholes & <pavements>", description="Ctrl\x0bchar and \"quotes\"", images=1)
+    older = add_leaflet(title="Potholes & <pavements>", description='Ctrl\x0bchar and "quotes"', images=1)
     add_leaflet(title="Newer one", party="green", uploaded_at=T0 + timedelta(hours=1))
     add_leaflet(title="Hidden one", status="hidden", uploaded_at=T0 + timedelta(hours=2))
     feed = parse(client, "/feeds/latest.atom")

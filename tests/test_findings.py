@@ -13,10 +13,8 @@ from sqlalchemy.orm import Session
 from leaflets.extensions import db
 from leaflets.models import BiasRating, ClaimRating, FindingsGroup, Leaflet, Party, User
 from leaflets.services import findings, moderation, review
+from tests.factories import SOURCE, add_leaflet, raters
 from tests.support import both_databases, wait_until
-from tests.factories import add_leaflet
-from tests.factories import SOURCE, raters
-
 
 
 def rate(leaflet: Leaflet, users: list[User], *verdicts: str, text: str = "A claim") -> int:
@@ -82,7 +80,13 @@ def test_verdict_shares_counts_agreement_and_bias_per_party(app, client):
     }
     low, high = lab["verdicts"]["accurate"]["low"], lab["verdicts"]["accurate"]["high"]
     assert low == pytest.approx(0.1500, abs=1e-4) and high == pytest.approx(0.8500, abs=1e-4)  # Wilson, n=4
-    assert lab["ratings"] == {"accurate": 6, "misleading": 4, "false": 5, "unverifiable": 0, "pledge-opinion": 0}
+    assert lab["ratings"] == {
+        "accurate": 6,
+        "misleading": 4,
+        "false": 5,
+        "unverifiable": 0,
+        "pledge-opinion": 0,
+    }
     # Krippendorff's alpha (nominal) over the five claims with two or more ratings: 25/74 (worked below)
     assert lab["agreement"]["accuracy"]["units"] == 5 and lab["agreement"]["accuracy"]["ratings"] == 15
     assert lab["agreement"]["accuracy"]["alpha"] == round(25 / 74, 3)

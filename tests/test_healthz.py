@@ -1,4 +1,5 @@
 """/healthz: 200 with every check when all is well; 503 naming the failing check otherwise, never a 500."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,9 +9,9 @@ from flask import Flask
 
 from leaflets.extensions import db
 from leaflets.models import LeafletImage
+from tests.factories import make_leaflet
 from tests.s3_support import s3_config, s3_server, s3_storage  # noqa: F401  (s3_server is a fixture)
 from tests.support import both_databases
-from tests.factories import make_leaflet
 
 
 def waiting_leaflet(images: int) -> None:
@@ -18,6 +19,7 @@ def waiting_leaflet(images: int) -> None:
     for image in make_leaflet(images=images).images:
         image.ocr_status = "pending"
     db.session.commit()
+
 
 CHECKS = {"database", "index", "queue", "storage"}
 
@@ -68,7 +70,11 @@ def test_object_storage_is_checked(make_app: Callable[..., Flask], s3_server: st
     present = make_app(**s3_config(s3_server, bucket))
     with present.app_context():
         status, body = health(present)
-    assert status == 200 and body["checks"]["storage"] == {"ok": True, "kind": "s3", "ms": body["checks"]["storage"]["ms"]}
+    assert status == 200 and body["checks"]["storage"] == {
+        "ok": True,
+        "kind": "s3",
+        "ms": body["checks"]["storage"]["ms"],
+    }
 
 
 def test_an_index_that_cannot_be_opened_is_503(make_app: Callable[..., Flask]) -> None:

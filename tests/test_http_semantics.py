@@ -1,6 +1,7 @@
 """HTTP answers a client or cache can act on: Allow on every 405, a cache policy that lets hiding recall
 images, and a readable 413 for an oversized upload through real gunicorn (not a reset connection).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -16,18 +17,26 @@ from flask.testing import FlaskClient
 from leaflets.extensions import db
 from leaflets.models import Leaflet, Role
 from tests import servers
-from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.support import log_in
 from tests.factories import make_user
+from tests.support import both_databases, leaflet_image, log_in, multipart, upload_fields
 
 METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH"}
-VALUES = {"int": "1", "slug": "labour", "gss": "E14001063", "sha256": "ab" * 32, "variant": "thumb",
-          "postcode": "SW1A1AA", "filename": "css/site.css", "token": "x"}
+VALUES = {
+    "int": "1",
+    "slug": "labour",
+    "gss": "E14001063",
+    "sha256": "ab" * 32,
+    "variant": "thumb",
+    "postcode": "SW1A1AA",
+    "filename": "css/site.css",
+    "token": "x",
+}
 
 
 def _concrete(rule: str) -> str:
-    return re.sub(r"<(?:(\w+):)?(\w+)>",
-                  lambda m: VALUES["int"] if m.group(1) == "int" else VALUES[m.group(2)], rule)
+    return re.sub(
+        r"<(?:(\w+):)?(\w+)>", lambda m: VALUES["int"] if m.group(1) == "int" else VALUES[m.group(2)], rule
+    )
 
 
 def test_every_405_says_which_methods_are_allowed(app: Flask, client: FlaskClient) -> None:
@@ -53,15 +62,19 @@ def fetch(client: FlaskClient, url: str, **headers: str) -> Any:
 
 
 def _upload(client: FlaskClient) -> dict[str, Any]:
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201
     return response.get_json()
 
 
 @both_databases
-def test_public_images_are_briefly_cacheable_and_revalidate_with_an_etag(app: Flask,
-                                                                          client: FlaskClient) -> None:
+def test_public_images_are_briefly_cacheable_and_revalidate_with_an_etag(
+    app: Flask, client: FlaskClient
+) -> None:
     image = _upload(client)["images"][0]
     url = f"/images/{image['sha256']}/display"
     response = fetch(client, url)
@@ -93,22 +106,31 @@ def test_images_of_a_hidden_leaflet_are_never_stored_by_a_cache(app: Flask, clie
 
 def _multipart_body(size: int) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="images"; filename="big.jpg"\r\n'
-            "Content-Type: image/jpeg\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="images"; filename="big.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
     return head + b"\xff" * size + f"\r\n--{boundary}--\r\n".encode(), boundary
 
 
-@pytest.mark.parametrize(("path", "accept", "kind"), [
-    ("/upload", "text/html", "text/html"), ("/api/v1/leaflets", "application/json", "application/json")])
-def test_an_oversized_upload_gets_a_readable_413_through_gunicorn(tmp_path: Path, database_url: str,
-                                                                 path: str, accept: str, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "accept", "kind"),
+    [("/upload", "text/html", "text/html"), ("/api/v1/leaflets", "application/json", "application/json")],
+)
+def test_an_oversized_upload_gets_a_readable_413_through_gunicorn(
+    tmp_path: Path, database_url: str, path: str, accept: str, kind: str
+) -> None:
     env = servers.app_env(database_url, tmp_path, MAX_UPLOAD_MB="1")
     body, boundary = _multipart_body(3 * 1024 * 1024 // 2)  # 1.5 MB: half as much again as allowed
     with servers.gunicorn(env, tmp_path / "gunicorn.log") as port:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
-            connection.request("POST", path, body=body, headers={
-                "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": accept})
+            connection.request(
+                "POST",
+                path,
+                body=body,
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": accept},
+            )
             response = connection.getresponse()
             text = response.read().decode()
             assert response.status == 413 and response.getheader("Content-Type").startswith(kind)

@@ -1,4 +1,5 @@
 """Every stored and served image is upright and carries no metadata at all; HEIC and WebP are accepted."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,11 @@ SECRETS = [b"Exif", b"PhoneMaker", b"Jane Voter", b"SERIAL-12345", b"http://ns.a
 
 
 def upload(client, content: bytes, name: str = "photo.jpg") -> dict:
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(content, name)]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(content, name)]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -57,6 +61,7 @@ def test_heic_and_webp_are_accepted(app, client):
 def test_images_of_hidden_leaflets_are_not_served(app, client):
     from leaflets.extensions import db
     from leaflets.models import Leaflet
+
     body = upload(client, leaflet_image(["HIDE ME"]))
     url = body["images"][0]["urls"]["display"]
     with client.get(url) as served:
@@ -66,7 +71,8 @@ def test_images_of_hidden_leaflets_are_not_served(app, client):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/images/../../etc/passwd/master", "/images/" + "a" * 64 + "/original",
-                                 "/images/nothex/master"])
+@pytest.mark.parametrize(
+    "url", ["/images/../../etc/passwd/master", "/images/" + "a" * 64 + "/original", "/images/nothex/master"]
+)
 def test_media_route_refuses_anything_but_known_variants(client, url):
     assert client.get(url).status_code == 404

@@ -1,5 +1,6 @@
 """Turned photos: new files under new URLs, the API's upright size, duplicates found by the uploaded bytes,
 no orphaned folders, a turn racing an OCR run, and rows from before migration 0006."""
+
 from __future__ import annotations
 
 import io
@@ -21,9 +22,18 @@ from leaflets.ocr_queue import jobs, runner
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import moderation, sweeping
 from tests import support
-from tests.support import both_databases, leaflet_image, log_in, multipart, upload_fields
 from tests.factories import make_user
-from tests.support import FAST, PAGE, served, settings_of, sideways, upload
+from tests.support import (
+    FAST,
+    PAGE,
+    both_databases,
+    leaflet_image,
+    log_in,
+    served,
+    settings_of,
+    sideways,
+    upload,
+)
 
 SPREAD = ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Save the library"]
 
@@ -59,7 +69,8 @@ def test_a_moderators_turn_changes_the_served_bytes_urls_and_size(app: Flask, cl
 
 @both_databases
 def test_the_same_photo_uploaded_after_its_turn_is_a_duplicate_with_the_turned_files(
-        make_app: Callable[..., Flask]) -> None:
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(**FAST)
     with app.app_context():
         client = app.test_client()
@@ -89,8 +100,9 @@ def test_sweep_keeps_every_served_folder_and_removes_leftovers(app: Flask, clien
     assert folders(app) == {served_key}
 
 
-def test_a_turn_while_ocr_runs_drops_the_runs_result_and_files(make_app: Callable[..., Flask],
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_turn_while_ocr_runs_drops_the_runs_result_and_files(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(**FAST)
     with app.app_context():
         client = app.test_client()
@@ -135,11 +147,19 @@ OLD_ROWS = [
 
 
 @both_databases
-def test_rows_from_before_0006_keep_their_files_and_reset_the_old_rotation(empty_database: str,
-                                                                            tmp_path: Path) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "TESTING": True, "SECRET_KEY": "x",
-                      "UPLOAD_DIR": str(tmp_path / "u"), "INDEX_DIR": str(tmp_path / "i"),
-                      "OCR_START_WORKERS": False})
+def test_rows_from_before_0006_keep_their_files_and_reset_the_old_rotation(
+    empty_database: str, tmp_path: Path
+) -> None:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "UPLOAD_DIR": str(tmp_path / "u"),
+            "INDEX_DIR": str(tmp_path / "i"),
+            "OCR_START_WORKERS": False,
+        }
+    )
     with app.app_context():
         upgrade(revision="0004")
         values = {"day": date(2024, 6, 1), "now": datetime(2024, 6, 1), "sha": "cd" * 32}

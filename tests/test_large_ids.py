@@ -2,6 +2,7 @@
 
 Issue 13: ids past 2^31 (PostgreSQL) or 2^63 (SQLite) gave a 500 on every `<int:...>` route.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,18 @@ from flask.testing import FlaskClient
 from leaflets.extensions import db
 from leaflets.models import Role
 from leaflets.routing import POSTGRES_MAX_ID, SQLITE_MAX_ID
-from tests.support import both_databases
-from tests.support import log_in
 from tests.factories import make_leaflet, make_user
+from tests.support import both_databases, log_in
 
-OTHER_ARGUMENTS = {"slug": "labour", "gss": "E14001063", "sha256": "ab" * 32, "variant": "thumb",
-                   "postcode": "SW1A1AA", "filename": "css/site.css", "token": "x"}
+OTHER_ARGUMENTS = {
+    "slug": "labour",
+    "gss": "E14001063",
+    "sha256": "ab" * 32,
+    "variant": "thumb",
+    "postcode": "SW1A1AA",
+    "filename": "css/site.css",
+    "token": "x",
+}
 METHODS = ("GET", "POST", "PUT", "DELETE")
 INT_ARGUMENT = re.compile(r"<int:\w+>")
 OTHER_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -74,16 +81,29 @@ def test_the_largest_id_the_column_holds_is_an_ordinary_miss(app: Flask) -> None
 
 
 @both_databases
-@pytest.mark.parametrize("field", [
-    pytest.param(("POST", "/moderate/leaflets/{leaflet_id}/merge",
-                  {"original_id": "{big}", "reason": "same"}), id="merge-target"),
-    pytest.param(("GET", "/moderate/audit?leaflet={big}", None), id="audit-filter"),
-    pytest.param(("POST", "/volunteer/skip", {"leaflet_id": "{big}"}), id="skip"),
-    pytest.param(("POST", "/volunteer/leaflets/{leaflet_id}/claims",
-                  {"text": "Crime fell by half.", "image_id": "{big}"}), id="claim-image"),
-    pytest.param(("POST", "/api/v1/leaflets/{leaflet_id}/claims",
-                  {"text": "Crime fell.", "image_id": "{big}"}), id="api-claim-image"),
-])
+@pytest.mark.parametrize(
+    "field",
+    [
+        pytest.param(
+            ("POST", "/moderate/leaflets/{leaflet_id}/merge", {"original_id": "{big}", "reason": "same"}),
+            id="merge-target",
+        ),
+        pytest.param(("GET", "/moderate/audit?leaflet={big}", None), id="audit-filter"),
+        pytest.param(("POST", "/volunteer/skip", {"leaflet_id": "{big}"}), id="skip"),
+        pytest.param(
+            (
+                "POST",
+                "/volunteer/leaflets/{leaflet_id}/claims",
+                {"text": "Crime fell by half.", "image_id": "{big}"},
+            ),
+            id="claim-image",
+        ),
+        pytest.param(
+            ("POST", "/api/v1/leaflets/{leaflet_id}/claims", {"text": "Crime fell.", "image_id": "{big}"}),
+            id="api-claim-image",
+        ),
+    ],
+)
 def test_numbers_in_forms_and_queries_past_the_column_range_are_not_a_500(app: Flask, field: Any) -> None:
     method, url, body = field
     leaflet = make_leaflet()
@@ -93,8 +113,11 @@ def test_numbers_in_forms_and_queries_past_the_column_range_are_not_a_500(app: F
     if body is None:
         response = client.open(url, method=method)
     elif url.startswith("/api/"):
-        response = client.open(url, method=method, json={key: int(big) if value == "{big}" else value
-                                                          for key, value in body.items()})
+        response = client.open(
+            url,
+            method=method,
+            json={key: int(big) if value == "{big}" else value for key, value in body.items()},
+        )
     else:
         form = {key: value.format(big=big) for key, value in body.items()}
         response = client.open(url, method=method, data=form)

@@ -1,5 +1,6 @@
 """Kept counts (archive_count, maintained by the database's triggers) stay equal to a recount through every way
 leaflets and photos change; the pager's keyset links walk every leaflet exactly once."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, insert, select, update
 
 from leaflets.extensions import db
-from leaflets.models import Area, ArchiveCount, Election, Leaflet, LeafletImage, Party
+from leaflets.models import ArchiveCount, Area, Election, Leaflet, LeafletImage, Party
 from leaflets.services import browse, live_counts
-from tests.support import both_databases, leaflet_image, multipart, upload_fields
 from tests.factories import T0, add_leaflet, add_many
+from tests.support import both_databases, leaflet_image, multipart, upload_fields
 
 
 def assert_kept_counts_exact() -> None:
@@ -34,8 +35,11 @@ def test_counts_follow_every_change(app: Flask, client: FlaskClient) -> None:
     no_place = add_leaflet(None, images=1)
     assert_kept_counts_exact()
     assert (live_counts.count(), live_counts.live_images()) == (2, 3)
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(["UP"]), "a.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(leaflet_image(["UP"]), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201
     assert_kept_counts_exact()
 
@@ -48,7 +52,9 @@ def test_counts_follow_every_change(app: Flask, client: FlaskClient) -> None:
     db.session.commit()
     assert_kept_counts_exact()
 
-    extra = LeafletImage(position=5, sha256=hashlib.sha256(b"x").hexdigest(), width=1, height=1, mime="image/jpeg")
+    extra = LeafletImage(
+        position=5, sha256=hashlib.sha256(b"x").hexdigest(), width=1, height=1, mime="image/jpeg"
+    )
     no_place.images.append(extra)
     db.session.commit()
     assert_kept_counts_exact()
@@ -61,10 +67,23 @@ def test_counts_follow_every_change(app: Flask, client: FlaskClient) -> None:
 
     # bulk statements bypass the ORM: the triggers still see them
     election = first_id(Election, Election.slug, "ge-2024")
-    db.session.execute(insert(Leaflet), [
-        {"title": f"bulk {n}", "description": "", "party_id": first_id(Party, Party.slug, "snp"), "area_id": None,
-         "election_id": election, "delivered_on": date(2024, 6, 1), "uploaded_at": T0, "updated_at": T0,
-         "status": "live" if n % 3 else "hidden"} for n in range(9)])
+    db.session.execute(
+        insert(Leaflet),
+        [
+            {
+                "title": f"bulk {n}",
+                "description": "",
+                "party_id": first_id(Party, Party.slug, "snp"),
+                "area_id": None,
+                "election_id": election,
+                "delivered_on": date(2024, 6, 1),
+                "uploaded_at": T0,
+                "updated_at": T0,
+                "status": "live" if n % 3 else "hidden",
+            }
+            for n in range(9)
+        ],
+    )
     db.session.execute(update(Leaflet).where(Leaflet.title == "bulk 1").values(status="removed"))
     db.session.execute(delete(Leaflet).where(Leaflet.title == "bulk 2"))
     db.session.commit()

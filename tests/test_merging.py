@@ -1,5 +1,6 @@
 """Merging copies: found by a search (words or a number) with both leaflets side by side, a merge button on copies
 found automatically, one set of photos kept (the better), and the copy's flags resolved."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -10,10 +11,8 @@ from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import AuditEntry, Claim, Flag, Leaflet
 from leaflets.services import indexing, merging
-from tests.support import both_databases
-from tests.factories import make_user
-from tests.support import log_in
-from tests.factories import add_leaflet
+from tests.factories import add_leaflet, make_user
+from tests.support import both_databases, log_in
 
 
 def _moderator(app: Flask) -> FlaskClient:
@@ -38,7 +37,9 @@ def test_merge_by_search_with_side_by_side_previews(app: Flask) -> None:
 
     page = moderator.get(f"/moderate/leaflets/{copy.id}/merge?q=cottage+hospital").get_data(as_text=True)
     assert f"Leaflet {original.id}: Save Wexcombe cottage hospital" in page
-    assert f"Leaflet {other.id}:" not in page and f"Leaflet {copy.id}: Wexcombe" in page  # only itself at the top
+    assert (
+        f"Leaflet {other.id}:" not in page and f"Leaflet {copy.id}: Wexcombe" in page
+    )  # only itself at the top
     assert f'/moderate/leaflets/{copy.id}/merge/{original.id}"' in page
     by_number = moderator.get(f"/moderate/leaflets/{copy.id}/merge?q={other.id}").get_data(as_text=True)
     assert f"/moderate/leaflets/{copy.id}/merge/{other.id}" in by_number
@@ -49,16 +50,23 @@ def test_merge_by_search_with_side_by_side_previews(app: Flask) -> None:
         assert f"/images/{leaflet.images[0].stored_sha256}/display" in preview
     assert preview.count("These photos are kept.") == 1
 
-    response = moderator.post(f"/moderate/leaflets/{copy.id}/merge", data={"original_id": original.id,
-                                                                           "reason": "same leaflet"})
+    response = moderator.post(
+        f"/moderate/leaflets/{copy.id}/merge", data={"original_id": original.id, "reason": "same leaflet"}
+    )
     assert response.status_code == 302 and response.headers["Location"] == f"/moderate/leaflets/{original.id}"
     db.session.expire_all()
     assert (db.session.get(Leaflet, copy.id).status, db.session.get(Leaflet, copy.id).duplicate_of_id) == (
-        "removed", original.id)
+        "removed",
+        original.id,
+    )
     assert len(db.session.get(Leaflet, original.id).images) == 1  # one set of photos, not two front pages
     runtime.search_backend().flush()
-    assert moderator.get(f"/moderate/leaflets/{other.id}/merge?q=Wexcombe").get_data(as_text=True).count(
-        "Compare side by side and merge") == 1  # the removed copy is no longer a result
+    assert (
+        moderator.get(f"/moderate/leaflets/{other.id}/merge?q=Wexcombe")
+        .get_data(as_text=True)
+        .count("Compare side by side and merge")
+        == 1
+    )  # the removed copy is no longer a result
 
 
 @both_databases
@@ -75,14 +83,17 @@ def test_a_copy_found_automatically_has_a_merge_button_and_its_flags_are_resolve
     page = moderator.get(f"/moderate/leaflets/{original.id}").get_data(as_text=True)
     assert f"Merge leaflet {copy.id} into leaflet {original.id}</button>" in page
     assert f"Merge leaflet {copy.id} into leaflet {original.id}</button>" in moderator.get(
-        f"/moderate/leaflets/{copy.id}").get_data(as_text=True)  # and from the copy's side
+        f"/moderate/leaflets/{copy.id}"
+    ).get_data(as_text=True)  # and from the copy's side
     response = moderator.post(f"/moderate/leaflets/{copy.id}/merge", data={"original_id": original.id})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Leaflet, copy.id).status == "removed"
     assert db.session.get(Flag, copy_flag.id).resolved_at is not None
     assert db.session.get(Flag, original_flag.id).resolved_at is not None
-    assert db.session.get(Flag, unrelated.id).resolved_at is None  # a flag the merge does not answer stays open
+    assert (
+        db.session.get(Flag, unrelated.id).resolved_at is None
+    )  # a flag the merge does not answer stays open
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "merge")).one()
     assert sorted(entry.details["flags_resolved"]) == sorted([copy_flag.id, original_flag.id])
     assert "Merge leaflet" not in moderator.get(f"/moderate/leaflets/{original.id}").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Migration 0009: existing photos get their original claim, users a session version; models agree."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,7 @@ from sqlalchemy import text
 
 from leaflets import create_app
 from leaflets.extensions import db
-from tests.support import empty_database
-from tests.support import DATABASES, both_databases
+from tests.support import DATABASES, both_databases, empty_database
 
 SHA_X, SHA_Y = "a" * 64, "b" * 64
 
@@ -23,9 +23,16 @@ SHA_X, SHA_Y = "a" * 64, "b" * 64
 def blank_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app on an empty database (no migrations applied)."""
     with empty_database(request.param, tmp_path) as url:
-        app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
-                          "OCR_START_WORKERS": False, "UPLOAD_DIR": str(tmp_path / "uploads"),
-                          "INDEX_DIR": str(tmp_path / "index")})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "OCR_START_WORKERS": False,
+                "UPLOAD_DIR": str(tmp_path / "uploads"),
+                "INDEX_DIR": str(tmp_path / "index"),
+            }
+        )
         with app.app_context():
             yield app
             db.session.remove()
@@ -38,18 +45,22 @@ def _rows_at_0004() -> None:
         "VALUES (1, 'E14000001', 'Somewhere', 'westminster', 'England', 'London')",
         "INSERT INTO election (id, slug, name, date, kind) "
         "VALUES (1, 'ge', 'General', '2024-07-04', 'general')",
-        "INSERT INTO \"user\" (id, email, display_name, password_hash, role, created_at, active) "
+        'INSERT INTO "user" (id, email, display_name, password_hash, role, created_at, active) '
         "VALUES (1, 'a@example.org', 'A', 'x', 'volunteer', '2024-01-01', true)",
     ]
     for leaflet_id in (1, 2, 3):
-        statements.append("INSERT INTO leaflet (id, title, description, area_id, election_id, delivered_on, "
-                          f"uploaded_at, updated_at, status) VALUES ({leaflet_id}, '', '', 1, 1, "
-                          "'2024-06-01', '2024-06-01', '2024-06-01', 'live')")
+        statements.append(
+            "INSERT INTO leaflet (id, title, description, area_id, election_id, delivered_on, "
+            f"uploaded_at, updated_at, status) VALUES ({leaflet_id}, '', '', 1, 1, "
+            "'2024-06-01', '2024-06-01', '2024-06-01', 'live')"
+        )
     for image_id, leaflet_id, sha in ((1, 1, SHA_X), (2, 2, SHA_X), (3, 2, SHA_Y), (4, 3, SHA_X)):
-        statements.append("INSERT INTO leaflet_image (id, leaflet_id, position, role, sha256, width, height, "
-                          "mime, byte_size, rotation, ocr_status, ocr_attempts, created_at) VALUES "
-                          f"({image_id}, {leaflet_id}, 0, 'front', '{sha}', 10, 10, 'image/jpeg', 1, 0, "
-                          "'done', 0, '2024-06-01')")
+        statements.append(
+            "INSERT INTO leaflet_image (id, leaflet_id, position, role, sha256, width, height, "
+            "mime, byte_size, rotation, ocr_status, ocr_attempts, created_at) VALUES "
+            f"({image_id}, {leaflet_id}, 0, 'front', '{sha}', 10, 10, 'image/jpeg', 1, 0, "
+            "'done', 0, '2024-06-01')"
+        )
     for statement in statements:
         db.session.execute(text(statement))
     db.session.commit()

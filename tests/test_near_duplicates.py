@@ -1,6 +1,7 @@
 """Near-duplicates through the app: an upload whose photo is a leaflet we have is held and the voter asked;
 "yes" records a delivery and discards the photos, "no" publishes and links the two; held uploads survive a
 restart and expire; text copies are linked after OCR; the backfill fingerprints old photos."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,22 +16,25 @@ from leaflets.models import ImageFingerprint, Leaflet, LeafletImage, LeafletSimi
 from leaflets.models._types import utcnow
 from leaflets.services import near_duplicates
 from tests.compare_support import BANBURY, add, demo_template_leaflets
-from tests.near_duplicate_images import encode, rephotograph, template_leaflet
-from tests.support import both_databases, multipart, upload_fields
 from tests.factories import make_user
-from tests.support import log_in
+from tests.near_duplicate_images import encode, rephotograph, template_leaflet
+from tests.support import both_databases, log_in, multipart, upload_fields
 
 JANE = template_leaflet("Jane Smith", 1)
 
 
 def api_upload(client, data: bytes, name: str = "photo.jpg", **fields):
-    return client.post("/api/v1/leaflets", data=multipart(upload_fields(**fields), [(data, name)]),
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(**fields), [(data, name)]),
+        content_type="multipart/form-data",
+    )
 
 
 def form_upload(client, data: bytes, name: str = "photo.jpg", **fields):
-    return client.post("/upload", data=multipart(upload_fields(**fields), [(data, name)]),
-                       content_type="multipart/form-data")
+    return client.post(
+        "/upload", data=multipart(upload_fields(**fields), [(data, name)]), content_type="multipart/form-data"
+    )
 
 
 def leaflet_count() -> int:
@@ -52,8 +56,9 @@ def original(client) -> dict:
 @both_databases
 def test_api_heic_copy_is_held_and_yes_records_a_delivery_without_a_second_copy(app, client, original):
     before = folders(app)
-    response = api_upload(client, encode(JANE, "HEIF", quality=60), "copy.heic", area="E14001072",
-                          delivered_on="2024-06-25")
+    response = api_upload(
+        client, encode(JANE, "HEIF", quality=60), "copy.heic", area="E14001072", delivered_on="2024-06-25"
+    )
     assert response.status_code == 202, response.get_json()
     body = response.get_json()
     assert body["status"] == "possible_duplicate"
@@ -79,8 +84,13 @@ def test_api_heic_copy_is_held_and_yes_records_a_delivery_without_a_second_copy(
 
 @both_databases
 def test_form_rephotographed_copy_asks_and_no_publishes_a_linked_new_leaflet(app, client, original):
-    response = form_upload(client, encode(rephotograph(JANE, 2), quality=80), "again.jpg", area=BANBURY,
-                           delivered_on="2024-06-25")
+    response = form_upload(
+        client,
+        encode(rephotograph(JANE, 2), quality=80),
+        "again.jpg",
+        area=BANBURY,
+        delivered_on="2024-06-25",
+    )
     assert response.status_code == 303
     question = client.get(response.headers["Location"])
     page = question.get_data(as_text=True)
@@ -88,10 +98,14 @@ def test_form_rephotographed_copy_asks_and_no_publishes_a_linked_new_leaflet(app
     assert "Is this the same leaflet as this one?" in page
     assert "Yes, it came through my door too" in page and "No, it is different" in page
     assert f"/leaflets/{original['id']}" in page
-    assert "Banbury · delivered <time datetime=\"2024-06-25\">" in page  # the voter's own place and date
+    assert 'Banbury · delivered <time datetime="2024-06-25">' in page  # the voter's own place and date
     assert original["images"][0]["urls"]["thumb"].split("localhost")[-1] in page
     thumb = client.get(response.headers["Location"] + "/0")
-    assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg" and thumb.get_data()[:3] == b"\xff\xd8\xff"
+    assert (
+        thumb.status_code == 200
+        and thumb.mimetype == "image/jpeg"
+        and thumb.get_data()[:3] == b"\xff\xd8\xff"
+    )
     thumb.close()
 
     answered = client.post(response.headers["Location"], data={"answer": "different"})
@@ -118,8 +132,9 @@ def test_a_bad_answer_is_a_clear_error_and_the_upload_stays_held(app, client, or
     body = api_upload(client, encode(rephotograph(JANE, 1)), "again.jpg").get_json()
     refused = client.post(body["pending"]["answer_url"], data={"answer": "maybe"})
     assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "answer"
-    page = client.post(body["pending"]["answer_url"].replace("/api/v1/uploads/held", "/upload/same"),
-                       data={"answer": ""})
+    page = client.post(
+        body["pending"]["answer_url"].replace("/api/v1/uploads/held", "/upload/same"), data={"answer": ""}
+    )
     assert page.status_code == 422 and "No, it is different" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count(PendingUpload.id))) == 1
     assert client.get("/upload/same/not-a-token").status_code == 404
@@ -144,7 +159,9 @@ def test_a_held_upload_survives_a_restart_and_expires(make_app, app, client, ori
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count(PendingUpload.id))) == 0
     assert not any(runtime.storage().has(sha) for sha in kept)
-    assert db.session.scalar(select(func.count(ImageFingerprint.key)).where(ImageFingerprint.key.in_(kept))) == 0
+    assert (
+        db.session.scalar(select(func.count(ImageFingerprint.key)).where(ImageFingerprint.key.in_(kept))) == 0
+    )
 
 
 def test_only_the_signed_in_uploader_may_answer(app, client, original):
@@ -167,7 +184,10 @@ def test_the_backfill_fingerprints_every_stored_photo_with_a_progress_bar(app, c
     db.session.commit()
     result = runner.invoke(args=["near-duplicates", "backfill"])
     assert result.exit_code == 0, result.output
-    assert "Fingerprinting photos" in result.output and f"Fingerprinted {len(keys)} of {len(keys)}" in result.output
+    assert (
+        "Fingerprinting photos" in result.output
+        and f"Fingerprinted {len(keys)} of {len(keys)}" in result.output
+    )
     assert set(db.session.scalars(select(ImageFingerprint.key))) == keys
     assert "Linking text copies" in result.output and "leaflet(s) have a likely text copy" in result.output
     again = runner.invoke(args=["near-duplicates", "backfill", "--no-text"])
@@ -175,9 +195,17 @@ def test_the_backfill_fingerprints_every_stored_photo_with_a_progress_bar(app, c
 
 
 def test_one_photo_identical_to_a_leaflets_and_one_new_is_asked_about(app, client, original):
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [
-        (encode(JANE, quality=92), "original.jpg"), (encode(template_leaflet("Back Page", 9)), "back.jpg")]),
-        content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(
+            upload_fields(),
+            [
+                (encode(JANE, quality=92), "original.jpg"),
+                (encode(template_leaflet("Back Page", 9)), "back.jpg"),
+            ],
+        ),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 202, response.get_json()
     assert response.get_json()["candidate"]["id"] == original["id"]
     assert response.get_json()["candidate"]["score"] > 0.99
@@ -186,19 +214,25 @@ def test_one_photo_identical_to_a_leaflets_and_one_new_is_asked_about(app, clien
 @both_databases
 def test_after_ocr_text_copies_are_linked_for_moderators(app, client):
     made = demo_template_leaflets(app, areas=("E14001063", BANBURY))
-    other = add("An entirely different leaflet about the village green and the bus timetable, with "
-                "nothing at all in common with the national template. " * 3, area="E14001073")
+    other = add(
+        "An entirely different leaflet about the village green and the bus timetable, with "
+        "nothing at all in common with the national template. " * 3,
+        area="E14001073",
+    )
     near_duplicates.leaflet_changed(other.id)
     first, second = made
-    links = db.session.execute(select(LeafletSimilarity.leaflet_id, LeafletSimilarity.other_id,
-                                      LeafletSimilarity.kind)).all()
+    links = db.session.execute(
+        select(LeafletSimilarity.leaflet_id, LeafletSimilarity.other_id, LeafletSimilarity.kind)
+    ).all()
     assert (max(first.id, second.id), min(first.id, second.id), "text") in links
     assert all(other.id not in pair[:2] for pair in links)
     found = near_duplicates.candidates_for(db.session.get(Leaflet, first.id))
     assert (second.id, "text") in [(leaflet.id, kind) for leaflet, _score, kind in found]
     log_in(client, make_user("moderator"))
     page = client.get(f"/moderate/leaflets/{first.id}").get_data(as_text=True)
-    assert "Possibly the same as" in page and f"/moderate/leaflets/{second.id}" in page and "same text" in page
+    assert (
+        "Possibly the same as" in page and f"/moderate/leaflets/{second.id}" in page and "same text" in page
+    )
 
 
 @both_databases

@@ -1,5 +1,6 @@
 """Which OCR job runs next: voters before background work, turns between uploaders, several at once, and no
 photo that can hold the queue for minutes."""
+
 from __future__ import annotations
 
 import io
@@ -20,9 +21,18 @@ from leaflets.models import LeafletImage, OcrPriority
 from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import demo_data
-from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.support import FAST, PAGE, SIZE, settings_of, wait_until
 from tests.factories import image_row, pending_leaflet
+from tests.support import (
+    FAST,
+    PAGE,
+    SIZE,
+    both_databases,
+    leaflet_image,
+    multipart,
+    settings_of,
+    upload_fields,
+    wait_until,
+)
 
 
 def queued(submitter: str, priority: OcrPriority, count: int) -> list[int]:
@@ -45,9 +55,9 @@ def claim_order(app: Flask) -> list[int]:
 @both_databases
 def test_claims_go_by_priority_then_in_turns_between_submitters(app: Flask) -> None:
     demo = queued("system", OcrPriority.BULK, 3)
-    burst = queued("addr:burst", OcrPriority.INTERACTIVE, 4)    # one voter sends four photos first
+    burst = queued("addr:burst", OcrPriority.INTERACTIVE, 4)  # one voter sends four photos first
     requeued = queued("system", OcrPriority.REQUEUED, 1)
-    alice = queued("user:7", OcrPriority.INTERACTIVE, 1)        # then two other voters send one each
+    alice = queued("user:7", OcrPriority.INTERACTIVE, 1)  # then two other voters send one each
     bob = queued("addr:bob", OcrPriority.INTERACTIVE, 1)
     assert claim_order(app) == [burst[0], alice[0], bob[0], *burst[1:], *requeued, *demo]
 
@@ -58,8 +68,12 @@ def test_uploads_from_two_addresses_take_turns(app: Flask) -> None:
 
     def upload(address: str, words: str) -> int:
         fields = multipart(upload_fields(), [(leaflet_image([words], size=(200, 280)), "a.jpg")])
-        response = client.post("/api/v1/leaflets", data=fields, content_type="multipart/form-data",
-                               environ_base={"REMOTE_ADDR": address})
+        response = client.post(
+            "/api/v1/leaflets",
+            data=fields,
+            content_type="multipart/form-data",
+            environ_base={"REMOTE_ADDR": address},
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()["images"][0]["id"]
 
@@ -92,8 +106,11 @@ def test_a_voters_upload_is_read_before_a_backlog_of_demo_jobs(make_app: Callabl
         wait_until(lambda: image_row(voter).ocr_status == "done", timeout_s=120)
         assert "POTHOLES" in image_row(voter).ocr_text.upper()
         # Only the demo job already in hand when the voter uploaded ran before the voter's.
-        ahead = [image_id for image_id in demo if image_row(image_id).ocr_started_at is not None
-                 and _started(image_id) < _started(voter)]
+        ahead = [
+            image_id
+            for image_id in demo
+            if image_row(image_id).ocr_started_at is not None and _started(image_id) < _started(voter)
+        ]
         assert len(ahead) == 1 and len(demo) >= 4
         wait_until(lambda: all(image_row(image_id).ocr_status == "done" for image_id in demo), timeout_s=300)
         queue.close()
@@ -107,7 +124,7 @@ def _tesseracts_of(pid: int) -> int:
             text = stat.read_text()
         except OSError:  # the process ended while we looked
             continue
-        name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
         if name == "tesseract" and int(rest[1]) == pid:
             count += 1
     return count
@@ -147,7 +164,8 @@ def noise_photo(size: tuple[int, int] = (640, 480)) -> bytes:
 
 @both_databases
 def test_a_noise_photo_ends_unreadable_after_one_attempt_and_the_next_leaflet_is_read(
-        make_app: Callable[..., Flask]) -> None:
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(**FAST, OCR_MAX_ATTEMPTS=3)
     with app.app_context():
         noise, leaflet = pending_leaflet([noise_photo(), leaflet_image(PAGE, size=SIZE)])[1]

@@ -1,4 +1,5 @@
 """The OCR job queue: safe claims, leases, retries with backoff, requeue, the local and Celery backends."""
+
 from __future__ import annotations
 
 import io
@@ -22,10 +23,8 @@ from leaflets.ocr_queue.jobs import OcrOutcome
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import image_turns
-from tests.support import both_databases, leaflet_image
 from tests.factories import image_row, pending_leaflet
-from tests.support import FAST, PAGE, SIZE, settings_of, sideways, wait_until
-
+from tests.support import FAST, PAGE, SIZE, both_databases, leaflet_image, settings_of, sideways, wait_until
 
 
 def add_blank_jobs(count: int) -> list[int]:
@@ -34,6 +33,7 @@ def add_blank_jobs(count: int) -> list[int]:
 
 
 # --- claims ---------------------------------------------------------------------------------------------------
+
 
 @both_databases
 def test_two_workers_never_take_the_same_job(app: Flask) -> None:
@@ -81,7 +81,9 @@ def test_a_stale_worker_cannot_overwrite_the_job_it_lost(app: Flask) -> None:
     [image_id] = pending_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
     settings = QueueSettings(lease_s=0.01)
     stale = jobs.claim(image_id, "stale", settings)
-    fresh = wait_until(lambda: jobs.claim(image_id, "fresh", QueueSettings(lease_s=60)), what="the lease to expire")
+    fresh = wait_until(
+        lambda: jobs.claim(image_id, "fresh", QueueSettings(lease_s=60)), what="the lease to expire"
+    )
     assert stale is not None and fresh is not None
     outcome = OcrOutcome(text="late", confidence=50.0, words=[], rotation=0)
     assert jobs.complete(stale, outcome) is False
@@ -92,6 +94,7 @@ def test_a_stale_worker_cannot_overwrite_the_job_it_lost(app: Flask) -> None:
 
 
 # --- running jobs ---------------------------------------------------------------------------------------------
+
 
 @both_databases
 def test_a_killed_workers_job_completes_after_its_lease_expires(make_app: Callable[..., Flask]) -> None:
@@ -113,7 +116,8 @@ def test_a_killed_workers_job_completes_after_its_lease_expires(make_app: Callab
 
 @both_databases
 def test_missing_tesseract_fails_the_job_with_its_reason_after_the_retry_limit(
-        make_app: Callable[..., Flask]) -> None:
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(**FAST, OCR_MAX_ATTEMPTS=3, OCR_TESSERACT_CMD="/nonexistent/tesseract")
     with app.app_context():
         [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
@@ -139,10 +143,13 @@ def test_a_corrupt_master_fails_with_a_readable_reason(make_app: Callable[..., F
     assert image.ocr_status == "failed" and "could not be read" in image.ocr_error
 
 
-def test_a_hanging_tesseract_times_out_once_and_counts_as_unreadable(make_app: Callable[..., Flask],
-                                                                    tmp_path: Any) -> None:
+def test_a_hanging_tesseract_times_out_once_and_counts_as_unreadable(
+    make_app: Callable[..., Flask], tmp_path: Any
+) -> None:
     hanging = tmp_path / "tesseract"
-    hanging.write_text('#!/bin/sh\n[ "$1" = "--version" ] && { echo "tesseract 5.3.0"; exit 0; }\nexec sleep 30\n')
+    hanging.write_text(
+        '#!/bin/sh\n[ "$1" = "--version" ] && { echo "tesseract 5.3.0"; exit 0; }\nexec sleep 30\n'
+    )
     hanging.chmod(0o755)
     app = make_app(**{**FAST, "OCR_TIMEOUT_S": 1.0}, OCR_MAX_ATTEMPTS=3, OCR_TESSERACT_CMD=str(hanging))
     with app.app_context():
@@ -164,8 +171,9 @@ def test_the_time_budget_grows_with_the_image_up_to_the_cap() -> None:
     assert QueueSettings(timeout_s=1.0).budget_s((620, 877)) == 1.0
 
 
-def test_an_unexpected_error_is_logged_and_retried(make_app: Callable[..., Flask], monkeypatch: Any,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unexpected_error_is_logged_and_retried(
+    make_app: Callable[..., Flask], monkeypatch: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     app = make_app(**FAST, OCR_MAX_ATTEMPTS=2)
     calls: list[int] = []
 
@@ -185,7 +193,8 @@ def test_an_unexpected_error_is_logged_and_retried(make_app: Callable[..., Flask
 
 @both_databases
 def test_a_sideways_photo_is_stored_upright_with_boxes_on_the_upright_picture(
-        make_app: Callable[..., Flask]) -> None:
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(**FAST)
     with app.app_context():
         [image_id] = pending_leaflet([sideways(leaflet_image(PAGE, size=(900, 1200)))])[1]
@@ -236,6 +245,7 @@ def test_turn_box_follows_the_picture(turn: int) -> None:
 
 # --- requeue --------------------------------------------------------------------------------------------------
 
+
 @both_databases
 def test_requeue_runs_failed_or_chosen_jobs_again(app: Flask) -> None:
     leaflet_id, image_ids = pending_leaflet([leaflet_image(["x"], size=(64, 64))] * 3)
@@ -260,11 +270,14 @@ def test_requeue_runs_failed_or_chosen_jobs_again(app: Flask) -> None:
 
 # --- backends -------------------------------------------------------------------------------------------------
 
+
 @both_databases
 def test_an_upload_returns_before_its_ocr_finishes(make_app: Callable[..., Flask]) -> None:
     app = make_app(**FAST, OCR_START_WORKERS=True, OCR_WORKERS=1)
     with app.app_context():
-        leaflet_id, image_ids = pending_leaflet([leaflet_image(PAGE, size=SIZE), leaflet_image(["Vote Green on Thursday", *PAGE[2:]], size=SIZE)])
+        leaflet_id, image_ids = pending_leaflet(
+            [leaflet_image(PAGE, size=SIZE), leaflet_image(["Vote Green on Thursday", *PAGE[2:]], size=SIZE)]
+        )
         runtime.ocr_queue().enqueue(image_ids)
         assert not runtime.ocr_queue().started  # outside a request (a CLI command) no threads start
         started = time.monotonic()
@@ -277,8 +290,9 @@ def test_an_upload_returns_before_its_ocr_finishes(make_app: Callable[..., Flask
         assert len(runtime.ocr_queue().threads) == 1
 
 
-def test_local_workers_start_with_the_first_request_and_sleep_when_idle(make_app: Callable[..., Flask],
-                                                                       monkeypatch: Any) -> None:
+def test_local_workers_start_with_the_first_request_and_sleep_when_idle(
+    make_app: Callable[..., Flask], monkeypatch: Any
+) -> None:
     looks: list[float] = []
     claim_next = jobs.claim_next
 
@@ -317,8 +331,12 @@ def test_workers_are_not_started_when_disabled(make_app: Callable[..., Flask]) -
 def test_celery_backend_runs_the_job_with_a_real_worker_and_redis(make_app: Callable[..., Flask]) -> None:
     from celery.contrib.testing.worker import start_worker
 
-    app = make_app(**FAST, OCR_QUEUE="celery", OCR_CELERY_QUEUE=f"ocr-test-{uuid.uuid4().hex[:8]}",
-                   CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    app = make_app(
+        **FAST,
+        OCR_QUEUE="celery",
+        OCR_CELERY_QUEUE=f"ocr-test-{uuid.uuid4().hex[:8]}",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
     queue = app.extensions["straight_choice"]["ocr_queue"]
     with app.app_context():
         [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])[1]
@@ -327,7 +345,9 @@ def test_celery_backend_runs_the_job_with_a_real_worker_and_redis(make_app: Call
             runtime.ocr_queue().enqueue([image_id])
             wait_until(lambda: image_row(image_id).ocr_status == "done")
             image = image_row(image_id)
-            assert "POTHOLES" in image.ocr_text.upper() and image.lease_owner is None and image.ocr_attempts == 1
+            assert (
+                "POTHOLES" in image.ocr_text.upper() and image.lease_owner is None and image.ocr_attempts == 1
+            )
             # A job whose task never went out (broker down at upload) is found by the sweep.
             [lost_id] = pending_leaflet([leaflet_image(["Save our library", *PAGE[2:]], size=SIZE)])[1]
             runtime.ocr_queue().wake()
@@ -336,7 +356,8 @@ def test_celery_backend_runs_the_job_with_a_real_worker_and_redis(make_app: Call
 
 
 def test_celery_enqueue_with_the_broker_down_returns_and_leaves_the_job_pending(
-        make_app: Callable[..., Flask]) -> None:
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(OCR_QUEUE="celery", CELERY_BROKER_URL="redis://127.0.0.1:1/0")
     with app.app_context():
         [image_id] = pending_leaflet([leaflet_image(["x"], size=(64, 64))])[1]
@@ -351,8 +372,13 @@ def test_the_upload_api_answers_before_ocr_and_the_workers_finish_it(make_app: C
     with app.app_context():
         gss = db.session.scalars(select(Area.gss).order_by(Area.id).limit(1)).one()
         election = db.session.scalars(select(Election.slug).order_by(Election.id).limit(1)).one()
-        form = {"party": "labour", "area": gss, "election": election, "delivered_on": "2024-06-20",
-                "images": [(io.BytesIO(leaflet_image(PAGE, size=SIZE)), "front.jpg", "image/jpeg")]}
+        form = {
+            "party": "labour",
+            "area": gss,
+            "election": election,
+            "delivered_on": "2024-06-20",
+            "images": [(io.BytesIO(leaflet_image(PAGE, size=SIZE)), "front.jpg", "image/jpeg")],
+        }
         response = app.test_client().post("/api/v1/leaflets", data=form, content_type="multipart/form-data")
         assert response.status_code == 201, response.get_data(as_text=True)
         [image] = response.get_json()["images"]

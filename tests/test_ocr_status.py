@@ -1,4 +1,5 @@
 """GET /leaflets/<id>/ocr.json and the OCR partial: statuses, escaped text, marked words, who sees failures."""
+
 from __future__ import annotations
 
 import re
@@ -14,16 +15,24 @@ from leaflets.ocr_queue.jobs import OcrOutcome
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.web.ocr_status import leaflet_ocr_json
-from tests.support import both_databases, leaflet_image
-from tests.support import FAST, PAGE, SIZE
 from tests.factories import image_row, pending_leaflet
+from tests.support import FAST, PAGE, SIZE, both_databases, leaflet_image
 
 SMALL = leaflet_image(["x"], size=(64, 64))
 
 
 def word(text: str, confidence: float, left: int, line: int = 1, paragraph: int = 1) -> dict[str, Any]:
-    return {"text": text, "confidence": confidence, "left": left, "top": 10, "width": 40, "height": 12,
-            "block": 1, "paragraph": paragraph, "line": line}
+    return {
+        "text": text,
+        "confidence": confidence,
+        "left": left,
+        "top": 10,
+        "width": 40,
+        "height": 12,
+        "block": 1,
+        "paragraph": paragraph,
+        "line": line,
+    }
 
 
 def finish(image_id: int, words: list[dict[str, Any]], text: str = "", confidence: float = 80.0) -> None:
@@ -51,7 +60,12 @@ def test_status_json_follows_the_jobs(app: Flask, client: Any) -> None:
     response = client.get(f"/leaflets/{leaflet_id}/ocr.json")
     assert response.headers["Cache-Control"] == "no-store"
     done, failed, running = response.get_json()["images"]
-    assert (done["status"], done["text"], done["words"], done["confidence"]) == ("done", "Vote Smith", 2, 80.0)
+    assert (done["status"], done["text"], done["words"], done["confidence"]) == (
+        "done",
+        "Vote Smith",
+        2,
+        80.0,
+    )
     assert failed["status"] == "failed" and failed["error"] is None  # the public gets no internals
     assert "We could not read this photo; help transcribe it" in failed["html"]
     assert "Tesseract" not in failed["html"]
@@ -74,13 +88,21 @@ def test_hidden_leaflets_have_no_public_status(app: Flask, client: Any) -> None:
 
 def test_text_is_escaped_with_uncertain_words_marked_and_boxes_attached(app: Flask, client: Any) -> None:
     leaflet_id, [image_id] = pending_leaflet([SMALL])
-    words = [word("<script>alert(1)</script>", 91, 5), word("Fix", 96, 60), word("potholez", 31, 100),
-             word("Now", 88, 5, line=2), word("Vote", 90, 5, paragraph=2)]
+    words = [
+        word("<script>alert(1)</script>", 91, 5),
+        word("Fix", 96, 60),
+        word("potholez", 31, 100),
+        word("Now", 88, 5, line=2),
+        word("Vote", 90, 5, paragraph=2),
+    ]
     finish(image_id, words)
     html = client.get(f"/leaflets/{leaflet_id}/ocr.json").get_json()["images"][0]["html"]
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert re.search(r'<mark class="w low-confidence" data-box="100,10,40,12" title="Uncertain \(31% confidence\)">'
-                     r'potholez</mark>', html)
+    assert re.search(
+        r'<mark class="w low-confidence" data-box="100,10,40,12" title="Uncertain \(31% confidence\)">'
+        r"potholez</mark>",
+        html,
+    )
     assert '<span class="w" data-box="60,10,40,12">Fix</span>' in html
     assert 'data-image-size="64,64"' in html
     text = re.search(r'<div class="ocr-text ocr-words"[^>]*>(.*?)</div>', html, re.S).group(1)
@@ -100,13 +122,18 @@ def test_moderators_see_why_ocr_failed(app: Flask) -> None:
         html = render_template("ocr/_image_text.html", image=image)
         assert "OCR failed after 1 attempt: OCR took longer than 120 s" in html
         assert f"flask ocr requeue --image {image_id}" in html
-        assert leaflet_ocr_json(image.leaflet, moderator=True)["images"][0]["error"] == "OCR took longer than 120 s"
+        assert (
+            leaflet_ocr_json(image.leaflet, moderator=True)["images"][0]["error"]
+            == "OCR took longer than 120 s"
+        )
 
 
 def test_the_script_is_included_once_per_page(app: Flask) -> None:
     _leaflet_id, image_ids = pending_leaflet([SMALL, SMALL])
     with app.test_request_context():
-        pages = [render_template("ocr/_image_text.html", image=db.session.get(LeafletImage, i)) for i in image_ids]
+        pages = [
+            render_template("ocr/_image_text.html", image=db.session.get(LeafletImage, i)) for i in image_ids
+        ]
     assert pages[0].count("js/ocr-status.js") == 1 and "js/ocr-status.js" not in pages[1]
 
 

@@ -1,6 +1,7 @@
 """The main pages' queries use indexes on PostgreSQL: every statement a page runs is captured and EXPLAINed on
 an archive of 20,000 leaflets (ANALYZEd, so the planner sees realistic sizes), and none may scan a big table
 from end to end. Speed itself is measured in bench/pages.py, not here."""
+
 from __future__ import annotations
 
 import random
@@ -30,17 +31,40 @@ def fill(count: int) -> None:
     elections = list(db.session.scalars(select(Election.id)))
     start = datetime(2024, 5, 1)
     for chunk in range(0, count, 5000):
-        rows = [{"title": f"Leaflet {n}", "description": "", "delivered_on": date(2024, 6, 1),
-                 "party_id": rng.choices(parties, [1 / (i + 1) for i in range(len(parties))])[0],
-                 "area_id": rng.choice(areas), "election_id": rng.choice(elections),
-                 "uploaded_at": start + timedelta(minutes=n), "updated_at": start,
-                 "status": "live" if n % 40 else "hidden"} for n in range(chunk, min(count, chunk + 5000))]
+        rows = [
+            {
+                "title": f"Leaflet {n}",
+                "description": "",
+                "delivered_on": date(2024, 6, 1),
+                "party_id": rng.choices(parties, [1 / (i + 1) for i in range(len(parties))])[0],
+                "area_id": rng.choice(areas),
+                "election_id": rng.choice(elections),
+                "uploaded_at": start + timedelta(minutes=n),
+                "updated_at": start,
+                "status": "live" if n % 40 else "hidden",
+            }
+            for n in range(chunk, min(count, chunk + 5000))
+        ]
         db.session.execute(insert(Leaflet), rows)
     first = db.session.scalar(select(func.min(Leaflet.id)))
-    db.session.execute(insert(LeafletImage), [
-        {"leaflet_id": first + n, "position": 0, "role": "front", "sha256": f"{n:064x}", "stored_sha256": f"{n:064x}",
-         "width": 100, "height": 140, "mime": "image/jpeg", "ocr_status": "done", "ocr_text": "vote"}
-        for n in range(count)])
+    db.session.execute(
+        insert(LeafletImage),
+        [
+            {
+                "leaflet_id": first + n,
+                "position": 0,
+                "role": "front",
+                "sha256": f"{n:064x}",
+                "stored_sha256": f"{n:064x}",
+                "width": 100,
+                "height": 140,
+                "mime": "image/jpeg",
+                "ocr_status": "done",
+                "ocr_text": "vote",
+            }
+            for n in range(count)
+        ],
+    )
     db.session.commit()
     with db.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
@@ -71,14 +95,24 @@ def older_link(client: FlaskClient, url: str) -> str:
 @postgres_only
 def test_the_main_pages_scan_no_big_table(app: Flask, client: FlaskClient) -> None:
     fill(LEAFLETS)
-    big_party = db.session.execute(select(Party.slug).join(Leaflet).group_by(Party.slug)
-                                   .order_by(func.count().desc()).limit(1)).scalar()
+    big_party = db.session.execute(
+        select(Party.slug).join(Leaflet).group_by(Party.slug).order_by(func.count().desc()).limit(1)
+    ).scalar()
     area = db.session.scalar(select(Area.gss).join(Leaflet).limit(1))
     election = db.session.scalar(select(Election.slug).join(Leaflet).limit(1))
     leaflet_id = db.session.scalar(select(func.max(Leaflet.id)).where(Leaflet.status == "live"))
-    pages = ["/", "/leaflets", "/leaflets?page=450", older_link(client, "/leaflets?page=400"),
-             f"/parties/{big_party}", f"/parties/{big_party}?page=40", f"/areas/{area}", f"/elections/{election}",
-             f"/leaflets/{leaflet_id}", "/parties"]
+    pages = [
+        "/",
+        "/leaflets",
+        "/leaflets?page=450",
+        older_link(client, "/leaflets?page=400"),
+        f"/parties/{big_party}",
+        f"/parties/{big_party}?page=40",
+        f"/areas/{area}",
+        f"/elections/{election}",
+        f"/leaflets/{leaflet_id}",
+        "/parties",
+    ]
     db.session.remove()
     captured = Captured()
     event.listen(db.engine, "before_cursor_execute", captured)

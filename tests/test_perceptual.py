@@ -1,5 +1,6 @@
 """Perceptual fingerprints without a database: the same leaflet as JPEG, HEIC, resized and photographed again
 is found; another leaflet on the same template is a candidate by its hash but not the same print."""
+
 from __future__ import annotations
 
 import io
@@ -15,9 +16,13 @@ from tests.near_duplicate_images import encode, rephotograph, template_leaflet
 from tests.support import leaflet_image, real_leaflet
 
 pillow_heif.register_heif_opener()
-REAL = ["el_api_1_green_view_liverpool_2011.jpg", "el_api_3_labour_scotland_ferguson_2011.jpg",
-        "el_libdem_fair_deal_2024_iphone.jpeg", "el_small_inside_van_orden_edispatch.jpg",
-        "el_small_back_conservative_heron.jpg"]
+REAL = [
+    "el_api_1_green_view_liverpool_2011.jpg",
+    "el_api_3_labour_scotland_ferguson_2011.jpg",
+    "el_libdem_fair_deal_2024_iphone.jpeg",
+    "el_small_inside_van_orden_edispatch.jpg",
+    "el_small_back_conservative_heron.jpg",
+]
 
 
 def opened(data: bytes) -> Image.Image:
@@ -30,9 +35,13 @@ def original() -> Image.Image:
 
 
 def copies(page: Image.Image) -> dict[str, Image.Image]:
-    return {"jpeg": opened(encode(page, quality=70)), "heic": opened(encode(page, "HEIF", quality=60)),
-            "resized": page.resize((page.width * 2 // 3, page.height * 2 // 3)),
-            "rephotographed": rephotograph(page, 1), "rephotographed at another angle": rephotograph(page, 2)}
+    return {
+        "jpeg": opened(encode(page, quality=70)),
+        "heic": opened(encode(page, "HEIF", quality=60)),
+        "resized": page.resize((page.width * 2 // 3, page.height * 2 // 3)),
+        "rephotographed": rephotograph(page, 1),
+        "rephotographed at another angle": rephotograph(page, 2),
+    }
 
 
 def test_the_same_leaflet_in_every_form_is_found_and_matches_print_for_print(original):
@@ -44,10 +53,16 @@ def test_the_same_leaflet_in_every_form_is_found_and_matches_print_for_print(ori
 
 
 def test_another_leaflet_on_the_same_template_hashes_alike_but_is_not_the_same_print(original):
-    for other in (template_leaflet("Tom Brown", 2), template_leaflet("Jane Smith", 5),
-                  rephotograph(template_leaflet("Tom Brown", 2), 3)):
+    for other in (
+        template_leaflet("Tom Brown", 2),
+        template_leaflet("Jane Smith", 5),
+        rephotograph(template_leaflet("Tom Brown", 2), 3),
+    ):
         # the layout is the template's, so the hash alone would call it the same: the print must not
-        assert perceptual.distance(perceptual.page_hash(original), perceptual.page_hash(other)) <= perceptual.MAX_DISTANCE
+        assert (
+            perceptual.distance(perceptual.page_hash(original), perceptual.page_hash(other))
+            <= perceptual.MAX_DISTANCE
+        )
         match = perceptual.print_match(original, other)
         assert not match.same, match
     identical_text = template_leaflet("Jane Smith", 1)
@@ -61,7 +76,10 @@ def test_real_leaflets_photographed_again_are_found(name):
         page = page.convert("RGB")
     page.thumbnail((1600, 1600))  # as stored for display, which is what uploads are compared by
     for copy in copies(page).values():
-        assert perceptual.distance(perceptual.page_hash(page), perceptual.page_hash(copy)) <= perceptual.MAX_DISTANCE
+        assert (
+            perceptual.distance(perceptual.page_hash(page), perceptual.page_hash(copy))
+            <= perceptual.MAX_DISTANCE
+        )
         assert perceptual.print_match(page, copy).same
 
 
@@ -83,14 +101,18 @@ def test_a_blank_page_or_a_single_word_is_too_little_print_to_call_the_same():
     first, second = (opened(leaflet_image([word])) for word in ("N0", "N1"))
     match = perceptual.print_match(first, second)
     assert 0 < match.tiles < perceptual.MIN_TILES and not match.same  # one digit apart: too little to tell
-    assert perceptual.print_match(first, opened(leaflet_image(["N0"], fmt="PNG"))).tiles < perceptual.MIN_TILES
+    assert (
+        perceptual.print_match(first, opened(leaflet_image(["N0"], fmt="PNG"))).tiles < perceptual.MIN_TILES
+    )
 
 
 def test_short_pages_sharing_words_are_not_the_same():
     heic = opened(leaflet_image(["HEIC LEAFLET"], size=(600, 800)))
     webp = opened(leaflet_image(["WEBP LEAFLET"], size=(500, 700), fmt="WEBP"))
     match = perceptual.print_match(heic, webp)
-    assert match.score < perceptual.SAME_PRINT and not match.same, match  # the print differs, however few tiles
+    assert match.score < perceptual.SAME_PRINT and not match.same, (
+        match
+    )  # the print differs, however few tiles
     headline = opened(leaflet_image(["REOPEN THE TRAMWAYS"], size=(900, 1200)))
     more = opened(leaflet_image(["REOPEN THE TRAMWAYS", "Liberal Democrats"], size=(900, 1200)))
     for first, second in ((headline, more), (more, headline)):  # a page with a line added: either way round
@@ -106,6 +128,8 @@ def test_every_hash_within_max_distance_shares_a_probed_band():
             flipped ^= 1 << bit
         flipped = (flipped + (1 << 63)) % (1 << 64) - (1 << 63)  # back into signed 64-bit
         assert perceptual.distance(value, flipped) <= perceptual.MAX_DISTANCE
-        assert any(band in perceptual.probes(query, perceptual.BAND_RADIUS)
-                   for band, query in zip(perceptual.bands(flipped), perceptual.bands(value)))
+        assert any(
+            band in perceptual.probes(query, perceptual.BAND_RADIUS)
+            for band, query in zip(perceptual.bands(flipped), perceptual.bands(value))
+        )
     assert len(perceptual.probes(0, 2)) == 1 + 16 + 120

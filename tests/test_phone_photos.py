@@ -1,5 +1,6 @@
 """Phone JPEGs that Pillow reads as MPO (a primary picture plus a second one) are accepted as JPEG, keep only
 the primary picture and no metadata; a file that is no photo at all is refused by name and by its look."""
+
 from __future__ import annotations
 
 import io
@@ -51,8 +52,9 @@ def test_the_fixture_really_is_a_two_frame_mpo_with_gps() -> None:
 
 
 @both_databases
-def test_an_mpo_is_accepted_through_the_api_single_frame_and_without_gps(app: Flask,
-                                                                         client: FlaskClient) -> None:
+def test_an_mpo_is_accepted_through_the_api_single_frame_and_without_gps(
+    app: Flask, client: FlaskClient
+) -> None:
     fields = multipart(upload_fields(), [(phone_mpo(), "IMG_0001.JPG")])
     response = client.post("/api/v1/leaflets", data=fields, content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
@@ -69,8 +71,9 @@ def test_an_mpo_is_accepted_through_the_api_single_frame_and_without_gps(app: Fl
 
 
 @both_databases
-def test_an_mpo_is_accepted_through_the_web_form_and_turned_by_its_exif(app: Flask,
-                                                                        client: FlaskClient) -> None:
+def test_an_mpo_is_accepted_through_the_web_form_and_turned_by_its_exif(
+    app: Flask, client: FlaskClient
+) -> None:
     data = multipart(upload_fields(), [(phone_mpo(orientation=6), "IMG_0002.JPG")])
     response = client.post("/upload", data=data, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -84,24 +87,30 @@ def test_an_mpo_is_accepted_through_the_web_form_and_turned_by_its_exif(app: Fla
                 assert secret not in served.get_data()
 
 
-@pytest.mark.parametrize(("content", "kind"), [
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
-    (b"GIF89a\x01\x00\x01\x00", "a GIF image"),
-    (b"II*\x00\x08\x00\x00\x00", "a TIFF image"),
-    (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00", "an MP4 video or another ISO media file"),
-    ("Dear voter, \u00e9lection".encode() * 40, "a text file"),
-    (bytes(range(256)) * 4, "a file of an unknown kind"),
-])
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (b"GIF89a\x01\x00\x01\x00", "a GIF image"),
+        (b"II*\x00\x08\x00\x00\x00", "a TIFF image"),
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00", "an MP4 video or another ISO media file"),
+        ("Dear voter, \u00e9lection".encode() * 40, "a text file"),
+        (bytes(range(256)) * 4, "a file of an unknown kind"),
+    ],
+)
 def test_what_a_refused_file_looks_like(content: bytes, kind: str) -> None:
     assert file_kinds.describe(content) == kind
 
 
 def test_a_pdf_is_refused_by_name_on_the_form_and_nothing_is_stored(app: Flask, client: FlaskClient) -> None:
     pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF"
-    response = client.post("/upload", data=multipart(upload_fields(), [(leaflet_image(), "front.jpg"),
-                                                                       (pdf, "leaflet.pdf")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload",
+        data=multipart(upload_fields(), [(leaflet_image(), "front.jpg"), (pdf, "leaflet.pdf")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 415
-    assert ("Photo 2 (leaflet.pdf) looks like a PDF document, not a photo; "
-            "send a JPEG, PNG, WebP or HEIC image.") in response.get_data(as_text=True)
+    assert (
+        "Photo 2 (leaflet.pdf) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or HEIC image."
+    ) in response.get_data(as_text=True)
     assert db.session.scalar(select(LeafletImage)) is None

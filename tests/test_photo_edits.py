@@ -3,6 +3,7 @@
 Redaction must take the covered pixels out of every served size of the photo (and of a byte-identical copy
 that shares its files), delete the old files from storage, and take the covered words out of the text and
 search; a crop keeps only its rectangle and the words inside it, moved onto the cropped photo."""
+
 from __future__ import annotations
 
 import io
@@ -20,12 +21,18 @@ from leaflets.extensions import db
 from leaflets.models import AuditEntry, Claim, LeafletImage
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import photo_edits
-from tests.support import both_databases, leaflet_image
 from tests.factories import make_user
-from tests.support import log_in
-from tests.support import ADDRESSED, PRIVATE, served, upload
-from tests.support import FAST, settings_of
-
+from tests.support import (
+    ADDRESSED,
+    FAST,
+    PRIVATE,
+    both_databases,
+    leaflet_image,
+    log_in,
+    served,
+    settings_of,
+    upload,
+)
 
 
 def _read(app: Flask, client: FlaskClient, data: bytes) -> dict[str, Any]:
@@ -59,7 +66,8 @@ def _moderator(app: Flask) -> FlaskClient:
 
 @both_databases
 def test_redaction_removes_the_pixels_from_every_served_variant_and_the_words_from_search(
-        make_app: Callable[..., Flask]) -> None:
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(**FAST)
     with app.app_context():
         client = app.test_client()
@@ -68,8 +76,15 @@ def test_redaction_removes_the_pixels_from_every_served_variant_and_the_words_fr
         copy = upload(client, photo)  # the same bytes again: a delivery sharing the files
         image = db.session.get(LeafletImage, first["images"][0]["id"])
         assert "Juniper" in image.text and set(_search(client, "Marigold")) == {first["id"], copy["id"]}
-        db.session.add(Claim(leaflet_id=first["id"], image_id=image.id, text="Mrs Juniper Quayle 12 Marigold",
-                             origin="suggested", state="suggested"))
+        db.session.add(
+            Claim(
+                leaflet_id=first["id"],
+                image_id=image.id,
+                text="Mrs Juniper Quayle 12 Marigold",
+                origin="suggested",
+                state="suggested",
+            )
+        )
         db.session.commit()
         rectangle = _rectangle_around(image, PRIVATE)
         old_key, old_urls = image.stored_sha256, first["images"][0]["urls"]
@@ -78,9 +93,14 @@ def test_redaction_removes_the_pixels_from_every_served_variant_and_the_words_fr
         moderator = _moderator(app)
         page = moderator.get(f"/moderate/images/{image.id}/edit")
         assert page.status_code == 200 and 'name="boxes"' in page.get_data(as_text=True)
-        response = moderator.post(f"/moderate/images/{image.id}/edit",
-                                  data={"boxes": ",".join(map(str, rectangle)), "action": "black",
-                                        "reason": "resident's name and address"})
+        response = moderator.post(
+            f"/moderate/images/{image.id}/edit",
+            data={
+                "boxes": ",".join(map(str, rectangle)),
+                "action": "black",
+                "reason": "resident's name and address",
+            },
+        )
         assert response.status_code == 302
 
         db.session.expire_all()
@@ -95,8 +115,9 @@ def test_redaction_removes_the_pixels_from_every_served_variant_and_the_words_fr
             with Image.open(io.BytesIO(data)) as picture:
                 scale = picture.width / image.width
                 inside = [round(v * scale) for v in rectangle]
-                region = picture.convert("L").crop((inside[0] + 2, inside[1] + 2, inside[0] + inside[2] - 2,
-                                                    inside[1] + inside[3] - 2))
+                region = picture.convert("L").crop(
+                    (inside[0] + 2, inside[1] + 2, inside[0] + inside[2] - 2, inside[1] + inside[3] - 2)
+                )
                 assert ImageStat.Stat(region).extrema[0][1] < 40, variant  # black all through: no ink left
         with Image.open(io.BytesIO(served(client, after["urls"]["master"])[1])) as master:
             reread = ocr.recognise(master.convert("RGB")).text
@@ -115,7 +136,8 @@ def test_redaction_removes_the_pixels_from_every_served_variant_and_the_words_fr
 
 
 def test_blur_from_the_numeric_fields_and_a_corrected_text_loses_the_covered_words(
-        app: Flask, client: FlaskClient) -> None:
+    app: Flask, client: FlaskClient
+) -> None:
     photo = leaflet_image(ADDRESSED, size=(620, 877))
     body = _read(app, client, photo)
     image = db.session.get(LeafletImage, body["images"][0]["id"])
@@ -123,8 +145,10 @@ def test_blur_from_the_numeric_fields_and_a_corrected_text_loses_the_covered_wor
     db.session.commit()
     rectangle = _rectangle_around(image, PRIVATE)
     moderator = _moderator(app)
-    response = moderator.post(f"/moderate/images/{image.id}/edit", data=dict(
-        zip(("left", "top", "width", "height"), map(str, rectangle)), action="blur"))
+    response = moderator.post(
+        f"/moderate/images/{image.id}/edit",
+        data=dict(zip(("left", "top", "width", "height"), map(str, rectangle)), action="blur"),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     image = db.session.get(LeafletImage, image.id)
@@ -139,8 +163,12 @@ def test_a_crop_keeps_the_rectangle_and_moves_the_words_onto_it(app: Flask, clie
     top_half = [0, 0, 620, 262]
     kept = [w for w in image.ocr_words if w["top"] + w["height"] <= 262]
     moderator = _moderator(app)
-    assert moderator.post(f"/moderate/images/{image.id}/edit", data={"boxes": "0,0,620,262",
-                                                                     "action": "crop"}).status_code == 302
+    assert (
+        moderator.post(
+            f"/moderate/images/{image.id}/edit", data={"boxes": "0,0,620,262", "action": "crop"}
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     image = db.session.get(LeafletImage, image.id)
     assert (image.width, image.height) == (620, 262)
@@ -148,22 +176,30 @@ def test_a_crop_keeps_the_rectangle_and_moves_the_words_onto_it(app: Flask, clie
     assert not any(name in image.text for name in PRIVATE)
     with Image.open(runtime.storage().find(image.stored_sha256, "master")[0]) as master:
         assert master.size == (620, 262)
-    assert top_half == db.session.scalars(select(AuditEntry).where(AuditEntry.action == "crop")).one() \
+    assert (
+        top_half
+        == db.session.scalars(select(AuditEntry).where(AuditEntry.action == "crop"))
+        .one()
         .details["rectangle"]
+    )
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"action": "blur"}, "Draw a rectangle"),
-    ({"action": "blur", "left": "10", "top": "x", "width": "5", "height": "5"}, "four whole numbers"),
-    ({"action": "black", "boxes": "5000,5000,10,10"}, "lie on the photo"),
-    ({"action": "crop", "boxes": "0,0,20,20"}, "Keep at least"),
-    ({"action": "crop", "boxes": "0,0,100,100;0,0,200,200"}, "exactly one rectangle"),
-    ({"action": "smudge", "boxes": "0,0,100,100"}, "Choose blur or black out"),
-])
-def test_a_refused_edit_says_why_beside_the_fields_and_changes_nothing(app: Flask, data: dict[str, str],
-                                                                        message: str) -> None:
-    from tests.factories import store_files
-    from tests.factories import make_leaflet
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"action": "blur"}, "Draw a rectangle"),
+        ({"action": "blur", "left": "10", "top": "x", "width": "5", "height": "5"}, "four whole numbers"),
+        ({"action": "black", "boxes": "5000,5000,10,10"}, "lie on the photo"),
+        ({"action": "crop", "boxes": "0,0,20,20"}, "Keep at least"),
+        ({"action": "crop", "boxes": "0,0,100,100;0,0,200,200"}, "exactly one rectangle"),
+        ({"action": "smudge", "boxes": "0,0,100,100"}, "Choose blur or black out"),
+    ],
+)
+def test_a_refused_edit_says_why_beside_the_fields_and_changes_nothing(
+    app: Flask, data: dict[str, str], message: str
+) -> None:
+    from tests.factories import make_leaflet, store_files
+
     leaflet = make_leaflet()
     image = leaflet.images[0]
     store_files(image, (300, 200))
@@ -177,11 +213,16 @@ def test_a_refused_edit_says_why_beside_the_fields_and_changes_nothing(app: Flas
 
 def test_only_moderators_edit_photos(app: Flask) -> None:
     from tests.factories import make_leaflet
+
     image_id = make_leaflet().images[0].id
     volunteer = app.test_client()
     log_in(volunteer, make_user("volunteer"))
-    assert volunteer.post(f"/moderate/images/{image_id}/edit", data={"boxes": "0,0,9,9", "action": "blur"}
-                          ).status_code == 403
+    assert (
+        volunteer.post(
+            f"/moderate/images/{image_id}/edit", data={"boxes": "0,0,9,9", "action": "blur"}
+        ).status_code
+        == 403
+    )
     assert app.test_client().get(f"/moderate/images/{image_id}/edit").status_code == 302
 
 
@@ -192,10 +233,12 @@ def test_words_a_rectangle_barely_touches_stay() -> None:
     assert not photo_edits.covered(None, boxes)
 
 
-def test_a_redaction_while_ocr_reads_the_old_pixels_drops_that_reading(make_app: Callable[..., Flask],
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_redaction_while_ocr_reads_the_old_pixels_drops_that_reading(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The run read the name before the moderator covered it: its text must never be stored."""
     from leaflets.ocr_queue import jobs, runner
+
     app = make_app(**FAST)
     with app.app_context():
         client = app.test_client()

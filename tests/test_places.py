@@ -1,5 +1,6 @@
 """A leaflet with no place yet ("I don't know"): every page, feed, export and index handles it; volunteers
 find its place in the "needs a place" queue."""
+
 from __future__ import annotations
 
 import json
@@ -10,15 +11,10 @@ from sqlalchemy import select, text
 from leaflets.extensions import db
 from leaflets.models import AuditEntry, Leaflet, Role
 from leaflets.services import indexing, place_queue
-from tests.support import REPO, both_databases
-from tests.support import log_in
-from tests.factories import make_user
-from tests.support import each_backend, hit_ids
-from tests.factories import uploaded_leaflet
-from tests.support import flush
+from tests.factories import make_user, uploaded_leaflet
+from tests.support import REPO, both_databases, each_backend, flush, hit_ids, log_in
 
 WOKING = "E14001592"
-
 
 
 @pytest.fixture
@@ -116,7 +112,9 @@ def test_migrations_agree_with_the_models_and_0007_will_not_drop_placeless_leafl
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         # scale (make test-scale): SEARCH_BACKEND=postgres creates its own search_document table, in no model
-        assert [diff for diff in compare_metadata(context, db.metadata) if "search_document" not in str(diff)] == []
+        assert [
+            diff for diff in compare_metadata(context, db.metadata) if "search_document" not in str(diff)
+        ] == []
     db.session.remove()
     with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's error and exits
         downgrade(revision="0004")
@@ -133,9 +131,11 @@ def test_0007_goes_down_and_up_with_leaflets_parties_and_their_rows_in_place(app
     from flask_migrate import downgrade, upgrade
 
     from leaflets.models import Claim, LeafletImage
+
     place_queue.set_place(placeless, make_user(Role.VOLUNTEER), WOKING)
-    db.session.add(Claim(leaflet_id=placeless, text="Green belt saved.", state="accepted",
-                         origin="volunteer"))
+    db.session.add(
+        Claim(leaflet_id=placeless, text="Green belt saved.", state="accepted", origin="volunteer")
+    )
     db.session.commit()
     db.session.remove()
     downgrade(revision="0004")

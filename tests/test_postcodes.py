@@ -1,4 +1,5 @@
 """Postcodes to constituencies: full-postcode ranges, sectors, districts, Northern Ireland, and the API."""
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,18 @@ def names(found: locations.PostcodeLookup) -> list[str]:
     return [choice.name for choice in found.choices]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("NG7 2RD", ("NG7", "2", "RD")), ("ng72rd", ("NG7", "2", "RD")), ("  sw1a   1aa ", ("SW1A", "1", "AA")),
-    ("E14 3", ("E14", "3", None)), ("NG72", ("NG72", None, None)), ("KT14", ("KT14", None, None)),
-    ("BT1 5GS", ("BT1", "5", "GS")),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NG7 2RD", ("NG7", "2", "RD")),
+        ("ng72rd", ("NG7", "2", "RD")),
+        ("  sw1a   1aa ", ("SW1A", "1", "AA")),
+        ("E14 3", ("E14", "3", None)),
+        ("NG72", ("NG72", None, None)),
+        ("KT14", ("KT14", None, None)),
+        ("BT1 5GS", ("BT1", "5", "GS")),
+    ],
+)
 def test_postcodes_are_read_in_any_case_and_spacing(text, expected):
     parsed = locations.parse_postcode(text)
     assert (parsed.outward, parsed.digit, parsed.unit) == expected
@@ -65,8 +73,10 @@ def test_a_full_postcode_beats_its_sectors_shares(app):
 def test_a_sector_split_between_two_offers_both_with_their_shares(app):
     found = locations.lookup("B31 1")
     assert found.kind == "sector" and str(found.postcode) == "B31 1"
-    assert [(c.name, c.share) for c in found.choices] == [("Birmingham Northfield", 0.5045),
-                                                          ("Birmingham Edgbaston", 0.4955)]
+    assert [(c.name, c.share) for c in found.choices] == [
+        ("Birmingham Northfield", 0.5045),
+        ("Birmingham Edgbaston", 0.4955),
+    ]
     assert found.question == "B31 1 covers 2 constituencies: which one was it delivered in?"
 
 
@@ -93,11 +103,16 @@ def test_an_unknown_district_is_not_found_even_inside_a_range(app):
 
 
 @both_databases
-@pytest.mark.parametrize(("postcode", "kind", "first"), [
-    ("NG7 2RD", "postcode", "Nottingham South"), ("SW1A 1AA", "postcode", "Cities of London and Westminster"),
-    ("B31 1", "sector", "Birmingham Northfield"), ("NG7", "district", "Nottingham East"),
-    ("BT1 5GS", "northern-ireland", "Belfast East"),
-])
+@pytest.mark.parametrize(
+    ("postcode", "kind", "first"),
+    [
+        ("NG7 2RD", "postcode", "Nottingham South"),
+        ("SW1A 1AA", "postcode", "Cities of London and Westminster"),
+        ("B31 1", "sector", "Birmingham Northfield"),
+        ("NG7", "district", "Nottingham East"),
+        ("BT1 5GS", "northern-ireland", "Belfast East"),
+    ],
+)
 def test_api_answers_full_partial_and_northern_ireland_postcodes(app, client, postcode, kind, first):
     response = client.get(f"/api/v1/postcodes/{postcode}")
     assert response.status_code == 200, response.get_json()
@@ -113,8 +128,11 @@ def test_api_answers_full_partial_and_northern_ireland_postcodes(app, client, po
 def test_api_refuses_malformed_and_unknown_postcodes(app, client):
     malformed = client.get("/api/v1/postcodes/not-a-postcode")
     assert malformed.status_code == 422
-    assert malformed.get_json()["error"] == {"code": "postcode_malformed", "field": "postcode",
-                                             "message": malformed.get_json()["error"]["message"]}
+    assert malformed.get_json()["error"] == {
+        "code": "postcode_malformed",
+        "field": "postcode",
+        "message": malformed.get_json()["error"]["message"],
+    }
     assert "is not a UK postcode" in malformed.get_json()["error"]["message"]
     unknown = client.get("/api/v1/postcodes/ZZ99%209ZZ")
     assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "postcode_not_found"

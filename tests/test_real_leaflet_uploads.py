@@ -1,5 +1,6 @@
 """Issue 9's failure cases as a new user meets them: real leaflet photos uploaded through the API and read by
 the OCR worker with real Tesseract (read in place from shared/data/real_leaflets, never copied)."""
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,7 @@ from flask.testing import FlaskClient
 from leaflets.extensions import db
 from leaflets.models import LeafletImage
 from leaflets.ocr_queue.worker import Worker
-from tests.support import multipart, real_leaflet, upload_fields
-from tests.support import FAST, settings_of
-from tests.support import ASK
+from tests.support import ASK, FAST, multipart, real_leaflet, settings_of, upload_fields
 
 SLOW = {**FAST, "OCR_TIMEOUT_S": 120.0}  # a 12-megapixel phone photo on a shared machine
 
@@ -32,7 +31,9 @@ def words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9']+", text.lower()))
 
 
-def test_an_iphone_photo_is_uploaded_read_and_published_with_its_headline(make_app: Callable[..., Flask]) -> None:
+def test_an_iphone_photo_is_uploaded_read_and_published_with_its_headline(
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(**SLOW)
     with app.app_context():
         client = app.test_client()
@@ -42,7 +43,10 @@ def test_an_iphone_photo_is_uploaded_read_and_published_with_its_headline(make_a
         assert {"this", "our", "chance", "fair", "deal"} <= words(image.text)
         assert {"sewage", "rivers", "davey"} <= words(image.text)
         api_image = client.get(f"/api/v1/leaflets/{leaflet_id}").get_json()["images"][0]
-        assert api_image["text_status"] == "read" and (api_image["width"], api_image["height"]) == (3024, 4032)
+        assert api_image["text_status"] == "read" and (api_image["width"], api_image["height"]) == (
+            3024,
+            4032,
+        )
         assert "sewage" in client.get(f"/leaflets/{leaflet_id}").get_data(as_text=True).lower()
 
 

@@ -1,12 +1,12 @@
 """GET /api/v1/search: hits with escaped snippets, totals, named facets, suggestions, filters, JSON errors."""
+
 from __future__ import annotations
 
 import pytest
 
 from leaflets.services import indexing
-from tests.support import both_databases
 from tests.factories import uploaded_leaflet
-from tests.support import flush
+from tests.support import both_databases, flush
 
 
 @both_databases
@@ -22,8 +22,10 @@ def test_search_shape_hits_facets_and_filters(client):
     hit = next(h for h in body["hits"] if h["leaflet"]["id"] == first)
     expected = "Protect our <mark>green</mark> <mark>belt</mark> &lt;b&gt;now&lt;/b&gt;"
     # scale (make test-scale, SEARCH_BACKEND=postgres): PostgreSQL's ts_headline ends the fragment at the last match
-    assert hit["highlights"] == [expected] or (client.application.config["SEARCH_BACKEND"] == "postgres"
-                                               and hit["highlights"] == [expected.split(" &lt;")[0]])
+    assert hit["highlights"] == [expected] or (
+        client.application.config["SEARCH_BACKEND"] == "postgres"
+        and hit["highlights"] == [expected.split(" &lt;")[0]]
+    )
     assert hit["url"].endswith(f"/leaflets/{first}?highlight=green+belt")
     assert hit["leaflet"]["party"]["slug"] == "green" and hit["leaflet"]["images"][0]["urls"]["thumb"]
     assert set(body["facets"]) == {"party", "area", "region", "election", "tag", "year"}
@@ -33,6 +35,7 @@ def test_search_shape_hits_facets_and_filters(client):
 
     def ids(query: str) -> list[int]:
         return [h["leaflet"]["id"] for h in client.get(f"/api/v1/search?{query}").get_json()["hits"]]
+
     assert ids("q=belt&party=green") == [first]
     assert sorted(ids("q=belt&party=green&party=labour")) == sorted([first, second])
     assert ids("q=belt&area=w07000089") == [first]  # GSS codes are not case-sensitive
@@ -65,8 +68,21 @@ def test_suggestion_for_a_misspelling(client):
     assert body["total"] == 0 and body["suggestion"] == "hospital"
 
 
-@pytest.mark.parametrize("query", ['q=%22open', "q=(a", "q=title:", "q=*ward", "q=%3Cscript%3E", "page=0",
-                                   "per_page=500", "from=2024-13-01", "sort=popular", "q=" + "x" * 600])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%22open",
+        "q=(a",
+        "q=title:",
+        "q=*ward",
+        "q=%3Cscript%3E",
+        "page=0",
+        "per_page=500",
+        "from=2024-13-01",
+        "sort=popular",
+        "q=" + "x" * 600,
+    ],
+)
 def test_bad_queries_are_json_400(client, query):
     response = client.get(f"/api/v1/search?{query}")
     assert response.status_code == 400

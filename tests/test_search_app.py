@@ -2,6 +2,7 @@
 
 Helpers here (add_leaflet, moderator, flush) are shared by the other search test files.
 """
+
 from __future__ import annotations
 
 import gc
@@ -19,9 +20,8 @@ from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletTag, Tag
 from leaflets.services import indexing, moderation, review
 from tests.factories import moderator, uploaded_leaflet
-from tests.support import flush
-from tests.support import each_backend, hit_ids
-from tests.support import wait_until
+from tests.support import each_backend, flush, hit_ids, wait_until
+
 
 # Storage-sensitive tests also run in the scale configuration: PostgreSQL holds the data and the index.
 @each_backend
@@ -41,7 +41,7 @@ def test_search_page_finds_narrows_and_names_facets(configured):
     assert "<mark>bin</mark>" in html or "<mark>bins</mark>" in html
     assert "Labour Party" in html and "Cardiff East" in html  # names, not slugs or GSS codes, in the facets
     assert 'href="/search?q=bin&amp;party=labour"' in html
-    assert f'/leaflets/{bins}?highlight=bin' in html
+    assert f"/leaflets/{bins}?highlight=bin" in html
     assert "/feeds/search.atom?q=bin" in html
 
     narrowed = client.get("/search?q=bin&party=labour").get_data(as_text=True)
@@ -63,11 +63,19 @@ def test_ocr_text_with_markup_is_escaped_in_the_page(client):
     assert "&lt;i&gt;Title&lt;/i&gt;" in html
 
 
-@pytest.mark.parametrize("query, message", [
-    ("q=%22unclosed", "quote"), ("q=(bins", "bracket"), ("q=*ins", "wildcard"),
-    ("from=yesterday", "2024-06-01"), ("page=0", "Page"), ("page=x", "Page"), ("sort=best", "Sort"),
-    ("from=2024-06-02&to=2024-06-01", "start date"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("q=%22unclosed", "quote"),
+        ("q=(bins", "bracket"),
+        ("q=*ins", "wildcard"),
+        ("from=yesterday", "2024-06-01"),
+        ("page=0", "Page"),
+        ("page=x", "Page"),
+        ("sort=best", "Sort"),
+        ("from=2024-06-02&to=2024-06-01", "start date"),
+    ],
+)
 def test_bad_queries_are_400_with_a_readable_message(client, query, message):
     response = client.get(f"/search?{query}")
     html = response.get_data(as_text=True)
@@ -101,12 +109,21 @@ def test_index_follows_tags_claims_corrections_and_metadata(configured):
     review.add_claim(leaflet, user, "Library visits doubled since 2019")
     image_id = db.session.get(Leaflet, leaflet_id).images[0].id
     review.correct_ocr(db.session.get(Leaflet, leaflet_id), image_id, user, "Save our swimming pool")
-    moderation.edit_details(leaflet_id, user, party="green", area="W07000089", election="ge-2024",
-                            delivered_on=date(2024, 6, 20), reason="wrong party")
+    moderation.edit_details(
+        leaflet_id,
+        user,
+        party="green",
+        area="W07000089",
+        election="ge-2024",
+        delivered_on=date(2024, 6, 20),
+        reason="wrong party",
+    )
     flush()
     assert hit_ids(client.get("/search?q=doubled").get_data(as_text=True)) == [leaflet_id]
+
     def found(query: str) -> list[int]:
         return hit_ids(client.get(f"/search?{query}").get_data(as_text=True))
+
     assert found("q=swimming&party=green&area=W07000089") == [leaflet_id]
     assert found("q=library&party=labour") == []
     assert found("q=library") == [leaflet_id]  # the claim still says it
@@ -134,6 +151,7 @@ def test_leaflet_changed_never_raises_and_logs_the_leaflet(app, caplog, monkeypa
 
     def broken(docs):
         raise OSError("disk full")
+
     monkeypatch.setattr(runtime.search_backend(), "index", broken)
     indexing.leaflet_changed(leaflet_id)  # does not raise
     failures = [r for r in caplog.records if r.getMessage() == "search index update failed"]
@@ -153,7 +171,9 @@ def test_missing_index_is_503_for_search_only_and_rebuild_repairs_it(app, client
     assert api.status_code == 503 and api.get_json()["error"]["code"] == "search_unavailable"
     assert client.get("/").status_code == 200
     assert client.get(f"/leaflets/{leaflet_id}").status_code == 200
-    uploaded_leaflet("Uploads keep working while search is down")  # leaflet_changed logs, never fails the upload
+    uploaded_leaflet(
+        "Uploads keep working while search is down"
+    )  # leaflet_changed logs, never fails the upload
 
     result = runner.invoke(args=["search", "rebuild"])
     assert result.exit_code == 0, result.output
@@ -170,6 +190,7 @@ def test_corrupt_index_at_startup_is_503_until_rebuilt(make_app, tmp_path: Path)
         leaflet_id = uploaded_leaflet("Free school meals for every child")
         flush()
     from leaflets.services_setup import shutdown
+
     shutdown(first)
     for path in Path(first.config["INDEX_DIR"]).rglob("*"):
         if path.is_file():
@@ -192,6 +213,7 @@ def test_index_files_deleted_before_startup_answer_503_not_empty_results(make_ap
         uploaded_leaflet("Longer opening hours at the surgery")
         flush()
     from leaflets.services_setup import shutdown
+
     shutdown(first)
     shutil.rmtree(first.config["INDEX_DIR"])
     second = make_app()
@@ -219,7 +241,7 @@ def test_tag_rows_written_directly_show_after_leaflet_changed(app, client):
     indexing.leaflet_changed(leaflet_id)
     flush()
     html = client.get("/search?q=tagged").get_data(as_text=True)
-    assert "Housing" in html and 'tag=housing' in html
+    assert "Housing" in html and "tag=housing" in html
 
 
 def test_atom_feed_of_a_search(client):
@@ -247,6 +269,7 @@ def test_estimated_totals_read_about(app, client, monkeypatch):
         results = real(query)
         results.total, results.total_is_estimate = 12_300, True
         return results
+
     monkeypatch.setattr(backend, "search", estimating)
     html = client.get("/search?q=estimated").get_data(as_text=True)
     assert "About 12,300 leaflets match" in html

@@ -1,4 +1,5 @@
 """`flask search rebuild` (progress bar, repairs) and `flask search check` (missing, stale, extra; exit 1)."""
+
 from __future__ import annotations
 
 from sqlalchemy import update
@@ -6,11 +7,8 @@ from sqlalchemy import update
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletImage
-from tests.support import both_databases
-from tests.support import each_backend
 from tests.factories import uploaded_leaflet
-from tests.support import flush
-
+from tests.support import both_databases, each_backend, flush
 
 
 def _ids_hit(client, q: str) -> list[int]:
@@ -27,8 +25,11 @@ def test_rebuild_shows_progress_and_check_finds_drift(configured):
     assert "Checked 3 live leaflets" in check.output and "matches the database" in check.output
 
     # Changes written straight to the database, without leaflet_changed: the index drifts.
-    db.session.execute(update(LeafletImage).where(LeafletImage.leaflet_id == ids[0])
-                       .values(corrected_text="Swimming pool plan"))
+    db.session.execute(
+        update(LeafletImage)
+        .where(LeafletImage.leaflet_id == ids[0])
+        .values(corrected_text="Swimming pool plan")
+    )
     db.session.execute(update(Leaflet).where(Leaflet.id == ids[1]).values(status="hidden"))
     db.session.commit()
     runtime.search_backend().delete([ids[2]])

@@ -1,6 +1,7 @@
 """End to end: a generated leaflet photo goes through the real upload service and real OCR (one job of the OCR
 queue, run here synchronously) into the index; it is found by a word only its image holds, with and without a
 facet filter; hidden by a moderator, it leaves results and facet counts."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,10 +13,8 @@ from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import moderation
 from leaflets.services.uploads import IncomingImage, LeafletSubmission, submit_leaflet
-from tests.support import leaflet_image
-from tests.support import each_backend
 from tests.factories import moderator
-
+from tests.support import each_backend, leaflet_image
 
 pytestmark = pytest.mark.slow
 
@@ -30,11 +29,19 @@ def _search(client, query: str) -> dict:
 def test_uploaded_photo_is_found_by_its_words_until_hidden(configured):
     app, client = configured, configured.test_client()
     # Enough ordinary words among the rare ones for OCR to judge the text readable (else it is not published).
-    photo = leaflet_image(["ZEPHYRINE TRAMWAYS", "Reopen the tramways", "Vote to fix our roads",
-                           "and save the library"])
-    leaflet = submit_leaflet(LeafletSubmission(party="libdem", area="E14001063", election="ge-2024",
-                                               delivered_on="2024-06-21", title="Transport leaflet",
-                                               images=[IncomingImage(photo, "front.jpg")]))
+    photo = leaflet_image(
+        ["ZEPHYRINE TRAMWAYS", "Reopen the tramways", "Vote to fix our roads", "and save the library"]
+    )
+    leaflet = submit_leaflet(
+        LeafletSubmission(
+            party="libdem",
+            area="E14001063",
+            election="ge-2024",
+            delivered_on="2024-06-21",
+            title="Transport leaflet",
+            images=[IncomingImage(photo, "front.jpg")],
+        )
+    )
     leaflet_id = leaflet.id
     assert _search(client, "q=tramways")["total"] == 0  # not searchable by its words before OCR
 

@@ -1,4 +1,5 @@
 """Filters by claim verdict and by bias on the search page, the API and the export (issue 10 item 6)."""
+
 from __future__ import annotations
 
 from leaflets.extensions import db
@@ -11,13 +12,17 @@ _users = iter(range(1, 10_000))
 
 
 def _rater() -> User:
-    user = User(email=f"rater{next(_users)}@example.org", display_name="Rater", password_hash="-", role="volunteer")
+    user = User(
+        email=f"rater{next(_users)}@example.org", display_name="Rater", password_hash="-", role="volunteer"
+    )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def rate(leaflet_id: int, verdicts: list[str], *, tone: int | None = None, fairness: int | None = None) -> None:
+def rate(
+    leaflet_id: int, verdicts: list[str], *, tone: int | None = None, fairness: int | None = None
+) -> None:
     """One accepted claim rated by one volunteer per verdict given; optionally one bias rating."""
     claim = Claim(leaflet_id=leaflet_id, text="Bus fares were cut", state=ClaimState.ACCEPTED)
     db.session.add(claim)
@@ -46,22 +51,30 @@ def test_verdict_and_bias_filters_on_the_page_api_and_export(configured):
     assert sorted(hit_ids(both)) == sorted([false_claim, accurate])
     page = client.get("/search?q=bus&bias=attacks-opponents").get_data(as_text=True)
     assert hit_ids(page) == [false_claim]
-    assert 'name="bias" value="attacks-opponents"\n                   checked' in page or \
-        'value="attacks-opponents" checked' in " ".join(page.split())
-    assert hit_ids(client.get("/search?q=bus&bias=fair-presentation&bias=promotes-own-party")
-                   .get_data(as_text=True)) == [accurate]
+    assert (
+        'name="bias" value="attacks-opponents"\n                   checked' in page
+        or 'value="attacks-opponents" checked' in " ".join(page.split())
+    )
+    assert hit_ids(
+        client.get("/search?q=bus&bias=fair-presentation&bias=promotes-own-party").get_data(as_text=True)
+    ) == [accurate]
     api = client.get("/api/v1/search?q=bus&verdict=accurate").get_json()
     assert [h["leaflet"]["id"] for h in api["hits"]] == [accurate] and api["total"] == 1
-    assert [h["leaflet"]["id"] for h in client.get("/api/v1/search?q=verdict:false bus").get_json()["hits"]] \
-        == [false_claim]
+    assert [
+        h["leaflet"]["id"] for h in client.get("/api/v1/search?q=verdict:false bus").get_json()["hits"]
+    ] == [false_claim]
     export = client.get("/api/v1/export?format=jsonl&q=bus&verdict=false").get_data(as_text=True)
     assert export.count("\n") == 1 and f'"id": {false_claim}' in export
 
     bad = client.get("/api/v1/search?q=bus&verdict=wrong")
-    assert bad.status_code == 400 and "accurate, misleading, false, unverifiable" in bad.get_json()["error"]["message"]
+    assert (
+        bad.status_code == 400
+        and "accurate, misleading, false, unverifiable" in bad.get_json()["error"]["message"]
+    )
     assert client.get("/search?q=bus&bias=rude").status_code == 400
 
     rate(unrated, ["false", "false", "false"])  # a second claim rated by three: found at once, no rebuild
     flush()
-    assert sorted(hit_ids(client.get("/search?q=bus&verdict=false").get_data(as_text=True))) == \
-        sorted([false_claim, unrated])
+    assert sorted(hit_ids(client.get("/search?q=bus&verdict=false").get_data(as_text=True))) == sorted(
+        [false_claim, unrated]
+    )

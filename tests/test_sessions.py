@@ -4,6 +4,7 @@ win over cookies on the API; cookies are Secure and HSTS is sent when the site i
 Issue 13: sessions survived a password reset and a copied cookie worked after logout; `GET /logout` logged out
 without CSRF; a valid API token got 401 beside an anonymous session cookie; no Secure cookie or HSTS setting.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,13 +18,9 @@ from sqlalchemy import select
 from leaflets.extensions import db
 from leaflets.models import Claim, Role, User
 from leaflets.services import accounts
-from tests.smtp_support import Inbox, link
-from tests.support import both_databases
 from tests.factories import make_leaflet, make_user
-from tests.support import log_in
-from tests.support import PASSWORD
-from tests.support import CSRF
-
+from tests.smtp_support import Inbox, link
+from tests.support import CSRF, PASSWORD, both_databases, log_in
 
 
 def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:
@@ -62,8 +59,9 @@ def test_a_copied_session_cookie_stops_working_after_logout(app: Flask, client: 
 
 
 @both_databases
-def test_a_password_reset_ends_every_session_and_remember_me_cookie(make_app: Callable[..., Flask],
-                                                                    smtp_server: tuple[Inbox, int]) -> None:
+def test_a_password_reset_ends_every_session_and_remember_me_cookie(
+    make_app: Callable[..., Flask], smtp_server: tuple[Inbox, int]
+) -> None:
     inbox, port = smtp_server
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     client = app.test_client()
@@ -97,8 +95,12 @@ def test_logout_needs_the_csrf_token_and_the_header_form_carries_it(make_app: Ca
     client = app.test_client()
     user = make_user_in(app)
     token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}) \
-        .status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        ).status_code
+        == 302
+    )
     page = client.get("/volunteer").get_data(as_text=True)
     form = re.search(r'<form method="post" action="/logout" class="nav-form">(.*?)</form>', page, re.S)
     assert form and "Log out</button>" in form.group(1)
@@ -117,8 +119,9 @@ def test_a_bearer_token_wins_over_an_anonymous_session_cookie(app: Flask, client
     assert response.status_code == 200, response.get_json()
 
 
-def test_the_token_decides_who_the_caller_is_whatever_the_cookie_says(app: Flask,
-                                                                      client: FlaskClient) -> None:
+def test_the_token_decides_who_the_caller_is_whatever_the_cookie_says(
+    app: Flask, client: FlaskClient
+) -> None:
     leaflet = make_leaflet()
     volunteer, moderator = make_user(), make_user(Role.MODERATOR)
     token = accounts.issue_api_token(volunteer)
@@ -134,8 +137,9 @@ def test_the_token_decides_who_the_caller_is_whatever_the_cookie_says(app: Flask
 
 
 @pytest.mark.parametrize("how", ["mapping", "environment"])
-def test_over_https_cookies_are_secure_and_hsts_is_sent(make_app: Callable[..., Flask], how: str,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_over_https_cookies_are_secure_and_hsts_is_sent(
+    make_app: Callable[..., Flask], how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if how == "environment":
         monkeypatch.setenv("PREFERRED_URL_SCHEME", "https")
         app = make_app()
@@ -143,8 +147,11 @@ def test_over_https_cookies_are_secure_and_hsts_is_sent(make_app: Callable[..., 
         app = make_app(PREFERRED_URL_SCHEME="https")
     client = app.test_client()
     user = make_user_in(app)
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"},
-                           base_url="https://localhost")
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD, "remember": "y"},
+        base_url="https://localhost",
+    )
     cookies = response.headers.getlist("Set-Cookie")
     assert {cookie.split("=", 1)[0] for cookie in cookies} >= {"session", "remember_token"}
     assert all("; Secure" in cookie for cookie in cookies), cookies

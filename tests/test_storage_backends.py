@@ -2,6 +2,7 @@
 
 Each test runs once per backend; the app-level ones also upload through the API and fetch what it serves.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,7 @@ from leaflets.models import Leaflet
 from leaflets.services import sweeping
 from leaflets.storage import LocalStorage, StorageUnreachable, create_storage
 from tests.s3_support import s3_config, s3_server, s3_storage  # noqa: F401  (s3_server is a fixture)
-from tests.support import leaflet_image, multipart, upload_fields
-from tests.support import log_in_as
+from tests.support import leaflet_image, log_in_as, multipart, upload_fields
 
 BACKENDS = ["local", "s3"]
 
@@ -93,8 +93,11 @@ def test_an_unreachable_bucket_is_a_storage_error(s3_server: str) -> None:  # no
 
 
 def upload(client: FlaskClient, text: str) -> dict:
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image([text]), "a.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(leaflet_image([text]), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -153,13 +156,17 @@ def test_sweeping_removes_only_unreferenced_folders_on_either_backend(backend_ap
     assert list(runtime.storage().all_shas()) == [body["images"][0]["sha256"]]
 
 
-def test_an_upload_while_object_storage_is_down_is_a_readable_503(s3_server: str,  # noqa: F811
-                                                                   make_app: Callable[..., Flask]) -> None:
+def test_an_upload_while_object_storage_is_down_is_a_readable_503(
+    s3_server: str,  # noqa: F811
+    make_app: Callable[..., Flask],
+) -> None:
     app = make_app(**s3_config(s3_server))  # the bucket does not exist: every write is refused
     with app.app_context():
         response = app.test_client().post(
-            "/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(["DOWN"]), "a.jpg")]),
-            content_type="multipart/form-data")
+            "/api/v1/leaflets",
+            data=multipart(upload_fields(), [(leaflet_image(["DOWN"]), "a.jpg")]),
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 503, response.get_data(as_text=True)
         assert "unreachable" in response.get_json()["error"]["message"]
         assert db.session.query(Leaflet).count() == 0

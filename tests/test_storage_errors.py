@@ -4,6 +4,7 @@ Issue 13: a full or read-only upload folder gave a generic 500 and the web voter
 are real: a tmpfs filled to its last byte (ENOSPC), a read-only bind mount (EROFS) or chmod (EACCES), and for
 the database a SQLite file on a full tmpfs or a PostgreSQL database that refuses writes.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,7 @@ from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletImage
 from leaflets.services import upload_staging
 from tests import mounts
-from tests.support import pg_admin
-from tests.support import both_databases, leaflet_image, multipart, upload_fields
+from tests.support import both_databases, leaflet_image, multipart, pg_admin, upload_fields
 from tests.support import upload_through_api as upload_api
 
 STAGED = re.compile(r'name="staged" value="([^"]+)"')
@@ -44,8 +44,10 @@ def unwritable(folder: Path, failure: str) -> Iterator[None]:
 
 def counts() -> tuple[int, int]:
     db.session.rollback()
-    return (db.session.scalar(select(func.count(Leaflet.id))) or 0,
-            db.session.scalar(select(func.count(LeafletImage.id))) or 0)
+    return (
+        db.session.scalar(select(func.count(Leaflet.id))) or 0,
+        db.session.scalar(select(func.count(LeafletImage.id))) or 0,
+    )
 
 
 def post_form(client: FlaskClient, photos: list[bytes], **fields: Any) -> Any:
@@ -55,11 +57,17 @@ def post_form(client: FlaskClient, photos: list[bytes], **fields: Any) -> Any:
 
 @both_databases
 @pytest.mark.parametrize("failure", FAILURES)
-def test_the_upload_page_answers_503_and_keeps_what_the_voter_typed(app: Flask, client: FlaskClient,
-                                                                     failure: str) -> None:
+def test_the_upload_page_answers_503_and_keeps_what_the_voter_typed(
+    app: Flask, client: FlaskClient, failure: str
+) -> None:
     with unwritable(Path(app.config["UPLOAD_DIR"]), failure):
-        response = post_form(client, [leaflet_image()], title="Potholes on Mill Lane", party="green",
-                             description="Came on Tuesday")
+        response = post_form(
+            client,
+            [leaflet_image()],
+            title="Potholes on Mill Lane",
+            party="green",
+            description="Came on Tuesday",
+        )
     assert response.status_code == 503
     page = response.get_data(as_text=True)
     cause = "read-only" if failure == "read-only" else "full"
@@ -107,8 +115,9 @@ def fresh_connections() -> None:
 
 
 @contextmanager
-def app_on_a_database_that_refuses_writes(make_app: Callable[..., Flask], database_url: str,
-                                          tmp_path: Path) -> Iterator[tuple[Flask, Callable[[], None]]]:
+def app_on_a_database_that_refuses_writes(
+    make_app: Callable[..., Flask], database_url: str, tmp_path: Path
+) -> Iterator[tuple[Flask, Callable[[], None]]]:
     """An app whose database cannot write: SQLite on a full tmpfs, or PostgreSQL set read-only. Yields the app
     (with its context pushed) and a function that makes the database writable again."""
     url = make_url(database_url)
@@ -119,7 +128,10 @@ def app_on_a_database_that_refuses_writes(make_app: Callable[..., Flask], databa
             pg_admin(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = on')
             stack.callback(pg_admin, f'ALTER DATABASE "{url.database}" RESET default_transaction_read_only')
             fresh_connections()  # new connections take the setting
-            yield app, lambda: pg_admin(f'ALTER DATABASE "{url.database}" RESET default_transaction_read_only')
+            yield (
+                app,
+                lambda: pg_admin(f'ALTER DATABASE "{url.database}" RESET default_transaction_read_only'),
+            )
             return
         source = Path(url.database or "")
         size_kb = source.stat().st_size // 1024 + 2048
@@ -133,9 +145,9 @@ def app_on_a_database_that_refuses_writes(make_app: Callable[..., Flask], databa
 
 
 @both_databases
-def test_a_database_that_cannot_write_keeps_the_stored_photos_for_the_retry(make_app: Callable[..., Flask],
-                                                                             database_url: str,
-                                                                             tmp_path: Path) -> None:
+def test_a_database_that_cannot_write_keeps_the_stored_photos_for_the_retry(
+    make_app: Callable[..., Flask], database_url: str, tmp_path: Path
+) -> None:
     with app_on_a_database_that_refuses_writes(make_app, database_url, tmp_path) as (app, make_room):
         client = app.test_client()
         response = post_form(client, [leaflet_image(["FRONT PAGE"])], title="Kept title")

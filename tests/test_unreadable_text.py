@@ -1,5 +1,6 @@
 """Gibberish is not published: the page asks for help, the API says why there is no text, search does not
 find it, and volunteers get the photo in a queue; a volunteer's transcription becomes the published text."""
+
 from __future__ import annotations
 
 import re
@@ -12,11 +13,19 @@ from leaflets.extensions import db
 from leaflets.models import LeafletImage
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import indexing
-from tests.support import both_databases, leaflet_image, multipart, upload_fields
-from tests.support import log_in
 from tests.factories import make_user
-from tests.support import FAST, settings_of, wait_until
-from tests.support import ASK, GIBBERISH
+from tests.support import (
+    ASK,
+    FAST,
+    GIBBERISH,
+    both_databases,
+    leaflet_image,
+    log_in,
+    multipart,
+    settings_of,
+    upload_fields,
+    wait_until,
+)
 
 TRANSCRIPTION = "Save the harbour ferry\nVote on Thursday"
 
@@ -82,8 +91,11 @@ def test_a_readable_leaflet_is_published_and_not_queued_for_typing(make_app: Cal
     app = make_app(**FAST)
     with app.app_context():
         client = app.test_client()
-        leaflet_id, image_id = upload_and_read(app, client, ["VOTE FOR BETTER BUSES", "Fix our potholes now",
-                                                             "Our town deserves a council", "that listens"])
+        leaflet_id, image_id = upload_and_read(
+            app,
+            client,
+            ["VOTE FOR BETTER BUSES", "Fix our potholes now", "Our town deserves a council", "that listens"],
+        )
         image = db.session.get(LeafletImage, image_id)
         assert image.ocr_readable is True and "POTHOLES" in image.text.upper()
         assert not image.needs_transcription
@@ -95,6 +107,7 @@ def test_a_readable_leaflet_is_published_and_not_queued_for_typing(make_app: Cal
 
 def test_the_transcription_form_on_the_work_page_is_empty_and_the_photo_opens_larger(app: Flask) -> None:
     from tests.factories import make_leaflet
+
     leaflet = make_leaflet(text="XQZV PLORQ")
     image = leaflet.images[0]
     image.ocr_readable = False

@@ -1,4 +1,5 @@
 """POST /api/v1/leaflets: the contract, storage, deduplication, and every kind of bad input."""
+
 from __future__ import annotations
 
 import io
@@ -16,12 +17,18 @@ from tests.support import both_databases, leaflet_image, multipart, upload_field
 
 
 def post(client, images, **fields):
-    return client.post("/api/v1/leaflets", data=multipart(upload_fields(**fields), images),
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(**fields), images),
+        content_type="multipart/form-data",
+    )
 
 
 def counts():
-    return (db.session.scalar(select(func.count(Leaflet.id))), db.session.scalar(select(func.count(LeafletImage.id))))
+    return (
+        db.session.scalar(select(func.count(Leaflet.id))),
+        db.session.scalar(select(func.count(LeafletImage.id))),
+    )
 
 
 def stored_files(app) -> list[Path]:
@@ -31,7 +38,9 @@ def stored_files(app) -> list[Path]:
 
 @both_databases
 def test_upload_creates_leaflet_with_images_and_location(app, client):
-    response = post(client, [(leaflet_image(), "front.jpg"), (leaflet_image(["BACK PAGE"], fmt="PNG"), "back.png")])
+    response = post(
+        client, [(leaflet_image(), "front.jpg"), (leaflet_image(["BACK PAGE"], fmt="PNG"), "back.png")]
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert response.headers["Location"].endswith(f"/api/v1/leaflets/{body['id']}")
@@ -108,7 +117,7 @@ def _png_bomb() -> bytes:
 def _jpeg_claiming(width: int, height: int) -> bytes:
     data = bytearray(leaflet_image(size=(64, 64)))
     sof = data.find(b"\xff\xc0")
-    data[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    data[sof + 5 : sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
     return bytes(data)
 
 
@@ -122,16 +131,32 @@ def _zip() -> bytes:
 BAD_FILES = [
     pytest.param(b"", "empty.jpg", 422, "empty", id="zero-bytes"),
     pytest.param(leaflet_image()[:700], "cut.jpg", 422, "damaged", id="truncated-jpeg"),
-    pytest.param(leaflet_image()[:300] + b"\x00garbage" * 400, "garbage.jpg", 422, "damaged", id="jpeg-then-garbage"),
+    pytest.param(
+        leaflet_image()[:300] + b"\x00garbage" * 400, "garbage.jpg", 422, "damaged", id="jpeg-then-garbage"
+    ),
     pytest.param(_png_bomb(), "bomb.png", 413, "megapixels", id="png-bomb"),
     pytest.param(_jpeg_claiming(65500, 65500), "huge.jpg", 413, "megapixels", id="jpeg-65500"),
-    pytest.param(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "x.jpg", 415,
-                 "(x.jpg) looks like an SVG drawing, not a photo", id="svg-renamed"),
-    pytest.param(b"<!doctype html><html><script>alert(1)</script></html>", "page.jpg", 415,
-                 "(page.jpg) looks like a web page (HTML), not a photo", id="html-renamed"),
-    pytest.param(b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF", "doc.png", 415,
-                 "(doc.png) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or HEIC image",
-                 id="pdf-renamed"),
+    pytest.param(
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "x.jpg",
+        415,
+        "(x.jpg) looks like an SVG drawing, not a photo",
+        id="svg-renamed",
+    ),
+    pytest.param(
+        b"<!doctype html><html><script>alert(1)</script></html>",
+        "page.jpg",
+        415,
+        "(page.jpg) looks like a web page (HTML), not a photo",
+        id="html-renamed",
+    ),
+    pytest.param(
+        b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF",
+        "doc.png",
+        415,
+        "(doc.png) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or HEIC image",
+        id="pdf-renamed",
+    ),
     pytest.param(_zip(), "archive.png", 415, "(archive.png) looks like a ZIP archive", id="zip-renamed"),
 ]
 
@@ -199,8 +224,10 @@ def test_five_thousand_form_fields_are_refused(app, client):
     assert counts() == (0, 0)
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd.jpg", "a\x00b.jpg", "a\r\nX-Evil: 1.jpg", "n" * 300 + ".jpg",
-                                  "..\\..\\win.jpg"])
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/passwd.jpg", "a\x00b.jpg", "a\r\nX-Evil: 1.jpg", "n" * 300 + ".jpg", "..\\..\\win.jpg"],
+)
 def test_hostile_file_names_are_never_used(app, client, name):
     """Names are ignored for storage: the photo is kept under its sha256 and nothing lands outside uploads/.
 

@@ -1,4 +1,5 @@
 """Every problem at once: beside each field and in the summary on the form, as a list in the API."""
+
 from __future__ import annotations
 
 import re
@@ -37,17 +38,21 @@ def test_form_shows_every_error_beside_its_field_and_in_the_summary(app, client)
         assert 'aria-invalid="true"' in tag and f"{field}-error" in tag, tag
         beside = re.search(rf'<div class="error-message" id="{field}-error">(.*?)</div>', page, re.S).group(1)
         assert "Error: " in beside
-    assert 'aria-invalid' not in attributes(page, "election") + attributes(page, "title")
+    assert "aria-invalid" not in attributes(page, "election") + attributes(page, "title")
 
 
 @both_databases
 def test_api_lists_every_error_and_keeps_the_first_as_error(app, client):
-    response = client.post("/api/v1/leaflets", data=upload_fields(**NOTHING_RIGHT),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets", data=upload_fields(**NOTHING_RIGHT), content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     body = response.get_json()
     assert [(e["field"], e["code"]) for e in body["errors"]] == [
-        ("images", "no_images"), ("party", "invalid"), ("postcode", "postcode_malformed")]
+        ("images", "no_images"),
+        ("party", "invalid"),
+        ("postcode", "postcode_malformed"),
+    ]
     assert all(e["message"] for e in body["errors"])
     assert body["error"] == {"code": "no_images", "field": "images", "message": body["errors"][0]["message"]}
     assert leaflet_count() == 0
@@ -66,8 +71,11 @@ def test_api_error_list_holds_every_bad_photo_and_field_with_one_status(app, cli
 
 
 def test_a_single_error_keeps_its_own_status(client):
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(b"%PDF-1.4", "a.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(b"%PDF-1.4", "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 415 and len(response.get_json()["errors"]) == 1
 
 
@@ -79,8 +87,11 @@ def test_every_domain_error_carries_the_list_too(client):
 
 def test_photos_are_kept_and_shown_while_other_fields_are_fixed(client):
     photos = [(leaflet_image(["FRONT"]), "front.jpg"), (leaflet_image(["BACK"]), "back.jpg")]
-    response = client.post("/upload", data=multipart(upload_fields(party="", title="x" * 301), photos),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload",
+        data=multipart(upload_fields(party="", title="x" * 301), photos),
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "There are 2 problems" in page
     assert "We kept your 2 photos" in page and len(re.findall(r'src="/upload/staged/\d\?token=', page)) == 2
@@ -94,17 +105,26 @@ def test_photos_are_kept_and_shown_while_other_fields_are_fixed(client):
 
 def test_a_bad_photo_keeps_none_and_says_which(client):
     photos = [(leaflet_image(["FRONT"]), "front.jpg"), (b"<svg/>", "back.jpg")]
-    page = client.post("/upload", data=multipart(upload_fields(party=""), photos),
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post(
+        "/upload", data=multipart(upload_fields(party=""), photos), content_type="multipart/form-data"
+    ).get_data(as_text=True)
     assert "Photo 2 (back.jpg) looks like" in page and "Choose the party" in page
     assert 'name="staged"' not in page
 
 
-@pytest.mark.parametrize(("fields", "field"), [({"delivered_on": "yesterday"}, "delivered_on"),
-                                               ({"election": "ge-1066"}, "election"),
-                                               ({"description": "x" * 5001}, "description")])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"delivered_on": "yesterday"}, "delivered_on"),
+        ({"election": "ge-1066"}, "election"),
+        ({"description": "x" * 5001}, "description"),
+    ],
+)
 def test_each_field_error_is_beside_its_field(client, fields, field):
-    page = client.post("/upload", data=multipart(upload_fields(**fields), [(leaflet_image(), "a.jpg")]),
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post(
+        "/upload",
+        data=multipart(upload_fields(**fields), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert f'id="{field}-error"' in page and 'aria-invalid="true"' in attributes(page, field)
     assert f'<a href="#{field}">' in page

@@ -1,4 +1,5 @@
 """A failure at any step leaves no half leaflet, and the files it stored are swept."""
+
 from __future__ import annotations
 
 import os
@@ -13,11 +14,15 @@ from leaflets.models import Leaflet, LeafletImage
 from tests.support import both_databases, leaflet_image, multipart, upload_fields
 
 FAIL_IMAGE_INSERTS = {
-    "sqlite": ["CREATE TRIGGER fail_images BEFORE INSERT ON leaflet_image "
-               "BEGIN SELECT RAISE(ABORT, 'disk said no'); END"],
-    "postgresql": ["CREATE FUNCTION fail_images() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk said no'; END $$ "
-                   "LANGUAGE plpgsql",
-                   "CREATE TRIGGER fail_images BEFORE INSERT ON leaflet_image FOR EACH ROW EXECUTE FUNCTION fail_images()"],
+    "sqlite": [
+        "CREATE TRIGGER fail_images BEFORE INSERT ON leaflet_image "
+        "BEGIN SELECT RAISE(ABORT, 'disk said no'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION fail_images() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk said no'; END $$ "
+        "LANGUAGE plpgsql",
+        "CREATE TRIGGER fail_images BEFORE INSERT ON leaflet_image FOR EACH ROW EXECUTE FUNCTION fail_images()",
+    ],
 }
 
 
@@ -31,8 +36,11 @@ def test_failed_transaction_leaves_no_leaflet_and_the_orphans_are_swept(app, cli
     for statement in FAIL_IMAGE_INSERTS[db.engine.dialect.name]:
         db.session.execute(text(statement))
     db.session.commit()
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "internal_error"
     db.session.rollback()
@@ -51,8 +59,11 @@ def test_failed_transaction_leaves_no_leaflet_and_the_orphans_are_swept(app, cli
 
 
 def test_sweep_keeps_referenced_images(app, client, runner):
-    ok = client.post("/api/v1/leaflets", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                     content_type="multipart/form-data")
+    ok = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert ok.status_code == 201
     folder = next(p for p in Path(app.config["UPLOAD_DIR"]).glob("*/*") if p.is_dir())
     _age(folder, 48)
@@ -64,6 +75,7 @@ def test_sweep_keeps_referenced_images(app, client, runner):
 @pytest.mark.parametrize("variant", ["master", "display", "thumb"])
 def test_storage_write_is_atomic_under_its_final_name(app, variant):
     from leaflets import runtime
+
     storage = runtime.storage()
     sha = "ab" * 32
     storage.put(sha, variant, b"\xff\xd8\xff" + b"1" * 100, "image/jpeg")

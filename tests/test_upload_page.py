@@ -1,4 +1,5 @@
 """The /upload page without JavaScript: the form, its messages, kept photos, and the constituency choice."""
+
 from __future__ import annotations
 
 import re
@@ -12,10 +13,22 @@ from tests.support import leaflet_image, multipart, upload_fields
 
 def test_form_has_labelled_fields_and_sensible_defaults(client):
     page = client.get("/upload").get_data(as_text=True)
-    for field in ("images", "camera", "party", "postcode", "area", "election", "delivered_on", "title", "description"):
+    for field in (
+        "images",
+        "camera",
+        "party",
+        "postcode",
+        "area",
+        "election",
+        "delivered_on",
+        "title",
+        "description",
+    ):
         assert f'for="{field}"' in page and f'id="{field}"' in page
     assert 'value="unknown"' in page and "Don't know" in page
-    assert re.search(r'id="delivered_on" name="delivered_on" value="\d{4}-\d\d-\d\d" max="\d{4}-\d\d-\d\d"', page)
+    assert re.search(
+        r'id="delivered_on" name="delivered_on" value="\d{4}-\d\d-\d\d" max="\d{4}-\d\d-\d\d"', page
+    )
     assert 'enctype="multipart/form-data"' in page
 
 
@@ -27,8 +40,11 @@ def test_prefilled_from_the_query_string_for_batch_uploads(client):
 
 
 def test_successful_upload_redirects_to_the_leaflet_with_an_upload_another_link(client):
-    response = client.post("/upload", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload",
+        data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     leaflet_id = db.session.scalar(select(Leaflet.id))
     assert response.headers["Location"].endswith(f"/leaflets/{leaflet_id}")
@@ -38,8 +54,11 @@ def test_successful_upload_redirects_to_the_leaflet_with_an_upload_another_link(
 
 
 def test_metadata_error_keeps_the_photos_and_a_second_post_needs_no_files(client):
-    first = client.post("/upload", data=multipart(upload_fields(party=""), [(leaflet_image(), "a.jpg")]),
-                        content_type="multipart/form-data")
+    first = client.post(
+        "/upload",
+        data=multipart(upload_fields(party=""), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert first.status_code == 422
     page = first.get_data(as_text=True)
     assert "Choose the party" in page and "We kept your 1 photo" in page
@@ -56,9 +75,11 @@ def test_forged_staged_token_is_refused(client):
 
 
 def test_split_postcode_district_offers_the_constituencies(client):
-    response = client.post("/upload", data=multipart(upload_fields(area="", postcode="KT14"),
-                                                     [(leaflet_image(), "a.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload",
+        data=multipart(upload_fields(area="", postcode="KT14"), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "KT14 covers" in page
@@ -72,34 +93,48 @@ def test_split_postcode_district_offers_the_constituencies(client):
 
 
 def test_bad_image_is_explained_on_the_form(client):
-    response = client.post("/upload", data=multipart(upload_fields(), [(b"%PDF-1.4", "leaflet.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/upload",
+        data=multipart(upload_fields(), [(b"%PDF-1.4", "leaflet.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 415
-    assert ("Photo 1 (leaflet.jpg) looks like a PDF document, not a photo; "
-            "send a JPEG, PNG, WebP or HEIC image.") in response.get_data(as_text=True)
+    assert (
+        "Photo 1 (leaflet.jpg) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or HEIC image."
+    ) in response.get_data(as_text=True)
 
 
 def test_csrf_is_required_on_the_upload_form(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        response = app.test_client().post("/upload", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                                          content_type="multipart/form-data")
+        response = app.test_client().post(
+            "/upload",
+            data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 400
         assert db.session.scalar(select(func.count(Leaflet.id))) == 0
 
 
 def test_script_in_title_is_shown_escaped(client):
     payload = "<script>alert('x')</script>"
-    client.post("/upload", data=multipart(upload_fields(title=payload), [(leaflet_image(), "a.jpg")]),
-                content_type="multipart/form-data")
+    client.post(
+        "/upload",
+        data=multipart(upload_fields(title=payload), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     leaflet_id = db.session.scalar(select(Leaflet.id))
     page = client.get(f"/leaflets/{leaflet_id}").get_data(as_text=True)
     assert payload not in page and "&lt;script&gt;" in page
 
 
 def test_script_driven_upload_gets_the_location_as_json(client):
-    response = client.post("/upload", data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
-                           content_type="multipart/form-data", headers={"X-Requested-With": "XMLHttpRequest"})
+    response = client.post(
+        "/upload",
+        data=multipart(upload_fields(), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
     assert response.status_code == 201
     leaflet_id = db.session.scalar(select(Leaflet.id))
     assert response.get_json() == {"location": f"/leaflets/{leaflet_id}"}

@@ -1,5 +1,6 @@
 """Where was it delivered? The upload form without JavaScript: confirm a full postcode's constituency, choose
 among a partial one's, Northern Ireland's 18, or "I don't know"; the script's fragment; the kept photos."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,9 @@ def gss(name: str) -> str:
 
 def send(client, images=None, **fields):
     images = [(leaflet_image(), "a.jpg")] if images is None else images
-    return client.post("/upload", data=multipart(upload_fields(**fields), images),
-                       content_type="multipart/form-data")
+    return client.post(
+        "/upload", data=multipart(upload_fields(**fields), images), content_type="multipart/form-data"
+    )
 
 
 def token_of(page: str) -> str:
@@ -54,9 +56,11 @@ def test_a_full_postcode_is_shown_for_the_voter_to_confirm_then_only_its_distric
 
 @both_databases
 def test_the_api_takes_a_full_postcodes_constituency_as_it_is(app, client):
-    response = client.post("/api/v1/leaflets", data=multipart(upload_fields(area="", postcode="SW1A 1AA"),
-                                                              [(leaflet_image(), "a.jpg")]),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/leaflets",
+        data=multipart(upload_fields(area="", postcode="SW1A 1AA"), [(leaflet_image(), "a.jpg")]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["area"]["name"] == "Cities of London and Westminster" and body["postcode_district"] == "SW1A"
@@ -68,11 +72,16 @@ def test_a_sector_split_between_two_offers_both_with_no_preselection(app, client
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "B31 1 covers 2 constituencies: which one was it delivered in?" in page
-    assert radios(page) == {gss("Birmingham Northfield"): False, gss("Birmingham Edgbaston"): False,
-                            "unknown": False}
+    assert radios(page) == {
+        gss("Birmingham Northfield"): False,
+        gss("Birmingham Edgbaston"): False,
+        "unknown": False,
+    }
     assert "(50% of its postcodes)" in page
-    chosen = client.post("/upload", data={**upload_fields(area=gss("Birmingham Edgbaston"), postcode="B31 1"),
-                                          "staged": token_of(page)})
+    chosen = client.post(
+        "/upload",
+        data={**upload_fields(area=gss("Birmingham Edgbaston"), postcode="B31 1"), "staged": token_of(page)},
+    )
     assert chosen.status_code == 302
     assert db.session.scalar(select(Leaflet)).area.name == "Birmingham Edgbaston"
 
@@ -125,8 +134,12 @@ def test_find_button_without_javascript_answers_the_postcode_and_keeps_the_photo
     page = response.get_data(as_text=True)
     assert "NG7 2RD is in Nottingham South" in page and "We kept your 1 photo" in page
     assert 'class="error-summary"' not in page
-    assert client.post("/upload", data={**upload_fields(area=gss("Nottingham South")),
-                                        "staged": token_of(page)}).status_code == 302
+    assert (
+        client.post(
+            "/upload", data={**upload_fields(area=gss("Nottingham South")), "staged": token_of(page)}
+        ).status_code
+        == 302
+    )
 
 
 def test_find_with_a_bad_postcode_says_so_beside_it(client):
@@ -166,7 +179,7 @@ def test_main_parties_come_first_derived_from_the_2024_results(client):
     assert {"snp", "green", "plaid-cymru"} <= set(main) and "independent" not in main
     ulster = set(re.findall(r'value="([^"]+)"', groups[1][1]))
     assert ulster == {"dup", "sinn-fein", "alliance", "sdlp", "uup", "tuv"}
-    other = re.findall(r'>([^<]+)</option>', groups[2][1])
+    other = re.findall(r">([^<]+)</option>", groups[2][1])
     assert other == sorted(other, key=str.lower) and "Workers Party of Britain" in other
 
 

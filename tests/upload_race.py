@@ -3,6 +3,7 @@
 Processes are started with `spawn`, so each builds its own app, engine and connections, as gunicorn workers
 do.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -60,11 +61,13 @@ def _upload_in_this_process(config: dict[str, Any], photo: bytes, area: str) -> 
             db.engine.dispose()
 
 
-def from_processes(config: dict[str, Any], photo: bytes, count: int,
-                   area: str) -> list[tuple[int, dict[str, Any]]]:
+def from_processes(
+    config: dict[str, Any], photo: bytes, count: int, area: str
+) -> list[tuple[int, dict[str, Any]]]:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(count)
-    with ProcessPoolExecutor(count, mp_context=context, initializer=_remember_barrier,
-                             initargs=(barrier,)) as pool:
+    with ProcessPoolExecutor(
+        count, mp_context=context, initializer=_remember_barrier, initargs=(barrier,)
+    ) as pool:
         futures = [pool.submit(_upload_in_this_process, config, photo, area) for _ in range(count)]
         return [future.result(timeout=300) for future in futures]

@@ -5,6 +5,7 @@ leaflets are its national template with the place, the candidate and the figures
 paragraphs, as OCR text with word boxes (what compare reads). Rows are inserted in bulk, then compare's rows
 are built as `flask compare rebuild` builds them.
 """
+
 from __future__ import annotations
 
 import random
@@ -29,10 +30,20 @@ def words_of(text: str) -> list[dict[str, Any]]:
         words = paragraph.split()
         for line in range(0, len(words), 12):
             left = 40
-            for word in words[line:line + 12]:
-                out.append({"text": word, "confidence": 93.0, "left": left, "top": top,
-                            "width": 14 * len(word),
-                            "height": 24, "block": block, "paragraph": 1, "line": line // 12 + 1})
+            for word in words[line : line + 12]:
+                out.append(
+                    {
+                        "text": word,
+                        "confidence": 93.0,
+                        "left": left,
+                        "top": top,
+                        "width": 14 * len(word),
+                        "height": 24,
+                        "block": block,
+                        "paragraph": 1,
+                        "line": line // 12 + 1,
+                    }
+                )
                 left += 14 * len(word) + 10
             top += 34
         top += 20
@@ -41,9 +52,12 @@ def words_of(text: str) -> list[dict[str, Any]]:
 
 def leaflet_text(rng: random.Random, area: str, party_slug: str, template: bool) -> tuple[str, str]:
     """(title, text) of one leaflet."""
-    values = {"area": area, "party": demo_data.SPOKEN.get(party_slug, party_slug),
-              "candidate": f"{rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)}",
-              "rival": demo_data.RIVALS.get(party_slug, "the Conservatives")}
+    values = {
+        "area": area,
+        "party": demo_data.SPOKEN.get(party_slug, party_slug),
+        "candidate": f"{rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)}",
+        "rival": demo_data.RIVALS.get(party_slug, "the Conservatives"),
+    }
     if template:
         chooser = random.Random(f"national-template-{party_slug}")
         headline = chooser.choice(demo_data.TEMPLATE_HEADLINES)
@@ -83,16 +97,39 @@ def fill(party_leaflets: int, other_leaflets: int, seed: int = 12) -> int:
         area_id, area_name = rng.choices(areas, weights)[0]
         title, text = leaflet_text(rng, area_name, slug, template)
         leaflet_id = next_id + number
-        leaflets.append({"id": leaflet_id, "title": title, "description": "", "party_id": parties[slug],
-                         "area_id": area_id, "election_id": election, "delivered_on": date(2024, 6, 1),
-                         "uploaded_at": started + timedelta(minutes=number), "updated_at": started,
-                         "status": "live"})
-        images.append({"leaflet_id": leaflet_id, "position": 0, "role": "front",
-                       "sha256": f"{leaflet_id:064x}",
-                       "width": 1000, "height": 1414, "mime": "image/jpeg", "byte_size": 1, "rotation": 0,
-                       "ocr_status": "done", "ocr_text": text, "ocr_confidence": 93.0,
-                       "ocr_words": words_of(text) if slug == BIG_PARTY else None, "ocr_attempts": 1,
-                       "created_at": started})
+        leaflets.append(
+            {
+                "id": leaflet_id,
+                "title": title,
+                "description": "",
+                "party_id": parties[slug],
+                "area_id": area_id,
+                "election_id": election,
+                "delivered_on": date(2024, 6, 1),
+                "uploaded_at": started + timedelta(minutes=number),
+                "updated_at": started,
+                "status": "live",
+            }
+        )
+        images.append(
+            {
+                "leaflet_id": leaflet_id,
+                "position": 0,
+                "role": "front",
+                "sha256": f"{leaflet_id:064x}",
+                "width": 1000,
+                "height": 1414,
+                "mime": "image/jpeg",
+                "byte_size": 1,
+                "rotation": 0,
+                "ocr_status": "done",
+                "ocr_text": text,
+                "ocr_confidence": 93.0,
+                "ocr_words": words_of(text) if slug == BIG_PARTY else None,
+                "ocr_attempts": 1,
+                "created_at": started,
+            }
+        )
         if len(leaflets) == CHUNK:
             _write(leaflets, images)
     _write(leaflets, images)

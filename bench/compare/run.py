@@ -4,6 +4,7 @@ run.
 Targets (issue 12): compare for a party with 10,000 leaflets nationally p95 <= 1 s; the map page p95 <= 200
 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,9 +39,17 @@ TARGETS_MS = {"compare": 1000.0, "map": 200.0}
 def make_app(database_url: str, workdir: Path) -> Flask:
     from flask_migrate import upgrade
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(workdir / "uploads"),
-                      "INDEX_DIR": str(workdir / "index"), "OCR_START_WORKERS": False,
-                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_DIR": str(workdir / "uploads"),
+            "INDEX_DIR": str(workdir / "index"),
+            "OCR_START_WORKERS": False,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "bench",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     with app.app_context():
         upgrade()
         reference_data.load_all()
@@ -61,9 +70,15 @@ def timed(client: Any, urls: list[str]) -> list[tuple[float, float]]:
 def seats_of(party: str, count: int, seed: int) -> list[str]:
     """Seats where the party has leaflets (a random sample, different seats for each request)."""
     party_id = db.session.scalar(select(Party.id).where(Party.slug == party))
-    gss = list(db.session.scalars(select(Area.gss).join(CompareText, CompareText.area_id == Area.id)
-                                  .where(CompareText.party_id == party_id, CompareText.counted.is_(True))
-                                  .group_by(Area.gss).order_by(Area.gss)))
+    gss = list(
+        db.session.scalars(
+            select(Area.gss)
+            .join(CompareText, CompareText.area_id == Area.id)
+            .where(CompareText.party_id == party_id, CompareText.counted.is_(True))
+            .group_by(Area.gss)
+            .order_by(Area.gss)
+        )
+    )
     return random.Random(seed).sample(gss, min(count, len(gss)))
 
 
@@ -89,7 +104,8 @@ def measure(app: Flask, requests: int, seed: int) -> dict[str, dict[str, float]]
         "home (baseline)": lambda: ["/"] * requests,
         "compare": lambda: [f"/compare?party={corpus.BIG_PARTY}&area={gss}" for gss in seats],
         "compare against neighbours": lambda: [
-            f"/compare?party={corpus.BIG_PARTY}&area={gss}&against=neighbours" for gss in seats],
+            f"/compare?party={corpus.BIG_PARTY}&area={gss}&against=neighbours" for gss in seats
+        ],
         "compare API": lambda: [f"/api/v1/compare?party={corpus.BIG_PARTY}&area={gss}" for gss in seats],
         "map": lambda: ["/map"] * requests,
         "map, one party": lambda: [f"/map?party={corpus.BIG_PARTY}"] * requests,
@@ -103,16 +119,20 @@ def measure(app: Flask, requests: int, seed: int) -> dict[str, dict[str, float]]
 def report(result: dict[str, Any]) -> str:
     base = result["pages"]["home (baseline)"]["p95_ms"]
     arrival = result["arrival"]
-    lines = [f"{result['party_leaflets']:,} {corpus.BIG_PARTY} leaflets + {result['other_leaflets']:,} "
-             f"others ({result['database']}); compare rows built at {result['rebuild_per_s']:,.0f} "
-             f"leaflets/s; a new leaflet's rows in p50 {arrival['p50_ms']} / p95 {arrival['p95_ms']} ms",
-             f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'CPU p95':>9}{'× home':>8}  target"]
+    lines = [
+        f"{result['party_leaflets']:,} {corpus.BIG_PARTY} leaflets + {result['other_leaflets']:,} "
+        f"others ({result['database']}); compare rows built at {result['rebuild_per_s']:,.0f} "
+        f"leaflets/s; a new leaflet's rows in p50 {arrival['p50_ms']} / p95 {arrival['p95_ms']} ms",
+        f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'CPU p95':>9}{'× home':>8}  target",
+    ]
     for name, row in result["pages"].items():
         kind = "compare" if name.startswith("compare") else "map" if name.startswith("map") else None
         met = kind and row["p95_ms"] <= TARGETS_MS[kind]
         target = f"p95 <= {TARGETS_MS[kind]:.0f} ms: {'met' if met else 'MISSED'}" if kind else ""
-        lines.append(f"{name:<28}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['cpu_p95_ms']:>9}"
-                     f"{row['p95_ms'] / base:>8.1f}  {target}")
+        lines.append(
+            f"{name:<28}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['cpu_p95_ms']:>9}"
+            f"{row['p95_ms'] / base:>8.1f}  {target}"
+        )
     return "\n".join(lines)
 
 
@@ -122,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--other-leaflets", type=int, default=20000, help="leaflets of the other parties")
     parser.add_argument("--requests", type=int, default=40, help="requests per page type")
     parser.add_argument("--arrivals", type=int, default=50, help="new leaflets timed as they arrive")
-    parser.add_argument("--database-url",
-                        help="default: SQLite in a temporary folder (the database is filled)")
+    parser.add_argument(
+        "--database-url", help="default: SQLite in a temporary folder (the database is filled)"
+    )
     parser.add_argument("--quick", action="store_true", help="1,000 + 1,000 leaflets, 10 requests per page")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
@@ -135,17 +156,24 @@ def main(argv: list[str] | None = None) -> int:
     with app.app_context():
         filled = time.perf_counter()
         corpus.fill(args.party_leaflets, args.other_leaflets)
-        print(f"inserted {args.party_leaflets + args.other_leaflets:,} leaflets "
-              f"in {time.perf_counter() - filled:.0f} s")
+        print(
+            f"inserted {args.party_leaflets + args.other_leaflets:,} leaflets "
+            f"in {time.perf_counter() - filled:.0f} s"
+        )
         built = time.perf_counter()
         done = store.rebuild()
         rebuild_s = time.perf_counter() - built
     arrival = arrivals(app, args.arrivals)
-    result = {"party_leaflets": args.party_leaflets, "other_leaflets": args.other_leaflets,
-              "database": database_url.split(":", 1)[0], "rebuild_per_s": done / rebuild_s,
-              "arrival": {"p50_ms": round(statistics.median(arrival), 1), "p95_ms": _pct(arrival, 0.95)},
-              "load": os.getloadavg(), "pages": measure(app, args.requests, seed=7),
-              "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    result = {
+        "party_leaflets": args.party_leaflets,
+        "other_leaflets": args.other_leaflets,
+        "database": database_url.split(":", 1)[0],
+        "rebuild_per_s": done / rebuild_s,
+        "arrival": {"p50_ms": round(statistics.median(arrival), 1), "p95_ms": _pct(arrival, 0.95)},
+        "load": os.getloadavg(),
+        "pages": measure(app, args.requests, seed=7),
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
     text = report(result)
     print(text)
     OUT.mkdir(parents=True, exist_ok=True)

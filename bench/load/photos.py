@@ -6,6 +6,7 @@ way, read in place and never copied). Each upload then gets its own bytes cheapl
 the upload is added after the start marker, so no two uploads are duplicates of each other, while the
 pixels, and so the cost of decoding and reading them, stay those of a real photo.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,10 @@ import numpy as np
 from PIL import Image
 
 PHONE = (3024, 4032)  # a 12-megapixel phone camera, portrait
-REAL_DIRS = (Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real_leaflets",
-             Path("/work/shared/data/real_leaflets"))
+REAL_DIRS = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real_leaflets",
+    Path("/work/shared/data/real_leaflets"),
+)
 
 
 def _photograph(page: Image.Image, rng: random.Random) -> bytes:
@@ -43,17 +46,32 @@ def _generated_pages(count: int, rng: random.Random) -> list[Image.Image]:
     pages = []
     for index in range(count):
         data = demo_data.render_page(
-            rng, colour=rng.choice(["#d50000", "#0087dc", "#faa61a", "#02a95b"]),
+            rng,
+            colour=rng.choice(["#d50000", "#0087dc", "#faa61a", "#02a95b"]),
             party_name=rng.choice(["Labour", "Conservative", "Liberal Democrats", "Green Party"]),
-            headline=rng.choice(["Fixing our roads and potholes", "Save our local bus routes",
-                                 "More nurses for the hospital", "Cleaner streets for everyone"]),
-            paragraphs=[rng.choice(["Residents have told us the potholes on Station Road are a danger to "
-                                    "cyclists and drivers alike.", "We will keep the library open six days "
-                                    "a week and protect the children's centre.", "Only we can beat the other "
-                                    "party here: the last election was won by a handful of votes."])
-                        for _ in range(6)],
+            headline=rng.choice(
+                [
+                    "Fixing our roads and potholes",
+                    "Save our local bus routes",
+                    "More nurses for the hospital",
+                    "Cleaner streets for everyone",
+                ]
+            ),
+            paragraphs=[
+                rng.choice(
+                    [
+                        "Residents have told us the potholes on Station Road are a danger to "
+                        "cyclists and drivers alike.",
+                        "We will keep the library open six days a week and protect the children's centre.",
+                        "Only we can beat the other "
+                        "party here: the last election was won by a handful of votes.",
+                    ]
+                )
+                for _ in range(6)
+            ],
             imprint=f"Promoted by the agent, 1 High Street, on behalf of the candidate. Page {index}.",
-            back=index % 2 == 1)
+            back=index % 2 == 1,
+        )
         pages.append(Image.open(io.BytesIO(data)))
     return pages
 

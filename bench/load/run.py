@@ -9,6 +9,7 @@ are printed; then the OCR backlog is timed until it drains, every 201 is checked
 the upload folder, and the drain rate is compared with N plain `tesseract` runs side by side, measured in
 the same run on the same photos. Rate limits are off (every uploader here shares one address).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,6 @@ import os
 import random
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,17 +73,23 @@ class Burst:
 
 def _multipart(fields: dict[str, str], images: list[bytes]) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-             for name, value in fields.items()]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
     for number, image in enumerate(images):
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="images"; '
-                     f'filename="IMG_{number}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
-                     + image + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="images"; '
+            f'filename="IMG_{number}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+            + image
+            + b"\r\n"
+        )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def _request(port: int, method: str, path: str, body: bytes | None = None,
-             content_type: str | None = None) -> tuple[int, bytes]:
+def _request(
+    port: int, method: str, path: str, body: bytes | None = None, content_type: str | None = None
+) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
         headers = {"Content-Type": content_type} if content_type else {}
@@ -96,23 +102,29 @@ def _request(port: int, method: str, path: str, body: bytes | None = None,
         connection.close()
 
 
-def _uploader(number: int, port: int, pool: list[bytes], until: float, think_s: float, burst: Burst,
-              parties: list[str]) -> None:
+def _uploader(
+    number: int, port: int, pool: list[bytes], until: float, think_s: float, burst: Burst, parties: list[str]
+) -> None:
     rng = random.Random(number)
     sequence = 0
     while time.monotonic() < until:
         count = rng.randint(1, 3)
         images = [photo_pool.unique(rng.choice(pool), f"{number}-{sequence}-{n}") for n in range(count)]
         sequence += 1
-        fields = {"party": rng.choice(parties),
-                  "area": "E14001063", "election": "ge-2024", "delivered_on": "2024-06-20",
-                  "title": f"Bench leaflet {number}-{sequence}"}
+        fields = {
+            "party": rng.choice(parties),
+            "area": "E14001063",
+            "election": "ge-2024",
+            "delivered_on": "2024-06-20",
+            "title": f"Bench leaflet {number}-{sequence}",
+        }
         body, content_type = _multipart(fields, images)
         started = time.monotonic()
         status, answer = _request(port, "POST", "/api/v1/leaflets", body, content_type)
         leaflet_id = json.loads(answer)["id"] if status == 201 else None
-        burst.add(Sample("upload", started, time.monotonic() - started, status),
-                  Upload(count, status, leaflet_id))
+        burst.add(
+            Sample("upload", started, time.monotonic() - started, status), Upload(count, status, leaflet_id)
+        )
         time.sleep(min(max(0.0, until - time.monotonic()), rng.uniform(0.5, 1.5) * think_s))
 
 
@@ -122,9 +134,12 @@ def _reader(number: int, port: int, leaflet_ids: list[int], until: float, burst:
     while time.monotonic() < until:
         kind = READS[turn % len(READS)]
         turn += 1
-        path = {"home": "/", "browse": "/areas/E14001063",  # the place every upload here is for
-                "leaflet": f"/leaflets/{rng.choice(leaflet_ids)}",
-                "search": f"/api/v1/search?q={rng.choice(SEARCH_WORDS)}"}[kind]
+        path = {
+            "home": "/",
+            "browse": "/areas/E14001063",  # the place every upload here is for
+            "leaflet": f"/leaflets/{rng.choice(leaflet_ids)}",
+            "search": f"/api/v1/search?q={rng.choice(SEARCH_WORDS)}",
+        }[kind]
         started = time.monotonic()
         status, _body = _request(port, "GET", path)
         burst.add(Sample(kind, started, time.monotonic() - started, status))
@@ -150,23 +165,35 @@ class Site:
             self.url = f"{PG_ADMIN.rsplit('/', 1)[0]}/{self.pg_name}"
         else:
             self.url = f"sqlite:///{self.folder / 'bench.sqlite3'}"
-        self.env = {**os.environ, "DATABASE_URL": self.url, "UPLOAD_DIR": str(self.folder / "uploads"),
-                    "INDEX_DIR": str(self.folder / "index"), "SECRET_KEY": "bench-load",
-                    "LOG_LEVEL": "WARNING",
-                    "RATELIMIT_ENABLED": "0", "WEB_WORKERS": str(args.web_workers),
-                    "OCR_WORKERS": str(args.ocr_workers)}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.url,
+            "UPLOAD_DIR": str(self.folder / "uploads"),
+            "INDEX_DIR": str(self.folder / "index"),
+            "SECRET_KEY": "bench-load",
+            "LOG_LEVEL": "WARNING",
+            "RATELIMIT_ENABLED": "0",
+            "WEB_WORKERS": str(args.web_workers),
+            "OCR_WORKERS": str(args.ocr_workers),
+        }
         self.engine = create_engine(self.url.replace("postgresql://", "postgresql+psycopg://"))
         self.port = _free_port()
         self.runner: subprocess.Popen[bytes] | None = None
 
     def _pg(self, sql: str) -> None:
         import psycopg
+
         with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
             connection.execute(sql)
 
     def flask(self, *command: str) -> None:
-        subprocess.run([str(Path(sys.executable).with_name("flask")), "--app", "wsgi", *command], cwd=REPO,
-                       env=self.env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", *command],
+            cwd=REPO,
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     def start(self, demo_leaflets: int) -> None:
         """As `make run`: migrate, reference data, demo leaflets on an empty archive, then the runner."""
@@ -174,9 +201,13 @@ class Site:
         self.flask("load-reference-data")
         self.flask("demo-data", "--count", str(demo_leaflets))
         with open(self.folder / "serve.log", "wb") as log:
-            self.runner = subprocess.Popen([sys.executable, "-m", "leaflets.serve", "--port", str(self.port),
-                                            "--no-access-log"], cwd=REPO, env=self.env, stdout=log,
-                                           stderr=subprocess.STDOUT)
+            self.runner = subprocess.Popen(
+                [sys.executable, "-m", "leaflets.serve", "--port", str(self.port), "--no-access-log"],
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 120
         while _request(self.port, "GET", "/api/v1/parties")[0] != 200:
             if self.runner.poll() is not None or time.monotonic() > deadline:
@@ -192,8 +223,9 @@ class Site:
 
     def unfinished(self) -> int:
         """Jobs still to do: photos without variants, and images waiting for or in OCR."""
-        return (self.scalar("SELECT count(*) FROM pending_photo")
-                + self.scalar(f"SELECT count(*) FROM leaflet_image WHERE ocr_status IN {_UNFINISHED}"))
+        return self.scalar("SELECT count(*) FROM pending_photo") + self.scalar(
+            f"SELECT count(*) FROM leaflet_image WHERE ocr_status IN {_UNFINISHED}"
+        )
 
     def party_slugs(self) -> list[str]:
         with self.engine.connect() as connection:
@@ -217,8 +249,12 @@ class Site:
             self.runner.kill()
             status = self.runner.wait()
         time.sleep(0.5)
-        return status, [pid for pid in children if Path(f"/proc/{pid}").exists()
-                        and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+        return status, [
+            pid
+            for pid in children
+            if Path(f"/proc/{pid}").exists()
+            and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        ]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -229,6 +265,7 @@ class Site:
 
 def _free_port() -> int:
     import socket
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -283,8 +320,10 @@ def _wait_drained(site: Site, timeout_s: float, label: str) -> float:
     while (left := site.unfinished()) > 0:
         now = time.monotonic()
         if now - started > timeout_s:
-            print(f"  {label}: {left} jobs still unfinished after {timeout_s:.0f} s; giving up waiting",
-                  flush=True)
+            print(
+                f"  {label}: {left} jobs still unfinished after {timeout_s:.0f} s; giving up waiting",
+                flush=True,
+            )
             break
         if now - last_report >= 15:
             print(f"  {label}: {left} jobs to go ({now - started:.0f} s)", flush=True)
@@ -301,9 +340,13 @@ def verify(site: Site, uploads: list[Upload]) -> Counter[str]:
     with site.engine.connect() as connection:
         held = {row[0] for row in connection.execute(text("SELECT sha256 FROM pending_photo"))}
         for upload in (u for u in uploads if u.status == 201):
-            rows = connection.execute(text(
-                "SELECT stored_sha256, variants_ready, ocr_status, ocr_readable, ocr_error "
-                "FROM leaflet_image WHERE leaflet_id = :id"), {"id": upload.leaflet_id}).all()
+            rows = connection.execute(
+                text(
+                    "SELECT stored_sha256, variants_ready, ocr_status, ocr_readable, ocr_error "
+                    "FROM leaflet_image WHERE leaflet_id = :id"
+                ),
+                {"id": upload.leaflet_id},
+            ).all()
             if len(rows) != upload.sent:
                 found["lost: leaflet or images missing"] += 1
                 continue
@@ -312,8 +355,11 @@ def verify(site: Site, uploads: list[Upload]) -> Counter[str]:
                     reason = f"failed with a reason: {error[:60]}" if error else "lost: failed, no reason"
                     found[reason] += 1
                 elif not ready:
-                    found["unfinished: photo waiting for its variants" if sha in held
-                          else "lost: photo neither held nor stored"] += 1
+                    found[
+                        "unfinished: photo waiting for its variants"
+                        if sha in held
+                        else "lost: photo neither held nor stored"
+                    ] += 1
                 elif not storage.has(sha):
                     found["lost: photo files missing"] += 1
                 elif status == "done":
@@ -330,8 +376,13 @@ def tesseract_rate(photo_files: list[Path], parallel: int, images: int, nice: in
     chosen = [photo_files[n % len(photo_files)] for n in range(images)]
 
     def one(path: Path) -> None:
-        subprocess.run(["nice", "-n", str(nice), "tesseract", str(path), "stdout"], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["nice", "-n", str(nice), "tesseract", str(path), "stdout"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     started = time.monotonic()
     with ThreadPoolExecutor(parallel) as pool:
@@ -342,9 +393,11 @@ def tesseract_rate(photo_files: list[Path], parallel: int, images: int, nice: in
 def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_files: list[Path]) -> dict:
     site = Site(database, args)
     try:
-        print(f"\n== {database}: {args.uploaders} uploaders, {args.readers} readers, {args.duration:.0f} s; "
-              f"{args.web_workers} web processes x 8 threads, {args.ocr_workers} OCR processes ==",
-              flush=True)
+        print(
+            f"\n== {database}: {args.uploaders} uploaders, {args.readers} readers, {args.duration:.0f} s; "
+            f"{args.web_workers} web processes x 8 threads, {args.ocr_workers} OCR processes ==",
+            flush=True,
+        )
         site.start(args.demo)
         warm = _wait_drained(site, args.drain_timeout, "demo photos")
         print(f"  site up; demo photos read in {warm:.0f} s", flush=True)
@@ -357,11 +410,14 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
         started = time.monotonic()
         until = started + args.duration
         parties = site.party_slugs()
-        threads = [threading.Thread(target=_uploader,
-                                    args=(n, site.port, pool, until, args.think, burst, parties))
-                   for n in range(args.uploaders)]
-        threads += [threading.Thread(target=_reader, args=(n, site.port, leaflets, until, burst))
-                    for n in range(args.readers)]
+        threads = [
+            threading.Thread(target=_uploader, args=(n, site.port, pool, until, args.think, burst, parties))
+            for n in range(args.uploaders)
+        ]
+        threads += [
+            threading.Thread(target=_reader, args=(n, site.port, leaflets, until, burst))
+            for n in range(args.readers)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -376,13 +432,25 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
         ocr_done_after = site.scalar(f"SELECT count(*) FROM leaflet_image WHERE ocr_status IN {_FINISHED}")
         runner_status, left_behind = site.stop()
         results = verify(site, burst.uploads)
-        return {"database": database, "burst": burst, "started": started, "until": until,
-                "read": ocr_done_after - images_before, "burst_s": burst_end - started,
-                "drain_s": drained_at - started, "after_burst_s": drain,
-                "backlog_at_end": backlog_at_end, "images": images, "results": results,
-                "cpu_burst": cpu_burst, "read_after_burst": ocr_done_after - finished_at_end, "runner_status": runner_status,
-                "left_behind": left_behind, "ocr_total": ocr_done_after,
-                "errors_logged": site.log().count("Traceback")}
+        return {
+            "database": database,
+            "burst": burst,
+            "started": started,
+            "until": until,
+            "read": ocr_done_after - images_before,
+            "burst_s": burst_end - started,
+            "drain_s": drained_at - started,
+            "after_burst_s": drain,
+            "backlog_at_end": backlog_at_end,
+            "images": images,
+            "results": results,
+            "cpu_burst": cpu_burst,
+            "read_after_burst": ocr_done_after - finished_at_end,
+            "runner_status": runner_status,
+            "left_behind": left_behind,
+            "ocr_total": ocr_done_after,
+            "errors_logged": site.log().count("Traceback"),
+        }
     finally:
         if site.runner is not None and site.runner.poll() is None:
             site.stop()
@@ -393,8 +461,10 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
     burst: Burst = run["burst"]
     uploads = [s for s in burst.samples if s.kind == "upload"]
     reads = [s for s in burst.samples if s.kind != "upload" and s.started < run["until"]]
-    statuses = Counter("201" if s.status == 201 else "no answer" if s.status == 0 else f"{s.status // 100}xx"
-                       for s in uploads)
+    statuses = Counter(
+        "201" if s.status == 201 else "no answer" if s.status == 0 else f"{s.status // 100}xx"
+        for s in uploads
+    )
     read_statuses = Counter(f"{s.status // 100}xx" if s.status else "no answer" for s in reads)
     print(f"\n-- {run['database']}: the burst ({run['burst_s']:.0f} s) --")
     print(f"{'requests':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
@@ -402,43 +472,59 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
     rows.append(("read: all", reads))
     for name, samples in rows:
         times = [1000 * s.seconds for s in samples]
-        print(f"{name:<22}{len(samples):>7}{_pct(times, .5):>9.0f}{_pct(times, .95):>9.0f}"
-              f"{max(times, default=float('nan')):>9.0f}")
+        print(
+            f"{name:<22}{len(samples):>7}{_pct(times, 0.5):>9.0f}{_pct(times, 0.95):>9.0f}"
+            f"{max(times, default=float('nan')):>9.0f}"
+        )
     sent = sum(u.sent for u in burst.uploads if u.status == 201)
     print(f"upload answers: {dict(statuses)}; photos sent in 201s: {sent}")
     print(f"reader answers: {dict(read_statuses)}")
     cpu = run["cpu_burst"]
     wall = run["burst_s"]
-    print(f"CPU used during the burst: web processes {cpu['web']:.0f} s ({cpu['web'] / wall:.2f} cores), "
-          f"OCR processes {cpu['ocr']:.0f} s ({cpu['ocr'] / wall:.2f} cores), of {os.cpu_count()} cores; "
-          f"web CPU per request {1000 * cpu['web'] / max(1, len(uploads) + len(reads)):.0f} ms "
-          "(uploads and reads together)")
+    print(
+        f"CPU used during the burst: web processes {cpu['web']:.0f} s ({cpu['web'] / wall:.2f} cores), "
+        f"OCR processes {cpu['ocr']:.0f} s ({cpu['ocr'] / wall:.2f} cores), of {os.cpu_count()} cores; "
+        f"web CPU per request {1000 * cpu['web'] / max(1, len(uploads) + len(reads)):.0f} ms "
+        "(uploads and reads together)"
+    )
     print(f"\n-- {run['database']}: after the burst --")
-    print(f"jobs waiting when the burst ended: {run['backlog_at_end']}; "
-          f"waited {run['after_burst_s']:.0f} s more for them")
+    print(
+        f"jobs waiting when the burst ended: {run['backlog_at_end']}; "
+        f"waited {run['after_burst_s']:.0f} s more for them"
+    )
     per_min = 60.0 * run["read"] / run["drain_s"] if run["drain_s"] else float("nan")
-    print(f"OCR: {run['read']} of {run['images']} photos read in {run['drain_s']:.0f} s "
-          "from the burst's start: "
-          f"{per_min:.1f}/min; plain tesseract x{args.ocr_workers}: {tesseract_per_min:.1f}/min; "
-          f"ratio {per_min / tesseract_per_min:.2f}")
+    print(
+        f"OCR: {run['read']} of {run['images']} photos read in {run['drain_s']:.0f} s "
+        "from the burst's start: "
+        f"{per_min:.1f}/min; plain tesseract x{args.ocr_workers}: {tesseract_per_min:.1f}/min; "
+        f"ratio {per_min / tesseract_per_min:.2f}"
+    )
     if run["after_burst_s"] > 1:
         after = 60.0 * run["read_after_burst"] / run["after_burst_s"]
-        print(f"OCR after the burst alone: {run['read_after_burst']} photos in {run['after_burst_s']:.0f} s: "
-              f"{after:.1f}/min; ratio to plain tesseract {after / tesseract_per_min:.2f}")
+        print(
+            f"OCR after the burst alone: {run['read_after_burst']} photos in {run['after_burst_s']:.0f} s: "
+            f"{after:.1f}/min; ratio to plain tesseract {after / tesseract_per_min:.2f}"
+        )
     lost = sum(count for key, count in run["results"].items() if key.startswith("lost"))
     unfinished = sum(count for key, count in run["results"].items() if key.startswith("unfinished"))
     checked = sorted(run["results"].items())
     print("every 201 checked: " + "; ".join(f"{key}: {count}" for key, count in checked))
     errors = statuses.get("5xx", 0) + read_statuses.get("5xx", 0)
-    print(f"lost: {lost}; still queued when the benchmark stopped waiting: {unfinished}; 5xx: {errors}; "
-          f"tracebacks in the server log: {run['errors_logged']}")
-    print(f"runner stopped with status {run['runner_status']}; "
-          f"processes left behind: {run['left_behind'] or 'none'}")
-    upload_p95 = _pct([s.seconds for s in uploads], .95)
-    read_p95 = _pct([s.seconds for s in reads], .95)
-    print(f"targets: 0 lost [{lost}], 0 5xx [{statuses.get('5xx', 0) + read_statuses.get('5xx', 0)}], "
-          f"upload p95 < 2 s [{upload_p95:.2f} s], reader p95 < 300 ms [{1000 * read_p95:.0f} ms], "
-          f"OCR within 20% of tesseract [{per_min / tesseract_per_min:.2f}]")
+    print(
+        f"lost: {lost}; still queued when the benchmark stopped waiting: {unfinished}; 5xx: {errors}; "
+        f"tracebacks in the server log: {run['errors_logged']}"
+    )
+    print(
+        f"runner stopped with status {run['runner_status']}; "
+        f"processes left behind: {run['left_behind'] or 'none'}"
+    )
+    upload_p95 = _pct([s.seconds for s in uploads], 0.95)
+    read_p95 = _pct([s.seconds for s in reads], 0.95)
+    print(
+        f"targets: 0 lost [{lost}], 0 5xx [{statuses.get('5xx', 0) + read_statuses.get('5xx', 0)}], "
+        f"upload p95 < 2 s [{upload_p95:.2f} s], reader p95 < 300 ms [{1000 * read_p95:.0f} ms], "
+        f"OCR within 20% of tesseract [{per_min / tesseract_per_min:.2f}]"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -446,8 +532,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uploaders", type=int, default=50)
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of burst")
-    parser.add_argument("--think", type=float, default=15.0,
-                        help="mean seconds an uploader waits between its leaflets")
+    parser.add_argument(
+        "--think", type=float, default=15.0, help="mean seconds an uploader waits between its leaflets"
+    )
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--web-workers", type=int, default=default_web_workers())
     parser.add_argument("--ocr-workers", type=int, default=default_ocr_workers())
@@ -465,10 +552,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs, shared with other engineers' work (figures vary with their load)")
     databases = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     runs = [run_one(database, args, pool, photo_files) for database in databases]
-    print(f"\nbaseline: {args.ocr_workers} plain tesseract runs side by side on the same photos, as niced "
-          "as the OCR processes…", flush=True)
-    per_min = tesseract_rate(photo_files, args.ocr_workers, max(2 * args.ocr_workers, len(photo_files)),
-                             int(os.environ.get("OCR_NICE", "10")))
+    print(
+        f"\nbaseline: {args.ocr_workers} plain tesseract runs side by side on the same photos, as niced "
+        "as the OCR processes…",
+        flush=True,
+    )
+    per_min = tesseract_rate(
+        photo_files,
+        args.ocr_workers,
+        max(2 * args.ocr_workers, len(photo_files)),
+        int(os.environ.get("OCR_NICE", "10")),
+    )
     for run in runs:
         report(run, per_min, args)
     return 0

@@ -4,6 +4,7 @@ The archive is generated: layouts (a party's template seen from afar hashes alik
 times, a few bits flipped per photo, so bands are as crowded as real leaflets make them. Each query is a
 stored photo with up to 8 bits changed (a new photo of it); both methods must find the same photos.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,18 +36,26 @@ def flipped(value: int, bits: int, rnd: random.Random) -> int:
 def fill(size: int, rnd: random.Random) -> list[int]:
     layouts = [rnd.getrandbits(64) - (1 << 63) for _ in range(max(1, size // 50))]
     hashes = [flipped(rnd.choice(layouts), rnd.randint(6, 16), rnd) for _ in range(size)]
-    rows = [{"key": uuid.uuid4().hex + uuid.uuid4().hex, "hash": value,
-             **{f"band{i}": band for i, band in enumerate(perceptual.bands(value))}} for value in hashes]
+    rows = [
+        {
+            "key": uuid.uuid4().hex + uuid.uuid4().hex,
+            "hash": value,
+            **{f"band{i}": band for i, band in enumerate(perceptual.bands(value))},
+        }
+        for value in hashes
+    ]
     for start in range(0, size, 5000):
-        db.session.execute(insert(ImageFingerprint), rows[start:start + 5000])
+        db.session.execute(insert(ImageFingerprint), rows[start : start + 5000])
     db.session.commit()
     return hashes
 
 
 def scan(value: int) -> list[tuple[int, str]]:
     """The baseline: every fingerprint read and measured."""
-    found = [(perceptual.distance(value, other), key)
-             for key, other in db.session.execute(select(ImageFingerprint.key, ImageFingerprint.hash))]
+    found = [
+        (perceptual.distance(value, other), key)
+        for key, other in db.session.execute(select(ImageFingerprint.key, ImageFingerprint.hash))
+    ]
     return sorted(hit for hit in found if hit[0] <= perceptual.MAX_DISTANCE)
 
 
@@ -83,8 +92,12 @@ def measure(kind: str, size: int, queries: int, workdir: Path) -> dict[str, floa
             assert banded == scanned, "the banded lookup must find exactly what the scan finds"
             db.session.remove()
             db.engine.dispose()
-        return {"banded_p50": statistics.median(banded_ms), "banded_p95": pct(banded_ms, 0.95),
-                "scan_p50": statistics.median(scan_ms), "found": statistics.mean(len(r) for r in banded)}
+        return {
+            "banded_p50": statistics.median(banded_ms),
+            "banded_p95": pct(banded_ms, 0.95),
+            "scan_p50": statistics.median(scan_ms),
+            "found": statistics.mean(len(r) for r in banded),
+        }
     finally:
         if kind != "sqlite":
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
@@ -97,14 +110,18 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--queries", type=int, default=100)
     args = parser.parse_args()
-    print("| database | fingerprints | banded p50 ms | banded p95 ms | full scan p50 ms | scan / banded | "
-          "photos found per query |")
+    print(
+        "| database | fingerprints | banded p50 ms | banded p95 ms | full scan p50 ms | scan / banded | "
+        "photos found per query |"
+    )
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for kind in args.databases.split(","):
             for size in (int(s) for s in args.sizes.split(",")):
                 row = measure(kind, size, args.queries, Path(folder))
-                print(f"| {kind} | {size:,} | {row['banded_p50']:.1f} | {row['banded_p95']:.1f} | "
-                      f"{row['scan_p50']:.1f} | {row['scan_p50'] / row['banded_p50']:.1f}x | {row['found']:.1f} |",
-                      flush=True)
+                print(
+                    f"| {kind} | {size:,} | {row['banded_p50']:.1f} | {row['banded_p95']:.1f} | "
+                    f"{row['scan_p50']:.1f} | {row['scan_p50'] / row['banded_p50']:.1f}x | {row['found']:.1f} |",
+                    flush=True,
+                )
     return 0

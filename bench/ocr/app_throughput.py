@@ -39,9 +39,16 @@ class AppRun:
 
 
 def _config(folder: Path, workers: int) -> dict[str, Any]:
-    return {"SECRET_KEY": "bench-ocr", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-            "UPLOAD_DIR": str(folder / "uploads"), "INDEX_DIR": str(folder / "index"), "OCR_WORKERS": workers,
-            "OCR_START_WORKERS": True, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"}
+    return {
+        "SECRET_KEY": "bench-ocr",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "INDEX_DIR": str(folder / "index"),
+        "OCR_WORKERS": workers,
+        "OCR_START_WORKERS": True,
+        "RATELIMIT_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+    }
 
 
 def _close(app: Any) -> None:
@@ -74,10 +81,16 @@ def _store(photos: list[str]) -> None:
     from leaflets.services import uploads
 
     for index, photo in enumerate(photos):
-        uploads.submit_leaflet(uploads.LeafletSubmission(
-            party="labour", election="ge-2024", delivered_on="2024-06-20", area="E14001063",
-            title=f"Benchmark leaflet {index}",
-            images=[uploads.IncomingImage(Path(photo).read_bytes(), Path(photo).name)]))
+        uploads.submit_leaflet(
+            uploads.LeafletSubmission(
+                party="labour",
+                election="ge-2024",
+                delivered_on="2024-06-20",
+                area="E14001063",
+                title=f"Benchmark leaflet {index}",
+                images=[uploads.IncomingImage(Path(photo).read_bytes(), Path(photo).name)],
+            )
+        )
 
 
 def _unfinished() -> dict[str, int]:
@@ -92,9 +105,17 @@ def _unfinished() -> dict[str, int]:
 
 def _worker_env(folder: Path) -> dict[str, str]:
     """What `make run` gives its OCR processes, pointed at the bench's database and folders."""
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
-            "UPLOAD_DIR": str(folder / "uploads"), "INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench-ocr",
-            "OCR_START_WORKERS": "0", "OCR_POLL_S": "1", "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "false"}
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "INDEX_DIR": str(folder / "index"),
+        "SECRET_KEY": "bench-ocr",
+        "OCR_START_WORKERS": "0",
+        "OCR_POLL_S": "1",
+        "LOG_LEVEL": "WARNING",
+        "RATELIMIT_ENABLED": "false",
+    }
 
 
 def drain(template: Path, photos: list[str], workers: int, timeout_s: float) -> AppRun:
@@ -112,9 +133,14 @@ def drain(template: Path, photos: list[str], workers: int, timeout_s: float) -> 
             _close(app)
         flask = str(Path(sys.executable).parent / "flask")
         start = time.perf_counter()
-        children = [subprocess.Popen([flask, "--app", "wsgi", "ocr", "work", "--once", "--name", f"ocr-{n}"],
-                                     env=_worker_env(folder), stdout=subprocess.DEVNULL)
-                    for n in range(workers)]
+        children = [
+            subprocess.Popen(
+                [flask, "--app", "wsgi", "ocr", "work", "--once", "--name", f"ocr-{n}"],
+                env=_worker_env(folder),
+                stdout=subprocess.DEVNULL,
+            )
+            for n in range(workers)
+        ]
         try:
             for child in children:
                 child.wait(timeout=max(1.0, timeout_s - (time.perf_counter() - start)))
@@ -133,8 +159,9 @@ def drain(template: Path, photos: list[str], workers: int, timeout_s: float) -> 
     return AppRun(workers, len(photos), elapsed, counts)
 
 
-def app_throughput(photos: list[str], worker_counts: tuple[int, ...] = (1, 2),
-                   timeout_s: float = 1800.0) -> list[AppRun]:
+def app_throughput(
+    photos: list[str], worker_counts: tuple[int, ...] = (1, 2), timeout_s: float = 1800.0
+) -> list[AppRun]:
     """One drain per worker count over the same photos."""
     with tempfile.TemporaryDirectory(prefix="bench-ocr-template-") as tmp:
         template = _template(Path(tmp))

@@ -38,8 +38,14 @@ def _cpu() -> float:
 
 
 def _tesseract(path: str, *extra: str) -> str:
-    done = subprocess.run(["tesseract", path, "stdout", *extra], capture_output=True, text=True, env=ENV,
-                          check=False, timeout=TIMEOUT_S)
+    done = subprocess.run(
+        ["tesseract", path, "stdout", *extra],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+        timeout=TIMEOUT_S,
+    )
     return done.stdout
 
 
@@ -53,8 +59,11 @@ def plain_tesseract(path: str) -> Reading:
 def plain_confidence(path: str) -> float:
     """Mean word confidence of plain Tesseract (a second, untimed run with TSV output)."""
     rows = csv.DictReader(io.StringIO(_tesseract(path, "tsv")), delimiter="\t", quoting=csv.QUOTE_NONE)
-    confidences = [float(row["conf"]) for row in rows
-                   if row.get("text", "").strip() and float(row.get("conf") or -1) >= 0]
+    confidences = [
+        float(row["conf"])
+        for row in rows
+        if row.get("text", "").strip() and float(row.get("conf") or -1) >= 0
+    ]
     return mean(confidences) if confidences else 0.0
 
 
@@ -63,8 +72,15 @@ def pipeline(path: str) -> Reading:
     wall, cpu = time.perf_counter(), _cpu()
     result = ocr.recognise(path, timeout_s=TIMEOUT_S)
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
-    return Reading(result.text, wall, cpu, result.confidence, getattr(result, "readable", None),
-                   result.rotation, dict(getattr(result, "quality", {}) or {}))
+    return Reading(
+        result.text,
+        wall,
+        cpu,
+        result.confidence,
+        getattr(result, "readable", None),
+        result.rotation,
+        dict(getattr(result, "quality", {}) or {}),
+    )
 
 
 def _recognise_text(path: str) -> int:

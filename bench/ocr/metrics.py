@@ -20,10 +20,20 @@ from collections import Counter
 from rapidfuzz.distance import Levenshtein
 
 WILDCARD = "[?]"
-_TRANSLATE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-    "\u2022": " ", "\u25cf": " ", "\u00b7": " ", "|": " ",
-})
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2022": " ",
+        "\u25cf": " ",
+        "\u00b7": " ",
+        "|": " ",
+    }
+)
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 

@@ -31,16 +31,24 @@ def real_tables(entries: list[Entry]) -> str:
     title = "\nreal set: leaflets uploaded to ElectionLeaflets.org (compared case-insensitively)"
     lines = [title, header, "-" * len(header)]
     for e in scored:
-        lines.append(f"{e['name']:44} | {e['plain']['cer']:>7.3f} -> {e['ocr']['cer']:>6.3f} | "
-                     f"{e['plain']['recall']:>9.3f} -> {e['ocr']['recall']:>7.3f} | {_signals(e)}")
-    for label, group in ((f"overall: {sum(e['transcribed'] for e in scored)} transcribed leaflets",
-                          [e for e in scored if e["transcribed"]]),
-                         ("overall: all scored images", scored)):
+        lines.append(
+            f"{e['name']:44} | {e['plain']['cer']:>7.3f} -> {e['ocr']['cer']:>6.3f} | "
+            f"{e['plain']['recall']:>9.3f} -> {e['ocr']['recall']:>7.3f} | {_signals(e)}"
+        )
+    for label, group in (
+        (
+            f"overall: {sum(e['transcribed'] for e in scored)} transcribed leaflets",
+            [e for e in scored if e["transcribed"]],
+        ),
+        ("overall: all scored images", scored),
+    ):
         if group:
             r = row(group, label)
-            lines.append(f"{label:44} | {r['plain_cer']:>7.3f} -> {r['ocr_cer']:>6.3f} | "
-                         f"{r['plain_recall']:>9.3f} -> {r['ocr_recall']:>7.3f} | time ours/plain: wall "
-                         f"{r['time_ratio']:.2f}, cpu {r['cpu_ratio']:.2f}")
+            lines.append(
+                f"{label:44} | {r['plain_cer']:>7.3f} -> {r['ocr_cer']:>6.3f} | "
+                f"{r['plain_recall']:>9.3f} -> {r['ocr_recall']:>7.3f} | time ours/plain: wall "
+                f"{r['time_ratio']:.2f}, cpu {r['cpu_ratio']:.2f}"
+            )
     others = [e for e in entries if not e.get("truth")]
     if others:
         lines += ["", f"{'untranscribed image (not scored)':44} | {SIGNALS_HEADER}"]

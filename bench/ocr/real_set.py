@@ -28,8 +28,11 @@ class RealImage:
 
 def shared_data_dir() -> Path:
     """`SHARED_DATA_DIR`, else `../shared/data` beside the checkout, else `/work/shared/data`."""
-    candidates = [os.environ.get("SHARED_DATA_DIR", ""), str(REPO.parent / "shared" / "data"),
-                  "/work/shared/data"]
+    candidates = [
+        os.environ.get("SHARED_DATA_DIR", ""),
+        str(REPO.parent / "shared" / "data"),
+        "/work/shared/data",
+    ]
     for candidate in candidates:
         if candidate and Path(candidate, "real_leaflets").is_dir():
             return Path(candidate)

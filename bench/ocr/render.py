@@ -70,8 +70,18 @@ class Page:
     def draw(self) -> ImageDraw.ImageDraw:
         return ImageDraw.Draw(self.image)
 
-    def text_lines(self, text: str, x: int, y: int, width: int, size: int, bold: bool = False,
-                   colour: Colour = (20, 20, 20), centre: bool = False, bullet: bool = False) -> int:
+    def text_lines(
+        self,
+        text: str,
+        x: int,
+        y: int,
+        width: int,
+        size: int,
+        bold: bool = False,
+        colour: Colour = (20, 20, 20),
+        centre: bool = False,
+        bullet: bool = False,
+    ) -> int:
         """Draw wrapped text; return the y below it. Bullets are drawn but not part of the truth."""
         face = font(self.fonts.bold if bold else self.fonts.regular, size)
         indent = int(size * 1.1) if bullet else 0
@@ -85,8 +95,9 @@ class Page:
             y += int(size * 1.3)
         return y
 
-    def block(self, text: str, size: int, bold: bool = False, colour: Colour = (20, 20, 20),
-              centre: bool = False) -> None:
+    def block(
+        self, text: str, size: int, bold: bool = False, colour: Colour = (20, 20, 20), centre: bool = False
+    ) -> None:
         """A full-width block of text."""
         width = PAGE_SIZE[0] - 2 * MARGIN
         self.y = self.text_lines(text, MARGIN, self.y, width, size, bold, colour, centre) + GAP
@@ -164,8 +175,11 @@ class Words:
     def __init__(self, pool: ProsePool, rng: random.Random) -> None:
         self.pool, self.rng = pool, rng
         self.party = rng.choice(pool.parties)
-        self.values = {"place": rng.choice(pool.places), "candidate": rng.choice(pool.candidates),
-                       "short": self.party[1]}
+        self.values = {
+            "place": rng.choice(pool.places),
+            "candidate": rng.choice(pool.candidates),
+            "short": self.party[1],
+        }
 
     def pick(self, options: tuple[str, ...], count: int = 1) -> list[str]:
         """`count` distinct entries with placeholders filled."""
@@ -174,9 +188,11 @@ class Words:
     def imprint(self) -> str:
         """The imprint line."""
         agent = self.rng.choice(self.pool.candidates)
-        return (f"Promoted by {agent} on behalf of {self.values['candidate']} ({self.party[0]}), both at "
-                f"{self.rng.randint(2, 99)} High Street, {self.values['place']} AB{self.rng.randint(1, 9)} "
-                f"{self.rng.randint(1, 9)}CD. Printed by Greenhouse Print Ltd, Leeds LS1 4AP.")
+        return (
+            f"Promoted by {agent} on behalf of {self.values['candidate']} ({self.party[0]}), both at "
+            f"{self.rng.randint(2, 99)} High Street, {self.values['place']} AB{self.rng.randint(1, 9)} "
+            f"{self.rng.randint(1, 9)}CD. Printed by Greenhouse Print Ltd, Leeds LS1 4AP."
+        )
 
 
 def darker(colour: Colour, factor: float = 0.55) -> Colour:

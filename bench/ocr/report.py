@@ -24,8 +24,9 @@ def score(entry: Entry) -> Entry:
         text = entry[engine]["text"]
         edits, chars = char_edits(entry["truth"], text, fold)
         found, total = recall_counts(entry["truth"], text)
-        entry[engine].update(edits=edits, cer=edits / max(1, chars), found=found,
-                             recall=found / total if total else 1.0)
+        entry[engine].update(
+            edits=edits, cer=edits / max(1, chars), found=found, recall=found / total if total else 1.0
+        )
         entry["truth_chars"], entry["truth_words"] = chars, total
     return entry
 
@@ -66,10 +67,12 @@ def _field_is(key: str, value: Any) -> Callable[[Entry], bool]:
 def summarise(entries: list[Entry]) -> list[dict[str, Any]]:
     """Rows per level, level 0 turned, degraded levels together, degraded upright, and all."""
     groups = [(f"level {level}", _field_is("level", level)) for level in (0, 1, 2, 3)]
-    groups += [("level 0 turned", lambda e: e["level"] == 0 and e["turn"] != 0),
-               ("degraded (1-3)", lambda e: e["level"] > 0),
-               ("degraded upright", lambda e: e["level"] > 0 and e["turn"] == 0),
-               ("all", lambda e: True)]
+    groups += [
+        ("level 0 turned", lambda e: e["level"] == 0 and e["turn"] != 0),
+        ("degraded (1-3)", lambda e: e["level"] > 0),
+        ("degraded upright", lambda e: e["level"] > 0 and e["turn"] == 0),
+        ("all", lambda e: True),
+    ]
     return _rows_by(entries, groups)
 
 
@@ -81,14 +84,17 @@ def by_layout(entries: list[Entry]) -> list[dict[str, Any]]:
 
 def table(title: str, rows: list[dict[str, Any]], label_width: int = 18) -> str:
     """A fixed-width text table."""
-    header = (f"{'':{label_width}} {'n':>3} | {'CER plain -> ours':>17} {'ratio':>6} | "
-              f"{'recall plain -> ours':>20} | {'s plain':>7} {'s ours':>6} {'wall':>5} {'cpu':>5}")
+    header = (
+        f"{'':{label_width}} {'n':>3} | {'CER plain -> ours':>17} {'ratio':>6} | "
+        f"{'recall plain -> ours':>20} | {'s plain':>7} {'s ours':>6} {'wall':>5} {'cpu':>5}"
+    )
     lines = [title, header, "-" * len(header)]
     for r in rows:
         lines.append(
             f"{r['label']:{label_width}} {r['n']:>3} | {r['plain_cer']:>7.3f} -> {r['ocr_cer']:>6.3f} "
             f"{r['cer_ratio']:>6.2f} | {r['plain_recall']:>9.3f} -> {r['ocr_recall']:>7.3f} | "
-            f"{r['plain_s']:>7.2f} {r['ocr_s']:>6.2f} {r['time_ratio']:>5.2f} {r['cpu_ratio']:>5.2f}")
+            f"{r['plain_s']:>7.2f} {r['ocr_s']:>6.2f} {r['time_ratio']:>5.2f} {r['cpu_ratio']:>5.2f}"
+        )
     return "\n".join(lines)
 
 
@@ -102,10 +108,14 @@ def worse_table(entries: list[Entry]) -> str:
     worse = worse_than_plain(entries)
     if not worse:
         return "images where ours is more than 1 point of CER worse than plain: none"
-    lines = [f"images where ours is more than 1 point of CER worse than plain: {len(worse)}",
-             f"  {'image':44} {'layout':22} {'level':>5} {'turn':>4} {'CER plain':>9} {'CER ours':>8}"]
+    lines = [
+        f"images where ours is more than 1 point of CER worse than plain: {len(worse)}",
+        f"  {'image':44} {'layout':22} {'level':>5} {'turn':>4} {'CER plain':>9} {'CER ours':>8}",
+    ]
     for e in sorted(worse, key=lambda e: e["plain"]["cer"] - e["ocr"]["cer"]):
         level, turn = ("-" if e[key] is None else e[key] for key in ("level", "turn"))
-        lines.append(f"  {e['name']:44} {e['layout']:22} {level:>5} {turn:>4} "
-                     f"{e['plain']['cer']:>9.3f} {e['ocr']['cer']:>8.3f}")
+        lines.append(
+            f"  {e['name']:44} {e['layout']:22} {level:>5} {turn:>4} "
+            f"{e['plain']['cer']:>9.3f} {e['ocr']['cer']:>8.3f}"
+        )
     return "\n".join(lines)

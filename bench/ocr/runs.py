@@ -38,8 +38,14 @@ def run_real(images: list[RealImage]) -> list[Entry]:
     """Entries for the real photos; those without a truth are read but not scored."""
     entries = []
     for image in images:
-        entry: Entry = {**asdict(image), "set_name": "real", "layout": "real", "level": None, "turn": None,
-                        "fold_case": True}
+        entry: Entry = {
+            **asdict(image),
+            "set_name": "real",
+            "layout": "real",
+            "level": None,
+            "turn": None,
+            "fold_case": True,
+        }
         entry["plain"], entry["ocr"] = read_both(image.path, plain_confidence=True)
         entries.append(score(entry) if image.truth else entry)
     return entries

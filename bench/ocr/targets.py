@@ -28,9 +28,12 @@ def _real(sets: dict[str, Any]) -> list[Verdict]:
     if not leaflets:
         return [Verdict(name, "not measured", None) for name in names]
     r = row(leaflets, "real")
-    return [Verdict(names[0], f"{r['ocr_recall']:.3f} (plain {r['plain_recall']:.3f})",
-                    r["ocr_recall"] >= REAL_RECALL),
-            Verdict(names[1], f"{r['ocr_cer']:.3f} (plain {r['plain_cer']:.3f})", r["ocr_cer"] <= REAL_CER)]
+    return [
+        Verdict(
+            names[0], f"{r['ocr_recall']:.3f} (plain {r['plain_recall']:.3f})", r["ocr_recall"] >= REAL_RECALL
+        ),
+        Verdict(names[1], f"{r['ocr_cer']:.3f} (plain {r['plain_cer']:.3f})", r["ocr_cer"] <= REAL_CER),
+    ]
 
 
 def _scored(sets: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -42,8 +45,11 @@ def _no_harm(sets: dict[str, Any]) -> Verdict:
     worse = {name: len(worse_than_plain(entries)) for name, entries in scored.items()}
     total = sum(len(entries) for entries in scored.values())
     detail = ", ".join(f"{name} {count}" for name, count in worse.items())
-    return Verdict("every image: CER <= plain's + 0.01", f"{sum(worse.values())} of {total} worse ({detail})",
-                   sum(worse.values()) == 0 if total else None)
+    return Verdict(
+        "every image: CER <= plain's + 0.01",
+        f"{sum(worse.values())} of {total} worse ({detail})",
+        sum(worse.values()) == 0 if total else None,
+    )
 
 
 def _degraded(sets: dict[str, Any], synthetic: tuple[str, ...]) -> list[Verdict]:
@@ -55,8 +61,13 @@ def _degraded(sets: dict[str, Any], synthetic: tuple[str, ...]) -> list[Verdict]
             verdicts.append(Verdict(target, "not measured", None))
             continue
         r = row(degraded, name)
-        verdicts.append(Verdict(target, f"{r['cer_ratio']:.2f} ({r['plain_cer']:.3f} -> {r['ocr_cer']:.3f})",
-                                r["cer_ratio"] <= DEGRADED_CER_RATIO))
+        verdicts.append(
+            Verdict(
+                target,
+                f"{r['cer_ratio']:.2f} ({r['plain_cer']:.3f} -> {r['ocr_cer']:.3f})",
+                r["cer_ratio"] <= DEGRADED_CER_RATIO,
+            )
+        )
     return verdicts
 
 
@@ -75,8 +86,9 @@ def _app(app: dict[str, Any] | None) -> Verdict:
     if not app:
         return Verdict(target, "not measured", None)
     one, two = app["per_min"]
-    return Verdict(target, f"{app['speedup']:.2f}x ({one:.1f} -> {two:.1f} images/min)",
-                   app["speedup"] >= APP_SPEEDUP)
+    return Verdict(
+        target, f"{app['speedup']:.2f}x ({one:.1f} -> {two:.1f} images/min)", app["speedup"] >= APP_SPEEDUP
+    )
 
 
 def evaluate(sets: dict[str, Any], synthetic: tuple[str, ...], app: dict[str, Any] | None) -> list[Verdict]:

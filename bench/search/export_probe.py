@@ -3,6 +3,7 @@
 `python -m bench.search.export_probe INDEX_DIR TEXT` prints one JSON line. Rows are written as JSON lines to
 /dev/null from the stored payloads, 100 ids at a time, as the app's export streams them.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,13 @@ def main(index_dir: str, text: str) -> dict:
     seconds = time.perf_counter() - start
     backend.close()
     peak = _peak_rss_kb()
-    return {"query": text, "rows": rows, "export_s": round(seconds, 2), "peak_rss_mb": round(peak / 1024, 1),
-            "rss_after_open_mb": round(rss_open / 1024, 1)}
+    return {
+        "query": text,
+        "rows": rows,
+        "export_s": round(seconds, 2),
+        "peak_rss_mb": round(peak / 1024, 1),
+        "rss_after_open_mb": round(rss_open / 1024, 1),
+    }
 
 
 def _peak_rss_kb() -> int:

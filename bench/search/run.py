@@ -77,9 +77,12 @@ def whoosh_query(params: dict) -> SearchQuery:
         return SearchQuery(text=f'"{params["phrase"]}"')
     if "words" in params:
         return SearchQuery(text=" ".join(params["words"]), sort="newest")
-    return SearchQuery(text=params.get("word", ""), party=[params["party"]] if "party" in params else [],
-                       area=[params["area"]] if "area" in params else [],
-                       election=[params["election"]] if "election" in params else [])
+    return SearchQuery(
+        text=params.get("word", ""),
+        party=[params["party"]] if "party" in params else [],
+        area=[params["area"]] if "area" in params else [],
+        election=[params["election"]] if "election" in params else [],
+    )
 
 
 def sqlite_query(db: SqliteFts, params: dict):
@@ -114,8 +117,13 @@ def _pct(values: list[float], q: float) -> float:
 
 def summary(times: list[tuple[float, float]]) -> dict[str, float]:
     wall, cpu = [t[0] for t in times], [t[1] for t in times]
-    return {"p50_ms": round(statistics.median(wall), 2), "p95_ms": _pct(wall, 0.95), "max_ms": round(max(wall), 2),
-            "cpu_p50_ms": round(statistics.median(cpu), 2), "cpu_p95_ms": _pct(cpu, 0.95)}
+    return {
+        "p50_ms": round(statistics.median(wall), 2),
+        "p95_ms": _pct(wall, 0.95),
+        "max_ms": round(max(wall), 2),
+        "cpu_p50_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": _pct(cpu, 0.95),
+    }
 
 
 def incremental(backend: WhooshBackend, corpus_maker: Corpus, next_id: int, rounds: int) -> list[float]:
@@ -140,8 +148,13 @@ def export_biggest_phrase(backend: WhooshBackend, index_dir: Path) -> dict:
     counts = {p: sum(1 for _ in backend.ids(SearchQuery(text=f'"{p}"'))) for p in QUERY_PHRASES[:6]}
     phrase = max(counts, key=counts.get)
     backend.flush()
-    done = subprocess.run([sys.executable, "-m", "bench.search.export_probe", str(index_dir), f'"{phrase}"'],
-                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.search.export_probe", str(index_dir), f'"{phrase}"'],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -166,10 +179,14 @@ def bench_size(size: int, iterations: int, cache: bool, workdir: Path, baseline_
     backend.rebuild(docs)
     build_s = time.perf_counter() - start
     backend.search(SearchQuery(text="council"))  # open the searcher and load column arrays once
-    result["whoosh"] = {"build_docs_per_s": round(size / build_s, 1), "build_s": round(build_s, 1),
-                        "build_procs": BUILD_PROCS, **baseline,
-                        "index_mb": round(dir_size(index_dir) / 1e6, 1),
-                        "first_search_after_build_s": round(time.perf_counter() - start - build_s, 3)}
+    result["whoosh"] = {
+        "build_docs_per_s": round(size / build_s, 1),
+        "build_s": round(build_s, 1),
+        "build_procs": BUILD_PROCS,
+        **baseline,
+        "index_mb": round(dir_size(index_dir) / 1e6, 1),
+        "first_search_after_build_s": round(time.perf_counter() - start - build_s, 3),
+    }
     w_times = timed(queries, lambda p: backend.search(whoosh_query(p)))
     result["whoosh"]["queries"] = {k: summary(v) for k, v in w_times.items()}
     deep = timed(queries, lambda p: backend.search(replace(whoosh_query(p), page=DEEP_PAGE)))
@@ -181,10 +198,13 @@ def bench_size(size: int, iterations: int, cache: bool, workdir: Path, baseline_
     db = SqliteFts(workdir / f"fts-{size}.sqlite")
     start = time.perf_counter()
     for i in range(0, len(docs), 1000):
-        db.index(docs[i:i + 1000])
+        db.index(docs[i : i + 1000])
     build_s = time.perf_counter() - start
-    result["sqlite_fts5"] = {"build_docs_per_s": round(size / build_s, 1), "build_s": round(build_s, 1),
-                             "index_mb": round(db.size() / 1e6, 1)}
+    result["sqlite_fts5"] = {
+        "build_docs_per_s": round(size / build_s, 1),
+        "build_s": round(build_s, 1),
+        "index_mb": round(db.size() / 1e6, 1),
+    }
     s_times = timed(queries, lambda p: sqlite_query(db, p))
     result["sqlite_fts5"]["queries"] = {k: summary(v) for k, v in s_times.items()}
     db.close()
@@ -196,29 +216,49 @@ def print_table(results: list[dict]) -> None:
         w, s = r["whoosh"], r["sqlite_fts5"]
         print(f"\n== {r['size']:,} leaflets ({r['iterations_per_type']} queries per type) ==")
         print(f"{'':24}{'WhooshBackend':>22}{'SQLite FTS5':>22}{'ratio W/S':>12}")
-        print(f"{'build docs/s':24}{w['build_docs_per_s']:>22}{s['build_docs_per_s']:>22}"
-              f"{w['build_docs_per_s'] / s['build_docs_per_s']:>12.2f}")
+        print(
+            f"{'build docs/s':24}{w['build_docs_per_s']:>22}{s['build_docs_per_s']:>22}"
+            f"{w['build_docs_per_s'] / s['build_docs_per_s']:>12.2f}"
+        )
         print(f"{'index MB':24}{w['index_mb']:>22}{s['index_mb']:>22}{w['index_mb'] / s['index_mb']:>12.2f}")
         for kind in QUERY_TYPES:
             wq, sq = w["queries"][kind], s["queries"][kind]
-            print(f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
-                  f"{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}")
-        print(f"{'Whoosh CPU p50/p95 ms':24}" + "  ".join(
-            f"{k}={w['queries'][k]['cpu_p50_ms']}/{w['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES))
-        print(f"{'SQLite CPU p50/p95 ms':24}" + "  ".join(
-            f"{k}={s['queries'][k]['cpu_p50_ms']}/{s['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES))
+            print(
+                f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
+                f"{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}"
+            )
+        print(
+            f"{'Whoosh CPU p50/p95 ms':24}"
+            + "  ".join(
+                f"{k}={w['queries'][k]['cpu_p50_ms']}/{w['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES
+            )
+        )
+        print(
+            f"{'SQLite CPU p50/p95 ms':24}"
+            + "  ".join(
+                f"{k}={s['queries'][k]['cpu_p50_ms']}/{s['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES
+            )
+        )
         if "build_docs_per_s_one_process" in w:
             one = w["build_docs_per_s_one_process"]
-            print(f"{'build docs/s 1 process':24}{one:>22}{'':>22}"
-                  f"{'':>12}   ({w['build_procs']} processes: {w['build_docs_per_s']}, x{w['build_docs_per_s'] / one:.2f})")
+            print(
+                f"{'build docs/s 1 process':24}{one:>22}{'':>22}"
+                f"{'':>12}   ({w['build_procs']} processes: {w['build_docs_per_s']}, x{w['build_docs_per_s'] / one:.2f})"
+            )
         for kind in QUERY_TYPES:
             dq = w["deep_page"][kind]
-            print(f"{kind + f' page {DEEP_PAGE} p50/p95':24}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}"
-                  f"   CPU p50/p95 {dq['cpu_p50_ms']} / {dq['cpu_p95_ms']}")
+            print(
+                f"{kind + f' page {DEEP_PAGE} p50/p95':24}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}"
+                f"   CPU p50/p95 {dq['cpu_p50_ms']} / {dq['cpu_p95_ms']}"
+            )
         e = w["export"]
-        print(f"{'export phrase':24}{e['query']} {e['rows']:,} rows in {e['export_s']} s, "
-              f"peak RSS {e['peak_rss_mb']} MB (after opening the index {e['rss_after_open_mb']} MB)")
-        print(f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}   (max of {w['incremental_visible_s']})")
+        print(
+            f"{'export phrase':24}{e['query']} {e['rows']:,} rows in {e['export_s']} s, "
+            f"peak RSS {e['peak_rss_mb']} MB (after opening the index {e['rss_after_open_mb']} MB)"
+        )
+        print(
+            f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}   (max of {w['incremental_visible_s']})"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,9 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
     parser.add_argument("--quick", action="store_true", help="2,000 leaflets and 20 queries per type")
     parser.add_argument("--iterations", type=int, default=100, help="queries per type and size")
-    parser.add_argument("--no-cache", action="store_true", help="regenerate corpora instead of reusing bench/out")
-    parser.add_argument("--no-baseline-build", action="store_true",
-                        help="skip the one-process build measured for the build-speed ratio")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="regenerate corpora instead of reusing bench/out"
+    )
+    parser.add_argument(
+        "--no-baseline-build",
+        action="store_true",
+        help="skip the one-process build measured for the build-speed ratio",
+    )
     parser.add_argument("--workdir", help="where indexes are built (default: a temporary directory)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -237,8 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-search-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        results = [bench_size(size, iterations, not args.no_cache and not args.quick, workdir,
-                              baseline_build=not args.no_baseline_build) for size in sizes]
+        results = [
+            bench_size(
+                size,
+                iterations,
+                not args.no_cache and not args.quick,
+                workdir,
+                baseline_build=not args.no_baseline_build,
+            )
+            for size in sizes
+        ]
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -35,20 +35,38 @@ class SqliteFts:
     def index(self, docs: list[SearchDocument]) -> None:
         with self.db:
             for d in docs:
-                self.db.execute("INSERT OR REPLACE INTO doc VALUES (?,?,?,?,?,?,?)",
-                                (d.leaflet_id, d.party, d.area, d.region, d.election,
-                                 d.delivered_on.isoformat(), d.uploaded_at.isoformat()))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO doc VALUES (?,?,?,?,?,?,?)",
+                    (
+                        d.leaflet_id,
+                        d.party,
+                        d.area,
+                        d.region,
+                        d.election,
+                        d.delivered_on.isoformat(),
+                        d.uploaded_at.isoformat(),
+                    ),
+                )
                 self.db.execute("DELETE FROM fts WHERE rowid = ?", (d.leaflet_id,))
-                self.db.execute("INSERT INTO fts(rowid, title, description, text, claims) VALUES (?,?,?,?,?)",
-                                (d.leaflet_id, d.title, d.description, d.text, "\n".join(d.claims)))
+                self.db.execute(
+                    "INSERT INTO fts(rowid, title, description, text, claims) VALUES (?,?,?,?,?)",
+                    (d.leaflet_id, d.title, d.description, d.text, "\n".join(d.claims)),
+                )
                 self.db.executemany("INSERT INTO doc_tag VALUES (?,?)", [(d.leaflet_id, t) for t in d.tags])
 
     def size(self) -> int:
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return self.path.stat().st_size
 
-    def search(self, match: str | None, party: str | None = None, area: str | None = None,
-               election: str | None = None, newest: bool = False, facets: bool = False) -> tuple[int, list]:
+    def search(
+        self,
+        match: str | None,
+        party: str | None = None,
+        area: str | None = None,
+        election: str | None = None,
+        newest: bool = False,
+        facets: bool = False,
+    ) -> tuple[int, list]:
         """Top 20 with snippets and the exact total (plus facet counts when asked), like WhooshBackend."""
         where, args = [], []
         if match:
@@ -60,10 +78,15 @@ class SqliteFts:
                 args.append(value)
         cond = " AND ".join(where) or "1"
         source = "fts JOIN doc ON doc.rowid = fts.rowid" if match else "doc"
-        order = "doc.delivered_on DESC, doc.uploaded_at DESC" if newest or not match else "bm25(fts, 3.0, 1.5, 1.0, 2.0)"
+        order = (
+            "doc.delivered_on DESC, doc.uploaded_at DESC"
+            if newest or not match
+            else "bm25(fts, 3.0, 1.5, 1.0, 2.0)"
+        )
         snippet = "snippet(fts, 2, '<mark>', '</mark>', '…', 24)" if match else "''"
-        hits = self.db.execute(f"SELECT doc.rowid, {snippet} FROM {source} WHERE {cond} ORDER BY {order} LIMIT 20",
-                               args).fetchall()
+        hits = self.db.execute(
+            f"SELECT doc.rowid, {snippet} FROM {source} WHERE {cond} ORDER BY {order} LIMIT 20", args
+        ).fetchall()
         total = self.db.execute(f"SELECT count(*) FROM {source} WHERE {cond}", args).fetchone()[0]
         if facets:
             ids = f"SELECT doc.rowid FROM {source} WHERE {cond}"

@@ -1,7 +1,7 @@
 """Compare Whoosh builds under WhooshBackend: run once per installed `whoosh` (PYTHONPATH picks it).
 
-    .venv/bin/python -m bench.search.whoosh_versions                      # whoosh-reloaded from .venv
-    PYTHONPATH=/tmp/w274only .venv/bin/python -m bench.search.whoosh_versions   # Whoosh 2.7.4 copied there
+.venv/bin/python -m bench.search.whoosh_versions                      # whoosh-reloaded from .venv
+PYTHONPATH=/tmp/w274only .venv/bin/python -m bench.search.whoosh_versions   # Whoosh 2.7.4 copied there
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ def main(size: int = 5000) -> None:
         times = timed(make_queries(docs, 40, seed=1), lambda p: backend.search(whoosh_query(p)))
         out["backend_queries"] = {k: summary(v)["p95_ms"] for k, v in times.items()}
     # plain Whoosh as the library ships it: stemming TEXT fields, QueryParser, exact totals
-    ix = index.create_in(tempfile.mkdtemp(), Schema(id=ID(stored=True), text=TEXT(analyzer=StemmingAnalyzer())))
+    ix = index.create_in(
+        tempfile.mkdtemp(), Schema(id=ID(stored=True), text=TEXT(analyzer=StemmingAnalyzer()))
+    )
     start = time.perf_counter()
     with ix.writer(limitmb=256) as writer:
         for d in docs:

@@ -1,4 +1,5 @@
 """JSON API under /api/v1 (DESIGN §4); CSRF does not apply, errors are JSON."""
+
 from flask import Blueprint
 
 from leaflets.auth_guards import bearer_token_first

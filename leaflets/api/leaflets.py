@@ -1,4 +1,5 @@
 """Reading leaflets: the filtered, cursor-paginated list and one leaflet."""
+
 from __future__ import annotations
 
 from flask import Response, jsonify, request, url_for
@@ -17,8 +18,9 @@ def _limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise DomainError(f"limit must be a whole number from 1 to {MAX_LIMIT}.", field="limit",
-                          code="bad_limit")
+        raise DomainError(
+            f"limit must be a whole number from 1 to {MAX_LIMIT}.", field="limit", code="bad_limit"
+        )
     return int(raw)
 
 
@@ -26,13 +28,16 @@ def _limit(raw: str | None) -> int:
 def list_leaflets() -> Response:
     args = {name: request.args.get(name) for name in FILTERS}
     limit = _limit(request.args.get("limit"))
-    page = leaflet_listing.cursor_page(leaflet_listing.list_filters(**args), limit, request.args.get("cursor"))
+    page = leaflet_listing.cursor_page(
+        leaflet_listing.list_filters(**args), limit, request.args.get("cursor")
+    )
     next_url = None
     if page.next_cursor:
         kept = {name: value for name, value in args.items() if value}
         next_url = url_for("api.list_leaflets", **kept, limit=limit, cursor=page.next_cursor, _external=True)
-    response = jsonify({"leaflets": [leaflet_json(leaflet, detail=False) for leaflet in page.items],
-                        "next": next_url})
+    response = jsonify(
+        {"leaflets": [leaflet_json(leaflet, detail=False) for leaflet in page.items], "next": next_url}
+    )
     if next_url:
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     return response

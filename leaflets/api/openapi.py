@@ -1,4 +1,5 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 document of the whole API (openapi.json beside this file)."""
+
 from __future__ import annotations
 
 import json

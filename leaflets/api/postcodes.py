@@ -1,4 +1,5 @@
 """GET /api/v1/postcodes/<postcode>: a full postcode's constituency, or the candidates of a partial one."""
+
 from __future__ import annotations
 
 from flask import Response, jsonify

@@ -1,4 +1,5 @@
 """Reference data endpoints: parties, areas, elections."""
+
 from __future__ import annotations
 
 from flask import Response, jsonify

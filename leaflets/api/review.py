@@ -1,4 +1,5 @@
 """Tags, claims and ratings over JSON; bearer token or session; 401 / 403 / 422 as JSON errors."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -67,7 +68,9 @@ def remove_tag(leaflet_id: int, slug: str) -> tuple[Response, int]:
 def list_claims(leaflet_id: int) -> Response:
     leaflet = visible_leaflet(leaflet_id, current_user)
     threshold = review.rated_threshold()
-    return jsonify({"claims": [review.claim_json(claim, threshold) for claim in review.leaflet_claims(leaflet.id)]})
+    return jsonify(
+        {"claims": [review.claim_json(claim, threshold) for claim in review.leaflet_claims(leaflet.id)]}
+    )
 
 
 @bp.post("/leaflets/<int:leaflet_id>/claims")
@@ -75,8 +78,14 @@ def list_claims(leaflet_id: int) -> Response:
 def add_claim(leaflet_id: int) -> tuple[Response, int, dict[str, str]]:
     leaflet = visible_leaflet(leaflet_id, current_user)
     body = _body()
-    claim = review.add_claim(leaflet, current_user, _text(body, "text"), _optional_int(body, "image_id"),
-                             _optional_int(body, "span_start"), _optional_int(body, "span_end"))
+    claim = review.add_claim(
+        leaflet,
+        current_user,
+        _text(body, "text"),
+        _optional_int(body, "image_id"),
+        _optional_int(body, "span_start"),
+        _optional_int(body, "span_end"),
+    )
     location = url_for("volunteer.claim_page", claim_id=claim.id, _external=True)
     return jsonify(review.claim_json(claim, review.rated_threshold())), 201, {"Location": location}
 
@@ -86,12 +95,22 @@ def add_claim(leaflet_id: int) -> tuple[Response, int, dict[str, str]]:
 def rate_claim(claim_id: int) -> Response:
     claim = review.visible_claim(claim_id, current_user)
     body = _body()
-    rating = review.rate_claim(claim, current_user, _text(body, "accuracy"), _text(body, "source_url"),
-                               _text(body, "note"))
-    return jsonify({"rating": {"claim_id": claim.id, "accuracy": rating.accuracy, "source_url": rating.source_url,
-                               "note": rating.note},
-                    "claim": review.claim_json(review.visible_claim(claim_id, current_user),
-                                               review.rated_threshold())})
+    rating = review.rate_claim(
+        claim, current_user, _text(body, "accuracy"), _text(body, "source_url"), _text(body, "note")
+    )
+    return jsonify(
+        {
+            "rating": {
+                "claim_id": claim.id,
+                "accuracy": rating.accuracy,
+                "source_url": rating.source_url,
+                "note": rating.note,
+            },
+            "claim": review.claim_json(
+                review.visible_claim(claim_id, current_user), review.rated_threshold()
+            ),
+        }
+    )
 
 
 @bp.put("/leaflets/<int:leaflet_id>/bias")
@@ -99,6 +118,17 @@ def rate_claim(claim_id: int) -> Response:
 def rate_bias(leaflet_id: int) -> Response:
     leaflet = visible_leaflet(leaflet_id, current_user)
     body = _body()
-    rating = review.rate_bias(leaflet, current_user, body.get("tone"), body.get("fairness"), _text(body, "note"))
-    return jsonify({"rating": {"leaflet_id": leaflet.id, "tone": rating.tone, "fairness": rating.fairness,
-                               "note": rating.note}, "bias": review.bias_summary(leaflet.id)})
+    rating = review.rate_bias(
+        leaflet, current_user, body.get("tone"), body.get("fairness"), _text(body, "note")
+    )
+    return jsonify(
+        {
+            "rating": {
+                "leaflet_id": leaflet.id,
+                "tone": rating.tone,
+                "fairness": rating.fairness,
+                "note": rating.note,
+            },
+            "bias": review.bias_summary(leaflet.id),
+        }
+    )

@@ -1,4 +1,5 @@
 """GET /api/v1/search (hits with snippets, total, facets, suggestion); GET /api/v1/export (CSV, JSONL)."""
+
 from __future__ import annotations
 
 import csv
@@ -17,10 +18,34 @@ from leaflets.services import review, search_service
 from search import QueryError, SearchQuery
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
-CSV_COLUMNS = ("id", "url", "title", "description", "party", "party_name", "area", "area_name", "region",
-               "nation", "election", "election_name", "delivered_on", "postcode_district", "uploaded_at",
-               "duplicate_of", "image_count", "image_urls", "text", "tags", "claims", "claim_count",
-               "claims_rated", "bias_count", "bias_tone_mean", "bias_fairness_mean")
+CSV_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "description",
+    "party",
+    "party_name",
+    "area",
+    "area_name",
+    "region",
+    "nation",
+    "election",
+    "election_name",
+    "delivered_on",
+    "postcode_district",
+    "uploaded_at",
+    "duplicate_of",
+    "image_count",
+    "image_urls",
+    "text",
+    "tags",
+    "claims",
+    "claim_count",
+    "claims_rated",
+    "bias_count",
+    "bias_tone_mean",
+    "bias_fairness_mean",
+)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -43,18 +68,40 @@ def search() -> Response:
     if query.page < page.pages and page.hits:
         following = _grouped(search_service.params(query, page=query.page + 1))
         next_url = url_for("api.search", _external=True, **following)
-    return jsonify({
-        "query": query.text, "total": results.total, "total_is_estimate": results.total_is_estimate,
-        "page": query.page, "per_page": query.per_page, "pages": page.pages, "next": next_url,
-        "suggestion": results.suggestion, "terms": results.terms,
-        "hits": [{"leaflet": leaflet_json(hit.leaflet, detail=False), "score": round(hit.score, 4),
-                  "highlights": [hit.snippet_html] if hit.snippet_html else [],
-                  "url": url_for("archive.leaflet", leaflet_id=hit.leaflet.id,
-                                 highlight=page.highlight or None, _external=True)}
-                 for hit in page.hits],
-        "facets": {name: [{"value": option.value, "label": option.label, "count": option.count}
-                          for option in options] for name, options in page.facets.items()},
-    })
+    return jsonify(
+        {
+            "query": query.text,
+            "total": results.total,
+            "total_is_estimate": results.total_is_estimate,
+            "page": query.page,
+            "per_page": query.per_page,
+            "pages": page.pages,
+            "next": next_url,
+            "suggestion": results.suggestion,
+            "terms": results.terms,
+            "hits": [
+                {
+                    "leaflet": leaflet_json(hit.leaflet, detail=False),
+                    "score": round(hit.score, 4),
+                    "highlights": [hit.snippet_html] if hit.snippet_html else [],
+                    "url": url_for(
+                        "archive.leaflet",
+                        leaflet_id=hit.leaflet.id,
+                        highlight=page.highlight or None,
+                        _external=True,
+                    ),
+                }
+                for hit in page.hits
+            ],
+            "facets": {
+                name: [
+                    {"value": option.value, "label": option.label, "count": option.count}
+                    for option in options
+                ]
+                for name, options in page.facets.items()
+            },
+        }
+    )
 
 
 def _grouped(pairs: list[tuple[str, str]]) -> dict[str, Any]:  # url_for's **values
@@ -65,6 +112,7 @@ def _grouped(pairs: list[tuple[str, str]]) -> dict[str, Any]:  # url_for's **val
 
 
 # --- export -----------------------------------------------------------------------------------------------
+
 
 def safe_cell(value: Any) -> str:
     """A CSV cell a spreadsheet will not run as a formula (cells starting = + - @ get a leading ')."""
@@ -87,21 +135,36 @@ def export_record(leaflet: Leaflet) -> dict[str, Any]:
 def csv_row(record: dict[str, Any]) -> list[str]:
     party, area, election = record["party"] or {}, record["area"] or {}, record["election"]
     bias = record["bias"] or {}
-    claims = [{"text": c["text"], "consensus": c["ratings"]["consensus"], "ratings": c["ratings"]["count"]}
-              for c in record["claims"]]
+    claims = [
+        {"text": c["text"], "consensus": c["ratings"]["consensus"], "ratings": c["ratings"]["count"]}
+        for c in record["claims"]
+    ]
     values = {
-        "id": record["id"], "url": record["url"], "title": record["title"],
-        "description": record["description"], "party": party.get("slug"), "party_name": party.get("name"),
-        "area": area.get("gss"), "area_name": area.get("name"),
-        "region": area.get("region"), "nation": area.get("nation"), "election": election["slug"],
-        "election_name": election["name"], "delivered_on": record["delivered_on"],
-        "postcode_district": record["postcode_district"], "uploaded_at": record["uploaded_at"],
-        "duplicate_of": record["duplicate_of"], "image_count": len(record["images"]),
-        "image_urls": " ".join(image["urls"]["master"] for image in record["images"]), "text": record["text"],
+        "id": record["id"],
+        "url": record["url"],
+        "title": record["title"],
+        "description": record["description"],
+        "party": party.get("slug"),
+        "party_name": party.get("name"),
+        "area": area.get("gss"),
+        "area_name": area.get("name"),
+        "region": area.get("region"),
+        "nation": area.get("nation"),
+        "election": election["slug"],
+        "election_name": election["name"],
+        "delivered_on": record["delivered_on"],
+        "postcode_district": record["postcode_district"],
+        "uploaded_at": record["uploaded_at"],
+        "duplicate_of": record["duplicate_of"],
+        "image_count": len(record["images"]),
+        "image_urls": " ".join(image["urls"]["master"] for image in record["images"]),
+        "text": record["text"],
         "tags": ";".join(tag["slug"] for tag in record["tags"]),
-        "claims": json.dumps(claims, ensure_ascii=False) if claims else "", "claim_count": len(claims),
+        "claims": json.dumps(claims, ensure_ascii=False) if claims else "",
+        "claim_count": len(claims),
         "claims_rated": sum(1 for c in record["claims"] if c["ratings"]["rated"]),
-        "bias_count": bias.get("count", 0), "bias_tone_mean": bias.get("tone_mean"),
+        "bias_count": bias.get("count", 0),
+        "bias_tone_mean": bias.get("tone_mean"),
         "bias_fairness_mean": bias.get("fairness_mean"),
     }
     return [safe_cell(values[column]) for column in CSV_COLUMNS]

@@ -1,4 +1,5 @@
 """Turn models into the JSON shapes of the API contract."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,24 +12,46 @@ from leaflets.services import review
 
 
 def party_json(party: Party) -> dict[str, Any]:
-    return {"slug": party.slug, "name": party.name, "short_name": party.short_name, "ec_ref": party.ec_ref,
-            "colour": party.colour}
+    return {
+        "slug": party.slug,
+        "name": party.name,
+        "short_name": party.short_name,
+        "ec_ref": party.ec_ref,
+        "colour": party.colour,
+    }
 
 
 def area_json(area: Area) -> dict[str, Any]:
-    return {"gss": area.gss, "name": area.name, "name_alt": area.name_alt, "kind": area.kind,
-            "nation": area.nation, "region": area.region}
+    return {
+        "gss": area.gss,
+        "name": area.name,
+        "name_alt": area.name_alt,
+        "kind": area.kind,
+        "nation": area.nation,
+        "region": area.region,
+    }
 
 
 def election_json(election: Election) -> dict[str, Any]:
-    return {"slug": election.slug, "name": election.name, "date": election.date.isoformat(), "kind": election.kind}
+    return {
+        "slug": election.slug,
+        "name": election.name,
+        "date": election.date.isoformat(),
+        "kind": election.kind,
+    }
 
 
 def image_json(image: LeafletImage) -> dict[str, Any]:
     urls = {variant: image_url(image, variant, external=True) for variant in ("master", "display", "thumb")}
     return {
-        "id": image.id, "position": image.position, "role": image.role, "sha256": image.sha256,
-        "width": image.width, "height": image.height, "mime": image.mime, "urls": urls,
+        "id": image.id,
+        "position": image.position,
+        "role": image.role,
+        "sha256": image.sha256,
+        "width": image.width,
+        "height": image.height,
+        "mime": image.mime,
+        "urls": urls,
         "ocr_status": image.ocr_status,
         # text: the published text, or null while there is none; text_status says why (pending, read,
         # corrected, or unreadable/failed: waiting for a volunteer to type it)
@@ -46,12 +69,16 @@ def leaflet_json(leaflet: Leaflet, *, detail: bool = True) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": leaflet.id,
         "url": url_for("archive.leaflet", leaflet_id=leaflet.id, _external=True),
-        "title": leaflet.title, "display_title": leaflet.display_title, "description": leaflet.description,
+        "title": leaflet.title,
+        "display_title": leaflet.display_title,
+        "description": leaflet.description,
         "party": party_json(leaflet.party) if leaflet.party else None,
         "area": area_json(leaflet.area) if leaflet.area else None,
         "election": election_json(leaflet.election),
-        "delivered_on": leaflet.delivered_on.isoformat(), "postcode_district": leaflet.postcode_district,
-        "uploaded_at": leaflet.uploaded_at.isoformat() + "Z", "status": leaflet.status,
+        "delivered_on": leaflet.delivered_on.isoformat(),
+        "postcode_district": leaflet.postcode_district,
+        "uploaded_at": leaflet.uploaded_at.isoformat() + "Z",
+        "status": leaflet.status,
         "duplicate_of": leaflet.duplicate_of_id,
         "images": [image_json(image) for image in leaflet.images],
     }

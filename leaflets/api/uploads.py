@@ -1,5 +1,6 @@
 """POST /api/v1/leaflets: the upload contract of DESIGN §4; a photo like a leaflet we have is held for the
 client's answer (202, docs/near-duplicates.md)."""
+
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request, url_for
@@ -13,14 +14,18 @@ from leaflets.models import PendingUpload
 from leaflets.services import pending_uploads, uploads
 from leaflets.services.errors import ValidationFailed
 
-ANSWERS = {"same": "It is this leaflet: record my place and date on it and discard my photos.",
-           "different": "It is a different leaflet: publish mine."}
+ANSWERS = {
+    "same": "It is this leaflet: record my place and date on it and discard my photos.",
+    "different": "It is a different leaflet: publish mine.",
+}
 
 
 @bp.post("/leaflets")
 @limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"])
 def create_leaflet() -> tuple[Response, int, dict[str, str]]:
-    submission = submission_from_form(request.form, incoming_images(request.files, request.form.getlist("roles")))
+    submission = submission_from_form(
+        request.form, incoming_images(request.files, request.form.getlist("roles"))
+    )
     meta, staged = uploads.checked_and_stored(submission)
     try:
         pending_uploads.check(meta, staged)
@@ -40,10 +45,13 @@ def _held(pending: PendingUpload) -> tuple[Response, int, dict[str, str]]:
     body = {
         "status": "possible_duplicate",
         "message": "A photo looks like a leaflet already in the archive. Is it the same leaflet? POST "
-                   "answer=same or answer=different to answer_url before expires_at.",
+        "answer=same or answer=different to answer_url before expires_at.",
         "candidate": {**leaflet_json(candidate, detail=False), "score": pending.score},
-        "pending": {"answer_url": answer_url, "expires_at": pending.expires_at.isoformat() + "Z",
-                    "answers": ANSWERS},
+        "pending": {
+            "answer_url": answer_url,
+            "expires_at": pending.expires_at.isoformat() + "Z",
+            "answers": ANSWERS,
+        },
     }
     return jsonify(body), 202, {"Location": answer_url, "Cache-Control": "no-store"}
 

@@ -1,4 +1,5 @@
 """`flask compare rebuild` (every compare row made again) and `flask compare update` (only what changed)."""
+
 from __future__ import annotations
 
 import time

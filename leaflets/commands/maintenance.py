@@ -1,4 +1,5 @@
 """Small operational commands."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """`flask ocr work|requeue|status|celery-worker`: run and inspect the OCR job queue."""
+
 from __future__ import annotations
 
 import signal
@@ -29,6 +30,7 @@ def _settings() -> QueueSettings:
 @contextmanager
 def _stop_on_signals(worker: Worker) -> Iterator[None]:
     """SIGTERM/SIGINT finish the job in hand, then stop; a second SIGINT interrupts at once."""
+
     def stop(signum: int, _frame: Any) -> None:
         click.echo("Stopping after the current job…", err=True)
         worker.wakeup.stop()
@@ -50,8 +52,12 @@ def _stop_on_signals(worker: Worker) -> Iterator[None]:
 @click.option("--once", is_flag=True, help="Run the jobs that are due now, then exit instead of waiting.")
 @click.option("--max-jobs", type=click.IntRange(min=1), help="Exit after running this many jobs.")
 @click.option("--name", default="cli", show_default=True, help="Worker name recorded as the lease owner.")
-@click.option("--variants/--no-variants", default=True, show_default=True,
-              help="Also make uploaded photos' variants, in a second thread (IMAGE_VARIANTS=background).")
+@click.option(
+    "--variants/--no-variants",
+    default=True,
+    show_default=True,
+    help="Also make uploaded photos' variants, in a second thread (IMAGE_VARIANTS=background).",
+)
 def work(once: bool, max_jobs: int | None, name: str, variants: bool) -> None:
     """Run a standalone OCR worker (safe alongside other workers, threads and Celery)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -84,24 +90,39 @@ def requeue(failed_only: bool, leaflet_id: int | None, image_ids: tuple[int, ...
     if requeued and current_app.config["OCR_QUEUE"] == "celery":
         runtime.ocr_queue().enqueue(requeued)
     # Local worker threads live in the web app's process: they find the rows within OCR_POLL_S.
-    click.echo(f"Requeued {len(requeued)} image{'s' if len(requeued) != 1 else ''}"
-               + (f": {', '.join(map(str, requeued))}." if requeued else "."))
+    click.echo(
+        f"Requeued {len(requeued)} image{'s' if len(requeued) != 1 else ''}"
+        + (f": {', '.join(map(str, requeued))}." if requeued else ".")
+    )
 
 
 @ocr_cli.command("status")
-@click.option("--failures", type=click.IntRange(min=0), default=10, show_default=True,
-              help="List this many failed images with their reasons.")
+@click.option(
+    "--failures",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="List this many failed images with their reasons.",
+)
 def status(failures: int) -> None:
     """Show how many images are pending, running, done and failed."""
     counts = jobs.counts(_settings())
     click.echo("  ".join(f"{name}: {counts.by_status.get(name, 0)}" for name in OcrStatus))
-    click.echo(f"due now: {counts.due_now}  expired leases: {counts.expired_leases}  oldest pending: "
-               f"{counts.oldest_pending.isoformat(timespec='seconds') + 'Z' if counts.oldest_pending else '-'}")
-    query = (select(LeafletImage).where(LeafletImage.ocr_status == OcrStatus.FAILED)
-             .order_by(LeafletImage.ocr_finished_at.desc()).limit(failures))
+    click.echo(
+        f"due now: {counts.due_now}  expired leases: {counts.expired_leases}  oldest pending: "
+        f"{counts.oldest_pending.isoformat(timespec='seconds') + 'Z' if counts.oldest_pending else '-'}"
+    )
+    query = (
+        select(LeafletImage)
+        .where(LeafletImage.ocr_status == OcrStatus.FAILED)
+        .order_by(LeafletImage.ocr_finished_at.desc())
+        .limit(failures)
+    )
     for image in db.session.scalars(query):
-        click.echo(f"failed image {image.id} (leaflet {image.leaflet_id}, {image.ocr_attempts} attempts): "
-                   f"{image.ocr_error}")
+        click.echo(
+            f"failed image {image.id} (leaflet {image.leaflet_id}, {image.ocr_attempts} attempts): "
+            f"{image.ocr_error}"
+        )
 
 
 @ocr_cli.command("celery-worker", context_settings={"ignore_unknown_options": True})

@@ -1,4 +1,5 @@
 """A small terminal progress bar for long CLI work (reindex, import, demo data)."""
+
 from __future__ import annotations
 
 import sys

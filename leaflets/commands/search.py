@@ -1,4 +1,5 @@
 """`flask search rebuild` (the index from the database, with a progress bar) and `flask search check`."""
+
 from __future__ import annotations
 
 import time
@@ -49,8 +50,11 @@ def check(repair: bool) -> None:
         click.echo(f"The search index cannot be read: {error}", err=True)
         raise SystemExit(1) from error
     click.echo(f"Checked {report.checked} live leaflets against {report.indexed} indexed documents.")
-    for label, ids in (("missing from the index", report.missing), ("stale in the index", report.stale),
-                       ("in the index but not live", report.extra)):
+    for label, ids in (
+        ("missing from the index", report.missing),
+        ("stale in the index", report.stale),
+        ("in the index but not live", report.extra),
+    ):
         if ids:
             click.echo(f"{len(ids)} {label}: {_ids(ids)}")
     if report.ok:

@@ -1,4 +1,5 @@
 """`flask storage init|export|import` (image storage) and `flask counts check` (the kept live counts)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,8 +30,10 @@ def init() -> None:
 def export(folder: Path) -> None:
     """Copy every stored image into FOLDER (incremental: complete folders there are skipped)."""
     report = storage_sync.copy_all(runtime.storage(), LocalStorage(folder))
-    click.echo(f"Exported {report.copied} image(s) to {folder}; {report.skipped} already there, "
-               f"{report.incomplete} incomplete left out.")
+    click.echo(
+        f"Exported {report.copied} image(s) to {folder}; {report.skipped} already there, "
+        f"{report.incomplete} incomplete left out."
+    )
 
 
 @storage_cli.command("import")
@@ -38,8 +41,10 @@ def export(folder: Path) -> None:
 def import_(folder: Path) -> None:
     """Copy every image in FOLDER (as `flask storage export` wrote it) into the configured storage."""
     report = storage_sync.copy_all(LocalStorage(folder), runtime.storage())
-    click.echo(f"Imported {report.copied} image(s) from {folder}; {report.skipped} already there, "
-               f"{report.incomplete} incomplete left out.")
+    click.echo(
+        f"Imported {report.copied} image(s) from {folder}; {report.skipped} already there, "
+        f"{report.incomplete} incomplete left out."
+    )
 
 
 @counts_cli.command("check")

@@ -1,4 +1,5 @@
 """`flask sweep-uploads`: remove stored images that no leaflet refers to."""
+
 from __future__ import annotations
 
 import click
@@ -8,8 +9,12 @@ from leaflets.services import sweeping
 
 
 @click.command("sweep-uploads")
-@click.option("--min-age-hours", default=6.0, show_default=True,
-              help="Leave younger folders alone: an upload may be between storing files and committing rows.")
+@click.option(
+    "--min-age-hours",
+    default=6.0,
+    show_default=True,
+    help="Leave younger folders alone: an upload may be between storing files and committing rows.",
+)
 @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
 @with_appcontext
 def sweep_uploads(min_age_hours: float, dry_run: bool) -> None:

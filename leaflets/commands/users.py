@@ -1,5 +1,6 @@
 """`flask create-user` and `flask reset-link`: accounts from the command line (a first moderator, a lost
 password)."""
+
 from __future__ import annotations
 
 import click
@@ -13,10 +14,22 @@ from leaflets.services.errors import DomainError
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--display-name", "display_name", default=None, help="Shown on tags and ratings (default: the email's name).")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.VOLUNTEER.value, show_default=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Asked for when not given (safer: it stays out of the shell history).")
+@click.option(
+    "--display-name",
+    "display_name",
+    default=None,
+    help="Shown on tags and ratings (default: the email's name).",
+)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.VOLUNTEER.value, show_default=True
+)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given (safer: it stays out of the shell history).",
+)
 @click.option("--token", "with_token", is_flag=True, help="Also make an API bearer token and print it once.")
 @with_appcontext
 def create_user(email: str, display_name: str | None, role: str, password: str, with_token: bool) -> None:
@@ -27,7 +40,9 @@ def create_user(email: str, display_name: str | None, role: str, password: str, 
         raise click.ClickException(error.message) from None
     click.echo(f"Created {role} {user.email} (id {user.id}).")
     if with_token:
-        click.echo(f"API token (shown once; send as 'Authorization: Bearer <token>'): {accounts.issue_api_token(user)}")
+        click.echo(
+            f"API token (shown once; send as 'Authorization: Bearer <token>'): {accounts.issue_api_token(user)}"
+        )
 
 
 @click.command("reset-link")
@@ -42,7 +57,8 @@ def reset_link(email: str) -> None:
     with current_app.test_request_context("/"):
         try:
             link = accounts.admin_reset_link(
-                email, current_app.config, lambda token: site + url_for("auth.reset_password", token=token))
+                email, current_app.config, lambda token: site + url_for("auth.reset_password", token=token)
+            )
         except DomainError as error:
             raise click.ClickException(error.message) from None
     click.echo(link)

@@ -1,4 +1,5 @@
 """Turn a multipart request's fields into an upload submission (shared by the page and the API)."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -20,10 +21,17 @@ def incoming_images(files: MultiDict[str, FileStorage], roles: list[str]) -> lis
     return images
 
 
-def submission_from_form(form: ImmutableMultiDict[str, str], images: list[IncomingImage]) -> LeafletSubmission:
+def submission_from_form(
+    form: ImmutableMultiDict[str, str], images: list[IncomingImage]
+) -> LeafletSubmission:
     return LeafletSubmission(
-        party=form.get("party"), election=form.get("election"), delivered_on=form.get("delivered_on"),
+        party=form.get("party"),
+        election=form.get("election"),
+        delivered_on=form.get("delivered_on"),
         area=form.get("area_other") or form.get("area"),  # a constituency from the full list wins
-        postcode=form.get("postcode"), title=form.get("title", ""),
-        description=form.get("description", ""), images=images,
-        uploader_id=current_user.id if current_user.is_authenticated else None)
+        postcode=form.get("postcode"),
+        title=form.get("title", ""),
+        description=form.get("description", ""),
+        images=images,
+        uploader_id=current_user.id if current_user.is_authenticated else None,
+    )

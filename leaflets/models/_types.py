@@ -1,4 +1,5 @@
 """Column helpers shared by the models."""
+
 from datetime import datetime, timezone
 
 

@@ -4,6 +4,7 @@ triggers on leaflet and leaflet_image (migration 0015), so pages read a number i
 scope 'all' (key 0): every live leaflet, and `images` their photos; 'party', 'area', 'election' (key: the id;
 0 for no party or no place yet): live leaflets of each. Rows may hold 0 after leaflets leave a scope.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -1,4 +1,5 @@
 """Leaflets and their images, with OCR job state kept on the image (DESIGN §3)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -50,9 +51,10 @@ class OcrStatus(StrEnum):
 
 class OcrPriority(IntEnum):
     """Lower runs first: a person waiting for their text comes before background work."""
+
     INTERACTIVE = 0  # a voter's upload, a moderator's turn
-    REQUEUED = 1     # `flask ocr requeue`
-    BULK = 2         # demo data, bulk imports
+    REQUEUED = 1  # `flask ocr requeue`
+    BULK = 2  # demo data, bulk imports
 
 
 def _same_as_upload(context: Any) -> str:
@@ -90,15 +92,18 @@ class Leaflet(Model):
     uploader: Mapped["User | None"] = relationship()
     duplicate_of: Mapped["Leaflet | None"] = relationship(remote_side=[id])
     images: Mapped[list["LeafletImage"]] = relationship(
-        back_populates="leaflet", order_by="LeafletImage.position", cascade="all, delete-orphan")
+        back_populates="leaflet", order_by="LeafletImage.position", cascade="all, delete-orphan"
+    )
 
     # scale: newest-first pages of all live leaflets and of one party, area or election read these in order
     # (deep pages read only the index); uploaded_at ties are broken by id, so id is in each.
-    __table_args__ = (Index("ix_leaflet_status_uploaded", "status", "uploaded_at"),
-                      Index("ix_leaflet_live_order", "status", "uploaded_at", "id"),
-                      Index("ix_leaflet_party_order", "party_id", "status", "uploaded_at", "id"),
-                      Index("ix_leaflet_area_order", "area_id", "status", "uploaded_at", "id"),
-                      Index("ix_leaflet_election_order", "election_id", "status", "uploaded_at", "id"))
+    __table_args__ = (
+        Index("ix_leaflet_status_uploaded", "status", "uploaded_at"),
+        Index("ix_leaflet_live_order", "status", "uploaded_at", "id"),
+        Index("ix_leaflet_party_order", "party_id", "status", "uploaded_at", "id"),
+        Index("ix_leaflet_area_order", "area_id", "status", "uploaded_at", "id"),
+        Index("ix_leaflet_election_order", "election_id", "status", "uploaded_at", "id"),
+    )
 
     @property
     def is_live(self) -> bool:
@@ -164,10 +169,12 @@ class LeafletImage(Model):
 
     leaflet: Mapped[Leaflet] = relationship(back_populates="images")
 
-    __table_args__ = (Index("ix_leaflet_image_ocr_queue", "ocr_status", "next_attempt_at"),
-                      Index("uq_leaflet_image_original_sha256", "original_sha256", unique=True),
-                      Index("ix_leaflet_image_ocr_order", "ocr_status", "ocr_priority", "id"),
-                      Index("ix_leaflet_image_ocr_served", "ocr_submitter", "ocr_started_at"))
+    __table_args__ = (
+        Index("ix_leaflet_image_ocr_queue", "ocr_status", "next_attempt_at"),
+        Index("uq_leaflet_image_original_sha256", "original_sha256", unique=True),
+        Index("ix_leaflet_image_ocr_order", "ocr_status", "ocr_priority", "id"),
+        Index("ix_leaflet_image_ocr_served", "ocr_submitter", "ocr_started_at"),
+    )
 
     @hybrid_property
     def text(self) -> str:
@@ -179,8 +186,11 @@ class LeafletImage(Model):
     @text.inplace.expression
     @classmethod
     def _text_expression(cls) -> ColumnElement[str]:
-        return case((cls.corrected_text.is_not(None), cls.corrected_text),
-                    (cls.ocr_readable.is_(False), ""), else_=func.coalesce(cls.ocr_text, ""))
+        return case(
+            (cls.corrected_text.is_not(None), cls.corrected_text),
+            (cls.ocr_readable.is_(False), ""),
+            else_=func.coalesce(cls.ocr_text, ""),
+        )
 
     @property
     def text_status(self) -> str:
@@ -196,14 +206,17 @@ class LeafletImage(Model):
     def needs_transcription(self) -> bool:
         """Read, or given up on, without text fit to publish, and no volunteer has typed it yet."""
         unreadable = self.ocr_status == OcrStatus.FAILED or (
-            self.ocr_status == OcrStatus.DONE and self.ocr_readable is False)
+            self.ocr_status == OcrStatus.DONE and self.ocr_readable is False
+        )
         return unreadable and self.corrected_text is None
 
     @needs_transcription.inplace.expression
     @classmethod
     def _needs_transcription_expression(cls) -> ColumnElement[bool]:
-        unreadable = or_(cls.ocr_status == OcrStatus.FAILED,
-                         and_(cls.ocr_status == OcrStatus.DONE, cls.ocr_readable.is_(False)))
+        unreadable = or_(
+            cls.ocr_status == OcrStatus.FAILED,
+            and_(cls.ocr_status == OcrStatus.DONE, cls.ocr_readable.is_(False)),
+        )
         return and_(unreadable, cls.corrected_text.is_(None))
 
     def __repr__(self) -> str:

@@ -1,4 +1,5 @@
 """Reports from the public and the moderators' audit trail."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,6 +56,7 @@ class ProposalState(StrEnum):
 class DetailProposal(Model):
     """A volunteer's proposed fix of a leaflet's party, area or election (None: leave that one as it is), for a
     moderator to accept in one click or dismiss. One open proposal per volunteer and leaflet."""
+
     __tablename__ = "detail_proposal"
     id: Mapped[int] = mapped_column(primary_key=True)
     leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id"), index=True)

@@ -5,6 +5,7 @@ leaflet, so a restart loses nothing and any worker on any machine can make the v
 row, writes master, display and thumbnail to storage, marks the images that use them ready, and deletes the
 row: the original (with its EXIF and GPS) is never served and not kept once its variants exist.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Reference data: elections, areas (constituencies), parties, postcode districts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -63,6 +64,7 @@ class Party(Model):
 
 class PostcodeDistrict(Model):
     """One row per (outward code, constituency) with the share of the district's postcodes in it."""
+
     __tablename__ = "postcode_district"
     district: Mapped[str] = mapped_column(String(8), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
@@ -72,6 +74,7 @@ class PostcodeDistrict(Model):
 
 class PostcodeSector(Model):
     """One row per (sector, constituency); a sector is the outward code, a space, the inward code's digit."""
+
     __tablename__ = "postcode_sector"
     sector: Mapped[str] = mapped_column(String(8), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
@@ -82,6 +85,7 @@ class PostcodeSector(Model):
 class PostcodeRange(Model):
     """mySociety's range lookup of full postcodes: postcodes read as base-36 numbers from `start` up to the
     next row's start are in `area_id` (none where it is null)."""
+
     __tablename__ = "postcode_range"
     start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))

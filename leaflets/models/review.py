@@ -1,4 +1,5 @@
 """What volunteers add: tags, claims, accuracy and bias ratings, OCR corrections."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -90,6 +91,7 @@ class ClaimRating(Model):
 class BiasRating(Model):
     """Two five-point scales: tone (-2 attacks opponents .. +2 positive about own party),
     fairness (-2 misleading presentation .. +2 fair presentation)."""
+
     __tablename__ = "bias_rating"
     id: Mapped[int] = mapped_column(primary_key=True)
     leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id"), index=True)
@@ -106,6 +108,7 @@ class BiasRating(Model):
 
 class OcrCorrection(Model):
     """Each saved correction of an image's text is a new version; the newest is on the image."""
+
     __tablename__ = "ocr_correction"
     id: Mapped[int] = mapped_column(primary_key=True)
     image_id: Mapped[int] = mapped_column(ForeignKey("leaflet_image.id"), index=True)

@@ -1,4 +1,5 @@
 """Accounts for volunteers, moderators and admins."""
+
 from __future__ import annotations
 
 from datetime import datetime

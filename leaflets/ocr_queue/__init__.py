@@ -8,6 +8,7 @@
 Backends: `local` (OCR_WORKERS threads in the app process) and `celery` (tasks over CELERY_BROKER_URL).
 Both, and `flask ocr work`, claim through leaflets.ocr_queue.jobs, so any mix of them is safe at once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,13 +32,17 @@ def create_queue(app: Flask) -> OcrQueue:
     settings = QueueSettings.from_config(app.config)
     kind = app.config["OCR_QUEUE"]
     if settings.lease_s <= settings.timeout_s:
-        log.warning("OCR_LEASE_S should exceed OCR_TIMEOUT_S, or slow jobs are run twice",
-                    extra={"lease_s": settings.lease_s, "timeout_s": settings.timeout_s})
+        log.warning(
+            "OCR_LEASE_S should exceed OCR_TIMEOUT_S, or slow jobs are run twice",
+            extra={"lease_s": settings.lease_s, "timeout_s": settings.timeout_s},
+        )
     if kind == "local":
         from leaflets.ocr_queue.local import LocalQueue
+
         return LocalQueue(app, settings)
     if kind == "celery":
         from leaflets.ocr_queue.celery_app import CeleryQueue
+
         return CeleryQueue(app, settings)
     raise ValueError(f"OCR_QUEUE must be 'local' or 'celery', not {kind!r}")
 

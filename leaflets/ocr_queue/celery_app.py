@@ -6,6 +6,7 @@ re-sends due retries and jobs whose worker died, which Celery alone would not no
 
 Start a worker with `flask --app wsgi ocr celery-worker` (the Flask CLI builds the app; nothing here does).
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,14 +34,24 @@ def make_celery(app: Flask, settings: QueueSettings) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery = Celery(app.import_name, broker=app.config["CELERY_BROKER_URL"], task_cls=AppContextTask,
-                    set_as_current=False)
+    celery = Celery(
+        app.import_name, broker=app.config["CELERY_BROKER_URL"], task_cls=AppContextTask, set_as_current=False
+    )
     celery.conf.update(
-        task_ignore_result=True, task_default_queue=settings.celery_queue, task_acks_late=True,
-        task_reject_on_worker_lost=True, worker_prefetch_multiplier=1, broker_connection_retry_on_startup=True,
+        task_ignore_result=True,
+        task_default_queue=settings.celery_queue,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         # Publishing happens in web requests: give up quickly when the broker is down (the job stays pending).
-        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+        task_publish_retry_policy={
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.2,
+        },
         broker_connection_timeout=2.0,
         beat_schedule={"ocr-sweep": {"task": SWEEP, "schedule": max(1.0, settings.poll_s)}},
     )
@@ -87,7 +98,9 @@ class CeleryQueue:
             for image_id in ids:
                 task.apply_async((image_id,))
         except (KombuOperationalError, OSError) as error:
-            log.warning("could not send OCR tasks; they stay pending", extra={"image_ids": ids, "error": str(error)})
+            log.warning(
+                "could not send OCR tasks; they stay pending", extra={"image_ids": ids, "error": str(error)}
+            )
 
     def wake(self) -> None:
         """Re-send every due job (used after a requeue)."""

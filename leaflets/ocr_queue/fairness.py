@@ -3,6 +3,7 @@
 Within one priority the next job is the oldest of the uploader served longest ago (or never): someone who
 sends a hundred photos at once shares the worker with everyone else, instead of taking the next hundred turns.
 """
+
 from __future__ import annotations
 
 import hashlib

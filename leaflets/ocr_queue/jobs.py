@@ -5,6 +5,7 @@ pending and due, or running with an expired lease; the row count (RETURNING) say
 so two workers never hold the same job on SQLite or PostgreSQL. Jobs are taken by priority, then in turns
 between the people who queued them (see _in_queue_order).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ _LOOKS = 5
 @dataclass(frozen=True)
 class Job:
     """One image leased to one worker for one attempt."""
+
     image_id: int
     leaflet_id: int
     attempt: int
@@ -37,6 +39,7 @@ class Job:
 @dataclass(frozen=True)
 class StoredFiles:
     """Where the image's variants are after the run turned them upright, and what they now look like."""
+
     source_key: str  # the folder the run read: the result is only stored if the image still uses it
     stored_sha256: str
     width: int
@@ -47,6 +50,7 @@ class StoredFiles:
 @dataclass(frozen=True)
 class OcrOutcome:
     """What a finished run stores on the image (an unreadable page or a timeout is a result too)."""
+
     text: str
     confidence: float
     words: list[dict[str, Any]]
@@ -68,16 +72,26 @@ class QueueCounts:
 
 def _claimable(now: datetime, max_attempts: int) -> ColumnElement[bool]:
     image = LeafletImage
-    pending_and_due = and_(image.ocr_status == OcrStatus.PENDING, image.variants_ready.is_(True),
-                           or_(image.next_attempt_at.is_(None), image.next_attempt_at <= now))
-    lease_expired = and_(image.ocr_status == OcrStatus.RUNNING, image.leased_until < now,
-                         image.ocr_attempts < max_attempts)
+    pending_and_due = and_(
+        image.ocr_status == OcrStatus.PENDING,
+        image.variants_ready.is_(True),
+        or_(image.next_attempt_at.is_(None), image.next_attempt_at <= now),
+    )
+    lease_expired = and_(
+        image.ocr_status == OcrStatus.RUNNING, image.leased_until < now, image.ocr_attempts < max_attempts
+    )
     return or_(pending_and_due, lease_expired)
 
 
 def _claim_values(owner: str, lease_s: float, now: datetime) -> dict[str, Any]:
-    return {"ocr_status": OcrStatus.RUNNING, "leased_until": now + timedelta(seconds=lease_s), "lease_owner": owner,
-            "ocr_attempts": LeafletImage.ocr_attempts + 1, "next_attempt_at": None, "ocr_started_at": now}
+    return {
+        "ocr_status": OcrStatus.RUNNING,
+        "leased_until": now + timedelta(seconds=lease_s),
+        "lease_owner": owner,
+        "ocr_attempts": LeafletImage.ocr_attempts + 1,
+        "next_attempt_at": None,
+        "ocr_started_at": now,
+    }
 
 
 def _in_queue_order(now: datetime, max_attempts: int, limit: int) -> Any:
@@ -85,16 +99,24 @@ def _in_queue_order(now: datetime, max_attempts: int, limit: int) -> Any:
     submitters (the one whose last job started longest ago, or never, goes first: fairness.py);
     then oldest."""
     image, other = LeafletImage, aliased(LeafletImage)
-    last_served = (select(func.max(other.ocr_started_at)).where(other.ocr_submitter == image.ocr_submitter)
-                   .correlate(image).scalar_subquery())
-    return (select(image.id).where(_claimable(now, max_attempts))
-            .order_by(image.ocr_priority, image.ocr_attempts, last_served.asc().nulls_first(), image.id)
-            .limit(limit))
+    last_served = (
+        select(func.max(other.ocr_started_at))
+        .where(other.ocr_submitter == image.ocr_submitter)
+        .correlate(image)
+        .scalar_subquery()
+    )
+    return (
+        select(image.id)
+        .where(_claimable(now, max_attempts))
+        .order_by(image.ocr_priority, image.ocr_attempts, last_served.asc().nulls_first(), image.id)
+        .limit(limit)
+    )
 
 
 def _returning_job(statement: Any, owner: str) -> Job | None:
-    statement = statement.returning(LeafletImage.id, LeafletImage.leaflet_id, LeafletImage.ocr_attempts,
-                                    LeafletImage.leased_until).execution_options(synchronize_session=False)
+    statement = statement.returning(
+        LeafletImage.id, LeafletImage.leaflet_id, LeafletImage.ocr_attempts, LeafletImage.leased_until
+    ).execution_options(synchronize_session=False)
     row = db.session.execute(statement).one_or_none()
     db.session.commit()
     if row is None:
@@ -105,9 +127,11 @@ def _returning_job(statement: Any, owner: str) -> Job | None:
 def claim(image_id: int, owner: str, settings: QueueSettings, now: datetime | None = None) -> Job | None:
     """Lease this image if it is claimable now; None when another worker has it or it is not due."""
     now = now or utcnow()
-    statement = (update(LeafletImage)
-                 .where(LeafletImage.id == image_id, _claimable(now, settings.max_attempts))
-                 .values(**_claim_values(owner, settings.lease_s, now)))
+    statement = (
+        update(LeafletImage)
+        .where(LeafletImage.id == image_id, _claimable(now, settings.max_attempts))
+        .values(**_claim_values(owner, settings.lease_s, now))
+    )
     return _returning_job(statement, owner)
 
 
@@ -140,12 +164,22 @@ def claimable_ids(settings: QueueSettings, now: datetime | None = None, limit: i
 def give_up_abandoned(settings: QueueSettings, now: datetime | None = None) -> int:
     """Fail running jobs whose lease expired on their last allowed attempt (the worker died each time)."""
     now = now or utcnow()
-    statement = (update(LeafletImage)
-                 .where(LeafletImage.ocr_status == OcrStatus.RUNNING, LeafletImage.leased_until < now,
-                        LeafletImage.ocr_attempts >= settings.max_attempts)
-                 .values(ocr_status=OcrStatus.FAILED, leased_until=None, lease_owner=None, ocr_finished_at=now,
-                         ocr_error="The OCR worker stopped before finishing, on every attempt.")
-                 .execution_options(synchronize_session=False))
+    statement = (
+        update(LeafletImage)
+        .where(
+            LeafletImage.ocr_status == OcrStatus.RUNNING,
+            LeafletImage.leased_until < now,
+            LeafletImage.ocr_attempts >= settings.max_attempts,
+        )
+        .values(
+            ocr_status=OcrStatus.FAILED,
+            leased_until=None,
+            lease_owner=None,
+            ocr_finished_at=now,
+            ocr_error="The OCR worker stopped before finishing, on every attempt.",
+        )
+        .execution_options(synchronize_session=False)
+    )
     count = rows_changed(statement)
     db.session.commit()
     return count
@@ -153,14 +187,21 @@ def give_up_abandoned(settings: QueueSettings, now: datetime | None = None) -> i
 
 def _held_by(job: Job) -> ColumnElement[bool]:
     """The row is still this job's: a worker whose lease was taken over must not write."""
-    return and_(LeafletImage.id == job.image_id, LeafletImage.ocr_status == OcrStatus.RUNNING,
-                LeafletImage.lease_owner == job.owner, LeafletImage.ocr_attempts == job.attempt)
+    return and_(
+        LeafletImage.id == job.image_id,
+        LeafletImage.ocr_status == OcrStatus.RUNNING,
+        LeafletImage.lease_owner == job.owner,
+        LeafletImage.ocr_attempts == job.attempt,
+    )
 
 
 def _finish(job: Job, values: dict[str, Any], *also: ColumnElement[bool]) -> bool:
-    statement = (update(LeafletImage).where(_held_by(job), *also)
-                 .values(leased_until=None, lease_owner=None, **values)
-                 .execution_options(synchronize_session=False))
+    statement = (
+        update(LeafletImage)
+        .where(_held_by(job), *also)
+        .values(leased_until=None, lease_owner=None, **values)
+        .execution_options(synchronize_session=False)
+    )
     won = rows_changed(statement) == 1
     db.session.commit()
     return won
@@ -170,15 +211,24 @@ def complete(job: Job, outcome: OcrOutcome, now: datetime | None = None) -> bool
     """Store the result and mark the image done; False if the lease was lost to another worker (or the
     image's files changed under the run)."""
     values: dict[str, Any] = {
-        "ocr_status": OcrStatus.DONE, "ocr_text": outcome.text, "ocr_confidence": outcome.confidence,
-        "ocr_words": outcome.words, "ocr_rotation": outcome.rotation, "ocr_timings": outcome.timings,
-        "ocr_readable": outcome.readable, "ocr_quality": outcome.quality, "ocr_error": outcome.note,
-        "next_attempt_at": None, "ocr_finished_at": now or utcnow()}
+        "ocr_status": OcrStatus.DONE,
+        "ocr_text": outcome.text,
+        "ocr_confidence": outcome.confidence,
+        "ocr_words": outcome.words,
+        "ocr_rotation": outcome.rotation,
+        "ocr_timings": outcome.timings,
+        "ocr_readable": outcome.readable,
+        "ocr_quality": outcome.quality,
+        "ocr_error": outcome.note,
+        "next_attempt_at": None,
+        "ocr_finished_at": now or utcnow(),
+    }
     if outcome.files is None:
         return _finish(job, values)
     files = outcome.files
-    values.update(stored_sha256=files.stored_sha256, width=files.width, height=files.height,
-                  rotation=files.rotation)
+    values.update(
+        stored_sha256=files.stored_sha256, width=files.width, height=files.height, rotation=files.rotation
+    )
     return _finish(job, values, LeafletImage.stored_sha256 == files.source_key)
 
 
@@ -190,23 +240,34 @@ def fail(job: Job, reason: str, settings: QueueSettings, now: datetime | None = 
     now = now or utcnow()
     reason = reason[:MAX_ERROR_CHARS] or "OCR failed for an unknown reason."
     if job.attempt >= settings.max_attempts:
-        values: dict[str, Any] = {"ocr_status": OcrStatus.FAILED, "ocr_error": reason, "ocr_finished_at": now,
-                                  "next_attempt_at": None}
+        values: dict[str, Any] = {
+            "ocr_status": OcrStatus.FAILED,
+            "ocr_error": reason,
+            "ocr_finished_at": now,
+            "next_attempt_at": None,
+        }
     else:
         retry_at = now + timedelta(seconds=settings.backoff_after(job.attempt))
         values = {"ocr_status": OcrStatus.PENDING, "ocr_error": reason, "next_attempt_at": retry_at}
     return values["ocr_status"] if _finish(job, values) else None
 
 
-def requeue(*, image_ids: Iterable[int] = (), leaflet_id: int | None = None, failed_only: bool = False,
-            now: datetime | None = None, priority: OcrPriority = OcrPriority.REQUEUED) -> list[int]:
+def requeue(
+    *,
+    image_ids: Iterable[int] = (),
+    leaflet_id: int | None = None,
+    failed_only: bool = False,
+    now: datetime | None = None,
+    priority: OcrPriority = OcrPriority.REQUEUED,
+) -> list[int]:
     """Make chosen images pending again with a fresh attempt budget; never steals a live lease.
 
     Filters combine: `failed_only` alone means every failed image. Returns the ids requeued. They wait
     behind voters' uploads unless `priority` says otherwise."""
     now = now or utcnow()
     conditions: list[ColumnElement[bool]] = [
-        or_(LeafletImage.ocr_status != OcrStatus.RUNNING, LeafletImage.leased_until < now)]
+        or_(LeafletImage.ocr_status != OcrStatus.RUNNING, LeafletImage.leased_until < now)
+    ]
     chosen = list(image_ids)
     if chosen:
         conditions.append(LeafletImage.id.in_(chosen))
@@ -216,10 +277,21 @@ def requeue(*, image_ids: Iterable[int] = (), leaflet_id: int | None = None, fai
         conditions.append(LeafletImage.ocr_status == OcrStatus.FAILED)
     if len(conditions) == 1:
         raise ValueError("choose what to requeue: image ids, a leaflet or failed jobs")
-    statement = (update(LeafletImage).where(*conditions)
-                 .values(ocr_status=OcrStatus.PENDING, ocr_attempts=0, ocr_error=None, next_attempt_at=None,
-                         leased_until=None, lease_owner=None, ocr_priority=priority)
-                 .returning(LeafletImage.id).execution_options(synchronize_session=False))
+    statement = (
+        update(LeafletImage)
+        .where(*conditions)
+        .values(
+            ocr_status=OcrStatus.PENDING,
+            ocr_attempts=0,
+            ocr_error=None,
+            next_attempt_at=None,
+            leased_until=None,
+            lease_owner=None,
+            ocr_priority=priority,
+        )
+        .returning(LeafletImage.id)
+        .execution_options(synchronize_session=False)
+    )
     ids = sorted(db.session.scalars(statement))
     db.session.commit()
     return ids
@@ -239,10 +311,13 @@ def seconds_until_due(now: datetime | None = None) -> float | None:
     """How long until some job becomes claimable (0 if one is now); None when nothing is waiting."""
     now = now or utcnow()
     retry_at = db.session.scalar(
-        select(func.min(func.coalesce(LeafletImage.next_attempt_at, now)))
-        .where(LeafletImage.ocr_status == OcrStatus.PENDING))
+        select(func.min(func.coalesce(LeafletImage.next_attempt_at, now))).where(
+            LeafletImage.ocr_status == OcrStatus.PENDING
+        )
+    )
     lease_ends = db.session.scalar(
-        select(func.min(LeafletImage.leased_until)).where(LeafletImage.ocr_status == OcrStatus.RUNNING))
+        select(func.min(LeafletImage.leased_until)).where(LeafletImage.ocr_status == OcrStatus.RUNNING)
+    )
     db.session.commit()
     moments = [_as_datetime(moment) for moment in (retry_at, lease_ends) if moment is not None]
     if not moments:
@@ -261,9 +336,16 @@ def counts(settings: QueueSettings, now: datetime | None = None) -> QueueCounts:
     rows = db.session.execute(select(LeafletImage.ocr_status, func.count()).group_by(LeafletImage.ocr_status))
     by_status = {status.value: 0 for status in OcrStatus} | {status: count for status, count in rows}
     due_now = db.session.scalar(select(func.count()).where(_claimable(now, settings.max_attempts))) or 0
-    expired = db.session.scalar(select(func.count()).where(
-        LeafletImage.ocr_status == OcrStatus.RUNNING, LeafletImage.leased_until < now)) or 0
-    oldest = db.session.scalar(select(func.min(LeafletImage.created_at))
-                               .where(LeafletImage.ocr_status == OcrStatus.PENDING))
+    expired = (
+        db.session.scalar(
+            select(func.count()).where(
+                LeafletImage.ocr_status == OcrStatus.RUNNING, LeafletImage.leased_until < now
+            )
+        )
+        or 0
+    )
+    oldest = db.session.scalar(
+        select(func.min(LeafletImage.created_at)).where(LeafletImage.ocr_status == OcrStatus.PENDING)
+    )
     db.session.commit()
     return QueueCounts(by_status, due_now, expired, _as_datetime(oldest) if oldest is not None else None)

@@ -4,6 +4,7 @@ Threads start on the app's first request or first enqueue rather than inside cre
 (`flask db upgrade`, `flask ocr work`), the reloader's parent process and a pre-forking server's master never
 run workers of their own. Jobs left pending while the app was down are picked up as soon as it starts serving.
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ A result is anything that tells us what the photo says, including "nothing reada
 finds unreadable, or one that used up its time budget, is done (and waits for a volunteer to transcribe it),
 not retried. Only a failure of the machinery (Tesseract missing, a damaged file) is retried.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,24 +32,40 @@ def to_outcome(result: ocr.OcrResult) -> OcrOutcome:
         data.update({key: int(data[key]) for key in ("left", "top", "width", "height")})
         data["confidence"] = round(float(word.confidence), 1)
         words.append(data)
-    return OcrOutcome(text=result.text, confidence=round(float(result.confidence), 2), words=words,
-                      rotation=image_turns.quarter(result.rotation), timings=dict(result.timings),
-                      readable=bool(result.readable),
-                      quality={key: float(value) for key, value in result.quality.items()})
+    return OcrOutcome(
+        text=result.text,
+        confidence=round(float(result.confidence), 2),
+        words=words,
+        rotation=image_turns.quarter(result.rotation),
+        timings=dict(result.timings),
+        readable=bool(result.readable),
+        quality={key: float(value) for key, value in result.quality.items()},
+    )
 
 
 def timed_out(budget_s: float) -> OcrOutcome:
     """A run that used up its budget: the photo has no readable text as far as anyone will wait."""
-    return OcrOutcome(text="", confidence=0.0, words=[], rotation=0, readable=False,
-                      quality={"timed_out": 1.0, "budget_s": round(budget_s, 1)},
-                      note=f"Reading stopped after {budget_s:.0f} s (its time budget) without readable text.")
+    return OcrOutcome(
+        text="",
+        confidence=0.0,
+        words=[],
+        rotation=0,
+        readable=False,
+        quality={"timed_out": 1.0, "budget_s": round(budget_s, 1)},
+        note=f"Reading stopped after {budget_s:.0f} s (its time budget) without readable text.",
+    )
 
 
 def upright(outcome: OcrOutcome, key: str, picture: Image.Image, rotation: int) -> OcrOutcome:
     """Turn the stored photo the way OCR found upright; the words move onto the turned picture."""
     turned = image_turns.turn_stored(key, outcome.rotation, picture)
-    files = StoredFiles(source_key=key, stored_sha256=turned.key, width=turned.width, height=turned.height,
-                        rotation=image_turns.quarter(rotation + outcome.rotation))
+    files = StoredFiles(
+        source_key=key,
+        stored_sha256=turned.key,
+        width=turned.width,
+        height=turned.height,
+        rotation=image_turns.quarter(rotation + outcome.rotation),
+    )
     words = image_turns.turn_words(outcome.words, outcome.rotation, picture.size)
     return dataclasses.replace(outcome, words=words, files=files)
 
@@ -56,8 +73,9 @@ def upright(outcome: OcrOutcome, key: str, picture: Image.Image, rotation: int) 
 def _recognise(picture: Image.Image, settings: QueueSettings) -> OcrOutcome:
     budget = settings.budget_s(picture.size)
     try:
-        result = ocr.recognise(picture, lang=settings.lang, timeout_s=budget,
-                               tesseract_cmd=settings.tesseract_cmd)
+        result = ocr.recognise(
+            picture, lang=settings.lang, timeout_s=budget, tesseract_cmd=settings.tesseract_cmd
+        )
     except ocr.OcrTimeout:
         return timed_out(budget)
     return to_outcome(result)
@@ -87,8 +105,15 @@ def run_job(job: Job, settings: QueueSettings) -> str | None:
         return None
     if outcome.files is not None:
         image_turns.discard_if_unused(key)
-    log.info("OCR done", extra={**context, "words": len(outcome.words), "readable": outcome.readable,
-                                "turned": outcome.files.rotation if outcome.files else None,
-                                "seconds": outcome.timings.get("total")})
+    log.info(
+        "OCR done",
+        extra={
+            **context,
+            "words": len(outcome.words),
+            "readable": outcome.readable,
+            "turned": outcome.files.rotation if outcome.files else None,
+            "seconds": outcome.timings.get("total"),
+        },
+    )
     indexing.leaflet_changed(job.leaflet_id)
     return "done"

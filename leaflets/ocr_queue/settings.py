@@ -1,4 +1,5 @@
 """The queue's knobs, read once from app.config (OCR_* keys, with their defaults in leaflets/config.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,12 +36,18 @@ class QueueSettings:
             return config[key]
 
         return cls(
-            lang=str(get("OCR_LANG")), timeout_s=float(get("OCR_TIMEOUT_S")),
-            max_attempts=max(1, int(get("OCR_MAX_ATTEMPTS"))), lease_s=float(get("OCR_LEASE_S")),
-            backoff_s=float(get("OCR_BACKOFF_S")), backoff_max_s=float(get("OCR_BACKOFF_MAX_S")),
-            poll_s=float(get("OCR_POLL_S")), workers=max(0, int(get("OCR_WORKERS"))),
-            start_workers=bool(get("OCR_START_WORKERS")), tesseract_cmd=get("OCR_TESSERACT_CMD"),
-            celery_queue=str(get("OCR_CELERY_QUEUE")), timeout_base_s=float(get("OCR_TIMEOUT_BASE_S")),
+            lang=str(get("OCR_LANG")),
+            timeout_s=float(get("OCR_TIMEOUT_S")),
+            max_attempts=max(1, int(get("OCR_MAX_ATTEMPTS"))),
+            lease_s=float(get("OCR_LEASE_S")),
+            backoff_s=float(get("OCR_BACKOFF_S")),
+            backoff_max_s=float(get("OCR_BACKOFF_MAX_S")),
+            poll_s=float(get("OCR_POLL_S")),
+            workers=max(0, int(get("OCR_WORKERS"))),
+            start_workers=bool(get("OCR_START_WORKERS")),
+            tesseract_cmd=get("OCR_TESSERACT_CMD"),
+            celery_queue=str(get("OCR_CELERY_QUEUE")),
+            timeout_base_s=float(get("OCR_TIMEOUT_BASE_S")),
             timeout_per_mpx_s=float(get("OCR_TIMEOUT_PER_MPX_S")),
         )
 

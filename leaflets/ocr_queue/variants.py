@@ -3,6 +3,7 @@
 It runs beside the OCR loop: as a thread in the app process (the embedded default) or in each
 `flask ocr work` process (`make run`), so decoding and re-encoding photos never holds a web request.
 """
+
 from __future__ import annotations
 
 import logging

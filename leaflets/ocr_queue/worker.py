@@ -1,4 +1,5 @@
 """The worker loop shared by in-process threads and `flask ocr work`: claim, run, wait without spinning."""
+
 from __future__ import annotations
 
 import logging
@@ -104,8 +105,15 @@ class Worker:
             with self.app.app_context():
                 return runner.run_job(job, self.settings)
         except Exception as error:
-            log.exception("OCR job crashed", extra={"owner": self.owner, "image_id": job.image_id,
-                                                    "leaflet_id": job.leaflet_id, "attempt": job.attempt})
+            log.exception(
+                "OCR job crashed",
+                extra={
+                    "owner": self.owner,
+                    "image_id": job.image_id,
+                    "leaflet_id": job.leaflet_id,
+                    "attempt": job.attempt,
+                },
+            )
             return self._record_crash(job, error)
 
     def _record_crash(self, job: Job, error: Exception) -> str | None:
@@ -113,10 +121,14 @@ class Worker:
         try:
             with self.app.app_context():
                 db.session.rollback()
-                return jobs.fail(job, f"Internal error during OCR: {type(error).__name__}: {error}", self.settings)
+                return jobs.fail(
+                    job, f"Internal error during OCR: {type(error).__name__}: {error}", self.settings
+                )
         except Exception:
-            log.exception("could not record the OCR failure", extra={"image_id": job.image_id,
-                                                                    "leaflet_id": job.leaflet_id})
+            log.exception(
+                "could not record the OCR failure",
+                extra={"image_id": job.image_id, "leaflet_id": job.leaflet_id},
+            )
             return None
 
     def idle_seconds(self) -> float:
@@ -134,4 +146,3 @@ def run_in_thread(worker: "Worker | Any", name: str) -> threading.Thread:
     thread = threading.Thread(target=worker.run, name=name, daemon=True)
     thread.start()
     return thread
-

@@ -1,4 +1,5 @@
 """Accounts: registration, login checks, password reset, API tokens."""
+
 from __future__ import annotations
 
 import logging
@@ -54,16 +55,18 @@ def register(email: str, display_name: str, password: str, role: str = Role.VOLU
     _check_details(email, display_name, role)
     _check_password_rules(password)
     if db.session.scalar(select(func.count(User.id)).where(User.email == email)):
-        raise Conflict("An account with that email may already exist: log in or reset your password.",
-                       field="email")
+        raise Conflict(
+            "An account with that email may already exist: log in or reset your password.", field="email"
+        )
     user = User(email=email, display_name=display_name, password_hash=hash_password(password), role=role)
     db.session.add(user)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("An account with that email may already exist: log in or reset your password.",
-                       field="email") from None
+        raise Conflict(
+            "An account with that email may already exist: log in or reset your password.", field="email"
+        ) from None
     log.info("account created", extra={"user_id": user.id, "role": role})
     return user
 
@@ -114,14 +117,19 @@ def send_password_reset(email: str, config: Mapping[str, Any], link_for: Callabl
     link = _reset_link(user, config, link_for)
     if not mailer.enabled(config):
         if config.get("DEBUG"):
-            log.warning("no mail server: password reset link follows",
-                        extra={"user_id": user.id, "reset_link": link})
+            log.warning(
+                "no mail server: password reset link follows", extra={"user_id": user.id, "reset_link": link}
+            )
         else:
-            log.warning("no mail server: password reset not sent (an admin can run `flask reset-link EMAIL`)",
-                        extra={"user_id": user.id})
+            log.warning(
+                "no mail server: password reset not sent (an admin can run `flask reset-link EMAIL`)",
+                extra={"user_id": user.id},
+            )
         return
-    text = (f"Use this link within the hour to choose a new password:\n\n{link}\n\n"
-            "If you did not ask for it, ignore this message.")
+    text = (
+        f"Use this link within the hour to choose a new password:\n\n{link}\n\n"
+        "If you did not ask for it, ignore this message."
+    )
     mailer.send(config, mailer.Mail(to=user.email, subject="Reset your Straight Choice password", text=text))
     log.info("password reset mailed", extra={"user_id": user.id})
 
@@ -149,7 +157,9 @@ def reset_password(token: str, new_password: str, config: Mapping[str, Any]) -> 
     """Set a new password; the new hash makes this token (and every older one) useless."""
     user = user_for_reset_token(token, config)
     if user is None:
-        raise ValidationFailed("This reset link has expired or was already used. Ask for a new one.", field="token")
+        raise ValidationFailed(
+            "This reset link has expired or was already used. Ask for a new one.", field="token"
+        )
     _check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
     user.session_version = User.session_version + 1  # every session made with the old password ends

@@ -3,6 +3,7 @@
 Accuracy verdicts are nominal; the two bias scales are interval (ordinal is available too). Units with fewer than
 two ratings carry no information about agreement and are left out, as the method prescribes.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -43,6 +44,7 @@ def _distance(level: Level, marginals: dict[Hashable, float]) -> Callable[[Hasha
         lo, hi = sorted((order.index(c), order.index(k)))
         between = sum(marginals[order[g]] for g in range(lo, hi + 1))
         return (between - (marginals[c] + marginals[k]) / 2) ** 2
+
     return ordinal
 
 
@@ -106,8 +108,9 @@ def _grouped(rows: Iterable[tuple[int, Hashable]]) -> list[list[Hashable]]:
 
 def _row(name: str, level: Level, units: list[list[Hashable]]) -> AgreementRow:
     pairable = [unit for unit in units if len(unit) >= 2]
-    return AgreementRow(name, level, krippendorff_alpha(pairable, level), len(pairable),
-                        sum(len(unit) for unit in pairable))
+    return AgreementRow(
+        name, level, krippendorff_alpha(pairable, level), len(pairable), sum(len(unit) for unit in pairable)
+    )
 
 
 def archive_agreement() -> list[AgreementRow]:
@@ -116,5 +119,8 @@ def archive_agreement() -> list[AgreementRow]:
     bias = db.session.execute(select(BiasRating.leaflet_id, BiasRating.tone, BiasRating.fairness)).all()
     tone = _grouped((leaflet_id, tone) for leaflet_id, tone, _f in bias)
     fairness = _grouped((leaflet_id, fair) for leaflet_id, _t, fair in bias)
-    return [_row("Claim accuracy", "nominal", accuracy), _row("Bias: tone", "interval", tone),
-            _row("Bias: fairness", "interval", fairness)]
+    return [
+        _row("Claim accuracy", "nominal", accuracy),
+        _row("Bias: tone", "interval", tone),
+        _row("Bias: fairness", "interval", fairness),
+    ]

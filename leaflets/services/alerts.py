@@ -94,13 +94,23 @@ def target(kind: str, value: str) -> Target:
     if kind == AlertKind.PARTY:
         party = _found(Party, Party.slug == value, "party", "Choose a party from the list.")
         slug = party.slug
-        return Target(kind, slug, f"{party.name} leaflets", url_for("feeds.party", slug=slug),
-                      url_for("archive.party", slug=slug))
+        return Target(
+            kind,
+            slug,
+            f"{party.name} leaflets",
+            url_for("feeds.party", slug=slug),
+            url_for("archive.party", slug=slug),
+        )
     if kind == AlertKind.AREA:
         area = _found(Area, Area.gss == value.upper(), "area", "Choose a constituency from the list.")
         gss = area.gss
-        return Target(kind, gss, f"leaflets delivered in {area.name}", url_for("feeds.area", gss=gss),
-                      url_for("archive.area", gss=gss))
+        return Target(
+            kind,
+            gss,
+            f"leaflets delivered in {area.name}",
+            url_for("feeds.area", gss=gss),
+            url_for("archive.area", gss=gss),
+        )
     if kind == AlertKind.SEARCH:
         return _search_target(value)
     raise ValidationFailed("Follow a party, a constituency or a search.", field="kind")

@@ -1,5 +1,6 @@
 """The audit log for people: an entry's before/after as field changes in words ("Area: Bristol West → Bristol
 Central"), codes turned into names, and what else the action recorded (flags resolved, words removed, ...)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,28 +13,68 @@ from leaflets.extensions import db
 from leaflets.models import Area, AuditEntry, Election, Party
 
 ACTION_LABELS = {
-    "hide": "Hid the leaflet", "restore": "Restored the leaflet", "remove": "Removed the leaflet",
-    "edit-details": "Fixed the details", "rotate": "Turned a photo", "merge": "Merged a copy",
-    "redact": "Redacted a photo", "crop": "Cropped a photo", "resolve-flag": "Resolved a flag",
-    "rate-claim": "Rated a claim", "rate-bias": "Rated the bias", "add-claim": "Marked a claim",
-    "set-tags": "Tagged", "add-tag": "Added a tag", "remove-tag": "Removed a tag", "correct-text": "Corrected text",
-    "set-place": "Gave a place", "accept-suggestion": "Accepted a suggested claim",
-    "dismiss-suggestion": "Dismissed a suggested claim", "edit-suggestion": "Edited a suggested claim",
-    "propose-details": "Proposed a fix", "accept-proposal": "Accepted a proposed fix",
+    "hide": "Hid the leaflet",
+    "restore": "Restored the leaflet",
+    "remove": "Removed the leaflet",
+    "edit-details": "Fixed the details",
+    "rotate": "Turned a photo",
+    "merge": "Merged a copy",
+    "redact": "Redacted a photo",
+    "crop": "Cropped a photo",
+    "resolve-flag": "Resolved a flag",
+    "rate-claim": "Rated a claim",
+    "rate-bias": "Rated the bias",
+    "add-claim": "Marked a claim",
+    "set-tags": "Tagged",
+    "add-tag": "Added a tag",
+    "remove-tag": "Removed a tag",
+    "correct-text": "Corrected text",
+    "set-place": "Gave a place",
+    "accept-suggestion": "Accepted a suggested claim",
+    "dismiss-suggestion": "Dismissed a suggested claim",
+    "edit-suggestion": "Edited a suggested claim",
+    "propose-details": "Proposed a fix",
+    "accept-proposal": "Accepted a proposed fix",
     "dismiss-proposal": "Dismissed a proposed fix",
 }
 FIELD_LABELS = {
-    "status": "Status", "status_reason": "Reason shown", "party": "Party", "area": "Area", "election": "Election",
-    "delivered_on": "Delivered on", "rotation": "Turned", "ocr_status": "Text", "size": "Size", "files": "Files",
-    "stored_sha256": "Files", "images": "Photos", "original_images": "Photos of the original",
-    "duplicate_of": "Copy of", "resolved": "Resolved", "accuracy": "Verdict", "source_url": "Source",
-    "note": "Note", "tone": "Tone", "fairness": "Fairness", "text": "Text", "chars": "Characters",
-    "version": "Version", "tags": "Tags", "tag": "Tag", "applied": "Times applied",
+    "status": "Status",
+    "status_reason": "Reason shown",
+    "party": "Party",
+    "area": "Area",
+    "election": "Election",
+    "delivered_on": "Delivered on",
+    "rotation": "Turned",
+    "ocr_status": "Text",
+    "size": "Size",
+    "files": "Files",
+    "stored_sha256": "Files",
+    "images": "Photos",
+    "original_images": "Photos of the original",
+    "duplicate_of": "Copy of",
+    "resolved": "Resolved",
+    "accuracy": "Verdict",
+    "source_url": "Source",
+    "note": "Note",
+    "tone": "Tone",
+    "fairness": "Fairness",
+    "text": "Text",
+    "chars": "Characters",
+    "version": "Version",
+    "tags": "Tags",
+    "tag": "Tag",
+    "applied": "Times applied",
 }
 EXTRA_LABELS = {
-    "claims_moved": "Claims moved", "flags_resolved": "Flags resolved", "photos_kept": "Photos kept",
-    "words_removed": "Words taken out of the text", "style": "How", "rectangles": "Rectangles",
-    "rectangle": "Rectangle kept", "copies": "Photo records changed", "proposal": "Proposal",
+    "claims_moved": "Claims moved",
+    "flags_resolved": "Flags resolved",
+    "photos_kept": "Photos kept",
+    "words_removed": "Words taken out of the text",
+    "style": "How",
+    "rectangles": "Rectangles",
+    "rectangle": "Rectangle kept",
+    "copies": "Photo records changed",
+    "proposal": "Proposal",
 }
 STYLE_WORDS = {"blur": "blurred", "black": "blacked out"}
 LOOKUPS = {"party": (Party, Party.slug), "area": (Area, Area.gss), "election": (Election, Election.slug)}
@@ -94,7 +135,11 @@ def _names(entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
                     wanted[field].add(str(value))
     names: dict[str, dict[str, str]] = {}
     for field, (model, key) in LOOKUPS.items():
-        rows = db.session.execute(select(key, model.name).where(key.in_(wanted[field]))).all() if wanted[field] else []
+        rows = (
+            db.session.execute(select(key, model.name).where(key.in_(wanted[field]))).all()
+            if wanted[field]
+            else []
+        )
         names[field] = {code: f"{name} ({code})" if field == "area" else name for code, name in rows}
     return names
 
@@ -108,8 +153,13 @@ def changes(entry: AuditEntry, names: dict[str, dict[str, str]]) -> list[Change]
         if field in before and field in after and before[field] == after[field]:
             continue
         label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
-        out.append(Change(label, _words(field, before[field], names) if field in before else None,
-                          _words(field, after.get(field), names) if field in after else "none"))
+        out.append(
+            Change(
+                label,
+                _words(field, before[field], names) if field in before else None,
+                _words(field, after.get(field), names) if field in after else "none",
+            )
+        )
     for field, value in details.items():
         if field in ("before", "after"):
             continue

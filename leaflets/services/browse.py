@@ -2,11 +2,12 @@
 
 Everything public here shows only live leaflets.
 """
+
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, Sequence, TypeVar
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -101,8 +102,12 @@ def is_live():
 
 def with_card_data(query: Select) -> Select:
     """Load what a leaflet card shows in a fixed number of queries."""
-    return query.options(selectinload(Leaflet.party), selectinload(Leaflet.area),
-                         selectinload(Leaflet.election), selectinload(Leaflet.images))
+    return query.options(
+        selectinload(Leaflet.party),
+        selectinload(Leaflet.area),
+        selectinload(Leaflet.election),
+        selectinload(Leaflet.images),
+    )
 
 
 def newest_first(query: Select) -> Select:
@@ -124,31 +129,49 @@ def _page_ids(conditions: list[Any], number: int, per_page: int, after: str | No
     position = decode_page_cursor(after)
     if position is not None:
         moment, leaflet_id = position
-        query = query.where(or_(Leaflet.uploaded_at < moment,
-                                and_(Leaflet.uploaded_at == moment, Leaflet.id < leaflet_id)))
+        query = query.where(
+            or_(Leaflet.uploaded_at < moment, and_(Leaflet.uploaded_at == moment, Leaflet.id < leaflet_id))
+        )
     else:
         query = query.offset((number - 1) * per_page)
     return list(db.session.scalars(query))
 
 
-def leaflet_page(number: int, per_page: int, *, party: Party | None = None, area: Area | None = None,
-                 election: Election | None = None, after: str | None = None) -> Page[Leaflet]:
+def leaflet_page(
+    number: int,
+    per_page: int,
+    *,
+    party: Party | None = None,
+    area: Area | None = None,
+    election: Election | None = None,
+    after: str | None = None,
+) -> Page[Leaflet]:
     """One page of live leaflets, newest first, optionally for one party, area or election; the total is the
     kept count (live_counts), not a count of rows."""
     conditions = [is_live()]
     scope, key = CountScope.ALL, 0
-    for chosen, column, chosen_scope in ((party, Leaflet.party_id, CountScope.PARTY),
-                                         (area, Leaflet.area_id, CountScope.AREA),
-                                         (election, Leaflet.election_id, CountScope.ELECTION)):
+    for chosen, column, chosen_scope in (
+        (party, Leaflet.party_id, CountScope.PARTY),
+        (area, Leaflet.area_id, CountScope.AREA),
+        (election, Leaflet.election_id, CountScope.ELECTION),
+    ):
         if chosen is not None:
             conditions.append(column == chosen.id)
             scope, key = chosen_scope, chosen.id
-    page: Page[Leaflet] = Page(items=[], number=number, per_page=per_page, total=live_counts.count(scope, key))
+    page: Page[Leaflet] = Page(
+        items=[], number=number, per_page=per_page, total=live_counts.count(scope, key)
+    )
     if number > page.pages:
         raise NotFound(f"There is no page {number}: the last is page {page.pages}.")
     ids = _page_ids(conditions, number, per_page, after)
-    loaded = {leaflet.id: leaflet for leaflet in db.session.scalars(
-        with_card_data(select(Leaflet).where(Leaflet.id.in_(ids))))} if ids else {}
+    loaded = (
+        {
+            leaflet.id: leaflet
+            for leaflet in db.session.scalars(with_card_data(select(Leaflet).where(Leaflet.id.in_(ids))))
+        }
+        if ids
+        else {}
+    )
     page.items = [loaded[i] for i in ids if i in loaded]
     if page.items and page.has_next:
         page.next_cursor = encode_page_cursor(page.items[-1])
@@ -197,8 +220,12 @@ def election_by_slug(slug: str) -> Election:
 def totals() -> Totals:
     """The archive in numbers, from the kept counts (no party and no place yet are not counted as one)."""
     parties, areas = live_counts.by_key(CountScope.PARTY), live_counts.by_key(CountScope.AREA)
-    return Totals(leaflets=live_counts.count(), parties=len(parties.keys() - {0}), areas=len(areas.keys() - {0}),
-                  images=live_counts.live_images())
+    return Totals(
+        leaflets=live_counts.count(),
+        parties=len(parties.keys() - {0}),
+        areas=len(areas.keys() - {0}),
+        images=live_counts.live_images(),
+    )
 
 
 def party_counts() -> list[tuple[Party, int]]:
@@ -230,10 +257,13 @@ def area_groups() -> list[NationGroup]:
 def notspots(nations: list[NationGroup], limit: int = 12) -> list[tuple[Area, int]]:
     """Where uploads are needed most: the constituency with the fewest live leaflets in each region,
     regions with the least coverage first."""
-    regions = sorted((region for nation in nations for region in nation.regions),
-                     key=lambda region: (region.covered / max(1, len(region.areas)), region.region))
-    picks = [min(region.areas, key=lambda pair: (pair[1], pair[0].name))
-             for region in regions if region.areas]
+    regions = sorted(
+        (region for nation in nations for region in nation.regions),
+        key=lambda region: (region.covered / max(1, len(region.areas)), region.region),
+    )
+    picks = [
+        min(region.areas, key=lambda pair: (pair[1], pair[0].name)) for region in regions if region.areas
+    ]
     return sorted(picks, key=lambda pair: pair[1])[:limit]
 
 
@@ -256,8 +286,9 @@ def neighbours(area: Area) -> list[Area]:
 def latest_nearby(areas: Sequence[Area], limit: int = 8) -> list[Leaflet]:
     if not areas:
         return []
-    query = newest_first(with_card_data(select(Leaflet).where(is_live(),
-                                                              Leaflet.area_id.in_([a.id for a in areas]))))
+    query = newest_first(
+        with_card_data(select(Leaflet).where(is_live(), Leaflet.area_id.in_([a.id for a in areas])))
+    )
     return list(db.session.scalars(query.limit(limit)))
 
 
@@ -277,19 +308,33 @@ def original_of(leaflet: Leaflet) -> Leaflet | None:
 def stats() -> Stats:
     """The archive's figures: leaflet counts from the kept counts; photos by OCR status are counted."""
     party_counts_ = live_counts.by_key(CountScope.PARTY)
-    parties = {party.id: party for party in db.session.scalars(select(Party).where(Party.id.in_(party_counts_)))}
-    by_party = sorted(((parties.get(key), n) for key, n in party_counts_.items() if key == 0 or key in parties),
-                      key=lambda pair: -pair[1])
+    parties = {
+        party.id: party for party in db.session.scalars(select(Party).where(Party.id.in_(party_counts_)))
+    }
+    by_party = sorted(
+        ((parties.get(key), n) for key, n in party_counts_.items() if key == 0 or key in parties),
+        key=lambda pair: -pair[1],
+    )
     area_counts = live_counts.by_key(CountScope.AREA)
     regions: dict[tuple[str, str], int] = {}
     for area in db.session.scalars(select(Area).where(Area.id.in_(area_counts))):
-        regions[(area.nation, area.region)] = regions.get((area.nation, area.region), 0) + area_counts[area.id]
+        regions[(area.nation, area.region)] = (
+            regions.get((area.nation, area.region), 0) + area_counts[area.id]
+        )
     election_counts = live_counts.by_key(CountScope.ELECTION)
-    elections = db.session.scalars(select(Election).where(Election.id.in_(election_counts))
-                                   .order_by(Election.date.desc()))
-    ocr = db.session.execute(select(LeafletImage.ocr_status, func.count(LeafletImage.id)).join(Leaflet)
-                             .where(is_live()).group_by(LeafletImage.ocr_status)).all()
-    return Stats(totals=totals(), by_party=by_party,
-                 by_region=[(nation, region, n) for (nation, region), n in sorted(regions.items())],
-                 by_election=[(e, election_counts[e.id]) for e in elections],
-                 ocr_status={status: n for status, n in ocr})
+    elections = db.session.scalars(
+        select(Election).where(Election.id.in_(election_counts)).order_by(Election.date.desc())
+    )
+    ocr = db.session.execute(
+        select(LeafletImage.ocr_status, func.count(LeafletImage.id))
+        .join(Leaflet)
+        .where(is_live())
+        .group_by(LeafletImage.ocr_status)
+    ).all()
+    return Stats(
+        totals=totals(),
+        by_party=by_party,
+        by_region=[(nation, region, n) for (nation, region), n in sorted(regions.items())],
+        by_election=[(e, election_counts[e.id]) for e in elections],
+        ocr_status={status: n for status, n in ocr},
+    )

@@ -43,8 +43,11 @@ def _claim_json(claim: Claim, leaflet_url: str) -> dict[str, Any]:
         "firstAppearance": appearance,
     }
     if leaflet.area is not None:  # a leaflet waiting for a place has none to give
-        item["spatialCoverage"] = {"@type": "Place", "name": f"{leaflet.area.name}, {leaflet.area.nation}",
-                                   "identifier": leaflet.area.gss}
+        item["spatialCoverage"] = {
+            "@type": "Place",
+            "name": f"{leaflet.area.name}, {leaflet.area.nation}",
+            "identifier": leaflet.area.gss,
+        }
     if leaflet.party is not None:
         item["author"] = {"@type": "Organization", "name": leaflet.party.name}
     return item

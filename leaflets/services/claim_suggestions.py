@@ -3,6 +3,7 @@
 A sentence is suggested when it carries a checkable statement: a number, a percentage, money, a comparison,
 a squeeze message ("only X can win here") or a promise to cut or raise something.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,12 +29,21 @@ _SIGNALS: dict[str, re.Pattern[str]] = {
     "money": re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:m|bn|million|billion|k)\b|\bpounds\b", re.I),
     "number": re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b"),
     # "better buses" alone is a slogan; a comparison names what it is compared with, or is a superlative.
-    "comparative": re.compile(r"\b(?:than|best|worst|highest|lowest|biggest|largest|smallest|fastest|slowest|"
-                              r"record|twice|double|half)\b", re.I),
-    "squeeze": re.compile(r"\bonly\b.{0,80}\bcan\s+(?:win|beat|stop)\b|\btwo[- ]horse\s+race\b|"
-                          r"\bwasted\s+vote\b|\bcan'?t\s+win\b", re.I | re.S),
-    "promise": re.compile(r"\bwill\s+(?:cut|raise|increase|reduce|scrap|abolish|freeze|double|halve|slash|"
-                          r"hike|build|deliver|protect|recruit|end|fix|ban)\b", re.I),
+    "comparative": re.compile(
+        r"\b(?:than|best|worst|highest|lowest|biggest|largest|smallest|fastest|slowest|"
+        r"record|twice|double|half)\b",
+        re.I,
+    ),
+    "squeeze": re.compile(
+        r"\bonly\b.{0,80}\bcan\s+(?:win|beat|stop)\b|\btwo[- ]horse\s+race\b|"
+        r"\bwasted\s+vote\b|\bcan'?t\s+win\b",
+        re.I | re.S,
+    ),
+    "promise": re.compile(
+        r"\bwill\s+(?:cut|raise|increase|reduce|scrap|abolish|freeze|double|halve|slash|"
+        r"hike|build|deliver|protect|recruit|end|fix|ban)\b",
+        re.I,
+    ),
 }
 
 
@@ -79,17 +89,29 @@ def _new_suggestions(image: LeafletImage, known: set[str], places: set[tuple[int
         if item.text.lower() in known or (image.id, item.start) in places:
             continue
         known.add(item.text.lower())
-        claims.append(Claim(leaflet_id=image.leaflet_id, image_id=image.id, text=item.text, span_start=item.start,
-                            span_end=item.end, origin=ClaimOrigin.SUGGESTED, state=ClaimState.SUGGESTED))
+        claims.append(
+            Claim(
+                leaflet_id=image.leaflet_id,
+                image_id=image.id,
+                text=item.text,
+                span_start=item.start,
+                span_end=item.end,
+                origin=ClaimOrigin.SUGGESTED,
+                state=ClaimState.SUGGESTED,
+            )
+        )
     return claims
 
 
 def _unsaved(leaflet: Leaflet) -> list[Claim]:
     """Suggestions for the leaflet's recognised photos that are not stored yet (in any state)."""
-    rows = db.session.execute(select(Claim.text, Claim.image_id, Claim.span_start)
-                              .where(Claim.leaflet_id == leaflet.id)).all()
+    rows = db.session.execute(
+        select(Claim.text, Claim.image_id, Claim.span_start).where(Claim.leaflet_id == leaflet.id)
+    ).all()
     known = {text.lower() for text, _image, _start in rows}
-    places = {(image_id, start) for _text, image_id, start in rows if image_id is not None and start is not None}
+    places = {
+        (image_id, start) for _text, image_id, start in rows if image_id is not None and start is not None
+    }
     found = []
     for image in leaflet.images:
         if image.ocr_status == OcrStatus.DONE or image.corrected_text is not None:
@@ -136,8 +158,14 @@ def review(claim: Claim, user: User, action: str, text: str | None = None) -> Cl
         raise ValidationFailed("Choose accept, edit or dismiss.", field="action")
     if claim.state == ClaimState.ACCEPTED:
         claim.created_by_id = user.id
-    audit.record(user, f"{action}-suggestion", "claim", claim.id, after={"text": claim.text},
-                 leaflet_id=claim.leaflet_id)
+    audit.record(
+        user,
+        f"{action}-suggestion",
+        "claim",
+        claim.id,
+        after={"text": claim.text},
+        leaflet_id=claim.leaflet_id,
+    )
     db.session.commit()
     log.info("suggestion reviewed", extra={"claim_id": claim.id, "user_id": user.id, "action": action})
     indexing.leaflet_changed(claim.leaflet_id)

@@ -1,5 +1,6 @@
 """The coverage map: live leaflets per constituency (for a party, an election), and where parties campaigned
 against where they won or came second in 2024."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,19 +31,22 @@ def parse_filters(args: Mapping[str, Any]) -> Filters:
     party_slug, election_slug = (args.get("party") or "").strip(), (args.get("election") or "").strip()
     view = (args.get("view") or "coverage").strip()
     if view not in VIEWS:
-        raise ValidationFailed("Choose the coverage view or the 2024 results view.", field="view",
-                               code="unknown_view")
+        raise ValidationFailed(
+            "Choose the coverage view or the 2024 results view.", field="view", code="unknown_view"
+        )
     party = election = None
     if party_slug:
         party = db.session.scalar(select(Party).where(Party.slug == party_slug))
         if party is None:
-            raise ValidationFailed(f"There is no party called {party_slug!r}.", field="party",
-                                   code="unknown_party")
+            raise ValidationFailed(
+                f"There is no party called {party_slug!r}.", field="party", code="unknown_party"
+            )
     if election_slug:
         election = db.session.scalar(select(Election).where(Election.slug == election_slug))
         if election is None:
-            raise ValidationFailed(f"There is no election called {election_slug!r}.", field="election",
-                                   code="unknown_election")
+            raise ValidationFailed(
+                f"There is no election called {election_slug!r}.", field="election", code="unknown_election"
+            )
     return Filters(party, election, view)
 
 
@@ -66,8 +70,9 @@ def _what(filters: Filters) -> str:
 
 
 def coverage_map(filters: Filters = Filters()) -> HexMap:
-    counts = leaflet_counts(filters.party.id if filters.party else None,
-                            filters.election.id if filters.election else None)
+    counts = leaflet_counts(
+        filters.party.id if filters.party else None, filters.election.id if filters.election else None
+    )
     party = f"{filters.party.label} " if filters.party else ""
 
     def title(cell: Cell, count: int) -> str:
@@ -85,16 +90,21 @@ class Result:
 def results_2024() -> dict[int, Result]:
     election_id = db.session.scalar(select(Election.id).where(Election.slug == RESULTS_ELECTION))
     parties = {party.id: party for party in db.session.scalars(select(Party))}
-    rows = db.session.execute(select(AreaResult.area_id, AreaResult.winner_party_id,
-                                     AreaResult.second_party_id)
-                              .where(AreaResult.election_id == election_id))
-    return {area_id: Result(parties.get(winner or 0), parties.get(second or 0))
-            for area_id, winner, second in rows}
+    rows = db.session.execute(
+        select(AreaResult.area_id, AreaResult.winner_party_id, AreaResult.second_party_id).where(
+            AreaResult.election_id == election_id
+        )
+    )
+    return {
+        area_id: Result(parties.get(winner or 0), parties.get(second or 0))
+        for area_id, winner, second in rows
+    }
 
 
 @dataclass
 class Battleground:
     """Where one party's leaflets went, by its 2024 result there."""
+
     label: str
     seats: int
     leaflets: int
@@ -127,9 +137,14 @@ class ResultsView:
 
 def default_party() -> Party | None:
     """The party with the most live leaflets (the results view needs one)."""
-    return db.session.scalar(select(Party).join(Leaflet, Leaflet.party_id == Party.id)
-                             .where(Leaflet.status == LeafletStatus.LIVE).group_by(Party.id)
-                             .order_by(func.count().desc(), Party.name).limit(1))
+    return db.session.scalar(
+        select(Party)
+        .join(Leaflet, Leaflet.party_id == Party.id)
+        .where(Leaflet.status == LeafletStatus.LIVE)
+        .group_by(Party.id)
+        .order_by(func.count().desc(), Party.name)
+        .limit(1)
+    )
 
 
 def results_view(filters: Filters) -> ResultsView | None:
@@ -139,20 +154,35 @@ def results_view(filters: Filters) -> ResultsView | None:
         return None
     election_id = filters.election.id if filters.election else None
     counts, results = leaflet_counts(party.id, election_id), results_2024()
-    markers = {area_id: ("won" if result.winner is party else "second")
-               for area_id, result in results.items() if party in (result.winner, result.second)}
+    markers = {
+        area_id: ("won" if result.winner is party else "second")
+        for area_id, result in results.items()
+        if party in (result.winner, result.second)
+    }
 
     def title(cell: Cell, count: int) -> str:
         result = results.get(cell.area_id)
-        won = f"; 2024: {result.winner.label} won, {result.second.label} second" \
-            if result and result.winner and result.second else ""
+        won = (
+            f"; 2024: {result.winner.label} won, {result.second.label} second"
+            if result and result.winner and result.second
+            else ""
+        )
         return f"{cell.name}: {plural(count, party.label + ' leaflet')}{won}"
 
-    hexmap = build(counts, title, _what(Filters(party, filters.election)), markers,
-                   {marker: f"{party.label} {meaning}" for marker, meaning in MARKERS.items()}, "2024 result")
+    hexmap = build(
+        counts,
+        title,
+        _what(Filters(party, filters.election)),
+        markers,
+        {marker: f"{party.label} {meaning}" for marker, meaning in MARKERS.items()},
+        "2024 result",
+    )
     view = ResultsView(hexmap, party)
-    for marker, label in (("won", "Seats it won"), ("second", "Seats where it came second"), (None,
-                                                                                              "Other seats")):
+    for marker, label in (
+        ("won", "Seats it won"),
+        ("second", "Seats where it came second"),
+        (None, "Other seats"),
+    ):
         seats = [h for h in hexmap.hexes if h.marker == marker]
         view.battlegrounds.append(Battleground(label, len(seats), sum(h.count for h in seats)))
     ranked = sorted((h for h in hexmap.hexes if h.count), key=lambda h: (-h.count, h.cell.name))[:10]
@@ -163,9 +193,11 @@ def results_view(filters: Filters) -> ResultsView | None:
 
 def campaigns(results: dict[int, Result], election_id: int | None) -> list[PartyCampaign]:
     """Every party's live leaflets split by its 2024 result in the seat, most leaflets first."""
-    query = (select(Leaflet.party_id, Leaflet.area_id, func.count())
-             .where(Leaflet.status == LeafletStatus.LIVE, Leaflet.party_id.is_not(None))
-             .group_by(Leaflet.party_id, Leaflet.area_id))
+    query = (
+        select(Leaflet.party_id, Leaflet.area_id, func.count())
+        .where(Leaflet.status == LeafletStatus.LIVE, Leaflet.party_id.is_not(None))
+        .group_by(Leaflet.party_id, Leaflet.area_id)
+    )
     if election_id is not None:
         query = query.where(Leaflet.election_id == election_id)
     parties = {party.id: party for party in db.session.scalars(select(Party))}

@@ -4,6 +4,7 @@ Decoding a 48-megapixel photo and making its variants holds several hundred MB f
 cap, a burst of uploads decodes them all at once and the worker's memory grows with the burst. Uploads beyond
 the cap wait their turn, and after `wait_s` get a readable 503 instead of queueing without end.
 """
+
 from __future__ import annotations
 
 import threading
@@ -27,8 +28,11 @@ class DecodeSlots:
     @contextmanager
     def held(self) -> Iterator[None]:
         if not self._semaphore.acquire(timeout=self.wait_s):
-            raise ServiceUnavailable("The archive is busy processing other photos. Please try again in a "
-                                     "minute: nothing was saved.", code="busy")
+            raise ServiceUnavailable(
+                "The archive is busy processing other photos. Please try again in a "
+                "minute: nothing was saved.",
+                code="busy",
+            )
         with self._lock:
             self.in_use += 1
             self.peak = max(self.peak, self.in_use)

@@ -1,4 +1,5 @@
 """Domain errors; views and the API turn them into form messages or JSON errors."""
+
 from __future__ import annotations
 
 
@@ -7,8 +8,9 @@ class DomainError(Exception):
     code = "bad_request"
     details: dict | None = None  # extra machine-readable context for the JSON error
 
-    def __init__(self, message: str, *, field: str | None = None, status: int | None = None,
-                 code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, status: int | None = None, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -54,7 +56,11 @@ class ManyErrors(ValidationFailed):
     def __init__(self, errors: list[DomainError]) -> None:
         first = errors[0]
         shared = {error.status for error in errors}
-        super().__init__(first.message, field=first.field, code=first.code,
-                         status=first.status if len(shared) == 1 else 422)
+        super().__init__(
+            first.message,
+            field=first.field,
+            code=first.code,
+            status=first.status if len(shared) == 1 else 422,
+        )
         self.errors = list(errors)
         self.details = first.details

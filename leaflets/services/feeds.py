@@ -1,4 +1,5 @@
 """Atom feeds of the latest live leaflets: everything, one party, one area."""
+
 from __future__ import annotations
 
 import re
@@ -37,13 +38,20 @@ class Feed:
 
 def _entry(leaflet: Leaflet) -> FeedEntry:
     who = leaflet.party.name if leaflet.party else "Unknown party"
-    summary = (f"{who} leaflet delivered in {leaflet.place_name} on {leaflet.delivered_on.isoformat()} "
-               f"({leaflet.election.name}).")
+    summary = (
+        f"{who} leaflet delivered in {leaflet.place_name} on {leaflet.delivered_on.isoformat()} "
+        f"({leaflet.election.name})."
+    )
     if leaflet.description:
         summary += "\n\n" + leaflet.description
-    return FeedEntry(leaflet_id=leaflet.id, title=xml_text(leaflet.display_title), summary=xml_text(summary),
-                     published=leaflet.uploaded_at, updated=max(leaflet.uploaded_at, leaflet.updated_at),
-                     thumb_sha256=leaflet.images[0].stored_sha256 if leaflet.images else None)
+    return FeedEntry(
+        leaflet_id=leaflet.id,
+        title=xml_text(leaflet.display_title),
+        summary=xml_text(summary),
+        published=leaflet.uploaded_at,
+        updated=max(leaflet.uploaded_at, leaflet.updated_at),
+        thumb_sha256=leaflet.images[0].stored_sha256 if leaflet.images else None,
+    )
 
 
 def latest_feed(*, party: Party | None = None, area: Area | None = None) -> Feed:

@@ -1,4 +1,5 @@
 """Say what a file that is not a photo looks like, from its first bytes, so a refusal can name it."""
+
 from __future__ import annotations
 
 import codecs
@@ -49,6 +50,6 @@ def _looks_like_text(head: bytes) -> str | None:
 def describe(data: bytes) -> str:
     """'a PDF document', 'a GIF image', ... or 'a file of an unknown kind'."""
     for offset, magic, kind in _SIGNATURES:
-        if data[offset:offset + len(magic)] == magic:
+        if data[offset : offset + len(magic)] == magic:
             return kind
     return _looks_like_text(data[:512]) or "a file of an unknown kind"

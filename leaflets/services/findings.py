@@ -103,8 +103,11 @@ def leaflet_rated(leaflet_id: int) -> None:
     """Recount now the group a just-committed rating touched, so the next reader of /stats finds it fresh (the
     rater's request pays, not the reader's). Never raises: a failure leaves the group stale for the reader."""
     try:
-        found = db.session.execute(select(func.coalesce(Leaflet.party_id, NO_PARTY), Leaflet.election_id)
-                                   .where(Leaflet.id == leaflet_id)).first()
+        found = db.session.execute(
+            select(func.coalesce(Leaflet.party_id, NO_PARTY), Leaflet.election_id).where(
+                Leaflet.id == leaflet_id
+            )
+        ).first()
         if found is not None:
             refresh(cached_groups(found[0], found[1]), rated_threshold())
     except Exception:  # a side effect after the caller's commit: record it, never fail the caller

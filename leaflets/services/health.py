@@ -1,5 +1,6 @@
 """What a load balancer asks before sending traffic: is the database answering, can the search index be opened,
 how many photos wait for OCR, and does image storage answer. Each check is timed and never raises."""
+
 from __future__ import annotations
 
 import logging
@@ -41,8 +42,14 @@ def _index() -> dict[str, Any]:
 
 
 def _queue() -> dict[str, Any]:
-    waiting = db.session.scalar(select(func.count(LeafletImage.id)).where(
-        LeafletImage.ocr_status.in_((OcrStatus.PENDING, OcrStatus.RUNNING)))) or 0
+    waiting = (
+        db.session.scalar(
+            select(func.count(LeafletImage.id)).where(
+                LeafletImage.ocr_status.in_((OcrStatus.PENDING, OcrStatus.RUNNING))
+            )
+        )
+        or 0
+    )
     limit = int(current_app.config["HEALTH_MAX_QUEUE"])
     if waiting > limit:
         raise RuntimeError(f"{waiting} photos wait for OCR (more than HEALTH_MAX_QUEUE={limit})")
@@ -56,7 +63,11 @@ def _storage() -> dict[str, Any]:
 
 
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
-    "database": _database, "index": _index, "queue": _queue, "storage": _storage}
+    "database": _database,
+    "index": _index,
+    "queue": _queue,
+    "storage": _storage,
+}
 
 
 def check_all() -> Health:

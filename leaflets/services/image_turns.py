@@ -6,6 +6,7 @@ no browser or cache can keep showing the old picture, and `LeafletImage.sha256` 
 as it was for duplicate detection. A folder no image uses any more is deleted at once (`discard_if_unused`);
 `flask sweep-uploads` clears any a crash leaves behind.
 """
+
 from __future__ import annotations
 
 import io
@@ -67,8 +68,7 @@ def turn_words(words: list[dict[str, Any]] | None, turn: int, size: tuple[int, i
     turned = []
     for word in words or []:
         box = tuple(int(word.get(name, 0)) for name in ("left", "top", "width", "height"))
-        turned.append({**word, **dict(zip(("left", "top", "width", "height"),
-                                          turn_box(box, turn, size)))})  # type: ignore[arg-type]
+        turned.append({**word, **dict(zip(("left", "top", "width", "height"), turn_box(box, turn, size)))})  # type: ignore[arg-type]
     return turned
 
 
@@ -85,8 +85,9 @@ def load_master(key: str) -> tuple[Image.Image, str]:
         raise MasterUnreadable(f"The master image could not be read: {error}") from error
 
 
-def rewrite_stored(key: str, change: Callable[[Image.Image], Image.Image],
-                   master: Image.Image | None = None) -> TurnedFiles:
+def rewrite_stored(
+    key: str, change: Callable[[Image.Image], Image.Image], master: Image.Image | None = None
+) -> TurnedFiles:
     """Write the photo in folder `key`, changed by `change`, as a new folder (every variant made again from the
     changed master); nothing in `key` changes. Turns, redactions and crops all go through here.
 
@@ -124,7 +125,6 @@ def discard_if_unused(key: str) -> bool:
     return True
 
 
-
 def turn_image(image: LeafletImage, turn: int = 90) -> TurnedFiles:
     """A moderator's turn: new files, the row moved onto them (boxes too) and queued to be read again.
 
@@ -132,16 +132,26 @@ def turn_image(image: LeafletImage, turn: int = 90) -> TurnedFiles:
     MasterUnreadable, or PhotoChanged if the row moved to other files while the turn was made."""
     old_key, size = image.stored_sha256, (image.width, image.height)
     turned = turn_stored(old_key, turn)
-    values = {"stored_sha256": turned.key, "width": turned.width, "height": turned.height,
-              "rotation": quarter(image.rotation + turn), "rotation_manual": True,
-              "ocr_words": turn_words(image.ocr_words, turn, size) if image.ocr_words else image.ocr_words}
-    moved = rows_changed(update(LeafletImage)
-                         .where(LeafletImage.id == image.id, LeafletImage.stored_sha256 == old_key)
-                         .values(**values).execution_options(synchronize_session=False))
+    values = {
+        "stored_sha256": turned.key,
+        "width": turned.width,
+        "height": turned.height,
+        "rotation": quarter(image.rotation + turn),
+        "rotation_manual": True,
+        "ocr_words": turn_words(image.ocr_words, turn, size) if image.ocr_words else image.ocr_words,
+    }
+    moved = rows_changed(
+        update(LeafletImage)
+        .where(LeafletImage.id == image.id, LeafletImage.stored_sha256 == old_key)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     if moved != 1:
         db.session.rollback()
         discard_if_unused(turned.key)
-        raise PhotoChanged("The photo was changed while you turned it (its text was just read, or someone "
-                           "else turned it): look at it again and turn it if it still needs it.")
+        raise PhotoChanged(
+            "The photo was changed while you turned it (its text was just read, or someone "
+            "else turned it): look at it again and turn it if it still needs it."
+        )
     db.session.refresh(image)
     return turned

@@ -4,6 +4,7 @@ Order matters: the format is sniffed from the bytes, the pixel count is read fro
 *before* anything is decoded (a PNG bomb is refused without inflating it), then the image is decoded once,
 turned upright from its EXIF orientation, and re-encoded with no metadata at all (no EXIF, GPS, XMP, ICC).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -86,17 +87,24 @@ def _open_bounded(data: bytes, expected: str, limits: Limits) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRejected(f"has too many pixels (at most {limits.max_pixels / 1e6:g} megapixels)",
-                             status=413, code="too_many_pixels") from None
+        raise UploadRejected(
+            f"has too many pixels (at most {limits.max_pixels / 1e6:g} megapixels)",
+            status=413,
+            code="too_many_pixels",
+        ) from None
     except (OSError, SyntaxError, ValueError) as error:
-        raise UploadRejected("could not be read as an image: it may be damaged or truncated",
-                             code="damaged_image") from error
+        raise UploadRejected(
+            "could not be read as an image: it may be damaged or truncated", code="damaged_image"
+        ) from error
     if accepted_format(image) != expected:
         raise UploadRejected(f"is not a {ACCEPTED} image", status=415, code="unsupported_media_type")
     width, height = image.size
     if width < 1 or height < 1 or width * height > limits.max_pixels:
-        raise UploadRejected(f"has too many pixels ({width}×{height}; at most {limits.max_pixels / 1e6:g} megapixels)",
-                             status=413, code="too_many_pixels")
+        raise UploadRejected(
+            f"has too many pixels ({width}×{height}; at most {limits.max_pixels / 1e6:g} megapixels)",
+            status=413,
+            code="too_many_pixels",
+        )
     return image
 
 
@@ -105,9 +113,11 @@ def check_bytes_can_hold(fmt: str, byte_size: int, size: tuple[int, int]) -> Non
     width, height = size
     needed = MIN_BYTES_PER_MEGAPIXEL[fmt] * width * height / 1_000_000
     if byte_size < needed:
-        raise UploadRejected(f"is only {byte_size / 1000:,.0f} KB but says it is {width}×{height} pixels, "
-                             "far more than its bytes can hold: the file is damaged or not a real photo",
-                             code="implausible_dimensions")
+        raise UploadRejected(
+            f"is only {byte_size / 1000:,.0f} KB but says it is {width}×{height} pixels, "
+            "far more than its bytes can hold: the file is damaged or not a real photo",
+            code="implausible_dimensions",
+        )
 
 
 def draft_to_largest_variant(image: Image.Image, limits: Limits) -> None:
@@ -126,8 +136,9 @@ def _decode_upright(image: Image.Image) -> Image.Image:
         image.load()
         upright = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise UploadRejected("could not be read as an image: it may be damaged or truncated",
-                             code="damaged_image") from error
+        raise UploadRejected(
+            "could not be read as an image: it may be damaged or truncated", code="damaged_image"
+        ) from error
     if upright.mode not in ("RGB", "L"):
         upright = _flatten(upright)
     return upright
@@ -173,6 +184,7 @@ def _encode(image: Image.Image, fmt: str, **options: object) -> bytes:
 @dataclass(frozen=True)
 class CheckedImage:
     """An upload proven to be a whole picture of a sensible size, before any variant is made."""
+
     sha256: str
     format: str  # the sniffed family: JPEG, PNG, WEBP or HEIF
     mime: str  # of the master that will be stored
@@ -202,13 +214,19 @@ def check(data: bytes, limits: Limits = Limits(), filename: str = "") -> Checked
     try:
         image.load()
     except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise UploadRejected("could not be read as an image: it may be damaged or truncated",
-                             code="damaged_image") from error
+        raise UploadRejected(
+            "could not be read as an image: it may be damaged or truncated", code="damaged_image"
+        ) from error
     scale = min(1.0, limits.master_edge / max(width, height))
     mime = "image/png" if fmt == "PNG" else "image/jpeg"
-    return CheckedImage(sha256=sha256_of(data), format=fmt, mime=mime,
-                        width=max(1, round(width * scale)), height=max(1, round(height * scale)),
-                        byte_size=len(data))
+    return CheckedImage(
+        sha256=sha256_of(data),
+        format=fmt,
+        mime=mime,
+        width=max(1, round(width * scale)),
+        height=max(1, round(height * scale)),
+        byte_size=len(data),
+    )
 
 
 def process(data: bytes, limits: Limits = Limits(), filename: str = "") -> ProcessedImage:
@@ -222,8 +240,14 @@ def process(data: bytes, limits: Limits = Limits(), filename: str = "") -> Proce
     upright = _decode_upright(image)
     master = _scaled(upright, limits.master_edge)
     variants = encode_variants(master, "image/png" if fmt == "PNG" else "image/jpeg", limits)
-    return ProcessedImage(sha256=sha256_of(data), mime=variants["master"][1], width=master.width,
-                          height=master.height, byte_size=len(data), variants=variants)
+    return ProcessedImage(
+        sha256=sha256_of(data),
+        mime=variants["master"][1],
+        width=master.width,
+        height=master.height,
+        byte_size=len(data),
+        variants=variants,
+    )
 
 
 def encode_variants(master: Image.Image, master_mime: str, limits: Limits) -> dict[str, tuple[bytes, str]]:
@@ -234,5 +258,8 @@ def encode_variants(master: Image.Image, master_mime: str, limits: Limits) -> di
     else:
         variants = {"master": (_encode(master, "JPEG", quality=92, subsampling=0), "image/jpeg")}
     for name, edge, quality in (("display", limits.display_edge, 85), ("thumb", limits.thumb_edge, 80)):
-        variants[name] = (_encode(_scaled(master, edge), "JPEG", quality=quality, optimize=True), "image/jpeg")
+        variants[name] = (
+            _encode(_scaled(master, edge), "JPEG", quality=quality, optimize=True),
+            "image/jpeg",
+        )
     return variants

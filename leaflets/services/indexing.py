@@ -4,6 +4,7 @@ Every change that alters a search result calls `leaflet_changed(leaflet_id)` aft
 that leaflet's document (or drops it when the leaflet is not live) and never raises into the caller.
 `rebuild()` makes the whole index again from the database; `check()` compares document versions.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,20 @@ from sqlalchemy.orm import Session
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import (Area, BiasRating, Claim, ClaimRating, ClaimState, Election, Leaflet, LeafletImage,
-                             LeafletStatus, LeafletTag, Party, Tag)
+from leaflets.models import (
+    Area,
+    BiasRating,
+    Claim,
+    ClaimRating,
+    ClaimState,
+    Election,
+    Leaflet,
+    LeafletImage,
+    LeafletStatus,
+    LeafletTag,
+    Party,
+    Tag,
+)
 from leaflets.services import near_duplicates
 from leaflets.services.compare import store as compare_store
 from leaflets.services.rating_summary import rating_summary
@@ -36,6 +49,7 @@ BIAS_LEAN = 0.5  # a mean this far from 0 on a bias scale labels the leaflet (se
 class IndexReport:
     """What `search check` found: live leaflets missing from the index, stale documents, and documents the
     index holds for leaflets that are gone or not live."""
+
     checked: int = 0
     indexed: int = 0
     missing: list[int] = field(default_factory=list)
@@ -57,12 +71,30 @@ def document_version(doc: SearchDocument) -> str:
 
 
 def _leaflet_rows(session: Session, ids: Sequence[int]) -> list:
-    return list(session.execute(
-        select(Leaflet.id, Leaflet.title, Leaflet.description, Leaflet.status, Leaflet.delivered_on,
-               Leaflet.uploaded_at, Party.slug, Party.name, Area.gss, Area.name, Area.region, Area.nation,
-               Election.slug)
-        .outerjoin(Party, Leaflet.party_id == Party.id).outerjoin(Area, Leaflet.area_id == Area.id)
-        .join(Election, Leaflet.election_id == Election.id).where(Leaflet.id.in_(ids)).order_by(Leaflet.id)))
+    return list(
+        session.execute(
+            select(
+                Leaflet.id,
+                Leaflet.title,
+                Leaflet.description,
+                Leaflet.status,
+                Leaflet.delivered_on,
+                Leaflet.uploaded_at,
+                Party.slug,
+                Party.name,
+                Area.gss,
+                Area.name,
+                Area.region,
+                Area.nation,
+                Election.slug,
+            )
+            .outerjoin(Party, Leaflet.party_id == Party.id)
+            .outerjoin(Area, Leaflet.area_id == Area.id)
+            .join(Election, Leaflet.election_id == Election.id)
+            .where(Leaflet.id.in_(ids))
+            .order_by(Leaflet.id)
+        )
+    )
 
 
 def _grouped(rows: Iterable) -> dict[int, list]:
@@ -76,30 +108,70 @@ def build_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
     """Documents for these leaflets in a fixed number of queries (ids that do not exist are skipped)."""
     if not ids:
         return []
-    images = _grouped(session.execute(
-        select(LeafletImage.leaflet_id, LeafletImage.text)  # the published text: unreadable OCR is left out
-        .where(LeafletImage.leaflet_id.in_(ids))
-        .order_by(LeafletImage.leaflet_id, LeafletImage.position, LeafletImage.id)))
-    claims = _grouped(session.execute(
-        select(Claim.leaflet_id, Claim.text)
-        .where(Claim.leaflet_id.in_(ids), Claim.state == ClaimState.ACCEPTED)
-        .order_by(Claim.leaflet_id, Claim.id)))
-    tags = _grouped(session.execute(
-        select(LeafletTag.leaflet_id, Tag.slug).join(Tag, LeafletTag.tag_id == Tag.id)
-        .where(LeafletTag.leaflet_id.in_(ids)).distinct()))
+    images = _grouped(
+        session.execute(
+            select(
+                LeafletImage.leaflet_id, LeafletImage.text
+            )  # the published text: unreadable OCR is left out
+            .where(LeafletImage.leaflet_id.in_(ids))
+            .order_by(LeafletImage.leaflet_id, LeafletImage.position, LeafletImage.id)
+        )
+    )
+    claims = _grouped(
+        session.execute(
+            select(Claim.leaflet_id, Claim.text)
+            .where(Claim.leaflet_id.in_(ids), Claim.state == ClaimState.ACCEPTED)
+            .order_by(Claim.leaflet_id, Claim.id)
+        )
+    )
+    tags = _grouped(
+        session.execute(
+            select(LeafletTag.leaflet_id, Tag.slug)
+            .join(Tag, LeafletTag.tag_id == Tag.id)
+            .where(LeafletTag.leaflet_id.in_(ids))
+            .distinct()
+        )
+    )
     verdicts = _verdicts(session, ids)
     bias = _bias(session, ids)
     docs = []
-    for (leaflet_id, title, description, status, delivered_on, uploaded_at, party, party_name, gss, area_name,
-         region, nation, election) in _leaflet_rows(session, ids):
+    for (
+        leaflet_id,
+        title,
+        description,
+        status,
+        delivered_on,
+        uploaded_at,
+        party,
+        party_name,
+        gss,
+        area_name,
+        region,
+        nation,
+        election,
+    ) in _leaflet_rows(session, ids):
         texts = list(images.get(leaflet_id, []))
         doc = SearchDocument(
-            leaflet_id=leaflet_id, title=title or "", description=description or "",
-            text="\n\n".join(t for t in texts if t), claims=list(claims.get(leaflet_id, [])),
-            party=party, party_name=party_name, area=gss, area_name=area_name, region=region, nation=nation,
-            election=election, tags=sorted(set(tags.get(leaflet_id, []))),
-            verdicts=verdicts.get(leaflet_id, []), bias=bias.get(leaflet_id, []), delivered_on=delivered_on,
-            uploaded_at=uploaded_at, image_count=len(texts), status=str(status or LeafletStatus.LIVE))
+            leaflet_id=leaflet_id,
+            title=title or "",
+            description=description or "",
+            text="\n\n".join(t for t in texts if t),
+            claims=list(claims.get(leaflet_id, [])),
+            party=party,
+            party_name=party_name,
+            area=gss,
+            area_name=area_name,
+            region=region,
+            nation=nation,
+            election=election,
+            tags=sorted(set(tags.get(leaflet_id, []))),
+            verdicts=verdicts.get(leaflet_id, []),
+            bias=bias.get(leaflet_id, []),
+            delivered_on=delivered_on,
+            uploaded_at=uploaded_at,
+            image_count=len(texts),
+            status=str(status or LeafletStatus.LIVE),
+        )
         doc.version = document_version(doc)
         docs.append(doc)
     return docs
@@ -111,8 +183,10 @@ def _verdicts(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     ratings: dict[int, list] = defaultdict(list)
     owner: dict[int, int] = {}
     for claim_id, leaflet_id, accuracy in session.execute(
-            select(Claim.id, Claim.leaflet_id, ClaimRating.accuracy).join(ClaimRating, ClaimRating.claim_id == Claim.id)
-            .where(Claim.leaflet_id.in_(ids), Claim.state == ClaimState.ACCEPTED)):
+        select(Claim.id, Claim.leaflet_id, ClaimRating.accuracy)
+        .join(ClaimRating, ClaimRating.claim_id == Claim.id)
+        .where(Claim.leaflet_id.in_(ids), Claim.state == ClaimState.ACCEPTED)
+    ):
         ratings[claim_id].append(SimpleNamespace(accuracy=accuracy))
         owner[claim_id] = leaflet_id
     out: dict[int, set[str]] = defaultdict(set)
@@ -127,11 +201,20 @@ def _bias(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     """Labels for a leaflet's mean bias ratings: half a point or more towards either end of each scale."""
     out: dict[int, list[str]] = {}
     for leaflet_id, tone, fairness in session.execute(
-            select(BiasRating.leaflet_id, func.avg(BiasRating.tone), func.avg(BiasRating.fairness))
-            .where(BiasRating.leaflet_id.in_(ids)).group_by(BiasRating.leaflet_id)):
-        labels = [label for value, low, high in ((tone, "attacks-opponents", "promotes-own-party"),
-                                                 (fairness, "misleading-presentation", "fair-presentation"))
-                  for label in ([low] if float(value) <= -BIAS_LEAN else [high] if float(value) >= BIAS_LEAN else [])]
+        select(BiasRating.leaflet_id, func.avg(BiasRating.tone), func.avg(BiasRating.fairness))
+        .where(BiasRating.leaflet_id.in_(ids))
+        .group_by(BiasRating.leaflet_id)
+    ):
+        labels = [
+            label
+            for value, low, high in (
+                (tone, "attacks-opponents", "promotes-own-party"),
+                (fairness, "misleading-presentation", "fair-presentation"),
+            )
+            for label in (
+                [low] if float(value) <= -BIAS_LEAN else [high] if float(value) >= BIAS_LEAN else []
+            )
+        ]
         if labels:
             out[leaflet_id] = labels
     return out
@@ -166,8 +249,9 @@ def leaflet_changed(leaflet_id: int) -> None:
 
 
 def live_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Leaflet.id).where(Leaflet.status == LeafletStatus.LIVE)
-                                .order_by(Leaflet.id)))
+    return list(
+        session.scalars(select(Leaflet.id).where(Leaflet.status == LeafletStatus.LIVE).order_by(Leaflet.id))
+    )
 
 
 def live_count(session: Session | None = None) -> int:
@@ -179,7 +263,7 @@ def documents(ids: Sequence[int], chunk: int = CHUNK) -> Iterator[SearchDocument
     """Stream documents in chunks from a session of their own, so memory stays flat on a big archive."""
     with Session(db.engine) as session:
         for start in range(0, len(ids), chunk):
-            yield from build_documents(session, ids[start:start + chunk])
+            yield from build_documents(session, ids[start : start + chunk])
             session.expunge_all()
 
 
@@ -216,7 +300,7 @@ def repair(report: IndexReport) -> int:
     backend = runtime.search_backend()
     todo = report.missing + report.stale
     for start in range(0, len(todo), CHUNK):
-        backend.index(list(documents(todo[start:start + CHUNK])))
+        backend.index(list(documents(todo[start : start + CHUNK])))
     if report.extra:
         backend.delete(report.extra)
     backend.flush()

@@ -1,4 +1,5 @@
 """Who may see what: hidden and removed leaflets are public nowhere; moderators see everything."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,6 +26,11 @@ def image_is_visible(sha256: str, user: Any) -> bool:
     """Whether the image folder `sha256` (a LeafletImage.stored_sha256) is of a leaflet this user sees."""
     if can_see_hidden(user):
         return db.session.scalar(select(exists().where(LeafletImage.stored_sha256 == sha256))) or False
-    query = select(exists().where(LeafletImage.stored_sha256 == sha256, LeafletImage.leaflet_id == Leaflet.id,
-                                  Leaflet.status == LeafletStatus.LIVE))
+    query = select(
+        exists().where(
+            LeafletImage.stored_sha256 == sha256,
+            LeafletImage.leaflet_id == Leaflet.id,
+            Leaflet.status == LeafletStatus.LIVE,
+        )
+    )
     return db.session.scalar(query) or False

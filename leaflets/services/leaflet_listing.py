@@ -1,5 +1,6 @@
 """The API's filtered leaflet list with cursor pagination: (uploaded_at, id) is a total order, so pages
 never overlap or skip while new leaflets arrive."""
+
 from __future__ import annotations
 
 import base64
@@ -47,19 +48,26 @@ def parse_since(raw: str | None) -> datetime | None:
             raw = raw.replace(" ", "+")
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise DomainError("since must be an ISO date or date-time, like 2024-06-01 or 2024-06-01T12:00:00Z.",
-                          field="since", code="bad_since") from None
+        raise DomainError(
+            "since must be an ISO date or date-time, like 2024-06-01 or 2024-06-01T12:00:00Z.",
+            field="since",
+            code="bad_since",
+        ) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment
 
 
-def list_filters(party: str | None, area: str | None, election: str | None, tag: str | None,
-                 since: str | None) -> ListFilters:
-    return ListFilters(party=_known(Party, Party.slug, party, "party"),
-                       area=_known(Area, Area.gss, area.upper() if area else area, "area"),
-                       election=_known(Election, Election.slug, election, "election"),
-                       tag=_known(Tag, Tag.slug, tag, "tag"), since=parse_since(since))
+def list_filters(
+    party: str | None, area: str | None, election: str | None, tag: str | None, since: str | None
+) -> ListFilters:
+    return ListFilters(
+        party=_known(Party, Party.slug, party, "party"),
+        area=_known(Area, Area.gss, area.upper() if area else area, "area"),
+        election=_known(Election, Election.slug, election, "election"),
+        tag=_known(Tag, Tag.slug, tag, "tag"),
+        since=parse_since(since),
+    )
 
 
 def encode_cursor(leaflet: Leaflet) -> str:
@@ -73,8 +81,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         moment, leaflet_id = raw.split("|")
         return datetime.fromisoformat(moment), int(leaflet_id)
     except (ValueError, UnicodeDecodeError):
-        raise DomainError("The cursor is not one this API gave out; start again without it.",
-                          field="cursor", code="bad_cursor") from None
+        raise DomainError(
+            "The cursor is not one this API gave out; start again without it.",
+            field="cursor",
+            code="bad_cursor",
+        ) from None
 
 
 def cursor_page(filters: ListFilters, limit: int, cursor: str | None = None) -> CursorPage:
@@ -87,14 +98,16 @@ def cursor_page(filters: ListFilters, limit: int, cursor: str | None = None) -> 
     if filters.election is not None:
         query = query.where(Leaflet.election_id == filters.election.id)
     if filters.tag is not None:
-        query = query.where(exists().where(LeafletTag.leaflet_id == Leaflet.id,
-                                           LeafletTag.tag_id == filters.tag.id))
+        query = query.where(
+            exists().where(LeafletTag.leaflet_id == Leaflet.id, LeafletTag.tag_id == filters.tag.id)
+        )
     if filters.since is not None:
         query = query.where(Leaflet.uploaded_at > filters.since)
     if cursor:
         moment, leaflet_id = decode_cursor(cursor)
-        query = query.where(or_(Leaflet.uploaded_at < moment,
-                                and_(Leaflet.uploaded_at == moment, Leaflet.id < leaflet_id)))
+        query = query.where(
+            or_(Leaflet.uploaded_at < moment, and_(Leaflet.uploaded_at == moment, Leaflet.id < leaflet_id))
+        )
     rows = list(db.session.scalars(newest_first(query).limit(limit + 1)))
     items = rows[:limit]
     return CursorPage(items=items, next_cursor=encode_cursor(items[-1]) if len(rows) > limit else None)

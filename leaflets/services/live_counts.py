@@ -4,6 +4,7 @@
 `recount()` computes the same figures from scratch (slow at scale): `flask counts check [--repair]` and the
 tests compare the two.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,34 +15,43 @@ from leaflets.extensions import db
 from leaflets.models import ArchiveCount, CountScope, Leaflet, LeafletImage, LeafletStatus
 
 log = logging.getLogger(__name__)
-_SCOPE_COLUMNS = {CountScope.PARTY: Leaflet.party_id, CountScope.AREA: Leaflet.area_id,
-                  CountScope.ELECTION: Leaflet.election_id}
+_SCOPE_COLUMNS = {
+    CountScope.PARTY: Leaflet.party_id,
+    CountScope.AREA: Leaflet.area_id,
+    CountScope.ELECTION: Leaflet.election_id,
+}
 
 
 def count(scope: CountScope = CountScope.ALL, key_id: int | None = 0) -> int:
     """Live leaflets in one scope (key None or 0: no party / no place yet)."""
-    found = db.session.scalar(select(ArchiveCount.leaflets).where(ArchiveCount.scope == scope,
-                                                                  ArchiveCount.key_id == (key_id or 0)))
+    found = db.session.scalar(
+        select(ArchiveCount.leaflets).where(ArchiveCount.scope == scope, ArchiveCount.key_id == (key_id or 0))
+    )
     return int(found or 0)
 
 
 def by_key(scope: CountScope) -> dict[int, int]:
     """key id -> live leaflets, for keys with at least one (0: none)."""
-    rows = db.session.execute(select(ArchiveCount.key_id, ArchiveCount.leaflets)
-                              .where(ArchiveCount.scope == scope, ArchiveCount.leaflets > 0))
+    rows = db.session.execute(
+        select(ArchiveCount.key_id, ArchiveCount.leaflets).where(
+            ArchiveCount.scope == scope, ArchiveCount.leaflets > 0
+        )
+    )
     return {key: n for key, n in rows}
 
 
 def live_images() -> int:
-    found = db.session.scalar(select(ArchiveCount.images).where(ArchiveCount.scope == CountScope.ALL,
-                                                                ArchiveCount.key_id == 0))
+    found = db.session.scalar(
+        select(ArchiveCount.images).where(ArchiveCount.scope == CountScope.ALL, ArchiveCount.key_id == 0)
+    )
     return int(found or 0)
 
 
 def kept() -> dict[tuple[str, int], tuple[int, int]]:
     """Every non-zero (scope, key) -> (leaflets, images) as the table holds it."""
-    rows = db.session.execute(select(ArchiveCount.scope, ArchiveCount.key_id, ArchiveCount.leaflets,
-                                     ArchiveCount.images))
+    rows = db.session.execute(
+        select(ArchiveCount.scope, ArchiveCount.key_id, ArchiveCount.leaflets, ArchiveCount.images)
+    )
     return {(scope, key): (n, images) for scope, key, n, images in rows if n or images}
 
 
@@ -64,9 +74,13 @@ def repair() -> int:
     differing = len(set(figures.items()) ^ set(before.items()))
     db.session.execute(delete(ArchiveCount))
     if figures:
-        db.session.execute(insert(ArchiveCount), [
-            {"scope": scope, "key_id": key, "leaflets": n, "images": images}
-            for (scope, key), (n, images) in figures.items()])
+        db.session.execute(
+            insert(ArchiveCount),
+            [
+                {"scope": scope, "key_id": key, "leaflets": n, "images": images}
+                for (scope, key), (n, images) in figures.items()
+            ],
+        )
     db.session.commit()
     log.info("archive counts recounted", extra={"differing": differing})
     return differing

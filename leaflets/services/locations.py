@@ -5,6 +5,7 @@ A full GB postcode is looked up in mySociety's full-postcode ranges and gives on
 Northern Ireland (BT) is not covered by the lookups, so its 18 constituencies are offered. Only the outward
 code is kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,11 +27,12 @@ _FULL = re.compile(rf"^({_OUT}) ?([0-9])([A-Z]{{2}})$")
 _SECTOR = re.compile(rf"^({_OUT}) ([0-9])$")  # "NG72" is the district NG72: a sector needs its space
 _DISTRICT = re.compile(rf"^({_OUT})$")
 
+
 class PostcodeKind(StrEnum):
-    POSTCODE = "postcode"                   # a full postcode: one constituency
-    SECTOR = "sector"                       # outward code and the inward digit
-    DISTRICT = "district"                   # the outward code only
-    NORTHERN_IRELAND = "northern-ireland"   # BT: choose one of the 18
+    POSTCODE = "postcode"  # a full postcode: one constituency
+    SECTOR = "sector"  # outward code and the inward digit
+    DISTRICT = "district"  # the outward code only
+    NORTHERN_IRELAND = "northern-ireland"  # BT: choose one of the 18
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,10 @@ class PostcodeLookup:
         if self.kind == PostcodeKind.POSTCODE:
             return f"{self.postcode} is in {self.choices[0].name}: is that where it was delivered?"
         if self.kind == PostcodeKind.NORTHERN_IRELAND:
-            return (f"{self.postcode} is in Northern Ireland, which our postcode lookup does not cover: "
-                    "choose the constituency it was delivered in.")
+            return (
+                f"{self.postcode} is in Northern Ireland, which our postcode lookup does not cover: "
+                "choose the constituency it was delivered in."
+            )
         if len(self.choices) == 1:
             return f"{self.postcode} is in {self.choices[0].name}: is that where it was delivered?"
         return f"{self.postcode} covers {len(self.choices)} constituencies: which one was it delivered in?"
@@ -87,17 +91,25 @@ class PostcodeLookup:
             return f"Confirm the constituency: {self.postcode} is in {self.choices[0].name}."
         if self.kind == PostcodeKind.NORTHERN_IRELAND:
             return "Choose the Northern Ireland constituency it was delivered in, or “I don't know”."
-        return (f"Choose which of the {len(self.choices)} constituencies of {self.postcode} it was delivered "
-                "in, or “I don't know”.")
+        return (
+            f"Choose which of the {len(self.choices)} constituencies of {self.postcode} it was delivered "
+            "in, or “I don't know”."
+        )
 
     def as_json(self) -> dict[str, object]:
-        return {"postcode": str(self.postcode), "kind": self.kind.value, "district": self.district,
-                "sector": self.postcode.sector, "question": self.question,
-                "areas": [{"gss": c.gss, "name": c.name, "share": c.share} for c in self.choices]}
+        return {
+            "postcode": str(self.postcode),
+            "kind": self.kind.value,
+            "district": self.district,
+            "sector": self.postcode.sector,
+            "question": self.question,
+            "areas": [{"gss": c.gss, "name": c.name, "share": c.share} for c in self.choices],
+        }
 
 
 class AreaChoiceNeeded(ValidationFailed):
     """The postcode leaves a choice (or a confirmation) to the voter."""
+
     code = "area_choice_needed"
 
     def __init__(self, lookup: PostcodeLookup) -> None:
@@ -105,8 +117,11 @@ class AreaChoiceNeeded(ValidationFailed):
         self.lookup = lookup
         self.district = lookup.district
         self.choices = lookup.choices
-        self.details = {"district": lookup.district, "kind": lookup.kind.value,
-                        "choices": [{"gss": c.gss, "name": c.name, "share": c.share} for c in lookup.choices]}
+        self.details = {
+            "district": lookup.district,
+            "kind": lookup.kind.value,
+            "choices": [{"gss": c.gss, "name": c.name, "share": c.share} for c in lookup.choices],
+        }
 
 
 class UnknownPostcode(NotFound):
@@ -120,8 +135,11 @@ def parse_postcode(text: str) -> Postcode:
         match = pattern.match(cleaned)
         if match:
             return Postcode(*match.groups())
-    raise ValidationFailed(f"“{text.strip()[:20]}” is not a UK postcode: give it like NG7 2RD (or its first "
-                           "part, NG7).", field="postcode", code="postcode_malformed")
+    raise ValidationFailed(
+        f"“{text.strip()[:20]}” is not a UK postcode: give it like NG7 2RD (or its first part, NG7).",
+        field="postcode",
+        code="postcode_malformed",
+    )
 
 
 def outward_code(postcode: str) -> str:
@@ -140,27 +158,39 @@ def _choices(query: Select[str, str, float]) -> list[AreaChoice]:
 
 
 def district_choices(district: str) -> list[AreaChoice]:
-    return _choices(select(Area.gss, Area.name, PostcodeDistrict.share).join(PostcodeDistrict.area)
-                    .where(PostcodeDistrict.district == district)
-                    .order_by(PostcodeDistrict.share.desc(), Area.name))
+    return _choices(
+        select(Area.gss, Area.name, PostcodeDistrict.share)
+        .join(PostcodeDistrict.area)
+        .where(PostcodeDistrict.district == district)
+        .order_by(PostcodeDistrict.share.desc(), Area.name)
+    )
 
 
 def sector_choices(sector: str) -> list[AreaChoice]:
-    return _choices(select(Area.gss, Area.name, PostcodeSector.share).join(PostcodeSector.area)
-                    .where(PostcodeSector.sector == sector).order_by(PostcodeSector.share.desc(), Area.name))
+    return _choices(
+        select(Area.gss, Area.name, PostcodeSector.share)
+        .join(PostcodeSector.area)
+        .where(PostcodeSector.sector == sector)
+        .order_by(PostcodeSector.share.desc(), Area.name)
+    )
 
 
 def northern_ireland_areas() -> list[AreaChoice]:
-    rows = db.session.execute(select(Area.gss, Area.name).where(Area.nation == NORTHERN_IRELAND)
-                              .order_by(Area.name))
+    rows = db.session.execute(
+        select(Area.gss, Area.name).where(Area.nation == NORTHERN_IRELAND).order_by(Area.name)
+    )
     return [AreaChoice(gss, name) for gss, name in rows]
 
 
 def full_postcode_area(postcode: Postcode) -> AreaChoice | None:
     """The constituency of a full postcode from the range whose start is the last at or before it."""
     number = postcode_number((postcode.full or "").replace(" ", ""))
-    area_id = db.session.scalar(select(PostcodeRange.area_id).where(PostcodeRange.start <= number)
-                                .order_by(PostcodeRange.start.desc()).limit(1))
+    area_id = db.session.scalar(
+        select(PostcodeRange.area_id)
+        .where(PostcodeRange.start <= number)
+        .order_by(PostcodeRange.start.desc())
+        .limit(1)
+    )
     area = db.session.get(Area, area_id) if area_id is not None else None
     return AreaChoice(area.gss, area.name) if area else None
 
@@ -172,8 +202,11 @@ def lookup(text: str) -> PostcodeLookup:
         return PostcodeLookup(postcode, PostcodeKind.NORTHERN_IRELAND, northern_ireland_areas())
     district = district_choices(postcode.outward)
     if not district:  # the range file answers for any string in its span, so the district must exist
-        raise UnknownPostcode(f"We don't know the postcode district {postcode.outward}: check the postcode, "
-                              "or choose the constituency instead.", field="postcode")
+        raise UnknownPostcode(
+            f"We don't know the postcode district {postcode.outward}: check the postcode, "
+            "or choose the constituency instead.",
+            field="postcode",
+        )
     if postcode.full:
         found = full_postcode_area(postcode)
         if found:
@@ -185,8 +218,9 @@ def lookup(text: str) -> PostcodeLookup:
     return PostcodeLookup(Postcode(postcode.outward), PostcodeKind.DISTRICT, district)
 
 
-def resolve(area: str | None, postcode: str | None, *,
-            confirm: bool = False) -> tuple[Area | None, str | None]:
+def resolve(
+    area: str | None, postcode: str | None, *, confirm: bool = False
+) -> tuple[Area | None, str | None]:
     """The delivery area (None: not known) and the postcode district we keep (never the full postcode).
 
     With `confirm` (the web form) a postcode alone never decides: the voter confirms a full postcode's
@@ -200,8 +234,11 @@ def resolve(area: str | None, postcode: str | None, *,
     if chosen:
         return area_by_gss(chosen), district
     if not given:
-        raise ValidationFailed("Give the postcode, choose the constituency, or choose “I don't know”.",
-                               field="postcode", code="place_missing")
+        raise ValidationFailed(
+            "Give the postcode, choose the constituency, or choose “I don't know”.",
+            field="postcode",
+            code="place_missing",
+        )
     try:
         found = lookup(given)
     except UnknownPostcode as error:

@@ -4,6 +4,7 @@ OCR has read it, by its text (compare's MinHash of the words with names and figu
 `candidates_for(leaflet)` is the one question other parts ask (the moderators' merge tools): the leaflets that
 may be this one, each with a score (0-1) and the kind of evidence, "image" or "text".
 """
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import (CompareBand, CompareText, ImageFingerprint, Leaflet, LeafletImage,
-                             LeafletSimilarity, LeafletStatus)
+from leaflets.models import (
+    CompareBand,
+    CompareText,
+    ImageFingerprint,
+    Leaflet,
+    LeafletImage,
+    LeafletSimilarity,
+    LeafletStatus,
+)
 from leaflets.services import images as image_service
 from leaflets.services import perceptual, photo_variants
 from leaflets.services.compare import minhash
@@ -28,8 +36,8 @@ log = logging.getLogger(__name__)
 
 IMAGE, TEXT = "image", "text"
 TEXT_SAME = TEMPLATE_THRESHOLD  # the estimated share of shingles in common at which compare joins a template
-VERIFY = 4                      # the nearest fingerprints per photo that are compared print against print
-TURNS = (0, 90, 180, 270)       # a new photo may lie sideways where the stored one was turned upright
+VERIFY = 4  # the nearest fingerprints per photo that are compared print against print
+TURNS = (0, 90, 180, 270)  # a new photo may lie sideways where the stored one was turned upright
 
 
 @dataclass(frozen=True)
@@ -54,8 +62,9 @@ def open_display(key: str) -> Image.Image | None:
 
 
 def _row(key: str, value: int) -> ImageFingerprint:
-    return ImageFingerprint(key=key, hash=value, **{f"band{i}": band
-                                                   for i, band in enumerate(perceptual.bands(value))})
+    return ImageFingerprint(
+        key=key, hash=value, **{f"band{i}": band for i, band in enumerate(perceptual.bands(value))}
+    )
 
 
 def remember(keys: Iterable[str]) -> int:
@@ -80,7 +89,9 @@ def remember(keys: Iterable[str]) -> int:
             added += 1
         except IntegrityError:
             db.session.rollback()
-        except DBAPIError as error:  # derived data: an upload never fails for want of it (the backfill adds it)
+        except (
+            DBAPIError
+        ) as error:  # derived data: an upload never fails for want of it (the backfill adds it)
             db.session.rollback()
             log.warning("fingerprint not saved", extra={"key": key, "error": str(error.orig)})
     return added
@@ -93,8 +104,14 @@ def near_keys(value: int, exclude: set[str]) -> list[tuple[int, str]]:
     find every one without reading the rest of the table."""
     parts = perceptual.bands(value)
     columns = (ImageFingerprint.band0, ImageFingerprint.band1, ImageFingerprint.band2, ImageFingerprint.band3)
-    query = select(ImageFingerprint.key, ImageFingerprint.hash).where(or_(*(
-        column.in_(perceptual.probes(part, perceptual.BAND_RADIUS)) for column, part in zip(columns, parts))))
+    query = select(ImageFingerprint.key, ImageFingerprint.hash).where(
+        or_(
+            *(
+                column.in_(perceptual.probes(part, perceptual.BAND_RADIUS))
+                for column, part in zip(columns, parts)
+            )
+        )
+    )
     found = []
     for key, other in db.session.execute(query):
         gap = perceptual.distance(value, other)
@@ -111,8 +128,12 @@ def _root(leaflet: Leaflet) -> Leaflet | None:
 
 def _leaflets_showing(key: str) -> list[Leaflet]:
     """The live originals whose photos are the pictures in this storage folder."""
-    query = select(Leaflet).join(LeafletImage, LeafletImage.leaflet_id == Leaflet.id).where(
-        LeafletImage.stored_sha256 == key).distinct()
+    query = (
+        select(Leaflet)
+        .join(LeafletImage, LeafletImage.leaflet_id == Leaflet.id)
+        .where(LeafletImage.stored_sha256 == key)
+        .distinct()
+    )
     roots = {root.id: root for leaflet in db.session.scalars(query) if (root := _root(leaflet)) is not None}
     return list(roots.values())
 
@@ -133,8 +154,9 @@ def image_candidates(keys: Sequence[str], exclude: set[int] = frozenset()) -> li
     return sorted(best.values(), key=lambda c: (-c.score, c.leaflet.id))
 
 
-def _verify(picture: Image.Image, near: list[tuple[int, str]], exclude: set[int],
-            best: dict[int, Candidate]) -> None:
+def _verify(
+    picture: Image.Image, near: list[tuple[int, str]], exclude: set[int], best: dict[int, Candidate]
+) -> None:
     """Compare the picture with the nearest VERIFY fingerprints that belong to other leaflets."""
     compared = 0
     for _gap, other_key in near:
@@ -149,7 +171,9 @@ def _verify(picture: Image.Image, near: list[tuple[int, str]], exclude: set[int]
             continue
         with other:
             match = perceptual.print_match(picture, other)
-        log.info("photo compared", extra={"key": other_key, "score": round(match.score, 3), "same": match.same})
+        log.info(
+            "photo compared", extra={"key": other_key, "score": round(match.score, 3), "same": match.same}
+        )
         if not match.same:
             continue
         for leaflet in leaflets:
@@ -175,7 +199,8 @@ def text_candidates(leaflet: Leaflet) -> list[Candidate]:
     known = family(leaflet)
     found = []
     for other_id, other_signature in db.session.execute(
-            select(CompareText.leaflet_id, CompareText.signature).where(CompareText.leaflet_id.in_(sharing))):
+        select(CompareText.leaflet_id, CompareText.signature).where(CompareText.leaflet_id.in_(sharing))
+    ):
         if other_id in known or other_signature is None:
             continue
         score = minhash.similarity(signature, minhash.from_bytes(other_signature))
@@ -188,8 +213,13 @@ def text_candidates(leaflet: Leaflet) -> list[Candidate]:
 def link(leaflet_id: int, other_id: int, kind: str, score: float) -> None:
     """Record "possibly the same as" (the later leaflet points at the earlier), or raise a kept score."""
     later, earlier = max(leaflet_id, other_id), min(leaflet_id, other_id)
-    row = db.session.scalar(select(LeafletSimilarity).where(
-        LeafletSimilarity.leaflet_id == later, LeafletSimilarity.other_id == earlier, LeafletSimilarity.kind == kind))
+    row = db.session.scalar(
+        select(LeafletSimilarity).where(
+            LeafletSimilarity.leaflet_id == later,
+            LeafletSimilarity.other_id == earlier,
+            LeafletSimilarity.kind == kind,
+        )
+    )
     if row is None:
         db.session.add(LeafletSimilarity(leaflet_id=later, other_id=earlier, kind=kind, score=score))
     else:
@@ -213,10 +243,14 @@ def leaflet_changed(leaflet_id: int) -> None:
 
 
 def _linked(leaflet: Leaflet) -> list[Candidate]:
-    rows = db.session.execute(select(LeafletSimilarity.leaflet_id, LeafletSimilarity.other_id,
-                                     LeafletSimilarity.kind, LeafletSimilarity.score)
-                              .where(or_(LeafletSimilarity.leaflet_id == leaflet.id,
-                                         LeafletSimilarity.other_id == leaflet.id)))
+    rows = db.session.execute(
+        select(
+            LeafletSimilarity.leaflet_id,
+            LeafletSimilarity.other_id,
+            LeafletSimilarity.kind,
+            LeafletSimilarity.score,
+        ).where(or_(LeafletSimilarity.leaflet_id == leaflet.id, LeafletSimilarity.other_id == leaflet.id))
+    )
     found = []
     for first, second, kind, score in rows:
         other = db.session.get(Leaflet, second if first == leaflet.id else first)
@@ -245,9 +279,14 @@ def candidates_for(leaflet: Leaflet) -> list[tuple[Leaflet, float, str]]:
 
 def unfingerprinted(limit: int | None = None) -> list[str]:
     """Storage folders of leaflet photos that have no fingerprint yet (stored before this existed)."""
-    query = (select(LeafletImage.stored_sha256).distinct()
-             .where(~select(ImageFingerprint.key).where(ImageFingerprint.key == LeafletImage.stored_sha256)
-                    .exists()).order_by(LeafletImage.stored_sha256))
+    query = (
+        select(LeafletImage.stored_sha256)
+        .distinct()
+        .where(
+            ~select(ImageFingerprint.key).where(ImageFingerprint.key == LeafletImage.stored_sha256).exists()
+        )
+        .order_by(LeafletImage.stored_sha256)
+    )
     return list(db.session.scalars(query.limit(limit) if limit else query))
 
 
@@ -256,7 +295,7 @@ def backfill(progress: Callable[[int], None] | None = None, chunk: int = 200) ->
     storage are skipped (logged), so the count may be lower than the work."""
     keys, added = unfingerprinted(), 0
     for start in range(0, len(keys), chunk):
-        part = keys[start:start + chunk]
+        part = keys[start : start + chunk]
         added += remember(part)
         db.session.expunge_all()
         if progress:
@@ -267,8 +306,13 @@ def backfill(progress: Callable[[int], None] | None = None, chunk: int = 200) ->
 
 def read_leaflet_ids() -> list[int]:
     """The leaflets compare has a text signature for."""
-    return list(db.session.scalars(select(CompareText.leaflet_id).where(CompareText.signature.is_not(None))
-                                   .order_by(CompareText.leaflet_id)))
+    return list(
+        db.session.scalars(
+            select(CompareText.leaflet_id)
+            .where(CompareText.signature.is_not(None))
+            .order_by(CompareText.leaflet_id)
+        )
+    )
 
 
 def link_all_text(progress: Callable[[int], None] | None = None) -> int:

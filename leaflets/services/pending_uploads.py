@@ -5,6 +5,7 @@ photos; "No, it is different" publishes it as a new leaflet (and links the two f
 The upload is held in the database with its photos in storage, so a restart loses nothing; it expires after
 PENDING_UPLOAD_HOURS, when `flask sweep-uploads` removes it and, later, its unused photos.
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,15 +60,28 @@ def check(meta: ResolvedMetadata, staged: list[StagedImage]) -> None:
         raise SameLeafletQuestion(hold(meta, staged, found[0]))
 
 
-def hold(meta: ResolvedMetadata, staged: list[StagedImage], candidate: near_duplicates.Candidate) -> PendingUpload:
+def hold(
+    meta: ResolvedMetadata, staged: list[StagedImage], candidate: near_duplicates.Candidate
+) -> PendingUpload:
     hours = current_app.config["PENDING_UPLOAD_HOURS"]
-    fields = {"party_id": meta.party.id if meta.party else None, "election_id": meta.election.id,
-              "delivered_on": meta.delivered_on.isoformat(), "area_id": meta.area_id,
-              "postcode_district": meta.postcode_district, "title": meta.title, "description": meta.description}
-    pending = PendingUpload(token=secrets.token_urlsafe(32), candidate_id=candidate.leaflet.id,
-                            score=round(candidate.score, 4), uploader_id=meta.uploader_id, meta=fields,
-                            staged=[asdict(item) for item in staged],
-                            expires_at=utcnow() + timedelta(hours=hours))
+    fields = {
+        "party_id": meta.party.id if meta.party else None,
+        "election_id": meta.election.id,
+        "delivered_on": meta.delivered_on.isoformat(),
+        "area_id": meta.area_id,
+        "postcode_district": meta.postcode_district,
+        "title": meta.title,
+        "description": meta.description,
+    }
+    pending = PendingUpload(
+        token=secrets.token_urlsafe(32),
+        candidate_id=candidate.leaflet.id,
+        score=round(candidate.score, 4),
+        uploader_id=meta.uploader_id,
+        meta=fields,
+        staged=[asdict(item) for item in staged],
+        expires_at=utcnow() + timedelta(hours=hours),
+    )
     db.session.add(pending)
     try:
         db.session.commit()
@@ -77,9 +91,10 @@ def hold(meta: ResolvedMetadata, staged: list[StagedImage], candidate: near_dupl
         if unavailable is None:
             raise
         raise unavailable from error
-    log.info("upload held: possibly the same leaflet", extra={"pending_id": pending.id,
-                                                               "candidate": candidate.leaflet.id,
-                                                               "score": pending.score})
+    log.info(
+        "upload held: possibly the same leaflet",
+        extra={"pending_id": pending.id, "candidate": candidate.leaflet.id, "score": pending.score},
+    )
     return pending
 
 
@@ -87,8 +102,10 @@ def find(token: str, user_id: int | None) -> PendingUpload:
     """The held upload for this token; only its uploader may answer when it was made signed in."""
     pending = db.session.scalar(select(PendingUpload).where(PendingUpload.token == (token or "")[:64]))
     if pending is None:
-        raise NotFound("That upload is not waiting any more: it was answered, or it expired. Upload the photos "
-                       "again if it is not in the archive.")
+        raise NotFound(
+            "That upload is not waiting any more: it was answered, or it expired. Upload the photos "
+            "again if it is not in the archive."
+        )
     if pending.expires_at <= utcnow():
         raise Expired("That upload waited too long and expired: please upload the photos again.")
     if pending.uploader_id is not None and pending.uploader_id != user_id:
@@ -101,12 +118,20 @@ def _metadata(pending: PendingUpload) -> ResolvedMetadata:
     election = db.session.get(Election, fields["election_id"])
     party = db.session.get(Party, fields["party_id"]) if fields["party_id"] is not None else None
     if election is None or (fields["party_id"] is not None and party is None):
-        raise ValidationFailed("The party or election of that upload is no longer in the archive: please upload "
-                               "the photos again.")
-    return ResolvedMetadata(party=party, election=election, delivered_on=date.fromisoformat(fields["delivered_on"]),
-                            area_id=fields["area_id"], postcode_district=fields["postcode_district"],
-                            title=fields["title"], description=fields["description"],
-                            uploader_id=pending.uploader_id)
+        raise ValidationFailed(
+            "The party or election of that upload is no longer in the archive: please upload "
+            "the photos again."
+        )
+    return ResolvedMetadata(
+        party=party,
+        election=election,
+        delivered_on=date.fromisoformat(fields["delivered_on"]),
+        area_id=fields["area_id"],
+        postcode_district=fields["postcode_district"],
+        title=fields["title"],
+        description=fields["description"],
+        uploader_id=pending.uploader_id,
+    )
 
 
 @dataclass(frozen=True)
@@ -118,7 +143,9 @@ class HeldDetails:
 def details(pending: PendingUpload) -> HeldDetails:
     """Where and when the held upload says it was delivered, as the question page shows it."""
     area = db.session.get(Area, pending.meta["area_id"]) if pending.meta["area_id"] is not None else None
-    return HeldDetails(area.name if area else "Place not known yet", date.fromisoformat(pending.meta["delivered_on"]))
+    return HeldDetails(
+        area.name if area else "Place not known yet", date.fromisoformat(pending.meta["delivered_on"])
+    )
 
 
 def staged_of(pending: PendingUpload) -> list[StagedImage]:
@@ -126,26 +153,40 @@ def staged_of(pending: PendingUpload) -> list[StagedImage]:
 
 
 def answer_same(token: str, user_id: int | None) -> Leaflet:
-    """"Yes, it came through my door too": a delivery of the original, at this upload's place and date, that
+    """ "Yes, it came through my door too": a delivery of the original, at this upload's place and date, that
     shows the original's photos; the new photos are deleted (unless something else uses them)."""
     pending = find(token, user_id)
     meta, staged = _metadata(pending), staged_of(pending)
     original = pending.candidate
     root = original.duplicate_of if original.duplicate_of_id else original
     if root is None or not root.is_live:
-        raise NotFound("That leaflet is no longer in the archive: choose “No, it is different” to publish yours.")
-    shown = [StagedImage(image.sha256, image.role, image.width, image.height, image.mime, image.byte_size,
-                         image.stored_sha256, image.rotation) for image in root.images]
+        raise NotFound(
+            "That leaflet is no longer in the archive: choose “No, it is different” to publish yours."
+        )
+    shown = [
+        StagedImage(
+            image.sha256,
+            image.role,
+            image.width,
+            image.height,
+            image.mime,
+            image.byte_size,
+            image.stored_sha256,
+            image.rotation,
+        )
+        for image in root.images
+    ]
     _claim(pending)
     delivery = uploads.create_leaflet(meta, shown)
     _discard(staged)
-    log.info("near-duplicate confirmed: delivery recorded", extra={"leaflet_id": delivery.id,
-                                                                    "original": root.id})
+    log.info(
+        "near-duplicate confirmed: delivery recorded", extra={"leaflet_id": delivery.id, "original": root.id}
+    )
     return delivery
 
 
 def answer_different(token: str, user_id: int | None) -> Leaflet:
-    """"No, it is different": published as a new leaflet, linked to the look-alike for moderators to judge."""
+    """ "No, it is different": published as a new leaflet, linked to the look-alike for moderators to judge."""
     pending = find(token, user_id)
     meta, staged = _metadata(pending), staged_of(pending)
     candidate_id, score = pending.candidate_id, pending.score

@@ -18,6 +18,7 @@ the layout of the original, so it hashes alike; what tells the two apart is the 
    worst quarter of the tile scores separates the two. Each tile's shift must fit one movement of the
    whole page (an affine fit), and the match is taken both ways round.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,19 +29,19 @@ from PIL import Image, ImageFilter
 
 HASH_BITS = 64
 BANDS, BAND_BITS = 4, 16
-BAND_RADIUS = 2                   # probe each band this many bits out: finds every hash within 4*2+3 bits
+BAND_RADIUS = 2  # probe each band this many bits out: finds every hash within 4*2+3 bits
 MAX_DISTANCE = BANDS * BAND_RADIUS + BANDS - 1
-MARGIN = 0.04                     # of each side left out: the table or hand around a photographed page
-DETAIL_AREA = 288 * 384           # pixels every pair of pictures is compared at
-TILE = 32                         # pixels square
-MAX_SHIFT = 8                     # pixels each way a tile may move (about 3% of the page)
-SAME_PRINT = 0.5                  # the QUANTILE tile score from which two prints are one leaflet (measured: the same
-                                  # leaflet, re-encoded, resized or photographed again, 0.62-1.0; another leaflet on
-                                  # its template 0.33-0.36; short headlines sharing words 0.29-0.33)
-QUANTILE = 25                     # the tile score reported (percentile): the worst quarter of the print decides
-MIN_TILES = 16                    # tiles of print (of about 108): fewer, a line or two on a blank page, is too little
-                                  # to tell "BURST 1" from "BURST 2"; real leaflets measured 43-108
-_INKED = 4.0                      # a tile whose print varies less (grey levels, RMS) is blank paper
+MARGIN = 0.04  # of each side left out: the table or hand around a photographed page
+DETAIL_AREA = 288 * 384  # pixels every pair of pictures is compared at
+TILE = 32  # pixels square
+MAX_SHIFT = 8  # pixels each way a tile may move (about 3% of the page)
+SAME_PRINT = 0.5  # the QUANTILE tile score from which two prints are one leaflet (measured: the same
+# leaflet, re-encoded, resized or photographed again, 0.62-1.0; another leaflet on
+# its template 0.33-0.36; short headlines sharing words 0.29-0.33)
+QUANTILE = 25  # the tile score reported (percentile): the worst quarter of the print decides
+MIN_TILES = 16  # tiles of print (of about 108): fewer, a line or two on a blank page, is too little
+# to tell "BURST 1" from "BURST 2"; real leaflets measured 43-108
+_INKED = 4.0  # a tile whose print varies less (grey levels, RMS) is blank paper
 
 
 def grey(image: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -99,7 +100,11 @@ def detail_size(image: Image.Image, other: Image.Image) -> tuple[int, int]:
     """Whole tiles in the first picture's shape: about DETAIL_AREA pixels, or fewer when either picture has
     fewer (a small picture blown up would compare its blur, not its print)."""
     width, height = image.size
-    area = min(DETAIL_AREA, width * height * (1 - 2 * MARGIN) ** 2, other.size[0] * other.size[1] * (1 - 2 * MARGIN) ** 2)
+    area = min(
+        DETAIL_AREA,
+        width * height * (1 - 2 * MARGIN) ** 2,
+        other.size[0] * other.size[1] * (1 - 2 * MARGIN) ** 2,
+    )
     scale = (area / max(1, width * height * (1 - 2 * MARGIN) ** 2)) ** 0.5 * (1 - 2 * MARGIN)
     return (max(2, round(width * scale / TILE)) * TILE, max(2, round(height * scale / TILE)) * TILE)
 
@@ -114,8 +119,8 @@ def detail(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PrintMatch:
-    score: float           # the QUANTILE percentile of the tile scores: 1 is the same print everywhere
-    tiles: int             # tiles with print on them, that were compared
+    score: float  # the QUANTILE percentile of the tile scores: 1 is the same print everywhere
+    tiles: int  # tiles with print on them, that were compared
 
     @property
     def same(self) -> bool:
@@ -136,7 +141,7 @@ def _one_way(a: np.ndarray, b: np.ndarray) -> PrintMatch:
     Coarse to fine: every shift is tried at half size (a sixteenth of the work); the shifts are smoothed into
     one movement of the page; then each tile is refined within two pixels of it at full size."""
     tiles_a = _tiles(a, TILE)
-    energy_a = np.sqrt((tiles_a ** 2).sum(axis=(2, 3)))
+    energy_a = np.sqrt((tiles_a**2).sum(axis=(2, 3)))
     inked = energy_a / TILE > _INKED
     if not inked.any():
         return PrintMatch(0.0, 0)
@@ -173,7 +178,7 @@ def _halved(pixels: np.ndarray) -> np.ndarray:
 
 
 def _ncc(tiles_a: np.ndarray, energy_a: np.ndarray, tiles_b: np.ndarray) -> np.ndarray:
-    energy_b = np.sqrt((tiles_b ** 2).sum(axis=(-2, -1)))
+    energy_b = np.sqrt((tiles_b**2).sum(axis=(-2, -1)))
     return (tiles_a * tiles_b).sum(axis=(-2, -1)) / np.maximum(energy_a * energy_b, 1e-6)
 
 
@@ -182,12 +187,12 @@ def _best_shifts(a: np.ndarray, b: np.ndarray, tile: int, shift: int) -> np.ndar
     height, width = a.shape
     padded = np.pad(b, shift, mode="edge")
     tiles_a = _tiles(a, tile)
-    energy_a = np.sqrt((tiles_a ** 2).sum(axis=(2, 3)))
+    energy_a = np.sqrt((tiles_a**2).sum(axis=(2, 3)))
     best = np.full(energy_a.shape, -2.0, dtype=np.float32)
     where = np.zeros(energy_a.shape + (2,), dtype=np.int64)
     for dy in range(-shift, shift + 1):
         for dx in range(-shift, shift + 1):
-            window = padded[shift + dy:shift + dy + height, shift + dx:shift + dx + width]
+            window = padded[shift + dy : shift + dy + height, shift + dx : shift + dx + width]
             score = _ncc(tiles_a, energy_a, _tiles(window, tile))
             better = score > best
             best[better] = score[better]
@@ -195,8 +200,9 @@ def _best_shifts(a: np.ndarray, b: np.ndarray, tile: int, shift: int) -> np.ndar
     return where
 
 
-def _refined(tiles_a: np.ndarray, energy_a: np.ndarray, b: np.ndarray, start: np.ndarray,
-             radius: int) -> np.ndarray:
+def _refined(
+    tiles_a: np.ndarray, energy_a: np.ndarray, b: np.ndarray, start: np.ndarray, radius: int
+) -> np.ndarray:
     """Each tile's best score within `radius` pixels of its own starting shift, at full size."""
     rows, cols = energy_a.shape
     pad = MAX_SHIFT + radius
@@ -213,4 +219,4 @@ def _refined(tiles_a: np.ndarray, energy_a: np.ndarray, b: np.ndarray, start: np
 def _tiles(pixels: np.ndarray, tile: int) -> np.ndarray:
     """(rows, cols, tile, tile) views of the picture's tiles."""
     rows, cols = pixels.shape[0] // tile, pixels.shape[1] // tile
-    return pixels[:rows * tile, :cols * tile].reshape(rows, tile, cols, tile).swapaxes(1, 2)
+    return pixels[: rows * tile, : cols * tile].reshape(rows, tile, cols, tile).swapaxes(1, 2)

@@ -7,6 +7,7 @@ the commit lands. The OCR words under a rectangle (or outside a crop) leave the 
 corrected text and its earlier versions, so search and the leaflet page stop showing them after the re-index.
 The audit entry records the rectangles and how many words went, never the words themselves.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,16 @@ from sqlalchemy import delete, select, update
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import (Claim, ClaimOrigin, ClaimState, LeafletImage, OcrCorrection, OcrPriority, OcrStatus,
-                             User)
+from leaflets.models import (
+    Claim,
+    ClaimOrigin,
+    ClaimState,
+    LeafletImage,
+    OcrCorrection,
+    OcrPriority,
+    OcrStatus,
+    User,
+)
 from leaflets.services import audit, image_turns, indexing
 from leaflets.services.errors import Conflict, NotFound, ValidationFailed
 from leaflets.services.word_alignment import align_text
@@ -31,9 +40,11 @@ log = logging.getLogger(__name__)
 
 STYLES = {"blur": "Blur", "black": "Black out"}
 MAX_BOXES = 30
-COVERED_SHARE = 0.3   # a word a rectangle covers this much of is taken out (a name half-covered is still legible)
-KEPT_SHARE = 0.5      # a crop keeps a word at least this much inside it
-MIN_CROP_EDGE = 50    # pixels: smaller than this is no photo of a leaflet
+COVERED_SHARE = (
+    0.3  # a word a rectangle covers this much of is taken out (a name half-covered is still legible)
+)
+KEPT_SHARE = 0.5  # a crop keeps a word at least this much inside it
+MIN_CROP_EDGE = 50  # pixels: smaller than this is no photo of a leaflet
 
 
 @dataclass(frozen=True)
@@ -59,27 +70,31 @@ def _clipped(values: Iterable[Any], size: tuple[int, int], field: str) -> Box:
     try:
         left, top, width, height = (int(round(float(v))) for v in values)
     except (TypeError, ValueError):
-        raise ValidationFailed("Give a rectangle as four whole numbers: left, top, width and height.",
-                               field=field) from None
+        raise ValidationFailed(
+            "Give a rectangle as four whole numbers: left, top, width and height.", field=field
+        ) from None
     picture_w, picture_h = size
     right, bottom = min(left + width, picture_w), min(top + height, picture_h)
     left, top = max(left, 0), max(top, 0)
     if width <= 0 or height <= 0 or right <= left or bottom <= top:
-        raise ValidationFailed(f"The rectangle must have a width and height and lie on the photo "
-                               f"({picture_w} × {picture_h} pixels).", field=field)
+        raise ValidationFailed(
+            f"The rectangle must have a width and height and lie on the photo "
+            f"({picture_w} × {picture_h} pixels).",
+            field=field,
+        )
     return Box(left, top, right - left, bottom - top)
 
 
 def parse_boxes(drawn: str | None, typed: tuple[Any, Any, Any, Any], size: tuple[int, int]) -> list[Box]:
     """Rectangles drawn on the photo ("left,top,width,height;..." in photo pixels) and the one typed into the
     numeric fields (the way without JavaScript, or to set one exactly). At least one is needed."""
-    boxes = [_clipped(part.split(","), size, "boxes")
-             for part in (drawn or "").split(";") if part.strip()]
+    boxes = [_clipped(part.split(","), size, "boxes") for part in (drawn or "").split(";") if part.strip()]
     if any(str(value or "").strip() for value in typed):
         boxes.append(_clipped(typed, size, "left"))
     if not boxes:
-        raise ValidationFailed("Draw a rectangle on the photo, or type its left, top, width and height.",
-                               field="left")
+        raise ValidationFailed(
+            "Draw a rectangle on the photo, or type its left, top, width and height.", field="left"
+        )
     if len(boxes) > MAX_BOXES:
         raise ValidationFailed(f"At most {MAX_BOXES} rectangles at a time.", field="boxes")
     return boxes
@@ -87,10 +102,13 @@ def parse_boxes(drawn: str | None, typed: tuple[Any, Any, Any, Any], size: tuple
 
 # --- pixels ----------------------------------------------------------------------------------------------------
 
+
 def _blur_region(region: Image.Image) -> Image.Image:
     """Pixelate to coarse blocks, then blur: nothing of the text's shapes survives, unlike a light blur."""
     block = max(8, min(region.size) // 4)
-    small = region.resize((max(1, region.width // block), max(1, region.height // block)), Image.Resampling.BOX)
+    small = region.resize(
+        (max(1, region.width // block), max(1, region.height // block)), Image.Resampling.BOX
+    )
     coarse = small.resize(region.size, Image.Resampling.NEAREST)
     return coarse.filter(ImageFilter.GaussianBlur(radius=max(4, block // 2)))
 
@@ -109,6 +127,7 @@ def redacted(picture: Image.Image, boxes: list[Box], style: str) -> Image.Image:
 
 
 # --- words and text --------------------------------------------------------------------------------------------
+
 
 def _overlap(box: Box, word: tuple[int, int, int, int]) -> float:
     """The share of the word's box that lies inside `box`."""
@@ -132,8 +151,9 @@ def text_of(words: list[dict[str, Any]]) -> str:
     return assemble([WordBox(**{k: v for k, v in word.items() if k in names}) for word in words])
 
 
-def scrub_text(text: str, words: list[dict[str, Any]] | None, gone: Callable[[tuple[int, int, int, int] | None],
-                                                                            bool]) -> tuple[str, int]:
+def scrub_text(
+    text: str, words: list[dict[str, Any]] | None, gone: Callable[[tuple[int, int, int, int] | None], bool]
+) -> tuple[str, int]:
     """A typed text without the words that stand on photo boxes `gone` rejects; its paragraphs and lines kept."""
     removed = 0
     paragraphs = []
@@ -151,9 +171,11 @@ def scrub_text(text: str, words: list[dict[str, Any]] | None, gone: Callable[[tu
 
 # --- the edit --------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Edit:
     """What happens to the pixels and to the word boxes (None: the word goes)."""
+
     action: str
     change: Callable[[Image.Image], Image.Image]
     move_word: Callable[[tuple[int, int, int, int]], tuple[int, int, int, int] | None]
@@ -163,14 +185,19 @@ class Edit:
 def redaction(boxes: list[Box], style: str) -> Edit:
     if style not in STYLES:
         raise ValidationFailed("Choose blur or black out.", field="style")
-    return Edit("redact", lambda picture: redacted(picture, boxes, style),
-                lambda word: None if covered(word, boxes) else word,
-                {"style": style, "rectangles": [box.as_list() for box in boxes]})
+    return Edit(
+        "redact",
+        lambda picture: redacted(picture, boxes, style),
+        lambda word: None if covered(word, boxes) else word,
+        {"style": style, "rectangles": [box.as_list() for box in boxes]},
+    )
 
 
 def crop(boxes: list[Box]) -> Edit:
     if len(boxes) != 1:
-        raise ValidationFailed("A crop needs exactly one rectangle: the part of the photo to keep.", field="boxes")
+        raise ValidationFailed(
+            "A crop needs exactly one rectangle: the part of the photo to keep.", field="boxes"
+        )
     box = boxes[0]
     if min(box.width, box.height) < MIN_CROP_EDGE:
         raise ValidationFailed(f"Keep at least {MIN_CROP_EDGE} × {MIN_CROP_EDGE} pixels.", field="width")
@@ -181,8 +208,13 @@ def crop(boxes: list[Box]) -> Edit:
         left, top = max(word[0], box.left), max(word[1], box.top)
         right, bottom = min(word[0] + word[2], box.right), min(word[1] + word[3], box.bottom)
         return left - box.left, top - box.top, right - left, bottom - top
-    return Edit("crop", lambda picture: picture.crop((box.left, box.top, box.right, box.bottom)), move,
-                {"rectangle": box.as_list()})
+
+    return Edit(
+        "crop",
+        lambda picture: picture.crop((box.left, box.top, box.right, box.bottom)),
+        move,
+        {"rectangle": box.as_list()},
+    )
 
 
 def _moved_words(words: list[dict[str, Any]] | None, edit: Edit) -> tuple[list[dict[str, Any]] | None, int]:
@@ -198,13 +230,18 @@ def _moved_words(words: list[dict[str, Any]] | None, edit: Edit) -> tuple[list[d
 
 def _new_values(row: LeafletImage, edit: Edit, files: image_turns.TurnedFiles) -> tuple[dict[str, Any], int]:
     words, removed = _moved_words(row.ocr_words, edit)
-    values: dict[str, Any] = {"stored_sha256": files.key, "width": files.width, "height": files.height,
-                              "ocr_words": words}
+    values: dict[str, Any] = {
+        "stored_sha256": files.key,
+        "width": files.width,
+        "height": files.height,
+        "ocr_words": words,
+    }
     if row.ocr_words is not None and row.ocr_text is not None:
         values["ocr_text"] = text_of(words or [])
 
     def gone(box: tuple[int, int, int, int] | None) -> bool:
         return box is not None and edit.move_word(box) is None
+
     if row.corrected_text is not None:
         values["corrected_text"], typed_removed = scrub_text(row.corrected_text, row.ocr_words, gone)
         removed = max(removed, typed_removed)
@@ -212,13 +249,23 @@ def _new_values(row: LeafletImage, edit: Edit, files: image_turns.TurnedFiles) -
         version.text = scrub_text(version.text, row.ocr_words, gone)[0]
     # Machine suggestions not taken up were cut from the old text (an address line has a number in it): they
     # go, and are suggested again from the new text; a volunteer's accepted claim is theirs and stays.
-    db.session.execute(delete(Claim).where(Claim.image_id == row.id, Claim.origin == ClaimOrigin.SUGGESTED,
-                                           Claim.state != ClaimState.ACCEPTED))
+    db.session.execute(
+        delete(Claim).where(
+            Claim.image_id == row.id,
+            Claim.origin == ClaimOrigin.SUGGESTED,
+            Claim.state != ClaimState.ACCEPTED,
+        )
+    )
     if row.ocr_status == OcrStatus.RUNNING:
         # A run reading the old pixels must not write its text (with the covered words) afterwards: taking its
         # lease away makes its result land nowhere (jobs._held_by); the photo is read again, redacted.
-        values.update(ocr_status=OcrStatus.PENDING, lease_owner=None, leased_until=None, next_attempt_at=None,
-                      ocr_priority=OcrPriority.INTERACTIVE)
+        values.update(
+            ocr_status=OcrStatus.PENDING,
+            lease_owner=None,
+            leased_until=None,
+            next_attempt_at=None,
+            ocr_priority=OcrPriority.INTERACTIVE,
+        )
     return values, removed
 
 
@@ -233,36 +280,62 @@ def edit_photo(image_id: int, moderator: User, edit: Edit, reason: str = "") -> 
         files = image_turns.rewrite_stored(old_key, edit.change)
     except image_turns.MasterUnreadable as error:
         raise Conflict(f"This photo cannot be changed: {error}") from None
-    rows = list(db.session.scalars(select(LeafletImage).where(LeafletImage.stored_sha256 == old_key)
-                                   .order_by(LeafletImage.id)))
+    rows = list(
+        db.session.scalars(
+            select(LeafletImage).where(LeafletImage.stored_sha256 == old_key).order_by(LeafletImage.id)
+        )
+    )
     removed, read_again = 0, []
     for row in rows:
         values, row_removed = _new_values(row, edit, files)
         if values.get("ocr_status") == OcrStatus.PENDING:
             read_again.append(row.id)
         removed = max(removed, row_removed)
-        moved = db.session.execute(update(LeafletImage)
-                                   .where(LeafletImage.id == row.id, LeafletImage.stored_sha256 == old_key)
-                                   .values(**values).execution_options(synchronize_session=False)).rowcount
+        moved = db.session.execute(
+            update(LeafletImage)
+            .where(LeafletImage.id == row.id, LeafletImage.stored_sha256 == old_key)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if moved != 1:  # OCR (or another moderator) moved the row onto other files meanwhile
             db.session.rollback()
             image_turns.discard_if_unused(files.key)
-            raise Conflict("The photo was changed while you worked on it (its text was just read, or another "
-                           "moderator changed it): look at it again.")
+            raise Conflict(
+                "The photo was changed while you worked on it (its text was just read, or another "
+                "moderator changed it): look at it again."
+            )
     leaflet_ids = sorted({row.leaflet_id for row in rows})
-    audit.record(moderator, edit.action, "image", image.id, reason=reason,
-                 before={"files": old_key, "size": old_size},
-                 after={"files": files.key, "size": [files.width, files.height]},
-                 leaflet_id=image.leaflet_id, words_removed=removed, copies=[row.id for row in rows],
-                 **edit.details)
+    audit.record(
+        moderator,
+        edit.action,
+        "image",
+        image.id,
+        reason=reason,
+        before={"files": old_key, "size": old_size},
+        after={"files": files.key, "size": [files.width, files.height]},
+        leaflet_id=image.leaflet_id,
+        words_removed=removed,
+        copies=[row.id for row in rows],
+        **edit.details,
+    )
     db.session.commit()
     if not image_turns.discard_if_unused(old_key):
-        log.warning("old photo files still in use after an edit", extra={"key": old_key, "image_id": image_id})
+        log.warning(
+            "old photo files still in use after an edit", extra={"key": old_key, "image_id": image_id}
+        )
     if read_again and "ocr_queue" in current_app.extensions.get("straight_choice", {}):
         runtime.ocr_queue().enqueue(read_again)
     for leaflet_id in leaflet_ids:
         indexing.leaflet_changed(leaflet_id)
     db.session.refresh(image)
-    log.info("photo edited", extra={"image_id": image.id, "action": edit.action, "words_removed": removed,
-                                    "rows": len(rows), "to_key": files.key})
+    log.info(
+        "photo edited",
+        extra={
+            "image_id": image.id,
+            "action": edit.action,
+            "words_removed": removed,
+            "rows": len(rows),
+            "to_key": files.key,
+        },
+    )
     return image

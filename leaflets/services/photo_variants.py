@@ -9,6 +9,7 @@ processes share the work and a worker that dies only delays its photo until the 
 With IMAGE_VARIANTS=inline (the test suite's setting) the request makes the variants itself before it
 answers (`store_now`), as before this module existed: nothing is held in the database.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,11 @@ def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> Non
     if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
         db.session.commit()
         return
-    db.session.add(PendingPhoto(sha256=checked.sha256, data=data, format=checked.format,
-                                filename=filename[:200], attempts=0))
+    db.session.add(
+        PendingPhoto(
+            sha256=checked.sha256, data=data, format=checked.format, filename=filename[:200], attempts=0
+        )
+    )
     try:
         db.session.commit()
     except IntegrityError:  # the same photo, held by a racing upload a moment ago
@@ -63,14 +67,22 @@ def claim_next(owner: str, now: datetime | None = None) -> str | None:
     now = now or utcnow()
     lease = timedelta(seconds=float(current_app.config["VARIANT_LEASE_S"]))
     free = or_(PendingPhoto.leased_until.is_(None), PendingPhoto.leased_until < now)
-    candidates = list(db.session.scalars(select(PendingPhoto.sha256).where(free)
-                                         .order_by(PendingPhoto.created_at).limit(_CANDIDATES)))
+    candidates = list(
+        db.session.scalars(
+            select(PendingPhoto.sha256).where(free).order_by(PendingPhoto.created_at).limit(_CANDIDATES)
+        )
+    )
     db.session.commit()
     for sha256 in candidates:
-        won = db.session.execute(
-            update(PendingPhoto).where(PendingPhoto.sha256 == sha256, free)
-            .values(leased_until=now + lease, lease_owner=owner, attempts=PendingPhoto.attempts + 1)
-            .execution_options(synchronize_session=False)).rowcount == 1
+        won = (
+            db.session.execute(
+                update(PendingPhoto)
+                .where(PendingPhoto.sha256 == sha256, free)
+                .values(leased_until=now + lease, lease_owner=owner, attempts=PendingPhoto.attempts + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
         db.session.commit()
         if won:
             return sha256
@@ -113,13 +125,16 @@ def make(sha256: str, owner: str | None = None) -> bool:
         _retry_later(sha256, owner, attempts, f"could not store the variants: {error}")
         return False
     _mark_ready(sha256, owner, processed.width, processed.height, processed.mime)
-    log.info("photo variants made", extra={"sha256": sha256[:12], "width": processed.width,
-                                           "height": processed.height})
+    log.info(
+        "photo variants made",
+        extra={"sha256": sha256[:12], "width": processed.width, "height": processed.height},
+    )
     return True
 
 
 def _limits() -> image_service.Limits:
     from leaflets.services.uploads import image_limits  # uploads imports this module
+
     return image_limits()
 
 
@@ -132,10 +147,12 @@ def _mine(sha256: str, owner: str | None) -> list:
 
 def _mark_ready(sha256: str, owner: str | None, width: int, height: int, mime: str) -> None:
     """Images using these files show them from now on, and OCR may read the master."""
-    db.session.execute(update(LeafletImage)
-                       .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
-                       .values(variants_ready=True, width=width, height=height, mime=mime)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(LeafletImage)
+        .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
+        .values(variants_ready=True, width=width, height=height, mime=mime)
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(PendingPhoto.__table__.delete().where(*_mine(sha256, owner)))
     db.session.commit()
     queue = current_app.extensions["straight_choice"].get("ocr_queue")
@@ -144,10 +161,12 @@ def _mark_ready(sha256: str, owner: str | None, width: int, height: int, mime: s
 
 
 def _give_up(sha256: str, owner: str | None, reason: str) -> None:
-    db.session.execute(update(LeafletImage)
-                       .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
-                       .values(ocr_status=OcrStatus.FAILED, ocr_error=reason, ocr_finished_at=utcnow())
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(LeafletImage)
+        .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
+        .values(ocr_status=OcrStatus.FAILED, ocr_error=reason, ocr_finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(PendingPhoto.__table__.delete().where(*_mine(sha256, owner)))
     db.session.commit()
     log.warning("photo variants failed", extra={"sha256": sha256[:12], "error": reason})
@@ -155,12 +174,16 @@ def _give_up(sha256: str, owner: str | None, reason: str) -> None:
 
 def _retry_later(sha256: str, owner: str | None, attempts: int, reason: str) -> None:
     retry_at = utcnow() + timedelta(seconds=_BACKOFF_S * 2 ** max(0, attempts - 1))
-    db.session.execute(update(PendingPhoto).where(*_mine(sha256, owner))
-                       .values(leased_until=retry_at, lease_owner=None, error=reason[:2000])
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(PendingPhoto)
+        .where(*_mine(sha256, owner))
+        .values(leased_until=retry_at, lease_owner=None, error=reason[:2000])
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    log.warning("photo variants will be retried", extra={"sha256": sha256[:12], "attempt": attempts,
-                                                         "error": reason})
+    log.warning(
+        "photo variants will be retried", extra={"sha256": sha256[:12], "attempt": attempts, "error": reason}
+    )
 
 
 def settle(images: Iterable[LeafletImage]) -> None:
@@ -172,12 +195,22 @@ def settle(images: Iterable[LeafletImage]) -> None:
         if is_pending(sha256):
             continue
         ready = runtime.storage().has(sha256)
-        values = {"variants_ready": True} if ready else {
-            "ocr_status": OcrStatus.FAILED, "ocr_finished_at": utcnow(),
-            "ocr_error": "The photo's files are missing: it could not be prepared."}
+        values = (
+            {"variants_ready": True}
+            if ready
+            else {
+                "ocr_status": OcrStatus.FAILED,
+                "ocr_finished_at": utcnow(),
+                "ocr_error": "The photo's files are missing: it could not be prepared.",
+            }
+        )
         waiting_files = (LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
-        db.session.execute(update(LeafletImage).where(*waiting_files)
-                           .values(**values).execution_options(synchronize_session=False))
+        db.session.execute(
+            update(LeafletImage)
+            .where(*waiting_files)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     if waiting:
         db.session.expire_all()
@@ -186,6 +219,7 @@ def settle(images: Iterable[LeafletImage]) -> None:
 def waiting_count() -> int:
     """Photos whose variants are still to be made (for progress logs and the load benchmark)."""
     from sqlalchemy import func
+
     count = db.session.scalar(select(func.count()).select_from(PendingPhoto)) or 0
     db.session.commit()
     return count

@@ -1,4 +1,5 @@
 """The volunteers' "needs a place" queue: live leaflets whose uploader did not know where they were."""
+
 from __future__ import annotations
 
 import logging
@@ -43,9 +44,13 @@ def suggestions(district: str | None) -> list[AreaChoice]:
 
 def waiting(limit: int = PAGE) -> list[WaitingLeaflet]:
     """The oldest first: they have waited longest."""
-    leaflets = db.session.scalars(select(Leaflet).where(*_waiting())
-                                  .options(selectinload(Leaflet.images), selectinload(Leaflet.party))
-                                  .order_by(Leaflet.uploaded_at, Leaflet.id).limit(limit))
+    leaflets = db.session.scalars(
+        select(Leaflet)
+        .where(*_waiting())
+        .options(selectinload(Leaflet.images), selectinload(Leaflet.party))
+        .order_by(Leaflet.uploaded_at, Leaflet.id)
+        .limit(limit)
+    )
     return [WaitingLeaflet(leaflet, suggestions(leaflet.postcode_district)) for leaflet in leaflets]
 
 

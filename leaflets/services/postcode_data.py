@@ -3,6 +3,7 @@
 Both are derived data with no user edits, so each load replaces its whole table. The range file's format is
 described in data/reference/PROVENANCE.md; it is decoded here once, at load time, into one row per range.
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,7 +49,7 @@ def _short_codes(directory: Path) -> dict[str, str]:
 
 def _insert(table: Any, rows: list[dict[str, Any]], stage: str, progress: Progress | None) -> None:
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
+        chunk = rows[start : start + CHUNK]
         db.session.execute(table.insert(), chunk)
         if progress:
             progress(stage, len(chunk))
@@ -61,8 +62,14 @@ def _area_ids() -> dict[str, int]:
 def load_sectors(directory: Path, progress: Progress | None = None) -> int:
     area_ids = _area_ids()
     with open(directory / SECTORS_FILE, newline="", encoding="utf-8") as handle:
-        rows = [{"sector": row["postcode_sector"], "area_id": area_ids[row["pcon24_code"]],
-                 "share": float(row["share"])} for row in csv.DictReader(handle)]
+        rows = [
+            {
+                "sector": row["postcode_sector"],
+                "area_id": area_ids[row["pcon24_code"]],
+                "share": float(row["share"]),
+            }
+            for row in csv.DictReader(handle)
+        ]
     db.session.execute(delete(PostcodeSector))
     _insert(PostcodeSector.__table__, rows, "postcode sectors", progress)
     return len(rows)
@@ -73,8 +80,10 @@ def load_ranges(directory: Path, progress: Progress | None = None) -> int:
     gss_of = _short_codes(directory)
     with open(directory / RANGES_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
-    rows = [{"start": start, "area_id": area_ids[gss_of[code]] if code else None}
-            for start, code in decode_ranges(data)]
+    rows = [
+        {"start": start, "area_id": area_ids[gss_of[code]] if code else None}
+        for start, code in decode_ranges(data)
+    ]
     db.session.execute(delete(PostcodeRange))
     _insert(PostcodeRange.__table__, rows, "postcode ranges", progress)
     return len(rows)

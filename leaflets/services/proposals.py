@@ -1,5 +1,6 @@
 """Volunteers propose a fix of a leaflet's party, area or election; a moderator accepts it in one click or
 dismisses it. Proposing, accepting and dismissing are each audited; accepting re-indexes the leaflet."""
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,11 @@ MAX_NOTE = 2000
 
 def details_of(leaflet: Leaflet) -> dict[str, Any]:
     """The three fixable details as the audit log records them (slugs and GSS codes; None for not known)."""
-    return {"party": leaflet.party.slug if leaflet.party else None,
-            "area": leaflet.area.gss if leaflet.area else None, "election": leaflet.election.slug}
+    return {
+        "party": leaflet.party.slug if leaflet.party else None,
+        "area": leaflet.area.gss if leaflet.area else None,
+        "election": leaflet.election.slug,
+    }
 
 
 def _by_slug(model: Any, slug: str, field: str, label: str) -> Any:
@@ -32,15 +36,17 @@ def _by_slug(model: Any, slug: str, field: str, label: str) -> Any:
     return found
 
 
-def propose(leaflet: Leaflet, user: User, *, party: str = "", area: str = "", election: str = "",
-            note: str = "") -> DetailProposal:
+def propose(
+    leaflet: Leaflet, user: User, *, party: str = "", area: str = "", election: str = "", note: str = ""
+) -> DetailProposal:
     """Record (or replace) this volunteer's open proposal; every problem is reported at once."""
     errors: list[DomainError] = []
     chosen: dict[str, Any] = {}
     for field, value, lookup in (
-            ("party", party, lambda v: _by_slug(Party, v, "party", "party")),
-            ("area", area, find_area),
-            ("election", election, lambda v: _by_slug(Election, v, "election", "election"))):
+        ("party", party, lambda v: _by_slug(Party, v, "party", "party")),
+        ("area", area, find_area),
+        ("election", election, lambda v: _by_slug(Election, v, "election", "election")),
+    ):
         if (value or "").strip():
             try:
                 chosen[field] = lookup(value)
@@ -52,22 +58,38 @@ def propose(leaflet: Leaflet, user: User, *, party: str = "", area: str = "", el
     current = {"party": leaflet.party_id, "area": leaflet.area_id, "election": leaflet.election_id}
     changes = {field: row for field, row in chosen.items() if row.id != current[field]}
     if not errors and not changes:
-        errors.append(ValidationFailed("Choose a party, area or election different from the leaflet's.",
-                                       field="party"))
+        errors.append(
+            ValidationFailed("Choose a party, area or election different from the leaflet's.", field="party")
+        )
     if errors:
         raise ManyErrors(errors)
-    proposal = db.session.scalar(select(DetailProposal).where(
-        DetailProposal.leaflet_id == leaflet.id, DetailProposal.user_id == user.id,
-        DetailProposal.state == ProposalState.OPEN)) or DetailProposal(leaflet_id=leaflet.id, user_id=user.id)
-    proposal.party, proposal.area, proposal.election = (changes.get(name) for name in ("party", "area", "election"))
+    proposal = db.session.scalar(
+        select(DetailProposal).where(
+            DetailProposal.leaflet_id == leaflet.id,
+            DetailProposal.user_id == user.id,
+            DetailProposal.state == ProposalState.OPEN,
+        )
+    ) or DetailProposal(leaflet_id=leaflet.id, user_id=user.id)
+    proposal.party, proposal.area, proposal.election = (
+        changes.get(name) for name in ("party", "area", "election")
+    )
     proposal.note = note
     db.session.add(proposal)
     db.session.flush()
-    audit.record(user, "propose-details", "leaflet", leaflet.id, before=details_of(leaflet),
-                 after={**details_of(leaflet), **_proposed(proposal)}, proposal=proposal.id)
+    audit.record(
+        user,
+        "propose-details",
+        "leaflet",
+        leaflet.id,
+        before=details_of(leaflet),
+        after={**details_of(leaflet), **_proposed(proposal)},
+        proposal=proposal.id,
+    )
     db.session.commit()
-    log.info("details proposed", extra={"leaflet_id": leaflet.id, "proposal_id": proposal.id,
-                                        "fields": sorted(changes)})
+    log.info(
+        "details proposed",
+        extra={"leaflet_id": leaflet.id, "proposal_id": proposal.id, "fields": sorted(changes)},
+    )
     return proposal
 
 
@@ -102,9 +124,21 @@ def accept(proposal_id: int, moderator: User) -> DetailProposal:
         leaflet.area = proposal.area
     if proposal.election is not None:
         leaflet.election = proposal.election
-    proposal.state, proposal.decided_at, proposal.decided_by_id = ProposalState.ACCEPTED, utcnow(), moderator.id
-    audit.record(moderator, "accept-proposal", "leaflet", leaflet.id, before=before, after=details_of(leaflet),
-                 proposal=proposal.id, proposed_by=proposal.user.display_name)
+    proposal.state, proposal.decided_at, proposal.decided_by_id = (
+        ProposalState.ACCEPTED,
+        utcnow(),
+        moderator.id,
+    )
+    audit.record(
+        moderator,
+        "accept-proposal",
+        "leaflet",
+        leaflet.id,
+        before=before,
+        after=details_of(leaflet),
+        proposal=proposal.id,
+        proposed_by=proposal.user.display_name,
+    )
     db.session.commit()
     indexing.leaflet_changed(leaflet.id)
     return proposal
@@ -112,9 +146,21 @@ def accept(proposal_id: int, moderator: User) -> DetailProposal:
 
 def dismiss(proposal_id: int, moderator: User, reason: str = "") -> DetailProposal:
     proposal = _open(proposal_id)
-    proposal.state, proposal.decided_at, proposal.decided_by_id = ProposalState.DISMISSED, utcnow(), moderator.id
-    audit.record(moderator, "dismiss-proposal", "leaflet", proposal.leaflet_id, reason=reason,
-                 before={"proposal": "open"}, after={"proposal": "dismissed"}, proposal=proposal.id)
+    proposal.state, proposal.decided_at, proposal.decided_by_id = (
+        ProposalState.DISMISSED,
+        utcnow(),
+        moderator.id,
+    )
+    audit.record(
+        moderator,
+        "dismiss-proposal",
+        "leaflet",
+        proposal.leaflet_id,
+        reason=reason,
+        before={"proposal": "open"},
+        after={"proposal": "dismissed"},
+        proposal=proposal.id,
+    )
     db.session.commit()
     return proposal
 
@@ -124,14 +170,23 @@ def open_proposals(leaflet_id: int | None = None, limit: int = 50) -> list[Detai
     query = select(DetailProposal).where(DetailProposal.state == ProposalState.OPEN)
     if leaflet_id is not None:
         query = query.where(DetailProposal.leaflet_id == leaflet_id)
-    query = query.options(selectinload(DetailProposal.leaflet).options(
-        selectinload(Leaflet.images), selectinload(Leaflet.party), selectinload(Leaflet.area)),
-        selectinload(DetailProposal.user), selectinload(DetailProposal.party), selectinload(DetailProposal.area),
-        selectinload(DetailProposal.election))
+    query = query.options(
+        selectinload(DetailProposal.leaflet).options(
+            selectinload(Leaflet.images), selectinload(Leaflet.party), selectinload(Leaflet.area)
+        ),
+        selectinload(DetailProposal.user),
+        selectinload(DetailProposal.party),
+        selectinload(DetailProposal.area),
+        selectinload(DetailProposal.election),
+    )
     return list(db.session.scalars(query.order_by(DetailProposal.created_at, DetailProposal.id).limit(limit)))
 
 
 def mine(leaflet_id: int, user: User) -> DetailProposal | None:
-    return db.session.scalar(select(DetailProposal).where(
-        DetailProposal.leaflet_id == leaflet_id, DetailProposal.user_id == user.id,
-        DetailProposal.state == ProposalState.OPEN))
+    return db.session.scalar(
+        select(DetailProposal).where(
+            DetailProposal.leaflet_id == leaflet_id,
+            DetailProposal.user_id == user.id,
+            DetailProposal.state == ProposalState.OPEN,
+        )
+    )

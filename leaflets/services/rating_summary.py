@@ -1,4 +1,5 @@
 """A claim's ratings summed up: counts per verdict and the consensus (shared by review pages and search)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -20,4 +21,10 @@ def rating_summary(ratings: list[ClaimRating], threshold: int) -> dict[str, Any]
     consensus = None
     if rated and ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         consensus = ranked[0][0]
-    return {"count": total, "by_verdict": by_verdict, "shares": shares, "consensus": consensus, "rated": rated}
+    return {
+        "count": total,
+        "by_verdict": by_verdict,
+        "shares": shares,
+        "consensus": consensus,
+        "rated": rated,
+    }

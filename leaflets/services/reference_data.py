@@ -1,4 +1,5 @@
 """Load the shipped reference CSVs (parties, areas, postcode districts, elections, tags) idempotently."""
+
 from __future__ import annotations
 
 import csv
@@ -67,8 +68,9 @@ def party_prominence(directory: Path) -> dict[str, tuple[int, str | None]]:
         for code in (row["ge2024_winner_party"], row["ge2024_second_party"]):
             if code and code not in _NOT_A_PARTY:
                 nations[_RESULT_CODES.get(code, code)].append(row["nation"])
-    return {short: (len(found), found[0] if len(set(found)) == 1 else None)
-            for short, found in nations.items()}
+    return {
+        short: (len(found), found[0] if len(set(found)) == 1 else None) for short, found in nations.items()
+    }
 
 
 def load_parties(directory: Path) -> int:
@@ -78,14 +80,19 @@ def load_parties(directory: Path) -> int:
     for row in _rows("uk_parties.csv", directory):
         shown = display.get(row["short_name"], {})
         top_two, nation = prominence.get(row["short_name"], (0, None)) if row["short_name"] else (0, None)
-        _upsert(Party, "slug", {
-            "slug": shown.get("slug") or slugify(row["name"]),
-            "ec_ref": row["party_id"] or None,
-            "name": row["name"],
-            "short_name": row["short_name"] or None,
-            "colour": shown.get("colour") or "#555555",
-            "ge2024_top_two": top_two, "ge2024_nation": nation,
-        })
+        _upsert(
+            Party,
+            "slug",
+            {
+                "slug": shown.get("slug") or slugify(row["name"]),
+                "ec_ref": row["party_id"] or None,
+                "name": row["name"],
+                "short_name": row["short_name"] or None,
+                "colour": shown.get("colour") or "#555555",
+                "ge2024_top_two": top_two,
+                "ge2024_nation": nation,
+            },
+        )
         count += 1
     return count
 
@@ -95,12 +102,21 @@ def load_areas(directory: Path, progress: Progress | None = None) -> int:
     count = 0
     for row in _rows("uk_westminster_constituencies_2024.csv", directory):
         hex_row = hexes.get(row["pcon24_code"], {})
-        _upsert(Area, "gss", {
-            "gss": row["pcon24_code"], "name": row["name"], "name_alt": row["name_alt"] or None,
-            "kind": "westminster-constituency", "nation": row["nation"], "region": row["region"],
-            "region_code": row["region_code"],
-            "hex_q": int(hex_row["q"]) if hex_row else None, "hex_r": int(hex_row["r"]) if hex_row else None,
-        })
+        _upsert(
+            Area,
+            "gss",
+            {
+                "gss": row["pcon24_code"],
+                "name": row["name"],
+                "name_alt": row["name_alt"] or None,
+                "kind": "westminster-constituency",
+                "nation": row["nation"],
+                "region": row["region"],
+                "region_code": row["region_code"],
+                "hex_q": int(hex_row["q"]) if hex_row else None,
+                "hex_r": int(hex_row["r"]) if hex_row else None,
+            },
+        )
         count += 1
         if progress:
             progress("areas", 1)
@@ -113,8 +129,13 @@ def load_districts(directory: Path, progress: Progress | None = None) -> int:
     db.session.execute(delete(PostcodeDistrict))
     rows = []
     for row in _rows("postcode_district_to_constituency_2024.csv", directory):
-        rows.append({"district": row["postcode_district"], "area_id": area_ids[row["pcon24_code"]],
-                     "share": float(row["share"])})
+        rows.append(
+            {
+                "district": row["postcode_district"],
+                "area_id": area_ids[row["pcon24_code"]],
+                "share": float(row["share"]),
+            }
+        )
         if progress:
             progress("postcode districts", 1)
     db.session.execute(insert(PostcodeDistrict), rows)
@@ -124,8 +145,16 @@ def load_districts(directory: Path, progress: Progress | None = None) -> int:
 def load_elections(directory: Path) -> int:
     count = 0
     for row in _rows("elections.csv", directory):
-        _upsert(Election, "slug", {"slug": row["slug"], "name": row["name"],
-                                   "date": date.fromisoformat(row["date"]), "kind": row["kind"]})
+        _upsert(
+            Election,
+            "slug",
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "date": date.fromisoformat(row["date"]),
+                "kind": row["kind"],
+            },
+        )
         count += 1
     return count
 
@@ -133,8 +162,16 @@ def load_elections(directory: Path) -> int:
 def load_tags(directory: Path) -> int:
     count = 0
     for row in _rows("tags.csv", directory):
-        _upsert(Tag, "slug", {"slug": row["slug"], "name": row["name"], "group": row["group"],
-                              "description": row["description"]})
+        _upsert(
+            Tag,
+            "slug",
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "group": row["group"],
+                "description": row["description"],
+            },
+        )
         count += 1
     return count
 
@@ -150,8 +187,9 @@ def progress_length(directory: Path = REFERENCE_DIR) -> int:
 def load_all(directory: Path = REFERENCE_DIR, progress: Progress | None = None) -> LoadReport:
     """Load everything in one transaction, so a failure leaves the previous data intact."""
     try:
-        report = LoadReport(parties=load_parties(directory), elections=load_elections(directory),
-                            tags=load_tags(directory))
+        report = LoadReport(
+            parties=load_parties(directory), elections=load_elections(directory), tags=load_tags(directory)
+        )
         db.session.flush()
         report.areas = load_areas(directory, progress)
         db.session.flush()

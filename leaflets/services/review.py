@@ -3,6 +3,7 @@
 Each use case commits once, with its audit entry (every volunteer action is in the audit log beside the
 moderators'); the search index is told after the commit.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,7 +38,9 @@ from leaflets.services.rating_summary import VERDICTS, rating_summary
 log = logging.getLogger(__name__)
 M = TypeVar("M")
 # How verdicts read in a sentence ("Consensus: pledge or opinion"); the rating form says more.
-VERDICT_LABELS = {verdict: verdict for verdict in VERDICTS} | {Accuracy.PLEDGE_OR_OPINION.value: "pledge or opinion"}
+VERDICT_LABELS = {verdict: verdict for verdict in VERDICTS} | {
+    Accuracy.PLEDGE_OR_OPINION.value: "pledge or opinion"
+}
 NEEDS_SOURCE = (Accuracy.MISLEADING.value, Accuracy.FALSE.value)
 SCALE = range(-2, 3)
 MAX_CLAIM = 2000
@@ -47,35 +50,52 @@ TAG_GROUP_ORDER = ("topic", "feature", "style", "parties-attacked")
 
 # --- summaries -------------------------------------------------------------------------------------------------
 
+
 def rated_threshold() -> int:
     return int(current_app.config["CLAIM_RATED_THRESHOLD"])
 
 
 def claim_json(claim: Claim, threshold: int) -> dict[str, Any]:
-    return {"id": claim.id, "text": claim.text, "origin": claim.origin, "state": claim.state,
-            "image_id": claim.image_id, "span": [claim.span_start, claim.span_end] if claim.span_start is not None
-            else None, "ratings": rating_summary(list(claim.ratings), threshold)}
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "origin": claim.origin,
+        "state": claim.state,
+        "image_id": claim.image_id,
+        "span": [claim.span_start, claim.span_end] if claim.span_start is not None else None,
+        "ratings": rating_summary(list(claim.ratings), threshold),
+    }
 
 
 def tag_counts(leaflet_id: int) -> list[dict[str, Any]]:
     rows = db.session.execute(
         select(Tag.slug, Tag.name, Tag.group, func.count(LeafletTag.id))
-        .join(LeafletTag, LeafletTag.tag_id == Tag.id).where(LeafletTag.leaflet_id == leaflet_id)
-        .group_by(Tag.id, Tag.slug, Tag.name, Tag.group).order_by(Tag.group, Tag.name))
+        .join(LeafletTag, LeafletTag.tag_id == Tag.id)
+        .where(LeafletTag.leaflet_id == leaflet_id)
+        .group_by(Tag.id, Tag.slug, Tag.name, Tag.group)
+        .order_by(Tag.group, Tag.name)
+    )
     return [{"slug": slug, "name": name, "group": group, "count": count} for slug, name, group, count in rows]
 
 
 def leaflet_claims(leaflet_id: int) -> list[Claim]:
     """Claims that are not dismissed, oldest first, with their ratings loaded."""
-    return list(db.session.scalars(
-        select(Claim).where(Claim.leaflet_id == leaflet_id, Claim.state != ClaimState.DISMISSED)
-        .options(selectinload(Claim.ratings)).order_by(Claim.id)))
+    return list(
+        db.session.scalars(
+            select(Claim)
+            .where(Claim.leaflet_id == leaflet_id, Claim.state != ClaimState.DISMISSED)
+            .options(selectinload(Claim.ratings))
+            .order_by(Claim.id)
+        )
+    )
 
 
 def bias_summary(leaflet_id: int) -> dict[str, Any] | None:
     count, tone, fairness = db.session.execute(
-        select(func.count(BiasRating.id), func.avg(BiasRating.tone), func.avg(BiasRating.fairness))
-        .where(BiasRating.leaflet_id == leaflet_id)).one()
+        select(func.count(BiasRating.id), func.avg(BiasRating.tone), func.avg(BiasRating.fairness)).where(
+            BiasRating.leaflet_id == leaflet_id
+        )
+    ).one()
     if not count:
         return None
     return {"count": count, "tone_mean": round(float(tone), 2), "fairness_mean": round(float(fairness), 2)}
@@ -84,12 +104,15 @@ def bias_summary(leaflet_id: int) -> dict[str, Any] | None:
 def leaflet_summary(leaflet: Leaflet) -> dict[str, Any]:
     """Tags, claims with rating summaries, and the bias summary, as the API's leaflet JSON carries them."""
     threshold = rated_threshold()
-    return {"tags": tag_counts(leaflet.id),
-            "claims": [claim_json(claim, threshold) for claim in leaflet_claims(leaflet.id)],
-            "bias": bias_summary(leaflet.id)}
+    return {
+        "tags": tag_counts(leaflet.id),
+        "claims": [claim_json(claim, threshold) for claim in leaflet_claims(leaflet.id)],
+        "bias": bias_summary(leaflet.id),
+    }
 
 
 # --- tags ------------------------------------------------------------------------------------------------------
+
 
 def _tag(slug: str) -> Tag:
     tag = db.session.scalar(select(Tag).where(Tag.slug == (slug or "").strip().lower()))
@@ -101,16 +124,26 @@ def _tag(slug: str) -> Tag:
 def set_my_tags(leaflet: Leaflet, user: User, slugs: list[str]) -> None:
     """Make the user's tags on this leaflet exactly `slugs` (others' tags stay)."""
     wanted = {_tag(slug).id for slug in slugs}
-    mine = {row.tag_id: row for row in db.session.scalars(
-        select(LeafletTag).where(LeafletTag.leaflet_id == leaflet.id, LeafletTag.user_id == user.id))}
+    mine = {
+        row.tag_id: row
+        for row in db.session.scalars(
+            select(LeafletTag).where(LeafletTag.leaflet_id == leaflet.id, LeafletTag.user_id == user.id)
+        )
+    }
     for tag_id, row in mine.items():
         if tag_id not in wanted:
             db.session.delete(row)
     for tag_id in wanted - mine.keys():
         db.session.add(LeafletTag(leaflet_id=leaflet.id, tag_id=tag_id, user_id=user.id))
     if wanted != mine.keys():
-        audit.record(user, "set-tags", "leaflet", leaflet.id, before={"tags": _slugs(mine.keys())},
-                     after={"tags": _slugs(wanted)})
+        audit.record(
+            user,
+            "set-tags",
+            "leaflet",
+            leaflet.id,
+            before={"tags": _slugs(mine.keys())},
+            after={"tags": _slugs(wanted)},
+        )
     _commit_or_conflict("Those tags were just changed; try again.")
     log.info("tags set", extra={"leaflet_id": leaflet.id, "user_id": user.id, "tags": sorted(wanted)})
     indexing.leaflet_changed(leaflet.id)
@@ -119,8 +152,11 @@ def set_my_tags(leaflet: Leaflet, user: User, slugs: list[str]) -> None:
 def add_tag(leaflet: Leaflet, user: User, slug: str) -> bool:
     """Apply a tag as this user; False when it was already applied."""
     tag = _tag(slug)
-    exists = db.session.scalar(select(LeafletTag.id).where(
-        LeafletTag.leaflet_id == leaflet.id, LeafletTag.tag_id == tag.id, LeafletTag.user_id == user.id))
+    exists = db.session.scalar(
+        select(LeafletTag.id).where(
+            LeafletTag.leaflet_id == leaflet.id, LeafletTag.tag_id == tag.id, LeafletTag.user_id == user.id
+        )
+    )
     if exists:
         return False
     db.session.add(LeafletTag(leaflet_id=leaflet.id, tag_id=tag.id, user_id=user.id))
@@ -142,8 +178,14 @@ def remove_tag(leaflet: Leaflet, user: User, slug: str, *, everyone: bool = Fals
         query = query.where(LeafletTag.user_id == user.id)
     removed = rows_changed(query)
     if everyone and removed:
-        audit.record(user, "remove-tag", "leaflet", leaflet.id, before={"tag": tag.slug, "applied": removed},
-                     after={"tag": tag.slug, "applied": 0})
+        audit.record(
+            user,
+            "remove-tag",
+            "leaflet",
+            leaflet.id,
+            before={"tag": tag.slug, "applied": removed},
+            after={"tag": tag.slug, "applied": 0},
+        )
     db.session.commit()
     if removed:
         indexing.leaflet_changed(leaflet.id)
@@ -165,6 +207,7 @@ def taxonomy() -> dict[str, list[Tag]]:
 
 # --- claims ----------------------------------------------------------------------------------------------------
 
+
 def _image_of(leaflet: Leaflet, image_id: int | None) -> LeafletImage | None:
     if image_id is None:
         return None
@@ -183,7 +226,9 @@ def clean_claim_text(text: str) -> str:
     return cleaned
 
 
-def _span(image: LeafletImage | None, text: str, start: int | None, end: int | None) -> tuple[int | None, int | None]:
+def _span(
+    image: LeafletImage | None, text: str, start: int | None, end: int | None
+) -> tuple[int | None, int | None]:
     """Keep a span only when it really covers the claim in the image's text; else find the text, else none."""
     if image is None:
         return None, None
@@ -195,13 +240,27 @@ def _span(image: LeafletImage | None, text: str, start: int | None, end: int | N
     return (found, found + len(text)) if found >= 0 else (None, None)
 
 
-def add_claim(leaflet: Leaflet, user: User, text: str, image_id: int | None = None,
-              span_start: int | None = None, span_end: int | None = None) -> Claim:
+def add_claim(
+    leaflet: Leaflet,
+    user: User,
+    text: str,
+    image_id: int | None = None,
+    span_start: int | None = None,
+    span_end: int | None = None,
+) -> Claim:
     cleaned = clean_claim_text(text)
     image = _image_of(leaflet, image_id)
     start, end = _span(image, cleaned, span_start, span_end)
-    claim = Claim(leaflet_id=leaflet.id, image_id=image.id if image else None, text=cleaned, span_start=start,
-                  span_end=end, origin=ClaimOrigin.VOLUNTEER, state=ClaimState.ACCEPTED, created_by_id=user.id)
+    claim = Claim(
+        leaflet_id=leaflet.id,
+        image_id=image.id if image else None,
+        text=cleaned,
+        span_start=start,
+        span_end=end,
+        origin=ClaimOrigin.VOLUNTEER,
+        state=ClaimState.ACCEPTED,
+        created_by_id=user.id,
+    )
     db.session.add(claim)
     db.session.flush()  # the claim's id, for the audit entry
     audit.record(user, "add-claim", "claim", claim.id, after={"text": cleaned}, leaflet_id=leaflet.id)
@@ -221,15 +280,22 @@ def visible_claim(claim_id: int, user: Any) -> Claim:
 
 # --- ratings ---------------------------------------------------------------------------------------------------
 
+
 def _http_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
-        raise ValidationFailed("The source must be a web address starting http:// or https://.", field="source_url")
+        raise ValidationFailed(
+            "The source must be a web address starting http:// or https://.", field="source_url"
+        )
     return url
 
 
 def check_rating(accuracy: str, source_url: str | None, note: str | None) -> tuple[str, str | None, str]:
-    accuracy, source_url, note = (accuracy or "").strip().lower(), (source_url or "").strip(), (note or "").strip()
+    accuracy, source_url, note = (
+        (accuracy or "").strip().lower(),
+        (source_url or "").strip(),
+        (note or "").strip(),
+    )
     if accuracy not in VERDICTS:
         raise ValidationFailed(f"Choose one of: {', '.join(VERDICTS)}.", field="accuracy")
     if len(note) > MAX_NOTE or len(source_url) > 2000:
@@ -244,8 +310,15 @@ def check_rating(accuracy: str, source_url: str | None, note: str | None) -> tup
     return accuracy, source_url or None, note
 
 
-def _upsert(model: type[M], keys: dict[str, Any], values: dict[str, Any], user: User, action: str,
-            target: tuple[str, int], leaflet_id: int) -> M:
+def _upsert(
+    model: type[M],
+    keys: dict[str, Any],
+    values: dict[str, Any],
+    user: User,
+    action: str,
+    target: tuple[str, int],
+    leaflet_id: int,
+) -> M:
     """One row per keys: update it, or insert; a racing insert (unique violation) is re-read and updated.
     The audit entry (values before and after) commits with the row."""
     for _attempt in range(3):
@@ -267,14 +340,22 @@ def _upsert(model: type[M], keys: dict[str, Any], values: dict[str, Any], user: 
     raise Conflict("Your rating could not be saved; try again.")
 
 
-def rate_claim(claim: Claim, user: User, accuracy: str, source_url: str | None, note: str | None) -> ClaimRating:
+def rate_claim(
+    claim: Claim, user: User, accuracy: str, source_url: str | None, note: str | None
+) -> ClaimRating:
     """Create or update this volunteer's one rating of the claim."""
     if claim.state != ClaimState.ACCEPTED:
         raise Conflict("Accept this suggested claim before rating it.", field="accuracy")
     accuracy, source_url, note = check_rating(accuracy, source_url, note)
-    rating = _upsert(ClaimRating, {"claim_id": claim.id, "user_id": user.id},
-                     {"accuracy": accuracy, "source_url": source_url, "note": note}, user, "rate-claim",
-                     ("claim", claim.id), claim.leaflet_id)
+    rating = _upsert(
+        ClaimRating,
+        {"claim_id": claim.id, "user_id": user.id},
+        {"accuracy": accuracy, "source_url": source_url, "note": note},
+        user,
+        "rate-claim",
+        ("claim", claim.id),
+        claim.leaflet_id,
+    )
     log.info("claim rated", extra={"claim_id": claim.id, "user_id": user.id, "accuracy": accuracy})
     indexing.leaflet_changed(claim.leaflet_id)
     findings.leaflet_rated(claim.leaflet_id)  # findings: /stats recounted now, not by its next reader
@@ -293,12 +374,22 @@ def _scale(value: Any, field: str) -> int:
 
 def rate_bias(leaflet: Leaflet, user: User, tone: Any, fairness: Any, note: str | None) -> BiasRating:
     """Create or update this volunteer's one bias rating of the leaflet."""
-    values: dict[str, Any] = {"tone": _scale(tone, "tone"), "fairness": _scale(fairness, "fairness"),
-                              "note": (note or "").strip()}
+    values: dict[str, Any] = {
+        "tone": _scale(tone, "tone"),
+        "fairness": _scale(fairness, "fairness"),
+        "note": (note or "").strip(),
+    }
     if len(values["note"]) > MAX_NOTE:
         raise ValidationFailed("The note is too long.", field="note")
-    rating = _upsert(BiasRating, {"leaflet_id": leaflet.id, "user_id": user.id}, values, user, "rate-bias",
-                     ("leaflet", leaflet.id), leaflet.id)
+    rating = _upsert(
+        BiasRating,
+        {"leaflet_id": leaflet.id, "user_id": user.id},
+        values,
+        user,
+        "rate-bias",
+        ("leaflet", leaflet.id),
+        leaflet.id,
+    )
     log.info("bias rated", extra={"leaflet_id": leaflet.id, "user_id": user.id})
     indexing.leaflet_changed(leaflet.id)
     findings.leaflet_rated(leaflet.id)  # findings: /stats recounted now, not by its next reader
@@ -306,6 +397,7 @@ def rate_bias(leaflet: Leaflet, user: User, tone: Any, fairness: Any, note: str 
 
 
 # --- OCR corrections -------------------------------------------------------------------------------------------
+
 
 def correct_ocr(leaflet: Leaflet, image_id: int, user: User, text: str) -> OcrCorrection:
     """Save a new version of the image's text; it becomes the text shown and searched (and the work page
@@ -315,13 +407,22 @@ def correct_ocr(leaflet: Leaflet, image_id: int, user: User, text: str) -> OcrCo
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > 100_000:
         raise ValidationFailed("The text is too long.", field="text")
-    latest = db.session.scalar(select(func.max(OcrCorrection.version)).where(OcrCorrection.image_id == image.id))
+    latest = db.session.scalar(
+        select(func.max(OcrCorrection.version)).where(OcrCorrection.image_id == image.id)
+    )
     correction = OcrCorrection(image_id=image.id, version=(latest or 0) + 1, text=text, user_id=user.id)
     before = image.text
     image.corrected_text = text
     db.session.add(correction)
-    audit.record(user, "correct-text", "image", image.id, before={"chars": len(before)},
-                 after={"chars": len(text), "version": correction.version}, leaflet_id=leaflet.id)
+    audit.record(
+        user,
+        "correct-text",
+        "image",
+        image.id,
+        before={"chars": len(before)},
+        after={"chars": len(text), "version": correction.version},
+        leaflet_id=leaflet.id,
+    )
     _commit_or_conflict("Someone else corrected this text at the same moment; reload and try again.")
     log.info("ocr corrected", extra={"image_id": image.id, "version": correction.version, "user_id": user.id})
     indexing.leaflet_changed(leaflet.id)

@@ -2,6 +2,7 @@
 
 Bad input raises QueryError (its message is safe to show); an unreadable index, ServiceUnavailable (503).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,17 +23,28 @@ from search import FACET_NAMES, IndexUnavailable, QueryError, Results, SearchQue
 
 log = logging.getLogger(__name__)
 FILTERS = ("party", "area", "region", "election", "tag", "verdict", "bias")
-CHOICE_LABELS = {"verdict": {"accurate": "Accurate", "misleading": "Misleading", "false": "False",
-                             "unverifiable": "Unverifiable"},
-                 "bias": {"attacks-opponents": "Attacks opponents", "promotes-own-party": "Promotes own party",
-                          "misleading-presentation": "Misleading presentation",
-                          "fair-presentation": "Fair presentation"}}
+CHOICE_LABELS = {
+    "verdict": {
+        "accurate": "Accurate",
+        "misleading": "Misleading",
+        "false": "False",
+        "unverifiable": "Unverifiable",
+    },
+    "bias": {
+        "attacks-opponents": "Attacks opponents",
+        "promotes-own-party": "Promotes own party",
+        "misleading-presentation": "Misleading presentation",
+        "fair-presentation": "Fair presentation",
+    },
+}
 PER_PAGE = 20
 MAX_VALUES = 20
 MAX_PAGE = 1000
 EXPORT_CHUNK = 100
-UNAVAILABLE = ("Search is unavailable right now: the search index is missing or being repaired. "
-               "The rest of the archive works; please try again in a few minutes.")
+UNAVAILABLE = (
+    "Search is unavailable right now: the search index is missing or being repaired. "
+    "The rest of the archive works; please try again in a few minutes."
+)
 
 
 class BadQuery(DomainError):
@@ -82,6 +94,7 @@ class SearchPage:
 
 # --- reading the request ----------------------------------------------------------------------------------
 
+
 def _values(args: Any, name: str) -> list[str]:
     raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name)]
     values: list[str] = []
@@ -121,8 +134,9 @@ def whole_page(raw: str | None) -> int:
         raise BadQuery(str(error), field="page") from error
 
 
-def parse_args(args: Mapping[str, Any], *, per_page: int = PER_PAGE,
-               allow_per_page: bool = False) -> SearchQuery:
+def parse_args(
+    args: Mapping[str, Any], *, per_page: int = PER_PAGE, allow_per_page: bool = False
+) -> SearchQuery:
     """Read q, party, area, region, election, tag, from, to, sort, page (and per_page for the API)."""
     sort = (args.get("sort") or "relevance").strip()
     if sort not in ("relevance", "newest"):
@@ -130,26 +144,34 @@ def parse_args(args: Mapping[str, Any], *, per_page: int = PER_PAGE,
     if allow_per_page:
         per_page = _whole_number(args.get("per_page"), "per_page", per_page, 1, 100)
     filters: dict[str, Any] = {name: _values(args, name) for name in FILTERS}
-    query = SearchQuery(text=(args.get("q") or "").strip(), sort=sort, per_page=per_page,
-                        page=_whole_number(args.get("page"), "Page", 1, 1, MAX_PAGE),
-                        date_from=_date(args.get("from"), "from"), date_to=_date(args.get("to"), "to"),
-                        **filters)
+    query = SearchQuery(
+        text=(args.get("q") or "").strip(),
+        sort=sort,
+        per_page=per_page,
+        page=_whole_number(args.get("page"), "Page", 1, 1, MAX_PAGE),
+        date_from=_date(args.get("from"), "from"),
+        date_to=_date(args.get("to"), "to"),
+        **filters,
+    )
     query.validate()
     return query
 
 
 def params(query: SearchQuery, **changes: Any) -> list[tuple[str, str]]:
     """The query string pairs of a search, with some arguments replaced (None drops one)."""
-    values: dict[str, Any] = {"q": query.text, **{name: list(getattr(query, name)) for name in FILTERS},
-                              "from": query.date_from.isoformat() if query.date_from else "",
-                              "to": query.date_to.isoformat() if query.date_to else "",
-                              "sort": "" if query.sort == "relevance" else query.sort,
-                              "page": "" if query.page == 1 else str(query.page),
-                              "per_page": "" if query.per_page == PER_PAGE else str(query.per_page)}
+    values: dict[str, Any] = {
+        "q": query.text,
+        **{name: list(getattr(query, name)) for name in FILTERS},
+        "from": query.date_from.isoformat() if query.date_from else "",
+        "to": query.date_to.isoformat() if query.date_to else "",
+        "sort": "" if query.sort == "relevance" else query.sort,
+        "page": "" if query.page == 1 else str(query.page),
+        "per_page": "" if query.per_page == PER_PAGE else str(query.per_page),
+    }
     values.update(changes)
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
-        for item in (value if isinstance(value, list) else [value]):
+        for item in value if isinstance(value, list) else [value]:
             if item not in (None, ""):
                 pairs.append((name, str(item)))
     return pairs
@@ -169,6 +191,7 @@ def toggled(query: SearchQuery, name: str, value: str) -> list[tuple[str, str]]:
 
 # --- running it -------------------------------------------------------------------------------------------
 
+
 def run(query: SearchQuery) -> Results:
     """Run a query on the index; QueryError passes through, an unreadable index becomes a 503."""
     try:
@@ -186,10 +209,12 @@ def _names(model: Any, key: Any, values: set[str]) -> dict[str, str]:
 
 def labels(values: dict[str, set[str]]) -> dict[str, dict[str, str]]:
     """Names for facet codes: party slug, GSS code, election slug and tag slug; others label themselves."""
-    found = {"party": _names(Party, Party.slug, values.get("party", set())),
-             "area": _names(Area, Area.gss, values.get("area", set())),
-             "election": _names(Election, Election.slug, values.get("election", set())),
-             "tag": _names(Tag, Tag.slug, values.get("tag", set()))}
+    found = {
+        "party": _names(Party, Party.slug, values.get("party", set())),
+        "area": _names(Area, Area.gss, values.get("area", set())),
+        "election": _names(Election, Election.slug, values.get("election", set())),
+        "tag": _names(Tag, Tag.slug, values.get("tag", set())),
+    }
     return {name: {v: found.get(name, {}).get(v, v) for v in vals} for name, vals in values.items()}
 
 
@@ -204,9 +229,16 @@ def live_leaflets(ids: Sequence[int]) -> list[Leaflet]:
     """These leaflets in this order, with what a result shows loaded; any no longer live are left out."""
     if not ids:
         return []
-    rows = db.session.scalars(select(Leaflet).where(Leaflet.id.in_(ids), Leaflet.status == LeafletStatus.LIVE)
-                              .options(selectinload(Leaflet.party), selectinload(Leaflet.area),
-                                       selectinload(Leaflet.election), selectinload(Leaflet.images)))
+    rows = db.session.scalars(
+        select(Leaflet)
+        .where(Leaflet.id.in_(ids), Leaflet.status == LeafletStatus.LIVE)
+        .options(
+            selectinload(Leaflet.party),
+            selectinload(Leaflet.area),
+            selectinload(Leaflet.election),
+            selectinload(Leaflet.images),
+        )
+    )
     by_id = {leaflet.id: leaflet for leaflet in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -215,21 +247,35 @@ def search_page(query: SearchQuery) -> SearchPage:
     """Run a search and shape it for people: leaflets for hits, names for facet values, active filters."""
     results = run(query)
     leaflets = {leaflet.id: leaflet for leaflet in live_leaflets([hit.leaflet_id for hit in results.hits])}
-    hits = [HitView(leaflets[hit.leaflet_id], hit.snippet_html, hit.score)
-            for hit in results.hits if hit.leaflet_id in leaflets]
-    wanted = {name: {value for value, _ in results.facets.get(name, [])} | set(getattr(query, name, []))
-              for name in FACET_NAMES if name != "year"}
+    hits = [
+        HitView(leaflets[hit.leaflet_id], hit.snippet_html, hit.score)
+        for hit in results.hits
+        if hit.leaflet_id in leaflets
+    ]
+    wanted = {
+        name: {value for value, _ in results.facets.get(name, [])} | set(getattr(query, name, []))
+        for name in FACET_NAMES
+        if name != "year"
+    }
     names = labels(wanted)
-    facets = {name: [FacetOption(value, names.get(name, {}).get(value, value), count,
-                                 _selected(query, name, value))
-                     for value, count in results.facets.get(name, [])] for name in FACET_NAMES}
+    facets = {
+        name: [
+            FacetOption(value, names.get(name, {}).get(value, value), count, _selected(query, name, value))
+            for value, count in results.facets.get(name, [])
+        ]
+        for name in FACET_NAMES
+    }
     names.update(CHOICE_LABELS)
-    active = [ActiveFilter(name, value, names[name].get(value, value)) for name in FILTERS
-              for value in getattr(query, name)]
+    active = [
+        ActiveFilter(name, value, names[name].get(value, value))
+        for name in FILTERS
+        for value in getattr(query, name)
+    ]
     return SearchPage(query=query, results=results, hits=hits, facets=facets, active=active)
 
 
 # --- a tag's page ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class TagPage:
@@ -243,14 +289,20 @@ def tag_page(slug: str, number: int) -> TagPage:
     tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
     if tag is None:
         raise NotFound("There is no such tag.")
-    query = SearchQuery(tag=[slug], sort="newest", page=number, per_page=PER_PAGE, facets=False, suggest=False)
+    query = SearchQuery(
+        tag=[slug], sort="newest", page=number, per_page=PER_PAGE, facets=False, suggest=False
+    )
     results = run(query)
     leaflets = live_leaflets([hit.leaflet_id for hit in results.hits])
-    return TagPage(tag, Page(items=leaflets, number=number, per_page=PER_PAGE, total=results.total),
-                   params(query, page=None, sort="newest"))
+    return TagPage(
+        tag,
+        Page(items=leaflets, number=number, per_page=PER_PAGE, total=results.total),
+        params(query, page=None, sort="newest"),
+    )
 
 
 # --- export -----------------------------------------------------------------------------------------------
+
 
 def _matching_conditions(query: SearchQuery) -> list[Any]:
     conditions: list[Any] = [Leaflet.status == LeafletStatus.LIVE]
@@ -264,8 +316,11 @@ def _matching_conditions(query: SearchQuery) -> list[Any]:
         elections = select(Election.id).where(Election.slug.in_(query.election))
         conditions.append(Leaflet.election_id.in_(elections))
     if query.tag:
-        conditions.append(exists().where(LeafletTag.leaflet_id == Leaflet.id, LeafletTag.tag_id == Tag.id,
-                                         Tag.slug.in_(query.tag)))
+        conditions.append(
+            exists().where(
+                LeafletTag.leaflet_id == Leaflet.id, LeafletTag.tag_id == Tag.id, Tag.slug.in_(query.tag)
+            )
+        )
     if query.date_from:
         conditions.append(Leaflet.delivered_on >= query.date_from)
     if query.date_to:
@@ -276,8 +331,14 @@ def _matching_conditions(query: SearchQuery) -> list[Any]:
 def _ids_from_database(query: SearchQuery) -> Iterator[list[int]]:
     after, conditions = 0, _matching_conditions(query)
     while True:
-        ids = list(db.session.scalars(select(Leaflet.id).where(Leaflet.id > after, *conditions)
-                                      .order_by(Leaflet.id).limit(EXPORT_CHUNK)))
+        ids = list(
+            db.session.scalars(
+                select(Leaflet.id)
+                .where(Leaflet.id > after, *conditions)
+                .order_by(Leaflet.id)
+                .limit(EXPORT_CHUNK)
+            )
+        )
         if not ids:
             return
         yield ids

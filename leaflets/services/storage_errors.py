@@ -3,6 +3,7 @@
 A full disk is an operations problem, not a bug and not the voter's fault: the voter is told to try again
 later, the form keeps what they typed, and the operator gets one log line naming the cause.
 """
+
 from __future__ import annotations
 
 import errno
@@ -16,10 +17,20 @@ from leaflets.storage import StorageUnreachable
 log = logging.getLogger(__name__)
 
 _FULL, _READ_ONLY = "full", "read-only"
-_ERRNOS = {errno.ENOSPC: _FULL, errno.EDQUOT: _FULL, errno.EFBIG: _FULL,
-           errno.EROFS: _READ_ONLY, errno.EACCES: _READ_ONLY, errno.EPERM: _READ_ONLY}
-_SQLITE = {"SQLITE_FULL": _FULL, "SQLITE_READONLY": _READ_ONLY, "SQLITE_READONLY_DIRECTORY": _READ_ONLY,
-           "SQLITE_CANTOPEN": _READ_ONLY}
+_ERRNOS = {
+    errno.ENOSPC: _FULL,
+    errno.EDQUOT: _FULL,
+    errno.EFBIG: _FULL,
+    errno.EROFS: _READ_ONLY,
+    errno.EACCES: _READ_ONLY,
+    errno.EPERM: _READ_ONLY,
+}
+_SQLITE = {
+    "SQLITE_FULL": _FULL,
+    "SQLITE_READONLY": _READ_ONLY,
+    "SQLITE_READONLY_DIRECTORY": _READ_ONLY,
+    "SQLITE_CANTOPEN": _READ_ONLY,
+}
 _POSTGRES = {"53100": _FULL, "25006": _READ_ONLY}  # disk_full, read_only_sql_transaction
 
 
@@ -47,5 +58,7 @@ def as_storage_unavailable(error: BaseException, what: str) -> StorageUnavailabl
     if cause is None:
         return None
     log.error("storage unavailable", extra={"cause": cause, "what": what, "error": str(error)})
-    return StorageUnavailable(f"We could not save {what}: the archive's storage is {cause} just now. "
-                              "Nothing was saved; please try again in a few minutes.")
+    return StorageUnavailable(
+        f"We could not save {what}: the archive's storage is {cause} just now. "
+        "Nothing was saved; please try again in a few minutes."
+    )

@@ -1,5 +1,6 @@
 """Find and remove stored image folders that no LeafletImage serves (left by failed or abandoned uploads, or
 by a turn a crash interrupted): a folder is in use while some image's stored_sha256 names it."""
+
 from __future__ import annotations
 
 import logging

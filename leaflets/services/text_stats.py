@@ -2,6 +2,7 @@
 
 Plain functions over strings and counters; nothing here knows the database or Flask.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,8 @@ import numpy as np
 
 # A small English stop-word list: function words, plus the words every leaflet carries whatever it says
 # (the imprint's "promoted/printed by ... on behalf of").
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a about above after again against all also am an and any are aren't as at be because been before behalf being
 below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
 each few for from further get got had hadn't has hasn't have haven't having he he'd he'll he's her here here's
@@ -24,12 +26,14 @@ shouldn't since so some such than that that's the their theirs them themselves t
 they'd they'll they're they've this those through to too under until up upon us very via was wasn't we we'd
 we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's will
 with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
-""".split())
+""".split()
+)
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _POSSESSIVE = re.compile(r"'s\b")
 _BREAK = re.compile(r"[.!?;:•|()\[\]{}\"“”]+")  # sentence-ish breaks: bigrams never span them
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
 
 def _segments(text: str) -> list[list[str]]:
     cleaned = _POSSESSIVE.sub("", text.translate(_APOSTROPHES).casefold())
@@ -76,9 +80,13 @@ class ScoredTerm:
     national_count: int
 
 
-def distinctive_terms(local: Mapping[str, int], national: Mapping[str, int], limit: int = 20,
-                      prior_scale: float | None = None, totals: tuple[float, float] | None = None,
-                      ) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
+def distinctive_terms(
+    local: Mapping[str, int],
+    national: Mapping[str, int],
+    limit: int = 20,
+    prior_scale: float | None = None,
+    totals: tuple[float, float] | None = None,
+) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
     """The terms most typical of the local counts and of the national ones, strongest first.
 
     `totals` are the corpora's sizes when the mappings hold only some of their terms (the candidates read
@@ -89,9 +97,14 @@ def distinctive_terms(local: Mapping[str, int], national: Mapping[str, int], lim
     return _fightin_words(y_local, y_national, names.__getitem__, limit, prior_scale, totals)
 
 
-def _fightin_words(y_local: np.ndarray, y_national: np.ndarray, name: Callable[[int], str], limit: int,
-                   prior_scale: float | None, totals: tuple[float, float] | None = None,
-                   ) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
+def _fightin_words(
+    y_local: np.ndarray,
+    y_national: np.ndarray,
+    name: Callable[[int], str],
+    limit: int,
+    prior_scale: float | None,
+    totals: tuple[float, float] | None = None,
+) -> tuple[list[ScoredTerm], list[ScoredTerm]]:
     """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words").
 
     Returns z-scores. The prior for term w is alpha_w = alpha_0 * (w's share of the pooled corpus), with
@@ -117,10 +130,14 @@ def _fightin_words(y_local: np.ndarray, y_national: np.ndarray, name: Callable[[
     def strongest(keep: np.ndarray, sign: float) -> list[ScoredTerm]:
         candidates = np.flatnonzero(keep)
         if len(candidates) > limit * 4:  # ties at the cut are broken alphabetically below, among 4x the limit
-            candidates = candidates[np.argpartition(-sign * z[candidates], limit * 4)[:limit * 4]]
+            candidates = candidates[np.argpartition(-sign * z[candidates], limit * 4)[: limit * 4]]
         ranked = sorted(((-sign * float(z[i]), name(i), i) for i in candidates.tolist()))[:limit]
-        return [ScoredTerm(term, round(float(z[i]), 3), int(y_local[i]), int(y_national[i]))
-                for _score, term, i in ranked]
+        return [
+            ScoredTerm(term, round(float(z[i]), 3), int(y_local[i]), int(y_national[i]))
+            for _score, term, i in ranked
+        ]
 
-    return (strongest(finite & (z > 0) & (y_local > 0), 1.0),
-            strongest(finite & (z < 0) & (y_national > 0), -1.0))
+    return (
+        strongest(finite & (z > 0) & (y_local > 0), 1.0),
+        strongest(finite & (z < 0) & (y_national > 0), -1.0),
+    )

@@ -1,4 +1,5 @@
 """Signed password-reset tokens and API bearer tokens (only their sha256 is stored)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,7 +28,11 @@ def read_reset_token(secret_key: str, token: str, max_age_s: int) -> tuple[int, 
         payload = serializer.loads(token, max_age=max_age_s)
     except (SignatureExpired, BadSignature):
         return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int) or not isinstance(payload.get("h"), str):
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("u"), int)
+        or not isinstance(payload.get("h"), str)
+    ):
         return None
     return payload["u"], payload["h"]
 

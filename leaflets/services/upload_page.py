@@ -1,4 +1,5 @@
 """What the upload page needs: its choices, the place question, a submit flow that keeps accepted photos."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ FIELDS = ("images", "party", "postcode", "area", "election", "delivered_on", "ti
 @dataclass
 class FormState:
     """The form as it goes back to the voter: every problem, the photos we hold, the place question."""
+
     errors: list[DomainError] = field(default_factory=list)
     staged: list[uploads.StagedImage] = field(default_factory=list)
     place: PostcodeLookup | None = None
@@ -72,8 +74,9 @@ def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> L
         meta = uploads.resolve_metadata(submission, confirm_place=True)
     except DomainError as error:
         state.errors.extend(_errors_of(error))
-        state.place = next((e.lookup for e in state.errors if isinstance(e, locations.AreaChoiceNeeded)),
-                           None)
+        state.place = next(
+            (e.lookup for e in state.errors if isinstance(e, locations.AreaChoiceNeeded)), None
+        )
     if state.errors:
         raise NeedsAttention(state)
     try:
@@ -111,16 +114,20 @@ def _still_staged(staged_token: str | None) -> list[uploads.StagedImage]:
 
 def default_election(today: date) -> Election | None:
     """The next election within a year, else the most recent one."""
-    upcoming = db.session.scalar(select(Election).where(Election.date >= today, Election.date <= today +
-                                                        timedelta(days=366)).order_by(Election.date))
+    upcoming = db.session.scalar(
+        select(Election)
+        .where(Election.date >= today, Election.date <= today + timedelta(days=366))
+        .order_by(Election.date)
+    )
     return upcoming or db.session.scalar(select(Election).order_by(Election.date.desc()))
 
 
 def party_groups() -> list[tuple[str, list[Party]]]:
     """Main parties first (those first or second somewhere at GE2024, most places first), Northern Ireland's
     main parties next, then every other party by name."""
-    parties = db.session.scalars(select(Party).order_by(Party.ge2024_top_two.desc(),
-                                                        func.lower(Party.name))).all()
+    parties = db.session.scalars(
+        select(Party).order_by(Party.ge2024_top_two.desc(), func.lower(Party.name))
+    ).all()
     main = [p for p in parties if p.ge2024_top_two and p.ge2024_nation != NORTHERN_IRELAND]
     ulster = [p for p in parties if p.ge2024_top_two and p.ge2024_nation == NORTHERN_IRELAND]
     other = sorted((p for p in parties if not p.ge2024_top_two), key=lambda p: p.name.lower())
@@ -132,8 +139,9 @@ def all_areas() -> list[tuple[str, str]]:
     return [(gss, name) for gss, name in db.session.execute(select(Area.gss, Area.name).order_by(Area.name))]
 
 
-def place_context(postcode: str, area: str, place: PostcodeLookup | None = None, *,
-                  look_up: bool = True) -> dict[str, Any]:
+def place_context(
+    postcode: str, area: str, place: PostcodeLookup | None = None, *, look_up: bool = True
+) -> dict[str, Any]:
     """The "where was it delivered?" part: the postcode's question when there is one, else the full list."""
     problem = ""
     if place is None and look_up and postcode.strip():
@@ -143,22 +151,41 @@ def place_context(postcode: str, area: str, place: PostcodeLookup | None = None,
             problem = error.message
     if place is not None and area not in ("", UNKNOWN_AREA) and area not in {c.gss for c in place.choices}:
         place = None  # chosen from the full list: show that list with the choice
-    return {"place": place, "place_problem": problem, "areas": all_areas(), "chosen_area": area,
-            "unknown_area": UNKNOWN_AREA}
+    return {
+        "place": place,
+        "place_problem": problem,
+        "areas": all_areas(),
+        "chosen_area": area,
+        "unknown_area": UNKNOWN_AREA,
+    }
 
 
 def context(values: Mapping[str, str], state: FormState | None = None) -> dict[str, Any]:
     state = state or FormState()
     today = date.today()
     election = default_election(today)
-    form = {"party": "", "election": election.slug if election else "", "delivered_on": today.isoformat(),
-            "area": "", "postcode": "", "title": "", "description": ""}
+    form = {
+        "party": "",
+        "election": election.slug if election else "",
+        "delivered_on": today.isoformat(),
+        "area": "",
+        "postcode": "",
+        "title": "",
+        "description": "",
+    }
     form.update({key: values[key] for key in form if values.get(key)})
     form["area"] = values.get("area_other") or form["area"]
     elections = db.session.scalars(select(Election).order_by(Election.date.desc())).all()
     place = place_context(form["postcode"], form["area"], state.place, look_up=not state.messages("postcode"))
-    return {"party_groups": party_groups(), "elections": elections, "form": form, "today": today.isoformat(),
-            "roles": [role.value for role in ImageRole], "state": state, **place}
+    return {
+        "party_groups": party_groups(),
+        "elections": elections,
+        "form": form,
+        "today": today.isoformat(),
+        "roles": [role.value for role in ImageRole],
+        "state": state,
+        **place,
+    }
 
 
 def again_args(leaflet: Leaflet) -> dict[str, Any]:  # url_for's **values

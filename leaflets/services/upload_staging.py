@@ -3,6 +3,7 @@
 Accepted photos go into storage and their description travels in a signed hidden field, so a second
 submission needs no files; storage folders never referenced by a leaflet are swept later.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict

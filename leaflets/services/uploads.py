@@ -5,6 +5,7 @@ before any is written, so a bad submission stores nothing; files are written bef
 points at a missing file, and a failed transaction leaves only unreferenced files, which `flask sweep-uploads`
 removes.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,6 +48,7 @@ class IncomingImage:
 @dataclass
 class StagedImage:
     """An image already validated and in storage, waiting for its leaflet row."""
+
     sha256: str
     role: str
     width: int
@@ -59,10 +61,10 @@ class StagedImage:
 
 @dataclass
 class LeafletSubmission:
-    party: str | None              # party slug; "unknown" when the voter does not know
-    election: str | None           # election slug
+    party: str | None  # party slug; "unknown" when the voter does not know
+    election: str | None  # election slug
     delivered_on: date | str | None
-    area: str | None = None        # GSS code, or "unknown" (it waits for a volunteer); or give a postcode
+    area: str | None = None  # GSS code, or "unknown" (it waits for a volunteer); or give a postcode
     postcode: str | None = None
     title: str = ""
     description: str = ""
@@ -112,7 +114,9 @@ def _delivered_on(value: date | str | None, today: date) -> date:
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationFailed("Give the date it was delivered as YYYY-MM-DD.", field="delivered_on") from None
+            raise ValidationFailed(
+                "Give the date it was delivered as YYYY-MM-DD.", field="delivered_on"
+            ) from None
     if value is None:
         raise ValidationFailed("Give the date the leaflet was delivered.", field="delivered_on")
     if value > today:
@@ -140,13 +144,15 @@ class _Errors:
             raise ManyErrors(self.found)
 
 
-def resolve_metadata(submission: LeafletSubmission, today: date | None = None, *,
-                     confirm_place: bool = False) -> ResolvedMetadata:
+def resolve_metadata(
+    submission: LeafletSubmission, today: date | None = None, *, confirm_place: bool = False
+) -> ResolvedMetadata:
     """Every field checked, in the form's order; a ManyErrors lists each problem found."""
     errors = _Errors()
     party = errors.check(lambda: _party(submission.party))
-    place = errors.check(lambda: locations.resolve(submission.area, submission.postcode,
-                                                   confirm=confirm_place))
+    place = errors.check(
+        lambda: locations.resolve(submission.area, submission.postcode, confirm=confirm_place)
+    )
     election = errors.check(lambda: _election(submission.election))
     delivered_on = errors.check(lambda: _delivered_on(submission.delivered_on, today or date.today()))
     title = errors.check(lambda: clean_text(submission.title, MAX_TITLE, "title"))
@@ -155,33 +161,47 @@ def resolve_metadata(submission: LeafletSubmission, today: date | None = None, *
     assert place is not None and election is not None and delivered_on is not None  # no errors: all were set
     area, district = place
     return ResolvedMetadata(
-        party=party, election=election, delivered_on=delivered_on, area_id=area.id if area else None,
-        postcode_district=district, title=title or "", description=description or "",
-        uploader_id=submission.uploader_id)
+        party=party,
+        election=election,
+        delivered_on=delivered_on,
+        area_id=area.id if area else None,
+        postcode_district=district,
+        title=title or "",
+        description=description or "",
+        uploader_id=submission.uploader_id,
+    )
 
 
 def _role(requested: str, position: int) -> str:
     if requested in {role.value for role in ImageRole}:
         return requested
     if requested:
-        raise ValidationFailed(f"Photo {position + 1}: the role must be front, back, inside or imprint.",
-                               field="images")
+        raise ValidationFailed(
+            f"Photo {position + 1}: the role must be front, back, inside or imprint.", field="images"
+        )
     return _DEFAULT_ROLES[position] if position < len(_DEFAULT_ROLES) else ImageRole.INSIDE
 
 
 def image_limits() -> image_service.Limits:
     config = current_app.config
-    return image_service.Limits(max_pixels=config["MAX_IMAGE_PIXELS"], master_edge=config["MASTER_LONG_EDGE"],
-                                display_edge=config["DISPLAY_LONG_EDGE"], thumb_edge=config["THUMB_LONG_EDGE"])
+    return image_service.Limits(
+        max_pixels=config["MAX_IMAGE_PIXELS"],
+        master_edge=config["MASTER_LONG_EDGE"],
+        display_edge=config["DISPLAY_LONG_EDGE"],
+        thumb_edge=config["THUMB_LONG_EDGE"],
+    )
 
 
 def _known_image(sha256: str) -> LeafletImage | None:
-    return db.session.scalar(select(LeafletImage).where(LeafletImage.sha256 == sha256).order_by(LeafletImage.id))
+    return db.session.scalar(
+        select(LeafletImage).where(LeafletImage.sha256 == sha256).order_by(LeafletImage.id)
+    )
 
 
 @dataclass
 class CheckedUpload:
     """A photo checked in memory, with the bytes its variants will be made from."""
+
     checked: image_service.CheckedImage
     data: bytes
     filename: str
@@ -190,26 +210,39 @@ class CheckedUpload:
 @dataclass
 class PreparedImages:
     """Images validated in memory: what the leaflet will point at, and the new photos still to keep."""
+
     staged: list[StagedImage]
     to_store: list[CheckedUpload]
 
 
-def _prepare_one(upload: IncomingImage, position: int,
-                 storage: Storage) -> tuple[StagedImage, CheckedUpload | None]:
+def _prepare_one(
+    upload: IncomingImage, position: int, storage: Storage
+) -> tuple[StagedImage, CheckedUpload | None]:
     role = _role(upload.role, position)
     sha256 = image_service.sha256_of(upload.data) if upload.data else ""
     known = _known_image(sha256) if sha256 else None
     if known is not None and storage.has(known.stored_sha256):
-        return StagedImage(sha256, role, known.width, known.height, known.mime, known.byte_size,
-                           known.stored_sha256, known.rotation), None
+        return StagedImage(
+            sha256,
+            role,
+            known.width,
+            known.height,
+            known.mime,
+            known.byte_size,
+            known.stored_sha256,
+            known.rotation,
+        ), None
     try:
         with runtime.decode_slots().held():
             checked = image_service.check(upload.data, image_limits(), upload.filename)
     except UploadRejected as error:
-        raise UploadRejected(f"Photo {position + 1} {error.message}.", field="images", status=error.status,
-                             code=error.code) from None
-    return (StagedImage(checked.sha256, role, checked.width, checked.height, checked.mime, checked.byte_size),
-            CheckedUpload(checked, upload.data, upload.filename))
+        raise UploadRejected(
+            f"Photo {position + 1} {error.message}.", field="images", status=error.status, code=error.code
+        ) from None
+    return (
+        StagedImage(checked.sha256, role, checked.width, checked.height, checked.mime, checked.byte_size),
+        CheckedUpload(checked, upload.data, upload.filename),
+    )
 
 
 def prepare_images(incoming: list[IncomingImage]) -> PreparedImages:
@@ -218,8 +251,11 @@ def prepare_images(incoming: list[IncomingImage]) -> PreparedImages:
     if not incoming:
         raise UploadRejected("Add at least one photo of the leaflet.", field="images", code="no_images")
     if len(incoming) > limit:
-        raise UploadRejected(f"Send at most {limit} photos with one leaflet ({len(incoming)} were sent).",
-                             field="images", code="too_many_images")
+        raise UploadRejected(
+            f"Send at most {limit} photos with one leaflet ({len(incoming)} were sent).",
+            field="images",
+            code="too_many_images",
+        )
     storage = runtime.storage()
     errors = _Errors()
     prepared = PreparedImages([], [])
@@ -255,8 +291,9 @@ def _store(to_store: list[CheckedUpload]) -> dict[str, tuple[int, int]]:
             if photo_variants.background():
                 photo_variants.hold(upload.checked, upload.data, upload.filename)
             else:
-                sizes[upload.checked.sha256] = photo_variants.store_now(upload.checked.sha256, upload.data,
-                                                                        upload.filename)
+                sizes[upload.checked.sha256] = photo_variants.store_now(
+                    upload.checked.sha256, upload.data, upload.filename
+                )
     except (OSError, DBAPIError) as error:
         db.session.rollback()
         unavailable = as_storage_unavailable(error, "your photos")
@@ -267,20 +304,46 @@ def _store(to_store: list[CheckedUpload]) -> dict[str, tuple[int, int]]:
 
 
 _STORED = ("stored_sha256", "width", "height", "mime", "rotation", "rotation_manual", "variants_ready")
-_READ = ("ocr_status", "ocr_text", "ocr_confidence", "ocr_words", "ocr_rotation", "ocr_timings",
-         "ocr_readable", "ocr_quality", "ocr_error", "ocr_finished_at", "corrected_text")
+_READ = (
+    "ocr_status",
+    "ocr_text",
+    "ocr_confidence",
+    "ocr_words",
+    "ocr_rotation",
+    "ocr_timings",
+    "ocr_readable",
+    "ocr_quality",
+    "ocr_error",
+    "ocr_finished_at",
+    "corrected_text",
+)
 
 
-def _new_image(staged: StagedImage, position: int, priority: int, submitter: str, original: bool) -> LeafletImage:
-    image = LeafletImage(position=position, role=staged.role, sha256=staged.sha256,
-                         stored_sha256=staged.stored_sha256 or staged.sha256, width=staged.width,
-                         height=staged.height, mime=staged.mime, byte_size=staged.byte_size,
-                         rotation=staged.rotation, ocr_status=OcrStatus.PENDING, ocr_attempts=0,
-                         variants_ready=runtime.storage().has(staged.stored_sha256 or staged.sha256),
-                         ocr_priority=priority, ocr_submitter=submitter,
-                         original_sha256=staged.sha256 if original else None)
-    earlier = list(db.session.scalars(select(LeafletImage).where(LeafletImage.sha256 == staged.sha256)
-                                      .order_by(LeafletImage.id)))
+def _new_image(
+    staged: StagedImage, position: int, priority: int, submitter: str, original: bool
+) -> LeafletImage:
+    image = LeafletImage(
+        position=position,
+        role=staged.role,
+        sha256=staged.sha256,
+        stored_sha256=staged.stored_sha256 or staged.sha256,
+        width=staged.width,
+        height=staged.height,
+        mime=staged.mime,
+        byte_size=staged.byte_size,
+        rotation=staged.rotation,
+        ocr_status=OcrStatus.PENDING,
+        ocr_attempts=0,
+        variants_ready=runtime.storage().has(staged.stored_sha256 or staged.sha256),
+        ocr_priority=priority,
+        ocr_submitter=submitter,
+        original_sha256=staged.sha256 if original else None,
+    )
+    earlier = list(
+        db.session.scalars(
+            select(LeafletImage).where(LeafletImage.sha256 == staged.sha256).order_by(LeafletImage.id)
+        )
+    )
     done = next((row for row in earlier if row.ocr_status == OcrStatus.DONE), None)
     source = done or (earlier[0] if earlier else None)
     # Identical bytes were stored before: share their files as they are now (turned since staging, perhaps),
@@ -295,9 +358,13 @@ def _new_image(staged: StagedImage, position: int, priority: int, submitter: str
 def original_for(staged: list[StagedImage]) -> int | None:
     """The leaflet this submission repeats, when every one of its photos is byte-identical to that leaflet's."""
     shas = {item.sha256 for item in staged}
-    candidates = db.session.scalars(select(LeafletImage.leaflet_id).where(LeafletImage.sha256.in_(shas))).all()
+    candidates = db.session.scalars(
+        select(LeafletImage.leaflet_id).where(LeafletImage.sha256.in_(shas))
+    ).all()
     for leaflet_id in dict.fromkeys(candidates):
-        theirs = set(db.session.scalars(select(LeafletImage.sha256).where(LeafletImage.leaflet_id == leaflet_id)))
+        theirs = set(
+            db.session.scalars(select(LeafletImage.sha256).where(LeafletImage.leaflet_id == leaflet_id))
+        )
         if shas <= theirs:
             original = db.session.get(Leaflet, leaflet_id)
             return original.duplicate_of_id or original.id if original else None
@@ -315,14 +382,23 @@ def _build_leaflet(meta: ResolvedMetadata, staged: list[StagedImage], priority: 
     # Claims first: a photo already known here is then surely seen by original_for, which reads later. In the
     # other order an upload committed between the two reads would leave this one an original claiming nothing.
     unclaimed = _first_seen(staged)
-    leaflet = Leaflet(party=meta.party, election=meta.election, delivered_on=meta.delivered_on,
-                      area_id=meta.area_id, postcode_district=meta.postcode_district, title=meta.title,
-                      description=meta.description, uploader_id=meta.uploader_id,
-                      duplicate_of_id=original_for(staged))
+    leaflet = Leaflet(
+        party=meta.party,
+        election=meta.election,
+        delivered_on=meta.delivered_on,
+        area_id=meta.area_id,
+        postcode_district=meta.postcode_district,
+        title=meta.title,
+        description=meta.description,
+        uploader_id=meta.uploader_id,
+        duplicate_of_id=original_for(staged),
+    )
     submitter = fairness.submitter_key(meta.uploader_id)
     leaflet.images = []
     for position, item in enumerate(staged):
-        leaflet.images.append(_new_image(item, position, priority, submitter, original=item.sha256 in unclaimed))
+        leaflet.images.append(
+            _new_image(item, position, priority, submitter, original=item.sha256 in unclaimed)
+        )
         unclaimed.discard(item.sha256)  # the same photo twice in one upload: its first copy is the original
     return leaflet
 
@@ -332,8 +408,9 @@ def _lost_race(error: IntegrityError) -> bool:
     return "original_sha256" in str(error.orig)
 
 
-def create_leaflet(meta: ResolvedMetadata, staged: list[StagedImage],
-                   priority: OcrPriority = OcrPriority.INTERACTIVE) -> Leaflet:
+def create_leaflet(
+    meta: ResolvedMetadata, staged: list[StagedImage], priority: OcrPriority = OcrPriority.INTERACTIVE
+) -> Leaflet:
     """One transaction for the leaflet and its images; then enqueue OCR and index, after the commit.
 
     `priority` places its OCR jobs in the queue: a voter waiting (the default) before background work.
@@ -362,8 +439,10 @@ def create_leaflet(meta: ResolvedMetadata, staged: list[StagedImage],
             db.session.rollback()
             raise
         break
-    log.info("leaflet created", extra={"leaflet_id": leaflet.id, "images": len(staged),
-                                       "duplicate_of": leaflet.duplicate_of_id})
+    log.info(
+        "leaflet created",
+        extra={"leaflet_id": leaflet.id, "images": len(staged), "duplicate_of": leaflet.duplicate_of_id},
+    )
     after_commit(leaflet)
     return leaflet
 
@@ -377,8 +456,9 @@ def after_commit(leaflet: Leaflet) -> None:
     indexing.leaflet_changed(leaflet.id)
 
 
-def checked_and_stored(submission: LeafletSubmission, *,
-                       today: date | None = None) -> tuple[ResolvedMetadata, list[StagedImage]]:
+def checked_and_stored(
+    submission: LeafletSubmission, *, today: date | None = None
+) -> tuple[ResolvedMetadata, list[StagedImage]]:
     """Every field and image checked (all problems at once), then the new photos stored; no rows yet."""
     errors = _Errors()
     prepared = errors.check(lambda: prepare_images(submission.images))
@@ -388,8 +468,12 @@ def checked_and_stored(submission: LeafletSubmission, *,
     return meta, store_images(prepared)
 
 
-def submit_leaflet(submission: LeafletSubmission, *, today: date | None = None,
-                   priority: OcrPriority = OcrPriority.INTERACTIVE) -> Leaflet:
+def submit_leaflet(
+    submission: LeafletSubmission,
+    *,
+    today: date | None = None,
+    priority: OcrPriority = OcrPriority.INTERACTIVE,
+) -> Leaflet:
     """The whole upload for callers that hold everything at once (API, demo data); all problems at once."""
     meta, staged = checked_and_stored(submission, today=today)
     return create_leaflet(meta, staged, priority)

@@ -6,6 +6,7 @@ corrected word takes the box of the word it replaced (see _fill_gap; a word that
 "pot holes" -> "potholes", gets one box around the run). Words typed where OCR found nothing have no box.
 The volunteer's paragraphs and lines are kept.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -80,8 +81,10 @@ def _best_match(wanted: str, found: list[dict[str, Any]], start: int) -> tuple[i
                 return first, end
             if len(joined) >= len(wanted):
                 break
-    scored = [(Levenshtein.normalized_similarity(wanted, key(word["text"])), index)
-              for index, word in enumerate(found[start:], start)]
+    scored = [
+        (Levenshtein.normalized_similarity(wanted, key(word["text"])), index)
+        for index, word in enumerate(found[start:], start)
+    ]
     similarity, index = max(scored, default=(0.0, start))
     return (index, index + 1) if similarity >= MIN_SIMILARITY else None
 
@@ -104,8 +107,10 @@ def align_words(corrected: list[str], found: list[dict[str, Any]]) -> list[Box |
 
 def align_text(text: str, found: list[dict[str, Any]] | None) -> list[list[list[AlignedWord]]]:
     """The corrected text as paragraphs of lines of words, each with its box on the photo (or None)."""
-    paragraphs = [[line.split() for line in block.split("\n") if line.strip()]
-                  for block in text.replace("\r\n", "\n").split("\n\n")]
+    paragraphs = [
+        [line.split() for line in block.split("\n") if line.strip()]
+        for block in text.replace("\r\n", "\n").split("\n\n")
+    ]
     paragraphs = [lines for lines in paragraphs if lines]
     flat = [word for lines in paragraphs for line in lines for word in line]
     boxes = iter(align_words(flat, list(found or [])))

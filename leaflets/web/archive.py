@@ -1,4 +1,5 @@
 """Browsing the archive: latest leaflets, one leaflet, parties, areas, elections, stats."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
@@ -22,22 +23,32 @@ def _after() -> str | None:
 @bp.get("/")
 def index() -> str:
     number, per_page = _page_args()
-    return render_template("archive/index.html", page=browse.leaflet_page(number, per_page, after=_after()),
-                           totals=browse.totals())
+    return render_template(
+        "archive/index.html",
+        page=browse.leaflet_page(number, per_page, after=_after()),
+        totals=browse.totals(),
+    )
 
 
 @bp.get("/leaflets")
 def leaflets() -> str:
     """Every live leaflet, newest first, page by page (scale: deep pages are as cheap as the first)."""
     number, per_page = _page_args()
-    return render_template("archive/leaflets.html", page=browse.leaflet_page(number, per_page, after=_after()))
+    return render_template(
+        "archive/leaflets.html", page=browse.leaflet_page(number, per_page, after=_after())
+    )
 
 
 @bp.get("/leaflets/<int:leaflet_id>")
 def leaflet(leaflet_id: int) -> str:
     found = visible_leaflet(leaflet_id, current_user)
-    return render_template("archive/leaflet.html", leaflet=found, copies=browse.also_delivered(found),
-                           original=browse.original_of(found), review=review.leaflet_summary(found))
+    return render_template(
+        "archive/leaflet.html",
+        leaflet=found,
+        copies=browse.also_delivered(found),
+        original=browse.original_of(found),
+        review=review.leaflet_summary(found),
+    )
 
 
 @bp.get("/parties")
@@ -56,8 +67,12 @@ def party(slug: str) -> str:
 @bp.get("/areas")
 def areas() -> str:
     nations = browse.area_groups()
-    return render_template("archive/areas.html", nations=nations, notspots=browse.notspots(nations),
-                           coverage_map=coverage.coverage_map())
+    return render_template(
+        "archive/areas.html",
+        nations=nations,
+        notspots=browse.notspots(nations),
+        coverage_map=coverage.coverage_map(),
+    )
 
 
 @bp.get("/areas/<gss>")
@@ -66,22 +81,34 @@ def area(gss: str) -> str:
     number, per_page = _page_args()
     nearby = browse.neighbours(found)
     page = browse.leaflet_page(number, per_page, area=found, after=_after())
-    return render_template("archive/area.html", area=found, page=page, neighbours=nearby,
-                           nearby_leaflets=browse.latest_nearby(nearby))
+    return render_template(
+        "archive/area.html",
+        area=found,
+        page=page,
+        neighbours=nearby,
+        nearby_leaflets=browse.latest_nearby(nearby),
+    )
 
 
 @bp.get("/elections/<slug>")
 def election(slug: str) -> str:
     found = browse.election_by_slug(slug)
     number, per_page = _page_args()
-    return render_template("archive/election.html", election=found,
-                           page=browse.leaflet_page(number, per_page, election=found,
-                                                           after=_after()))
+    return render_template(
+        "archive/election.html",
+        election=found,
+        page=browse.leaflet_page(number, per_page, election=found, after=_after()),
+    )
 
 
 @bp.get("/stats")
 def stats() -> str:
-    return render_template("archive/stats.html", stats=archive_counts.stats(),
-                           findings=findings.findings_page(request.args.get("election")),
-                           verdicts=findings.verdicts(), threshold=review.rated_threshold(),
-                           minimum=findings.min_rated_claims(), coverage_map=coverage.coverage_map())
+    return render_template(
+        "archive/stats.html",
+        stats=archive_counts.stats(),
+        findings=findings.findings_page(request.args.get("election")),
+        verdicts=findings.verdicts(),
+        threshold=review.rated_threshold(),
+        minimum=findings.min_rated_claims(),
+        coverage_map=coverage.coverage_map(),
+    )

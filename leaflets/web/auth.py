@@ -1,4 +1,5 @@
 """Log in, log out, register, reset a password."""
+
 from __future__ import annotations
 
 import logging
@@ -53,8 +54,13 @@ def _failed(response: Response) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_account_limit, key_func=_login_account, methods=["POST"], deduct_when=_failed,
-               error_message="Too many failed logins for this account. Wait a while, or reset the password.")
+@limiter.limit(
+    _login_account_limit,
+    key_func=_login_account,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Too many failed logins for this account. Wait a while, or reset the password.",
+)
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -65,7 +71,9 @@ def login() -> ResponseReturnValue:
             log.info("logged in", extra={"user_id": user.id})
             return redirect(target)
         form.password.errors = [accounts.LOGIN_FAILED]
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" or not form.errors else 422
+    return render_template(
+        "auth/login.html", form=form
+    ), 200 if request.method == "GET" or not form.errors else 422
 
 
 @bp.post("/logout")
@@ -87,7 +95,9 @@ def register() -> ResponseReturnValue:
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = accounts.register(form.email.data or "", form.display_name.data or "", form.password.data or "")
+            user = accounts.register(
+                form.email.data or "", form.display_name.data or "", form.password.data or ""
+            )
         except DomainError as error:
             getattr(form, error.field or "email").errors = [error.message]
         else:
@@ -102,8 +112,11 @@ def register() -> ResponseReturnValue:
 def reset_request() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.send_password_reset(form.email.data or "", current_app.config,
-                                     lambda token: url_for("auth.reset_password", token=token, _external=True))
+        accounts.send_password_reset(
+            form.email.data or "",
+            current_app.config,
+            lambda token: url_for("auth.reset_password", token=token, _external=True),
+        )
         flash("If that email has an account, a reset link is on its way. It works for one hour.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)

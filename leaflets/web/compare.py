@@ -1,5 +1,6 @@
 """The compare pages: a party in one seat against everywhere else (or its neighbours), the parties of a seat
 side by side, a template with its copies, a figure across places, and the leaflets behind a finding."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
@@ -25,8 +26,9 @@ def page() -> tuple[str, int]:
         shown = overview.compare_page(form["party"], form["area"], form["election"], form["against"])
     except ValidationFailed as failure:
         error = failure
-    return render_template("compare/page.html", form=form, choices=choices(), shown=shown,
-                           error=error), 422 if error else 200
+    return render_template(
+        "compare/page.html", form=form, choices=choices(), shown=shown, error=error
+    ), 422 if error else 200
 
 
 def _party_and_election() -> tuple:
@@ -41,9 +43,15 @@ def template(template_id: int) -> str:
     number, per_page = _page_args()
     base, gss = request.args.get("base", ""), (request.args.get("area") or "").strip()
     here = browse.area_by_gss(gss) if gss else None
-    view = templates.template_view(template_id, party, election.id if election else None, number, per_page,
-                                   int(base) if base.isdigit() and len(base) < 10 else None,
-                                   here.id if here else None)
+    view = templates.template_view(
+        template_id,
+        party,
+        election.id if election else None,
+        number,
+        per_page,
+        int(base) if base.isdigit() and len(base) < 10 else None,
+        here.id if here else None,
+    )
     if view is None:
         raise NotFound(f"{party.name} has no leaflets of template {template_id}.")
     return render_template("compare/template.html", view=view, election=election, here=here)
@@ -60,8 +68,15 @@ def numbers() -> str:
     if not found.total:
         raise NotFound(f"{party.name} prints no figure with the key {key!r}.")
     figures = varying.figures_by_area(party.id, key, election.id if election else None)
-    return render_template("compare/numbers.html", party=party, election=election, key=key, page=found,
-                           figures=figures, area_gss=(request.args.get("area") or "").strip().upper())
+    return render_template(
+        "compare/numbers.html",
+        party=party,
+        election=election,
+        key=key,
+        page=found,
+        figures=figures,
+        area_gss=(request.args.get("area") or "").strip().upper(),
+    )
 
 
 @bp.get("/compare/leaflets")
@@ -69,11 +84,16 @@ def leaflets() -> str:
     party, election = _party_and_election()
     gss = (request.args.get("area") or "").strip()
     template_id = request.args.get("template", "")
-    finding = behind.Finding(party, browse.area_by_gss(gss) if gss else None, election,
-                             (request.args.get("where") or "anywhere").strip(),
-                             (request.args.get("topic") or "").strip() or None,
-                             int(template_id) if template_id.isdigit() and len(template_id) < 10 else None,
-                             (request.args.get("key") or "").strip()[:16] or None)
+    finding = behind.Finding(
+        party,
+        browse.area_by_gss(gss) if gss else None,
+        election,
+        (request.args.get("where") or "anywhere").strip(),
+        (request.args.get("topic") or "").strip() or None,
+        int(template_id) if template_id.isdigit() and len(template_id) < 10 else None,
+        (request.args.get("key") or "").strip()[:16] or None,
+    )
     number, per_page = _page_args()
-    return render_template("compare/leaflets.html", finding=finding,
-                           page=behind.leaflets_behind(finding, number, per_page))
+    return render_template(
+        "compare/leaflets.html", finding=finding, page=behind.leaflets_behind(finding, number, per_page)
+    )

@@ -1,4 +1,5 @@
 """Crops of leaflet photos around words (GET /crops/<image_id>?box=left,top,width,height)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, request

@@ -1,4 +1,5 @@
 """Anyone may flag a leaflet for the moderators."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for

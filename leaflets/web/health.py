@@ -1,4 +1,5 @@
 """/healthz for load balancers and monitoring: JSON, 200 when every check passes, 503 otherwise."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify

@@ -1,5 +1,6 @@
 """The coverage map page: leaflets per constituency on the hex map, filtered by party and election, or one
 party's leaflets against where it won and came second in 2024."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -12,9 +13,11 @@ from leaflets.services.hexmap import Hex, HexMap
 
 bp = Blueprint("maps", __name__)
 # The shapes drawn on a hex, centred on (x, y); a legend draws the same (templates/map/_hexmap.html).
-MARKERS = {"won": '<circle class="marker" cx="{x}" cy="{y}" r="3.6"/>',
-           "second": '<rect class="marker" x="{x0:.1f}" y="{y0:.1f}" width="6" height="6"/>',
-           "here": '<path class="marker marker-here" d="M{x},{y5:.1f}l4.5,8.5h-9z"/>'}
+MARKERS = {
+    "won": '<circle class="marker" cx="{x}" cy="{y}" r="3.6"/>',
+    "second": '<rect class="marker" x="{x0:.1f}" y="{y0:.1f}" width="6" height="6"/>',
+    "here": '<path class="marker marker-here" d="M{x},{y5:.1f}l4.5,8.5h-9z"/>',
+}
 
 
 @bp.get("/map")
@@ -26,17 +29,21 @@ def page() -> tuple[str, int]:
     except ValidationFailed as failure:
         error = failure
         view = coverage.map_page(coverage.Filters())
-    return render_template("map/page.html", form=form, choices=choices(areas=False), view=view,
-                           error=error), 422 if error else 200
+    return render_template(
+        "map/page.html", form=form, choices=choices(areas=False), view=view, error=error
+    ), 422 if error else 200
 
 
 def _hex_link(hex_: Hex, shape: str) -> str:
     cell = hex_.cell
     classes = "hex" + (" hex-some" if hex_.count else "") + (f" hex-{hex_.marker}" if hex_.marker else "")
-    marker = MARKERS.get(hex_.marker or "", "").format(x=cell.x, y=cell.y, x0=cell.x - 3, y0=cell.y - 3,
-                                                        y5=cell.y - 5)
-    return (f'<a href="/areas/{escape(cell.gss)}" class="{classes}"><title>{escape(hex_.title)}</title>'
-            f'<use href="#{shape}" x="{cell.x}" y="{cell.y}" fill="{hex_.colour}"/>{marker}</a>')
+    marker = MARKERS.get(hex_.marker or "", "").format(
+        x=cell.x, y=cell.y, x0=cell.x - 3, y0=cell.y - 3, y5=cell.y - 5
+    )
+    return (
+        f'<a href="/areas/{escape(cell.gss)}" class="{classes}"><title>{escape(hex_.title)}</title>'
+        f'<use href="#{shape}" x="{cell.x}" y="{cell.y}" fill="{hex_.colour}"/>{marker}</a>'
+    )
 
 
 def hex_links(hexmap: HexMap, shape: str) -> Markup:

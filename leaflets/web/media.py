@@ -5,9 +5,10 @@ revalidation costs a 304; when a leaflet is hidden, caches that revalidate get t
 within that time. An image only a moderator may see is `private, no-store`: no cache keeps it.
 On object storage (STORAGE=s3) a public image is a redirect to a signed URL; a hidden one is proxied.
 """
+
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 

@@ -3,6 +3,7 @@
 Also gives templates `ocr_words_html(image)` (the text as escaped, box-carrying word spans) and
 `ocr_script_needed()` (true once per page, so the partial loads its script a single time).
 """
+
 from __future__ import annotations
 
 from itertools import groupby
@@ -41,21 +42,33 @@ def json_error(error: DomainError) -> ResponseReturnValue:
 
 def leaflet_ocr_json(leaflet: Leaflet, *, moderator: bool) -> dict[str, Any]:
     images = [image_ocr_json(image, moderator=moderator) for image in leaflet.images]
-    return {"leaflet_id": leaflet.id, "complete": all(item["status"] in _FINISHED for item in images),
-            "images": images}
+    return {
+        "leaflet_id": leaflet.id,
+        "complete": all(item["status"] in _FINISHED for item in images),
+        "images": images,
+    }
 
 
 def image_ocr_json(image: LeafletImage, *, moderator: bool) -> dict[str, Any]:
     done, failed = image.ocr_status == OcrStatus.DONE, image.ocr_status == OcrStatus.FAILED
     published = image.text_status in ("read", "corrected")
     return {
-        "id": image.id, "position": image.position, "status": image.ocr_status, "attempts": image.ocr_attempts,
-        "confidence": image.ocr_confidence if done else None, "words": len(image.ocr_words or []) if done else 0,
-        "text": image.text if published else None, "text_status": image.text_status,
+        "id": image.id,
+        "position": image.position,
+        "status": image.ocr_status,
+        "attempts": image.ocr_attempts,
+        "confidence": image.ocr_confidence if done else None,
+        "words": len(image.ocr_words or []) if done else 0,
+        "text": image.text if published else None,
+        "text_status": image.text_status,
         "error": image.ocr_error if (failed or done) and moderator else None,
         # The photo as served now: OCR may have turned it upright (new files, new URLs) since the page loaded.
-        "photo": {"display": image_url(image, "display"), "master": image_url(image, "master"),
-                  "width": image.width, "height": image.height},
+        "photo": {
+            "display": image_url(image, "display"),
+            "master": image_url(image, "master"),
+            "width": image.width,
+            "height": image.height,
+        },
         "html": render_template("ocr/_image_text.html", image=image, ocr_fragment=True),
     }
 
@@ -73,8 +86,10 @@ def ocr_words_html(image: LeafletImage) -> Markup:
         return _corrected_html(image, hits)
     paragraphs = []
     for _key, paragraph in groupby(image.ocr_words or [], key=_word_key):
-        lines = [" ".join(_word_html(word, hits) for word in line)
-                 for _line, line in groupby(paragraph, key=lambda word: int(word.get("line", 0)))]
+        lines = [
+            " ".join(_word_html(word, hits) for word in line)
+            for _line, line in groupby(paragraph, key=lambda word: int(word.get("line", 0)))
+        ]
         paragraphs.append("\n".join(lines))
     return Markup("\n\n".join(paragraphs))
 
@@ -82,8 +97,12 @@ def ocr_words_html(image: LeafletImage) -> Markup:
 def _corrected_html(image: LeafletImage, hits: frozenset[str]) -> Markup:
     """A volunteer's text, its lines kept; words aligned to a recognised word carry that word's box."""
     paragraphs = word_alignment.align_text(image.corrected_text or "", image.ocr_words)
-    return Markup("\n\n".join("\n".join(" ".join(_aligned_html(word, hits) for word in line)
-                                        for line in lines) for lines in paragraphs))
+    return Markup(
+        "\n\n".join(
+            "\n".join(" ".join(_aligned_html(word, hits) for word in line) for line in lines)
+            for lines in paragraphs
+        )
+    )
 
 
 def _aligned_html(word: word_alignment.AlignedWord, hits: frozenset[str]) -> str:
@@ -111,8 +130,10 @@ def _word_html(word: dict[str, Any], hits: frozenset[str] = frozenset()) -> str:
     if _is_hit(raw, hits):
         return f'<mark class="w search-hit" data-box="{box}" title="Matches your search">{text}</mark>'
     if confidence < LOW_CONFIDENCE:
-        return (f'<mark class="w low-confidence" data-box="{box}" title="Uncertain ({confidence:.0f}% confidence)">'
-                f'{text}</mark>')
+        return (
+            f'<mark class="w low-confidence" data-box="{box}" title="Uncertain ({confidence:.0f}% confidence)">'
+            f"{text}</mark>"
+        )
     return f'<span class="w" data-box="{box}">{text}</span>'
 
 

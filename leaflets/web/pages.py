@@ -1,4 +1,5 @@
 """Plain pages: about the archive, privacy, and the licences of what it publishes."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

@@ -1,4 +1,5 @@
 """Volunteers give a place to leaflets whose uploader chose "I don't know"."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,8 +16,12 @@ bp = Blueprint("places", __name__)
 @bp.get("/volunteer/places")
 @role_required("volunteer")
 def queue() -> ResponseReturnValue:
-    return render_template("volunteer/places.html", waiting=place_queue.waiting(),
-                           total=place_queue.count_waiting(), areas=upload_page.all_areas())
+    return render_template(
+        "volunteer/places.html",
+        waiting=place_queue.waiting(),
+        total=place_queue.count_waiting(),
+        areas=upload_page.all_areas(),
+    )
 
 
 @bp.post("/volunteer/places/<int:leaflet_id>")

@@ -1,4 +1,5 @@
-""""Is this the same leaflet as this one?": the question a held upload waits on, and the voter's answer."""
+""" "Is this the same leaflet as this one?": the question a held upload waits on, and the voter's answer."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -29,8 +30,15 @@ def _private(response: ResponseReturnValue) -> ResponseReturnValue:
 def question(token: str) -> ResponseReturnValue:
     pending = pending_uploads.find(token, _user_id())
     staged = pending_uploads.staged_of(pending)
-    return _private(render_template("upload/same.html", pending=pending, original=pending.candidate,
-                                    photos=range(len(staged)), yours=pending_uploads.details(pending)))
+    return _private(
+        render_template(
+            "upload/same.html",
+            pending=pending,
+            original=pending.candidate,
+            photos=range(len(staged)),
+            yours=pending_uploads.details(pending),
+        )
+    )
 
 
 @bp.get("/upload/same/<token>/<int:position>")
@@ -58,4 +66,6 @@ def answer(token: str) -> ResponseReturnValue:
         leaflet = pending_uploads.answer_different(token, _user_id())
         flash("Thank you: your leaflet is online. Its text will appear here in a few seconds.", "success")
         return redirect(url_for("archive.leaflet", leaflet_id=leaflet.id), 303)
-    raise ValidationFailed("Choose “Yes, it came through my door too” or “No, it is different”.", field="answer")
+    raise ValidationFailed(
+        "Choose “Yes, it came through my door too” or “No, it is different”.", field="answer"
+    )

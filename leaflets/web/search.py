@@ -1,4 +1,5 @@
 """The /search page: words, facets that narrow, highlighted snippets, a feed of the same search."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -8,8 +9,16 @@ from leaflets.services.errors import ServiceUnavailable
 from search import QueryError
 
 bp = Blueprint("search", __name__)
-FACET_TITLES = {"party": "Party", "area": "Constituency", "region": "Region", "election": "Election",
-                "tag": "Tag", "year": "Year delivered", "verdict": "Claims rated", "bias": "Bias rated"}
+FACET_TITLES = {
+    "party": "Party",
+    "area": "Constituency",
+    "region": "Region",
+    "election": "Election",
+    "tag": "Tag",
+    "year": "Year delivered",
+    "verdict": "Claims rated",
+    "bias": "Bias rated",
+}
 
 
 @bp.get("/tags/<slug>")
@@ -30,8 +39,15 @@ def search() -> tuple[str, int]:
         problem, status = str(error), 400
     except ServiceUnavailable as error:
         problem, status = error.message, 503
-    return render_template("search/search.html", query=query, page=page, problem=problem, status=status,
-                           args=request.args,
-                           facet_titles=FACET_TITLES, params=search_service.params,
-                           choices=search_service.CHOICE_LABELS,
-                           toggled=search_service.toggled), status
+    return render_template(
+        "search/search.html",
+        query=query,
+        page=page,
+        problem=problem,
+        status=status,
+        args=request.args,
+        facet_titles=FACET_TITLES,
+        params=search_service.params,
+        choices=search_service.CHOICE_LABELS,
+        toggled=search_service.toggled,
+    ), status

@@ -1,4 +1,5 @@
 """Atom feed of a search (newest first), so people can follow words, a party or a place as leaflets arrive."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -18,15 +19,21 @@ ATOM = "application/atom+xml; charset=utf-8"
 
 def _entry(leaflet: Leaflet, snippet_html: str) -> feeds.FeedEntry:
     who = leaflet.party.name if leaflet.party else "Unknown party"
-    summary = (f"{who} leaflet delivered in {leaflet.place_name} on {leaflet.delivered_on.isoformat()} "
-               f"({leaflet.election.name}).")
+    summary = (
+        f"{who} leaflet delivered in {leaflet.place_name} on {leaflet.delivered_on.isoformat()} "
+        f"({leaflet.election.name})."
+    )
     excerpt = Markup(snippet_html).striptags()  # the snippet is escaped HTML; the feed carries plain text
     if excerpt:
         summary += "\n\n" + excerpt
-    return feeds.FeedEntry(leaflet_id=leaflet.id, title=feeds.xml_text(leaflet.display_title),
-                           summary=feeds.xml_text(summary), published=leaflet.uploaded_at,
-                           updated=max(leaflet.uploaded_at, leaflet.updated_at),
-                           thumb_sha256=leaflet.images[0].stored_sha256 if leaflet.images else None)
+    return feeds.FeedEntry(
+        leaflet_id=leaflet.id,
+        title=feeds.xml_text(leaflet.display_title),
+        summary=feeds.xml_text(summary),
+        published=leaflet.uploaded_at,
+        updated=max(leaflet.uploaded_at, leaflet.updated_at),
+        thumb_sha256=leaflet.images[0].stored_sha256 if leaflet.images else None,
+    )
 
 
 def _title(page: search_service.SearchPage) -> str:
@@ -56,6 +63,10 @@ def feed() -> Response:
     title = feeds.xml_text(f"{_title(page)} · Straight Choice")
     atom = feeds.Feed(key="search", title=title, updated=updated, entries=entries)
     kept = _grouped(search_service.params(query, sort=None, page=None, per_page=None))
-    body = render_template("feeds/feed.xml", feed=atom, self_url=url_for(".feed", _external=True, **kept),
-                           page_url=url_for("search.search", _external=True, **kept))
+    body = render_template(
+        "feeds/feed.xml",
+        feed=atom,
+        self_url=url_for(".feed", _external=True, **kept),
+        page_url=url_for("search.search", _external=True, **kept),
+    )
     return Response(body, content_type=ATOM)

@@ -1,4 +1,5 @@
 """The mobile-first upload page, its "where was it delivered?" fragment, and thumbnails of photos it holds."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,8 +34,11 @@ def form() -> ResponseReturnValue:
 @bp.get("/upload/place")
 def place() -> ResponseReturnValue:
     """The place question for a postcode, as the page's script swaps it in while the voter types."""
-    return render_template("upload/_place.html", state=upload_page.FormState(), **upload_page.place_context(
-        request.args.get("postcode", "")[:20], request.args.get("area", "")[:20]))
+    return render_template(
+        "upload/_place.html",
+        state=upload_page.FormState(),
+        **upload_page.place_context(request.args.get("postcode", "")[:20], request.args.get("area", "")[:20]),
+    )
 
 
 @bp.get("/upload/staged/<int:position>")
@@ -69,9 +73,11 @@ def submit() -> ResponseReturnValue:
             return jsonify({"location": ask}), 202
         return redirect(ask, 303)
     # A message with a link: the templates render text messages and these.
-    thanks: Any = {"text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
-                   "link": url_for("upload.form", **upload_page.again_args(leaflet)),
-                   "link_text": "Upload another leaflet"}
+    thanks: Any = {
+        "text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",
+        "link": url_for("upload.form", **upload_page.again_args(leaflet)),
+        "link_text": "Upload another leaflet",
+    }
     flash(thanks, "success")
     target = url_for("archive.leaflet", leaflet_id=leaflet.id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":

@@ -1,4 +1,5 @@
 """The volunteer's queue and work page: tags, claims, ratings, bias, OCR corrections; the public claim page."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,8 +22,16 @@ from leaflets.forms.review import (
     TagsForm,
 )
 from leaflets.models import ClaimState, Leaflet
-from leaflets.services import (agreement, claim_review, claim_suggestions, moderation, place_queue, proposals,
-                               review, work_queue)
+from leaflets.services import (
+    agreement,
+    claim_review,
+    claim_suggestions,
+    moderation,
+    place_queue,
+    proposals,
+    review,
+    work_queue,
+)
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import visible_leaflet
 
@@ -34,7 +43,9 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.strip().lstrip("-").isdigit() else None
 
 
-def _back(leaflet_id: int, anchor: str, error: DomainError | None = None, done: str = "") -> ResponseReturnValue:
+def _back(
+    leaflet_id: int, anchor: str, error: DomainError | None = None, done: str = ""
+) -> ResponseReturnValue:
     flash(error.message if error else done, "error" if error else "success")
     return redirect(url_for("volunteer.work", leaflet_id=leaflet_id, _anchor=anchor))
 
@@ -45,11 +56,19 @@ def queue() -> ResponseReturnValue:
     """The next leaflet to rate, or with `?queue=transcribe` the next photo OCR could not read."""
     transcribe = request.args.get("queue") == "transcribe"
     skipped = session.get(SKIPS, [])
-    leaflet = (work_queue.next_transcription(skipped) if transcribe
-               else work_queue.next_leaflet(current_user, skipped))
-    return render_template("volunteer/queue.html", leaflet=leaflet, skip_form=SkipForm(formdata=None),
-                           transcribe=transcribe, waiting=work_queue.transcriptions_waiting(),
-                           places_waiting=place_queue.count_waiting())
+    leaflet = (
+        work_queue.next_transcription(skipped)
+        if transcribe
+        else work_queue.next_leaflet(current_user, skipped)
+    )
+    return render_template(
+        "volunteer/queue.html",
+        leaflet=leaflet,
+        skip_form=SkipForm(formdata=None),
+        transcribe=transcribe,
+        waiting=work_queue.transcriptions_waiting(),
+        places_waiting=place_queue.count_waiting(),
+    )
 
 
 @bp.post("/volunteer/skip")
@@ -68,15 +87,24 @@ def work(leaflet_id: int) -> ResponseReturnValue:
     return _work_page(visible_leaflet(leaflet_id, current_user))
 
 
-def _work_page(leaflet: Leaflet, rejected: dict[str, Any] | None = None,
-               proposal: dict[str, Any] | None = None) -> ResponseReturnValue:
+def _work_page(
+    leaflet: Leaflet, rejected: dict[str, Any] | None = None, proposal: dict[str, Any] | None = None
+) -> ResponseReturnValue:
     """The work page; after a refused rating or proposal, with every choice made kept and each error beside its
     field (`rejected`: the claim's id, the field, the message and the values sent; `proposal`: errors and values)."""
     page = work_queue.work_page(leaflet, current_user)
-    return render_template("volunteer/work.html", page=page, leaflet=page.leaflet, rating_choices=ACCURACY_CHOICES,
-                           tone_choices=TONE_CHOICES, fairness_choices=FAIRNESS_CHOICES, rejected=rejected,
-                           choices=moderation.reference_choices(), my_proposal=proposals.mine(leaflet.id, current_user),
-                           proposal=proposal or {"errors": {}, "values": {}}), 422 if rejected or proposal else 200
+    return render_template(
+        "volunteer/work.html",
+        page=page,
+        leaflet=page.leaflet,
+        rating_choices=ACCURACY_CHOICES,
+        tone_choices=TONE_CHOICES,
+        fairness_choices=FAIRNESS_CHOICES,
+        rejected=rejected,
+        choices=moderation.reference_choices(),
+        my_proposal=proposals.mine(leaflet.id, current_user),
+        proposal=proposal or {"errors": {}, "values": {}},
+    ), 422 if rejected or proposal else 200
 
 
 @bp.post("/volunteer/leaflets/<int:leaflet_id>/tags")
@@ -97,8 +125,14 @@ def add_claim(leaflet_id: int) -> ResponseReturnValue:
     leaflet = visible_leaflet(leaflet_id, current_user)
     form = ClaimForm()
     try:
-        claim = review.add_claim(leaflet, current_user, form.text.data or "", _int(form.image_id.data),
-                                 _int(form.span_start.data), _int(form.span_end.data))
+        claim = review.add_claim(
+            leaflet,
+            current_user,
+            form.text.data or "",
+            _int(form.image_id.data),
+            _int(form.span_start.data),
+            _int(form.span_end.data),
+        )
     except DomainError as error:
         return _back(leaflet_id, "mark-claim", error)
     return _back(leaflet_id, f"claim-{claim.id}", done="Claim added: now rate it.")
@@ -126,9 +160,17 @@ def rate_claim(claim_id: int) -> ResponseReturnValue:
     except DomainError as error:
         if claim.state != ClaimState.ACCEPTED:  # no rating form on the page for a suggestion: say why up top
             return _back(claim.leaflet_id, "suggestions", error)
-        return _work_page(claim.leaflet, {"claim_id": claim.id, "field": error.field or "accuracy",
-                                          "message": error.message, "accuracy": form.accuracy.data or "",
-                                          "source_url": form.source_url.data or "", "note": form.note.data or ""})
+        return _work_page(
+            claim.leaflet,
+            {
+                "claim_id": claim.id,
+                "field": error.field or "accuracy",
+                "message": error.message,
+                "accuracy": form.accuracy.data or "",
+                "source_url": form.source_url.data or "",
+                "note": form.note.data or "",
+            },
+        )
     return _back(claim.leaflet_id, f"claim-{claim.id}", done="Your rating is saved.")
 
 
@@ -142,8 +184,9 @@ def propose_fix(leaflet_id: int) -> ResponseReturnValue:
         proposals.propose(leaflet, current_user, **values)
     except DomainError as error:
         found = getattr(error, "errors", [error])
-        return _work_page(leaflet, proposal={"values": values,
-                                             "errors": {e.field or "party": e.message for e in found}})
+        return _work_page(
+            leaflet, proposal={"values": values, "errors": {e.field or "party": e.message for e in found}}
+        )
     return _back(leaflet_id, "details-fix", done="Thank you: a moderator will look at your proposed fix.")
 
 
@@ -155,9 +198,18 @@ def rate_bias(leaflet_id: int) -> ResponseReturnValue:
     try:
         review.rate_bias(leaflet, current_user, form.tone.data, form.fairness.data, form.note.data)
     except DomainError as error:
-        return _work_page(leaflet, {"claim_id": None, "bias": True, "field": error.field or "tone",
-                                    "message": error.message, "tone": form.tone.data or "",
-                                    "fairness": form.fairness.data or "", "note": form.note.data or ""})
+        return _work_page(
+            leaflet,
+            {
+                "claim_id": None,
+                "bias": True,
+                "field": error.field or "tone",
+                "message": error.message,
+                "tone": form.tone.data or "",
+                "fairness": form.fairness.data or "",
+                "note": form.note.data or "",
+            },
+        )
     return _back(leaflet_id, "bias", done="Your bias rating is saved.")
 
 

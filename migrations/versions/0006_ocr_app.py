@@ -7,11 +7,12 @@ Before this revision a moderator's turn was only applied while OCR ran; the stor
 From here `rotation` is the turn the stored variants carry, so rows turned the old way are reset to 0 (their
 files were never turned) and keep working; a moderator turns them again to turn the files.
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = '0006'
-down_revision = '0008'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -19,8 +20,9 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("leaflet_image") as batch:
         batch.add_column(sa.Column("stored_sha256", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("rotation_manual", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+        batch.add_column(
+            sa.Column("rotation_manual", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
         batch.add_column(sa.Column("ocr_readable", sa.Boolean(), nullable=True))
         batch.add_column(sa.Column("ocr_quality", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("ocr_priority", sa.SmallInteger(), nullable=False, server_default="0"))
@@ -42,6 +44,13 @@ def downgrade():
         batch.drop_index("ix_leaflet_image_ocr_served")
         batch.drop_index("ix_leaflet_image_ocr_order")
         batch.drop_index("ix_leaflet_image_stored_sha256")
-        for column in ("ocr_started_at", "ocr_submitter", "ocr_priority", "ocr_quality", "ocr_readable",
-                       "rotation_manual", "stored_sha256"):
+        for column in (
+            "ocr_started_at",
+            "ocr_submitter",
+            "ocr_priority",
+            "ocr_quality",
+            "ocr_readable",
+            "rotation_manual",
+            "stored_sha256",
+        ):
             batch.drop_column(column)

@@ -4,11 +4,12 @@ prominent each party was at GE2024 (main parties first on the upload page)
 Revision ID: 0007
 Revises: 0004
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = '0007'
-down_revision = '0006'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -3,11 +3,12 @@
 Revision ID: 0008
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008'
-down_revision = '0009'
+revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
@@ -27,8 +28,10 @@ def upgrade():
     with op.batch_alter_table("leaflet") as batch:
         batch.create_index("ix_leaflet_party_election_status", ["party_id", "election_id", "status"])
     # Every group that has leaflets already starts stale, so the first read of /stats computes it.
-    op.execute("INSERT INTO findings_group (party_key, election_id, generation, computed_generation) "
-               "SELECT DISTINCT COALESCE(party_id, 0), election_id, 1, 0 FROM leaflet")
+    op.execute(
+        "INSERT INTO findings_group (party_key, election_id, generation, computed_generation) "
+        "SELECT DISTINCT COALESCE(party_id, 0), election_id, 1, 0 FROM leaflet"
+    )
     op.create_table(
         "alert_subscription",
         sa.Column("id", sa.Integer(), nullable=False),

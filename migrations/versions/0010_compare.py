@@ -3,11 +3,12 @@
 Revision ID: 0010
 Revises: 0004
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = '0010'
-down_revision = '0007'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -15,8 +16,9 @@ depends_on = None
 def upgrade():
     op.create_table(
         "compare_text",
-        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("party_id", sa.Integer(), nullable=True),
         sa.Column("election_id", sa.Integer(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=True),
@@ -31,20 +33,25 @@ def upgrade():
         sa.Column("updated_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_compare_text_party_area", "compare_text", ["party_id", "area_id"])
-    op.create_index("ix_compare_text_template", "compare_text",
-                    ["template_id", "party_id", "counted", "election_id", "area_id", "leaflet_id"])
+    op.create_index(
+        "ix_compare_text_template",
+        "compare_text",
+        ["template_id", "party_id", "counted", "election_id", "area_id", "leaflet_id"],
+    )
     op.create_table(
         "compare_band",
         sa.Column("band_hash", sa.BigInteger(), primary_key=True, autoincrement=False),
-        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), primary_key=True
+        ),
     )
     op.create_index("ix_compare_band_leaflet_id", "compare_band", ["leaflet_id"])
     op.create_table(
         "compare_number",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("party_id", sa.Integer(), nullable=False),
         sa.Column("election_id", sa.Integer(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=False),
@@ -56,8 +63,11 @@ def upgrade():
         sa.Column("box", sa.String(60), nullable=True),
     )
     op.create_index("ix_compare_number_leaflet_id", "compare_number", ["leaflet_id"])
-    op.create_index("ix_compare_number_party_key", "compare_number",
-                    ["party_id", "key", "area_id", "figure", "value", "leaflet_id", "election_id"])
+    op.create_index(
+        "ix_compare_number_party_key",
+        "compare_number",
+        ["party_id", "key", "area_id", "figure", "value", "leaflet_id", "election_id"],
+    )
     op.create_table(
         "compare_term_count",
         sa.Column("party_id", sa.Integer(), primary_key=True, autoincrement=False),

@@ -8,10 +8,11 @@ compared separately; SQLite databases get nothing (the Whoosh backend keeps its 
 `updated_at` lets a rebuild run beside live updates: it never overwrites a row written after it began.
 A change of this format is a new migration, never a CREATE ... IF NOT EXISTS at run time.
 """
+
 from alembic import op
 
-revision = '0011'
-down_revision = '0015'
+revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -4,11 +4,12 @@
 Revision ID: 0012
 Revises: 0010
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = '0012'
-down_revision = '0013'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -30,7 +31,9 @@ def upgrade():
         "pending_upload",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("token", sa.String(64), nullable=False, unique=True),
-        sa.Column("candidate_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "candidate_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("uploader_id", sa.Integer(), sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=True),
         sa.Column("meta", sa.JSON(), nullable=False),
@@ -44,7 +47,9 @@ def upgrade():
     op.create_table(
         "leaflet_similarity",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "leaflet_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("other_id", sa.Integer(), sa.ForeignKey("leaflet.id", ondelete="CASCADE"), nullable=False),
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),

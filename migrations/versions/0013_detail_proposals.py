@@ -3,11 +3,12 @@
 Revision ID: 0013
 Revises: 0010
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = '0013'
-down_revision = '0011'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0013"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

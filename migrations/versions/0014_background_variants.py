@@ -3,11 +3,12 @@
 Revision ID: 0014
 Revises: 0012
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = '0014'
-down_revision = '0012'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -28,8 +29,9 @@ def upgrade():
     op.create_index("ix_pending_photo_created_at", "pending_photo", ["created_at"])
     # A plain ADD COLUMN, not a batch copy of the table: on SQLite the copy's rename fails once 0015's count
     # triggers name leaflet_image.
-    op.add_column("leaflet_image", sa.Column("variants_ready", sa.Boolean(), nullable=False,
-                                             server_default=sa.true()))
+    op.add_column(
+        "leaflet_image", sa.Column("variants_ready", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
 
 
 def downgrade():

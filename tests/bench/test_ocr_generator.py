@@ -24,8 +24,9 @@ def _tesseract_words(image: Image.Image, tmp_path: Path) -> list[tuple[str, floa
     """(word, confidence) as plain Tesseract reads the image; a hyphenated line end joins the next word."""
     path = tmp_path / "page.png"
     image.save(path)
-    tsv = subprocess.run(["tesseract", str(path), "stdout", "tsv"], capture_output=True, text=True,
-                         check=True).stdout
+    tsv = subprocess.run(
+        ["tesseract", str(path), "stdout", "tsv"], capture_output=True, text=True, check=True
+    ).stdout
     read: list[tuple[str, float]] = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         word, conf = row.get("text", "").strip(), float(row["conf"])

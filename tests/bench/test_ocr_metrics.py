@@ -18,7 +18,7 @@ def test_cer_counts_character_edits_over_truth_length() -> None:
 
 
 def test_normalisation_collapses_breaks_and_maps_typography_but_keeps_case() -> None:
-    assert normalise("It\u2019s  a \u201cfair\u201d\n\ndeal \u2022 now") == "It's a \"fair\" deal now"
+    assert normalise("It\u2019s  a \u201cfair\u201d\n\ndeal \u2022 now") == 'It\'s a "fair" deal now'
     assert cer("Fair deal", "fair deal") == pytest.approx(1 / 9)
     assert cer("Fair deal", "FAIR DEAL", fold_case=True) == 0.0
 
@@ -37,7 +37,14 @@ def test_wildcard_matches_any_one_word_in_cer_and_wer() -> None:
 
 def test_word_recall_is_a_case_insensitive_multiset_without_punctuation() -> None:
     assert words("£31m cut, 42% wait: don't purple-coloured") == [
-        "31m", "cut", "42", "wait", "don't", "purple", "coloured"]
+        "31m",
+        "cut",
+        "42",
+        "wait",
+        "don't",
+        "purple",
+        "coloured",
+    ]
     assert word_recall("The cat sat", "sat THE cat.") == 1.0
     assert word_recall("the the cat", "the cat") == pytest.approx(2 / 3)
     assert recall_counts("Only UKIP will take back control", "UKIP take back") == (3, 6)
@@ -58,8 +65,17 @@ def test_hyphenated_line_ends_are_rejoined_in_the_truth() -> None:
 
 def _entry(name: str, truth: str, plain: str, ours: str, level: int = 1) -> dict:
     reading = {"wall_s": 1.0, "cpu_s": 1.0}
-    return score({"name": name, "layout": "x", "level": level, "turn": 0, "truth": truth,
-                  "plain": {**reading, "text": plain}, "ocr": {**reading, "text": ours}})
+    return score(
+        {
+            "name": name,
+            "layout": "x",
+            "level": level,
+            "turn": 0,
+            "truth": truth,
+            "plain": {**reading, "text": plain},
+            "ocr": {**reading, "text": ours},
+        }
+    )
 
 
 def test_pooled_rows_and_the_worse_than_plain_list() -> None:
@@ -76,8 +92,11 @@ def test_pooled_rows_and_the_worse_than_plain_list() -> None:
 def test_targets_pass_and_fail_on_known_figures() -> None:
     good = _entry("good", "one two three four", "one tw0 thr33 f0ur", "one two three four")
     real = {**good, "transcribed": True}
-    verdicts = evaluate({"real": {"entries": [real]}, "wide_tuning": {"entries": [good]}}, ("wide_tuning",),
-                        {"speedup": 1.9, "per_min": [10.0, 19.0]})
+    verdicts = evaluate(
+        {"real": {"entries": [real]}, "wide_tuning": {"entries": [good]}},
+        ("wide_tuning",),
+        {"speedup": 1.9, "per_min": [10.0, 19.0]},
+    )
     assert [v.passed for v in verdicts] == [True, True, True, True, True, True]
     slow = {**good, "ocr": {**good["ocr"], "wall_s": 3.0}}
     verdicts = evaluate({"wide_tuning": {"entries": [slow]}}, ("wide_tuning",), None)

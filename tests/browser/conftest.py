@@ -1,4 +1,5 @@
 """Browser fixtures: the real app served on a free port, Debian's Chromium driven by Playwright, axe-core."""
+
 from __future__ import annotations
 
 import json
@@ -9,11 +10,18 @@ from typing import Any, Callable, Iterator
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
 from tests.browser.helpers import DESKTOP, PHONE
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-gpu", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 class LiveServer:
@@ -50,15 +58,18 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
 
 @pytest.fixture
 def phone_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  bypass_csp=False)
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, bypass_csp=False
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -75,10 +86,20 @@ def desktop_page(browser: Any) -> Iterator[Any]:
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
     """Run axe-core on the current page (evaluated over CDP, so the page's CSP does not apply)."""
     page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))")
+    result = page.evaluate(
+        "async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))"
+    )
     violations = json.loads(result)["violations"]
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations if v["impact"] in impacts]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in violations
+        if v["impact"] in impacts
+    ]
 
 
 @pytest.fixture
@@ -86,4 +107,5 @@ def assert_accessible() -> Callable[[Any], None]:
     def check(page: Any) -> None:
         problems = axe_violations(page)
         assert problems == [], json.dumps(problems, indent=1)
+
     return check

@@ -2,6 +2,7 @@
 
 Screenshots go to /tmp/shots/browse-*.png for a person to look at.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,9 +25,16 @@ def archive(live_app) -> dict[str, str]:
         demo_data.create_demo_leaflets(7, seed=7)
         copy = db.session.scalar(select(Leaflet).where(Leaflet.duplicate_of_id.is_not(None)))
         leaflet = db.session.get(Leaflet, copy.duplicate_of_id if copy else 1)
-        pages = {"home": "/", "leaflet": f"/leaflets/{leaflet.id}", "areas": "/areas", "parties": "/parties",
-                 "area": f"/areas/{leaflet.area.gss}", "party": f"/parties/{leaflet.party.slug}",
-                 "stats": "/stats", "all": "/leaflets"}  # scale: the whole archive, page by page
+        pages = {
+            "home": "/",
+            "leaflet": f"/leaflets/{leaflet.id}",
+            "areas": "/areas",
+            "parties": "/parties",
+            "area": f"/areas/{leaflet.area.gss}",
+            "party": f"/parties/{leaflet.party.slug}",
+            "stats": "/stats",
+            "all": "/leaflets",
+        }  # scale: the whole archive, page by page
         db.session.remove()
     return pages
 
@@ -58,8 +66,10 @@ def test_skip_link_is_the_first_tab_stop_and_works(live_server, phone_page):
     page = phone_page
     page.goto(f"{live_server.url}/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("({text: document.activeElement.textContent.trim(), "
-                            "href: document.activeElement.getAttribute('href')})")
+    focused = page.evaluate(
+        "({text: document.activeElement.textContent.trim(), "
+        "href: document.activeElement.getAttribute('href')})"
+    )
     assert focused == {"text": "Skip to content", "href": "#main"}
     assert page.evaluate("getComputedStyle(document.activeElement).left") == "0px"  # visible when focused
     page.keyboard.press("Enter")

@@ -1,6 +1,7 @@
 """A journalist's story in headless Chromium, on demo leaflets read by real Tesseract: open compare from the
 nav, find the national template and its map, a figure that changes between places, and follow it to the
 photo."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,8 @@ def _fill(app) -> None:
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_a_journalist_finds_the_template_a_changing_figure_and_its_photo(
-        live_app, live_server, phone_page, desktop_page, assert_accessible, size):
+    live_app, live_server, phone_page, desktop_page, assert_accessible, size
+):
     _fill(live_app)
     page = phone_page if size == "phone" else desktop_page
     page.goto(live_server.url)
@@ -83,8 +85,9 @@ def test_the_template_page_and_the_map_on_a_desktop(live_app, live_server, deskt
     page.screenshot(path=str(SHOTS / "map-results-desktop.png"), full_page=True)
 
 
-def test_the_map_and_compare_work_without_javascript_on_a_phone(live_app, live_server, browser,
-                                                               assert_accessible):
+def test_the_map_and_compare_work_without_javascript_on_a_phone(
+    live_app, live_server, browser, assert_accessible
+):
     _fill(live_app)
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()

@@ -11,9 +11,8 @@ import pytest
 from leaflets.extensions import db
 from leaflets.models._types import utcnow
 from leaflets.services import review
+from tests.factories import SOURCE, add_leaflet, raters
 from tests.smtp_support import body, link
-from tests.factories import add_leaflet
-from tests.factories import SOURCE, raters
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")

@@ -1,4 +1,5 @@
 """In Chromium: the search words that led to a leaflet are boxed on its photo, in OCR text and corrected text."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,7 +25,9 @@ def assert_boxed_where_potholes_was_read(page: Any, url: str) -> None:
 def test_hit_is_boxed_on_the_photo(live_app, live_server, desktop_page):
     with live_app.app_context():
         leaflet_id = leaflet_with_words().id
-    assert_boxed_where_potholes_was_read(desktop_page, f"{live_server.url}/leaflets/{leaflet_id}?highlight=potholes")
+    assert_boxed_where_potholes_was_read(
+        desktop_page, f"{live_server.url}/leaflets/{leaflet_id}?highlight=potholes"
+    )
 
 
 @pytest.mark.browser

@@ -1,4 +1,5 @@
 """Log out is a small header form (a POST with the CSRF token), usable by keyboard at 360 and 1280 px."""
+
 from __future__ import annotations
 
 import os
@@ -21,9 +22,14 @@ def volunteer(live_app: Flask) -> str:
 
 
 @pytest.mark.parametrize("page_fixture", ["phone_page", "desktop_page"])
-def test_the_header_logs_out_by_keyboard(request: pytest.FixtureRequest, live_server: Any, volunteer: str,
-                                         page_fixture: str, assert_accessible: Callable[[Any], None],
-                                         tmp_path: Path) -> None:
+def test_the_header_logs_out_by_keyboard(
+    request: pytest.FixtureRequest,
+    live_server: Any,
+    volunteer: str,
+    page_fixture: str,
+    assert_accessible: Callable[[Any], None],
+    tmp_path: Path,
+) -> None:
     page, base = request.getfixturevalue(page_fixture), live_server.url
     log_in(page, base, volunteer)
     page.goto(f"{base}/volunteer")

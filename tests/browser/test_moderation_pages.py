@@ -3,6 +3,7 @@ out a name (gone from every served size and from search), picks an area by name,
 after seeing both side by side, and accepts a volunteer's proposed fix; a volunteer's refused rating keeps the
 choice with the error in view; the work page shows the photo beside the text; a visitor is invited to help.
 Screenshots go to /tmp/shots/moderation-*.png (looked at by hand: they are not compared)."""
+
 from __future__ import annotations
 
 import io
@@ -20,12 +21,9 @@ from leaflets.models import Claim, DetailProposal, Leaflet, LeafletImage
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import indexing
-from tests.support import log_in
-from tests.support import leaflet_image
-from tests.factories import PASSWORD, make_user
-from tests.factories import add_leaflet
+from tests.factories import PASSWORD, add_leaflet, make_user
 from tests.factories import pending_leaflet as add_pending_leaflet
-from tests.support import ADDRESSED, PRIVATE
+from tests.support import ADDRESSED, PRIVATE, leaflet_image, log_in
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
@@ -41,9 +39,13 @@ def _fetch(page: Any, url: str) -> tuple[int, bytes]:
     return response.status, response.body()
 
 
-def test_a_moderator_blacks_out_a_name_drawn_on_the_photo(live_app: Flask, live_server: Any, desktop_page: Any,
-                                                          phone_page: Any,
-                                                          assert_accessible: Callable[[Any], None]) -> None:
+def test_a_moderator_blacks_out_a_name_drawn_on_the_photo(
+    live_app: Flask,
+    live_server: Any,
+    desktop_page: Any,
+    phone_page: Any,
+    assert_accessible: Callable[[Any], None],
+) -> None:
     with live_app.app_context():
         leaflet_id, [image_id] = add_pending_leaflet([leaflet_image(ADDRESSED, size=(620, 877))])
         assert Worker(live_app, QueueSettings.from_config(live_app.config), "w").run(max_jobs=1) == 1
@@ -55,7 +57,9 @@ def test_a_moderator_blacks_out_a_name_drawn_on_the_photo(live_app: Flask, live_
         moderator = make_user("moderator", name="Mo").email
         old = image.stored_sha256
     base = live_server.url
-    old_bytes = {v: _fetch(desktop_page, f"{base}/images/{old}/{v}")[1] for v in ("master", "display", "thumb")}
+    old_bytes = {
+        v: _fetch(desktop_page, f"{base}/images/{old}/{v}")[1] for v in ("master", "display", "thumb")
+    }
     assert b"Marigold" not in b"".join(old_bytes.values())  # (pixels, not text: the check below decodes them)
 
     log_in(phone_page, base, moderator)
@@ -97,8 +101,9 @@ def test_a_moderator_blacks_out_a_name_drawn_on_the_photo(live_app: Flask, live_
         with Image.open(io.BytesIO(data)) as picture:
             s = picture.width / 620
             # drawn by mouse, so allow a few pixels at the edges: the middle band of the rectangle is black
-            region = picture.convert("L").crop((int((left + 12) * s), int((top + 12) * s), int((right - 12) * s),
-                                                int((bottom - 12) * s)))
+            region = picture.convert("L").crop(
+                (int((left + 12) * s), int((top + 12) * s), int((right - 12) * s), int((bottom - 12) * s))
+            )
             assert ImageStat.Stat(region).extrema[0][1] < 60, variant
     page.goto(f"{base}/search?q=Marigold")
     assert f"/leaflets/{leaflet_id}" not in page.content()
@@ -112,9 +117,13 @@ def test_a_moderator_blacks_out_a_name_drawn_on_the_photo(live_app: Flask, live_
     shoot(page, "audit-1280")
 
 
-def test_merge_by_search_side_by_side_and_the_area_by_name(live_app: Flask, live_server: Any, desktop_page: Any,
-                                                           phone_page: Any,
-                                                           assert_accessible: Callable[[Any], None]) -> None:
+def test_merge_by_search_side_by_side_and_the_area_by_name(
+    live_app: Flask,
+    live_server: Any,
+    desktop_page: Any,
+    phone_page: Any,
+    assert_accessible: Callable[[Any], None],
+) -> None:
     with live_app.app_context():
         original = add_leaflet(title="Save Wexcombe cottage hospital")
         copy = add_leaflet(title="Wexcombe leaflet again", area="E14001064")
@@ -150,7 +159,9 @@ def test_merge_by_search_side_by_side_and_the_area_by_name(live_app: Flask, live
     desktop.get_by_role("button", name=f"Merge leaflet {copy_id} into leaflet {original_id}").click()
     desktop.wait_for_load_state()
     assert desktop.url.endswith(f"/moderate/leaflets/{original_id}")
-    assert desktop.get_by_role("button", name=f"Merge leaflet {auto_id} into leaflet {original_id}").is_visible()
+    assert desktop.get_by_role(
+        "button", name=f"Merge leaflet {auto_id} into leaflet {original_id}"
+    ).is_visible()
     assert_accessible(desktop)
     shoot(desktop, "leaflet-1280")
     desktop.get_by_role("button", name=f"Merge leaflet {auto_id} into leaflet {original_id}").click()
@@ -174,15 +185,25 @@ def test_merge_by_search_side_by_side_and_the_area_by_name(live_app: Flask, live
     shoot(page, "dashboard-360")
 
 
-def test_a_refused_rating_keeps_the_choice_and_shows_the_error_in_view(live_app: Flask, live_server: Any,
-                                                                       phone_page: Any, desktop_page: Any,
-                                                                       assert_accessible: Callable[[Any], None]) -> None:
+def test_a_refused_rating_keeps_the_choice_and_shows_the_error_in_view(
+    live_app: Flask,
+    live_server: Any,
+    phone_page: Any,
+    desktop_page: Any,
+    assert_accessible: Callable[[Any], None],
+) -> None:
     with live_app.app_context():
         leaflet = add_leaflet(title="Crime down")
         claim = Claim(leaflet_id=leaflet.id, text="Crime fell by 50%.", state="accepted", origin="volunteer")
         for n in range(6):
-            db.session.add(Claim(leaflet_id=leaflet.id, text=f"Another claim number {n}.", state="accepted",
-                                 origin="volunteer"))
+            db.session.add(
+                Claim(
+                    leaflet_id=leaflet.id,
+                    text=f"Another claim number {n}.",
+                    state="accepted",
+                    origin="volunteer",
+                )
+            )
         db.session.add(claim)
         db.session.commit()
         leaflet_id, claim_id = leaflet.id, claim.id
@@ -202,8 +223,11 @@ def test_a_refused_rating_keeps_the_choice_and_shows_the_error_in_view(live_app:
     assert card.get_by_label("Explanation").input_value() == "Only in one ward."
     error = card.locator(f"#source-{claim_id}-error")
     assert error.inner_text() == "A misleading rating needs a source."
-    page.wait_for_function("(el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && "
-                           "r.bottom <= window.innerHeight; }", arg=error.element_handle())  # in view, not at the top
+    page.wait_for_function(
+        "(el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && "
+        "r.bottom <= window.innerHeight; }",
+        arg=error.element_handle(),
+    )  # in view, not at the top
     assert page.evaluate("document.activeElement.id") == f"source-{claim_id}"
     assert_accessible(page)
     shoot(page, "rating-error-360", full_page=False)  # what the volunteer sees on arrival
@@ -225,10 +249,13 @@ def test_a_refused_rating_keeps_the_choice_and_shows_the_error_in_view(live_app:
     shoot(desktop, "work-1280", full_page=False)
 
 
-def test_a_proposed_fix_accepted_in_one_click_and_the_invitation_to_help(live_app: Flask, live_server: Any,
-                                                                         phone_page: Any, desktop_page: Any,
-                                                                         assert_accessible: Callable[[Any], None]
-                                                                         ) -> None:
+def test_a_proposed_fix_accepted_in_one_click_and_the_invitation_to_help(
+    live_app: Flask,
+    live_server: Any,
+    phone_page: Any,
+    desktop_page: Any,
+    assert_accessible: Callable[[Any], None],
+) -> None:
     with live_app.app_context():
         leaflet = add_leaflet(title="Buses")
         leaflet_id = leaflet.id
@@ -259,7 +286,9 @@ def test_a_proposed_fix_accepted_in_one_click_and_the_invitation_to_help(live_ap
     assert desktop.get_by_text("Labour Party → Green Party").is_visible()
     assert_accessible(desktop)
     shoot(desktop, "dashboard-1280")
-    desktop.get_by_role("button", name=f"Accept the fix proposed for leaflet {leaflet_id} by Newcomer").click()
+    desktop.get_by_role(
+        "button", name=f"Accept the fix proposed for leaflet {leaflet_id} by Newcomer"
+    ).click()
     desktop.wait_for_load_state()
     assert f"The fix of leaflet {leaflet_id} is applied." in desktop.locator(".flashes").inner_text()
     with live_app.app_context():

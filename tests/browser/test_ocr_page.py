@@ -1,4 +1,5 @@
 """In Chromium: the leaflet page fills in the OCR text without a reload, and a word shows its box on the photo."""
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -8,16 +9,15 @@ from flask import Flask
 
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
-from tests.support import leaflet_image
-from tests.support import PAGE, SIZE
 from tests.factories import pending_leaflet
+from tests.support import PAGE, SIZE, leaflet_image
 
 pytestmark = pytest.mark.browser
 
 
-def test_text_appears_without_reload_and_words_point_at_the_photo(live_app: Flask, live_server: Any,
-                                                                  phone_page: Any,
-                                                                  assert_accessible: Callable[[Any], None]) -> None:
+def test_text_appears_without_reload_and_words_point_at_the_photo(
+    live_app: Flask, live_server: Any, phone_page: Any, assert_accessible: Callable[[Any], None]
+) -> None:
     with live_app.app_context():
         leaflet_id, [image_id] = pending_leaflet([leaflet_image(PAGE, size=SIZE)])
     page = phone_page

@@ -1,5 +1,6 @@
 """In Chromium: a leaflet uploaded with IMAGE_VARIANTS=background shows a placeholder, then its photo as soon
 as the variant worker has made it, without a reload; no broken image at any moment."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,10 +33,13 @@ def _broken_images(page: Any) -> int:
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_placeholder_gives_way_to_the_photo_without_a_reload(
-        live_app: Flask, live_server: Any, browser: Any, width: int,
-        assert_accessible: Callable[[Any], None]) -> None:
-    response = live_app.test_client().post("/api/v1/leaflets", content_type="multipart/form-data",
-                                           data=multipart(upload_fields(), [(leaflet_image(), "front.jpg")]))
+    live_app: Flask, live_server: Any, browser: Any, width: int, assert_accessible: Callable[[Any], None]
+) -> None:
+    response = live_app.test_client().post(
+        "/api/v1/leaflets",
+        content_type="multipart/form-data",
+        data=multipart(upload_fields(), [(leaflet_image(), "front.jpg")]),
+    )
     assert response.status_code == 201
     leaflet_id = response.get_json()["id"]
     context = browser.new_context(viewport={"width": width, "height": 900})

@@ -1,6 +1,7 @@
 """In Chromium: a moderator's turn shows the photo turned; OCR that turns a photo upright, or finds it
 unreadable, updates the open page without a reload. Screenshots at 360 and 1280 px go to /tmp/shots (looked at
 by hand: they are not compared)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,12 +13,9 @@ from flask import Flask
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from tests.browser.helpers import log_in
-from tests.support import leaflet_image
-from tests.factories import make_user
-from tests.support import PAGE, SIZE
-from tests.factories import pending_leaflet
+from tests.factories import make_user, pending_leaflet
+from tests.support import ASK, GIBBERISH, PAGE, SIZE, leaflet_image
 from tests.support import sideways as turned_anticlockwise
-from tests.support import ASK, GIBBERISH
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
@@ -39,9 +37,13 @@ def shoot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_a_moderators_turn_shows_the_spread_landscape(live_app: Flask, live_server: Any, desktop_page: Any,
-                                                      phone_page: Any,
-                                                      assert_accessible: Callable[[Any], None]) -> None:
+def test_a_moderators_turn_shows_the_spread_landscape(
+    live_app: Flask,
+    live_server: Any,
+    desktop_page: Any,
+    phone_page: Any,
+    assert_accessible: Callable[[Any], None],
+) -> None:
     spread = turned_anticlockwise(leaflet_image(SPREAD, size=(877, 620)))  # photographed the wrong way up
     with live_app.app_context():
         leaflet_id, [image_id] = pending_leaflet([spread])
@@ -72,8 +74,9 @@ def test_a_moderators_turn_shows_the_spread_landscape(live_app: Flask, live_serv
     shoot(phone_page, "turned-360")
 
 
-def test_ocr_turns_a_sideways_photo_upright_and_the_open_page_follows(live_app: Flask, live_server: Any,
-                                                                     phone_page: Any) -> None:
+def test_ocr_turns_a_sideways_photo_upright_and_the_open_page_follows(
+    live_app: Flask, live_server: Any, phone_page: Any
+) -> None:
     with live_app.app_context():
         leaflet_id, [image_id] = pending_leaflet([turned_anticlockwise(leaflet_image(PAGE, size=SIZE))])
     page = phone_page
@@ -97,9 +100,13 @@ def test_ocr_turns_a_sideways_photo_upright_and_the_open_page_follows(live_app: 
     assert photo["y"] - 3 <= box["y"] <= photo["y"] + photo["height"] * 0.5
 
 
-def test_an_unreadable_photo_asks_for_help_without_a_reload(live_app: Flask, live_server: Any,
-                                                            phone_page: Any, desktop_page: Any,
-                                                            assert_accessible: Callable[[Any], None]) -> None:
+def test_an_unreadable_photo_asks_for_help_without_a_reload(
+    live_app: Flask,
+    live_server: Any,
+    phone_page: Any,
+    desktop_page: Any,
+    assert_accessible: Callable[[Any], None],
+) -> None:
     with live_app.app_context():
         leaflet_id, [image_id] = pending_leaflet([leaflet_image(GIBBERISH, size=SIZE)])
         volunteer = make_user("volunteer", name="Typist").email
@@ -131,4 +138,3 @@ def test_an_unreadable_photo_asks_for_help_without_a_reload(live_app: Flask, liv
     desk.wait_for_load_state()
     assert desk.url.endswith(f"/leaflets/{leaflet_id}#ocr-{image_id}")
     assert "Save the harbour ferry" in desk.locator(f"#ocr-{image_id}").inner_text()
-

@@ -1,6 +1,7 @@
 """Issue 5's whole story in Chromium: a voter uploads a leaflet, real OCR reads it, two volunteers tag it, mark
 three claims (two accepted from the app's suggestions, one typed), rate every claim and the leaflet's bias; the
 public page shows the consensus; a moderator hides and restores it; every action is in the audit log."""
+
 from __future__ import annotations
 
 import re
@@ -12,9 +13,9 @@ from flask import Flask
 
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
-from tests.support import both_databases, leaflet_image
 from tests.browser.helpers import log_in
 from tests.factories import make_user
+from tests.support import both_databases, leaflet_image
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +40,11 @@ def live_app(scenario_app: Flask) -> Flask:
 @pytest.fixture
 def people(scenario_app: Flask) -> dict[str, str]:
     with scenario_app.app_context():
-        return {"ann": make_user("volunteer", name="Ann").email, "bob": make_user("volunteer", name="Bob").email,
-                "mo": make_user("moderator", name="Mo").email}
+        return {
+            "ann": make_user("volunteer", name="Ann").email,
+            "bob": make_user("volunteer", name="Bob").email,
+            "mo": make_user("moderator", name="Mo").email,
+        }
 
 
 def _upload(page: Any, base: str, photo: Path) -> int:
@@ -82,24 +86,36 @@ def _rate_all(page: Any) -> None:
 
 @both_databases
 def test_two_volunteers_and_a_moderator_take_a_leaflet_from_upload_to_audit(
-        scenario_app: Flask, live_server: Any, browser: Any, people: dict[str, str], tmp_path: Path,
-        assert_accessible: Callable[[Any], None]) -> None:
+    scenario_app: Flask,
+    live_server: Any,
+    browser: Any,
+    people: dict[str, str],
+    tmp_path: Path,
+    assert_accessible: Callable[[Any], None],
+) -> None:
     base = live_server.url
     photo = tmp_path / "leaflet.jpg"
     photo.write_bytes(leaflet_image(LINES))
-    contexts = {name: browser.new_context(viewport={"width": 1280, "height": 900})
-                for name in ("voter", "ann", "bob", "mo")}
+    contexts = {
+        name: browser.new_context(viewport={"width": 1280, "height": 900})
+        for name in ("voter", "ann", "bob", "mo")
+    }
     voter, ann, bob, mo = (contexts[name].new_page() for name in ("voter", "ann", "bob", "mo"))
     try:
         leaflet_id = _upload(voter, base, photo)
-        assert Worker(scenario_app, QueueSettings.from_config(scenario_app.config), "scenario").run(max_jobs=1) == 1
+        assert (
+            Worker(scenario_app, QueueSettings.from_config(scenario_app.config), "scenario").run(max_jobs=1)
+            == 1
+        )
 
         # Ann: from the queue, two suggested claims accepted, one typed; tags; ratings; bias
         log_in(ann, base, people["ann"])
         ann.get_by_role("link", name="Work on this leaflet").click()
         assert ann.url.endswith(f"/volunteer/leaflets/{leaflet_id}")
         for claim in SUGGESTED:
-            ann.locator("li.suggestion", has_text=claim).get_by_role("button", name=re.compile(r"^Accept")).click()
+            ann.locator("li.suggestion", has_text=claim).get_by_role(
+                "button", name=re.compile(r"^Accept")
+            ).click()
         ann.get_by_label("Claim text", exact=True).fill(TYPED)
         ann.get_by_role("button", name="Add claim").click()
         assert ann.get_by_text("Claim added: now rate it.").is_visible()
@@ -145,14 +161,24 @@ def test_two_volunteers_and_a_moderator_take_a_leaflet_from_upload_to_audit(
         rows = [" ".join(row.split()) for row in mo.locator("tbody tr").all_inner_texts()]
         # "DD Mon YYYY HH:MM Who <what, in words> (action, target id) ..."
         actions = [(row.split(" ")[4], re.search(r"\(([a-z-]+), ", row).group(1)) for row in rows]
-        expected = {("Mo", "restore"): 1, ("Mo", "hide"): 1,
-                    ("Ann", "accept-suggestion"): 2, ("Ann", "add-claim"): 1, ("Ann", "set-tags"): 1,
-                    ("Ann", "rate-claim"): 3, ("Ann", "rate-bias"): 1,
-                    ("Bob", "set-tags"): 1, ("Bob", "rate-claim"): 3, ("Bob", "rate-bias"): 1}
+        expected = {
+            ("Mo", "restore"): 1,
+            ("Mo", "hide"): 1,
+            ("Ann", "accept-suggestion"): 2,
+            ("Ann", "add-claim"): 1,
+            ("Ann", "set-tags"): 1,
+            ("Ann", "rate-claim"): 3,
+            ("Ann", "rate-bias"): 1,
+            ("Bob", "set-tags"): 1,
+            ("Bob", "rate-claim"): 3,
+            ("Bob", "rate-bias"): 1,
+        }
         assert {key: actions.count(key) for key in set(actions)} == expected
         assert "Checking a complaint" in " ".join(rows)
         assert_accessible(mo)
-        mo.set_viewport_size({"width": 360, "height": 740})  # the table scrolls inside its region, not the page
+        mo.set_viewport_size(
+            {"width": 360, "height": 740}
+        )  # the table scrolls inside its region, not the page
         assert mo.evaluate("document.scrollingElement.scrollWidth") <= 360
         mo.screenshot(path=str(tmp_path / "audit-phone.png"), full_page=True)
     finally:

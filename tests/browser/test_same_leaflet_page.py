@@ -1,6 +1,7 @@
 """A photo of a leaflet already in the archive, uploaded in Chromium at 360 px and 1280 px: the voter is asked
 "Is this the same leaflet as this one?" (checked with axe-core), and "yes" records a delivery while "no"
 publishes a new leaflet, which a moderator then sees as "possibly the same as" the original."""
+
 from __future__ import annotations
 
 import os
@@ -12,10 +13,9 @@ import pytest
 from flask import Flask
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.support import log_in
-from tests.near_duplicate_images import encode, rephotograph, template_leaflet
-from tests.support import DATABASES, multipart, upload_fields
 from tests.factories import make_user
+from tests.near_duplicate_images import encode, rephotograph, template_leaflet
+from tests.support import DATABASES, log_in, multipart, upload_fields
 
 pytestmark = pytest.mark.browser
 LEAFLET_URL = re.compile(r"/leaflets/\d+$")
@@ -36,15 +36,18 @@ def original_in_archive(app: Flask) -> int:
     page = template_leaflet("Jane Smith", 1)
     with app.app_context():
         response = app.test_client().post(
-            "/api/v1/leaflets", data=multipart(upload_fields(), [(encode(page, quality=92), "first.jpg")]),
-            content_type="multipart/form-data")
+            "/api/v1/leaflets",
+            data=multipart(upload_fields(), [(encode(page, quality=92), "first.jpg")]),
+            content_type="multipart/form-data",
+        )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
-def test_a_photo_we_have_is_asked_about_then_recorded_or_published(live_app: Flask, live_server, sized_page,
-                                                                   assert_accessible, tmp_path):
+def test_a_photo_we_have_is_asked_about_then_recorded_or_published(
+    live_app: Flask, live_server, sized_page, assert_accessible, tmp_path
+):
     original_id = original_in_archive(live_app)
     photo = tmp_path / "again.jpg"
     photo.write_bytes(encode(rephotograph(template_leaflet("Jane Smith", 1), 2), quality=85))
@@ -60,7 +63,9 @@ def test_a_photo_we_have_is_asked_about_then_recorded_or_published(live_app: Fla
 
     page.wait_for_url(re.compile(r"/upload/same/[\w-]+$"))
     assert page.locator("h1").inner_text() == "Is this the same leaflet as this one?"
-    assert page.evaluate("Array.from(document.querySelectorAll('main img')).every(i => i.complete && i.naturalWidth > 0)")
+    assert page.evaluate(
+        "Array.from(document.querySelectorAll('main img')).every(i => i.complete && i.naturalWidth > 0)"
+    )
     assert page.locator(f"main a[href='/leaflets/{original_id}']").count() == 1
     assert page.evaluate("document.scrollingElement.scrollWidth") <= page.viewport_size["width"]
     assert_accessible(page)

@@ -1,4 +1,5 @@
 """The /search page in Chromium: a query and a facet click at 360 px, axe-clean, no sideways scroll."""
+
 from __future__ import annotations
 
 import re
@@ -16,11 +17,21 @@ SHOTS = Path("/tmp/shots")
 @pytest.fixture
 def searchable(live_app):
     with live_app.app_context():
-        uploaded_leaflet("Reopen the railway station at Ash Vale and fix the level crossing", party="labour",
-                    title="Railway station campaign")
-        uploaded_leaflet("Railway fares frozen for commuters; a longer word: supercalifragilisticexpialidocious",
-                    party="green", area="W07000089", title="Fares freeze", delivered_on="2024-05-30")
-        uploaded_leaflet("Faster trains and a new railway footbridge", party="libdem", delivered_on="2024-06-28")
+        uploaded_leaflet(
+            "Reopen the railway station at Ash Vale and fix the level crossing",
+            party="labour",
+            title="Railway station campaign",
+        )
+        uploaded_leaflet(
+            "Railway fares frozen for commuters; a longer word: supercalifragilisticexpialidocious",
+            party="green",
+            area="W07000089",
+            title="Fares freeze",
+            delivered_on="2024-05-30",
+        )
+        uploaded_leaflet(
+            "Faster trains and a new railway footbridge", party="libdem", delivered_on="2024-06-28"
+        )
         uploaded_leaflet("Nothing about trains", party="conservative")
         flush()
     return live_app
@@ -65,7 +76,11 @@ def test_bad_query_and_desktop_layout(searchable, live_server, desktop_page, ass
     response = page.goto(f"{live_server.url}/search?q=railway+OR+trains&sort=newest")
     assert response.status == 200
     assert page.locator(".hit-title").all_inner_texts() == [
-        "LD leaflet, Aldershot", "Con leaflet, Aldershot", "Railway station campaign", "Fares freeze"]
+        "LD leaflet, Aldershot",
+        "Con leaflet, Aldershot",
+        "Railway station campaign",
+        "Fares freeze",
+    ]
     assert_accessible(page)
     page.screenshot(path=str(SHOTS / "search-1280.png"), full_page=True)
     _no_sideways_scroll(page, 1280)

@@ -1,5 +1,6 @@
 """Tag chips on a leaflet page lead to the tag's page, which lists its leaflets; the verdict and bias filters
 on /search; axe-clean at 360 and 1280 px (issue 10 item 6)."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,9 @@ SHOTS = Path("/tmp/shots")
 def tagged(live_app):
     with live_app.app_context():
         user = moderator()
-        ids = [add_leaflet(f"Bus routes cut in the valley, leaflet {n}", title=f"Buses {n}") for n in range(3)]
+        ids = [
+            add_leaflet(f"Bus routes cut in the valley, leaflet {n}", title=f"Buses {n}") for n in range(3)
+        ]
         add_leaflet("Nothing about buses", title="Other")
         for leaflet_id in ids:
             review.add_tag(db.session.get(Leaflet, leaflet_id), user, "education")
@@ -30,7 +33,9 @@ def tagged(live_app):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_tag_chip_leads_to_the_tag_page(tagged, live_server, phone_page, desktop_page, assert_accessible, width):
+def test_tag_chip_leads_to_the_tag_page(
+    tagged, live_server, phone_page, desktop_page, assert_accessible, width
+):
     SHOTS.mkdir(exist_ok=True)
     page = phone_page if width == 360 else desktop_page
     page.goto(f"{live_server.url}/leaflets/{tagged[0]}")

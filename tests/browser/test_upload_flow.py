@@ -1,4 +1,5 @@
 """The real /upload page in headless Chromium at phone size: two photos in, the leaflet page out."""
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,9 @@ def test_voter_uploads_two_photos_on_a_phone(live_server, phone_page, assert_acc
     images.first.wait_for()
     sources = {images.nth(n).get_attribute("src") for n in range(images.count())}
     assert len({src.split("/")[2] for src in sources if src.startswith("/images/")}) == 2
-    assert page.evaluate("Array.from(document.querySelectorAll('main img')).every(i => i.complete && i.naturalWidth > 0)")
+    assert page.evaluate(
+        "Array.from(document.querySelectorAll('main img')).every(i => i.complete && i.naturalWidth > 0)"
+    )
     assert "Aberdeen South" in page.content()
 
 
@@ -56,4 +59,3 @@ def test_upload_form_works_without_javascript(live_server, browser, tmp_path):
     page.wait_for_url(re.compile(r"/leaflets/\d+$"))
     assert "your leaflet is online" in page.content()
     context.close()
-

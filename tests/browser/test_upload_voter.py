@@ -1,6 +1,7 @@
 """The voter's upload stories in Chromium at 360 px and 1280 px, each page checked with axe-core: a full
 postcode confirmed, a split sector chosen, Northern Ireland, "I don't know" (and a volunteer finding the
 place), every error at once, the photo picker, and the guidance pages."""
+
 from __future__ import annotations
 
 import os
@@ -11,10 +12,9 @@ from typing import Any, Callable, Iterator
 import pytest
 from flask import Flask
 
-from tests.browser.helpers import DESKTOP, PHONE
-from tests.browser.helpers import log_in
-from tests.support import DATABASES, leaflet_image
+from tests.browser.helpers import DESKTOP, PHONE, log_in
 from tests.factories import make_user
+from tests.support import DATABASES, leaflet_image
 
 pytestmark = pytest.mark.browser
 LEAFLET_URL = re.compile(r"/leaflets/\d+$")
@@ -68,8 +68,9 @@ def upload_and_land(page: Any) -> str:
 
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
-def test_full_postcode_gives_the_constituency_to_confirm(live_server, sized_page, assert_accessible, photos,
-                                                         tmp_path):
+def test_full_postcode_gives_the_constituency_to_confirm(
+    live_server, sized_page, assert_accessible, photos, tmp_path
+):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     fill_basics(page, photos)
@@ -85,12 +86,17 @@ def test_full_postcode_gives_the_constituency_to_confirm(live_server, sized_page
     assert "2RD" not in page.content()
 
 
-@pytest.mark.parametrize(("postcode", "asked", "radios", "shown", "choice"), [
-    ("B31 1", "B31 1 covers 2 constituencies", 3, "50% of its postcodes", "Birmingham Edgbaston"),
-    ("BT1 5GS", "is in Northern Ireland", 19, "Upper Bann", "Belfast South and Mid Down"),
-], ids=["split-sector", "northern-ireland"])
+@pytest.mark.parametrize(
+    ("postcode", "asked", "radios", "shown", "choice"),
+    [
+        ("B31 1", "B31 1 covers 2 constituencies", 3, "50% of its postcodes", "Birmingham Edgbaston"),
+        ("BT1 5GS", "is in Northern Ireland", 19, "Upper Bann", "Belfast South and Mid Down"),
+    ],
+    ids=["split-sector", "northern-ireland"],
+)
 def test_a_split_sector_or_northern_ireland_offers_choices_with_none_chosen(
-        live_server, sized_page, assert_accessible, photos, tmp_path, postcode, asked, radios, shown, choice):
+    live_server, sized_page, assert_accessible, photos, tmp_path, postcode, asked, radios, shown, choice
+):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     fill_basics(page, photos)
@@ -108,8 +114,9 @@ def test_a_split_sector_or_northern_ireland_offers_choices_with_none_chosen(
 
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
-def test_i_dont_know_then_a_volunteer_finds_the_place(live_app: Flask, live_server, sized_page,
-                                                      assert_accessible, photos, tmp_path):
+def test_i_dont_know_then_a_volunteer_finds_the_place(
+    live_app: Flask, live_server, sized_page, assert_accessible, photos, tmp_path
+):
     with live_app.app_context():
         volunteer = make_user("volunteer", name="Vee").email
     page = sized_page
@@ -129,8 +136,9 @@ def test_i_dont_know_then_a_volunteer_finds_the_place(live_app: Flask, live_serv
     assert "now placed in Woking" in page.content() and "Every leaflet has a place" in page.content()
 
 
-def test_every_error_at_once_beside_its_field_and_in_the_summary(live_server, sized_page, assert_accessible,
-                                                                tmp_path):
+def test_every_error_at_once_beside_its_field_and_in_the_summary(
+    live_server, sized_page, assert_accessible, tmp_path
+):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     page.fill("#postcode", "XX")
@@ -151,8 +159,9 @@ def test_every_error_at_once_beside_its_field_and_in_the_summary(live_server, si
     assert page.evaluate("document.activeElement.id") == "party"
 
 
-def test_errors_after_sending_photos_keep_them_and_show_them(live_server, sized_page, assert_accessible,
-                                                             photos, tmp_path):
+def test_errors_after_sending_photos_keep_them_and_show_them(
+    live_server, sized_page, assert_accessible, photos, tmp_path
+):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     page.set_input_files("#images", photos)
@@ -165,8 +174,10 @@ def test_errors_after_sending_photos_keep_them_and_show_them(live_server, sized_
     assert page.locator("#error-summary li").count() == 3  # party, place, title
     kept = page.locator("#kept-photos img")
     assert kept.count() == 2
-    page.wait_for_function("Array.from(document.querySelectorAll('#kept-photos img'))"
-                           ".every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('#kept-photos img'))"
+        ".every(i => i.complete && i.naturalWidth > 0)"
+    )
     assert_accessible(page)
     shot(page, "upload-errors-kept-photos", tmp_path)
     page.select_option("#party", "green")
@@ -176,8 +187,9 @@ def test_errors_after_sending_photos_keep_them_and_show_them(live_server, sized_
     assert page.locator("main .gallery img").count() == 2
 
 
-def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(live_server, sized_page,
-                                                                       assert_accessible, photos, tmp_path):
+def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(
+    live_server, sized_page, assert_accessible, photos, tmp_path
+):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     native = page.locator("#images").bounding_box()
@@ -186,8 +198,9 @@ def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(live_serv
     page.locator("#previews li").nth(1).wait_for()
     assert page.locator("#picked").inner_text() == "2 photos chosen."
     assert page.locator("#previews .file-name").all_inner_texts() == ["front.jpg", "back.jpg"]
-    page.wait_for_function("Array.from(document.querySelectorAll('#previews img'))"
-                           ".every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('#previews img')).every(i => i.complete && i.naturalWidth > 0)"
+    )
     assert_accessible(page)
     shot(page, "upload-picker", tmp_path)
     page.get_by_role("button", name="Remove photo 1").click()
@@ -209,8 +222,9 @@ def no_script_page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def test_without_javascript_a_full_postcode_comes_back_to_confirm(live_server, no_script_page,
-                                                                   assert_accessible, photos, tmp_path):
+def test_without_javascript_a_full_postcode_comes_back_to_confirm(
+    live_server, no_script_page, assert_accessible, photos, tmp_path
+):
     page = no_script_page
     page.goto(f"{live_server.url}/upload")
     assert page.locator("#images").bounding_box()["width"] > 100  # a plain file input
@@ -219,8 +233,10 @@ def test_without_javascript_a_full_postcode_comes_back_to_confirm(live_server, n
     page.fill("#postcode", "NG7 2RD")
     page.click("#submit-upload")
     page.locator("#error-summary").wait_for()
-    assert page.locator("#error-summary li").inner_text() == \
-        "Confirm the constituency: NG7 2RD is in Nottingham South."
+    assert (
+        page.locator("#error-summary li").inner_text()
+        == "Confirm the constituency: NG7 2RD is in Nottingham South."
+    )
     assert page.get_by_label("Yes, Nottingham South").is_checked()
     assert "We kept your 1 photo" in page.content()
     assert_accessible(page)
@@ -231,8 +247,9 @@ def test_without_javascript_a_full_postcode_comes_back_to_confirm(live_server, n
     assert "Nottingham South" in page.content() and "Sent with the Enter key" in page.content()
 
 
-def test_without_javascript_find_answers_the_postcode(live_server, no_script_page, assert_accessible, photos,
-                                                      tmp_path):
+def test_without_javascript_find_answers_the_postcode(
+    live_server, no_script_page, assert_accessible, photos, tmp_path
+):
     page = no_script_page
     page.goto(f"{live_server.url}/upload")
     page.set_input_files("#images", photos[0])
@@ -245,8 +262,9 @@ def test_without_javascript_find_answers_the_postcode(live_server, no_script_pag
     shot(page, "upload-find", tmp_path)
 
 
-def test_guidance_pages_are_reachable_from_the_upload_page_and_the_footer(live_server, sized_page,
-                                                                         assert_accessible, tmp_path):
+def test_guidance_pages_are_reachable_from_the_upload_page_and_the_footer(
+    live_server, sized_page, assert_accessible, tmp_path
+):
     page = sized_page
     open_upload(page, live_server.url, assert_accessible)
     shot(page, "upload-page", tmp_path)

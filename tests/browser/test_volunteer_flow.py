@@ -1,5 +1,6 @@
 """The volunteer path in Chromium at 360 px: log in, take a leaflet from the queue, mark a claim by selecting
 its words, rate it; then a moderator's dashboard. Every page is checked with axe-core."""
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -8,9 +9,9 @@ import pytest
 from flask import Flask
 
 from leaflets import runtime
-from tests.support import leaflet_image
-from tests.factories import make_leaflet, make_user
 from tests.browser.helpers import log_in
+from tests.factories import make_leaflet, make_user
+from tests.support import leaflet_image
 
 pytestmark = pytest.mark.browser
 CLAIM = "We will cut bus fares by 20%."
@@ -27,7 +28,8 @@ def people(live_app: Flask) -> dict[str, Any]:
 
 
 def _select_words(page: Any, words: str) -> None:
-    page.evaluate("""(words) => {
+    page.evaluate(
+        """(words) => {
         const source = document.querySelector('[data-claim-source]');
         const node = source.firstChild;
         const start = node.textContent.indexOf(words);
@@ -38,11 +40,14 @@ def _select_words(page: Any, words: str) -> None:
         selection.removeAllRanges();
         selection.addRange(range);
         source.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-    }""", words)
+    }""",
+        words,
+    )
 
 
-def test_volunteer_marks_and_rates_a_claim_on_a_phone(live_server: Any, phone_page: Any, people: dict[str, Any],
-                                                      assert_accessible: Callable[[Any], None]) -> None:
+def test_volunteer_marks_and_rates_a_claim_on_a_phone(
+    live_server: Any, phone_page: Any, people: dict[str, Any], assert_accessible: Callable[[Any], None]
+) -> None:
     page, base = phone_page, live_server.url
     page.goto(f"{base}/login")
     assert_accessible(page)
@@ -86,8 +91,9 @@ def test_volunteer_marks_and_rates_a_claim_on_a_phone(live_server: Any, phone_pa
     assert_accessible(page)
 
 
-def test_keyboard_reaches_the_rating_form_with_visible_focus(live_server: Any, desktop_page: Any,
-                                                             people: dict[str, Any]) -> None:
+def test_keyboard_reaches_the_rating_form_with_visible_focus(
+    live_server: Any, desktop_page: Any, people: dict[str, Any]
+) -> None:
     page, base = desktop_page, live_server.url
     log_in(page, base, people["volunteer"])
     page.goto(f"{base}/volunteer/leaflets/{people['leaflet_id']}")
@@ -100,4 +106,5 @@ def test_keyboard_reaches_the_rating_form_with_visible_focus(live_server: Any, d
     assert outline != "none"
     page.keyboard.press("Enter")
     from playwright.sync_api import expect
+
     expect(page.get_by_text("Claim added: now rate it.")).to_be_visible()

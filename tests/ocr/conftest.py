@@ -30,8 +30,16 @@ class Page:
     boxes: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
-def draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], x: int, y: int, size: int, fill: object,
-               boxes: dict[str, tuple[int, int, int, int]], bold: bool = False) -> int:
+def draw_lines(
+    draw: ImageDraw.ImageDraw,
+    lines: list[str],
+    x: int,
+    y: int,
+    size: int,
+    fill: object,
+    boxes: dict[str, tuple[int, int, int, int]],
+    bold: bool = False,
+) -> int:
     """Draw lines word by word, recording each word's box; return the y below them."""
     font = ImageFont.truetype(BOLD if bold else FONT, size)
     space = font.getlength(" ")
@@ -45,8 +53,9 @@ def draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], x: int, y: int, size
     return y
 
 
-def render_page(headline: str = "Fixing our potholes", white_on_dark: bool = False,
-                size: tuple[int, int] = (1100, 900)) -> Page:
+def render_page(
+    headline: str = "Fixing our potholes", white_on_dark: bool = False, size: tuple[int, int] = (1100, 900)
+) -> Page:
     """A page with a headline (optionally white on a navy band) and six lines of body text."""
     image = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(image)
@@ -75,7 +84,7 @@ def on_background(page: Image.Image, seed: int = 3, checks: int = 0) -> tuple[Im
     canvas = (int(w * 1.4), int(h * 1.5))
     carpet = rng.normal(0, 18, (canvas[1], canvas[0], 1)) + np.array([60, 45, 110])
     if checks:
-        ys, xs = np.mgrid[0:canvas[1], 0:canvas[0]]
+        ys, xs = np.mgrid[0 : canvas[1], 0 : canvas[0]]
         carpet += np.where((ys // checks + xs // checks) % 2, 40.0, -40.0)[..., None]
     carpet = cv2.GaussianBlur(np.clip(carpet, 0, 255).astype(np.uint8), (0, 0), 1.5)
     corners = np.float32([[150, 210], [w + 250, 160], [w + 300, h + 330], [110, h + 260]])

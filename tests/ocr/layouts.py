@@ -45,8 +45,16 @@ def _lines(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[list[str
     return lines
 
 
-def justified(draw: ImageDraw.ImageDraw, text: str, x: int, y: int, width: int, size: int,
-              fill: object = (20, 20, 20), path: str = FONT) -> int:
+def justified(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    x: int,
+    y: int,
+    width: int,
+    size: int,
+    fill: object = (20, 20, 20),
+    path: str = FONT,
+) -> int:
     """Draw `text` justified to `width` (last line ragged); return the y below it."""
     face = ImageFont.truetype(path, size)
     lines = _lines(text, face, width)
@@ -78,8 +86,12 @@ def panel_page(panel_fill: tuple[int, int, int] = (22, 70, 40)) -> Layout:
     return Layout(image, ["A fresh start for Millbrook", LEFT_COLUMN, *PANEL, LEFT_AFTER_PANEL, RIGHT_COLUMN])
 
 
-HYPHENATED = ("Every household will get a vote in the elec-", "tion next spring, and every vote will be",
-              "counted in public by independent obser-", "vers from outside the county.")
+HYPHENATED = (
+    "Every household will get a vote in the elec-",
+    "tion next spring, and every vote will be",
+    "counted in public by independent obser-",
+    "vers from outside the county.",
+)
 
 
 def hyphenated_page() -> Layout:

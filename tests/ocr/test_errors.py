@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytesseract
 import pytest

@@ -55,16 +55,20 @@ def test_scottish_labour_white_on_red_columns_are_read() -> None:
     assert text.index("i've supported labour") < text.index("footballers need")  # left column first
 
 
-@pytest.mark.parametrize("name", ["el_small_back_conservative_heron.jpg",
-                                  "el_small_inside_van_orden_edispatch.jpg"])
+@pytest.mark.parametrize(
+    "name", ["el_small_back_conservative_heron.jpg", "el_small_inside_van_orden_edispatch.jpg"]
+)
 def test_low_resolution_leaflet_is_never_published_as_gibberish(name: str) -> None:
     result = ocr.recognise(real_leaflet(name))
     assert "dictionary_share" in result.quality and "confidence" in result.quality
     if result.readable:
         assert result.quality["dictionary_share"] >= 0.6 and result.quality["confidence"] >= 60
     else:
-        assert result.quality["dictionary_share"] < 0.6 or result.quality["known_words"] < 8 \
+        assert (
+            result.quality["dictionary_share"] < 0.6
+            or result.quality["known_words"] < 8
             or result.quality["confidence"] < 60
+        )
 
 
 def test_imprint_strip_is_upscaled_and_read() -> None:

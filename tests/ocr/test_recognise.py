@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,15 +23,17 @@ def test_upright_page_reads_words_and_reports_confidence(plain_page: Any, read_w
 
 
 @pytest.mark.parametrize(("counter_clockwise", "expected_rotation"), [(90, 90), (180, 180), (270, 270)])
-def test_turned_page_is_read_upright(plain_page: Any, read_words: Any, counter_clockwise: int,
-                                     expected_rotation: int) -> None:
+def test_turned_page_is_read_upright(
+    plain_page: Any, read_words: Any, counter_clockwise: int, expected_rotation: int
+) -> None:
     result = ocr.recognise(plain_page.image.rotate(counter_clockwise, expand=True))
     assert MUST_READ <= read_words(result.text)
     assert result.rotation == expected_rotation
 
 
-def test_page_photographed_at_an_angle_on_carpet_is_read(plain_page: Any, photograph: Any,
-                                                         read_words: Any) -> None:
+def test_page_photographed_at_an_angle_on_carpet_is_read(
+    plain_page: Any, photograph: Any, read_words: Any
+) -> None:
     photo, _ = photograph(plain_page.image)
     result = ocr.recognise(photo)
     assert MUST_READ <= read_words(result.text)

@@ -83,9 +83,13 @@ def test_narrow_gutter_columns_are_read_left_column_first() -> None:
 
 
 def test_a_big_headline_is_not_cut_into_columns_at_its_word_spaces() -> None:
-    headline = [WordBox(text, 95.0, left, 0, 160, 60, 1, 1, 1)
-                for text, left in (("Fixing", 0), ("the", 190), ("potholes", 380), ("on", 570))]
-    headline += [WordBox(text, 95.0, left, 80, 160, 60, 1, 1, 2) for text, left in (("our", 0), ("roads", 190))]
+    headline = [
+        WordBox(text, 95.0, left, 0, 160, 60, 1, 1, 1)
+        for text, left in (("Fixing", 0), ("the", 190), ("potholes", 380), ("on", 570))
+    ]
+    headline += [
+        WordBox(text, 95.0, left, 80, 160, 60, 1, 1, 2) for text, left in (("our", 0), ("roads", 190))
+    ]
     body = [word(f"body{row}", 0, 160 + 30 * row, block=2, line=row) for row in range(20)]
     ordered = layout.reorder_columns(headline + body, np.eye(3))
     assert [w.text for w in ordered][:6] == ["Fixing", "the", "potholes", "on", "our", "roads"]
@@ -103,8 +107,11 @@ def test_box_mapping_through_scale() -> None:
 
 def paragraph(name: str, left: int, top: int, lines: int, block: int) -> list[WordBox]:
     """A block of `lines` lines of three words, 20 px high, 30 px apart."""
-    return [WordBox(f"{name}{row}{col}", 95.0, left + 70 * col, top + 30 * row, 60, 20, block, 1, row + 1)
-            for row in range(lines) for col in range(3)]
+    return [
+        WordBox(f"{name}{row}{col}", 95.0, left + 70 * col, top + 30 * row, 60, 20, block, 1, row + 1)
+        for row in range(lines)
+        for col in range(3)
+    ]
 
 
 def blocks_in_order(words: list[WordBox]) -> list[str]:
@@ -130,8 +137,10 @@ def test_two_sections_of_two_columns_are_read_section_by_section() -> None:
 
 
 def test_a_single_line_with_a_wide_gap_is_two_pieces() -> None:
-    line = [WordBox(t, 90.0, x, 0, 60, 20, 1, 1, 1) for t, x in (("Cllr", 0), ("Sarah", 70), ("Cllr", 600),
-                                                                 ("John", 670))]
+    line = [
+        WordBox(t, 90.0, x, 0, 60, 20, 1, 1, 1)
+        for t, x in (("Cllr", 0), ("Sarah", 70), ("Cllr", 600), ("John", 670))
+    ]
     title = [WordBox("View", 90.0, 300, -60, 80, 30, 2, 1, 1)]
     ordered = layout.reorder_columns(title + line, np.eye(3))
     assert len({w.block for w in ordered}) == 3
@@ -146,8 +155,9 @@ def test_a_photo_printed_on_a_flat_scan_is_not_taken_for_the_page(plain_page: An
 
 def spans(line: int, *xs: tuple[int, int]) -> list[WordBox]:
     """Words of one line, 20 px high, covering the given (start, end) x-ranges."""
-    return [WordBox(f"w{line}{n}", 95.0, x0, 30 * line, x1 - x0, 20, 1, 1, line)
-            for n, (x0, x1) in enumerate(xs)]
+    return [
+        WordBox(f"w{line}{n}", 95.0, x0, 30 * line, x1 - x0, 20, 1, 1, line) for n, (x0, x1) in enumerate(xs)
+    ]
 
 
 def test_gutters_are_found_only_where_every_line_leaves_a_gap() -> None:
@@ -167,8 +177,10 @@ def test_a_bar_before_a_lower_case_word_is_the_pronoun_i() -> None:
 
 
 def test_a_first_line_run_across_two_columns_is_cut_where_the_columns_below_part() -> None:
-    first = [WordBox(t, 95.0, x, 0, 100, 20, 1, 1, 1) for t, x in (("Waiting", 0), ("times", 110),
-                                                                  ("Our", 300), ("high", 410))]
+    first = [
+        WordBox(t, 95.0, x, 0, 100, 20, 1, 1, 1)
+        for t, x in (("Waiting", 0), ("times", 110), ("Our", 300), ("high", 410))
+    ]
     below = paragraph("left", 0, 30, 4, 2) + paragraph("right", 300, 30, 4, 3)
     ordered = [w.text for w in layout.reorder_columns(first + below, np.eye(3))]
     assert ordered[:2] == ["Waiting", "times"] and ordered.index("Our") > ordered.index("left32")

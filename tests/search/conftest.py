@@ -1,4 +1,5 @@
 """Fixtures for search tests: a real Whoosh index under tmp_path and a throwaway PostgreSQL database."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -18,10 +19,23 @@ BACKENDS = ["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 def _make_doc(leaflet_id: int, **fields) -> SearchDocument:
-    defaults = dict(title=f"Leaflet {leaflet_id}", text="", party="labour", party_name="Labour Party",
-                    area="E14001063", area_name="Aldershot", region="South East", nation="England",
-                    election="ge-2024", tags=[], delivered_on=date(2024, 6, 1),
-                    uploaded_at=datetime(2024, 6, 2, 12, 0), image_count=1, status="live", version=f"v{leaflet_id}")
+    defaults = dict(
+        title=f"Leaflet {leaflet_id}",
+        text="",
+        party="labour",
+        party_name="Labour Party",
+        area="E14001063",
+        area_name="Aldershot",
+        region="South East",
+        nation="England",
+        election="ge-2024",
+        tags=[],
+        delivered_on=date(2024, 6, 1),
+        uploaded_at=datetime(2024, 6, 2, 12, 0),
+        image_count=1,
+        status="live",
+        version=f"v{leaflet_id}",
+    )
     defaults.update(fields)
     return SearchDocument(leaflet_id=leaflet_id, **defaults)
 

@@ -1,6 +1,7 @@
 """Every match, in order, on every page and in every export: WhooshBackend and PostgresBackend against a
 brute-force reference, over a generated corpus big enough for multi-block postings and for phrases with far
 more candidates than the first page checks (issue 10)."""
+
 from __future__ import annotations
 
 import random
@@ -9,7 +10,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from search import QueryError, SearchDocument, SearchQuery, WhooshBackend, analysis, query_ast as q
+from search import QueryError, SearchDocument, SearchQuery, WhooshBackend, analysis
+from search import query_ast as q
 from search.query import PROSE_FIELDS, parse
 from search.types import BIASES, VERDICTS
 from tests.search.conftest import BACKENDS, _make_doc
@@ -21,21 +23,47 @@ RARE = ("pothole", "library", "ferry", "allotment", "hedgehog", "bypass", "lido"
 FILLER = ("people", "street", "village", "town", "green", "park", "week", "year", "money", "hospital", "bus")
 PHRASES = ("council tax", "cost of living", "local school", "bus service")
 PARTIES = ("labour", "conservative", "libdem", "green", "reform")
-AREAS = (("E14001063", "South East"), ("E14001064", "West Midlands"), ("W07000081", "Wales"),
-         ("S14000021", "Scotland"))
+AREAS = (
+    ("E14001063", "South East"),
+    ("E14001064", "West Midlands"),
+    ("W07000081", "Wales"),
+    ("S14000021", "Scotland"),
+)
 TAGS = ("bins", "roads", "nhs", "housing", "crime")
 MULTI = {"tag": "tags", "verdict": "verdicts", "bias": "bias"}  # filters on fields with several values
 END = "newsletter"  # ends every field, so no phrase can run from one field into the next in PostgreSQL
 
 QUERIES = [
-    "council", "tax", "pothole", "hedgehog OR ferry", '"council tax"', '"cost of living"', '"local school"',
-    '"bus service" plan', '"council tax" OR pothole', 'vote -"council tax"', 'NOT "local school"',
-    "title:council", 'claims:"council tax"', "description:road school", "lib*", "(road OR school) -tax",
-    "party:green council", "tag:bins family", "verdict:false", "school -bias:fair-presentation", "delivered:2024-01-01..2024-06-30 vote", "",
+    "council",
+    "tax",
+    "pothole",
+    "hedgehog OR ferry",
+    '"council tax"',
+    '"cost of living"',
+    '"local school"',
+    '"bus service" plan',
+    '"council tax" OR pothole',
+    'vote -"council tax"',
+    'NOT "local school"',
+    "title:council",
+    'claims:"council tax"',
+    "description:road school",
+    "lib*",
+    "(road OR school) -tax",
+    "party:green council",
+    "tag:bins family",
+    "verdict:false",
+    "school -bias:fair-presentation",
+    "delivered:2024-01-01..2024-06-30 vote",
+    "",
 ]
 FILTERS = [
-    {}, {"party": ["labour", "green"]}, {"tag": ["roads"], "date_from": date(2023, 6, 1)},
-    {"region": ["Wales"]}, {"verdict": ["false", "misleading"]}, {"bias": ["attacks-opponents"], "party": ["reform"]},
+    {},
+    {"party": ["labour", "green"]},
+    {"tag": ["roads"], "date_from": date(2023, 6, 1)},
+    {"region": ["Wales"]},
+    {"verdict": ["false", "misleading"]},
+    {"bias": ["attacks-opponents"], "party": ["reform"]},
 ]
 
 
@@ -59,12 +87,23 @@ def _document(rng: random.Random, leaflet_id: int, edition: int = 0) -> SearchDo
     delivered = None if rng.random() < 0.05 else date(2022, 1, 1) + timedelta(days=rng.randrange(1100))
     uploaded = datetime(2024, 1, 1) + timedelta(hours=rng.randrange(300))  # ties on purpose
     return _make_doc(
-        leaflet_id, title=_sentence(rng, rng.randint(2, 6)), description=_sentence(rng, rng.randint(0, 12)),
-        text=_sentence(rng, rng.randint(20, 90)), claims=[_sentence(rng, 5) for _ in range(rng.randint(0, 2))],
-        party=rng.choice(PARTIES), area=gss, region=region, nation="Wales" if region == "Wales" else "England",
-        election=rng.choice(("ge-2024", "local-2023")), tags=rng.sample(TAGS, rng.randint(0, 2)),
-        verdicts=sorted(rng.sample(VERDICTS, rng.choice((0, 0, 1, 2)))), bias=sorted(rng.sample(BIASES, rng.choice((0, 1)))),
-        delivered_on=delivered, uploaded_at=uploaded, version=f"{leaflet_id}.{edition}")
+        leaflet_id,
+        title=_sentence(rng, rng.randint(2, 6)),
+        description=_sentence(rng, rng.randint(0, 12)),
+        text=_sentence(rng, rng.randint(20, 90)),
+        claims=[_sentence(rng, 5) for _ in range(rng.randint(0, 2))],
+        party=rng.choice(PARTIES),
+        area=gss,
+        region=region,
+        nation="Wales" if region == "Wales" else "England",
+        election=rng.choice(("ge-2024", "local-2023")),
+        tags=rng.sample(TAGS, rng.randint(0, 2)),
+        verdicts=sorted(rng.sample(VERDICTS, rng.choice((0, 0, 1, 2)))),
+        bias=sorted(rng.sample(BIASES, rng.choice((0, 1)))),
+        delivered_on=delivered,
+        uploaded_at=uploaded,
+        version=f"{leaflet_id}.{edition}",
+    )
 
 
 class Reference:
@@ -76,8 +115,12 @@ class Reference:
 
     def put(self, doc: SearchDocument) -> None:
         self.docs[doc.leaflet_id] = doc
-        texts = {"title": doc.title, "description": doc.description, "text": doc.text,
-                 "claims": "\n".join(doc.claims)}
+        texts = {
+            "title": doc.title,
+            "description": doc.description,
+            "text": doc.text,
+            "claims": "\n".join(doc.claims),
+        }
         self.terms[doc.leaflet_id] = {f: analysis.positioned_terms(texts[f]) for f in PROSE_FIELDS}
 
     def drop(self, leaflet_id: int) -> None:
@@ -94,7 +137,10 @@ class Reference:
         if isinstance(node, q.Phrase):
             for f in fields(node):
                 at = {(p, s) for p, s in terms[f]}
-                if any(all((p + off, stem) in at for off, stem in zip(node.offsets, node.stems)) for p, _ in terms[f]):
+                if any(
+                    all((p + off, stem) in at for off, stem in zip(node.offsets, node.stems))
+                    for p, _ in terms[f]
+                ):
                     return True
             return False
         if isinstance(node, q.Match):
@@ -117,14 +163,29 @@ class Reference:
         for i, doc in self.docs.items():
             if tree is not None and not self.matches(tree, i):
                 continue
-            if any(not (set(values) & set(getattr(doc, MULTI[name])) if name in MULTI else getattr(doc, name) in values)
-                   for name, values in query.filters().items()):
+            if any(
+                not (
+                    set(values) & set(getattr(doc, MULTI[name]))
+                    if name in MULTI
+                    else getattr(doc, name) in values
+                )
+                for name, values in query.filters().items()
+            ):
                 continue
-            if (query.date_from or query.date_to) and not self.matches(q.DateRange(query.date_from, query.date_to), i):
+            if (query.date_from or query.date_to) and not self.matches(
+                q.DateRange(query.date_from, query.date_to), i
+            ):
                 continue
             found.append(doc)
-        found.sort(key=lambda d: (d.delivered_on is not None, d.delivered_on or date.min, d.uploaded_at, d.leaflet_id),
-                   reverse=True)
+        found.sort(
+            key=lambda d: (
+                d.delivered_on is not None,
+                d.delivered_on or date.min,
+                d.uploaded_at,
+                d.leaflet_id,
+            ),
+            reverse=True,
+        )
         return [d.leaflet_id for d in found]
 
 
@@ -132,8 +193,10 @@ def _history():
     """The same sequence of writes for every backend and the reference: a build, then batches of changes."""
     rng = random.Random(20261130)
     first = [_document(rng, i) for i in range(1, FIRST_BUILD + 1)]
-    later = [[_document(rng, i) for i in range(start, min(start + 100, SIZE + 1))]
-             for start in range(FIRST_BUILD + 1, SIZE + 1, 100)]
+    later = [
+        [_document(rng, i) for i in range(start, min(start + 100, SIZE + 1))]
+        for start in range(FIRST_BUILD + 1, SIZE + 1, 100)
+    ]
     replaced = [_document(rng, i, edition=1) for i in rng.sample(range(1, FIRST_BUILD + 1), 150)]
     deleted = rng.sample(range(1, SIZE + 1), 60)
     return first, later + [replaced], deleted
@@ -156,6 +219,7 @@ def corpus_backend(request, tmp_path_factory):
         engine = WhooshBackend(tmp_path_factory.mktemp("differential") / "index")
     else:
         from search import PostgresBackend
+
         engine = PostgresBackend(request.getfixturevalue("pg_dsn"))
     first, batches, deleted = _history()
     engine.rebuild(first)
@@ -186,11 +250,15 @@ def _paged(backend, query: SearchQuery) -> tuple[list[int], list[float]]:
 
 # every query alone, and each filter set with the queries that stress it (kept to about a minute per backend)
 CASES = [(text, {}) for text in QUERIES] + [
-    (text, filters) for filters in FILTERS[1:]
-    for text in ("council", '"council tax"', 'vote -"council tax"', '"local school" OR hedgehog', "lib*", "")]
+    (text, filters)
+    for filters in FILTERS[1:]
+    for text in ("council", '"council tax"', 'vote -"council tax"', '"local school" OR hedgehog', "lib*", "")
+]
 
 
-@pytest.mark.parametrize("text, filters", CASES, ids=[f"{t or 'all'}|{'+'.join(f) or 'no-filter'}" for t, f in CASES])
+@pytest.mark.parametrize(
+    "text, filters", CASES, ids=[f"{t or 'all'}|{'+'.join(f) or 'no-filter'}" for t, f in CASES]
+)
 def test_every_match_on_every_page_and_in_the_export(corpus_backend, reference, text, filters):
     if not filters and text.startswith("NOT"):  # only excluding is refused without a filter, on both
         with pytest.raises(QueryError):

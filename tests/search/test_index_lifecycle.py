@@ -1,4 +1,5 @@
 """Index health and concurrency: corrupt or missing indexes, rebuilds, parallel writers."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,8 +14,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from search import IndexUnavailable, PostgresBackend, SearchQuery, WhooshBackend
-from tests.support import wait_until
 from tests.search.conftest import apply_search_migration
+from tests.support import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -134,8 +135,12 @@ def test_second_process_writing_at_the_same_time(backend, tmp_path, make_doc, re
             backend.flush()
         backend.close()
     """)
-    worker = subprocess.Popen([sys.executable, "-W", "error", "-c", script], cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    worker = subprocess.Popen(
+        [sys.executable, "-W", "error", "-c", script],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     for start in range(1, 61, 3):
         backend.index(docs(make_doc, start, 3))
         backend.flush()
@@ -149,8 +154,12 @@ def test_phrase_past_the_check_bound_pages_and_exports_every_match(tmp_path, mak
     monkeypatch.setattr("search.whoosh_engine.PHRASE_SAMPLE", 20)
     holders = {i for i in range(1, 201) if i % 2}
     with WhooshBackend(tmp_path / "index") as backend:
-        backend.rebuild([make_doc(i, text="council tax is rising" if i in holders else "tax the council now")
-                         for i in range(1, 201)])
+        backend.rebuild(
+            [
+                make_doc(i, text="council tax is rising" if i in holders else "tax the council now")
+                for i in range(1, 201)
+            ]
+        )
         first = backend.search(SearchQuery(text='"council tax"', per_page=20))
         assert first.total_is_estimate and 70 <= first.total <= 130 and first.has_more
         assert all(h.leaflet_id in holders for h in first.hits) and len(first.hits) == 20
@@ -165,9 +174,13 @@ def test_phrase_past_the_check_bound_pages_and_exports_every_match(tmp_path, mak
             page += 1
         assert page == 5 and len(seen) == len(set(seen)) and set(seen) == holders
         assert res.total == 100 and not res.total_is_estimate and res.pages == 5
-        assert list(backend.ids(SearchQuery(text='"council tax"', sort="newest"))) == sorted(holders, reverse=True)
+        assert list(backend.ids(SearchQuery(text='"council tax"', sort="newest"))) == sorted(
+            holders, reverse=True
+        )
         assert set(backend.ids(SearchQuery(text='-"council tax"', party=["labour"]))) == set(range(2, 201, 2))
-        assert set(backend.ids(SearchQuery(text="(rising OR council) -\"council tax\""))) == set(range(2, 201, 2))
+        assert set(backend.ids(SearchQuery(text='(rising OR council) -"council tax"'))) == set(
+            range(2, 201, 2)
+        )
         exact = backend.search(SearchQuery(text='"council tax"', area=["E14001063"], party=["none"]))
         assert exact.total == 0 and not exact.total_is_estimate and exact.pages == 1
 
@@ -186,9 +199,14 @@ def test_postgres_accepts_a_sqlalchemy_engine(pg_dsn, make_doc):
 def test_postgres_missing_table_is_unavailable(pg_dsn, make_doc):
     backend = PostgresBackend(pg_dsn)
     backend._conn().execute("DROP TABLE search.document")
-    for action in (lambda: backend.search(SearchQuery(text="parkrun")), lambda: backend.index(docs(make_doc, 1, 1)),
-                   lambda: backend.rebuild(docs(make_doc, 1, 2))):
-        with pytest.raises(IndexUnavailable, match="flask db upgrade"):  # the backend never makes tables itself
+    for action in (
+        lambda: backend.search(SearchQuery(text="parkrun")),
+        lambda: backend.index(docs(make_doc, 1, 1)),
+        lambda: backend.rebuild(docs(make_doc, 1, 2)),
+    ):
+        with pytest.raises(
+            IndexUnavailable, match="flask db upgrade"
+        ):  # the backend never makes tables itself
             action()
     apply_search_migration(pg_dsn)
     backend.rebuild(docs(make_doc, 1, 2))
@@ -205,8 +223,12 @@ def test_empty_index_answers_with_nothing(backend):
 
 def test_facets_across_several_segments(backend, make_doc):
     for i in range(1, 13, 3):  # separate commits make separate segments in Whoosh
-        backend.index([make_doc(j, text="parkrun", tags=["t%d" % (j % 2)], party="p%d" % (j % 3))
-                       for j in range(i, i + 3)])
+        backend.index(
+            [
+                make_doc(j, text="parkrun", tags=["t%d" % (j % 2)], party="p%d" % (j % 3))
+                for j in range(i, i + 3)
+            ]
+        )
         backend.flush()
     backend.index([make_doc(4, status="hidden")])
     backend.flush()
@@ -216,13 +238,22 @@ def test_facets_across_several_segments(backend, make_doc):
 
 
 def _answers(backend, queries):
-    return [[(h.leaflet_id, round(h.score, 4)) for h in backend.search(SearchQuery(text=t, facets=False)).hits]
-            for t in queries]
+    return [
+        [(h.leaflet_id, round(h.score, 4)) for h in backend.search(SearchQuery(text=t, facets=False)).hits]
+        for t in queries
+    ]
 
 
 def test_posting_arrays_are_written_per_segment_and_give_the_same_answers(tmp_path, make_doc):
     index_dir = tmp_path / "index"
-    queries = ["parkrun", "leaflet number", '"leaflet number 7"', '"the zebra crossing"', "zebra", "parkrun -zebra"]
+    queries = [
+        "parkrun",
+        "leaflet number",
+        '"leaflet number 7"',
+        '"the zebra crossing"',
+        "zebra",
+        "parkrun -zebra",
+    ]
     with WhooshBackend(index_dir) as backend:
         backend.rebuild(docs(make_doc, 1, 30))
         backend.index([make_doc(99, text="Only here: the zebra crossing on Mill Lane")])  # a second segment
@@ -244,6 +275,7 @@ def test_posting_arrays_of_merged_away_segments_are_deleted(tmp_path, make_doc):
             backend.index([make_doc(i, text=f"parkrun {i}")])
             backend.flush()
         from whoosh import index as whoosh_index
+
         live = {s.segment_id() for s in whoosh_index.open_dir(str(index_dir))._segments()}
         assert {p.name for p in (index_dir / ".postings").iterdir()} == live
         assert backend.search(SearchQuery(text="parkrun")).total == 12

@@ -1,5 +1,6 @@
 """PostgresBackend keeps a search's facet counts briefly (scale): its own writes drop them at once, another
 process's writes show once FACET_TTL_S has passed; totals and hits are never kept."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """A rebuild runs beside the live index: searches and writes keep working, and what changed meanwhile
 (in this process or another) is in the new index after the swap (issue 10 item 5)."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,10 +28,16 @@ def test_changes_during_a_whoosh_rebuild_are_replayed_before_the_swap(tmp_path, 
             """The rebuild reads the database; half-way, the archive changes under it."""
             nonlocal other
             for i in range(1, 201):
-                yield make_doc(i, text=f"{OLD} leaflet {i}")  # what the database said when the rebuild read it
+                yield make_doc(
+                    i, text=f"{OLD} leaflet {i}"
+                )  # what the database said when the rebuild read it
                 if i == 100:
-                    backend.index([make_doc(7, text=f"{NEW} now in leaflet 7", version="v7b"),
-                                   make_doc(500, text=f"{NEW} uploaded during the rebuild")])
+                    backend.index(
+                        [
+                            make_doc(7, text=f"{NEW} now in leaflet 7", version="v7b"),
+                            make_doc(500, text=f"{NEW} uploaded during the rebuild"),
+                        ]
+                    )
                     backend.delete([150])
                     backend.flush()
                     other = WhooshBackend(index_dir)  # another process's backend (the OCR worker)
@@ -56,8 +63,11 @@ def test_changes_during_a_whoosh_rebuild_are_replayed_before_the_swap(tmp_path, 
             other.close()
 
 
-@pytest.mark.parametrize("backend", [p for p in BACKENDS if getattr(p, "values", [p])[0] == "postgres"
-                                     or p == "postgres"], indirect=True)
+@pytest.mark.parametrize(
+    "backend",
+    [p for p in BACKENDS if getattr(p, "values", [p])[0] == "postgres" or p == "postgres"],
+    indirect=True,
+)
 def test_changes_during_a_postgres_rebuild_are_kept(backend, make_doc):
     backend.rebuild([make_doc(i, text=f"{OLD} leaflet {i}") for i in range(1, 101)])
 
@@ -65,8 +75,12 @@ def test_changes_during_a_postgres_rebuild_are_kept(backend, make_doc):
         for i in range(1, 101):
             yield make_doc(i, text=f"{OLD} leaflet {i}")
             if i == 50:
-                backend.index([make_doc(80, text=f"{NEW} now in leaflet 80", version="v80b"),
-                               make_doc(500, text=f"{NEW} uploaded during the rebuild")])
+                backend.index(
+                    [
+                        make_doc(80, text=f"{NEW} now in leaflet 80", version="v80b"),
+                        make_doc(500, text=f"{NEW} uploaded during the rebuild"),
+                    ]
+                )
                 assert ids(backend, NEW) == [80, 500]
 
     assert backend.rebuild(database_rows()) == 100

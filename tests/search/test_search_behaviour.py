@@ -1,4 +1,5 @@
 """What a search returns, checked on both backends with the same small corpus."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,25 +11,68 @@ from search import QueryError, SearchQuery
 
 def corpus_docs(make_doc):
     return [
-        make_doc(1, title="Fix the potholes on Mill Lane", tags=["roads", "cost-of-living"],
-                 text="Potholes on Mill Lane are a danger. Labour will fix every pothole. "
-                      "The cost of living crisis hits families.", delivered_on=date(2024, 6, 20)),
-        make_doc(2, title="Bin collections", party="libdem", party_name="Liberal Democrats", area="W07000081",
-                 area_name="Aberafan Maesteg", region="Wales", nation="Wales", election="local-2025",
-                 tags=["bins", "council-tax"], delivered_on=date(2025, 4, 10),
-                 text="Weekly bin collections restored. Council tax frozen for pensioners. "
-                      "<script>alert('x')</script> Recycling centre open & staffed."),
-        make_doc(3, title="Crime and policing", party="conservative", area="E14001064", region="West Midlands",
-                 tags=["crime"], delivered_on=date(2024, 6, 1),
-                 text="More police on the high street. Knife crime has fallen. Council tax pays for police officers."),
-        make_doc(4, title="NHS waiting lists", area="E14001064", region="West Midlands", tags=["nhs"],
-                 delivered_on=date(2024, 5, 15), claims=["Waiting lists have doubled"],
-                 text="Waiting lists are too long. The local hospital needs nurses. Living costs keep rising."),
+        make_doc(
+            1,
+            title="Fix the potholes on Mill Lane",
+            tags=["roads", "cost-of-living"],
+            text="Potholes on Mill Lane are a danger. Labour will fix every pothole. "
+            "The cost of living crisis hits families.",
+            delivered_on=date(2024, 6, 20),
+        ),
+        make_doc(
+            2,
+            title="Bin collections",
+            party="libdem",
+            party_name="Liberal Democrats",
+            area="W07000081",
+            area_name="Aberafan Maesteg",
+            region="Wales",
+            nation="Wales",
+            election="local-2025",
+            tags=["bins", "council-tax"],
+            delivered_on=date(2025, 4, 10),
+            text="Weekly bin collections restored. Council tax frozen for pensioners. "
+            "<script>alert('x')</script> Recycling centre open & staffed.",
+        ),
+        make_doc(
+            3,
+            title="Crime and policing",
+            party="conservative",
+            area="E14001064",
+            region="West Midlands",
+            tags=["crime"],
+            delivered_on=date(2024, 6, 1),
+            text="More police on the high street. Knife crime has fallen. Council tax pays for police officers.",
+        ),
+        make_doc(
+            4,
+            title="NHS waiting lists",
+            area="E14001064",
+            region="West Midlands",
+            tags=["nhs"],
+            delivered_on=date(2024, 5, 15),
+            claims=["Waiting lists have doubled"],
+            text="Waiting lists are too long. The local hospital needs nurses. Living costs keep rising.",
+        ),
         make_doc(5, title="Hidden pothole leaflet", party="reform", status="hidden", text="pothole secret"),
-        make_doc(6, title="Green spaces", party="green", election="ge-2019", tags=["environment"],
-                 delivered_on=date(2019, 11, 30), text="Save our parks and trees from developers."),
-        make_doc(7, title="Community news", party="green", election="ge-2019", delivered_on=date(2019, 11, 1),
-                 text="The police station opening hours changed. " + "Residents meeting every month in the hall. " * 12),
+        make_doc(
+            6,
+            title="Green spaces",
+            party="green",
+            election="ge-2019",
+            tags=["environment"],
+            delivered_on=date(2019, 11, 30),
+            text="Save our parks and trees from developers.",
+        ),
+        make_doc(
+            7,
+            title="Community news",
+            party="green",
+            election="ge-2019",
+            delivered_on=date(2019, 11, 1),
+            text="The police station opening hours changed. "
+            + "Residents meeting every month in the hall. " * 12,
+        ),
     ]
 
 
@@ -56,46 +100,91 @@ def idset(backend, text="", **kw):
     return set(ids(backend, text, **kw))
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("pothole", {1}), ("potholes", {1}), ("policing", {3, 7}), ("nurse", {4}), ("doubled", {4}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("pothole", {1}),
+        ("potholes", {1}),
+        ("policing", {3, 7}),
+        ("nurse", {4}),
+        ("doubled", {4}),
+    ],
+)
 def test_stemming_finds_other_forms(corpus, text, expected):
     assert idset(corpus, text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('"council tax"', {2, 3}), ('"tax council"', set()), ('"high street"', {3}), ('"cost of living"', {1}),
-    ('"waiting lists"', {4}), ('title:"bin collections"', {2}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('"council tax"', {2, 3}),
+        ('"tax council"', set()),
+        ('"high street"', {3}),
+        ('"cost of living"', {1}),
+        ('"waiting lists"', {4}),
+        ('title:"bin collections"', {2}),
+    ],
+)
 def test_phrases_need_words_in_order(corpus, text, expected):
     assert idset(corpus, text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("council police", {3}), ("council AND police", {3}), ("bins OR nurses", {2, 4}), ("council -police", {2}),
-    ("tax NOT police", {2}), ("(bins OR nurses) AND waiting", {4}), ("title:bins", {2}), ("title:police", {3}), ("title:nurses", set()),
-    ("polic*", {3, 7}), ("claims:doubled", {4}), ("text:doubled", set()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("council police", {3}),
+        ("council AND police", {3}),
+        ("bins OR nurses", {2, 4}),
+        ("council -police", {2}),
+        ("tax NOT police", {2}),
+        ("(bins OR nurses) AND waiting", {4}),
+        ("title:bins", {2}),
+        ("title:police", {3}),
+        ("title:nurses", set()),
+        ("polic*", {3, 7}),
+        ("claims:doubled", {4}),
+        ("text:doubled", set()),
+    ],
+)
 def test_boolean_operators_and_fields(corpus, text, expected):
     assert idset(corpus, text) == expected
 
 
-@pytest.mark.parametrize("filters, expected", [
-    ({"party": ["labour"]}, {1, 4}), ({"party": ["labour", "green"]}, {1, 4, 6, 7}), ({"area": ["E14001064"]}, {3, 4}),
-    ({"region": ["Wales"]}, {2}), ({"nation": ["Wales"]}, {2}), ({"election": ["ge-2019"]}, {6, 7}),
-    ({"tag": ["crime"]}, {3}), ({"tag": ["nhs", "bins"]}, {2, 4}), ({"party": ["reform"]}, set()),
-    ({"date_from": date(2024, 6, 1), "date_to": date(2024, 6, 30)}, {1, 3}),
-    ({"date_from": date(2025, 1, 1)}, {2}),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"party": ["labour"]}, {1, 4}),
+        ({"party": ["labour", "green"]}, {1, 4, 6, 7}),
+        ({"area": ["E14001064"]}, {3, 4}),
+        ({"region": ["Wales"]}, {2}),
+        ({"nation": ["Wales"]}, {2}),
+        ({"election": ["ge-2019"]}, {6, 7}),
+        ({"tag": ["crime"]}, {3}),
+        ({"tag": ["nhs", "bins"]}, {2, 4}),
+        ({"party": ["reform"]}, set()),
+        ({"date_from": date(2024, 6, 1), "date_to": date(2024, 6, 30)}, {1, 3}),
+        ({"date_from": date(2025, 1, 1)}, {2}),
+    ],
+)
 def test_each_filter(corpus, filters, expected):
     assert idset(corpus, "", **filters) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("party:labour", {1, 4}), ('region:"West Midlands"', {3, 4}), ("tag:crime", {3}), ("election:ge-2019", {6, 7}),
-    ("delivered:2024-06-01..2024-06-30", {1, 3}), ("delivered:2024-06", {1, 3}), ("delivered:..2019-12-31", {6, 7}),
-    ("delivered:2025", {2}), ("council party:libdem", {2}), ("police OR party:libdem", {2, 3, 7}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("party:labour", {1, 4}),
+        ('region:"West Midlands"', {3, 4}),
+        ("tag:crime", {3}),
+        ("election:ge-2019", {6, 7}),
+        ("delivered:2024-06-01..2024-06-30", {1, 3}),
+        ("delivered:2024-06", {1, 3}),
+        ("delivered:..2019-12-31", {6, 7}),
+        ("delivered:2025", {2}),
+        ("council party:libdem", {2}),
+        ("police OR party:libdem", {2, 3, 7}),
+    ],
+)
 def test_filters_in_the_query_language(corpus, text, expected):
     assert idset(corpus, text) == expected
 
@@ -190,10 +279,33 @@ def test_hit_fields_and_terms(corpus):
 
 
 MALFORMED = [
-    '"unbalanced quote', "AND OR", "(((", "*ax", "title:", "nosuchfield:bins", "x" * 5000, "bins\x00", "?ox",
-    '<b onmouseover="alert(1)">bins</b>', "bins AND", "OR bins", "NOT", "()", "bins)", "po*t", "p*",
-    "delivered:2024-13-40", "delivered:yesterday", "party:", 'title:"unclosed', "the", "NOT bins", "-bins",
-    "delivered:2024-07-01..2024-06-01", "(bins OR)", "party:<b>",
+    '"unbalanced quote',
+    "AND OR",
+    "(((",
+    "*ax",
+    "title:",
+    "nosuchfield:bins",
+    "x" * 5000,
+    "bins\x00",
+    "?ox",
+    '<b onmouseover="alert(1)">bins</b>',
+    "bins AND",
+    "OR bins",
+    "NOT",
+    "()",
+    "bins)",
+    "po*t",
+    "p*",
+    "delivered:2024-13-40",
+    "delivered:yesterday",
+    "party:",
+    'title:"unclosed',
+    "the",
+    "NOT bins",
+    "-bins",
+    "delivered:2024-07-01..2024-06-01",
+    "(bins OR)",
+    "party:<b>",
 ]
 
 
@@ -204,8 +316,15 @@ def test_malformed_queries_raise_query_error(corpus, text):
     assert str(info.value) and len(str(info.value)) < 200
 
 
-@pytest.mark.parametrize("bad", [dict(page=0), dict(per_page=1000), dict(sort="oldest"),
-                                     dict(date_from=date(2025, 1, 1), date_to=date(2024, 1, 1))])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(page=0),
+        dict(per_page=1000),
+        dict(sort="oldest"),
+        dict(date_from=date(2025, 1, 1), date_to=date(2024, 1, 1)),
+    ],
+)
 def test_bad_paging_or_sort_raise_query_error(corpus, bad):
     with pytest.raises(QueryError):
         corpus.search(SearchQuery(text="bins", **bad))

@@ -1,4 +1,5 @@
 """Whoosh's private layout is read only on a tested Whoosh version; any other answers through the public API."""
+
 from __future__ import annotations
 
 import importlib
@@ -11,14 +12,24 @@ from search import SearchQuery, WhooshBackend, whoosh_internals
 
 
 def _corpus(make_doc):
-    docs = [make_doc(i, title=f"Leaflet {i}", text=("council tax is rising" if i % 3 else "tax the council now")
-                     + (" pothole" if i % 7 == 0 else ""), party="green" if i % 2 else "labour")
-            for i in range(1, 400)]
+    docs = [
+        make_doc(
+            i,
+            title=f"Leaflet {i}",
+            text=("council tax is rising" if i % 3 else "tax the council now")
+            + (" pothole" if i % 7 == 0 else ""),
+            party="green" if i % 2 else "labour",
+        )
+        for i in range(1, 400)
+    ]
     return docs
 
 
-QUERIES = [SearchQuery(text=t, sort=s, per_page=50) for t in ('"council tax"', "pothole", "council -pothole",
-                                                                '"tax the council" OR pothole') for s in ("relevance", "newest")]
+QUERIES = [
+    SearchQuery(text=t, sort=s, per_page=50)
+    for t in ('"council tax"', "pothole", "council -pothole", '"tax the council" OR pothole')
+    for s in ("relevance", "newest")
+]
 
 
 def _answers(backend):

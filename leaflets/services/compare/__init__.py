@@ -2,6 +2,7 @@
 
 `service.compare()` answers a page; `store` keeps the precomputed rows it reads (per leaflet, as leaflets
 arrive)."""
+
 from leaflets.services.compare.corpus import Subject
 from leaflets.services.compare.service import Choices, Comparison, choices, compare, resolve
 

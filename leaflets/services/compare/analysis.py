@@ -1,5 +1,6 @@
 """One leaflet's text analysed for compare, without the database: tokens, how each word is written, figures
 and their keys, topics, and the MinHash signature of its text with names and figures masked."""
+
 from __future__ import annotations
 
 import hashlib
@@ -63,13 +64,19 @@ class Analysis:
 def name_test(names: frozenset[str]):
     """Whether a token is a name for masking: Capitalised mid-sentence or beside another Capitalised word, or
     one of the given names."""
+
     def is_name(token: Token) -> bool:
         return token.titled or token.lower in names
+
     return is_name
 
 
-def analyse(source: LeafletSource, reference: ReferenceNames, topics: TopicMatcher,
-            metadata: frozenset[str] = frozenset()) -> Analysis:
+def analyse(
+    source: LeafletSource,
+    reference: ReferenceNames,
+    topics: TopicMatcher,
+    metadata: frozenset[str] = frozenset(),
+) -> Analysis:
     """Everything compare keeps about one leaflet. The title counts as text; figures and the signature come
     from the photos' text only (a title is typed by whoever uploaded it, not printed by the party)."""
     title_words = from_text(source.title)
@@ -79,13 +86,16 @@ def analyse(source: LeafletSource, reference: ReferenceNames, topics: TopicMatch
     lowered = [[token.lower for token in sentence] for sentence in title_sentences + image_sentences]
     text = "\n".join(word.text for word in title_words + image_words)
     return Analysis(
-        sentences=lowered, words=sum(len(sentence) for sentence in lowered),
+        sentences=lowered,
+        words=sum(len(sentence) for sentence in lowered),
         tokens=_merge(_token_stats(image_sentences, image_words), _token_stats(title_sentences, title_words)),
         mentions=mentions(image_sentences, image_words, is_name),
         signature=_signature(image_sentences, is_name),
         topics=sorted(topics.topics_in(lowered) | set(source.tags)),
         text_hash=hashlib.sha1(text.encode("utf-8")).hexdigest(),
-        image_words=image_words, image_sentences=image_sentences)
+        image_words=image_words,
+        image_sentences=image_sentences,
+    )
 
 
 def _signature(sentences: list[list[Token]], is_name) -> np.ndarray | None:
@@ -107,16 +117,21 @@ def _token_stats(sentences: list[list[Token]], words: Sequence[Word]) -> dict[st
                 continue
             if capitals[position]:
                 capitalised[token.lower] += 1
-                after = (position + 1 < len(sentence) and capitals[position + 1]
-                         and not sentence[position + 1].initial)
+                after = (
+                    position + 1 < len(sentence)
+                    and capitals[position + 1]
+                    and not sentence[position + 1].initial
+                )
                 if (position and capitals[position - 1] and not token.initial) or after:
                     paired[token.lower] += 1
             elif token.original.islower():
                 lowered[token.lower] += 1
             if words[token.word].trusted:
                 trusted[token.lower] += 1
-    return {token: TokenStats(capitalised[token], paired[token], lowered[token], trusted[token])
-            for token in capitalised.keys() | lowered.keys() | trusted.keys()}
+    return {
+        token: TokenStats(capitalised[token], paired[token], lowered[token], trusted[token])
+        for token in capitalised.keys() | lowered.keys() | trusted.keys()
+    }
 
 
 def _merge(first: dict[str, TokenStats], second: dict[str, TokenStats]) -> dict[str, TokenStats]:
@@ -124,6 +139,10 @@ def _merge(first: dict[str, TokenStats], second: dict[str, TokenStats]) -> dict[
     merged = dict(first)
     for token, stats in second.items():
         have = merged.get(token, TokenStats())
-        merged[token] = TokenStats(have.capitalised + stats.capitalised, have.paired + stats.paired,
-                                   have.lowered + stats.lowered, have.trusted + stats.trusted)
+        merged[token] = TokenStats(
+            have.capitalised + stats.capitalised,
+            have.paired + stats.paired,
+            have.lowered + stats.lowered,
+            have.trusted + stats.trusted,
+        )
     return merged

@@ -1,5 +1,6 @@
 """The leaflets behind a finding: those here or elsewhere about a topic, of a template, or printing a figure's
 sentence, as a page of leaflet cards."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ class Finding:
 def leaflets_behind(finding: Finding, number: int, per_page: int) -> Page[Leaflet]:
     """Live leaflets of the finding, newest first (422 for a place-bound choice without a place)."""
     if finding.where not in WHERE:
-        raise ValidationFailed("Choose here, elsewhere, neighbours or anywhere.", field="where",
-                               code="unknown_where")
+        raise ValidationFailed(
+            "Choose here, elsewhere, neighbours or anywhere.", field="where", code="unknown_where"
+        )
     if finding.where != "anywhere" and finding.area is None:
         raise ValidationFailed("Choose a constituency.", field="area", code="missing_area")
     conditions = [CompareText.counted.is_(True), CompareText.party_id == finding.party.id]
@@ -47,8 +49,13 @@ def leaflets_behind(finding: Finding, number: int, per_page: int) -> Page[Leafle
     if finding.template is not None:
         conditions.append(CompareText.template_id == finding.template)
     if finding.key:
-        conditions.append(CompareText.leaflet_id.in_(select(CompareNumber.leaflet_id).where(
-            CompareNumber.key == finding.key, CompareNumber.party_id == finding.party.id)))
+        conditions.append(
+            CompareText.leaflet_id.in_(
+                select(CompareNumber.leaflet_id).where(
+                    CompareNumber.key == finding.key, CompareNumber.party_id == finding.party.id
+                )
+            )
+        )
     total = db.session.scalar(select(func.count()).select_from(CompareText).where(*conditions)) or 0
     page: Page[Leaflet] = Page([], number, per_page, total)
     if number > page.pages:

@@ -1,5 +1,6 @@
 """Claims made only here: accepted claims on the local leaflets that no claim elsewhere resembles and whose
 wording the party does not print elsewhere (every word pair of it is in the baseline's counts)."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -35,26 +36,36 @@ class ClaimIndex:
 
     def has_match(self, tokens: frozenset[str], threshold: float = CLAIM_THRESHOLD) -> bool:
         shared = Counter(number for token in tokens for number in self.postings.get(token, ()))
-        return any(n / (len(tokens) + len(self.token_sets[number]) - n) >= threshold
-                   for number, n in shared.items())
+        return any(
+            n / (len(tokens) + len(self.token_sets[number]) - n) >= threshold for number, n in shared.items()
+        )
 
 
 def _accepted(conditions: list) -> list[tuple[int, int, str, str]]:
-    return list(db.session.execute(
-        select(Claim.id, Claim.leaflet_id, Claim.text, Leaflet.title).join(Leaflet,
-                                                                           Leaflet.id == Claim.leaflet_id)
-        .join(CompareText, CompareText.leaflet_id == Claim.leaflet_id)
-        .where(Claim.state == ClaimState.ACCEPTED, *conditions).order_by(Claim.leaflet_id, Claim.id)).all())
+    return list(
+        db.session.execute(
+            select(Claim.id, Claim.leaflet_id, Claim.text, Leaflet.title)
+            .join(Leaflet, Leaflet.id == Claim.leaflet_id)
+            .join(CompareText, CompareText.leaflet_id == Claim.leaflet_id)
+            .where(Claim.state == ClaimState.ACCEPTED, *conditions)
+            .order_by(Claim.leaflet_id, Claim.id)
+        ).all()
+    )
 
 
-def local_only(subject: Subject, local_ids: list[int], baseline: Baseline,
-               baseline_areas: list[int] | None) -> list[LocalClaim]:
+def local_only(
+    subject: Subject, local_ids: list[int], baseline: Baseline, baseline_areas: list[int] | None
+) -> list[LocalClaim]:
     local = _accepted([Claim.leaflet_id.in_(local_ids)])
     if not local:
         return []
-    elsewhere = [CompareText.counted.is_(True), CompareText.party_id == subject.party.id,
-                 CompareText.area_id.in_(baseline_areas) if baseline_areas is not None
-                 else CompareText.area_id != subject.area.id]
+    elsewhere = [
+        CompareText.counted.is_(True),
+        CompareText.party_id == subject.party.id,
+        CompareText.area_id.in_(baseline_areas)
+        if baseline_areas is not None
+        else CompareText.area_id != subject.area.id,
+    ]
     if subject.election is not None:
         elsewhere.append(CompareText.election_id == subject.election.id)
     similar = ClaimIndex([claim_tokens(text) for _id, _leaflet, text, _title in _accepted(elsewhere)])

@@ -6,6 +6,7 @@ similarity reaches TEMPLATE_THRESHOLD, and joins the template most of them belon
 own (its template id is its leaflet id). `flask compare rebuild` clusters the whole archive the same way in
 memory.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -20,8 +21,8 @@ from leaflets.models import CompareBand, CompareText
 from leaflets.services.compare import minhash
 
 TEMPLATE_THRESHOLD = 0.5
-CANDIDATES = 300       # leaflets looked at per arrival: enough to find the template among thousands of copies
-BUCKET_SAMPLE = 24     # per band in memory: the first leaflets seen in it
+CANDIDATES = 300  # leaflets looked at per arrival: enough to find the template among thousands of copies
+BUCKET_SAMPLE = 24  # per band in memory: the first leaflets seen in it
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,23 @@ class DatabaseCandidates:
     """Candidates from the compare_band table (one query per arriving leaflet)."""
 
     def candidates(self, leaflet_id: int, band_hashes: list[int]) -> list[Candidate]:
-        found = (select(CompareBand.leaflet_id).where(CompareBand.band_hash.in_(band_hashes),
-                                                       CompareBand.leaflet_id != leaflet_id)
-                 .distinct().limit(CANDIDATES).subquery())
-        rows = db.session.execute(select(CompareText.leaflet_id, CompareText.signature,
-                                         CompareText.template_id)
-                                  .where(CompareText.leaflet_id.in_(select(found.c.leaflet_id)),
-                                         CompareText.signature.is_not(None)))
-        return [Candidate(leaflet_id, minhash.from_bytes(signature), template_id or leaflet_id)
-                for leaflet_id, signature, template_id in rows if signature is not None]
+        found = (
+            select(CompareBand.leaflet_id)
+            .where(CompareBand.band_hash.in_(band_hashes), CompareBand.leaflet_id != leaflet_id)
+            .distinct()
+            .limit(CANDIDATES)
+            .subquery()
+        )
+        rows = db.session.execute(
+            select(CompareText.leaflet_id, CompareText.signature, CompareText.template_id).where(
+                CompareText.leaflet_id.in_(select(found.c.leaflet_id)), CompareText.signature.is_not(None)
+            )
+        )
+        return [
+            Candidate(leaflet_id, minhash.from_bytes(signature), template_id or leaflet_id)
+            for leaflet_id, signature, template_id in rows
+            if signature is not None
+        ]
 
 
 class MemoryCandidates:
@@ -77,8 +86,9 @@ class MemoryCandidates:
         ids = {other for band in band_hashes for other in self.buckets.get(band, ())}
         return [self.known[other] for other in sorted(ids)][:CANDIDATES]
 
-    def remember(self, leaflet_id: int, signature: np.ndarray, template_id: int,
-                 band_hashes: list[int]) -> None:
+    def remember(
+        self, leaflet_id: int, signature: np.ndarray, template_id: int, band_hashes: list[int]
+    ) -> None:
         """Keep the leaflet as a candidate for later ones if a band of its still has room."""
         for band in band_hashes:
             if len(self.buckets[band]) < BUCKET_SAMPLE:

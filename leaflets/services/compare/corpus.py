@@ -4,6 +4,7 @@ The baseline is either the party's leaflets everywhere else (its precomputed cou
 a handful of indexed lookups however many leaflets it has) or its leaflets in the neighbouring seats on the
 hex map (counted here: a few dozen leaflets).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -19,7 +20,7 @@ from leaflets.services.compare import store
 from leaflets.services.compare.counts import LEAFLETS, TOPIC, TOTAL, leaflet_terms, unpack
 from leaflets.services.compare.sql import mapping
 
-MISSING_CAP = 300   # leaflets analysed during one request at most (the rest wait for `flask compare update`)
+MISSING_CAP = 300  # leaflets analysed during one request at most (the rest wait for `flask compare update`)
 TOP_BASELINE = 1500  # the baseline's most used terms considered for "used more elsewhere"
 AGAINST = ("national", "neighbours")
 
@@ -75,8 +76,11 @@ class Baseline(Protocol):
 
 
 def counted_here(subject: Subject, area_ids: Iterable[int]) -> list[ColumnElement[bool]]:
-    conditions = [CompareText.counted.is_(True), CompareText.party_id == subject.party.id,
-                  CompareText.area_id.in_(list(area_ids))]
+    conditions = [
+        CompareText.counted.is_(True),
+        CompareText.party_id == subject.party.id,
+        CompareText.area_id.in_(list(area_ids)),
+    ]
     if subject.election is not None:
         conditions.append(CompareText.election_id == subject.election.id)
     return conditions
@@ -94,15 +98,31 @@ def ensure_analysed(party_id: int) -> int:
 
 def docs_in(subject: Subject, area_ids: Iterable[int]) -> list[LocalDoc]:
     rows = db.session.execute(
-        select(CompareText.leaflet_id, CompareText.tokens, CompareText.topics, CompareText.template_id,
-               Leaflet.title, Leaflet.description)
+        select(
+            CompareText.leaflet_id,
+            CompareText.tokens,
+            CompareText.topics,
+            CompareText.template_id,
+            Leaflet.title,
+            Leaflet.description,
+        )
         .join(Leaflet, Leaflet.id == CompareText.leaflet_id)
-        .where(*counted_here(subject, area_ids)).order_by(Leaflet.uploaded_at.desc(), Leaflet.id.desc()))
+        .where(*counted_here(subject, area_ids))
+        .order_by(Leaflet.uploaded_at.desc(), Leaflet.id.desc())
+    )
     docs = []
     for leaflet_id, tokens, topics, template_id, title, description in rows:
         slugs = [slug for slug in topics.split(",") if slug]
-        docs.append(LocalDoc(leaflet_id, title or "", description or "", template_id, slugs,
-                             leaflet_terms(unpack(tokens), slugs)))
+        docs.append(
+            LocalDoc(
+                leaflet_id,
+                title or "",
+                description or "",
+                template_id,
+                slugs,
+                leaflet_terms(unpack(tokens), slugs),
+            )
+        )
     return docs
 
 
@@ -112,8 +132,10 @@ class NationalBaseline:
     label = "everywhere else"
 
     def __init__(self, subject: Subject, local: Local) -> None:
-        self.key = (CompareTermCount.party_id == subject.party.id,
-                    CompareTermCount.election_id == subject.election_key)
+        self.key = (
+            CompareTermCount.party_id == subject.party.id,
+            CompareTermCount.election_id == subject.election_key,
+        )
         self.local = local
         stored = self._stored([TOTAL, LEAFLETS])
         self.total = stored.get(TOTAL, 0) - local.total
@@ -122,8 +144,13 @@ class NationalBaseline:
     def _stored(self, terms: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for start in range(0, len(terms), 500):
-            found.update(mapping(select(CompareTermCount.term, CompareTermCount.count)
-                                 .where(*self.key, CompareTermCount.term.in_(terms[start:start + 500]))))
+            found.update(
+                mapping(
+                    select(CompareTermCount.term, CompareTermCount.count).where(
+                        *self.key, CompareTermCount.term.in_(terms[start : start + 500])
+                    )
+                )
+            )
         return found
 
     def counts(self, terms: Iterable[str]) -> dict[str, int]:
@@ -132,18 +159,26 @@ class NationalBaseline:
         return {term: max(0, stored.get(term, 0) - self.local.counts.get(term, 0)) for term in wanted}
 
     def top(self, limit: int) -> dict[str, int]:
-        rows = db.session.execute(select(CompareTermCount.term, CompareTermCount.count)
-                                  .where(*self.key, CompareTermCount.count > 0)
-                                  .order_by(CompareTermCount.count.desc()).limit(limit))
-        out = {term: count - self.local.counts.get(term, 0) for term, count in rows
-               if not term.startswith("#")}
+        rows = db.session.execute(
+            select(CompareTermCount.term, CompareTermCount.count)
+            .where(*self.key, CompareTermCount.count > 0)
+            .order_by(CompareTermCount.count.desc())
+            .limit(limit)
+        )
+        out = {
+            term: count - self.local.counts.get(term, 0) for term, count in rows if not term.startswith("#")
+        }
         return {term: count for term, count in out.items() if count > 0}
 
     def topics(self) -> dict[str, int]:
-        rows = db.session.execute(select(CompareTermCount.term, CompareTermCount.count)
-                                  .where(*self.key, CompareTermCount.term.like(f"{TOPIC}%")))
-        return {term.removeprefix(TOPIC): max(0, count - self.local.counts.get(term, 0)) for term,
-                count in rows}
+        rows = db.session.execute(
+            select(CompareTermCount.term, CompareTermCount.count).where(
+                *self.key, CompareTermCount.term.like(f"{TOPIC}%")
+            )
+        )
+        return {
+            term.removeprefix(TOPIC): max(0, count - self.local.counts.get(term, 0)) for term, count in rows
+        }
 
 
 class DocsBaseline:
@@ -162,4 +197,3 @@ class DocsBaseline:
 
     def topics(self) -> dict[str, int]:
         return {term.removeprefix(TOPIC): n for term, n in self.all.items() if term.startswith(TOPIC)}
-

@@ -4,6 +4,7 @@ Upserts add to the stored counts in one statement per table (INSERT ... ON CONFL
 count + excluded.count, on SQLite and PostgreSQL alike), rows sorted by key so concurrent writers lock in one
 order.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -57,36 +58,60 @@ class TermDeltas:
                 target[term] += sign * n
 
     def write(self) -> None:
-        rows = [{"party_id": party, "election_id": election, "term": term, "count": n}
-                for (party, election), counts in sorted(self.buckets.items())
-                for term, n in sorted(counts.items()) if n]
-        upsert_add(cast(Table, CompareTermCount.__table__), rows, ["party_id", "election_id", "term"], ["count"])
+        rows = [
+            {"party_id": party, "election_id": election, "term": term, "count": n}
+            for (party, election), counts in sorted(self.buckets.items())
+            for term, n in sorted(counts.items())
+            if n
+        ]
+        upsert_add(
+            cast(Table, CompareTermCount.__table__), rows, ["party_id", "election_id", "term"], ["count"]
+        )
         self.buckets.clear()
 
 
 def write_tokens(stats: dict[str, TokenStats]) -> None:
-    rows = [{"token": token, "capitalised": s.capitalised, "paired": s.paired, "lowered": s.lowered,
-             "trusted": s.trusted} for token, s in sorted(stats.items()) if len(token) <= 60]
-    upsert_add(cast(Table, CompareToken.__table__), rows, ["token"], ["capitalised", "paired", "lowered", "trusted"])
+    rows = [
+        {
+            "token": token,
+            "capitalised": s.capitalised,
+            "paired": s.paired,
+            "lowered": s.lowered,
+            "trusted": s.trusted,
+        }
+        for token, s in sorted(stats.items())
+        if len(token) <= 60
+    ]
+    upsert_add(
+        cast(Table, CompareToken.__table__), rows, ["token"], ["capitalised", "paired", "lowered", "trusted"]
+    )
 
 
 def merge_tokens(into: dict[str, TokenStats], more: dict[str, TokenStats]) -> None:
     for token, stats in more.items():
         have = into.get(token)
-        into[token] = stats if have is None else TokenStats(
-            have.capitalised + stats.capitalised, have.paired + stats.paired, have.lowered + stats.lowered,
-            have.trusted + stats.trusted)
+        into[token] = (
+            stats
+            if have is None
+            else TokenStats(
+                have.capitalised + stats.capitalised,
+                have.paired + stats.paired,
+                have.lowered + stats.lowered,
+                have.trusted + stats.trusted,
+            )
+        )
 
 
-def upsert_add(table: Table, rows: list[dict[str, Any]], keys: list[str], columns: list[str],
-               chunk: int = 2000) -> None:
+def upsert_add(
+    table: Table, rows: list[dict[str, Any]], keys: list[str], columns: list[str], chunk: int = 2000
+) -> None:
     """Insert rows, or add their columns to the rows already there."""
     if not rows:
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={column: table.c[column] + statement.excluded[column]
-                                   for column in columns})
+        index_elements=keys, set_={column: table.c[column] + statement.excluded[column] for column in columns}
+    )
     for start in range(0, len(rows), chunk):
-        db.session.execute(statement, rows[start:start + chunk])
+        db.session.execute(statement, rows[start : start + chunk])

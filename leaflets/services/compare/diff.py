@@ -1,4 +1,5 @@
 """A word-level diff of two leaflets' printed text: what was swapped between two places (names, figures)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,15 +8,15 @@ from typing import Sequence
 
 from leaflets.services.compare.store import load_sources
 
-KEEP = 6          # words kept either side of a change when a long run of the same words is folded
+KEEP = 6  # words kept either side of a change when a long run of the same words is folded
 SWAPS_SHOWN = 12
-SWAP_WORDS = 6    # a longer change is no swap: the word-by-word view shows it
+SWAP_WORDS = 6  # a longer change is no swap: the word-by-word view shows it
 _EDGE = "()[]{}\"'“”‘’,.;:!?*"
 
 
 @dataclass(frozen=True)
 class Segment:
-    kind: str                 # "same", "folded" (a long run of the same words, told by its length), "changed"
+    kind: str  # "same", "folded" (a long run of the same words, told by its length), "changed"
     old: str = ""
     new: str = ""
     folded: int = 0
@@ -69,8 +70,11 @@ def diff_words(old: Sequence[str], new: Sequence[str]) -> Diff:
 def _fold(words: Sequence[str]) -> list[Segment]:
     if len(words) <= 3 * KEEP:
         return [Segment("same", " ".join(words))]
-    return [Segment("same", " ".join(words[:KEEP])), Segment("folded", folded=len(words) - 2 * KEEP),
-            Segment("same", " ".join(words[-KEEP:]))]
+    return [
+        Segment("same", " ".join(words[:KEEP])),
+        Segment("folded", folded=len(words) - 2 * KEEP),
+        Segment("same", " ".join(words[-KEEP:])),
+    ]
 
 
 def leaflet_diff(old_id: int, new_id: int) -> Diff:

@@ -1,4 +1,5 @@
 """Where on the photos a term is printed: the leaflet, the photo and the box of its first occurrence."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,10 @@ def locate(leaflet_ids: Sequence[int], terms: Iterable[str]) -> dict[str, Eviden
                 lowered = [token.lower for token in sentence]
                 for size in (1, 2):
                     for start in range(len(sentence) - size + 1):
-                        term = wanted.get(tuple(lowered[start:start + size]))
+                        term = wanted.get(tuple(lowered[start : start + size]))
                         if term and term not in found:
                             first, last = sentence[start].word, sentence[start + size - 1].word
-                            found[term] = Evidence(leaflet_id, image.image_id, _union(words[first:last + 1]))
+                            found[term] = Evidence(
+                                leaflet_id, image.image_id, _union(words[first : last + 1])
+                            )
     return found

@@ -9,6 +9,7 @@ rarely do. Everything is seeded, so signatures stored today compare with signatu
 (datasketch's MinHash does the same with a scipy dependency; its LSH keeps the index in memory or Redis, while
 ours is a database table, so it does not earn its place here.)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,9 +29,10 @@ _B = _rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64)
 
 def shingle_hashes(tokens: Sequence[str], size: int = SHINGLE) -> np.ndarray:
     """32-bit hashes (crc32, stable across processes) of the token n-grams; a shorter text is one shingle."""
-    grams = [" ".join(tokens[i:i + size]) for i in range(max(1, len(tokens) - size + 1))] if tokens else []
-    return np.unique(np.fromiter((zlib.crc32(gram.encode("utf-8")) for gram in grams), dtype=np.uint64,
-                                 count=len(grams)))
+    grams = [" ".join(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1))] if tokens else []
+    return np.unique(
+        np.fromiter((zlib.crc32(gram.encode("utf-8")) for gram in grams), dtype=np.uint64, count=len(grams))
+    )
 
 
 def signature(hashes: np.ndarray) -> np.ndarray | None:
@@ -50,8 +52,14 @@ def bands(sig: np.ndarray) -> list[int]:
     """One signed 64-bit hash per band (the band's number is hashed in, so equal rows in different bands
     differ)."""
     rows = sig.astype("<u4").reshape(BANDS, ROWS)
-    return [int.from_bytes(hashlib.blake2b(bytes([band]) + rows[band].tobytes(), digest_size=8).digest(),
-                           "little", signed=True) for band in range(BANDS)]
+    return [
+        int.from_bytes(
+            hashlib.blake2b(bytes([band]) + rows[band].tobytes(), digest_size=8).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(BANDS)
+    ]
 
 
 def to_bytes(sig: np.ndarray) -> bytes:

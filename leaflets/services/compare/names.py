@@ -6,6 +6,7 @@ next to another Capitalised word ("Chloe Lloyd", "Station Road") and rarely in l
 name that the archive mostly writes in lower case ("green", "new") is a word, not a name. Noise is a word that
 no leaflet has shown with high OCR confidence (nor typed, nor corrected by a volunteer).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,14 +18,14 @@ from leaflets.extensions import db
 from leaflets.models import Area, AreaResult, Party
 from leaflets.services.text_stats import STOP_WORDS, words
 
-MOSTLY = 0.5   # a name is written in lower case less than this share of the time ...
-PAIRED = 0.5   # ... and Capitalised beside another Capitalised word more than this share of its capitals
+MOSTLY = 0.5  # a name is written in lower case less than this share of the time ...
+PAIRED = 0.5  # ... and Capitalised beside another Capitalised word more than this share of its capitals
 
 
 @dataclass(frozen=True)
 class ReferenceNames:
-    phrases: frozenset[str]   # whole names, lowercased: "brent east", "labour party"
-    tokens: frozenset[str]    # their words, stop words left out
+    phrases: frozenset[str]  # whole names, lowercased: "brent east", "labour party"
+    tokens: frozenset[str]  # their words, stop words left out
 
     def __or__(self, other: "ReferenceNames") -> "ReferenceNames":
         return ReferenceNames(self.phrases | other.phrases, self.tokens | other.tokens)
@@ -57,8 +58,9 @@ def reference_names() -> ReferenceNames:
     key = str(db.engine.url)
     if key not in _cache:
         texts: list[str] = []
-        for name, alt, region, nation in db.session.execute(select(Area.name, Area.name_alt, Area.region,
-                                                                   Area.nation)):
+        for name, alt, region, nation in db.session.execute(
+            select(Area.name, Area.name_alt, Area.region, Area.nation)
+        ):
             texts.extend(filter(None, (name, alt, region, nation)))
         for name, short in db.session.execute(select(Party.name, Party.short_name)):
             texts.extend(filter(None, (name, short)))
@@ -78,8 +80,9 @@ def metadata_names(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def is_name_token(token: str, stats: TokenStats, reference: ReferenceNames,
-                  metadata: frozenset[str] = frozenset()) -> bool:
+def is_name_token(
+    token: str, stats: TokenStats, reference: ReferenceNames, metadata: frozenset[str] = frozenset()
+) -> bool:
     written = stats.capitalised + stats.lowered
     mostly_capitalised = written > 0 and stats.lowered < MOSTLY * written
     if token in reference.tokens or token in metadata:
@@ -87,9 +90,13 @@ def is_name_token(token: str, stats: TokenStats, reference: ReferenceNames,
     return mostly_capitalised and stats.paired > PAIRED * stats.capitalised
 
 
-def why_excluded(term: str, stats: Mapping[str, TokenStats], reference: ReferenceNames,
-                 metadata: frozenset[str] = frozenset()) -> str | None:
-    """"name" or "noise" when a term (a word or a pair of words) should not be shown; None to keep it."""
+def why_excluded(
+    term: str,
+    stats: Mapping[str, TokenStats],
+    reference: ReferenceNames,
+    metadata: frozenset[str] = frozenset(),
+) -> str | None:
+    """ "name" or "noise" when a term (a word or a pair of words) should not be shown; None to keep it."""
     if term in reference.phrases:
         return "name"
     parts = term.split()

@@ -1,5 +1,6 @@
 """The compare pages that are not one comparison: several parties in one seat side by side, a party's places,
 and the widest templates of the archive."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,14 +21,21 @@ def seat(area: Area, election: Election | None = None) -> list[Comparison]:
     """Each party with live leaflets in this seat, compared with its leaflets elsewhere (most leaflets
     first)."""
     count = func.count()
-    query = (select(Leaflet.party_id, count)
-             .where(Leaflet.status == LeafletStatus.LIVE, Leaflet.area_id == area.id,
-                    Leaflet.party_id.is_not(None))
-             .group_by(Leaflet.party_id).order_by(count.desc(), Leaflet.party_id))
+    query = (
+        select(Leaflet.party_id, count)
+        .where(
+            Leaflet.status == LeafletStatus.LIVE, Leaflet.area_id == area.id, Leaflet.party_id.is_not(None)
+        )
+        .group_by(Leaflet.party_id)
+        .order_by(count.desc(), Leaflet.party_id)
+    )
     if election is not None:
         query = query.where(Leaflet.election_id == election.id)
-    party_ids = [party_id for party_id, _n in db.session.execute(query.limit(PARTIES_SIDE_BY_SIDE))
-                 if party_id is not None]
+    party_ids = [
+        party_id
+        for party_id, _n in db.session.execute(query.limit(PARTIES_SIDE_BY_SIDE))
+        if party_id is not None
+    ]
     parties = {party.id: party for party in db.session.scalars(select(Party).where(Party.id.in_(party_ids)))}
     return [compare(Subject(parties[party_id], area, election)) for party_id in party_ids]
 
@@ -43,9 +51,14 @@ def party_places(party: Party, election: Election | None = None) -> PartyPlaces:
     """Where a party's leaflets have been read (most first) and its widest templates."""
     ensure_analysed(party.id)
     count = func.count()
-    query = (select(Area, count).join(CompareText, CompareText.area_id == Area.id)
-             .where(CompareText.counted.is_(True), CompareText.party_id == party.id)
-             .group_by(Area.id).order_by(count.desc(), Area.name).limit(PLACES_LISTED))
+    query = (
+        select(Area, count)
+        .join(CompareText, CompareText.area_id == Area.id)
+        .where(CompareText.counted.is_(True), CompareText.party_id == party.id)
+        .group_by(Area.id)
+        .order_by(count.desc(), Area.name)
+        .limit(PLACES_LISTED)
+    )
     if election is not None:
         query = query.where(CompareText.election_id == election.id)
     places = [(area, n) for area, n in db.session.execute(query)]

@@ -1,4 +1,5 @@
 """The comparison of one party in one seat against everywhere else (or its neighbours), in one call."""
+
 from __future__ import annotations
 
 import logging
@@ -69,8 +70,14 @@ def _lookup(model: type, column, value: str, field_name: str, message: str):
     return found
 
 
-def resolve(party: str | None, area: str | None, election: str | None = None, against: str | None = None,
-            need_party: bool = True, need_area: bool = True) -> Subject:
+def resolve(
+    party: str | None,
+    area: str | None,
+    election: str | None = None,
+    against: str | None = None,
+    need_party: bool = True,
+    need_area: bool = True,
+) -> Subject:
     """The request's party slug, constituency GSS code, optional election slug and baseline; 422 if unusable.
     (The page also takes a seat without a party, or a party without a seat: then Subject has None there.)"""
     party, area = (party or "").strip(), (area or "").strip().upper()
@@ -80,14 +87,22 @@ def resolve(party: str | None, area: str | None, election: str | None = None, ag
     if need_area and not area:
         raise ValidationFailed("Choose a constituency to compare.", field="area", code="missing_area")
     if against not in AGAINST:
-        raise ValidationFailed("Compare against 'national' or 'neighbours'.", field="against",
-                               code="unknown_against")
-    found_party = _lookup(Party, Party.slug, party, "party", f"There is no party called {party!r}.") \
-        if party else None
-    found_area = _lookup(Area, Area.gss, area, "area", f"There is no constituency with the code {area!r}.") \
-        if area else None
-    found_election = _lookup(Election, Election.slug, election, "election",
-                             f"There is no election called {election!r}.") if election else None
+        raise ValidationFailed(
+            "Compare against 'national' or 'neighbours'.", field="against", code="unknown_against"
+        )
+    found_party = (
+        _lookup(Party, Party.slug, party, "party", f"There is no party called {party!r}.") if party else None
+    )
+    found_area = (
+        _lookup(Area, Area.gss, area, "area", f"There is no constituency with the code {area!r}.")
+        if area
+        else None
+    )
+    found_election = (
+        _lookup(Election, Election.slug, election, "election", f"There is no election called {election!r}.")
+        if election
+        else None
+    )
     return Subject(found_party, found_area, found_election, against)  # type: ignore[arg-type]
 
 
@@ -99,12 +114,14 @@ def compare(subject: Subject) -> Comparison:
     area_ids: list[int] | None = None
     if subject.against == "neighbours":
         area_ids = [area.id for area in neighbours]
-        baseline: corpus.Baseline = corpus.DocsBaseline(corpus.docs_in(subject, area_ids),
-                                                        "the neighbouring seats")
+        baseline: corpus.Baseline = corpus.DocsBaseline(
+            corpus.docs_in(subject, area_ids), "the neighbouring seats"
+        )
     else:
         baseline = corpus.NationalBaseline(subject, local)
-    result = Comparison(subject, local, baseline.label, baseline.leaflets, baseline.total, neighbours,
-                        waiting)
+    result = Comparison(
+        subject, local, baseline.label, baseline.leaflets, baseline.total, neighbours, waiting
+    )
     result.message = _empty_message(subject, result)
     if result.message:
         return result
@@ -117,9 +134,16 @@ def compare(subject: Subject) -> Comparison:
     result.numbers = varying.varying(subject, local.ids, area_ids)
     result.templates = templates.templates_for(subject, local, area_ids)
     result.local_only_claims = claims.local_only(subject, local.ids, baseline, area_ids)
-    log.info("compared leaflets", extra={"party": subject.party.slug, "area": subject.area.gss,
-                                         "against": subject.against, "local": result.local_leaflets,
-                                         "baseline": result.baseline_leaflets})
+    log.info(
+        "compared leaflets",
+        extra={
+            "party": subject.party.slug,
+            "area": subject.area.gss,
+            "against": subject.against,
+            "local": result.local_leaflets,
+            "baseline": result.baseline_leaflets,
+        },
+    )
     return result
 
 
@@ -131,11 +155,14 @@ def _empty_message(subject: Subject, result: Comparison) -> str | None:
     if subject.against == "neighbours" and not result.neighbours:
         return f"{area} has no neighbouring seats on the map to compare with."
     if result.baseline_leaflets <= 0:
-        return (f"No {party} leaflets from {result.baseline_label}{during} have been read yet, "
-                "so there is nothing to compare with.")
+        return (
+            f"No {party} leaflets from {result.baseline_label}{during} have been read yet, "
+            "so there is nothing to compare with."
+        )
     if result.local.total == 0:
-        return (f"The {party} leaflets from {area}{during} have no text yet: "
-                "their photos are still being read.")
+        return (
+            f"The {party} leaflets from {area}{during} have no text yet: their photos are still being read."
+        )
     return None
 
 
@@ -150,9 +177,21 @@ def choices(areas: bool = True) -> Choices:
     """What the compare form offers: parties, constituencies (unless not wanted) and elections as (value,
     label) pairs."""
     return Choices(
-        parties=[(slug, name) for slug, name in db.session.execute(
-            select(Party.slug, Party.name).order_by(func.lower(Party.name)))],
-        areas=[(gss, name) for gss, name in db.session.execute(
-            select(Area.gss, Area.name).order_by(Area.name))] if areas else [],
-        elections=[(slug, name) for slug, name in db.session.execute(
-            select(Election.slug, Election.name).order_by(Election.date.desc()))])
+        parties=[
+            (slug, name)
+            for slug, name in db.session.execute(
+                select(Party.slug, Party.name).order_by(func.lower(Party.name))
+            )
+        ],
+        areas=[
+            (gss, name) for gss, name in db.session.execute(select(Area.gss, Area.name).order_by(Area.name))
+        ]
+        if areas
+        else [],
+        elections=[
+            (slug, name)
+            for slug, name in db.session.execute(
+                select(Election.slug, Election.name).order_by(Election.date.desc())
+            )
+        ],
+    )

@@ -1,6 +1,7 @@
 """Topic shares: the share of the party's local leaflets about each topic against its share elsewhere.
 
 A leaflet is about a topic when a volunteer tagged it so or its text uses the topic tag's words."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -37,7 +38,16 @@ def shares(local: Local, baseline: Baseline, topics: TopicMatcher) -> list[Topic
     """Every topic found here or elsewhere, the biggest difference first."""
     here = Counter(slug for doc in local.docs for slug in set(doc.topics))
     elsewhere = baseline.topics()
-    found = [TopicShare(topic.slug, topic.name, here.get(topic.slug, 0), len(local.docs),
-                        elsewhere.get(topic.slug, 0), baseline.leaflets)
-             for topic in topics.topics if here.get(topic.slug) or elsewhere.get(topic.slug)]
+    found = [
+        TopicShare(
+            topic.slug,
+            topic.name,
+            here.get(topic.slug, 0),
+            len(local.docs),
+            elsewhere.get(topic.slug, 0),
+            baseline.leaflets,
+        )
+        for topic in topics.topics
+        if here.get(topic.slug) or elsewhere.get(topic.slug)
+    ]
     return sorted(found, key=lambda share: (-abs(share.difference), share.name))

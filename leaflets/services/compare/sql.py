@@ -1,4 +1,5 @@
 """Small query helpers shared by the compare modules."""
+
 from __future__ import annotations
 
 from typing import Any

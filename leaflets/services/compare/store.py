@@ -5,6 +5,7 @@ moderation): it analyses the leaflet again and, only if something compare uses h
 leaflet's terms away from its party's counts, adds the new ones, and rewrites its figures, bands and template.
 `rebuild()` makes every row again from the leaflets (`flask compare rebuild`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -70,8 +71,9 @@ class Context:
 
 
 def topic_matcher() -> TopicMatcher:
-    return TopicMatcher.from_tags(db.session.execute(select(Tag.slug, Tag.name, Tag.group, Tag.description)
-                                                     .order_by(Tag.id)))
+    return TopicMatcher.from_tags(
+        db.session.execute(select(Tag.slug, Tag.name, Tag.group, Tag.description).order_by(Tag.id))
+    )
 
 
 def context() -> Context:
@@ -82,24 +84,45 @@ def load_sources(ids: Sequence[int]) -> dict[int, tuple[LeafletSource, LeafletSt
     """The leaflets' text and state in three queries (ids that do not exist are left out)."""
     images: dict[int, list[ImageSource]] = defaultdict(list)
     for leaflet_id, image_id, text, corrected, words, confidence in db.session.execute(
-            select(LeafletImage.leaflet_id, LeafletImage.id,
-                   # unreadable OCR is never published, so it is not compared either
-                   case((LeafletImage.ocr_readable.is_(False), None), else_=LeafletImage.ocr_text),
-                   LeafletImage.corrected_text, LeafletImage.ocr_words, LeafletImage.ocr_confidence)
-            .where(LeafletImage.leaflet_id.in_(ids), LeafletImage.ocr_status == OcrStatus.DONE)
-            .order_by(LeafletImage.leaflet_id, LeafletImage.position, LeafletImage.id)):
+        select(
+            LeafletImage.leaflet_id,
+            LeafletImage.id,
+            # unreadable OCR is never published, so it is not compared either
+            case((LeafletImage.ocr_readable.is_(False), None), else_=LeafletImage.ocr_text),
+            LeafletImage.corrected_text,
+            LeafletImage.ocr_words,
+            LeafletImage.ocr_confidence,
+        )
+        .where(LeafletImage.leaflet_id.in_(ids), LeafletImage.ocr_status == OcrStatus.DONE)
+        .order_by(LeafletImage.leaflet_id, LeafletImage.position, LeafletImage.id)
+    ):
         images[leaflet_id].append(ImageSource(image_id, text, corrected, words, confidence))
     tags: dict[int, set[str]] = defaultdict(set)
     for leaflet_id, slug in db.session.execute(
-            select(LeafletTag.leaflet_id, Tag.slug).join(Tag, Tag.id == LeafletTag.tag_id)
-            .where(LeafletTag.leaflet_id.in_(ids), Tag.group == "topic")):
+        select(LeafletTag.leaflet_id, Tag.slug)
+        .join(Tag, Tag.id == LeafletTag.tag_id)
+        .where(LeafletTag.leaflet_id.in_(ids), Tag.group == "topic")
+    ):
         tags[leaflet_id].add(slug)
     out = {}
     for leaflet_id, title, description, status, party_id, election_id, area_id in db.session.execute(
-            select(Leaflet.id, Leaflet.title, Leaflet.description, Leaflet.status, Leaflet.party_id,
-                   Leaflet.election_id, Leaflet.area_id).where(Leaflet.id.in_(ids))):
-        source = LeafletSource(leaflet_id, title or "", description or "", images.get(leaflet_id, []),
-                               sorted(tags.get(leaflet_id, ())))
+        select(
+            Leaflet.id,
+            Leaflet.title,
+            Leaflet.description,
+            Leaflet.status,
+            Leaflet.party_id,
+            Leaflet.election_id,
+            Leaflet.area_id,
+        ).where(Leaflet.id.in_(ids))
+    ):
+        source = LeafletSource(
+            leaflet_id,
+            title or "",
+            description or "",
+            images.get(leaflet_id, []),
+            sorted(tags.get(leaflet_id, ())),
+        )
         # A leaflet with no place yet ("I don't know") is left out of both sides until a volunteer places it.
         counted = status == LeafletStatus.LIVE and area_id is not None
         out[leaflet_id] = (source, LeafletState(party_id, election_id, area_id, counted))
@@ -108,14 +131,27 @@ def load_sources(ids: Sequence[int]) -> dict[int, tuple[LeafletSource, LeafletSt
 
 def analysed(ids: Sequence[int], ctx: Context) -> list[tuple[LeafletSource, LeafletState, Analysis]]:
     loaded = load_sources(ids)
-    return [(source, state, analyse(source, ctx.reference, ctx.topics,
-                                    metadata_names([source.title, source.description])))
-            for source, state in (loaded[i] for i in ids if i in loaded)]
+    return [
+        (
+            source,
+            state,
+            analyse(source, ctx.reference, ctx.topics, metadata_names([source.title, source.description])),
+        )
+        for source, state in (loaded[i] for i in ids if i in loaded)
+    ]
 
 
 def content_hash(source: LeafletSource, state: LeafletState, analysis: Analysis) -> str:
-    parts = (analysis.text_hash, source.title, source.description, ",".join(analysis.topics),
-             state.party_id, state.election_id, state.area_id, state.live)
+    parts = (
+        analysis.text_hash,
+        source.title,
+        source.description,
+        ",".join(analysis.topics),
+        state.party_id,
+        state.election_id,
+        state.area_id,
+        state.live,
+    )
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
@@ -131,8 +167,10 @@ class Writer:
 
     def apply(self, items: list[tuple[LeafletSource, LeafletState, Analysis]]) -> int:
         ids = [source.leaflet_id for source, _state, _analysis in items]
-        existing = {row.leaflet_id: row for row in db.session.scalars(
-            select(CompareText).where(CompareText.leaflet_id.in_(ids)))}
+        existing = {
+            row.leaflet_id: row
+            for row in db.session.scalars(select(CompareText).where(CompareText.leaflet_id.in_(ids)))
+        }
         changed = 0
         for source, state, analysis in items:
             digest = content_hash(source, state, analysis)
@@ -144,13 +182,23 @@ class Writer:
         self.flush()
         return changed
 
-    def _leaflet(self, source: LeafletSource, state: LeafletState, analysis: Analysis, digest: str,
-                 old: CompareText | None) -> None:
+    def _leaflet(
+        self,
+        source: LeafletSource,
+        state: LeafletState,
+        analysis: Analysis,
+        digest: str,
+        old: CompareText | None,
+    ) -> None:
         leaflet_id = source.leaflet_id
         if old is not None:
             if old.counted and old.party_id is not None:
-                self.deltas.add(old.party_id, old.election_id,
-                                leaflet_terms(unpack(old.tokens), filter(None, old.topics.split(","))), -1)
+                self.deltas.add(
+                    old.party_id,
+                    old.election_id,
+                    leaflet_terms(unpack(old.tokens), filter(None, old.topics.split(","))),
+                    -1,
+                )
             db.session.execute(delete(CompareNumber).where(CompareNumber.leaflet_id == leaflet_id))
             db.session.execute(delete(CompareBand).where(CompareBand.leaflet_id == leaflet_id))
         if old is None or old.text_hash != analysis.text_hash:
@@ -159,15 +207,23 @@ class Writer:
         counted = party_id is not None
         template_id = None
         if party_id is not None:
-            self.deltas.add(party_id, state.election_id,
-                            leaflet_terms(analysis.sentences, analysis.topics))
+            self.deltas.add(party_id, state.election_id, leaflet_terms(analysis.sentences, analysis.topics))
             template_id = self._template(leaflet_id, analysis)
             self.numbers.extend(
-                {"leaflet_id": leaflet_id, "party_id": state.party_id, "election_id": state.election_id,
-                 "area_id": state.area_id, "key": m.key, "figure": m.figure[:40], "value": m.value,
-                 "context": m.context, "image_id": m.image_id,
-                 "box": ",".join(map(str, m.box)) if m.box else None}
-                for m in analysis.mentions)
+                {
+                    "leaflet_id": leaflet_id,
+                    "party_id": state.party_id,
+                    "election_id": state.election_id,
+                    "area_id": state.area_id,
+                    "key": m.key,
+                    "figure": m.figure[:40],
+                    "value": m.value,
+                    "context": m.context,
+                    "image_id": m.image_id,
+                    "box": ",".join(map(str, m.box)) if m.box else None,
+                }
+                for m in analysis.mentions
+            )
         row = old or CompareText(leaflet_id=leaflet_id)
         row.party_id, row.election_id, row.area_id = state.party_id, state.election_id, state.area_id
         row.counted, row.content_hash, row.text_hash = counted, digest, analysis.text_hash
@@ -184,8 +240,9 @@ class Writer:
         band_hashes = minhash.bands(analysis.signature)
         if isinstance(self.candidates, DatabaseCandidates) and self.bands:
             self._write_bands()
-        template_id = choose_template(leaflet_id, analysis.signature,
-                                      self.candidates.candidates(leaflet_id, band_hashes))
+        template_id = choose_template(
+            leaflet_id, analysis.signature, self.candidates.candidates(leaflet_id, band_hashes)
+        )
         if isinstance(self.candidates, MemoryCandidates):
             self.candidates.remember(leaflet_id, analysis.signature, template_id, band_hashes)
         self.bands.extend({"band_hash": band, "leaflet_id": leaflet_id} for band in sorted(set(band_hashes)))
@@ -220,7 +277,7 @@ def refresh(ids: Sequence[int]) -> int:
     ctx = context()
     changed = 0
     for start in range(0, len(ids), CHUNK):
-        items = analysed(ids[start:start + CHUNK], ctx)
+        items = analysed(ids[start : start + CHUNK], ctx)
         db.session.rollback()  # end the reading transaction before writing
         for attempt in range(1, ATTEMPTS + 1):
             try:
@@ -260,7 +317,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     db.session.commit()
     ids, ctx, memory = all_ids(), context(), MemoryCandidates()
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         Writer(memory).apply(analysed(chunk, ctx))
         db.session.commit()
         db.session.expunge_all()
@@ -274,7 +331,7 @@ def update_all(progress: Callable[[int], None] | None = None) -> int:
     """Refresh every leaflet, writing only what changed (after an upgrade, or to repair missed changes)."""
     ids, changed = all_ids(), 0
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         changed += refresh(chunk)
         db.session.expunge_all()
         if progress:
@@ -283,9 +340,15 @@ def update_all(progress: Callable[[int], None] | None = None) -> int:
 
 
 def _missing(party_id: int) -> Select[Any]:
-    return (select(Leaflet.id).outerjoin(CompareText, CompareText.leaflet_id == Leaflet.id)
-            .where(Leaflet.party_id == party_id, Leaflet.status == LeafletStatus.LIVE,
-                   CompareText.leaflet_id.is_(None)))
+    return (
+        select(Leaflet.id)
+        .outerjoin(CompareText, CompareText.leaflet_id == Leaflet.id)
+        .where(
+            Leaflet.party_id == party_id,
+            Leaflet.status == LeafletStatus.LIVE,
+            CompareText.leaflet_id.is_(None),
+        )
+    )
 
 
 def missing(party_id: int, limit: int) -> list[int]:

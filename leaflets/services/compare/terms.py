@@ -1,4 +1,5 @@
 """Distinctive terms without names or OCR noise, grouped into topics where a tag's words explain them."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -51,11 +52,17 @@ class Terms:
 
 def token_stats(tokens: Iterable[str]) -> dict[str, TokenStats]:
     wanted, found = sorted(set(tokens)), {}
-    columns = (CompareToken.token, CompareToken.capitalised, CompareToken.paired, CompareToken.lowered,
-               CompareToken.trusted)
+    columns = (
+        CompareToken.token,
+        CompareToken.capitalised,
+        CompareToken.paired,
+        CompareToken.lowered,
+        CompareToken.trusted,
+    )
     for start in range(0, len(wanted), 500):
-        for token, *counts in db.session.execute(select(*columns).where(
-                CompareToken.token.in_(wanted[start:start + 500]))):
+        for token, *counts in db.session.execute(
+            select(*columns).where(CompareToken.token.in_(wanted[start : start + 500]))
+        ):
             found[token] = TokenStats(*counts)
     return found
 
@@ -78,9 +85,11 @@ def distinctive(local: Local, baseline: Baseline, topics: TopicMatcher, limit: i
         else:
             _note(result.excluded, reason, term)
     scored_local, scored_national = distinctive_terms(
-        {t: local_counts[t] for t in kept if t in local_counts}, {t: national[t] for t in kept
-                                                                  if t in national},
-        limit, totals=(float(local.total), float(baseline.total)))
+        {t: local_counts[t] for t in kept if t in local_counts},
+        {t: national[t] for t in kept if t in national},
+        limit,
+        totals=(float(local.total), float(baseline.total)),
+    )
     result.local = [_term(scored, topics) for scored in scored_local]
     result.national = [_term(scored, topics) for scored in scored_national]
     return result
@@ -98,8 +107,9 @@ def _note(excluded: Excluded, reason: str, term: str) -> None:
 
 
 def _term(scored: ScoredTerm, topics: TopicMatcher) -> Term:
-    return Term(scored.term, scored.z, scored.local_count, scored.national_count,
-                topics.topic_of(scored.term))
+    return Term(
+        scored.term, scored.z, scored.local_count, scored.national_count, topics.topic_of(scored.term)
+    )
 
 
 def grouped(terms: list[Term], topics: TopicMatcher) -> list[TopicGroup]:

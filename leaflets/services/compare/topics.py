@@ -4,6 +4,7 @@ A topic tag's keywords are the items of its name and description ("Roads, pothol
 "Crime and policing"): one-word items match any word with the same Porter stem ("pothole" and "potholes"),
 longer items ("council tax", "cost of living") match only as the whole phrase.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,8 @@ class Topic:
 @dataclass
 class TopicMatcher:
     topics: list[Topic] = field(default_factory=list)
-    stems: dict[str, str] = field(default_factory=dict)                    # word stem -> slug
-    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)      # stems of a phrase -> slug
+    stems: dict[str, str] = field(default_factory=dict)  # word stem -> slug
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # stems of a phrase -> slug
 
     @classmethod
     def from_tags(cls, tags: Iterable[tuple[str, str, str, str]]) -> "TopicMatcher":
@@ -49,8 +50,9 @@ class TopicMatcher:
             if slug in UNSPECIFIC:
                 continue
             for item in _SPLIT.split(f"{name}, {description}"):
-                words = tuple(stem(word) for word in _WORD.findall(item.lower()) if word not in ("of",
-                                                                                                 "with"))
+                words = tuple(
+                    stem(word) for word in _WORD.findall(item.lower()) if word not in ("of", "with")
+                )
                 if len(words) == 1 and len(words[0]) > 1:
                     for form in _forms(item.strip().lower()):  # "buses" should explain "bus" too
                         matcher.stems.setdefault(stem(form), slug)
@@ -73,8 +75,11 @@ class TopicMatcher:
             stems = [stem(word) for word in sentence if word not in ("of", "with")]
             found.update(self.stems[word] for word in stems if word in self.stems)
             for size in range(2, longest + 1):
-                found.update(self.phrases[gram] for gram in zip(*(stems[i:] for i in range(size)))
-                             if gram in self.phrases)
+                found.update(
+                    self.phrases[gram]
+                    for gram in zip(*(stems[i:] for i in range(size)))
+                    if gram in self.phrases
+                )
         return found
 
     def name(self, slug: str) -> str:

@@ -1,5 +1,6 @@
 """Numbers that vary: a figure in a local leaflet whose sentence (its key) the party also prints elsewhere
 with a different figure ("£31m for local services" here, "£18m" in Banbury)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -63,38 +64,59 @@ class VaryingNumber:
 def scope(subject: Subject, area_ids: list[int] | None) -> list[ColumnElement[bool]]:
     """The party's figures elsewhere: every other seat, or only the given ones (neighbours)."""
     conditions = [CompareNumber.party_id == subject.party.id]
-    conditions.append(CompareNumber.area_id.in_(area_ids) if area_ids is not None
-                      else CompareNumber.area_id != subject.area.id)
+    conditions.append(
+        CompareNumber.area_id.in_(area_ids)
+        if area_ids is not None
+        else CompareNumber.area_id != subject.area.id
+    )
     if subject.election is not None:
         conditions.append(CompareNumber.election_id == subject.election.id)
     return conditions
 
 
-def varying(subject: Subject, local_ids: list[int], area_ids: list[int] | None = None,
-            limit: int = LIMIT) -> list[VaryingNumber]:
+def varying(
+    subject: Subject, local_ids: list[int], area_ids: list[int] | None = None, limit: int = LIMIT
+) -> list[VaryingNumber]:
     """The local figures whose key appears elsewhere with another figure, the most widely printed first."""
     found: dict[str, VaryingNumber] = {}
     for leaflet_id, key, figure, context, image_id, box in db.session.execute(
-            select(CompareNumber.leaflet_id, CompareNumber.key, CompareNumber.figure, CompareNumber.context,
-                   CompareNumber.image_id, CompareNumber.box)
-            .where(CompareNumber.leaflet_id.in_(local_ids)).order_by(CompareNumber.leaflet_id,
-                                                                     CompareNumber.id)):
+        select(
+            CompareNumber.leaflet_id,
+            CompareNumber.key,
+            CompareNumber.figure,
+            CompareNumber.context,
+            CompareNumber.image_id,
+            CompareNumber.box,
+        )
+        .where(CompareNumber.leaflet_id.in_(local_ids))
+        .order_by(CompareNumber.leaflet_id, CompareNumber.id)
+    ):
         found.setdefault(key, VaryingNumber(key, [])).local.append(
-            LocalFigure(leaflet_id, figure, context, image_id, box))
+            LocalFigure(leaflet_id, figure, context, image_id, box)
+        )
     if not found:
         return []
     rows = db.session.execute(
-        select(CompareNumber.key, CompareNumber.figure, func.min(CompareNumber.value), func.count(),
-               func.count(CompareNumber.area_id.distinct()), func.min(CompareNumber.leaflet_id),
-               func.min(CompareNumber.area_id))
+        select(
+            CompareNumber.key,
+            CompareNumber.figure,
+            func.min(CompareNumber.value),
+            func.count(),
+            func.count(CompareNumber.area_id.distinct()),
+            func.min(CompareNumber.leaflet_id),
+            func.min(CompareNumber.area_id),
+        )
         .where(*scope(subject, area_ids), CompareNumber.key.in_(list(found)))
-        .group_by(CompareNumber.key, CompareNumber.figure)).all()
+        .group_by(CompareNumber.key, CompareNumber.figure)
+    ).all()
     names = mapping(select(Area.id, Area.name).where(Area.id.in_({row[6] for row in rows})))
     for key, figure, value, leaflets, seats, example, area_id in rows:
         found[key].elsewhere.append(Figure(figure, value, seats, leaflets, example, names.get(area_id, "")))
     places = mapping(
         select(CompareNumber.key, func.count(CompareNumber.area_id.distinct()))
-        .where(*scope(subject, area_ids), CompareNumber.key.in_(list(found))).group_by(CompareNumber.key))
+        .where(*scope(subject, area_ids), CompareNumber.key.in_(list(found)))
+        .group_by(CompareNumber.key)
+    )
     results = []
     for number in found.values():
         if not number.other_figures:
@@ -118,20 +140,32 @@ class Occurrence:
     area_name: str
 
 
-def occurrences(party_id: int, key: str, election_id: int | None, number: int,
-                per_page: int) -> Page[Occurrence]:
+def occurrences(
+    party_id: int, key: str, election_id: int | None, number: int, per_page: int
+) -> Page[Occurrence]:
     """Every live leaflet of the party printing this key (figures are kept for live leaflets only), with its
     figure, smallest figure first."""
     conditions = [CompareNumber.party_id == party_id, CompareNumber.key == key]
     if election_id is not None:
         conditions.append(CompareNumber.election_id == election_id)
     total = db.session.scalar(select(func.count()).select_from(CompareNumber).where(*conditions)) or 0
-    query = (select(CompareNumber.leaflet_id, CompareNumber.figure, CompareNumber.value,
-                    CompareNumber.context,
-                    CompareNumber.image_id, CompareNumber.box, Area.gss, Area.name)
-             .join(Area, Area.id == CompareNumber.area_id).where(*conditions)
-             .order_by(CompareNumber.value, Area.name, CompareNumber.id)
-             .limit(per_page).offset((number - 1) * per_page))
+    query = (
+        select(
+            CompareNumber.leaflet_id,
+            CompareNumber.figure,
+            CompareNumber.value,
+            CompareNumber.context,
+            CompareNumber.image_id,
+            CompareNumber.box,
+            Area.gss,
+            Area.name,
+        )
+        .join(Area, Area.id == CompareNumber.area_id)
+        .where(*conditions)
+        .order_by(CompareNumber.value, Area.name, CompareNumber.id)
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    )
     return Page([Occurrence(*row) for row in db.session.execute(query)], number, per_page, total)
 
 
@@ -141,7 +175,8 @@ def figures_by_area(party_id: int, key: str, election_id: int | None) -> dict[in
     if election_id is not None:
         conditions.append(CompareNumber.election_id == election_id)
     out: dict[int, list[str]] = defaultdict(list)
-    for area_id, figure in db.session.execute(select(CompareNumber.area_id, CompareNumber.figure)
-                                              .where(*conditions).distinct()):
+    for area_id, figure in db.session.execute(
+        select(CompareNumber.area_id, CompareNumber.figure).where(*conditions).distinct()
+    ):
         out[area_id].append(figure)
     return out

@@ -5,6 +5,7 @@ boxes. Tokens are the lowercased words compare counts (text_stats rules), each p
 term or a figure can be shown on the photo, and each knowing whether it was written Capitalised in
 mid-sentence (a name, probably) and whether it was read with high confidence (a real word, not OCR noise).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,13 +17,14 @@ Box = tuple[int, int, int, int]
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’]s\b")
-_BREAK_CHARS = ".!?;:•|()[]{}\"“”"
+_BREAK_CHARS = '.!?;:•|()[]{}"“”'
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _EDGE = "()[]{}\"'“”‘’,.;:!?*"
 # £31m, 6,500, 40%, 1.5bn, £1,200, 3.2: a figure is one word (a following "million" is joined to it)
 _FIGURE = re.compile(r"^[£$€]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%|mm?|bn|k|p)?$", re.IGNORECASE)
-_FRAGMENT = re.compile(r"^(?:[£$€]|\d{1,2}|[.,]|%|mm?|bn|k)$",
-                       re.IGNORECASE)  # a piece of a figure read apart
+_FRAGMENT = re.compile(
+    r"^(?:[£$€]|\d{1,2}|[.,]|%|mm?|bn|k)$", re.IGNORECASE
+)  # a piece of a figure read apart
 _OPEN_FIGURE = re.compile(r"^[£$€]?[\d.,]*$")  # a figure so far that a following piece may continue
 _SPLIT_BREAKS = re.compile(f"([{re.escape(_BREAK_CHARS)}]+)")
 _PLAIN = re.compile(r"^[^\W_]+$")  # a word of letters or digits only: the common case, no splitting needed
@@ -41,8 +43,8 @@ class Word(NamedTuple):
 class Token(NamedTuple):
     lower: str
     original: str
-    word: int            # index of the Word it came from
-    initial: bool        # first on its line or in its sentence: its capital says nothing
+    word: int  # index of the Word it came from
+    initial: bool  # first on its line or in its sentence: its capital says nothing
     figure: bool = False
 
     @property
@@ -58,6 +60,7 @@ class Token(NamedTuple):
 
 class _Piece(NamedTuple):
     """An OCR word on its way to a Word: what joining the pieces of a figure needs."""
+
     text: str
     left: int
     top: int
@@ -73,16 +76,30 @@ def from_ocr(image_id: int, ocr_words: Sequence[dict[str, Any]]) -> list[Word]:
     for _paragraph, words in groupby(ocr_words, key=lambda w: (w.get("block", 0), w.get("paragraph", 0))):
         line = None
         for number, piece in enumerate(_joined_figures(words)):
-            out.append(Word(piece.text, image_id, (piece.left, piece.top, piece.width, piece.height),
-                            piece.line != line, piece.confidence >= TRUSTED_CONFIDENCE, number == 0))
+            out.append(
+                Word(
+                    piece.text,
+                    image_id,
+                    (piece.left, piece.top, piece.width, piece.height),
+                    piece.line != line,
+                    piece.confidence >= TRUSTED_CONFIDENCE,
+                    number == 0,
+                )
+            )
             line = piece.line
     return out
 
 
 def _piece(word: dict[str, Any]) -> _Piece:
-    return _Piece(str(word.get("text", "")).strip(), int(word.get("left", 0)), int(word.get("top", 0)),
-                  int(word.get("width", 0)), int(word.get("height", 0)), float(word.get("confidence", 0)),
-                  int(word.get("line", 0)))
+    return _Piece(
+        str(word.get("text", "")).strip(),
+        int(word.get("left", 0)),
+        int(word.get("top", 0)),
+        int(word.get("width", 0)),
+        int(word.get("height", 0)),
+        float(word.get("confidence", 0)),
+        int(word.get("line", 0)),
+    )
 
 
 def _joinable(last: _Piece, piece: _Piece) -> bool:
@@ -91,9 +108,11 @@ def _joinable(last: _Piece, piece: _Piece) -> bool:
         return False
     gap = piece.left - (last.left + last.width)
     overlap = min(last.top + last.height, piece.top + piece.height) - max(last.top, piece.top)
-    return (-0.2 * piece.width <= gap < 0.8 * max(piece.height, last.height, 1)
-            and overlap >= 0.5 * min(piece.height, last.height)
-            and any(char.isdigit() for char in last.text + piece.text))
+    return (
+        -0.2 * piece.width <= gap < 0.8 * max(piece.height, last.height, 1)
+        and overlap >= 0.5 * min(piece.height, last.height)
+        and any(char.isdigit() for char in last.text + piece.text)
+    )
 
 
 def _joined_figures(words: Iterable[dict[str, Any]]) -> list[_Piece]:
@@ -110,8 +129,15 @@ def _joined_figures(words: Iterable[dict[str, Any]]) -> list[_Piece]:
         top = min(last.top, piece.top)
         bottom = max(last.top + last.height, piece.top + piece.height)
         right = max(last.left + last.width, piece.left + piece.width)
-        out[-1] = _Piece(last.text + piece.text, last.left, top, right - last.left, bottom - top,
-                         min(last.confidence, piece.confidence), last.line)
+        out[-1] = _Piece(
+            last.text + piece.text,
+            last.left,
+            top,
+            right - last.left,
+            bottom - top,
+            min(last.confidence, piece.confidence),
+            last.line,
+        )
     return out
 
 
@@ -184,4 +210,3 @@ def _figure_text(words: Sequence[Word], index: int) -> tuple[str, int]:
 def lowered(sentences: Iterable[Sequence[Token]]) -> list[list[str]]:
     """The sentences as lowercased strings, figures included (text_stats counts terms from these)."""
     return [[token.lower for token in sentence] for sentence in sentences]
-
