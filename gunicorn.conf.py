@@ -1,9 +1,9 @@
 """gunicorn settings for `make run`: start the in-process OCR workers as soon as a worker process is ready,
 so jobs left pending across a restart run without waiting for the first visitor."""
 
-# gunicorn answers a request line over 4094 bytes itself with a bare "URI Too Long". Let lines up to its bounded
-# maximum (8190; 0 would mean unbounded reads) reach the app, which answers addresses over MAX_URL_LENGTH with the
-# site's own 414 page.
+# gunicorn answers a request line over 4094 bytes itself with a bare "URI Too Long". Let lines up to its
+# bounded maximum (8190; 0 would mean unbounded reads) reach the app, which answers addresses over
+# MAX_URL_LENGTH with the site's own 414 page.
 limit_request_line = 8190
 
 

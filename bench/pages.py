@@ -250,7 +250,8 @@ class Server:
 
     def cpu_s(self) -> float:
         """CPU seconds used so far by the server's processes (master and workers): the page's cost, which
-        unlike wall time does not grow when other jobs share the machine (PostgreSQL's own CPU is not in it)."""
+        unlike wall time does not grow when other jobs share the machine (PostgreSQL's own CPU is not in
+        it)."""
         ticks, pending = 0, [self.process.pid]
         while pending:
             pid = pending.pop()
@@ -274,7 +275,8 @@ class Server:
 
 
 def measure(port: int, paths: list[str], clients: int) -> dict[str, Any]:
-    """Each of `clients` threads requests its share of `paths` back to back on its own keep-alive connection."""
+    """Each of `clients` threads requests its share of `paths` back to back on its own keep-alive
+    connection."""
     times: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -328,7 +330,8 @@ def run_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                         (server.cpu_s() - cpu) * 1000 / row[str(clients)]["n"], 1
                     )
                 print(
-                    f"  {page:<11} p95 {row['1']['p95_ms']:8.1f} ms at 1 client, {row['8']['p95_ms']:8.1f} ms at 8;"
+                    f"  {page:<11} p95 {row['1']['p95_ms']:8.1f} ms at 1 client,"
+                    f" {row['8']['p95_ms']:8.1f} ms at 8;"
                     f" server CPU {row['1']['server_cpu_ms']:.1f} ms/request  {row['1']['statuses']}",
                     flush=True,
                 )

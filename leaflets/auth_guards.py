@@ -1,7 +1,7 @@
 """Role checks made on the server for every protected route.
 
-Pages redirect anonymous visitors to the login page and answer 403 to the wrong role; the API answers 401 and 403
-as JSON. Moderator actions also need a fresh login (not one restored from a remember-me cookie).
+Pages redirect anonymous visitors to the login page and answer 403 to the wrong role; the API answers 401 and
+403 as JSON. Moderator actions also need a fresh login (not one restored from a remember-me cookie).
 """
 
 from __future__ import annotations

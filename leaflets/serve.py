@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import functools
 import logging
 import os
 import signal
@@ -120,7 +121,7 @@ class Runner:
                 cwd=REPO,
                 env=env,
                 start_new_session=True,
-                preexec_fn=lambda nice=nice: _child_setup(nice),
+                preexec_fn=functools.partial(_child_setup, nice),
             )
             log.info("started %s (pid %d)", name, self.children[name].pid)
 

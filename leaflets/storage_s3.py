@@ -4,7 +4,8 @@ One object per variant at `<sha[:2]>/<sha>/<variant>` under S3_PREFIX, its mime 
 Content-Type, so the layout mirrors LocalStorage's folders and `flask sweep-uploads` works the same. A put is
 atomic by S3's own rules (an object appears whole or not at all). Browsers fetch public images straight from
 the store through short-lived signed URLs (S3_PUBLIC_ENDPOINT_URL when the store is reached under another
-name from outside, as in deploy/compose.yaml); the app never hands out a signed URL for a hidden leaflet's image.
+name from outside, as in deploy/compose.yaml); the app never hands out a signed URL for a hidden leaflet's
+image.
 """
 
 from __future__ import annotations
@@ -154,7 +155,8 @@ class S3Storage:
             raise StorageUnreachable(f"bucket {self.bucket!r} unreachable: {error}") from error
 
     def ensure_bucket(self) -> None:
-        """Create the bucket if it is missing (deploy and tests; production buckets are usually made by hand)."""
+        """Create the bucket if it is missing (deploy and tests; production buckets are usually made by
+        hand)."""
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except ClientError:

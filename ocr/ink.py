@@ -26,8 +26,8 @@ _MIN_TEXT_GLYPHS = 5  # a page with text has at least this many glyphs in pieces
 _NOISY_INK = 0.35  # a prepared page this dark is noise or a picture ...
 _MIN_LINE_SHARE = 0.1  # ... unless at least this share of its glyphs sit in lines
 # So many glyph-sized specks on the work copy is grain, not print (real photos of leaflets: 80-1,600; camera
-# noise or a blurred random pattern: 16,000 and more). With under _MIN_LINE_SHARE of them in lines, the page is
-# noise however light it is: a few chance "lines" among the grain would cost a full Tesseract run (a 1.5 MB
+# noise or a blurred random pattern: 16,000 and more). With under _MIN_LINE_SHARE of them in lines, the page
+# is noise however light it is: a few chance "lines" among the grain would cost a full Tesseract run (a 1.5 MB
 # photo of blurred noise kept one busy for its whole time budget).
 _GRAINY_GLYPHS = 5000
 

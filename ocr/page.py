@@ -44,7 +44,7 @@ def _smooth_mask(small: np.ndarray) -> np.ndarray:
     x = small.astype(np.float32)
     mean, square = cv2.blur(x, (5, 5)), cv2.blur(x * x, (5, 5))
     std = np.sqrt(np.maximum(square - mean * mean, 0.0))
-    mask = (std < _SMOOTH_STD).astype(np.uint8) * 255
+    mask: np.ndarray = (std < _SMOOTH_STD).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((25, 25), np.uint8))
 

@@ -10,12 +10,12 @@ from whoosh.lang.porter import stem as _porter_stem
 # PostgreSQL's 'english' stop list (Snowball), so both backends drop the same words from queries.
 STOP_WORDS = frozenset(
     """
-i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself
-it its itself they them their theirs themselves what which who whom this that these those am is are was were be
-been being have has had having do does did doing a an the and but if or because as until while of at by for with
-about against between into through during before after above below to from up down in out on off over under again
-further then once here there when where why how all any both each few more most other some such no nor not only
-own same so than too very s t can will just don should now
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers
+herself it its itself they them their theirs themselves what which who whom this that these those am is are
+was were be been being have has had having do does did doing a an the and but if or because as until while
+of at by for with about against between into through during before after above below to from up down in out
+on off over under again further then once here there when where why how all any both each few more most
+other some such no nor not only own same so than too very s t can will just don should now
 """.split()
 )
 
@@ -40,5 +40,6 @@ def terms(text: str) -> list[str]:
 
 
 def positioned_terms(text: str) -> list[tuple[int, str]]:
-    """Return (position, stem) of indexed terms; stop words keep their position so phrases agree with PostgreSQL."""
+    """Return (position, stem) of indexed terms; stop words keep their position so phrases agree with
+    PostgreSQL."""
     return [(i, stem(w)) for i, w in enumerate(words(text)) if w not in STOP_WORDS and len(w) > 1]

@@ -21,9 +21,9 @@ from .types import Hit, IndexUnavailable, Progress, Results, SearchBackend, Sear
 log = logging.getLogger(__name__)
 START, STOP = "\ue000", "\ue001"  # private-use marks around matches; stripped from documents
 VOCABULARY_TTL_S = 300.0
-# scale: facet counts of a search are kept this long (bounded to FACET_CACHE_SIZE searches), and dropped whenever
-# this process writes to the index; another process's writes show within the TTL. Counting every match's facets
-# costs more than finding the page of hits once a word matches tens of thousands of leaflets.
+# scale: facet counts of a search are kept this long (bounded to FACET_CACHE_SIZE searches), and dropped
+# whenever this process writes to the index; another process's writes show within the TTL. Counting every
+# match's facets costs more than finding the page of hits once a word matches tens of thousands of leaflets.
 FACET_TTL_S = 30.0
 FACET_CACHE_SIZE = 256
 EXPORT_BATCH = 2000
@@ -55,8 +55,8 @@ INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".j
     setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
     || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D'),
     clock_timestamp())
-ON CONFLICT (leaflet_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])}, tsv = EXCLUDED.tsv,
-    updated_at = EXCLUDED.updated_at
+ON CONFLICT (leaflet_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])},
+    tsv = EXCLUDED.tsv, updated_at = EXCLUDED.updated_at
 """
 # A rebuild never overwrites a row written after it began: that write came from a later look at the database.
 REBUILD_UPSERT = UPSERT.rstrip() + " WHERE d.updated_at < %s\n"
@@ -70,7 +70,8 @@ FACET_SQL = {
     "region": "SELECT region, count(*) FROM m WHERE region IS NOT NULL GROUP BY 1",
     "election": "SELECT election, count(*) FROM m WHERE election IS NOT NULL GROUP BY 1",
     "tag": "SELECT t, count(*) FROM m, unnest(m.tags) AS t GROUP BY 1",
-    "year": "SELECT extract(year FROM delivered_on)::int::text, count(*) FROM m WHERE delivered_on IS NOT NULL GROUP BY 1",
+    "year": "SELECT extract(year FROM delivered_on)::int::text, count(*) FROM m "
+    "WHERE delivered_on IS NOT NULL GROUP BY 1",
 }
 
 

@@ -10,7 +10,8 @@ Query language (what users may type)::
     (bins OR waste) AND council    parentheses group
     pot*                       prefix (at least 3 letters before the * and only at the end)
     title:bins  title:"bin collection"     prose fields: title, description, text, claims
-    party:labour  area:E14001063  region:"South West"  nation:Wales  election:ge-2024  tag:nhs  verdict:false  bias:attacks-opponents
+    party:labour  area:E14001063  region:"South West"  nation:Wales  election:ge-2024
+    tag:nhs  verdict:false  bias:attacks-opponents
                                exact facet values (case-sensitive, quote values with spaces)
     delivered:2024-06-01..2024-07-04   date range (inclusive); either end may be left out
     delivered:2024  delivered:2024-06  a whole year or month

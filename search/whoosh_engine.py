@@ -7,6 +7,7 @@ few vectorised operations over the index size, whatever the filters, facets or s
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from datetime import date
 
 import numpy as np
@@ -200,8 +201,9 @@ class Evaluation:
         return sure, possible, score
 
     def _node(self, node):
-        """(sure, possible, reach, score). reach is `possible` before any phrase check: scores are masked by it,
-        so a document's score, and so its place in the order, never depends on which pages were looked at."""
+        """(sure, possible, reach, score). reach is `possible` before any phrase check: scores are masked by
+        it, so a document's score, and so its place in the order, never depends on which pages were looked
+        at."""
         sure, possible, reach, score = self._run(node)
         self._bounds[id(node)] = (sure, possible)
         return sure, possible, reach, score
@@ -342,7 +344,7 @@ class Evaluation:
     def _has_phrase(self, docnum: int, field: str, stems: tuple[str, ...], offsets: tuple[int, ...]) -> bool:
         segreader, offset, data = self.view.locate(docnum)
         local = docnum - offset
-        positions = []
+        positions: list[Collection[int]] = []  # the first stem's in order, the others' as sets
         for stem in stems:
             found = data.positions(segreader, field, stem, local)
             if found is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import pickle
 import zlib
+from typing import Any
 
 import numpy as np
 import whoosh
@@ -34,10 +35,16 @@ EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
+# A posting list's blocks: the index of each block's first posting, and each block's (offset, length,
+# compressed) in the posting file (a list of tuples read from Whoosh, an (n, 3) array from the side files).
+Layout = tuple[np.ndarray, Any]
+Postings = tuple[np.ndarray, np.ndarray, Layout | None]
+
+W3_MATCHER: type | None = None
 if PRIVATE:
     from whoosh.codec.whoosh3 import W3LeafMatcher
-else:  # pragma: no cover - exercised by test_untested_whoosh_falls_back_to_the_public_api via reload
-    W3LeafMatcher = None
+
+    W3_MATCHER = W3LeafMatcher
 
 
 def warn_if_untested() -> None:
@@ -50,7 +57,7 @@ def warn_if_untested() -> None:
         )
 
 
-def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, object]:
+def read_postings(segreader, field: str, btext: bytes) -> Postings:
     """One posting list as (docnums, weights, block layout or None); deleted documents may be included
     (callers mask them with the live array)."""
     try:
@@ -59,7 +66,8 @@ def read_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, np.n
         matcher = segreader._terms.matcher(field, btext, segreader.schema[field].format)
     except (KeyError, TermNotFound):
         return EMPTY_IDS, EMPTY_WEIGHTS, None
-    if not isinstance(matcher, W3LeafMatcher):  # W3 writes every posting list in blocks (inlinelimit=1)
+    # W3 writes every posting list in blocks (inlinelimit=1); W3_MATCHER is set whenever PRIVATE is
+    if W3_MATCHER is None or not isinstance(matcher, W3_MATCHER):
         raise TypeError(f"unexpected Whoosh matcher {type(matcher).__name__} for {field}:{btext!r}")
     return _read_blocks(matcher)
 
@@ -74,8 +82,11 @@ def _public_postings(segreader, field: str, btext: bytes) -> tuple[np.ndarray, n
     return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32), None
 
 
-def _read_blocks(m) -> tuple[np.ndarray, np.ndarray, object]:
-    id_parts, weight_parts, spans, starts = [], [], [], []
+def _read_blocks(m) -> Postings:
+    id_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
+    spans: list[tuple[int, int, bool]] = []  # (offset, length, compressed)
+    starts: list[int] = []
     count = 0
     while True:
         datalen = m._nextoffset - m._dataoffset
@@ -110,11 +121,12 @@ def _decode_block(postfile, offset: int, length: int, compressed: bool) -> tuple
 
 
 def block_values(segreader, span) -> list | None:
-    """The encoded positions of every posting in one block (from a layout), or None without the fast reader."""
+    """The encoded positions of every posting in one block (from a layout), or None without the fast
+    reader."""
     if not PRIVATE:
         return None
     offset, length, compressed = (int(v) for v in span)
-    return _decode_block(segreader._terms._postfile, offset, length, compressed)[2]
+    return _decode_block(segreader._terms._postfile, offset, length, bool(compressed))[2]
 
 
 def decode_positions(segreader, field: str, encoded) -> list[int]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .query import PROSE_FIELDS
-from .whoosh_internals import read_postings
+from .whoosh_internals import Postings, read_postings
 
 log = logging.getLogger(__name__)
 DIRNAME = ".postings"
@@ -59,7 +59,7 @@ def build(segreader, index_dir: Path) -> bool:
                     block_starts.append(starts.astype(np.int32))
                     block_spans.append(np.array(spans, dtype=np.int64).reshape(-1, 3))
                     block_offsets.append(block_offsets[-1] + len(starts))
-                else:  # read through Whoosh's public API (an untested version): positions come from its matcher
+                else:  # Whoosh's public API (an untested version): positions come from its matcher
                     block_offsets.append(block_offsets[-1])
         arrays = {
             "term_offsets": np.array(term_offsets, dtype=np.int64),
@@ -155,7 +155,7 @@ class SegmentPostings:
             log.warning("posting arrays unreadable", extra={"segment": segid, "error": str(exc)})
             return None
 
-    def lookup(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray, object] | None:
+    def lookup(self, field: str, term: str) -> Postings | None:
         """(docnums, weights, block layout) of a term, or None if the segment does not hold it."""
         i = self.index.get(f"{field}\t{term}")
         if i is None:

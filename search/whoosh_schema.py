@@ -7,7 +7,7 @@ objects (about a third of the indexing time), and runs in the worker processes o
 
 from __future__ import annotations
 
-from whoosh import columns, fields
+from whoosh import columns, fields, formats
 
 from . import analysis
 from .types import SearchDocument
@@ -25,6 +25,8 @@ class StemsField(fields.TEXT):
         positions: dict[str, list[int]] = {}
         for i, stem in analysis.positioned_terms(value):
             positions.setdefault(stem, []).append(i)
+        if not isinstance(self.format, formats.Positions):  # phrase=True gives it one; a guard for the type
+            raise TypeError(f"{type(self).__name__} needs a Positions format, not {self.format!r}")
         encode = self.format.encode
         for stem, where in positions.items():
             yield stem.encode("utf-8"), len(where), float(len(where)), encode(where)

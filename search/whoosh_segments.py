@@ -67,7 +67,7 @@ class SegmentData:
         self.lengths = {f: internals.field_lengths(segreader, f, n) for f in PROSE_FIELDS}
         self.field_totals = {f: segreader.field_length(f) for f in PROSE_FIELDS}
         self._postings: OrderedDict = OrderedDict()
-        self._blocks: OrderedDict = OrderedDict()
+        self._blocks: OrderedDict[tuple[str, str, int], list] = OrderedDict()
         self.facets = {}
         for field in SINGLE_FACETS:
             arr = np.full(n, -1, dtype=np.int32)
@@ -102,7 +102,7 @@ class SegmentData:
             dates = np.datetime64("1900-01-01") + self.delivered[has].astype("timedelta64[D]")
             self.years[has] = dates.astype("datetime64[Y]").astype(np.int32) + 1970
 
-    def postings(self, segreader, field: str, term: str) -> tuple[np.ndarray, np.ndarray, object]:
+    def postings(self, segreader, field: str, term: str) -> internals.Postings:
         """Return (docnums, weights, block layout) of a term, decoded once and kept in an LRU."""
         key = (field, term)
         hit = self._postings.get(key)
@@ -138,7 +138,10 @@ class SegmentData:
         key = (field, term, block)
         values = self._blocks.get(key)
         if values is None:
-            values = self._blocks[key] = internals.block_values(segreader, spans[block])
+            values = internals.block_values(segreader, spans[block])
+            if values is None:  # no fast reader (ruled out above, but block_values checks for itself)
+                return internals.public_positions(segreader, field, term, docnum)
+            self._blocks[key] = values
             if len(self._blocks) > BLOCK_CACHE:
                 self._blocks.popitem(last=False)
         return internals.decode_positions(segreader, field, values[idx - starts[block]])

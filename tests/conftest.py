@@ -43,9 +43,9 @@ def _base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
 
 
 def _scale_engines(database_url: str, overrides: dict[str, Any]) -> dict[str, Any]:
-    """`make test-scale` (TEST_SCALE_ENGINES=1): apps on PostgreSQL search with PostgreSQL full text and queue OCR
-    through Celery on Redis, as a multi-machine deployment does; a test's own settings still win, and a test that
-    starts in-process OCR workers (OCR_START_WORKERS) keeps the local queue they belong to."""
+    """`make test-scale` (TEST_SCALE_ENGINES=1): apps on PostgreSQL search with PostgreSQL full text and queue
+    OCR through Celery on Redis, as a multi-machine deployment does; a test's own settings still win, and a
+    test that starts in-process OCR workers (OCR_START_WORKERS) keeps the local queue they belong to."""
     if os.environ.get("TEST_SCALE_ENGINES") != "1" or not database_url.startswith("postgresql"):
         return {}
     engines: dict[str, Any] = {"SEARCH_BACKEND": "postgres"}

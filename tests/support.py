@@ -1,6 +1,7 @@
 """Helpers for tests: database parametrisation, generated images, polling, logging in, OCR queue settings.
 
-Test data (leaflets, users) is made by tests/factories.py; test modules import from these two, not from each other."""
+Test data (leaflets, users) is made by tests/factories.py; test modules import from these two, not from each
+other."""
 
 from __future__ import annotations
 
@@ -93,8 +94,8 @@ def multipart(fields: dict[str, Any], images: list[tuple[bytes, str]]) -> dict[s
 def shared_data_dir() -> Path:
     """The project's shared data folder (real leaflet photos, reference sources), never copied into the repo.
 
-    `SHARED_DATA_DIR` wins; else `../shared/data` beside the checkout; else the workplace's `/work/shared/data`
-    (a clean clone in /tmp has no sibling folder).
+    `SHARED_DATA_DIR` wins; else `../shared/data` beside the checkout; else the workplace's
+    `/work/shared/data` (a clean clone in /tmp has no sibling folder).
     """
     candidates = [
         os.environ.get("SHARED_DATA_DIR", ""),

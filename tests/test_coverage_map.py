@@ -82,12 +82,15 @@ def test_the_map_filters_by_party_and_election(app, client):
     add("one")
     add("two", election="local-2026")
     add("three", party="conservative")
-    titles = lambda query: dict(
-        re.findall(  # noqa: E731
-            r'<a href="/areas/([A-Z0-9]+)" class="hex[^"]*"><title>([^<]+)</title>',
-            svg_of(client.get(f"/map?{query}").get_data(as_text=True)),
+
+    def titles(query: str) -> dict[str, str]:
+        return dict(
+            re.findall(
+                r'<a href="/areas/([A-Z0-9]+)" class="hex[^"]*"><title>([^<]+)</title>',
+                svg_of(client.get(f"/map?{query}").get_data(as_text=True)),
+            )
         )
-    )
+
     assert titles("")[ALDERSHOT] == "Aldershot: 3 leaflets"
     assert titles("party=labour")[ALDERSHOT] == "Aldershot: 2 Lab leaflets"
     assert titles("party=labour&election=ge-2024")[ALDERSHOT] == "Aldershot: 1 Lab leaflet"

@@ -80,7 +80,8 @@ def test_some_demo_leaflets_are_copies_delivered_elsewhere(app, runner, client):
 
 
 def test_the_researchers_example_query_answers_on_demo_data(runner, client):
-    """Lib Dem leaflets about potholes in the South West during the 2024 campaign (the search issue's example)."""
+    """Lib Dem leaflets about potholes in the South West during the 2024 campaign (the search issue's
+    example)."""
     result = runner.invoke(args=["demo-data", "--count", str(demo_data.SHOWCASE_EVERY), "--seed", "5"])
     assert result.exit_code == 0, result.output
     runtime.search_backend().flush()

@@ -1,5 +1,6 @@
-"""deploy/: the compose file names every service with a coherent environment, the systemd units run what exists,
-and a backup restored into a fresh PostgreSQL database and a fresh bucket brings back a leaflet and its photo."""
+"""deploy/: the compose file names every service with a coherent environment, the systemd units run what
+exists, and a backup restored into a fresh PostgreSQL database and a fresh bucket brings back a leaflet and
+its photo."""
 
 from __future__ import annotations
 

@@ -62,7 +62,8 @@ def test_a_moderators_turn_changes_the_served_bytes_urls_and_size(app: Flask, cl
             assert picture.width > picture.height  # landscape now
         assert served(client, before["urls"][variant])[0] == 404  # the old files are gone
     with client.get(after["urls"]["display"]) as response:
-        # New bytes under a new URL, so no cache can show the old picture; still revalidated (hiding recalls it).
+        # New bytes under a new URL, so no cache can show the old picture; still revalidated (hiding recalls
+        # it).
         assert response.headers["Cache-Control"].startswith("public, max-age=") and response.headers["ETag"]
     assert folders(app) == {after["urls"]["master"].split("/")[-2]}
 

@@ -1,5 +1,5 @@
-"""Kept counts (archive_count, maintained by the database's triggers) stay equal to a recount through every way
-leaflets and photos change; the pager's keyset links walk every leaflet exactly once."""
+"""Kept counts (archive_count, maintained by the database's triggers) stay equal to a recount through every
+way leaflets and photos change; the pager's keyset links walk every leaflet exactly once."""
 
 from __future__ import annotations
 
@@ -130,7 +130,10 @@ def test_the_pager_walks_every_leaflet_once_with_keyset_links(app: Flask, client
     app.config["PAGE_SIZE"] = 4
     made = add_many(10, party="labour") + add_many(3, party="labour", start=T0)  # ties on uploaded_at
     add_leaflet("labour", status="hidden", uploaded_at=T0 + timedelta(minutes=3), images=0)
-    newest_first = [leaflet.id for leaflet in sorted(made, key=lambda l: (l.uploaded_at, l.id), reverse=True)]
+    newest_first = [
+        leaflet.id
+        for leaflet in sorted(made, key=lambda leaflet: (leaflet.uploaded_at, leaflet.id), reverse=True)
+    ]
     for start in ("/leaflets", "/parties/labour"):
         seen, links = walk_older(client, start)
         assert seen == newest_first, start

@@ -1,5 +1,5 @@
-"""Merging copies: found by a search (words or a number) with both leaflets side by side, a merge button on copies
-found automatically, one set of photos kept (the better), and the copy's flags resolved."""
+"""Merging copies: found by a search (words or a number) with both leaflets side by side, a merge button on
+copies found automatically, one set of photos kept (the better), and the copy's flags resolved."""
 
 from __future__ import annotations
 

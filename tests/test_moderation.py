@@ -231,7 +231,8 @@ def test_merge_moves_images_claims_tags_and_lists_the_copy(
     assert response.headers["Location"] == f"/moderate/leaflets/{original.id}"
     db.session.expire_all()
     original, duplicate = db.session.get(Leaflet, original.id), db.session.get(Leaflet, duplicate.id)
-    # one set of photos: the copy's two (front and back) beat the original's one; the original's stay with the copy
+    # one set of photos: the copy's two (front and back) beat the original's one; the original's stay with the
+    # copy
     assert [img.id for img in original.images] == moved and [img.id for img in duplicate.images] == kept_back
     assert [img.position for img in original.images] == [0, 1]
     assert (duplicate.status, duplicate.duplicate_of_id) == ("removed", original.id)

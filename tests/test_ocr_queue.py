@@ -32,7 +32,7 @@ def add_blank_jobs(count: int) -> list[int]:
     return pending_leaflet([leaflet_image(["x"], size=(64, 64))] * count)[1]
 
 
-# --- claims ---------------------------------------------------------------------------------------------------
+# --- claims -------------------------------------------------------------------------------------------------
 
 
 @both_databases
@@ -93,7 +93,7 @@ def test_a_stale_worker_cannot_overwrite_the_job_it_lost(app: Flask) -> None:
     assert (image.ocr_status, image.ocr_text, image.lease_owner) == ("done", "fresh", None)
 
 
-# --- running jobs ---------------------------------------------------------------------------------------------
+# --- running jobs -------------------------------------------------------------------------------------------
 
 
 @both_databases
@@ -243,7 +243,7 @@ def test_turn_box_follows_the_picture(turn: int) -> None:
     assert image_turns.turn_box((10, 20, 50, 20), turn, size) == (left, top, right - left, bottom - top)
 
 
-# --- requeue --------------------------------------------------------------------------------------------------
+# --- requeue ------------------------------------------------------------------------------------------------
 
 
 @both_databases
@@ -268,7 +268,7 @@ def test_requeue_runs_failed_or_chosen_jobs_again(app: Flask) -> None:
         jobs.requeue()
 
 
-# --- backends -------------------------------------------------------------------------------------------------
+# --- backends -----------------------------------------------------------------------------------------------
 
 
 @both_databases

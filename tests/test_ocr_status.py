@@ -1,4 +1,5 @@
-"""GET /leaflets/<id>/ocr.json and the OCR partial: statuses, escaped text, marked words, who sees failures."""
+"""GET /leaflets/<id>/ocr.json and the OCR partial: statuses, escaped text, marked words, who sees
+failures."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ from leaflets.extensions import db
 from leaflets.models import Area, Election, Leaflet, LeafletImage, Party
 from tests.support import DATABASES
 
-# The tables this test fills (claims, ratings and tags stay empty here, and an empty table is rightly scanned).
+# The tables this test fills (claims, ratings and tags stay empty here, and an empty table is rightly
+# scanned).
 BIG_TABLES = {"leaflet", "leaflet_image"}
 LEAFLETS = 12_000
 postgres_only = pytest.mark.parametrize("database_url", [DATABASES[1]], indirect=True)

@@ -120,7 +120,8 @@ def test_migrations_agree_with_the_models_and_0007_will_not_drop_placeless_leafl
         downgrade(revision="0004")
     assert "1 leaflets have no place yet" in caplog.text
     assert db.session.get(Leaflet, placeless).area_id is None
-    # PostgreSQL rolls the whole downgrade back (transactional DDL); SQLite keeps the steps above 0007's refusal.
+    # PostgreSQL rolls the whole downgrade back (transactional DDL); SQLite keeps the steps above 0007's
+    # refusal.
     head = ScriptDirectory(str(REPO / "migrations")).get_current_head()
     assert db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() in ("0007", head)
 

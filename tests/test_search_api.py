@@ -21,7 +21,8 @@ def test_search_shape_hits_facets_and_filters(client):
     assert {hit["leaflet"]["id"] for hit in body["hits"]} == {first, second}
     hit = next(h for h in body["hits"] if h["leaflet"]["id"] == first)
     expected = "Protect our <mark>green</mark> <mark>belt</mark> &lt;b&gt;now&lt;/b&gt;"
-    # scale (make test-scale, SEARCH_BACKEND=postgres): PostgreSQL's ts_headline ends the fragment at the last match
+    # scale (make test-scale, SEARCH_BACKEND=postgres): PostgreSQL's ts_headline ends the fragment at the last
+    # match
     assert hit["highlights"] == [expected] or (
         client.application.config["SEARCH_BACKEND"] == "postgres"
         and hit["highlights"] == [expected.split(" &lt;")[0]]

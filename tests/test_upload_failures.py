@@ -21,7 +21,8 @@ FAIL_IMAGE_INSERTS = {
     "postgresql": [
         "CREATE FUNCTION fail_images() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk said no'; END $$ "
         "LANGUAGE plpgsql",
-        "CREATE TRIGGER fail_images BEFORE INSERT ON leaflet_image FOR EACH ROW EXECUTE FUNCTION fail_images()",
+        "CREATE TRIGGER fail_images BEFORE INSERT ON leaflet_image FOR EACH ROW "
+        "EXECUTE FUNCTION fail_images()",
     ],
 }
 

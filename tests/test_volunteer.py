@@ -1,4 +1,5 @@
-"""Volunteer work through the web pages: queue, skip, tags, claims, suggestions, ratings, bias, OCR corrections."""
+"""Volunteer work through the web pages: queue, skip, tags, claims, suggestions, ratings, bias, OCR
+corrections."""
 
 from __future__ import annotations
 

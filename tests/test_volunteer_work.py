@@ -1,6 +1,7 @@
-"""The volunteer's work page, round two: a refused rating keeps every choice with its error beside the field; the
-"pledge or opinion" verdict everywhere verdicts are listed; a proposed fix of the details accepted by a moderator
-in one click; and the invitation to logged-out visitors that leads, through registration, to the work page."""
+"""The volunteer's work page, round two: a refused rating keeps every choice with its error beside the field;
+the "pledge or opinion" verdict everywhere verdicts are listed; a proposed fix of the details accepted by a
+moderator in one click; and the invitation to logged-out visitors that leads, through registration, to the
+work page."""
 
 from __future__ import annotations
 

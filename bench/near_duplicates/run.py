@@ -121,7 +121,8 @@ def main() -> int:
                 row = measure(kind, size, args.queries, Path(folder))
                 print(
                     f"| {kind} | {size:,} | {row['banded_p50']:.1f} | {row['banded_p95']:.1f} | "
-                    f"{row['scan_p50']:.1f} | {row['scan_p50'] / row['banded_p50']:.1f}x | {row['found']:.1f} |",
+                    f"{row['scan_p50']:.1f} | {row['scan_p50'] / row['banded_p50']:.1f}x | "
+                    f"{row['found']:.1f} |",
                     flush=True,
                 )
     return 0

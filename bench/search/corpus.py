@@ -1,4 +1,5 @@
-"""Generate realistic leaflet documents: real constituencies and parties, skewed, 300-900 words of campaign prose."""
+"""Generate realistic leaflet documents: real constituencies and parties, skewed, 300-900 words of campaign
+prose."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 
 from search import SearchDocument
 
-# The repository's own reference data (data/reference/PROVENANCE.md): the benchmark needs nothing from outside.
+# The repository's own reference data (data/reference/PROVENANCE.md): the benchmark needs nothing from
+# outside.
 DATA = Path(__file__).resolve().parents[2] / "data" / "reference"
 
 TOPICS = {
@@ -101,8 +103,12 @@ FILLER = (
     "improve protect invest fair honest strong better new every year month week people children "
     "young older working parents students workers businesses volunteers petition survey result"
 ).split()
-FIRST = "Sarah James Emma David Priya Mohammed Helen Tom Aisha Gareth Fiona Liam Chloe Raj Megan Owen Zara Ian".split()
-LAST = "Smith Jones Patel Williams Brown Khan Taylor Evans Davies Wilson Hughes Campbell Murphy Ali Roberts".split()
+FIRST = (
+    "Sarah James Emma David Priya Mohammed Helen Tom Aisha Gareth Fiona Liam Chloe Raj Megan Owen Zara Ian"
+).split()
+LAST = (
+    "Smith Jones Patel Williams Brown Khan Taylor Evans Davies Wilson Hughes Campbell Murphy Ali Roberts"
+).split()
 STREETS = (
     "High Street|Station Road|Church Lane|Victoria Road|Mill Lane|Park Avenue|Queens Road|The Green".split(
         "|"

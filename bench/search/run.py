@@ -224,7 +224,8 @@ def print_table(results: list[dict]) -> None:
         for kind in QUERY_TYPES:
             wq, sq = w["queries"][kind], s["queries"][kind]
             print(
-                f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
+                f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}"
+                f"{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
                 f"{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}"
             )
         print(
@@ -243,7 +244,8 @@ def print_table(results: list[dict]) -> None:
             one = w["build_docs_per_s_one_process"]
             print(
                 f"{'build docs/s 1 process':24}{one:>22}{'':>22}"
-                f"{'':>12}   ({w['build_procs']} processes: {w['build_docs_per_s']}, x{w['build_docs_per_s'] / one:.2f})"
+                f"{'':>12}   ({w['build_procs']} processes: {w['build_docs_per_s']},"
+                f" x{w['build_docs_per_s'] / one:.2f})"
             )
         for kind in QUERY_TYPES:
             dq = w["deep_page"][kind]
@@ -257,7 +259,8 @@ def print_table(results: list[dict]) -> None:
             f"peak RSS {e['peak_rss_mb']} MB (after opening the index {e['rss_after_open_mb']} MB)"
         )
         print(
-            f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}   (max of {w['incremental_visible_s']})"
+            f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}"
+            f"   (max of {w['incremental_visible_s']})"
         )
 
 

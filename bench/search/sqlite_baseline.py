@@ -29,7 +29,9 @@ class SqliteFts:
             CREATE INDEX doc_party ON doc(party); CREATE INDEX doc_area ON doc(area);
             CREATE INDEX doc_election ON doc(election); CREATE INDEX doc_delivered ON doc(delivered_on);
             CREATE INDEX doc_tag_id ON doc_tag(leaflet_id);
-            CREATE VIRTUAL TABLE fts USING fts5(title, description, text, claims, tokenize='porter unicode61');
+            CREATE VIRTUAL TABLE fts USING fts5(
+                title, description, text, claims, tokenize='porter unicode61'
+            );
         """)
 
     def index(self, docs: list[SearchDocument]) -> None:

@@ -10,7 +10,7 @@ from leaflets.api import bp
 from leaflets.api.serializers import leaflet_json
 from leaflets.extensions import limiter
 from leaflets.forms.upload import incoming_images, submission_from_form
-from leaflets.models import PendingUpload
+from leaflets.models import Leaflet, PendingUpload
 from leaflets.services import pending_uploads, uploads
 from leaflets.services.errors import ValidationFailed
 
@@ -34,7 +34,7 @@ def create_leaflet() -> tuple[Response, int, dict[str, str]]:
     return _created(uploads.create_leaflet(meta, staged))
 
 
-def _created(leaflet) -> tuple[Response, int, dict[str, str]]:  # type: ignore[no-untyped-def]
+def _created(leaflet: Leaflet) -> tuple[Response, int, dict[str, str]]:
     location = url_for("api.get_leaflet", leaflet_id=leaflet.id, _external=True)
     return jsonify(leaflet_json(leaflet)), 201, {"Location": location}
 

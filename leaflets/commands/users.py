@@ -40,9 +40,8 @@ def create_user(email: str, display_name: str | None, role: str, password: str, 
         raise click.ClickException(error.message) from None
     click.echo(f"Created {role} {user.email} (id {user.id}).")
     if with_token:
-        click.echo(
-            f"API token (shown once; send as 'Authorization: Bearer <token>'): {accounts.issue_api_token(user)}"
-        )
+        token = accounts.issue_api_token(user)
+        click.echo(f"API token (shown once; send as 'Authorization: Bearer <token>'): {token}")
 
 
 @click.command("reset-link")

@@ -40,8 +40,8 @@ class ActionForm(FlaskForm):
 
 
 class PhotoEditForm(FlaskForm):
-    """Redact (blur or black out) or crop: rectangles drawn on the photo arrive in `boxes`; the numeric fields are
-    the way without JavaScript (photo pixels, as the page states the photo's size)."""
+    """Redact (blur or black out) or crop: rectangles drawn on the photo arrive in `boxes`; the numeric fields
+    are the way without JavaScript (photo pixels, as the page states the photo's size)."""
 
     boxes = HiddenField()
     left = StringField("Left", validators=[Optional(), Length(max=8)])

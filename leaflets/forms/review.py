@@ -1,8 +1,8 @@
 """Volunteer forms: tags, claims, ratings, bias, OCR corrections, flags.
 
-The work page's forms (tags, claims, suggestions, ratings, bias, corrections) only parse the POST: the services
-check every value (leaflets/services/review.py, claim_suggestions.py), so the page and the API give the same
-messages; validators here would be a second, unused copy of those rules. CSRF is checked app-wide."""
+The work page's forms (tags, claims, suggestions, ratings, bias, corrections) only parse the POST: the
+services check every value (leaflets/services/review.py, claim_suggestions.py), so the page and the API give
+the same messages; validators here would be a second, unused copy of those rules. CSRF is checked app-wide."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Live leaflet counts kept by the database itself (scale, issue 13): one row per scope and key, maintained by
-triggers on leaflet and leaflet_image (migration 0015), so pages read a number instead of counting 100,000 rows.
+triggers on leaflet and leaflet_image (migration 0015), so pages read a number instead of counting 100,000
+rows.
 
 scope 'all' (key 0): every live leaflet, and `images` their photos; 'party', 'area', 'election' (key: the id;
 0 for no party or no place yet): live leaflets of each. Rows may hold 0 after leaflets leave a scope.

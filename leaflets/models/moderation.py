@@ -54,8 +54,8 @@ class ProposalState(StrEnum):
 
 
 class DetailProposal(Model):
-    """A volunteer's proposed fix of a leaflet's party, area or election (None: leave that one as it is), for a
-    moderator to accept in one click or dismiss. One open proposal per volunteer and leaflet."""
+    """A volunteer's proposed fix of a leaflet's party, area or election (None: leave that one as it is), for
+    a moderator to accept in one click or dismiss. One open proposal per volunteer and leaflet."""
 
     __tablename__ = "detail_proposal"
     id: Mapped[int] = mapped_column(primary_key=True)

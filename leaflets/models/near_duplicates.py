@@ -1,5 +1,6 @@
 """Near-duplicates: perceptual fingerprints of stored photos, uploads held while the voter is asked whether a
-photo shows a leaflet we already have, and "possibly the same as" links for moderators (docs/near-duplicates.md).
+photo shows a leaflet we already have, and "possibly the same as" links for moderators
+(docs/near-duplicates.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The OCR job queue (DESIGN §3): job state lives on LeafletImage rows; workers lease, run and record jobs.
 
-    queue = create_queue(app)      # services_setup keeps it in app.extensions; read it with runtime.ocr_queue()
+    queue = create_queue(app)      # services_setup keeps it in app.extensions (runtime.ocr_queue() reads it)
     queue.enqueue([image_id, ...])  # after the leaflet's rows are committed as pending; never waits for OCR
     queue.wake()                    # jobs changed in the database (requeue): look again now
     queue.close()                   # stop what the queue started

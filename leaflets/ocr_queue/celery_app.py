@@ -77,7 +77,8 @@ def _register_tasks(celery: Celery, app: Flask, settings: QueueSettings) -> None
 
     @celery.task(name=SWEEP, shared=False)
     def sweep() -> int:
-        """Re-send tasks for every job that is due (retries, expired leases, enqueues lost in a broker outage)."""
+        """Re-send tasks for every job that is due (retries, expired leases, enqueues lost in a broker
+        outage)."""
         image_ids = jobs.claimable_ids(settings, limit=1000)
         for image_id in image_ids:
             run_image.apply_async((image_id,))
@@ -91,7 +92,8 @@ class CeleryQueue:
 
     def enqueue(self, image_ids: Iterable[int]) -> None:
         """Send one task per image. A broker outage is logged, not raised: the rows stay pending in the
-        database and the next sweep (or `flask ocr work`) runs them, so an upload never fails because of it."""
+        database and the next sweep (or `flask ocr work`) runs them, so an upload never fails because of
+        it."""
         ids = [int(image_id) for image_id in image_ids]
         task = self.celery.tasks[RUN_IMAGE]
         try:

@@ -62,7 +62,8 @@ class Worker:
         self.wakeup = wakeup or Wakeup()
 
     def run(self, *, max_jobs: int | None = None, stop_when_idle: bool = False) -> int:
-        """Work until stopped (or `max_jobs` ran, or the queue is empty with `stop_when_idle`); returns jobs run."""
+        """Work until stopped (or `max_jobs` ran, or the queue is empty with `stop_when_idle`); returns jobs
+        run."""
         ran = 0
         while not self.wakeup.stopped and (max_jobs is None or ran < max_jobs):
             seen = self.wakeup.generation
@@ -76,7 +77,8 @@ class Worker:
         return ran
 
     def step(self) -> bool | None:
-        """Claim and run one job: True if one ran, False if none was due, None if the queue could not be read."""
+        """Claim and run one job: True if one ran, False if none was due, None if the queue could not be
+        read."""
         try:  # loop boundary: a database outage must not end the worker
             with self.app.app_context():
                 job = jobs.claim_next(self.owner, self.settings)

@@ -1,7 +1,7 @@
 """Inter-rater agreement: Krippendorff's alpha over the archive's ratings.
 
-Accuracy verdicts are nominal; the two bias scales are interval (ordinal is available too). Units with fewer than
-two ratings carry no information about agreement and are left out, as the method prescribes.
+Accuracy verdicts are nominal; the two bias scales are interval (ordinal is available too). Units with fewer
+than two ratings carry no information about agreement and are left out, as the method prescribes.
 """
 
 from __future__ import annotations

@@ -77,7 +77,12 @@ EXTRA_LABELS = {
     "proposal": "Proposal",
 }
 STYLE_WORDS = {"blur": "blurred", "black": "blacked out"}
-LOOKUPS = {"party": (Party, Party.slug), "area": (Area, Area.gss), "election": (Election, Election.slug)}
+# field: (the column the audit entry records, the column with its name)
+LOOKUPS = {
+    "party": (Party.slug, Party.name),
+    "area": (Area.gss, Area.name),
+    "election": (Election.slug, Election.name),
+}
 
 
 @dataclass(frozen=True)
@@ -134,9 +139,9 @@ def _names(entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
                 if field in wanted and value:
                     wanted[field].add(str(value))
     names: dict[str, dict[str, str]] = {}
-    for field, (model, key) in LOOKUPS.items():
+    for field, (key, name_column) in LOOKUPS.items():
         rows = (
-            db.session.execute(select(key, model.name).where(key.in_(wanted[field]))).all()
+            db.session.execute(select(key, name_column).where(key.in_(wanted[field]))).all()
             if wanted[field]
             else []
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, Sequence, TypeVar
+from typing import Any, Generic, Iterable, Sequence, TypeVar
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -231,7 +231,9 @@ def totals() -> Totals:
 def party_counts() -> list[tuple[Party, int]]:
     """Parties with at least one live leaflet, most leaflets first."""
     counts = live_counts.by_key(CountScope.PARTY)
-    parties = db.session.scalars(select(Party).where(Party.id.in_(counts.keys() - {0}))) if counts else []
+    parties: Iterable[Party] = (
+        db.session.scalars(select(Party).where(Party.id.in_(counts.keys() - {0}))) if counts else []
+    )
     return sorted(((party, counts[party.id]) for party in parties), key=lambda pair: (-pair[1], pair[0].name))
 
 

@@ -120,14 +120,15 @@ def _unsaved(leaflet: Leaflet) -> list[Claim]:
 
 
 def ensure_for_leaflet(leaflet: Leaflet) -> int:
-    """Store suggestions for every recognised photo, skipping sentences already claimed, suggested or dismissed.
+    """Store suggestions for every recognised photo, skipping sentences already claimed, suggested or
+    dismissed.
 
     Safe to call again (after OCR or a correction): it only adds what is new. Returns how many were added.
     """
     if not _unsaved(leaflet):
         return 0
-    # Two volunteers opening the page at once must not both add them: take the leaflet row's write lock (a no-op
-    # UPDATE locks the row on PostgreSQL and takes the database write lock on SQLite), then look again.
+    # Two volunteers opening the page at once must not both add them: take the leaflet row's write lock (a
+    # no-op UPDATE locks the row on PostgreSQL and takes the database write lock on SQLite), then look again.
     db.session.execute(text("UPDATE leaflet SET id = id WHERE id = :leaflet_id"), {"leaflet_id": leaflet.id})
     added = _unsaved(leaflet)
     if not added:

@@ -14,11 +14,11 @@ Rows = Callable[["DumpContext", list[int]], Iterator[dict[str, Any]]]
 LICENCE = """\
 The archive's own data (the metadata, tags, claims, ratings and corrected texts) is published, as the site's
 /licence page says, under the Creative Commons Attribution-ShareAlike 4.0 licence (CC BY-SA 4.0,
-https://creativecommons.org/licenses/by-sa/4.0/): credit "Straight Choice contributors". The leaflets themselves, and
-so the words in their texts, belong to the parties and candidates who published them; they are archived and
-shared for the public record, research and reporting. Constituency codes and names: mySociety (CC BY 4.0).
-Party data: Democracy Club. Contains OS data, Royal Mail data and National Statistics data, Crown copyright
-and database right (Open Government Licence v3.0)."""
+https://creativecommons.org/licenses/by-sa/4.0/): credit "Straight Choice contributors". The leaflets
+themselves, and so the words in their texts, belong to the parties and candidates who published them; they
+are archived and shared for the public record, research and reporting. Constituency codes and names:
+mySociety (CC BY 4.0). Party data: Democracy Club. Contains OS data, Royal Mail data and National Statistics
+data, Crown copyright and database right (Open Government Licence v3.0)."""
 
 
 @dataclass

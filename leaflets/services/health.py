@@ -1,5 +1,5 @@
-"""What a load balancer asks before sending traffic: is the database answering, can the search index be opened,
-how many photos wait for OCR, and does image storage answer. Each check is timed and never raises."""
+"""What a load balancer asks before sending traffic: is the database answering, can the search index be
+opened, how many photos wait for OCR, and does image storage answer. Each check is timed and never raises."""
 
 from __future__ import annotations
 

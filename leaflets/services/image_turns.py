@@ -88,8 +88,8 @@ def load_master(key: str) -> tuple[Image.Image, str]:
 def rewrite_stored(
     key: str, change: Callable[[Image.Image], Image.Image], master: Image.Image | None = None
 ) -> TurnedFiles:
-    """Write the photo in folder `key`, changed by `change`, as a new folder (every variant made again from the
-    changed master); nothing in `key` changes. Turns, redactions and crops all go through here.
+    """Write the photo in folder `key`, changed by `change`, as a new folder (every variant made again from
+    the changed master); nothing in `key` changes. Turns, redactions and crops all go through here.
 
     Pass `master` when it is already decoded (the OCR run has it)."""
     if master is None:

@@ -145,8 +145,8 @@ def _decode_upright(image: Image.Image) -> Image.Image:
 
 
 def display_preview(data: bytes, limits: Limits = Limits()) -> Image.Image:
-    """The photo as its display copy will show it (upright, at most display_edge), made from the upload's bytes:
-    for looking at a photo whose stored copies a background worker has not made yet. Raises OSError."""
+    """The photo as its display copy will show it (upright, at most display_edge), made from the upload's
+    bytes: for looking at a photo whose stored copies a background worker has not made yet. Raises OSError."""
     image = Image.open(io.BytesIO(data))
     width, height = image.size
     scale = limits.display_edge / max(width, height)

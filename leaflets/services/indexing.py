@@ -178,7 +178,8 @@ def build_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
 
 
 def _verdicts(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
-    """The consensus verdicts of each leaflet's accepted claims (a claim counts once it is rated, as on its page)."""
+    """The consensus verdicts of each leaflet's accepted claims (a claim counts once it is rated, as on its
+    page)."""
     threshold = int(current_app.config["CLAIM_RATED_THRESHOLD"])
     ratings: dict[int, list] = defaultdict(list)
     owner: dict[int, int] = {}

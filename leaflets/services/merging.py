@@ -33,7 +33,7 @@ def _leaflet(leaflet_id: int) -> Leaflet:
     return leaflet
 
 
-# --- candidates ------------------------------------------------------------------------------------------------
+# --- candidates ---------------------------------------------------------------------------------------------
 
 
 def detected_copies(leaflet: Leaflet) -> list[Leaflet]:
@@ -76,7 +76,7 @@ def search_candidates(leaflet: Leaflet, text: str) -> list[Leaflet]:
     return search_service.live_leaflets(ids)
 
 
-# --- which photos stay -----------------------------------------------------------------------------------------
+# --- which photos stay --------------------------------------------------------------------------------------
 
 
 def photo_set_score(images: Sequence[LeafletImage]) -> float:
@@ -123,7 +123,7 @@ def preview(copy_id: int, original_id: int) -> Preview:
     return Preview(copy, original, photo_set_score(copy.images) > photo_set_score(original.images))
 
 
-# --- the merge -------------------------------------------------------------------------------------------------
+# --- the merge ----------------------------------------------------------------------------------------------
 
 
 def _swap_photos(copy: Leaflet, original: Leaflet) -> None:
@@ -148,8 +148,8 @@ def _move_claims_and_tags(copy: Leaflet, original: Leaflet, kept_ids: set[int]) 
     for claim in claims:
         claim.leaflet_id = original.id
         if claim.image_id is not None and claim.image_id not in kept_ids:
-            position = db.session.get(LeafletImage, claim.image_id).position
-            claim.image_id = kept_by_position.get(position)
+            image = db.session.get(LeafletImage, claim.image_id)
+            claim.image_id = kept_by_position.get(image.position) if image is not None else None
     have = set(
         tuple(row)
         for row in db.session.execute(

@@ -123,7 +123,7 @@ def leaflet_for_moderation(leaflet_id: int) -> tuple[Leaflet, list[Flag]]:
     return leaflet, list(flags)
 
 
-# --- flags (anyone) --------------------------------------------------------------------------------------------
+# --- flags (anyone) -----------------------------------------------------------------------------------------
 
 
 def create_flag(leaflet_id: int, user: Any, reason: str, note: str | None) -> Flag:
@@ -162,7 +162,7 @@ def resolve_flag(flag_id: int, moderator: User, reason: str = "") -> Flag:
     return flag
 
 
-# --- leaflet actions (moderators) ------------------------------------------------------------------------------
+# --- leaflet actions (moderators) ---------------------------------------------------------------------------
 
 
 def _leaflet(leaflet_id: int) -> Leaflet:
@@ -222,7 +222,7 @@ def edit_details(
 ) -> Leaflet:
     """Fix the party (empty for unknown), area (GSS code or name), election (slug) and delivery date."""
     leaflet = _leaflet(leaflet_id)
-    new_party = _lookup(Party, Party.slug, party, "party", "party") if (party or "").strip() else None
+    new_party = _lookup(Party, Party.slug, party, "party", "party") if party and party.strip() else None
     new_area = find_area(area)
     new_election = _lookup(Election, Election.slug, election, "election", "election")
 

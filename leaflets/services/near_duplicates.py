@@ -1,5 +1,5 @@
-"""The same leaflet found twice: by its photos (perceptual fingerprints, checked print against print) and, once
-OCR has read it, by its text (compare's MinHash of the words with names and figures masked).
+"""The same leaflet found twice: by its photos (perceptual fingerprints, checked print against print) and,
+once OCR has read it, by its text (compare's MinHash of the words with names and figures masked).
 
 `candidates_for(leaflet)` is the one question other parts ask (the moderators' merge tools): the leaflets that
 may be this one, each with a score (0-1) and the kind of evidence, "image" or "text".
@@ -227,8 +227,9 @@ def link(leaflet_id: int, other_id: int, kind: str, score: float) -> None:
 
 
 def leaflet_changed(leaflet_id: int) -> None:
-    """After OCR or any change: fingerprint the leaflet's current pictures (a turn makes new ones) and link its
-    likely text copies. Never raises into the caller (logged; `flask near-duplicates backfill` repairs)."""
+    """After OCR or any change: fingerprint the leaflet's current pictures (a turn makes new ones) and link
+    its likely text copies. Never raises into the caller (logged; `flask near-duplicates backfill`
+    repairs)."""
     try:
         leaflet = db.session.get(Leaflet, leaflet_id)
         if leaflet is None:

@@ -18,7 +18,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import DBAPIError
 
 from leaflets import runtime
-from leaflets.extensions import db
+from leaflets.extensions import db, rows_changed
 from leaflets.models import Area, Election, Leaflet, LeafletImage, Party, PendingUpload
 from leaflets.models._types import utcnow
 from leaflets.services import near_duplicates, uploads
@@ -186,7 +186,8 @@ def answer_same(token: str, user_id: int | None) -> Leaflet:
 
 
 def answer_different(token: str, user_id: int | None) -> Leaflet:
-    """ "No, it is different": published as a new leaflet, linked to the look-alike for moderators to judge."""
+    """ "No, it is different": published as a new leaflet, linked to the look-alike for moderators to
+    judge."""
     pending = find(token, user_id)
     meta, staged = _metadata(pending), staged_of(pending)
     candidate_id, score = pending.candidate_id, pending.score
@@ -200,7 +201,7 @@ def answer_different(token: str, user_id: int | None) -> Leaflet:
 
 def _claim(pending: PendingUpload) -> None:
     """Take the held upload out first, so a double click or a second client cannot answer it twice."""
-    taken = db.session.execute(delete(PendingUpload).where(PendingUpload.id == pending.id)).rowcount
+    taken = rows_changed(delete(PendingUpload).where(PendingUpload.id == pending.id))
     db.session.commit()
     if taken != 1:
         raise NotFound("That upload was answered already.")
@@ -227,6 +228,6 @@ def _discard(staged: list[StagedImage]) -> None:
 
 def expire() -> int:
     """Remove held uploads past their time (their photos are then swept as orphans)."""
-    removed = db.session.execute(delete(PendingUpload).where(PendingUpload.expires_at <= utcnow())).rowcount
+    removed = rows_changed(delete(PendingUpload).where(PendingUpload.expires_at <= utcnow()))
     db.session.commit()
     return removed or 0

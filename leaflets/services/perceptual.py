@@ -1,4 +1,5 @@
-"""Perceptual fingerprints of leaflet photos: find the same leaflet photographed again (Pillow and numpy only).
+"""Perceptual fingerprints of leaflet photos: find the same leaflet photographed again (Pillow and numpy
+only).
 
 Two stages, because a 64-bit hash sees only a page's layout. A national template with local names swapped has
 the layout of the original, so it hashes alike; what tells the two apart is the print itself.
@@ -128,8 +129,8 @@ class PrintMatch:
 
 
 def print_match(first: Image.Image, second: Image.Image) -> PrintMatch:
-    """How well the two prints find each other, tile by tile; both ways round, so that a page that is the other
-    with something added (a second line, a sticker) does not match on the part they share."""
+    """How well the two prints find each other, tile by tile; both ways round, so that a page that is the
+    other with something added (a second line, a sticker) does not match on the part they share."""
     size = detail_size(first, second)
     a, b = detail(first, size), detail(second, size)
     return min(_one_way(a, b), _one_way(b, a), key=lambda match: (match.same, match.score))

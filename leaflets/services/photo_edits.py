@@ -2,10 +2,10 @@
 
 Both go the way of a turn (`image_turns.rewrite_stored`): every variant is made again from the changed master
 under a new content-addressed folder, every row showing those files moves onto it (byte-identical copies share
-one folder, so a copy can never keep showing what was covered), and the old folder is deleted from storage once
-the commit lands. The OCR words under a rectangle (or outside a crop) leave the words, the text, a volunteer's
-corrected text and its earlier versions, so search and the leaflet page stop showing them after the re-index.
-The audit entry records the rectangles and how many words went, never the words themselves.
+one folder, so a copy can never keep showing what was covered), and the old folder is deleted from storage
+once the commit lands. The OCR words under a rectangle (or outside a crop) leave the words, the text, a
+volunteer's corrected text and its earlier versions, so search and the leaflet page stop showing them after
+the re-index. The audit entry records the rectangles and how many words went, never the words themselves.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import delete, select, update
 
 from leaflets import runtime
-from leaflets.extensions import db
+from leaflets.extensions import db, rows_changed
 from leaflets.models import (
     Claim,
     ClaimOrigin,
@@ -100,7 +100,7 @@ def parse_boxes(drawn: str | None, typed: tuple[Any, Any, Any, Any], size: tuple
     return boxes
 
 
-# --- pixels ----------------------------------------------------------------------------------------------------
+# --- pixels -------------------------------------------------------------------------------------------------
 
 
 def _blur_region(region: Image.Image) -> Image.Image:
@@ -126,7 +126,7 @@ def redacted(picture: Image.Image, boxes: list[Box], style: str) -> Image.Image:
     return out
 
 
-# --- words and text --------------------------------------------------------------------------------------------
+# --- words and text -----------------------------------------------------------------------------------------
 
 
 def _overlap(box: Box, word: tuple[int, int, int, int]) -> float:
@@ -154,7 +154,8 @@ def text_of(words: list[dict[str, Any]]) -> str:
 def scrub_text(
     text: str, words: list[dict[str, Any]] | None, gone: Callable[[tuple[int, int, int, int] | None], bool]
 ) -> tuple[str, int]:
-    """A typed text without the words that stand on photo boxes `gone` rejects; its paragraphs and lines kept."""
+    """A typed text without the words that stand on photo boxes `gone` rejects; its paragraphs and lines
+    kept."""
     removed = 0
     paragraphs = []
     for paragraph in align_text(text, words):
@@ -169,7 +170,7 @@ def scrub_text(
     return "\n\n".join(paragraphs), removed
 
 
-# --- the edit --------------------------------------------------------------------------------------------------
+# --- the edit -----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -291,12 +292,12 @@ def edit_photo(image_id: int, moderator: User, edit: Edit, reason: str = "") -> 
         if values.get("ocr_status") == OcrStatus.PENDING:
             read_again.append(row.id)
         removed = max(removed, row_removed)
-        moved = db.session.execute(
+        moved = rows_changed(
             update(LeafletImage)
             .where(LeafletImage.id == row.id, LeafletImage.stored_sha256 == old_key)
             .values(**values)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if moved != 1:  # OCR (or another moderator) moved the row onto other files meanwhile
             db.session.rollback()
             image_turns.discard_if_unused(files.key)

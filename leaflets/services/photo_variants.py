@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from leaflets import runtime
-from leaflets.extensions import db
+from leaflets.extensions import db, rows_changed
 from leaflets.models import LeafletImage, OcrStatus, PendingPhoto
 from leaflets.models._types import utcnow
 from leaflets.services import images as image_service
@@ -75,12 +75,12 @@ def claim_next(owner: str, now: datetime | None = None) -> str | None:
     db.session.commit()
     for sha256 in candidates:
         won = (
-            db.session.execute(
+            rows_changed(
                 update(PendingPhoto)
                 .where(PendingPhoto.sha256 == sha256, free)
                 .values(leased_until=now + lease, lease_owner=owner, attempts=PendingPhoto.attempts + 1)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
             == 1
         )
         db.session.commit()
@@ -153,7 +153,9 @@ def _mark_ready(sha256: str, owner: str | None, width: int, height: int, mime: s
         .values(variants_ready=True, width=width, height=height, mime=mime)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(PendingPhoto.__table__.delete().where(*_mine(sha256, owner)))
+    db.session.execute(
+        delete(PendingPhoto).where(*_mine(sha256, owner)).execution_options(synchronize_session=False)
+    )
     db.session.commit()
     queue = current_app.extensions["straight_choice"].get("ocr_queue")
     if queue is not None:
@@ -167,7 +169,9 @@ def _give_up(sha256: str, owner: str | None, reason: str) -> None:
         .values(ocr_status=OcrStatus.FAILED, ocr_error=reason, ocr_finished_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(PendingPhoto.__table__.delete().where(*_mine(sha256, owner)))
+    db.session.execute(
+        delete(PendingPhoto).where(*_mine(sha256, owner)).execution_options(synchronize_session=False)
+    )
     db.session.commit()
     log.warning("photo variants failed", extra={"sha256": sha256[:12], "error": reason})
 

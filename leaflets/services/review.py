@@ -1,4 +1,5 @@
-"""Volunteer review of leaflets: tags, claims, accuracy and bias ratings, OCR corrections, and their summaries.
+"""Volunteer review of leaflets: tags, claims, accuracy and bias ratings, OCR corrections, and their
+summaries.
 
 Each use case commits once, with its audit entry (every volunteer action is in the audit log beside the
 moderators'); the search index is told after the commit.
@@ -48,7 +49,7 @@ MAX_NOTE = 2000
 TAG_GROUP_ORDER = ("topic", "feature", "style", "parties-attacked")
 
 
-# --- summaries -------------------------------------------------------------------------------------------------
+# --- summaries ----------------------------------------------------------------------------------------------
 
 
 def rated_threshold() -> int:
@@ -111,7 +112,7 @@ def leaflet_summary(leaflet: Leaflet) -> dict[str, Any]:
     }
 
 
-# --- tags ------------------------------------------------------------------------------------------------------
+# --- tags ---------------------------------------------------------------------------------------------------
 
 
 def _tag(slug: str) -> Tag:
@@ -198,14 +199,15 @@ def _slugs(tag_ids: Any) -> list[str]:
 
 
 def taxonomy() -> dict[str, list[Tag]]:
-    """Tags by group, in the order a volunteer works: topic, feature, style, parties attacked, then any other."""
+    """Tags by group, in the order a volunteer works: topic, feature, style, parties attacked, then any
+    other."""
     groups: dict[str, list[Tag]] = {group: [] for group in TAG_GROUP_ORDER}
     for tag in db.session.scalars(select(Tag).order_by(Tag.group, Tag.name)):
         groups.setdefault(tag.group, []).append(tag)
     return {group: tags for group, tags in groups.items() if tags}
 
 
-# --- claims ----------------------------------------------------------------------------------------------------
+# --- claims -------------------------------------------------------------------------------------------------
 
 
 def _image_of(leaflet: Leaflet, image_id: int | None) -> LeafletImage | None:
@@ -278,7 +280,7 @@ def visible_claim(claim_id: int, user: Any) -> Claim:
     return claim
 
 
-# --- ratings ---------------------------------------------------------------------------------------------------
+# --- ratings ------------------------------------------------------------------------------------------------
 
 
 def _http_url(url: str) -> str:
@@ -396,7 +398,7 @@ def rate_bias(leaflet: Leaflet, user: User, tone: Any, fairness: Any, note: str 
     return rating
 
 
-# --- OCR corrections -------------------------------------------------------------------------------------------
+# --- OCR corrections ----------------------------------------------------------------------------------------
 
 
 def correct_ocr(leaflet: Leaflet, image_id: int, user: User, text: str) -> OcrCorrection:

@@ -1,6 +1,7 @@
 """Copy every stored image between the configured storage and a folder (backups, restores, moving from disk to
 object storage). The folder has LocalStorage's layout (<sha[:2]>/<sha>/<variant>.<ext>), so a backup is plain
-files anyone can read; folders already complete at the target are skipped, so repeated backups are incremental."""
+files anyone can read; folders already complete at the target are skipped, so repeated backups are
+incremental."""
 
 from __future__ import annotations
 

@@ -356,7 +356,8 @@ def _new_image(
 
 
 def original_for(staged: list[StagedImage]) -> int | None:
-    """The leaflet this submission repeats, when every one of its photos is byte-identical to that leaflet's."""
+    """The leaflet this submission repeats, when every one of its photos is byte-identical to that
+    leaflet's."""
     shas = {item.sha256 for item in staged}
     candidates = db.session.scalars(
         select(LeafletImage.leaflet_id).where(LeafletImage.sha256.in_(shas))

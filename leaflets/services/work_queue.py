@@ -34,8 +34,8 @@ def remember_skip(skipped: Iterable[int], leaflet_id: int) -> list[int]:
 
 
 def next_leaflet(user: User, skipped: Iterable[int] = ()) -> Leaflet | None:
-    """Live, with recognised text, not yet bias-rated by this volunteer, not skipped; fewest ratings first, then
-    the newest OCR."""
+    """Live, with recognised text, not yet bias-rated by this volunteer, not skipped; fewest ratings first,
+    then the newest OCR."""
     claim_ratings = (
         select(Claim.leaflet_id.label("leaflet_id"), func.count(ClaimRating.id).label("n"))
         .join(ClaimRating, ClaimRating.claim_id == Claim.id)

@@ -1,5 +1,5 @@
-"""Moderators: flagged and new leaflets, OCR failures, hide/restore/remove, fix details, rotate, redact and crop,
-merge (by search, side by side), volunteers' proposed fixes, the audit log."""
+"""Moderators: flagged and new leaflets, OCR failures, hide/restore/remove, fix details, rotate, redact and
+crop, merge (by search, side by side), volunteers' proposed fixes, the audit log."""
 
 from __future__ import annotations
 
@@ -134,7 +134,8 @@ def rotate(image_id: int) -> ResponseReturnValue:
 @bp.route("/images/<int:image_id>/edit", methods=["GET", "POST"])
 @moderator_action
 def edit_photo(image_id: int) -> ResponseReturnValue:
-    """Blur or black out rectangles of a photo, or crop it; a refused edit shows the page again with the error."""
+    """Blur or black out rectangles of a photo, or crop it; a refused edit shows the page again with the
+    error."""
     image = moderation.image_for_moderation(image_id)
     form = PhotoEditForm(formdata=None if request.method == "GET" else request.form)
     error = None
@@ -170,7 +171,8 @@ def edit_photo(image_id: int) -> ResponseReturnValue:
 @bp.get("/leaflets/<int:leaflet_id>/merge")
 @role_required("moderator")
 def merge_search(leaflet_id: int) -> ResponseReturnValue:
-    """Find the original to merge this leaflet into: copies found automatically, and a search by words or number."""
+    """Find the original to merge this leaflet into: copies found automatically, and a search by words or
+    number."""
     found = moderation.leaflet_for_moderation(leaflet_id)[0]
     text, error = (request.args.get("q") or "").strip(), None
     try:

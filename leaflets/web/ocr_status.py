@@ -131,8 +131,8 @@ def _word_html(word: dict[str, Any], hits: frozenset[str] = frozenset()) -> str:
         return f'<mark class="w search-hit" data-box="{box}" title="Matches your search">{text}</mark>'
     if confidence < LOW_CONFIDENCE:
         return (
-            f'<mark class="w low-confidence" data-box="{box}" title="Uncertain ({confidence:.0f}% confidence)">'
-            f"{text}</mark>"
+            f'<mark class="w low-confidence" data-box="{box}"'
+            f' title="Uncertain ({confidence:.0f}% confidence)">{text}</mark>'
         )
     return f'<span class="w" data-box="{box}">{text}</span>'
 

@@ -1,4 +1,5 @@
-"""The volunteer's queue and work page: tags, claims, ratings, bias, OCR corrections; the public claim page."""
+"""The volunteer's queue and work page: tags, claims, ratings, bias, OCR corrections; the public claim
+page."""
 
 from __future__ import annotations
 
@@ -90,8 +91,9 @@ def work(leaflet_id: int) -> ResponseReturnValue:
 def _work_page(
     leaflet: Leaflet, rejected: dict[str, Any] | None = None, proposal: dict[str, Any] | None = None
 ) -> ResponseReturnValue:
-    """The work page; after a refused rating or proposal, with every choice made kept and each error beside its
-    field (`rejected`: the claim's id, the field, the message and the values sent; `proposal`: errors and values)."""
+    """The work page; after a refused rating or proposal, with every choice made kept and each error beside
+    its field (`rejected`: the claim's id, the field, the message and the values sent; `proposal`: errors and
+    values)."""
     page = work_queue.work_page(leaflet, current_user)
     return render_template(
         "volunteer/work.html",

@@ -24,7 +24,8 @@ def upgrade():
     op.execute("""
         CREATE TABLE search.document (
             leaflet_id bigint PRIMARY KEY, version text NOT NULL DEFAULT '',
-            title text NOT NULL DEFAULT '', description text NOT NULL DEFAULT '', body text NOT NULL DEFAULT '',
+            title text NOT NULL DEFAULT '', description text NOT NULL DEFAULT '',
+            body text NOT NULL DEFAULT '',
             claims text[] NOT NULL DEFAULT '{}', party text, party_name text, area text, area_name text,
             region text, nation text, election text, tags text[] NOT NULL DEFAULT '{}',
             verdicts text[] NOT NULL DEFAULT '{}', bias text[] NOT NULL DEFAULT '{}',

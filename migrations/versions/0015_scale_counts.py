@@ -63,8 +63,8 @@ def _sqlite() -> list[str]:
         "CREATE TRIGGER trg_leaflet_count_insert AFTER INSERT ON leaflet WHEN NEW.status = 'live' BEGIN\n"
         + _sqlite_add("NEW", "+", "1")
         + "END",
-        "CREATE TRIGGER trg_leaflet_count_update AFTER UPDATE OF status, party_id, area_id, election_id ON leaflet "
-        "BEGIN\n"
+        "CREATE TRIGGER trg_leaflet_count_update AFTER UPDATE OF status, party_id, area_id, election_id "
+        "ON leaflet BEGIN\n"
         + _sqlite_add("OLD", "-", "OLD.status = 'live'")
         + _sqlite_add("NEW", "+", "NEW.status = 'live'")
         + _sqlite_images(live_change)
@@ -95,8 +95,9 @@ def _pg_add(r: str, sign: str) -> str:
 
 def _postgresql() -> list[str]:
     return [
-        """CREATE FUNCTION archive_count_add(p_scope text, p_key integer, p_leaflets integer, p_images integer)
-RETURNS void LANGUAGE sql AS $$
+        """CREATE FUNCTION archive_count_add(
+    p_scope text, p_key integer, p_leaflets integer, p_images integer
+) RETURNS void LANGUAGE sql AS $$
     INSERT INTO archive_count (scope, key_id, leaflets, images) VALUES (p_scope, p_key, p_leaflets, p_images)
     ON CONFLICT (scope, key_id) DO UPDATE SET leaflets = archive_count.leaflets + EXCLUDED.leaflets,
                                               images = archive_count.images + EXCLUDED.images
@@ -125,8 +126,8 @@ BEGIN
 END $$""",
         "CREATE TRIGGER trg_leaflet_count_insert AFTER INSERT ON leaflet FOR EACH ROW "
         "EXECUTE FUNCTION archive_count_leaflet()",
-        "CREATE TRIGGER trg_leaflet_count_update AFTER UPDATE OF status, party_id, area_id, election_id ON leaflet "
-        "FOR EACH ROW EXECUTE FUNCTION archive_count_leaflet()",
+        "CREATE TRIGGER trg_leaflet_count_update AFTER UPDATE OF status, party_id, area_id, election_id "
+        "ON leaflet FOR EACH ROW EXECUTE FUNCTION archive_count_leaflet()",
         "CREATE TRIGGER trg_leaflet_count_delete AFTER DELETE ON leaflet FOR EACH ROW "
         "EXECUTE FUNCTION archive_count_leaflet()",
         "CREATE TRIGGER trg_image_count_insert AFTER INSERT ON leaflet_image FOR EACH ROW "
@@ -142,8 +143,9 @@ BACKFILL = [
     "INSERT INTO archive_count (scope, key_id, leaflets, images) "
     "SELECT 'all', 0, count(*), 0 FROM leaflet WHERE status = 'live'",
     *[
-        f"INSERT INTO archive_count (scope, key_id, leaflets, images) SELECT '{scope}', {key.format(r='leaflet')}, "
-        f"count(*), 0 FROM leaflet WHERE status = 'live' GROUP BY {key.format(r='leaflet')}"
+        f"INSERT INTO archive_count (scope, key_id, leaflets, images) "
+        f"SELECT '{scope}', {key.format(r='leaflet')}, count(*), 0 FROM leaflet "
+        f"WHERE status = 'live' GROUP BY {key.format(r='leaflet')}"
         for scope, key in SCOPES[1:]
     ],
     "UPDATE archive_count SET images = (SELECT count(*) FROM leaflet_image JOIN leaflet "

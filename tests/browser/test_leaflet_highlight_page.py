@@ -1,4 +1,5 @@
-"""In Chromium: the search words that led to a leaflet are boxed on its photo, in OCR text and corrected text."""
+"""In Chromium: the search words that led to a leaflet are boxed on its photo, in OCR text and corrected
+text."""
 
 from __future__ import annotations
 

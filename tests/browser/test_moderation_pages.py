@@ -1,8 +1,8 @@
-"""In Chromium at 360 and 1280 px, with axe-core on every page: a moderator draws a rectangle on a photo to black
-out a name (gone from every served size and from search), picks an area by name, merges a copy found by a search
-after seeing both side by side, and accepts a volunteer's proposed fix; a volunteer's refused rating keeps the
-choice with the error in view; the work page shows the photo beside the text; a visitor is invited to help.
-Screenshots go to /tmp/shots/moderation-*.png (looked at by hand: they are not compared)."""
+"""In Chromium at 360 and 1280 px, with axe-core on every page: a moderator draws a rectangle on a photo to
+black out a name (gone from every served size and from search), picks an area by name, merges a copy found by
+a search after seeing both side by side, and accepts a volunteer's proposed fix; a volunteer's refused rating
+keeps the choice with the error in view; the work page shows the photo beside the text; a visitor is invited
+to help. Screenshots go to /tmp/shots/moderation-*.png (looked at by hand: they are not compared)."""
 
 from __future__ import annotations
 

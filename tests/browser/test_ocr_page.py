@@ -1,4 +1,5 @@
-"""In Chromium: the leaflet page fills in the OCR text without a reload, and a word shows its box on the photo."""
+"""In Chromium: the leaflet page fills in the OCR text without a reload, and a word shows its box on the
+photo."""
 
 from __future__ import annotations
 

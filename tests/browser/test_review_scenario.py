@@ -1,6 +1,7 @@
-"""Issue 5's whole story in Chromium: a voter uploads a leaflet, real OCR reads it, two volunteers tag it, mark
-three claims (two accepted from the app's suggestions, one typed), rate every claim and the leaflet's bias; the
-public page shows the consensus; a moderator hides and restores it; every action is in the audit log."""
+"""Issue 5's whole story in Chromium: a voter uploads a leaflet, real OCR reads it, two volunteers tag it,
+mark three claims (two accepted from the app's suggestions, one typed), rate every claim and the leaflet's
+bias; the public page shows the consensus; a moderator hides and restores it; every action is in the audit
+log."""
 
 from __future__ import annotations
 

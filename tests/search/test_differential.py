@@ -157,7 +157,8 @@ class Reference:
         return any(self.matches(c, i) for c in node.children)
 
     def search(self, query: SearchQuery) -> list[int]:
-        """Matching ids, newest first (delivered, then uploaded, then the higher id), as both backends sort."""
+        """Matching ids, newest first (delivered, then uploaded, then the higher id), as both backends
+        sort."""
         tree = parse(query.text, allow_negative_only=True)
         found = []
         for i, doc in self.docs.items():

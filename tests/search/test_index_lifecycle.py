@@ -131,7 +131,8 @@ def test_second_process_writing_at_the_same_time(backend, tmp_path, make_doc, re
         from search import PostgresBackend, SearchDocument, WhooshBackend
         backend = {opener}
         for start in range(5000, 5060, 3):
-            backend.index([SearchDocument(leaflet_id=i, text="parkrun from the worker") for i in range(start, start + 3)])
+            ids = range(start, start + 3)
+            backend.index([SearchDocument(leaflet_id=i, text="parkrun from the worker") for i in ids])
             backend.flush()
         backend.close()
     """)

@@ -42,7 +42,8 @@ def corpus_docs(make_doc):
             region="West Midlands",
             tags=["crime"],
             delivered_on=date(2024, 6, 1),
-            text="More police on the high street. Knife crime has fallen. Council tax pays for police officers.",
+            text="More police on the high street. Knife crime has fallen. "
+            "Council tax pays for police officers.",
         ),
         make_doc(
             4,

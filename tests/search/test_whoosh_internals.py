@@ -1,4 +1,5 @@
-"""Whoosh's private layout is read only on a tested Whoosh version; any other answers through the public API."""
+"""Whoosh's private layout is read only on a tested Whoosh version; any other answers through the public
+API."""
 
 from __future__ import annotations
 
