@@ -76,7 +76,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "MAX_IMAGES": ("MAX_IMAGES", int),
     "MAX_IMAGE_PIXELS": ("MAX_IMAGE_PIXELS", int),
     "MAX_URL_LENGTH": ("MAX_URL_LENGTH", int),
-    # scale (issue 13): image storage on S3-compatible object storage (docs/deploy.md); AWS_* variables also work
+    # scale (issue 13): images on S3-compatible object storage (docs/deploy.md); AWS_* variables also work
     "STORAGE": ("STORAGE", str),
     "S3_BUCKET": ("S3_BUCKET", str),
     "S3_PREFIX": ("S3_PREFIX", str),

@@ -237,8 +237,8 @@ def test_after_ocr_text_copies_are_linked_for_moderators(app, client):
 
 @both_databases
 def test_a_copy_is_asked_about_while_both_photos_still_wait_for_their_stored_copies(app, client):
-    """`make run` answers uploads before a worker makes the display copies: the look-alike check then reads the
-    held bytes of the photos (neither has a stored display copy yet)."""
+    """`make run` answers uploads before a worker makes the display copies: the look-alike check then reads
+    the held bytes of the photos (neither has a stored display copy yet)."""
     from leaflets.services import photo_variants
 
     app.config["IMAGE_VARIANTS"] = "background"

@@ -82,7 +82,8 @@ def _app(photos: list[str]) -> dict[str, Any]:
         "speedup": runs[1].per_min / runs[0].per_min,
     }
     print(
-        f"\napp throughput (`flask ocr work` processes as make run starts them, SQLite, {len(photos)} uploaded photos): OCR_WORKERS=1 "
+        f"\napp throughput (`flask ocr work` processes as make run starts them, SQLite, "
+        f"{len(photos)} uploaded photos): OCR_WORKERS=1 "
         f"{runs[0].per_min:.1f} images/min, OCR_WORKERS=2 {runs[1].per_min:.1f} images/min, "
         f"speed-up {result['speedup']:.2f}x; statuses {runs[0].statuses} / {runs[1].statuses}",
         flush=True,

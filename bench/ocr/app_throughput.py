@@ -1,4 +1,5 @@
-"""OCR throughput in the app as `make run` serves it: OCR_WORKERS `flask ocr work` processes (leaflets/serve.py).
+"""OCR throughput in the app as `make run` serves it: OCR_WORKERS `flask ocr work` processes
+(leaflets/serve.py).
 
 A temporary SQLite database is migrated and loaded with the reference data once, then copied for each worker
 count. The photos are stored through the real upload service (which leaves their jobs pending, as outside a
