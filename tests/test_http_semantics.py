@@ -34,6 +34,8 @@ VALUES = {
 
 
 def _concrete(rule: str) -> str:
+    """A URL the rule matches: `<any(a, b):name>` takes its first choice, other variables a sample value."""
+    rule = re.sub(r"<any\(([^,)]+)[^)]*\):\w+>", lambda m: m.group(1).strip(), rule)
     return re.sub(
         r"<(?:(\w+):)?(\w+)>", lambda m: VALUES["int"] if m.group(1) == "int" else VALUES[m.group(2)], rule
     )

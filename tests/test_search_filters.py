@@ -5,7 +5,7 @@ from __future__ import annotations
 from leaflets.extensions import db
 from leaflets.models import BiasRating, Claim, ClaimRating, ClaimState, User
 from leaflets.services import indexing
-from tests.factories import add_leaflet
+from tests.factories import uploaded_leaflet as add_leaflet
 from tests.support import each_backend, flush, hit_ids
 
 _users = iter(range(1, 10_000))

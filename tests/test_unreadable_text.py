@@ -117,4 +117,6 @@ def test_the_transcription_form_on_the_work_page_is_empty_and_the_photo_opens_la
     page = volunteer.get(f"/volunteer/leaflets/{leaflet.id}").get_data(as_text=True)
     assert ASK in page and "PLORQ" not in page
     assert re.search(rf'<textarea id="correction-{image.id}" name="text" rows="10"></textarea>', page)
-    assert f'href="/images/{image.stored_sha256}/display"' in page
+    assert (
+        f'href="/images/{image.stored_sha256}/master"' in page
+    )  # "open full size" beside the zoomable photo

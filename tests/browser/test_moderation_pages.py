@@ -21,9 +21,10 @@ from leaflets.models import Claim, DetailProposal, Leaflet, LeafletImage
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import indexing
+from tests.browser.helpers import log_in
 from tests.factories import PASSWORD, add_leaflet, make_user
 from tests.factories import pending_leaflet as add_pending_leaflet
-from tests.support import ADDRESSED, PRIVATE, leaflet_image, log_in
+from tests.support import ADDRESSED, PRIVATE, leaflet_image
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")

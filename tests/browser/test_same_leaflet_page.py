@@ -12,10 +12,10 @@ from typing import Any, Iterator
 import pytest
 from flask import Flask
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.helpers import DESKTOP, PHONE, log_in
 from tests.factories import make_user
 from tests.near_duplicate_images import encode, rephotograph, template_leaflet
-from tests.support import DATABASES, log_in, multipart, upload_fields
+from tests.support import DATABASES, multipart, upload_fields, wait_until
 
 pytestmark = pytest.mark.browser
 LEAFLET_URL = re.compile(r"/leaflets/\d+$")
@@ -63,8 +63,12 @@ def test_a_photo_we_have_is_asked_about_then_recorded_or_published(
 
     page.wait_for_url(re.compile(r"/upload/same/[\w-]+$"))
     assert page.locator("h1").inner_text() == "Is this the same leaflet as this one?"
-    assert page.evaluate(
-        "Array.from(document.querySelectorAll('main img')).every(i => i.complete && i.naturalWidth > 0)"
+    wait_until(  # both thumbnails load (no broken image)
+        lambda: page.evaluate(
+            "Array.from(document.querySelectorAll('main img')).every(i => i.complete && i.naturalWidth > 0)"
+        ),
+        timeout_s=20,
+        what="both thumbnails to load",
     )
     assert page.locator(f"main a[href='/leaflets/{original_id}']").count() == 1
     assert page.evaluate("document.scrollingElement.scrollWidth") <= page.viewport_size["width"]

@@ -11,7 +11,8 @@ import pytest
 from leaflets.extensions import db
 from leaflets.models import Leaflet
 from leaflets.services import review
-from tests.factories import add_leaflet, moderator
+from tests.factories import moderator
+from tests.factories import uploaded_leaflet as add_leaflet
 from tests.support import flush
 
 pytestmark = pytest.mark.browser

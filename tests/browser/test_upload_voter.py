@@ -14,10 +14,13 @@ from flask import Flask
 
 from tests.browser.helpers import DESKTOP, PHONE, log_in
 from tests.factories import make_user
-from tests.support import DATABASES, leaflet_image
+from tests.support import DATABASES, leaflet_image, wait_until
 
 pytestmark = pytest.mark.browser
 LEAFLET_URL = re.compile(r"/leaflets/\d+$")
+
+# True once every image the selector finds has loaded.
+LOADED = "Array.from(document.querySelectorAll('{}')).every(i => i.complete && i.naturalWidth > 0)"
 
 
 @pytest.fixture(params=["phone", "desktop"])
@@ -174,10 +177,8 @@ def test_errors_after_sending_photos_keep_them_and_show_them(
     assert page.locator("#error-summary li").count() == 3  # party, place, title
     kept = page.locator("#kept-photos img")
     assert kept.count() == 2
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('#kept-photos img'))"
-        ".every(i => i.complete && i.naturalWidth > 0)"
-    )
+    # Polled from Python: Playwright's in-page polling evaluates a string, which the site's CSP forbids.
+    wait_until(lambda: page.evaluate(LOADED.format("#kept-photos img")), what="the kept photos to load")
     assert_accessible(page)
     shot(page, "upload-errors-kept-photos", tmp_path)
     page.select_option("#party", "green")
@@ -198,9 +199,7 @@ def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(
     page.locator("#previews li").nth(1).wait_for()
     assert page.locator("#picked").inner_text() == "2 photos chosen."
     assert page.locator("#previews .file-name").all_inner_texts() == ["front.jpg", "back.jpg"]
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('#previews img')).every(i => i.complete && i.naturalWidth > 0)"
-    )
+    wait_until(lambda: page.evaluate(LOADED.format("#previews img")), what="the previews to load")
     assert_accessible(page)
     shot(page, "upload-picker", tmp_path)
     page.get_by_role("button", name="Remove photo 1").click()
