@@ -101,6 +101,9 @@ class SearchQuery:
                 raise QueryError(f"{name.capitalize()} must be one of: {', '.join(allowed)}.")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError("The start date is after the end date.")
+        values = [self.text, *(value for chosen in self.filters().values() for value in chosen)]
+        if any("\x00" in value for value in values):
+            raise QueryError("The search contains a NUL character, which no leaflet holds.")
 
     def filters(self) -> dict[str, list[str]]:
         """Return the non-empty exact-value filters by facet field name."""

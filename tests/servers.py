@@ -85,11 +85,14 @@ def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[int]:
 
 
 def app_env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment a deployment would set, for this test's database and folders."""
+    """The environment a deployment would set, for this test's database and folders. Under `make test-scale`
+    the server searches PostgreSQL, as the test's own app does (both must read the index the test wrote)."""
+    scale = os.environ.get("TEST_SCALE_ENGINES") == "1" and database_url.startswith("postgresql")
     return {
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "INDEX_DIR": str(tmp_path / "index"),
+        **({"SEARCH_BACKEND": "postgres"} if scale else {}),
         **extra,
     }
