@@ -215,13 +215,20 @@ def print_table(results: list[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.stats", description=__doc__)
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated archive sizes (leaflets)")
-    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="comma-separated: sqlite, postgresql (default both; 'both' also works)",
+    )
     parser.add_argument("--iterations", type=int, default=60, help="requests per measure")
     parser.add_argument("--quick", action="store_true", help="2,000 leaflets on SQLite, 20 requests")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
     sizes = [2000] if args.quick else [int(s) for s in args.sizes.split(",")]
-    databases = ["sqlite"] if args.quick else args.databases.split(",")
+    named = "sqlite,postgresql" if args.databases == "both" else args.databases
+    databases = ["sqlite"] if args.quick else named.split(",")
+    if set(databases) - {"sqlite", "postgresql"}:
+        parser.error(f"--databases takes sqlite and/or postgresql, not {args.databases!r}")
     iterations = 20 if args.quick else args.iterations
     results = []
     for database in databases:
