@@ -24,9 +24,10 @@ from leaflets.services import indexing
 from tests.browser.helpers import log_in
 from tests.factories import PASSWORD, add_leaflet, make_user
 from tests.factories import pending_leaflet as add_pending_leaflet
-from tests.support import ADDRESSED, PRIVATE, leaflet_image
+from tests.support import ADDRESSED, DATABASES, PRIVATE, leaflet_image
 
-pytestmark = pytest.mark.browser
+# Every story on both databases, as the issue asks (the live app is made on the parametrised database_url).
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", DATABASES, indirect=True)]
 SHOTS = Path("/tmp/shots")
 
 
