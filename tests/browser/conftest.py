@@ -83,6 +83,18 @@ def desktop_page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(params=["phone", "desktop"])
+def sized_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    """A page at 360 px (a phone: touch, 2x pixels) and at 1280 px."""
+    phone = request.param == "phone"
+    touch = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone else {}
+    context = browser.new_context(viewport=PHONE if phone else DESKTOP, **touch)
+    page = context.new_page()
+    page.size_name = request.param
+    yield page
+    context.close()
+
+
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
     """Run axe-core on the current page (evaluated over CDP, so the page's CSP does not apply)."""
     page.evaluate(AXE.read_text())

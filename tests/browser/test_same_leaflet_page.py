@@ -7,29 +7,17 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterator
 
 import pytest
 from flask import Flask
 
-from tests.browser.helpers import DESKTOP, PHONE, log_in
+from tests.browser.helpers import log_in
 from tests.factories import make_user
 from tests.near_duplicate_images import encode, rephotograph, template_leaflet
 from tests.support import DATABASES, multipart, upload_fields, wait_until
 
 pytestmark = pytest.mark.browser
 LEAFLET_URL = re.compile(r"/leaflets/\d+$")
-
-
-@pytest.fixture(params=["phone", "desktop"])
-def sized_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
-    phone = request.param == "phone"
-    touch = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone else {}
-    context = browser.new_context(viewport=PHONE if phone else DESKTOP, **touch)
-    page = context.new_page()
-    page.size_name = request.param
-    yield page
-    context.close()
 
 
 def original_in_archive(app: Flask) -> int:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from flask import Flask
 
-from tests.browser.helpers import DESKTOP, PHONE, log_in
+from tests.browser.helpers import PHONE, log_in
 from tests.factories import make_user
 from tests.support import DATABASES, leaflet_image, wait_until
 
@@ -21,18 +21,6 @@ LEAFLET_URL = re.compile(r"/leaflets/\d+$")
 
 # True once every image the selector finds has loaded.
 LOADED = "Array.from(document.querySelectorAll('{}')).every(i => i.complete && i.naturalWidth > 0)"
-
-
-@pytest.fixture(params=["phone", "desktop"])
-def sized_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
-    """A page at 360 px (a phone: touch, 2x pixels) and at 1280 px."""
-    phone = request.param == "phone"
-    touch = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone else {}
-    context = browser.new_context(viewport=PHONE if phone else DESKTOP, **touch)
-    page = context.new_page()
-    page.size_name = request.param
-    yield page
-    context.close()
 
 
 @pytest.fixture
