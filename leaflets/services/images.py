@@ -121,12 +121,17 @@ def check_bytes_can_hold(fmt: str, byte_size: int, size: tuple[int, int]) -> Non
 
 
 def draft_to_largest_variant(image: Image.Image, limits: Limits) -> None:
-    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when that is still at least the largest variant we store.
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when that is still at least the largest variant we store."""
+    draft_to_edge(image, limits.master_edge)
+
+
+def draft_to_edge(image: Image.Image, long_edge: int) -> None:
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when that still gives at least `long_edge` pixels.
 
     Pillow ignores this for other formats. Each halving quarters the memory and time the decode takes.
     """
     width, height = image.size
-    scale = limits.master_edge / max(width, height)
+    scale = long_edge / max(width, height)
     if scale < 0.5:
         image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
 
@@ -148,10 +153,7 @@ def display_preview(data: bytes, limits: Limits = Limits()) -> Image.Image:
     """The photo as its display copy will show it (upright, at most display_edge), made from the upload's
     bytes: for looking at a photo whose stored copies a background worker has not made yet. Raises OSError."""
     image = Image.open(io.BytesIO(data))
-    width, height = image.size
-    scale = limits.display_edge / max(width, height)
-    if scale < 0.5:
-        image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
+    draft_to_edge(image, limits.display_edge)
     try:
         return _scaled(_decode_upright(image), limits.display_edge)
     except UploadRejected as error:
