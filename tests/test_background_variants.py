@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 from flask import Flask
 from PIL import Image, ImageFilter
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from leaflets import runtime
 from leaflets.extensions import db
@@ -27,6 +27,7 @@ from tests.support import (
     both_databases,
     jpeg_with_gps,
     leaflet_image,
+    log_in_as,
     multipart,
     settings_of,
     upload_fields,
@@ -133,10 +134,42 @@ def test_a_photo_that_cannot_be_decoded_after_all_is_a_readable_failure(app: Fla
     assert make_variants(app) == 1
     image = image_of(leaflet)
     assert image.ocr_status == "failed" and "could not be decoded" in image.ocr_error
+    assert "could not be decoded" in image.variants_error and not image.variants_ready
     assert photo_variants.waiting_count() == 0
     client = app.test_client()
-    assert client.get(f"/leaflets/{leaflet['id']}").status_code == 200
-    assert client.get(f"/leaflets/{leaflet['id']}/ocr.json").get_json()["complete"]
+    page = client.get(f"/leaflets/{leaflet['id']}")
+    html = page.get_data(as_text=True)
+    # the page says so instead of "being prepared" for ever; the reason is for moderators only
+    assert page.status_code == 200 and "photo-failed.svg" in html and "photo-pending.svg" not in html
+    assert "This photo could not be prepared." in html and "could not be decoded" not in html
+    status = client.get(f"/leaflets/{leaflet['id']}/ocr.json").get_json()
+    assert status["complete"] and status["images"][0]["photo"]["failed"] is True
+    assert status["images"][0]["photo"]["display"].endswith("/static/img/photo-failed.svg")
+    with client.get("/static/img/photo-failed.svg") as placeholder:
+        assert placeholder.status_code == 200 and b"could not" in placeholder.get_data()
+    log_in_as(app, client, "moderator")
+    html = client.get(f"/leaflets/{leaflet['id']}").get_data(as_text=True)
+    assert "This photo could not be prepared. The photo could not be decoded" in html
+    moderation = client.get(f"/moderate/leaflets/{leaflet['id']}").get_data(as_text=True)
+    assert "This photo could not be prepared:" in moderation and "could not be decoded" in moderation
+    assert f"/moderate/images/{image.id}/rotate" not in moderation  # nothing to turn
+
+
+def test_a_photo_whose_files_vanished_before_its_rows_is_a_readable_failure(app: Flask) -> None:
+    """settle(): neither held nor stored when the leaflet's rows commit (swept, or given up on)."""
+    app.config["IMAGE_VARIANTS"] = "background"
+    leaflet = upload(app, leaflet_image(["Vanished"]))
+    image = image_of(leaflet)
+    image.variants_ready = False
+    db.session.commit()
+    db.session.execute(delete(PendingPhoto))
+    db.session.commit()
+    runtime.storage().delete(image.stored_sha256)
+    photo_variants.settle([image_of(leaflet)])
+    image = image_of(leaflet)
+    assert image.ocr_status == "failed" and "files are missing" in image.variants_error
+    html = app.test_client().get(f"/leaflets/{leaflet['id']}").get_data(as_text=True)
+    assert "This photo could not be prepared." in html and "photo-pending.svg" not in html
 
 
 def blurred_noise_photo() -> bytes:

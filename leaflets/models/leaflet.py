@@ -147,6 +147,9 @@ class LeafletImage(Model):
     # load: False while a background worker still makes the stored variants (models/pending_photo.py);
     # pages show a placeholder meanwhile, and OCR waits for the master.
     variants_ready: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # load: why the variants could not be made (the upload undecodable after all, its files lost); pages then
+    # say "This photo could not be prepared" instead of waiting for ever, and moderators read the reason.
+    variants_error: Mapped[str | None] = mapped_column(Text)
     ocr_status: Mapped[str] = mapped_column(String(10), default=OcrStatus.PENDING)
     ocr_text: Mapped[str | None] = mapped_column(Text)
     ocr_confidence: Mapped[float | None] = mapped_column(Float)

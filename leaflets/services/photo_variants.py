@@ -16,7 +16,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +30,7 @@ from leaflets.services.errors import UploadRejected
 log = logging.getLogger(__name__)
 _CANDIDATES = 4
 _BACKOFF_S = 10.0
+MAX_ATTEMPTS = 5  # a photo whose copies fail this often for a reason that is not the disk is given up
 
 
 def background() -> bool:
@@ -38,6 +39,8 @@ def background() -> bool:
 
 def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> None:
     """Keep an upload's bytes until its variants are made (a photo already held is held once)."""
+    if has_request_context():  # the near-duplicate check looks at them next: not read back from the database
+        g.setdefault("held_photos", {})[checked.sha256] = data
     if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
         db.session.commit()
         return
@@ -59,6 +62,9 @@ def is_pending(sha256: str) -> bool:
 
 def held_bytes(sha256: str) -> bytes | None:
     """The uploaded bytes of a photo still waiting for its copies, else None."""
+    in_hand = g.get("held_photos", {}).get(sha256) if has_request_context() else None
+    if in_hand is not None:
+        return in_hand
     return db.session.scalar(select(PendingPhoto.data).where(PendingPhoto.sha256 == sha256))
 
 
@@ -107,9 +113,10 @@ def _write_variants(sha256: str, data: bytes, filename: str) -> image_service.Pr
 def make(sha256: str, owner: str | None = None) -> bool:
     """Make and store the variants of one held photo; True when they are stored (or were already).
 
-    A photo that cannot be decoded after all is not retried: its images fail OCR with the reason, which
-    moderators read and volunteers see as "could not be read". A storage fault (disk full, read-only) is
-    retried after a backoff, the photo kept."""
+    A photo that cannot be decoded after all is not retried: its images record why (`variants_error`, which
+    pages show as "This photo could not be prepared" and moderators read) and fail OCR with that reason. A
+    storage fault (disk full, read-only) is retried after a backoff, the photo kept; any other fault too, up
+    to MAX_ATTEMPTS, after which the photo is given up the same way."""
     held = db.session.get(PendingPhoto, sha256)
     if held is None:
         db.session.commit()
@@ -123,6 +130,13 @@ def make(sha256: str, owner: str | None = None) -> bool:
         return False
     except OSError as error:
         _retry_later(sha256, owner, attempts, f"could not store the variants: {error}")
+        return False
+    except Exception as error:  # a fault in the decoder itself: not for ever (logged with its traceback)
+        log.exception("photo variants crashed", extra={"sha256": sha256[:12], "attempt": attempts})
+        if attempts >= MAX_ATTEMPTS:
+            _give_up(sha256, owner, f"The photo could not be prepared after {attempts} attempts: {error}.")
+        else:
+            _retry_later(sha256, owner, attempts, f"{type(error).__name__}: {error}")
         return False
     _mark_ready(sha256, owner, processed.width, processed.height, processed.mime)
     log.info(
@@ -166,7 +180,7 @@ def _give_up(sha256: str, owner: str | None, reason: str) -> None:
     db.session.execute(
         update(LeafletImage)
         .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
-        .values(ocr_status=OcrStatus.FAILED, ocr_error=reason, ocr_finished_at=utcnow())
+        .values(failed_values(reason))
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
@@ -174,6 +188,16 @@ def _give_up(sha256: str, owner: str | None, reason: str) -> None:
     )
     db.session.commit()
     log.warning("photo variants failed", extra={"sha256": sha256[:12], "error": reason})
+
+
+def failed_values(reason: str) -> dict[str, object]:
+    """An image whose variants will never be made: why (shown to moderators), and its OCR job finished."""
+    return {
+        "variants_error": reason[:2000],
+        "ocr_status": OcrStatus.FAILED,
+        "ocr_error": reason,
+        "ocr_finished_at": utcnow(),
+    }
 
 
 def _retry_later(sha256: str, owner: str | None, attempts: int, reason: str) -> None:
@@ -202,11 +226,7 @@ def settle(images: Iterable[LeafletImage]) -> None:
         values = (
             {"variants_ready": True}
             if ready
-            else {
-                "ocr_status": OcrStatus.FAILED,
-                "ocr_finished_at": utcnow(),
-                "ocr_error": "The photo's files are missing: it could not be prepared.",
-            }
+            else failed_values("The photo's files are missing: it could not be prepared.")
         )
         waiting_files = (LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
         db.session.execute(

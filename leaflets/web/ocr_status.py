@@ -68,6 +68,7 @@ def image_ocr_json(image: LeafletImage, *, moderator: bool) -> dict[str, Any]:
             "master": image_url(image, "master"),
             "width": image.width,
             "height": image.height,
+            "failed": image.variants_error is not None,  # its copies could not be made: it never will show
         },
         "html": render_template("ocr/_image_text.html", image=image, ocr_fragment=True),
     }

@@ -45,8 +45,10 @@
     enhance(fresh);
     if (FINISHED[image.status]) {
       var readable = image.text_status === "read" || image.text_status === "corrected";
-      announce(readable ? "The text of photo " + (image.position + 1) + " is ready."
-                        : "The text of photo " + (image.position + 1) + " could not be read; you can help type it.");
+      var number = image.position + 1;
+      announce(image.photo && image.photo.failed ? "Photo " + number + " could not be prepared."
+               : readable ? "The text of photo " + number + " is ready."
+               : "The text of photo " + number + " could not be read; you can help type it.");
     }
   }
 
@@ -59,6 +61,9 @@
       img.setAttribute("width", photo.width);
       img.setAttribute("height", photo.height);
       img.setAttribute("src", photo.display);
+      if (photo.failed) {
+        img.setAttribute("alt", "This photo could not be prepared (photo " + (image.position + 1) + ")");
+      }
     }
     document.querySelectorAll('a[data-ocr-photo-link="' + image.id + '"]').forEach(function (link) {
       link.setAttribute("href", photo.master);

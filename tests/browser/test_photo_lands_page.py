@@ -8,7 +8,10 @@ from typing import Any, Callable
 
 import pytest
 from flask import Flask
+from sqlalchemy import update
 
+from leaflets.extensions import db
+from leaflets.models import PendingPhoto
 from leaflets.ocr_queue.variants import VariantWorker
 from leaflets.ocr_queue.worker import Wakeup
 from tests.support import leaflet_image, multipart, upload_fields, wait_until
@@ -66,3 +69,39 @@ def test_the_placeholder_gives_way_to_the_photo_without_a_reload(
         page.screenshot(path=str(SHOTS / f"photo-landed-{width}.png"), full_page=False)
     finally:
         context.close()
+
+
+def test_a_photo_that_cannot_be_prepared_says_so_without_a_reload(
+    live_app: Flask, live_server: Any, desktop_page: Any, assert_accessible: Callable[[Any], None]
+) -> None:
+    """The held upload turns out undecodable: the placeholder becomes "could not be prepared", never a
+    broken image and never "being prepared" for ever."""
+    response = live_app.test_client().post(
+        "/api/v1/leaflets",
+        content_type="multipart/form-data",
+        data=multipart(upload_fields(), [(leaflet_image(["Damaged later"]), "front.jpg")]),
+    )
+    assert response.status_code == 201
+    leaflet_id = response.get_json()["id"]
+    page = desktop_page
+    page.goto(f"{live_server.url}/leaflets/{leaflet_id}")
+    photo = page.locator("img[data-ocr-photo]").first
+    assert photo.get_attribute("src").endswith("/static/img/photo-pending.svg")
+    page.evaluate("window.__notReloaded = true")
+    with live_app.app_context():
+        db.session.execute(update(PendingPhoto).values(data=b"\xff\xd8\xff" + b"\x00" * 500))  # damaged since
+        db.session.commit()
+    assert VariantWorker(live_app, "browser", Wakeup()).run(stop_when_idle=True) == 1
+
+    source = "document.querySelector('img[data-ocr-photo]').getAttribute('src')"
+    wait_until(lambda: page.evaluate(source).endswith("/photo-failed.svg"), 30, "the failed placeholder")
+    _all_loaded(page)
+    assert page.evaluate("window.__notReloaded") is True
+    assert _broken_images(page) == 0
+    assert photo.get_attribute("alt").startswith("This photo could not be prepared")
+    assert "could not be prepared" in page.locator("[role=status]").inner_text()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "photo-failed.png"), full_page=False)
+    assert_accessible(page)
+    page.reload()
+    assert page.locator("p.photo-failed").inner_text() == "This photo could not be prepared."
