@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import logging
+import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -36,8 +38,28 @@ log = logging.getLogger(__name__)
 
 IMAGE, TEXT = "image", "text"
 TEXT_SAME = TEMPLATE_THRESHOLD  # the estimated share of shingles in common at which compare joins a template
-VERIFY = 4  # the nearest fingerprints per photo that are compared print against print
+VERIFY = 4  # the nearest fingerprints per photo and turn that are compared print against print
 TURNS = (0, 90, 180, 270)  # a new photo may lie sideways where the stored one was turned upright
+LOOK_EDGE = 800  # a held photo is looked at this size: the hash and the print match need under 800 px
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much print matching one question may do (each match is about 0.1 s of CPU)."""
+
+    comparisons: (
+        int | None
+    )  # print matches in all, over every photo and turn; None: VERIFY per photo and turn
+    seconds: float | None  # no further match is started after this long (the first always runs)
+    first_match: bool  # stop at the first photo found to be the same leaflet
+
+
+# An upload is answered within its budget: the nearest look-alikes of any photo and any turn first (upright
+# before turned at the same distance), three at most, for at most about half a second, stopping at the first
+# that is the same leaflet (the voter is asked about one). Look-alikes left unchecked are not lost: the
+# moderation page compares every one (MODERATION) and OCR links text copies.
+UPLOAD = Budget(comparisons=3, seconds=0.5, first_match=True)
+MODERATION = Budget(comparisons=None, seconds=None, first_match=False)
 
 
 @dataclass(frozen=True)
@@ -49,13 +71,15 @@ class Candidate:
 
 def open_display(key: str) -> Image.Image | None:
     """The stored display picture (upright, at most 1600 px) of a storage folder, opened lazily. A photo whose
-    copies a background worker has not made yet is read from its held bytes, drafted to about that size."""
+    copies a background worker has not made yet is read from its held bytes, drafted to LOOK_EDGE (a JPEG
+    decoded at a quarter of its size: the check costs a fraction of the copies' full decode)."""
     found = runtime.storage().read(key, "display")
     try:
         if found is not None:
             return Image.open(io.BytesIO(found[0]))
         held = photo_variants.held_bytes(key)
-        return None if held is None else image_service.display_preview(held)
+        look = image_service.Limits(display_edge=LOOK_EDGE)
+        return None if held is None else image_service.display_preview(held, look)
     except (OSError, Image.DecompressionBombError) as error:
         log.warning("display picture unreadable", extra={"key": key, "error": str(error)})
         return None
@@ -67,19 +91,23 @@ def _row(key: str, value: int) -> ImageFingerprint:
     )
 
 
-def remember(keys: Iterable[str]) -> int:
+def remember(keys: Iterable[str], pictures: dict[str, Image.Image | None] | None = None) -> int:
     """Fingerprint the stored pictures that have none yet, each committed on its own (a racing upload of the
-    same photo may have written it first: that is the same row). Returns how many were added."""
+    same photo may have written it first: that is the same row). Returns how many were added. `pictures`,
+    when given, holds pictures already opened (the caller closes them)."""
     added = 0
     for key in dict.fromkeys(keys):
         if db.session.get(ImageFingerprint, key) is not None:
             continue
-        picture = open_display(key)
+        picture = pictures.get(key) if pictures is not None else open_display(key)
         if picture is None:
             continue
         try:
-            with picture:
+            if pictures is not None:
                 value = perceptual.page_hash(picture)
+            else:
+                with picture:
+                    value = perceptual.page_hash(picture)
         except (OSError, ValueError) as error:
             log.warning("fingerprint failed", extra={"key": key, "error": str(error)})
             continue
@@ -138,47 +166,107 @@ def _leaflets_showing(key: str) -> list[Leaflet]:
     return list(roots.values())
 
 
-def image_candidates(keys: Sequence[str], exclude: set[int] = frozenset()) -> list[Candidate]:  # type: ignore[assignment]
+def image_candidates(
+    keys: Sequence[str],
+    exclude: set[int] = frozenset(),  # type: ignore[assignment]
+    budget: Budget = MODERATION,
+    pictures: dict[str, Image.Image | None] | None = None,
+) -> list[Candidate]:
     """Leaflets (live originals, none in `exclude`) one of whose photos is one of these stored pictures
-    photographed again; the score is how well the print matched (perceptual.print_match)."""
-    best: dict[int, Candidate] = {}
-    for key in keys:
-        picture = open_display(key)
-        if picture is None:
-            continue
-        with picture:
+    photographed again; the score is how well the print matched (perceptual.print_match).
+
+    Every photo is hashed in each of the four turns and looked up (cheap: indexed bands); the print matches,
+    the costly part, then run nearest first within `budget`."""
+    opened = {
+        key: pictures[key] if pictures is not None and key in pictures else open_display(key) for key in keys
+    }
+    try:
+        turned: dict[tuple[str, int], Image.Image] = {}
+        near: list[tuple[int, int, str, str]] = []  # (distance, turn, key, look-alike's key)
+        for key, picture in opened.items():
+            if picture is None:
+                continue
             picture.load()
             for turn in TURNS:
-                turned = picture if turn == 0 else picture.rotate(-turn, expand=True)
-                _verify(turned, near_keys(perceptual.page_hash(turned), set()), exclude, best)
-    return sorted(best.values(), key=lambda c: (-c.score, c.leaflet.id))
+                turned[key, turn] = picture if turn == 0 else picture.rotate(-turn, expand=True)
+                near += [
+                    (gap, turn, key, other)
+                    for gap, other in near_keys(perceptual.page_hash(turned[key, turn]), set())
+                ]
+        return _verify(sorted(near), turned, exclude, budget)
+    finally:
+        if pictures is None:
+            for picture in opened.values():
+                if picture is not None:
+                    picture.close()
+
+
+def upload_candidates(keys: Sequence[str]) -> list[Candidate]:
+    """For an upload being answered: fingerprint its photos (each opened once for both steps) and find the
+    leaflet it may repeat, within the UPLOAD budget."""
+    pictures = {key: open_display(key) for key in dict.fromkeys(keys)}
+    try:
+        remember(list(pictures), pictures)
+        return image_candidates(list(pictures), budget=UPLOAD, pictures=pictures)
+    finally:
+        for picture in pictures.values():
+            if picture is not None:
+                picture.close()
 
 
 def _verify(
-    picture: Image.Image, near: list[tuple[int, str]], exclude: set[int], best: dict[int, Candidate]
-) -> None:
-    """Compare the picture with the nearest VERIFY fingerprints that belong to other leaflets."""
-    compared = 0
-    for _gap, other_key in near:
-        leaflets = [leaflet for leaflet in _leaflets_showing(other_key) if leaflet.id not in exclude]
-        if not leaflets:
+    near: list[tuple[int, int, str, str]],
+    turned: dict[tuple[str, int], Image.Image],
+    exclude: set[int],
+    budget: Budget,
+) -> list[Candidate]:
+    """Compare look-alikes that belong to other leaflets print against print, nearest first, within budget."""
+    best: dict[int, Candidate] = {}
+    per_turn: Counter[tuple[str, int]] = Counter()
+    showing: dict[str, list[Leaflet]] = {}
+    started, compared = time.monotonic(), 0
+    for position, (gap, turn, key, other_key) in enumerate(near):
+        if other_key not in showing:
+            showing[other_key] = [
+                leaflet for leaflet in _leaflets_showing(other_key) if leaflet.id not in exclude
+            ]
+        leaflets = showing[other_key]
+        if not leaflets or (budget.comparisons is None and per_turn[key, turn] == VERIFY):
             continue  # its own folder, a held upload's, or a leaflet already known to be this one
-        if compared == VERIFY:
+        spent = time.monotonic() - started
+        if (budget.comparisons is not None and compared >= budget.comparisons) or (
+            budget.seconds is not None and compared and spent > budget.seconds
+        ):
+            log.info(
+                "near-duplicate budget spent",
+                extra={"compared": compared, "seconds": round(spent, 3), "left": len(near) - position},
+            )
             break
-        compared += 1
         other = open_display(other_key)
         if other is None:
             continue
+        per_turn[key, turn] += 1
+        compared += 1
         with other:
-            match = perceptual.print_match(picture, other)
+            match = perceptual.print_match(turned[key, turn], other)
         log.info(
-            "photo compared", extra={"key": other_key, "score": round(match.score, 3), "same": match.same}
+            "photo compared",
+            extra={
+                "key": other_key,
+                "distance": gap,
+                "turn": turn,
+                "score": round(match.score, 3),
+                "same": match.same,
+            },
         )
         if not match.same:
             continue
         for leaflet in leaflets:
             if leaflet.id not in best or best[leaflet.id].score < match.score:
                 best[leaflet.id] = Candidate(leaflet, match.score, IMAGE)
+        if budget.first_match:
+            break
+    return sorted(best.values(), key=lambda c: (-c.score, c.leaflet.id))
 
 
 def family(leaflet: Leaflet) -> set[int]:

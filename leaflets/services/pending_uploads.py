@@ -51,9 +51,7 @@ def check(meta: ResolvedMetadata, staged: list[StagedImage]) -> None:
     """Raise SameLeafletQuestion (the upload held) when a photo looks like a leaflet we have; else return."""
     if repeats_known_leaflet(staged):
         return
-    keys = [item.stored_sha256 or item.sha256 for item in staged]
-    near_duplicates.remember(keys)
-    found = near_duplicates.image_candidates(keys)
+    found = near_duplicates.upload_candidates([item.stored_sha256 or item.sha256 for item in staged])
     # Asked again: an upload of the same bytes committed since the first look is found by its fingerprint, and
     # is a delivery (two voters sending one photo at once), not a question.
     if found and not repeats_known_leaflet(staged):
