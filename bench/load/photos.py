@@ -1,115 +1,232 @@
-"""Phone photos for the load benchmark: 3-4 MB JPEGs of leaflets, as a voter's camera takes them.
+"""Phone photos for the load benchmark: every upload a different leaflet, as a crowd's would be.
 
-A small pool is made once (generated leaflet pages "photographed": on a table, slightly turned, camera grain,
-12 megapixels; and, when ../shared/data is there, its real leaflet photos enlarged and re-encoded the same
-way, read in place and never copied). Each upload then gets its own bytes cheaply: a JPEG comment naming
-the upload is added after the start marker, so no two uploads are duplicates of each other, while the
-pixels, and so the cost of decoding and reading them, stay those of a real photo.
+A *plan* is the sequence of leaflets the uploaders send, in order. Each leaflet is one of its own (drawn as
+demo data draws them: its own place, candidate, headline and prose, 1-3 pages), each page "photographed" at
+12 megapixels as a phone would: on a table, a little turned and keystoned, under uneven light, slightly
+soft, with sensor grain, saved as a 3-4 MB JPEG. A small share (REPEAT_SHARE) are the same leaflet
+delivered to someone else: an earlier leaflet of the plan photographed again (other angle, other light),
+which the site should ask about ("Is this the same leaflet?").
+
+Photos are made before the timed burst (in parallel, about a second each) and kept under bench/out/
+(git-ignored), keyed by seed, so later runs read them from disk. Entry i depends only on (seed, i), so a
+longer plan extends a shorter one.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import random
-import struct
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageChops, ImageFilter
 
 PHONE = (3024, 4032)  # a 12-megapixel phone camera, portrait
-REAL_DIRS = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real_leaflets",
-    Path("/work/shared/data/real_leaflets"),
+SIZE_MB = (3.0, 4.0)
+REPEAT_SHARE = 0.05  # of leaflets that are an earlier leaflet of the plan delivered again
+REPEAT_GAP = (15, 60)  # how many leaflets earlier the repeated one was sent (some seconds before)
+CACHE = Path(__file__).resolve().parents[1] / "out" / "load-photos"
+PARTIES = (
+    ("labour", "Labour Party", "#d50000", "Labour"),
+    ("conservative", "Conservative and Unionist Party", "#0087dc", "Conservative"),
+    ("libdem", "Liberal Democrats", "#faa61a", "Liberal Democrat"),
+    ("green", "Green Party", "#02a95b", "Green"),
+    ("reform-uk", "Reform UK", "#12b6cf", "Reform UK"),
+    ("snp", "Scottish National Party", "#fdf38e", "SNP"),
+)
+PLACES = (
+    "Bristol West",
+    "Hexham",
+    "Cardiff North",
+    "Edinburgh South",
+    "Stroud",
+    "Bolton North East",
+    "St Ives",
+    "Ealing Central and Acton",
+    "Ceredigion Preseli",
+    "Aberdeen North",
+    "Harrogate and Knaresborough",
+    "Norwich South",
 )
 
 
-def _photograph(page: Image.Image, rng: random.Random) -> bytes:
-    """The page on a table, filling most of the frame, a little turned, with sensor grain."""
-    table = Image.new("RGB", PHONE, (rng.randint(90, 140), rng.randint(70, 110), rng.randint(50, 90)))
-    scale = min(PHONE[0] * 0.86 / page.width, PHONE[1] * 0.86 / page.height)
-    size = (int(page.width * scale), int(page.height * scale))
-    page = page.convert("RGB").resize(size, Image.Resampling.BICUBIC)
-    page = page.rotate(rng.uniform(-3, 3), expand=True, fillcolor=table.getpixel((0, 0)))
-    table.paste(page, ((PHONE[0] - page.width) // 2, (PHONE[1] - page.height) // 2))
-    pixels = np.asarray(table, dtype=np.int16)
-    grain = np.random.default_rng(rng.randrange(1 << 30)).integers(-8, 9, pixels.shape[:2], dtype=np.int16)
-    noisy = np.clip(pixels + grain[..., None], 0, 255).astype(np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(noisy).save(buffer, "JPEG", quality=93)
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class PlannedLeaflet:
+    index: int
+    pages: int
+    repeat_of: int | None  # the plan index of the leaflet this one is a second delivery of
 
 
-def _generated_pages(count: int, rng: random.Random) -> list[Image.Image]:
+def _leaflet_rng(seed: int, index: int) -> random.Random:
+    return random.Random(f"bench-load-{seed}-{index}")
+
+
+def planned(seed: int, index: int) -> PlannedLeaflet:
+    """What entry `index` of the plan is: deterministic in (seed, index), and cheap (nothing is drawn)."""
+    rng = _leaflet_rng(seed, index)
+    if index >= REPEAT_GAP[1] and rng.random() < REPEAT_SHARE:
+        earlier = planned(seed, index - rng.randint(*REPEAT_GAP))
+        if earlier.repeat_of is None:
+            return PlannedLeaflet(index, earlier.pages, earlier.index)
+    return PlannedLeaflet(index, rng.choice((1, 2, 2, 2, 3)), None)
+
+
+def _pages(seed: int, entry: PlannedLeaflet) -> list[bytes]:
+    """The leaflet's pages as demo data draws them: its own place, party, candidate, headline and prose."""
     from leaflets.services import demo_data
 
+    rng = random.Random(f"bench-load-pages-{seed}-{entry.index}")
+    slug, name, colour, label = rng.choice(PARTIES)
+    place = rng.choice(PLACES)
+    candidate = f"{rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)}"
+    values = {"area": place, "party": label, "candidate": candidate, "rival": rng.choice(PARTIES)[3]}
+    road = rng.choice(demo_data.ROADS).removeprefix("the ")
+    imprint = (
+        f"Promoted by {rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)} on behalf of {candidate} "
+        f"({name}), both at {rng.randint(1, 120)} {road}, {place}."
+    )
     pages = []
-    for index in range(count):
-        data = demo_data.render_page(
-            rng,
-            colour=rng.choice(["#d50000", "#0087dc", "#faa61a", "#02a95b"]),
-            party_name=rng.choice(["Labour", "Conservative", "Liberal Democrats", "Green Party"]),
-            headline=rng.choice(
-                [
-                    "Fixing our roads and potholes",
-                    "Save our local bus routes",
-                    "More nurses for the hospital",
-                    "Cleaner streets for everyone",
-                ]
-            ),
-            paragraphs=[
-                rng.choice(
-                    [
-                        "Residents have told us the potholes on Station Road are a danger to "
-                        "cyclists and drivers alike.",
-                        "We will keep the library open six days a week and protect the children's centre.",
-                        "Only we can beat the other "
-                        "party here: the last election was won by a handful of votes.",
-                    ]
-                )
-                for _ in range(6)
-            ],
-            imprint=f"Promoted by the agent, 1 High Street, on behalf of the candidate. Page {index}.",
-            back=index % 2 == 1,
+    for number in range(entry.pages):
+        chosen = rng.sample(demo_data.PARAGRAPHS, rng.randint(3, 7) if number == 0 else rng.randint(2, 5))
+        pages.append(
+            demo_data.render_page(
+                rng,
+                colour=colour,
+                party_name=name,
+                headline=demo_data.fill_template(rng, rng.choice(demo_data.HEADLINES), values),
+                paragraphs=[demo_data.fill_template(rng, paragraph, values) for paragraph in chosen],
+                imprint=imprint,
+                back=number > 0,
+                candidate=candidate,
+                party=label,
+                rival=values["rival"],
+            )
         )
-        pages.append(Image.open(io.BytesIO(data)))
     return pages
 
 
-def _real_pages() -> list[Image.Image]:
-    folder = next((d for d in REAL_DIRS if d.is_dir()), None)
-    if folder is None:
-        return []
-    pages = []
-    for path in sorted(folder.glob("*.jp*g")):
-        with Image.open(path) as opened:
-            if min(opened.size) >= 600:
-                pages.append(opened.convert("RGB"))
-    return pages
+def _homography(out: list[tuple[float, float]], src: list[tuple[float, float]]) -> tuple[float, ...]:
+    """Pillow's PERSPECTIVE coefficients taking each output point to its source point."""
+    rows, values = [], []
+    for (x, y), (u, v) in zip(out, src):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+        values += [u, v]
+    return tuple(np.linalg.solve(np.array(rows, dtype=np.float64), np.array(values, dtype=np.float64)))
 
 
-CACHE = Path("/tmp/straight-choice-bench-load")  # outside the repository; remade if removed
+_GRAIN: dict[int, Image.Image] = {}
 
 
-def pool_folder(generated: int = 6, seed: int = 13, real: bool = True) -> Path:
-    return CACHE / f"pool-{generated}-{seed}-{int(real)}"
+def _grain(rng: random.Random) -> Image.Image:
+    """Sensor grain centred on 128: one field per process, shifted by a random offset for each photo."""
+    if not _GRAIN:
+        noise = np.random.default_rng(7).normal(128, 6, (PHONE[1], PHONE[0]))
+        _GRAIN[0] = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))
+    shifted = ImageChops.offset(_GRAIN[0], rng.randrange(PHONE[0]), rng.randrange(PHONE[1]))
+    return Image.merge("RGB", (shifted, shifted, shifted))
 
 
-def pool(generated: int = 6, seed: int = 13, real: bool = True) -> list[bytes]:
-    """The photos uploads are made from (made once, a second or two each, then kept in CACHE)."""
-    folder = pool_folder(generated, seed, real)
-    if folder.is_dir() and any(folder.glob("*.jpg")):
-        return [path.read_bytes() for path in sorted(folder.glob("*.jpg"))]
-    rng = random.Random(seed)
-    pages = _generated_pages(generated, rng) + (_real_pages() if real else [])
-    made = [_photograph(page, rng) for page in pages]
+def _photograph(page: Image.Image, rng: random.Random) -> bytes:
+    """The page on a table filling most of the frame, lit unevenly, slightly soft, then turned and keystoned
+    (one perspective warp to 12 megapixels), with sensor grain: a phone JPEG of 3-4 MB."""
+    width, height = PHONE
+    page = page.convert("RGB")
+    # uneven light, a lamp to one side, and a slightly soft lens: cheap at the page's own size
+    light = np.linspace(rng.uniform(0.72, 0.88), 1.0, 64, dtype=np.float32)
+    field = np.outer(np.linspace(rng.uniform(0.85, 1.0), 1, 48), light if rng.random() < 0.5 else light[::-1])
+    shade = Image.fromarray((field * 255).astype(np.uint8)).resize(page.size, Image.Resampling.BILINEAR)
+    page = ImageChops.multiply(page, Image.merge("RGB", (shade, shade, shade)))
+    page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7)))
+    # where the page's corners land in the photo: scaled, turned, keystoned, a little off centre
+    scale = min(width / page.width, height / page.height) * rng.uniform(0.8, 0.9)
+    turn = np.radians(rng.uniform(-4, 4))
+    keystone = rng.uniform(0, 0.04)
+    centre = (width / 2 + rng.uniform(-60, 60), height / 2 + rng.uniform(-60, 60))
+    src = [(0.0, 0.0), (page.width, 0.0), (page.width, page.height), (0.0, page.height)]
+    out = []
+    for u, v in src:
+        x, y = (u - page.width / 2) * scale, (v - page.height / 2) * scale
+        if v == 0:
+            x *= 1 - keystone  # the far edge looks narrower
+        out.append(
+            (
+                centre[0] + x * np.cos(turn) - y * np.sin(turn),
+                centre[1] + x * np.sin(turn) + y * np.cos(turn),
+            )
+        )
+    table = tuple(rng.randint(60, 150) for _ in range(3))
+    frame = page.transform(
+        PHONE,
+        Image.Transform.PERSPECTIVE,
+        _homography(out, src),
+        resample=Image.Resampling.BILINEAR,
+        fillcolor=table,
+    )
+    noisy = ImageChops.add(frame, _grain(rng), offset=-128)
+    quality, data = 92, b""
+    for _ in range(4):  # phone JPEGs are 3-4 MB: settle the quality that gives that
+        buffer = io.BytesIO()
+        noisy.save(buffer, "JPEG", quality=quality)
+        data = buffer.getvalue()
+        megabytes = len(data) / 1e6
+        if megabytes < SIZE_MB[0] and quality < 97:
+            quality += 2
+        elif megabytes > SIZE_MB[1] and quality > 70:
+            quality -= 4
+        else:
+            break
+    return data
+
+
+def _make(seed: int, index: int, folder: Path) -> None:
+    """Photograph entry `index` (its own pages, or for a repeat the earlier leaflet's pages again)."""
+    entry = planned(seed, index)
+    pages = _pages(seed, planned(seed, entry.repeat_of) if entry.repeat_of is not None else entry)
+    camera = random.Random(f"camera-{seed}-{index}")
+    for number, page in enumerate(pages):
+        with Image.open(io.BytesIO(page)) as picture:
+            photo = _photograph(picture, camera)
+        path = folder / f"{index:05d}-{number}.jpg"
+        partial = path.with_suffix(".part")
+        partial.write_bytes(photo)
+        partial.rename(path)
+
+
+def folder_for(seed: int) -> Path:
+    return CACHE / f"seed-{seed}"
+
+
+def _made(folder: Path, entry: PlannedLeaflet) -> bool:
+    return all((folder / f"{entry.index:05d}-{n}.jpg").exists() for n in range(entry.pages))
+
+
+def prepare(count: int, seed: int = 13, workers: int = 2) -> list[PlannedLeaflet]:
+    """The first `count` leaflets of the plan, their photos made (in `workers` processes) where missing."""
+    folder = folder_for(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    for number, photo in enumerate(made):
-        (folder / f"{number:02d}.jpg").write_bytes(photo)
-    return made
+    entries = [planned(seed, index) for index in range(count)]
+    missing = [entry.index for entry in entries if not _made(folder, entry)]
+    if missing:
+        print(f"  making {len(missing)} leaflets' photos into {folder} (kept for later runs)…", flush=True)
+        with ProcessPoolExecutor(max(1, workers)) as pool:
+            for done, _ in enumerate(
+                pool.map(_make, [seed] * len(missing), missing, [folder] * len(missing))
+            ):
+                if (done + 1) % 50 == 0:
+                    print(f"    {done + 1} / {len(missing)}", flush=True)
+    (folder / "plan.json").write_text(json.dumps([entry.__dict__ for entry in entries]))
+    return entries
 
 
-def unique(photo: bytes, label: str) -> bytes:
-    """The same picture with a JPEG comment (COM segment) naming this upload: other bytes, same pixels."""
-    comment = f"bench-load {label}".encode()
-    return photo[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + photo[2:]
+def photos_of(entry: PlannedLeaflet, seed: int = 13) -> list[bytes]:
+    folder = folder_for(seed)
+    return [(folder / f"{entry.index:05d}-{n}.jpg").read_bytes() for n in range(entry.pages)]
+
+
+def photo_files(entries: list[PlannedLeaflet], seed: int = 13, limit: int = 12) -> list[Path]:
+    """A few of the photos, for the plain-Tesseract baseline."""
+    folder = folder_for(seed)
+    return [folder / f"{entry.index:05d}-0.jpg" for entry in entries[:limit]]

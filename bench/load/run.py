@@ -2,8 +2,10 @@
 
 A fresh database (SQLite, or PostgreSQL with --database postgresql) is migrated and given a few demo leaflets,
 as `make run` does; the runner (`python -m leaflets.serve`) starts the web and OCR processes; once the demo
-photos are read, the burst begins: every uploader sends a leaflet of 1-3 phone photos (3-4 MB each), waits
-a while (a voter photographing the next one, --think) and sends another; readers fetch the home page, a
+photos are read, the burst begins: every uploader sends a leaflet of 1-3 phone photos (3-4 MB each; every
+leaflet a different one, bar a stated share of second deliveries, see photos.py), answers "Is this the same
+leaflet?" when asked as the voter would, waits a while (a voter photographing the next one, --think) and sends
+another; readers fetch the home page, a
 browse page, a leaflet and the search API back to back. After --duration seconds the figures of the burst
 are printed; then the OCR backlog is timed until it drains, every 201 is checked against the database and
 the upload folder, and the drain rate is compared with N plain `tesseract` runs side by side, measured in
@@ -54,8 +56,28 @@ class Sample:
 @dataclass
 class Upload:
     sent: int
-    status: int
+    status: int  # the upload's answer; a 202 (held: "is this the same leaflet?") is then answered
     leaflet_id: int | None = None
+    repeat: bool = False  # the plan made it a second delivery of an earlier leaflet
+    held: bool = False  # the site asked whether it was the same leaflet
+    delivery: bool = False  # it ended as a delivery of an earlier leaflet (answered "same")
+
+
+class Plan:
+    """The leaflets to send, handed out in order to whichever uploader is ready next."""
+
+    def __init__(self, entries: list[photo_pool.PlannedLeaflet], seed: int) -> None:
+        self.entries, self.seed = entries, seed
+        self.next = 0
+        self.lock = threading.Lock()
+        self.wrapped = 0
+
+    def take(self) -> tuple[photo_pool.PlannedLeaflet, list[bytes]]:
+        with self.lock:
+            entry = self.entries[self.next % len(self.entries)]
+            self.wrapped += self.next >= len(self.entries)  # sent again byte for byte: the plan was short
+            self.next += 1
+        return entry, photo_pool.photos_of(entry, self.seed)
 
 
 @dataclass
@@ -103,13 +125,12 @@ def _request(
 
 
 def _uploader(
-    number: int, port: int, pool: list[bytes], until: float, think_s: float, burst: Burst, parties: list[str]
+    number: int, port: int, plan: Plan, until: float, think_s: float, burst: Burst, parties: list[str]
 ) -> None:
     rng = random.Random(number)
     sequence = 0
     while time.monotonic() < until:
-        count = rng.randint(1, 3)
-        images = [photo_pool.unique(rng.choice(pool), f"{number}-{sequence}-{n}") for n in range(count)]
+        entry, images = plan.take()
         sequence += 1
         fields = {
             "party": rng.choice(parties),
@@ -121,10 +142,24 @@ def _uploader(
         body, content_type = _multipart(fields, images)
         started = time.monotonic()
         status, answer = _request(port, "POST", "/api/v1/leaflets", body, content_type)
-        leaflet_id = json.loads(answer)["id"] if status == 201 else None
-        burst.add(
-            Sample("upload", started, time.monotonic() - started, status), Upload(count, status, leaflet_id)
-        )
+        upload = Upload(len(images), status, repeat=entry.repeat_of is not None)
+        burst.add(Sample("upload", started, time.monotonic() - started, status))
+        if status == 202:  # "is this the same leaflet?": the voter knows, as the plan does
+            upload.held = True
+            choice = "same" if upload.repeat else "different"
+            path = "/" + json.loads(answer)["pending"]["answer_url"].split("/", 3)[3]
+            started = time.monotonic()
+            status, answer = _request(
+                port, "POST", path, json.dumps({"answer": choice}).encode(), "application/json"
+            )
+            burst.add(Sample("answer", started, time.monotonic() - started, status))
+            upload.status, upload.delivery = status, choice == "same"
+        if upload.status == 201:
+            created = json.loads(answer)
+            upload.leaflet_id = created["id"]
+            upload.delivery = upload.delivery or created.get("duplicate_of") is not None
+        with burst.lock:
+            burst.uploads.append(upload)
         time.sleep(min(max(0.0, until - time.monotonic()), rng.uniform(0.5, 1.5) * think_s))
 
 
@@ -340,6 +375,12 @@ def verify(site: Site, uploads: list[Upload]) -> Counter[str]:
     with site.engine.connect() as connection:
         held = {row[0] for row in connection.execute(text("SELECT sha256 FROM pending_photo"))}
         for upload in (u for u in uploads if u.status == 201):
+            if upload.delivery:  # it shows its original's photos: check it is recorded as a delivery
+                original = connection.execute(
+                    text("SELECT duplicate_of_id FROM leaflet WHERE id = :id"), {"id": upload.leaflet_id}
+                ).scalar()
+                found["delivery of an earlier leaflet" if original else "lost: delivery not recorded"] += 1
+                continue
             rows = connection.execute(
                 text(
                     "SELECT stored_sha256, variants_ready, ocr_status, ocr_readable, ocr_error "
@@ -390,7 +431,7 @@ def tesseract_rate(photo_files: list[Path], parallel: int, images: int, nice: in
     return 60.0 * images / (time.monotonic() - started)
 
 
-def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_files: list[Path]) -> dict:
+def run_one(database: str, args: argparse.Namespace, plan: Plan) -> dict:
     site = Site(database, args)
     try:
         print(
@@ -411,7 +452,7 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
         until = started + args.duration
         parties = site.party_slugs()
         threads = [
-            threading.Thread(target=_uploader, args=(n, site.port, pool, until, args.think, burst, parties))
+            threading.Thread(target=_uploader, args=(n, site.port, plan, until, args.think, burst, parties))
             for n in range(args.uploaders)
         ]
         threads += [
@@ -450,6 +491,7 @@ def run_one(database: str, args: argparse.Namespace, pool: list[bytes], photo_fi
             "left_behind": left_behind,
             "ocr_total": ocr_done_after,
             "errors_logged": site.log().count("Traceback"),
+            "plan_wrapped": plan.wrapped,
         }
     finally:
         if site.runner is not None and site.runner.poll() is None:
@@ -462,13 +504,15 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
     uploads = [s for s in burst.samples if s.kind == "upload"]
     reads = [s for s in burst.samples if s.kind != "upload" and s.started < run["until"]]
     statuses = Counter(
-        "201" if s.status == 201 else "no answer" if s.status == 0 else f"{s.status // 100}xx"
+        str(s.status) if s.status in (201, 202) else "no answer" if s.status == 0 else f"{s.status // 100}xx"
         for s in uploads
     )
     read_statuses = Counter(f"{s.status // 100}xx" if s.status else "no answer" for s in reads)
     print(f"\n-- {run['database']}: the burst ({run['burst_s']:.0f} s) --")
     print(f"{'requests':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
-    rows = [("upload", uploads)] + [(f"read: {kind}", [s for s in reads if s.kind == kind]) for kind in READS]
+    answers = [s for s in burst.samples if s.kind == "answer"]
+    rows = [("upload", uploads), ("answer: same leaflet?", answers)]
+    rows += [(f"read: {kind}", [s for s in reads if s.kind == kind]) for kind in READS]
     rows.append(("read: all", reads))
     for name, samples in rows:
         times = [1000 * s.seconds for s in samples]
@@ -477,7 +521,15 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
             f"{max(times, default=float('nan')):>9.0f}"
         )
     sent = sum(u.sent for u in burst.uploads if u.status == 201)
-    print(f"upload answers: {dict(statuses)}; photos sent in 201s: {sent}")
+    print(f"upload answers: {dict(statuses)}; photos sent in leaflets stored: {sent}")
+    repeats = [u for u in burst.uploads if u.repeat]
+    asked_anyway = sum(u.held for u in burst.uploads if not u.repeat)
+    print(
+        f"same leaflet again (planned repeats, {photo_pool.REPEAT_SHARE:.0%} of the plan): {len(repeats)} "
+        f"sent, {sum(u.held for u in repeats)} asked about, {sum(u.delivery for u in repeats)} recorded as "
+        f"deliveries; different leaflets asked about all the same: {asked_anyway}"
+        + (f"; the plan ran out and {run['plan_wrapped']} were sent again" if run["plan_wrapped"] else "")
+    )
     print(f"reader answers: {dict(read_statuses)}")
     cpu = run["cpu_burst"]
     wall = run["burst_s"]
@@ -540,18 +592,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ocr-workers", type=int, default=default_ocr_workers())
     parser.add_argument("--demo", type=int, default=8, help="demo leaflets the site starts with")
     parser.add_argument("--drain-timeout", type=float, default=1800.0)
+    parser.add_argument("--seed", type=int, default=13, help="which generated leaflets are sent")
     parser.add_argument("--quick", action="store_true", help="5 uploaders, 2 readers, 20 s: a try-out")
     args = parser.parse_args(argv)
     if args.quick:
         args.uploaders, args.readers, args.duration, args.think, args.demo = 5, 2, 20.0, 8.0, 3
-    print("Photos: making the pool (kept in /tmp between runs)…", flush=True)
-    pool = photo_pool.pool()
-    photo_files = sorted(photo_pool.pool_folder().glob("*.jpg"))
-    sizes = sorted(len(photo) / 1e6 for photo in pool)
-    print(f"  {len(pool)} photos, {sizes[0]:.1f}-{sizes[-1]:.1f} MB", flush=True)
+    # Enough different leaflets that none is sent twice by accident: each uploader sends one, then one
+    # every `think` seconds or so (at most every half of it), with a margin.
+    count = int(args.uploaders * (args.duration / args.think + 2) * 1.2)
+    print(f"Photos: {count} leaflets of 1-3 phone photos (made once, kept in {photo_pool.CACHE})", flush=True)
+    entries = photo_pool.prepare(count, args.seed, workers=os.cpu_count() or 2)
+    photo_files = photo_pool.photo_files(entries, args.seed)
+    sizes = sorted(path.stat().st_size / 1e6 for path in photo_files)
+    print(
+        f"  {sum(e.pages for e in entries)} photos, {sizes[0]:.1f}-{sizes[-1]:.1f} MB; "
+        f"{sum(e.repeat_of is not None for e in entries)} leaflets are an earlier one photographed again",
+        flush=True,
+    )
     print(f"machine: {os.cpu_count()} CPUs, shared with other engineers' work (figures vary with their load)")
     databases = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
-    runs = [run_one(database, args, pool, photo_files) for database in databases]
+    runs = [run_one(database, args, Plan(entries, args.seed)) for database in databases]
     print(
         f"\nbaseline: {args.ocr_workers} plain tesseract runs side by side on the same photos, as niced "
         "as the OCR processes…",
