@@ -7,18 +7,26 @@ deployment does, and print p95 per page type at 1 client and at 8 concurrent cli
 SQLite runs with the Whoosh index, PostgreSQL with SEARCH_BACKEND=postgres (the scale path). The archive is
 bench/stats' generated one (real parties and areas, skewed; claims and ratings) plus a few dozen words of
 campaign text per photo so that search has something to find. Results go to bench/out/pages-<time>.json.
+
+The filled archive is kept between runs (SQLite: a copy of the file and its Whoosh index under
+bench/out/pages-cache/; PostgreSQL: a template database `sc_bench_pages_cache_<key>`), keyed by size, seed and
+a digest of everything that shapes it (migrations, the generator, the fill, search and indexing code), so
+only the first run of a given archive pays for the fill; --fresh fills again. Each run works on a copy.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import http.client
+import inspect
 import json
 import logging
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -286,9 +294,15 @@ def measure(port: int, paths: list[str], clients: int) -> dict[str, Any]:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         try:
             for path in share:
-                status, ms = _get(conn, path)
+                try:
+                    status, ms = _get(conn, path)
+                except (OSError, http.client.HTTPException):  # a dropped connection counts, as status 0
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                    status, ms = 0, 0.0
                 with lock:
-                    times.append(ms)
+                    if status:
+                        times.append(ms)
                     statuses[status] = statuses.get(status, 0) + 1
         finally:
             conn.close()
@@ -299,21 +313,84 @@ def measure(port: int, paths: list[str], clients: int) -> dict[str, Any]:
     for thread in threads:
         thread.join()
     return {
-        "n": len(times),
-        "p50_ms": _pct(times, 0.5),
-        "p95_ms": _pct(times, 0.95),
-        "max_ms": round(max(times), 1),
+        "n": max(1, sum(statuses.values())),
+        "p50_ms": _pct(times, 0.5) if times else float("nan"),
+        "p95_ms": _pct(times, 0.95) if times else float("nan"),
+        "max_ms": round(max(times, default=float("nan")), 1),
         "statuses": statuses,
     }
 
 
+CACHE = OUT / "pages-cache"
+_SHAPES = ("migrations/versions", "bench/stats/archive.py", "search", "leaflets/services/indexing.py")
+
+
+def cache_key(kind: str, size: int, seed: int) -> str:
+    """Names the filled archive: a change to anything that shapes it makes a new one."""
+    digest = hashlib.sha256(inspect.getsource(fill).encode())
+    for shape in _SHAPES:
+        root = REPO / shape
+        for path in sorted(root.rglob("*.py") if root.is_dir() else [root]):
+            digest.update(path.relative_to(REPO).as_posix().encode() + path.read_bytes())
+    return f"{kind}-{size}-{seed}-{digest.hexdigest()[:12]}"
+
+
+def _pg_exists(name: str) -> bool:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def filled_database(
+    kind: str, workdir: Path, args: argparse.Namespace
+) -> tuple[str, Callable[[], None], dict]:
+    """A database holding the archive for this run (a copy of the cached one when there is one)."""
+    key = cache_key(kind, args.size, args.seed)
+    record = CACHE / f"{key}.json"
+    template = f"sc_bench_pages_cache_{key.rsplit('-', 1)[1]}_{args.size}"
+    cached = record.exists() and not args.fresh
+    cached = cached and (_pg_exists(template) if kind == "postgresql" else (CACHE / key).is_dir())
+    started = time.perf_counter()
+    if cached:
+        print(f"{kind}: copying the filled archive from the cache ({key})", flush=True)
+        if kind == "postgresql":
+            name = f"sc_bench_pages_{uuid.uuid4().hex[:8]}"
+            _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+            drop = functools.partial(_pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            shutil.copy(CACHE / key / "bench.sqlite3", workdir / "bench.sqlite3")
+            shutil.copytree(CACHE / key / "index", workdir / "index")
+            url, drop = f"sqlite:///{workdir / 'bench.sqlite3'}", _nothing
+        filled = {
+            **json.loads(record.read_text()),
+            "copied_from_cache_s": round(time.perf_counter() - started, 1),
+        }
+        return url, drop, filled
+    url, drop = new_database(kind, workdir)
+    print(f"{kind}: filling {args.size:,} leaflets (kept in the cache for later runs)", flush=True)
+    filled = fill(url, kind, workdir, args.size, args.seed)
+    started = time.perf_counter()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if kind == "postgresql":
+        _pg(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        _pg(f'CREATE DATABASE "{template}" TEMPLATE "{url.rsplit("/", 1)[1]}"')
+    else:
+        shutil.rmtree(CACHE / key, ignore_errors=True)
+        (CACHE / key).mkdir()
+        shutil.copy(workdir / "bench.sqlite3", CACHE / key / "bench.sqlite3")
+        shutil.copytree(workdir / "index", CACHE / key / "index")
+    filled["cache_write_s"] = round(time.perf_counter() - started, 1)
+    record.write_text(json.dumps(filled))
+    return url, drop, filled
+
+
 def run_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-pages-{kind}-"))
-    url, drop = new_database(kind, workdir)
+    drop = _nothing
     try:
-        print(f"{kind}: filling {args.size:,} leaflets", flush=True)
-        filled = fill(url, kind, workdir, args.size, args.seed)
+        url, drop, filled = filled_database(kind, workdir, args)
         print(f"{kind}: filled {filled}", flush=True)
+        started = time.perf_counter()
         urls = sample_urls(url, random.Random(args.seed), args.requests * 8)
         server = Server(app_env(url, kind, workdir), args.workers, args.threads, workdir / "gunicorn.log")
         results: dict[str, Any] = {"fill": filled, "pages": {}}
@@ -337,6 +414,8 @@ def run_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 )
         finally:
             server.stop()
+        results["measure_s"] = round(time.perf_counter() - started, 1)
+        print(f"{kind}: pages measured in {results['measure_s']} s", flush=True)
         return results
     finally:
         drop()
@@ -362,6 +441,20 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+_NAMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "pg": "postgresql"}
+
+
+def databases(value: str) -> list[str]:
+    """The engines asked for, in order: "sqlite,postgres" (or "postgresql"); an unknown name is refused
+    rather than silently run as SQLite."""
+    kinds = []
+    for name in (part.strip().lower() for part in value.split(",") if part.strip()):
+        if name not in _NAMES:
+            raise SystemExit(f"--databases: {name!r} is not sqlite or postgres(ql)")
+        kinds.append(_NAMES[name])
+    return list(dict.fromkeys(kinds))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
@@ -371,10 +464,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (SQLite file, index, log)")
+    parser.add_argument("--fresh", action="store_true", help="fill again rather than copy the cached archive")
     args = parser.parse_args(argv)
+    # SIGTERM ends the run as Ctrl-C does: the server stopped, the run's database dropped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     logging.basicConfig(level=logging.WARNING)
+    kinds = databases(args.databases)
     started = datetime.now(timezone.utc)
-    results = {kind: run_database(kind, args) for kind in args.databases.split(",")}
+    results = {kind: run_database(kind, args) for kind in kinds}
     OUT.mkdir(parents=True, exist_ok=True)
     out = OUT / f"pages-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     out.write_text(
