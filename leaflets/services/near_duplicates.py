@@ -40,7 +40,6 @@ IMAGE, TEXT = "image", "text"
 TEXT_SAME = TEMPLATE_THRESHOLD  # the estimated share of shingles in common at which compare joins a template
 VERIFY = 4  # the nearest fingerprints per photo and turn that are compared print against print
 TURNS = (0, 90, 180, 270)  # a new photo may lie sideways where the stored one was turned upright
-LOOK_EDGE = 800  # a held photo is looked at this size: the hash and the print match need under 800 px
 
 
 @dataclass(frozen=True)
@@ -71,14 +70,17 @@ class Candidate:
 
 def open_display(key: str) -> Image.Image | None:
     """The stored display picture (upright, at most 1600 px) of a storage folder, opened lazily. A photo whose
-    copies a background worker has not made yet is read from its held bytes, drafted to LOOK_EDGE (a JPEG
-    decoded at a quarter of its size: the check costs a fraction of the copies' full decode)."""
-    found = runtime.storage().read(key, "display")
+    copies a background worker has not made yet is the small picture this request's check decoded, or else
+    is read from its held bytes, drafted to LOOK_EDGE (a quarter of a phone photo's size)."""
+    in_hand = photo_variants.look_in_hand(key)  # held by this very request: decoded once, by its check
+    if in_hand is not None:
+        return in_hand
     try:
+        found = runtime.storage().read(key, "display")
         if found is not None:
             return Image.open(io.BytesIO(found[0]))
         held = photo_variants.held_bytes(key)
-        look = image_service.Limits(display_edge=LOOK_EDGE)
+        look = image_service.Limits(display_edge=image_service.LOOK_EDGE)
         return None if held is None else image_service.display_preview(held, look)
     except (OSError, Image.DecompressionBombError) as error:
         log.warning("display picture unreadable", extra={"key": key, "error": str(error)})

@@ -133,7 +133,10 @@ def print_match(first: Image.Image, second: Image.Image) -> PrintMatch:
     other with something added (a second line, a sticker) does not match on the part they share."""
     size = detail_size(first, second)
     a, b = detail(first, size), detail(second, size)
-    return min(_one_way(a, b), _one_way(b, a), key=lambda match: (match.same, match.score))
+    forward = _one_way(a, b)
+    if forward.score < SAME_PRINT:  # not the same print one way round: the other cannot make it so (half
+        return forward  # the cost, for the look-alikes that are most of what an upload is compared with)
+    return min(forward, _one_way(b, a), key=lambda match: (match.same, match.score))
 
 
 def _one_way(a: np.ndarray, b: np.ndarray) -> PrintMatch:

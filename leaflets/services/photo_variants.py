@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from flask import current_app, g, has_request_context
+from PIL import Image
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -39,8 +40,8 @@ def background() -> bool:
 
 def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> None:
     """Keep an upload's bytes until its variants are made (a photo already held is held once)."""
-    if has_request_context():  # the near-duplicate check looks at them next: not read back from the database
-        g.setdefault("held_photos", {})[checked.sha256] = data
+    if has_request_context() and checked.look is not None:  # the near-duplicate check looks at it next
+        g.setdefault("held_looks", {})[checked.sha256] = checked.look
     if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
         db.session.commit()
         return
@@ -60,11 +61,15 @@ def is_pending(sha256: str) -> bool:
     return found is not None
 
 
+def look_in_hand(sha256: str) -> Image.Image | None:
+    """A copy of the small upright picture this request's check decoded of a photo it just held, else None
+    (no second decode of the upload for the near-duplicate check)."""
+    look = g.get("held_looks", {}).get(sha256) if has_request_context() else None
+    return None if look is None else look.copy()
+
+
 def held_bytes(sha256: str) -> bytes | None:
     """The uploaded bytes of a photo still waiting for its copies, else None."""
-    in_hand = g.get("held_photos", {}).get(sha256) if has_request_context() else None
-    if in_hand is not None:
-        return in_hand
     return db.session.scalar(select(PendingPhoto.data).where(PendingPhoto.sha256 == sha256))
 
 
