@@ -199,8 +199,10 @@ class CheckedImage:
 
 
 # A JPEG's whole scan is checked by decoding it at 1/8 scale: every byte is still entropy-decoded (a
-# truncated or corrupt file fails), but the pixels made and the time taken are a sixty-fourth.
+# truncated or corrupt file fails), but the pixels made and the time taken are a sixty-fourth. A smaller
+# photo is reduced less, so that the look keeps LOOK_MIN_EDGE pixels (a phone photo's 1/8 is 504).
 _CHECK_SCALE = 8
+LOOK_MIN_EDGE = 480  # the near-duplicate print match compares at up to 384 px inside a 4% margin
 LOOK_EDGE = 800  # the largest look kept from a check (enough for the fingerprint and the print match)
 
 
@@ -216,7 +218,8 @@ def check(data: bytes, limits: Limits = Limits(), filename: str = "") -> Checked
     if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientations that turn the picture a quarter
         width, height = height, width
     if fmt == "JPEG":
-        image.draft(None, (max(1, image.size[0] // _CHECK_SCALE), max(1, image.size[1] // _CHECK_SCALE)))
+        reduced = max(1 / _CHECK_SCALE, min(1.0, LOOK_MIN_EDGE / max(image.size)))
+        image.draft(None, (max(1, round(image.size[0] * reduced)), max(1, round(image.size[1] * reduced))))
     look = _scaled(_decode_upright(image), LOOK_EDGE)  # the decode: a damaged file is refused here
     scale = min(1.0, limits.master_edge / max(width, height))
     mime = "image/png" if fmt == "PNG" else "image/jpeg"
