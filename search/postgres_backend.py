@@ -70,6 +70,8 @@ FACET_SQL = {
     "region": "SELECT region, count(*) FROM m WHERE region IS NOT NULL GROUP BY 1",
     "election": "SELECT election, count(*) FROM m WHERE election IS NOT NULL GROUP BY 1",
     "tag": "SELECT t, count(*) FROM m, unnest(m.tags) AS t GROUP BY 1",
+    "verdict": "SELECT t, count(*) FROM m, unnest(m.verdicts) AS t GROUP BY 1",
+    "bias": "SELECT t, count(*) FROM m, unnest(m.bias) AS t GROUP BY 1",
     "year": "SELECT extract(year FROM delivered_on)::int::text, count(*) FROM m "
     "WHERE delivered_on IS NOT NULL GROUP BY 1",
 }
@@ -310,7 +312,7 @@ class PostgresBackend(SearchBackend):
             f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items())
         )
         rows = self._execute(
-            f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, delivered_on "
+            f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, verdicts, bias, delivered_on "
             f"FROM {TABLE} WHERE {where}) {parts}",
             params,
         )

@@ -23,7 +23,7 @@ from .suggest import FEW_HITS, closest, suggest
 from .types import IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
 from .whoosh_engine import Evaluation, View
 from .whoosh_schema import make_schema, to_fields
-from .whoosh_segments import Codes
+from .whoosh_segments import MULTI_FACETS, Codes
 from .whoosh_writer import BatchWriter, WriteFailed
 
 log = logging.getLogger(__name__)
@@ -370,8 +370,10 @@ class WhooshBackend(SearchBackend):
             codes = view.facets[field][mask]
             counts = np.bincount(codes[codes >= 0], minlength=self._codes.size(field))
             out[field] = _top_counts(counts, self._codes.values.get(field, []), limit)
-        tag_counts = np.bincount(view.tag_codes[mask[view.tag_docs]], minlength=self._codes.size("tag"))
-        out["tag"] = _top_counts(tag_counts, self._codes.values.get("tag", []), limit)
+        for field in MULTI_FACETS:  # documents with several values: (doc, code) pairs
+            docs, codes = view.multi[field]
+            counts = np.bincount(codes[mask[docs]], minlength=self._codes.size(field))
+            out[field] = _top_counts(counts, self._codes.values.get(field, []), limit)
         years = view.years[mask]
         years = years[years > 0]
         if len(years):
