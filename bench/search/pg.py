@@ -13,7 +13,8 @@ import psycopg
 from sqlalchemy import create_engine
 
 ADMIN_DSN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0011_search_document.py"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+SEARCH_MIGRATIONS = ("0011_search_document.py", "0017_search_order_and_removals.py")
 
 
 @contextmanager
@@ -35,10 +36,11 @@ def _migrate(dsn: str) -> None:
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
 
-    spec = importlib.util.spec_from_file_location("migration_0011", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
     engine = create_engine(dsn.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
-        migration.upgrade()
+    for name in SEARCH_MIGRATIONS:
+        spec = importlib.util.spec_from_file_location(f"migration_{name[:4]}", MIGRATIONS / name)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+            migration.upgrade()
     engine.dispose()
