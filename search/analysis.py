@@ -63,10 +63,11 @@ def position_stems(text: str) -> list[str]:
     forms = _INDEX_FORMS
     if len(forms) > _INDEX_FORMS_MAX:
         forms.clear()
-    out = []
+    out: list[str] = []
     for word in WORD_RE.findall(text.lower()):
-        form = forms.get(word, False)
-        if form is False:
+        if word in forms:
+            form = forms[word]
+        else:
             form = forms[word] = _index_form(word)
         if form is not None:
             out.append(form)
