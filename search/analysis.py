@@ -42,4 +42,33 @@ def terms(text: str) -> list[str]:
 def positioned_terms(text: str) -> list[tuple[int, str]]:
     """Return (position, stem) of indexed terms; stop words keep their position so phrases agree with
     PostgreSQL."""
-    return [(i, stem(w)) for i, w in enumerate(words(text)) if w not in STOP_WORDS and len(w) > 1]
+    return [(i, s) for i, s in enumerate(position_stems(text)) if s]
+
+
+# word -> its indexed stem, or "" for a word that takes a position without being indexed (a stop word, a
+# single letter), or None for a token that is not a word at all (too long). Indexing looks every word up
+# here once (a rebuild analyses about 600 words per leaflet); cleared when it grows past the bound.
+_INDEX_FORMS: dict[str, str | None] = {}
+_INDEX_FORMS_MAX = 500_000
+
+
+def _index_form(word: str) -> str | None:
+    if len(word) > MAX_TOKEN:
+        return None
+    return "" if word in STOP_WORDS or len(word) < 2 else stem(word)
+
+
+def position_stems(text: str) -> list[str]:
+    """Each word's indexed stem in order, "" where a stop word holds the position (as words() counts)."""
+    forms = _INDEX_FORMS
+    if len(forms) > _INDEX_FORMS_MAX:
+        forms.clear()
+    out: list[str] = []
+    for word in WORD_RE.findall(text.lower()):
+        if word in forms:
+            form = forms[word]
+        else:
+            form = forms[word] = _index_form(word)
+        if form is not None:
+            out.append(form)
+    return out

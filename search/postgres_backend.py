@@ -6,15 +6,16 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Iterable, Iterator
 
 import psycopg
 from rapidfuzz.distance import Levenshtein
 
 from . import query as q
-from .engine_common import is_live
+from .engine_common import is_live, list_positive_stems, snippet_for
 from .postgres_sql import CONFIG, Translation
-from .snippets import mark_headline
+from .query_ast import And, Not, Or, Phrase, Prefix, Term
 from .suggest import FEW_HITS, closest, suggest
 from .types import Hit, IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
 
@@ -27,6 +28,24 @@ VOCABULARY_TTL_S = 300.0
 FACET_TTL_S = 30.0
 FACET_CACHE_SIZE = 256
 EXPORT_BATCH = 2000
+# scale: a search matching at most RANK_LIMIT leaflets is counted exactly and ranked by ts_rank, which reads
+# every match's tsvector. Past that (a common word at 100,000 leaflets matches most of them), pages and
+# exports list the matches newest first, walking the index in that order (migration 0017), so a page reads
+# about a page of tsvectors; the total is the planner's estimate ("about N") until the last page, and the
+# facet counts are scaled from a sample of FACET_SAMPLE matches. The choice depends only on the data, so
+# every page and the export of one search agree.
+RANK_LIMIT = 1000
+FACET_SAMPLE = 500
+# The planner prices `tsv @@ query` as cheap, but each call reads and decompresses a TOASTed tsvector
+# (about 16 µs at 100,000 leaflets, against about 8 µs to visit a row the GIN index found). So the backend
+# picks the plan itself, from the planner's row estimate: the GIN index's bitmap (no tsvector read for
+# plain words) or a walk down the newest-order index checking rows until the page is full.
+BITMAP = ("enable_seqscan", "enable_indexscan")  # switched off to leave the bitmap scan
+WALK = ("enable_seqscan", "enable_bitmapscan")  # switched off to leave the ordered index walk
+READ_TSV_US, VISIT_ROW_US = (
+    16.0,
+    8.0,
+)  # measured at 100,000 leaflets: a tsvector read, a row visited by bitmap
 MISSING = "The search table is missing (run 'flask db upgrade') or the database is down ({})."
 COLUMNS = (
     "leaflet_id",
@@ -50,6 +69,7 @@ COLUMNS = (
     "image_count",
 )
 TABLE = "search.document"  # made by migration 0011; the app's `flask db upgrade` creates it
+REMOVED = "search.removed"  # when each leaflet left the index (migration 0017), for rebuilds
 UPSERT = f"""
 INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".join(["%s"] * len(COLUMNS))},
     setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
@@ -70,9 +90,36 @@ FACET_SQL = {
     "region": "SELECT region, count(*) FROM m WHERE region IS NOT NULL GROUP BY 1",
     "election": "SELECT election, count(*) FROM m WHERE election IS NOT NULL GROUP BY 1",
     "tag": "SELECT t, count(*) FROM m, unnest(m.tags) AS t GROUP BY 1",
+    "verdict": "SELECT t, count(*) FROM m, unnest(m.verdicts) AS t GROUP BY 1",
+    "bias": "SELECT t, count(*) FROM m, unnest(m.bias) AS t GROUP BY 1",
     "year": "SELECT extract(year FROM delivered_on)::int::text, count(*) FROM m "
     "WHERE delivered_on IS NOT NULL GROUP BY 1",
 }
+
+
+def _rechecks(tree) -> bool:
+    """True if matching reads each candidate's tsvector: phrases (positions), field restrictions."""
+    if isinstance(tree, Phrase):
+        return True
+    if isinstance(tree, (Term, Prefix)):
+        return tree.field is not None
+    if isinstance(tree, Not):
+        return _rechecks(tree.child)
+    if isinstance(tree, (And, Or)):
+        return any(_rechecks(child) for child in tree.children)
+    return False  # facets, dates, nothing
+
+
+def _remove(cur, leaflet_ids: list[int]) -> None:
+    """Drop these leaflets' rows and record when, so a rebuild that read them earlier drops them too."""
+    if not leaflet_ids:
+        return
+    cur.execute(f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", (leaflet_ids,))
+    cur.execute(
+        f"INSERT INTO {REMOVED} (leaflet_id) SELECT unnest(%s::bigint[]) "
+        "ON CONFLICT (leaflet_id) DO UPDATE SET removed_at = clock_timestamp()",
+        (leaflet_ids,),
+    )
 
 
 def _dsn(target) -> str:
@@ -126,6 +173,7 @@ class PostgresBackend(SearchBackend):
         self._lock = threading.Lock()
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
         self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
+        self._explaining: list[str] | None = None
 
     def _conn(self) -> psycopg.Connection:
         conn = getattr(self._local, "conn", None)
@@ -160,15 +208,14 @@ class PostgresBackend(SearchBackend):
         with self._conn().transaction(), self._conn().cursor() as cur:
             if live:
                 cur.executemany(UPSERT, live)
+                cur.execute(f"DELETE FROM {REMOVED} WHERE leaflet_id = ANY(%s)", ([r[0] for r in live],))
             if gone:
-                cur.execute(f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", (gone,))
+                _remove(cur, gone)
 
     def delete(self, leaflet_ids: Iterable[int]) -> None:
         self._facet_cache.clear()
-        with self._writing():
-            self._conn().execute(
-                f"DELETE FROM {TABLE} WHERE leaflet_id = ANY(%s)", ([int(i) for i in leaflet_ids],)
-            )
+        with self._writing(), self._conn().transaction(), self._conn().cursor() as cur:
+            _remove(cur, sorted(int(i) for i in leaflet_ids))
 
     def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
         """Rewrite every row in short committed batches beside the live table: searches keep reading it, and
@@ -185,6 +232,12 @@ class PostgresBackend(SearchBackend):
         def write() -> None:
             with self._conn().transaction(), self._conn().cursor() as cur:
                 cur.executemany(REBUILD_UPSERT, [row + (started,) for row in batch])
+                # a leaflet removed since the rebuild began was read before its removal: not live any more
+                cur.execute(
+                    f"DELETE FROM {TABLE} AS d USING {REMOVED} AS r WHERE d.leaflet_id = r.leaflet_id "
+                    "AND r.removed_at >= %s AND d.leaflet_id = ANY(%s)",
+                    (started, [row[0] for row in batch]),
+                )
             batch.clear()
 
         for done, doc in enumerate(docs, 1):
@@ -201,6 +254,8 @@ class PostgresBackend(SearchBackend):
         self._conn().execute(
             f"DELETE FROM {TABLE} WHERE updated_at < %s AND NOT (leaflet_id = ANY(%s))", (started, seen)
         )
+        # records of removals older than a day can no longer matter to a rebuild
+        self._conn().execute(f"DELETE FROM {REMOVED} WHERE removed_at < %s - interval '1 day'", (started,))
         self._conn().execute(f"ANALYZE {TABLE}")
         if progress:
             progress(done)
@@ -217,9 +272,17 @@ class PostgresBackend(SearchBackend):
                 conn.close()
             self._connections.clear()
 
-    def _execute(self, sql: str, params: list) -> list[tuple]:
+    def _execute(self, sql: str, params: list, off: tuple[str, ...] = ()) -> list[tuple]:
+        """Rows of one statement; `off`: planner methods switched off for it (BITMAP, WALK)."""
         try:
-            return self._conn().execute(sql, params).fetchall()
+            conn = self._conn()
+            with conn.transaction():
+                for setting in off:
+                    conn.execute(f"SET LOCAL {setting} = off")
+                if self._explaining is not None and sql.startswith("SELECT"):
+                    plan = conn.execute(f"EXPLAIN {sql}", params).fetchall()
+                    self._explaining.append("\n".join(line for (line,) in plan))
+                return conn.execute(sql, params).fetchall()
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
             raise IndexUnavailable(MISSING.format(exc)) from exc
 
@@ -240,22 +303,38 @@ class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
-        headline = (
-            f"ts_headline('{CONFIG}', concat_ws(E'\\n', body, array_to_string(claims, E'\\n'), description, "
-            f"title), {rank_q}, 'StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
-            f'MaxFragments=2, FragmentDelimiter=" … "\')'
-            if rank_q
-            else "left(coalesce(nullif(body, ''), description, title), 260)"
-        )
+        count = self._count_upto(where, where_params, tree)
+        large = count > RANK_LIMIT
+        plan: tuple[str, ...] = BITMAP if tree is not None else ()
+        estimated = large and tree is not None  # filters alone are counted exactly: no tsvector is read
+        if estimated:  # newest first, one row more than the page to know whether another page follows
+            sort, score, rank_params = "newest", "0::real", []
+            estimate = self._estimate(where, where_params)
+            plan = self._cheaper_plan(estimate, offset + query.per_page + 1, _rechecks(tree))
         rows = self._execute(
-            f"SELECT {', '.join(COLUMNS[:4])}, {', '.join(COLUMNS[5:])}, score, {headline} FROM ("
+            f"SELECT {', '.join(COLUMNS)}, score FROM ("
             f"SELECT *, {score} AS score FROM {TABLE} WHERE {where} ORDER BY {ORDER[sort]} "
             f"LIMIT %s OFFSET %s) AS page ORDER BY {ORDER[sort]}",
-            rank_params * 2 + where_params + [query.per_page, offset],
+            rank_params + where_params + [query.per_page + 1, offset],
+            plan,
         )
-        total = self._execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", where_params)[0][0]
-        facets = self._facets(where, where_params, query.facet_limit) if query.facets else {}
+        has_more = len(rows) > query.per_page
+        rows = rows[: query.per_page]
+        if not estimated:
+            total = known = count
+        elif has_more:  # at least this page and one more; the planner says how many in all
+            known, estimated = offset + len(rows), True
+            total = max(estimate, known + 1)
+        else:  # the last page: now exact
+            total, known, estimated = offset + len(rows), offset + len(rows), False
+        # counting the facets of tens of thousands of matches costs more than the page: a sample
+        facets = (
+            self._facets(where, where_params, query.facet_limit, total if large else None, bool(tree))
+            if query.facets
+            else {}
+        )
         words = q.positive_words(tree) if tree is not None else []
+        stems, prefixes = list_positive_stems(tree)
         suggestion = (
             suggest(query.text, words, _PgVocabulary(self))
             if tree is not None and total < FEW_HITS and query.suggest
@@ -263,19 +342,58 @@ class PostgresBackend(SearchBackend):
         )
         return Results(
             total=total,
-            hits=[_hit(r, bool(rank_q)) for r in rows],
+            hits=[_hit(r, stems, prefixes) for r in rows],
             facets=facets,
+            total_is_estimate=estimated,
             suggestion=suggestion,
             terms=words,
             page=query.page,
             per_page=query.per_page,
-            total_known=total,
-            has_more=total > query.page * query.per_page,
+            total_known=known,
+            has_more=has_more,
         )
+
+    def explain(self, query: SearchQuery) -> list[str]:
+        """PostgreSQL's plan of each statement a search for this query runs (for operators and tests)."""
+        with self._lock:
+            self._explaining = []
+            try:
+                self.search(replace(query, facets=False, suggest=False))
+                return self._explaining
+            finally:
+                self._explaining = None
+
+    def _count_upto(self, where: str, params: list, tree) -> int:
+        """How many leaflets match, counting no further than RANK_LIMIT + 1 when words are searched."""
+        if tree is None:
+            return self._execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)[0][0]
+        return self._execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS m",
+            params + [RANK_LIMIT + 1],
+            BITMAP if tree is not None else (),
+        )[0][0]
+
+    def _cheaper_plan(self, estimate: int, rows: int, rechecks: bool) -> tuple[str, ...]:
+        """WALK when reading tsvectors down the newest-order index until `rows` matches are found costs less
+        than visiting every match through the bitmap (and reading each one's tsvector, for phrases)."""
+        size = max(
+            self._execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass", [])[0][0], 1
+        )
+        share = min(max(estimate / size, 1e-6), 1.0)
+        walk = rows / share * READ_TSV_US
+        bitmap = estimate * (VISIT_ROW_US + (READ_TSV_US if rechecks else 0.0))
+        return WALK if walk < bitmap else BITMAP
+
+    def _estimate(self, where: str, params: list) -> int:
+        """The planner's estimate of the matches (from the tsvector statistics; no row is read)."""
+        plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", params)[0][0]
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def ids(self, query: SearchQuery) -> Iterator[int]:
         """A server-side cursor on its own connection: ids arrive in batches, never all in memory."""
-        _, where, where_params, _, rank_params, score, sort = self._plan(query)
+        tree, where, where_params, _, rank_params, score, sort = self._plan(query)
+        if tree is not None and self._count_upto(where, where_params, tree) > RANK_LIMIT:
+            sort, score, rank_params = "newest", "0::real", []  # as search() pages it
         try:
             conn = psycopg.connect(self.dsn)
         except psycopg.OperationalError as exc:
@@ -293,30 +411,45 @@ class PostgresBackend(SearchBackend):
         finally:
             conn.close()
 
-    def _facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
-        key, now = (where, tuple(map(str, params)), limit), time.monotonic()
+    def _facets(
+        self, where: str, params: list, limit: int, scale_to: int | None = None, bitmap: bool = False
+    ) -> dict[str, list[tuple[str, int]]]:
+        key, now = (where, tuple(map(str, params)), limit, scale_to is None), time.monotonic()
         kept = self._facet_cache.get(key)
         if kept is not None and now - kept[0] < FACET_TTL_S:
             return {name: list(values) for name, values in kept[1].items()}
-        facets = self._count_facets(where, params, limit)
+        facets = self._count_facets(where, params, limit, scale_to, bitmap and not scale_to)
         with self._lock:
             if len(self._facet_cache) >= FACET_CACHE_SIZE:
                 self._facet_cache.pop(next(iter(self._facet_cache)))  # the oldest entry
             self._facet_cache[key] = (now, facets)
         return {name: list(values) for name, values in facets.items()}
 
-    def _count_facets(self, where: str, params: list, limit: int) -> dict[str, list[tuple[str, int]]]:
+    def _count_facets(
+        self, where: str, params: list, limit: int, scale_to: int | None, bitmap: bool
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Counts over every match, or (scale_to: about that many match) over a repeatable random sample of
+        pages holding about FACET_SAMPLE matches, scaled up."""
         parts = " UNION ALL ".join(
             f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items())
         )
+        source, sample_params = TABLE, []
+        if scale_to:
+            source = f"{TABLE} TABLESAMPLE SYSTEM (%s) REPEATABLE (0)"
+            sample_params = [min(100.0, 100.0 * FACET_SAMPLE / scale_to)]
         rows = self._execute(
-            f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, delivered_on "
-            f"FROM {TABLE} WHERE {where}) {parts}",
-            params,
+            f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, verdicts, bias, "
+            f"delivered_on FROM {source} WHERE {where}) "
+            f"SELECT 'all', NULL, count(*) FROM m UNION ALL {parts}",
+            sample_params + params,
+            BITMAP if bitmap else (),
         )
+        sampled = next((int(count) for name, _, count in rows if name == "all"), 0)
+        factor = scale_to / sampled if scale_to and sampled else 1.0
         out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
         for name, value, count in rows:
-            out[name].append((value, int(count)))
+            if name != "all":
+                out[name].append((value, max(1, round(int(count) * factor))))
         for name, values in out.items():
             key = (lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0]))
             out[name] = sorted(values, key=key, reverse=name == "year")[:limit]
@@ -357,11 +490,11 @@ class _PgVocabulary:
         return min(forms, key=lambda w: (Levenshtein.distance(w, like), w)) if forms else None
 
 
-def _hit(row: tuple, has_terms: bool) -> Hit:
-    names = [c for c in COLUMNS if c != "body"]
-    fields = dict(zip(names, row[: len(names)]))
-    score, headline = row[len(names)], row[len(names) + 1] or ""
-    snippet = mark_headline(headline, START, STOP)
-    if not has_terms and len(headline) >= 260:
-        snippet += " …"
-    return Hit(int(fields["leaflet_id"]), float(score), snippet, fields)
+def _hit(row: tuple, stems: set[str], prefixes: tuple[str, ...]) -> Hit:
+    """Snippets are made in Python from the row, as the Whoosh backend makes them (ts_headline cost about
+    3 ms a hit on a 600-word leaflet, most of a page's time)."""
+    fields = dict(zip(COLUMNS, row))
+    payload = {**fields, "text": fields.pop("body")}
+    return Hit(
+        int(fields["leaflet_id"]), float(row[len(COLUMNS)]), snippet_for(payload, stems, prefixes), fields
+    )

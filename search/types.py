@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Iterator
 
-FACET_NAMES = ("party", "area", "region", "election", "tag", "year")
+FACET_NAMES = ("party", "area", "region", "election", "tag", "verdict", "bias", "year")
 VERDICTS = ("accurate", "misleading", "false", "unverifiable")  # a claim's consensus rating
 BIASES = ("attacks-opponents", "promotes-own-party", "misleading-presentation", "fair-presentation")
 SORTS = ("relevance", "newest")

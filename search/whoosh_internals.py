@@ -17,12 +17,15 @@ from __future__ import annotations
 import logging
 import pickle
 import zlib
+from array import array
 from typing import Any
 
 import numpy as np
 import whoosh
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
+from whoosh.system import pack_int as _PACK_INT
+from whoosh.system import pack_uint as _PACK_UINT
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 log = logging.getLogger(__name__)
 
@@ -179,3 +182,189 @@ def deleted_docs(segreader) -> np.ndarray:
     if not segreader.has_deletions():
         return EMPTY_IDS
     return np.array([d for d in range(segreader.doc_count_all()) if segreader.is_deleted(d)], dtype=np.int64)
+
+
+# -- Writing: a whole segment in bulk (rebuilds) ------------------------------------------------------------
+
+
+class _RecordingFile:
+    """Wraps a segment's posting file to note where each write landed: the last write of a W3 block is
+    its pickled (maybe zlib-compressed) data, which is what the posting arrays' block layout points at."""
+
+    def __init__(self, structfile):
+        self._file = structfile
+        self.last: tuple[int, int, bool] = (0, 0, False)
+
+    def write(self, data: bytes) -> None:
+        # pickle protocol 2 starts with 0x80; anything else is a zlib stream (0x78)
+        self.last = (self._file.tell(), len(data), bool(data) and data[0] != 0x80)
+        self._file.write(data)
+
+    def write_int(self, n: int) -> None:
+        self.write(_PACK_INT(n))
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+
+class BulkSegment:
+    """Write one Whoosh segment from many documents at once, for rebuilds.
+
+    Whoosh's own writer sends every posting through a sorting pool as a tuple, reads each document's
+    field length back from disk per posting, and adds postings to blocks one call at a time; the
+    posting arrays (whoosh_postings.py) then decode every block again. Here postings are collected per
+    term in arrays as documents are added (in docnum order, so already sorted), written block by block
+    through Whoosh's own block writer, and the arrays are taken from what was written. The segment's
+    files are byte-for-byte what Whoosh's writer makes for the same documents. Only on a TESTED version
+    (`available()`); callers use Whoosh's writer otherwise.
+    """
+
+    def __init__(self, ix, prose: tuple[str, ...]):
+        from whoosh.writing import SegmentWriter
+
+        self.writer = SegmentWriter(ix, _lk=False)
+        self.schema = ix.schema
+        self.prose = prose
+        # field -> term -> [docnum, weight, encoded value, docnum, ...]
+        self.postings: dict[str, dict[str, list]] = {}
+        self.lengths: dict[str, array] = {f: array("B") for f in self.schema.scorable_names()}
+        self.docs = 0
+
+    def add(self, fields: dict, analysed: dict[str, dict[str, list[int]]]) -> None:
+        """fields: what to_fields gives; analysed: prose field -> stem -> positions (those fields' values in
+        `fields` are not analysed again)."""
+        w = self.writer
+        perdoc, docnum, schema = w.perdocwriter, w.docnum, self.schema
+        perdoc.start_doc(docnum)
+        for name in sorted(fields):
+            value = fields[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            terms = self.postings.get(name)
+            if terms is None:
+                terms = self.postings[name] = {}
+            if name in analysed:
+                # each term's postings as a flat list: docnum, frequency, encoded positions, ...
+                for stem, where in analysed[name].items():
+                    entry = terms.get(stem)
+                    if entry is None:
+                        entry = terms[stem] = []
+                    n = len(where)
+                    entry.extend((docnum, n, encode_positions(where)))
+                    length += n
+            elif field.indexed:
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    term = tbytes.decode("utf-8")
+                    entry = terms.get(term)
+                    if entry is None:
+                        entry = terms[term] = []
+                    entry.extend((docnum, weight, vbytes or b""))
+                    if field.scorable:
+                        length += freq
+            if name in self.lengths:
+                self.lengths[name].append(length_to_byte(length))
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type is not None:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        for column in self.lengths.values():  # scorable fields this document lacks
+            if len(column) <= docnum:
+                column.append(0)
+        perdoc.finish_doc()
+        w.docnum += 1
+        self.docs += 1
+
+    def finish(self):
+        """Write the postings and close the segment; returns (segment, posting arrays of the prose fields)."""
+        w = self.writer
+        w.perdocwriter.close()
+        fw = w.fieldwriter
+        arrays: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        recorder = _RecordingFile(fw._postfile)
+        fw._postfile = recorder
+        limit = w.codec._blocklimit
+        for name in sorted(self.postings):
+            field = self.schema[name]
+            lengths = (
+                LENGTH_TABLE[np.frombuffer(self.lengths[name], dtype=np.uint8)].astype(np.int64)
+                if name in self.lengths
+                else None
+            )
+            fw.start_field(name, field)
+            terms = self.postings[name]
+            for term in sorted(terms):  # code point order is UTF-8 byte order, Whoosh's term order
+                flat = terms[term]
+                ids, weights, values = array("I", flat[0::3]), array("f", flat[1::3]), flat[2::3]
+                fw.start_term(term.encode("utf-8"))
+                pw = fw._postwriter
+                spans = []
+                for start in range(0, len(ids), limit):
+                    end = min(start + limit, len(ids))
+                    block_ids = ids[start:end]
+                    pw._ids, pw._weights, pw._values = block_ids, weights[start:end], values[start:end]
+                    pw._maxweight = max(pw._weights)
+                    if lengths is not None:
+                        block_lengths = lengths[np.frombuffer(block_ids, dtype=np.uint32)]
+                        pw._minlength, pw._maxlength = int(block_lengths.min()), int(block_lengths.max())
+                        if pw._minlength == 0:  # Whoosh's writer skips zero lengths in its minimum
+                            nonzero = block_lengths[block_lengths > 0]
+                            pw._minlength = int(nonzero.min()) if len(nonzero) else None
+                    if end < len(ids):
+                        pw._write_block()
+                    else:
+                        fw.finish_term()  # writes the last block, marked last, and the term info
+                    offset, size, compressed = recorder.last
+                    spans.append((offset, size, pw._compression if compressed else 0))  # as the matcher says
+                if name in self.prose:
+                    arrays.append(
+                        (
+                            f"{name}\t{term}",
+                            np.frombuffer(ids, dtype=np.uint32),
+                            np.frombuffer(weights, dtype=np.float32),
+                            np.arange(0, len(ids), limit, dtype=np.int32),
+                            np.array(spans, dtype=np.int64).reshape(-1, 3),
+                        )
+                    )
+            fw.finish_field()
+        fw._postfile = recorder._file
+        fw.close()
+        w._close_segment()
+        w._assemble_segment()
+        segment = w.get_segment()
+        w._tempstorage.destroy()
+        return segment, arrays
+
+
+_ONE_POSITION: dict[int, bytes] = {}
+
+
+def encode_positions(where: list[int]) -> bytes:
+    """A posting's positions as Whoosh's Positions format encodes them (count, then pickled deltas); most
+    terms occur once in a field, and those encodings are cached by position."""
+    if len(where) == 1:
+        p = where[0]
+        encoded = _ONE_POSITION.get(p)
+        if encoded is None:
+            encoded = _ONE_POSITION[p] = _PACK_UINT(1) + pickle.dumps([p], 2)
+        return encoded
+    deltas, base = [], 0
+    for p in where:
+        deltas.append(p - base)
+        base = p
+    return _PACK_UINT(len(deltas)) + pickle.dumps(deltas, 2)
+
+
+def bulk_available() -> bool:
+    return PRIVATE
+
+
+def add_segments(ix, segments: list) -> None:
+    """Commit a new generation of the index holding its current segments plus these (written by
+    BulkSegment), under the index's write lock."""
+    writer = ix.writer()
+    try:
+        writer._close_segment()  # the writer's own (empty) segment files; the TOC commit deletes them
+        writer._commit_toc(list(writer.segments) + list(segments))
+    finally:
+        writer._finish()

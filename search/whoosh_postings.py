@@ -33,45 +33,50 @@ def segment_dir(index_dir: Path, segid: str) -> Path:
 
 
 def build(segreader, index_dir: Path) -> bool:
-    """Write the arrays of one segment unless they exist; True if written. Atomic: a temporary
-    directory renamed into place, so a reader never maps a half-written file."""
+    """Write the arrays of one segment, decoded from its blocks, unless they exist; True if written."""
     segid = segreader.segment().segment_id()
     target = segment_dir(index_dir, segid)
     if (target / "FORMAT").exists():
         return False
+    entries = []
+    for field in PROSE_FIELDS:
+        if field not in segreader.indexed_field_names():
+            continue
+        for bterm in segreader.lexicon(field):
+            term_ids, term_weights, layout = read_postings(segreader, field, bterm)
+            if layout is not None:
+                starts, spans = layout[0], np.array(layout[1], dtype=np.int64).reshape(-1, 3)
+            else:  # Whoosh's public API (an untested version): positions come from its matcher
+                starts, spans = np.zeros(0, dtype=np.int32), np.zeros((0, 3), dtype=np.int64)
+            entries.append((f"{field}\t{bterm.decode('utf-8')}", term_ids, term_weights, starts, spans))
+    return write(index_dir, segid, entries)
+
+
+Entry = tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def write(index_dir: Path, segid: str, entries: list[Entry]) -> bool:
+    """Save one segment's arrays from (field\tterm, docnums, weights, block starts, block spans) entries.
+    Atomic: a temporary directory renamed into place, so a reader never maps a half-written file."""
+    target = segment_dir(index_dir, segid)
     tmp = target.with_name(f".{segid}.tmp-{uuid.uuid4().hex}")
     tmp.mkdir(parents=True)
     try:
-        keys: list[str] = []
-        ids, weights, term_offsets = [], [], [0]
-        block_starts, block_spans, block_offsets = [], [], [0]
-        for field in PROSE_FIELDS:
-            if field not in segreader.indexed_field_names():
-                continue
-            for bterm in segreader.lexicon(field):
-                term_ids, term_weights, layout = read_postings(segreader, field, bterm)
-                keys.append(f"{field}\t{bterm.decode('utf-8')}")
-                ids.append(term_ids.astype(np.int32))
-                weights.append(term_weights.astype(np.float32))
-                term_offsets.append(term_offsets[-1] + len(term_ids))
-                if layout is not None:
-                    starts, spans = layout
-                    block_starts.append(starts.astype(np.int32))
-                    block_spans.append(np.array(spans, dtype=np.int64).reshape(-1, 3))
-                    block_offsets.append(block_offsets[-1] + len(starts))
-                else:  # Whoosh's public API (an untested version): positions come from its matcher
-                    block_offsets.append(block_offsets[-1])
+        term_offsets, block_offsets = [0], [0]
+        for _, ids, _, starts, _ in entries:
+            term_offsets.append(term_offsets[-1] + len(ids))
+            block_offsets.append(block_offsets[-1] + len(starts))
         arrays = {
             "term_offsets": np.array(term_offsets, dtype=np.int64),
-            "ids": _cat(ids, np.int32),
-            "weights": _cat(weights, np.float32),
+            "ids": _cat([e[1] for e in entries], np.int32),
+            "weights": _cat([e[2] for e in entries], np.float32),
             "block_offsets": np.array(block_offsets, dtype=np.int64),
-            "block_starts": _cat(block_starts, np.int32),
-            "block_spans": np.concatenate(block_spans) if block_spans else np.zeros((0, 3), dtype=np.int64),
+            "block_starts": _cat([e[3] for e in entries], np.int32),
+            "block_spans": _cat([e[4] for e in entries], np.int64).reshape(-1, 3),
         }
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", array)
-        (tmp / "terms").write_text("\n".join(keys), encoding="utf-8")
+        (tmp / "terms").write_text("\n".join(e[0] for e in entries), encoding="utf-8")
         (tmp / "FORMAT").write_text(FORMAT)
         try:
             tmp.rename(target)

@@ -22,14 +22,26 @@ class StemsField(fields.TEXT):
 
     def index(self, value, **kwargs):
         """value: the field's text; analysed here, so a multi-process build analyses in its workers."""
-        positions: dict[str, list[int]] = {}
-        for i, stem in analysis.positioned_terms(value):
-            positions.setdefault(stem, []).append(i)
+        positions = stem_positions(value)
         if not isinstance(self.format, formats.Positions):  # phrase=True gives it one; a guard for the type
             raise TypeError(f"{type(self).__name__} needs a Positions format, not {self.format!r}")
         encode = self.format.encode
         for stem, where in positions.items():
             yield stem.encode("utf-8"), len(where), float(len(where)), encode(where)
+
+
+def stem_positions(text: str) -> dict[str, list[int]]:
+    """stem -> its positions in the text, as indexed."""
+    positions: dict[str, list[int]] = {}
+    for i, stem in enumerate(analysis.position_stems(text)):
+        if not stem:
+            continue
+        where = positions.get(stem)
+        if where is None:
+            positions[stem] = [i]
+        else:
+            where.append(i)
+    return positions
 
 
 def make_schema() -> fields.Schema:

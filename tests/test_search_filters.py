@@ -35,6 +35,10 @@ def rate(
     indexing.leaflet_changed(leaflet_id)
 
 
+def api_facets(client, text: str, name: str) -> list[dict]:
+    return client.get(f"/api/v1/search?q={text}").get_json()["facets"][name]
+
+
 @each_backend
 def test_verdict_and_bias_filters_on_the_page_api_and_export(configured):
     client = configured.test_client()
@@ -65,6 +69,18 @@ def test_verdict_and_bias_filters_on_the_page_api_and_export(configured):
     ] == [false_claim]
     export = client.get("/api/v1/export?format=jsonl&q=bus&verdict=false").get_data(as_text=True)
     assert export.count("\n") == 1 and f'"id": {false_claim}' in export
+
+    sidebar = " ".join(client.get("/search?q=bus").get_data(as_text=True).split())
+    assert (
+        '<h3 id="facet-verdict">Claims rated</h3>' in sidebar
+        and '<h3 id="facet-bias">Bias rated</h3>' in sidebar
+    )
+    assert "verdict=false" in sidebar and '>False</a> <span class="count">1</span>' in sidebar
+    assert '>Attacks opponents</a> <span class="count">1</span>' in sidebar
+    assert dict((f["value"], f["count"]) for f in api_facets(client, "bus", "verdict")) == {
+        "false": 1,
+        "accurate": 1,
+    }
 
     bad = client.get("/api/v1/search?q=bus&verdict=wrong")
     assert (

@@ -8,6 +8,7 @@ import logging
 import os
 import pickle
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -18,10 +19,11 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from search import SearchQuery, WhooshBackend
+from search import PostgresBackend, SearchQuery, WhooshBackend
 from search.whoosh_backend import BUILD_PROCS
 
 from .corpus import QUERY_PHRASES, QUERY_WORDS, Corpus
+from .pg import search_database
 from .sqlite_baseline import SqliteFts
 
 log = logging.getLogger(__name__)
@@ -158,7 +160,39 @@ def export_biggest_phrase(backend: WhooshBackend, index_dir: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench_size(size: int, iterations: int, cache: bool, workdir: Path, baseline_build: bool = True) -> dict:
+def build_timed(build) -> tuple[float, float]:
+    """(wall s, CPU s of this process and its worker processes) of one build."""
+    start, cpu = time.perf_counter(), _cpu_s()
+    build()
+    return time.perf_counter() - start, _cpu_s() - cpu
+
+
+def _cpu_s() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bench_postgres(docs: list, queries: list) -> dict:
+    """PostgresBackend on the same documents and queries, in a throwaway database."""
+    with search_database() as dsn:
+        backend = PostgresBackend(dsn)
+        try:
+            start = time.perf_counter()
+            backend.rebuild(docs)
+            out: dict = {"build_docs_per_s": round(len(docs) / (time.perf_counter() - start), 1)}
+            backend.search(SearchQuery(text="council"))
+            times = timed(queries, lambda p: backend.search(whoosh_query(p)))
+            out["queries"] = {k: summary(v) for k, v in times.items()}
+            deep = timed(queries, lambda p: backend.search(replace(whoosh_query(p), page=DEEP_PAGE)))
+            out["deep_page"] = {k: summary(v) for k, v in deep.items()}
+        finally:
+            backend.close()
+    return out
+
+
+def bench_size(
+    size: int, iterations: int, cache: bool, workdir: Path, baseline_build: bool = True, postgres: bool = True
+) -> dict:
     t0 = time.perf_counter()
     docs = corpus(size, cache)
     log.info("corpus of %d ready in %.1fs", size, time.perf_counter() - t0)
@@ -166,26 +200,28 @@ def bench_size(size: int, iterations: int, cache: bool, workdir: Path, baseline_
     result: dict = {"size": size, "iterations_per_type": iterations, "load_average_at_start": os.getloadavg()}
 
     baseline = {}
-    if baseline_build:  # the same build in one process, in this run, for the ratio
+    if baseline_build:  # the old way, in this run, for the ratio: Whoosh's own writer in one process
         single = WhooshBackend(workdir / f"whoosh-{size}-single")
-        start = time.perf_counter()
-        single.rebuild(docs, procs=1)
-        baseline = {"build_docs_per_s_one_process": round(size / (time.perf_counter() - start), 1)}
+        wall, cpu = build_timed(lambda: single.rebuild(docs, procs=1, bulk=False))
+        baseline = {
+            "build_docs_per_s_old_writer": round(size / wall, 1),
+            "build_cpu_ms_per_doc_old_writer": round(cpu * 1000 / size, 2),
+        }
         single.close()
         shutil.rmtree(workdir / f"whoosh-{size}-single", ignore_errors=True)
     index_dir = workdir / f"whoosh-{size}"
     backend = WhooshBackend(index_dir)
+    build_s, build_cpu = build_timed(lambda: backend.rebuild(docs))
     start = time.perf_counter()
-    backend.rebuild(docs)
-    build_s = time.perf_counter() - start
     backend.search(SearchQuery(text="council"))  # open the searcher and load column arrays once
     result["whoosh"] = {
         "build_docs_per_s": round(size / build_s, 1),
+        "build_cpu_ms_per_doc": round(build_cpu * 1000 / size, 2),
         "build_s": round(build_s, 1),
         "build_procs": BUILD_PROCS,
         **baseline,
         "index_mb": round(dir_size(index_dir) / 1e6, 1),
-        "first_search_after_build_s": round(time.perf_counter() - start - build_s, 3),
+        "first_search_after_build_s": round(time.perf_counter() - start, 3),
     }
     w_times = timed(queries, lambda p: backend.search(whoosh_query(p)))
     result["whoosh"]["queries"] = {k: summary(v) for k, v in w_times.items()}
@@ -194,6 +230,8 @@ def bench_size(size: int, iterations: int, cache: bool, workdir: Path, baseline_
     result["whoosh"]["export"] = export_biggest_phrase(backend, index_dir)
     result["whoosh"]["incremental_visible_s"] = incremental(backend, Corpus(seed=1), size + 1, 5)
     backend.close()
+    if postgres:
+        result["postgres"] = bench_postgres(docs, queries)
 
     db = SqliteFts(workdir / f"fts-{size}.sqlite")
     start = time.perf_counter()
@@ -240,12 +278,14 @@ def print_table(results: list[dict]) -> None:
                 f"{k}={s['queries'][k]['cpu_p50_ms']}/{s['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES
             )
         )
-        if "build_docs_per_s_one_process" in w:
-            one = w["build_docs_per_s_one_process"]
+        if "build_docs_per_s_old_writer" in w:
+            one = w["build_docs_per_s_old_writer"]
             print(
-                f"{'build docs/s 1 process':24}{one:>22}{'':>22}"
-                f"{'':>12}   ({w['build_procs']} processes: {w['build_docs_per_s']},"
-                f" x{w['build_docs_per_s'] / one:.2f})"
+                f"{'build docs/s old writer':24}{one:>22}{'':>34}"
+                f"   (bulk, {w['build_procs']} processes: "
+                f"{w['build_docs_per_s']}, x{w['build_docs_per_s'] / one:.2f}; CPU ms/doc "
+                f"{w['build_cpu_ms_per_doc_old_writer']} -> {w['build_cpu_ms_per_doc']}, "
+                f"x{w['build_cpu_ms_per_doc_old_writer'] / w['build_cpu_ms_per_doc']:.2f})"
             )
         for kind in QUERY_TYPES:
             dq = w["deep_page"][kind]
@@ -262,6 +302,20 @@ def print_table(results: list[dict]) -> None:
             f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}"
             f"   (max of {w['incremental_visible_s']})"
         )
+        if "postgres" in r:
+            p = r["postgres"]
+            print(
+                f"\n{'PostgresBackend':24}{'page 1 p50/p95 ms':>22}{'page 50 p50/p95':>22}"
+                f"{'p95 PG/Whoosh 1, 50':>20}"
+            )
+            print(f"{'build docs/s':24}{p['build_docs_per_s']:>22}")
+            for kind in QUERY_TYPES:
+                pq, dq = p["queries"][kind], p["deep_page"][kind]
+                print(
+                    f"{kind:24}{pq['p50_ms']:>10} / {pq['p95_ms']:<9}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}"
+                    f"{pq['p95_ms'] / max(w['queries'][kind]['p95_ms'], 0.01):>8.2f}"
+                    f"{dq['p95_ms'] / max(w['deep_page'][kind]['p95_ms'], 0.01):>8.2f}"
+                )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,9 +331,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the one-process build measured for the build-speed ratio",
     )
+    parser.add_argument(
+        "--no-postgres", action="store_true", help="skip PostgresBackend (it needs the PostgreSQL server)"
+    )
     parser.add_argument("--workdir", help="where indexes are built (default: a temporary directory)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     sizes = [2000] if args.quick else [int(s) for s in args.sizes.split(",")]
     iterations = 20 if args.quick else args.iterations
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-search-"))
@@ -292,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                 not args.no_cache and not args.quick,
                 workdir,
                 baseline_build=not args.no_baseline_build,
+                postgres=not args.no_postgres,
             )
             for size in sizes
         ]

@@ -215,6 +215,7 @@ def labels(values: dict[str, set[str]]) -> dict[str, dict[str, str]]:
         "election": _names(Election, Election.slug, values.get("election", set())),
         "tag": _names(Tag, Tag.slug, values.get("tag", set())),
     }
+    found.update(CHOICE_LABELS)  # verdicts and bias labels are fixed words, not rows
     return {name: {v: found.get(name, {}).get(v, v) for v in vals} for name, vals in values.items()}
 
 
@@ -265,7 +266,6 @@ def search_page(query: SearchQuery) -> SearchPage:
         ]
         for name in FACET_NAMES
     }
-    names.update(CHOICE_LABELS)
     active = [
         ActiveFilter(name, value, names[name].get(value, value))
         for name in FILTERS

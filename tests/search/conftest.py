@@ -15,6 +15,7 @@ from sqlalchemy import create_engine
 from search import PostgresBackend, SearchBackend, SearchDocument, WhooshBackend
 from tests.support import PG_ADMIN_DSN
 
+SEARCH_MIGRATIONS = ("0011_search_document.py", "0017_search_order_and_removals.py")  # the search schema
 BACKENDS = ["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -47,17 +48,18 @@ def make_doc():
 
 
 def apply_search_migration(dsn: str) -> None:
-    """Create the search table with the real migration (0011), as `flask db upgrade` does for the app."""
+    """Create the search tables with the real migrations, as `flask db upgrade` does for the app."""
     from alembic.migration import MigrationContext
     from alembic.operations import Operations
 
-    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0011_search_document.py"
-    spec = importlib.util.spec_from_file_location("migration_0011", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
     engine = create_engine(dsn.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
-        migration.upgrade()
+    for name in SEARCH_MIGRATIONS:
+        path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / name
+        spec = importlib.util.spec_from_file_location(f"migration_{name[:4]}", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+            migration.upgrade()
     engine.dispose()
 
 

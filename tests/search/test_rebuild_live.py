@@ -86,3 +86,39 @@ def test_changes_during_a_postgres_rebuild_are_kept(backend, make_doc):
     assert backend.rebuild(database_rows()) == 100
     assert ids(backend, NEW) == [80, 500] and backend.versions()[80] == "v80b"
     assert len(ids(backend, OLD)) == 99
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [p for p in BACKENDS if getattr(p, "values", [p])[0] == "postgres" or p == "postgres"],
+    indirect=True,
+)
+def test_leaflets_removed_during_a_postgres_rebuild_stay_removed(backend, make_doc, pg_dsn):
+    """The rebuild read these leaflets as live, then they were removed before its batch was written
+    (in this process and in another): the batch must not bring them back. One removed and restored
+    meanwhile keeps its restored text."""
+    from search import PostgresBackend
+
+    backend.rebuild([make_doc(i, text=f"{OLD} leaflet {i}") for i in range(1, 101)])
+    other = PostgresBackend(pg_dsn)  # another process (the OCR worker, a moderator's request)
+
+    def database_rows():
+        for i in range(1, 101):
+            yield make_doc(i, text=f"{OLD} leaflet {i}")  # what the database said when the rebuild read it
+            if i == 60:  # 10, 20 and 30 were read; their batch of 500 is not written yet
+                backend.delete([10])
+                other.index([make_doc(20, text=f"{OLD} hidden", status="hidden")])
+                other.delete([30])
+                backend.index([make_doc(30, text=f"{NEW} restored", version="v30b")])
+                assert 10 not in ids(backend, OLD) and 20 not in ids(backend, OLD)
+
+    try:
+        assert backend.rebuild(database_rows()) == 100
+        found = ids(backend, OLD)
+        assert 10 not in found and 20 not in found and 30 not in found and len(found) == 97
+        assert ids(backend, NEW) == [30] and backend.versions()[30] == "v30b"
+        assert 10 not in backend.versions() and 20 not in backend.versions()
+        backend.rebuild([make_doc(10, text=f"{OLD} back again")])  # a later rebuild that sees it live adds it
+        assert ids(backend, OLD) == [10]
+    finally:
+        other.close()

@@ -209,6 +209,33 @@ def test_facets_count_within_query_and_filters(corpus):
     assert dict(filtered["region"]) == {"South East": 1, "West Midlands": 1}
 
 
+def test_verdict_and_bias_facets_count_like_the_others(fresh_corpus, make_doc):
+    fresh_corpus.index(
+        [
+            make_doc(20, text="bus fares", verdicts=["false", "misleading"], bias=["attacks-opponents"]),
+            make_doc(
+                21,
+                text="bus fares",
+                verdicts=["false"],
+                bias=["attacks-opponents", "misleading-presentation"],
+            ),
+            make_doc(22, text="bus fares", verdicts=["accurate"]),
+            make_doc(23, text="ferry fares", verdicts=["false"], bias=["fair-presentation"]),
+        ]
+    )
+    fresh_corpus.flush()
+    facets = fresh_corpus.search(SearchQuery(text="bus")).facets
+    assert facets["verdict"] == [("false", 2), ("accurate", 1), ("misleading", 1)]
+    assert facets["bias"] == [("attacks-opponents", 2), ("misleading-presentation", 1)]
+    narrowed = fresh_corpus.search(SearchQuery(text="fares", verdict=["false"])).facets
+    assert narrowed["verdict"] == [("false", 3), ("misleading", 1)]
+    assert narrowed["bias"] == [
+        ("attacks-opponents", 2),
+        ("fair-presentation", 1),
+        ("misleading-presentation", 1),
+    ]
+
+
 def test_hidden_documents_never_appear(fresh_corpus, make_doc):
     corpus = fresh_corpus
     res = corpus.search(SearchQuery(text="pothole"))
