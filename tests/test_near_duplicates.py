@@ -250,3 +250,8 @@ def test_a_copy_is_asked_about_while_both_photos_still_wait_for_their_stored_cop
     assert response.get_json()["candidate"]["id"] == first.get_json()["id"]
     other = api_upload(client, encode(template_leaflet("Tom Brown", 2), quality=85), "other.jpg")
     assert other.status_code == 201, other.get_json()  # the same layout with other words is another leaflet
+    assert photo_variants.waiting_count() == 3
+    answer = client.post(response.get_json()["pending"]["answer_url"], json={"answer": "same"})
+    assert answer.status_code == 201, answer.get_json()
+    # the discarded photo's bytes go too: no worker makes copies nobody will show
+    assert photo_variants.waiting_count() == 2

@@ -83,11 +83,9 @@ def _pages(seed: int, entry: PlannedLeaflet) -> list[bytes]:
     place = rng.choice(PLACES)
     candidate = f"{rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)}"
     values = {"area": place, "party": label, "candidate": candidate, "rival": rng.choice(PARTIES)[3]}
-    road = rng.choice(demo_data.ROADS).removeprefix("the ")
-    imprint = (
-        f"Promoted by {rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)} on behalf of {candidate} "
-        f"({name}), both at {rng.randint(1, 120)} {road}, {place}."
-    )
+    agent = f"{rng.choice(demo_data.FIRST)} {rng.choice(demo_data.LAST)}"
+    number, road = rng.randint(1, 120), rng.choice(demo_data.ROADS).removeprefix("the ")
+    imprint = f"Promoted by {agent} on behalf of {candidate} ({name}), both at {number} {road}, {place}."
     pages = []
     for number in range(entry.pages):
         chosen = rng.sample(demo_data.PARAGRAPHS, rng.randint(3, 7) if number == 0 else rng.randint(2, 5))
@@ -129,22 +127,28 @@ def _grain(rng: random.Random) -> Image.Image:
     return Image.merge("RGB", (shifted, shifted, shifted))
 
 
-def _photograph(page: Image.Image, rng: random.Random) -> bytes:
+def _photograph(page: Image.Image, rng: random.Random, again: random.Random | None = None) -> bytes:
     """The page on a table filling most of the frame, lit unevenly, slightly soft, then turned and keystoned
-    (one perspective warp to 12 megapixels), with sensor grain: a phone JPEG of 3-4 MB."""
+    (one perspective warp to 12 megapixels), with sensor grain: a phone JPEG of 3-4 MB. With `again`, the same
+    shot taken again by someone else: `rng` draws what it drew for the first, and `again` moves each a little
+    (as far as the site's print match is built to follow: docs/near-duplicates.md)."""
+
+    def nudge(value: float, by: float) -> float:
+        return value + (again.uniform(-by, by) if again is not None else 0.0)
+
     width, height = PHONE
     page = page.convert("RGB")
     # uneven light, a lamp to one side, and a slightly soft lens: cheap at the page's own size
-    light = np.linspace(rng.uniform(0.72, 0.88), 1.0, 64, dtype=np.float32)
+    light = np.linspace(nudge(rng.uniform(0.72, 0.88), 0.08), 1.0, 64, dtype=np.float32)
     field = np.outer(np.linspace(rng.uniform(0.85, 1.0), 1, 48), light if rng.random() < 0.5 else light[::-1])
     shade = Image.fromarray((field * 255).astype(np.uint8)).resize(page.size, Image.Resampling.BILINEAR)
     page = ImageChops.multiply(page, Image.merge("RGB", (shade, shade, shade)))
     page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7)))
     # where the page's corners land in the photo: scaled, turned, keystoned, a little off centre
-    scale = min(width / page.width, height / page.height) * rng.uniform(0.8, 0.9)
-    turn = np.radians(rng.uniform(-4, 4))
-    keystone = rng.uniform(0, 0.04)
-    centre = (width / 2 + rng.uniform(-60, 60), height / 2 + rng.uniform(-60, 60))
+    scale = min(width / page.width, height / page.height) * nudge(rng.uniform(0.8, 0.9), 0.02)
+    turn = np.radians(nudge(rng.uniform(-4, 4), 1.0))
+    keystone = max(0.0, nudge(rng.uniform(0, 0.04), 0.01))
+    centre = (width / 2 + nudge(rng.uniform(-60, 60), 40), height / 2 + nudge(rng.uniform(-60, 60), 40))
     src = [(0.0, 0.0), (page.width, 0.0), (page.width, page.height), (0.0, page.height)]
     out = []
     for u, v in src:
@@ -165,7 +169,7 @@ def _photograph(page: Image.Image, rng: random.Random) -> bytes:
         resample=Image.Resampling.BILINEAR,
         fillcolor=table,
     )
-    noisy = ImageChops.add(frame, _grain(rng), offset=-128)
+    noisy = ImageChops.add(frame, _grain(again or rng), offset=-128)
     quality, data = 92, b""
     for _ in range(4):  # phone JPEGs are 3-4 MB: settle the quality that gives that
         buffer = io.BytesIO()
@@ -181,15 +185,22 @@ def _photograph(page: Image.Image, rng: random.Random) -> bytes:
     return data
 
 
+def _path(folder: Path, entry: PlannedLeaflet, number: int) -> Path:
+    # "-again2": second deliveries are photographed as the print match can follow (version 2 of them)
+    return folder / f"{entry.index:05d}-{number}{'-again2' if entry.repeat_of is not None else ''}.jpg"
+
+
 def _make(seed: int, index: int, folder: Path) -> None:
-    """Photograph entry `index` (its own pages, or for a repeat the earlier leaflet's pages again)."""
+    """Photograph entry `index`: its own pages, or for a second delivery the earlier leaflet's pages, shot
+    again nearly as the earlier one was."""
     entry = planned(seed, index)
-    pages = _pages(seed, planned(seed, entry.repeat_of) if entry.repeat_of is not None else entry)
-    camera = random.Random(f"camera-{seed}-{index}")
-    for number, page in enumerate(pages):
+    first = planned(seed, entry.repeat_of) if entry.repeat_of is not None else entry
+    camera = random.Random(f"camera-{seed}-{first.index}")
+    again = random.Random(f"again-{seed}-{index}") if entry.repeat_of is not None else None
+    for number, page in enumerate(_pages(seed, first)):
         with Image.open(io.BytesIO(page)) as picture:
-            photo = _photograph(picture, camera)
-        path = folder / f"{index:05d}-{number}.jpg"
+            photo = _photograph(picture, camera, again)
+        path = _path(folder, entry, number)
         partial = path.with_suffix(".part")
         partial.write_bytes(photo)
         partial.rename(path)
@@ -200,7 +211,7 @@ def folder_for(seed: int) -> Path:
 
 
 def _made(folder: Path, entry: PlannedLeaflet) -> bool:
-    return all((folder / f"{entry.index:05d}-{n}.jpg").exists() for n in range(entry.pages))
+    return all(_path(folder, entry, n).exists() for n in range(entry.pages))
 
 
 def prepare(count: int, seed: int = 13, workers: int = 2) -> list[PlannedLeaflet]:
@@ -223,10 +234,10 @@ def prepare(count: int, seed: int = 13, workers: int = 2) -> list[PlannedLeaflet
 
 def photos_of(entry: PlannedLeaflet, seed: int = 13) -> list[bytes]:
     folder = folder_for(seed)
-    return [(folder / f"{entry.index:05d}-{n}.jpg").read_bytes() for n in range(entry.pages)]
+    return [_path(folder, entry, n).read_bytes() for n in range(entry.pages)]
 
 
 def photo_files(entries: list[PlannedLeaflet], seed: int = 13, limit: int = 12) -> list[Path]:
     """A few of the photos, for the plain-Tesseract baseline."""
     folder = folder_for(seed)
-    return [folder / f"{entry.index:05d}-0.jpg" for entry in entries[:limit]]
+    return [_path(folder, entry, 0) for entry in entries[:limit]]

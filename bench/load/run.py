@@ -252,6 +252,13 @@ class Site:
     def log(self) -> str:
         return (self.folder / "serve.log").read_text(errors="replace")
 
+    def keep_log(self) -> str:
+        """A copy of the server's log under bench/out/ (the site's folder is removed at the end)."""
+        kept = REPO / "bench" / "out" / f"load-{self.database}-{time.strftime('%Y%m%dT%H%M%S')}.log"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(self.folder / "serve.log", kept)
+        return str(kept)
+
     def scalar(self, sql: str) -> int:
         with self.engine.connect() as connection:
             return int(connection.execute(text(sql)).scalar() or 0)
@@ -491,6 +498,7 @@ def run_one(database: str, args: argparse.Namespace, plan: Plan) -> dict:
             "left_behind": left_behind,
             "ocr_total": ocr_done_after,
             "errors_logged": site.log().count("Traceback"),
+            "log_kept": site.keep_log() if "Traceback" in site.log() else None,
             "plan_wrapped": plan.wrapped,
         }
     finally:
@@ -565,6 +573,7 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
     print(
         f"lost: {lost}; still queued when the benchmark stopped waiting: {unfinished}; 5xx: {errors}; "
         f"tracebacks in the server log: {run['errors_logged']}"
+        + (f" (log kept: {run['log_kept']})" if run["log_kept"] else "")
     )
     print(
         f"runner stopped with status {run['runner_status']}; "

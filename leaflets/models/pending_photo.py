@@ -21,6 +21,9 @@ class PendingPhoto(Model):
     __tablename__ = "pending_photo"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)  # of the uploaded bytes
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    # The small upright picture the upload's check decoded, as a JPEG of a few dozen KB: what the
+    # near-duplicate check of later uploads compares with until the copies are made (not the original).
+    look: Mapped[bytes | None] = mapped_column(LargeBinary)
     format: Mapped[str] = mapped_column(String(8))  # the sniffed format: JPEG, PNG, WEBP or HEIF
     filename: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

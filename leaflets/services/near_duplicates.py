@@ -70,8 +70,8 @@ class Candidate:
 
 def open_display(key: str) -> Image.Image | None:
     """The stored display picture (upright, at most 1600 px) of a storage folder, opened lazily. A photo whose
-    copies a background worker has not made yet is the small picture this request's check decoded, or else
-    is read from its held bytes, drafted to LOOK_EDGE (a quarter of a phone photo's size)."""
+    copies a background worker has not made yet is the small picture its upload's check decoded (in hand in
+    this request, or kept with its held bytes), or else is read from those bytes, drafted to LOOK_EDGE."""
     in_hand = photo_variants.look_in_hand(key)  # held by this very request: decoded once, by its check
     if in_hand is not None:
         return in_hand
@@ -79,9 +79,12 @@ def open_display(key: str) -> Image.Image | None:
         found = runtime.storage().read(key, "display")
         if found is not None:
             return Image.open(io.BytesIO(found[0]))
+        look = photo_variants.held_look(key)  # kept by its upload's check: no decode of the original
+        if look is not None:
+            return look
         held = photo_variants.held_bytes(key)
-        look = image_service.Limits(display_edge=image_service.LOOK_EDGE)
-        return None if held is None else image_service.display_preview(held, look)
+        limits = image_service.Limits(display_edge=image_service.LOOK_EDGE)
+        return None if held is None else image_service.display_preview(held, limits)
     except (OSError, Image.DecompressionBombError) as error:
         log.warning("display picture unreadable", extra={"key": key, "error": str(error)})
         return None

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from leaflets import runtime
 from leaflets.extensions import db, rows_changed
-from leaflets.models import Area, Election, Leaflet, LeafletImage, Party, PendingUpload
+from leaflets.models import Area, Election, Leaflet, LeafletImage, Party, PendingPhoto, PendingUpload
 from leaflets.models._types import utcnow
 from leaflets.services import near_duplicates, uploads
 from leaflets.services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -220,6 +220,8 @@ def _discard(staged: list[StagedImage]) -> None:
         used = db.session.scalar(select(exists().where(LeafletImage.stored_sha256 == key)))
         if not used and key not in held:
             runtime.storage().delete(key)
+            # bytes still waiting for their copies: no worker should make copies nobody will show
+            db.session.execute(delete(PendingPhoto).where(PendingPhoto.sha256 == key))
             log.info("held photos discarded", extra={"key": key})
     db.session.commit()
 

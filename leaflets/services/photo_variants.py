@@ -12,6 +12,7 @@ answers (`store_now`), as before this module existed: nothing is held in the dat
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import datetime, timedelta
 from typing import Iterable
@@ -47,7 +48,12 @@ def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> Non
         return
     db.session.add(
         PendingPhoto(
-            sha256=checked.sha256, data=data, format=checked.format, filename=filename[:200], attempts=0
+            sha256=checked.sha256,
+            data=data,
+            look=_look_bytes(checked.look),
+            format=checked.format,
+            filename=filename[:200],
+            attempts=0,
         )
     )
     try:
@@ -66,6 +72,21 @@ def look_in_hand(sha256: str) -> Image.Image | None:
     (no second decode of the upload for the near-duplicate check)."""
     look = g.get("held_looks", {}).get(sha256) if has_request_context() else None
     return None if look is None else look.copy()
+
+
+def _look_bytes(look: Image.Image | None) -> bytes | None:
+    if look is None:
+        return None
+    buffer = io.BytesIO()
+    look.convert("RGB").save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def held_look(sha256: str) -> Image.Image | None:
+    """The small picture kept with a photo still waiting for its copies (decoding it costs a few ms, the
+    original a hundred times more), else None."""
+    found = db.session.scalar(select(PendingPhoto.look).where(PendingPhoto.sha256 == sha256))
+    return None if found is None else Image.open(io.BytesIO(found))
 
 
 def held_bytes(sha256: str) -> bytes | None:
