@@ -222,7 +222,7 @@ def _print_beyond_page(prepared: Prepared, master: np.ndarray) -> bool:
     corners = prepared.matrix @ np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], np.float64).T
     page = (corners[:2] / corners[2]).T.round().astype(np.int32)
     for photo in (255 - master, master):  # light print on dark first: a panel's
-        outside = np.ascontiguousarray(photo)
+        outside = photo.copy()  # the photo array may be read-only (a view of the PIL image)
         cv2.fillConvexPoly(outside, page, 255)
         if ink.has_text(ink.glyphs(outside), outside):
             return True
