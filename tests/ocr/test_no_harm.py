@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageDraw, ImageFont
 
 import ocr
 from bench.ocr.metrics import cer
-from ocr import order, pipeline
+from ocr import order
 from ocr.evidence import Evidence
 from ocr.pipeline import Candidate, choose
-from ocr.prepared import Prepared
 from ocr.result import WordBox
-from tests.ocr.layouts import FONT, letter_page, panel_page
+from tests.ocr.layouts import letter_page, panel_page
 
 IDENTITY = np.eye(3)
 
@@ -76,27 +74,3 @@ def test_plain_reading_stays_unless_the_prepared_one_is_clearly_better() -> None
     assert choose([plain, candidate("prepared", 1600.0)]).name == "prepared"
     assert choose([candidate("plain", 4.0), candidate("prepared", 13.0)]).name == "prepared"
     assert choose([candidate("plain", 3.0, 1), candidate("prepared", -5.0, 0)]).name == "plain"
-
-
-def sidebar_photo(sidebar: bool) -> tuple[Prepared, np.ndarray]:
-    """A photo whose found page leaves out its left third, which holds a dark sidebar of white text or not."""
-    image = Image.new("RGB", (1200, 900), "white")
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(FONT, 26)
-    if sidebar:
-        draw.rectangle([0, 0, 380, 900], fill=(20, 40, 110))
-        for line in range(8):
-            draw.text((30, 80 + 60 * line), "Save our village bus", font=font, fill="white")
-    for line in range(10):
-        draw.text((440, 80 + 60 * line), "Residents deserve a council that listens", font=font, fill="black")
-    master = np.asarray(image.convert("L"))
-    page = np.ascontiguousarray(master[:, 400:])
-    to_master = np.array([[1.0, 0.0, 400.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    return Prepared(page, to_master, (1200, 900), page_found=True), master
-
-
-def test_a_dark_sidebar_left_off_the_page_found_calls_for_plain_tesseract() -> None:
-    prepared, master = sidebar_photo(sidebar=True)
-    assert pipeline._print_beyond_page(prepared, master)
-    prepared, master = sidebar_photo(sidebar=False)
-    assert not pipeline._print_beyond_page(prepared, master)
