@@ -331,9 +331,9 @@ class BulkSegment:
         fw.close()
         w._close_segment()
         w._assemble_segment()
-        segment = w.get_segment()
-        w._tempstorage.destroy()
-        return segment, arrays
+        # The writer's temporary folder is shared by every worker of the rebuild (Whoosh names it after the
+        # index): removing it here would pull files from under another worker. add_segments removes it.
+        return w.get_segment(), arrays
 
 
 _ONE_POSITION: dict[int, bytes] = {}

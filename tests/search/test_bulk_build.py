@@ -70,6 +70,7 @@ def test_bulk_segments_hold_what_whooshs_writer_makes(tmp_path, make_doc, monkey
     try:
         assert plain.rebuild(docs, procs=1, bulk=False) == bulk.rebuild(docs, procs=procs, bulk=True) == 686
         assert contents(tmp_path / "bulk") == contents(tmp_path / "plain")
+        assert not [p.name for p in (tmp_path / "bulk").iterdir() if p.name.endswith(".tmp")]  # cleaned up
         for sort in ("relevance", "newest"):
             for text in ["council", '"council tax"', "café", "pot*", "claims:potholes", "naive"]:
                 query = SearchQuery(text=text, sort=sort, per_page=100)
