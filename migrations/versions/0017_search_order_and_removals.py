@@ -1,7 +1,7 @@
 """search: newest-order index that pages can walk, and removal records for rebuilds (PostgreSQL only)
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 
 - `document_newest_order` matches the backend's ORDER BY exactly (NULLS LAST, leaflet id last), so a page
   of a query matching most leaflets walks the index and checks `tsv` on about a page of rows instead of
