@@ -29,6 +29,7 @@ from ocr import (
     recognition,
     regions,
     scale,
+    splice,
     tesseract,
     text,
 )
@@ -243,6 +244,27 @@ def _candidates(
     return [plain, _prepared_candidate(prepared, lang, deadline, command)]
 
 
+def _mend_big_print(
+    chosen: Candidate,
+    candidates: list[Candidate],
+    prepared: Prepared,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> None:
+    """Plain's unsure lines of big print re-read from the prepared page (`splice.py`), which is made for
+    them when it was not read already: the one place a strong plain reading is known to be weak."""
+    if chosen.name != "plain" or not splice.doubtful_lines(chosen.words):
+        return
+    other = next((c for c in candidates if c is not chosen), None)
+    if other is None:
+        other = _prepared_candidate(prepared, lang, deadline, command)
+    if other.rotation != chosen.rotation:
+        return  # the readings disagree about which way is up: their lines are not the same lines
+    to_chosen = np.linalg.inv(chosen.matrix) @ other.matrix
+    chosen.words = splice.splice(chosen.words, other.words, to_chosen, _size(chosen))
+
+
 def _read(
     image: Image.Image,
     prepared: Prepared,
@@ -255,6 +277,7 @@ def _read(
     master = np.asarray(image.convert("L"))
     candidates = _candidates(image, prepared, print_on_page, master, lang, deadline, command)
     chosen = choose(candidates)
+    _mend_big_print(chosen, candidates, prepared, lang, deadline, command)
     with timed(prepared.timings, "regions"):
         explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command)
         if explained < _LOOK_AGAIN_BELOW:
