@@ -109,9 +109,11 @@ def _short_and_clear(evidence: Evidence) -> bool:
     )
 
 
-def clearly_better(challenger: Evidence, incumbent: Evidence, margin: float = 1.25) -> bool:
-    """The challenger found clearly more real text: by a margin, and by more than a few letters."""
-    return challenger.score > margin * max(incumbent.score, 0.0) + 10.0
+def clearly_better(
+    challenger: Evidence, incumbent: Evidence, margin: float = 1.25, slack: float = 10.0
+) -> bool:
+    """The challenger found clearly more real text: by a margin, and by more than `slack` letters."""
+    return challenger.score > margin * max(incumbent.score, 0.0) + slack
 
 
 def _gibberish(line: list[WordBox]) -> bool:

@@ -1,8 +1,10 @@
 """The stages in order, each timed: photo in, OcrResult out.
 
-The prepared page (flattened, dark on white, scaled, upright) is read first. When its evidence is weak,
-plain Tesseract's reading of the photo as given is a second candidate, and the reading with more real
-text wins: the pipeline never publishes a page that plain Tesseract reads clearly better.
+Plain Tesseract's reading of the photo as given comes first: it is the reading the pipeline must never
+be worse than. When its evidence is strong (mostly dictionary words, read confidently) it is kept and
+only the print it left unread gets second looks. Otherwise the prepared page (flattened, dark on white,
+scaled, upright) is read too, and wins only when it found clearly more real text. Either way the words
+are published in Tesseract's order unless the column order reads on clearly better (`order.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -19,13 +22,14 @@ from ocr import (
     dictionary,
     evidence,
     ink,
-    layout,
+    order,
     orientation,
     preparation,
     reading,
     recognition,
     regions,
     scale,
+    splice,
     tesseract,
     text,
 )
@@ -36,11 +40,21 @@ from ocr.result import OcrResult, WordBox
 
 logger = logging.getLogger(__name__)
 
-_STRONG_SHARE = 0.8  # a prepared reading this much made of dictionary words ...
+_STRONG_SHARE = 0.8  # a reading this much made of dictionary words ...
 _STRONG_CONFIDENCE = 80.0  # ... read this confidently needs no second opinion
 _MOSTLY = 0.5  # a reading that is more than half gibberish lines is not fit to publish, whatever is left
 _REAL_CONFIDENCE = 85.0  # a word read this confidently is real even if not in the dictionary
 _LOOK_AGAIN_BELOW = 0.97  # a reading explaining less of the page's print gets second looks at the rest
+# The prepared reading replaces plain's when it scores this many times as much real text (plus a few
+# letters): a tenth more is beyond the noise between two readings of the same clean page.
+_CHALLENGER_MARGIN = 1.1
+_CHALLENGER_SLACK = 2.0  # ... plus this many letters: 3 letters against 0 is no win, 13 against 4 is
+# A strong plain reading covering this share of the page's print leaves too little for the prepared page
+# to find to be worth its reading; photos and rules on a page are print-like shapes no reading covers.
+_PLAIN_EXPLAINS = 0.9
+# A few lines of light-on-dark print (letters as glyphs) that a reading leaves mostly unread: a panel lost.
+_LIGHT_GLYPHS = 30
+_LIGHT_EXPLAINED = 0.5
 
 
 @dataclass
@@ -88,7 +102,7 @@ def _plain_candidate(
     timings: dict[str, float],
 ) -> Candidate:
     """Tesseract's own reading of the photo as given (psm 3, its own thresholding and inversion test)."""
-    with timed(timings, "plain"):
+    with timed(timings, "recognition"):  # the first reading of every page
         rgb, matrix = scale.cap_size(np.asarray(image), preparation.MAX_INPUT_SIDE)
         words = recognition.recognise_words(rgb, lang, deadline, command, psm=3, invert=True)
     rotation = orientation.rotation_from_words(words)
@@ -96,14 +110,18 @@ def _plain_candidate(
 
 
 def choose(candidates: list[Candidate]) -> Candidate:
-    """The candidate with most real text; the first (the prepared page) on a tie.
+    """The first candidate (plain Tesseract's) unless another found clearly more real text.
 
-    A reading of nothing never wins over one that found some known words, even if the latter's
+    Plain's reading is the one to do no harm against, so a challenger must win by a margin
+    (`evidence.clearly_better`): on a clean page both readings find the same words and the scores
+    differ by noise, and a noisy win would trade plain's reading for one that may be ordered or cut
+    worse. A reading of nothing never wins over one that found some known words, even if the latter's
     gibberish outweighs them: its words are still the best start for a volunteer's transcription.
     """
     best = candidates[0]
     for other in candidates[1:]:
-        if other.found.score > best.found.score and (other.found.known_words or not best.found.known_words):
+        better = evidence.clearly_better(other.found, best.found, _CHALLENGER_MARGIN, _CHALLENGER_SLACK)
+        if better and (other.found.known_words or not best.found.known_words):
             best = other
     return best
 
@@ -163,7 +181,7 @@ def _size(candidate: Candidate) -> tuple[int, int]:
 def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
     """The chosen words in reading order, in master pixels."""
     to_upright = np.linalg.inv(orientation.quarter_matrix(candidate.shape, candidate.in_place))
-    words = layout.reorder_columns(candidate.words, to_upright)
+    words = order.reading_order(candidate.words, to_upright)
     return recognition.to_master(words, candidate.matrix, master_size)
 
 
@@ -171,6 +189,80 @@ def _load(source: str | Path | Image.Image, timings: dict[str, float]) -> Image.
     with timed(timings, "load"):
         image = preparation.load_image(source)
         return ImageOps.exif_transpose(image) if isinstance(source, (str, Path)) else image
+
+
+def _explained_by(candidate: Candidate, prepared: Prepared, print_on_page: ink.Glyphs) -> float:
+    """Share of the prepared page's print that a candidate's word boxes cover."""
+    to_page = np.linalg.inv(prepared.matrix) @ candidate.matrix
+    return ink.explained_share(print_on_page, ink.word_boxes(candidate.words, to_page))
+
+
+def _light_print_unread(candidate: Candidate, prepared: Prepared, master: np.ndarray) -> bool:
+    """Whether the page as photographed shows light-on-dark print that the candidate's words leave unread.
+
+    Flattening the lighting can wash out a dark panel's white text, and then the prepared page shows no
+    print there to miss; the photo, turned negative, still shows it.
+    """
+    h, w = prepared.gray.shape[:2]
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP  # prepared.matrix maps page pixels to the photo's
+    page = cv2.warpPerspective(master, prepared.matrix, (w, h), flags=flags, borderValue=0)
+    light = ink.glyphs(255 - page)
+    if len(light) < _LIGHT_GLYPHS:
+        return False
+    boxes = ink.word_boxes(candidate.words, np.linalg.inv(prepared.matrix) @ candidate.matrix)
+    return ink.explained_share(light, boxes) < _LIGHT_EXPLAINED
+
+
+def _candidates(
+    image: Image.Image,
+    prepared: Prepared,
+    print_on_page: ink.Glyphs,
+    master: np.ndarray,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> list[Candidate]:
+    """The readings to choose from, plain Tesseract's first whenever it is made.
+
+    A flat scan is read by plain Tesseract first; a strong plain reading covering most of the page's print
+    leaves the prepared page little to find, so only the print it missed gets second looks. A photo of a
+    page on a background is read prepared first: plain Tesseract reads the background too, slowly and
+    mostly badly, so it is asked only when the prepared reading is weak or leaves light-on-dark print
+    unread (where it has been seen to read better). Looking for print beyond the page found as well
+    (a dark sidebar cut off as background) was measured to call plain on too many photos of carpets.
+    """
+    if min(image.size) < 16:  # Tesseract reads nothing smaller; the prepared page is enlarged
+        return [_prepared_candidate(prepared, lang, deadline, command)]
+    if prepared.page_found:
+        first = _prepared_candidate(prepared, lang, deadline, command)
+        if strong(first.found) and not _light_print_unread(first, prepared, master):
+            return [first]
+        return [_plain_candidate(image, lang, deadline, command, prepared.timings), first]
+    plain = _plain_candidate(image, lang, deadline, command, prepared.timings)
+    if strong(plain.found) and _explained_by(plain, prepared, print_on_page) >= _PLAIN_EXPLAINS:
+        return [plain]
+    return [plain, _prepared_candidate(prepared, lang, deadline, command)]
+
+
+def _mend_big_print(
+    chosen: Candidate,
+    candidates: list[Candidate],
+    prepared: Prepared,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> None:
+    """Plain's unsure lines of big print re-read from the prepared page (`splice.py`), which is made for
+    them when it was not read already: the one place a strong plain reading is known to be weak."""
+    if chosen.name != "plain" or not splice.doubtful_lines(chosen.words):
+        return
+    other = next((c for c in candidates if c is not chosen), None)
+    if other is None:
+        other = _prepared_candidate(prepared, lang, deadline, command)
+    if other.rotation != chosen.rotation:
+        return  # the readings disagree about which way is up: their lines are not the same lines
+    to_chosen = np.linalg.inv(chosen.matrix) @ other.matrix
+    chosen.words = splice.splice(chosen.words, other.words, to_chosen, _size(chosen))
 
 
 def _read(
@@ -182,12 +274,11 @@ def _read(
     command: str | None,
 ) -> tuple[Candidate, dict[str, float]]:
     """The best reading of the page, with second looks, and the evidence for it."""
-    candidates = [_prepared_candidate(prepared, lang, deadline, command)]
-    if not strong(candidates[0].found) and min(image.size) >= 16:
-        candidates.append(_plain_candidate(image, lang, deadline, command, prepared.timings))
+    master = np.asarray(image.convert("L"))
+    candidates = _candidates(image, prepared, print_on_page, master, lang, deadline, command)
     chosen = choose(candidates)
+    _mend_big_print(chosen, candidates, prepared, lang, deadline, command)
     with timed(prepared.timings, "regions"):
-        master = np.asarray(image.convert("L"))
         explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command)
         if explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, np.asarray(image), lang, deadline, command)
@@ -195,6 +286,7 @@ def _read(
         "ink_explained": round(explained, 3),
         "plain_chosen": float(chosen.name == "plain"),
         "candidates": float(len(candidates)),
+        "most_words_read": float(max(c.found.words for c in candidates)),
         "page_found": float(prepared.page_found),
     }
 
@@ -223,9 +315,15 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
         )
     chosen, quality = _read(image, prepared, print_on_page, lang, deadline, command)
     raw = chosen.found
-    chosen.words = evidence.without_gibberish(chosen.words)
-    kept = evidence.assess(chosen.words)
-    readable = evidence.readable(kept) and kept.words >= _MOSTLY * raw.words
+    cleaned = evidence.without_gibberish(chosen.words)
+    kept = evidence.assess(cleaned)
+    # Most of the words any reading saw must survive: a headline read clearly on a page whose other
+    # reading is mostly gibberish is a page of print we could not read, not a short leaflet.
+    readable = evidence.readable(kept) and kept.words >= _MOSTLY * max(raw.words, quality["most_words_read"])
+    if readable:
+        # Published text loses its gibberish lines; an unreadable reading is never published (the app
+        # asks volunteers to transcribe it), so it keeps everything read: nothing plain would show is lost.
+        chosen.words = cleaned
     words = finish(chosen, prepared.master_size)
     timings["total"] = round(time.perf_counter() - started, 4)
     logger.debug("recognised %d words in %.2f s", len(words), timings["total"])

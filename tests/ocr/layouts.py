@@ -102,3 +102,37 @@ def hyphenated_page() -> Layout:
     for number, line in enumerate(HYPHENATED):
         draw.text((80, 80 + 50 * number), line, font=face, fill=(20, 20, 20))
     return Layout(image, [" ".join(HYPHENATED).replace("- ", "")])
+
+
+LETTER_BODY = (
+    "Dear householder, rural bus routes have been cut by a third since 2015, leaving teenagers unable to "
+    "reach college and pensioners unable to reach the surgery. We will introduce a minibus service that "
+    "you can book by telephone or online the day before.",
+    "Dentists are leaving the health service faster than they can be replaced. We will offer newly "
+    "qualified dentists help with housing if they commit to working here for five years.",
+)
+
+
+def letter_page() -> Layout:
+    """A letter: letterhead, a short reference and date at the right, then the address at the left.
+
+    The reference sits beside the letterhead's foot and above the address, so it is read before the
+    address (top to bottom), though a column-first order would put the address first.
+    """
+    image = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(image)
+    serif = ImageFont.truetype(SERIF, 26)
+    draw.text((70, 60), "Imran Chaudhry", font=ImageFont.truetype(BOLD, 48), fill=(15, 15, 15))
+    draw.text((70, 130), "Reform UK working for Pontnewydd", font=serif, fill=(15, 15, 15))
+    reference = ("Our ref: IM/321", "11 April 2024")
+    address = ("The Householder", "111 Brewery Yard", "Pontnewydd")
+    for number, line in enumerate(reference):
+        draw.text((1000, 230 + 38 * number), line, font=serif, fill=(15, 15, 15))
+    for number, line in enumerate(address):
+        draw.text((90, 370 + 38 * number), line, font=serif, fill=(15, 15, 15))
+    y = 520
+    for paragraph in LETTER_BODY:
+        y = justified(draw, paragraph, 70, y, 1100, 26, path=SERIF) + 30
+    draw.text((70, y + 20), "Yours faithfully,", font=serif, fill=(15, 15, 15))
+    heading = ["Imran Chaudhry", "Reform UK working for Pontnewydd"]
+    return Layout(image, [*heading, *reference, *address, *LETTER_BODY, "Yours faithfully,"])

@@ -68,6 +68,7 @@ def test_low_resolution_leaflet_is_never_published_as_gibberish(name: str) -> No
             result.quality["dictionary_share"] < 0.6
             or result.quality["known_words"] < 8
             or result.quality["confidence"] < 60
+            or result.quality["words"] < 0.5 * result.quality["most_words_read"]  # the rest was gibberish
         )
 
 
