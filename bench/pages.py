@@ -71,10 +71,11 @@ def _nothing() -> None:
     return None
 
 
-def new_database(kind: str, workdir: Path) -> tuple[str, Callable[[], None]]:
+def new_database(kind: str, workdir: Path, template: str | None = None) -> tuple[str, Callable[[], None]]:
+    """A scratch database (on PostgreSQL a copy of `template` when given) and its clean-up."""
     if kind == "postgresql":
         name = f"sc_bench_pages_{uuid.uuid4().hex[:8]}"
-        _pg(f'CREATE DATABASE "{name}"')
+        _pg(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", functools.partial(
             _pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
         )
@@ -352,15 +353,10 @@ def filled_database(
     started = time.perf_counter()
     if cached:
         print(f"{kind}: copying the filled archive from the cache ({key})", flush=True)
-        if kind == "postgresql":
-            name = f"sc_bench_pages_{uuid.uuid4().hex[:8]}"
-            _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-            drop = functools.partial(_pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        else:
+        if kind != "postgresql":
             shutil.copy(CACHE / key / "bench.sqlite3", workdir / "bench.sqlite3")
             shutil.copytree(CACHE / key / "index", workdir / "index")
-            url, drop = f"sqlite:///{workdir / 'bench.sqlite3'}", _nothing
+        url, drop = new_database(kind, workdir, template)
         filled = {
             **json.loads(record.read_text()),
             "copied_from_cache_s": round(time.perf_counter() - started, 1),

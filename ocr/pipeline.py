@@ -142,7 +142,7 @@ def _second_looks(
     command: str | None,
 ) -> float:
     """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
-    to_page = np.linalg.inv(prepared.matrix) @ chosen.matrix
+    to_page = _to_page(chosen, prepared)
     boxes = ink.word_boxes(chosen.words, to_page)
     if prepared.turned:
         print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
@@ -191,10 +191,14 @@ def _load(source: str | Path | Image.Image, timings: dict[str, float]) -> Image.
         return ImageOps.exif_transpose(image) if isinstance(source, (str, Path)) else image
 
 
+def _to_page(candidate: Candidate, prepared: Prepared) -> Matrix:
+    """A candidate's read pixels -> the prepared page's pixels (through the master)."""
+    return np.linalg.inv(prepared.matrix) @ candidate.matrix
+
+
 def _explained_by(candidate: Candidate, prepared: Prepared, print_on_page: ink.Glyphs) -> float:
     """Share of the prepared page's print that a candidate's word boxes cover."""
-    to_page = np.linalg.inv(prepared.matrix) @ candidate.matrix
-    return ink.explained_share(print_on_page, ink.word_boxes(candidate.words, to_page))
+    return ink.explained_share(print_on_page, ink.word_boxes(candidate.words, _to_page(candidate, prepared)))
 
 
 def _light_print_unread(candidate: Candidate, prepared: Prepared, master: np.ndarray) -> bool:
@@ -209,7 +213,7 @@ def _light_print_unread(candidate: Candidate, prepared: Prepared, master: np.nda
     light = ink.glyphs(255 - page)
     if len(light) < _LIGHT_GLYPHS:
         return False
-    boxes = ink.word_boxes(candidate.words, np.linalg.inv(prepared.matrix) @ candidate.matrix)
+    boxes = ink.word_boxes(candidate.words, _to_page(candidate, prepared))
     return ink.explained_share(light, boxes) < _LIGHT_EXPLAINED
 
 
