@@ -602,6 +602,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", type=int, default=8, help="demo leaflets the site starts with")
     parser.add_argument("--drain-timeout", type=float, default=1800.0)
     parser.add_argument("--seed", type=int, default=13, help="which generated leaflets are sent")
+    parser.add_argument(
+        "--baseline-images",
+        type=int,
+        default=0,
+        help="photos the plain-tesseract baseline reads (default: every photo of the plan)",
+    )
     parser.add_argument("--quick", action="store_true", help="5 uploaders, 2 readers, 20 s: a try-out")
     args = parser.parse_args(argv)
     if args.quick:
@@ -629,7 +635,7 @@ def main(argv: list[str] | None = None) -> int:
     per_min = tesseract_rate(
         photo_files,
         args.ocr_workers,
-        max(2 * args.ocr_workers, len(photo_files)),
+        max(2 * args.ocr_workers, args.baseline_images or len(photo_files)),
         int(os.environ.get("OCR_NICE", "10")),
     )
     for run in runs:
