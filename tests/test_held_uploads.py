@@ -181,3 +181,22 @@ def test_compare_rows_of_new_uploads_are_made_by_the_worker_not_the_request(app:
 def test_inline_uploads_still_refresh_compare_at_once(app: Flask) -> None:
     leaflet = upload(app, leaflet_image(["INLINE COMPARE"]))
     assert db.session.get(CompareText, leaflet["id"]) is not None
+
+
+def test_a_backup_taken_mid_burst_keeps_the_waiting_photos(app: Flask, tmp_path: Path) -> None:
+    """`flask storage export` (deploy's backup): the database's pending_photo row is backed up by pg_dump,
+    so its held bytes must be in the image backup too, or a restore would lose the photo."""
+    from leaflets.services import storage_sync
+    from leaflets.storage import LocalStorage
+
+    app.config["IMAGE_VARIANTS"] = "background"
+    photo = leaflet_image(["BACKED UP WHILE WAITING"])
+    sha = image_of(upload(app, photo)).sha256
+    backup = LocalStorage(tmp_path / "backup")
+    report = storage_sync.copy_all(runtime.storage(), backup)
+    assert (report.held, report.incomplete, report.copied) == (1, 0, 0)
+    assert backup.read(sha, HELD) == (photo, "application/octet-stream")
+    runtime.storage().delete(sha)  # the disk is lost; the backup is restored
+    assert storage_sync.copy_all(backup, runtime.storage()).held == 1
+    assert make_variants(app) == 1
+    assert runtime.storage().has(sha) and list(runtime.storage().held_shas()) == []
