@@ -175,6 +175,7 @@ def test_a_database_too_busy_to_take_the_write_is_a_readable_503(tmp_path: Path)
 
     path = tmp_path / "busy.sqlite3"
     holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")  # as the app's databases are
     holder.execute("CREATE TABLE t (x INTEGER)")
     holder.execute("BEGIN IMMEDIATE")  # another writer's transaction, still open
     engine = create_engine(f"sqlite:///{path}")
