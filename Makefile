@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
-WEB_THREADS ?= 8
+WEB_THREADS ?= 32
 
 # Debian packages, pinned to bookworm's versions. Chromium is left unpinned on purpose: Debian's security
 # updates replace old builds in the archive, so a pin would stop installing within weeks.

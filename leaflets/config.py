@@ -90,6 +90,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     # load (issue 13): where photo variants are made (docs/running.md)
     "IMAGE_VARIANTS": ("IMAGE_VARIANTS", str),
     "VARIANT_POLL_S": ("VARIANT_POLL_S", float),
+    "COMPARE_REFRESH_S": ("COMPARE_REFRESH_S", float),
 }
 # Config keys holding a rate limit ("10 per minute; 100 per day"), checked at start-up.
 RATE_LIMIT_KEYS = {
@@ -182,6 +183,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "IMAGE_VARIANTS": "background",
         "VARIANT_LEASE_S": 120.0,  # a variant job whose worker died is taken over after this
         "VARIANT_POLL_S": 1.0,  # longest an idle variant worker sleeps before looking again
+        # with background variants, how often a worker makes compare's rows for the leaflets uploaded since
+        "COMPARE_REFRESH_S": 5.0,
     }
 
 

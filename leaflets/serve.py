@@ -41,6 +41,13 @@ def default_web_workers() -> int:
     return max(2, cpu_count())
 
 
+# gunicorn's gthread worker queues every accepted connection for its thread pool, first come first served,
+# even while the other process has threads free. An upload spends most of its time waiting (for a decode slot,
+# the disk, the database's one writer), so with few threads a page waits behind seconds of uploads; with
+# many, it starts at once and only shares the CPU with them.
+DEFAULT_WEB_THREADS = 32
+
+
 def default_ocr_workers() -> int:
     """One Tesseract per core: the machine's OCR limit. They run niced, so pages still come first."""
     return max(1, cpu_count())
@@ -172,7 +179,7 @@ def parse(argv: Sequence[str] | None, environ: dict[str, str]) -> argparse.Names
     parser.add_argument(
         "--threads",
         type=int,
-        default=_positive(environ, "WEB_THREADS", 8),
+        default=_positive(environ, "WEB_THREADS", DEFAULT_WEB_THREADS),
         help="threads per web process (WEB_THREADS)",
     )
     parser.add_argument(

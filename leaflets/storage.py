@@ -1,5 +1,8 @@
 """Content-addressed image storage: one folder per sha256 holding the image's variants.
 
+An upload's own bytes wait there too (the HELD object) until a background worker has made the variants from
+them, so the database holds only the key, not megabytes of photo under its single writer.
+
 Files are written atomically (temp file, fsync, rename) so a crash never leaves a half file under a real name.
 The interface is small so an S3-compatible store (leaflets/storage_s3.py, STORAGE=s3) stands in for
 LocalStorage at scale. Callers read through `read()`; only LocalStorage has files on disk (`find()`).
@@ -18,6 +21,8 @@ from typing import Iterator, Protocol
 log = logging.getLogger(__name__)
 
 VARIANTS = ("master", "display", "thumb")
+HELD = "upload"  # an upload's bytes, kept until its variants are made (never served)
+_HELD_NAME = "upload.bin"  # any sniffed format (HEIF too) under one name
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 MIME_BY_EXTENSION = {ext: mime for mime, ext in _EXTENSIONS.items()}
@@ -32,6 +37,8 @@ class Storage(Protocol):
     def modified_at(self, sha256: str) -> float | None: ...
     def signed_url(self, sha256: str, variant: str, expires_s: int, cache_control: str) -> str | None: ...
     def check(self) -> None: ...
+    def remove(self, sha256: str, variant: str) -> None: ...
+    def held_shas(self) -> Iterator[str]: ...
 
 
 class StorageUnreachable(OSError):
@@ -57,11 +64,11 @@ class LocalStorage:
         return self.root / sha256[:2] / sha256
 
     def put(self, sha256: str, variant: str, data: bytes, mime: str) -> None:
-        if variant not in VARIANTS:
+        if variant not in VARIANTS and variant != HELD:
             raise ValueError(f"unknown variant {variant!r}")
         folder = self.folder(sha256)
         folder.mkdir(parents=True, exist_ok=True)
-        final = folder / f"{variant}.{_EXTENSIONS[mime]}"
+        final = folder / (_HELD_NAME if variant == HELD else f"{variant}.{_EXTENSIONS[mime]}")
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{variant}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -84,9 +91,12 @@ class LocalStorage:
             os.close(fd)
 
     def find(self, sha256: str, variant: str) -> tuple[Path, str] | None:
-        if variant not in VARIANTS or not _SHA.match(sha256):
+        if (variant not in VARIANTS and variant != HELD) or not _SHA.match(sha256):
             return None
         folder = self.root / sha256[:2] / sha256
+        if variant == HELD:
+            held = folder / _HELD_NAME
+            return (held, "application/octet-stream") if held.is_file() else None
         for ext, mime in MIME_BY_EXTENSION.items():
             candidate = folder / f"{variant}.{ext}"
             if candidate.is_file():
@@ -118,6 +128,20 @@ class LocalStorage:
 
     def delete(self, sha256: str) -> None:
         shutil.rmtree(self.folder(sha256), ignore_errors=True)
+
+    def remove(self, sha256: str, variant: str) -> None:
+        """Delete one object of a folder (an upload's bytes once its variants exist); missing is fine."""
+        found = self.find(sha256, variant)
+        if found is not None:
+            found[0].unlink(missing_ok=True)
+            self._fsync_dir(found[0].parent)
+
+    def held_shas(self) -> Iterator[str]:
+        """The folders that still hold an upload's bytes."""
+        if self.root.is_dir():
+            for held in sorted(self.root.glob(f"??/*/{_HELD_NAME}")):
+                if _SHA.match(held.parent.name):
+                    yield held.parent.name
 
     def all_shas(self) -> Iterator[str]:
         if not self.root.is_dir():

@@ -17,7 +17,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from leaflets.storage import _SHA, VARIANTS, StorageUnreachable, check_sha
+from leaflets.storage import _SHA, HELD, VARIANTS, StorageUnreachable, check_sha
 
 log = logging.getLogger(__name__)
 _MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -73,7 +73,7 @@ class S3Storage:
 
     def key(self, sha256: str, variant: str) -> str:
         check_sha(sha256)
-        if variant not in VARIANTS:
+        if variant not in VARIANTS and variant != HELD:
             raise ValueError(f"unknown variant {variant!r}")
         return f"{self.prefix}{sha256[:2]}/{sha256}/{variant}"
 
@@ -87,7 +87,7 @@ class S3Storage:
             raise StorageUnreachable(f"object storage refused {sha256[:12]}/{variant}: {error}") from error
 
     def read(self, sha256: str, variant: str) -> tuple[bytes, str] | None:
-        if variant not in VARIANTS or not _SHA.match(sha256):
+        if (variant not in VARIANTS and variant != HELD) or not _SHA.match(sha256):
             return None
         try:
             got = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256, variant))
@@ -119,6 +119,21 @@ class S3Storage:
         ]
         if keys:
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+
+    def remove(self, sha256: str, variant: str) -> None:
+        """Delete one object (an upload's bytes once its variants exist); missing is fine."""
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256, variant))
+        except (BotoCoreError, ClientError) as error:
+            refused = f"object storage refused to delete {sha256[:12]}/{variant}: {error}"
+            raise StorageUnreachable(refused) from error
+
+    def held_shas(self) -> Iterator[str]:
+        """The folders that still hold an upload's bytes."""
+        for item in self._objects(self.prefix):
+            parts = item["Key"][len(self.prefix) :].split("/")
+            if len(parts) == 3 and _SHA.match(parts[1]) and parts[2] == HELD:
+                yield parts[1]
 
     def all_shas(self) -> Iterator[str]:
         seen = None

@@ -1,8 +1,9 @@
 """Uploads answered before their photo variants exist (IMAGE_VARIANTS=background, `make run`'s setting).
 
-The request checks the photo and keeps its bytes in the database; a variant worker makes master, display
-and thumbnail later. Until then pages show a placeholder and OCR waits; a new app (a restart) finds the work;
-a photo that cannot be decoded after all ends as a readable OCR failure, never a page error.
+The request checks the photo and keeps its bytes in storage (its row names them); a variant worker makes
+master, display and thumbnail later. Until then pages show a placeholder and OCR waits; a new app (a
+restart) finds the work; a photo that cannot be decoded after all ends as a readable OCR failure, never a
+page error.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Callable
 import numpy as np
 from flask import Flask
 from PIL import Image, ImageFilter
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from leaflets import runtime
 from leaflets.extensions import db
@@ -22,6 +23,7 @@ from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.variants import VariantWorker
 from leaflets.ocr_queue.worker import Wakeup, Worker
 from leaflets.services import photo_variants
+from leaflets.storage import HELD
 from tests.support import (
     FAST,
     both_databases,
@@ -129,8 +131,8 @@ def test_a_photo_that_cannot_be_decoded_after_all_is_a_readable_failure(app: Fla
     app.config["IMAGE_VARIANTS"] = "background"
     leaflet = upload(app, leaflet_image())
     image = image_of(leaflet)
-    db.session.execute(update(PendingPhoto).values(data=b"\xff\xd8\xff" + b"\x00" * 500))  # damaged since
-    db.session.commit()
+    damaged = b"\xff\xd8\xff" + b"\x00" * 500  # damaged since
+    runtime.storage().put(image.sha256, HELD, damaged, "application/octet-stream")
     assert make_variants(app) == 1
     image = image_of(leaflet)
     assert image.ocr_status == "failed" and "could not be decoded" in image.ocr_error

@@ -161,3 +161,33 @@ def test_a_database_that_cannot_write_keeps_the_stored_photos_for_the_retry(
         again = client.post("/upload", data={**upload_fields(), "staged": token})
         assert again.status_code == 302
         assert counts() == (1, 1)
+
+
+def test_a_database_too_busy_to_take_the_write_is_a_readable_503(tmp_path: Path) -> None:
+    """Issue 13's burst on main: an upload waited out SQLite's busy_timeout behind other writers and got a
+    500. Here a real second connection holds the write lock and ours gives up at once."""
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from leaflets.services.storage_errors import as_storage_unavailable
+
+    path = tmp_path / "busy.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")  # as the app's databases are
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")  # another writer's transaction, still open
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("PRAGMA busy_timeout=0"))
+            with pytest.raises(OperationalError) as raised:
+                connection.execute(text("INSERT INTO t VALUES (1)"))
+        unavailable = as_storage_unavailable(raised.value, "your photos")
+        assert unavailable is not None and unavailable.status == 503
+        assert "storage is busy just now" in unavailable.message and "try again" in unavailable.message
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        engine.dispose()

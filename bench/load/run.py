@@ -35,7 +35,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from bench.load import photos as photo_pool
-from leaflets.serve import default_ocr_workers, default_web_workers
+from leaflets.serve import DEFAULT_WEB_THREADS, default_ocr_workers, default_web_workers
 from leaflets.storage import LocalStorage
 
 REPO = Path(__file__).resolve().parents[2]
@@ -209,6 +209,7 @@ class Site:
             "LOG_LEVEL": "WARNING",
             "RATELIMIT_ENABLED": "0",
             "WEB_WORKERS": str(args.web_workers),
+            "WEB_THREADS": str(args.web_threads),
             "OCR_WORKERS": str(args.ocr_workers),
         }
         self.engine = create_engine(self.url.replace("postgresql://", "postgresql+psycopg://"))
@@ -443,7 +444,8 @@ def run_one(database: str, args: argparse.Namespace, plan: Plan) -> dict:
     try:
         print(
             f"\n== {database}: {args.uploaders} uploaders, {args.readers} readers, {args.duration:.0f} s; "
-            f"{args.web_workers} web processes x 8 threads, {args.ocr_workers} OCR processes ==",
+            f"{args.web_workers} web processes x {args.web_threads} threads, "
+            f"{args.ocr_workers} OCR processes ==",
             flush=True,
         )
         site.start(args.demo)
@@ -598,10 +600,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--web-workers", type=int, default=default_web_workers())
+    parser.add_argument("--web-threads", type=int, default=DEFAULT_WEB_THREADS)
     parser.add_argument("--ocr-workers", type=int, default=default_ocr_workers())
     parser.add_argument("--demo", type=int, default=8, help="demo leaflets the site starts with")
     parser.add_argument("--drain-timeout", type=float, default=1800.0)
     parser.add_argument("--seed", type=int, default=13, help="which generated leaflets are sent")
+    parser.add_argument(
+        "--baseline-images",
+        type=int,
+        default=0,
+        help="photos the plain-tesseract baseline reads (default: every photo of the plan)",
+    )
     parser.add_argument("--quick", action="store_true", help="5 uploaders, 2 readers, 20 s: a try-out")
     args = parser.parse_args(argv)
     if args.quick:
@@ -629,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     per_min = tesseract_rate(
         photo_files,
         args.ocr_workers,
-        max(2 * args.ocr_workers, len(photo_files)),
+        max(2 * args.ocr_workers, args.baseline_images or len(photo_files)),
         int(os.environ.get("OCR_NICE", "10")),
     )
     for run in runs:

@@ -32,7 +32,7 @@ def export(folder: Path) -> None:
     report = storage_sync.copy_all(runtime.storage(), LocalStorage(folder))
     click.echo(
         f"Exported {report.copied} image(s) to {folder}; {report.skipped} already there, "
-        f"{report.incomplete} incomplete left out."
+        f"{report.incomplete} incomplete left out; {report.held} waiting photo(s) copied."
     )
 
 
@@ -43,7 +43,7 @@ def import_(folder: Path) -> None:
     report = storage_sync.copy_all(LocalStorage(folder), runtime.storage())
     click.echo(
         f"Imported {report.copied} image(s) from {folder}; {report.skipped} already there, "
-        f"{report.incomplete} incomplete left out."
+        f"{report.incomplete} incomplete left out; {report.held} waiting photo(s) copied."
     )
 
 

@@ -1,9 +1,11 @@
 """An uploaded photo whose variants are still to be made: the job of the background variant workers.
 
-The request that received the photo checks it and stores its bytes here, in the same database as the
-leaflet, so a restart loses nothing and any worker on any machine can make the variants. A worker leases the
-row, writes master, display and thumbnail to storage, marks the images that use them ready, and deletes the
-row: the original (with its EXIF and GPS) is never served and not kept once its variants exist.
+The request that received the photo checks it and writes its bytes to storage (the HELD object of its
+folder, leaflets/storage.py) before this row commits, so a restart loses nothing and any worker on any machine
+can make the variants; the database holds only the key, not megabytes under its one writer. A worker leases
+the row, writes master, display and thumbnail to storage, marks the images that use them ready, deletes the
+row and then the held bytes: the original (with its EXIF and GPS) is never served and not kept once its
+variants exist. Rows from before held bytes moved to storage keep them in `data` and are made as before.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from leaflets.models._types import utcnow
 class PendingPhoto(Model):
     __tablename__ = "pending_photo"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)  # of the uploaded bytes
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # only rows held before 0018
+    held_key: Mapped[str | None] = mapped_column(String(64))  # the storage folder holding the bytes
     # The small upright picture the upload's check decoded, as a JPEG of a few dozen KB: what the
     # near-duplicate check of later uploads compares with until the copies are made (not the original).
     look: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -226,11 +226,12 @@ def build_document(leaflet_id: int, session: Session | None = None) -> SearchDoc
     return docs[0] if docs else None
 
 
-def leaflet_changed(leaflet_id: int) -> None:
+def leaflet_changed(leaflet_id: int, *, compare_later: bool = False) -> None:
     """Re-index (or drop, when not live or gone) one leaflet after its change was committed.
 
     Cheap and never raises: a failure is logged with the leaflet id, and `flask search check --repair`
-    or `flask search rebuild` puts it right later.
+    or `flask search rebuild` puts it right later. `compare_later` (a new upload, with a background worker
+    running) leaves compare's rows to that worker's `catch_up`, off the voter's request.
     """
     try:
         doc = build_document(leaflet_id)
@@ -245,8 +246,22 @@ def leaflet_changed(leaflet_id: int) -> None:
             db.session.rollback()
         except Exception:  # the session may be unusable too; the caller's work is already committed
             log.debug("rollback after a failed index update failed", exc_info=True)
-    compare_store.leaflet_changed(leaflet_id)  # compare's precomputed rows follow the same changes
+    if not compare_later:
+        compare_store.leaflet_changed(leaflet_id)  # compare's precomputed rows follow the same changes
     near_duplicates.leaflet_changed(leaflet_id)  # after compare: its text signature finds the likely copies
+
+
+def catch_up(limit: int = CHUNK) -> int:
+    """Compare rows for the leaflets that have none yet (uploads left to the background worker), in one
+    refresh, and their text copies linked; returns how many leaflets were brought up to date."""
+    ids = compare_store.unrefreshed(limit)
+    if not ids:
+        return 0
+    compare_store.refresh(ids)
+    for leaflet_id in ids:  # with text (a known photo's reading reused), a copy may be found by it now
+        near_duplicates.leaflet_changed(leaflet_id)
+    log.info("compare rows caught up", extra={"leaflets": len(ids)})
+    return len(ids)
 
 
 def live_ids(session: Session) -> list[int]:

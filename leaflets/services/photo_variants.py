@@ -1,13 +1,15 @@
 """Making a photo's stored variants after its upload was answered (the job state is the pending_photo row).
 
-The upload request checks the photo (images.check) and keeps its bytes in `pending_photo`; the leaflet's
-images are created with `variants_ready` False, and pages show a placeholder for them. A variant worker
-(`claim_next` + `make`) writes master, display and thumbnail, marks every image using them ready and deletes
-the row. Claims are conditional UPDATEs with a lease, like OCR jobs, so any number of workers in any number of
-processes share the work and a worker that dies only delays its photo until the lease ends.
+The upload request checks the photo (images.check), writes its bytes to storage (the folder's HELD object)
+and then commits its `pending_photo` row, which names them; the leaflet's images are created with
+`variants_ready` False, and pages show a placeholder for them. A variant worker (`claim_next` + `make`)
+writes master, display and thumbnail, marks every image using them ready and deletes the row, then the held
+bytes (a crash in between leaves bytes that `flask sweep-uploads` removes). Claims are conditional UPDATEs
+with a lease, like OCR jobs, so any number of workers in any number of processes share the work and a worker
+that dies only delays its photo until the lease ends.
 
 With IMAGE_VARIANTS=inline (the test suite's setting) the request makes the variants itself before it
-answers (`store_now`), as before this module existed: nothing is held in the database.
+answers (`store_now`), as before this module existed: nothing is held.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from leaflets.models import LeafletImage, OcrStatus, PendingPhoto
 from leaflets.models._types import utcnow
 from leaflets.services import images as image_service
 from leaflets.services.errors import UploadRejected
+from leaflets.storage import HELD
 
 log = logging.getLogger(__name__)
 _CANDIDATES = 4
@@ -40,16 +43,19 @@ def background() -> bool:
 
 
 def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> None:
-    """Keep an upload's bytes until its variants are made (a photo already held is held once)."""
+    """Keep an upload's bytes until its variants are made (a photo already held is held once): the bytes
+    go to storage first, then the row that names them commits, so a committed row always finds them."""
     if has_request_context() and checked.look is not None:  # the near-duplicate check looks at it next
         g.setdefault("held_looks", {})[checked.sha256] = checked.look
     if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
         db.session.commit()
         return
+    db.session.commit()  # no transaction (nor SQLite's lock) stays open while megabytes are written
+    runtime.storage().put(checked.sha256, HELD, data, "application/octet-stream")
     db.session.add(
         PendingPhoto(
             sha256=checked.sha256,
-            data=data,
+            held_key=checked.sha256,
             look=_look_bytes(checked.look),
             format=checked.format,
             filename=filename[:200],
@@ -90,8 +96,18 @@ def held_look(sha256: str) -> Image.Image | None:
 
 
 def held_bytes(sha256: str) -> bytes | None:
-    """The uploaded bytes of a photo still waiting for its copies, else None."""
-    return db.session.scalar(select(PendingPhoto.data).where(PendingPhoto.sha256 == sha256))
+    """The uploaded bytes of a photo still waiting for its copies, else None (in storage; in the row for
+    photos held before 0018)."""
+    found = db.session.execute(
+        select(PendingPhoto.held_key, PendingPhoto.data).where(PendingPhoto.sha256 == sha256)
+    ).first()
+    if found is None:
+        return None
+    key, data = found
+    if key is None:
+        return data
+    stored = runtime.storage().read(key, HELD)
+    return None if stored is None else stored[0]
 
 
 def claim_next(owner: str, now: datetime | None = None) -> str | None:
@@ -147,9 +163,16 @@ def make(sha256: str, owner: str | None = None) -> bool:
     if held is None:
         db.session.commit()
         return True
-    data, filename, attempts = held.data, held.filename, held.attempts
-    db.session.commit()  # no transaction stays open while the photo is decoded
+    key, filename, attempts = held.held_key, held.filename, held.attempts
+    data = held.data if key is None else None
+    db.session.commit()  # no transaction stays open while the photo is read and decoded
     try:
+        if key is not None:
+            stored = runtime.storage().read(key, HELD)
+            if stored is None:
+                return _bytes_gone(sha256, owner)
+            data = stored[0]
+        assert data is not None
         processed = _write_variants(sha256, data, filename)
     except UploadRejected as error:
         _give_up(sha256, owner, f"The photo could not be decoded: it {error.message}.")
@@ -165,11 +188,36 @@ def make(sha256: str, owner: str | None = None) -> bool:
             _retry_later(sha256, owner, attempts, f"{type(error).__name__}: {error}")
         return False
     _mark_ready(sha256, owner, processed.width, processed.height, processed.mime)
+    _drop_held(key)
     log.info(
         "photo variants made",
         extra={"sha256": sha256[:12], "width": processed.width, "height": processed.height},
     )
     return True
+
+
+def _bytes_gone(sha256: str, owner: str | None) -> bool:
+    """The row names bytes that are gone: another worker made the variants and dropped them (ready), or they
+    were lost (given up, with the reason)."""
+    storage = runtime.storage()
+    if storage.has(sha256):
+        found = storage.read(sha256, "master")
+        if found is not None:
+            with Image.open(io.BytesIO(found[0])) as master:
+                _mark_ready(sha256, owner, master.width, master.height, found[1])
+            return True
+    _give_up(sha256, owner, "The photo's files are missing: it could not be prepared.")
+    return False
+
+
+def _drop_held(key: str | None) -> None:
+    """The uploaded bytes are not kept once the variants exist (a failure here is swept later)."""
+    if key is None:
+        return
+    try:
+        runtime.storage().remove(key, HELD)
+    except OSError as error:
+        log.warning("held photo bytes not removed", extra={"sha256": key[:12], "error": str(error)})
 
 
 def _limits() -> image_service.Limits:
@@ -209,10 +257,12 @@ def _give_up(sha256: str, owner: str | None, reason: str) -> None:
         .values(failed_values(reason))
         .execution_options(synchronize_session=False)
     )
+    key = db.session.scalar(select(PendingPhoto.held_key).where(*_mine(sha256, owner)))
     db.session.execute(
         delete(PendingPhoto).where(*_mine(sha256, owner)).execution_options(synchronize_session=False)
     )
     db.session.commit()
+    _drop_held(key)
     log.warning("photo variants failed", extra={"sha256": sha256[:12], "error": reason})
 
 

@@ -1,4 +1,5 @@
-"""Recognise a full or read-only disk (upload folder or database) and turn it into a readable 503.
+"""Recognise a full or read-only disk (upload folder or database), or a database too busy to take a write
+in time, and turn it into a readable 503.
 
 A full disk is an operations problem, not a bug and not the voter's fault: the voter is told to try again
 later, the form keeps what they typed, and the operator gets one log line naming the cause.
@@ -16,7 +17,7 @@ from leaflets.storage import StorageUnreachable
 
 log = logging.getLogger(__name__)
 
-_FULL, _READ_ONLY = "full", "read-only"
+_FULL, _READ_ONLY, _BUSY = "full", "read-only", "busy"
 _ERRNOS = {
     errno.ENOSPC: _FULL,
     errno.EDQUOT: _FULL,
@@ -30,8 +31,12 @@ _SQLITE = {
     "SQLITE_READONLY": _READ_ONLY,
     "SQLITE_READONLY_DIRECTORY": _READ_ONLY,
     "SQLITE_CANTOPEN": _READ_ONLY,
+    # every other writer's turn took longer than busy_timeout (a burst of uploads on SQLite's one writer)
+    "SQLITE_BUSY": _BUSY,
+    "SQLITE_LOCKED": _BUSY,
 }
-_POSTGRES = {"53100": _FULL, "25006": _READ_ONLY}  # disk_full, read_only_sql_transaction
+# disk_full, read_only_sql_transaction, lock_not_available
+_POSTGRES = {"53100": _FULL, "25006": _READ_ONLY, "55P03": _BUSY}
 
 
 class StorageUnavailable(ServiceUnavailable):
@@ -53,7 +58,8 @@ def _cause(error: BaseException) -> str | None:
 
 
 def as_storage_unavailable(error: BaseException, what: str) -> StorageUnavailable | None:
-    """The 503 to answer for `error`, when it is a full or read-only disk; None for any other error."""
+    """The 503 to answer for `error`, when it is a full or read-only disk or a busy database; None for any
+    other error."""
     cause = _cause(error)
     if cause is None:
         return None

@@ -1,7 +1,8 @@
 """Copy every stored image between the configured storage and a folder (backups, restores, moving from disk to
 object storage). The folder has LocalStorage's layout (<sha[:2]>/<sha>/<variant>.<ext>), so a backup is plain
 files anyone can read; folders already complete at the target are skipped, so repeated backups are
-incremental."""
+incremental. An upload's held bytes (a photo still waiting for its variants: the database's pending_photo row
+names them) are copied too, so a backup taken mid-burst restores every photo."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from leaflets.storage import VARIANTS, Storage
+from leaflets.storage import HELD, VARIANTS, Storage
 
 log = logging.getLogger(__name__)
 
@@ -19,18 +20,24 @@ class SyncReport:
     copied: int = 0
     skipped: int = 0
     incomplete: int = 0
+    held: int = 0
 
 
 def copy_all(source: Storage, target: Storage, progress: Callable[[int], None] | None = None) -> SyncReport:
     report = SyncReport()
     for sha256 in source.all_shas():
+        held = source.read(sha256, HELD)
+        if held is not None and target.read(sha256, HELD) is None:
+            target.put(sha256, HELD, held[0], held[1])
+            report.held += 1
         if target.has(sha256):
             report.skipped += 1
             continue
         found = {variant: source.read(sha256, variant) for variant in VARIANTS}
-        if not all(found.values()):  # an upload interrupted between variants: sweep-uploads' business
-            report.incomplete += 1
-            log.warning("image folder incomplete: not copied", extra={"sha256": sha256})
+        if not all(found.values()):
+            if held is None:  # an upload interrupted between variants: sweep-uploads' business
+                report.incomplete += 1
+                log.warning("image folder incomplete: not copied", extra={"sha256": sha256})
             continue
         for variant, (data, mime) in found.items():  # type: ignore[misc]
             target.put(sha256, variant, data, mime)

@@ -1,5 +1,7 @@
 """Find and remove stored image folders that no LeafletImage serves (left by failed or abandoned uploads, or
-by a turn a crash interrupted): a folder is in use while some image's stored_sha256 names it."""
+by a turn a crash interrupted): a folder is in use while some image's stored_sha256 names it, or a photo
+waiting for its variants does; and an upload's held bytes that no waiting photo names (a crash between
+making the variants and removing the bytes)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from sqlalchemy import delete, select
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import ImageFingerprint, LeafletImage
+from leaflets.models import ImageFingerprint, LeafletImage, PendingPhoto
 from leaflets.services import pending_uploads
+from leaflets.storage import HELD, Storage
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +25,8 @@ def sweep_orphans(min_age_s: float, dry_run: bool = False) -> list[str]:
         pending_uploads.expire()  # an upload left waiting past its time gives up its photos
     referenced = set(db.session.scalars(select(LeafletImage.stored_sha256).distinct()))
     referenced |= pending_uploads.held_keys()
+    waiting = set(db.session.scalars(select(PendingPhoto.sha256)))
+    referenced |= waiting
     cutoff = time.time() - min_age_s
     removed = []
     for sha256 in storage.all_shas():
@@ -34,4 +39,17 @@ def sweep_orphans(min_age_s: float, dry_run: bool = False) -> list[str]:
     if removed and not dry_run:
         db.session.execute(delete(ImageFingerprint).where(ImageFingerprint.key.in_(removed)))
         db.session.commit()
+    return removed + _sweep_held(storage, waiting | set(removed), cutoff, dry_run)
+
+
+def _sweep_held(storage: Storage, waiting: set[str], cutoff: float, dry_run: bool) -> list[str]:
+    """Held upload bytes no waiting photo names (their folder's variants, if any, stay)."""
+    removed = []
+    for sha256 in list(storage.held_shas()):
+        if sha256 in waiting or (storage.modified_at(sha256) or time.time()) > cutoff:
+            continue
+        removed.append(f"{sha256}/{HELD}")
+        if not dry_run:
+            storage.remove(sha256, HELD)
+            log.info("held photo bytes removed", extra={"sha256": sha256})
     return removed

@@ -454,7 +454,8 @@ def after_commit(leaflet: Leaflet) -> None:
     services = current_app.extensions["straight_choice"]
     if pending and "ocr_queue" in services:
         services["ocr_queue"].enqueue(pending)
-    indexing.leaflet_changed(leaflet.id)
+    # With background workers, compare's rows for the new leaflet are made by them (indexing.catch_up).
+    indexing.leaflet_changed(leaflet.id, compare_later=photo_variants.background())
 
 
 def checked_and_stored(

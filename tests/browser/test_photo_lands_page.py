@@ -8,12 +8,14 @@ from typing import Any, Callable
 
 import pytest
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select
 
+from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import PendingPhoto
 from leaflets.ocr_queue.variants import VariantWorker
 from leaflets.ocr_queue.worker import Wakeup
+from leaflets.storage import HELD
 from tests.support import leaflet_image, multipart, upload_fields, wait_until
 
 pytestmark = pytest.mark.browser
@@ -89,8 +91,9 @@ def test_a_photo_that_cannot_be_prepared_says_so_without_a_reload(
     assert photo.get_attribute("src").endswith("/static/img/photo-pending.svg")
     page.evaluate("window.__notReloaded = true")
     with live_app.app_context():
-        db.session.execute(update(PendingPhoto).values(data=b"\xff\xd8\xff" + b"\x00" * 500))  # damaged since
-        db.session.commit()
+        held = db.session.scalar(select(PendingPhoto.held_key))
+        damaged = b"\xff\xd8\xff" + b"\x00" * 500  # damaged since
+        runtime.storage().put(held, HELD, damaged, "application/octet-stream")
     assert VariantWorker(live_app, "browser", Wakeup()).run(stop_when_idle=True) == 1
 
     source = "document.querySelector('img[data-ocr-photo]').getAttribute('src')"

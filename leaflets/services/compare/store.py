@@ -351,6 +351,19 @@ def _missing(party_id: int) -> Select[Any]:
     )
 
 
+def unrefreshed(limit: int) -> list[int]:
+    """Leaflets with no compare row yet, oldest first: new uploads whose refresh was left to the background
+    worker (catch_up), and any added before compare existed."""
+    unseen = (
+        select(Leaflet.id)
+        .outerjoin(CompareText, CompareText.leaflet_id == Leaflet.id)
+        .where(CompareText.leaflet_id.is_(None))
+    )
+    found = list(db.session.scalars(unseen.order_by(Leaflet.id).limit(limit)))
+    db.session.commit()  # end the read: refresh takes the write lock next
+    return found
+
+
 def missing(party_id: int, limit: int) -> list[int]:
     """Live leaflets of a party that have no compare row yet (added before this existed, or by hand)."""
     return list(db.session.scalars(_missing(party_id).order_by(Leaflet.id).limit(limit)))
