@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Iterable, Sequence, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from leaflets.extensions import db
@@ -289,12 +289,15 @@ def latest_nearby(areas: Sequence[Area], limit: int = 8) -> list[Leaflet]:
     """The newest live leaflets of these areas. Scale: each area's newest `limit` are read from its index
     (area, status, uploaded_at, id) alone, so a busy neighbour costs `limit` index entries, not a sort of all
     its leaflets; the newest of those few are then loaded."""
+    # one statement run per area (a UNION of a varying number of areas would be compiled anew each time)
+    query = newest_first(
+        select(Leaflet.uploaded_at, Leaflet.id).where(is_live(), Leaflet.area_id == bindparam("area"))
+    ).limit(limit)
     newest: list[tuple[datetime, int]] = []
-    for area in areas:  # one cached statement per area (a UNION of a varying number would compile each time)
-        query = newest_first(
-            select(Leaflet.uploaded_at, Leaflet.id).where(is_live(), Leaflet.area_id == area.id)
-        )
-        newest += [(moment, leaflet_id) for moment, leaflet_id in db.session.execute(query.limit(limit))]
+    for area in areas:
+        newest += [
+            (moment, leaflet_id) for moment, leaflet_id in db.session.execute(query, {"area": area.id})
+        ]
     return _cards([leaflet_id for _moment, leaflet_id in sorted(newest, reverse=True)[:limit]])
 
 
