@@ -380,11 +380,24 @@ def filled_database(
     return url, drop, filled
 
 
+def settle(url: str, kind: str) -> float:
+    """PostgreSQL: VACUUM (ANALYZE) the run's copy first, as autovacuum would have by the time readers arrive.
+    A freshly bulk-loaded table has no visibility map yet, so each index-only scan (the pager's, an area's
+    newest) would also read the table's rows from disk: a cost of the bench's fill, not of the pages."""
+    if kind != "postgresql":
+        return 0.0
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+    return round(time.perf_counter() - started, 1)
+
+
 def run_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-pages-{kind}-"))
     drop = _nothing
     try:
         url, drop, filled = filled_database(kind, workdir, args)
+        filled["vacuum_s"] = settle(url, kind)
         print(f"{kind}: filled {filled}", flush=True)
         started = time.perf_counter()
         urls = sample_urls(url, random.Random(args.seed), args.requests * 8)

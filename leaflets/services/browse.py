@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Iterable, Sequence, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from leaflets.extensions import db
 from leaflets.models import Area, CountScope, Election, Leaflet, LeafletImage, LeafletStatus, Party
@@ -101,11 +101,12 @@ def is_live():
 
 
 def with_card_data(query: Select) -> Select:
-    """Load what a leaflet card shows in a fixed number of queries."""
+    """Load what a leaflet card shows in two queries: the leaflets joined to their party, area and election
+    (scale: one statement, not three more), then their photos."""
     return query.options(
-        selectinload(Leaflet.party),
-        selectinload(Leaflet.area),
-        selectinload(Leaflet.election),
+        joinedload(Leaflet.party),
+        joinedload(Leaflet.area),
+        joinedload(Leaflet.election),
         selectinload(Leaflet.images),
     )
 
@@ -137,6 +138,15 @@ def _page_ids(conditions: list[Any], number: int, per_page: int, after: str | No
     return list(db.session.scalars(query))
 
 
+def _cards(ids: list[int]) -> list[Leaflet]:
+    """These leaflets, in this order, with what their cards show."""
+    if not ids:
+        return []
+    query = with_card_data(select(Leaflet).where(Leaflet.id.in_(ids)))
+    loaded = {leaflet.id: leaflet for leaflet in db.session.scalars(query)}
+    return [loaded[i] for i in ids if i in loaded]
+
+
 def leaflet_page(
     number: int,
     per_page: int,
@@ -163,16 +173,7 @@ def leaflet_page(
     )
     if number > page.pages:
         raise NotFound(f"There is no page {number}: the last is page {page.pages}.")
-    ids = _page_ids(conditions, number, per_page, after)
-    loaded = (
-        {
-            leaflet.id: leaflet
-            for leaflet in db.session.scalars(with_card_data(select(Leaflet).where(Leaflet.id.in_(ids))))
-        }
-        if ids
-        else {}
-    )
-    page.items = [loaded[i] for i in ids if i in loaded]
+    page.items = _cards(_page_ids(conditions, number, per_page, after))
     if page.items and page.has_next:
         page.next_cursor = encode_page_cursor(page.items[-1])
     return page
@@ -219,11 +220,10 @@ def election_by_slug(slug: str) -> Election:
 
 def totals() -> Totals:
     """The archive in numbers, from the kept counts (no party and no place yet are not counted as one)."""
-    parties, areas = live_counts.by_key(CountScope.PARTY), live_counts.by_key(CountScope.AREA)
     return Totals(
         leaflets=live_counts.count(),
-        parties=len(parties.keys() - {0}),
-        areas=len(areas.keys() - {0}),
+        parties=live_counts.keys_with_leaflets(CountScope.PARTY),
+        areas=live_counts.keys_with_leaflets(CountScope.AREA),
         images=live_counts.live_images(),
     )
 
@@ -279,19 +279,26 @@ def neighbours(area: Area) -> list[Area]:
     if area.hex_q is None or area.hex_r is None:
         return []
     cells = set(neighbour_cells(area.hex_q, area.hex_r))
-    qs = {q for q, _r in cells}
-    query = select(Area).where(Area.hex_q.in_(qs), Area.id != area.id).order_by(Area.name)
+    qs, rs = {q for q, _r in cells}, {r for _q, r in cells}
+    query = select(Area).where(Area.hex_q.in_(qs), Area.hex_r.in_(rs), Area.id != area.id).order_by(Area.name)
     candidates = db.session.scalars(query)
     return [other for other in candidates if (other.hex_q, other.hex_r) in cells]
 
 
 def latest_nearby(areas: Sequence[Area], limit: int = 8) -> list[Leaflet]:
-    if not areas:
-        return []
+    """The newest live leaflets of these areas. Scale: each area's newest `limit` are read from its index
+    (area, status, uploaded_at, id) alone, so a busy neighbour costs `limit` index entries, not a sort of all
+    its leaflets; the newest of those few are then loaded."""
+    # one statement run per area (a UNION of a varying number of areas would be compiled anew each time)
     query = newest_first(
-        with_card_data(select(Leaflet).where(is_live(), Leaflet.area_id.in_([a.id for a in areas])))
-    )
-    return list(db.session.scalars(query.limit(limit)))
+        select(Leaflet.uploaded_at, Leaflet.id).where(is_live(), Leaflet.area_id == bindparam("area"))
+    ).limit(limit)
+    newest: list[tuple[datetime, int]] = []
+    for area in areas:
+        newest += [
+            (moment, leaflet_id) for moment, leaflet_id in db.session.execute(query, {"area": area.id})
+        ]
+    return _cards([leaflet_id for _moment, leaflet_id in sorted(newest, reverse=True)[:limit]])
 
 
 def also_delivered(leaflet: Leaflet) -> list[Leaflet]:

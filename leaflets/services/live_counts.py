@@ -40,6 +40,17 @@ def by_key(scope: CountScope) -> dict[int, int]:
     return {key: n for key, n in rows}
 
 
+def keys_with_leaflets(scope: CountScope) -> int:
+    """How many parties (areas, elections) have at least one live leaflet, "none yet" not counted: one number
+    read from the kept counts, not a row per key."""
+    found = db.session.scalar(
+        select(func.count()).where(
+            ArchiveCount.scope == scope, ArchiveCount.key_id != 0, ArchiveCount.leaflets > 0
+        )
+    )
+    return int(found or 0)
+
+
 def live_images() -> int:
     found = db.session.scalar(
         select(ArchiveCount.images).where(ArchiveCount.scope == CountScope.ALL, ArchiveCount.key_id == 0)

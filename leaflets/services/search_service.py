@@ -12,12 +12,11 @@ from datetime import date
 from typing import Any, Iterator, Mapping, Sequence
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import selectinload
 
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Leaflet, LeafletStatus, LeafletTag, Party, Tag
-from leaflets.services.browse import Page
+from leaflets.services.browse import Page, with_card_data
 from leaflets.services.errors import DomainError, NotFound, ServiceUnavailable
 from search import FACET_NAMES, IndexUnavailable, QueryError, Results, SearchQuery
 
@@ -231,14 +230,7 @@ def live_leaflets(ids: Sequence[int]) -> list[Leaflet]:
     if not ids:
         return []
     rows = db.session.scalars(
-        select(Leaflet)
-        .where(Leaflet.id.in_(ids), Leaflet.status == LeafletStatus.LIVE)
-        .options(
-            selectinload(Leaflet.party),
-            selectinload(Leaflet.area),
-            selectinload(Leaflet.election),
-            selectinload(Leaflet.images),
-        )
+        with_card_data(select(Leaflet).where(Leaflet.id.in_(ids), Leaflet.status == LeafletStatus.LIVE))
     )
     by_id = {leaflet.id: leaflet for leaflet in rows}
     return [by_id[i] for i in ids if i in by_id]

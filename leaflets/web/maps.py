@@ -3,6 +3,9 @@ party's leaflets against where it won and came second in 2024."""
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import quote
+
 from flask import Blueprint, render_template, request
 from markupsafe import Markup, escape
 
@@ -46,6 +49,35 @@ def _hex_link(hex_: Hex, shape: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=32)
+def _hex_links(hexes: tuple[Hex, ...], shape: str) -> Markup:
+    return Markup("\n".join(_hex_link(hex_, escape(shape)) for hex_ in hexes))
+
+
 def hex_links(hexmap: HexMap, shape: str) -> Markup:
-    """The 650 hex links of a map as SVG (titles escaped): built here, not in Jinja, as it is 650 of them."""
-    return Markup("\n".join(_hex_link(hex_, escape(shape)) for hex_ in hexmap.hexes))
+    """The 650 hex links of a map as SVG (titles escaped): built here, not in Jinja, as it is 650 of them, and
+    kept for maps drawn again with the same hexes (scale: /stats and /areas draw the same map for every reader
+    until a count changes; a hex is its count, colour and title, so a changed count is a different key)."""
+    return _hex_links(tuple(hexmap.hexes), shape)
+
+
+TABLE_MARKERS = {"won": "won", "second": "came second", "here": "here"}
+
+
+def _hex_row(hex_: Hex, markers: bool) -> str:
+    cell = hex_.cell
+    marker = f"<td>{TABLE_MARKERS.get(hex_.marker or '', '')}</td>" if markers else ""
+    return (
+        f'<tr><th scope="row"><a href="/areas/{quote(cell.gss)}">{escape(cell.name)}</a></th>'
+        f'<td class="wide-only">{escape(cell.region)}</td><td>{hex_.count}</td>{marker}</tr>'
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _hex_rows(hexes: tuple[Hex, ...], markers: bool) -> Markup:
+    return Markup("\n".join(_hex_row(hex_, markers) for hex_ in hexes))
+
+
+def hex_rows(hexmap: HexMap) -> Markup:
+    """The map's table alternative, a row per hex, built and kept as hex_links is."""
+    return _hex_rows(tuple(hexmap.hexes), bool(hexmap.markers))

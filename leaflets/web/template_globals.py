@@ -8,8 +8,9 @@ from flask import Flask
 from leaflets.forms.review import FlagForm
 from leaflets.image_urls import image_url
 from leaflets.services.review import VERDICT_LABELS
-from leaflets.web.maps import hex_links
+from leaflets.web.maps import hex_links, hex_rows
 from leaflets.web.ocr_status import ocr_script_needed, ocr_words_html
+from leaflets.web.search_facets import facet_options
 
 
 def flag_form() -> FlagForm:
@@ -23,6 +24,14 @@ def verdict_label(verdict: str) -> str:
 
 
 def register(app: Flask) -> None:
-    for function in (image_url, ocr_words_html, ocr_script_needed, hex_links, flag_form):
+    for function in (
+        image_url,
+        ocr_words_html,
+        ocr_script_needed,
+        hex_links,
+        hex_rows,
+        flag_form,
+        facet_options,
+    ):
         app.add_template_global(function)
     app.add_template_filter(verdict_label)

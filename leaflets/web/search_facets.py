@@ -1,0 +1,31 @@
+"""The /search page's facet values as HTML, built in Python: a common word's sidebar lists a few hundred
+values (every constituency with a match), and a Jinja macro call per value cost more than the search itself
+(scale)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
+
+from leaflets.services.search_service import FacetOption, toggled
+from search import SearchQuery
+
+
+def _option(name: str, option: FacetOption, query: SearchQuery, here: str) -> str:
+    """One value: a link that adds it to the search, or removes it when chosen, and its count."""
+    href = escape(f"{here}?{urlencode(toggled(query, name, option.value))}")
+    label = escape(option.label)
+    if option.selected:
+        link = (
+            f'<a href="{href}" aria-current="true"><span aria-hidden="true">✓ </span>{label}'
+            '<span class="visually-hidden"> (chosen: select to remove)</span></a>'
+        )
+    else:
+        link = f'<a href="{href}">{label}</a>'
+    selected = ' class="selected"' if option.selected else ""
+    return f'<li{selected}>\n    {link}\n    <span class="count">{option.count:,}</span>\n  </li>'
+
+
+def facet_options(name: str, options: list[FacetOption], query: SearchQuery, here: str) -> Markup:
+    return Markup("".join(_option(name, option, query, here) for option in options))
