@@ -49,11 +49,6 @@ BITMAP = ("enable_seqscan", "enable_indexscan")  # switched off to leave the bit
 WALK = ("enable_seqscan", "enable_bitmapscan")  # switched off to leave the ordered index walk
 READ_TSV_US, VISIT_ROW_US, BITMAP_ENTRY_US = 16.0, 8.0, 0.2  # measured at 100,000 leaflets
 WINDOW_MARGIN = 1.5  # the window is this much wider than the rows the page needs, by the estimated share
-# The first leaflet past the window, in newest order (the index's own order, so it is read from the index).
-WINDOW = (
-    " AND delivered_on >= (SELECT delivered_on FROM {table} WHERE delivered_on IS NOT NULL "
-    "ORDER BY delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC OFFSET %s LIMIT 1)"
-)
 # The table's size and leaflet id range, for plan choices and facet samples: re-read this often.
 TABLE_STATS_TTL_S = 60.0
 SAMPLE_STRATA = 8  # a facet sample takes the same share of leaflets from each of this many id ranges
@@ -81,6 +76,12 @@ COLUMNS = (
 )
 TABLE = "search.document"  # made by migration 0011; the app's `flask db upgrade` creates it
 REMOVED = "search.removed"  # when each leaflet left the index (migration 0017), for rebuilds
+# The delivery date of the last leaflet in the window, in newest order: the index's own order, so it is read
+# from the index alone (a statement of its own: under BITMAP's settings the planner sorted the table instead).
+WINDOW_START = (
+    f"SELECT delivered_on FROM {TABLE} WHERE delivered_on IS NOT NULL "
+    "ORDER BY delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC OFFSET %s LIMIT 1"
+)
 UPSERT = f"""
 INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".join(["%s"] * len(COLUMNS))},
     setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
@@ -194,7 +195,9 @@ class PostgresBackend(SearchBackend):
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             try:
-                conn = psycopg.connect(self.dsn, autocommit=True, options="-c jit=off")
+                conn = psycopg.connect(
+                    self.dsn, autocommit=True, options="-c jit=off -c max_parallel_workers_per_gather=0"
+                )
             except psycopg.OperationalError as exc:
                 raise IndexUnavailable(f"The search database cannot be reached ({exc}).") from exc
             self._local.conn = conn
@@ -335,10 +338,11 @@ class PostgresBackend(SearchBackend):
             f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}"
         )
         rows = []
-        if window is not None:  # every match in the window comes before every match past it
+        start = self._execute(WINDOW_START, [window]) if window is not None else []
+        if start:  # every match delivered since then comes before every other match
             rows = self._execute(
-                page.format(window=WINDOW.format(table=TABLE)),
-                rank_params + where_params + [window, query.per_page + 1, offset],
+                page.format(window=" AND delivered_on >= %s"),
+                rank_params + where_params + [start[0][0], query.per_page + 1, offset],
                 BITMAP,
             )
         if len(rows) <= query.per_page:  # the window held too few: they may not be all
