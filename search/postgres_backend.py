@@ -561,12 +561,13 @@ class _PgVocabulary:
 
 def _bitmap_rows(node: dict) -> int | None:
     """How many rows a bitmap holds (at most, for AND and OR of bitmaps), from EXPLAIN ANALYZE's JSON."""
-    children = [_bitmap_rows(child) for child in node.get("Plans", [])]
     if node["Node Type"] == "Bitmap Index Scan":
         return int(node["Actual Rows"])
-    if None in children or not children:
+    children = [_bitmap_rows(child) for child in node.get("Plans", [])]
+    counts = [count for count in children if count is not None]
+    if not counts or len(counts) < len(children):
         return None
-    return min(children) if node["Node Type"] == "BitmapAnd" else sum(children)  # type: ignore[arg-type]
+    return min(counts) if node["Node Type"] == "BitmapAnd" else sum(counts)
 
 
 def _hit(row: tuple, stems: set[str], prefixes: tuple[str, ...]) -> Hit:
