@@ -400,8 +400,9 @@ class PostgresBackend(SearchBackend):
         One statement, run under EXPLAIN ANALYZE so that besides the capped count (the Limit's rows) it
         tells how many candidates the index's bitmap held, which no row read reveals: for plain words that
         is the exact number of matches, and for phrases and filters it is scaled by the share of the rows
-        read that matched. Filters alone are counted through whichever index the planner likes (a value's
-        newest-order index, without the heap) and estimated by the planner (from the column statistics)."""
+        read that matched. An AND of bitmaps (a word within a party) is estimated by the planner, as are
+        filters alone, counted through whichever index the planner likes (a value's newest-order index,
+        without the heap)."""
         sql = f"SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s"
         args, plan_off = params + [RANK_LIMIT + 1], BITMAP if tree is not None else ()
         if self._explaining is not None:
@@ -560,14 +561,15 @@ class _PgVocabulary:
 
 
 def _bitmap_rows(node: dict) -> int | None:
-    """How many rows a bitmap holds (at most, for AND and OR of bitmaps), from EXPLAIN ANALYZE's JSON."""
+    """How many rows a bitmap holds (at most, for an OR of bitmaps), from EXPLAIN ANALYZE's JSON; None
+    for an AND of bitmaps (a word and a party), whose estimate is left to the planner."""
     if node["Node Type"] == "Bitmap Index Scan":
         return int(node["Actual Rows"])
+    if node["Node Type"] != "BitmapOr":  # an AND's size is not reported: its smallest part says little
+        return None
     children = [_bitmap_rows(child) for child in node.get("Plans", [])]
     counts = [count for count in children if count is not None]
-    if not counts or len(counts) < len(children):
-        return None
-    return min(counts) if node["Node Type"] == "BitmapAnd" else sum(counts)
+    return sum(counts) if counts and len(counts) == len(children) else None
 
 
 def _hit(row: tuple, stems: set[str], prefixes: tuple[str, ...]) -> Hit:
