@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from . import query as q
 from .engine_common import is_live, list_positive_stems, snippet_for
-from .postgres_sql import CONFIG, Translation
+from .postgres_sql import CONFIG, ORDERED_COLUMNS, Translation
 from .query_ast import And, Not, Or, Phrase, Prefix, Term
 from .suggest import FEW_HITS, closest, suggest
 from .types import Hit, IndexUnavailable, Progress, Results, SearchBackend, SearchDocument, SearchQuery
@@ -37,15 +37,21 @@ EXPORT_BATCH = 2000
 RANK_LIMIT = 1000
 FACET_SAMPLE = 500
 # The planner prices `tsv @@ query` as cheap, but each call reads and decompresses a TOASTed tsvector
-# (about 16 µs at 100,000 leaflets, against about 8 µs to visit a row the GIN index found). So the backend
-# picks the plan itself, from the planner's row estimate: the GIN index's bitmap (no tsvector read for
-# plain words) or a walk down the newest-order index checking rows until the page is full.
+# (about 16 µs at 100,000 leaflets, against about 8 µs to visit a row the GIN index found and 0.2 µs to put a
+# candidate in its bitmap). So the backend picks the plan of a large search's page itself (_page_plan):
+# - WALK down the newest-order index, checking rows until the page is full (a page's worth of rows, for a
+#   word most leaflets hold);
+# - WINDOW: the matches among the newest leaflets that should hold enough of them, found by ANDing the GIN
+#   bitmap with a range of the newest-order index, then sorted (deep pages: the walk would read every row
+#   down to the page, the bitmap every match). If the window holds too few, the page is read again by BITMAP;
+# - BITMAP: every match through the GIN index's bitmap, sorted.
 BITMAP = ("enable_seqscan", "enable_indexscan")  # switched off to leave the bitmap scan
 WALK = ("enable_seqscan", "enable_bitmapscan")  # switched off to leave the ordered index walk
-READ_TSV_US, VISIT_ROW_US = (
-    16.0,
-    8.0,
-)  # measured at 100,000 leaflets: a tsvector read, a row visited by bitmap
+READ_TSV_US, VISIT_ROW_US, BITMAP_ENTRY_US = 16.0, 8.0, 0.2  # measured at 100,000 leaflets
+WINDOW_MARGIN = 1.5  # the window is this much wider than the rows the page needs, by the estimated share
+# The table's size and leaflet id range, for plan choices and facet samples: re-read this often.
+TABLE_STATS_TTL_S = 60.0
+SAMPLE_STRATA = 8  # a facet sample takes the same share of leaflets from each of this many id ranges
 MISSING = "The search table is missing (run 'flask db upgrade') or the database is down ({})."
 COLUMNS = (
     "leaflet_id",
@@ -70,6 +76,12 @@ COLUMNS = (
 )
 TABLE = "search.document"  # made by migration 0011; the app's `flask db upgrade` creates it
 REMOVED = "search.removed"  # when each leaflet left the index (migration 0017), for rebuilds
+# The delivery date of the last leaflet in the window, in newest order: the index's own order, so it is read
+# from the index alone (a statement of its own: under BITMAP's settings the planner sorted the table instead).
+WINDOW_START = (
+    f"SELECT delivered_on FROM {TABLE} WHERE delivered_on IS NOT NULL "
+    "ORDER BY delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC OFFSET %s LIMIT 1"
+)
 UPSERT = f"""
 INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".join(["%s"] * len(COLUMNS))},
     setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
@@ -83,6 +95,9 @@ REBUILD_UPSERT = UPSERT.rstrip() + " WHERE d.updated_at < %s\n"
 ORDER = {
     "newest": "delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC",
     "relevance": "score DESC, delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC",
+}
+PAGE_ORDER = {  # ORDER over the page's keys (`page`) joined to its rows
+    sort: ", ".join("page." + key for key in keys.split(", ")) for sort, keys in ORDER.items()
 }
 FACET_SQL = {
     "party": "SELECT party, count(*) FROM m WHERE party IS NOT NULL GROUP BY 1",
@@ -174,12 +189,15 @@ class PostgresBackend(SearchBackend):
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
         self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
         self._explaining: list[str] | None = None
+        self._table_stats: tuple[float, tuple[float, int, int]] | None = None
 
     def _conn(self) -> psycopg.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             try:
-                conn = psycopg.connect(self.dsn, autocommit=True)
+                conn = psycopg.connect(
+                    self.dsn, autocommit=True, options="-c jit=off -c max_parallel_workers_per_gather=0"
+                )
             except psycopg.OperationalError as exc:
                 raise IndexUnavailable(f"The search database cannot be reached ({exc}).") from exc
             self._local.conn = conn
@@ -256,7 +274,7 @@ class PostgresBackend(SearchBackend):
         )
         # records of removals older than a day can no longer matter to a rebuild
         self._conn().execute(f"DELETE FROM {REMOVED} WHERE removed_at < %s - interval '1 day'", (started,))
-        self._conn().execute(f"ANALYZE {TABLE}")
+        self._conn().execute(f"VACUUM (ANALYZE) {TABLE}")  # the newest-order index read without the heap
         if progress:
             progress(done)
         self._vocabulary = None
@@ -276,10 +294,12 @@ class PostgresBackend(SearchBackend):
         """Rows of one statement; `off`: planner methods switched off for it (BITMAP, WALK)."""
         try:
             conn = self._conn()
+            if not off and self._explaining is None:  # one round trip, no BEGIN/COMMIT around it
+                return conn.execute(sql, params).fetchall()
             with conn.transaction():
                 for setting in off:
                     conn.execute(f"SET LOCAL {setting} = off")
-                if self._explaining is not None and sql.startswith("SELECT"):
+                if self._explaining is not None and sql.startswith(("SELECT", "WITH")):
                     plan = conn.execute(f"EXPLAIN {sql}", params).fetchall()
                     self._explaining.append("\n".join(line for (line,) in plan))
                 return conn.execute(sql, params).fetchall()
@@ -303,21 +323,32 @@ class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
-        count = self._count_upto(where, where_params, tree)
-        large = count > RANK_LIMIT
+        count, estimate = self._count_upto(where, where_params, tree)
+        estimated = large = count > RANK_LIMIT
         plan: tuple[str, ...] = BITMAP if tree is not None else ()
-        estimated = large and tree is not None  # filters alone are counted exactly: no tsvector is read
-        if estimated:  # newest first, one row more than the page to know whether another page follows
+        window = None
+        if large:  # newest first, one row more than the page to know whether another page follows
             sort, score, rank_params = "newest", "0::real", []
-            estimate = self._estimate(where, where_params)
-            plan = self._cheaper_plan(estimate, offset + query.per_page + 1, _rechecks(tree))
-        rows = self._execute(
-            f"SELECT {', '.join(COLUMNS)}, score FROM ("
-            f"SELECT *, {score} AS score FROM {TABLE} WHERE {where} ORDER BY {ORDER[sort]} "
-            f"LIMIT %s OFFSET %s) AS page ORDER BY {ORDER[sort]}",
-            rank_params + where_params + [query.per_page + 1, offset],
-            plan,
+            plan, window = self._page_plan(estimate, offset + query.per_page + 1, tree, query)
+        # only the keys are sorted; the page's rows are read (and their text detoasted) after
+        page = (
+            f"SELECT {', '.join('d.' + c for c in COLUMNS)}, page.score FROM ("
+            f"SELECT leaflet_id, delivered_on, uploaded_at, {score} AS score FROM {TABLE} "
+            f"WHERE {where}{{window}} ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
+            f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}"
         )
+        rows = []
+        start = self._execute(WINDOW_START, [window]) if window is not None else []
+        if start:  # every match delivered since then comes before every other match
+            rows = self._execute(
+                page.format(window=" AND delivered_on >= %s"),
+                rank_params + where_params + [start[0][0], query.per_page + 1, offset],
+                BITMAP,
+            )
+        if len(rows) <= query.per_page:  # the window held too few: they may not be all
+            rows = self._execute(
+                page.format(window=""), rank_params + where_params + [query.per_page + 1, offset], plan
+            )
         has_more = len(rows) > query.per_page
         rows = rows[: query.per_page]
         if not estimated:
@@ -329,7 +360,7 @@ class PostgresBackend(SearchBackend):
             total, known, estimated = offset + len(rows), offset + len(rows), False
         # counting the facets of tens of thousands of matches costs more than the page: a sample
         facets = (
-            self._facets(where, where_params, query.facet_limit, total if large else None, bool(tree))
+            self._facets(where, where_params, query.facet_limit, total if large else None)
             if query.facets
             else {}
         )
@@ -363,36 +394,69 @@ class PostgresBackend(SearchBackend):
             finally:
                 self._explaining = None
 
-    def _count_upto(self, where: str, params: list, tree) -> int:
-        """How many leaflets match, counting no further than RANK_LIMIT + 1 when words are searched."""
-        if tree is None:
-            return self._execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)[0][0]
-        return self._execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS m",
-            params + [RANK_LIMIT + 1],
-            BITMAP if tree is not None else (),
-        )[0][0]
+    def _count_upto(self, where: str, params: list, tree) -> tuple[int, int]:
+        """(matches counted no further than RANK_LIMIT + 1, an estimate of all of them).
 
-    def _cheaper_plan(self, estimate: int, rows: int, rechecks: bool) -> tuple[str, ...]:
-        """WALK when reading tsvectors down the newest-order index until `rows` matches are found costs less
-        than visiting every match through the bitmap (and reading each one's tsvector, for phrases)."""
-        size = max(
-            self._execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass", [])[0][0], 1
+        One statement, run under EXPLAIN ANALYZE so that besides the capped count (the Limit's rows) it
+        tells how many candidates the index's bitmap held, which no row read reveals: for plain words that
+        is the exact number of matches, and for phrases and filters it is scaled by the share of the rows
+        read that matched. An AND of bitmaps (a word within a party) is estimated by the planner, as are
+        filters alone, counted through whichever index the planner likes (a value's newest-order index,
+        without the heap)."""
+        sql = f"SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s"
+        args, plan_off = params + [RANK_LIMIT + 1], BITMAP if tree is not None else ()
+        if self._explaining is not None:
+            self._execute(sql, args, plan_off)  # records the plan
+        plan = self._execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {sql}", args, plan_off)[0][0]
+        limit = plan[0]["Plan"]
+        count = int(limit["Actual Rows"])
+        scan = limit["Plans"][0]
+        candidates = _bitmap_rows(scan["Plans"][0]) if scan["Node Type"] == "Bitmap Heap Scan" else None
+        if candidates is None:
+            return count, max(count, int(scan["Plan Rows"]))
+        read = (
+            count
+            + int(scan.get("Rows Removed by Index Recheck", 0))
+            + int(scan.get("Rows Removed by Filter", 0))
         )
-        share = min(max(estimate / size, 1e-6), 1.0)
-        walk = rows / share * READ_TSV_US
-        bitmap = estimate * (VISIT_ROW_US + (READ_TSV_US if rechecks else 0.0))
-        return WALK if walk < bitmap else BITMAP
+        return count, max(count, round(candidates * count / read) if read else 0)
 
-    def _estimate(self, where: str, params: list) -> int:
-        """The planner's estimate of the matches (from the tsvector statistics; no row is read)."""
-        plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", params)[0][0]
-        return int(plan[0]["Plan"]["Plan Rows"])
+    def _table(self) -> tuple[float, int, int]:
+        """(rows, lowest and highest leaflet id), re-read every TABLE_STATS_TTL_S."""
+        now = time.monotonic()
+        if self._table_stats is None or now - self._table_stats[0] > TABLE_STATS_TTL_S:
+            rows = self._execute(
+                f"SELECT reltuples, (SELECT min(leaflet_id) FROM {TABLE}), "
+                f"(SELECT max(leaflet_id) FROM {TABLE}) FROM pg_class WHERE oid = '{TABLE}'::regclass",
+                [],
+            )[0]
+            self._table_stats = (now, (max(float(rows[0]), 1.0), int(rows[1] or 0), int(rows[2] or 0)))
+        return self._table_stats[1]
+
+    def _page_plan(
+        self, estimate: int, rows: int, tree, query: SearchQuery
+    ) -> tuple[tuple[str, ...], int | None]:
+        """(WALK or BITMAP, and the newest leaflets to window the page in first, or None): whichever reads
+        least to find the first `rows` matches of about `estimate`, newest first."""
+        filters = query.filters()
+        if tree is None and any(len(filters.get(column, ())) == 1 for column in ORDERED_COLUMNS):
+            return WALK, None  # that value's leaflets in order (migration 0019): `rows` rows read
+        share = min(max(estimate / self._table()[0], 1e-6), 1.0)
+        check = READ_TSV_US if tree is not None else VISIT_ROW_US  # a filter alone reads no tsvector
+        visit = VISIT_ROW_US + (READ_TSV_US if _rechecks(tree) else 0.0)
+        walk = rows / share * check
+        window = estimate * BITMAP_ENTRY_US + rows * WINDOW_MARGIN * visit
+        bitmap = estimate * (BITMAP_ENTRY_US + visit)
+        if walk <= min(window, bitmap):
+            return WALK, None
+        if window < bitmap:
+            return BITMAP, int(rows / share * WINDOW_MARGIN) + 100
+        return BITMAP, None
 
     def ids(self, query: SearchQuery) -> Iterator[int]:
         """A server-side cursor on its own connection: ids arrive in batches, never all in memory."""
         tree, where, where_params, _, rank_params, score, sort = self._plan(query)
-        if tree is not None and self._count_upto(where, where_params, tree) > RANK_LIMIT:
+        if self._count_upto(where, where_params, tree)[0] > RANK_LIMIT:
             sort, score, rank_params = "newest", "0::real", []  # as search() pages it
         try:
             conn = psycopg.connect(self.dsn)
@@ -412,13 +476,13 @@ class PostgresBackend(SearchBackend):
             conn.close()
 
     def _facets(
-        self, where: str, params: list, limit: int, scale_to: int | None = None, bitmap: bool = False
+        self, where: str, params: list, limit: int, scale_to: int | None = None
     ) -> dict[str, list[tuple[str, int]]]:
         key, now = (where, tuple(map(str, params)), limit, scale_to is None), time.monotonic()
         kept = self._facet_cache.get(key)
         if kept is not None and now - kept[0] < FACET_TTL_S:
             return {name: list(values) for name, values in kept[1].items()}
-        facets = self._count_facets(where, params, limit, scale_to, bitmap and not scale_to)
+        facets = self._count_facets(where, params, limit, scale_to)
         with self._lock:
             if len(self._facet_cache) >= FACET_CACHE_SIZE:
                 self._facet_cache.pop(next(iter(self._facet_cache)))  # the oldest entry
@@ -426,23 +490,29 @@ class PostgresBackend(SearchBackend):
         return {name: list(values) for name, values in facets.items()}
 
     def _count_facets(
-        self, where: str, params: list, limit: int, scale_to: int | None, bitmap: bool
+        self, where: str, params: list, limit: int, scale_to: int | None
     ) -> dict[str, list[tuple[str, int]]]:
-        """Counts over every match, or (scale_to: about that many match) over a repeatable random sample of
-        pages holding about FACET_SAMPLE matches, scaled up."""
+        """Counts over every match, or (scale_to: about that many match) over a sample holding about
+        FACET_SAMPLE matches, scaled up. The sample is the same share of leaflet ids at the start of each of
+        SAMPLE_STRATA id ranges: the primary key's bitmap ANDed with the search's, so only sampled matches
+        are visited (a TABLESAMPLE read every sampled row's tsvector to test it)."""
         parts = " UNION ALL ".join(
             f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items())
         )
-        source, sample_params = TABLE, []
+        sample, sample_params = "", []
         if scale_to:
-            source = f"{TABLE} TABLESAMPLE SYSTEM (%s) REPEATABLE (0)"
-            sample_params = [min(100.0, 100.0 * FACET_SAMPLE / scale_to)]
+            _, low, high = self._table()
+            width = (high - low + 1) / SAMPLE_STRATA
+            taken = max(1, int(width * min(1.0, FACET_SAMPLE / scale_to)))
+            starts = [low + int(i * width) for i in range(SAMPLE_STRATA)]
+            sample = " AND (" + " OR ".join(["(leaflet_id >= %s AND leaflet_id < %s)"] * len(starts)) + ")"
+            sample_params = [bound for start in starts for bound in (start, start + taken)]
         rows = self._execute(
             f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, verdicts, bias, "
-            f"delivered_on FROM {source} WHERE {where}) "
+            f"delivered_on FROM {TABLE} WHERE {where}{sample}) "
             f"SELECT 'all', NULL, count(*) FROM m UNION ALL {parts}",
-            sample_params + params,
-            BITMAP if bitmap else (),
+            params + sample_params,
+            BITMAP,
         )
         sampled = next((int(count) for name, _, count in rows if name == "all"), 0)
         factor = scale_to / sampled if scale_to and sampled else 1.0
@@ -488,6 +558,18 @@ class _PgVocabulary:
         )
         forms = [r[0] for r in rows]
         return min(forms, key=lambda w: (Levenshtein.distance(w, like), w)) if forms else None
+
+
+def _bitmap_rows(node: dict) -> int | None:
+    """How many rows a bitmap holds (at most, for an OR of bitmaps), from EXPLAIN ANALYZE's JSON; None
+    for an AND of bitmaps (a word and a party), whose estimate is left to the planner."""
+    if node["Node Type"] == "Bitmap Index Scan":
+        return int(node["Actual Rows"])
+    if node["Node Type"] != "BitmapOr":  # an AND's size is not reported: its smallest part says little
+        return None
+    children = [_bitmap_rows(child) for child in node.get("Plans", [])]
+    counts = [count for count in children if count is not None]
+    return sum(counts) if counts and len(counts) == len(children) else None
 
 
 def _hit(row: tuple, stems: set[str], prefixes: tuple[str, ...]) -> Hit:

@@ -13,6 +13,7 @@ PROSE_COLUMNS = {
     "claims": "array_to_string(claims, ' ')",
 }
 ARRAY_COLUMNS = {"tag": "tags", "verdict": "verdicts", "bias": "bias"}  # documents hold several values
+ORDERED_COLUMNS = ("party", "area", "election", "region")  # indexed with the newest order (migration 0019)
 EXACT_COLUMNS = {
     "party": "party",
     "area": "area",
@@ -66,9 +67,13 @@ class Translation:
         for field, values in query.filters().items():
             if field in ARRAY_COLUMNS:
                 out.append(f"{ARRAY_COLUMNS[field]} && %s::text[]")
+                self.params.append(list(values))
+            elif len(values) == 1:  # `=`, not `= ANY`, so a page can walk the value's newest-order index
+                out.append(f"{EXACT_COLUMNS[field]} = %s")
+                self.params.append(values[0])
             else:
                 out.append(f"{EXACT_COLUMNS[field]} = ANY(%s)")
-            self.params.append(list(values))
+                self.params.append(list(values))
         if query.date_from or query.date_to:
             out.append(self.dates(query.date_from, query.date_to))
         return out

@@ -15,7 +15,11 @@ from sqlalchemy import create_engine
 from search import PostgresBackend, SearchBackend, SearchDocument, WhooshBackend
 from tests.support import PG_ADMIN_DSN
 
-SEARCH_MIGRATIONS = ("0011_search_document.py", "0017_search_order_and_removals.py")  # the search schema
+SEARCH_MIGRATIONS = (  # the search schema
+    "0011_search_document.py",
+    "0017_search_order_and_removals.py",
+    "0019_search_filter_order.py",
+)
 BACKENDS = ["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

@@ -1,6 +1,8 @@
 """PostgresBackend at scale reads through its indexes (issue 13 item 6): the GIN index on tsv finds the
 matches of a word, and a word most leaflets hold is paged by walking the newest-order index, so a page reads
-about a page of tsvectors. Checked with PostgreSQL's own EXPLAIN of the statements a search runs."""
+about a page of tsvectors; a deep page of a word a third of them hold is sorted from a window of the newest
+leaflets; a filter alone walks its value's own newest-order index (migration 0019). Checked with PostgreSQL's
+own EXPLAIN of the statements a search runs."""
 
 from __future__ import annotations
 
@@ -21,8 +23,10 @@ def scaled(pg_dsn, make_doc):
             i,
             text=f"council budget leaflet {i} "
             + ("hedgehog crossing " if i % 500 == 0 else "")
+            + ("pothole " if i % 3 == 0 else "")
             + "word " * 200,
             delivered_on=date(2024, 1 + i % 12, 1 + i % 28),
+            election="ge-2024" if i % 4 else "local-2025",
         )
         for i in range(1, 4001)
     )  # the rebuild ends with ANALYZE, so the planner knows how common each word is
@@ -52,3 +56,34 @@ def test_a_common_word_is_counted_by_the_gin_index_and_paged_down_the_newest_ind
 def test_a_phrase_in_most_leaflets_is_paged_down_the_newest_index(scaled):
     page = scaled.explain(SearchQuery(text='"council budget"'))[-1]
     assert "document_newest_order" in page and "<->" in page  # positions checked row by row, in order
+
+
+def test_a_deep_page_of_a_word_a_third_hold_is_sorted_from_a_window_of_the_newest(scaled):
+    query = SearchQuery(text="pothole", page=30)
+    start, page = scaled.explain(query)[-2:]
+    assert "Index Only Scan using document_newest_order" in start, start  # where the window begins
+    assert "document_tsv" in page and "delivered_on >= " in page, page  # the matches delivered since then
+    results = scaled.search(query)
+    assert results.total == 1333  # the GIN bitmap's count: exact for a plain word, though not yet certain
+    assert results.total_is_estimate and results.has_more
+    assert [h.leaflet_id for h in results.hits] == list(scaled.ids(SearchQuery(text="pothole")))[580:600]
+
+
+def test_a_window_too_narrow_is_read_again_in_full(scaled, monkeypatch):
+    import search.postgres_backend as pg
+
+    monkeypatch.setattr(pg, "WINDOW_MARGIN", 0.01)  # a window far too narrow to hold the page
+    results = scaled.search(SearchQuery(text="pothole", page=30))
+    assert [h.leaflet_id for h in results.hits] == list(scaled.ids(SearchQuery(text="pothole")))[580:600]
+
+
+def test_a_filter_alone_walks_its_values_newest_order_index(scaled):
+    query = SearchQuery(election=["ge-2024"], page=40)
+    page = scaled.explain(query)[-1]
+    assert "document_election_newest" in page and "Sort" not in page, page
+    results = scaled.search(query)
+    assert results.total_is_estimate and results.has_more and len(results.hits) == 20
+    every = list(scaled.ids(SearchQuery(election=["ge-2024"])))
+    assert [h.leaflet_id for h in results.hits] == every[780:800]
+    last = scaled.search(SearchQuery(election=["ge-2024"], page=150))  # 3,000 of them: the last page is exact
+    assert last.total == 3000 and not last.total_is_estimate and not last.has_more
