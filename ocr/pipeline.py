@@ -251,18 +251,29 @@ def _candidates(
 def _mend_big_print(
     chosen: Candidate,
     candidates: list[Candidate],
-    prepared: Prepared,
+    master: np.ndarray,
     lang: str,
     deadline: tesseract.Deadline,
     command: str | None,
 ) -> None:
-    """Plain's unsure lines of big print re-read from the prepared page (`splice.py`), which is made for
-    them when it was not read already: the one place a strong plain reading is known to be weak."""
-    if chosen.name != "plain" or not splice.doubtful_lines(chosen.words):
+    """Plain's unsure runs of big print re-read elsewhere (`splice.py`): the one place a strong plain
+    reading is known to be weak. The other candidate's reading is used when it was made; otherwise only
+    those runs are cut from the photo and read (a whole prepared reading for a line or two doubled the
+    page's time)."""
+    runs = splice.doubtful_lines(chosen.words) if chosen.name == "plain" else []
+    if not runs:
         return
     other = next((c for c in candidates if c is not chosen), None)
     if other is None:
-        other = _prepared_candidate(prepared, lang, deadline, command)
+        if chosen.rotation:
+            # Tesseract read the page sideways in place: its word heights are word lengths, so "big print"
+            # is any long word, and re-reading those would be a whole page's work for nothing
+            return
+        boxes = [ink.word_boxes(run, chosen.matrix) for run in runs]
+        places = np.array([[*b[:, :2].min(axis=0), *b[:, 2:].max(axis=0)] for b in boxes])
+        read = regions.read_places(master, places, 0, lang, deadline, command)
+        chosen.words = splice.splice(chosen.words, read, np.linalg.inv(chosen.matrix), _size(chosen))
+        return
     if other.rotation != chosen.rotation:
         return  # the readings disagree about which way is up: their lines are not the same lines
     to_chosen = np.linalg.inv(chosen.matrix) @ other.matrix
@@ -281,7 +292,7 @@ def _read(
     master = np.asarray(image.convert("L"))
     candidates = _candidates(image, prepared, print_on_page, master, lang, deadline, command)
     chosen = choose(candidates)
-    _mend_big_print(chosen, candidates, prepared, lang, deadline, command)
+    _mend_big_print(chosen, candidates, master, lang, deadline, command)
     with timed(prepared.timings, "regions"):
         explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command)
         if explained < _LOOK_AGAIN_BELOW:

@@ -34,6 +34,10 @@ _MAX_CROP_PIXELS = 3_000_000  # a scaled region larger than this is not read (it
 _REGION_SECONDS = 5.0  # and no region reading may take longer than this
 _MIN_SHARE = 0.6  # a region's reading is kept when this much of it is dictionary words ...
 _MIN_CONFIDENCE = 70.0  # ... read with at least this mean confidence
+# A place re-read for a reading is a run of words (box to box, not glyph to glyph): a tight margin keeps
+# a frame round a figure out of the cut, and the words' box height holds ascenders and descenders.
+_PLACE_MARGIN = 0.25
+_PLACE_HEIGHT = 40.0
 
 
 def _stack(segments: list[np.ndarray], boxes: np.ndarray) -> list[np.ndarray]:
@@ -94,17 +98,25 @@ class _Crop:
     top: int = 0  # rows above it on the sheet
 
 
-def _crop(master: np.ndarray, to_master: Matrix, turn: int, boxes: np.ndarray) -> _Crop | None:
+def _crop(
+    master: np.ndarray,
+    to_master: Matrix,
+    turn: int,
+    boxes: np.ndarray,
+    margin: float = 0.6,
+    target: float = _TARGET_HEIGHT,
+) -> _Crop | None:
     """The region around `boxes` (upright page pixels) cut from the photo itself, upright, dark on light,
-    and scaled so its glyphs are the height Tesseract reads best.
+    and scaled so its glyphs are `target` px high (the height Tesseract reads best), with `margin` times
+    their height around them.
 
     The photo is used rather than the prepared page: flattening hollows out very large letters.
     `to_master` maps upright page pixels to photo pixels; `turn` makes the photo upright.
     """
     height = float(np.median(boxes[:, 3] - boxes[:, 1]))
-    margin = 0.6 * height
-    x0, y0 = boxes[:, 0].min() - margin, boxes[:, 1].min() - margin
-    x1, y1 = boxes[:, 2].max() + margin, boxes[:, 3].max() + margin
+    pad = margin * height
+    x0, y0 = boxes[:, 0].min() - pad, boxes[:, 1].min() - pad
+    x1, y1 = boxes[:, 2].max() + pad, boxes[:, 3].max() + pad
     mx, my, mw, mh = map_box(to_master, int(x0), int(y0), int(x1 - x0), int(y1 - y0))
     left, top = max(0, mx), max(0, my)
     right, bottom = min(master.shape[1], mx + mw), min(master.shape[0], my + mh)
@@ -112,7 +124,7 @@ def _crop(master: np.ndarray, to_master: Matrix, turn: int, boxes: np.ndarray) -
         return None
     upright, to_cut = orientation.rotate_quarter(master[top:bottom, left:right], turn)
     page_per_master = float(np.sqrt((x1 - x0) * (y1 - y0) / max(1, mw * mh)))
-    factor = float(np.clip(_TARGET_HEIGHT / height * page_per_master, 0.05, 4.0))
+    factor = float(np.clip(target / height * page_per_master, 0.05, 4.0))
     if upright.size * factor * factor > _MAX_CROP_PIXELS:
         return None
     image = cv2.resize(
@@ -145,24 +157,62 @@ def _real_text(words: list[WordBox]) -> bool:
     return found.dictionary < 0 or found.dictionary >= _MIN_SHARE
 
 
-def _read_regions(
+def _read_sheet(
     size: tuple[int, int], crops: list[_Crop], lang: str, deadline: tesseract.Deadline, command: str | None
-) -> list[WordBox]:
-    """Read the crops in one run; keep each region's words when they are real text, in the pixels of
-    the image of `size` (width, height) they were cut from."""
+) -> list[list[WordBox]]:
+    """Read the crops in one run: each crop's words, in the pixels of the image of `size` (width, height)
+    they were cut from; none when the run takes too long."""
     sheet, placed = _sheet(crops)
     try:
         words = recognition.recognise_words(sheet, lang, deadline.limited(_REGION_SECONDS), command, psm=6)
     except OcrTimeout:
         deadline.remaining()  # the page's own time is up: that is an error; slow second looks are skipped
-        return []
+        return [[] for _ in placed]
+    return [
+        recognition.to_master(
+            [w for w in words if crop.top <= w.top + w.height / 2 < crop.top + crop.image.shape[0]],
+            crop.back,
+            size,
+        )
+        for crop in placed
+    ]
+
+
+def _read_regions(
+    size: tuple[int, int], crops: list[_Crop], lang: str, deadline: tesseract.Deadline, command: str | None
+) -> list[WordBox]:
+    """Read the crops in one run; keep each region's words when they are real text, in the pixels of
+    the image of `size` (width, height) they were cut from."""
     kept: list[WordBox] = []
-    for number, crop in enumerate(placed, start=1):
-        inside = [w for w in words if crop.top <= w.top + w.height / 2 < crop.top + crop.image.shape[0]]
-        if _real_text(inside):
-            page_words = recognition.to_master(inside, crop.back, size)
-            kept += [replace(word, block=-number) for word in page_words]
+    for number, region in enumerate(_read_sheet(size, crops, lang, deadline, command), start=1):
+        if _real_text(region):
+            kept += [replace(word, block=-number) for word in region]
     return kept
+
+
+def read_places(
+    master: np.ndarray,
+    boxes: np.ndarray,
+    turn: int,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> list[WordBox]:
+    """Every word read in the places `boxes` (x0, y0, x1, y1, the boxes of one run of print each, in the
+    grey photo `master`'s pixels), each cut out, turned upright by `turn`, scaled and read in one run.
+
+    Unlike second looks nothing is judged here: the caller compares the words with its own reading.
+    """
+    cuts = (
+        _crop(master, np.eye(3), turn, box[None, :], _PLACE_MARGIN, _PLACE_HEIGHT)
+        for box in boxes[:MAX_REGIONS]
+    )
+    crops = [c for c in cuts if c is not None]
+    if not crops:
+        return []
+    size = (master.shape[1], master.shape[0])
+    places = _read_sheet(size, crops, lang, deadline, command)
+    return [replace(word, block=-number) for number, place in enumerate(places, start=1) for word in place]
 
 
 def second_looks(

@@ -17,6 +17,8 @@ from ocr.errors import OcrError, OcrTimeout, TesseractNotFound
 
 logger = logging.getLogger(__name__)
 
+_TEMPORARY_FORMAT = "PPM"  # Pillow's netpbm writer: PGM for grey pixels, PPM for colour
+
 
 class _SharedExclusive:
     """Many default-command runs at once; a run with another command alone (it swaps a global)."""
@@ -96,6 +98,10 @@ class Deadline:
 def _run(function: Any, image: np.ndarray, deadline: Deadline, command: str | None, **kwargs: Any) -> Any:
     """Call a pytesseract function with the deadline's remaining time, mapping its errors."""
     picture = Image.fromarray(image)
+    # pytesseract hands Tesseract a temporary file in the image's format, PNG unless told: compressing a
+    # photo-sized PNG costs seconds of CPU per call (4 s for 12 megapixels), a netpbm file next to nothing.
+    # Neither carries a resolution, so Tesseract reads the same pixels the same way.
+    picture.format = _TEMPORARY_FORMAT
     with _command(command) as used:
         try:
             return function(picture, timeout=deadline.remaining(), **kwargs)

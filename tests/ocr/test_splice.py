@@ -6,10 +6,16 @@ The real-Tesseract case is tests/test_compare_demo.py: plain Tesseract reads a t
 
 from __future__ import annotations
 
-import numpy as np
+import time
 
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.regions import read_places
 from ocr.result import WordBox
-from ocr.splice import doubtful_lines, splice
+from ocr.splice import SURE, doubtful_lines, splice
+from ocr.tesseract import Deadline
+from tests.ocr.layouts import BOLD
 
 
 def word(text: str, confidence: float, left: int, top: int, height: int = 20, line: int = 1) -> WordBox:
@@ -54,3 +60,19 @@ def test_the_other_reading_is_carried_into_the_chosen_pixels() -> None:
     other = [word("£19m", 91, 6, 50, 26)]  # read on a copy at half size
     spliced = splice(BODY + GARBLED, other, np.diag([2.0, 2.0, 1.0]), (1000, 1000))
     assert [w.text for w in spliced][-1] == "£19m" and spliced[-1].top == 100
+
+
+def test_a_run_of_big_print_is_read_again_from_its_place_alone() -> None:
+    """The mend's own reading (ocr.regions.read_places): the figure's place cut from the photo, with the
+    frame around it, is read whole and surely by real Tesseract."""
+    page = Image.new("L", (1000, 400), 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((40, 60, 960, 300), outline=0, width=4)
+    face = ImageFont.truetype(BOLD, 100)
+    draw.text((80, 110), "£19m", fill=0, font=face)
+    draw.text((440, 160), "for local services", fill=0, font=ImageFont.truetype(BOLD, 34))
+    # where plain Tesseract's garbled "£ 1 mM" was: the figure's own box, the frame a few pixels off
+    figure = np.array([draw.textbbox((80, 110), "£19m", font=face)], np.float64)
+    read = read_places(np.asarray(page), figure, 0, "eng", Deadline(30.0, time.perf_counter), None)
+    assert [w.text for w in read] == ["£19m"] and read[0].confidence >= SURE
+    assert 60 <= read[0].left <= 100 and 100 <= read[0].top <= 140  # in the photo's pixels
