@@ -24,6 +24,7 @@ def upload_and_read(app: Flask, client: FlaskClient, name: str) -> tuple[int, Le
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert Worker(app, settings_of(app), "w").run(max_jobs=1, stop_when_idle=True) == 1
+    db.session.expire_all()  # the worker wrote through its own session: do not read the upload's cached image
     return body["id"], db.session.get(LeafletImage, body["images"][0]["id"])
 
 
