@@ -160,12 +160,13 @@ def export_phrases(backend: WhooshBackend, index_dir: Path, docs: list) -> list[
     within = {f'{biggest} region:"{r}"': count(f'{biggest} region:"{r}"') for r in regions}
     smaller = min(within, key=lambda text: abs(within[text] - counts[biggest] / 10))
     backend.flush()
-    return [_export_probe(index_dir, text) for text in (smaller, biggest)]
+    return [_export_probe(str(index_dir), text) for text in (smaller, biggest)]
 
 
-def _export_probe(index_dir: Path, text: str) -> dict:
+def _export_probe(*args: str) -> dict:
+    """export_probe.py in a fresh process (its own peak RSS)."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.search.export_probe", str(index_dir), text],
+        [sys.executable, "-m", "bench.search.export_probe", *args],
         capture_output=True,
         text=True,
         check=True,
@@ -186,8 +187,8 @@ def _cpu_s() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def bench_postgres(docs: list, queries: list) -> dict:
-    """PostgresBackend on the same documents and queries, in a throwaway database."""
+def bench_postgres(docs: list, queries: list, exports: list[str]) -> dict:
+    """PostgresBackend on the same documents, queries and exports, in a throwaway database."""
     with search_database() as dsn:
         backend = PostgresBackend(dsn)
         try:
@@ -199,6 +200,7 @@ def bench_postgres(docs: list, queries: list) -> dict:
             out["queries"] = {k: summary(v) for k, v in times.items()}
             deep = timed(queries, lambda p: backend.search(replace(whoosh_query(p), page=DEEP_PAGE)))
             out["deep_page"] = {k: summary(v) for k, v in deep.items()}
+            out["export"] = [_export_probe("--postgres", dsn, text) for text in exports]
         finally:
             backend.close()
     return out
@@ -249,7 +251,8 @@ def bench_size(
         result["whoosh"]["incremental_visible_s"] = incremental(backend, Corpus(seed=1), size + 1, 5)
     backend.close()
     if "postgres" in parts:
-        result["postgres"] = bench_postgres(docs, queries)
+        exports = [e["query"] for e in result["whoosh"].get("export", [])]
+        result["postgres"] = bench_postgres(docs, queries, exports)
     if "sqlite" in parts:
         result["sqlite_fts5"] = bench_sqlite(docs, queries, workdir / f"fts-{size}.sqlite")
     result["load_average_at_end"] = os.getloadavg()
@@ -368,6 +371,11 @@ def _print_postgres(p: dict, w: dict) -> None:
             )
         print(
             f"{kind:24}{pq['p50_ms']:>10} / {pq['p95_ms']:<9}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}{ratios}"
+        )
+    for e in p.get("export", []):
+        print(
+            f"{'export phrase':24}{e['query']} {e['rows']:,} rows in {e['export_s']} s, "
+            f"peak RSS {e['peak_rss_mb']} MB (after opening {e['rss_after_open_mb']} MB)"
         )
 
 
