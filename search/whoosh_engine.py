@@ -24,6 +24,7 @@ MAX_PREFIX_TERMS = 64
 PHRASE_VERIFY_LIMIT = 240  # phrase candidates checked at once; past this, the rest are checked as pages need
 PHRASE_SAMPLE = 80  # random candidates checked to estimate the share of the rest that hold the phrase
 PHRASE_CHECKS_KEPT = 64  # phrases whose checks a view remembers (each costs two bools a document)
+SETTLE_CHUNK = 4096  # settle_all turns this many docnums into Python ints at a time
 SAMPLE_RUN = 10  # taken as runs of neighbouring documents: they share posting blocks, so far fewer decodes
 EPOCH = date(1900, 1, 1)
 
@@ -234,10 +235,12 @@ class Evaluation:
         is decoded once and only the current block of each word is held (memory does not grow with the
         number of candidates, as it would through the segment's block cache)."""
         matches = sure.copy()
+        unsure = np.flatnonzero(possible & ~sure)
         self._window = {}
         try:
-            for d in np.flatnonzero(possible & ~sure).tolist():
-                matches[d] = self.exact(node, d)
+            for start in range(0, len(unsure), SETTLE_CHUNK):  # Python ints a chunk at a time
+                for d in unsure[start : start + SETTLE_CHUNK].tolist():
+                    matches[d] = self.exact(node, d)
         finally:
             self._window = None
         return matches
