@@ -4,8 +4,9 @@ Whoosh keeps postings in pickled blocks that hold word positions too; unpickling
 block, so the first search for a common word at 100,000 leaflets spent 50-150 ms decoding. A segment
 never changes once written, so the writer decodes each new segment's prose fields once and saves
 docnums, frequencies and the block layout (for phrase positions) as .npy files in
-`<index>/.postings/<segment id>/` (Whoosh ignores names starting with a dot). Readers memory-map them
-and slice a term's run in microseconds; a segment without them falls back to decoding blocks.
+`<index>/.postings/<segment id>/` (Whoosh ignores names starting with a dot). Readers keep the offsets in
+memory and read a term's run with one pread in microseconds; a segment without them falls back to decoding
+blocks.
 """
 
 from __future__ import annotations
@@ -144,11 +145,14 @@ class _Slices:
         self.dtype, self.shape, self._offset = header.dtype, header.shape, header.offset
         self._row = header.dtype.itemsize * int(np.prod(header.shape[1:], dtype=np.int64))
         del header
-        self._file = open(path, "rb")  # closed when the segment's arrays are dropped
+        self._path = path
 
     def __getitem__(self, rows: slice) -> np.ndarray:
         start, stop = rows.start or 0, rows.stop
-        raw = os.pread(self._file.fileno(), (stop - start) * self._row, self._offset + start * self._row)
+        # Opened per read (a term's postings are read once per segment, then kept in its LRU): no handle
+        # outlives the read, however segments come and go.
+        with open(self._path, "rb") as f:
+            raw = os.pread(f.fileno(), (stop - start) * self._row, self._offset + start * self._row)
         return np.frombuffer(raw, dtype=self.dtype).reshape((-1, *self.shape[1:]))
 
 
