@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 REFRESH_EVERY_S = 0.25
 BUILD_PROCS = max(2, min(os.cpu_count() or 1, 4))
 LIVE_LOCK_WAIT_S = 60.0
+IDS_CHUNK = 1000  # ids() turns this many int64s into Python ints at a time
 
 
 class WhooshBackend(SearchBackend):
@@ -329,16 +330,13 @@ class WhooshBackend(SearchBackend):
         with self._read_lock:
             view = self._current_view()
             evaluation, sure, possible, score = self._evaluate(view, query, tree, want=query.per_page)
-            order = _ranked(view, possible, score, query.sort, len(view.live))
             if evaluation.uncertain_phrases:
-                keep = np.fromiter(
-                    (sure[d] or evaluation.exact(tree, d) for d in order.tolist()),
-                    dtype=bool,
-                    count=len(order),
-                )
-                order = order[keep]
-            found = view.leaflet_ids[order]
-        yield from found.tolist()
+                possible = evaluation.settle_all(tree, sure, possible)
+            # The order needs every match at once: kept as one int64 array (8 bytes a match); ids leave
+            # it a chunk at a time, so no list of all of them is ever made.
+            found = view.leaflet_ids[_ranked(view, possible, score, query.sort, len(view.live))]
+        for start in range(0, len(found), IDS_CHUNK):
+            yield from found[start : start + IDS_CHUNK].tolist()
 
     def _parse(self, query: SearchQuery):
         return q.parse(

@@ -24,6 +24,7 @@ MAX_PREFIX_TERMS = 64
 PHRASE_VERIFY_LIMIT = 240  # phrase candidates checked at once; past this, the rest are checked as pages need
 PHRASE_SAMPLE = 80  # random candidates checked to estimate the share of the rest that hold the phrase
 PHRASE_CHECKS_KEPT = 64  # phrases whose checks a view remembers (each costs two bools a document)
+SETTLE_CHUNK = 4096  # settle_all turns this many docnums into Python ints at a time
 SAMPLE_RUN = 10  # taken as runs of neighbouring documents: they share posting blocks, so far fewer decodes
 EPOCH = date(1900, 1, 1)
 
@@ -194,6 +195,7 @@ class Evaluation:
         self.uncertain_phrases = False
         self._bounds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._phrases: dict[int, PhraseChecks] = {}
+        self._window: dict | None = None  # set by settle_all: blocks of a pass in docnum order
 
     def run(self, node) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Return (sure, possible, scores) over all docnums."""
@@ -227,6 +229,21 @@ class Evaluation:
         if isinstance(node, And):
             return all(self.exact(child, doc) for child in node.children)
         return any(self.exact(child, doc) for child in node.children)
+
+    def settle_all(self, node, sure: np.ndarray, possible: np.ndarray) -> np.ndarray:
+        """The exact match mask: every unsure document checked, in docnum order, so each posting block
+        is decoded once and only the current block of each word is held (memory does not grow with the
+        number of candidates, as it would through the segment's block cache)."""
+        matches = sure.copy()
+        unsure = np.flatnonzero(possible & ~sure)
+        self._window = {}
+        try:
+            for start in range(0, len(unsure), SETTLE_CHUNK):  # Python ints a chunk at a time
+                for d in unsure[start : start + SETTLE_CHUNK].tolist():
+                    matches[d] = self.exact(node, d)
+        finally:
+            self._window = None
+        return matches
 
     def _run(self, node):
         n = self.view.n
@@ -346,7 +363,7 @@ class Evaluation:
         local = docnum - offset
         positions: list[Collection[int]] = []  # the first stem's in order, the others' as sets
         for stem in stems:
-            found = data.positions(segreader, field, stem, local)
+            found = data.positions(segreader, field, stem, local, self._window)
             if found is None:
                 return False
             positions.append(found if not positions else set(found))

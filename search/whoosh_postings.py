@@ -4,14 +4,16 @@ Whoosh keeps postings in pickled blocks that hold word positions too; unpickling
 block, so the first search for a common word at 100,000 leaflets spent 50-150 ms decoding. A segment
 never changes once written, so the writer decodes each new segment's prose fields once and saves
 docnums, frequencies and the block layout (for phrase positions) as .npy files in
-`<index>/.postings/<segment id>/` (Whoosh ignores names starting with a dot). Readers memory-map them
-and slice a term's run in microseconds; a segment without them falls back to decoding blocks.
+`<index>/.postings/<segment id>/` (Whoosh ignores names starting with a dot). Readers keep the offsets in
+memory and read a term's run with one pread in microseconds; a segment without them falls back to decoding
+blocks.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import shutil
 import uuid
 from concurrent.futures import ProcessPoolExecutor
@@ -133,17 +135,38 @@ def _build_one(index_dir: str, segid: str) -> bool:
     return False
 
 
+class _Slices:
+    """An .npy file whose slices are read with pread, not through a memory map: the kernel maps a touched
+    map in large folios, so a map made a search's RSS grow by the size of the posting files (about 100 MB
+    at 100,000 leaflets) whatever it read; a read copies only the slice asked for (as lookup did anyway)."""
+
+    def __init__(self, path: Path):
+        header = np.load(path, mmap_mode="r")
+        self.dtype, self.shape, self._offset = header.dtype, header.shape, header.offset
+        self._row = header.dtype.itemsize * int(np.prod(header.shape[1:], dtype=np.int64))
+        del header
+        self._path = path
+
+    def __getitem__(self, rows: slice) -> np.ndarray:
+        start, stop = rows.start or 0, rows.stop
+        # Opened per read (a term's postings are read once per segment, then kept in its LRU): no handle
+        # outlives the read, however segments come and go.
+        with open(self._path, "rb") as f:
+            raw = os.pread(f.fileno(), (stop - start) * self._row, self._offset + start * self._row)
+        return np.frombuffer(raw, dtype=self.dtype).reshape((-1, *self.shape[1:]))
+
+
 class SegmentPostings:
-    """The memory-mapped arrays of one segment."""
+    """The arrays of one segment: offsets in memory, postings read a term at a time."""
 
     def __init__(self, directory: Path):
         if (directory / "FORMAT").read_text() != FORMAT:
             raise ValueError(f"unknown postings format in {directory}")
-        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
-        self.term_offsets = np.asarray(arrays["term_offsets"])
-        self.ids, self.weights = arrays["ids"], arrays["weights"]
-        self.block_offsets = np.asarray(arrays["block_offsets"])
-        self.block_starts, self.block_spans = arrays["block_starts"], arrays["block_spans"]
+        self.term_offsets = np.load(directory / "term_offsets.npy")
+        self.block_offsets = np.load(directory / "block_offsets.npy")
+        self.ids, self.weights = _Slices(directory / "ids.npy"), _Slices(directory / "weights.npy")
+        self.block_starts = _Slices(directory / "block_starts.npy")
+        self.block_spans = _Slices(directory / "block_spans.npy")
         text = (directory / "terms").read_text(encoding="utf-8")
         self.index = {key: i for i, key in enumerate(text.split("\n"))} if text else {}
 

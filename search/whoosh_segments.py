@@ -125,8 +125,14 @@ class SegmentData:
             self._side_checked = time.monotonic()
         return self._side
 
-    def positions(self, segreader, field: str, term: str, docnum: int) -> list[int] | None:
-        """Return the positions of a term in one document's field, or None if absent."""
+    def positions(
+        self, segreader, field: str, term: str, docnum: int, window: dict | None = None
+    ) -> list[int] | None:
+        """Return the positions of a term in one document's field, or None if absent.
+
+        Decoded blocks go to the segment's LRU, or, given a window (a pass over documents in docnum
+        order), to it: it keeps only each term's latest block, so the pass holds one block a term.
+        """
         ids, _, layout = self.postings(segreader, field, term)
         idx = int(np.searchsorted(ids, docnum))
         if idx >= len(ids) or ids[idx] != docnum:
@@ -135,16 +141,30 @@ class SegmentData:
             return internals.public_positions(segreader, field, term, docnum)
         starts, spans = layout
         block = int(np.searchsorted(starts, idx, side="right")) - 1
+        values = self._block(segreader, field, term, block, spans, window)
+        if values is None:  # no fast reader (ruled out above, but block_values checks for itself)
+            return internals.public_positions(segreader, field, term, docnum)
+        return internals.decode_positions(segreader, field, values[idx - starts[block]])
+
+    def _block(self, segreader, field: str, term: str, block: int, spans, window: dict | None) -> list | None:
+        if window is not None:
+            kept = window.get((field, term))
+            if kept is None or kept[0] != (self.segid, block):
+                kept = window[(field, term)] = (
+                    (self.segid, block),
+                    internals.block_values(segreader, spans[block]),
+                )
+            return kept[1]
         key = (field, term, block)
         values = self._blocks.get(key)
         if values is None:
             values = internals.block_values(segreader, spans[block])
-            if values is None:  # no fast reader (ruled out above, but block_values checks for itself)
-                return internals.public_positions(segreader, field, term, docnum)
+            if values is None:
+                return None
             self._blocks[key] = values
             if len(self._blocks) > BLOCK_CACHE:
                 self._blocks.popitem(last=False)
-        return internals.decode_positions(segreader, field, values[idx - starts[block]])
+        return values
 
     def stem_vocabulary(self, segreader) -> tuple[dict[str, int], list[str]]:
         """Return (stem -> document frequency, stems worth suggesting) over the body text.

@@ -31,6 +31,7 @@ OUT = Path(__file__).resolve().parents[1] / "out"
 DEEP_PAGE = 50
 CORPUS_FORMAT = "v2"  # bump when SearchDocument gains fields: pickles of the old class lack them
 QUERY_TYPES = ["word", "phrase", "word_party", "word_area", "facets", "three_words_newest"]
+PARTS = ("build", "queries", "export", "postgres", "sqlite")  # --only picks some; the bulk build always runs
 
 
 def corpus(size: int, cache: bool) -> list:
@@ -145,13 +146,27 @@ def incremental(backend: WhooshBackend, corpus_maker: Corpus, next_id: int, roun
     return out
 
 
-def export_biggest_phrase(backend: WhooshBackend, index_dir: Path) -> dict:
-    """Export every match of the phrase with the most matches, in a fresh process (its own peak RSS)."""
-    counts = {p: sum(1 for _ in backend.ids(SearchQuery(text=f'"{p}"'))) for p in QUERY_PHRASES[:6]}
-    phrase = max(counts, key=counts.get)
+def export_phrases(backend: WhooshBackend, index_dir: Path, docs: list) -> list[dict]:
+    """Export every match of the commonest phrase, and of it within the region nearest a tenth of those
+    matches, each in a fresh process (its own peak RSS): the same words and postings, so the two peaks
+    differ only by what grows with the rows."""
+
+    def count(text: str) -> int:
+        return sum(1 for _ in backend.ids(SearchQuery(text=text)))
+
+    counts = {f'"{p}"': count(f'"{p}"') for p in QUERY_PHRASES[:6]}
+    biggest = max(counts, key=counts.__getitem__)
+    regions = sorted({d.region for d in docs if d.region})
+    within = {f'{biggest} region:"{r}"': count(f'{biggest} region:"{r}"') for r in regions}
+    smaller = min(within, key=lambda text: abs(within[text] - counts[biggest] / 10))
     backend.flush()
+    return [_export_probe(str(index_dir), text) for text in (smaller, biggest)]
+
+
+def _export_probe(*args: str) -> dict:
+    """export_probe.py in a fresh process (its own peak RSS)."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.search.export_probe", str(index_dir), f'"{phrase}"'],
+        [sys.executable, "-m", "bench.search.export_probe", *args],
         capture_output=True,
         text=True,
         check=True,
@@ -172,9 +187,9 @@ def _cpu_s() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def bench_postgres(docs: list, queries: list, cache: bool = True) -> dict:
-    """PostgresBackend on the same documents and queries, in a throwaway database (a copy of the kept
-    filled one when cached: the build rate is printed only when this run filled it)."""
+def bench_postgres(docs: list, queries: list, exports: list[str], cache: bool = True) -> dict:
+    """PostgresBackend on the same documents, queries and exports, in a throwaway database (a copy of the
+    kept filled one when cached: the build rate is printed only when this run filled it)."""
     out: dict = {}
 
     def fill(dsn: str) -> None:
@@ -195,13 +210,14 @@ def bench_postgres(docs: list, queries: list, cache: bool = True) -> dict:
             out["queries"] = {k: summary(v) for k, v in times.items()}
             deep = timed(queries, lambda p: backend.search(replace(whoosh_query(p), page=DEEP_PAGE)))
             out["deep_page"] = {k: summary(v) for k, v in deep.items()}
+            out["export"] = [_export_probe("--postgres", dsn, text) for text in exports]
         finally:
             backend.close()
     return out
 
 
 def bench_size(
-    size: int, iterations: int, cache: bool, workdir: Path, baseline_build: bool = True, postgres: bool = True
+    size: int, iterations: int, cache: bool, workdir: Path, baseline_build: bool = True, parts: tuple = PARTS
 ) -> dict:
     t0 = time.perf_counter()
     docs = corpus(size, cache)
@@ -210,7 +226,8 @@ def bench_size(
     result: dict = {"size": size, "iterations_per_type": iterations, "load_average_at_start": os.getloadavg()}
 
     baseline = {}
-    if baseline_build:  # the old way, in this run, for the ratio: Whoosh's own writer in one process
+    # The old way, in this run, for the ratio: Whoosh's own writer in one process.
+    if baseline_build and "build" in parts:
         single = WhooshBackend(workdir / f"whoosh-{size}-single")
         wall, cpu = build_timed(lambda: single.rebuild(docs, procs=1, bulk=False))
         baseline = {
@@ -233,61 +250,66 @@ def bench_size(
         "index_mb": round(dir_size(index_dir) / 1e6, 1),
         "first_search_after_build_s": round(time.perf_counter() - start, 3),
     }
-    w_times = timed(queries, lambda p: backend.search(whoosh_query(p)))
-    result["whoosh"]["queries"] = {k: summary(v) for k, v in w_times.items()}
-    deep = timed(queries, lambda p: backend.search(replace(whoosh_query(p), page=DEEP_PAGE)))
-    result["whoosh"]["deep_page"] = {k: summary(v) for k, v in deep.items()}
-    result["whoosh"]["export"] = export_biggest_phrase(backend, index_dir)
-    result["whoosh"]["incremental_visible_s"] = incremental(backend, Corpus(seed=1), size + 1, 5)
+    if "queries" in parts:
+        w_times = timed(queries, lambda p: backend.search(whoosh_query(p)))
+        result["whoosh"]["queries"] = {k: summary(v) for k, v in w_times.items()}
+        deep = timed(queries, lambda p: backend.search(replace(whoosh_query(p), page=DEEP_PAGE)))
+        result["whoosh"]["deep_page"] = {k: summary(v) for k, v in deep.items()}
+    if "export" in parts:
+        result["whoosh"]["export"] = export_phrases(backend, index_dir, docs)
+    if "queries" in parts:
+        result["whoosh"]["incremental_visible_s"] = incremental(backend, Corpus(seed=1), size + 1, 5)
     backend.close()
-    if postgres:
-        result["postgres"] = bench_postgres(docs, queries, cache)
+    if "postgres" in parts:
+        exports = [e["query"] for e in result["whoosh"].get("export", [])]
+        result["postgres"] = bench_postgres(docs, queries, exports, cache)
+    if "sqlite" in parts:
+        result["sqlite_fts5"] = bench_sqlite(docs, queries, workdir / f"fts-{size}.sqlite")
+    result["load_average_at_end"] = os.getloadavg()
+    return result
 
-    db = SqliteFts(workdir / f"fts-{size}.sqlite")
+
+def bench_sqlite(docs: list, queries: list, path: Path) -> dict:
+    """The SQLite FTS5 baseline on the same documents and queries."""
+    db = SqliteFts(path)
     start = time.perf_counter()
     for i in range(0, len(docs), 1000):
         db.index(docs[i : i + 1000])
     build_s = time.perf_counter() - start
-    result["sqlite_fts5"] = {
-        "build_docs_per_s": round(size / build_s, 1),
+    out: dict = {
+        "build_docs_per_s": round(len(docs) / build_s, 1),
         "build_s": round(build_s, 1),
         "index_mb": round(db.size() / 1e6, 1),
     }
     s_times = timed(queries, lambda p: sqlite_query(db, p))
-    result["sqlite_fts5"]["queries"] = {k: summary(v) for k, v in s_times.items()}
+    out["queries"] = {k: summary(v) for k, v in s_times.items()}
     db.close()
-    return result
+    return out
 
 
 def print_table(results: list[dict]) -> None:
+    """The table of every part measured (--only leaves some out)."""
     for r in results:
-        w, s = r["whoosh"], r["sqlite_fts5"]
+        w, s = r["whoosh"], r.get("sqlite_fts5")
         print(f"\n== {r['size']:,} leaflets ({r['iterations_per_type']} queries per type) ==")
+        print(
+            f"load average at start {_load(r['load_average_at_start'])}, "
+            f"at end {_load(r['load_average_at_end'])}"
+        )
         print(f"{'':24}{'WhooshBackend':>22}{'SQLite FTS5':>22}{'ratio W/S':>12}")
-        print(
-            f"{'build docs/s':24}{w['build_docs_per_s']:>22}{s['build_docs_per_s']:>22}"
-            f"{w['build_docs_per_s'] / s['build_docs_per_s']:>12.2f}"
-        )
-        print(f"{'index MB':24}{w['index_mb']:>22}{s['index_mb']:>22}{w['index_mb'] / s['index_mb']:>12.2f}")
-        for kind in QUERY_TYPES:
-            wq, sq = w["queries"][kind], s["queries"][kind]
+        if s:
             print(
-                f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}"
-                f"{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
-                f"{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}"
+                f"{'build docs/s':24}{w['build_docs_per_s']:>22}{s['build_docs_per_s']:>22}"
+                f"{w['build_docs_per_s'] / s['build_docs_per_s']:>12.2f}"
             )
-        print(
-            f"{'Whoosh CPU p50/p95 ms':24}"
-            + "  ".join(
-                f"{k}={w['queries'][k]['cpu_p50_ms']}/{w['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES
+            print(
+                f"{'index MB':24}{w['index_mb']:>22}{s['index_mb']:>22}{w['index_mb'] / s['index_mb']:>12.2f}"
             )
-        )
-        print(
-            f"{'SQLite CPU p50/p95 ms':24}"
-            + "  ".join(
-                f"{k}={s['queries'][k]['cpu_p50_ms']}/{s['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES
-            )
-        )
+        else:
+            print(f"{'build docs/s':24}{w['build_docs_per_s']:>22}")
+            print(f"{'index MB':24}{w['index_mb']:>22}")
+        if s and "queries" in w:
+            _print_queries(w, s)
         if "build_docs_per_s_old_writer" in w:
             one = w["build_docs_per_s_old_writer"]
             print(
@@ -297,35 +319,74 @@ def print_table(results: list[dict]) -> None:
                 f"{w['build_cpu_ms_per_doc_old_writer']} -> {w['build_cpu_ms_per_doc']}, "
                 f"x{w['build_cpu_ms_per_doc_old_writer'] / w['build_cpu_ms_per_doc']:.2f})"
             )
-        for kind in QUERY_TYPES:
-            dq = w["deep_page"][kind]
+        if "deep_page" in w:
+            for kind in QUERY_TYPES:
+                dq = w["deep_page"][kind]
+                print(
+                    f"{kind + f' page {DEEP_PAGE} p50/p95':24}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}"
+                    f"   CPU p50/p95 {dq['cpu_p50_ms']} / {dq['cpu_p95_ms']}"
+                )
+        for e in w.get("export", []):
             print(
-                f"{kind + f' page {DEEP_PAGE} p50/p95':24}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}"
-                f"   CPU p50/p95 {dq['cpu_p50_ms']} / {dq['cpu_p95_ms']}"
+                f"{'export phrase':24}{e['query']} {e['rows']:,} rows in {e['export_s']} s, "
+                f"peak RSS {e['peak_rss_mb']} MB (after opening the index {e['rss_after_open_mb']} MB)"
             )
-        e = w["export"]
+        if "incremental_visible_s" in w:
+            print(
+                f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}"
+                f"   (max of {w['incremental_visible_s']})"
+            )
+        if "postgres" in r:
+            _print_postgres(r["postgres"], w)
+
+
+def _load(load: tuple) -> str:
+    return " ".join(f"{x:.2f}" for x in load)
+
+
+def _print_queries(w: dict, s: dict) -> None:
+    for kind in QUERY_TYPES:
+        wq, sq = w["queries"][kind], s["queries"][kind]
+        print(
+            f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}"
+            f"{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
+            f"{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}"
+        )
+    print(
+        f"{'Whoosh CPU p50/p95 ms':24}"
+        + "  ".join(
+            f"{k}={w['queries'][k]['cpu_p50_ms']}/{w['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES
+        )
+    )
+    print(
+        f"{'SQLite CPU p50/p95 ms':24}"
+        + "  ".join(
+            f"{k}={s['queries'][k]['cpu_p50_ms']}/{s['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES
+        )
+    )
+
+
+def _print_postgres(p: dict, w: dict) -> None:
+    print(
+        f"\n{'PostgresBackend':24}{'page 1 p50/p95 ms':>22}{'page 50 p50/p95':>22}{'p95 PG/Whoosh 1, 50':>20}"
+    )
+    print(f"{'build docs/s':24}{p.get('build_docs_per_s', 'kept copy'):>22}")
+    for kind in QUERY_TYPES:
+        pq, dq = p["queries"][kind], p["deep_page"][kind]
+        ratios = ""
+        if "queries" in w:
+            ratios = (
+                f"{pq['p95_ms'] / max(w['queries'][kind]['p95_ms'], 0.01):>8.2f}"
+                f"{dq['p95_ms'] / max(w['deep_page'][kind]['p95_ms'], 0.01):>8.2f}"
+            )
+        print(
+            f"{kind:24}{pq['p50_ms']:>10} / {pq['p95_ms']:<9}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}{ratios}"
+        )
+    for e in p.get("export", []):
         print(
             f"{'export phrase':24}{e['query']} {e['rows']:,} rows in {e['export_s']} s, "
-            f"peak RSS {e['peak_rss_mb']} MB (after opening the index {e['rss_after_open_mb']} MB)"
+            f"peak RSS {e['peak_rss_mb']} MB (after opening {e['rss_after_open_mb']} MB)"
         )
-        print(
-            f"{'incremental visible s':24}{max(w['incremental_visible_s']):>22}"
-            f"   (max of {w['incremental_visible_s']})"
-        )
-        if "postgres" in r:
-            p = r["postgres"]
-            print(
-                f"\n{'PostgresBackend':24}{'page 1 p50/p95 ms':>22}{'page 50 p50/p95':>22}"
-                f"{'p95 PG/Whoosh 1, 50':>20}"
-            )
-            print(f"{'build docs/s':24}{p.get('build_docs_per_s', 'kept copy'):>22}")
-            for kind in QUERY_TYPES:
-                pq, dq = p["queries"][kind], p["deep_page"][kind]
-                print(
-                    f"{kind:24}{pq['p50_ms']:>10} / {pq['p95_ms']:<9}{dq['p50_ms']:>10} / {dq['p95_ms']:<9}"
-                    f"{pq['p95_ms'] / max(w['queries'][kind]['p95_ms'], 0.01):>8.2f}"
-                    f"{dq['p95_ms'] / max(w['deep_page'][kind]['p95_ms'], 0.01):>8.2f}"
-                )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -344,8 +405,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-postgres", action="store_true", help="skip PostgresBackend (it needs the PostgreSQL server)"
     )
+    parser.add_argument(
+        "--only",
+        help=f"comma-separated parts to measure, of {','.join(PARTS)} (default all; the bulk build always "
+        "runs)",
+    )
     parser.add_argument("--workdir", help="where indexes are built (default: a temporary directory)")
     args = parser.parse_args(argv)
+    parts = tuple(
+        p for p in (args.only.split(",") if args.only else PARTS) if p != "postgres" or not args.no_postgres
+    )
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     sizes = [2000] if args.quick else [int(s) for s in args.sizes.split(",")]
@@ -360,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
                 not args.no_cache and not args.quick,
                 workdir,
                 baseline_build=not args.no_baseline_build,
-                postgres=not args.no_postgres,
+                parts=parts,
             )
             for size in sizes
         ]

@@ -283,3 +283,26 @@ def test_the_corpus_exercises_the_hard_cases(reference):
     assert len(phrase) > 500 and len(both_words) > len(phrase) + 240  # far past the eager phrase check
     assert len(reference.search(SearchQuery(text="council"))) > 1_000  # postings span many blocks
     assert 0 < len(reference.search(SearchQuery(text="hedgehog"))) < SIZE // 4
+
+
+def test_an_export_checks_phrases_without_filling_the_block_cache(corpus_backend, reference):
+    """ids() settles every phrase candidate in docnum order holding one posting block a word, so an
+    export's memory does not grow with its matches: the segments' block cache ends as page 1 leaves it."""
+    if not isinstance(corpus_backend, WhooshBackend):
+        pytest.skip("the block cache is the Whoosh engine's")
+    query = SearchQuery(text='"cost of living"', sort="newest", facets=False, suggest=False)
+    segments = corpus_backend._segments
+
+    def fresh() -> None:  # every candidate unchecked again, nothing cached
+        corpus_backend._current_view().phrase_checks.clear()
+        for data in segments.values():
+            data._blocks.clear()
+
+    fresh()
+    corpus_backend.search(query)
+    after_page_one = {segid: set(data._blocks) for segid, data in segments.items()}
+    fresh()
+    exported = list(corpus_backend.ids(query))
+    assert exported == reference.search(query)
+    assert len(exported) > 240  # past the eager check: the rest were settled by the export
+    assert {segid: set(data._blocks) for segid, data in segments.items()} == after_page_one
