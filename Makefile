@@ -104,6 +104,11 @@ bench-pages: deps
 	$(PY) -m bench.pages $(BENCH_PAGES_ARGS)
 
 # neardup: the photo fingerprint lookup at 10,000 and 100,000 against a full scan (docs/near-duplicates.md)
+# upload CPU: one upload request's steps in-process on the load photos, against the path before load5
+.PHONY: bench-upload-cpu
+bench-upload-cpu: deps
+	$(PY) -m bench.upload_cpu $(BENCH_UPLOAD_CPU_ARGS)
+
 .PHONY: bench-near-duplicates
 bench-near-duplicates: deps
 	$(PY) -m bench.near_duplicates $(BENCH_NEAR_DUPLICATES_ARGS)

@@ -235,3 +235,12 @@ def test_sixteen_amplification_uploads_do_not_grow_the_worker(tmp_path: Path, da
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["statuses"] == [422] * 16
     assert report["grew_mb"] < 100, report  # one 64-megapixel decode alone is 192 MB
+
+
+def test_the_check_decodes_a_colour_jpeg_in_grey_and_still_refuses_its_scan_cut_short():
+    data = leaflet_image()
+    assert Image.open(io.BytesIO(data)).mode == "RGB"
+    assert images.check(data).look.mode == "L"  # print is all the near-duplicate check looks at
+    with pytest.raises(UploadRejected) as refused:
+        images.check(data[: len(data) * 3 // 4])
+    assert refused.value.code == "damaged_image"

@@ -7,6 +7,7 @@ import io
 import random
 from itertools import combinations
 
+import numpy as np
 import pillow_heif
 import pytest
 from PIL import Image
@@ -133,3 +134,13 @@ def test_every_hash_within_max_distance_shares_a_probed_band():
             for band, query in zip(perceptual.bands(flipped), perceptual.bands(value))
         )
     assert len(perceptual.probes(0, 2)) == 1 + 16 + 120
+
+
+def test_tile_energies_from_running_sums_equal_the_tiles_summed_at_every_offset():
+    rng = np.random.default_rng(7)
+    padded = rng.normal(0, 40, (70, 90)).astype(np.float32)
+    energies = perceptual._tile_energies(padded, 16, (3, 4))
+    for top, left in [(0, 0), (3, 5), (6, 9), (5, 0)]:
+        window = padded[top : top + 48, left : left + 64]
+        direct = np.sqrt((perceptual._tiles(window, 16).astype(np.float64) ** 2).sum(axis=(2, 3)))
+        assert np.allclose(energies(top, left), direct, rtol=1e-4)

@@ -193,8 +193,8 @@ class CheckedImage:
     width: int  # of that master, upright (the variant worker stores the exact figures)
     height: int
     byte_size: int
-    # The picture the check decoded, upright and small (a JPEG's 1/8-scale decode; other formats shrunk to
-    # LOOK_EDGE): what the near-duplicate check looks at, so the request decodes the photo once, not twice.
+    # The picture the check decoded, upright and small (a JPEG's 1/8-scale decode, in grey; other formats
+    # shrunk to LOOK_EDGE): what the near-duplicate check looks at, so the request decodes the photo once.
     look: Image.Image | None = field(default=None, compare=False, repr=False)
 
 
@@ -206,9 +206,12 @@ LOOK_MIN_EDGE = 480  # the near-duplicate print match compares at up to 384 px i
 LOOK_EDGE = 800  # the largest look kept from a check (enough for the fingerprint and the print match)
 
 
-def check(data: bytes, limits: Limits = Limits(), filename: str = "") -> CheckedImage:
+def check(
+    data: bytes, limits: Limits = Limits(), filename: str = "", sha256: str | None = None
+) -> CheckedImage:
     """What an upload request does before answering: sniff the content, bound the header's pixels by the
-    bytes sent, and decode it once as cheaply as the format allows. The variants are made later (process)."""
+    bytes sent, and decode it once as cheaply as the format allows. The variants are made later (process).
+    `sha256`, when the caller hashed the bytes already, saves hashing megabytes a second time."""
     if not data:
         raise UploadRejected("is empty (0 bytes)", code="empty_file")
     fmt = sniff(data, filename)
@@ -219,12 +222,14 @@ def check(data: bytes, limits: Limits = Limits(), filename: str = "") -> Checked
         width, height = height, width
     if fmt == "JPEG":
         reduced = max(1 / _CHECK_SCALE, min(1.0, LOOK_MIN_EDGE / max(image.size)))
-        image.draft(None, (max(1, round(image.size[0] * reduced)), max(1, round(image.size[1] * reduced))))
+        # In grey: the near-duplicate check looks only at print, and libjpeg then skips upsampling and
+        # converting the colour planes (every plane's bytes are still decoded, so damage is still found).
+        image.draft("L", (max(1, round(image.size[0] * reduced)), max(1, round(image.size[1] * reduced))))
     look = _scaled(_decode_upright(image), LOOK_EDGE)  # the decode: a damaged file is refused here
     scale = min(1.0, limits.master_edge / max(width, height))
     mime = "image/png" if fmt == "PNG" else "image/jpeg"
     return CheckedImage(
-        sha256=sha256_of(data),
+        sha256=sha256 or sha256_of(data),
         format=fmt,
         mime=mime,
         width=max(1, round(width * scale)),

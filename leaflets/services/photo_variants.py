@@ -84,7 +84,7 @@ def _look_bytes(look: Image.Image | None) -> bytes | None:
     if look is None:
         return None
     buffer = io.BytesIO()
-    look.convert("RGB").save(buffer, "JPEG", quality=90)
+    (look if look.mode in ("L", "RGB") else look.convert("RGB")).save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
 
 

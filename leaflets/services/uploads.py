@@ -234,7 +234,7 @@ def _prepare_one(
         ), None
     try:
         with runtime.decode_slots().held():
-            checked = image_service.check(upload.data, image_limits(), upload.filename)
+            checked = image_service.check(upload.data, image_limits(), upload.filename, sha256=sha256)
     except UploadRejected as error:
         raise UploadRejected(
             f"Photo {position + 1} {error.message}.", field="images", status=error.status, code=error.code
