@@ -67,18 +67,20 @@ def main(size: int) -> dict:
             table = "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search.document')"
             out["ts_stat_read_ms"] = [_ms(lambda: backend._execute(table, [])) for _ in range(2)]
             out["lexeme_table_read_ms"] = [_ms(lambda: backend._execute(f"SELECT * FROM {pg.LEXEMES}", []))]
-            suggestions, cold = [], []
-            for typo in typos:  # each in a fresh process's backend: nothing cached
-                fresh = PostgresBackend(dsn)
-                try:
-                    cold.append(
-                        _ms(lambda: suggestions.append(fresh.search(SearchQuery(text=typo)).suggestion))
-                    )
-                finally:
-                    fresh.close()
-            out["suggestions"] = suggestions
-            out["cold_typo_search_ms"] = cold
-            out["warm_typo_search_ms"] = [_ms(lambda: backend.search(SearchQuery(text=t))) for t in typos]
+            suggestions: list = []
+            for suggesting in (False, True):  # the search alone, then with its suggestion: the difference
+                cold = []
+                for typo in typos:  # each in a fresh process's backend: nothing cached
+                    fresh = PostgresBackend(dsn)
+                    try:
+                        query = SearchQuery(text=typo, suggest=suggesting)
+                        cold.append(_ms(lambda: suggestions.append(fresh.search(query).suggestion)))
+                    finally:
+                        fresh.close()
+                warm = [_ms(lambda: backend.search(SearchQuery(text=t, suggest=suggesting))) for t in typos]
+                out[f"cold_typo_search{'' if suggesting else '_no_suggest'}_ms"] = cold
+                out[f"warm_typo_search{'' if suggesting else '_no_suggest'}_ms"] = warm
+            out["suggestions"] = suggestions[len(typos) :]
             for batch in (1, 50):
                 out[f"index_{batch}_ms"] = _writes(backend, docs, batch, ROUNDS)
                 kept = pg._LexemeCounts
@@ -107,13 +109,17 @@ class _NoCounts:
 def _print(r: dict) -> None:
     med = statistics.median
     print(f"== {r['size']:,} leaflets, load at start {[round(x, 2) for x in r['load_average_at_start']]} ==")
-    old, new = med(r["ts_stat_read_ms"]), med(r["lexeme_table_read_ms"])
+    old, new = round(med(r["ts_stat_read_ms"]), 1), med(r["lexeme_table_read_ms"])
     print(
         f"vocabulary read ms      ts_stat {old:>9}   lexeme table {new:>7}"
         f"   ratio {old / max(new, 0.01):.0f}x"
     )
-    print(f"typo search ms, fresh   p50 {med(r['cold_typo_search_ms'])}  max {max(r['cold_typo_search_ms'])}")
-    print(f"typo search ms, cached  p50 {med(r['warm_typo_search_ms'])}  max {max(r['warm_typo_search_ms'])}")
+    for state in ("cold", "warm"):
+        plain, full = r[f"{state}_typo_search_no_suggest_ms"], r[f"{state}_typo_search_ms"]
+        print(
+            f"typo search ms, {state}   p50 {med(full)} (without the suggestion {med(plain)}), "
+            f"max {max(full)} ({max(plain)})"
+        )
     print(f"suggestions             {dict(zip(r['typos'], r['suggestions']))}")
     for batch in (1, 50):
         kept, bare = med(r[f"index_{batch}_ms"]), med(r[f"index_{batch}_without_counts_ms"])
