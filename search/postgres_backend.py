@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Iterable, Iterator
@@ -22,6 +23,11 @@ from .types import Hit, IndexUnavailable, Progress, Results, SearchBackend, Sear
 log = logging.getLogger(__name__)
 START, STOP = "\ue000", "\ue001"  # private-use marks around matches; stripped from documents
 VOCABULARY_TTL_S = 300.0
+LEXEMES = "search.lexeme"  # each lexeme of the index and its document count (migration 0020), for suggestions
+# index() and delete() hold this advisory lock for their transaction: each reads a leaflet's old lexemes and
+# writes the counts' change, which must not interleave with another writer's (the counts of common lexemes
+# serialise the writers anyway). A rebuild takes it to recount the table from the documents.
+LEXEME_LOCK = 0x5C_1E_0020
 # scale: facet counts of a search are kept this long (bounded to FACET_CACHE_SIZE searches), and dropped
 # whenever this process writes to the index; another process's writes show within the TTL. Counting every
 # match's facets costs more than finding the page of hits once a word matches tens of thousands of leaflets.
@@ -214,6 +220,7 @@ class PostgresBackend(SearchBackend):
 
     def index(self, docs: Iterable[SearchDocument]) -> None:
         self._facet_cache.clear()
+        self._vocabulary = None  # read again from the lexeme table (milliseconds)
         with self._writing():
             self._index(docs)
 
@@ -224,16 +231,22 @@ class PostgresBackend(SearchBackend):
         live = [_row(d) for d in docs if is_live(d)]
         gone = [d.leaflet_id for d in docs if not is_live(d)]
         with self._conn().transaction(), self._conn().cursor() as cur:
+            counts = _LexemeCounts(cur, [d.leaflet_id for d in docs])
             if live:
                 cur.executemany(UPSERT, live)
                 cur.execute(f"DELETE FROM {REMOVED} WHERE leaflet_id = ANY(%s)", ([r[0] for r in live],))
             if gone:
                 _remove(cur, gone)
+            counts.write()
 
     def delete(self, leaflet_ids: Iterable[int]) -> None:
         self._facet_cache.clear()
+        self._vocabulary = None  # read again from the lexeme table (milliseconds)
+        ids = sorted(int(i) for i in leaflet_ids)
         with self._writing(), self._conn().transaction(), self._conn().cursor() as cur:
-            _remove(cur, sorted(int(i) for i in leaflet_ids))
+            counts = _LexemeCounts(cur, ids)
+            _remove(cur, ids)
+            counts.write()
 
     def rebuild(self, docs: Iterable[SearchDocument], progress: Progress = None) -> int:
         """Rewrite every row in short committed batches beside the live table: searches keep reading it, and
@@ -275,6 +288,13 @@ class PostgresBackend(SearchBackend):
         # records of removals older than a day can no longer matter to a rebuild
         self._conn().execute(f"DELETE FROM {REMOVED} WHERE removed_at < %s - interval '1 day'", (started,))
         self._conn().execute(f"VACUUM (ANALYZE) {TABLE}")  # the newest-order index read without the heap
+        with self._conn().transaction():  # its own writes left the lexeme counts behind: recount them
+            self._conn().execute("SELECT pg_advisory_xact_lock(%s)", (LEXEME_LOCK,))
+            self._conn().execute(f"DELETE FROM {LEXEMES}")
+            self._conn().execute(
+                f"INSERT INTO {LEXEMES} (word, ndoc) "
+                f"SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {TABLE}')"
+            )
         if progress:
             progress(done)
         self._vocabulary = None
@@ -528,10 +548,41 @@ class PostgresBackend(SearchBackend):
     def vocabulary(self) -> tuple[dict[str, int], list[str]]:
         now = time.monotonic()
         if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL_S:
-            rows = self._execute(f"SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {TABLE}')", [])
+            rows = self._execute(f"SELECT word, ndoc FROM {LEXEMES}", [])
             df = {w: int(n) for w, n in rows}
             self._vocabulary = (now, (df, list(df)))
         return self._vocabulary[1]
+
+
+class _LexemeCounts:
+    """The change a write makes to the lexeme counts: made with the leaflets' old lexemes (read, and the
+    rows locked, before the write), then write() adds their new ones and applies the difference."""
+
+    def __init__(self, cur, leaflet_ids: list[int]):
+        self.cur, self.ids = cur, sorted(set(leaflet_ids))
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (LEXEME_LOCK,))
+        self.change: Counter[str] = Counter()
+        self.change.subtract(self._lexemes(lock=True))
+
+    def _lexemes(self, lock: bool = False) -> list[str]:
+        self.cur.execute(
+            f"SELECT tsvector_to_array(tsv) FROM {TABLE} WHERE leaflet_id = ANY(%s) ORDER BY leaflet_id"
+            + (" FOR UPDATE" if lock else ""),
+            (self.ids,),
+        )
+        return [word for (words,) in self.cur.fetchall() for word in words]
+
+    def write(self) -> None:
+        self.change.update(self._lexemes())
+        words = sorted(word for word, n in self.change.items() if n)
+        if not words:
+            return
+        self.cur.execute(
+            f"INSERT INTO {LEXEMES} AS l (word, ndoc) SELECT * FROM unnest(%s::text[], %s::int[]) "
+            "ON CONFLICT (word) DO UPDATE SET ndoc = l.ndoc + EXCLUDED.ndoc",
+            (words, [self.change[word] for word in words]),
+        )
+        self.cur.execute(f"DELETE FROM {LEXEMES} WHERE word = ANY(%s) AND ndoc <= 0", (words,))
 
 
 class _PgVocabulary:

@@ -19,6 +19,7 @@ SEARCH_MIGRATIONS = (  # the search schema
     "0011_search_document.py",
     "0017_search_order_and_removals.py",
     "0019_search_filter_order.py",
+    "0020_search_lexemes.py",
 )
 BACKENDS = ["whoosh", pytest.param("postgres", marks=pytest.mark.postgres)]
 
