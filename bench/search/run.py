@@ -308,7 +308,7 @@ def print_table(results: list[dict]) -> None:
         else:
             print(f"{'build docs/s':24}{w['build_docs_per_s']:>22}")
             print(f"{'index MB':24}{w['index_mb']:>22}")
-        if s and "queries" in w:
+        if "queries" in w:
             _print_queries(w, s)
         if "build_docs_per_s_old_writer" in w:
             one = w["build_docs_per_s_old_writer"]
@@ -344,20 +344,23 @@ def _load(load: tuple) -> str:
     return " ".join(f"{x:.2f}" for x in load)
 
 
-def _print_queries(w: dict, s: dict) -> None:
+def _print_queries(w: dict, s: dict | None) -> None:
+    """Page 1 of each query type; beside the SQLite baseline's when it was measured (--only sqlite)."""
     for kind in QUERY_TYPES:
-        wq, sq = w["queries"][kind], s["queries"][kind]
-        print(
-            f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}"
-            f"{sq['p50_ms']:>10} / {sq['p95_ms']:<9}"
-            f"{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}"
-        )
+        wq = w["queries"][kind]
+        row = f"{kind + ' p50/p95 ms':24}{wq['p50_ms']:>10} / {wq['p95_ms']:<9}"
+        if s:
+            sq = s["queries"][kind]
+            row += f"{sq['p50_ms']:>10} / {sq['p95_ms']:<9}{wq['p95_ms'] / max(sq['p95_ms'], 0.01):>12.2f}"
+        print(row)
     print(
         f"{'Whoosh CPU p50/p95 ms':24}"
         + "  ".join(
             f"{k}={w['queries'][k]['cpu_p50_ms']}/{w['queries'][k]['cpu_p95_ms']}" for k in QUERY_TYPES
         )
     )
+    if not s:
+        return
     print(
         f"{'SQLite CPU p50/p95 ms':24}"
         + "  ".join(
