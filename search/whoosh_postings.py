@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import shutil
 import uuid
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -145,14 +146,14 @@ class _Slices:
         self.dtype, self.shape, self._offset = header.dtype, header.shape, header.offset
         self._row = header.dtype.itemsize * int(np.prod(header.shape[1:], dtype=np.int64))
         del header
-        self._path = path
+        # Held open for the life of the segment's reader, as a map would be: a merge deletes the folder of
+        # a segment that searchers opened before it may still read, and an open file outlives its name.
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
 
     def __getitem__(self, rows: slice) -> np.ndarray:
         start, stop = rows.start or 0, rows.stop
-        # Opened per read (a term's postings are read once per segment, then kept in its LRU): no handle
-        # outlives the read, however segments come and go.
-        with open(self._path, "rb") as f:
-            raw = os.pread(f.fileno(), (stop - start) * self._row, self._offset + start * self._row)
+        raw = os.pread(self._fd, (stop - start) * self._row, self._offset + start * self._row)
         return np.frombuffer(raw, dtype=self.dtype).reshape((-1, *self.shape[1:]))
 
 

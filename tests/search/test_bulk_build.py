@@ -3,6 +3,7 @@ writer makes of the same documents, and the posting arrays must match the blocks
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import numpy as np
@@ -106,3 +107,21 @@ def test_bulk_posting_arrays_match_the_blocks_they_point_at(tmp_path, make_doc, 
                 assert np.array_equal(ids, want_ids) and np.array_equal(weights, want_weights), key
                 assert np.array_equal(layout[0], want_layout[0]), key  # each block's first posting
                 assert np.array_equal(layout[1], want_layout[1]), key  # each block's offset, length, zlib
+
+
+def test_posting_arrays_stay_readable_after_a_merge_deletes_their_folder(tmp_path, make_doc):
+    """A merge removes the folder of a segment that a searcher opened before it may still read (bench-load
+    found the 500s): the arrays are read through files held open, as a memory map would be."""
+    backend = WhooshBackend(tmp_path / "index")
+    backend.rebuild(corpus(make_doc, n=200), procs=1)
+    backend.close()
+    ix = FileStorage(str(tmp_path / "index"), supports_mmap=False).open_index()
+    with ix.reader() as reader:
+        segid = next(s for s, _ in reader.leaf_readers()).segment().segment_id()
+    postings = whoosh_postings.SegmentPostings.open(tmp_path / "index", segid)
+    before = {key: postings.lookup(*key.split("\t")) for key in postings.index}
+    reread = whoosh_postings.SegmentPostings.open(tmp_path / "index", segid)
+    shutil.rmtree(whoosh_postings.segment_dir(tmp_path / "index", segid))
+    for key, (ids, weights, _) in before.items():
+        got_ids, got_weights, _ = reread.lookup(*key.split("\t"))
+        assert np.array_equal(got_ids, ids) and np.array_equal(got_weights, weights), key
