@@ -277,3 +277,31 @@ ADDRESSED = [
     "Vote on Thursday 4 July",
 ]
 PRIVATE = ("Juniper", "Quayle", "Marigold", "Crescent")
+
+
+BACKGROUND = {"IMAGE_VARIANTS": "background", **FAST}  # photos' variants made by a worker after the upload
+
+
+def upload_photos(app: Flask, *photos: bytes) -> dict[str, Any]:
+    """One leaflet of these photos through the API; its JSON."""
+    files = [(photo, f"{number}.jpg") for number, photo in enumerate(photos)]
+    response = app.test_client().post(
+        "/api/v1/leaflets", content_type="multipart/form-data", data=multipart(upload_fields(), files)
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def make_variants(app: Flask) -> int:
+    from leaflets.ocr_queue.variants import VariantWorker
+    from leaflets.ocr_queue.worker import Wakeup
+
+    return VariantWorker(app, "test", Wakeup()).run(stop_when_idle=True)
+
+
+def image_of(leaflet: dict[str, Any], position: int = 0) -> Any:
+    """The stored image, read afresh (workers write through sessions of their own)."""
+    from leaflets.models import LeafletImage
+
+    db.session.expire_all()
+    return db.session.get(LeafletImage, leaflet["images"][position]["id"])

@@ -18,42 +18,22 @@ from sqlalchemy import delete, func, select
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import LeafletImage, PendingPhoto
+from leaflets.models import PendingPhoto
 from leaflets.ocr_queue import jobs
-from leaflets.ocr_queue.variants import VariantWorker
-from leaflets.ocr_queue.worker import Wakeup, Worker
+from leaflets.ocr_queue.worker import Worker
 from leaflets.services import photo_variants
 from leaflets.storage import HELD
 from tests.support import (
-    FAST,
+    BACKGROUND,
     both_databases,
+    image_of,
     jpeg_with_gps,
     leaflet_image,
     log_in_as,
-    multipart,
+    make_variants,
     settings_of,
-    upload_fields,
 )
-
-BACKGROUND = {"IMAGE_VARIANTS": "background", **FAST}
-
-
-def upload(app: Flask, *photos: bytes) -> dict:
-    files = [(photo, f"{number}.jpg") for number, photo in enumerate(photos)]
-    response = app.test_client().post(
-        "/api/v1/leaflets", content_type="multipart/form-data", data=multipart(upload_fields(), files)
-    )
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
-
-
-def make_variants(app: Flask) -> int:
-    return VariantWorker(app, "test", Wakeup()).run(stop_when_idle=True)
-
-
-def image_of(leaflet: dict, position: int = 0) -> LeafletImage:
-    db.session.expire_all()
-    return db.session.get(LeafletImage, leaflet["images"][position]["id"])
+from tests.support import upload_photos as upload
 
 
 @both_databases

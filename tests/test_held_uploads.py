@@ -19,15 +19,14 @@ from sqlalchemy import func, select
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import CompareText, LeafletImage, PendingPhoto
+from leaflets.models import CompareText, PendingPhoto
 from leaflets.ocr_queue.variants import VariantWorker
 from leaflets.ocr_queue.worker import Wakeup
 from leaflets.services import photo_variants, sweeping
 from leaflets.storage import HELD
 from tests.s3_support import s3_config, s3_server  # noqa: F401  (s3_server is a fixture)
-from tests.support import FAST, leaflet_image, multipart, upload_fields
-
-BACKGROUND = {"IMAGE_VARIANTS": "background", **FAST}
+from tests.support import BACKGROUND, image_of, leaflet_image, make_variants
+from tests.support import upload_photos as upload
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -38,24 +37,6 @@ def background_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask
         if request.param == "s3":
             runtime.storage().ensure_bucket()  # type: ignore[attr-defined]
         yield application
-
-
-def upload(app: Flask, *photos: bytes) -> dict:
-    files = [(photo, f"{number}.jpg") for number, photo in enumerate(photos)]
-    response = app.test_client().post(
-        "/api/v1/leaflets", content_type="multipart/form-data", data=multipart(upload_fields(), files)
-    )
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
-
-
-def make_variants(app: Flask) -> int:
-    return VariantWorker(app, "test", Wakeup()).run(stop_when_idle=True)
-
-
-def image_of(leaflet: dict, position: int = 0) -> LeafletImage:
-    db.session.expire_all()
-    return db.session.get(LeafletImage, leaflet["images"][position]["id"])
 
 
 def test_held_bytes_live_in_storage_and_go_once_the_variants_exist(background_app: Flask) -> None:
