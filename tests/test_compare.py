@@ -3,8 +3,10 @@ a seat's parties, the precomputed rows staying true as leaflets change, and the 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 
 from leaflets.extensions import db
 from leaflets.models import CompareBand, CompareNumber, CompareTermCount, CompareText, Leaflet
@@ -18,6 +20,7 @@ from tests.compare_support import (
     BANBURY,
     BARKING,
     BASINGSTOKE,
+    TEMPLATE,
     WOKING,
     add,
     add_template_in_four_places,
@@ -282,3 +285,32 @@ def test_the_compare_commands_rebuild_and_update_the_rows(app, runner):
     db.session.commit()  # a change the hooks did not hear of
     result = runner.invoke(args=["compare", "update"])
     assert result.exit_code == 0 and "1 leaflets changed." in result.output
+
+
+@both_databases
+def test_two_workers_refreshing_the_same_new_leaflets_at_once_write_each_row_once(app):
+    """Background workers in several processes (and web requests) refresh the same new leaflets; on
+    PostgreSQL both inserted a leaflet's row and one failed (bench-load's log) until writers took a lock."""
+    ids = [add(f"{TEMPLATE} Leaflet number {n} for the town.").id for n in range(40)]
+    db.session.execute(delete(CompareText).where(CompareText.leaflet_id.in_(ids)))
+    db.session.commit()
+    start, errors = threading.Barrier(2), []
+
+    def worker() -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                store.refresh(ids)
+            except Exception as exc:  # noqa: BLE001  (the assertion below reports it)
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = db.session.scalars(select(CompareText.leaflet_id).where(CompareText.leaflet_id.in_(ids))).all()
+    assert sorted(rows) == sorted(ids)

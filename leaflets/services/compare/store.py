@@ -265,9 +265,18 @@ class Writer:
         self.tokens = {}
 
 
+WRITE_LOCK = 0x5C_C0_4D  # PostgreSQL advisory lock: one compare writer at a time, as SQLite's one writer
+
+
 def _take_write_lock() -> None:
-    """Start the transaction with a write, so SQLite takes its lock now (waiting for it) rather than failing
-    later when a read snapshot goes stale; on PostgreSQL it is a no-op update."""
+    """One compare writer at a time, from here to the commit, so the rows a writer finds are the ones it
+    writes over. Web requests and several background workers refresh the same new leaflets (and the same
+    party counts): unserialised on PostgreSQL, two inserted one leaflet's row and one failed.
+    On SQLite a first write takes the database's lock now (waiting for it) rather than failing later when
+    a read snapshot goes stale."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
+        return
     no_op = update(CompareToken).where(CompareToken.token == "").values(trusted=CompareToken.trusted)
     db.session.execute(no_op)
 
