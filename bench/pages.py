@@ -32,7 +32,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -40,13 +39,13 @@ from typing import Any, Callable
 import psycopg
 from sqlalchemy import select, update
 
+from bench import databases
 from bench.search.corpus import FILLER, TOPICS
 from bench.search.run import _pct
 
 log = logging.getLogger("bench.pages")
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 TARGET_MS = {1: 100.0, 8: 300.0}
 PAGE_TYPES = ("home", "browse_1", "browse_500", "leaflet", "party", "area", "search", "stats")
 SEARCH_WORDS = [
@@ -62,11 +61,6 @@ SEARCH_WORDS = [
 ]
 
 
-def _pg(sql: str) -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def _nothing() -> None:
     return None
 
@@ -74,11 +68,8 @@ def _nothing() -> None:
 def new_database(kind: str, workdir: Path, template: str | None = None) -> tuple[str, Callable[[], None]]:
     """A scratch database (on PostgreSQL a copy of `template` when given) and its clean-up."""
     if kind == "postgresql":
-        name = f"sc_bench_pages_{uuid.uuid4().hex[:8]}"
-        _pg(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-        return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", functools.partial(
-            _pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        )
+        name = databases.create("sc_bench_pages", template)
+        return databases.url_of(name), functools.partial(databases.drop, name)
     return f"sqlite:///{workdir / 'bench.sqlite3'}", _nothing
 
 
@@ -336,11 +327,6 @@ def cache_key(kind: str, size: int, seed: int) -> str:
     return f"{kind}-{size}-{seed}-{digest.hexdigest()[:12]}"
 
 
-def _pg_exists(name: str) -> bool:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
-
-
 def filled_database(
     kind: str, workdir: Path, args: argparse.Namespace
 ) -> tuple[str, Callable[[], None], dict]:
@@ -349,7 +335,7 @@ def filled_database(
     record = CACHE / f"{key}.json"
     template = f"sc_bench_pages_cache_{key.rsplit('-', 1)[1]}_{args.size}"
     cached = record.exists() and not args.fresh
-    cached = cached and (_pg_exists(template) if kind == "postgresql" else (CACHE / key).is_dir())
+    cached = cached and (databases.exists(template) if kind == "postgresql" else (CACHE / key).is_dir())
     started = time.perf_counter()
     if cached:
         print(f"{kind}: copying the filled archive from the cache ({key})", flush=True)
@@ -368,8 +354,8 @@ def filled_database(
     started = time.perf_counter()
     CACHE.mkdir(parents=True, exist_ok=True)
     if kind == "postgresql":
-        _pg(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-        _pg(f'CREATE DATABASE "{template}" TEMPLATE "{url.rsplit("/", 1)[1]}"')
+        databases.drop(template)
+        databases.admin(f'CREATE DATABASE "{template}" TEMPLATE "{url.rsplit("/", 1)[1]}"')
     else:
         shutil.rmtree(CACHE / key, ignore_errors=True)
         (CACHE / key).mkdir()
@@ -453,7 +439,7 @@ def table(results: dict[str, Any]) -> str:
 _NAMES = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql", "pg": "postgresql"}
 
 
-def databases(value: str) -> list[str]:
+def engine_kinds(value: str) -> list[str]:
     """The engines asked for, in order: "sqlite,postgres" (or "postgresql"); an unknown name is refused
     rather than silently run as SQLite."""
     kinds = []
@@ -478,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM ends the run as Ctrl-C does: the server stopped, the run's database dropped
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     logging.basicConfig(level=logging.WARNING)
-    kinds = databases(args.databases)
+    kinds = engine_kinds(args.databases)
     started = datetime.now(timezone.utc)
     results = {kind: run_database(kind, args) for kind in kinds}
     OUT.mkdir(parents=True, exist_ok=True)

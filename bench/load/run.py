@@ -34,12 +34,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bench import databases
 from bench.load import photos as photo_pool
 from leaflets.serve import DEFAULT_WEB_THREADS, default_ocr_workers, default_web_workers
 from leaflets.storage import LocalStorage
 
 REPO = Path(__file__).resolve().parents[2]
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 READS = ("home", "browse", "leaflet", "search")  # browse: an area's page
 _UNFINISHED, _FINISHED = "('pending', 'running')", "('done', 'failed')"
 SEARCH_WORDS = ("bus", "potholes", "hospital", "library", "nurses", "roads")
@@ -195,9 +195,8 @@ class Site:
         self.database = database
         self.pg_name = None
         if database == "postgresql":
-            self.pg_name = f"bench_load_{uuid.uuid4().hex[:10]}"
-            self._pg(f'CREATE DATABASE "{self.pg_name}"')
-            self.url = f"{PG_ADMIN.rsplit('/', 1)[0]}/{self.pg_name}"
+            self.pg_name = databases.create("bench_load")
+            self.url = databases.url_of(self.pg_name)
         else:
             self.url = f"sqlite:///{self.folder / 'bench.sqlite3'}"
         self.env = {
@@ -215,12 +214,6 @@ class Site:
         self.engine = create_engine(self.url.replace("postgresql://", "postgresql+psycopg://"))
         self.port = _free_port()
         self.runner: subprocess.Popen[bytes] | None = None
-
-    def _pg(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-            connection.execute(sql)
 
     def flask(self, *command: str) -> None:
         subprocess.run(
@@ -302,7 +295,7 @@ class Site:
     def close(self) -> None:
         self.engine.dispose()
         if self.pg_name:
-            self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            databases.drop(self.pg_name)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -15,16 +15,14 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import insert, select
 
+from bench import databases
 from leaflets.extensions import db
 from leaflets.models import ImageFingerprint
 from leaflets.services import near_duplicates, perceptual
 
 from ..compare.run import make_app
-
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def flipped(value: int, bits: int, rnd: random.Random) -> int:
@@ -74,13 +72,12 @@ def pct(values: list[float], share: float) -> float:
 
 
 def measure(kind: str, size: int, queries: int, workdir: Path) -> dict[str, float]:
-    name = f"bench_nd_{uuid.uuid4().hex[:8]}"
     if kind == "sqlite":
+        name = f"bench_nd_{uuid.uuid4().hex[:8]}"
         url = f"sqlite:///{workdir / f'{name}.sqlite3'}"
     else:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+        name = databases.create("bench_nd")
+        url = databases.url_of(name)
     try:
         app = make_app(url, workdir)
         with app.app_context():
@@ -100,8 +97,7 @@ def measure(kind: str, size: int, queries: int, workdir: Path) -> dict[str, floa
         }
     finally:
         if kind != "sqlite":
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            databases.drop(name)
 
 
 def main() -> int:

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-import psycopg
 from sqlalchemy import create_engine
 
-ADMIN_DSN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+from bench import databases
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
 SEARCH_MIGRATIONS = (
     "0011_search_document.py",
@@ -26,15 +24,6 @@ SEARCH_MIGRATIONS = (
     "0019_search_filter_order.py",
     "0020_search_lexemes.py",
 )
-
-
-def _dsn(name: str) -> str:
-    return ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def template_name(corpus_key: str) -> str:
@@ -50,31 +39,28 @@ def search_database(
 ) -> Iterator[tuple[str, bool]]:
     """Yield (DSN, filled here) of a fresh database with the search table, dropped afterwards. With `fill`
     and `cache_key`, the database is a copy of a kept template filled once by `fill(dsn)`."""
-    name = f"bench_search_{uuid.uuid4().hex[:10]}"
     filled_here = False
     if fill is not None and cache_key:
         template = template_name(cache_key)
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone()
-        if not exists:
+        if not databases.exists(template):
             building = f"{template}_building"
-            _admin(f"DROP DATABASE IF EXISTS {building} WITH (FORCE)")
-            _admin(f"CREATE DATABASE {building}")
-            _migrate(_dsn(building))
-            fill(_dsn(building))
+            databases.drop(building)
+            databases.admin(f"CREATE DATABASE {building}")
+            _migrate(databases.url_of(building))
+            fill(databases.url_of(building))
             filled_here = True
-            _admin(f"ALTER DATABASE {building} RENAME TO {template}")
-        _admin(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")
+            databases.admin(f"ALTER DATABASE {building} RENAME TO {template}")
+        name = databases.create("bench_search", template)
     else:
-        _admin(f"CREATE DATABASE {name}")
-        _migrate(_dsn(name))
+        name = databases.create("bench_search")
+        _migrate(databases.url_of(name))
         if fill is not None:
-            fill(_dsn(name))
+            fill(databases.url_of(name))
             filled_here = True
     try:
-        yield _dsn(name), filled_here
+        yield databases.url_of(name), filled_here
     finally:
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        databases.drop(name)
 
 
 def _migrate(dsn: str) -> None:

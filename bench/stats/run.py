@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import psycopg
 from flask import Flask
 from sqlalchemy import func, select
 
+from bench import databases
 from bench.search.run import summary as search_summary
 from leaflets import create_app
 from leaflets.extensions import db
@@ -30,12 +30,6 @@ from .archive import generate
 
 log = logging.getLogger(__name__)
 OUT = Path(__file__).resolve().parents[1] / "out"
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _pg(sql: str) -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _nothing() -> None:
@@ -46,10 +40,9 @@ def make_app(database: str, workdir: Path) -> tuple[Flask, Callable[[], None]]:
     """A migrated app with reference data, on a new SQLite file or PostgreSQL database; and its clean-up."""
     drop: Callable[[], None] = _nothing
     if database == "postgresql":
-        name = f"sc_bench_stats_{uuid.uuid4().hex[:8]}"
-        _pg(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-        drop = functools.partial(_pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        name = databases.create("sc_bench_stats")
+        url = databases.url_of(name)
+        drop = functools.partial(databases.drop, name)
     else:
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     app = create_app(
@@ -226,12 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
     sizes = [2000] if args.quick else [int(s) for s in args.sizes.split(",")]
     named = "sqlite,postgresql" if args.databases == "both" else args.databases
-    databases = ["sqlite"] if args.quick else named.split(",")
-    if set(databases) - {"sqlite", "postgresql"}:
+    engines = ["sqlite"] if args.quick else named.split(",")
+    if set(engines) - {"sqlite", "postgresql"}:
         parser.error(f"--databases takes sqlite and/or postgresql, not {args.databases!r}")
     iterations = 20 if args.quick else args.iterations
     results = []
-    for database in databases:
+    for database in engines:
         for size in sizes:
             workdir = Path(tempfile.mkdtemp(prefix="bench-stats-"))
             try:
