@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 VARIANTS = ("master", "display", "thumb")
 HELD = "upload"  # an upload's bytes, kept until its variants are made (never served)
+OBJECTS = (*VARIANTS, HELD)  # what a folder may hold
 _HELD_NAME = "upload.bin"  # any sniffed format (HEIF too) under one name
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -64,7 +65,7 @@ class LocalStorage:
         return self.root / sha256[:2] / sha256
 
     def put(self, sha256: str, variant: str, data: bytes, mime: str) -> None:
-        if variant not in VARIANTS and variant != HELD:
+        if variant not in OBJECTS:
             raise ValueError(f"unknown variant {variant!r}")
         folder = self.folder(sha256)
         folder.mkdir(parents=True, exist_ok=True)
@@ -91,7 +92,7 @@ class LocalStorage:
             os.close(fd)
 
     def find(self, sha256: str, variant: str) -> tuple[Path, str] | None:
-        if (variant not in VARIANTS and variant != HELD) or not _SHA.match(sha256):
+        if variant not in OBJECTS or not _SHA.match(sha256):
             return None
         folder = self.root / sha256[:2] / sha256
         if variant == HELD:

@@ -17,7 +17,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from leaflets.storage import _SHA, HELD, VARIANTS, StorageUnreachable, check_sha
+from leaflets.storage import _SHA, HELD, OBJECTS, VARIANTS, StorageUnreachable, check_sha
 
 log = logging.getLogger(__name__)
 _MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -73,7 +73,7 @@ class S3Storage:
 
     def key(self, sha256: str, variant: str) -> str:
         check_sha(sha256)
-        if variant not in VARIANTS and variant != HELD:
+        if variant not in OBJECTS:
             raise ValueError(f"unknown variant {variant!r}")
         return f"{self.prefix}{sha256[:2]}/{sha256}/{variant}"
 
@@ -87,7 +87,7 @@ class S3Storage:
             raise StorageUnreachable(f"object storage refused {sha256[:12]}/{variant}: {error}") from error
 
     def read(self, sha256: str, variant: str) -> tuple[bytes, str] | None:
-        if (variant not in VARIANTS and variant != HELD) or not _SHA.match(sha256):
+        if variant not in OBJECTS or not _SHA.match(sha256):
             return None
         try:
             got = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256, variant))

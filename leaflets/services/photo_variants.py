@@ -101,9 +101,11 @@ def held_bytes(sha256: str) -> bytes | None:
     found = db.session.execute(
         select(PendingPhoto.held_key, PendingPhoto.data).where(PendingPhoto.sha256 == sha256)
     ).first()
-    if found is None:
-        return None
-    key, data = found
+    return None if found is None else _read_held(*found)
+
+
+def _read_held(key: str | None, data: bytes | None) -> bytes | None:
+    """A held photo's bytes: from storage by its key, or from its row (held before 0018); None if gone."""
     if key is None:
         return data
     stored = runtime.storage().read(key, HELD)
@@ -164,15 +166,12 @@ def make(sha256: str, owner: str | None = None) -> bool:
         db.session.commit()
         return True
     key, filename, attempts = held.held_key, held.filename, held.attempts
-    data = held.data if key is None else None
+    in_row = held.data if key is None else None
     db.session.commit()  # no transaction stays open while the photo is read and decoded
     try:
-        if key is not None:
-            stored = runtime.storage().read(key, HELD)
-            if stored is None:
-                return _bytes_gone(sha256, owner)
-            data = stored[0]
-        assert data is not None
+        data = _read_held(key, in_row)
+        if data is None:
+            return _bytes_gone(sha256, owner)
         processed = _write_variants(sha256, data, filename)
     except UploadRejected as error:
         _give_up(sha256, owner, f"The photo could not be decoded: it {error.message}.")
