@@ -126,7 +126,7 @@ sweep: deps
 lint: dev-deps
 	$(VENV)/bin/ruff check
 	$(VENV)/bin/ruff format --check
-	$(VENV)/bin/mypy leaflets/ ocr/ search/
+	$(VENV)/bin/mypy leaflets/ ocr/ search/ bench/
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

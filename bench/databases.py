@@ -14,7 +14,7 @@ PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1
 def admin(sql: str) -> None:
     """One statement on the admin database, outside a transaction (CREATE/DROP DATABASE need that)."""
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]  # names are ours, made below, never user input
+        conn.execute(sql)  # names are ours, made below, never user input
 
 
 def url_of(name: str) -> str:

@@ -97,7 +97,9 @@ class S3Storage:
             raise
         return got["Body"].read(), got.get("ContentType") or "application/octet-stream"
 
-    def _exists(self, sha256: str, variant: str) -> bool:
+    def exists(self, sha256: str, variant: str) -> bool:
+        if variant not in OBJECTS or _SHA.match(sha256) is None:
+            return False
         try:
             self.client.head_object(Bucket=self.bucket, Key=self.key(sha256, variant))
         except ClientError as error:
@@ -107,7 +109,7 @@ class S3Storage:
         return True
 
     def has(self, sha256: str) -> bool:
-        return _SHA.match(sha256) is not None and all(self._exists(sha256, variant) for variant in VARIANTS)
+        return all(self.exists(sha256, variant) for variant in VARIANTS)
 
     def _objects(self, prefix: str) -> Iterator[dict[str, Any]]:
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):

@@ -209,7 +209,7 @@ def pg_admin(sql: str) -> None:
     import psycopg
 
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]  # test-built SQL with generated names only
+        conn.execute(sql)  # test-built SQL with generated names only
 
 
 @contextmanager

@@ -52,6 +52,7 @@ def test_variants_round_trip(storage: Any) -> None:
     key = sha(data)
     assert storage.read(key, "master") is None and not storage.has(key)
     storage.put(key, "master", data, "image/jpeg")
+    assert storage.exists(key, "master") and not storage.exists(key, "display")
     assert not storage.has(key)  # only complete folders count
     storage.put(key, "display", data, "image/jpeg")
     storage.put(key, "thumb", b"\x89PNG thumb", "image/png")
@@ -59,6 +60,7 @@ def test_variants_round_trip(storage: Any) -> None:
     assert storage.read(key, "master") == (data, "image/jpeg")
     assert storage.read(key, "thumb") == (b"\x89PNG thumb", "image/png")
     assert storage.read(key, "original") is None and storage.read("../etc", "master") is None
+    assert not storage.exists(key, "original") and not storage.exists("../etc", "master")
     assert list(storage.all_shas()) == [key]
     assert abs((storage.modified_at(key) or 0) - time.time()) < 120
     storage.delete(key)

@@ -57,7 +57,7 @@ def scan(value: int) -> list[tuple[int, str]]:
     return sorted(hit for hit in found if hit[0] <= perceptual.MAX_DISTANCE)
 
 
-def timed(method, queries: list[int]) -> tuple[list[float], list[list[tuple[int, str]]]]:  # type: ignore[no-untyped-def]
+def timed(method, queries: list[int]) -> tuple[list[float], list[list[tuple[int, str]]]]:
     times, results = [], []
     for value in queries:
         start = time.perf_counter()

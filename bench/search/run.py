@@ -18,6 +18,7 @@ import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from search import PostgresBackend, SearchQuery, WhooshBackend
 from search.whoosh_backend import BUILD_PROCS
@@ -59,7 +60,7 @@ def make_queries(docs: list, count: int, seed: int) -> list[tuple[str, dict]]:
     for kind in QUERY_TYPES:
         for _ in range(count):
             doc = rng.choice(sample)  # filters follow the real skew of parties and areas
-            params = {"word": rng.choice(QUERY_WORDS)}
+            params: dict[str, Any] = {"word": rng.choice(QUERY_WORDS)}
             if kind == "phrase":
                 params = {"phrase": rng.choice(QUERY_PHRASES)}
             elif kind == "word_party":

@@ -45,8 +45,8 @@ class SqliteFts:
                         d.area,
                         d.region,
                         d.election,
-                        d.delivered_on.isoformat(),
-                        d.uploaded_at.isoformat(),
+                        d.delivered_on.isoformat() if d.delivered_on else None,
+                        d.uploaded_at.isoformat() if d.uploaded_at else None,
                     ),
                 )
                 self.db.execute("DELETE FROM fts WHERE rowid = ?", (d.leaflet_id,))

@@ -60,7 +60,7 @@ def _print_match_before() -> Iterator[None]:
     try:
         yield
     finally:
-        perceptual._ncc, perceptual._best_shifts = current  # type: ignore[assignment]
+        perceptual._ncc, perceptual._best_shifts = current
 
 
 def _check_before(data: bytes) -> Image.Image:
@@ -101,7 +101,9 @@ def _request_now(data: bytes, displays: list[bytes]) -> None:
     _near_duplicate(checked.look, displays)
 
 
-def _cpu_ms(step: Callable[[bytes, list[bytes]], None], photos: list[bytes], displays: list[bytes]) -> float:
+def _cpu_ms(
+    step: Callable[[bytes, list[bytes]], object], photos: list[bytes], displays: list[bytes]
+) -> float:
     started = time.process_time()
     for data in photos:
         step(data, displays)

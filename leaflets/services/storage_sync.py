@@ -26,16 +26,19 @@ class SyncReport:
 def copy_all(source: Storage, target: Storage, progress: Callable[[int], None] | None = None) -> SyncReport:
     report = SyncReport()
     for sha256 in source.all_shas():
-        held = source.read(sha256, HELD)
-        if held is not None and target.read(sha256, HELD) is None:
-            target.put(sha256, HELD, held[0], held[1])
-            report.held += 1
+        # exists() before read(): a held upload is megabytes, read only when the target lacks it
+        holding = source.exists(sha256, HELD)
+        if holding and not target.exists(sha256, HELD):
+            held = source.read(sha256, HELD)
+            if held is not None:
+                target.put(sha256, HELD, held[0], held[1])
+                report.held += 1
         if target.has(sha256):
             report.skipped += 1
             continue
         found = {variant: source.read(sha256, variant) for variant in VARIANTS}
         if not all(found.values()):
-            if held is None:  # an upload interrupted between variants: sweep-uploads' business
+            if not holding:  # an upload interrupted between variants: sweep-uploads' business
                 report.incomplete += 1
                 log.warning("image folder incomplete: not copied", extra={"sha256": sha256})
             continue
