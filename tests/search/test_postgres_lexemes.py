@@ -46,7 +46,8 @@ def test_counts_follow_index_delete_and_rebuild(pg_dsn, make_doc) -> None:
         assert kept(pg_dsn) == counted(pg_dsn)
         assert kept(pg_dsn)["polic"] == 2 and kept(pg_dsn)["pothol"] == 1
         backend.index([make_doc(4, text="potholes everywhere"), make_doc(5, text="potholes again")])
-        assert suggestion(pg_dsn, "pothoels") == "pothole"
+        # a real word of the stem, as a leaflet spells it (which leaflet is read is the heap's order)
+        assert suggestion(pg_dsn, "pothoels") in ("pothole", "potholes")
 
         backend.delete([2, 3])
         backend.index([make_doc(4, text="x", status="removed")])  # a removal through index()
