@@ -29,6 +29,17 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+def release_connection() -> None:
+    """End the session's transaction, which has only read so far, so its pooled connection serves other
+    requests while this one works without the database (a photo's decode, a print match): a web process has
+    more threads (32) than pooled connections (5 + 10), and pages waited for one behind uploads that were
+    waiting for a decode slot. Nothing is committed: the caller has written nothing since its last commit."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return  # changes in hand: the caller's transaction, not ours to end
+    session.commit()
+
+
 def rows_changed(statement: Executable) -> int:
     """Run an UPDATE or DELETE in the session; how many rows it changed (Session.execute is typed Result)."""
     return cast("CursorResult[Any]", db.session.execute(statement)).rowcount

@@ -169,6 +169,32 @@ def test_concurrent_uploads_decode_one_at_a_time_with_one_slot(make_app):
         assert (slots.peak, slots.in_use) == (1, 0)
 
 
+def test_an_upload_waiting_for_a_decode_slot_leaves_its_database_connection_to_pages(make_app):
+    """Issue 13: with 32 threads a process and 15 pooled connections, uploads queued for a decode slot held
+    every connection, and pages waited for one. Here the pool has one connection and the slot is taken."""
+    app = make_app(
+        MAX_CONCURRENT_DECODES=1,
+        DECODE_WAIT_S=60,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 3},
+    )
+    statuses: list[int] = []
+    with app.app_context():
+        slots = runtime.decode_slots()
+        with slots.held():  # another upload is decoding
+            uploader = threading.Thread(
+                target=lambda: statuses.append(_post(app.test_client(), leaflet_image()).status_code)
+            )
+            uploader.start()
+            while not slots._semaphore._cond._waiters:  # type: ignore[attr-defined]  # it queues for the slot
+                uploader.join(0.01)
+                assert uploader.is_alive(), statuses
+            page = app.test_client().get("/api/v1/leaflets")
+            db.session.remove()  # this thread's connection back to the pool for the upload
+        uploader.join(60)
+    assert page.status_code == 200
+    assert statuses == [201]
+
+
 def test_an_upload_that_waits_too_long_for_a_slot_gets_a_readable_503(make_app):
     app = make_app(MAX_CONCURRENT_DECODES=1, DECODE_WAIT_S=0.05)
     client = app.test_client()

@@ -51,6 +51,7 @@ class Sample:
     started: float
     seconds: float
     status: int  # 0: no answer (connection refused, reset, timed out)
+    first: bool = False  # an uploader's first upload: the wave that starts at once (or over --ramp)
 
 
 @dataclass
@@ -125,9 +126,19 @@ def _request(
 
 
 def _uploader(
-    number: int, port: int, plan: Plan, until: float, think_s: float, burst: Burst, parties: list[str]
+    number: int,
+    port: int,
+    plan: Plan,
+    until: float,
+    think_s: float,
+    burst: Burst,
+    parties: list[str],
+    ramp_s: float = 0.0,
 ) -> None:
     rng = random.Random(number)
+    if ramp_s > 0:  # its own generator: with no ramp the uploads are those of every earlier run
+        delay = random.Random(f"ramp-{number}").uniform(0.0, ramp_s)
+        time.sleep(min(delay, max(0.0, until - time.monotonic())))
     sequence = 0
     while time.monotonic() < until:
         entry, images = plan.take()
@@ -143,7 +154,7 @@ def _uploader(
         started = time.monotonic()
         status, answer = _request(port, "POST", "/api/v1/leaflets", body, content_type)
         upload = Upload(len(images), status, repeat=entry.repeat_of is not None)
-        burst.add(Sample("upload", started, time.monotonic() - started, status))
+        burst.add(Sample("upload", started, time.monotonic() - started, status, first=sequence == 1))
         if status == 202:  # "is this the same leaflet?": the voter knows, as the plan does
             upload.held = True
             choice = "same" if upload.repeat else "different"
@@ -455,7 +466,10 @@ def run_one(database: str, args: argparse.Namespace, plan: Plan) -> dict:
         until = started + args.duration
         parties = site.party_slugs()
         threads = [
-            threading.Thread(target=_uploader, args=(n, site.port, plan, until, args.think, burst, parties))
+            threading.Thread(
+                target=_uploader,
+                args=(n, site.port, plan, until, args.think, burst, parties, args.ramp),
+            )
             for n in range(args.uploaders)
         ]
         threads += [
@@ -512,10 +526,16 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
         for s in uploads
     )
     read_statuses = Counter(f"{s.status // 100}xx" if s.status else "no answer" for s in reads)
-    print(f"\n-- {run['database']}: the burst ({run['burst_s']:.0f} s) --")
+    ramp = f"first uploads spread over {args.ramp:.0f} s" if args.ramp else "every uploader starts at once"
+    print(f"\n-- {run['database']}: the burst ({run['burst_s']:.0f} s; {ramp}) --")
     print(f"{'requests':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     answers = [s for s in burst.samples if s.kind == "answer"]
-    rows = [("upload", uploads), ("answer: same leaflet?", answers)]
+    rows = [
+        ("upload", uploads),
+        ("  first of each", [s for s in uploads if s.first]),
+        ("  the rest", [s for s in uploads if not s.first]),
+        ("answer: same leaflet?", answers),
+    ]
     rows += [(f"read: {kind}", [s for s in reads if s.kind == kind]) for kind in READS]
     rows.append(("read: all", reads))
     for name, samples in rows:
@@ -591,6 +611,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of burst")
     parser.add_argument(
         "--think", type=float, default=15.0, help="mean seconds an uploader waits between its leaflets"
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        help="seconds over which the uploaders' first uploads are spread uniformly (default 0: all at once)",
     )
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--web-workers", type=int, default=default_web_workers())

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from leaflets import runtime
-from leaflets.extensions import db
+from leaflets.extensions import db, release_connection
 from leaflets.models import (
     CompareBand,
     CompareText,
@@ -51,13 +51,15 @@ class Budget:
     )  # print matches in all, over every photo and turn; None: VERIFY per photo and turn
     seconds: float | None  # no further match is started after this long (the first always runs)
     first_match: bool  # stop at the first photo found to be the same leaflet
+    # an upload's check writes nothing until it ends: its connection goes back to the pool during each match
+    release_during_matches: bool = False
 
 
 # An upload is answered within its budget: the nearest look-alikes of any photo and any turn first (upright
 # before turned at the same distance), three at most, for at most about half a second, stopping at the first
 # that is the same leaflet (the voter is asked about one). Look-alikes left unchecked are not lost: the
 # moderation page compares every one (MODERATION) and OCR links text copies.
-UPLOAD = Budget(comparisons=3, seconds=0.5, first_match=True)
+UPLOAD = Budget(comparisons=3, seconds=0.5, first_match=True, release_during_matches=True)
 MODERATION = Budget(comparisons=None, seconds=None, first_match=False)
 
 
@@ -252,6 +254,8 @@ def _verify(
             continue
         per_turn[key, turn] += 1
         compared += 1
+        if budget.release_during_matches:
+            release_connection()
         with other:
             match = perceptual.print_match(turned[key, turn], other)
         log.info(

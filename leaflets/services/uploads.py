@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from leaflets import runtime
-from leaflets.extensions import db
+from leaflets.extensions import db, release_connection
 from leaflets.models import Election, ImageRole, Leaflet, LeafletImage, OcrPriority, OcrStatus, Party
 from leaflets.ocr_queue import fairness
 from leaflets.services import images as image_service
@@ -232,6 +232,7 @@ def _prepare_one(
             known.stored_sha256,
             known.rotation,
         ), None
+    release_connection()  # none held while waiting for a decode slot and decoding
     try:
         with runtime.decode_slots().held():
             checked = image_service.check(upload.data, image_limits(), upload.filename, sha256=sha256)
