@@ -8,11 +8,12 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestURITooLarge
 
 from leaflets.extensions import db
 from leaflets.request_body import discard_unread_body
-from leaflets.services.errors import DomainError
+from leaflets.services.errors import DomainError, ServiceUnavailable
 from leaflets.services.storage_errors import as_storage_unavailable
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,17 @@ def register(app: Flask) -> None:
             unavailable = as_storage_unavailable(error, "that change")
             if unavailable is not None:
                 return domain_error(unavailable)
+        if isinstance(
+            error, PoolTimeout
+        ):  # every pooled connection taken for pool_timeout: a crowd, not a bug
+            log.warning("no database connection free", extra={"path": request.path, "error": str(error)})
+            busy = domain_error(
+                ServiceUnavailable(
+                    "The archive is very busy just now. Please try again in a minute.", code="busy"
+                )
+            )
+            busy.headers["Retry-After"] = "30"
+            return busy
         if _number_out_of_range(error):  # an id in a form or query that no id column can hold
             db.session.rollback()
             return error_response(404, "There is nothing with that number.")

@@ -191,3 +191,21 @@ def test_a_database_too_busy_to_take_the_write_is_a_readable_503(tmp_path: Path)
         holder.execute("ROLLBACK")
         holder.close()
         engine.dispose()
+
+
+def test_no_free_database_connection_is_a_readable_503_not_a_500(make_app: Callable[..., Flask]) -> None:
+    """load6's profile: when every pooled connection is taken for pool_timeout, SQLAlchemy raises its pool
+    TimeoutError, which was a 500. Here the pool's one connection is held by this test."""
+    from sqlalchemy import text
+
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2})
+    client = app.test_client()
+    with app.app_context():
+        with db.engine.connect() as held:  # the pool's only connection
+            held.execute(text("SELECT 1"))
+            api = client.get("/api/v1/leaflets")
+            page = client.get("/leaflets")
+    assert api.status_code == 503, api.get_data(as_text=True)
+    assert api.get_json()["error"]["code"] == "busy" and api.headers["Retry-After"] == "30"
+    assert page.status_code == 503 and "very busy just now" in page.get_data(as_text=True)
+    assert client.get("/api/v1/leaflets").status_code == 200  # the connection is back
