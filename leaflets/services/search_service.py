@@ -9,7 +9,8 @@ import itertools
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
+from urllib.parse import urlencode
 
 from sqlalchemy import exists, select
 
@@ -186,6 +187,32 @@ def toggled(query: SearchQuery, name: str, value: str) -> list[tuple[str, str]]:
     current = list(getattr(query, name))
     chosen = [v for v in current if v != value] if value in current else current + [value]
     return params(query, **{name: chosen, "page": None})
+
+
+_HOLE = (
+    "\x00"  # no search holds a NUL (SearchQuery.validate refuses one), so it can stand for a facet's values
+)
+
+
+def toggling(query: SearchQuery, name: str) -> Callable[[str], str]:
+    """`urlencode(toggled(query, name, value))` for many values of one facet (scale: a common word's sidebar
+    lists a few hundred constituencies): the pairs around the facet's own are encoded once, and an unchosen
+    value only adds its pair after the chosen ones, as toggled puts it. A chosen value (a few) or a year takes
+    the long way."""
+    if name not in FILTERS:
+        return lambda value: urlencode(toggled(query, name, value))
+    current = list(getattr(query, name))
+    pairs = params(query, **{name: [_HOLE], "page": None})
+    hole = pairs.index((name, _HOLE))
+    before = urlencode(pairs[:hole] + [(name, value) for value in current])
+    after = urlencode(pairs[hole + 1 :])
+
+    def encoded(value: str) -> str:
+        if value in current:
+            return urlencode(toggled(query, name, value))
+        return "&".join(part for part in (before, urlencode([(name, value)]), after) if part)
+
+    return encoded
 
 
 # --- running it -------------------------------------------------------------------------------------------
