@@ -220,12 +220,7 @@ def election_by_slug(slug: str) -> Election:
 
 def totals() -> Totals:
     """The archive in numbers, from the kept counts (no party and no place yet are not counted as one)."""
-    return Totals(
-        leaflets=live_counts.count(),
-        parties=live_counts.keys_with_leaflets(CountScope.PARTY),
-        areas=live_counts.keys_with_leaflets(CountScope.AREA),
-        images=live_counts.live_images(),
-    )
+    return Totals(*live_counts.totals())
 
 
 def party_counts() -> list[tuple[Party, int]]:
