@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import Callable
 
 from flask import Flask
 
@@ -31,10 +32,11 @@ def compile_templates(app: Flask) -> int:
     return len(names)
 
 
-def warm(app: Flask) -> list[str]:
+def warm(app: Flask, beat: Callable[[], None] = lambda: None) -> list[str]:
     """Open the search index, count the archive for /stats and compile the templates; then freeze what the
     process holds so far out of the garbage collector's reach (it lives as long as the process, and a full
-    collection walking it took 0.1 s of a request). Returns the steps that failed."""
+    collection walking it took 0.1 s of a request). `beat` is called after each step (gunicorn's heartbeat: a
+    worker silent for --timeout is killed). Returns the steps that failed."""
     failed = []
     steps = (
         ("search", lambda: search_service.run(WARMING_SEARCH)),
@@ -48,6 +50,7 @@ def warm(app: Flask) -> list[str]:
             except Exception as error:  # a cold cache is slower, never wrong: the worker still starts
                 failed.append(name)
                 log.warning("worker warm-up step failed", extra={"step": name, "error": repr(error)})
+            beat()
         db.session.remove()
     gc.freeze()
     return failed
