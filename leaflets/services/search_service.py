@@ -17,6 +17,7 @@ from sqlalchemy import exists, select
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Leaflet, LeafletStatus, LeafletTag, Party, Tag
+from leaflets.services import code_names
 from leaflets.services.browse import Page, with_card_data
 from leaflets.services.errors import DomainError, NotFound, ServiceUnavailable
 from search import FACET_NAMES, IndexUnavailable, QueryError, Results, SearchQuery
@@ -227,19 +228,13 @@ def run(query: SearchQuery) -> Results:
         raise ServiceUnavailable(UNAVAILABLE, code="search_unavailable") from error
 
 
-def _names(model: Any, key: Any, values: set[str]) -> dict[str, str]:
-    if not values:
-        return {}
-    return dict(db.session.execute(select(key, model.name).where(key.in_(values))).all())
-
-
 def labels(values: dict[str, set[str]]) -> dict[str, dict[str, str]]:
     """Names for facet codes: party slug, GSS code, election slug and tag slug; others label themselves."""
     found = {
-        "party": _names(Party, Party.slug, values.get("party", set())),
-        "area": _names(Area, Area.gss, values.get("area", set())),
-        "election": _names(Election, Election.slug, values.get("election", set())),
-        "tag": _names(Tag, Tag.slug, values.get("tag", set())),
+        "party": code_names.names(Party, Party.slug, values.get("party", set())),
+        "area": code_names.names(Area, Area.gss, values.get("area", set())),
+        "election": code_names.names(Election, Election.slug, values.get("election", set())),
+        "tag": code_names.names(Tag, Tag.slug, values.get("tag", set())),
     }
     found.update(CHOICE_LABELS)  # verdicts and bias labels are fixed words, not rows
     return {name: {v: found.get(name, {}).get(v, v) for v in vals} for name, vals in values.items()}
