@@ -1,5 +1,6 @@
-"""gunicorn settings for `make run`: start the in-process OCR workers as soon as a worker process is ready,
-so jobs left pending across a restart run without waiting for the first visitor."""
+"""gunicorn settings for `make run`: each worker process warms its caches before its first request
+(leaflets/warmup.py), then starts the in-process OCR workers, so jobs left pending across a restart run
+without waiting for the first visitor."""
 
 # gunicorn answers a request line over 4094 bytes itself with a bare "URI Too Long". Let lines up to its
 # bounded maximum (8190; 0 would mean unbounded reads) reach the app, which answers addresses over
@@ -9,7 +10,11 @@ limit_request_line = 8190
 
 def post_worker_init(worker):  # noqa: ANN001 - gunicorn's hook signature
     from leaflets import runtime  # imported here: the app is loaded by now
+    from leaflets.warmup import warm
 
+    warm(
+        worker.wsgi, worker.notify
+    )  # before the first request: the index opened, the templates compiled (scale)
     with worker.wsgi.app_context():
         queue = runtime.ocr_queue()
         if hasattr(queue, "start") and worker.wsgi.config["OCR_START_WORKERS"]:

@@ -84,6 +84,7 @@ def app_env(url: str, kind: str, workdir: Path) -> dict[str, str]:
         "RATELIMIT_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
         "OCR_WORKERS": "0",
+        "OCR_START_WORKERS": "false",
     }
 
 

@@ -132,6 +132,27 @@ def test_area_page_shows_its_leaflets_and_neighbours(client):
     assert client.get("/areas/X99999999").status_code == 404
 
 
+@both_databases
+def test_latest_nearby_is_the_newest_eight_live_of_the_neighbours_together(app):
+    aldershot = db.session.scalar(select(Area).where(Area.gss == "E14001063"))
+    nearby = browse.neighbours(aldershot)
+    assert len(nearby) == 6
+    made = {}
+    for n in range(12):  # two neighbours' leaflets interleaved in time, the newest hidden
+        area = nearby[n % 2]
+        made[n] = add_leaflet(area=area.gss, images=0, uploaded_at=T0 + timedelta(hours=n), title=f"N{n}")
+    made[11].status = "hidden"
+    add_leaflet(area=nearby[5].gss, images=0, uploaded_at=T0 - timedelta(days=1), title="old")
+    add_leaflet(area="E14001063", images=0, uploaded_at=T0 + timedelta(days=1), title="not a neighbour")
+    db.session.commit()
+
+    newest = browse.latest_nearby(nearby)
+    assert [leaflet.title for leaflet in newest] == [f"N{n}" for n in range(10, 2, -1)]
+    assert [leaflet.title for leaflet in browse.latest_nearby(nearby[2:5])] == []  # fewer than six areas
+    assert [leaflet.title for leaflet in browse.latest_nearby(nearby[5:])] == ["old"]
+    assert browse.latest_nearby([]) == []
+
+
 def test_hex_neighbours_follow_odd_r_layout():
     assert set(browse.neighbour_cells(4, 2)) == {(5, 2), (3, 2), (3, 1), (4, 1), (3, 3), (4, 3)}
     assert set(browse.neighbour_cells(4, 3)) == {(5, 3), (3, 3), (4, 2), (5, 2), (4, 4), (5, 4)}

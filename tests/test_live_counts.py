@@ -29,12 +29,14 @@ def first_id(model: type, column, value: str) -> int:  # type: ignore[no-untyped
 
 @both_databases
 def test_counts_follow_every_change(app: Flask, client: FlaskClient) -> None:
-    assert live_counts.count() == 0 and browse.totals().leaflets == 0
+    assert live_counts.count() == 0 and live_counts.totals() == (0, 0, 0, 0)
     first = add_leaflet("labour", images=2)
     hidden = add_leaflet("reform-uk", status="hidden", images=1)
     no_place = add_leaflet(None, images=1)
     assert_kept_counts_exact()
     assert (live_counts.count(), live_counts.live_images()) == (2, 3)
+    # the home page's figures: leaflets, parties and places with any ("none yet" is not one), photos
+    assert browse.totals() == browse.Totals(leaflets=2, parties=1, areas=1, images=3)
     response = client.post(
         "/api/v1/leaflets",
         data=multipart(upload_fields(), [(leaflet_image(["UP"]), "a.jpg")]),

@@ -5,12 +5,13 @@ Everything public here shows only live leaflets.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Iterable, Sequence, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from leaflets.extensions import db
@@ -220,12 +221,7 @@ def election_by_slug(slug: str) -> Election:
 
 def totals() -> Totals:
     """The archive in numbers, from the kept counts (no party and no place yet are not counted as one)."""
-    return Totals(
-        leaflets=live_counts.count(),
-        parties=live_counts.keys_with_leaflets(CountScope.PARTY),
-        areas=live_counts.keys_with_leaflets(CountScope.AREA),
-        images=live_counts.live_images(),
-    )
+    return Totals(*live_counts.totals())
 
 
 def party_counts() -> list[tuple[Party, int]]:
@@ -285,20 +281,35 @@ def neighbours(area: Area) -> list[Area]:
     return [other for other in candidates if (other.hex_q, other.hex_r) in cells]
 
 
+_NEIGHBOURS = 6  # a hex has six: the statement below always takes six areas, so it is compiled once
+_NO_AREA = 0  # an id no area has (ids start at 1): pads a border constituency's fewer neighbours
+
+
+@functools.lru_cache(maxsize=4)  # built once: constructing six subqueries cost more than running them
+def _newest_of_each(limit: int) -> Select:
+    each = [
+        newest_first(
+            select(Leaflet.uploaded_at, Leaflet.id).where(is_live(), Leaflet.area_id == bindparam(f"area{n}"))
+        )
+        .limit(limit)
+        .subquery()
+        for n in range(_NEIGHBOURS)
+    ]
+    newest = union_all(*(select(part.c.uploaded_at, part.c.id) for part in each)).subquery()
+    return select(newest.c.id).order_by(newest.c.uploaded_at.desc(), newest.c.id.desc()).limit(limit)
+
+
 def latest_nearby(areas: Sequence[Area], limit: int = 8) -> list[Leaflet]:
-    """The newest live leaflets of these areas. Scale: each area's newest `limit` are read from its index
-    (area, status, uploaded_at, id) alone, so a busy neighbour costs `limit` index entries, not a sort of all
-    its leaflets; the newest of those few are then loaded."""
-    # one statement run per area (a UNION of a varying number of areas would be compiled anew each time)
-    query = newest_first(
-        select(Leaflet.uploaded_at, Leaflet.id).where(is_live(), Leaflet.area_id == bindparam("area"))
-    ).limit(limit)
-    newest: list[tuple[datetime, int]] = []
-    for area in areas:
-        newest += [
-            (moment, leaflet_id) for moment, leaflet_id in db.session.execute(query, {"area": area.id})
-        ]
-    return _cards([leaflet_id for _moment, leaflet_id in sorted(newest, reverse=True)[:limit]])
+    """The newest live leaflets of these (at most six) areas. Scale: each area's newest `limit` are read
+    from its index (area, status, uploaded_at, id) alone, so a busy neighbour costs `limit` index entries,
+    not a sort of all its leaflets; all six in one statement (not a round trip each on PostgreSQL); then the
+    newest of those few are loaded."""
+    if not areas:
+        return []
+    ids = [area.id for area in areas][:_NEIGHBOURS]
+    ids += [_NO_AREA] * (_NEIGHBOURS - len(ids))
+    chosen = db.session.scalars(_newest_of_each(limit), {f"area{n}": ids[n] for n in range(_NEIGHBOURS)})
+    return _cards(list(chosen))
 
 
 def also_delivered(leaflet: Leaflet) -> list[Leaflet]:

@@ -9,13 +9,15 @@ import itertools
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
+from urllib.parse import urlencode
 
 from sqlalchemy import exists, select
 
 from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Area, Election, Leaflet, LeafletStatus, LeafletTag, Party, Tag
+from leaflets.services import code_names
 from leaflets.services.browse import Page, with_card_data
 from leaflets.services.errors import DomainError, NotFound, ServiceUnavailable
 from search import FACET_NAMES, IndexUnavailable, QueryError, Results, SearchQuery
@@ -188,6 +190,32 @@ def toggled(query: SearchQuery, name: str, value: str) -> list[tuple[str, str]]:
     return params(query, **{name: chosen, "page": None})
 
 
+_HOLE = (
+    "\x00"  # no search holds a NUL (SearchQuery.validate refuses one), so it can stand for a facet's values
+)
+
+
+def toggling(query: SearchQuery, name: str) -> Callable[[str], str]:
+    """`urlencode(toggled(query, name, value))` for many values of one facet (scale: a common word's sidebar
+    lists a few hundred constituencies): the pairs around the facet's own are encoded once, and an unchosen
+    value only adds its pair after the chosen ones, as toggled puts it. A chosen value (a few) or a year takes
+    the long way."""
+    if name not in FILTERS:
+        return lambda value: urlencode(toggled(query, name, value))
+    current = list(getattr(query, name))
+    pairs = params(query, **{name: [_HOLE], "page": None})
+    hole = pairs.index((name, _HOLE))
+    before = urlencode(pairs[:hole] + [(name, value) for value in current])
+    after = urlencode(pairs[hole + 1 :])
+
+    def encoded(value: str) -> str:
+        if value in current:
+            return urlencode(toggled(query, name, value))
+        return "&".join(part for part in (before, urlencode([(name, value)]), after) if part)
+
+    return encoded
+
+
 # --- running it -------------------------------------------------------------------------------------------
 
 
@@ -200,19 +228,13 @@ def run(query: SearchQuery) -> Results:
         raise ServiceUnavailable(UNAVAILABLE, code="search_unavailable") from error
 
 
-def _names(model: Any, key: Any, values: set[str]) -> dict[str, str]:
-    if not values:
-        return {}
-    return dict(db.session.execute(select(key, model.name).where(key.in_(values))).all())
-
-
 def labels(values: dict[str, set[str]]) -> dict[str, dict[str, str]]:
     """Names for facet codes: party slug, GSS code, election slug and tag slug; others label themselves."""
     found = {
-        "party": _names(Party, Party.slug, values.get("party", set())),
-        "area": _names(Area, Area.gss, values.get("area", set())),
-        "election": _names(Election, Election.slug, values.get("election", set())),
-        "tag": _names(Tag, Tag.slug, values.get("tag", set())),
+        "party": code_names.names(Party, Party.slug, values.get("party", set())),
+        "area": code_names.names(Area, Area.gss, values.get("area", set())),
+        "election": code_names.names(Election, Election.slug, values.get("election", set())),
+        "tag": code_names.names(Tag, Tag.slug, values.get("tag", set())),
     }
     found.update(CHOICE_LABELS)  # verdicts and bias labels are fixed words, not rows
     return {name: {v: found.get(name, {}).get(v, v) for v in vals} for name, vals in values.items()}

@@ -4,17 +4,17 @@ values (every constituency with a match), and a Jinja macro call per value cost 
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from typing import Callable
 
 from markupsafe import Markup, escape
 
-from leaflets.services.search_service import FacetOption, toggled
+from leaflets.services.search_service import FacetOption, toggling
 from search import SearchQuery
 
 
-def _option(name: str, option: FacetOption, query: SearchQuery, here: str) -> str:
+def _option(option: FacetOption, link_to: Callable[[str], str], here: str) -> str:
     """One value: a link that adds it to the search, or removes it when chosen, and its count."""
-    href = escape(f"{here}?{urlencode(toggled(query, name, option.value))}")
+    href = escape(f"{here}?{link_to(option.value)}")
     label = escape(option.label)
     if option.selected:
         link = (
@@ -28,4 +28,5 @@ def _option(name: str, option: FacetOption, query: SearchQuery, here: str) -> st
 
 
 def facet_options(name: str, options: list[FacetOption], query: SearchQuery, here: str) -> Markup:
-    return Markup("".join(_option(name, option, query, here) for option in options))
+    link_to = toggling(query, name)
+    return Markup("".join(_option(option, link_to, here) for option in options))
