@@ -71,7 +71,7 @@ def test_light_on_dark_print_becomes_dark_on_white() -> None:
 
 
 @pytest.mark.parametrize("text_height", [0.0, 20.0, 60.0])
-def test_specks_are_dropped_from_found_glyphs_as_from_a_fresh_look(plain_page: Any, text_height: float) -> None:
+def test_specks_are_dropped_from_found_glyphs_as_by_a_fresh_look(plain_page: Any, text_height: float) -> None:
     # the share of print explained is measured without specks on the glyphs the text check found
     page = plain_page.image.convert("L")
     for image in (page, page.resize((page.width * 2, page.height * 2))):  # found on a shrunk copy
