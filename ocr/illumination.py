@@ -50,10 +50,12 @@ def normalise(bgr: np.ndarray) -> np.ndarray:
     if min(bgr.shape[:2]) < 16:
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     background, paper = estimate_background(bgr)
-    difference = cv2.absdiff(bgr, background).astype(np.float32)
-    # colour distance, not grey difference: white on orange is then as clear as black on white
+    difference = cv2.absdiff(bgr, background)
+    # colour distance, not grey difference: white on orange is then as clear as black on white. The
+    # squares are made as floats straight from the bytes (no float copy of the photo first).
     mean_of_channels = np.full((1, 3), 1 / 3, np.float32)
-    contrast = cv2.sqrt(cv2.transform(cv2.multiply(difference, difference), mean_of_channels))
+    squares = cv2.multiply(difference, difference, dtype=cv2.CV_32F)
+    contrast = cv2.sqrt(cv2.transform(squares, mean_of_channels))
     ink = cv2.divide(contrast, paper.astype(np.float32), scale=255.0 / _SATURATION)
     return cv2.bitwise_not(cv2.convertScaleAbs(ink))
 

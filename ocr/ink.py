@@ -73,6 +73,13 @@ def glyphs(gray: np.ndarray, text_height: float = 0.0) -> Glyphs:
     return Glyphs(boxes.astype(np.float64) / factor)
 
 
+def without_specks(found: Glyphs, text_height: float) -> Glyphs:
+    """`found` less the components far smaller than `text_height`, as `glyphs(gray, text_height)` finds
+    them: the page's components are not looked for twice."""
+    sides = np.maximum(found.boxes[:, 2] - found.boxes[:, 0], found.boxes[:, 3] - found.boxes[:, 1])
+    return Glyphs(found.boxes[sides >= _MIN_GLYPH_HEIGHTS * text_height])
+
+
 def word_boxes(words: list[WordBox], matrix: Matrix) -> np.ndarray:
     """Word boxes (x0, y0, x1, y1) carried through `matrix` (words' pixels to the page's)."""
     boxes = [map_box(matrix, w.left, w.top, w.width, w.height) for w in words]

@@ -155,7 +155,7 @@ def _second_looks(
         new = recognition.to_master(added, np.linalg.inv(chosen.matrix), _size(chosen))
         chosen.words = chosen.words + _not_read_yet(new, chosen.words)
         boxes = ink.word_boxes(chosen.words, to_page)
-    return ink.explained_share(ink.glyphs(prepared.gray, ink.median_height(boxes)), boxes)
+    return ink.explained_share(ink.without_specks(print_on_page, ink.median_height(boxes)), boxes)
 
 
 def _coarse_look(

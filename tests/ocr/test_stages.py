@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import ImageDraw
 
-from ocr import illumination, layout, orientation, page, recognition, scale
+from ocr import illumination, ink, layout, orientation, page, recognition, scale
 from ocr.geometry import map_box
 from ocr.result import WordBox
 
@@ -68,6 +68,17 @@ def test_light_on_dark_print_becomes_dark_on_white() -> None:
     out = illumination.normalise(bgr)
     assert out[400, 500] < 60  # the stroke is ink
     assert out[300, 500] > 200 and out[50, 500] > 200  # band and page are ground
+
+
+@pytest.mark.parametrize("text_height", [0.0, 20.0, 60.0])
+def test_specks_are_dropped_from_found_glyphs_as_by_a_fresh_look(plain_page: Any, text_height: float) -> None:
+    # the share of print explained is measured without specks on the glyphs the text check found
+    page = plain_page.image.convert("L")
+    for image in (page, page.resize((page.width * 2, page.height * 2))):  # found on a shrunk copy
+        gray = np.asarray(image)
+        fresh = ink.glyphs(gray, text_height).boxes
+        assert np.array_equal(ink.without_specks(ink.glyphs(gray), text_height).boxes, fresh)
+        assert len(fresh) > (0 if text_height > 40 else 100)
 
 
 def word(text: str, left: int, top: int, block: int = 1, line: int = 1) -> WordBox:
