@@ -51,8 +51,11 @@ FACET_SAMPLE = 500
 #   bitmap with a range of the newest-order index, then sorted (deep pages: the walk would read every row
 #   down to the page, the bitmap every match). If the window holds too few, the page is read again by BITMAP;
 # - BITMAP: every match through the GIN index's bitmap, sorted.
-BITMAP = ("enable_seqscan", "enable_indexscan")  # switched off to leave the bitmap scan
-WALK = ("enable_seqscan", "enable_bitmapscan")  # switched off to leave the ordered index walk
+BITMAP = ("enable_indexscan", "enable_seqscan")  # switched off to leave the bitmap scan
+WALK = ("enable_bitmapscan", "enable_seqscan")  # switched off to leave the ordered index walk
+# Set for the session, and only when a statement needs others than the last one did: one round trip at most
+# (BEGIN, SET LOCAL twice and COMMIT around each statement were four more, about a dozen per search).
+SWITCHES = ("enable_bitmapscan", "enable_indexscan", "enable_seqscan")
 READ_TSV_US, VISIT_ROW_US, BITMAP_ENTRY_US = 16.0, 8.0, 0.2  # measured at 100,000 leaflets
 WINDOW_MARGIN = 1.5  # the window is this much wider than the rows the page needs, by the estimated share
 # The table's size and leaflet id range, for plan choices and facet samples: re-read this often.
@@ -131,6 +134,10 @@ def _rechecks(tree) -> bool:
     return False  # facets, dates, nothing
 
 
+def _filtered(query: SearchQuery) -> bool:
+    return bool(query.filters() or query.date_from or query.date_to)
+
+
 def _remove(cur, leaflet_ids: list[int]) -> None:
     """Drop these leaflets' rows and record when, so a rebuild that read them earlier drops them too."""
     if not leaflet_ids:
@@ -197,7 +204,8 @@ class PostgresBackend(SearchBackend):
         self._explaining: list[str] | None = None
         self._table_stats: tuple[float, tuple[float, int, int]] | None = None
 
-    def _conn(self) -> psycopg.Connection:
+    def _conn(self, off: tuple[str, ...] = ()) -> psycopg.Connection:
+        """This thread's connection, with the planner methods `off` switched off and every other one on."""
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             try:
@@ -206,9 +214,13 @@ class PostgresBackend(SearchBackend):
                 )
             except psycopg.OperationalError as exc:
                 raise IndexUnavailable(f"The search database cannot be reached ({exc}).") from exc
-            self._local.conn = conn
+            self._local.conn, self._local.off = conn, ()
             with self._lock:
                 self._connections.append(conn)
+        if self._local.off != off:
+            self._local.off = None  # unknown until the SETs succeed
+            conn.execute("; ".join(f"SET {s} = {'off' if s in off else 'on'}" for s in SWITCHES))
+            self._local.off = off
         return conn
 
     @contextmanager
@@ -313,16 +325,11 @@ class PostgresBackend(SearchBackend):
     def _execute(self, sql: str, params: list, off: tuple[str, ...] = ()) -> list[tuple]:
         """Rows of one statement; `off`: planner methods switched off for it (BITMAP, WALK)."""
         try:
-            conn = self._conn()
-            if not off and self._explaining is None:  # one round trip, no BEGIN/COMMIT around it
-                return conn.execute(sql, params).fetchall()
-            with conn.transaction():
-                for setting in off:
-                    conn.execute(f"SET LOCAL {setting} = off")
-                if self._explaining is not None and sql.startswith(("SELECT", "WITH")):
-                    plan = conn.execute(f"EXPLAIN {sql}", params).fetchall()
-                    self._explaining.append("\n".join(line for (line,) in plan))
-                return conn.execute(sql, params).fetchall()
+            conn = self._conn(off)
+            if self._explaining is not None and sql.startswith(("SELECT", "WITH")):
+                plan = conn.execute(f"EXPLAIN {sql}", params).fetchall()
+                self._explaining.append("\n".join(line for (line,) in plan))
+            return conn.execute(sql, params).fetchall()
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
             raise IndexUnavailable(MISSING.format(exc)) from exc
 
@@ -333,7 +340,9 @@ class PostgresBackend(SearchBackend):
             query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to)
         )
         sql = Translation()
-        conditions = ([sql.condition(tree)] if tree is not None else []) + sql.filters(query)
+        # filters first: PostgreSQL checks conditions of equal cost in the order written, and a filter costs
+        # far less than `tsv @@` (a TOASTed tsvector read), which it prices the same
+        conditions = sql.filters(query) + ([sql.condition(tree)] if tree is not None else [])
         where, where_params = " AND ".join(conditions) or "true", list(sql.params)
         rank_q, rank_params = sql.combined_tsquery()
         score = f"ts_rank(tsv, {rank_q})" if rank_q else "0::real"
@@ -343,7 +352,7 @@ class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
-        count, estimate = self._count_upto(where, where_params, tree)
+        count, estimate = self._count_upto(where, where_params, tree, _filtered(query))
         estimated = large = count > RANK_LIMIT
         plan: tuple[str, ...] = BITMAP if tree is not None else ()
         window = None
@@ -414,7 +423,18 @@ class PostgresBackend(SearchBackend):
             finally:
                 self._explaining = None
 
-    def _count_upto(self, where: str, params: list, tree) -> tuple[int, int]:
+    def _lexeme_documents(self, word: str) -> int | None:
+        """How many documents hold this word's one lexeme (search.lexeme keeps it exact), or None when the
+        word is no single lexeme (a stop word, a compound) or none holds it."""
+        rows = self._execute(
+            f"SELECT (SELECT ndoc FROM {LEXEMES} WHERE word = a[1]) "
+            f"FROM tsvector_to_array(to_tsvector('{CONFIG}', %s)) AS a "
+            f"WHERE cardinality(a) = 1 AND numnode(to_tsquery('{CONFIG}', %s)) = 1",
+            [word, word],
+        )
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def _count_upto(self, where: str, params: list, tree, filtered: bool) -> tuple[int, int]:
         """(matches counted no further than RANK_LIMIT + 1, an estimate of all of them).
 
         One statement, run under EXPLAIN ANALYZE so that besides the capped count (the Limit's rows) it
@@ -422,7 +442,12 @@ class PostgresBackend(SearchBackend):
         is the exact number of matches, and for phrases and filters it is scaled by the share of the rows
         read that matched. An AND of bitmaps (a word within a party) is estimated by the planner, as are
         filters alone, counted through whichever index the planner likes (a value's newest-order index,
-        without the heap)."""
+        without the heap). A word alone that more than RANK_LIMIT documents hold is counted from the
+        lexeme table instead: the GIN bitmap of most of the leaflets took longer than the rest of a page."""
+        if isinstance(tree, Term) and tree.field is None and not filtered:
+            documents = self._lexeme_documents(tree.word)
+            if documents is not None and documents > RANK_LIMIT:
+                return RANK_LIMIT + 1, documents
         sql = f"SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s"
         args, plan_off = params + [RANK_LIMIT + 1], BITMAP if tree is not None else ()
         if self._explaining is not None:
@@ -476,7 +501,7 @@ class PostgresBackend(SearchBackend):
     def ids(self, query: SearchQuery) -> Iterator[int]:
         """A server-side cursor on its own connection: ids arrive in batches, never all in memory."""
         tree, where, where_params, _, rank_params, score, sort = self._plan(query)
-        if self._count_upto(where, where_params, tree)[0] > RANK_LIMIT:
+        if self._count_upto(where, where_params, tree, _filtered(query))[0] > RANK_LIMIT:
             sort, score, rank_params = "newest", "0::real", []  # as search() pages it
         try:
             conn = psycopg.connect(self.dsn)
