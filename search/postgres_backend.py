@@ -550,13 +550,20 @@ class PostgresBackend(SearchBackend):
             width = (high - low + 1) / SAMPLE_STRATA
             taken = max(1, int(width * min(1.0, FACET_SAMPLE / scale_to)))
             starts = [low + int(i * width) for i in range(SAMPLE_STRATA)]
-            sample = " AND (" + " OR ".join(["(leaflet_id >= %s AND leaflet_id < %s)"] * len(starts)) + ")"
-            sample_params = [bound for start in starts for bound in (start, start + taken)]
+            bounds = [bound for start in starts for bound in (start, start + taken)]
+            ranges = "{" + ",".join(f"[{start},{start + taken})" for start in starts) + "}"
+            # the ranges twice: ORed, for the primary key's bitmap; as one multirange, costed as `tsv @@` and
+            # so checked before it (the planner checks costlier conditions last: it read every match's tsv)
+            sample = "leaflet_id <@ %s::int8multirange AND "
+            sample_params = [ranges]
+            ored = " OR ".join(["(leaflet_id >= %s AND leaflet_id < %s)"] * len(starts))
+            where = f"{where} AND ({ored})"
+            params = params + bounds
         rows = self._execute(
             f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, verdicts, bias, "
-            f"delivered_on FROM {TABLE} WHERE {where}{sample}) "
+            f"delivered_on FROM {TABLE} WHERE {sample}{where}) "
             f"SELECT 'all', NULL, count(*) FROM m UNION ALL {parts}",
-            params + sample_params,
+            sample_params + params,
             BITMAP,
         )
         sampled = next((int(count) for name, _, count in rows if name == "all"), 0)

@@ -90,3 +90,14 @@ def test_a_filter_alone_walks_its_values_newest_order_index(scaled):
     assert [h.leaflet_id for h in results.hits] == every[780:800]
     last = scaled.search(SearchQuery(election=["ge-2024"], page=150))  # 3,000 of them: the last page is exact
     assert last.total == 3000 and not last.total_is_estimate and not last.has_more
+
+
+def test_facets_of_a_large_search_are_scaled_from_a_sample(scaled):
+    """About FACET_SAMPLE matches, at the start of each of 8 id ranges, counted and scaled to the total."""
+    facets = scaled.search(SearchQuery(text="pothole")).facets  # 1,333 of them: past RANK_LIMIT
+    elections = dict(facets["election"])
+    assert set(elections) == {"ge-2024", "local-2025"}
+    assert 1000 * 0.8 <= elections["ge-2024"] <= 1000 * 1.2, elections  # a third of 3,000
+    assert 333 * 0.7 <= elections["local-2025"] <= 333 * 1.3, elections
+    within = dict(scaled.search(SearchQuery(text="council", election=["ge-2024"])).facets["election"])
+    assert set(within) == {"ge-2024"} and 3000 * 0.8 <= within["ge-2024"] <= 3000 * 1.2, within
