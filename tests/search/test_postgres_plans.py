@@ -101,3 +101,17 @@ def test_facets_of_a_large_search_are_scaled_from_a_sample(scaled):
     assert 333 * 0.7 <= elections["local-2025"] <= 333 * 1.3, elections
     within = dict(scaled.search(SearchQuery(text="council", election=["ge-2024"])).facets["election"])
     assert set(within) == {"ge-2024"} and 3000 * 0.8 <= within["ge-2024"] <= 3000 * 1.2, within
+
+
+def test_a_common_word_within_a_filter_is_estimated_without_counting(scaled):
+    """Its lexeme count times the filter's share: no GIN bitmap of every match, no tsvector read to count."""
+    query = SearchQuery(text="council", election=["ge-2024"], page=2)
+    plans = scaled.explain(query)
+    assert "lexeme_pkey" in plans[0] and not any("document_tsv" in plan for plan in plans), plans
+    assert "document_election_newest" in plans[-1] and "Sort" not in plans[-1], plans[-1]
+    results = scaled.search(query)
+    assert results.total_is_estimate and 3000 * 0.9 <= results.total <= 3000 * 1.1, results.total
+    every = list(scaled.ids(SearchQuery(text="council", election=["ge-2024"])))
+    assert len(every) == 3000 and [h.leaflet_id for h in results.hits] == every[20:40]
+    near = scaled.search(SearchQuery(text="pothole", election=["ge-2024"]))  # about 1,000: counted, ranked
+    assert near.total == 1000 and not near.total_is_estimate
