@@ -135,6 +135,14 @@ def _rechecks(tree) -> bool:
     return False  # facets, dates, nothing
 
 
+def _plain_words(tree) -> list[str] | None:
+    """The words of a word, or of words that must all be present, in any prose field; else None."""
+    children = tree.children if isinstance(tree, And) else (tree,)
+    if all(isinstance(child, Term) and child.field is None for child in children):
+        return [child.word for child in children]
+    return None
+
+
 def _filtered(query: SearchQuery) -> bool:
     return bool(query.filters() or query.date_from or query.date_to)
 
@@ -424,16 +432,17 @@ class PostgresBackend(SearchBackend):
             finally:
                 self._explaining = None
 
-    def _lexeme_documents(self, word: str) -> int | None:
-        """How many documents hold this word's one lexeme (search.lexeme keeps it exact), or None when the
+    def _lexeme_documents(self, words: list[str]) -> list[int] | None:
+        """How many documents hold each word's one lexeme (search.lexeme keeps it exact), or None when a
         word is no single lexeme (a stop word, a compound) or none holds it."""
         rows = self._execute(
-            f"SELECT (SELECT ndoc FROM {LEXEMES} WHERE word = a[1]) "
-            f"FROM tsvector_to_array(to_tsvector('{CONFIG}', %s)) AS a "
-            f"WHERE cardinality(a) = 1 AND numnode(to_tsquery('{CONFIG}', %s)) = 1",
-            [word, word],
+            f"SELECT (SELECT ndoc FROM {LEXEMES} WHERE word = a[1]) FROM unnest(%s::text[]) AS w, "
+            f"tsvector_to_array(to_tsvector('{CONFIG}', w)) AS a "
+            f"WHERE cardinality(a) = 1 AND numnode(to_tsquery('{CONFIG}', w)) = 1",
+            [words],
         )
-        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+        counts = [int(n) for (n,) in rows if n is not None]
+        return counts if len(counts) == len(words) else None
 
     def _filter_share(self, query: SearchQuery) -> float:
         """The planner's estimate of the share of leaflets the query's filters keep."""
@@ -452,19 +461,23 @@ class PostgresBackend(SearchBackend):
         filters alone, counted through whichever index the planner likes (a value's newest-order index,
         without the heap). A word alone that more than RANK_LIMIT documents hold is counted from the
         lexeme table instead: the GIN bitmap of most of the leaflets took longer than the rest of a page.
-        Within filters, that count times the share of leaflets the filters keep (the planner's estimate)
-        is the estimate, when it is past ESTIMATE_MARGIN x RANK_LIMIT: counting to RANK_LIMIT + 1 read
+        For several words that must all be present, or within filters, the estimate is the leaflets times
+        the share holding each word times the share the filters keep (the planner's estimate), as if
+        independent, when it is past ESTIMATE_MARGIN x RANK_LIMIT: counting to RANK_LIMIT + 1 read
         that many tsvectors or built that GIN bitmap (15-20 ms at 100,000 leaflets, for a word 80 % hold).
         Nearer the limit the matches are counted, so the choice between ranking and newest first stays
         exact where an estimate could err."""
-        if isinstance(tree, Term) and tree.field is None:
-            documents = self._lexeme_documents(tree.word)
-            if documents is not None and documents > RANK_LIMIT:
-                if not _filtered(query):
-                    return RANK_LIMIT + 1, documents
-                estimate = round(documents * self._filter_share(query))
-                if estimate > ESTIMATE_MARGIN * RANK_LIMIT:
-                    return RANK_LIMIT + 1, estimate
+        words = _plain_words(tree)
+        counts = self._lexeme_documents(words) if words else None
+        if counts and min(counts) > RANK_LIMIT:
+            if len(counts) == 1 and not _filtered(query):
+                return RANK_LIMIT + 1, counts[0]  # exact
+            rows = self._table()[0]
+            estimate = rows * (self._filter_share(query) if _filtered(query) else 1.0)
+            for count in counts:  # as if the words and filters fell independently
+                estimate *= min(1.0, count / rows)
+            if estimate > ESTIMATE_MARGIN * RANK_LIMIT:
+                return RANK_LIMIT + 1, round(estimate)
         sql = f"SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s"
         args, plan_off = params + [RANK_LIMIT + 1], BITMAP if tree is not None else ()
         if self._explaining is not None:

@@ -104,7 +104,8 @@ def test_facets_of_a_large_search_are_scaled_from_a_sample(scaled):
 
 
 def test_a_common_word_within_a_filter_is_estimated_without_counting(scaled):
-    """Its lexeme count times the filter's share: no GIN bitmap of every match, no tsvector read to count."""
+    """Its lexeme count times the filter's share (common words together: the product of their shares): no
+    GIN bitmap of every match, no tsvector read to count."""
     query = SearchQuery(text="council", election=["ge-2024"], page=2)
     plans = scaled.explain(query)
     assert "lexeme_pkey" in plans[0] and not any("document_tsv" in plan for plan in plans), plans
@@ -115,3 +116,6 @@ def test_a_common_word_within_a_filter_is_estimated_without_counting(scaled):
     assert len(every) == 3000 and [h.leaflet_id for h in results.hits] == every[20:40]
     near = scaled.search(SearchQuery(text="pothole", election=["ge-2024"]))  # about 1,000: counted, ranked
     assert near.total == 1000 and not near.total_is_estimate
+    both = scaled.explain(SearchQuery(text="council budget"))  # words that must all be present: the same
+    assert "lexeme_pkey" in both[0] and not any("document_tsv" in plan for plan in both), both
+    assert scaled.search(SearchQuery(text="council budget")).total == 4000
