@@ -121,6 +121,15 @@ FACET_SQL = {
     "WHERE delivered_on IS NOT NULL GROUP BY 1",
 }
 
+# every facet's counts over the matches `m`, as rows (facet, value, count)
+FACET_PARTS = " UNION ALL ".join(
+    f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items())
+)
+FACET_COLUMNS = "party, area, region, election, tags, verdicts, bias, delivered_on"
+FACETS_JSON = (
+    f"(SELECT json_agg(json_build_array(f.name, f.value, f.n)) FROM ({FACET_PARTS}) AS f(name, value, n))"
+)
+
 
 def _rechecks(tree) -> bool:
     """True if matching reads each candidate's tsvector: phrases (positions), field restrictions."""
@@ -141,6 +150,16 @@ def _plain_words(tree) -> list[str] | None:
     if all(isinstance(child, Term) and child.field is None for child in children):
         return [child.word for child in children]
     return None
+
+
+def _sample_where(query: SearchQuery, tree) -> str:
+    """The search's condition, with the same parameters, for a facet sample: the filters' indexes left
+    alone, so the sampled ids' bitmap is ANDed with the words' (a party's index bitmap of 24,000 entries at
+    100,000 leaflets, and a visit to each of its matches, cost more than the sample's rows)."""
+    sql = Translation()
+    return " AND ".join(
+        sql.filters(query, indexed=False) + ([sql.condition(tree)] if tree is not None else [])
+    )
 
 
 def _filtered(query: SearchQuery) -> bool:
@@ -376,6 +395,22 @@ class PostgresBackend(SearchBackend):
             f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}"
         )
         rows = []
+        facet_key = (where, tuple(map(str, where_params)), query.facet_limit, not large)
+        facets = self._kept_facets(facet_key) if query.facets else {}
+        inline = facets is None and not large
+        if inline:  # the page's statement counts them over the same matches: one pass, one GIN bitmap
+            rows = self._execute(
+                f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, {score} AS score, {FACET_COLUMNS} "
+                f"FROM {TABLE} WHERE {where}) "
+                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, page.score, {FACETS_JSON} FROM ("
+                f"SELECT leaflet_id, delivered_on, uploaded_at, score FROM m "
+                f"ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
+                f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}",
+                rank_params + where_params + [query.per_page + 1, offset],
+                plan,
+            )
+            if rows:
+                facets = self._keep_facets(facet_key, _facet_lists(rows[0][-1] or [], query.facet_limit))
         start = self._execute(WINDOW_START, [window]) if window is not None else []
         if start:  # every match delivered since then comes before every other match
             rows = self._execute(
@@ -383,7 +418,7 @@ class PostgresBackend(SearchBackend):
                 rank_params + where_params + [start[0][0], query.per_page + 1, offset],
                 BITMAP,
             )
-        if len(rows) <= query.per_page:  # the window held too few: they may not be all
+        if len(rows) <= query.per_page and not inline:  # the window held too few: they may not be all
             rows = self._execute(
                 page.format(window=""), rank_params + where_params + [query.per_page + 1, offset], plan
             )
@@ -397,11 +432,10 @@ class PostgresBackend(SearchBackend):
         else:  # the last page: now exact
             total, known, estimated = offset + len(rows), offset + len(rows), False
         # counting the facets of tens of thousands of matches costs more than the page: a sample
-        facets = (
-            self._facets(where, where_params, query.facet_limit, total if large else None)
-            if query.facets
-            else {}
-        )
+        if facets is None:
+            facets = self._facets(
+                where, where_params, query.facet_limit, total if large else None, _sample_where(query, tree)
+            )
         words = q.positive_words(tree) if tree is not None else []
         stems, prefixes = list_positive_stems(tree)
         suggestion = (
@@ -551,17 +585,32 @@ class PostgresBackend(SearchBackend):
             conn.close()
 
     def _facets(
-        self, where: str, params: list, limit: int, scale_to: int | None = None
+        self, where: str, params: list, limit: int, scale_to: int | None = None, sample_where: str = ""
     ) -> dict[str, list[tuple[str, int]]]:
-        key, now = (where, tuple(map(str, params)), limit, scale_to is None), time.monotonic()
+        key = (where, tuple(map(str, params)), limit, scale_to is None)
+        kept = self._kept_facets(key)
+        return (
+            kept
+            if kept is not None
+            else self._keep_facets(
+                key,
+                self._count_facets(
+                    sample_where if scale_to and sample_where else where, params, limit, scale_to
+                ),
+            )
+        )
+
+    def _kept_facets(self, key: tuple) -> dict[str, list[tuple[str, int]]] | None:
         kept = self._facet_cache.get(key)
-        if kept is not None and now - kept[0] < FACET_TTL_S:
+        if kept is not None and time.monotonic() - kept[0] < FACET_TTL_S:
             return {name: list(values) for name, values in kept[1].items()}
-        facets = self._count_facets(where, params, limit, scale_to)
+        return None
+
+    def _keep_facets(self, key: tuple, facets: dict) -> dict[str, list[tuple[str, int]]]:
         with self._lock:
             if len(self._facet_cache) >= FACET_CACHE_SIZE:
                 self._facet_cache.pop(next(iter(self._facet_cache)))  # the oldest entry
-            self._facet_cache[key] = (now, facets)
+            self._facet_cache[key] = (time.monotonic(), facets)
         return {name: list(values) for name, values in facets.items()}
 
     def _count_facets(
@@ -571,9 +620,6 @@ class PostgresBackend(SearchBackend):
         FACET_SAMPLE matches, scaled up. The sample is the same share of leaflet ids at the start of each of
         SAMPLE_STRATA id ranges: the primary key's bitmap ANDed with the search's, so only sampled matches
         are visited (a TABLESAMPLE read every sampled row's tsvector to test it)."""
-        parts = " UNION ALL ".join(
-            f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items())
-        )
         sample, sample_params = "", []
         if scale_to:
             _, low, high = self._table()
@@ -590,22 +636,14 @@ class PostgresBackend(SearchBackend):
             where = f"{where} AND ({ored})"
             params = params + bounds
         rows = self._execute(
-            f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, verdicts, bias, "
-            f"delivered_on FROM {TABLE} WHERE {sample}{where}) "
-            f"SELECT 'all', NULL, count(*) FROM m UNION ALL {parts}",
+            f"WITH m AS MATERIALIZED (SELECT {FACET_COLUMNS} FROM {TABLE} WHERE {sample}{where}) "
+            f"SELECT 'all', NULL, count(*) FROM m UNION ALL {FACET_PARTS}",
             sample_params + params,
             BITMAP,
         )
         sampled = next((int(count) for name, _, count in rows if name == "all"), 0)
         factor = scale_to / sampled if scale_to and sampled else 1.0
-        out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
-        for name, value, count in rows:
-            if name != "all":
-                out[name].append((value, max(1, round(int(count) * factor))))
-        for name, values in out.items():
-            key = (lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0]))
-            out[name] = sorted(values, key=key, reverse=name == "year")[:limit]
-        return out
+        return _facet_lists([row for row in rows if row[0] != "all"], limit, factor)
 
     def vocabulary(self) -> tuple[dict[str, int], list[str]]:
         now = time.monotonic()
@@ -671,6 +709,17 @@ class _PgVocabulary:
         )
         forms = [r[0] for r in rows]
         return min(forms, key=lambda w: (Levenshtein.distance(w, like), w)) if forms else None
+
+
+def _facet_lists(rows, limit: int, factor: float = 1.0) -> dict[str, list[tuple[str, int]]]:
+    """Rows (facet, value, count) as each facet's values, commonest first (years newest first)."""
+    out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
+    for name, value, count in rows:
+        out[name].append((value, max(1, round(int(count) * factor))))
+    for name, values in out.items():
+        key = (lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0]))
+        out[name] = sorted(values, key=key, reverse=name == "year")[:limit]
+    return out
 
 
 def _bitmap_rows(node: dict) -> int | None:

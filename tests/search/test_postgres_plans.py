@@ -42,6 +42,9 @@ def test_a_rare_word_is_found_through_the_gin_index(scaled):
     assert not any("Seq Scan" in plan for plan in plans)
     results = scaled.search(SearchQuery(text="hedgehog"))
     assert results.total == 8 and not results.total_is_estimate
+    assert results.facets["election"] == [("local-2025", 8)]  # counted exactly, in the page's statement
+    past = scaled.search(SearchQuery(text="hedgehog", page=2, sort="newest"))  # no page: counted alone
+    assert not past.hits and past.facets["election"] == [("local-2025", 8)]
 
 
 def test_a_common_word_is_counted_from_the_lexeme_table_and_paged_down_the_newest_index(scaled):
