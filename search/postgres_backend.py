@@ -155,7 +155,9 @@ def _plain_words(tree) -> list[str] | None:
 def _sample_where(query: SearchQuery, tree) -> str:
     """The search's condition, with the same parameters, for a facet sample: the filters' indexes left
     alone, so the sampled ids' bitmap is ANDed with the words' (a party's index bitmap of 24,000 entries at
-    100,000 leaflets, and a visit to each of its matches, cost more than the sample's rows)."""
+    100,000 leaflets, and a visit to each of its matches, cost more than the sample's rows). Only for
+    filters holding more leaflets than the sample's id ranges: an area's few thousand index entries are
+    the smaller bitmap, and without them every sampled match of the word was visited."""
     sql = Translation()
     return " AND ".join(
         sql.filters(query, indexed=False) + ([sql.condition(tree)] if tree is not None else [])
@@ -433,8 +435,14 @@ class PostgresBackend(SearchBackend):
             total, known, estimated = offset + len(rows), offset + len(rows), False
         # counting the facets of tens of thousands of matches costs more than the page: a sample
         if facets is None:
+            # the sample's ids as the bitmap, not the filters' indexes, when those hold more entries
+            wide = large and _filtered(query) and self._filter_share(query) * total > FACET_SAMPLE
             facets = self._facets(
-                where, where_params, query.facet_limit, total if large else None, _sample_where(query, tree)
+                where,
+                where_params,
+                query.facet_limit,
+                total if large else None,
+                _sample_where(query, tree) if wide else "",
             )
         words = q.positive_words(tree) if tree is not None else []
         stems, prefixes = list_positive_stems(tree)
