@@ -41,6 +41,7 @@ EXPORT_BATCH = 2000
 # facet counts are scaled from a sample of FACET_SAMPLE matches. The choice depends only on the data, so
 # every page and the export of one search agree.
 RANK_LIMIT = 1000
+ESTIMATE_MARGIN = 2.0  # a word within filters is estimated past this many times RANK_LIMIT, not counted
 FACET_SAMPLE = 500
 # The planner prices `tsv @@ query` as cheap, but each call reads and decompresses a TOASTed tsvector
 # (about 16 µs at 100,000 leaflets, against about 8 µs to visit a row the GIN index found and 0.2 µs to put a
@@ -51,8 +52,11 @@ FACET_SAMPLE = 500
 #   bitmap with a range of the newest-order index, then sorted (deep pages: the walk would read every row
 #   down to the page, the bitmap every match). If the window holds too few, the page is read again by BITMAP;
 # - BITMAP: every match through the GIN index's bitmap, sorted.
-BITMAP = ("enable_seqscan", "enable_indexscan")  # switched off to leave the bitmap scan
-WALK = ("enable_seqscan", "enable_bitmapscan")  # switched off to leave the ordered index walk
+BITMAP = ("enable_indexscan", "enable_seqscan")  # switched off to leave the bitmap scan
+WALK = ("enable_bitmapscan", "enable_seqscan")  # switched off to leave the ordered index walk
+# Set for the session, and only when a statement needs others than the last one did: one round trip at most
+# (BEGIN, SET LOCAL twice and COMMIT around each statement were four more, about a dozen per search).
+SWITCHES = ("enable_bitmapscan", "enable_indexscan", "enable_seqscan")
 READ_TSV_US, VISIT_ROW_US, BITMAP_ENTRY_US = 16.0, 8.0, 0.2  # measured at 100,000 leaflets
 WINDOW_MARGIN = 1.5  # the window is this much wider than the rows the page needs, by the estimated share
 # The table's size and leaflet id range, for plan choices and facet samples: re-read this often.
@@ -117,6 +121,15 @@ FACET_SQL = {
     "WHERE delivered_on IS NOT NULL GROUP BY 1",
 }
 
+# every facet's counts over the matches `m`, as rows (facet, value, count)
+FACET_PARTS = " UNION ALL ".join(
+    f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items())
+)
+FACET_COLUMNS = "party, area, region, election, tags, verdicts, bias, delivered_on"
+FACETS_JSON = (
+    f"(SELECT json_agg(json_build_array(f.name, f.value, f.n)) FROM ({FACET_PARTS}) AS f(name, value, n))"
+)
+
 
 def _rechecks(tree) -> bool:
     """True if matching reads each candidate's tsvector: phrases (positions), field restrictions."""
@@ -129,6 +142,30 @@ def _rechecks(tree) -> bool:
     if isinstance(tree, (And, Or)):
         return any(_rechecks(child) for child in tree.children)
     return False  # facets, dates, nothing
+
+
+def _plain_words(tree) -> list[str] | None:
+    """The words of a word, or of words that must all be present, in any prose field; else None."""
+    children = tree.children if isinstance(tree, And) else (tree,)
+    if all(isinstance(child, Term) and child.field is None for child in children):
+        return [child.word for child in children]
+    return None
+
+
+def _sample_where(query: SearchQuery, tree) -> str:
+    """The search's condition, with the same parameters, for a facet sample: the filters' indexes left
+    alone, so the sampled ids' bitmap is ANDed with the words' (a party's index bitmap of 24,000 entries at
+    100,000 leaflets, and a visit to each of its matches, cost more than the sample's rows). Only for
+    filters holding more leaflets than the sample's id ranges: an area's few thousand index entries are
+    the smaller bitmap, and without them every sampled match of the word was visited."""
+    sql = Translation()
+    return " AND ".join(
+        sql.filters(query, indexed=False) + ([sql.condition(tree)] if tree is not None else [])
+    )
+
+
+def _filtered(query: SearchQuery) -> bool:
+    return bool(query.filters() or query.date_from or query.date_to)
 
 
 def _remove(cur, leaflet_ids: list[int]) -> None:
@@ -197,7 +234,8 @@ class PostgresBackend(SearchBackend):
         self._explaining: list[str] | None = None
         self._table_stats: tuple[float, tuple[float, int, int]] | None = None
 
-    def _conn(self) -> psycopg.Connection:
+    def _conn(self, off: tuple[str, ...] = ()) -> psycopg.Connection:
+        """This thread's connection, with the planner methods `off` switched off and every other one on."""
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             try:
@@ -206,9 +244,13 @@ class PostgresBackend(SearchBackend):
                 )
             except psycopg.OperationalError as exc:
                 raise IndexUnavailable(f"The search database cannot be reached ({exc}).") from exc
-            self._local.conn = conn
+            self._local.conn, self._local.off = conn, ()
             with self._lock:
                 self._connections.append(conn)
+        if self._local.off != off:
+            self._local.off = None  # unknown until the SETs succeed
+            conn.execute("; ".join(f"SET {s} = {'off' if s in off else 'on'}" for s in SWITCHES))
+            self._local.off = off
         return conn
 
     @contextmanager
@@ -313,16 +355,11 @@ class PostgresBackend(SearchBackend):
     def _execute(self, sql: str, params: list, off: tuple[str, ...] = ()) -> list[tuple]:
         """Rows of one statement; `off`: planner methods switched off for it (BITMAP, WALK)."""
         try:
-            conn = self._conn()
-            if not off and self._explaining is None:  # one round trip, no BEGIN/COMMIT around it
-                return conn.execute(sql, params).fetchall()
-            with conn.transaction():
-                for setting in off:
-                    conn.execute(f"SET LOCAL {setting} = off")
-                if self._explaining is not None and sql.startswith(("SELECT", "WITH")):
-                    plan = conn.execute(f"EXPLAIN {sql}", params).fetchall()
-                    self._explaining.append("\n".join(line for (line,) in plan))
-                return conn.execute(sql, params).fetchall()
+            conn = self._conn(off)
+            if self._explaining is not None and sql.startswith(("SELECT", "WITH")):
+                plan = conn.execute(f"EXPLAIN {sql}", params).fetchall()
+                self._explaining.append("\n".join(line for (line,) in plan))
+            return conn.execute(sql, params).fetchall()
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
             raise IndexUnavailable(MISSING.format(exc)) from exc
 
@@ -333,7 +370,9 @@ class PostgresBackend(SearchBackend):
             query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to)
         )
         sql = Translation()
-        conditions = ([sql.condition(tree)] if tree is not None else []) + sql.filters(query)
+        # filters first: PostgreSQL checks conditions of equal cost in the order written, and a filter costs
+        # far less than `tsv @@` (a TOASTed tsvector read), which it prices the same
+        conditions = sql.filters(query) + ([sql.condition(tree)] if tree is not None else [])
         where, where_params = " AND ".join(conditions) or "true", list(sql.params)
         rank_q, rank_params = sql.combined_tsquery()
         score = f"ts_rank(tsv, {rank_q})" if rank_q else "0::real"
@@ -343,7 +382,7 @@ class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
-        count, estimate = self._count_upto(where, where_params, tree)
+        count, estimate = self._count_upto(where, where_params, tree, query)
         estimated = large = count > RANK_LIMIT
         plan: tuple[str, ...] = BITMAP if tree is not None else ()
         window = None
@@ -358,6 +397,22 @@ class PostgresBackend(SearchBackend):
             f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}"
         )
         rows = []
+        facet_key = (where, tuple(map(str, where_params)), query.facet_limit, not large)
+        facets = self._kept_facets(facet_key) if query.facets else {}
+        inline = facets is None and not large
+        if inline:  # the page's statement counts them over the same matches: one pass, one GIN bitmap
+            rows = self._execute(
+                f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, {score} AS score, {FACET_COLUMNS} "
+                f"FROM {TABLE} WHERE {where}) "
+                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, page.score, {FACETS_JSON} FROM ("
+                f"SELECT leaflet_id, delivered_on, uploaded_at, score FROM m "
+                f"ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
+                f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}",
+                rank_params + where_params + [query.per_page + 1, offset],
+                plan,
+            )
+            if rows:
+                facets = self._keep_facets(facet_key, _facet_lists(rows[0][-1] or [], query.facet_limit))
         start = self._execute(WINDOW_START, [window]) if window is not None else []
         if start:  # every match delivered since then comes before every other match
             rows = self._execute(
@@ -365,7 +420,7 @@ class PostgresBackend(SearchBackend):
                 rank_params + where_params + [start[0][0], query.per_page + 1, offset],
                 BITMAP,
             )
-        if len(rows) <= query.per_page:  # the window held too few: they may not be all
+        if len(rows) <= query.per_page and not inline:  # the window held too few: they may not be all
             rows = self._execute(
                 page.format(window=""), rank_params + where_params + [query.per_page + 1, offset], plan
             )
@@ -379,11 +434,16 @@ class PostgresBackend(SearchBackend):
         else:  # the last page: now exact
             total, known, estimated = offset + len(rows), offset + len(rows), False
         # counting the facets of tens of thousands of matches costs more than the page: a sample
-        facets = (
-            self._facets(where, where_params, query.facet_limit, total if large else None)
-            if query.facets
-            else {}
-        )
+        if facets is None:
+            # the sample's ids as the bitmap, not the filters' indexes, when those hold more entries
+            wide = large and _filtered(query) and self._filter_share(query) * total > FACET_SAMPLE
+            facets = self._facets(
+                where,
+                where_params,
+                query.facet_limit,
+                total if large else None,
+                _sample_where(query, tree) if wide else "",
+            )
         words = q.positive_words(tree) if tree is not None else []
         stems, prefixes = list_positive_stems(tree)
         suggestion = (
@@ -414,7 +474,26 @@ class PostgresBackend(SearchBackend):
             finally:
                 self._explaining = None
 
-    def _count_upto(self, where: str, params: list, tree) -> tuple[int, int]:
+    def _lexeme_documents(self, words: list[str]) -> list[int] | None:
+        """How many documents hold each word's one lexeme (search.lexeme keeps it exact), or None when a
+        word is no single lexeme (a stop word, a compound) or none holds it."""
+        rows = self._execute(
+            f"SELECT (SELECT ndoc FROM {LEXEMES} WHERE word = a[1]) FROM unnest(%s::text[]) AS w, "
+            f"tsvector_to_array(to_tsvector('{CONFIG}', w)) AS a "
+            f"WHERE cardinality(a) = 1 AND numnode(to_tsquery('{CONFIG}', w)) = 1",
+            [words],
+        )
+        counts = [int(n) for (n,) in rows if n is not None]
+        return counts if len(counts) == len(words) else None
+
+    def _filter_share(self, query: SearchQuery) -> float:
+        """The planner's estimate of the share of leaflets the query's filters keep."""
+        sql = Translation()
+        where = " AND ".join(sql.filters(query)) or "true"
+        plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", sql.params)[0][0]
+        return min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
+
+    def _count_upto(self, where: str, params: list, tree, query: SearchQuery) -> tuple[int, int]:
         """(matches counted no further than RANK_LIMIT + 1, an estimate of all of them).
 
         One statement, run under EXPLAIN ANALYZE so that besides the capped count (the Limit's rows) it
@@ -422,7 +501,25 @@ class PostgresBackend(SearchBackend):
         is the exact number of matches, and for phrases and filters it is scaled by the share of the rows
         read that matched. An AND of bitmaps (a word within a party) is estimated by the planner, as are
         filters alone, counted through whichever index the planner likes (a value's newest-order index,
-        without the heap)."""
+        without the heap). A word alone that more than RANK_LIMIT documents hold is counted from the
+        lexeme table instead: the GIN bitmap of most of the leaflets took longer than the rest of a page.
+        For several words that must all be present, or within filters, the estimate is the leaflets times
+        the share holding each word times the share the filters keep (the planner's estimate), as if
+        independent, when it is past ESTIMATE_MARGIN x RANK_LIMIT: counting to RANK_LIMIT + 1 read
+        that many tsvectors or built that GIN bitmap (15-20 ms at 100,000 leaflets, for a word 80 % hold).
+        Nearer the limit the matches are counted, so the choice between ranking and newest first stays
+        exact where an estimate could err."""
+        words = _plain_words(tree)
+        counts = self._lexeme_documents(words) if words else None
+        if counts and min(counts) > RANK_LIMIT:
+            if len(counts) == 1 and not _filtered(query):
+                return RANK_LIMIT + 1, counts[0]  # exact
+            rows = self._table()[0]
+            estimate = rows * (self._filter_share(query) if _filtered(query) else 1.0)
+            for count in counts:  # as if the words and filters fell independently
+                estimate *= min(1.0, count / rows)
+            if estimate > ESTIMATE_MARGIN * RANK_LIMIT:
+                return RANK_LIMIT + 1, round(estimate)
         sql = f"SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s"
         args, plan_off = params + [RANK_LIMIT + 1], BITMAP if tree is not None else ()
         if self._explaining is not None:
@@ -476,7 +573,7 @@ class PostgresBackend(SearchBackend):
     def ids(self, query: SearchQuery) -> Iterator[int]:
         """A server-side cursor on its own connection: ids arrive in batches, never all in memory."""
         tree, where, where_params, _, rank_params, score, sort = self._plan(query)
-        if self._count_upto(where, where_params, tree)[0] > RANK_LIMIT:
+        if self._count_upto(where, where_params, tree, query)[0] > RANK_LIMIT:
             sort, score, rank_params = "newest", "0::real", []  # as search() pages it
         try:
             conn = psycopg.connect(self.dsn)
@@ -496,17 +593,32 @@ class PostgresBackend(SearchBackend):
             conn.close()
 
     def _facets(
-        self, where: str, params: list, limit: int, scale_to: int | None = None
+        self, where: str, params: list, limit: int, scale_to: int | None = None, sample_where: str = ""
     ) -> dict[str, list[tuple[str, int]]]:
-        key, now = (where, tuple(map(str, params)), limit, scale_to is None), time.monotonic()
+        key = (where, tuple(map(str, params)), limit, scale_to is None)
+        kept = self._kept_facets(key)
+        return (
+            kept
+            if kept is not None
+            else self._keep_facets(
+                key,
+                self._count_facets(
+                    sample_where if scale_to and sample_where else where, params, limit, scale_to
+                ),
+            )
+        )
+
+    def _kept_facets(self, key: tuple) -> dict[str, list[tuple[str, int]]] | None:
         kept = self._facet_cache.get(key)
-        if kept is not None and now - kept[0] < FACET_TTL_S:
+        if kept is not None and time.monotonic() - kept[0] < FACET_TTL_S:
             return {name: list(values) for name, values in kept[1].items()}
-        facets = self._count_facets(where, params, limit, scale_to)
+        return None
+
+    def _keep_facets(self, key: tuple, facets: dict) -> dict[str, list[tuple[str, int]]]:
         with self._lock:
             if len(self._facet_cache) >= FACET_CACHE_SIZE:
                 self._facet_cache.pop(next(iter(self._facet_cache)))  # the oldest entry
-            self._facet_cache[key] = (now, facets)
+            self._facet_cache[key] = (time.monotonic(), facets)
         return {name: list(values) for name, values in facets.items()}
 
     def _count_facets(
@@ -516,34 +628,30 @@ class PostgresBackend(SearchBackend):
         FACET_SAMPLE matches, scaled up. The sample is the same share of leaflet ids at the start of each of
         SAMPLE_STRATA id ranges: the primary key's bitmap ANDed with the search's, so only sampled matches
         are visited (a TABLESAMPLE read every sampled row's tsvector to test it)."""
-        parts = " UNION ALL ".join(
-            f"SELECT '{name}', * FROM ({sql}) AS f{i}" for i, (name, sql) in enumerate(FACET_SQL.items())
-        )
         sample, sample_params = "", []
         if scale_to:
             _, low, high = self._table()
             width = (high - low + 1) / SAMPLE_STRATA
             taken = max(1, int(width * min(1.0, FACET_SAMPLE / scale_to)))
             starts = [low + int(i * width) for i in range(SAMPLE_STRATA)]
-            sample = " AND (" + " OR ".join(["(leaflet_id >= %s AND leaflet_id < %s)"] * len(starts)) + ")"
-            sample_params = [bound for start in starts for bound in (start, start + taken)]
+            bounds = [bound for start in starts for bound in (start, start + taken)]
+            ranges = "{" + ",".join(f"[{start},{start + taken})" for start in starts) + "}"
+            # the ranges twice: ORed, for the primary key's bitmap; as one multirange, costed as `tsv @@` and
+            # so checked before it (the planner checks costlier conditions last: it read every match's tsv)
+            sample = "leaflet_id <@ %s::int8multirange AND "
+            sample_params = [ranges]
+            ored = " OR ".join(["(leaflet_id >= %s AND leaflet_id < %s)"] * len(starts))
+            where = f"{where} AND ({ored})"
+            params = params + bounds
         rows = self._execute(
-            f"WITH m AS MATERIALIZED (SELECT party, area, region, election, tags, verdicts, bias, "
-            f"delivered_on FROM {TABLE} WHERE {where}{sample}) "
-            f"SELECT 'all', NULL, count(*) FROM m UNION ALL {parts}",
-            params + sample_params,
+            f"WITH m AS MATERIALIZED (SELECT {FACET_COLUMNS} FROM {TABLE} WHERE {sample}{where}) "
+            f"SELECT 'all', NULL, count(*) FROM m UNION ALL {FACET_PARTS}",
+            sample_params + params,
             BITMAP,
         )
         sampled = next((int(count) for name, _, count in rows if name == "all"), 0)
         factor = scale_to / sampled if scale_to and sampled else 1.0
-        out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
-        for name, value, count in rows:
-            if name != "all":
-                out[name].append((value, max(1, round(int(count) * factor))))
-        for name, values in out.items():
-            key = (lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0]))
-            out[name] = sorted(values, key=key, reverse=name == "year")[:limit]
-        return out
+        return _facet_lists([row for row in rows if row[0] != "all"], limit, factor)
 
     def vocabulary(self) -> tuple[dict[str, int], list[str]]:
         now = time.monotonic()
@@ -609,6 +717,17 @@ class _PgVocabulary:
         )
         forms = [r[0] for r in rows]
         return min(forms, key=lambda w: (Levenshtein.distance(w, like), w)) if forms else None
+
+
+def _facet_lists(rows, limit: int, factor: float = 1.0) -> dict[str, list[tuple[str, int]]]:
+    """Rows (facet, value, count) as each facet's values, commonest first (years newest first)."""
+    out: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_SQL}
+    for name, value, count in rows:
+        out[name].append((value, max(1, round(int(count) * factor))))
+    for name, values in out.items():
+        key = (lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0]))
+        out[name] = sorted(values, key=key, reverse=name == "year")[:limit]
+    return out
 
 
 def _bitmap_rows(node: dict) -> int | None:

@@ -62,17 +62,20 @@ class Translation:
             self.params.append(end)
         return "(" + " AND ".join(parts) + ")"
 
-    def filters(self, query: SearchQuery) -> list[str]:
+    def filters(self, query: SearchQuery, indexed: bool = True) -> list[str]:
+        """The filters' conditions; not `indexed`: written so that the planner cannot read their indexes
+        (for a sample of ids, whose rows are fewer than a common value's index entries)."""
         out = []
         for field, values in query.filters().items():
+            column = EXACT_COLUMNS.get(field, "") if indexed else f"({EXACT_COLUMNS.get(field)} || '')"
             if field in ARRAY_COLUMNS:
                 out.append(f"{ARRAY_COLUMNS[field]} && %s::text[]")
                 self.params.append(list(values))
             elif len(values) == 1:  # `=`, not `= ANY`, so a page can walk the value's newest-order index
-                out.append(f"{EXACT_COLUMNS[field]} = %s")
+                out.append(f"{column} = %s")
                 self.params.append(values[0])
             else:
-                out.append(f"{EXACT_COLUMNS[field]} = ANY(%s)")
+                out.append(f"{column} = ANY(%s)")
                 self.params.append(list(values))
         if query.date_from or query.date_to:
             out.append(self.dates(query.date_from, query.date_to))

@@ -36,19 +36,25 @@ def scaled(pg_dsn, make_doc):
 
 
 def test_a_rare_word_is_found_through_the_gin_index(scaled):
-    plans = scaled.explain(SearchQuery(text="hedgehog"))
+    lexeme, *plans = scaled.explain(SearchQuery(text="hedgehog"))
+    assert "lexeme_pkey" in lexeme, lexeme  # how many hold the word: too few to skip the count
     assert plans and all("document_tsv" in plan for plan in plans), plans
     assert not any("Seq Scan" in plan for plan in plans)
     results = scaled.search(SearchQuery(text="hedgehog"))
     assert results.total == 8 and not results.total_is_estimate
+    assert results.facets["election"] == [("local-2025", 8)]  # counted exactly, in the page's statement
+    past = scaled.search(SearchQuery(text="hedgehog", page=2, sort="newest"))  # no page: counted alone
+    assert not past.hits and past.facets["election"] == [("local-2025", 8)]
 
 
-def test_a_common_word_is_counted_by_the_gin_index_and_paged_down_the_newest_index(scaled):
+def test_a_common_word_is_counted_from_the_lexeme_table_and_paged_down_the_newest_index(scaled):
     plans = scaled.explain(SearchQuery(text="council", page=3))
-    count, page = plans[0], plans[-1]  # the capped count first, the page last
-    assert "document_tsv" in count and "Seq Scan" not in count
+    count, page = plans[0], plans[-1]  # the count first, the page last
+    assert "lexeme_pkey" in count and "document" not in count, count
+    assert not any("document_tsv" in plan for plan in plans), plans  # no GIN bitmap of every match
     assert "document_newest_order" in page and "Sort" not in page  # rows come in order, no sort of all
     results = scaled.search(SearchQuery(text="council", page=3))
+    assert results.total == 4000  # every leaflet holds it: the table's count is exact
     assert results.total_is_estimate and results.has_more and len(results.hits) == 20
     assert [h.leaflet_id for h in results.hits] == list(scaled.ids(SearchQuery(text="council")))[40:60]
 
@@ -87,3 +93,32 @@ def test_a_filter_alone_walks_its_values_newest_order_index(scaled):
     assert [h.leaflet_id for h in results.hits] == every[780:800]
     last = scaled.search(SearchQuery(election=["ge-2024"], page=150))  # 3,000 of them: the last page is exact
     assert last.total == 3000 and not last.total_is_estimate and not last.has_more
+
+
+def test_facets_of_a_large_search_are_scaled_from_a_sample(scaled):
+    """About FACET_SAMPLE matches, at the start of each of 8 id ranges, counted and scaled to the total."""
+    facets = scaled.search(SearchQuery(text="pothole")).facets  # 1,333 of them: past RANK_LIMIT
+    elections = dict(facets["election"])
+    assert set(elections) == {"ge-2024", "local-2025"}
+    assert 1000 * 0.8 <= elections["ge-2024"] <= 1000 * 1.2, elections  # a third of 3,000
+    assert 333 * 0.7 <= elections["local-2025"] <= 333 * 1.3, elections
+    within = dict(scaled.search(SearchQuery(text="council", election=["ge-2024"])).facets["election"])
+    assert set(within) == {"ge-2024"} and 3000 * 0.8 <= within["ge-2024"] <= 3000 * 1.2, within
+
+
+def test_a_common_word_within_a_filter_is_estimated_without_counting(scaled):
+    """Its lexeme count times the filter's share (common words together: the product of their shares): no
+    GIN bitmap of every match, no tsvector read to count."""
+    query = SearchQuery(text="council", election=["ge-2024"], page=2)
+    plans = scaled.explain(query)
+    assert "lexeme_pkey" in plans[0] and not any("document_tsv" in plan for plan in plans), plans
+    assert "document_election_newest" in plans[-1] and "Sort" not in plans[-1], plans[-1]
+    results = scaled.search(query)
+    assert results.total_is_estimate and 3000 * 0.9 <= results.total <= 3000 * 1.1, results.total
+    every = list(scaled.ids(SearchQuery(text="council", election=["ge-2024"])))
+    assert len(every) == 3000 and [h.leaflet_id for h in results.hits] == every[20:40]
+    near = scaled.search(SearchQuery(text="pothole", election=["ge-2024"]))  # about 1,000: counted, ranked
+    assert near.total == 1000 and not near.total_is_estimate
+    both = scaled.explain(SearchQuery(text="council budget"))  # words that must all be present: the same
+    assert "lexeme_pkey" in both[0] and not any("document_tsv" in plan for plan in both), both
+    assert scaled.search(SearchQuery(text="council budget")).total == 4000
