@@ -136,3 +136,26 @@ def letter_page() -> Layout:
     draw.text((70, y + 20), "Yours faithfully,", font=serif, fill=(15, 15, 15))
     heading = ["Imran Chaudhry", "Reform UK working for Pontnewydd"]
     return Layout(image, [*heading, *reference, *address, *LETTER_BODY, "Yours faithfully,"])
+
+
+SIDEBAR = (
+    "Vote Alison Marsh",
+    "Your local champion",
+    "She saved the library, she fought for the buses and she will keep fighting for every street in the "
+    "ward.",
+)
+
+
+def sidebar_page(fill: tuple[int, int, int] = (40, 40, 40)) -> Layout:
+    """A4 at 150 dpi: a full-height dark sidebar of white and yellow text at the left edge, then a column."""
+    image = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, 400, 1754], fill=fill)
+    draw.text((40, 100), "Vote Alison", font=ImageFont.truetype(BOLD, 44), fill="white")
+    draw.text((40, 160), "Marsh", font=ImageFont.truetype(BOLD, 44), fill="white")
+    draw.text((40, 240), SIDEBAR[1], font=ImageFont.truetype(BOLD, 30), fill=(255, 220, 0))
+    justified(draw, SIDEBAR[2], 40, 320, 320, 26, fill="white")
+    y = justified(draw, LEFT_COLUMN, 460, 100, 700, 27)
+    y = justified(draw, RIGHT_COLUMN, 460, y + 40, 700, 27)
+    justified(draw, LEFT_AFTER_PANEL, 460, y + 40, 700, 27)
+    return Layout(image, [*SIDEBAR, LEFT_COLUMN, RIGHT_COLUMN, LEFT_AFTER_PANEL])
