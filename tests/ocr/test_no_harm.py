@@ -56,6 +56,17 @@ def test_a_dark_sidebar_the_page_finder_cuts_off_as_background_is_still_read() -
     assert cer(truth, result.text) <= cer(truth, plain_tesseract(photo)) + 0.01, result.text
 
 
+def test_texture_read_as_short_known_words_at_low_confidence_is_not_published() -> None:
+    # a letter photographed on a carpet: the page found takes in a strip of carpet, whose texture was read
+    # as lines like "Wiig yn" die" (one short dictionary word at 39) and published above the letterhead
+    page = letter_page()
+    photo, _ = degrade.degrade(page.image, 1, random.Random(2), 0)
+    result = ocr.recognise(photo)
+    assert result.readable
+    assert result.text.split()[0].lower() == "imran", result.text
+    assert "Householder" in result.text and "faithfully" in result.text
+
+
 def word(text: str, left: int, top: int, block: int, width: int = 300, height: int = 20) -> WordBox:
     return WordBox(text, 95.0, left, top, width, height, block, 1, 1)
 
