@@ -159,3 +159,24 @@ def sidebar_page(fill: tuple[int, int, int] = (40, 40, 40)) -> Layout:
     y = justified(draw, RIGHT_COLUMN, 460, y + 40, 700, 27)
     justified(draw, LEFT_AFTER_PANEL, 460, y + 40, 700, 27)
     return Layout(image, [*SIDEBAR, LEFT_COLUMN, RIGHT_COLUMN, LEFT_AFTER_PANEL])
+
+
+def trifold_page() -> Layout:
+    """A landscape spread of three panels, read panel by panel. Every panel leaves the same band empty (a
+    photo in the cover, a chart's white space): the left panel's closing paragraph sits below that band."""
+    image = Image.new("RGB", (1754, 1240), "white")
+    draw = ImageDraw.Draw(image)
+    third, pad, width = 1754 // 3, 48, 1754 // 3 - 96
+    for x in (third, 2 * third):
+        draw.line([(x, 0), (x, 1240)], fill=(222, 222, 222), width=2)
+    draw.text((pad, 60), "Our record", font=ImageFont.truetype(BOLD, 40), fill=(15, 15, 15))
+    justified(draw, LEFT_COLUMN, pad, 140, width, 24)
+    justified(draw, LEFT_AFTER_PANEL, pad, 800, width, 24)
+    justified(draw, RIGHT_COLUMN, third + pad, 60, width, 24)
+    draw.rectangle([2 * third, 0, 1754, 1240], fill=(90, 20, 90))
+    draw.text((2 * third + pad, 80), "Vote Alison Marsh", font=ImageFont.truetype(BOLD, 44), fill="white")
+    draw.text(
+        (2 * third + pad, 1000), "Polling day is Thursday", font=ImageFont.truetype(BOLD, 36), fill="white"
+    )
+    texts = ["Our record", LEFT_COLUMN, LEFT_AFTER_PANEL, RIGHT_COLUMN, "Vote Alison Marsh"]
+    return Layout(image, [*texts, "Polling day is Thursday"])

@@ -18,7 +18,7 @@ from ocr import order
 from ocr.evidence import Evidence
 from ocr.pipeline import Candidate, choose
 from ocr.result import WordBox
-from tests.ocr.layouts import letter_page, panel_page, sidebar_page
+from tests.ocr.layouts import letter_page, panel_page, sidebar_page, trifold_page
 
 IDENTITY = np.eye(3)
 
@@ -65,6 +65,16 @@ def test_texture_read_as_short_known_words_at_low_confidence_is_not_published() 
     assert result.readable
     assert result.text.split()[0].lower() == "imran", result.text
     assert "Householder" in result.text and "faithfully" in result.text
+
+
+def test_a_spread_is_read_panel_by_panel_across_a_band_every_panel_leaves_empty() -> None:
+    # the band empty across all three panels was taken for a section break: the tops of all panels were
+    # read before the left panel's closing paragraph
+    page = trifold_page()
+    result = ocr.recognise(page.image)
+    text = result.text
+    assert text.index("Our record") < text.index("Local people") < text.index("Buses matter"), text
+    assert text.index("Buses matter") < text.index("Alison") < text.index("Polling"), text
 
 
 def word(text: str, left: int, top: int, block: int, width: int = 300, height: int = 20) -> WordBox:
