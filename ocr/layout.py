@@ -176,7 +176,7 @@ def _panels(parts: list[Piece], height: float) -> list[list[Piece]]:
     """The page's panels, left to right: parted by gaps as wide as a spread's folds from the top of the whole
     page to its foot. Each is read whole, even where all of them leave a wide gap at one height (a section
     break of the whole page); a gap within a part of the page (beside a letterhead) parts no panels."""
-    panels = []
+    panels: list[list[Piece]] = []
     for cut, width in reversed(_gaps(parts, 0)):
         if width >= _PANEL_GAP_HEIGHTS * height:
             parts, right = _split(parts, 0, cut)
