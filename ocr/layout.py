@@ -30,7 +30,7 @@ _NEAR = 3.0  # pieces within this many word heights above or below a line show w
 _SECTION_HEIGHTS = 2.0  # a gap between two sections of columns is at least this many word heights
 # A gap this many word heights wide from the top of the page to the foot parts a spread's panels (a tri-fold's
 # folds): wider than a newspaper's gutters, and read panel by panel before any section break.
-_PANEL_GAP_HEIGHTS = 4.0
+_PANEL_GAP_HEIGHTS = 3.5
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 Piece = tuple[list[int], Box]  # word indices in reading order, bounding box of its real words
 
