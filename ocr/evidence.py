@@ -19,6 +19,10 @@ _GARBAGE_WEIGHT = 0.5
 _GIBBERISH_LINE = 45.0  # a line without one known word, read less confidently than this, is gibberish
 _POOR_LINE = 35.0  # so is a line read less confidently than this that is mostly unknown words
 _POOR_SHARE = 0.3
+# In a line of gibberish confidence, only a known word read at least this confidently shows it is text: a
+# carpet's or a scribble's texture is read as short "words" ("die", "awe") at 20-50.
+_SURE_KNOWN = 60.0
+_MOSTLY_KNOWN = 0.5  # ... unless most of its letters are in dictionary words
 # Verdict thresholds: below these a reading is not published as the photo's text.
 MIN_KNOWN_WORDS = 8  # a leaflet has more words than this; fewer known ones mean the photo was not read
 MIN_DICTIONARY_SHARE = 0.45
@@ -118,9 +122,17 @@ def clearly_better(
 
 def _gibberish(line: list[WordBox]) -> bool:
     confidence = sum(w.confidence for w in line) / len(line)
-    if not any(dictionary.is_known(w.text) for w in line):
-        return confidence < _GIBBERISH_LINE
+    if not any(dictionary.is_known(w.text) and w.confidence >= _SURE_KNOWN for w in line):
+        # a headline in an odd face can be read at 10-20 and still be all dictionary words ("Job Done")
+        return confidence < _GIBBERISH_LINE and _known_letters(line) < _MOSTLY_KNOWN
     return confidence < _POOR_LINE and dictionary.share([w.text for w in line]) < _POOR_SHARE
+
+
+def _known_letters(line: list[WordBox]) -> float:
+    """Share of the line's letters in dictionary words (short words included)."""
+    letters = [(len(dictionary.core(w.text)), dictionary.is_known(w.text)) for w in line]
+    total = sum(n for n, _ in letters)
+    return sum(n for n, known in letters if known) / total if total else 0.0
 
 
 def without_gibberish(words: list[WordBox]) -> list[WordBox]:

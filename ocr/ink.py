@@ -16,7 +16,7 @@ import numpy as np
 from ocr.geometry import Matrix, map_box
 from ocr.result import WordBox
 
-_WORK_SIDE = 1600  # components are found on a copy no larger than this
+WORK_SIDE = 1600  # components are found on a copy no larger than this
 _MIN_GLYPH = 4  # px on the work copy: smaller specks are noise, not print
 _MAX_GLYPH_FRACTION = 0.2  # taller than this share of the page is a picture or a rule, not a glyph
 _MIN_GLYPH_HEIGHTS = 0.4  # a glyph is at least this share of the text height (a full stop is in a word)
@@ -49,7 +49,7 @@ def glyphs(gray: np.ndarray, text_height: float = 0.0) -> Glyphs:
     are left out too: a photo's halftone dots and specks are not letters.
     """
     h, w = gray.shape[:2]
-    factor = min(1.0, _WORK_SIDE / max(h, w))
+    factor = min(1.0, WORK_SIDE / max(h, w))
     small = (
         gray
         if factor == 1.0
@@ -136,6 +136,15 @@ def _line_glyphs(found: Glyphs, shape: tuple[int, ...]) -> int:
     return count
 
 
+def glyphs_in_lines(found: Glyphs, shape: tuple[int, ...]) -> int:
+    """How many glyphs sit in pieces of line, whichever way round the page is (lines of a page turned a
+    quarter run down it)."""
+    if len(found) < _MIN_LINE_GLYPHS:
+        return 0
+    sideways = Glyphs(found.boxes[:, [1, 0, 3, 2]])
+    return max(_line_glyphs(found, shape), _line_glyphs(sideways, shape[1::-1]))
+
+
 def has_text(found: Glyphs, gray: np.ndarray) -> bool:
     """Whether the page shows any lines of print: a fast test before Tesseract is run at all.
 
@@ -143,10 +152,7 @@ def has_text(found: Glyphs, gray: np.ndarray) -> bool:
     much of the prepared page dark. Tesseract would spend up to a minute finding nothing in noise.
     A page with a single line of print passes, whichever way round it is.
     """
-    if len(found) < _MIN_LINE_GLYPHS:
-        return False
-    sideways = Glyphs(found.boxes[:, [1, 0, 3, 2]])  # lines of a page turned a quarter run down it
-    in_lines = max(_line_glyphs(found, gray.shape), _line_glyphs(sideways, gray.shape[1::-1]))
+    in_lines = glyphs_in_lines(found, gray.shape)
     if in_lines < _MIN_TEXT_GLYPHS:
         return False
     noisy = (

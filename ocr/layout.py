@@ -28,6 +28,9 @@ _GUTTER_CROSSING = 0.12  # share of the block's lines allowed to cross a gutter 
 _SIDE_COVER = 0.3  # both sides of a gutter hold words in at least this share of the lines
 _NEAR = 3.0  # pieces within this many word heights above or below a line show where its columns part
 _SECTION_HEIGHTS = 2.0  # a gap between two sections of columns is at least this many word heights
+# A gap this many word heights wide from the top of the page to the foot parts a spread's panels (a tri-fold's
+# folds): wider than a newspaper's gutters, and read panel by panel before any section break.
+_PANEL_GAP_HEIGHTS = 3.5
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 Piece = tuple[list[int], Box]  # word indices in reading order, bounding box of its real words
 
@@ -169,6 +172,18 @@ def xy_cut(parts: list[Piece], height: float) -> list[Piece]:
     return parts  # overlapping both ways: keep Tesseract's order
 
 
+def _panels(parts: list[Piece], height: float) -> list[list[Piece]]:
+    """The page's panels, left to right: parted by gaps as wide as a spread's folds from the top of the whole
+    page to its foot. Each is read whole, even where all of them leave a wide gap at one height (a section
+    break of the whole page); a gap within a part of the page (beside a letterhead) parts no panels."""
+    panels: list[list[Piece]] = []
+    for cut, width in reversed(_gaps(parts, 0)):
+        if width >= _PANEL_GAP_HEIGHTS * height:
+            parts, right = _split(parts, 0, cut)
+            panels.insert(0, right)
+    return [parts, *panels]
+
+
 def _renumber(ordered: list[Piece], words: list[WordBox]) -> list[WordBox]:
     """Words in piece order; each piece a block, its paragraphs and lines numbered from 1."""
     result: list[WordBox] = []
@@ -250,4 +265,4 @@ def reorder_columns(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
         size = max(height, float(np.median(own))) if own else height
         pieces += [(piece, _bounds(piece, boxes)) for piece in _columns_of(lines, boxes, size)]
     pieces = [part for piece in pieces for part in _split_at_channel(piece, pieces, boxes, height)]
-    return _renumber(xy_cut(pieces, height), words)
+    return _renumber([p for panel in _panels(pieces, height) for p in xy_cut(panel, height)], words)

@@ -34,7 +34,7 @@ from ocr import (
     text,
 )
 from ocr.evidence import Evidence
-from ocr.geometry import Matrix
+from ocr.geometry import Matrix, scaling
 from ocr.prepared import Prepared, timed
 from ocr.result import OcrResult, WordBox
 
@@ -55,6 +55,10 @@ _PLAIN_EXPLAINS = 0.9
 # A few lines of light-on-dark print (letters as glyphs) that a reading leaves mostly unread: a panel lost.
 _LIGHT_GLYPHS = 30
 _LIGHT_EXPLAINED = 0.5
+# Glyphs of light print in lines outside the page found: a few lines of a dark panel the page finder took
+# for background (a carpet's or a doormat's texture shows under 40 on the photos measured).
+_CUT_AWAY_GLYPHS = 60
+_PAGE_MARGIN = 0.01  # of the photo's longer side around the page found: its edge and border are not print
 
 
 @dataclass
@@ -217,6 +221,25 @@ def _light_print_unread(candidate: Candidate, prepared: Prepared, master: np.nda
     return ink.explained_share(light, boxes) < _LIGHT_EXPLAINED
 
 
+def _light_print_cut_away(prepared: Prepared, master: np.ndarray) -> bool:
+    """Whether the photo shows lines of light print on dark outside the page found.
+
+    A dark sidebar at the sheet's edge can be as dark as the surface the sheet lies on, and the page
+    finder then cuts it off as background; plain Tesseract, reading the whole photo, still reads it.
+    """
+    factor = min(1.0, ink.WORK_SIDE / max(master.shape[:2]))
+    small = cv2.resize(master, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    h, w = prepared.gray.shape[:2]
+    corners = np.array([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]], np.float32)
+    outline = cv2.perspectiveTransform(corners, scaling(1 / factor) @ prepared.matrix)
+    on_page = np.zeros(small.shape[:2], np.uint8)
+    cv2.fillConvexPoly(on_page, outline.reshape(-1, 2).astype(np.int32), 255)
+    grow = max(3, round(_PAGE_MARGIN * max(small.shape[:2])))
+    on_page = cv2.dilate(on_page, np.ones((grow, grow), np.uint8))
+    negative = np.where(on_page > 0, 255, 255 - small).astype(np.uint8)
+    return ink.glyphs_in_lines(ink.glyphs(negative), negative.shape) >= _CUT_AWAY_GLYPHS
+
+
 def _candidates(
     image: Image.Image,
     prepared: Prepared,
@@ -232,14 +255,19 @@ def _candidates(
     leaves the prepared page little to find, so only the print it missed gets second looks. A photo of a
     page on a background is read prepared first: plain Tesseract reads the background too, slowly and
     mostly badly, so it is asked only when the prepared reading is weak or leaves light-on-dark print
-    unread (where it has been seen to read better). Looking for print beyond the page found as well
-    (a dark sidebar cut off as background) was measured to call plain on too many photos of carpets.
+    unread (where it has been seen to read better), or when the photo shows lines of light print outside
+    the page found (a dark sidebar cut off as background): glyphs in lines, not any print-like specks,
+    so a carpet's texture does not call plain.
     """
     if min(image.size) < 16:  # Tesseract reads nothing smaller; the prepared page is enlarged
         return [_prepared_candidate(prepared, lang, deadline, command)]
     if prepared.page_found:
         first = _prepared_candidate(prepared, lang, deadline, command)
-        if strong(first.found) and not _light_print_unread(first, prepared, master):
+        if (
+            strong(first.found)
+            and not _light_print_unread(first, prepared, master)
+            and not _light_print_cut_away(prepared, master)
+        ):
             return [first]
         return [_plain_candidate(image, lang, deadline, command, prepared.timings), first]
     plain = _plain_candidate(image, lang, deadline, command, prepared.timings)

@@ -136,3 +136,47 @@ def letter_page() -> Layout:
     draw.text((70, y + 20), "Yours faithfully,", font=serif, fill=(15, 15, 15))
     heading = ["Imran Chaudhry", "Reform UK working for Pontnewydd"]
     return Layout(image, [*heading, *reference, *address, *LETTER_BODY, "Yours faithfully,"])
+
+
+SIDEBAR = (
+    "Vote Alison Marsh",
+    "Your local champion",
+    "She saved the library, she fought for the buses and she will keep fighting for every street in the "
+    "ward.",
+)
+
+
+def sidebar_page(fill: tuple[int, int, int] = (40, 40, 40)) -> Layout:
+    """A4 at 150 dpi: a full-height dark sidebar of white and yellow text at the left edge, then a column."""
+    image = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, 400, 1754], fill=fill)
+    draw.text((40, 100), "Vote Alison", font=ImageFont.truetype(BOLD, 44), fill="white")
+    draw.text((40, 160), "Marsh", font=ImageFont.truetype(BOLD, 44), fill="white")
+    draw.text((40, 240), SIDEBAR[1], font=ImageFont.truetype(BOLD, 30), fill=(255, 220, 0))
+    justified(draw, SIDEBAR[2], 40, 320, 320, 26, fill="white")
+    y = justified(draw, LEFT_COLUMN, 460, 100, 700, 27)
+    y = justified(draw, RIGHT_COLUMN, 460, y + 40, 700, 27)
+    justified(draw, LEFT_AFTER_PANEL, 460, y + 40, 700, 27)
+    return Layout(image, [*SIDEBAR, LEFT_COLUMN, RIGHT_COLUMN, LEFT_AFTER_PANEL])
+
+
+def trifold_page() -> Layout:
+    """A landscape spread of three panels, read panel by panel. Every panel leaves the same band empty (a
+    photo in the cover, a chart's white space): the left panel's closing paragraph sits below that band."""
+    image = Image.new("RGB", (1754, 1240), "white")
+    draw = ImageDraw.Draw(image)
+    third, pad, width = 1754 // 3, 48, 1754 // 3 - 96
+    for x in (third, 2 * third):
+        draw.line([(x, 0), (x, 1240)], fill=(222, 222, 222), width=2)
+    draw.text((pad, 60), "Our record", font=ImageFont.truetype(BOLD, 40), fill=(15, 15, 15))
+    justified(draw, LEFT_COLUMN, pad, 140, width, 24)
+    justified(draw, LEFT_AFTER_PANEL, pad, 800, width, 24)
+    justified(draw, RIGHT_COLUMN, third + pad, 60, width, 24)
+    draw.rectangle([2 * third, 0, 1754, 1240], fill=(90, 20, 90))
+    draw.text((2 * third + pad, 80), "Vote Alison Marsh", font=ImageFont.truetype(BOLD, 44), fill="white")
+    draw.text(
+        (2 * third + pad, 1000), "Polling day is Thursday", font=ImageFont.truetype(BOLD, 36), fill="white"
+    )
+    texts = ["Our record", LEFT_COLUMN, LEFT_AFTER_PANEL, RIGHT_COLUMN, "Vote Alison Marsh"]
+    return Layout(image, [*texts, "Polling day is Thursday"])

@@ -73,15 +73,23 @@ def trifold(rng: random.Random) -> Page:
         19,
         190,
     )
-    back = canvas.flow(third + pad, pad, 2 * third - pad, h - 200)
-    back.text(words.one("quotes"), 27, "italic", INK)
-    back.text(words.fill("- a resident of {place}"), 20)
-    back.space(30)
-    back.text(words.one("paragraphs"), 20, align="justify", hyphenate=True)
-    back.space(20)
-    back.text(words.one("contacts"), 20, "bold")
+    # the words are drawn in the order the photos were first made with; the text is set panel by panel,
+    # so the truth reads the inside panel's closing paragraph before the back panel
+    quote, resident = words.one("quotes"), words.fill("- a resident of {place}")
+    back_paragraph, contact, inside_paragraph = (
+        words.one("paragraphs"),
+        words.one("contacts"),
+        words.one("paragraphs"),
+    )
     inside.space(10)
-    inside.text(words.one("paragraphs"), 19, align="justify", hyphenate=True)
+    inside.text(inside_paragraph, 19, align="justify", hyphenate=True)
+    back = canvas.flow(third + pad, pad, 2 * third - pad, h - 200)
+    back.text(quote, 27, "italic", INK)
+    back.text(resident, 20)
+    back.space(30)
+    back.text(back_paragraph, 20, align="justify", hyphenate=True)
+    back.space(20)
+    back.text(contact, 20, "bold")
     imprint(canvas, words.imprint(), third + pad, 2 * third - pad, h - pad, 15)
     cover = DARK[rng.choice(("red", "orange", "purple", "teal", "navy"))]
     canvas.fill((2 * third, 0, w, h), cover)
