@@ -110,7 +110,9 @@ def main() -> None:
     """Run the chosen steps, print every table and the targets, write the JSON report."""
     args = _arguments()
     logging.basicConfig(level=logging.INFO if os.environ.get("BENCH_VERBOSE") else logging.WARNING)
-    images = OUT / "ocr-images"
+    # one folder per seed and count: two runs at once must not overwrite each other's photos (scored against
+    # the wrong truth)
+    images = OUT / "ocr-images" / f"seed{args.seed}-n{args.count}{'-quick' if args.quick else ''}"
     report: dict[str, Any] = {
         "seed": args.seed,
         "count": args.count,
