@@ -389,9 +389,15 @@ class PostgresBackend(SearchBackend):
         if large:  # newest first, one row more than the page to know whether another page follows
             sort, score, rank_params = "newest", "0::real", []
             plan, window = self._page_plan(estimate, offset + query.per_page + 1, tree, query)
+        # newest first, only the page's rows are ranked: ts_rank reads a match's tsvector, and counting the
+        # matches through the GIN bitmap reads none
+        page_score, page_params = "page.score", []
+        if sort == "newest" and rank_params:
+            page_score, page_params = f"ts_rank(d.tsv, {rank_q})", rank_params
+            score, rank_params = "0::real", []
         # only the keys are sorted; the page's rows are read (and their text detoasted) after
         page = (
-            f"SELECT {', '.join('d.' + c for c in COLUMNS)}, page.score FROM ("
+            f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score} FROM ("
             f"SELECT leaflet_id, delivered_on, uploaded_at, {score} AS score FROM {TABLE} "
             f"WHERE {where}{{window}} ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
             f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}"
@@ -404,11 +410,11 @@ class PostgresBackend(SearchBackend):
             rows = self._execute(
                 f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, {score} AS score, {FACET_COLUMNS} "
                 f"FROM {TABLE} WHERE {where}) "
-                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, page.score, {FACETS_JSON} FROM ("
+                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, {FACETS_JSON} FROM ("
                 f"SELECT leaflet_id, delivered_on, uploaded_at, score FROM m "
                 f"ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
                 f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}",
-                rank_params + where_params + [query.per_page + 1, offset],
+                rank_params + where_params + page_params + [query.per_page + 1, offset],
                 plan,
             )
             if rows:
@@ -417,12 +423,14 @@ class PostgresBackend(SearchBackend):
         if start:  # every match delivered since then comes before every other match
             rows = self._execute(
                 page.format(window=" AND delivered_on >= %s"),
-                rank_params + where_params + [start[0][0], query.per_page + 1, offset],
+                page_params + rank_params + where_params + [start[0][0], query.per_page + 1, offset],
                 BITMAP,
             )
         if len(rows) <= query.per_page and not inline:  # the window held too few: they may not be all
             rows = self._execute(
-                page.format(window=""), rank_params + where_params + [query.per_page + 1, offset], plan
+                page.format(window=""),
+                page_params + rank_params + where_params + [query.per_page + 1, offset],
+                plan,
             )
         has_more = len(rows) > query.per_page
         rows = rows[: query.per_page]
