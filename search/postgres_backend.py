@@ -382,7 +382,10 @@ class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
-        count, estimate = self._count_upto(where, where_params, tree, query)
+        # words within filters holding at most RANK_LIMIT leaflets: counted by the page's statement, which
+        # ranks every match anyway (the count's GIN bitmap of a common word cost more than the area's rows)
+        few = tree is not None and self._few_filtered(query)
+        count, estimate = (0, 0) if few else self._count_upto(where, where_params, tree, query)
         estimated = large = count > RANK_LIMIT
         plan: tuple[str, ...] = BITMAP if tree is not None else ()
         window = None
@@ -405,20 +408,23 @@ class PostgresBackend(SearchBackend):
         rows = []
         facet_key = (where, tuple(map(str, where_params)), query.facet_limit, not large)
         facets = self._kept_facets(facet_key) if query.facets else {}
-        inline = facets is None and not large
+        inline = (facets is None or few) and not large
         if inline:  # the page's statement counts them over the same matches: one pass, one GIN bitmap
             rows = self._execute(
                 f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, {score} AS score, {FACET_COLUMNS} "
                 f"FROM {TABLE} WHERE {where}) "
-                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, {FACETS_JSON} FROM ("
+                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, "
+                f"(SELECT count(*) FROM m), {FACETS_JSON} FROM ("
                 f"SELECT leaflet_id, delivered_on, uploaded_at, score FROM m "
                 f"ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
                 f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}",
                 rank_params + where_params + page_params + [query.per_page + 1, offset],
                 plan,
             )
-            if rows:
+            if rows and query.facets:
                 facets = self._keep_facets(facet_key, _facet_lists(rows[0][-1] or [], query.facet_limit))
+            if few:  # past the last page no row says how many: counted alone
+                count = int(rows[0][-2]) if rows else self._count_upto(where, where_params, tree, query)[0]
         start = self._execute(WINDOW_START, [window]) if window is not None else []
         if start:  # every match delivered since then comes before every other match
             rows = self._execute(
@@ -493,6 +499,22 @@ class PostgresBackend(SearchBackend):
         )
         counts = [int(n) for (n,) in rows if n is not None]
         return counts if len(counts) == len(words) else None
+
+    def _few_filtered(self, query: SearchQuery) -> bool:
+        """Whether the query's filters keep at most RANK_LIMIT leaflets (an area, most often): counted to
+        RANK_LIMIT + 1 through their indexes alone, when the planner thinks they might."""
+        if (
+            not _filtered(query)
+            or self._filter_share(query) * self._table()[0] > ESTIMATE_MARGIN * RANK_LIMIT
+        ):
+            return False
+        sql = Translation()
+        where = " AND ".join(sql.filters(query))
+        rows = self._execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS f",
+            sql.params + [RANK_LIMIT + 1],
+        )
+        return int(rows[0][0]) <= RANK_LIMIT
 
     def _filter_share(self, query: SearchQuery) -> float:
         """The planner's estimate of the share of leaflets the query's filters keep."""
