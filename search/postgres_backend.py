@@ -228,7 +228,7 @@ class PostgresBackend(SearchBackend):
         self.dsn = _dsn(dsn_or_engine)
         self._local = threading.local()
         self._connections: list[psycopg.Connection] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # explain() holds it while a search may open the connection
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
         self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
         self._explaining: list[str] | None = None
