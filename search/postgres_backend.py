@@ -233,6 +233,7 @@ class PostgresBackend(SearchBackend):
         self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
         self._explaining: list[str] | None = None
         self._table_stats: tuple[float, tuple[float, int, int]] | None = None
+        self._shares: dict[tuple, tuple[float, float]] = {}  # (filters' sql, params) -> (when, share)
 
     def _conn(self, off: tuple[str, ...] = ()) -> psycopg.Connection:
         """This thread's connection, with the planner methods `off` switched off and every other one on."""
@@ -520,8 +521,17 @@ class PostgresBackend(SearchBackend):
         """The planner's estimate of the share of leaflets the query's filters keep."""
         sql = Translation()
         where = " AND ".join(sql.filters(query)) or "true"
+        key, now = (where, tuple(map(str, sql.params))), time.monotonic()
+        kept = self._shares.get(key)
+        if kept is not None and now - kept[0] < TABLE_STATS_TTL_S:  # a search asks up to three times
+            return kept[1]
         plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", sql.params)[0][0]
-        return min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
+        share = min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
+        with self._lock:
+            if len(self._shares) >= FACET_CACHE_SIZE:
+                self._shares.pop(next(iter(self._shares)))  # the oldest entry
+            self._shares[key] = (now, share)
+        return share
 
     def _count_upto(self, where: str, params: list, tree, query: SearchQuery) -> tuple[int, int]:
         """(matches counted no further than RANK_LIMIT + 1, an estimate of all of them).
