@@ -228,11 +228,12 @@ class PostgresBackend(SearchBackend):
         self.dsn = _dsn(dsn_or_engine)
         self._local = threading.local()
         self._connections: list[psycopg.Connection] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # explain() holds it while a search may open the connection
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
         self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
         self._explaining: list[str] | None = None
         self._table_stats: tuple[float, tuple[float, int, int]] | None = None
+        self._shares: dict[tuple, tuple[float, float]] = {}  # (filters' sql, params) -> (when, share)
 
     def _conn(self, off: tuple[str, ...] = ()) -> psycopg.Connection:
         """This thread's connection, with the planner methods `off` switched off and every other one on."""
@@ -382,16 +383,25 @@ class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
-        count, estimate = self._count_upto(where, where_params, tree, query)
+        # words within filters holding at most RANK_LIMIT leaflets: counted by the page's statement, which
+        # ranks every match anyway (the count's GIN bitmap of a common word cost more than the area's rows)
+        few = tree is not None and self._few_filtered(query)
+        count, estimate = (0, 0) if few else self._count_upto(where, where_params, tree, query)
         estimated = large = count > RANK_LIMIT
         plan: tuple[str, ...] = BITMAP if tree is not None else ()
         window = None
         if large:  # newest first, one row more than the page to know whether another page follows
             sort, score, rank_params = "newest", "0::real", []
             plan, window = self._page_plan(estimate, offset + query.per_page + 1, tree, query)
+        # newest first, only the page's rows are ranked: ts_rank reads a match's tsvector, and counting the
+        # matches through the GIN bitmap reads none
+        page_score, page_params = "page.score", []
+        if sort == "newest" and rank_params:
+            page_score, page_params = f"ts_rank(d.tsv, {rank_q})", rank_params
+            score, rank_params = "0::real", []
         # only the keys are sorted; the page's rows are read (and their text detoasted) after
         page = (
-            f"SELECT {', '.join('d.' + c for c in COLUMNS)}, page.score FROM ("
+            f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score} FROM ("
             f"SELECT leaflet_id, delivered_on, uploaded_at, {score} AS score FROM {TABLE} "
             f"WHERE {where}{{window}} ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
             f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}"
@@ -399,30 +409,35 @@ class PostgresBackend(SearchBackend):
         rows = []
         facet_key = (where, tuple(map(str, where_params)), query.facet_limit, not large)
         facets = self._kept_facets(facet_key) if query.facets else {}
-        inline = facets is None and not large
+        inline = (facets is None or few) and not large
         if inline:  # the page's statement counts them over the same matches: one pass, one GIN bitmap
             rows = self._execute(
                 f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, {score} AS score, {FACET_COLUMNS} "
                 f"FROM {TABLE} WHERE {where}) "
-                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, page.score, {FACETS_JSON} FROM ("
+                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, "
+                f"(SELECT count(*) FROM m), {FACETS_JSON} FROM ("
                 f"SELECT leaflet_id, delivered_on, uploaded_at, score FROM m "
                 f"ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
                 f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}",
-                rank_params + where_params + [query.per_page + 1, offset],
+                rank_params + where_params + page_params + [query.per_page + 1, offset],
                 plan,
             )
-            if rows:
+            if rows and query.facets:
                 facets = self._keep_facets(facet_key, _facet_lists(rows[0][-1] or [], query.facet_limit))
+            if few:  # past the last page no row says how many: counted alone
+                count = int(rows[0][-2]) if rows else self._count_upto(where, where_params, tree, query)[0]
         start = self._execute(WINDOW_START, [window]) if window is not None else []
         if start:  # every match delivered since then comes before every other match
             rows = self._execute(
                 page.format(window=" AND delivered_on >= %s"),
-                rank_params + where_params + [start[0][0], query.per_page + 1, offset],
+                page_params + rank_params + where_params + [start[0][0], query.per_page + 1, offset],
                 BITMAP,
             )
         if len(rows) <= query.per_page and not inline:  # the window held too few: they may not be all
             rows = self._execute(
-                page.format(window=""), rank_params + where_params + [query.per_page + 1, offset], plan
+                page.format(window=""),
+                page_params + rank_params + where_params + [query.per_page + 1, offset],
+                plan,
             )
         has_more = len(rows) > query.per_page
         rows = rows[: query.per_page]
@@ -486,12 +501,37 @@ class PostgresBackend(SearchBackend):
         counts = [int(n) for (n,) in rows if n is not None]
         return counts if len(counts) == len(words) else None
 
+    def _few_filtered(self, query: SearchQuery) -> bool:
+        """Whether the query's filters keep at most RANK_LIMIT leaflets (an area, most often): counted to
+        RANK_LIMIT + 1 through their indexes alone, when the planner thinks they might."""
+        if (
+            not _filtered(query)
+            or self._filter_share(query) * self._table()[0] > ESTIMATE_MARGIN * RANK_LIMIT
+        ):
+            return False
+        sql = Translation()
+        where = " AND ".join(sql.filters(query))
+        rows = self._execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS f",
+            sql.params + [RANK_LIMIT + 1],
+        )
+        return int(rows[0][0]) <= RANK_LIMIT
+
     def _filter_share(self, query: SearchQuery) -> float:
         """The planner's estimate of the share of leaflets the query's filters keep."""
         sql = Translation()
         where = " AND ".join(sql.filters(query)) or "true"
+        key, now = (where, tuple(map(str, sql.params))), time.monotonic()
+        kept = self._shares.get(key)
+        if kept is not None and now - kept[0] < TABLE_STATS_TTL_S:  # a search asks up to three times
+            return kept[1]
         plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", sql.params)[0][0]
-        return min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
+        share = min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
+        with self._lock:
+            if len(self._shares) >= FACET_CACHE_SIZE:
+                self._shares.pop(next(iter(self._shares)))  # the oldest entry
+            self._shares[key] = (now, share)
+        return share
 
     def _count_upto(self, where: str, params: list, tree, query: SearchQuery) -> tuple[int, int]:
         """(matches counted no further than RANK_LIMIT + 1, an estimate of all of them).

@@ -49,8 +49,24 @@ class Translation:
             return self.dates(node.start, node.end)
         if isinstance(node, Not):
             return f"NOT ({self.condition(node.child, not negated)})"
+        if isinstance(node, And) and sum(map(_plain_text, node.children)) > 1:
+            return self._all_words(node, negated)
         joiner = " AND " if isinstance(node, And) else " OR "
         return "(" + joiner.join(self.condition(c, negated) for c in node.children) + ")"
+
+    def _all_words(self, node: And, negated: bool) -> str:
+        """Words (and phrases) that must all be in any prose field as one tsquery: each `tsv @@` reads and
+        decompresses the row's TOASTed tsvector again (three words cost 1.5x one at 100,000 leaflets), and
+        the GIN index answers the AND as well. The other children are tested first, as written."""
+        others = [self.condition(c, negated) for c in node.children if not _plain_text(c)]
+        queries = []
+        for child in filter(_plain_text, node.children):
+            tsq, args = _tsquery(child)
+            if not negated:
+                self.positive.append((tsq, args))
+            self.params.extend(args)
+            queries.append(tsq)
+        return "(" + " AND ".join(others + [f"tsv @@ ({' && '.join(queries)})"]) + ")"
 
     def dates(self, start, end) -> str:
         parts = ["delivered_on IS NOT NULL"]
@@ -87,6 +103,10 @@ class Translation:
             return "", []
         sql = "(" + " || ".join(t for t, _ in self.positive) + ")"
         return sql, [p for _, args in self.positive for p in args]
+
+
+def _plain_text(node) -> bool:
+    return isinstance(node, (Term, Prefix, Phrase)) and node.field is None
 
 
 def _tsquery(node) -> tuple[str, list]:

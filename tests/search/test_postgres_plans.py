@@ -122,3 +122,36 @@ def test_a_common_word_within_a_filter_is_estimated_without_counting(scaled):
     both = scaled.explain(SearchQuery(text="council budget"))  # words that must all be present: the same
     assert "lexeme_pkey" in both[0] and not any("document_tsv" in plan for plan in both), both
     assert scaled.search(SearchQuery(text="council budget")).total == 4000
+
+
+def test_a_word_within_a_filter_of_at_most_rank_limit_leaflets_is_counted_by_its_page(scaled):
+    """local-2025 holds 1,000 leaflets: the page's statement reads them through the election's index, ranks
+    and counts the matches; no count of its own builds the common word's GIN bitmap."""
+    query = SearchQuery(text="council", election=["local-2025"])
+    plans = scaled.explain(query)
+    assert not any("document_tsv" in plan for plan in plans), plans
+    assert any("Index Only Scan using document_election_newest" in plan for plan in plans), plans
+    results = scaled.search(query)
+    assert results.total == 1000 and not results.total_is_estimate and results.has_more
+    assert all(hit.score > 0 for hit in results.hits)  # ranked by ts_rank, as any search within RANK_LIMIT
+    assert results.facets["election"] == [("local-2025", 1000)]
+    past = scaled.search(
+        SearchQuery(text="pothole", election=["local-2025"], page=30)
+    )  # no row: counted alone
+    assert not past.hits and past.total == 333 and not past.total_is_estimate
+
+
+def test_words_that_must_all_be_present_are_one_tsquery_and_newest_first_ranks_the_page(scaled):
+    """One `tsv @@` (a tsvector read per row, not one per word); newest first, ts_rank reads only the page's
+    rows, and gives each the score it has in a relevance search."""
+    plans = scaled.explain(SearchQuery(text="hedgehog crossing", sort="newest"))
+    assert any("@@ '''hedgehog'' & ''cross'''" in plan for plan in plans), plans
+    best = scaled.search(SearchQuery(text="hedgehog crossing"))
+    newest = scaled.search(SearchQuery(text="hedgehog crossing", sort="newest"))
+    assert newest.total == best.total == 8
+    assert [h.leaflet_id for h in newest.hits] == list(
+        scaled.ids(SearchQuery(text="hedgehog crossing", sort="newest"))
+    )
+    scores = {h.leaflet_id: h.score for h in best.hits}
+    assert all(h.score > 0 for h in newest.hits)
+    assert {h.leaflet_id: h.score for h in newest.hits} == pytest.approx(scores)
