@@ -145,7 +145,9 @@ def main() -> None:
     )
     report["elapsed_s"] = time.perf_counter() - started
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"ocr-seed{args.seed}-n{args.count}{'-quick' if args.quick else ''}.json"
+    # runs of other sets (say `--sets app` after a full run) must not overwrite each other's report
+    sets = "" if tuple(args.steps) == DEFAULT_STEPS else "-" + "+".join(args.steps)
+    path = OUT / f"ocr-seed{args.seed}-n{args.count}{'-quick' if args.quick else ''}{sets}.json"
     path.write_text(json.dumps(report, indent=1))
     print(f"wrote {path} in {report['elapsed_s']:.0f} s")
 
