@@ -168,6 +168,17 @@ def _filtered(query: SearchQuery) -> bool:
     return bool(query.filters() or query.date_from or query.date_to)
 
 
+def _filters_only(query: SearchQuery) -> tuple[str, list]:
+    """The query's filters alone (no words) as a condition and its parameters; "true" when there are none."""
+    sql = Translation()
+    return " AND ".join(sql.filters(query)) or "true", list(sql.params)
+
+
+def _facet_key(where: str, params: list, limit: int, exact: bool) -> tuple:
+    """What a search's facet counts are kept under: exact counts and scaled samples are kept apart."""
+    return (where, tuple(map(str, params)), limit, exact)
+
+
 def _remove(cur, leaflet_ids: list[int]) -> None:
     """Drop these leaflets' rows and record when, so a rebuild that read them earlier drops them too."""
     if not leaflet_ids:
@@ -407,7 +418,7 @@ class PostgresBackend(SearchBackend):
             f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}"
         )
         rows = []
-        facet_key = (where, tuple(map(str, where_params)), query.facet_limit, not large)
+        facet_key = _facet_key(where, where_params, query.facet_limit, exact=not large)
         facets = self._kept_facets(facet_key) if query.facets else {}
         inline = (facets is None or few) and not large
         if inline:  # the page's statement counts them over the same matches: one pass, one GIN bitmap
@@ -509,23 +520,21 @@ class PostgresBackend(SearchBackend):
             or self._filter_share(query) * self._table()[0] > ESTIMATE_MARGIN * RANK_LIMIT
         ):
             return False
-        sql = Translation()
-        where = " AND ".join(sql.filters(query))
+        where, params = _filters_only(query)
         rows = self._execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS f",
-            sql.params + [RANK_LIMIT + 1],
+            params + [RANK_LIMIT + 1],
         )
         return int(rows[0][0]) <= RANK_LIMIT
 
     def _filter_share(self, query: SearchQuery) -> float:
         """The planner's estimate of the share of leaflets the query's filters keep."""
-        sql = Translation()
-        where = " AND ".join(sql.filters(query)) or "true"
-        key, now = (where, tuple(map(str, sql.params))), time.monotonic()
+        where, params = _filters_only(query)
+        key, now = (where, tuple(map(str, params))), time.monotonic()
         kept = self._shares.get(key)
         if kept is not None and now - kept[0] < TABLE_STATS_TTL_S:  # a search asks up to three times
             return kept[1]
-        plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", sql.params)[0][0]
+        plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", params)[0][0]
         share = min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
         with self._lock:
             if len(self._shares) >= FACET_CACHE_SIZE:
@@ -635,18 +644,12 @@ class PostgresBackend(SearchBackend):
     def _facets(
         self, where: str, params: list, limit: int, scale_to: int | None = None, sample_where: str = ""
     ) -> dict[str, list[tuple[str, int]]]:
-        key = (where, tuple(map(str, params)), limit, scale_to is None)
+        key = _facet_key(where, params, limit, exact=scale_to is None)
         kept = self._kept_facets(key)
-        return (
-            kept
-            if kept is not None
-            else self._keep_facets(
-                key,
-                self._count_facets(
-                    sample_where if scale_to and sample_where else where, params, limit, scale_to
-                ),
-            )
-        )
+        if kept is not None:
+            return kept
+        counted_where = sample_where if scale_to and sample_where else where
+        return self._keep_facets(key, self._count_facets(counted_where, params, limit, scale_to))
 
     def _kept_facets(self, key: tuple) -> dict[str, list[tuple[str, int]]] | None:
         kept = self._facet_cache.get(key)
