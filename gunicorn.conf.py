@@ -12,9 +12,8 @@ def post_worker_init(worker):  # noqa: ANN001 - gunicorn's hook signature
     from leaflets import runtime  # imported here: the app is loaded by now
     from leaflets.warmup import warm
 
-    warm(
-        worker.wsgi, worker.notify
-    )  # before the first request: the index opened, the templates compiled (scale)
+    # before the first request: the index opened, the templates compiled (scale)
+    warm(worker.wsgi, worker.notify)
     with worker.wsgi.app_context():
         queue = runtime.ocr_queue()
         if hasattr(queue, "start") and worker.wsgi.config["OCR_START_WORKERS"]:

@@ -138,9 +138,8 @@ def register(app: Flask) -> None:
             unavailable = as_storage_unavailable(error, "that change")
             if unavailable is not None:
                 return domain_error(unavailable)
-        if isinstance(
-            error, PoolTimeout
-        ):  # every pooled connection taken for pool_timeout: a crowd, not a bug
+        # every pooled connection taken for pool_timeout: a crowd, not a bug
+        if isinstance(error, PoolTimeout):
             log.warning("no database connection free", extra={"path": request.path, "error": str(error)})
             busy = domain_error(
                 ServiceUnavailable(
