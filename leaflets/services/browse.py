@@ -108,7 +108,8 @@ def with_card_data(query: Select) -> Select:
         joinedload(Leaflet.party),
         joinedload(Leaflet.area),
         joinedload(Leaflet.election),
-        selectinload(Leaflet.images),
+        # not every word's box (tens of KB a page): a card shows none of them
+        selectinload(Leaflet.images).defer(LeafletImage.ocr_words),
     )
 
 
