@@ -47,7 +47,7 @@ def publish(meta: ResolvedMetadata, staged: list[StagedImage]) -> tuple[Leaflet,
     if leaflet.duplicate_of_id is not None:
         return leaflet, None
     if not photo_variants.background():  # IMAGE_VARIANTS=inline: the copies exist already, so check now
-        check(token)
+        _check_or_drop(token)
     return leaflet, token
 
 
@@ -87,6 +87,11 @@ def check_next() -> bool:
     token = claim_next()
     if token is None:
         return False
+    _check_or_drop(token)
+    return True
+
+
+def _check_or_drop(token: str) -> None:
     try:
         check(token)
     except Exception:  # a fault in the comparison must not retry for ever: the leaflet is published already
@@ -94,7 +99,6 @@ def check_next() -> bool:
         db.session.rollback()
         db.session.execute(delete(PendingUpload).where(PendingUpload.token == token))
         db.session.commit()
-    return True
 
 
 def check(token: str) -> None:
