@@ -286,8 +286,9 @@ def test_after_ocr_text_copies_are_linked_for_moderators(app, client):
 
 @both_databases
 def test_background_check_asks_only_the_uploader_after_the_variant_worker_and_yes_discards(make_app):
-    """`make run`: the upload answers 201 before any photo is decoded at full size; the variant worker makes
-    the copies, then checks; the question appears on the leaflet page of the session that uploaded it only."""
+    """`make run`: the upload answers 201 before any photo is decoded at full size; the variant worker runs
+    the check (on the small pictures kept) before it makes the copies; the question appears on the leaflet
+    page of the session that uploaded it only."""
     app = make_app(**BACKGROUND)
     with app.app_context():
         client, stranger = app.test_client(), app.test_client()
@@ -307,7 +308,7 @@ def test_background_check_asks_only_the_uploader_after_the_variant_worker_and_ye
         new_image = db.session.scalar(select(LeafletImage).where(LeafletImage.leaflet_id == new_id))
         own = new_image.stored_sha256
 
-        assert make_variants(app) == 1  # the photo's copies, then the check
+        assert make_variants(app) == 1  # the check (on the kept small picture), then the photo's copies
         assert page_question(client, new_id)
         assert not page_question(stranger, new_id) and "data-same-checking" not in stranger.get(
             f"/leaflets/{new_id}"

@@ -1,6 +1,6 @@
 """The loop that makes uploaded photos' variants in the background (services/photo_variants.py).
 
-The same loop runs each upload's look-alike check once its photos are made (services/pending_uploads.py).
+The same loop runs each upload's look-alike check (services/pending_uploads.py) before its next photo.
 It runs beside the OCR loop: as a thread in the app process (the embedded default) or in each
 `flask ocr work` process (`make run`), so decoding and re-encoding photos never holds a web request. Every
 COMPARE_REFRESH_S it also makes compare's rows for the leaflets uploaded since (indexing.catch_up): one
@@ -50,8 +50,8 @@ class VariantWorker:
         self.catch_up_compare()
         try:  # the loop boundary: a database outage or a bad photo must not end the worker
             with self.app.app_context():
-                # A check is due only once its upload's photos are made, and costs a tenth of making one:
-                # first, so that an uploader is asked within seconds even while a burst of photos waits.
+                # A check costs a tenth of making a photo's copies (it compares the small pictures the
+                # uploads' checks kept): first, so an uploader is asked within seconds while a burst waits.
                 if pending_uploads.check_next():
                     return True
                 sha256 = photo_variants.claim_next(self.owner)

@@ -3,13 +3,14 @@ the background, and when one looks alike its uploader is asked "is this the same
 
 The upload request commits a pending_upload row with the leaflet (`publish`): the check to run, under a
 random token that only the uploader is given (in their session, or in the API's 201 body). A variant worker
-runs the check once the leaflet's photos have their copies (`check_next`); it needs the decoded photos, which
-the request no longer decodes at full size. Nothing alike: the row goes. A look-alike: the two are linked for
-moderators at once ("possibly the same as", kind image) and the row becomes an open question until the
-uploader answers or it expires after PENDING_UPLOAD_HOURS (`flask sweep-uploads`; the leaflet stays
-published). "Yes, it came through my door too" turns the new leaflet into a delivery of the original: it
-shows the original's photos, and its own are discarded when nothing else uses them (their OCR jobs go with
-their images). "No, it is different" only closes the question: the link stays for moderators.
+runs the check before its next photo (`check_next`), so a backlog of photos waiting for their copies does
+not delay the question: it compares each photo's display copy when made, else the small picture the
+upload's check decoded and kept (`pending_photo.look`). Nothing alike: the row goes. A look-alike: the two
+are linked for moderators at once ("possibly the same as", kind image) and the row becomes an open question
+until the uploader answers or it expires after PENDING_UPLOAD_HOURS (`flask sweep-uploads`; the leaflet
+stays published). "Yes, it came through my door too" turns the new leaflet into a delivery of the original:
+it shows the original's photos, and its own are discarded when nothing else uses them (their OCR jobs go
+with their images). "No, it is different" only closes the question: the link stays for moderators.
 """
 
 from __future__ import annotations
@@ -53,18 +54,12 @@ def publish(meta: ResolvedMetadata, staged: list[StagedImage]) -> tuple[Leaflet,
 
 # --- the background check -----------------------------------------------------------------------------------
 
-_WAITING_PHOTO = exists().where(
-    LeafletImage.leaflet_id == PendingUpload.leaflet_id,
-    LeafletImage.variants_ready.is_(False),
-    LeafletImage.variants_error.is_(None),
-)
-
 
 def claim_next(now: datetime | None = None) -> str | None:
-    """Lease the oldest check whose leaflet's photos all have their copies (or were given up); its token."""
+    """Lease the oldest check not yet run that no worker holds; its token."""
     now = now or utcnow()
     free = or_(PendingUpload.leased_until.is_(None), PendingUpload.leased_until < now)
-    due = (PendingUpload.candidate_id.is_(None), free, ~_WAITING_PHOTO)
+    due = (PendingUpload.candidate_id.is_(None), free)
     tokens = list(
         db.session.scalars(select(PendingUpload.token).where(*due).order_by(PendingUpload.id).limit(4))
     )

@@ -144,9 +144,8 @@ def test_the_uploaders_question_arrives_without_a_reload(
     assert page.locator("section.same-question").count() == 0
     page.evaluate("window.__notReloaded = true")
 
-    assert (
-        VariantWorker(live_app, "browser", Wakeup()).run(stop_when_idle=True) == 1
-    )  # copies, then the check
+    # the check (on the small picture the upload kept), then the copies
+    assert VariantWorker(live_app, "browser", Wakeup()).run(stop_when_idle=True) == 1
 
     question = "document.querySelectorAll('section.same-question').length"
     wait_until(lambda: page.evaluate(question) == 1, 30, "the question to arrive")
