@@ -177,7 +177,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "S3_ACCESS_KEY_ID": "",  # unset: boto3's own chain (AWS_* variables, instance roles)
         "S3_SECRET_ACCESS_KEY": "",
         "HEALTH_MAX_QUEUE": 10_000,  # scale: /healthz answers 503 when more photos than this wait for OCR
-        "PENDING_UPLOAD_HOURS": 24.0,  # neardup: how long an upload waits for "is this the same leaflet?"
+        "PENDING_UPLOAD_HOURS": 24.0,  # neardup: how long an uploader is asked "is this the same leaflet?"
         # load: "background" (worker threads or `flask ocr work` make a photo's variants after the upload is
         # answered) or "inline" (the request makes them before it answers)
         "IMAGE_VARIANTS": "background",

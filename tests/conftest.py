@@ -19,7 +19,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from leaflets import create_app
 from leaflets.extensions import db
-from tests.support import PG_BASE_URL, pg_admin
+from tests.support import DATABASES, PG_BASE_URL, empty_database, pg_admin
 
 # Fixtures defined in helper modules, for every test: a real SMTP server.
 pytest_plugins = ["tests.smtp_support"]
@@ -147,3 +147,23 @@ def configured(request, make_app):
     app = make_app(SEARCH_BACKEND=getattr(request, "param", "whoosh"))
     with app.app_context():
         yield app
+
+
+@pytest.fixture(params=DATABASES)
+def blank_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database (no migrations applied)."""
+    with empty_database(request.param, tmp_path) as url:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "OCR_START_WORKERS": False,
+                "UPLOAD_DIR": str(tmp_path / "uploads"),
+                "INDEX_DIR": str(tmp_path / "index"),
+            }
+        )
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()

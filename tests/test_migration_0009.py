@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from leaflets import create_app
 from leaflets.extensions import db
-from tests.support import DATABASES, both_databases, empty_database
+from tests.support import both_databases
 
 SHA_X, SHA_Y = "a" * 64, "b" * 64
-
-
-@pytest.fixture(params=DATABASES)
-def blank_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """An app on an empty database (no migrations applied)."""
-    with empty_database(request.param, tmp_path) as url:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "x",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "OCR_START_WORKERS": False,
-                "UPLOAD_DIR": str(tmp_path / "uploads"),
-                "INDEX_DIR": str(tmp_path / "index"),
-            }
-        )
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _rows_at_0004() -> None:

@@ -41,14 +41,19 @@ def documented_operations() -> set[tuple[str, str]]:
 def calls(leaflet_id: int, claim_id: int) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(method, documented path, real URL, request arguments): each operation's usual call, and refusals."""
     upload = multipart(upload_fields(), [(leaflet_image(["VOTE FOR BUSES"], size=(300, 424)), "a.jpg")])
-    # The same page at another size: held, with the "is this the same leaflet?" question (202).
+    # The same page at another size: published, and its uploader asked "is this the same leaflet?"
+    # ({question}: its same_question_url, from that 201).
     again = multipart(upload_fields(), [(leaflet_image(["VOTE FOR BUSES"], size=(600, 848)), "b.jpg")])
     return [
         ("GET", "/leaflets", "/leaflets?party=labour", {}),
         ("GET", "/leaflets", "/leaflets?page=0", {}),
         ("POST", "/leaflets", "/leaflets", {"data": upload, "content_type": "multipart/form-data"}),
         ("POST", "/leaflets", "/leaflets", {"data": again, "content_type": "multipart/form-data"}),
+        ("GET", "/uploads/held/{token}", "{question}", {}),
+        ("GET", "/uploads/held/{token}", "/uploads/held/no-such-token", {}),
         ("POST", "/uploads/held/{token}", "/uploads/held/no-such-token", {"json": {"answer": "same"}}),
+        ("POST", "/uploads/held/{token}", "{question}", {"json": {"answer": "maybe"}}),
+        ("POST", "/uploads/held/{token}", "{question}", {"json": {"answer": "different"}}),
         ("GET", "/leaflets/{id}", f"/leaflets/{leaflet_id}", {}),
         ("GET", "/leaflets/{id}", "/leaflets/99999999", {}),
         ("GET", "/search", "/search?q=buses&party=labour", {}),
@@ -131,11 +136,15 @@ def test_every_documented_operation_answers_as_documented(
     token = accounts.issue_api_token(make_user("volunteer"))
     plan = calls(leaflet.id, claim.id)
     assert {(method, path) for method, path, _, _ in plan} == documented_operations()
+    question = ""
     for method, path, url, arguments in plan:
+        url = url.replace("{question}", question)
         response = client.open(
             "/api/v1" + url, method=method, headers={"Authorization": f"Bearer {token}"}, **arguments
         )
         assert response.status_code < 500, (method, url, response.status_code)
+        if (method, path) == ("POST", "/leaflets") and response.status_code == 201:
+            question = (response.get_json().get("same_question_url") or "").split("/api/v1", 1)[-1]
         if response.mimetype == "application/x-ndjson":
             _check_lines(response.get_data(as_text=True), path, method)
             continue

@@ -4,7 +4,8 @@ A fresh database (SQLite, or PostgreSQL with --database postgresql) is migrated 
 as `make run` does; the runner (`python -m leaflets.serve`) starts the web and OCR processes; once the demo
 photos are read, the burst begins: every uploader sends a leaflet of 1-3 phone photos (3-4 MB each; every
 leaflet a different one, bar a stated share of second deliveries, see photos.py), answers "Is this the same
-leaflet?" when asked as the voter would, waits a while (a voter photographing the next one, --think) and sends
+leaflet?" as the voter would (its leaflet's question, polled for a few seconds while the background check
+runs), waits a while (a voter photographing the next one, --think) and sends
 another; readers fetch the home page, a
 browse page, a leaflet and the search API back to back. After --duration seconds the figures of the burst
 are printed; then the OCR backlog is timed until it drains, every 201 is checked against the database and
@@ -57,11 +58,12 @@ class Sample:
 @dataclass
 class Upload:
     sent: int
-    status: int  # the upload's answer; a 202 (held: "is this the same leaflet?") is then answered
+    status: int  # the upload's answer (201: published; "is this the same leaflet?" may be asked afterwards)
     leaflet_id: int | None = None
     repeat: bool = False  # the plan made it a second delivery of an earlier leaflet
     held: bool = False  # the site asked whether it was the same leaflet
     delivery: bool = False  # it ended as a delivery of an earlier leaflet (answered "same")
+    late: bool = False  # its look-alike check had not run within ASK_WAIT_S
 
 
 class Plan:
@@ -155,23 +157,42 @@ def _uploader(
         status, answer = _request(port, "POST", "/api/v1/leaflets", body, content_type)
         upload = Upload(len(images), status, repeat=entry.repeat_of is not None)
         burst.add(Sample("upload", started, time.monotonic() - started, status, first=sequence == 1))
-        if status == 202:  # "is this the same leaflet?": the voter knows, as the plan does
-            upload.held = True
-            choice = "same" if upload.repeat else "different"
-            path = "/" + json.loads(answer)["pending"]["answer_url"].split("/", 3)[3]
-            started = time.monotonic()
-            status, answer = _request(
-                port, "POST", path, json.dumps({"answer": choice}).encode(), "application/json"
-            )
-            burst.add(Sample("answer", started, time.monotonic() - started, status))
-            upload.status, upload.delivery = status, choice == "same"
-        if upload.status == 201:
+        if status == 201:
             created = json.loads(answer)
             upload.leaflet_id = created["id"]
-            upload.delivery = upload.delivery or created.get("duplicate_of") is not None
+            upload.delivery = created.get("duplicate_of") is not None
+            if created.get("same_question_url"):  # the voter looks at their leaflet for a few seconds
+                _answer_question(port, created["same_question_url"], upload, burst, until)
         with burst.lock:
             burst.uploads.append(upload)
         time.sleep(min(max(0.0, until - time.monotonic()), rng.uniform(0.5, 1.5) * think_s))
+
+
+ASK_WAIT_S = 5.0  # how long an uploader watches their leaflet's page for "is this the same leaflet?"
+
+
+def _answer_question(port: int, url: str, upload: Upload, burst: Burst, until: float) -> None:
+    """Poll the upload's look-alike question while its check runs; answer it as the voter knows (the plan
+    says which uploads are second deliveries): "same" for those, "different" for any other."""
+    path = "/" + url.split("/", 3)[3]
+    give_up = min(until, time.monotonic() + ASK_WAIT_S)
+    while time.monotonic() < give_up:
+        status, body = _request(port, "GET", path)
+        question = json.loads(body) if status == 200 else {}
+        if question.get("status") == "open":
+            break
+        if question.get("status") != "checking":
+            return  # 404: nothing alike was found (or no answer at all)
+        time.sleep(0.5)
+    else:  # not checked within the voter's patience: it stays published, linked for moderators if alike
+        upload.late = True
+        return
+    upload.held = True
+    choice = "same" if upload.repeat else "different"
+    started = time.monotonic()
+    status, _ = _request(port, "POST", path, json.dumps({"answer": choice}).encode(), "application/json")
+    burst.add(Sample("answer", started, time.monotonic() - started, status))
+    upload.delivery = status == 200 and choice == "same"
 
 
 def _reader(number: int, port: int, leaflet_ids: list[int], until: float, burst: Burst) -> None:
@@ -522,7 +543,7 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
     uploads = [s for s in burst.samples if s.kind == "upload"]
     reads = [s for s in burst.samples if s.kind != "upload" and s.started < run["until"]]
     statuses = Counter(
-        str(s.status) if s.status in (201, 202) else "no answer" if s.status == 0 else f"{s.status // 100}xx"
+        str(s.status) if s.status == 201 else "no answer" if s.status == 0 else f"{s.status // 100}xx"
         for s in uploads
     )
     read_statuses = Counter(f"{s.status // 100}xx" if s.status else "no answer" for s in reads)
@@ -551,7 +572,8 @@ def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> Non
     print(
         f"same leaflet again (planned repeats, {photo_pool.REPEAT_SHARE:.0%} of the plan): {len(repeats)} "
         f"sent, {sum(u.held for u in repeats)} asked about, {sum(u.delivery for u in repeats)} recorded as "
-        f"deliveries; different leaflets asked about all the same: {asked_anyway}"
+        f"deliveries; different leaflets asked about all the same: {asked_anyway}; uploads whose check had "
+        f"not run within {ASK_WAIT_S:.0f} s: {sum(u.late for u in burst.uploads)}"
         + (f"; the plan ran out and {run['plan_wrapped']} were sent again" if run["plan_wrapped"] else "")
     )
     print(f"reader answers: {dict(read_statuses)}")

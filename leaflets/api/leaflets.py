@@ -6,8 +6,10 @@ from flask import Response, jsonify, request, url_for
 
 from leaflets.api import bp
 from leaflets.api.serializers import leaflet_json
+from leaflets.api.uploads import question_json
 from leaflets.services import browse, leaflet_listing
 from leaflets.services.errors import DomainError
+from leaflets.web import same_leaflet
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -46,4 +48,11 @@ def list_leaflets() -> Response:
 @bp.get("/leaflets/<int:leaflet_id>")
 def get_leaflet(leaflet_id: int) -> Response:
     leaflet = browse.live_leaflet(leaflet_id)
-    return jsonify(leaflet_json(leaflet))
+    body = leaflet_json(leaflet)
+    question = same_leaflet.for_visitor(leaflet)  # its uploader's look-alike check, while it runs or asks
+    if question is None:
+        return jsonify(body)
+    body["same_question"] = question_json(question)
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

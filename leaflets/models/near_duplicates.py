@@ -1,14 +1,13 @@
-"""Near-duplicates: perceptual fingerprints of stored photos, uploads held while the voter is asked whether a
-photo shows a leaflet we already have, and "possibly the same as" links for moderators
+"""Near-duplicates: perceptual fingerprints of stored photos, the "is this the same leaflet?" question an
+upload's background check may put to its uploader, and "possibly the same as" links for moderators
 (docs/near-duplicates.md).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leaflets.extensions import Model
@@ -31,21 +30,26 @@ class ImageFingerprint(Model):
 
 
 class PendingUpload(Model):
-    """An upload whose photo looks like a leaflet we have, kept (metadata and stored photos) until the voter
-    answers "is this the same leaflet?" or it expires."""
+    """A published upload whose photos the background check compares with the archive: while `candidate_id`
+    is None the check is still to run (`leased_until`: a worker has it); once set, its uploader is asked "is
+    this the same leaflet as this one?" until they answer or it expires (docs/near-duplicates.md). The row
+    goes when nothing alike was found, when the uploader answers, or when it expires."""
 
     __tablename__ = "pending_upload"
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)  # secret: whoever holds it may answer
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id", ondelete="CASCADE"), index=True)
-    score: Mapped[float] = mapped_column(Float)
+    leaflet_id: Mapped[int] = mapped_column(ForeignKey("leaflet.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("leaflet.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float | None] = mapped_column(Float)
     uploader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON)  # the resolved form fields, by id
-    staged: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # the stored photos (uploads.StagedImage)
+    leased_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
-    candidate: Mapped[Leaflet] = relationship()
+    leaflet: Mapped[Leaflet] = relationship(foreign_keys=[leaflet_id])
+    candidate: Mapped[Leaflet | None] = relationship(foreign_keys=[candidate_id])
+
+    __table_args__ = (UniqueConstraint("leaflet_id", name="uq_pending_upload_leaflet_id"),)
 
 
 class LeafletSimilarity(Model):

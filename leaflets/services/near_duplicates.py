@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from PIL import Image
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from leaflets import runtime
@@ -51,14 +51,15 @@ class Budget:
     )  # print matches in all, over every photo and turn; None: VERIFY per photo and turn
     seconds: float | None  # no further match is started after this long (the first always runs)
     first_match: bool  # stop at the first photo found to be the same leaflet
-    # an upload's check writes nothing until it ends: its connection goes back to the pool during each match
+    # the check writes nothing until it ends: its connection goes back to the pool during each match
     release_during_matches: bool = False
 
 
-# An upload is answered within its budget: the nearest look-alikes of any photo and any turn first (upright
-# before turned at the same distance), three at most, for at most about half a second, stopping at the first
-# that is the same leaflet (the voter is asked about one). Look-alikes left unchecked are not lost: the
-# moderation page compares every one (MODERATION) and OCR links text copies.
+# An upload's background check (pending_uploads.check_next, in the variant workers, after the upload was
+# published): the nearest look-alikes of any photo and any turn first (upright before turned at the same
+# distance), three at most, for at most about half a second, stopping at the first that is the same leaflet
+# (the uploader is asked about one). It shares the workers' CPU with OCR, hence the bound. Look-alikes left
+# unchecked are not lost: the moderation page compares every one (MODERATION) and OCR links text copies.
 UPLOAD = Budget(comparisons=3, seconds=0.5, first_match=True, release_during_matches=True)
 MODERATION = Budget(comparisons=None, seconds=None, first_match=False)
 
@@ -72,11 +73,8 @@ class Candidate:
 
 def open_display(key: str) -> Image.Image | None:
     """The stored display picture (upright, at most 1600 px) of a storage folder, opened lazily. A photo whose
-    copies a background worker has not made yet is the small picture its upload's check decoded (in hand in
-    this request, or kept with its held bytes), or else is read from those bytes, drafted to LOOK_EDGE."""
-    in_hand = photo_variants.look_in_hand(key)  # held by this very request: decoded once, by its check
-    if in_hand is not None:
-        return in_hand
+    copies a background worker has not made yet is the small picture its upload's check decoded (kept with its
+    held bytes), or else is read from those bytes, drafted to LOOK_EDGE."""
     try:
         found = runtime.storage().read(key, "display")
         if found is not None:
@@ -132,6 +130,11 @@ def remember(keys: Iterable[str], pictures: dict[str, Image.Image | None] | None
     return added
 
 
+def forget(keys: Iterable[str]) -> None:
+    """Drop the fingerprints of deleted storage folders (in the caller's transaction)."""
+    db.session.execute(delete(ImageFingerprint).where(ImageFingerprint.key.in_(list(keys))))
+
+
 def near_keys(value: int, exclude: set[str]) -> list[tuple[int, str]]:
     """(Hamming distance, key) of the fingerprints within MAX_DISTANCE bits, nearest first.
 
@@ -178,9 +181,11 @@ def image_candidates(
     exclude: set[int] = frozenset(),  # type: ignore[assignment]
     budget: Budget = MODERATION,
     pictures: dict[str, Image.Image | None] | None = None,
+    older_than: int | None = None,
 ) -> list[Candidate]:
-    """Leaflets (live originals, none in `exclude`) one of whose photos is one of these stored pictures
-    photographed again; the score is how well the print matched (perceptual.print_match).
+    """Leaflets (live originals, none in `exclude`, and with an id below `older_than` when given) one of whose
+    photos is one of these stored pictures photographed again; the score is how well the print matched
+    (perceptual.print_match).
 
     Every photo is hashed in each of the four turns and looked up (cheap: indexed bands); the print matches,
     the costly part, then run nearest first within `budget`."""
@@ -200,7 +205,7 @@ def image_candidates(
                     (gap, turn, key, other)
                     for gap, other in near_keys(perceptual.page_hash(turned[key, turn]), set())
                 ]
-        return _verify(sorted(near), turned, exclude, budget)
+        return _verify(sorted(near), turned, exclude, budget, older_than)
     finally:
         if pictures is None:
             for picture in opened.values():
@@ -208,13 +213,17 @@ def image_candidates(
                     picture.close()
 
 
-def upload_candidates(keys: Sequence[str]) -> list[Candidate]:
-    """For an upload being answered: fingerprint its photos (each opened once for both steps) and find the
-    leaflet it may repeat, within the UPLOAD budget."""
+def upload_candidates(leaflet: Leaflet) -> list[Candidate]:
+    """For a new upload's background check: fingerprint its photos (each opened once for both steps) and find
+    the earlier leaflet it may repeat, within the UPLOAD budget. Only earlier leaflets: of two look-alikes
+    uploaded at once, the later one is asked about the earlier, never both about each other."""
+    keys = [image.stored_sha256 for image in leaflet.images if image.variants_error is None]
     pictures = {key: open_display(key) for key in dict.fromkeys(keys)}
     try:
         remember(list(pictures), pictures)
-        return image_candidates(list(pictures), budget=UPLOAD, pictures=pictures)
+        return image_candidates(
+            list(pictures), family(leaflet), budget=UPLOAD, pictures=pictures, older_than=leaflet.id
+        )
     finally:
         for picture in pictures.values():
             if picture is not None:
@@ -226,6 +235,7 @@ def _verify(
     turned: dict[tuple[str, int], Image.Image],
     exclude: set[int],
     budget: Budget,
+    older_than: int | None = None,
 ) -> list[Candidate]:
     """Compare look-alikes that belong to other leaflets print against print, nearest first, within budget."""
     best: dict[int, Candidate] = {}
@@ -235,7 +245,9 @@ def _verify(
     for position, (gap, turn, key, other_key) in enumerate(near):
         if other_key not in showing:
             showing[other_key] = [
-                leaflet for leaflet in _leaflets_showing(other_key) if leaflet.id not in exclude
+                leaflet
+                for leaflet in _leaflets_showing(other_key)
+                if leaflet.id not in exclude and (older_than is None or leaflet.id < older_than)
             ]
         leaflets = showing[other_key]
         if not leaflets or (budget.comparisons is None and per_turn[key, turn] == VERIFY):
@@ -331,7 +343,9 @@ def leaflet_changed(leaflet_id: int) -> None:
         leaflet = db.session.get(Leaflet, leaflet_id)
         if leaflet is None:
             return
-        remember(image.stored_sha256 for image in leaflet.images)
+        # Photos still waiting for their copies are fingerprinted by the variant worker once it has made them
+        # (a web request that saves a leaflet does no image work).
+        remember(image.stored_sha256 for image in leaflet.images if image.variants_ready)
         for candidate in text_candidates(leaflet):
             link(leaflet.id, candidate.leaflet.id, TEXT, candidate.score)
         db.session.commit()

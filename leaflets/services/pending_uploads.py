@@ -1,32 +1,38 @@
-"""An upload whose photo looks like a leaflet we already have waits for the voter's answer.
+"""An upload is published at once; whether its photos show a leaflet we already have is checked afterwards, in
+the background, and when one looks alike its uploader is asked "is this the same leaflet as this one?".
 
-"Yes, it came through my door too" records a delivery (place and date) of the original and discards the new
-photos; "No, it is different" publishes it as a new leaflet (and links the two for moderators, in case).
-The upload is held in the database with its photos in storage, so a restart loses nothing; it expires after
-PENDING_UPLOAD_HOURS, when `flask sweep-uploads` removes it and, later, its unused photos.
+The upload request commits a pending_upload row with the leaflet (`publish`): the check to run, under a
+random token that only the uploader is given (in their session, or in the API's 201 body). A variant worker
+runs the check before its next photo (`check_next`), so a backlog of photos waiting for their copies does
+not delay the question: it compares each photo's display copy when made, else the small picture the
+upload's check decoded and kept (`pending_photo.look`). Nothing alike: the row goes. A look-alike: the two
+are linked for moderators at once ("possibly the same as", kind image) and the row becomes an open question
+until the uploader answers or it expires after PENDING_UPLOAD_HOURS (`flask sweep-uploads`; the leaflet
+stays published). "Yes, it came through my door too" turns the new leaflet into a delivery of the original:
+it shows the original's photos, and its own are discarded when nothing else uses them (their OCR jobs go
+with their images). "No, it is different" only closes the question: the link stays for moderators.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from typing import Iterable
 
 from flask import current_app
-from sqlalchemy import delete, exists, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import delete, exists, or_, select, update
 
 from leaflets import runtime
 from leaflets.extensions import db, rows_changed
-from leaflets.models import Area, Election, Leaflet, LeafletImage, Party, PendingPhoto, PendingUpload
+from leaflets.models import Leaflet, LeafletImage, OcrCorrection, PendingPhoto, PendingUpload
 from leaflets.models._types import utcnow
-from leaflets.services import near_duplicates, uploads
-from leaflets.services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from leaflets.services.storage_errors import as_storage_unavailable
+from leaflets.services import near_duplicates, photo_variants, uploads
+from leaflets.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from leaflets.services.uploads import ResolvedMetadata, StagedImage
 
 log = logging.getLogger(__name__)
+CHECK_LEASE_S = 300  # a worker that died mid-check leaves its row to be checked again after this
 
 
 class Expired(DomainError):
@@ -34,200 +40,198 @@ class Expired(DomainError):
     code = "pending_upload_expired"
 
 
-class SameLeafletQuestion(Exception):
-    """The upload is held: ask the voter whether it is `pending.candidate`."""
-
-    def __init__(self, pending: PendingUpload) -> None:
-        super().__init__(f"possibly the same as leaflet {pending.candidate_id}")
-        self.pending = pending
-
-
-def repeats_known_leaflet(staged: list[StagedImage]) -> bool:
-    """Every photo is byte-identical to a leaflet's: the upload is a delivery already, nothing to ask."""
-    return uploads.original_for(staged) is not None
-
-
-def check(meta: ResolvedMetadata, staged: list[StagedImage]) -> None:
-    """Raise SameLeafletQuestion (the upload held) when a photo looks like a leaflet we have; else return."""
-    if repeats_known_leaflet(staged):
-        return
-    found = near_duplicates.upload_candidates([item.stored_sha256 or item.sha256 for item in staged])
-    # Asked again: an upload of the same bytes committed since the first look is found by its fingerprint, and
-    # is a delivery (two voters sending one photo at once), not a question.
-    if found and not repeats_known_leaflet(staged):
-        raise SameLeafletQuestion(hold(meta, staged, found[0]))
+def publish(meta: ResolvedMetadata, staged: list[StagedImage]) -> tuple[Leaflet, str | None]:
+    """Publish an upload (web form or API) with its look-alike check to run; the check's token, or None when
+    the upload is a delivery already (every photo byte-identical to a leaflet's: nothing to ask)."""
+    token = secrets.token_urlsafe(32)
+    leaflet = uploads.create_leaflet(meta, staged, question_token=token)
+    if leaflet.duplicate_of_id is not None:
+        return leaflet, None
+    if not photo_variants.background():  # IMAGE_VARIANTS=inline: the copies exist already, so check now
+        _check_or_drop(token)
+    return leaflet, token
 
 
-def hold(
-    meta: ResolvedMetadata, staged: list[StagedImage], candidate: near_duplicates.Candidate
-) -> PendingUpload:
-    hours = current_app.config["PENDING_UPLOAD_HOURS"]
-    fields = {
-        "party_id": meta.party.id if meta.party else None,
-        "election_id": meta.election.id,
-        "delivered_on": meta.delivered_on.isoformat(),
-        "area_id": meta.area_id,
-        "postcode_district": meta.postcode_district,
-        "title": meta.title,
-        "description": meta.description,
-    }
-    pending = PendingUpload(
-        token=secrets.token_urlsafe(32),
-        candidate_id=candidate.leaflet.id,
-        score=round(candidate.score, 4),
-        uploader_id=meta.uploader_id,
-        meta=fields,
-        staged=[asdict(item) for item in staged],
-        expires_at=utcnow() + timedelta(hours=hours),
+# --- the background check -----------------------------------------------------------------------------------
+
+
+def claim_next(now: datetime | None = None) -> str | None:
+    """Lease the oldest check not yet run that no worker holds; its token."""
+    now = now or utcnow()
+    free = or_(PendingUpload.leased_until.is_(None), PendingUpload.leased_until < now)
+    due = (PendingUpload.candidate_id.is_(None), free)
+    tokens = list(
+        db.session.scalars(select(PendingUpload.token).where(*due).order_by(PendingUpload.id).limit(4))
     )
-    db.session.add(pending)
-    try:
+    db.session.commit()
+    for token in tokens:
+        won = rows_changed(
+            update(PendingUpload)
+            .where(PendingUpload.token == token, *due)
+            .values(leased_until=now + timedelta(seconds=CHECK_LEASE_S))
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
-    except DBAPIError as error:
+        if won == 1:
+            return token
+    return None
+
+
+def check_next() -> bool:
+    """Run one due look-alike check; False when none is due."""
+    token = claim_next()
+    if token is None:
+        return False
+    _check_or_drop(token)
+    return True
+
+
+def _check_or_drop(token: str) -> None:
+    try:
+        check(token)
+    except Exception:  # a fault in the comparison must not retry for ever: the leaflet is published already
+        log.exception("look-alike check failed: dropped", extra={"token": token[:6]})
         db.session.rollback()
-        unavailable = as_storage_unavailable(error, "your leaflet")
-        if unavailable is None:
-            raise
-        raise unavailable from error
-    log.info(
-        "upload held: possibly the same leaflet",
-        extra={"pending_id": pending.id, "candidate": candidate.leaflet.id, "score": pending.score},
+        db.session.execute(delete(PendingUpload).where(PendingUpload.token == token))
+        db.session.commit()
+
+
+def check(token: str) -> None:
+    """Compare the upload's photos with earlier leaflets' (near_duplicates.UPLOAD budget): ask its uploader
+    about the first look-alike, linked for moderators at once; or, with none, drop the check."""
+    pending = db.session.scalar(select(PendingUpload).where(PendingUpload.token == token))
+    if pending is None or pending.candidate_id is not None:
+        db.session.commit()
+        return
+    leaflet = pending.leaflet
+    found = near_duplicates.upload_candidates(leaflet) if leaflet.is_live else []
+    if not found:
+        db.session.execute(delete(PendingUpload).where(PendingUpload.token == token))
+        db.session.commit()
+        return
+    best = found[0]
+    hours = current_app.config["PENDING_UPLOAD_HOURS"]
+    db.session.execute(
+        update(PendingUpload)
+        .where(PendingUpload.token == token)
+        .values(
+            candidate_id=best.leaflet.id,
+            score=round(best.score, 4),
+            leased_until=None,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+        .execution_options(synchronize_session=False)
     )
-    return pending
+    near_duplicates.link(leaflet.id, best.leaflet.id, near_duplicates.IMAGE, best.score)
+    db.session.commit()
+    log.info(
+        "upload possibly the same leaflet: uploader asked",
+        extra={"leaflet_id": leaflet.id, "candidate": best.leaflet.id, "score": round(best.score, 4)},
+    )
 
 
-def find(token: str, user_id: int | None) -> PendingUpload:
-    """The held upload for this token; only its uploader may answer when it was made signed in."""
+# --- the question -----------------------------------------------------------------------------------------
+
+
+def find(token: str, user_id: int | None, session_tokens: Iterable[str] | None = None) -> PendingUpload:
+    """The open question under this token; only its uploader may answer: the account when the upload was
+    made signed in; else whoever holds the token (it was given to the uploader only), and on the web the
+    session that uploaded (`session_tokens`: the tokens that session was given)."""
     pending = db.session.scalar(select(PendingUpload).where(PendingUpload.token == (token or "")[:64]))
-    if pending is None:
+    if pending is None or pending.candidate_id is None:
         raise NotFound(
-            "That upload is not waiting any more: it was answered, or it expired. Upload the photos "
-            "again if it is not in the archive."
+            "There is no question waiting about that upload: it was answered, or nothing like it was found."
         )
     if pending.expires_at <= utcnow():
-        raise Expired("That upload waited too long and expired: please upload the photos again.")
-    if pending.uploader_id is not None and pending.uploader_id != user_id:
+        raise Expired("That question waited too long and expired: your leaflet stays published.")
+    mine = (
+        pending.uploader_id == user_id
+        if pending.uploader_id is not None
+        else session_tokens is None or pending.token in set(session_tokens)
+    )
+    if not mine:
         raise PermissionDenied("Only the person who uploaded these photos can answer for them.")
     return pending
 
 
-def _metadata(pending: PendingUpload) -> ResolvedMetadata:
-    fields = pending.meta
-    election = db.session.get(Election, fields["election_id"])
-    party = db.session.get(Party, fields["party_id"]) if fields["party_id"] is not None else None
-    if election is None or (fields["party_id"] is not None and party is None):
-        raise ValidationFailed(
-            "The party or election of that upload is no longer in the archive: please upload "
-            "the photos again."
-        )
-    return ResolvedMetadata(
-        party=party,
-        election=election,
-        delivered_on=date.fromisoformat(fields["delivered_on"]),
-        area_id=fields["area_id"],
-        postcode_district=fields["postcode_district"],
-        title=fields["title"],
-        description=fields["description"],
-        uploader_id=pending.uploader_id,
-    )
+def state(token: str, user_id: int | None) -> PendingUpload | None:
+    """The check under this token while it runs (candidate_id None) or asks; None once it is over. The same
+    permission as answering."""
+    pending = db.session.scalar(select(PendingUpload).where(PendingUpload.token == (token or "")[:64]))
+    if pending is None or (pending.candidate_id is not None and pending.expires_at <= utcnow()):
+        return None
+    if pending.uploader_id is not None and pending.uploader_id != user_id:
+        raise PermissionDenied("Only the person who uploaded these photos can see this.")
+    return pending
 
 
-@dataclass(frozen=True)
-class HeldDetails:
-    place: str
-    delivered_on: date
+def for_uploader(leaflet: Leaflet, user_id: int | None, tokens: Iterable[str]) -> PendingUpload | None:
+    """This leaflet's check or question when the one asking is its uploader (signed in as them, or holding
+    the token in their session); None for anyone else."""
+    pending = db.session.scalar(select(PendingUpload).where(PendingUpload.leaflet_id == leaflet.id))
+    if pending is None or (pending.candidate_id is not None and pending.expires_at <= utcnow()):
+        return None
+    mine = pending.uploader_id == user_id if pending.uploader_id is not None else pending.token in set(tokens)
+    return pending if mine else None
 
 
-def details(pending: PendingUpload) -> HeldDetails:
-    """Where and when the held upload says it was delivered, as the question page shows it."""
-    area = db.session.get(Area, pending.meta["area_id"]) if pending.meta["area_id"] is not None else None
-    return HeldDetails(
-        area.name if area else "Place not known yet", date.fromisoformat(pending.meta["delivered_on"])
-    )
-
-
-def staged_of(pending: PendingUpload) -> list[StagedImage]:
-    return [StagedImage(**item) for item in pending.staged]
-
-
-def answer_same(token: str, user_id: int | None) -> Leaflet:
-    """ "Yes, it came through my door too": a delivery of the original, at this upload's place and date, that
-    shows the original's photos; the new photos are deleted (unless something else uses them)."""
-    pending = find(token, user_id)
-    meta, staged = _metadata(pending), staged_of(pending)
-    original = pending.candidate
-    root = original.duplicate_of if original.duplicate_of_id else original
+def answer_same(token: str, user_id: int | None, session_tokens: Iterable[str] | None = None) -> Leaflet:
+    """ "Yes, it came through my door too": the new leaflet becomes a delivery of the original, at its own
+    place and date, showing the original's photos; its own photos are deleted unless something else uses
+    them."""
+    pending = find(token, user_id, session_tokens)
+    leaflet, candidate = pending.leaflet, pending.candidate
+    root = candidate.duplicate_of if candidate is not None and candidate.duplicate_of_id else candidate
     if root is None or not root.is_live:
-        raise NotFound(
-            "That leaflet is no longer in the archive: choose “No, it is different” to publish yours."
-        )
-    shown = [
-        StagedImage(
-            image.sha256,
-            image.role,
-            image.width,
-            image.height,
-            image.mime,
-            image.byte_size,
-            image.stored_sha256,
-            image.rotation,
-        )
-        for image in root.images
-    ]
-    _claim(pending)
-    delivery = uploads.create_leaflet(meta, shown)
-    _discard(staged)
-    log.info(
-        "near-duplicate confirmed: delivery recorded", extra={"leaflet_id": delivery.id, "original": root.id}
+        raise NotFound("That leaflet is no longer in the archive: yours stays published.")
+    corrected = db.session.scalar(
+        select(exists().where(OcrCorrection.image_id.in_([image.id for image in leaflet.images])))
     )
-    return delivery
-
-
-def answer_different(token: str, user_id: int | None) -> Leaflet:
-    """ "No, it is different": published as a new leaflet, linked to the look-alike for moderators to
-    judge."""
-    pending = find(token, user_id)
-    meta, staged = _metadata(pending), staged_of(pending)
-    candidate_id, score = pending.candidate_id, pending.score
+    if corrected:
+        raise Conflict(
+            "Someone has already corrected the text of your photos: a moderator will merge the two instead."
+        )
     _claim(pending)
-    leaflet = uploads.create_leaflet(meta, staged)
-    near_duplicates.link(leaflet.id, candidate_id, near_duplicates.IMAGE, score)
-    db.session.commit()
-    log.info("near-duplicate denied: published", extra={"leaflet_id": leaflet.id, "candidate": candidate_id})
+    own = uploads.become_delivery(leaflet, root)
+    _discard(own)
+    log.info(
+        "near-duplicate confirmed: delivery recorded", extra={"leaflet_id": leaflet.id, "original": root.id}
+    )
+    return leaflet
+
+
+def answer_different(token: str, user_id: int | None, session_tokens: Iterable[str] | None = None) -> Leaflet:
+    """ "No, it is different": the question closes; the two stay linked for moderators to judge."""
+    pending = find(token, user_id, session_tokens)
+    leaflet = pending.leaflet
+    _claim(pending)
+    log.info("near-duplicate denied", extra={"leaflet_id": leaflet.id, "candidate": pending.candidate_id})
     return leaflet
 
 
 def _claim(pending: PendingUpload) -> None:
-    """Take the held upload out first, so a double click or a second client cannot answer it twice."""
+    """Take the question out first, so a double click or a second client cannot answer it twice."""
     taken = rows_changed(delete(PendingUpload).where(PendingUpload.id == pending.id))
     db.session.commit()
     if taken != 1:
-        raise NotFound("That upload was answered already.")
+        raise NotFound("That question was answered already.")
 
 
-def held_keys() -> set[str]:
-    """The storage folders that unexpired held uploads still need."""
-    keys: set[str] = set()
-    for staged in db.session.scalars(select(PendingUpload.staged).where(PendingUpload.expires_at > utcnow())):
-        keys.update(item.get("stored_sha256") or item["sha256"] for item in staged)
-    return keys
-
-
-def _discard(staged: list[StagedImage]) -> None:
-    """Delete the held photos' folders that no leaflet and no other held upload uses."""
-    held = held_keys()
-    for key in {item.stored_sha256 or item.sha256 for item in staged}:
-        used = db.session.scalar(select(exists().where(LeafletImage.stored_sha256 == key)))
-        if not used and key not in held:
-            runtime.storage().delete(key)
-            # bytes still waiting for their copies: no worker should make copies nobody will show
-            db.session.execute(delete(PendingPhoto).where(PendingPhoto.sha256 == key))
-            log.info("held photos discarded", extra={"key": key})
+def _discard(keys: set[str]) -> None:
+    """Delete the storage folders that no leaflet uses any more, and the copies still to be made of them."""
+    for key in keys:
+        if db.session.scalar(select(exists().where(LeafletImage.stored_sha256 == key))):
+            continue
+        runtime.storage().delete(key)
+        # bytes still waiting for their copies: no worker should make copies nobody will show
+        db.session.execute(delete(PendingPhoto).where(PendingPhoto.sha256 == key))
+        near_duplicates.forget([key])
+        log.info("discarded photos deleted", extra={"key": key})
     db.session.commit()
 
 
 def expire() -> int:
-    """Remove held uploads past their time (their photos are then swept as orphans)."""
+    """Close checks and questions past their time (the leaflet stays published and linked)."""
     removed = rows_changed(delete(PendingUpload).where(PendingUpload.expires_at <= utcnow()))
     db.session.commit()
     return removed or 0

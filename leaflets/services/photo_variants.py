@@ -1,10 +1,11 @@
-"""Making a photo's stored variants after its upload was answered (the job state is the pending_photo row).
+"""Making a photo's stored variants after its upload was published (the job state is the pending_photo row).
 
 The upload request checks the photo (images.check), writes its bytes to storage (the folder's HELD object)
 and then commits its `pending_photo` row, which names them; the leaflet's images are created with
 `variants_ready` False, and pages show a placeholder for them. A variant worker (`claim_next` + `make`)
 writes master, display and thumbnail, marks every image using them ready and deletes the row, then the held
-bytes (a crash in between leaves bytes that `flask sweep-uploads` removes). Claims are conditional UPDATEs
+bytes (a crash in between leaves bytes that `flask sweep-uploads` removes). The same workers then fingerprint
+the photo and run the upload's look-alike check (pending_uploads.check_next). Claims are conditional UPDATEs
 with a lease, like OCR jobs, so any number of workers in any number of processes share the work and a worker
 that dies only delays its photo until the lease ends.
 
@@ -19,7 +20,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from PIL import Image
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -45,8 +46,6 @@ def background() -> bool:
 def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> None:
     """Keep an upload's bytes until its variants are made (a photo already held is held once): the bytes
     go to storage first, then the row that names them commits, so a committed row always finds them."""
-    if has_request_context() and checked.look is not None:  # the near-duplicate check looks at it next
-        g.setdefault("held_looks", {})[checked.sha256] = checked.look
     if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
         db.session.commit()
         return
@@ -71,13 +70,6 @@ def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> Non
 def is_pending(sha256: str) -> bool:
     found = db.session.scalar(select(PendingPhoto.sha256).where(PendingPhoto.sha256 == sha256))
     return found is not None
-
-
-def look_in_hand(sha256: str) -> Image.Image | None:
-    """A copy of the small upright picture this request's check decoded of a photo it just held, else None
-    (no second decode of the upload for the near-duplicate check)."""
-    look = g.get("held_looks", {}).get(sha256) if has_request_context() else None
-    return None if look is None else look.copy()
 
 
 def _look_bytes(look: Image.Image | None) -> bytes | None:

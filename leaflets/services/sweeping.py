@@ -22,9 +22,8 @@ log = logging.getLogger(__name__)
 def sweep_orphans(min_age_s: float, dry_run: bool = False) -> list[str]:
     storage = runtime.storage()
     if not dry_run:
-        pending_uploads.expire()  # an upload left waiting past its time gives up its photos
+        pending_uploads.expire()  # a look-alike question left unanswered past its time closes
     referenced = set(db.session.scalars(select(LeafletImage.stored_sha256).distinct()))
-    referenced |= pending_uploads.held_keys()
     waiting = set(db.session.scalars(select(PendingPhoto.sha256)))
     referenced |= waiting
     cutoff = time.time() - min_age_s

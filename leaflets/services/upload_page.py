@@ -67,7 +67,8 @@ def _photos(submission: uploads.LeafletSubmission, staged_token: str | None, sta
             state.staged = _still_staged(staged_token)
 
 
-def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> Leaflet:
+def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> tuple[Leaflet, str | None]:
+    """The leaflet published, and the token of its look-alike check (pending_uploads.publish)."""
     state = FormState()
     _photos(submission, staged_token, state)
     try:
@@ -80,8 +81,7 @@ def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> L
     if state.errors:
         raise NeedsAttention(state)
     try:
-        pending_uploads.check(meta, state.staged)  # a photo like a leaflet we have: the voter is asked first
-        return uploads.create_leaflet(meta, state.staged)
+        return pending_uploads.publish(meta, state.staged)
     except ServiceUnavailable as error:
         # A full disk or a read-only database: the photos already stored stay with the form for the retry.
         state.errors.append(error)

@@ -11,17 +11,28 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Callable, TypeVar
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from leaflets import runtime
 from leaflets.extensions import db, release_connection
-from leaflets.models import Election, ImageRole, Leaflet, LeafletImage, OcrPriority, OcrStatus, Party
+from leaflets.models import (
+    Claim,
+    Election,
+    ImageRole,
+    Leaflet,
+    LeafletImage,
+    OcrPriority,
+    OcrStatus,
+    Party,
+    PendingUpload,
+)
+from leaflets.models._types import utcnow
 from leaflets.ocr_queue import fairness
 from leaflets.services import images as image_service
 from leaflets.services import indexing, locations, photo_variants
@@ -405,17 +416,33 @@ def _build_leaflet(meta: ResolvedMetadata, staged: list[StagedImage], priority: 
     return leaflet
 
 
+def _look_alike_check(leaflet: Leaflet, token: str) -> PendingUpload:
+    hours = current_app.config["PENDING_UPLOAD_HOURS"]
+    return PendingUpload(
+        token=token,
+        leaflet=leaflet,
+        uploader_id=leaflet.uploader_id,
+        expires_at=utcnow() + timedelta(hours=hours),
+    )
+
+
 def _lost_race(error: IntegrityError) -> bool:
     """Another upload of the same photo committed first (the unique claim on the original refused ours)."""
     return "original_sha256" in str(error.orig)
 
 
 def create_leaflet(
-    meta: ResolvedMetadata, staged: list[StagedImage], priority: OcrPriority = OcrPriority.INTERACTIVE
+    meta: ResolvedMetadata,
+    staged: list[StagedImage],
+    priority: OcrPriority = OcrPriority.INTERACTIVE,
+    *,
+    question_token: str | None = None,
 ) -> Leaflet:
     """One transaction for the leaflet and its images; then enqueue OCR and index, after the commit.
 
     `priority` places its OCR jobs in the queue: a voter waiting (the default) before background work.
+    `question_token`, for an upload that becomes a new original (not a delivery), also commits its look-alike
+    check (a pending_upload row under that token) for the background workers (pending_uploads.check_next).
 
     When a racing upload of the same photos commits first, this one is built again: it then finds that
     upload's leaflet and becomes a delivery of it (duplicate_of), as if it had come a moment later.
@@ -423,6 +450,8 @@ def create_leaflet(
     for attempt in range(1, _RACE_RETRIES + 1):
         leaflet = _build_leaflet(meta, staged, priority)
         db.session.add(leaflet)
+        if question_token is not None and leaflet.duplicate_of_id is None:
+            db.session.add(_look_alike_check(leaflet, question_token))
         try:
             db.session.commit()
         except IntegrityError as error:
@@ -447,6 +476,40 @@ def create_leaflet(
     )
     after_commit(leaflet)
     return leaflet
+
+
+def become_delivery(leaflet: Leaflet, original: Leaflet) -> set[str]:
+    """The uploader says their new leaflet is `original`: it becomes a delivery of it (its place and date
+    stay), showing the original's photos instead of its own, whose images go with their OCR jobs. Deliveries
+    made of it since point at the original. Returns the storage folders its own photos used (the caller
+    discards those nothing else uses)."""
+    own = {image.stored_sha256 for image in leaflet.images}
+    shown = [
+        StagedImage(i.sha256, i.role, i.width, i.height, i.mime, i.byte_size, i.stored_sha256, i.rotation)
+        for i in original.images
+    ]
+    image_ids = [image.id for image in leaflet.images]
+    db.session.execute(
+        update(Claim)
+        .where(Claim.image_id.in_(image_ids))
+        .values(image_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    leaflet.images.clear()  # delete-orphan: its own images, and their OCR jobs, go
+    db.session.flush()
+    submitter = fairness.submitter_key(leaflet.uploader_id)
+    for position, item in enumerate(shown):
+        leaflet.images.append(_new_image(item, position, OcrPriority.INTERACTIVE, submitter, original=False))
+    leaflet.duplicate_of_id = original.id
+    db.session.execute(
+        update(Leaflet)
+        .where(Leaflet.duplicate_of_id == leaflet.id)
+        .values(duplicate_of_id=original.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    after_commit(leaflet)
+    return own
 
 
 def after_commit(leaflet: Leaflet) -> None:

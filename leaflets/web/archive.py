@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from leaflets.services import archive_counts, browse, coverage, findings, review
 from leaflets.services.leaflet_access import visible_leaflet
+from leaflets.web import same_leaflet
 
 bp = Blueprint("archive", __name__)
 
@@ -40,15 +42,22 @@ def leaflets() -> str:
 
 
 @bp.get("/leaflets/<int:leaflet_id>")
-def leaflet(leaflet_id: int) -> str:
+def leaflet(leaflet_id: int) -> ResponseReturnValue:
     found = visible_leaflet(leaflet_id, current_user)
-    return render_template(
+    question = same_leaflet.for_visitor(found)  # its uploader may be asked "is this the same leaflet?"
+    page = render_template(
         "archive/leaflet.html",
         leaflet=found,
         copies=browse.also_delivered(found),
         original=browse.original_of(found),
         review=review.leaflet_summary(found),
+        same_question=question,
     )
+    if question is None:
+        return page
+    response = current_app.make_response(page)
+    response.headers["Cache-Control"] = "private, no-store"  # this visitor's question, with its answer's key
+    return response
 
 
 @bp.get("/parties")

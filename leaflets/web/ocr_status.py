@@ -19,6 +19,7 @@ from leaflets.models import Leaflet, LeafletImage, OcrStatus
 from leaflets.services import word_alignment
 from leaflets.services.errors import DomainError
 from leaflets.services.leaflet_access import can_see_hidden, visible_leaflet
+from leaflets.web import same_leaflet
 from search import analysis
 
 bp = Blueprint("ocr_status", __name__)
@@ -29,7 +30,9 @@ _FINISHED = {OcrStatus.DONE, OcrStatus.FAILED}
 @bp.get("/leaflets/<int:leaflet_id>/ocr.json")
 def leaflet_ocr(leaflet_id: int) -> ResponseReturnValue:
     leaflet = visible_leaflet(leaflet_id, current_user)
-    response = jsonify(leaflet_ocr_json(leaflet, moderator=can_see_hidden(current_user)))
+    body = leaflet_ocr_json(leaflet, moderator=can_see_hidden(current_user))
+    body["same_question"] = same_leaflet.question_json(leaflet)  # for its uploader only
+    response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -20,8 +20,9 @@ from flask.typing import ResponseReturnValue
 
 from leaflets.extensions import limiter
 from leaflets.forms.upload import incoming_images, submission_from_form
-from leaflets.services import pending_uploads, upload_page, upload_staging
+from leaflets.services import upload_page, upload_staging
 from leaflets.services.errors import DomainError
+from leaflets.web import same_leaflet
 
 bp = Blueprint("upload", __name__)
 
@@ -63,15 +64,12 @@ def submit() -> ResponseReturnValue:
         state = upload_page.find_place(submission, request.form.get("staged"))
         return render_template("upload/form.html", **upload_page.context(request.form, state)), state.status
     try:
-        leaflet = upload_page.submit(submission, request.form.get("staged"))
+        leaflet, question = upload_page.submit(submission, request.form.get("staged"))
     except upload_page.NeedsAttention as problem:
         page = render_template("upload/form.html", **upload_page.context(request.form, problem.state))
         return page, problem.status
-    except pending_uploads.SameLeafletQuestion as question:
-        ask = url_for("same_leaflet.question", token=question.pending.token)
-        if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-            return jsonify({"location": ask}), 202
-        return redirect(ask, 303)
+    if question is not None:
+        same_leaflet.remember(question)  # the leaflet page asks this visitor if a look-alike is found
     # A message with a link: the templates render text messages and these.
     thanks: Any = {
         "text": "Thank you: your leaflet is online. Its text will appear here in a few seconds.",

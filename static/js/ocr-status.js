@@ -31,7 +31,24 @@
       var url = section.getAttribute("data-ocr-url");
       if (!FINISHED[section.getAttribute("data-ocr-status")] && urls.indexOf(url) < 0) { urls.push(url); }
     });
+    /* The uploader's look-alike check still runs: keep asking until it says whether there is a question. */
+    var checking = document.querySelector("#same-question[data-same-checking]");
+    if (checking && urls.indexOf(checking.getAttribute("data-ocr-url")) < 0) { urls.push(checking.getAttribute("data-ocr-url")); }
     return urls;
+  }
+
+  /* "Is this the same leaflet as this one?", shown to the uploader when the background check found one. */
+  function showQuestion(question) {
+    var slot = document.querySelector("#same-question[data-same-checking]");
+    if (!slot) { return; }
+    if (!question || (!question.checking && !question.html)) { slot.removeAttribute("data-same-checking"); return; }
+    if (!question.html) { return; }
+    var template = document.createElement("template");
+    template.innerHTML = question.html.trim();  /* server-rendered and escaped */
+    var fresh = template.content.firstElementChild;
+    if (!fresh) { return; }
+    slot.parentNode.replaceChild(fresh, slot);
+    announce("A question about your upload: is it the same leaflet as one already in the archive?");
   }
 
   function replaceSection(image) {
@@ -79,7 +96,10 @@
       Promise.all(urls.map(function (url) {
         return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
           .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
-          .then(function (body) { body.images.forEach(function (image) { updatePhoto(image); replaceSection(image); }); });
+          .then(function (body) {
+            body.images.forEach(function (image) { updatePhoto(image); replaceSection(image); });
+            if ("same_question" in body) { showQuestion(body.same_question); }
+          });
       })).catch(function () { /* try again later */ }).then(function () {
         poll(Math.min(MAX_DELAY_MS, delay * 1.5));
       });

@@ -147,7 +147,7 @@
       }
     });
     xhr.addEventListener("load", function () {
-      if (xhr.status === 201 || xhr.status === 202) {  // 202: held, to ask "is this the same leaflet?"
+      if (xhr.status === 201) {
         location.assign(JSON.parse(xhr.responseText).location);
         return;
       }

@@ -1,8 +1,10 @@
 """In Chromium: a leaflet uploaded with IMAGE_VARIANTS=background shows a placeholder, then its photo as soon
-as the variant worker has made it, without a reload; no broken image at any moment."""
+as the variant worker has made it, without a reload; no broken image at any moment. Its uploader's "is this
+the same leaflet?" question, asked after the worker's look-alike check, arrives the same way."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,6 +18,7 @@ from leaflets.models import PendingPhoto
 from leaflets.ocr_queue.variants import VariantWorker
 from leaflets.ocr_queue.worker import Wakeup
 from leaflets.storage import HELD
+from tests.near_duplicate_images import encode, rephotograph, template_leaflet
 from tests.support import leaflet_image, multipart, upload_fields, wait_until
 
 pytestmark = pytest.mark.browser
@@ -108,3 +111,48 @@ def test_a_photo_that_cannot_be_prepared_says_so_without_a_reload(
     assert_accessible(page)
     page.reload()
     assert page.locator("p.photo-failed").inner_text() == "This photo could not be prepared."
+
+
+def test_the_uploaders_question_arrives_without_a_reload(
+    live_app: Flask,
+    live_server: Any,
+    desktop_page: Any,
+    assert_accessible: Callable[[Any], None],
+    tmp_path: Path,
+) -> None:
+    """The look-alike check runs in the variant worker after the upload is published: the uploader's leaflet
+    page, already open, shows "Is this the same leaflet as this one?" when the poll brings it."""
+    first = live_app.test_client().post(
+        "/api/v1/leaflets",
+        content_type="multipart/form-data",
+        data=multipart(upload_fields(), [(encode(template_leaflet("Jane Smith", 1), quality=92), "a.jpg")]),
+    )
+    assert first.status_code == 201
+    VariantWorker(live_app, "browser", Wakeup()).run(stop_when_idle=True)
+    photo = tmp_path / "again.jpg"
+    photo.write_bytes(encode(rephotograph(template_leaflet("Jane Smith", 1), 2), quality=85))
+    page = desktop_page
+    page.goto(f"{live_server.url}/upload")
+    page.set_input_files("#images", str(photo))
+    page.locator("#previews li").first.wait_for()
+    page.select_option("#party", "labour")
+    page.fill("#postcode", "AB11 5QN")
+    page.get_by_label("Yes, Aberdeen South").wait_for()
+    page.click("#submit-upload")
+    page.wait_for_url(re.compile(r"/leaflets/\d+$"))
+    assert page.locator("#same-question[data-same-checking]").count() == 1
+    assert page.locator("section.same-question").count() == 0
+    page.evaluate("window.__notReloaded = true")
+
+    # the check (on the small picture the upload kept), then the copies
+    assert VariantWorker(live_app, "browser", Wakeup()).run(stop_when_idle=True) == 1
+
+    question = "document.querySelectorAll('section.same-question').length"
+    wait_until(lambda: page.evaluate(question) == 1, 30, "the question to arrive")
+    assert page.evaluate("window.__notReloaded") is True
+    _all_loaded(page)
+    assert _broken_images(page) == 0
+    assert_accessible(page)
+    page.get_by_role("button", name="No, it is different").click()
+    page.wait_for_url(re.compile(r"/leaflets/\d+$"))
+    assert "stays online as a leaflet of its own" in page.content()

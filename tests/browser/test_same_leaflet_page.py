@@ -1,6 +1,7 @@
-"""A photo of a leaflet already in the archive, uploaded in Chromium at 360 px and 1280 px: the voter is asked
-"Is this the same leaflet as this one?" (checked with axe-core), and "yes" records a delivery while "no"
-publishes a new leaflet, which a moderator then sees as "possibly the same as" the original."""
+"""A photo of a leaflet already in the archive, uploaded in Chromium at 360 px and 1280 px: the upload is
+published, and its page asks the uploader "Is this the same leaflet as this one?" (checked with axe-core);
+"yes" turns it into a delivery of the original while "no" keeps it, which a moderator then sees as "possibly
+the same as" the original. Another browser sees the page without the question."""
 
 from __future__ import annotations
 
@@ -49,8 +50,11 @@ def test_a_photo_we_have_is_asked_about_then_recorded_or_published(
     page.fill("#delivered_on", "2024-06-24")
     page.click("#submit-upload")
 
-    page.wait_for_url(re.compile(r"/upload/same/[\w-]+$"))
-    assert page.locator("h1").inner_text() == "Is this the same leaflet as this one?"
+    page.wait_for_url(LEAFLET_URL)
+    new_id = int(page.url.rsplit("/", 1)[1])
+    assert new_id != original_id and "your leaflet is online" in page.content()
+    question = page.locator("section.same-question")
+    assert question.locator("h2").inner_text() == "Is this the same leaflet as this one?"
     wait_until(  # both thumbnails load (no broken image)
         lambda: page.evaluate(
             "Array.from(document.querySelectorAll('main img')).every(i => i.complete && i.naturalWidth > 0)"
@@ -65,7 +69,12 @@ def test_a_photo_we_have_is_asked_about_then_recorded_or_published(
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"same-leaflet-{page.size_name}.png"), full_page=True)
 
-    page.keyboard.press("Tab")  # the answers are reachable by keyboard
+    stranger = page.context.browser.new_page()
+    stranger.goto(f"{live_server.url}/leaflets/{new_id}")
+    assert stranger.locator("section.same-question").count() == 0  # asked of the uploader only
+    stranger.close()
+
+    page.get_by_role("button", name="No, it is different").focus()  # the answers are reachable by keyboard
     if page.size_name == "phone":
         page.get_by_role("button", name="Yes, it came through my door too").click()
         page.wait_for_url(re.compile(rf"/leaflets/{original_id}$"))
@@ -73,11 +82,10 @@ def test_a_photo_we_have_is_asked_about_then_recorded_or_published(
         assert "Aberdeen South" in page.locator(".copies").inner_text()
     else:
         page.get_by_role("button", name="No, it is different").click()
-        page.wait_for_url(LEAFLET_URL)
-        assert not page.url.endswith(f"/leaflets/{original_id}")
-        assert "your leaflet is online" in page.content()
+        page.wait_for_url(re.compile(rf"/leaflets/{new_id}$"))
+        assert "stays online as a leaflet of its own" in page.content()
+        assert page.locator("section.same-question").count() == 0
         assert "Aberdeen South" in page.locator(".leaflet-summary").inner_text()
-        new_id = int(page.url.rsplit("/", 1)[1])
         with live_app.app_context():
             moderator = make_user("moderator")
         log_in(page, live_server.url, moderator.email)
