@@ -52,6 +52,11 @@ _CHALLENGER_SLACK = 2.0  # ... plus this many letters: 3 letters against 0 is no
 # A strong plain reading covering this share of the page's print leaves too little for the prepared page
 # to find to be worth its reading; photos and rules on a page are print-like shapes no reading covers.
 _PLAIN_EXPLAINS = 0.9
+# Likewise a fair prepared reading of a photo covering that share leaves plain Tesseract only the same
+# print to read better, which on a photo (its background read too) it was not seen to do by the margin:
+# plain won where the prepared reading covered 0.24-0.85 of the print or was gibberish, lost at 0.9-0.91.
+_FAIR_SHARE = 0.7
+_FAIR_CONFIDENCE = 70.0
 # A few lines of light-on-dark print (letters as glyphs) that a reading leaves mostly unread: a panel lost.
 _LIGHT_GLYPHS = 30
 _LIGHT_EXPLAINED = 0.5
@@ -83,10 +88,23 @@ def strong(found: Evidence) -> bool:
     )
 
 
+def fair(found: Evidence) -> bool:
+    """A reading mostly of dictionary words, read with some confidence: not gibberish, if not strong."""
+    return (
+        reading.confident(found)
+        and found.confidence >= _FAIR_CONFIDENCE
+        and (found.dictionary < 0 or found.dictionary >= _FAIR_SHARE)
+    )
+
+
 def _prepared_candidate(
-    prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None
+    prepared: Prepared,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+    turn_over_first: bool = False,
 ) -> Candidate:
-    words, found = reading.read_page(prepared, lang, deadline, command)
+    words, found = reading.read_page(prepared, lang, deadline, command, turn_over_first)
     return Candidate(
         "prepared",
         words,
@@ -240,6 +258,21 @@ def _light_print_cut_away(prepared: Prepared, master: np.ndarray) -> bool:
     return ink.glyphs_in_lines(ink.glyphs(negative), negative.shape) >= _CUT_AWAY_GLYPHS
 
 
+def _plain_cannot_win(
+    first: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, master: np.ndarray
+) -> bool:
+    """Whether the prepared reading of a photo leaves plain Tesseract nothing to win by: it is strong, or
+    fair and covering most of the page's print, and no light-on-dark print is left unread or cut away."""
+    covers = strong(first.found) or (
+        fair(first.found) and _explained_by(first, prepared, print_on_page) >= _PLAIN_EXPLAINS
+    )
+    return (
+        covers
+        and not _light_print_unread(first, prepared, master)
+        and not _light_print_cut_away(prepared, master)
+    )
+
+
 def _candidates(
     image: Image.Image,
     prepared: Prepared,
@@ -254,26 +287,31 @@ def _candidates(
     A flat scan is read by plain Tesseract first; a strong plain reading covering most of the page's print
     leaves the prepared page little to find, so only the print it missed gets second looks. A photo of a
     page on a background is read prepared first: plain Tesseract reads the background too, slowly and
-    mostly badly, so it is asked only when the prepared reading is weak or leaves light-on-dark print
-    unread (where it has been seen to read better), or when the photo shows lines of light print outside
-    the page found (a dark sidebar cut off as background): glyphs in lines, not any print-like specks,
-    so a carpet's texture does not call plain.
+    mostly badly, so it is asked only when the prepared reading is weak (not strong, and not fair over
+    90% of the page's print) or leaves light-on-dark print unread (where it has been seen to read
+    better), or when the photo shows lines of light print outside the page found (a dark sidebar cut off
+    as background): glyphs in lines, not any print-like specks, so a carpet's texture does not call
+    plain. Never when the page had to be turned over or a quarter: plain reads the photo as given.
+    When plain's reading of a flat scan is of a page the wrong way up, so is the prepared page: it is
+    read turned over first.
     """
     if min(image.size) < 16:  # Tesseract reads nothing smaller; the prepared page is enlarged
         return [_prepared_candidate(prepared, lang, deadline, command)]
     if prepared.page_found:
         first = _prepared_candidate(prepared, lang, deadline, command)
-        if (
-            strong(first.found)
-            and not _light_print_unread(first, prepared, master)
-            and not _light_print_cut_away(prepared, master)
-        ):
+        if prepared.turned:
+            # the page had to be turned over or a quarter to be read: plain Tesseract, reading the photo
+            # as given, would read it the wrong way up (it reads upright and quarter-clockwise pages only)
+            return [first]
+        if _plain_cannot_win(first, prepared, print_on_page, master):
             return [first]
         return [_plain_candidate(image, lang, deadline, command, prepared.timings), first]
     plain = _plain_candidate(image, lang, deadline, command, prepared.timings)
     if strong(plain.found) and _explained_by(plain, prepared, print_on_page) >= _PLAIN_EXPLAINS:
         return [plain]
-    return [plain, _prepared_candidate(prepared, lang, deadline, command)]
+    # the prepared page is turned the same way as the photo: a reading of plain's the wrong way up says so
+    wrong_way = reading.wrong_way_up(plain.found)
+    return [plain, _prepared_candidate(prepared, lang, deadline, command, wrong_way)]
 
 
 def _mend_big_print(

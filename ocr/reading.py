@@ -9,10 +9,13 @@ confidence), so a correctly upright page stays upright.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ocr import evidence, orientation, recognition, scale, tesseract
 from ocr.evidence import Evidence
+from ocr.geometry import Matrix
 from ocr.prepared import Prepared, timed
 from ocr.result import WordBox
 
@@ -24,6 +27,20 @@ _SPARSE_KNOWN = 3  # ... unless this many of them are known words
 _CONFIDENT_WORDS = 8
 _CONFIDENT_SHARE = 0.35
 _CONFIDENT_MEAN = 70.0  # without a word list: the mean confidence that settles it
+# Another reading of the same page (plain Tesseract's of a flat scan) with this many words, under this share
+# of its letters in dictionary words, read the page the wrong way up: the page turned over is read first.
+_WRONG_WAY_WORDS = 8
+_WRONG_WAY_SHARE = 0.2
+
+
+@dataclass
+class _TurnedOver:
+    """The prepared page turned 180 degrees, its way back, and its reading."""
+
+    image: np.ndarray
+    matrix: Matrix
+    words: list[WordBox]
+    found: Evidence
 
 
 def confident(found: Evidence) -> bool:
@@ -40,37 +57,56 @@ def _read(
     return words, evidence.assess(words)
 
 
+def wrong_way_up(found: Evidence) -> bool:
+    """Whether a reading of many words with almost no dictionary words read its page the wrong way up."""
+    return found.words >= _WRONG_WAY_WORDS and 0 <= found.dictionary < _WRONG_WAY_SHARE
+
+
 def read_page(
-    prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None
+    prepared: Prepared,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+    turn_over_first: bool = False,
 ) -> tuple[list[WordBox], Evidence]:
-    """Recognise in whatever orientation the page is; sets `prepared.rotation`."""
-    with timed(prepared.timings, "recognition"):
-        words, found = _read(prepared.gray, lang, deadline, command)
-    if not confident(found):
-        words, found = _turn_over_if_better(prepared, words, found, lang, deadline, command)
+    """Recognise in whatever orientation the page is; sets `prepared.rotation`.
+
+    `turn_over_first` when another reading of the page as given (plain Tesseract's of a flat scan) was
+    `wrong_way_up`: the page turned over is read first and, when confident, the page as given is not
+    read at all (it would be garbage too). Otherwise both are read and the page stays as given unless the
+    turned one is clearly better, as when the page as given is read first.
+    """
+    turned_over = _read_turned_over(prepared, lang, deadline, command) if turn_over_first else None
+    if turned_over is not None and confident(turned_over.found):
+        words, found = _keep(prepared, turned_over)
+    else:
+        with timed(prepared.timings, "recognition"):
+            words, found = _read(prepared.gray, lang, deadline, command)
+        if not confident(found):
+            turned_over = turned_over or _read_turned_over(prepared, lang, deadline, command)
+            if evidence.clearly_better(turned_over.found, found):
+                words, found = _keep(prepared, turned_over)
     prepared.rotation = (prepared.turned + orientation.rotation_from_words(words)) % 360
     if len(words) >= _SPARSE_WORDS or found.known_words >= _SPARSE_KNOWN or confident(found):
         return words, found
     return _sparse_fallback(prepared, words, found, lang, deadline, command)
 
 
-def _turn_over_if_better(
-    prepared: Prepared,
-    words: list[WordBox],
-    found: Evidence,
-    lang: str,
-    deadline: tesseract.Deadline,
-    command: str | None,
-) -> tuple[list[WordBox], Evidence]:
-    """Read the page turned 180 degrees; keep that (and the turn) if it is clearly better."""
+def _read_turned_over(
+    prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None
+) -> _TurnedOver:
+    """The page turned 180 degrees, read (makes upside-down and quarter-anticlockwise pages readable)."""
     turned, matrix = orientation.rotate_quarter(prepared.gray, 180)
     with timed(prepared.timings, "orientation"):
-        retry, again = _read(turned, lang, deadline, command)
-    if not evidence.clearly_better(again, found):
-        return words, found
-    prepared.apply(turned, matrix)
+        words, found = _read(turned, lang, deadline, command)
+    return _TurnedOver(turned, matrix, words, found)
+
+
+def _keep(prepared: Prepared, turned_over: _TurnedOver) -> tuple[list[WordBox], Evidence]:
+    """Make the turned-over page the prepared page; its reading is the page's."""
+    prepared.apply(turned_over.image, turned_over.matrix)
     prepared.turned = 180
-    return retry, again
+    return turned_over.words, turned_over.found
 
 
 def sparse_score(lang: str, deadline: tesseract.Deadline, command: str | None) -> orientation.Scorer:

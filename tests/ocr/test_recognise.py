@@ -87,3 +87,14 @@ def test_preprocess_returns_upright_dark_on_white_page(render: Any) -> None:
     assert prepared.width > prepared.height  # turned back to landscape, as drawn
     pixels = np.asarray(prepared)
     assert np.median(pixels) > 200  # white ground, also where the navy band was
+
+
+def test_upside_down_photo_is_read_upright_without_a_plain_reading(
+    plain_page: Any, photograph: Any, read_words: Any
+) -> None:
+    # the prepared page had to be turned over: plain Tesseract, reading the photo as given, cannot win
+    photo, _ = photograph(plain_page.image.rotate(180))
+    result = ocr.recognise(photo)
+    assert MUST_READ <= read_words(result.text)
+    assert result.rotation == 180
+    assert result.quality["candidates"] == 1.0 and result.quality["plain_chosen"] == 0.0

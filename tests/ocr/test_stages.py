@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -9,7 +10,19 @@ import numpy as np
 import pytest
 from PIL import ImageDraw
 
-from ocr import illumination, ink, layout, orientation, page, recognition, scale
+from ocr import (
+    evidence,
+    illumination,
+    ink,
+    layout,
+    orientation,
+    page,
+    preparation,
+    reading,
+    recognition,
+    scale,
+    tesseract,
+)
 from ocr.geometry import map_box
 from ocr.result import WordBox
 
@@ -195,3 +208,26 @@ def test_a_first_line_run_across_two_columns_is_cut_where_the_columns_below_part
     below = paragraph("left", 0, 30, 4, 2) + paragraph("right", 300, 30, 4, 3)
     ordered = [w.text for w in layout.reorder_columns(first + below, np.eye(3))]
     assert ordered[:2] == ["Waiting", "times"] and ordered.index("Our") > ordered.index("left32")
+
+
+@pytest.mark.parametrize("turn", [0, 180])
+def test_a_page_read_turned_over_first_ends_the_right_way_up(
+    plain_page: Any, read_words: Any, turn: int
+) -> None:
+    # turned over first when another reading said the page was the wrong way up; an upright page (that
+    # reading wrong) is still read as given and stays upright
+    prepared = preparation.prepare_geometry(plain_page.image.rotate(turn), {})
+    deadline = tesseract.Deadline(120, time.perf_counter)
+    words, found = reading.read_page(prepared, "eng", deadline, None, turn_over_first=True)
+    assert prepared.rotation == turn and prepared.turned == turn
+    assert reading.confident(found)
+    assert {"potholes", "Station", "council"} <= read_words(" ".join(w.text for w in words))
+
+
+def test_a_reading_of_gibberish_is_the_wrong_way_up_and_a_reading_of_words_is_not(plain_page: Any) -> None:
+    gray = np.asarray(plain_page.image.convert("L"))
+    deadline = tesseract.Deadline(120, time.perf_counter)
+    upright = evidence.assess(recognition.recognise_words(gray, "eng", deadline, None))
+    upside_down = evidence.assess(recognition.recognise_words(gray[::-1, ::-1].copy(), "eng", deadline, None))
+    assert not reading.wrong_way_up(upright)
+    assert reading.wrong_way_up(upside_down)
