@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from leaflets.extensions import db
 from leaflets.models import Area
@@ -186,3 +186,16 @@ def test_pages_render_on_an_empty_archive(client):
         "/elections/ge-2024",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_cards_leave_the_word_boxes_unread_but_a_page_that_asks_still_gets_them(app):
+    """The home and area pages' cards show a thumbnail: decoding every photo's word boxes (JSON) for them
+    was a tenth of the home page's time in an upload burst. Anything that does ask gets them all the same."""
+    leaflet = add_leaflet("labour", title="Word boxes", images=1)
+    words = [{"text": "VOTE", "left": 1, "top": 2, "width": 3, "height": 4, "conf": 90.0}]
+    leaflet.images[0].ocr_words = words
+    db.session.commit()
+    db.session.expunge_all()
+    card = browse.leaflet_page(1, 10).items[0]
+    assert "ocr_words" in inspect(card.images[0]).unloaded
+    assert card.images[0].ocr_words == words
