@@ -2,13 +2,15 @@
 the multipart body, the app checks the photos, writes the held bytes, commits the rows, runs the
 "same leaflet?" check and answers, all through `POST /api/v1/leaflets`.
 
-Each round runs the same uploads twice, once on a path as it was ("before": Werkzeug's own request, which
-spools each photo over 500 kB to a temporary file and parses 64 kB at a time) and once as the app runs now,
+Each round runs the same uploads twice, once on the path as it was ("before": Werkzeug's own request, which
+spools each photo over 500 kB to a temporary file and parses 64 kB at a time, and the check's JPEG decoder
+fed 64 kB per call, and Python's 5 ms switch interval) and once as the app runs now,
 each on a fresh copy of one migrated SQLite database and an empty upload folder (a photo the archive knows is
 not checked again, so every round must start empty). The client is a separate process (forked before the
 app starts any thread) that writes each request into a socket pair and reads the answer, so this process's
 CPU time is the server's alone: the request thread's and those it wakes (the search index writer, flushed
-before the clock stops).
+before the clock stops). With `busy` threads running Python beside the requests, as a web process's other
+requests do in a burst, the wall time shows what waiting to take the GIL back costs each path.
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from flask import Flask, Request
+
+from leaflets.serve import WEB_SWITCH_INTERVAL_S
 
 REPO = Path(__file__).resolve().parents[2]
 FIELDS = {
@@ -181,15 +186,18 @@ class Site:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-Variant = Callable[[Flask], Any]  # sets up the app as one path runs it
-
-
-def measure(site: Site, client: Client, count: int, name: str, setup: Variant) -> tuple[float, float]:
-    """CPU ms and wall ms per request of `count` requests, one after another, on one path."""
+def measure(site: Site, client: Client, count: int, before: bool, busy: int = 0) -> tuple[float, float]:
+    """CPU ms and wall ms per request of `count` requests, one after another, on the path before upload6 or
+    now; with `busy` threads running Python beside them (the CPU figure then counts theirs too)."""
     from leaflets import runtime
 
-    with site.app(name) as app:
-        setup(app)
+    name = "before" if before else "now"
+    interval = sys.getswitchinterval()
+    with site.app(name) as app, decoder_fed_in_blocks() if before else nullcontext(), busy_threads(busy):
+        if before:
+            werkzeug_request(app)
+        else:  # as gunicorn.conf.py sets it in a web process
+            sys.setswitchinterval(WEB_SWITCH_INTERVAL_S)
         cpu, wall = time.process_time(), time.perf_counter()
         for number in range(count):
             status = serve_one(app, client.connect(number))
@@ -198,9 +206,51 @@ def measure(site: Site, client: Client, count: int, name: str, setup: Variant) -
         with app.app_context():
             runtime.search_backend().flush()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        sys.setswitchinterval(interval)
     return 1000 * cpu / count, 1000 * wall / count
 
 
 def werkzeug_request(app: Flask) -> None:
     """The path before upload6: Werkzeug's own request parsing (temporary files, 64 kB steps)."""
     app.request_class = Request
+
+
+@contextmanager
+def decoder_fed_in_blocks() -> Iterator[None]:
+    """The check's decode as before upload6: Pillow's decoder fed 64 kB at a time (it lets go of the GIL and
+    takes it back for each)."""
+    from leaflets.services import images
+
+    current = images._open_bounded
+
+    def opened(*args: Any, **kwargs: Any) -> Any:
+        image = current(*args, **kwargs)
+        image.decodermaxblock = 65536  # type: ignore[attr-defined]
+        return image
+
+    images._open_bounded = opened
+    try:
+        yield
+    finally:
+        images._open_bounded = current
+
+
+@contextmanager
+def busy_threads(count: int) -> Iterator[None]:
+    """`count` threads running Python the whole time, as a web process's other requests do in a burst:
+    whatever lets go of the GIL must then wait to take it back."""
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            sum(range(1000))
+
+    threads = [threading.Thread(target=spin, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()

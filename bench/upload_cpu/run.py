@@ -122,13 +122,16 @@ def main(argv: list[str] | None = None) -> int:
         default=6,
         help="whole upload requests of 2 photos each per round, through gunicorn and Flask (0: none)",
     )
+    parser.add_argument(
+        "--busy", type=int, default=4, help="threads running Python beside the whole requests (0: none)"
+    )
     args = parser.parse_args(argv)
     paths = sorted(PHOTOS.glob("*.jpg"))
     if len(paths) < max(args.photos + args.matches, 2 * args.requests):
         print(f"need more photos in {PHOTOS}: run python -m bench.load --quick once")
         return 2
     if args.requests:  # first: the client process is forked before anything starts a thread
-        _whole_requests([path.read_bytes() for path in paths[: 2 * args.requests]], args.rounds)
+        _whole_requests([path.read_bytes() for path in paths[: 2 * args.requests]], args.rounds, args.busy)
     photos = [path.read_bytes() for path in paths[: args.photos]]
     displays = [
         images.process(path.read_bytes()).variants["display"][0]
@@ -155,26 +158,32 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _whole_requests(photos: list[bytes], rounds: int) -> None:
-    """Whole requests of two photos each, before (Werkzeug's own parsing) and now, in alternating rounds."""
+def _whole_requests(photos: list[bytes], rounds: int, busy: int) -> None:
+    """Whole requests of two photos each, before upload6 and now, in alternating rounds: alone, then with
+    `busy` threads running Python beside them."""
     requests = [request.http_request(photos[n : n + 2]) for n in range(0, len(photos), 2)]
     client = request.Client(requests)
     site = request.Site.prepared()
+    print(f"{len(requests)} whole requests of 2 photos ({statistics.mean(map(len, requests)) / 1e6:.1f} MB):")
     try:
-        pairs = [
-            (
-                request.measure(site, client, len(requests), "before", request.werkzeug_request),
-                request.measure(site, client, len(requests), "now", lambda app: None),
-            )
-            for _ in range(rounds)
-        ]
+        for threads in dict.fromkeys((0, busy)):
+            pairs = [
+                (
+                    request.measure(site, client, len(requests), True, threads),
+                    request.measure(site, client, len(requests), False, threads),
+                )
+                for _ in range(rounds)
+            ]
+            beside = f", {threads} busy" if threads else ""
+            for label, index in (("CPU", 0), ("wall", 1)):
+                if threads and label == "CPU":
+                    continue  # the busy threads' CPU, not the request's
+                old = statistics.median(pair[0][index] for pair in pairs)
+                new = statistics.median(pair[1][index] for pair in pairs)
+                print(
+                    f"{'whole request, ' + label + beside:32s} before {old:6.1f} ms  now {new:6.1f} ms  "
+                    f"ratio {new / old:.2f}"
+                )
     finally:
         client.close()
         site.close()
-    print(f"{len(requests)} whole requests of 2 photos ({statistics.mean(map(len, requests)) / 1e6:.1f} MB):")
-    for label, index in (("CPU", 0), ("wall", 1)):
-        old = statistics.median(pair[0][index] for pair in pairs)
-        new = statistics.median(pair[1][index] for pair in pairs)
-        print(
-            f"{'whole request, ' + label:24s} before {old:6.1f} ms  now {new:6.1f} ms  ratio {new / old:.2f}"
-        )
