@@ -190,7 +190,7 @@ def test_pages_render_on_an_empty_archive(client):
 
 def test_cards_leave_the_word_boxes_unread_but_a_page_that_asks_still_gets_them(app):
     """The home and area pages' cards show a thumbnail: decoding every photo's word boxes (JSON) for them
-    was a tenth of the home page's time in an upload burst. Anything that does ask gets them all the same."""
+    was 6-20% of the home page's time in an upload burst. Anything that does ask gets them all the same."""
     leaflet = add_leaflet("labour", title="Word boxes", images=1)
     words = [{"text": "VOTE", "left": 1, "top": 2, "width": 3, "height": 4, "conf": 90.0}]
     leaflet.images[0].ocr_words = words

@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         help="whole upload requests of 2 photos each per round, through gunicorn and Flask (0: none)",
     )
     parser.add_argument(
-        "--busy", type=int, default=4, help="threads running Python beside the whole requests (0: none)"
+        "--busy", type=int, default=2, help="threads running Python beside the whole requests (0: none)"
     )
     args = parser.parse_args(argv)
     paths = sorted(PHOTOS.glob("*.jpg"))

@@ -102,7 +102,7 @@ def is_live():
 
 
 # What a page's cards never show of a photo: its word boxes (often hundreds, decoded from JSON row by row:
-# a tenth of the home page's time in a burst) and OCR's own measures. Loaded only if something asks.
+# 6-20% of the home page's time in burst profiles) and OCR's own measures. Loaded only if something asks.
 _NOT_ON_CARDS = (LeafletImage.ocr_words, LeafletImage.ocr_timings, LeafletImage.ocr_quality)
 
 
