@@ -52,7 +52,7 @@ def discard_unread_body(request: Request, cap_bytes: int) -> bool:
 # 500 kB is spooled to a temporary file (a 4 MB photo written to disk and read back) and the body is parsed
 # 64 kB at a time. Here MAX_CONTENT_LENGTH is checked before any byte is parsed, so a request's photos
 # held in memory cost at most that, and larger reads mean fewer trips through the parser's Python loop.
-READ_STEP = 256 * 1024  # below Flask's MAX_FORM_MEMORY_SIZE (500 kB): the decoder refuses a buffer past it
+READ_STEP = 256 * 1024  # capped at half of MAX_FORM_MEMORY_SIZE (Flask's 500 kB: 250 kB steps), see below
 
 
 class _FormParser(FormDataParser):
