@@ -188,6 +188,7 @@ def test_pages_render_on_an_empty_archive(client):
         assert client.get(url).status_code == 200, url
 
 
+@both_databases
 def test_cards_leave_the_word_boxes_unread_but_a_page_that_asks_still_gets_them(app):
     """The home and area pages' cards show a thumbnail: decoding every photo's word boxes (JSON) for them
     was 6-20% of the home page's time in an upload burst. Anything that does ask gets them all the same."""
