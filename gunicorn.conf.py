@@ -9,8 +9,13 @@ limit_request_line = 8190
 
 
 def post_worker_init(worker):  # noqa: ANN001 - gunicorn's hook signature
+    import sys
+
     from leaflets import runtime  # imported here: the app is loaded by now
+    from leaflets.serve import WEB_SWITCH_INTERVAL_S
     from leaflets.warmup import warm
+
+    sys.setswitchinterval(WEB_SWITCH_INTERVAL_S)  # see leaflets/serve.py
 
     # before the first request: the index opened, the templates compiled (scale)
     warm(worker.wsgi, worker.notify)

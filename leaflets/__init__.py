@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from leaflets import config as config_module
+from leaflets.request_body import UploadRequest
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(config_module.PROJECT_ROOT / "templates"),
         static_folder=str(config_module.PROJECT_ROOT / "static"),
     )
+    app.request_class = UploadRequest  # photos parsed in memory, in larger steps (request_body.py)
     instance_path = Path(app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.build(instance_path, config, os.environ))

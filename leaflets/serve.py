@@ -47,6 +47,12 @@ def default_web_workers() -> int:
 # many, it starts at once and only shares the CPU with them.
 DEFAULT_WEB_THREADS = 32
 
+# How long a web process's thread may keep the GIL while another waits for it (Python's default: 5 ms; set
+# in gunicorn.conf.py). A request thread lets go of the GIL for every SQLite statement, socket read and file
+# write, and must then take it back; with many threads busy in a burst each of those waits could last the
+# whole interval, and an upload makes hundreds of them (`make bench-upload-cpu`, busy threads).
+WEB_SWITCH_INTERVAL_S = 0.001
+
 
 def default_ocr_workers() -> int:
     """One Tesseract per core: the machine's OCR limit. They run niced, so pages still come first."""

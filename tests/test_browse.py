@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import inspect, select
 
 from leaflets.extensions import db
-from leaflets.models import Area, Leaflet
+from leaflets.models import Area
 from leaflets.services import browse
 from tests.factories import T0, add_leaflet, add_many
 from tests.support import both_databases, log_in_as
@@ -188,21 +188,15 @@ def test_pages_render_on_an_empty_archive(client):
         assert client.get(url).status_code == 200, url
 
 
-def test_cards_leave_the_word_boxes_unread_and_the_leaflet_page_shows_them(app, client):
-    made = add_leaflet(title="Boxed words")
-    image = made.images[0]
-    image.ocr_status, image.ocr_text = "done", "Fix the potholes"
-    image.ocr_words = [
-        {"text": word, "confidence": 90, "left": 10 * n, "top": 5, "width": 9, "height": 8, "block": 1}
-        for n, word in enumerate(["Fix", "the", "potholes"])
-    ]
+@both_databases
+def test_cards_leave_the_word_boxes_unread_but_a_page_that_asks_still_gets_them(app):
+    """The home and area pages' cards show a thumbnail: decoding every photo's word boxes (JSON) for them
+    was 6-20% of the home page's time in an upload burst. Anything that does ask gets them all the same."""
+    leaflet = add_leaflet("labour", title="Word boxes", images=1)
+    words = [{"text": "VOTE", "left": 1, "top": 2, "width": 3, "height": 4, "conf": 90.0}]
+    leaflet.images[0].ocr_words = words
     db.session.commit()
-    leaflet_id = made.id
     db.session.expunge_all()
-    query = browse.with_card_data(select(Leaflet).where(Leaflet.id == leaflet_id))
-    [card] = db.session.scalars(query).unique()
-    unloaded = inspect(card.images[0]).unloaded
-    assert "ocr_words" in unloaded and "ocr_text" not in unloaded
-    assert client.get("/").status_code == 200
-    page = client.get(f"/leaflets/{leaflet_id}").get_data(as_text=True)
-    assert "potholes" in page and 'data-box="20' in page
+    card = browse.leaflet_page(1, 10).items[0]
+    assert "ocr_words" in inspect(card.images[0]).unloaded
+    assert card.images[0].ocr_words == words

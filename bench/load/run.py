@@ -541,7 +541,7 @@ def run_one(database: str, args: argparse.Namespace, plan: Plan) -> dict:
 def report(run: dict, tesseract_per_min: float, args: argparse.Namespace) -> None:
     burst: Burst = run["burst"]
     uploads = [s for s in burst.samples if s.kind == "upload"]
-    reads = [s for s in burst.samples if s.kind != "upload" and s.started < run["until"]]
+    reads = [s for s in burst.samples if s.kind in READS and s.started < run["until"]]
     statuses = Counter(
         str(s.status) if s.status == 201 else "no answer" if s.status == 0 else f"{s.status // 100}xx"
         for s in uploads

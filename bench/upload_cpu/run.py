@@ -19,6 +19,7 @@ from typing import Callable
 
 from PIL import Image
 
+from bench.upload_cpu import request
 from leaflets.services import images, perceptual
 from leaflets.services.photo_variants import _look_bytes
 
@@ -70,11 +71,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", type=int, default=8, help="uploads measured per round")
     parser.add_argument("--matches", type=int, default=3, help="print matches per upload (UPLOAD budget: 3)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median is reported")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=6,
+        help="whole upload requests of 2 photos each per round, through gunicorn and Flask (0: none)",
+    )
+    parser.add_argument(
+        "--busy", type=int, default=2, help="threads running Python beside the whole requests (0: none)"
+    )
     args = parser.parse_args(argv)
     paths = sorted(PHOTOS.glob("*.jpg"))
-    if len(paths) < args.photos + args.matches:
-        print(f"need {args.photos + args.matches} photos in {PHOTOS}: run python -m bench.load --quick once")
+    if len(paths) < max(args.photos + args.matches, 2 * args.requests):
+        print(f"need more photos in {PHOTOS}: run python -m bench.load --quick once")
         return 2
+    if args.requests:  # first: the client process is forked before anything starts a thread
+        _whole_requests([path.read_bytes() for path in paths[: 2 * args.requests]], args.rounds, args.busy)
     photos = [path.read_bytes() for path in paths[: args.photos]]
     displays = [
         images.process(path.read_bytes()).variants["display"][0]
@@ -106,3 +118,34 @@ def _cpu_s(work: Callable[[], object]) -> float:
     started = time.process_time()
     work()
     return time.process_time() - started
+
+
+def _whole_requests(photos: list[bytes], rounds: int, busy: int) -> None:
+    """Whole requests of two photos each, before upload6 and now, in alternating rounds: alone, then with
+    `busy` threads running Python beside them."""
+    requests = [request.http_request(photos[n : n + 2]) for n in range(0, len(photos), 2)]
+    client = request.Client(requests)
+    site = request.Site.prepared()
+    print(f"{len(requests)} whole requests of 2 photos ({statistics.mean(map(len, requests)) / 1e6:.1f} MB):")
+    try:
+        for threads in dict.fromkeys((0, busy)):
+            pairs = [
+                (
+                    request.measure(site, client, len(requests), True, threads),
+                    request.measure(site, client, len(requests), False, threads),
+                )
+                for _ in range(rounds)
+            ]
+            beside = f", {threads} busy" if threads else ""
+            for label, index in (("CPU", 0), ("wall", 1)):
+                if threads and label == "CPU":
+                    continue  # the busy threads' CPU, not the request's
+                old = statistics.median(pair[0][index] for pair in pairs)
+                new = statistics.median(pair[1][index] for pair in pairs)
+                print(
+                    f"{'whole request, ' + label + beside:32s} before {old:6.1f} ms  now {new:6.1f} ms  "
+                    f"ratio {new / old:.2f}"
+                )
+    finally:
+        client.close()
+        site.close()

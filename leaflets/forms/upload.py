@@ -13,6 +13,7 @@ def incoming_images(files: MultiDict[str, FileStorage], roles: list[str]) -> lis
     images: list[IncomingImage] = []
     for upload in files.getlist("images"):
         data = upload.read()
+        upload.close()  # the parsed copy in memory (request_body.UploadRequest): the bytes are enough
         if not data and not upload.filename:
             continue  # the empty part a browser sends for a file input left blank
         position = len(images)

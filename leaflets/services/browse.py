@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Generic, Iterable, Sequence, TypeVar
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from leaflets.extensions import db
 from leaflets.models import Area, CountScope, Election, Leaflet, LeafletImage, LeafletStatus, Party
@@ -101,15 +101,23 @@ def is_live():
     return Leaflet.status == LeafletStatus.LIVE
 
 
-def with_card_data(query: Select) -> Select:
+# What a page's cards never show of a photo: its word boxes (often hundreds, decoded from JSON row by row:
+# 6-20% of the home page's time in burst profiles) and OCR's own measures. Loaded only if something asks.
+_NOT_ON_CARDS = (LeafletImage.ocr_words, LeafletImage.ocr_timings, LeafletImage.ocr_quality)
+
+
+def with_card_data(query: Select, *, words: bool = True) -> Select:
     """Load what a leaflet card shows in two queries: the leaflets joined to their party, area and election
-    (scale: one statement, not three more), then their photos."""
+    (scale: one statement, not three more), then their photos (without their word boxes unless `words`:
+    the API counts them)."""
+    images = selectinload(Leaflet.images)
+    if not words:
+        images = images.options(*(defer(column) for column in _NOT_ON_CARDS))
     return query.options(
         joinedload(Leaflet.party),
         joinedload(Leaflet.area),
         joinedload(Leaflet.election),
-        # not every word's box (tens of KB a page): a card shows none of them
-        selectinload(Leaflet.images).defer(LeafletImage.ocr_words),
+        images,
     )
 
 
@@ -144,7 +152,7 @@ def _cards(ids: list[int]) -> list[Leaflet]:
     """These leaflets, in this order, with what their cards show."""
     if not ids:
         return []
-    query = with_card_data(select(Leaflet).where(Leaflet.id.in_(ids)))
+    query = with_card_data(select(Leaflet).where(Leaflet.id.in_(ids)), words=False)
     loaded = {leaflet.id: leaflet for leaflet in db.session.scalars(query)}
     return [loaded[i] for i in ids if i in loaded]
 
