@@ -241,10 +241,10 @@ class PostgresBackend(SearchBackend):
         self._connections: list[psycopg.Connection] = []
         self._lock = threading.RLock()  # explain() holds it while a search may open the connection
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
-        self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
+        self._facet_cache = _Kept(self._lock)  # facet key -> {facet: [(value, count)]}
         self._explaining: list[str] | None = None
         self._table_stats: tuple[float, tuple[float, int, int]] | None = None
-        self._shares: dict[tuple, tuple[float, float]] = {}  # (filters' sql, params) -> (when, share)
+        self._shares = _Kept(self._lock)  # (filters' sql, params) -> share of the leaflets they keep
 
     def _conn(self, off: tuple[str, ...] = ()) -> psycopg.Connection:
         """This thread's connection, with the planner methods `off` switched off and every other one on."""
@@ -530,16 +530,13 @@ class PostgresBackend(SearchBackend):
     def _filter_share(self, query: SearchQuery) -> float:
         """The planner's estimate of the share of leaflets the query's filters keep."""
         where, params = _filters_only(query)
-        key, now = (where, tuple(map(str, params))), time.monotonic()
-        kept = self._shares.get(key)
-        if kept is not None and now - kept[0] < TABLE_STATS_TTL_S:  # a search asks up to three times
-            return kept[1]
+        key = (where, tuple(map(str, params)))
+        kept = self._shares.get(key, TABLE_STATS_TTL_S)  # a search asks up to three times
+        if kept is not None:
+            return kept
         plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", params)[0][0]
         share = min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
-        with self._lock:
-            if len(self._shares) >= FACET_CACHE_SIZE:
-                self._shares.pop(next(iter(self._shares)))  # the oldest entry
-            self._shares[key] = (now, share)
+        self._shares.put(key, share)
         return share
 
     def _count_upto(self, where: str, params: list, tree, query: SearchQuery) -> tuple[int, int]:
@@ -652,16 +649,11 @@ class PostgresBackend(SearchBackend):
         return self._keep_facets(key, self._count_facets(counted_where, params, limit, scale_to))
 
     def _kept_facets(self, key: tuple) -> dict[str, list[tuple[str, int]]] | None:
-        kept = self._facet_cache.get(key)
-        if kept is not None and time.monotonic() - kept[0] < FACET_TTL_S:
-            return {name: list(values) for name, values in kept[1].items()}
-        return None
+        kept = self._facet_cache.get(key, FACET_TTL_S)
+        return None if kept is None else {name: list(values) for name, values in kept.items()}
 
     def _keep_facets(self, key: tuple, facets: dict) -> dict[str, list[tuple[str, int]]]:
-        with self._lock:
-            if len(self._facet_cache) >= FACET_CACHE_SIZE:
-                self._facet_cache.pop(next(iter(self._facet_cache)))  # the oldest entry
-            self._facet_cache[key] = (time.monotonic(), facets)
+        self._facet_cache.put(key, facets)
         return {name: list(values) for name, values in facets.items()}
 
     def _count_facets(
@@ -703,6 +695,33 @@ class PostgresBackend(SearchBackend):
             df = {w: int(n) for w, n in rows}
             self._vocabulary = (now, (df, list(df)))
         return self._vocabulary[1]
+
+
+class _Kept:
+    """Values kept for a while, by key: at most FACET_CACHE_SIZE of them, the oldest dropped first."""
+
+    def __init__(self, lock: threading.RLock):
+        self._lock = lock
+        self._items: dict = {}  # key -> (when kept, value), oldest first
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key, ttl_s: float):
+        """The value kept under `key` within the last `ttl_s` seconds, or None."""
+        kept = self._items.get(key)
+        return kept[1] if kept is not None and time.monotonic() - kept[0] < ttl_s else None
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items.pop(key, None)  # kept again: now the newest
+            if len(self._items) >= FACET_CACHE_SIZE:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 class _LexemeCounts:
