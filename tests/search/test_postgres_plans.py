@@ -158,10 +158,18 @@ def test_words_that_must_all_be_present_are_one_tsquery_and_newest_first_ranks_t
     assert {h.leaflet_id: h.score for h in newest.hits} == pytest.approx(scores)
 
 
-def test_a_word_within_filters_estimated_near_rank_limit_is_counted_by_its_page(scaled):
-    """pothole within both elections: estimated at 1,333 (within ESTIMATE_MARGIN x RANK_LIMIT), so the
-    page's statement reads every match once and counts them; past RANK_LIMIT it lists them newest first
-    (as the export does), and the total is exact on every page. No count of its own: one GIN bitmap."""
+def test_a_word_within_filters_estimated_near_rank_limit_is_counted_by_its_page(scaled, monkeypatch):
+    """pothole within ge-2024 is estimated at 1,000 (at most COUNTED_ESTIMATE): the page's statement reads
+    every match once, counts and ranks them, with no count of its own (one GIN bitmap). With a higher
+    COUNTED_ESTIMATE, pothole within both elections (1,333) is counted there too: past RANK_LIMIT it is
+    listed newest first (as the export lists it), and the total is exact on every page."""
+    import search.postgres_backend as pg
+
+    near = SearchQuery(text="pothole", election=["ge-2024"])
+    assert sum("document_tsv" in plan for plan in scaled.explain(near)) == 1
+    results = scaled.search(near)
+    assert results.total == 1000 and not results.total_is_estimate and results.hits[0].score > 0
+    monkeypatch.setattr(pg, "COUNTED_ESTIMATE", 2 * pg.RANK_LIMIT)
     query = SearchQuery(text="pothole", election=["ge-2024", "local-2025"], page=2)
     plans = scaled.explain(query)
     assert sum("document_tsv" in plan for plan in plans) == 1, plans
