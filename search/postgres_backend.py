@@ -421,7 +421,7 @@ class PostgresBackend(SearchBackend):
             facets = self._kept_facets(facet_key) if query.facets else None
             wanted = replace(query, facets=query.facets and facets is None)  # counted in the same statement
             counted = self._counted_page(wanted, where, where_params, rank_q, rank_params, score, sort)
-            if counted is None:  # past the last page, or far more matches than estimated: counted alone
+            if counted is None:  # far more matches than estimated: counted alone
                 count, estimate = self._count_upto(where, where_params, tree, query)
         large = False
         if counted is not None:
@@ -471,8 +471,8 @@ class PostgresBackend(SearchBackend):
         """(rows, exact count, facet rows) of a search whose matches are counted by its page's statement:
         every match (up to COUNTED_CAP) is materialised once with its facet columns and a pointer to its
         tsvector; the count decides whether they are ranked (at most RANK_LIMIT) or listed newest first,
-        as every other page and the export decide it. None past the last page (no row carries the count)
-        or past COUNTED_CAP matches (the estimate was far off: the search is paged as a large one)."""
+        as every other page and the export decide it. None past COUNTED_CAP matches (the estimate was far
+        off: the search is paged as a large one)."""
         offset = (query.page - 1) * query.per_page
         ranked = f"CASE WHEN (SELECT n FROM c) <= {RANK_LIMIT} THEN {{}} ELSE 0::real END"
         page_score, page_params = "page.score", []
@@ -483,17 +483,18 @@ class PostgresBackend(SearchBackend):
         rows = self._execute(
             f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, tsv, {FACET_COLUMNS} "
             f"FROM {TABLE} WHERE {where} LIMIT %s), c AS MATERIALIZED (SELECT count(*) AS n FROM m) "
-            f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, (SELECT n FROM c), "
-            f"{FACETS_JSON if query.facets else 'NULL'} FROM ("
+            f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, c.n, "
+            f"{FACETS_JSON if query.facets else 'NULL'} FROM c LEFT JOIN ("
             f"SELECT leaflet_id, delivered_on, uploaded_at, {ranked.format(score)} AS score FROM m "
-            f"ORDER BY {order} LIMIT %s OFFSET %s) AS page "
-            f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}",
+            f"ORDER BY {order} LIMIT %s OFFSET %s) AS page ON true "
+            f"LEFT JOIN {TABLE} AS d ON d.leaflet_id = page.leaflet_id ORDER BY {PAGE_ORDER[sort]}",
             where_params + [COUNTED_CAP + 1] + page_params + rank_params + [query.per_page + 1, offset],
             BITMAP,
         )
-        if not rows or int(rows[0][-2]) > COUNTED_CAP:
+        count = int(rows[0][-2])  # past the last page, one row without a leaflet carries the count
+        if count > COUNTED_CAP:
             return None
-        return rows, int(rows[0][-2]), rows[0][-1] or []
+        return [row for row in rows if row[0] is not None], count, rows[0][-1] or []
 
     def _page(self, query, tree, where, where_params, rank_q, rank_params, score, sort, count, estimate):
         """(rows, exact facets if known here) of a search already counted (or estimated)."""

@@ -169,6 +169,11 @@ def test_a_word_within_filters_estimated_near_rank_limit_is_counted_by_its_page(
     assert sum("document_tsv" in plan for plan in scaled.explain(near)) == 1
     results = scaled.search(near)
     assert results.total == 1000 and not results.total_is_estimate and results.hits[0].score > 0
+    past = replace(near, page=60)  # past the last page: the same statement still says how many
+    assert sum("document_tsv" in plan for plan in scaled.explain(past)) == 1
+    beyond = scaled.search(past)
+    assert not beyond.hits and beyond.total == 1000 and not beyond.total_is_estimate
+    assert dict(beyond.facets["election"]) == {"ge-2024": 1000}
     monkeypatch.setattr(pg, "COUNTED_ESTIMATE", 2 * pg.RANK_LIMIT)
     query = SearchQuery(text="pothole", election=["ge-2024", "local-2025"], page=2)
     plans = scaled.explain(query)
