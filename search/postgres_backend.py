@@ -474,7 +474,11 @@ class PostgresBackend(SearchBackend):
         as every other page and the export decide it. None past COUNTED_CAP matches (the estimate was far
         off: the search is paged as a large one)."""
         offset = (query.page - 1) * query.per_page
-        ranked = f"CASE WHEN (SELECT n FROM c) <= {RANK_LIMIT} THEN {{}} ELSE 0::real END"
+        # ranked when at most RANK_LIMIT match, and not at all past the last page (no row to show)
+        ranked = (
+            f"CASE WHEN (SELECT n FROM c) <= {RANK_LIMIT} AND (SELECT n FROM c) > {int(offset)} "
+            "THEN {} ELSE 0::real END"
+        )
         page_score, page_params = "page.score", []
         if sort == "newest" and rank_params:  # only the page's rows are ranked
             page_score, page_params = ranked.format(f"ts_rank(d.tsv, {rank_q})"), rank_params
