@@ -42,7 +42,19 @@ EXPORT_BATCH = 2000
 # every page and the export of one search agree.
 RANK_LIMIT = 1000
 ESTIMATE_MARGIN = 2.0  # a word within filters is estimated past this many times RANK_LIMIT, not counted
+# Words within filters estimated at most this many matches are counted by the page's statement (which then
+# ranks them, as it would after a count of their own). Above it they are counted to RANK_LIMIT + 1 first:
+# most are past RANK_LIMIT, and a large search's walked page and facet sample cost less than visiting every
+# match (a word within a party estimated at 1,900: all of them, against 1,001 and a 500-match sample).
+COUNTED_ESTIMATE = RANK_LIMIT
+# a search counted by its page's statement reads at most this many matches: past it the estimate was far
+# off, and the search is paged as a large one
+COUNTED_CAP = int(2 * ESTIMATE_MARGIN * RANK_LIMIT)
 FACET_SAMPLE = 500
+# A facet sample of words that each more than this share of the leaflets hold reads the sampled rows'
+# tsvectors instead of the words' GIN bitmap (at 100,000 leaflets: 97,000 entries, about 20 ms, against
+# 3-8 ms for the sample of a word and a party). Below it the bitmap is the cheaper (a word a sixth hold).
+COMMON_SHARE = 0.5
 # The planner prices `tsv @@ query` as cheap, but each call reads and decompresses a TOASTed tsvector
 # (about 16 µs at 100,000 leaflets, against about 8 µs to visit a row the GIN index found and 0.2 µs to put a
 # candidate in its bitmap). So the backend picks the plan of a large search's page itself (_page_plan):
@@ -152,15 +164,16 @@ def _plain_words(tree) -> list[str] | None:
     return None
 
 
-def _sample_where(query: SearchQuery, tree) -> str:
-    """The search's condition, with the same parameters, for a facet sample: the filters' indexes left
-    alone, so the sampled ids' bitmap is ANDed with the words' (a party's index bitmap of 24,000 entries at
-    100,000 leaflets, and a visit to each of its matches, cost more than the sample's rows). Only for
-    filters holding more leaflets than the sample's id ranges: an area's few thousand index entries are
-    the smaller bitmap, and without them every sampled match of the word was visited."""
-    sql = Translation()
+def _sample_where(query: SearchQuery, tree, filters_indexed: bool, words_indexed: bool) -> str:
+    """The search's condition, with the same parameters, for a facet sample. Filters holding more leaflets
+    than the sample's id ranges are written so that their indexes are not read (a party's index bitmap of
+    24,000 entries at 100,000 leaflets, and a visit to each of its matches, cost more than the sample's
+    rows; an area's few thousand entries are the smaller bitmap, and without them every sampled match of
+    the word was visited). Words most leaflets hold are written so that the GIN index is not read: its
+    bitmap of nearly every leaflet cost more than reading the tsvectors of the sampled rows."""
+    sql = Translation(words_indexed=words_indexed)
     return " AND ".join(
-        sql.filters(query, indexed=False) + ([sql.condition(tree)] if tree is not None else [])
+        sql.filters(query, indexed=filters_indexed) + ([sql.condition(tree)] if tree is not None else [])
     )
 
 
@@ -241,10 +254,10 @@ class PostgresBackend(SearchBackend):
         self._connections: list[psycopg.Connection] = []
         self._lock = threading.RLock()  # explain() holds it while a search may open the connection
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
-        self._facet_cache: dict[tuple, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
+        self._facet_cache = _Kept(self._lock)  # facet key -> {facet: [(value, count)]}
         self._explaining: list[str] | None = None
         self._table_stats: tuple[float, tuple[float, int, int]] | None = None
-        self._shares: dict[tuple, tuple[float, float]] = {}  # (filters' sql, params) -> (when, share)
+        self._shares = _Kept(self._lock)  # (filters' sql, params) -> share of the leaflets they keep
 
     def _conn(self, off: tuple[str, ...] = ()) -> psycopg.Connection:
         """This thread's connection, with the planner methods `off` switched off and every other one on."""
@@ -378,6 +391,7 @@ class PostgresBackend(SearchBackend):
     def _plan(self, query: SearchQuery):
         """(tree, where, where params, score sql, score params, sort) of a validated query."""
         query.validate()
+        self._local.lexemes = None  # lexeme counts are read afresh by each search
         tree = q.parse(
             query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to)
         )
@@ -394,11 +408,102 @@ class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
         offset = (query.page - 1) * query.per_page
-        # words within filters holding at most RANK_LIMIT leaflets: counted by the page's statement, which
-        # ranks every match anyway (the count's GIN bitmap of a common word cost more than the area's rows)
+        # words within filters holding at most RANK_LIMIT leaflets, or a word that few leaflets hold, or
+        # words within filters whose matches are estimated at most COUNTED_ESTIMATE: counted by the page's
+        # statement, which reads every match anyway (a count of their own built the GIN bitmap of the word,
+        # or read the area's rows, a second time)
         few = tree is not None and self._few_filtered(query)
-        count, estimate = (0, 0) if few else self._count_upto(where, where_params, tree, query)
-        estimated = large = count > RANK_LIMIT
+        count, estimate = (None, 0) if few else self._measure(where, where_params, tree, query, in_page=True)
+        facet_key = _facet_key(where, where_params, query.facet_limit, exact=True)
+        facets = None
+        counted = None
+        if count is None:
+            facets = self._kept_facets(facet_key) if query.facets else None
+            wanted = replace(query, facets=query.facets and facets is None)  # counted in the same statement
+            counted = self._counted_page(wanted, where, where_params, rank_q, rank_params, score, sort)
+            if counted is None:  # far more matches than estimated: counted alone
+                count, estimate = self._count_upto(where, where_params, tree, query)
+        large = False
+        if counted is not None:
+            rows, count, facet_rows = counted
+            estimated = False
+            if facets is None and query.facets:
+                facets = self._keep_facets(facet_key, _facet_lists(facet_rows, query.facet_limit))
+        else:
+            assert count is not None  # counted by _count_upto
+            estimated = large = count > RANK_LIMIT
+            rows, facets = self._page(
+                query, tree, where, where_params, rank_q, rank_params, score, sort, count, estimate
+            )
+        has_more = len(rows) > query.per_page
+        rows = rows[: query.per_page]
+        if not estimated:
+            total = known = count
+        elif has_more:  # at least this page and one more; the planner says how many in all
+            known = offset + len(rows)
+            total = max(estimate, known + 1)
+        else:  # the last page: now exact
+            total, known, estimated = offset + len(rows), offset + len(rows), False
+        # counting the facets of tens of thousands of matches costs more than the page: a sample
+        if facets is None and query.facets:
+            facets = self._facets(query, tree, where, where_params, total if large else None)
+        words = q.positive_words(tree) if tree is not None else []
+        stems, prefixes = list_positive_stems(tree)
+        suggestion = (
+            suggest(query.text, words, _PgVocabulary(self))
+            if tree is not None and total < FEW_HITS and query.suggest
+            else None
+        )
+        return Results(
+            total=total,
+            hits=[_hit(r, stems, prefixes) for r in rows],
+            facets=facets or {},
+            total_is_estimate=estimated,
+            suggestion=suggestion,
+            terms=words,
+            page=query.page,
+            per_page=query.per_page,
+            total_known=known,
+            has_more=has_more,
+        )
+
+    def _counted_page(self, query: SearchQuery, where, where_params, rank_q, rank_params, score, sort):
+        """(rows, exact count, facet rows) of a search whose matches are counted by its page's statement:
+        every match (up to COUNTED_CAP) is materialised once with its facet columns and a pointer to its
+        tsvector; the count decides whether they are ranked (at most RANK_LIMIT) or listed newest first,
+        as every other page and the export decide it. None past COUNTED_CAP matches (the estimate was far
+        off: the search is paged as a large one)."""
+        offset = (query.page - 1) * query.per_page
+        # ranked when at most RANK_LIMIT match, and not at all past the last page (no row to show)
+        ranked = (
+            f"CASE WHEN (SELECT n FROM c) <= {RANK_LIMIT} AND (SELECT n FROM c) > {int(offset)} "
+            "THEN {} ELSE 0::real END"
+        )
+        page_score, page_params = "page.score", []
+        if sort == "newest" and rank_params:  # only the page's rows are ranked
+            page_score, page_params = ranked.format(f"ts_rank(d.tsv, {rank_q})"), rank_params
+            score, rank_params = "0::real", []
+        order = ORDER["newest"] if sort == "newest" else f"score DESC, {ORDER['newest']}"
+        rows = self._execute(
+            f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, tsv, {FACET_COLUMNS} "
+            f"FROM {TABLE} WHERE {where} LIMIT %s), c AS MATERIALIZED (SELECT count(*) AS n FROM m) "
+            f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, c.n, "
+            f"{FACETS_JSON if query.facets else 'NULL'} FROM c LEFT JOIN ("
+            f"SELECT leaflet_id, delivered_on, uploaded_at, {ranked.format(score)} AS score FROM m "
+            f"ORDER BY {order} LIMIT %s OFFSET %s) AS page ON true "
+            f"LEFT JOIN {TABLE} AS d ON d.leaflet_id = page.leaflet_id ORDER BY {PAGE_ORDER[sort]}",
+            where_params + [COUNTED_CAP + 1] + page_params + rank_params + [query.per_page + 1, offset],
+            BITMAP,
+        )
+        count = int(rows[0][-2])  # past the last page, one row without a leaflet carries the count
+        if count > COUNTED_CAP:
+            return None
+        return [row for row in rows if row[0] is not None], count, rows[0][-1] or []
+
+    def _page(self, query, tree, where, where_params, rank_q, rank_params, score, sort, count, estimate):
+        """(rows, exact facets if known here) of a search already counted (or estimated)."""
+        offset = (query.page - 1) * query.per_page
+        large = count > RANK_LIMIT
         plan: tuple[str, ...] = BITMAP if tree is not None else ()
         window = None
         if large:  # newest first, one row more than the page to know whether another page follows
@@ -417,26 +522,26 @@ class PostgresBackend(SearchBackend):
             f"WHERE {where}{{window}} ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
             f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}"
         )
-        rows = []
-        facet_key = _facet_key(where, where_params, query.facet_limit, exact=not large)
-        facets = self._kept_facets(facet_key) if query.facets else {}
-        inline = (facets is None or few) and not large
+        rows: list[tuple] = []
+        facet_key = _facet_key(where, where_params, query.facet_limit, exact=True)
+        facets, inline = None, False
+        if query.facets and not large:
+            facets = self._kept_facets(facet_key)
+            inline = facets is None
         if inline:  # the page's statement counts them over the same matches: one pass, one GIN bitmap
             rows = self._execute(
                 f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, {score} AS score, {FACET_COLUMNS} "
                 f"FROM {TABLE} WHERE {where}) "
-                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, "
-                f"(SELECT count(*) FROM m), {FACETS_JSON} FROM ("
+                f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, {FACETS_JSON} FROM ("
                 f"SELECT leaflet_id, delivered_on, uploaded_at, score FROM m "
                 f"ORDER BY {ORDER[sort]} LIMIT %s OFFSET %s) AS page "
                 f"JOIN {TABLE} AS d USING (leaflet_id) ORDER BY {PAGE_ORDER[sort]}",
                 rank_params + where_params + page_params + [query.per_page + 1, offset],
                 plan,
             )
-            if rows and query.facets:
+            if rows:
                 facets = self._keep_facets(facet_key, _facet_lists(rows[0][-1] or [], query.facet_limit))
-            if few:  # past the last page no row says how many: counted alone
-                count = int(rows[0][-2]) if rows else self._count_upto(where, where_params, tree, query)[0]
+            rows = [row[:-1] for row in rows]
         start = self._execute(WINDOW_START, [window]) if window is not None else []
         if start:  # every match delivered since then comes before every other match
             rows = self._execute(
@@ -450,59 +555,33 @@ class PostgresBackend(SearchBackend):
                 page_params + rank_params + where_params + [query.per_page + 1, offset],
                 plan,
             )
-        has_more = len(rows) > query.per_page
-        rows = rows[: query.per_page]
-        if not estimated:
-            total = known = count
-        elif has_more:  # at least this page and one more; the planner says how many in all
-            known, estimated = offset + len(rows), True
-            total = max(estimate, known + 1)
-        else:  # the last page: now exact
-            total, known, estimated = offset + len(rows), offset + len(rows), False
-        # counting the facets of tens of thousands of matches costs more than the page: a sample
-        if facets is None:
-            # the sample's ids as the bitmap, not the filters' indexes, when those hold more entries
-            wide = large and _filtered(query) and self._filter_share(query) * total > FACET_SAMPLE
-            facets = self._facets(
-                where,
-                where_params,
-                query.facet_limit,
-                total if large else None,
-                _sample_where(query, tree) if wide else "",
-            )
-        words = q.positive_words(tree) if tree is not None else []
-        stems, prefixes = list_positive_stems(tree)
-        suggestion = (
-            suggest(query.text, words, _PgVocabulary(self))
-            if tree is not None and total < FEW_HITS and query.suggest
-            else None
-        )
-        return Results(
-            total=total,
-            hits=[_hit(r, stems, prefixes) for r in rows],
-            facets=facets,
-            total_is_estimate=estimated,
-            suggestion=suggestion,
-            terms=words,
-            page=query.page,
-            per_page=query.per_page,
-            total_known=known,
-            has_more=has_more,
-        )
+        return rows, facets
 
-    def explain(self, query: SearchQuery) -> list[str]:
-        """PostgreSQL's plan of each statement a search for this query runs (for operators and tests)."""
+    def explain(self, query: SearchQuery, facets: bool = False) -> list[str]:
+        """PostgreSQL's plan of each statement a search for this query runs (for operators and tests);
+        with `facets`, their counts too (none kept: counted afresh)."""
         with self._lock:
             self._explaining = []
+            if facets:
+                self._facet_cache.clear()
             try:
-                self.search(replace(query, facets=False, suggest=False))
+                self.search(replace(query, facets=facets, suggest=False))
                 return self._explaining
             finally:
                 self._explaining = None
 
     def _lexeme_documents(self, words: list[str]) -> list[int] | None:
         """How many documents hold each word's one lexeme (search.lexeme keeps it exact), or None when a
-        word is no single lexeme (a stop word, a compound) or none holds it."""
+        word is no single lexeme (a stop word, a compound) or none holds it. Kept for the rest of the
+        search (_plan forgets it): a search asks up to twice."""
+        kept = getattr(self._local, "lexemes", None)
+        if kept is not None and kept[0] == words:
+            return kept[1]
+        counts = self._lexeme_counts(words)
+        self._local.lexemes = (list(words), counts)
+        return counts
+
+    def _lexeme_counts(self, words: list[str]) -> list[int] | None:
         rows = self._execute(
             f"SELECT (SELECT ndoc FROM {LEXEMES} WHERE word = a[1]) FROM unnest(%s::text[]) AS w, "
             f"tsvector_to_array(to_tsvector('{CONFIG}', w)) AS a "
@@ -511,6 +590,12 @@ class PostgresBackend(SearchBackend):
         )
         counts = [int(n) for (n,) in rows if n is not None]
         return counts if len(counts) == len(words) else None
+
+    def _common_words(self, tree) -> bool:
+        """Whether the search is plain words that each more than COMMON_SHARE of the leaflets hold."""
+        words = _plain_words(tree) if tree is not None else None
+        counts = self._lexeme_documents(words) if words else None
+        return counts is not None and min(counts) > COMMON_SHARE * self._table()[0]
 
     def _few_filtered(self, query: SearchQuery) -> bool:
         """Whether the query's filters keep at most RANK_LIMIT leaflets (an area, most often): counted to
@@ -530,19 +615,23 @@ class PostgresBackend(SearchBackend):
     def _filter_share(self, query: SearchQuery) -> float:
         """The planner's estimate of the share of leaflets the query's filters keep."""
         where, params = _filters_only(query)
-        key, now = (where, tuple(map(str, params))), time.monotonic()
-        kept = self._shares.get(key)
-        if kept is not None and now - kept[0] < TABLE_STATS_TTL_S:  # a search asks up to three times
-            return kept[1]
+        key = (where, tuple(map(str, params)))
+        kept = self._shares.get(key, TABLE_STATS_TTL_S)  # a search asks up to three times
+        if kept is not None:
+            return kept
         plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", params)[0][0]
         share = min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
-        with self._lock:
-            if len(self._shares) >= FACET_CACHE_SIZE:
-                self._shares.pop(next(iter(self._shares)))  # the oldest entry
-            self._shares[key] = (now, share)
+        self._shares.put(key, share)
         return share
 
     def _count_upto(self, where: str, params: list, tree, query: SearchQuery) -> tuple[int, int]:
+        count, estimate = self._measure(where, params, tree, query, in_page=False)
+        assert count is not None  # only in_page leaves the count to the page's statement
+        return count, estimate
+
+    def _measure(
+        self, where: str, params: list, tree, query: SearchQuery, in_page: bool
+    ) -> tuple[int | None, int]:
         """(matches counted no further than RANK_LIMIT + 1, an estimate of all of them).
 
         One statement, run under EXPLAIN ANALYZE so that besides the capped count (the Limit's rows) it
@@ -557,7 +646,9 @@ class PostgresBackend(SearchBackend):
         independent, when it is past ESTIMATE_MARGIN x RANK_LIMIT: counting to RANK_LIMIT + 1 read
         that many tsvectors or built that GIN bitmap (15-20 ms at 100,000 leaflets, for a word 80 % hold).
         Nearer the limit the matches are counted, so the choice between ranking and newest first stays
-        exact where an estimate could err."""
+        exact where an estimate could err: with `in_page`, (None, estimate) says instead that the page's
+        statement counts them (_counted_page), when the estimate is at most COUNTED_ESTIMATE or a word is
+        held by at most RANK_LIMIT leaflets."""
         words = _plain_words(tree)
         counts = self._lexeme_documents(words) if words else None
         if counts and min(counts) > RANK_LIMIT:
@@ -569,6 +660,10 @@ class PostgresBackend(SearchBackend):
                 estimate *= min(1.0, count / rows)
             if estimate > ESTIMATE_MARGIN * RANK_LIMIT:
                 return RANK_LIMIT + 1, round(estimate)
+            if in_page and estimate <= COUNTED_ESTIMATE:
+                return None, round(estimate)
+        elif counts and in_page:  # no more matches than the rarest word's leaflets
+            return None, min(counts)
         sql = f"SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s"
         args, plan_off = params + [RANK_LIMIT + 1], BITMAP if tree is not None else ()
         if self._explaining is not None:
@@ -642,26 +737,28 @@ class PostgresBackend(SearchBackend):
             conn.close()
 
     def _facets(
-        self, where: str, params: list, limit: int, scale_to: int | None = None, sample_where: str = ""
+        self, query: SearchQuery, tree, where: str, params: list, scale_to: int | None = None
     ) -> dict[str, list[tuple[str, int]]]:
-        key = _facet_key(where, params, limit, exact=scale_to is None)
+        """Every match's facets counted (kept FACET_TTL_S), or (scale_to: about that many match) a sample's
+        scaled up."""
+        key = _facet_key(where, params, query.facet_limit, exact=scale_to is None)
         kept = self._kept_facets(key)
         if kept is not None:
             return kept
-        counted_where = sample_where if scale_to and sample_where else where
-        return self._keep_facets(key, self._count_facets(counted_where, params, limit, scale_to))
+        if scale_to:
+            # the sample's ids as the bitmap, not the filters' indexes, when those hold more entries
+            wide = _filtered(query) and self._filter_share(query) * scale_to > FACET_SAMPLE
+            common = self._common_words(tree)
+            if wide or common:
+                where = _sample_where(query, tree, not wide, not common)
+        return self._keep_facets(key, self._count_facets(where, params, query.facet_limit, scale_to))
 
     def _kept_facets(self, key: tuple) -> dict[str, list[tuple[str, int]]] | None:
-        kept = self._facet_cache.get(key)
-        if kept is not None and time.monotonic() - kept[0] < FACET_TTL_S:
-            return {name: list(values) for name, values in kept[1].items()}
-        return None
+        kept = self._facet_cache.get(key, FACET_TTL_S)
+        return None if kept is None else {name: list(values) for name, values in kept.items()}
 
     def _keep_facets(self, key: tuple, facets: dict) -> dict[str, list[tuple[str, int]]]:
-        with self._lock:
-            if len(self._facet_cache) >= FACET_CACHE_SIZE:
-                self._facet_cache.pop(next(iter(self._facet_cache)))  # the oldest entry
-            self._facet_cache[key] = (time.monotonic(), facets)
+        self._facet_cache.put(key, facets)
         return {name: list(values) for name, values in facets.items()}
 
     def _count_facets(
@@ -703,6 +800,33 @@ class PostgresBackend(SearchBackend):
             df = {w: int(n) for w, n in rows}
             self._vocabulary = (now, (df, list(df)))
         return self._vocabulary[1]
+
+
+class _Kept:
+    """Values kept for a while, by key: at most FACET_CACHE_SIZE of them, the oldest dropped first."""
+
+    def __init__(self, lock: threading.RLock):
+        self._lock = lock
+        self._items: dict = {}  # key -> (when kept, value), oldest first
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key, ttl_s: float):
+        """The value kept under `key` within the last `ttl_s` seconds, or None."""
+        kept = self._items.get(key)
+        return kept[1] if kept is not None and time.monotonic() - kept[0] < ttl_s else None
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items.pop(key, None)  # kept again: now the newest
+            if len(self._items) >= FACET_CACHE_SIZE:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 class _LexemeCounts:

@@ -6,6 +6,7 @@ own EXPLAIN of the statements a search runs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -155,3 +156,47 @@ def test_words_that_must_all_be_present_are_one_tsquery_and_newest_first_ranks_t
     scores = {h.leaflet_id: h.score for h in best.hits}
     assert all(h.score > 0 for h in newest.hits)
     assert {h.leaflet_id: h.score for h in newest.hits} == pytest.approx(scores)
+
+
+def test_a_word_within_filters_estimated_near_rank_limit_is_counted_by_its_page(scaled, monkeypatch):
+    """pothole within ge-2024 is estimated at 1,000 (at most COUNTED_ESTIMATE): the page's statement reads
+    every match once, counts and ranks them, with no count of its own (one GIN bitmap). With a higher
+    COUNTED_ESTIMATE, pothole within both elections (1,333) is counted there too: past RANK_LIMIT it is
+    listed newest first (as the export lists it), and the total is exact on every page."""
+    import search.postgres_backend as pg
+
+    near = SearchQuery(text="pothole", election=["ge-2024"])
+    assert sum("document_tsv" in plan for plan in scaled.explain(near)) == 1
+    results = scaled.search(near)
+    assert results.total == 1000 and not results.total_is_estimate and results.hits[0].score > 0
+    past = replace(near, page=60)  # past the last page: the same statement still says how many
+    assert sum("document_tsv" in plan for plan in scaled.explain(past)) == 1
+    beyond = scaled.search(past)
+    assert not beyond.hits and beyond.total == 1000 and not beyond.total_is_estimate
+    assert dict(beyond.facets["election"]) == {"ge-2024": 1000}
+    monkeypatch.setattr(pg, "COUNTED_ESTIMATE", 2 * pg.RANK_LIMIT)
+    query = SearchQuery(text="pothole", election=["ge-2024", "local-2025"], page=2)
+    plans = scaled.explain(query)
+    assert sum("document_tsv" in plan for plan in plans) == 1, plans
+    results = scaled.search(query)
+    assert results.total == 1333 and not results.total_is_estimate and results.has_more
+    every = list(scaled.ids(SearchQuery(text="pothole", election=["ge-2024", "local-2025"])))
+    assert len(every) == 1333 and [h.leaflet_id for h in results.hits] == every[20:40]
+    assert all(h.score == 0 for h in results.hits)  # past RANK_LIMIT: newest first, as a large search
+    newest = scaled.search(replace(query, sort="newest"))
+    assert [h.leaflet_id for h in newest.hits] == every[20:40]
+    assert dict(results.facets["election"]) == {"ge-2024": 1000, "local-2025": 333}  # counted, not sampled
+
+
+def test_the_facet_sample_of_a_common_word_in_a_large_filter_reads_neither_index(scaled):
+    """council within ge-2024 (3,000 leaflets, past RANK_LIMIT): the sample's ids are the only bitmap; the
+    election is checked before the tsvector is read (`IS TRUE` keeps it as cheap), and the word, which
+    every leaflet holds, is not looked up in the GIN index (its bitmap would hold every leaflet)."""
+    plans = scaled.explain(SearchQuery(text="council", election=["ge-2024"]), facets=True)
+    sample = plans[-1]
+    assert "document_pkey" in sample and "document_tsv" not in sample, sample
+    assert "document_election_newest" not in sample, sample
+    election, word = sample.index("(election = 'ge-2024'::text) IS TRUE"), sample.index("(tsv @@ ")
+    assert election < word, sample  # conditions are checked in the order shown
+    results = scaled.search(SearchQuery(text="council", election=["ge-2024"]))
+    assert 3000 * 0.8 <= dict(results.facets["election"])["ge-2024"] <= 3000 * 1.2
