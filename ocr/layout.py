@@ -29,9 +29,11 @@ _SIDE_COVER = 0.3  # both sides of a gutter hold words in at least this share of
 _NEAR = 3.0  # pieces within this many word heights above or below a line show where its columns part
 _SECTION_HEIGHTS = 2.0  # a gap between two sections of columns is at least this many word heights
 # A gap this many word heights wide from the top of the page to the foot parts a spread's panels (a tri-fold's
-# folds, 3.3-3.7 heights on the bench's spreads): wider than a newspaper's gutters (1.2-2), and read panel by
-# panel before any section break.
-_PANEL_GAP_HEIGHTS = 2.5
+# folds): wider than a newspaper's gutters, and read panel by panel before any section break.
+_PANEL_GAP_HEIGHTS = 3.5
+# Two or more such gaps this wide are a tri-fold's folds (3.3-3.7 word heights on the bench's spreads; a
+# newspaper's gutters are 1.2-2): one gap under 3.5 heights is a gutter between two columns.
+_FOLD_GAP_HEIGHTS = 2.5
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 Piece = tuple[list[int], Box]  # word indices in reading order, bounding box of its real words
 
@@ -175,11 +177,13 @@ def xy_cut(parts: list[Piece], height: float) -> list[Piece]:
 
 def _panels(parts: list[Piece], height: float) -> list[list[Piece]]:
     """The page's panels, left to right: parted by gaps as wide as a spread's folds from the top of the whole
-    page to its foot. Each is read whole, even where all of them leave a wide gap at one height (a section
-    break of the whole page); a gap within a part of the page (beside a letterhead) parts no panels."""
+    page to its foot (one very wide gap, or two or more somewhat narrower). Each is read whole, even where
+    all of them leave a wide gap at one height (a section break of the whole page); a gap within a part of
+    the page (beside a letterhead) parts no panels."""
+    wide = [(cut, width) for cut, width in _gaps(parts, 0) if width >= _FOLD_GAP_HEIGHTS * height]
     panels: list[list[Piece]] = []
-    for cut, width in reversed(_gaps(parts, 0)):
-        if width >= _PANEL_GAP_HEIGHTS * height:
+    for cut, width in reversed(wide):
+        if width >= _PANEL_GAP_HEIGHTS * height or len(wide) >= 2:
             parts, right = _split(parts, 0, cut)
             panels.insert(0, right)
     return [parts, *panels]
