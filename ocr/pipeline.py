@@ -58,10 +58,6 @@ _LIGHT_EXPLAINED = 0.5
 # Glyphs of light print in lines outside the page found: a few lines of a dark panel the page finder took
 # for background (a carpet's or a doormat's texture shows under 40 on the photos measured).
 _CUT_AWAY_GLYPHS = 60
-# ... or fewer glyphs nearly all in lines: a cut-off cover panel's headline and call (25-60 letters);
-# texture's specks are mostly loose (at most half of them in lines on the bench photos)
-_CUT_AWAY_FEW = 25
-_CUT_AWAY_LINED = 0.7
 _PAGE_MARGIN = 0.01  # of the photo's longer side around the page found: its edge and border are not print
 
 
@@ -241,9 +237,7 @@ def _light_print_cut_away(prepared: Prepared, master: np.ndarray) -> bool:
     grow = max(3, round(_PAGE_MARGIN * max(small.shape[:2])))
     on_page = cv2.dilate(on_page, np.ones((grow, grow), np.uint8))
     negative = np.where(on_page > 0, 255, 255 - small).astype(np.uint8)
-    found = ink.glyphs(negative)
-    lined = ink.glyphs_in_lines(found, negative.shape)
-    return lined >= _CUT_AWAY_GLYPHS or lined >= max(_CUT_AWAY_FEW, _CUT_AWAY_LINED * len(found))
+    return ink.glyphs_in_lines(ink.glyphs(negative), negative.shape) >= _CUT_AWAY_GLYPHS
 
 
 def _candidates(
