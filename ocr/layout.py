@@ -31,6 +31,9 @@ _SECTION_HEIGHTS = 2.0  # a gap between two sections of columns is at least this
 # A gap this many word heights wide from the top of the page to the foot parts a spread's panels (a tri-fold's
 # folds): wider than a newspaper's gutters, and read panel by panel before any section break.
 _PANEL_GAP_HEIGHTS = 3.5
+# Two or more such gaps this wide are a tri-fold's folds (3.3-3.7 word heights on the bench's spreads; a
+# newspaper's gutters are 1.2-2): one gap under 3.5 heights is a gutter between two columns.
+_FOLD_GAP_HEIGHTS = 2.5
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 Piece = tuple[list[int], Box]  # word indices in reading order, bounding box of its real words
 
@@ -174,14 +177,42 @@ def xy_cut(parts: list[Piece], height: float) -> list[Piece]:
 
 def _panels(parts: list[Piece], height: float) -> list[list[Piece]]:
     """The page's panels, left to right: parted by gaps as wide as a spread's folds from the top of the whole
-    page to its foot. Each is read whole, even where all of them leave a wide gap at one height (a section
-    break of the whole page); a gap within a part of the page (beside a letterhead) parts no panels."""
+    page to its foot (one very wide gap, or two or more somewhat narrower). Each is read whole, even where
+    all of them leave a wide gap at one height (a section break of the whole page); a gap within a part of
+    the page (beside a letterhead) parts no panels."""
+    wide = [(cut, width) for cut, width in _gaps(parts, 0) if width >= _FOLD_GAP_HEIGHTS * height]
     panels: list[list[Piece]] = []
-    for cut, width in reversed(_gaps(parts, 0)):
-        if width >= _PANEL_GAP_HEIGHTS * height:
+    for cut, width in reversed(wide):
+        if width >= _PANEL_GAP_HEIGHTS * height or len(wide) >= 2:
             parts, right = _split(parts, 0, cut)
             panels.insert(0, right)
     return [parts, *panels]
+
+
+def _solid(piece: Piece, boxes: list[WordBox]) -> bool:
+    """A piece holding a word of two or more letters or digits. A lone letter or mark (a photo's or a
+    panel's edge read as "A") can sit across the gap between two panels: it must not join them."""
+    return any(sum(ch.isalnum() for ch in boxes[i].text) >= 2 for i in piece[0])
+
+
+def _ordered(pieces: list[Piece], boxes: list[WordBox], height: float) -> list[Piece]:
+    """The pieces in reading order: the solid ones panel by panel, each by XY-cut; a speck stays after the
+    piece Tesseract read before it."""
+    solid = [p for p in pieces if _solid(p, boxes)]
+    if not solid:
+        return pieces
+    ordered = [p for panel in _panels(solid, height) for p in xy_cut(panel, height)]
+    following: dict[int, list[Piece]] = {}
+    last = -1
+    for piece in pieces:
+        if _solid(piece, boxes):
+            last = id(piece)
+        else:
+            following.setdefault(last, []).append(piece)
+    result = following.get(-1, [])
+    for piece in ordered:
+        result += [piece, *following.get(id(piece), [])]
+    return result
 
 
 def _renumber(ordered: list[Piece], words: list[WordBox]) -> list[WordBox]:
@@ -265,4 +296,4 @@ def reorder_columns(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
         size = max(height, float(np.median(own))) if own else height
         pieces += [(piece, _bounds(piece, boxes)) for piece in _columns_of(lines, boxes, size)]
     pieces = [part for piece in pieces for part in _split_at_channel(piece, pieces, boxes, height)]
-    return _renumber([p for panel in _panels(pieces, height) for p in xy_cut(panel, height)], words)
+    return _renumber(_ordered(pieces, boxes, height), words)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import random
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
+
+from bench.ocr.wide.dataset import photograph, schedule
+from bench.ocr.wide.tuning import LAYOUTS as WIDE_TUNING
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -180,3 +185,19 @@ def trifold_page() -> Layout:
     )
     texts = ["Our record", LEFT_COLUMN, LEFT_AFTER_PANEL, RIGHT_COLUMN, "Vote Alison Marsh"]
     return Layout(image, [*texts, "Polling day is Thursday"])
+
+
+def wide_tuning_photo(seed: int, index: int) -> Layout:
+    """Photo `index` of the bench's `wide_tuning` set at `seed` (tuning layouts only: the held-out ones are
+    never tested on), made alone exactly as `bench.ocr.wide.dataset.generate` makes it, JPEG and all; its one
+    paragraph is the whole truth."""
+    which, level = schedule(index, len(WIDE_TUNING))
+    earlier = sum(1 for i in range(index) if schedule(i, len(WIDE_TUNING))[1] == level)
+    rng = random.Random(f"{seed}-wide_tuning-{index}")
+    page = WIDE_TUNING[which](rng)
+    photo, _ = photograph(page, level, earlier, rng)
+    if level:
+        saved = io.BytesIO()
+        photo.save(saved, "JPEG", quality=92)
+        photo = Image.open(saved).convert("RGB")
+    return Layout(photo, [page.text])
