@@ -50,6 +50,11 @@ COUNTED_ESTIMATE = RANK_LIMIT
 # a search counted by its page's statement reads at most this many matches: past it the estimate was far
 # off, and the search is paged as a large one
 COUNTED_CAP = int(2 * ESTIMATE_MARGIN * RANK_LIMIT)
+# Words within filters that keep at most this many leaflets (a big area) are counted by the page's statement
+# up to ESTIMATE_MARGIN x RANK_LIMIT too: a count to RANK_LIMIT + 1, a window and a facet sample cost more
+# than reading them all once (word + area p95 48 -> 38 ms at 100,000 leaflets, load 8-9). Not within a
+# big party: there a topic word's 1,700-2,000 matches cost more to read than the sample (62 -> 67 ms).
+COUNTED_FILTER = COUNTED_CAP
 FACET_SAMPLE = 500
 # A facet sample of words that each more than this share of the leaflets hold reads the sampled rows'
 # tsvectors instead of the words' GIN bitmap (at 100,000 leaflets: 97,000 entries, about 20 ms, against
@@ -74,6 +79,11 @@ WINDOW_MARGIN = 1.5  # the window is this much wider than the rows the page need
 # The table's size and leaflet id range, for plan choices and facet samples: re-read this often.
 TABLE_STATS_TTL_S = 60.0
 SAMPLE_STRATA = 8  # a facet sample takes the same share of leaflets from each of this many id ranges
+# Within filters that keep at most RANK_LIMIT leaflets every match is ranked, and `tsv @@` and ts_rank each
+# read and detoast the row's tsvector: a copy made once per row (OFFSET 0 keeps it a subquery of its own,
+# evaluated once) serves both, when that costs less than the GIN bitmap (_read_once).
+READ_ONCE_TSV = "once.tsv"
+READ_ONCE = "(SELECT d.tsv || ''::tsvector AS tsv OFFSET 0) AS once"
 MISSING = "The search table is missing (run 'flask db upgrade') or the database is down ({})."
 COLUMNS = (
     "leaflet_id",
@@ -388,20 +398,21 @@ class PostgresBackend(SearchBackend):
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
             raise IndexUnavailable(MISSING.format(exc)) from exc
 
-    def _plan(self, query: SearchQuery):
-        """(tree, where, where params, score sql, score params, sort) of a validated query."""
+    def _plan(self, query: SearchQuery, tsv: str = "tsv"):
+        """(tree, where, where params, score sql, score params, sort) of a validated query; `tsv`: the
+        tsvector its words are matched against and ranked by."""
         query.validate()
         self._local.lexemes = None  # lexeme counts are read afresh by each search
         tree = q.parse(
             query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to)
         )
-        sql = Translation()
+        sql = Translation(tsv=tsv)
         # filters first: PostgreSQL checks conditions of equal cost in the order written, and a filter costs
         # far less than `tsv @@` (a TOASTed tsvector read), which it prices the same
         conditions = sql.filters(query) + ([sql.condition(tree)] if tree is not None else [])
         where, where_params = " AND ".join(conditions) or "true", list(sql.params)
         rank_q, rank_params = sql.combined_tsquery()
-        score = f"ts_rank(tsv, {rank_q})" if rank_q else "0::real"
+        score = f"ts_rank({tsv}, {rank_q})" if rank_q else "0::real"
         sort = "newest" if query.sort == "newest" or not rank_q else "relevance"
         return tree, where, where_params, rank_q, rank_params, score, sort
 
@@ -412,7 +423,8 @@ class PostgresBackend(SearchBackend):
         # words within filters whose matches are estimated at most COUNTED_ESTIMATE: counted by the page's
         # statement, which reads every match anyway (a count of their own built the GIN bitmap of the word,
         # or read the area's rows, a second time)
-        few = tree is not None and self._few_filtered(query)
+        few_rows = self._few_filtered(query) if tree is not None else None
+        few = few_rows is not None
         count, estimate = (None, 0) if few else self._measure(where, where_params, tree, query, in_page=True)
         facet_key = _facet_key(where, where_params, query.facet_limit, exact=True)
         facets = None
@@ -420,7 +432,11 @@ class PostgresBackend(SearchBackend):
         if count is None:
             facets = self._kept_facets(facet_key) if query.facets else None
             wanted = replace(query, facets=query.facets and facets is None)  # counted in the same statement
-            counted = self._counted_page(wanted, where, where_params, rank_q, rank_params, score, sort)
+            if few_rows is not None and sort == "relevance" and self._read_once(tree, few_rows):
+                _, once, once_params, _, _, once_score, _ = self._plan(query, tsv=READ_ONCE_TSV)
+                counted = self._counted_page(wanted, once, once_params, rank_q, rank_params, once_score, sort)
+            else:
+                counted = self._counted_page(wanted, where, where_params, rank_q, rank_params, score, sort)
             if counted is None:  # far more matches than estimated: counted alone
                 count, estimate = self._count_upto(where, where_params, tree, query)
         large = False
@@ -484,15 +500,25 @@ class PostgresBackend(SearchBackend):
             page_score, page_params = ranked.format(f"ts_rank(d.tsv, {rank_q})"), rank_params
             score, rank_params = "0::real", []
         order = ORDER["newest"] if sort == "newest" else f"score DESC, {ORDER['newest']}"
+        source, read, m_params = TABLE, "tsv", []
+        if READ_ONCE_TSV in where:  # the where names the copy: each match is ranked as it is matched
+            source = f"{TABLE} AS d CROSS JOIN LATERAL {READ_ONCE}"
+            read, m_params, rank_params = f"{score} AS score", rank_params, []
+            score = "score"
         rows = self._execute(
-            f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, tsv, {FACET_COLUMNS} "
-            f"FROM {TABLE} WHERE {where} LIMIT %s), c AS MATERIALIZED (SELECT count(*) AS n FROM m) "
+            f"WITH m AS MATERIALIZED (SELECT leaflet_id, uploaded_at, {read}, {FACET_COLUMNS} "
+            f"FROM {source} WHERE {where} LIMIT %s), c AS MATERIALIZED (SELECT count(*) AS n FROM m) "
             f"SELECT {', '.join('d.' + c for c in COLUMNS)}, {page_score}, c.n, "
             f"{FACETS_JSON if query.facets else 'NULL'} FROM c LEFT JOIN ("
             f"SELECT leaflet_id, delivered_on, uploaded_at, {ranked.format(score)} AS score FROM m "
             f"ORDER BY {order} LIMIT %s OFFSET %s) AS page ON true "
             f"LEFT JOIN {TABLE} AS d ON d.leaflet_id = page.leaflet_id ORDER BY {PAGE_ORDER[sort]}",
-            where_params + [COUNTED_CAP + 1] + page_params + rank_params + [query.per_page + 1, offset],
+            m_params
+            + where_params
+            + [COUNTED_CAP + 1]
+            + page_params
+            + rank_params
+            + [query.per_page + 1, offset],
             BITMAP,
         )
         count = int(rows[0][-2])  # past the last page, one row without a leaflet carries the count
@@ -597,20 +623,39 @@ class PostgresBackend(SearchBackend):
         counts = self._lexeme_documents(words) if words else None
         return counts is not None and min(counts) > COMMON_SHARE * self._table()[0]
 
-    def _few_filtered(self, query: SearchQuery) -> bool:
-        """Whether the query's filters keep at most RANK_LIMIT leaflets (an area, most often): counted to
-        RANK_LIMIT + 1 through their indexes alone, when the planner thinks they might."""
+    def _few_filtered(self, query: SearchQuery) -> int | None:
+        """How many leaflets the query's filters keep, if at most RANK_LIMIT (an area, most often), else
+        None: counted to RANK_LIMIT + 1 through their indexes alone, when the planner thinks they might."""
         if (
             not _filtered(query)
             or self._filter_share(query) * self._table()[0] > ESTIMATE_MARGIN * RANK_LIMIT
         ):
-            return False
+            return None
         where, params = _filters_only(query)
         rows = self._execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS f",
             params + [RANK_LIMIT + 1],
         )
-        return int(rows[0][0]) <= RANK_LIMIT
+        count = int(rows[0][0])
+        return count if count <= RANK_LIMIT else None
+
+    def _read_once(self, tree, filtered: int) -> bool:
+        """Whether plain words ranked within `filtered` leaflets cost less checked and ranked on one copy of
+        each filtered row's tsvector (READ_ONCE: every row's read once, no GIN bitmap) than found through
+        the words' GIN bitmaps ANDed with the filters' (each match's tsvector read twice, for `@@` and
+        ts_rank). Words most leaflets hold, or a small area: the copy; a rarer word in a big area: the
+        bitmap (the copy read every leaflet of the area: slower by a third over the benchmark's areas)."""
+        words = _plain_words(tree)
+        counts = self._lexeme_documents(words) if words else None
+        if not counts:
+            return False
+        rows = self._table()[0]
+        share = 1.0
+        for count in counts:  # as if the words fell independently
+            share *= min(1.0, count / rows)
+        once = filtered * (VISIT_ROW_US + READ_TSV_US)
+        indexed = sum(counts) * BITMAP_ENTRY_US + filtered * share * (VISIT_ROW_US + 2 * READ_TSV_US)
+        return once < indexed
 
     def _filter_share(self, query: SearchQuery) -> float:
         """The planner's estimate of the share of leaflets the query's filters keep."""
@@ -655,12 +700,13 @@ class PostgresBackend(SearchBackend):
             if len(counts) == 1 and not _filtered(query):
                 return RANK_LIMIT + 1, counts[0]  # exact
             rows = self._table()[0]
-            estimate = rows * (self._filter_share(query) if _filtered(query) else 1.0)
+            share = self._filter_share(query) if _filtered(query) else 1.0
+            estimate = rows * share
             for count in counts:  # as if the words and filters fell independently
                 estimate *= min(1.0, count / rows)
             if estimate > ESTIMATE_MARGIN * RANK_LIMIT:
                 return RANK_LIMIT + 1, round(estimate)
-            if in_page and estimate <= COUNTED_ESTIMATE:
+            if in_page and (estimate <= COUNTED_ESTIMATE or share * rows <= COUNTED_FILTER):
                 return None, round(estimate)
         elif counts and in_page:  # no more matches than the rarest word's leaflets
             return None, min(counts)

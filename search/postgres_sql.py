@@ -26,7 +26,9 @@ EXACT_COLUMNS = {
 class Translation:
     """SQL condition plus the tsqueries that rank and highlight, with their parameters in order."""
 
-    def __init__(self, words_indexed: bool = True) -> None:
+    def __init__(self, words_indexed: bool = True, tsv: str = "tsv") -> None:
+        # tsv: the tsvector the words are matched against (a detoasted copy, read once, see _counted_page)
+        self.tsv = tsv
         # not words_indexed: words written so that the planner cannot read the GIN index for them (a facet
         # sample of a word most leaflets hold: its bitmap cost more than reading the sampled rows' tsvectors)
         self.words_indexed = words_indexed
@@ -40,9 +42,10 @@ class Translation:
                 self.positive.append((tsq, args))
             self.params.extend(args)
             if node.field is None:
-                return f"tsv @@ {tsq}" if self.words_indexed or negated else f"(tsv @@ {tsq}) IS TRUE"
+                matched = f"{self.tsv} @@ {tsq}"
+                return matched if self.words_indexed or negated else f"({matched}) IS TRUE"
             self.params.extend(args)
-            return f"(tsv @@ {tsq} AND to_tsvector('{CONFIG}', {PROSE_COLUMNS[node.field]}) @@ {tsq})"
+            return f"({self.tsv} @@ {tsq} AND to_tsvector('{CONFIG}', {PROSE_COLUMNS[node.field]}) @@ {tsq})"
         if isinstance(node, Match):
             self.params.append([node.value] if node.field in ARRAY_COLUMNS else node.value)
             if node.field in ARRAY_COLUMNS:
@@ -69,7 +72,7 @@ class Translation:
                 self.positive.append((tsq, args))
             self.params.extend(args)
             queries.append(tsq)
-        words = f"tsv @@ ({' && '.join(queries)})"
+        words = f"{self.tsv} @@ ({' && '.join(queries)})"
         if not self.words_indexed and not negated:
             words = f"({words}) IS TRUE"
         return "(" + " AND ".join(others + [words]) + ")"

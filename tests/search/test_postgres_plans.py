@@ -136,10 +136,30 @@ def test_a_word_within_a_filter_of_at_most_rank_limit_leaflets_is_counted_by_its
     assert results.total == 1000 and not results.total_is_estimate and results.has_more
     assert all(hit.score > 0 for hit in results.hits)  # ranked by ts_rank, as any search within RANK_LIMIT
     assert results.facets["election"] == [("local-2025", 1000)]
-    past = scaled.search(
-        SearchQuery(text="pothole", election=["local-2025"], page=30)
-    )  # no row: counted alone
-    assert not past.hits and past.total == 333 and not past.total_is_estimate
+
+
+def test_a_ranked_word_within_a_small_filter_reads_each_tsvector_once(scaled):
+    """A word every leaflet holds, ranked within local-2025 (1,000 leaflets): `@@` and ts_rank both use one
+    copy of each row's tsvector (a subquery of its own), with the same scores and order as the export's
+    ts_rank over `tsv` itself. A rare word there is found through the GIN index instead."""
+    query = SearchQuery(text="council", election=["local-2025"])
+    plans = scaled.explain(query)
+    assert any("Subquery Scan on once" in plan and "once.tsv @@" in plan for plan in plans), plans
+    results = scaled.search(query)
+    assert results.total == 1000 and not results.total_is_estimate
+    assert [h.leaflet_id for h in results.hits] == list(scaled.ids(query))[:20]
+    with scaled._conn().cursor() as cur:
+        cur.execute(
+            "SELECT leaflet_id, ts_rank(tsv, to_tsquery('english', 'council')) FROM search.document "
+            "WHERE leaflet_id = ANY(%s)",
+            ([h.leaflet_id for h in results.hits],),
+        )
+        direct = dict(cur.fetchall())
+    assert all(h.score > 0 for h in results.hits)
+    assert {h.leaflet_id: h.score for h in results.hits} == pytest.approx(direct)
+    rare = scaled.explain(SearchQuery(text="hedgehog", election=["local-2025"]))
+    assert not any("once" in plan for plan in rare) and any("document_tsv" in plan for plan in rare), rare
+    assert scaled.search(SearchQuery(text="hedgehog", election=["local-2025"])).total == 8
 
 
 def test_words_that_must_all_be_present_are_one_tsquery_and_newest_first_ranks_the_page(scaled):
@@ -161,8 +181,10 @@ def test_words_that_must_all_be_present_are_one_tsquery_and_newest_first_ranks_t
 def test_a_word_within_filters_estimated_near_rank_limit_is_counted_by_its_page(scaled, monkeypatch):
     """pothole within ge-2024 is estimated at 1,000 (at most COUNTED_ESTIMATE): the page's statement reads
     every match once, counts and ranks them, with no count of its own (one GIN bitmap). With a higher
-    COUNTED_ESTIMATE, pothole within both elections (1,333) is counted there too: past RANK_LIMIT it is
-    listed newest first (as the export lists it), and the total is exact on every page."""
+    COUNTED_ESTIMATE, or within filters keeping at most COUNTED_FILTER leaflets (a big area; here both
+    elections, 4,000), pothole (1,333) is counted there too: past RANK_LIMIT it is listed newest first (as
+    the export lists it), and the total is exact on every page. Within a bigger filter (a big party) it is
+    counted to RANK_LIMIT + 1 alone and its total estimated."""
     import search.postgres_backend as pg
 
     near = SearchQuery(text="pothole", election=["ge-2024"])
@@ -174,10 +196,15 @@ def test_a_word_within_filters_estimated_near_rank_limit_is_counted_by_its_page(
     beyond = scaled.search(past)
     assert not beyond.hits and beyond.total == 1000 and not beyond.total_is_estimate
     assert dict(beyond.facets["election"]) == {"ge-2024": 1000}
-    monkeypatch.setattr(pg, "COUNTED_ESTIMATE", 2 * pg.RANK_LIMIT)
     query = SearchQuery(text="pothole", election=["ge-2024", "local-2025"], page=2)
-    plans = scaled.explain(query)
-    assert sum("document_tsv" in plan for plan in plans) == 1, plans
+    monkeypatch.setattr(pg, "COUNTED_FILTER", 3999)  # one leaflet fewer than the two elections hold
+    assert sum("document_tsv" in plan for plan in scaled.explain(query)) > 1
+    assert scaled.search(query).total_is_estimate
+    for name, value in (("COUNTED_FILTER", 4000), ("COUNTED_ESTIMATE", 2 * pg.RANK_LIMIT)):
+        monkeypatch.setattr(pg, "COUNTED_FILTER", 0)
+        monkeypatch.setattr(pg, name, value)
+        plans = scaled.explain(query)
+        assert sum("document_tsv" in plan for plan in plans) == 1, (name, plans)
     results = scaled.search(query)
     assert results.total == 1333 and not results.total_is_estimate and results.has_more
     every = list(scaled.ids(SearchQuery(text="pothole", election=["ge-2024", "local-2025"])))
