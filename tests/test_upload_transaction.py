@@ -1,7 +1,8 @@
 """An upload's rows are written in one transaction (issue 13: each SQLite commit queues for its one writer).
 
-The commits are observed on the app's real SQLite engine with SQLAlchemy's own events: each transaction that
-wrote a row is recorded with the tables it wrote, so the test sees what the database saw during one request.
+The commits are observed on the app's real engine (SQLite, and PostgreSQL where marked) with SQLAlchemy's own
+events: each transaction that wrote a row is recorded with the tables it wrote, so the test sees what the
+database saw during one request.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from flask import Flask
 from sqlalchemy import event, func, select
 
 from leaflets.extensions import db
-from leaflets.models import Leaflet, PendingPhoto, PendingUpload
-from tests.support import BACKGROUND, leaflet_image, multipart, upload_fields, upload_photos
+from leaflets.models import Leaflet, LeafletImage, PendingPhoto, PendingUpload
+from tests import upload_race
+from tests.support import BACKGROUND, both_databases, leaflet_image, multipart, upload_fields, upload_photos
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.I)
 
@@ -56,6 +58,7 @@ def count(model: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
+@both_databases
 def test_an_api_upload_of_two_new_photos_commits_once(make_app: Callable[..., Flask]) -> None:
     app = make_app(**BACKGROUND)
     with app.app_context():
@@ -77,6 +80,7 @@ def test_a_web_upload_commits_once(make_app: Callable[..., Flask]) -> None:
         assert {"pending_photo", "leaflet", "leaflet_image", "pending_upload"} <= committed[0]
 
 
+@both_databases
 def test_a_photo_already_held_is_held_once_and_still_one_commit(make_app: Callable[..., Flask]) -> None:
     app = make_app(**BACKGROUND)
     with app.app_context():
@@ -106,3 +110,23 @@ def test_a_form_sent_back_keeps_its_held_photo_for_the_retry(make_app: Callable[
         assert again.status_code == 302
         assert len(committed) == 1 and "pending_photo" not in committed[0]
         assert (count(PendingPhoto), count(Leaflet)) == (1, 1)
+
+
+@both_databases
+def test_ten_racing_uploads_of_one_photo_hold_it_once_and_make_one_original(
+    make_app: Callable[..., Flask],
+) -> None:
+    """The photo's row is inserted with the leaflet's; the racers that lose the unique claim on the original
+    are rebuilt as deliveries, and the row another racer inserted first stays the only one."""
+    app = make_app(**BACKGROUND)
+    with app.app_context():
+        photo = leaflet_image(["RACING", "ten at once"], size=(500, 700))
+        results = upload_race.from_threads(app, photo, 10, "E14001063")
+        assert [status for status, _ in results] == [201] * 10, results
+        originals = [body["id"] for _, body in results if body["duplicate_of"] is None]
+        assert len(originals) == 1
+        assert (count(PendingPhoto), count(Leaflet)) == (1, 10)
+        claims = db.session.scalars(
+            select(LeafletImage.leaflet_id).where(LeafletImage.original_sha256.isnot(None))
+        )
+        assert list(claims) == originals
