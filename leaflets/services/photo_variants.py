@@ -1,8 +1,9 @@
 """Making a photo's stored variants after its upload was published (the job state is the pending_photo row).
 
 The upload request checks the photo (images.check), writes its bytes to storage (the folder's HELD object)
-and then commits its `pending_photo` row, which names them; the leaflet's images are created with
-`variants_ready` False, and pages show a placeholder for them. A variant worker (`claim_next` + `make`)
+and then commits its `pending_photo` row, which names them, in the same transaction as the leaflet's rows
+(`put_held`, then `add_holds`); the leaflet's images are created with `variants_ready` False, and pages show
+a placeholder for them. A variant worker (`claim_next` + `make`)
 writes master, display and thumbnail, marks every image using them ready and deletes the row, then the held
 bytes (a crash in between leaves bytes that `flask sweep-uploads` removes). The same workers then fingerprint
 the photo and run the upload's look-alike check (pending_uploads.check_next). Claims are conditional UPDATEs
@@ -17,16 +18,17 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
 from flask import current_app
 from PIL import Image
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from leaflets import runtime
-from leaflets.extensions import db, rows_changed
+from leaflets.extensions import db, release_connection, rows_changed
 from leaflets.models import LeafletImage, OcrStatus, PendingPhoto
 from leaflets.models._types import utcnow
 from leaflets.services import images as image_service
@@ -43,28 +45,48 @@ def background() -> bool:
     return current_app.config["IMAGE_VARIANTS"] == "background"
 
 
-def hold(checked: image_service.CheckedImage, data: bytes, filename: str) -> None:
-    """Keep an upload's bytes until its variants are made (a photo already held is held once): the bytes
-    go to storage first, then the row that names them commits, so a committed row always finds them."""
+@dataclass
+class Hold:
+    """A photo's bytes written to storage; the pending_photo row naming them is still to commit, in the same
+    transaction as its leaflet's rows (`add_holds`)."""
+
+    sha256: str
+    look: bytes | None
+    format: str
+    filename: str
+
+
+def put_held(checked: image_service.CheckedImage, data: bytes, filename: str) -> Hold | None:
+    """Write an upload's bytes to storage, before any row names them (so a committed row always finds them);
+    the row to add, or None when the photo is held already (a photo is held once)."""
     if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
-        db.session.commit()
-        return
-    db.session.commit()  # no transaction (nor SQLite's lock) stays open while megabytes are written
+        return None
+    look = _look_bytes(checked.look)
+    release_connection()  # no transaction stays open while megabytes are written
     runtime.storage().put(checked.sha256, HELD, data, "application/octet-stream")
-    db.session.add(
-        PendingPhoto(
-            sha256=checked.sha256,
-            held_key=checked.sha256,
-            look=_look_bytes(checked.look),
-            format=checked.format,
-            filename=filename[:200],
-            attempts=0,
-        )
-    )
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same photo, held by a racing upload a moment ago
-        db.session.rollback()
+    return Hold(checked.sha256, look, checked.format, filename[:200])
+
+
+def add_holds(holds: Iterable[Hold]) -> None:
+    """The rows naming held bytes, in the caller's transaction (nothing committed here). A photo that a
+    racing upload held a moment ago keeps that row: the same photo, held once."""
+    rows = [
+        {
+            "sha256": hold.sha256,
+            "held_key": hold.sha256,
+            "look": hold.look,
+            "format": hold.format,
+            "filename": hold.filename,
+            "attempts": 0,
+            "created_at": utcnow(),
+        }
+        for hold in {hold.sha256: hold for hold in holds}.values()
+    ]
+    if not rows:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(PendingPhoto.__table__).values(rows)
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=["sha256"]))
 
 
 def is_pending(sha256: str) -> bool:

@@ -79,13 +79,27 @@ def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> t
             (e.lookup for e in state.errors if isinstance(e, locations.AreaChoiceNeeded)), None
         )
     if state.errors:
+        _keep_photos(state)
         raise NeedsAttention(state)
     try:
         return pending_uploads.publish(meta, state.staged)
     except ServiceUnavailable as error:
         # A full disk or a read-only database: the photos already stored stay with the form for the retry.
         state.errors.append(error)
+        _keep_photos(state)
         raise NeedsAttention(state) from None
+
+
+def _keep_photos(state: FormState) -> None:
+    """The form goes back holding its photos: their rows, not committed with a leaflet, commit now on their
+    own (one commit), so the workers make them and the form's token finds them. When even that cannot be
+    written, the form keeps only the photos a token can still find."""
+    try:
+        uploads.keep_held(state.staged)
+    except ServiceUnavailable as error:
+        if not any(isinstance(e, ServiceUnavailable) for e in state.errors):
+            state.errors.append(error)
+        state.staged = [item for item in state.staged if upload_staging.held(item)]
 
 
 def find_place(submission: uploads.LeafletSubmission, staged_token: str | None) -> FormState:
@@ -99,6 +113,7 @@ def find_place(submission: uploads.LeafletSubmission, staged_token: str | None) 
         state.place = locations.lookup(submission.postcode or "")
     except DomainError as error:
         state.errors.append(error)
+    _keep_photos(state)
     return state
 
 

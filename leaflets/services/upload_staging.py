@@ -7,6 +7,7 @@ submission needs no files; storage folders never referenced by a leaflet are swe
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -24,7 +25,13 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def sign(staged: list[StagedImage]) -> str:
-    return _serializer().dumps([asdict(item) for item in staged])
+    return _serializer().dumps([_signed(item) for item in staged])
+
+
+def _signed(item: StagedImage) -> dict[str, Any]:
+    fields = asdict(item)
+    del fields["hold"]  # a row to commit in this request only (uploads.keep_held commits it first)
+    return fields
 
 
 def verify(token: str) -> list[StagedImage]:
@@ -32,12 +39,12 @@ def verify(token: str) -> list[StagedImage]:
         items = [StagedImage(**item) for item in _serializer().loads(token, max_age=MAX_AGE_S)]
     except (BadSignature, TypeError):
         raise ValidationFailed("Your photos expired: please add them again.", field="images") from None
-    if not items or not all(_held(item) for item in items):
+    if not items or not all(held(item) for item in items):
         raise ValidationFailed("Your photos expired: please add them again.", field="images")
     return items
 
 
-def _held(item: StagedImage) -> bool:
+def held(item: StagedImage) -> bool:
     """Its variants are stored, or its photo still waits for them."""
     return runtime.storage().has(item.stored_sha256 or item.sha256) or photo_variants.is_pending(item.sha256)
 

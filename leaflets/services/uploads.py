@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from typing import Callable, TypeVar
+from typing import Callable, NoReturn, TypeVar
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -68,6 +68,9 @@ class StagedImage:
     byte_size: int
     stored_sha256: str = ""  # the folder of its variants when it differs from sha256 (a known photo, turned)
     rotation: int = 0
+    # Its bytes held in storage, the row naming them not yet committed: it commits with the leaflet's rows
+    # (one write transaction per upload), or alone when a form goes back holding the photo (`keep_held`).
+    hold: photo_variants.Hold | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -282,10 +285,12 @@ def prepare_images(incoming: list[IncomingImage]) -> PreparedImages:
 
 
 def store_images(prepared: PreparedImages) -> list[StagedImage]:
-    """Keep the new photos; a full or read-only disk is a 503 the voter can retry, not a 500."""
-    sizes = _store(prepared.to_store)
+    """Keep the new photos' bytes (no row yet: see StagedImage.hold); a full or read-only disk is a 503 the
+    voter can retry, not a 500."""
+    sizes, holds = _store(prepared.to_store)
     for item in prepared.staged:
         item.width, item.height = sizes.get(item.sha256, (item.width, item.height))
+        item.hold = holds.get(item.sha256)
     return prepared.staged
 
 
@@ -294,25 +299,58 @@ def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
     return store_images(prepare_images(incoming))
 
 
-def _store(to_store: list[CheckedUpload]) -> dict[str, tuple[int, int]]:
-    """Keep each photo for the variant workers (or, inline, make its variants now); a full or read-only
-    upload folder or database is a 503 the voter can retry, not a 500."""
+def _store(
+    to_store: list[CheckedUpload],
+) -> tuple[dict[str, tuple[int, int]], dict[str, photo_variants.Hold]]:
+    """Write each photo's bytes for the variant workers (or, inline, make its variants now); a full or
+    read-only upload folder or database is a 503 the voter can retry, not a 500."""
     sizes: dict[str, tuple[int, int]] = {}  # the exact sizes of variants made now
+    holds: dict[str, photo_variants.Hold] = {}  # the rows still to commit, by photo
     try:
         for upload in to_store:
             if photo_variants.background():
-                photo_variants.hold(upload.checked, upload.data, upload.filename)
+                hold = photo_variants.put_held(upload.checked, upload.data, upload.filename)
+                if hold is not None:
+                    holds[hold.sha256] = hold
             else:
                 sizes[upload.checked.sha256] = photo_variants.store_now(
                     upload.checked.sha256, upload.data, upload.filename
                 )
     except (OSError, DBAPIError) as error:
-        db.session.rollback()
-        unavailable = as_storage_unavailable(error, "your photos")
-        if unavailable is None:
-            raise
-        raise unavailable from error
-    return sizes
+        _unavailable(error, "your photos")
+    return sizes, holds
+
+
+def _unavailable(error: OSError | DBAPIError, what: str) -> NoReturn:
+    """Roll back; a full, read-only or busy store is a 503 the voter can retry, anything else raises."""
+    db.session.rollback()
+    unavailable = as_storage_unavailable(error, what)
+    if unavailable is None:
+        raise error
+    raise unavailable from error
+
+
+def _add_holds(staged: list[StagedImage]) -> None:
+    photo_variants.add_holds(item.hold for item in staged if item.hold is not None)
+
+
+def _held(staged: list[StagedImage]) -> None:
+    """Their rows are committed: nothing is left to add for these photos."""
+    for item in staged:
+        item.hold = None
+
+
+def keep_held(staged: list[StagedImage]) -> None:
+    """Commit the rows of photos a form keeps without a leaflet (the voter fixes another field), so the
+    variant workers make them and the form's token finds them; one commit for all of them."""
+    if not any(item.hold is not None for item in staged):
+        return
+    try:
+        _add_holds(staged)
+        db.session.commit()
+    except DBAPIError as error:
+        _unavailable(error, "your photos")
+    _held(staged)
 
 
 _STORED = ("stored_sha256", "width", "height", "mime", "rotation", "rotation_manual", "variants_ready")
@@ -438,7 +476,8 @@ def create_leaflet(
     *,
     question_token: str | None = None,
 ) -> Leaflet:
-    """One transaction for the leaflet and its images; then enqueue OCR and index, after the commit.
+    """One transaction for the leaflet, its images, its photos' held-bytes rows and its look-alike check (on
+    SQLite every commit waits for the one writer); then enqueue OCR and index, after the commit.
 
     `priority` places its OCR jobs in the queue: a voter waiting (the default) before background work.
     `question_token`, for an upload that becomes a new original (not a delivery), also commits its look-alike
@@ -448,11 +487,12 @@ def create_leaflet(
     upload's leaflet and becomes a delivery of it (duplicate_of), as if it had come a moment later.
     """
     for attempt in range(1, _RACE_RETRIES + 1):
-        leaflet = _build_leaflet(meta, staged, priority)
+        leaflet = _build_leaflet(meta, staged, priority)  # its reads first: the write lock is taken below
         db.session.add(leaflet)
         if question_token is not None and leaflet.duplicate_of_id is None:
             db.session.add(_look_alike_check(leaflet, question_token))
         try:
+            _add_holds(staged)  # the photos' rows with the leaflet's, in the same transaction
             db.session.commit()
         except IntegrityError as error:
             db.session.rollback()
@@ -461,15 +501,12 @@ def create_leaflet(
             log.info("racing upload of the same photo: building again", extra={"attempt": attempt})
             continue
         except DBAPIError as error:
-            db.session.rollback()
-            unavailable = as_storage_unavailable(error, "your leaflet")
-            if unavailable is None:
-                raise
-            raise unavailable from error
+            _unavailable(error, "your leaflet")
         except Exception:
             db.session.rollback()
             raise
         break
+    _held(staged)
     log.info(
         "leaflet created",
         extra={"leaflet_id": leaflet.id, "images": len(staged), "duplicate_of": leaflet.duplicate_of_id},
