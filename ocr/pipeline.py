@@ -148,6 +148,11 @@ def choose(candidates: list[Candidate]) -> Candidate:
     return best
 
 
+def _fit_to_publish(words: list[WordBox]) -> bool:
+    """Whether a reading, less its gibberish lines, is fit to publish (`evidence.readable`)."""
+    return evidence.readable(evidence.assess(evidence.without_gibberish(words)))
+
+
 def _not_read_yet(new: list[WordBox], read: list[WordBox]) -> list[WordBox]:
     """The new words whose centre no word already read covers (a region's margin repeats its neighbours)."""
     boxes = ink.word_boxes(read, np.eye(3))
@@ -162,13 +167,15 @@ def _second_looks(
     lang: str,
     deadline: tesseract.Deadline,
     command: str | None,
+    look: bool = True,
 ) -> float:
-    """Read regions of print the chosen reading left unexplained into it; return the share it explains."""
+    """Read regions of print the chosen reading left unexplained into it (unless not to `look`); return
+    the share of the page's print it explains."""
     to_page = _to_page(chosen, prepared)
     boxes = ink.word_boxes(chosen.words, to_page)
     if prepared.turned:
         print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
-    if ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
+    if look and ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
         turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
         photo = (master, prepared.matrix, chosen.rotation)
         added = regions.second_looks(
@@ -266,9 +273,12 @@ def _plain_cannot_win(
     covers = strong(first.found) or (
         fair(first.found) and _explained_by(first, prepared, print_on_page) >= _PLAIN_EXPLAINS
     )
+    # A page read sideways in place: plain Tesseract reads the same photo sideways, and its reading lost
+    # by far wherever light print seemed unread (4-9 known words against 60-105, on the bench photos).
+    sideways = first.in_place in (90, 270)
     return (
         covers
-        and not _light_print_unread(first, prepared, master)
+        and (sideways or not _light_print_unread(first, prepared, master))
         and not _light_print_cut_away(prepared, master)
     )
 
@@ -360,8 +370,12 @@ def _read(
     chosen = choose(candidates)
     _mend_big_print(chosen, candidates, master, lang, deadline, command)
     with timed(prepared.timings, "regions"):
-        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command)
-        if explained < _LOOK_AGAIN_BELOW:
+        # When no reading of the whole page is fit to publish (a tiny scan, print too small or blurred),
+        # regions cut from the same print read no better (never seen to make such a page readable),
+        # and the page goes to volunteers anyway: its print is only measured.
+        look = any(_fit_to_publish(c.words) for c in candidates)
+        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, look)
+        if look and explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, np.asarray(image), lang, deadline, command)
     return chosen, {
         "ink_explained": round(explained, 3),
