@@ -18,7 +18,7 @@ import time
 import search.postgres_backend as pg
 from search import PostgresBackend
 
-from .pg import search_database
+from .pg import filler, search_database
 from .run import CORPUS_FORMAT, QUERY_TYPES, _pct, corpus, make_queries, whoosh_query
 
 
@@ -38,15 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     docs = corpus(args.size, cache=True)
     queries = [p for k, p in make_queries(docs, args.iterations, seed=args.size) if k == args.type]
 
-    def fill(dsn: str) -> None:
-        filler = PostgresBackend(dsn)
-        try:
-            filler.rebuild(docs)
-        finally:
-            filler.close()
-
     times: list[list[float]] = [[], []]
-    with search_database(fill, f"{args.size}-{CORPUS_FORMAT}") as (dsn, _):
+    with search_database(filler(docs), f"{args.size}-{CORPUS_FORMAT}") as (dsn, _):
         backend = PostgresBackend(dsn)
         try:
             backend.search(whoosh_query(queries[0]))

@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 from sqlalchemy import create_engine
 
 from bench import databases
+from search.postgres_backend import PostgresBackend
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
 SEARCH_MIGRATIONS = (
@@ -31,6 +32,19 @@ def template_name(corpus_key: str) -> str:
     for name in SEARCH_MIGRATIONS:
         digest.update((MIGRATIONS / name).read_bytes())
     return f"bench_search_tpl_{corpus_key.replace('-', '_')}_{digest.hexdigest()[:10]}"
+
+
+def filler(docs: list) -> Callable[[str], None]:
+    """A `fill` for search_database: the documents indexed by PostgresBackend.rebuild, as the app does."""
+
+    def fill(dsn: str) -> None:
+        backend = PostgresBackend(dsn)
+        try:
+            backend.rebuild(docs)
+        finally:
+            backend.close()
+
+    return fill
 
 
 @contextmanager

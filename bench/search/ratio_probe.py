@@ -23,7 +23,7 @@ from pathlib import Path
 import search.postgres_backend as pg
 from search import PostgresBackend, SearchQuery, WhooshBackend
 
-from .pg import search_database
+from .pg import filler, search_database
 from .run import CORPUS_FORMAT, QUERY_TYPES, _pct, corpus, make_queries, whoosh_query
 
 
@@ -63,14 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if not whoosh.versions():
         whoosh.rebuild(docs)
 
-    def fill(dsn: str) -> None:
-        filler = PostgresBackend(dsn)
-        try:
-            filler.rebuild(docs)
-        finally:
-            filler.close()
-
-    with search_database(fill, f"{args.size}-{CORPUS_FORMAT}") as (dsn, _):
+    with search_database(filler(docs), f"{args.size}-{CORPUS_FORMAT}") as (dsn, _):
         backend = PostgresBackend(dsn)
         log: list[tuple[str, float]] = []
         pg.PostgresBackend._execute = _statements(log)  # type: ignore[method-assign]

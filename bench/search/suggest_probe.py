@@ -20,7 +20,7 @@ import search.postgres_backend as pg
 from search import PostgresBackend, SearchQuery
 
 from .corpus import QUERY_WORDS
-from .pg import search_database
+from .pg import filler, search_database
 from .run import CORPUS_FORMAT, corpus
 
 ROUNDS = 5
@@ -54,14 +54,7 @@ def main(size: int) -> dict:
     typos = [_typo(w, rng) for w in rng.sample([w for w in QUERY_WORDS if len(w) > 4], ROUNDS)]
     out: dict = {"size": size, "load_average_at_start": os.getloadavg(), "typos": typos}
 
-    def fill(dsn: str) -> None:
-        filler = PostgresBackend(dsn)
-        try:
-            filler.rebuild(docs)
-        finally:
-            filler.close()
-
-    with search_database(fill, f"{size}-{CORPUS_FORMAT}") as (dsn, _):
+    with search_database(filler(docs), f"{size}-{CORPUS_FORMAT}") as (dsn, _):
         backend = PostgresBackend(dsn)
         try:
             table = "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search.document')"
