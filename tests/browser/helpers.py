@@ -1,7 +1,8 @@
-"""Helpers for the browser tests: window sizes and logging in through the real form."""
+"""Helpers for the browser tests: window sizes, logging in and filling the upload form as a voter would."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.support import PASSWORD
@@ -19,3 +20,14 @@ PHONE = {"width": 360, "height": 740}
 
 
 DESKTOP = {"width": 1280, "height": 900}
+
+
+def fill_upload(page: Any, base: str, photo: Path, party: str) -> None:
+    """Open the upload form with one photo, a party and an Aberdeen South postcode, its constituency shown to
+    confirm; the caller fills the rest and sends it."""
+    page.goto(f"{base}/upload")
+    page.set_input_files("#images", str(photo))
+    page.locator("#previews li").first.wait_for()
+    page.select_option("#party", party)
+    page.fill("#postcode", "AB11 5QN")
+    page.get_by_label("Yes, Aberdeen South").wait_for()

@@ -18,6 +18,7 @@ from leaflets.models import PendingPhoto
 from leaflets.ocr_queue.variants import VariantWorker
 from leaflets.ocr_queue.worker import Wakeup
 from leaflets.storage import HELD
+from tests.browser.helpers import fill_upload
 from tests.near_duplicate_images import encode, rephotograph, template_leaflet
 from tests.support import leaflet_image, multipart, upload_fields, wait_until
 
@@ -132,12 +133,7 @@ def test_the_uploaders_question_arrives_without_a_reload(
     photo = tmp_path / "again.jpg"
     photo.write_bytes(encode(rephotograph(template_leaflet("Jane Smith", 1), 2), quality=85))
     page = desktop_page
-    page.goto(f"{live_server.url}/upload")
-    page.set_input_files("#images", str(photo))
-    page.locator("#previews li").first.wait_for()
-    page.select_option("#party", "labour")
-    page.fill("#postcode", "AB11 5QN")
-    page.get_by_label("Yes, Aberdeen South").wait_for()
+    fill_upload(page, live_server.url, photo, "labour")
     page.click("#submit-upload")
     page.wait_for_url(re.compile(r"/leaflets/\d+$"))
     assert page.locator("#same-question[data-same-checking]").count() == 1

@@ -14,7 +14,7 @@ from flask import Flask
 
 from leaflets.ocr_queue.settings import QueueSettings
 from leaflets.ocr_queue.worker import Worker
-from tests.browser.helpers import log_in
+from tests.browser.helpers import fill_upload, log_in
 from tests.factories import make_user
 from tests.support import both_databases, leaflet_image
 
@@ -49,12 +49,7 @@ def people(scenario_app: Flask) -> dict[str, str]:
 
 
 def _upload(page: Any, base: str, photo: Path) -> int:
-    page.goto(f"{base}/upload")
-    page.set_input_files("#images", str(photo))
-    page.locator("#previews li").first.wait_for()
-    page.select_option("#party", "green")
-    page.fill("#postcode", "AB11 5QN")
-    page.get_by_label("Yes, Aberdeen South").wait_for()  # the voter sees the constituency to confirm
+    fill_upload(page, base, photo, "green")
     page.select_option("#election", "ge-2024")
     page.fill("#delivered_on", "2024-06-21")
     page.fill("#title", "Safer streets")

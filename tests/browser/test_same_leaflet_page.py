@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.browser.helpers import log_in
+from tests.browser.helpers import fill_upload, log_in
 from tests.factories import make_user
 from tests.near_duplicate_images import encode, rephotograph, template_leaflet
 from tests.support import DATABASES, multipart, upload_fields, wait_until
@@ -41,12 +41,7 @@ def test_a_photo_we_have_is_asked_about_then_recorded_or_published(
     photo = tmp_path / "again.jpg"
     photo.write_bytes(encode(rephotograph(template_leaflet("Jane Smith", 1), 2), quality=85))
     page = sized_page
-    page.goto(f"{live_server.url}/upload")
-    page.set_input_files("#images", str(photo))
-    page.locator("#previews li").first.wait_for()
-    page.select_option("#party", "labour")
-    page.fill("#postcode", "AB11 5QN")
-    page.get_by_label("Yes, Aberdeen South").wait_for()
+    fill_upload(page, live_server.url, photo, "labour")
     page.fill("#delivered_on", "2024-06-24")
     page.click("#submit-upload")
 
