@@ -71,6 +71,7 @@ def test_a_low_resolution_leaflet_is_not_published_as_its_text(make_app: Callabl
         assert image.needs_transcription
         page = client.get(f"/leaflets/{leaflet_id}").get_data(as_text=True)
         assert ASK in page
-        assert image.ocr_text and image.ocr_text[:30] not in page  # what was read is not shown
+        # what was read is not shown (with nothing fit to publish, the pipeline may keep no text at all)
+        assert not image.ocr_text or image.ocr_text[:30] not in page
         api_image = client.get(f"/api/v1/leaflets/{leaflet_id}").get_json()["images"][0]
         assert (api_image["text"], api_image["text_status"]) == (None, "unreadable")
