@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from sqlalchemy import create_engine, text
 
 from bench import databases
 from bench.load import photos as photo_pool
+from bench.multipart import phone_upload
 from leaflets.serve import DEFAULT_WEB_THREADS, default_ocr_workers, default_web_workers
 from leaflets.storage import LocalStorage
 
@@ -96,22 +96,6 @@ class Burst:
                 self.uploads.append(upload)
 
 
-def _multipart(fields: dict[str, str], images: list[bytes]) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    for number, image in enumerate(images):
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="images"; '
-            f'filename="IMG_{number}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
-            + image
-            + b"\r\n"
-        )
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
 def _request(
     port: int, method: str, path: str, body: bytes | None = None, content_type: str | None = None
 ) -> tuple[int, bytes]:
@@ -152,7 +136,7 @@ def _uploader(
             "delivered_on": "2024-06-20",
             "title": f"Bench leaflet {number}-{sequence}",
         }
-        body, content_type = _multipart(fields, images)
+        body, content_type = phone_upload(fields, images)
         started = time.monotonic()
         status, answer = _request(port, "POST", "/api/v1/leaflets", body, content_type)
         upload = Upload(len(images), status, repeat=entry.repeat_of is not None)

@@ -23,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any, Iterator
 
 from flask import Flask, Request
 
+from bench.multipart import phone_upload
 from leaflets.serve import WEB_SWITCH_INTERVAL_S
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,22 +45,10 @@ FIELDS = {
 
 def http_request(photos: list[bytes]) -> bytes:
     """One `POST /api/v1/leaflets` as a phone's browser or app would send it, headers and body."""
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in FIELDS.items()
-    ]
-    for number, photo in enumerate(photos):
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="images"; filename="IMG_{number}.jpg"'
-            "\r\nContent-Type: image/jpeg\r\n\r\n".encode()
-            + photo
-            + b"\r\n"
-        )
-    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    body, content_type = phone_upload(FIELDS, photos)
     head = (
         "POST /api/v1/leaflets HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {len(body)}\r\n\r\n"
+        f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
 
