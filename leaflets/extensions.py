@@ -8,8 +8,9 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import CursorResult, Executable
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import CursorResult, Executable, FromClause
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 
 class Base(DeclarativeBase):
@@ -43,3 +44,11 @@ def release_connection() -> None:
 def rows_changed(statement: Executable) -> int:
     """Run an UPDATE or DELETE in the session; how many rows it changed (Session.execute is typed Result)."""
     return cast("CursorResult[Any]", db.session.execute(statement)).rowcount
+
+
+def insert_of(
+    table: FromClause, session: Session | scoped_session[Any] | None = None
+) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT in the session's own dialect (each database has its own ON CONFLICT construct)."""
+    bind = (session or db.session).get_bind()
+    return (postgresql if bind.dialect.name == "postgresql" else sqlite).insert(table)

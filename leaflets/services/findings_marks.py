@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from sqlalchemy import event, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes, scoped_session
 
+from leaflets.extensions import insert_of
 from leaflets.models import BiasRating, Claim, ClaimRating, FindingsGroup, Leaflet
 from leaflets.models.findings import NO_PARTY
 
@@ -108,10 +108,9 @@ def groups_of(
 
 def bump(session: Session | scoped_session[Any], groups: Iterable[Group]) -> None:
     """Raise each group's generation (creating its row), in a fixed order so two writers cannot deadlock."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = FindingsGroup.__table__
     for party_key, election_id in sorted(set(groups)):
-        statement = dialect.insert(table).values(
+        statement = insert_of(table, session).values(
             party_key=party_key, election_id=election_id, generation=1, computed_generation=0
         )
         statement = statement.on_conflict_do_update(

@@ -25,10 +25,9 @@ from typing import Iterable
 from flask import current_app
 from PIL import Image
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from leaflets import runtime
-from leaflets.extensions import db, release_connection, rows_changed
+from leaflets.extensions import db, insert_of, release_connection, rows_changed
 from leaflets.models import LeafletImage, OcrStatus, PendingPhoto
 from leaflets.models._types import utcnow
 from leaflets.services import images as image_service
@@ -84,8 +83,7 @@ def add_holds(holds: Iterable[Hold]) -> None:
     ]
     if not rows:
         return
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(PendingPhoto.__table__).values(rows)
+    statement = insert_of(PendingPhoto.__table__).values(rows)
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["sha256"]))
 
 

@@ -12,9 +12,8 @@ from collections import Counter, defaultdict
 from typing import Any, Iterable, Sequence, cast
 
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 
-from leaflets.extensions import db
+from leaflets.extensions import db, insert_of
 from leaflets.models import CompareTermCount, CompareToken
 from leaflets.models.compare import ALL_ELECTIONS
 from leaflets.services.compare.names import TokenStats
@@ -108,8 +107,7 @@ def upsert_add(
     """Insert rows, or add their columns to the rows already there."""
     if not rows:
         return
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+    statement = insert_of(table)
     statement = statement.on_conflict_do_update(
         index_elements=keys, set_={column: table.c[column] + statement.excluded[column] for column in columns}
     )
