@@ -72,6 +72,20 @@ class StagedImage:
     # (one write transaction per upload), or alone when a form goes back holding the photo (`keep_held`).
     hold: photo_variants.Hold | None = field(default=None, compare=False, repr=False)
 
+    @classmethod
+    def of_stored(cls, image: LeafletImage, role: str) -> StagedImage:
+        """A photo the archive stores already (a known upload, or the original's photos a delivery shows)."""
+        return cls(
+            image.sha256,
+            role,
+            image.width,
+            image.height,
+            image.mime,
+            image.byte_size,
+            image.stored_sha256,
+            image.rotation,
+        )
+
 
 @dataclass
 class LeafletSubmission:
@@ -236,16 +250,7 @@ def _prepare_one(
     sha256 = image_service.sha256_of(upload.data) if upload.data else ""
     known = _known_image(sha256) if sha256 else None
     if known is not None and storage.has(known.stored_sha256):
-        return StagedImage(
-            sha256,
-            role,
-            known.width,
-            known.height,
-            known.mime,
-            known.byte_size,
-            known.stored_sha256,
-            known.rotation,
-        ), None
+        return StagedImage.of_stored(known, role), None  # known.sha256 is this upload's: found by it
     release_connection()  # none held while waiting for a decode slot and decoding
     try:
         with runtime.decode_slots().held():
@@ -521,10 +526,7 @@ def become_delivery(leaflet: Leaflet, original: Leaflet) -> set[str]:
     made of it since point at the original. Returns the storage folders its own photos used (the caller
     discards those nothing else uses)."""
     own = {image.stored_sha256 for image in leaflet.images}
-    shown = [
-        StagedImage(i.sha256, i.role, i.width, i.height, i.mime, i.byte_size, i.stored_sha256, i.rotation)
-        for i in original.images
-    ]
+    shown = [StagedImage.of_stored(image, image.role) for image in original.images]
     image_ids = [image.id for image in leaflet.images]
     db.session.execute(
         update(Claim)
