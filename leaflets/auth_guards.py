@@ -23,6 +23,11 @@ class Unauthorised(DomainError):
     code = "unauthorised"
 
 
+def signed_in_user_id() -> int | None:
+    """The signed-in user's id, or None for an anonymous visitor."""
+    return current_user.id if current_user.is_authenticated else None
+
+
 def bearer_token_first() -> None:
     """API: `Authorization: Bearer <token>` decides who the caller is, whatever cookie rides along.
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
-from flask_login import current_user
 
 from leaflets.api import bp
 from leaflets.api.serializers import leaflet_json
+from leaflets.auth_guards import signed_in_user_id
 from leaflets.extensions import limiter
 from leaflets.forms.upload import incoming_images, submission_from_form
 from leaflets.models import Leaflet, PendingUpload
@@ -22,10 +22,6 @@ ANSWERS = {
     "same": "It is this leaflet: record my place and date on it and show its photos instead of mine.",
     "different": "It is a different leaflet: keep mine as it is.",
 }
-
-
-def _user_id() -> int | None:
-    return current_user.id if current_user.is_authenticated else None
 
 
 @bp.post("/leaflets")
@@ -67,7 +63,7 @@ def question_json(pending: PendingUpload) -> dict[str, Any]:
 
 @bp.get("/uploads/held/<token>")
 def same_question(token: str) -> tuple[Response, int, dict[str, str]]:
-    pending = pending_uploads.state(token, _user_id())
+    pending = pending_uploads.state(token, signed_in_user_id())
     if pending is None:
         raise NotFound("No question waits about that upload: it was answered, or nothing like it was found.")
     return jsonify(question_json(pending)), 200, {"Cache-Control": "private, no-store"}
@@ -79,9 +75,9 @@ def answer_held_upload(token: str) -> tuple[Response, int, dict[str, str]]:
     body = request.get_json(silent=True) if request.is_json else None
     answer = (body or {}).get("answer") if isinstance(body, dict) else request.form.get("answer")
     if answer == "same":
-        leaflet = pending_uploads.answer_same(token, _user_id())
+        leaflet = pending_uploads.answer_same(token, signed_in_user_id())
     elif answer == "different":
-        leaflet = pending_uploads.answer_different(token, _user_id())
+        leaflet = pending_uploads.answer_different(token, signed_in_user_id())
     else:
         raise ValidationFailed("Give answer=same or answer=different.", field="answer")
     location = url_for("api.get_leaflet", leaflet_id=leaflet.id, _external=True)

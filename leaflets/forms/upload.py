@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 
+from leaflets.auth_guards import signed_in_user_id
 from leaflets.services.uploads import IncomingImage, LeafletSubmission
 
 
@@ -34,5 +34,5 @@ def submission_from_form(
         title=form.get("title", ""),
         description=form.get("description", ""),
         images=images,
-        uploader_id=current_user.id if current_user.is_authenticated else None,
+        uploader_id=signed_in_user_id(),
     )

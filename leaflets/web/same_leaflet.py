@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from leaflets.auth_guards import signed_in_user_id
 from leaflets.extensions import limiter
 from leaflets.models import Leaflet, PendingUpload
 from leaflets.services import pending_uploads
@@ -21,10 +22,6 @@ from leaflets.services.errors import ValidationFailed
 bp = Blueprint("same_leaflet", __name__)
 _SESSION_KEY = "same_questions"
 _KEPT = 20  # the latest uploads of this session whose question it may still be asked
-
-
-def _user_id() -> int | None:
-    return current_user.id if current_user.is_authenticated else None
 
 
 def remember(token: str) -> None:
@@ -36,7 +33,7 @@ def for_visitor(leaflet: Leaflet) -> PendingUpload | None:
     """The leaflet's check or question when this visitor uploaded it, else None."""
     if not current_user.is_authenticated and _SESSION_KEY not in session:
         return None  # no query for the public: most visitors uploaded nothing
-    return pending_uploads.for_uploader(leaflet, _user_id(), session.get(_SESSION_KEY, []))
+    return pending_uploads.for_uploader(leaflet, signed_in_user_id(), session.get(_SESSION_KEY, []))
 
 
 def question_json(leaflet: Leaflet) -> dict[str, Any] | None:
@@ -55,11 +52,11 @@ def question_json(leaflet: Leaflet) -> dict[str, Any] | None:
 def answer(token: str) -> ResponseReturnValue:
     choice = request.form.get("answer")
     if choice == "same":
-        delivery = pending_uploads.answer_same(token, _user_id(), session.get(_SESSION_KEY, []))
+        delivery = pending_uploads.answer_same(token, signed_in_user_id(), session.get(_SESSION_KEY, []))
         flash("Thank you: your delivery is recorded on this leaflet, with your place and date.", "success")
         return redirect(url_for("archive.leaflet", leaflet_id=delivery.duplicate_of_id or delivery.id), 303)
     if choice == "different":
-        leaflet = pending_uploads.answer_different(token, _user_id(), session.get(_SESSION_KEY, []))
+        leaflet = pending_uploads.answer_different(token, signed_in_user_id(), session.get(_SESSION_KEY, []))
         flash("Thank you: your leaflet stays online as a leaflet of its own.", "success")
         return redirect(url_for("archive.leaflet", leaflet_id=leaflet.id), 303)
     raise ValidationFailed(
