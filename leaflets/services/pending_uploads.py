@@ -137,19 +137,14 @@ def find(token: str, user_id: int | None, session_tokens: Iterable[str] | None =
     """The open question under this token; only its uploader may answer: the account when the upload was
     made signed in; else whoever holds the token (it was given to the uploader only), and on the web the
     session that uploaded (`session_tokens`: the tokens that session was given)."""
-    pending = db.session.scalar(select(PendingUpload).where(PendingUpload.token == (token or "")[:64]))
+    pending = _by_token(token)
     if pending is None or pending.candidate_id is None:
         raise NotFound(
             "There is no question waiting about that upload: it was answered, or nothing like it was found."
         )
     if pending.expires_at <= utcnow():
         raise Expired("That question waited too long and expired: your leaflet stays published.")
-    mine = (
-        pending.uploader_id == user_id
-        if pending.uploader_id is not None
-        else session_tokens is None or pending.token in set(session_tokens)
-    )
-    if not mine:
+    if not _is_uploader(pending, user_id, session_tokens):
         raise PermissionDenied("Only the person who uploaded these photos can answer for them.")
     return pending
 
@@ -157,10 +152,10 @@ def find(token: str, user_id: int | None, session_tokens: Iterable[str] | None =
 def state(token: str, user_id: int | None) -> PendingUpload | None:
     """The check under this token while it runs (candidate_id None) or asks; None once it is over. The same
     permission as answering."""
-    pending = db.session.scalar(select(PendingUpload).where(PendingUpload.token == (token or "")[:64]))
-    if pending is None or (pending.candidate_id is not None and pending.expires_at <= utcnow()):
+    pending = _by_token(token)
+    if pending is None or _expired_question(pending):
         return None
-    if pending.uploader_id is not None and pending.uploader_id != user_id:
+    if not _is_uploader(pending, user_id, None):
         raise PermissionDenied("Only the person who uploaded these photos can see this.")
     return pending
 
@@ -169,10 +164,26 @@ def for_uploader(leaflet: Leaflet, user_id: int | None, tokens: Iterable[str]) -
     """This leaflet's check or question when the one asking is its uploader (signed in as them, or holding
     the token in their session); None for anyone else."""
     pending = db.session.scalar(select(PendingUpload).where(PendingUpload.leaflet_id == leaflet.id))
-    if pending is None or (pending.candidate_id is not None and pending.expires_at <= utcnow()):
+    if pending is None or _expired_question(pending):
         return None
-    mine = pending.uploader_id == user_id if pending.uploader_id is not None else pending.token in set(tokens)
-    return pending if mine else None
+    return pending if _is_uploader(pending, user_id, tokens) else None
+
+
+def _by_token(token: str) -> PendingUpload | None:
+    return db.session.scalar(select(PendingUpload).where(PendingUpload.token == (token or "")[:64]))
+
+
+def _expired_question(pending: PendingUpload) -> bool:
+    """A question (a look-alike found) past its time; a check still to run never expires here."""
+    return pending.candidate_id is not None and pending.expires_at <= utcnow()
+
+
+def _is_uploader(pending: PendingUpload, user_id: int | None, tokens: Iterable[str] | None) -> bool:
+    """The account that uploaded, when it was made signed in; else whoever holds the token, or with `tokens`
+    (the ones a web session was given) only the session that uploaded."""
+    if pending.uploader_id is not None:
+        return pending.uploader_id == user_id
+    return tokens is None or pending.token in set(tokens)
 
 
 def answer_same(token: str, user_id: int | None, session_tokens: Iterable[str] | None = None) -> Leaflet:
