@@ -619,9 +619,13 @@ class PostgresBackend(SearchBackend):
 
     def _common_words(self, tree) -> bool:
         """Whether the search is plain words that each more than COMMON_SHARE of the leaflets hold."""
-        words = _plain_words(tree) if tree is not None else None
-        counts = self._lexeme_documents(words) if words else None
+        counts = self._word_documents(tree)
         return counts is not None and min(counts) > COMMON_SHARE * self._table()[0]
+
+    def _word_documents(self, tree) -> list[int] | None:
+        """How many leaflets hold each word of a search of plain words (_plain_words); else None."""
+        words = _plain_words(tree)
+        return self._lexeme_documents(words) if words else None
 
     def _few_filtered(self, query: SearchQuery) -> int | None:
         """How many leaflets the query's filters keep, if at most RANK_LIMIT (an area, most often), else
@@ -645,8 +649,7 @@ class PostgresBackend(SearchBackend):
         the words' GIN bitmaps ANDed with the filters' (each match's tsvector read twice, for `@@` and
         ts_rank). Words most leaflets hold, or a small area: the copy; a rarer word in a big area: the
         bitmap (the copy read every leaflet of the area: slower by a third over the benchmark's areas)."""
-        words = _plain_words(tree)
-        counts = self._lexeme_documents(words) if words else None
+        counts = self._word_documents(tree)
         if not counts:
             return False
         rows = self._table()[0]
@@ -694,8 +697,7 @@ class PostgresBackend(SearchBackend):
         exact where an estimate could err: with `in_page`, (None, estimate) says instead that the page's
         statement counts them (_counted_page), when the estimate is at most COUNTED_ESTIMATE or a word is
         held by at most RANK_LIMIT leaflets."""
-        words = _plain_words(tree)
-        counts = self._lexeme_documents(words) if words else None
+        counts = self._word_documents(tree)
         if counts and min(counts) > RANK_LIMIT:
             if len(counts) == 1 and not _filtered(query):
                 return RANK_LIMIT + 1, counts[0]  # exact
