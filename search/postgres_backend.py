@@ -32,6 +32,11 @@ LEXEME_LOCK = 0x5C_1E_0020
 # whenever this process writes to the index; another process's writes show within the TTL. Counting every
 # match's facets costs more than finding the page of hits once a word matches tens of thousands of leaflets.
 FACET_TTL_S = 30.0
+# How many documents hold a search's words (search.lexeme), and how many leaflets a small filter keeps, are
+# kept as long, and dropped alike: each was a round trip of its own for most searches, and on a loaded machine
+# each round trip may wait for a core (the lookups themselves take 20-200 us). Another process's writes show
+# within the TTL.
+LEXEME_TTL_S = FACET_TTL_S
 FACET_CACHE_SIZE = 256
 EXPORT_BATCH = 2000
 # scale: a search matching at most RANK_LIMIT leaflets is counted exactly and ranked by ts_rank, which reads
@@ -265,6 +270,8 @@ class PostgresBackend(SearchBackend):
         self._lock = threading.RLock()  # explain() holds it while a search may open the connection
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
         self._facet_cache = _Kept(self._lock)  # facet key -> {facet: [(value, count)]}
+        # words -> (each word's document count, or None,); ("filters", sql, params) -> leaflets, to 1,001
+        self._kept_counts = _Kept(self._lock)
         self._explaining: list[str] | None = None
         self._table_stats: tuple[float, tuple[float, int, int]] | None = None
         self._shares = _Kept(self._lock)  # (filters' sql, params) -> share of the leaflets they keep
@@ -295,9 +302,15 @@ class PostgresBackend(SearchBackend):
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
             raise IndexUnavailable(MISSING.format(exc)) from exc
 
-    def index(self, docs: Iterable[SearchDocument]) -> None:
+    def _written(self) -> None:
+        """Forget what this process keeps of the index (facet and word counts, the vocabulary): read again
+        after its own writes (milliseconds)."""
         self._facet_cache.clear()
-        self._vocabulary = None  # read again from the lexeme table (milliseconds)
+        self._kept_counts.clear()
+        self._vocabulary = None
+
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        self._written()
         with self._writing():
             self._index(docs)
 
@@ -317,8 +330,7 @@ class PostgresBackend(SearchBackend):
             counts.write()
 
     def delete(self, leaflet_ids: Iterable[int]) -> None:
-        self._facet_cache.clear()
-        self._vocabulary = None  # read again from the lexeme table (milliseconds)
+        self._written()
         ids = sorted(int(i) for i in leaflet_ids)
         with self._writing(), self._conn().transaction(), self._conn().cursor() as cur:
             counts = _LexemeCounts(cur, ids)
@@ -374,8 +386,7 @@ class PostgresBackend(SearchBackend):
             )
         if progress:
             progress(done)
-        self._vocabulary = None
-        self._facet_cache.clear()
+        self._written()
         return count
 
     def versions(self) -> dict[int, str]:
@@ -402,7 +413,6 @@ class PostgresBackend(SearchBackend):
         """(tree, where, where params, score sql, score params, sort) of a validated query; `tsv`: the
         tsvector its words are matched against and ranked by."""
         query.validate()
-        self._local.lexemes = None  # lexeme counts are read afresh by each search
         tree = q.parse(
             query.text, allow_negative_only=bool(query.filters() or query.date_from or query.date_to)
         )
@@ -584,10 +594,11 @@ class PostgresBackend(SearchBackend):
         return rows, facets
 
     def explain(self, query: SearchQuery, facets: bool = False) -> list[str]:
-        """PostgreSQL's plan of each statement a search for this query runs (for operators and tests);
-        with `facets`, their counts too (none kept: counted afresh)."""
+        """PostgreSQL's plan of each statement a search for this query runs (for operators and tests), its
+        words' document counts read afresh; with `facets`, their counts too (none kept: counted afresh)."""
         with self._lock:
             self._explaining = []
+            self._kept_counts.clear()
             if facets:
                 self._facet_cache.clear()
             try:
@@ -598,14 +609,14 @@ class PostgresBackend(SearchBackend):
 
     def _lexeme_documents(self, words: list[str]) -> list[int] | None:
         """How many documents hold each word's one lexeme (search.lexeme keeps it exact), or None when a
-        word is no single lexeme (a stop word, a compound) or none holds it. Kept for the rest of the
-        search (_plan forgets it): a search asks up to twice."""
-        kept = getattr(self._local, "lexemes", None)
-        if kept is not None and kept[0] == words:
-            return kept[1]
-        counts = self._lexeme_counts(words)
-        self._local.lexemes = (list(words), counts)
-        return counts
+        word is no single lexeme (a stop word, a compound) or none holds it. Kept LEXEME_TTL_S (a search
+        asks up to three times; searches of the same words are frequent)."""
+        key = tuple(words)
+        kept = self._kept_counts.get(key, LEXEME_TTL_S)
+        if kept is None:
+            kept = (self._lexeme_counts(words),)
+            self._kept_counts.put(key, kept)
+        return kept[0]
 
     def _lexeme_counts(self, words: list[str]) -> list[int] | None:
         rows = self._execute(
@@ -629,18 +640,23 @@ class PostgresBackend(SearchBackend):
 
     def _few_filtered(self, query: SearchQuery) -> int | None:
         """How many leaflets the query's filters keep, if at most RANK_LIMIT (an area, most often), else
-        None: counted to RANK_LIMIT + 1 through their indexes alone, when the planner thinks they might."""
+        None: counted to RANK_LIMIT + 1 through their indexes alone, when the planner thinks they might,
+        and kept as the words' counts are (LEXEME_TTL_S; dropped by this process's writes)."""
         if (
             not _filtered(query)
             or self._filter_share(query) * self._table()[0] > ESTIMATE_MARGIN * RANK_LIMIT
         ):
             return None
         where, params = _filters_only(query)
-        rows = self._execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS f",
-            params + [RANK_LIMIT + 1],
-        )
-        count = int(rows[0][0])
+        key = ("filters", where, tuple(map(str, params)))
+        count = self._kept_counts.get(key, LEXEME_TTL_S)
+        if count is None:
+            rows = self._execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS f",
+                params + [RANK_LIMIT + 1],
+            )
+            count = int(rows[0][0])
+            self._kept_counts.put(key, count)
         return count if count <= RANK_LIMIT else None
 
     def _read_once(self, tree, filtered: int) -> bool:

@@ -60,6 +60,32 @@ def test_a_common_word_is_counted_from_the_lexeme_table_and_paged_down_the_newes
     assert [h.leaflet_id for h in results.hits] == list(scaled.ids(SearchQuery(text="council")))[40:60]
 
 
+def test_a_words_document_count_is_kept_until_this_process_writes(scaled, pg_dsn, make_doc, monkeypatch):
+    """The lexeme table's count of a search's words, and a small filter's count, are kept LEXEME_TTL_S (a
+    round trip fewer each): another process's new leaflet shows in a common word's total within that time,
+    this process's own writes at once. A kept filter count only picks the plan: the total within it is
+    counted by the page's statement, exact."""
+    import search.postgres_backend as pg
+
+    within = SearchQuery(text="council", election=["local-2025"])
+    assert scaled.search(SearchQuery(text="council")).total == 4000
+    assert scaled.search(within).total == 1000
+    other = PostgresBackend(pg_dsn)  # another web worker
+    try:
+        other.index([make_doc(9001, text="council", election="local-2025")])
+        assert scaled.search(SearchQuery(text="council")).total == 4000  # kept
+        counted = scaled.search(within)
+        assert counted.total == 1001 and not counted.total_is_estimate
+        monkeypatch.setattr(pg, "LEXEME_TTL_S", 0.0)
+        assert scaled.search(SearchQuery(text="council")).total == 4001  # read again past the TTL
+        monkeypatch.undo()
+        scaled.delete([9001])  # its own write: read again at once
+        assert scaled.search(SearchQuery(text="council")).total == 4000
+    finally:
+        scaled.delete([9001])
+        other.close()
+
+
 def test_a_phrase_in_most_leaflets_is_paged_down_the_newest_index(scaled):
     page = scaled.explain(SearchQuery(text='"council budget"'))[-1]
     assert "document_newest_order" in page and "<->" in page  # positions checked row by row, in order
