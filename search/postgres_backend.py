@@ -270,7 +270,8 @@ class PostgresBackend(SearchBackend):
         self._lock = threading.RLock()  # explain() holds it while a search may open the connection
         self._vocabulary: tuple[float, tuple[dict[str, int], list[str]]] | None = None
         self._facet_cache = _Kept(self._lock)  # facet key -> {facet: [(value, count)]}
-        # words -> (each word's document count, or None,); ("filters", sql, params) -> leaflets, to 1,001
+        # words -> (each word's document count, or None,); ("filters", sql, params) -> leaflets, to 1,001;
+        # ("window", size) -> WINDOW_START's row
         self._kept_counts = _Kept(self._lock)
         self._explaining: list[str] | None = None
         self._table_stats: tuple[float, tuple[float, int, int]] | None = None
@@ -578,7 +579,7 @@ class PostgresBackend(SearchBackend):
             if rows:
                 facets = self._keep_facets(facet_key, _facet_lists(rows[0][-1] or [], query.facet_limit))
             rows = [row[:-1] for row in rows]
-        start = self._execute(WINDOW_START, [window]) if window is not None else []
+        start = self._window_start(window) if window is not None else []
         if start:  # every match delivered since then comes before every other match
             rows = self._execute(
                 page.format(window=" AND delivered_on >= %s"),
@@ -757,6 +758,20 @@ class PostgresBackend(SearchBackend):
             )[0]
             self._table_stats = (now, (max(float(rows[0]), 1.0), int(rows[1] or 0), int(rows[2] or 0)))
         return self._table_stats[1]
+
+    def _window_start(self, newest: int) -> list[tuple]:
+        """WINDOW_START's row for about the `newest` leaflets: rounded up to 8-15 times a power of two (at
+        most an eighth wider) and kept TABLE_STATS_TTL_S, so that searches whose windows are alike share one
+        read (a round trip fewer). Any date is a right start: whatever was delivered since then comes
+        before the rest, and a window left too narrow by writes since is read again in full."""
+        shift = max(0, newest.bit_length() - 4)
+        size = -(-newest >> shift) << shift  # the top four bits of `newest`, rounded up
+        key = ("window", size)
+        kept = self._kept_counts.get(key, TABLE_STATS_TTL_S)
+        if kept is None:
+            kept = self._execute(WINDOW_START, [size])
+            self._kept_counts.put(key, kept)
+        return kept
 
     def _page_plan(
         self, estimate: int, rows: int, tree, query: SearchQuery

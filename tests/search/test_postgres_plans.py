@@ -102,6 +102,28 @@ def test_a_deep_page_of_a_word_a_third_hold_is_sorted_from_a_window_of_the_newes
     assert [h.leaflet_id for h in results.hits] == list(scaled.ids(SearchQuery(text="pothole")))[580:600]
 
 
+def test_a_kept_window_start_still_gives_the_exports_page_after_another_process_writes(
+    scaled, pg_dsn, make_doc
+):
+    """Where a window of the newest leaflets begins is kept a minute (searches with windows alike share one
+    read): newer leaflets written since by another process fall inside it, and the page is still the
+    export's slice."""
+    query = SearchQuery(text="pothole", page=30)
+    first = list(scaled.ids(SearchQuery(text="pothole")))[580:600]
+    assert [h.leaflet_id for h in scaled.search(query).hits] == first
+    other = PostgresBackend(pg_dsn)  # another web worker
+    newer = [make_doc(9100 + i, text="pothole", delivered_on=date(2025, 1, 1 + i)) for i in range(30)]
+    try:
+        other.index(newer)
+        every = list(scaled.ids(SearchQuery(text="pothole")))
+        assert every[:30] == [doc.leaflet_id for doc in reversed(newer)]
+        assert [h.leaflet_id for h in scaled.search(query).hits] == every[580:600]
+    finally:
+        other.delete([doc.leaflet_id for doc in newer])
+        other.close()
+        scaled.delete([])  # this process's kept counts dropped, as after any write
+
+
 def test_a_window_too_narrow_is_read_again_in_full(scaled, monkeypatch):
     import search.postgres_backend as pg
 
