@@ -595,8 +595,8 @@ class PostgresBackend(SearchBackend):
         return rows, facets
 
     def explain(self, query: SearchQuery, facets: bool = False) -> list[str]:
-        """PostgreSQL's plan of each statement a search for this query runs (for operators and tests), its
-        words' document counts read afresh; with `facets`, their counts too (none kept: counted afresh)."""
+        """PostgreSQL's plan of each statement a search for this query runs (for operators and tests), with
+        nothing kept used (word and filter counts, window starts); with `facets`, their counts too."""
         with self._lock:
             self._explaining = []
             self._kept_counts.clear()
