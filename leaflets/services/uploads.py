@@ -495,16 +495,13 @@ _SQLITE_WRITE_TURN = threading.Lock()
 
 @contextmanager
 def _write_turn() -> Iterator[None]:
-    """One upload of this process at a time writes on SQLite (its reads were made before)."""
+    """One upload transaction of this process at a time on SQLite (none waits holding a pooled connection)."""
     if db.engine.dialect.name != "sqlite":
         yield
         return
+    release_connection()
     with _SQLITE_WRITE_TURN:
-        try:
-            yield
-        except BaseException:
-            db.session.rollback()  # SQLite's write lock is let go with the turn, not after it
-            raise
+        yield
 
 
 def _lost_race(error: IntegrityError) -> bool:
@@ -530,25 +527,25 @@ def create_leaflet(
     upload's leaflet and becomes a delivery of it (duplicate_of), as if it had come a moment later.
     """
     for attempt in range(1, _RACE_RETRIES + 1):
-        leaflet = _build_leaflet(meta, staged, priority)  # its reads first: the write lock is taken below
-        db.session.add(leaflet)
-        if question_token is not None and leaflet.duplicate_of_id is None:
-            db.session.add(_look_alike_check(leaflet, question_token))
-        try:
-            with _write_turn():  # from the first INSERT (the flush) to the commit: SQLite's write lock
+        with _write_turn():
+            leaflet = _build_leaflet(meta, staged, priority)  # its reads first: the write lock is taken below
+            db.session.add(leaflet)
+            if question_token is not None and leaflet.duplicate_of_id is None:
+                db.session.add(_look_alike_check(leaflet, question_token))
+            try:
                 _add_holds(staged)  # the photos' rows with the leaflet's, in the same transaction
                 db.session.commit()
-        except IntegrityError as error:
-            db.session.rollback()
-            if attempt == _RACE_RETRIES or not _lost_race(error):
+            except IntegrityError as error:
+                db.session.rollback()
+                if attempt == _RACE_RETRIES or not _lost_race(error):
+                    raise
+                log.info("racing upload of the same photo: building again", extra={"attempt": attempt})
+                continue
+            except DBAPIError as error:
+                _unavailable(error, "your leaflet")
+            except Exception:
+                db.session.rollback()
                 raise
-            log.info("racing upload of the same photo: building again", extra={"attempt": attempt})
-            continue
-        except DBAPIError as error:
-            _unavailable(error, "your leaflet")
-        except Exception:
-            db.session.rollback()
-            raise
         break
     _held(staged)
     log.info(
