@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -485,25 +484,6 @@ def _look_alike_check(leaflet: Leaflet, token: str) -> PendingUpload:
     )
 
 
-# On SQLite one write transaction runs at a time, and a connection that finds the write lock taken polls for
-# it, sleeping up to 100 ms between tries (busy_timeout): in a burst's first wave fifty uploads committing at
-# once left the lock free while they slept (upload8's profile: 42% of the upload requests' time was their
-# leaflet's transaction, nearly all of it its first INSERT waiting). The uploads of one process queue here
-# instead, where a release wakes the next at once; the processes still meet at SQLite's own lock.
-_SQLITE_WRITE_TURN = threading.Lock()
-
-
-@contextmanager
-def _write_turn() -> Iterator[None]:
-    """One upload transaction of this process at a time on SQLite (none waits holding a pooled connection)."""
-    if db.engine.dialect.name != "sqlite":
-        yield
-        return
-    release_connection()
-    with _SQLITE_WRITE_TURN:
-        yield
-
-
 def _lost_race(error: IntegrityError) -> bool:
     """Another upload of the same photo committed first (the unique claim on the original refused ours)."""
     return "original_sha256" in str(error.orig)
@@ -527,25 +507,24 @@ def create_leaflet(
     upload's leaflet and becomes a delivery of it (duplicate_of), as if it had come a moment later.
     """
     for attempt in range(1, _RACE_RETRIES + 1):
-        with _write_turn():
-            leaflet = _build_leaflet(meta, staged, priority)  # its reads first: the write lock is taken below
-            db.session.add(leaflet)
-            if question_token is not None and leaflet.duplicate_of_id is None:
-                db.session.add(_look_alike_check(leaflet, question_token))
-            try:
-                _add_holds(staged)  # the photos' rows with the leaflet's, in the same transaction
-                db.session.commit()
-            except IntegrityError as error:
-                db.session.rollback()
-                if attempt == _RACE_RETRIES or not _lost_race(error):
-                    raise
-                log.info("racing upload of the same photo: building again", extra={"attempt": attempt})
-                continue
-            except DBAPIError as error:
-                _unavailable(error, "your leaflet")
-            except Exception:
-                db.session.rollback()
+        leaflet = _build_leaflet(meta, staged, priority)  # its reads first: the write lock is taken below
+        db.session.add(leaflet)
+        if question_token is not None and leaflet.duplicate_of_id is None:
+            db.session.add(_look_alike_check(leaflet, question_token))
+        try:
+            _add_holds(staged)  # the photos' rows with the leaflet's, in the same transaction
+            db.session.commit()
+        except IntegrityError as error:
+            db.session.rollback()
+            if attempt == _RACE_RETRIES or not _lost_race(error):
                 raise
+            log.info("racing upload of the same photo: building again", extra={"attempt": attempt})
+            continue
+        except DBAPIError as error:
+            _unavailable(error, "your leaflet")
+        except Exception:
+            db.session.rollback()
+            raise
         break
     _held(staged)
     log.info(
