@@ -230,12 +230,13 @@ def check(
     if not data:
         raise UploadRejected("is empty (0 bytes)", code="empty_file")
     fmt = sniff(data, filename)
+    # A JPEG's markers first: cut short, not a JPEG past its first bytes, a table or plane missing, or
+    # thousands of empty segments (which Pillow's header reading would walk in Python) are refused here.
+    structure = jpeg_structure.walk(data) if fmt == "JPEG" else None
     image = _open_bounded(data, fmt, limits)
     check_bytes_can_hold(fmt, len(data), image.size)
-    if fmt == "JPEG":
-        # Cut short, not a JPEG past its first bytes, a table or plane missing: refused without decoding.
-        scan_bytes = jpeg_structure.walk(data).scan_bytes
-        check_bytes_can_hold(fmt, scan_bytes, image.size, what="holds only")  # APPn padding is not pixels
+    if structure is not None:  # metadata segments cannot pad a tiny scan past the floor
+        check_bytes_can_hold(fmt, structure.scan_bytes, image.size, what="holds only")
     width, height = image.size
     if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientations that turn the picture a quarter
         width, height = height, width
