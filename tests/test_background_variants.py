@@ -31,7 +31,9 @@ from tests.support import (
     leaflet_image,
     log_in_as,
     make_variants,
+    multipart,
     settings_of,
+    upload_fields,
 )
 from tests.support import upload_photos as upload
 
@@ -152,6 +154,57 @@ def test_a_photo_whose_files_vanished_before_its_rows_is_a_readable_failure(app:
     assert image.ocr_status == "failed" and "files are missing" in image.variants_error
     html = app.test_client().get(f"/leaflets/{leaflet['id']}").get_data(as_text=True)
     assert "This photo could not be prepared." in html and "photo-pending.svg" not in html
+
+
+def _undecodable_jpeg() -> bytes:
+    """Whole by its markers, but no decoder reads it: its first colour plane's sampling factors are 0, a value
+    the request's walk does not read and libjpeg refuses. It stands for a scan damaged inside."""
+    data = bytearray(leaflet_image(["DAMAGED INSIDE"]))
+    data[data.find(b"\xff\xc0") + 11] = 0
+    return bytes(data)
+
+
+@both_databases
+def test_a_jpeg_whole_by_its_markers_that_no_decoder_reads_ends_visibly_failed(
+    make_app: Callable[..., Flask],
+) -> None:
+    """Issue 13: the request walks a JPEG's markers instead of decoding it (a burst's first wave waited for
+    about a hundred decodes). A photo damaged where the walk cannot see is accepted; the variant worker's
+    decode finds it, and the page and the API then say which photo could not be prepared, never a 500."""
+    app = make_app(**BACKGROUND)
+    with app.app_context():
+        leaflet = upload(app, leaflet_image(["GOOD FRONT"]), _undecodable_jpeg())
+        assert runtime.decode_slots().peak == 0  # nothing was decoded to answer
+        assert db.session.get(PendingPhoto, image_of(leaflet, 1).sha256).look is None
+        make_variants(app)  # the look-alike check first (photo 2's look cannot be decoded), then the copies
+        good, damaged = image_of(leaflet, 0), image_of(leaflet, 1)
+        assert good.variants_ready and not damaged.variants_ready
+        assert damaged.ocr_status == "failed" and "could not be decoded" in damaged.variants_error
+        assert photo_variants.waiting_count() == 0
+        client = app.test_client()
+        html = client.get(f"/leaflets/{leaflet['id']}").get_data(as_text=True)
+        assert html.count("This photo could not be prepared.") == 1 and "(photo 2 of 2)" in html
+        assert "photo-pending.svg" not in html
+        photos = client.get(f"/api/v1/leaflets/{leaflet['id']}").get_json()["images"]
+        assert photos[0]["ocr_status"] != "failed" and "/images/" in photos[0]["urls"]["display"]
+        assert photos[1]["position"] == 1 and photos[1]["ocr_status"] == "failed"
+        assert "could not be decoded" in photos[1]["ocr_error"]
+        assert photos[1]["urls"]["display"].endswith("/static/img/photo-failed.svg")
+
+
+def test_a_jpeg_cut_short_is_refused_before_anything_is_held(make_app: Callable[..., Flask]) -> None:
+    app = make_app(**BACKGROUND)
+    photo = leaflet_image(["CUT SHORT"])
+    with app.app_context():
+        response = app.test_client().post(
+            "/api/v1/leaflets",
+            content_type="multipart/form-data",
+            data=multipart(upload_fields(), [(photo, "a.jpg"), (photo[: len(photo) - 1000], "b.jpg")]),
+        )
+        assert response.status_code == 422
+        error = response.get_json()["error"]
+        assert error["code"] == "damaged_image" and error["message"].startswith("Photo 2 is damaged: ")
+        assert photo_variants.waiting_count() == 0 and runtime.decode_slots().peak == 0
 
 
 def blurred_noise_photo() -> bytes:

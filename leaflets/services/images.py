@@ -11,12 +11,14 @@ import hashlib
 import io
 import logging
 import warnings
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pillow_heif
 from PIL import Image, ImageOps
 
-from leaflets.services import file_kinds
+from leaflets.services import file_kinds, jpeg_structure
 from leaflets.services.errors import UploadRejected
 
 log = logging.getLogger(__name__)
@@ -112,13 +114,14 @@ def _open_bounded(data: bytes, expected: str, limits: Limits) -> Image.Image:
     return image
 
 
-def check_bytes_can_hold(fmt: str, byte_size: int, size: tuple[int, int]) -> None:
-    """Refuse, before decoding, a header that claims far more pixels than the file's bytes could hold."""
+def check_bytes_can_hold(fmt: str, byte_size: int, size: tuple[int, int], what: str = "is only") -> None:
+    """Refuse, before decoding, a header that claims far more pixels than the file's bytes could hold
+    (`what` names the bytes counted: the file, or a JPEG's picture data)."""
     width, height = size
     needed = MIN_BYTES_PER_MEGAPIXEL[fmt] * width * height / 1_000_000
     if byte_size < needed:
         raise UploadRejected(
-            f"is only {byte_size / 1000:,.0f} KB but says it is {width}×{height} pixels, "
+            f"{what} {byte_size / 1000:,.0f} KB but says it is {width}×{height} pixels, "
             "far more than its bytes can hold: the file is damaged or not a real photo",
             code="implausible_dimensions",
         )
@@ -153,13 +156,12 @@ def _decode_upright(image: Image.Image) -> Image.Image:
     return upright
 
 
-def display_preview(data: bytes, limits: Limits = Limits()) -> Image.Image:
-    """The photo as its display copy will show it (upright, at most display_edge), made from the upload's
-    bytes: for looking at a photo whose stored copies a background worker has not made yet. Raises OSError."""
-    image = Image.open(io.BytesIO(data))
-    draft_to_edge(image, limits.display_edge)
+def look_of(data: bytes) -> Image.Image:
+    """The small upright grey picture the near-duplicate check compares, decoded from an upload's bytes: what
+    `check` keeps when it decodes, made by the variant worker for a JPEG the request only walked. Raises
+    OSError for a file that cannot be decoded."""
     try:
-        return _scaled(_decode_upright(image), limits.display_edge)
+        return _look(Image.open(io.BytesIO(data)))
     except UploadRejected as error:
         raise OSError(str(error)) from error
 
@@ -198,7 +200,8 @@ class CheckedImage:
     height: int
     byte_size: int
     # The picture the check decoded, upright and small (a JPEG's 1/8-scale decode, in grey; other formats
-    # shrunk to LOOK_EDGE): what the near-duplicate check looks at, so the request decodes the photo once.
+    # shrunk to LOOK_EDGE): what the near-duplicate check looks at. None when nothing was decoded (a JPEG
+    # walked only): the variant worker then decodes it from the held bytes (look_of).
     look: Image.Image | None = field(default=None, compare=False, repr=False)
 
 
@@ -211,25 +214,36 @@ LOOK_EDGE = 800  # the largest look kept from a check (enough for the fingerprin
 
 
 def check(
-    data: bytes, limits: Limits = Limits(), filename: str = "", sha256: str | None = None
+    data: bytes,
+    limits: Limits = Limits(),
+    filename: str = "",
+    sha256: str | None = None,
+    *,
+    decode: bool = True,
+    decode_turn: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> CheckedImage:
     """What an upload request does before answering: sniff the content, bound the header's pixels by the
-    bytes sent, and decode it once as cheaply as the format allows. The variants are made later (process).
+    bytes sent, and prove the picture whole as cheaply as the format allows: a JPEG by walking its markers
+    (jpeg_structure), and with `decode` also by decoding it at 1/8 scale; other formats by one small decode.
+    A decode runs inside `decode_turn` (the process's decode slots). The variants are made later (process).
     `sha256`, when the caller hashed the bytes already, saves hashing megabytes a second time."""
     if not data:
         raise UploadRejected("is empty (0 bytes)", code="empty_file")
     fmt = sniff(data, filename)
+    # A JPEG's markers first: cut short, not a JPEG past its first bytes, a table or plane missing, or
+    # thousands of empty segments (which Pillow's header reading would walk in Python) are refused here.
+    structure = jpeg_structure.walk(data) if fmt == "JPEG" else None
     image = _open_bounded(data, fmt, limits)
     check_bytes_can_hold(fmt, len(data), image.size)
+    if structure is not None:  # metadata segments cannot pad a tiny scan past the floor
+        check_bytes_can_hold(fmt, structure.scan_bytes, image.size, what="holds only")
     width, height = image.size
     if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientations that turn the picture a quarter
         width, height = height, width
-    if fmt == "JPEG":
-        reduced = max(1 / _CHECK_SCALE, min(1.0, LOOK_MIN_EDGE / max(image.size)))
-        # In grey: the near-duplicate check looks only at print, and libjpeg then skips upsampling and
-        # converting the colour planes (every plane's bytes are still decoded, so damage is still found).
-        image.draft("L", (max(1, round(image.size[0] * reduced)), max(1, round(image.size[1] * reduced))))
-    look = _scaled(_decode_upright(image), LOOK_EDGE)  # the decode: a damaged file is refused here
+    look = None
+    if decode or fmt != "JPEG":
+        with decode_turn():
+            look = _look(image)  # the decode: a damaged file is refused here
     scale = min(1.0, limits.master_edge / max(width, height))
     mime = "image/png" if fmt == "PNG" else "image/jpeg"
     return CheckedImage(
@@ -241,6 +255,16 @@ def check(
         byte_size=len(data),
         look=look,
     )
+
+
+def _look(image: Image.Image) -> Image.Image:
+    """Decode an opened upload small, upright and (a JPEG) in grey; UploadRejected if it cannot be decoded."""
+    if accepted_format(image) == "JPEG":
+        reduced = max(1 / _CHECK_SCALE, min(1.0, LOOK_MIN_EDGE / max(image.size)))
+        # In grey: the near-duplicate check looks only at print, and libjpeg then skips upsampling and
+        # converting the colour planes (every plane's bytes are still decoded, so damage is still found).
+        image.draft("L", (max(1, round(image.size[0] * reduced)), max(1, round(image.size[1] * reduced))))
+    return _scaled(_decode_upright(image), LOOK_EDGE)
 
 
 def process(data: bytes, limits: Limits = Limits(), filename: str = "") -> ProcessedImage:

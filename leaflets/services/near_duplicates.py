@@ -74,7 +74,7 @@ class Candidate:
 def open_display(key: str) -> Image.Image | None:
     """The stored display picture (upright, at most 1600 px) of a storage folder, opened lazily. A photo whose
     copies a background worker has not made yet is the small picture its upload's check decoded (kept with its
-    held bytes), or else is read from those bytes, drafted to LOOK_EDGE."""
+    held bytes), or else the same picture decoded from those bytes (a JPEG the request only walked)."""
     try:
         found = runtime.storage().read(key, "display")
         if found is not None:
@@ -83,8 +83,7 @@ def open_display(key: str) -> Image.Image | None:
         if look is not None:
             return look
         held = photo_variants.held_bytes(key)
-        limits = image_service.Limits(display_edge=image_service.LOOK_EDGE)
-        return None if held is None else image_service.display_preview(held, limits)
+        return None if held is None else image_service.look_of(held)
     except (OSError, Image.DecompressionBombError) as error:
         log.warning("display picture unreadable", extra={"key": key, "error": str(error)})
         return None

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from typing import Callable, NoReturn, TypeVar
+from typing import Callable, Iterator, NoReturn, TypeVar
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -243,6 +244,13 @@ class PreparedImages:
     to_store: list[CheckedUpload]
 
 
+@contextmanager
+def _decode_turn() -> Iterator[None]:
+    release_connection()  # none held while waiting for a decode slot and decoding
+    with runtime.decode_slots().held():
+        yield
+
+
 def _prepare_one(
     upload: IncomingImage, position: int, storage: Storage
 ) -> tuple[StagedImage, CheckedUpload | None]:
@@ -251,10 +259,17 @@ def _prepare_one(
     known = _known_image(sha256) if sha256 else None
     if known is not None and storage.has(known.stored_sha256):
         return StagedImage.of_stored(known, role), None  # known.sha256 is this upload's: found by it
-    release_connection()  # none held while waiting for a decode slot and decoding
     try:
-        with runtime.decode_slots().held():
-            checked = image_service.check(upload.data, image_limits(), upload.filename, sha256=sha256)
+        # With background variants a JPEG is only walked here (no decode: the variant worker's decode finds
+        # what the walk cannot, and the photo then ends visibly failed); inline, the request decodes anyway.
+        checked = image_service.check(
+            upload.data,
+            image_limits(),
+            upload.filename,
+            sha256=sha256,
+            decode=not photo_variants.background(),
+            decode_turn=_decode_turn,
+        )
     except UploadRejected as error:
         raise UploadRejected(
             f"Photo {position + 1} {error.message}.", field="images", status=error.status, code=error.code
