@@ -94,6 +94,23 @@ def test_specks_are_dropped_from_found_glyphs_as_by_a_fresh_look(plain_page: Any
         assert len(fresh) > (0 if text_height > 40 else 100)
 
 
+@pytest.mark.parametrize(
+    ("counter_clockwise", "turned_over"), [(0, False), (90, True), (180, True), (270, False)]
+)
+def test_the_print_shows_when_the_page_must_be_turned_over(
+    plain_page: Any, counter_clockwise: int, turned_over: bool
+) -> None:
+    # ascenders above the lines, or to their right (a quarter clockwise: Tesseract reads it in place)
+    prepared = preparation.prepare_geometry(plain_page.image.rotate(counter_clockwise, expand=True), {})
+    assert ink.turned_over(ink.glyphs(prepared.gray), prepared.gray) is turned_over
+
+
+def test_a_few_lines_do_not_say_which_way_up_the_page_is(render: Any) -> None:
+    page = render(size=(1100, 260)).image.rotate(180)  # the headline and two lines of body text
+    prepared = preparation.prepare_geometry(page, {})
+    assert not ink.turned_over(ink.glyphs(prepared.gray), prepared.gray)
+
+
 def word(text: str, left: int, top: int, block: int = 1, line: int = 1) -> WordBox:
     return WordBox(text, 95.0, left, top, 20 * len(text), 20, block, 1, line)
 
