@@ -8,7 +8,7 @@ too small to read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -44,6 +44,10 @@ class Glyphs:
     """Glyph-like components of a page: boxes (x0, y0, x1, y1) in the page's pixels."""
 
     boxes: np.ndarray  # shape (n, 4), float
+    # pieces of line by (page shape, sideways): the text check and the turn test group the same glyphs
+    pieces: dict[tuple[tuple[int, ...], bool], list[np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -135,26 +139,38 @@ def line_pieces(boxes: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
     cx = ((boxes[:, 0] + boxes[:, 2]) / 2).astype(int).clip(0, shape[1] - 1)
     cy = ((boxes[:, 1] + boxes[:, 3]) / 2).astype(int).clip(0, shape[0] - 1)
     label = labels[cy, cx]
-    return [np.flatnonzero(label == value) for value in np.unique(label)]
+    if not len(label):
+        return []
+    # each label's indices in ascending order, labels in ascending order (one sort, not a scan per label)
+    order = np.argsort(label, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(label[order])) + 1)
 
 
-def _lines(boxes: np.ndarray, shape: tuple[int, ...], least: int = _MIN_LINE_GLYPHS) -> list[np.ndarray]:
-    """The pieces of line (indices of `boxes`) of `least` glyphs or more side by side, in a band two glyphs
-    high."""
+def _lines(
+    found: Glyphs, shape: tuple[int, ...], sideways: bool, least: int = _MIN_LINE_GLYPHS
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The glyphs' boxes, and their pieces of line of `least` glyphs or more side by side, in a band two
+    glyphs high. `sideways`: in the page seen turned about its diagonal (rows are columns), where the lines
+    of a page turned a quarter run across."""
+    boxes = found.boxes[:, [1, 0, 3, 2]] if sideways else found.boxes
+    shape = tuple(shape[1::-1] if sideways else shape[:2])
+    key = (shape, sideways)
+    if key not in found.pieces:
+        found.pieces[key] = line_pieces(boxes, shape)
     lines = []
-    for piece in line_pieces(boxes, shape):
+    for piece in found.pieces[key]:
         if len(piece) < least:
             continue
         kept = boxes[piece]
         height = float(np.median(kept[:, 3] - kept[:, 1]))
         if kept[:, 3].max() - kept[:, 1].min() <= 2 * height:
             lines.append(piece)
-    return lines
+    return boxes, lines
 
 
-def _line_glyphs(found: Glyphs, shape: tuple[int, ...]) -> int:
+def _line_glyphs(found: Glyphs, shape: tuple[int, ...], sideways: bool) -> int:
     """How many glyphs sit in pieces of line: three or more side by side, in a band two glyphs high."""
-    return sum(len(piece) for piece in _lines(found.boxes, shape))
+    return sum(len(piece) for piece in _lines(found, shape, sideways)[1])
 
 
 def glyphs_in_lines(found: Glyphs, shape: tuple[int, ...]) -> int:
@@ -162,8 +178,7 @@ def glyphs_in_lines(found: Glyphs, shape: tuple[int, ...]) -> int:
     quarter run down it)."""
     if len(found) < _MIN_LINE_GLYPHS:
         return 0
-    sideways = Glyphs(found.boxes[:, [1, 0, 3, 2]])
-    return max(_line_glyphs(found, shape), _line_glyphs(sideways, shape[1::-1]))
+    return max(_line_glyphs(found, shape, False), _line_glyphs(found, shape, True))
 
 
 def has_text(found: Glyphs, gray: np.ndarray) -> bool:
@@ -182,12 +197,13 @@ def has_text(found: Glyphs, gray: np.ndarray) -> bool:
     return not (noisy and in_lines < _MIN_LINE_SHARE * len(found))
 
 
-def _ascenders(ink: np.ndarray, boxes: np.ndarray) -> tuple[int, float]:
-    """How many lines of at least _TURN_GLYPHS glyphs `boxes` holds, and how much more of their ink lies
+def _ascenders(found: Glyphs, ink: np.ndarray, sideways: bool) -> tuple[int, float]:
+    """How many lines of at least _TURN_GLYPHS glyphs the page holds, and how much more of their ink lies
     above their core band (the rows of half their peak ink or more: the x-height) than below it, as a
-    share of both (-1 to 1)."""
+    share of both (-1 to 1). `sideways`: of the page seen turned about its diagonal, where "above" is left."""
     above = below = 0.0
-    lines = _lines(boxes, ink.shape, _TURN_GLYPHS)
+    boxes, lines = _lines(found, ink.shape, sideways, _TURN_GLYPHS)
+    ink = ink.T if sideways else ink
     for line in lines:
         x0, y0 = np.floor(boxes[line, :2].min(axis=0)).astype(int)
         x1, y1 = np.ceil(boxes[line, 2:].max(axis=0)).astype(int)
@@ -212,8 +228,8 @@ def turned_over(found: Glyphs, gray: np.ndarray) -> bool:
     read as given first, as without this evidence.
     """
     ink = gray < 128
-    lines_across, across = _ascenders(ink, found.boxes)
-    lines_down, down = _ascenders(ink.T, found.boxes[:, [1, 0, 3, 2]])  # rows are columns: "above" is left
+    lines_across, across = _ascenders(found, ink, False)
+    lines_down, down = _ascenders(found, ink, True)
     if max(lines_across, lines_down) < _TURN_LINES:
         return False
     if lines_across >= lines_down:
