@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 from PIL import ImageDraw
@@ -23,7 +24,7 @@ from ocr import (
     scale,
     tesseract,
 )
-from ocr.geometry import map_box
+from ocr.geometry import map_box, map_boxes
 from ocr.result import WordBox
 
 
@@ -144,6 +145,20 @@ def test_full_width_lines_are_kept_in_order() -> None:
 
 def test_box_mapping_through_scale() -> None:
     assert map_box(np.diag([2.0, 2.0, 1.0]), 10, 20, 5, 6) == (20, 40, 10, 12)
+
+
+def test_many_boxes_map_as_each_one_does() -> None:
+    rng = np.random.default_rng(5)
+    warp = cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [900, 0], [900, 1200], [0, 1200]]),
+        np.float32([[31.5, 12.2], [880.4, 40.9], [905.1, 1190.3], [8.7, 1150.6]]),
+    ).astype(np.float64)
+    boxes = np.column_stack([rng.integers(-20, 900, (300, 2)), rng.integers(0, 120, (300, 2))])
+    for matrix in (warp, np.linalg.inv(warp), orientation.quarter_matrix((1200, 900), 90)):
+        assert [tuple(b) for b in map_boxes(matrix, boxes).tolist()] == [
+            map_box(matrix, *b) for b in boxes.tolist()
+        ]
+    assert map_boxes(warp, []).shape == (0, 4)
 
 
 def paragraph(name: str, left: int, top: int, lines: int, block: int) -> list[WordBox]:
