@@ -42,12 +42,19 @@ def core(token: str) -> str:
     return token.strip(_STRIP)
 
 
+# A reading's tokens are judged again and again (each reading's evidence, its gibberish lines, the choice):
+# the answers are remembered, for the process's one word list.
+_REMEMBERED = 1 << 16
+
+
+@lru_cache(maxsize=_REMEMBERED)
 def is_wordlike(token: str) -> bool:
     """A token made of letters (an apostrophe or inner hyphen allowed), long enough to judge."""
     parts = core(token).split("-")
     return all(_LETTERS.fullmatch(p) for p in parts) and sum(len(p) for p in parts) >= MIN_LETTERS
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def is_known(token: str) -> bool:
     """A word-like token whose every hyphen-separated part is in the list (case-insensitive)."""
     if not is_wordlike(token):

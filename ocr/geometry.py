@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 Matrix: TypeAlias = np.ndarray
 
@@ -45,6 +46,24 @@ def map_box(matrix: Matrix, left: int, top: int, width: int, height: int) -> tup
     x0, y0 = int(np.floor(xs.min())), int(np.floor(ys.min()))
     x1, y1 = int(np.ceil(xs.max())), int(np.ceil(ys.max()))
     return x0, y0, x1 - x0, y1 - y0
+
+
+def map_boxes(matrix: Matrix, boxes: ArrayLike) -> np.ndarray:
+    """`map_box` for many boxes at once: rows (left, top, width, height) in, the same out, as int64.
+
+    One matrix product for all the corners (a page has thousands of word boxes, each mapped several
+    times); every box's corners are the same numbers as `map_box` multiplies, so the results are too.
+    """
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    left, top = boxes[:, 0], boxes[:, 1]
+    right, bottom = left + boxes[:, 2], top + boxes[:, 3]
+    xs = np.stack([left, right, left, right], axis=1).ravel()
+    ys = np.stack([top, top, bottom, bottom], axis=1).ravel()
+    mapped = matrix @ np.stack([xs, ys, np.ones_like(xs)])
+    xs, ys = (mapped[0] / mapped[2]).reshape(-1, 4), (mapped[1] / mapped[2]).reshape(-1, 4)
+    x0, y0 = np.floor(xs.min(axis=1)), np.floor(ys.min(axis=1))
+    x1, y1 = np.ceil(xs.max(axis=1)), np.ceil(ys.max(axis=1))
+    return np.column_stack([x0, y0, x1 - x0, y1 - y0]).astype(np.int64)
 
 
 def clip_box(box: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -16,7 +16,7 @@ from itertools import groupby
 
 import numpy as np
 
-from ocr.geometry import Matrix, map_box
+from ocr.geometry import Matrix, map_boxes
 from ocr.result import WordBox
 
 logger = logging.getLogger(__name__)
@@ -270,11 +270,11 @@ def _split_at_channel(piece: Piece, pieces: list[Piece], boxes: list[WordBox], h
 
 
 def _upright(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
-    boxes = []
-    for w in words:
-        left, top, width, height = map_box(to_upright, w.left, w.top, w.width, w.height)
-        boxes.append(replace(w, left=left, top=top, width=width, height=height))
-    return boxes
+    mapped = map_boxes(to_upright, [(w.left, w.top, w.width, w.height) for w in words]).tolist()
+    return [
+        replace(w, left=left, top=top, width=width, height=height)
+        for w, (left, top, width, height) in zip(words, mapped)
+    ]
 
 
 def reorder_columns(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:

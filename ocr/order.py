@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
+import numpy as np
+
 from ocr import layout
-from ocr.geometry import Matrix, map_box
+from ocr.geometry import Matrix, map_boxes
 from ocr.result import WordBox
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in the upright page
@@ -32,13 +34,17 @@ _BELOW_SLACK = 0.5  # of a line's height: a block starting this little above ano
 
 def _block_boxes(words: list[WordBox], to_upright: Matrix) -> list[tuple[Box, float]]:
     """Each run of a block's words, in order: its upright bounding box and its median line height."""
+    mapped = map_boxes(to_upright, [(w.left, w.top, w.width, w.height) for w in words])
     boxes = []
+    start = 0
     for _, run in groupby(words, key=lambda w: w.block):
-        mapped = [map_box(to_upright, w.left, w.top, w.width, w.height) for w in run]
-        x0, y0 = min(m[0] for m in mapped), min(m[1] for m in mapped)
-        x1, y1 = max(m[0] + m[2] for m in mapped), max(m[1] + m[3] for m in mapped)
-        heights = sorted(m[3] for m in mapped)
+        end = start + sum(1 for _ in run)
+        left, top, width, height = mapped[start:end].T
+        x0, y0 = int(left.min()), int(top.min())
+        x1, y1 = int((left + width).max()), int((top + height).max())
+        heights = np.sort(height)
         boxes.append(((x0, y0, x1, y1), float(heights[len(heights) // 2])))
+        start = end
     return boxes
 
 

@@ -283,6 +283,12 @@ def _plain_cannot_win(
     )
 
 
+def _plain_explains_all(plain: Candidate, prepared: Prepared, print_on_page: ink.Glyphs) -> bool:
+    """A strong plain reading of a flat scan covering most of its print: the prepared page has too
+    little left to find to be worth its reading."""
+    return strong(plain.found) and _explained_by(plain, prepared, print_on_page) >= _PLAIN_EXPLAINS
+
+
 def _candidates(
     image: Image.Image,
     prepared: Prepared,
@@ -303,21 +309,29 @@ def _candidates(
     as background): glyphs in lines, not any print-like specks, so a carpet's texture does not call
     plain. Never when the page had to be turned over or a quarter: plain reads the photo as given.
     When plain's reading of a flat scan is of a page the wrong way up, so is the prepared page: it is
-    read turned over first.
+    read turned over first. So is a page, flat or not, whose lines of print show it upside down or turned
+    a quarter anticlockwise (`ink.turned_over`: ascenders below or left of the lines), before any other
+    reading; when the page turned over is kept, plain's reading is not made at all (on a flat scan it
+    was made first before, to learn the page was the wrong way up: a whole reading of gibberish).
     """
     if min(image.size) < 16:  # Tesseract reads nothing smaller; the prepared page is enlarged
         return [_prepared_candidate(prepared, lang, deadline, command)]
-    if prepared.page_found:
-        first = _prepared_candidate(prepared, lang, deadline, command)
+    # print whose lines show it the wrong way up is read turned over first (`ink.turned_over`)
+    turned_over = ink.turned_over(print_on_page, prepared.gray)
+    if prepared.page_found or turned_over:
+        first = _prepared_candidate(prepared, lang, deadline, command, turned_over)
         if prepared.turned:
             # the page had to be turned over or a quarter to be read: plain Tesseract, reading the photo
             # as given, would read it the wrong way up (it reads upright and quarter-clockwise pages only)
             return [first]
-        if _plain_cannot_win(first, prepared, print_on_page, master):
+        if prepared.page_found and _plain_cannot_win(first, prepared, print_on_page, master):
             return [first]
-        return [_plain_candidate(image, lang, deadline, command, prepared.timings), first]
+        plain = _plain_candidate(image, lang, deadline, command, prepared.timings)
+        if not prepared.page_found and _plain_explains_all(plain, prepared, print_on_page):
+            return [plain]  # a flat scan taken for turned over, wrongly: as if it had been read plain first
+        return [plain, first]
     plain = _plain_candidate(image, lang, deadline, command, prepared.timings)
-    if strong(plain.found) and _explained_by(plain, prepared, print_on_page) >= _PLAIN_EXPLAINS:
+    if _plain_explains_all(plain, prepared, print_on_page):
         return [plain]
     # the prepared page is turned the same way as the photo: a reading of plain's the wrong way up says so
     wrong_way = reading.wrong_way_up(plain.found)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ocr import tesseract
-from ocr.geometry import Matrix, clip_box, map_box
+from ocr.geometry import Matrix, clip_box, map_boxes
 from ocr.result import WordBox
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,8 @@ def mean_confidence(words: list[WordBox]) -> float:
 def to_master(words: list[WordBox], matrix: Matrix, size: tuple[int, int]) -> list[WordBox]:
     """Carry word boxes through `matrix` into the master image of `size` (width, height)."""
     mapped = []
-    for word in words:
-        box = map_box(matrix, word.left, word.top, word.width, word.height)
+    boxes = map_boxes(matrix, [(w.left, w.top, w.width, w.height) for w in words])
+    for word, box in zip(words, boxes.tolist()):
         left, top, width, height = clip_box(box, size)
         mapped.append(
             WordBox(

@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 from PIL import ImageDraw
@@ -23,7 +24,7 @@ from ocr import (
     scale,
     tesseract,
 )
-from ocr.geometry import map_box
+from ocr.geometry import map_box, map_boxes
 from ocr.result import WordBox
 
 
@@ -94,6 +95,23 @@ def test_specks_are_dropped_from_found_glyphs_as_by_a_fresh_look(plain_page: Any
         assert len(fresh) > (0 if text_height > 40 else 100)
 
 
+@pytest.mark.parametrize(
+    ("counter_clockwise", "turned_over"), [(0, False), (90, True), (180, True), (270, False)]
+)
+def test_the_print_shows_when_the_page_must_be_turned_over(
+    plain_page: Any, counter_clockwise: int, turned_over: bool
+) -> None:
+    # ascenders above the lines, or to their right (a quarter clockwise: Tesseract reads it in place)
+    prepared = preparation.prepare_geometry(plain_page.image.rotate(counter_clockwise, expand=True), {})
+    assert ink.turned_over(ink.glyphs(prepared.gray), prepared.gray) is turned_over
+
+
+def test_a_few_lines_do_not_say_which_way_up_the_page_is(render: Any) -> None:
+    page = render(size=(1100, 260)).image.rotate(180)  # the headline and two lines of body text
+    prepared = preparation.prepare_geometry(page, {})
+    assert not ink.turned_over(ink.glyphs(prepared.gray), prepared.gray)
+
+
 def word(text: str, left: int, top: int, block: int = 1, line: int = 1) -> WordBox:
     return WordBox(text, 95.0, left, top, 20 * len(text), 20, block, 1, line)
 
@@ -127,6 +145,20 @@ def test_full_width_lines_are_kept_in_order() -> None:
 
 def test_box_mapping_through_scale() -> None:
     assert map_box(np.diag([2.0, 2.0, 1.0]), 10, 20, 5, 6) == (20, 40, 10, 12)
+
+
+def test_many_boxes_map_as_each_one_does() -> None:
+    rng = np.random.default_rng(5)
+    warp = cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [900, 0], [900, 1200], [0, 1200]]),
+        np.float32([[31.5, 12.2], [880.4, 40.9], [905.1, 1190.3], [8.7, 1150.6]]),
+    ).astype(np.float64)
+    boxes = np.column_stack([rng.integers(-20, 900, (300, 2)), rng.integers(0, 120, (300, 2))])
+    for matrix in (warp, np.linalg.inv(warp), orientation.quarter_matrix((1200, 900), 90)):
+        assert [tuple(b) for b in map_boxes(matrix, boxes).tolist()] == [
+            map_box(matrix, *b) for b in boxes.tolist()
+        ]
+    assert map_boxes(warp, []).shape == (0, 4)
 
 
 def paragraph(name: str, left: int, top: int, lines: int, block: int) -> list[WordBox]:
