@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     docs = corpus(args.size, cache=True)
     queries = [(k, p) for k, p in make_queries(docs, args.iterations, seed=args.size) if k in kinds]
     key = f"{args.size}-{CORPUS_FORMAT}"
-    times = {k: ([], []) for k in kinds}
+    times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in kinds}
     with search_database(filler(docs), key) as (before, _), search_database(filler(docs), key) as (after, _):
         for label, dsn, sql in (("as kept", before, []), ("changed", after, args.sql)):
             print(label)
