@@ -71,9 +71,7 @@ def _sides_along_frame(quad: np.ndarray, shape: tuple[int, ...]) -> tuple[int, i
     """(corners on the photo's frame, most corners on any one side of the frame)."""
     h, w = shape[:2]
     margin = 3
-    sides = np.array(
-        [[x <= margin, y <= margin, x >= w - 1 - margin, y >= h - 1 - margin] for x, y in quad]
-    )
+    sides = np.array([[x <= margin, y <= margin, x >= w - 1 - margin, y >= h - 1 - margin] for x, y in quad])
     return int(sides.any(axis=1).sum()), int(sides.sum(axis=0).max())
 
 

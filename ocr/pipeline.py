@@ -77,6 +77,7 @@ class Candidate:
     shape: tuple[int, ...]  # the read image's (h, w)
     rotation: int  # clockwise quarter turn that makes the master upright
     in_place: int  # the part of `rotation` Tesseract read in place (the read image was not turned by it)
+    looked: bool = False  # the print it left unread was already given second looks
 
 
 def strong(found: Evidence) -> bool:
@@ -99,13 +100,21 @@ def fair(found: Evidence) -> bool:
 
 def _prepared_candidate(
     prepared: Prepared,
+    page: tuple[ink.Glyphs, np.ndarray],
     lang: str,
     deadline: tesseract.Deadline,
     command: str | None,
     turn_over_first: bool = False,
 ) -> Candidate:
+    """The prepared page's reading, with second looks at the print it left unread.
+
+    Tesseract's page analysis can take whole columns of small blurred print for a picture (a newspaper
+    photographed at level 3: 82 words of about 450 read); read as regions, column by column, they make
+    the reading whole, and only a whole reading can be fairly weighed against plain Tesseract's.
+    `page` is the prepared page's print and the grey photo.
+    """
     words, found = reading.read_page(prepared, lang, deadline, command, turn_over_first)
-    return Candidate(
+    candidate = Candidate(
         "prepared",
         words,
         found,
@@ -114,6 +123,15 @@ def _prepared_candidate(
         prepared.rotation,
         (prepared.rotation - prepared.turned) % 360,
     )
+    print_on_page, master = page
+    # a reading with a few lines of real words is of a readable page, whatever the rest of it; a tiny or
+    # blurred scan's reading is not, and regions cut from the same print read no better
+    if _fit_to_publish(words) or found.known_words >= evidence.MIN_KNOWN_WORDS:
+        with timed(prepared.timings, "regions"):
+            _second_looks(candidate, prepared, print_on_page, master, lang, deadline, command)
+        candidate.found = evidence.assess(candidate.words)
+        candidate.looked = True
+    return candidate
 
 
 def _plain_candidate(
@@ -306,9 +324,9 @@ def _candidates(
     read turned over first.
     """
     if min(image.size) < 16:  # Tesseract reads nothing smaller; the prepared page is enlarged
-        return [_prepared_candidate(prepared, lang, deadline, command)]
+        return [_prepared_candidate(prepared, (print_on_page, master), lang, deadline, command)]
     if prepared.page_found:
-        first = _prepared_candidate(prepared, lang, deadline, command)
+        first = _prepared_candidate(prepared, (print_on_page, master), lang, deadline, command)
         if prepared.turned:
             # the page had to be turned over or a quarter to be read: plain Tesseract, reading the photo
             # as given, would read it the wrong way up (it reads upright and quarter-clockwise pages only)
@@ -321,7 +339,7 @@ def _candidates(
         return [plain]
     # the prepared page is turned the same way as the photo: a reading of plain's the wrong way up says so
     wrong_way = reading.wrong_way_up(plain.found)
-    return [plain, _prepared_candidate(prepared, lang, deadline, command, wrong_way)]
+    return [plain, _prepared_candidate(prepared, (print_on_page, master), lang, deadline, command, wrong_way)]
 
 
 def _mend_big_print(
@@ -374,7 +392,8 @@ def _read(
         # regions cut from the same print read no better (never seen to make such a page readable),
         # and the page goes to volunteers anyway: its print is only measured.
         look = any(_fit_to_publish(c.words) for c in candidates)
-        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, look)
+        again = look and not chosen.looked
+        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, again)
         if look and explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, np.asarray(image), lang, deadline, command)
     return chosen, {
