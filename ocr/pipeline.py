@@ -105,8 +105,9 @@ def _prepared_candidate(
     deadline: tesseract.Deadline,
     command: str | None,
     turn_over_first: bool = False,
+    look: bool = True,
 ) -> Candidate:
-    """The prepared page's reading, with second looks at the print it left unread.
+    """The prepared page's reading, with second looks at the print it left unread (if to `look`).
 
     Tesseract's page analysis can take whole columns of small blurred print for a picture (a newspaper
     photographed at level 3: 82 words of about 450 read); read as regions, column by column, they make
@@ -126,7 +127,7 @@ def _prepared_candidate(
     print_on_page, master = page
     # a reading with a few lines of real words is of a readable page, whatever the rest of it; a tiny or
     # blurred scan's reading is not, and regions cut from the same print read no better
-    if _fit_to_publish(words) or found.known_words >= evidence.MIN_KNOWN_WORDS:
+    if look and (_fit_to_publish(words) or found.known_words >= evidence.MIN_KNOWN_WORDS):
         with timed(prepared.timings, "regions"):
             _second_looks(candidate, prepared, print_on_page, master, lang, deadline, command)
         candidate.found = evidence.assess(candidate.words)
@@ -339,7 +340,10 @@ def _candidates(
         return [plain]
     # the prepared page is turned the same way as the photo: a reading of plain's the wrong way up says so
     wrong_way = reading.wrong_way_up(plain.found)
-    return [plain, _prepared_candidate(prepared, (print_on_page, master), lang, deadline, command, wrong_way)]
+    # a flat scan's columns are read by plain Tesseract (no background to mislead it): the chosen reading
+    # alone gets second looks, as one sheet of regions, not two
+    page = (print_on_page, master)
+    return [plain, _prepared_candidate(prepared, page, lang, deadline, command, wrong_way, look=False)]
 
 
 def _mend_big_print(
