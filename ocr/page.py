@@ -14,6 +14,9 @@ logger = logging.getLogger(__name__)
 _WORK_SIDE = 480  # the outline is searched on a small copy: fast and blind to print detail
 _MIN_AREA = 0.20  # a page covering less of the photo than this is not trusted
 _MAX_AREA = 0.97  # nor one that is really the photo's own frame
+# An outline with a whole side on the photo's frame covering this much of it is a sheet that fills the
+# photo: a flat scan, whose bright part (beside a dark panel at its edge) is no page to warp to.
+_FILLS_AREA = 0.75
 _MIN_LIFT = 12.0  # paper is brighter than what it lies on by at least this many grey levels
 _MAX_CORNER_SKEW = 30.0  # a page seen in perspective keeps its corners within this of square, degrees
 _SMOOTH_STD = 10.0  # grey levels of local standard deviation below which a pixel is smooth (paper, panel)
@@ -64,12 +67,24 @@ def _quad_from(mask: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _touches_border(quad: np.ndarray, shape: tuple[int, ...]) -> bool:
-    """True when every corner sits on the photo frame (then there is no background to remove)."""
+def _sides_along_frame(quad: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int]:
+    """(corners on the photo's frame, most corners on any one side of the frame)."""
     h, w = shape[:2]
     margin = 3
-    on_edge = [x <= margin or y <= margin or x >= w - 1 - margin or y >= h - 1 - margin for x, y in quad]
-    return all(on_edge)
+    sides = np.array([[x <= margin, y <= margin, x >= w - 1 - margin, y >= h - 1 - margin] for x, y in quad])
+    return int(sides.any(axis=1).sum()), int(sides.sum(axis=0).max())
+
+
+def _fills_photo(quad: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """True when the outline is the photo's frame, or has a whole side on it and covers most of the photo.
+
+    Either way there is no background to remove: the photo is the page. A flat scan with a dark panel at
+    its edge shows a bright outline with one side on the frame and the panel outside it; a photographed
+    page running off the photo touches the frame with its corners, on two different sides.
+    """
+    on_frame, along_one_side = _sides_along_frame(quad, shape)
+    covers = cv2.contourArea(quad) / (shape[0] * shape[1])
+    return on_frame == 4 or (along_one_side >= 2 and covers >= _FILLS_AREA)
 
 
 def _corner_angles(quad: np.ndarray) -> list[float]:
@@ -128,7 +143,7 @@ def find_page(gray: np.ndarray) -> np.ndarray | None:
 
 def _page_quad(small: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
     quad = _quad_from(mask)
-    if quad is not None and not _touches_border(quad, small.shape) and _is_page(small, quad):
+    if quad is not None and not _fills_photo(quad, small.shape) and _is_page(small, quad):
         return quad
     return None
 

@@ -64,6 +64,11 @@ _LIGHT_EXPLAINED = 0.5
 # for background (a carpet's or a doormat's texture shows under 40 on the photos measured).
 _CUT_AWAY_GLYPHS = 60
 _PAGE_MARGIN = 0.01  # of the photo's longer side around the page found: its edge and border are not print
+# The prepared reading of a photo gets second looks before the choice when it leaves this much of the
+# page's print unexplained: columns its page analysis took for a picture (a newspaper at level 3: 0.24-0.68
+# explained). Where it explained more (0.85-0.89) the regions added there were as often read in the wrong
+# order as they mended the reading (the choice then lost plain's reading too).
+_FILL_BELOW = 0.7
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Candidate:
     shape: tuple[int, ...]  # the read image's (h, w)
     rotation: int  # clockwise quarter turn that makes the master upright
     in_place: int  # the part of `rotation` Tesseract read in place (the read image was not turned by it)
+    looked: bool = False  # the print it left unread was already given second looks
 
 
 def strong(found: Evidence) -> bool:
@@ -99,13 +105,22 @@ def fair(found: Evidence) -> bool:
 
 def _prepared_candidate(
     prepared: Prepared,
+    page: tuple[ink.Glyphs, np.ndarray],
     lang: str,
     deadline: tesseract.Deadline,
     command: str | None,
     turn_over_first: bool = False,
+    look: bool = True,
 ) -> Candidate:
+    """The prepared page's reading, with second looks at the print it left unread (if to `look`).
+
+    Tesseract's page analysis can take whole columns of small blurred print for a picture (a newspaper
+    photographed at level 3: 82 words of about 450 read); read as regions, column by column, they make
+    the reading whole, and only a whole reading can be fairly weighed against plain Tesseract's.
+    `page` is the prepared page's print and the grey photo.
+    """
     words, found = reading.read_page(prepared, lang, deadline, command, turn_over_first)
-    return Candidate(
+    candidate = Candidate(
         "prepared",
         words,
         found,
@@ -114,6 +129,24 @@ def _prepared_candidate(
         prepared.rotation,
         (prepared.rotation - prepared.turned) % 360,
     )
+    print_on_page, master = page
+    # a reading with a few lines of real words is of a readable page, whatever the rest of it; a tiny or
+    # blurred scan's reading is not, and regions cut from the same print read no better
+    if (
+        look
+        and (_fit_to_publish(words) or found.known_words >= evidence.MIN_KNOWN_WORDS)
+        and _explained_by(candidate, prepared, _page_print(prepared, print_on_page)) < _FILL_BELOW
+    ):
+        with timed(prepared.timings, "regions"):
+            _second_looks(candidate, prepared, print_on_page, master, lang, deadline, command)
+        candidate.found = evidence.assess(candidate.words)
+        candidate.looked = True
+    return candidate
+
+
+def _page_print(prepared: Prepared, print_on_page: ink.Glyphs) -> ink.Glyphs:
+    """The prepared page's print as it is now (found again when the page was turned over)."""
+    return ink.glyphs(prepared.gray) if prepared.turned else print_on_page
 
 
 def _plain_candidate(
@@ -315,11 +348,14 @@ def _candidates(
     was made first before, to learn the page was the wrong way up: a whole reading of gibberish).
     """
     if min(image.size) < 16:  # Tesseract reads nothing smaller; the prepared page is enlarged
-        return [_prepared_candidate(prepared, lang, deadline, command)]
+        return [_prepared_candidate(prepared, (print_on_page, master), lang, deadline, command)]
     # print whose lines show it the wrong way up is read turned over first (`ink.turned_over`)
     turned_over = ink.turned_over(print_on_page, prepared.gray)
     if prepared.page_found or turned_over:
-        first = _prepared_candidate(prepared, lang, deadline, command, turned_over)
+        # a flat scan's prepared reading gets its second looks after the choice (one sheet of regions)
+        page = (print_on_page, master)
+        look = prepared.page_found
+        first = _prepared_candidate(prepared, page, lang, deadline, command, turned_over, look)
         if prepared.turned:
             # the page had to be turned over or a quarter to be read: plain Tesseract, reading the photo
             # as given, would read it the wrong way up (it reads upright and quarter-clockwise pages only)
@@ -335,7 +371,10 @@ def _candidates(
         return [plain]
     # the prepared page is turned the same way as the photo: a reading of plain's the wrong way up says so
     wrong_way = reading.wrong_way_up(plain.found)
-    return [plain, _prepared_candidate(prepared, lang, deadline, command, wrong_way)]
+    # a flat scan's columns are read by plain Tesseract (no background to mislead it): the chosen reading
+    # alone gets second looks, as one sheet of regions, not two
+    page = (print_on_page, master)
+    return [plain, _prepared_candidate(prepared, page, lang, deadline, command, wrong_way, look=False)]
 
 
 def _mend_big_print(
@@ -388,7 +427,8 @@ def _read(
         # regions cut from the same print read no better (never seen to make such a page readable),
         # and the page goes to volunteers anyway: its print is only measured.
         look = any(_fit_to_publish(c.words) for c in candidates)
-        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, look)
+        again = look and not chosen.looked
+        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, again)
         if look and explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, np.asarray(image), lang, deadline, command)
     return chosen, {
