@@ -3,6 +3,10 @@
 A result is anything that tells us what the photo says, including "nothing readable": a page the pipeline
 finds unreadable, or one that used up its time budget, is done (and waits for a volunteer to transcribe it),
 not retried. Only a failure of the machinery (Tesseract missing, a damaged file) is retried.
+
+After a photo's result, its text is searchable at once (`indexing.reindex`); compare's rows and the
+near-duplicate links, which analyse the whole leaflet, are refreshed once, by the job that leaves none of the
+leaflet's photos waiting for OCR (`leaflet_settled`), not after every photo.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ import dataclasses
 import logging
 
 from PIL import Image
+from sqlalchemy import exists, select
 
 import ocr
 from leaflets.extensions import db
-from leaflets.models import LeafletImage
+from leaflets.models import LeafletImage, OcrStatus
 from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.jobs import Job, OcrOutcome, StoredFiles
 from leaflets.ocr_queue.settings import QueueSettings
@@ -81,6 +86,29 @@ def _recognise(picture: Image.Image, settings: QueueSettings) -> OcrOutcome:
     return to_outcome(result)
 
 
+def photos_waiting(leaflet_id: int) -> bool:
+    """Whether any photo of the leaflet is still queued or being read (a fresh read after our commit)."""
+    waiting = exists().where(
+        LeafletImage.leaflet_id == leaflet_id,
+        LeafletImage.ocr_status.in_((OcrStatus.PENDING, OcrStatus.RUNNING)),
+    )
+    found = bool(db.session.scalar(select(waiting)))
+    db.session.commit()  # end the read: the caller's next look must see other workers' commits
+    return found
+
+
+def after_result(leaflet_id: int, *, text_changed: bool) -> None:
+    """Everything derived from the leaflet follows a photo's end (done, or failed for good).
+
+    Two workers ending a leaflet's last two photos each look after their own commit, so the later one
+    always sees no photo waiting and refreshes (both may: a refresh is idempotent)."""
+    if photos_waiting(leaflet_id):
+        if text_changed:
+            indexing.reindex(leaflet_id)
+    else:
+        indexing.leaflet_changed(leaflet_id)
+
+
 def run_job(job: Job, settings: QueueSettings) -> str | None:
     """Run a leased job to its end; returns the image's new status (None if the lease was lost)."""
     image = db.session.get(LeafletImage, job.image_id)
@@ -97,6 +125,8 @@ def run_job(job: Job, settings: QueueSettings) -> str | None:
     except (ocr.OcrError, MasterUnreadable) as error:
         status = jobs.fail(job, str(error), settings)
         log.warning("OCR attempt failed", extra={**context, "error": str(error), "status": status})
+        if status == OcrStatus.FAILED:  # the leaflet's other photos may have left their refresh to this one
+            after_result(job.leaflet_id, text_changed=False)
         return status
     if not jobs.complete(job, outcome):
         log.warning("OCR result dropped: the lease was taken over or the photo changed", extra=context)
@@ -115,5 +145,5 @@ def run_job(job: Job, settings: QueueSettings) -> str | None:
             "seconds": outcome.timings.get("total"),
         },
     )
-    indexing.leaflet_changed(job.leaflet_id)
+    after_result(job.leaflet_id, text_changed=True)
     return "done"

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from leaflets.extensions import db
+from leaflets.models import OcrStatus
 from leaflets.ocr_queue import jobs, runner
 from leaflets.ocr_queue.jobs import Job
 from leaflets.ocr_queue.settings import QueueSettings
@@ -123,9 +124,12 @@ class Worker:
         try:
             with self.app.app_context():
                 db.session.rollback()
-                return jobs.fail(
+                status = jobs.fail(
                     job, f"Internal error during OCR: {type(error).__name__}: {error}", self.settings
                 )
+                if status == OcrStatus.FAILED:
+                    runner.after_result(job.leaflet_id, text_changed=False)
+                return status
         except Exception:
             log.exception(
                 "could not record the OCR failure",

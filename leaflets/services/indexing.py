@@ -226,13 +226,10 @@ def build_document(leaflet_id: int, session: Session | None = None) -> SearchDoc
     return docs[0] if docs else None
 
 
-def leaflet_changed(leaflet_id: int, *, compare_later: bool = False) -> None:
-    """Re-index (or drop, when not live or gone) one leaflet after its change was committed.
-
-    Cheap and never raises: a failure is logged with the leaflet id, and `flask search check --repair`
-    or `flask search rebuild` puts it right later. `compare_later` (a new upload, with a background worker
-    running) leaves compare's rows to that worker's `catch_up`, off the voter's request.
-    """
+def reindex(leaflet_id: int) -> None:
+    """The search part of `leaflet_changed` alone: the leaflet's document made again (or dropped), never
+    raising. The OCR worker uses it for a photo whose leaflet still has photos waiting to be read: the text
+    is searchable at once, and compare and near-duplicates follow when the leaflet's last photo is read."""
     try:
         doc = build_document(leaflet_id)
         backend = runtime.search_backend()
@@ -246,6 +243,16 @@ def leaflet_changed(leaflet_id: int, *, compare_later: bool = False) -> None:
             db.session.rollback()
         except Exception:  # the session may be unusable too; the caller's work is already committed
             log.debug("rollback after a failed index update failed", exc_info=True)
+
+
+def leaflet_changed(leaflet_id: int, *, compare_later: bool = False) -> None:
+    """Re-index (or drop, when not live or gone) one leaflet after its change was committed.
+
+    Cheap and never raises: a failure is logged with the leaflet id, and `flask search check --repair`
+    or `flask search rebuild` puts it right later. `compare_later` (a new upload, with a background worker
+    running) leaves compare's rows to that worker's `catch_up`, off the voter's request.
+    """
+    reindex(leaflet_id)
     if not compare_later:
         compare_store.leaflet_changed(leaflet_id)  # compare's precomputed rows follow the same changes
     near_duplicates.leaflet_changed(leaflet_id)  # after compare: its text signature finds the likely copies
