@@ -1,0 +1,95 @@
+"""Per-region choice between two readings of the same page.
+
+The choice between plain Tesseract's reading and the prepared page's is made for the whole page, and a
+page read better overall can still hold a region read worse: a column whose lines Tesseract ran across a
+gutter, a panel the other reading read cleanly. Here the page is cut into regions where the two readings'
+blocks overlap (a block of one and every block of the other it overlaps, and so on), and in each region
+the chosen reading's words give way to the other's only when the other found clearly more real text
+there (`evidence.clearly_better`, the evidence the whole-page choice uses). A region only one reading
+saw keeps what the chosen reading has: print the chosen reading missed is the second looks' job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import groupby
+
+from ocr import evidence
+from ocr.result import WordBox
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+_OVERLAP = 0.3  # two blocks are the same region when their intersection is this share of the smaller
+# A region's words are swapped only for clearly more real text, as for the whole page, plus a line's
+# worth of letters: a region holds few words, and two readings of the same lines differ by noise.
+_MARGIN = 1.1
+_SLACK = 10.0
+
+
+def _blocks(words: list[WordBox]) -> list[list[WordBox]]:
+    """Runs of one block's words, in reading order."""
+    return [list(run) for _, run in groupby(words, key=lambda w: w.block)]
+
+
+def _box(words: list[WordBox]) -> Box:
+    return (
+        min(w.left for w in words),
+        min(w.top for w in words),
+        max(w.left + w.width for w in words),
+        max(w.top + w.height for w in words),
+    )
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Intersection of two boxes as a share of the smaller one's area."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height / max(smaller, 1)
+
+
+def _regions(chosen: list[list[WordBox]], other: list[list[WordBox]]) -> list[int]:
+    """The region of every block, chosen's blocks first then other's: connected by overlaps."""
+    parent = list(range(len(chosen) + len(other)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    boxes = [_box(b) for b in other]
+    for i, block in enumerate(chosen):
+        box = _box(block)
+        for j, other_box in enumerate(boxes):
+            if _overlap(box, other_box) >= _OVERLAP:
+                parent[root(len(chosen) + j)] = root(i)
+    return [root(i) for i in range(len(parent))]
+
+
+def patch(chosen: list[WordBox], other: list[WordBox]) -> list[WordBox]:
+    """`chosen` with each region the `other` reading (in the same pixels) read clearly better replaced
+    by `other`'s words there, in the place of the region's first block."""
+    mine, theirs = _blocks(chosen), _blocks(other)
+    if not mine or not theirs:
+        return chosen
+    region = _regions(mine, theirs)
+    swapped: dict[int, list[WordBox]] = {}
+    for r in set(region[: len(mine)]):
+        here = [w for i, b in enumerate(mine) if region[i] == r for w in b]
+        there = [w for j, b in enumerate(theirs) if region[len(mine) + j] == r for w in b]
+        if there and evidence.clearly_better(evidence.assess(there), evidence.assess(here), _MARGIN, _SLACK):
+            swapped[r] = there
+    if not swapped:
+        return chosen
+    offset = max(w.block for w in chosen) + 1  # the other reading's blocks keep apart from chosen's
+    out: list[WordBox] = []
+    for i, block in enumerate(mine):
+        r = region[i]
+        if r not in swapped:
+            out += block
+        elif swapped[r]:
+            out += [replace(w, block=w.block + offset) for w in swapped[r]]
+            swapped[r] = []  # placed once, where the region's first block was
+    return out
