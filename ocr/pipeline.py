@@ -307,12 +307,12 @@ def _candidates(
     leaves the prepared page little to find, so only the print it missed gets second looks. A photo of a
     page on a background is read prepared first: plain Tesseract reads the background too, slowly and
     mostly badly, so it is asked only when the prepared reading is weak (neither strong nor fair, or
-    covering under 90% of the page's print) or leaves light-on-dark print unread (where it has been seen to read
-    better), or when the photo shows lines of light print outside the page found (a dark sidebar cut off
-    as background): glyphs in lines, not any print-like specks, so a carpet's texture does not call
-    plain. Never when the page had to be turned over or a quarter: plain reads the photo as given.
-    When plain's reading of a flat scan is of a page the wrong way up, so is the prepared page: it is
-    read turned over first.
+    covering under 90% of the page's print) or leaves light-on-dark print unread (where it has been
+    seen to read better), or when the photo shows lines of light print outside the page found (a dark
+    sidebar cut off as background): glyphs in lines, not any print-like specks, so a carpet's texture
+    does not call plain. Never when the page had to be turned over or a quarter: plain reads the photo
+    as given. When plain's reading of a flat scan is of a page the wrong way up, so is the prepared
+    page: it is read turned over first.
     """
     if min(image.size) < 16:  # Tesseract reads nothing smaller; the prepared page is enlarged
         return [_prepared_candidate(prepared, lang, deadline, command)]
