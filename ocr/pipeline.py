@@ -385,10 +385,17 @@ def _read(
     lang: str,
     deadline: tesseract.Deadline,
     command: str | None,
-) -> tuple[Candidate, dict[str, float]]:
-    """The best reading of the page, with second looks, and the evidence for it."""
+    checked: bool = True,
+) -> tuple[Candidate, dict[str, float]] | None:
+    """The best reading of the page, with second looks, and the evidence for it; None when there is no
+    reading fit to publish of a page the text check refused (not `checked`)."""
     master = np.asarray(image.convert("L"))
-    candidates = _candidates(image, prepared, print_on_page, master, lang, deadline, command)
+    if checked:
+        candidates = _candidates(image, prepared, print_on_page, master, lang, deadline, command)
+    else:
+        candidates = _plain_despite_check(image, prepared, lang, deadline, command)
+    if not candidates:
+        return None
     chosen = choose(candidates)
     _patch_regions(chosen, candidates)
     _mend_big_print(chosen, candidates, master, lang, deadline, command)
@@ -421,13 +428,8 @@ def _grainy_print(print_on_page: ink.Glyphs, gray: np.ndarray) -> bool:
 
 
 def _plain_despite_check(
-    image: Image.Image,
-    prepared: Prepared,
-    print_on_page: ink.Glyphs,
-    lang: str,
-    deadline: tesseract.Deadline,
-    command: str | None,
-) -> tuple[Candidate, dict[str, float]] | None:
+    image: Image.Image, prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None
+) -> list[Candidate]:
     """Plain Tesseract's reading of a photo the text check found no print on, when it is fit to publish.
 
     The check can take a blurred, noisy photo's print for noise (a tri-fold at level 3 of `wide_tuning`
@@ -435,17 +437,9 @@ def _plain_despite_check(
     On noise and blank sheets it reads gibberish or nothing, and the page stays unread.
     """
     if min(image.size) < 16:
-        return None
+        return []
     plain = _plain_candidate(image, lang, deadline, command, prepared.timings)
-    if not _fit_to_publish(plain.words):
-        return None
-    return plain, {
-        "ink_explained": round(_explained_by(plain, prepared, print_on_page), 3),
-        "plain_chosen": 1.0,
-        "candidates": 1.0,
-        "most_words_read": float(plain.found.words),
-        "page_found": float(prepared.page_found),
-    }
+    return [plain] if _fit_to_publish(plain.words) else []
 
 
 def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: str | None) -> OcrResult:
@@ -462,10 +456,8 @@ def run(source: str | Path | Image.Image, lang: str, timeout_s: float, command: 
         print_on_page = ink.glyphs(prepared.gray)
         has_text = ink.has_text(print_on_page, prepared.gray)
     read = None
-    if has_text:
-        read = _read(image, prepared, print_on_page, lang, deadline, command)
-    elif _grainy_print(print_on_page, prepared.gray):
-        read = _plain_despite_check(image, prepared, print_on_page, lang, deadline, command)
+    if has_text or _grainy_print(print_on_page, prepared.gray):
+        read = _read(image, prepared, print_on_page, lang, deadline, command, has_text)
     if read is None:
         logger.debug("no lines of print on the page: nothing to read")
         timings["total"] = round(time.perf_counter() - started, 4)
