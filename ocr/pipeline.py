@@ -65,10 +65,6 @@ _LIGHT_EXPLAINED = 0.5
 # for background (a carpet's or a doormat's texture shows under 40 on the photos measured).
 _CUT_AWAY_GLYPHS = 60
 _PAGE_MARGIN = 0.01  # of the photo's longer side around the page found: its edge and border are not print
-# Plain's reading is of the photo as given, as `tesseract IMAGE stdout` reads it, up to a phone's 12
-# megapixels (4032 px): shrinking a 3364 px photo to the pipeline's 3200 px changed plain's reading of its
-# small print enough to double its error (`wide_tuning-019`, seed 1: 0.078 -> 0.145).
-_PLAIN_MAX_SIDE = 4200
 # A page the text check refused is still read by plain Tesseract when it is light (under this share of
 # dark pixels) and shows this many glyphs in lines: grain, not noise (see `_grainy_print`).
 _GRAINY_DARK = 0.3
@@ -134,7 +130,7 @@ def _plain_candidate(
 ) -> Candidate:
     """Tesseract's own reading of the photo as given (psm 3, its own thresholding and inversion test)."""
     with timed(timings, "recognition"):  # the first reading of every page
-        rgb, matrix = scale.cap_size(np.asarray(image), _PLAIN_MAX_SIDE)
+        rgb, matrix = scale.cap_size(np.asarray(image), preparation.MAX_INPUT_SIDE)
         words = recognition.recognise_words(rgb, lang, deadline, command, psm=3, invert=True)
     rotation = orientation.rotation_from_words(words)
     return Candidate("plain", words, evidence.assess(words), matrix, rgb.shape, rotation, rotation)
