@@ -76,3 +76,17 @@ def test_a_photo_the_text_check_takes_for_noise_is_still_read_as_plain_tesseract
     assert result.quality["plain_chosen"] == 1.0
     for words in ("Bethan Morgan", "Station Approach", "Riverside Park", "How people voted here"):
         assert words in result.text, result.text
+
+
+def word(text: str, left: int, top: int, block: int, confidence: float = 95.0) -> WordBox:
+    return WordBox(text, confidence, left, top, 20 * len(text), 40, block, 1, 1)
+
+
+def test_words_the_chosen_reading_read_elsewhere_are_not_swapped_in_twice() -> None:
+    # the real iPhone photo: the prepared reading read a line of small print beside the headline into the
+    # headline's region, where plain read the headline less surely; plain read that line in its own block
+    headline = [word(t, 100 + 200 * i, 300, 1, 40.0) for i, t in enumerate(["A", "FAIR", "DEAL", "ee"])]
+    line = [word(t, 100 + 250 * i, 900, 2) for i, t in enumerate(["THURSDAY", "JULY", "CLEAR", "CHOICE"])]
+    other = [word(t, 100 + 150 * i, 300, 1) for i, t in enumerate(["THURSDAY", "JULY", "CLEAR", "CHOICE"])]
+    chosen = headline + line
+    assert patchwork.patch(chosen, other + [word("FAIR", 400, 300, 1), word("DEAL", 600, 300, 1)]) is chosen
