@@ -273,11 +273,11 @@ def _light_print_cut_away(prepared: Prepared, master: np.ndarray) -> bool:
 def _plain_cannot_win(
     first: Candidate, prepared: Prepared, print_on_page: ink.Glyphs, master: np.ndarray
 ) -> bool:
-    """Whether the prepared reading of a photo leaves plain Tesseract nothing to win by: it is strong or
-    fair and covers most of the page's print, and no light-on-dark print is left unread or cut away."""
-    covers = (strong(first.found) or fair(first.found)) and _explained_by(
-        first, prepared, print_on_page
-    ) >= _PLAIN_EXPLAINS
+    """Whether the prepared reading of a photo leaves plain Tesseract nothing to win by: it is strong, or
+    fair and covering most of the page's print, and no light-on-dark print is left unread or cut away."""
+    covers = strong(first.found) or (
+        fair(first.found) and _explained_by(first, prepared, print_on_page) >= _PLAIN_EXPLAINS
+    )
     # A page read sideways in place: plain Tesseract reads the same photo sideways, and its reading lost
     # by far wherever light print seemed unread (4-9 known words against 60-105, on the bench photos).
     sideways = first.in_place in (90, 270)
@@ -302,8 +302,8 @@ def _candidates(
     A flat scan is read by plain Tesseract first; a strong plain reading covering most of the page's print
     leaves the prepared page little to find, so only the print it missed gets second looks. A photo of a
     page on a background is read prepared first: plain Tesseract reads the background too, slowly and
-    mostly badly, so it is asked only when the prepared reading is weak (neither strong nor fair, or
-    covering under 90% of the page's print) or leaves light-on-dark print unread (where it has been
+    mostly badly, so it is asked only when the prepared reading is weak (not strong, and not fair over
+    90% of the page's print) or leaves light-on-dark print unread (where it has been
     seen to read better), or when the photo shows lines of light print outside the page found (a dark
     sidebar cut off as background): glyphs in lines, not any print-like specks, so a carpet's texture
     does not call plain. Never when the page had to be turned over or a quarter: plain reads the photo
