@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 
 VARIANTS = ("master", "display", "thumb")
 HELD = "upload"  # an upload's bytes, kept until its variants are made (never served)
-OBJECTS = (*VARIANTS, HELD)  # what a folder may hold
+FAILED = "failed"  # why a held photo was given up (a few bytes of text, for a form that still holds it)
+OBJECTS = (*VARIANTS, HELD, FAILED)  # what a folder may hold
 _HELD_NAME = "upload.bin"  # any sniffed format (HEIF too) under one name
+_FIXED = {HELD: (_HELD_NAME, "application/octet-stream"), FAILED: ("failed.txt", "text/plain")}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 MIME_BY_EXTENSION = {ext: mime for mime, ext in _EXTENSIONS.items()}
@@ -70,7 +72,7 @@ class LocalStorage:
             raise ValueError(f"unknown variant {variant!r}")
         folder = self.folder(sha256)
         folder.mkdir(parents=True, exist_ok=True)
-        final = folder / (_HELD_NAME if variant == HELD else f"{variant}.{_EXTENSIONS[mime]}")
+        final = folder / (_FIXED[variant][0] if variant in _FIXED else f"{variant}.{_EXTENSIONS[mime]}")
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{variant}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -96,9 +98,9 @@ class LocalStorage:
         if variant not in OBJECTS or not _SHA.match(sha256):
             return None
         folder = self.root / sha256[:2] / sha256
-        if variant == HELD:
-            held = folder / _HELD_NAME
-            return (held, "application/octet-stream") if held.is_file() else None
+        if variant in _FIXED:
+            name, mime = _FIXED[variant]
+            return (folder / name, mime) if (folder / name).is_file() else None
         for ext, mime in MIME_BY_EXTENSION.items():
             candidate = folder / f"{variant}.{ext}"
             if candidate.is_file():

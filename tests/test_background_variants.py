@@ -9,16 +9,18 @@ page error.
 from __future__ import annotations
 
 import io
+import re
 from typing import Callable
 
 import numpy as np
 from flask import Flask
 from PIL import Image, ImageFilter
 from sqlalchemy import delete, func, select
+from werkzeug.test import TestResponse
 
 from leaflets import runtime
 from leaflets.extensions import db
-from leaflets.models import PendingPhoto
+from leaflets.models import Leaflet, PendingPhoto
 from leaflets.ocr_queue import jobs
 from leaflets.ocr_queue.worker import Worker
 from leaflets.services import photo_variants
@@ -230,3 +232,40 @@ def test_a_noise_photo_is_found_blank_without_running_tesseract(make_app: Callab
         assert image.ocr_quality["text_found"] == 0.0
         assert "recognition" not in image.ocr_timings  # Tesseract was never started on it
         assert image.needs_transcription
+
+
+@both_databases
+def test_a_held_photo_no_decoder_reads_is_named_when_the_form_comes_back(
+    make_app: Callable[..., Flask],
+) -> None:
+    """A form sent back for a field holds the voter's photos; when the variant worker then finds one of them
+    unreadable, the next submission names that photo (not "your photos expired") and keeps the others and
+    the fields."""
+    app = make_app(**BACKGROUND)
+    with app.app_context():
+        client = app.test_client()
+        photos = [(leaflet_image(["GOOD FRONT"]), "front.jpg"), (_undecodable_jpeg(), "IMG_0042.jpg")]
+        sent = client.post(
+            "/upload", data=multipart(upload_fields(party=""), photos), content_type="multipart/form-data"
+        )
+        assert sent.status_code == 422 and "We kept your 2 photos" in sent.get_data(as_text=True)
+        make_variants(app)  # photo 2 is given up: its row and bytes go
+        assert photo_variants.waiting_count() == 0
+        again = client.post(
+            "/upload", data={**upload_fields(party="", title="Buses first"), "staged": _staged(sent)}
+        )
+        page = again.get_data(as_text=True)
+        assert again.status_code == 422 and "Your photos expired" not in page
+        named = "Photo 2 (IMG_0042.jpg) could not be read: the file is damaged."
+        assert f"{named} Choose it again or another photo." in page and "Choose the party" in page
+        assert "We kept your 1 photo:" in page and 'value="Buses first"' in page
+        done = client.post("/upload", data={**upload_fields(), "staged": _staged(again)})
+        assert done.status_code == 302
+        leaflet = db.session.scalar(select(Leaflet))
+        assert [image.role for image in leaflet.images] == ["front"]
+
+
+def _staged(response: TestResponse) -> str:
+    found = re.search(r'name="staged" value="([^"]+)"', response.get_data(as_text=True))
+    assert found is not None
+    return found.group(1)

@@ -32,7 +32,7 @@ from leaflets.models import LeafletImage, OcrStatus, PendingPhoto
 from leaflets.models._types import utcnow
 from leaflets.services import images as image_service
 from leaflets.services.errors import UploadRejected
-from leaflets.storage import HELD
+from leaflets.storage import FAILED, HELD
 
 log = logging.getLogger(__name__)
 _CANDIDATES = 4
@@ -170,7 +170,8 @@ def make(sha256: str, owner: str | None = None) -> bool:
     """Make and store the variants of one held photo; True when they are stored (or were already).
 
     A photo that cannot be decoded after all is not retried: its images record why (`variants_error`, which
-    pages show as "This photo could not be prepared" and moderators read) and fail OCR with that reason. A
+    pages show as "This photo could not be prepared" and moderators read) and fail OCR with that reason, and
+    a form still holding it learns so (`failure`). A
     storage fault (disk full, read-only) is retried after a backoff, the photo kept; any other fault too, up
     to MAX_ATTEMPTS, after which the photo is given up the same way."""
     held = db.session.get(PendingPhoto, sha256)
@@ -186,7 +187,7 @@ def make(sha256: str, owner: str | None = None) -> bool:
             return _bytes_gone(sha256, owner)
         processed = _write_variants(sha256, data, filename)
     except UploadRejected as error:
-        _give_up(sha256, owner, f"The photo could not be decoded: it {error.message}.")
+        _give_up(sha256, owner, f"The photo could not be decoded: it {error.message}.", unreadable=True)
         return False
     except OSError as error:
         _retry_later(sha256, owner, attempts, f"could not store the variants: {error}")
@@ -194,7 +195,8 @@ def make(sha256: str, owner: str | None = None) -> bool:
     except Exception as error:  # a fault in the decoder itself: not for ever (logged with its traceback)
         log.exception("photo variants crashed", extra={"sha256": sha256[:12], "attempt": attempts})
         if attempts >= MAX_ATTEMPTS:
-            _give_up(sha256, owner, f"The photo could not be prepared after {attempts} attempts: {error}.")
+            reason = f"The photo could not be prepared after {attempts} attempts: {error}."
+            _give_up(sha256, owner, reason, unreadable=True)
         else:
             _retry_later(sha256, owner, attempts, f"{type(error).__name__}: {error}")
         return False
@@ -261,7 +263,9 @@ def _mark_ready(sha256: str, owner: str | None, width: int, height: int, mime: s
         queue.wake()
 
 
-def _give_up(sha256: str, owner: str | None, reason: str) -> None:
+def _give_up(sha256: str, owner: str | None, reason: str, *, unreadable: bool = False) -> None:
+    if unreadable:
+        _record_failure(sha256, reason)  # before the row goes: a form's token always finds one or the other
     db.session.execute(
         update(LeafletImage)
         .where(LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
@@ -275,6 +279,21 @@ def _give_up(sha256: str, owner: str | None, reason: str) -> None:
     db.session.commit()
     _drop_held(key)
     log.warning("photo variants failed", extra={"sha256": sha256[:12], "error": reason})
+
+
+def _record_failure(sha256: str, reason: str) -> None:
+    """A few bytes beside the photo's folder saying it could not be read, so a form sent back to the voter
+    still holding it names the photo instead of saying its photos expired (swept with the folder)."""
+    try:
+        runtime.storage().put(sha256, FAILED, reason[:2000].encode(), "text/plain")
+    except OSError as error:
+        log.warning("photo failure not recorded", extra={"sha256": sha256[:12], "error": str(error)})
+
+
+def failure(sha256: str) -> str | None:
+    """Why this photo was given up as unreadable, when it was; else None."""
+    found = runtime.storage().read(sha256, FAILED)
+    return None if found is None else found[0].decode(errors="replace")
 
 
 def failed_values(reason: str) -> dict[str, object]:

@@ -61,6 +61,9 @@ def _photos(submission: uploads.LeafletSubmission, staged_token: str | None, sta
             state.staged = uploads.stage_images(submission.images)
         else:
             state.staged = upload_staging.verify(staged_token)
+    except upload_staging.PhotosUnreadable as error:  # named; the form keeps the photos that are fine
+        state.errors.extend(error.errors)
+        state.staged = error.kept
     except DomainError as error:
         state.errors.extend(_errors_of(error))
         if any(isinstance(e, ServiceUnavailable) for e in state.errors):
@@ -123,6 +126,8 @@ def _still_staged(staged_token: str | None) -> list[uploads.StagedImage]:
         return []
     try:
         return upload_staging.verify(staged_token)
+    except upload_staging.PhotosUnreadable as error:
+        return error.kept
     except DomainError:
         return []
 

@@ -1,7 +1,9 @@
 """The web form keeps photos that were already accepted while the voter fixes other fields.
 
 Accepted photos go into storage and their description travels in a signed hidden field, so a second
-submission needs no files; storage folders never referenced by a leaflet are swept later.
+submission needs no files; storage folders never referenced by a leaflet are swept later. A held photo that
+the variant worker could not read after all (damaged inside, where the request's checks do not look) is
+named to the voter on the next submission, and the form keeps the others.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from leaflets import runtime
 from leaflets.services import photo_variants
-from leaflets.services.errors import ValidationFailed
+from leaflets.services.errors import DomainError, ManyErrors, ValidationFailed
 from leaflets.services.uploads import StagedImage
 
 MAX_AGE_S = 6 * 3600
@@ -34,14 +36,43 @@ def _signed(item: StagedImage) -> dict[str, Any]:
     return fields
 
 
+class PhotosUnreadable(ManyErrors):
+    """Photos the form held that turned out unreadable, one message each; `kept` are the form's others."""
+
+    def __init__(self, errors: list[DomainError], kept: list[StagedImage]) -> None:
+        super().__init__(errors)
+        self.kept = kept
+
+
 def verify(token: str) -> list[StagedImage]:
+    """The photos the form's token holds; PhotosUnreadable when some could not be read after all."""
     try:
         items = [StagedImage(**item) for item in _serializer().loads(token, max_age=MAX_AGE_S)]
     except (BadSignature, TypeError):
         raise ValidationFailed("Your photos expired: please add them again.", field="images") from None
-    if not items or not all(held(item) for item in items):
+    if not items:
         raise ValidationFailed("Your photos expired: please add them again.", field="images")
+    kept: list[StagedImage] = []
+    unreadable: list[DomainError] = []
+    for position, item in enumerate(items):
+        if held(item):
+            kept.append(item)
+        elif photo_variants.failure(item.sha256) is not None:
+            unreadable.append(_unreadable(position, item))
+        else:
+            raise ValidationFailed("Your photos expired: please add them again.", field="images")
+    if unreadable:
+        raise PhotosUnreadable(unreadable, kept)
     return items
+
+
+def _unreadable(position: int, item: StagedImage) -> ValidationFailed:
+    named = f"Photo {position + 1} ({item.filename})" if item.filename else f"Photo {position + 1}"
+    return ValidationFailed(
+        f"{named} could not be read: the file is damaged. Choose it again or another photo.",
+        field="images",
+        code="damaged_image",
+    )
 
 
 def held(item: StagedImage) -> bool:

@@ -69,6 +69,7 @@ class StagedImage:
     byte_size: int
     stored_sha256: str = ""  # the folder of its variants when it differs from sha256 (a known photo, turned)
     rotation: int = 0
+    filename: str = ""  # as the voter's device named it, to name a photo that turns out damaged
     # Its bytes held in storage, the row naming them not yet committed: it commits with the leaflet's rows
     # (one write transaction per upload), or alone when a form goes back holding the photo (`keep_held`).
     hold: photo_variants.Hold | None = field(default=None, compare=False, repr=False)
@@ -275,7 +276,15 @@ def _prepare_one(
             f"Photo {position + 1} {error.message}.", field="images", status=error.status, code=error.code
         ) from None
     return (
-        StagedImage(checked.sha256, role, checked.width, checked.height, checked.mime, checked.byte_size),
+        StagedImage(
+            checked.sha256,
+            role,
+            checked.width,
+            checked.height,
+            checked.mime,
+            checked.byte_size,
+            filename=upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:100],
+        ),
         CheckedUpload(checked, upload.data, upload.filename),
     )
 
