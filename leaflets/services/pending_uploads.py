@@ -20,7 +20,6 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from flask import current_app
 from sqlalchemy import delete, exists, or_, select, update
 
 from leaflets import runtime
@@ -110,7 +109,6 @@ def check(token: str) -> None:
         db.session.commit()
         return
     best = found[0]
-    hours = current_app.config["PENDING_UPLOAD_HOURS"]
     db.session.execute(
         update(PendingUpload)
         .where(PendingUpload.token == token)
@@ -118,7 +116,7 @@ def check(token: str) -> None:
             candidate_id=best.leaflet.id,
             score=round(best.score, 4),
             leased_until=None,
-            expires_at=utcnow() + timedelta(hours=hours),
+            expires_at=uploads.question_expiry(),
         )
         .execution_options(synchronize_session=False)
     )

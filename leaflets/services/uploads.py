@@ -12,7 +12,7 @@ import logging
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Callable, Iterator, NoReturn, TypeVar
 
@@ -484,13 +484,15 @@ def _build_leaflet(meta: ResolvedMetadata, staged: list[StagedImage], priority: 
 
 
 def _look_alike_check(leaflet: Leaflet, token: str) -> PendingUpload:
-    hours = current_app.config["PENDING_UPLOAD_HOURS"]
     return PendingUpload(
-        token=token,
-        leaflet=leaflet,
-        uploader_id=leaflet.uploader_id,
-        expires_at=utcnow() + timedelta(hours=hours),
+        token=token, leaflet=leaflet, uploader_id=leaflet.uploader_id, expires_at=question_expiry()
     )
+
+
+def question_expiry() -> datetime:
+    """When a look-alike check, or the question it asks, lapses: PENDING_UPLOAD_HOURS from now (counted
+    again when the question is asked: pending_uploads.check)."""
+    return utcnow() + timedelta(hours=current_app.config["PENDING_UPLOAD_HOURS"])
 
 
 def _lost_race(error: IntegrityError) -> bool:
