@@ -251,6 +251,8 @@ def test_a_held_photo_no_decoder_reads_is_named_when_the_form_comes_back(
         assert sent.status_code == 422 and "We kept your 2 photos" in sent.get_data(as_text=True)
         make_variants(app)  # photo 2 is given up: its row and bytes go
         assert photo_variants.waiting_count() == 0
+        thumbs = [client.get(f"/upload/staged/{n}?token={_staged(sent)}").status_code for n in (0, 1)]
+        assert thumbs == [200, 404]  # the page still open shows the photo that is fine
         again = client.post(
             "/upload", data={**upload_fields(party="", title="Buses first"), "staged": _staged(sent)}
         )

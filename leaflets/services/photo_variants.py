@@ -323,17 +323,15 @@ def _retry_later(sha256: str, owner: str | None, attempts: int, reason: str) -> 
 def settle(images: Iterable[LeafletImage]) -> None:
     """After a leaflet's rows commit, for its images still waiting: ready if a worker stored their files
     while the rows were being written (its update ran before they existed); failed, with the reason, if the
-    photo is neither held nor stored (given up on, or swept), so no job waits for ever."""
+    photo is neither held nor stored (given up on, with the worker's reason when it left one, or swept), so no
+    job waits for ever."""
     waiting = {image.stored_sha256 for image in images if not image.variants_ready}
     for sha256 in waiting:
         if is_pending(sha256):
             continue
         ready = runtime.storage().has(sha256)
-        values = (
-            {"variants_ready": True}
-            if ready
-            else failed_values("The photo's files are missing: it could not be prepared.")
-        )
+        missing = "The photo's files are missing: it could not be prepared."
+        values = {"variants_ready": True} if ready else failed_values(failure(sha256) or missing)
         waiting_files = (LeafletImage.stored_sha256 == sha256, LeafletImage.variants_ready.is_(False))
         db.session.execute(
             update(LeafletImage)

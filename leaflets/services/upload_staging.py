@@ -37,11 +37,13 @@ def _signed(item: StagedImage) -> dict[str, Any]:
 
 
 class PhotosUnreadable(ManyErrors):
-    """Photos the form held that turned out unreadable, one message each; `kept` are the form's others."""
+    """Photos the form held that turned out unreadable, one message each; `kept` are the form's others,
+    `items` all of them (the token's positions)."""
 
-    def __init__(self, errors: list[DomainError], kept: list[StagedImage]) -> None:
+    def __init__(self, errors: list[DomainError], kept: list[StagedImage], items: list[StagedImage]) -> None:
         super().__init__(errors)
         self.kept = kept
+        self.items = items
 
 
 def verify(token: str) -> list[StagedImage]:
@@ -62,7 +64,7 @@ def verify(token: str) -> list[StagedImage]:
         else:
             raise ValidationFailed("Your photos expired: please add them again.", field="images")
     if unreadable:
-        raise PhotosUnreadable(unreadable, kept)
+        raise PhotosUnreadable(unreadable, kept, items)
     return items
 
 

@@ -46,7 +46,10 @@ def place() -> ResponseReturnValue:
 def staged_thumb(position: int) -> ResponseReturnValue:
     """A thumbnail of a photo the form holds, for whoever holds the form's signed token."""
     try:
-        staged = upload_staging.verify(request.args.get("token", ""))
+        try:
+            staged = upload_staging.verify(request.args.get("token", ""))
+        except upload_staging.PhotosUnreadable as error:  # the page still shows the photos that are fine
+            staged = error.items
         data, mime = upload_staging.thumbnail(staged[position])
     except (DomainError, IndexError):
         abort(404)
