@@ -19,7 +19,7 @@ from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Leaflet
 from leaflets.services import sweeping
-from leaflets.storage import LocalStorage, StorageUnreachable, create_storage
+from leaflets.storage import FAILED, LocalStorage, StorageUnreachable, create_storage
 from tests.s3_support import s3_config, s3_server, s3_storage  # noqa: F401  (s3_server is a fixture)
 from tests.support import leaflet_image, log_in_as, multipart, upload_fields
 
@@ -76,6 +76,17 @@ def test_many_folders_are_listed_once_each_in_order(storage: Any) -> None:
     storage.delete(keys[2])
     assert list(storage.all_shas()) == keys[:2] + keys[3:]
     assert storage.read(keys[3], "display") == (keys[3].encode(), "image/jpeg")
+
+
+def test_a_failure_record_round_trips_and_is_never_a_variant(storage: Any) -> None:
+    """A photo given up as unreadable leaves a few bytes of text in its folder (photo_variants.failure)."""
+    key = sha(b"damaged inside")
+    storage.put(key, FAILED, b"The photo could not be decoded.", "text/plain")
+    assert storage.read(key, FAILED) == (b"The photo could not be decoded.", "text/plain")
+    assert not storage.has(key) and storage.read(key, "master") is None
+    assert list(storage.all_shas()) == [key]  # so sweep-uploads finds the folder once no image uses it
+    storage.delete(key)
+    assert storage.read(key, FAILED) is None
 
 
 def test_bad_names_are_refused(storage: Any) -> None:
