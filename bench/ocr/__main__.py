@@ -42,7 +42,7 @@ def _arguments() -> argparse.Namespace:
         "--throughput-count",
         type=int,
         default=None,
-        help="photos for the 1-vs-2 worker runs (default 16; 6 with --quick)",
+        help="photos for the 1-vs-2 worker runs (default 32; 6 with --quick)",
     )
     args = parser.parse_args()
     args.steps = [step.strip() for step in args.sets.split(",") if step.strip()]
@@ -50,7 +50,7 @@ def _arguments() -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown set(s) {', '.join(sorted(unknown))}; choose from {', '.join(STEPS)}")
     args.count = args.count or (4 if args.quick else 40)
-    args.throughput_count = args.throughput_count or (6 if args.quick else 16)
+    args.throughput_count = args.throughput_count or (6 if args.quick else 32)
     return args
 
 

@@ -77,11 +77,11 @@ def _template(folder: Path) -> Path:
     return folder / "bench.sqlite3"
 
 
-def _store(photos: list[str]) -> None:
-    """Upload each photo as its own leaflet through the upload service."""
+def store_leaflets(groups: list[list[Path]]) -> None:
+    """Upload each group of photos as one leaflet through the upload service."""
     from leaflets.services import uploads
 
-    for index, photo in enumerate(photos):
+    for index, group in enumerate(groups):
         uploads.submit_leaflet(
             uploads.LeafletSubmission(
                 party="labour",
@@ -89,7 +89,7 @@ def _store(photos: list[str]) -> None:
                 delivered_on="2024-06-20",
                 area="E14001063",
                 title=f"Benchmark leaflet {index}",
-                images=[uploads.IncomingImage(Path(photo).read_bytes(), Path(photo).name)],
+                images=[uploads.IncomingImage(photo.read_bytes(), photo.name) for photo in group],
             )
         )
 
@@ -129,7 +129,7 @@ def drain(template: Path, photos: list[str], workers: int, timeout_s: float) -> 
         app = create_app(_config(folder, 0))
         try:
             with app.app_context():
-                _store(photos)
+                store_leaflets([[Path(photo)] for photo in photos])
         finally:
             _close(app)
         flask = str(Path(sys.executable).parent / "flask")
