@@ -51,9 +51,9 @@ def verify(token: str) -> list[StagedImage]:
     try:
         items = [StagedImage(**item) for item in _serializer().loads(token, max_age=MAX_AGE_S)]
     except (BadSignature, TypeError):
-        raise ValidationFailed("Your photos expired: please add them again.", field="images") from None
+        raise _expired() from None
     if not items:
-        raise ValidationFailed("Your photos expired: please add them again.", field="images")
+        raise _expired()
     kept: list[StagedImage] = []
     unreadable: list[DomainError] = []
     for position, item in enumerate(items):
@@ -62,10 +62,14 @@ def verify(token: str) -> list[StagedImage]:
         elif photo_variants.failure(item.sha256) is not None:
             unreadable.append(_unreadable(position, item))
         else:
-            raise ValidationFailed("Your photos expired: please add them again.", field="images")
+            raise _expired()
     if unreadable:
         raise PhotosUnreadable(unreadable, kept, items)
     return items
+
+
+def _expired() -> ValidationFailed:
+    return ValidationFailed("Your photos expired: please add them again.", field="images")
 
 
 def _unreadable(position: int, item: StagedImage) -> ValidationFailed:
@@ -87,5 +91,5 @@ def thumbnail(item: StagedImage) -> tuple[bytes, str]:
         photo_variants.make(item.sha256)
     found = runtime.storage().read(item.sha256, "thumb")
     if found is None:
-        raise ValidationFailed("Your photos expired: please add them again.", field="images")
+        raise _expired()
     return found
