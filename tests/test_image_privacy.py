@@ -6,8 +6,9 @@ import io
 
 import pillow_heif
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
+from leaflets.services import images
 from tests.support import both_databases, jpeg_with_gps, leaflet_image, multipart, upload_fields
 
 SECRETS = [b"Exif", b"PhoneMaker", b"Jane Voter", b"SERIAL-12345", b"http://ns.adobe.com/xap", b"ICC_PROFILE"]
@@ -45,6 +46,28 @@ def test_exif_orientation_is_applied_before_stripping(app, client):
     body = upload(client, jpeg_with_gps(size=(900, 1200), orientation=6))
     image = body["images"][0]
     assert (image["width"], image["height"]) == (1200, 900)
+
+
+@pytest.mark.parametrize(
+    ("orientation", "turn"),
+    [
+        (1, None),
+        (3, Image.Transpose.ROTATE_180),
+        (6, Image.Transpose.ROTATE_270),
+        (8, Image.Transpose.ROTATE_90),
+    ],
+)
+def test_the_stored_picture_is_the_one_sent_turned_as_its_exif_says(orientation, turn):
+    """The decoded upload is turned in place (no copy of a photo that needs no turn): the master holds the
+    pixels sent, turned only as the EXIF orientation asks."""
+    data = jpeg_with_gps(size=(900, 1200), orientation=orientation)
+    sent = Image.open(io.BytesIO(data)).convert("RGB")
+    expected = sent if turn is None else sent.transpose(turn)
+    stored = images.process(data)
+    master = Image.open(io.BytesIO(stored.variants["master"][0])).convert("RGB")
+    assert master.size == expected.size == (stored.width, stored.height)
+    difference = ImageStat.Stat(ImageChops.difference(master, expected)).mean
+    assert max(difference) < 2.0  # a high-quality re-encode of the same picture, not another turn of it
 
 
 def test_heic_and_webp_are_accepted(app, client):

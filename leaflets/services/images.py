@@ -146,14 +146,15 @@ def draft_to_edge(image: Image.Image, long_edge: int) -> None:
 def _decode_upright(image: Image.Image) -> Image.Image:
     try:
         image.load()
-        upright = ImageOps.exif_transpose(image)
+        # In place: a copy of a photo with no turn to make is a 36 MB memcpy on 12 megapixels (30 ms).
+        ImageOps.exif_transpose(image, in_place=True)
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise UploadRejected(
             "could not be read as an image: it may be damaged or truncated", code="damaged_image"
         ) from error
-    if upright.mode not in ("RGB", "L"):
-        upright = _flatten(upright)
-    return upright
+    if image.mode not in ("RGB", "L"):
+        return _flatten(image)
+    return image
 
 
 def look_of(data: bytes) -> Image.Image:
