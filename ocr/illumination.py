@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 _WORK_SIDE = 640  # background estimates are smooth, so they are computed on a small copy
 _MEDIAN_FRACTION = 1 / 14  # median window as a fraction of the longer side: wider than headline strokes
 _SATURATION = 0.45  # an ink contrast of this fraction of paper white is printed fully black
+_SQUARES = np.arange(256, dtype=np.float32) ** 2  # every byte's square, exact in float32
 
 
 def _odd(value: float, minimum: int = 3) -> int:
@@ -52,9 +53,10 @@ def normalise(bgr: np.ndarray) -> np.ndarray:
     background, paper = estimate_background(bgr)
     difference = cv2.absdiff(bgr, background)
     # colour distance, not grey difference: white on orange is then as clear as black on white. The
-    # squares are made as floats straight from the bytes (no float copy of the photo first).
+    # squares are looked up as floats straight from the bytes (no float copy of the photo first; the same
+    # numbers as cv2.multiply to floats, whose mixed-type path costs a third more on 12 megapixels).
     mean_of_channels = np.full((1, 3), 1 / 3, np.float32)
-    squares = cv2.multiply(difference, difference, dtype=cv2.CV_32F)
+    squares = cv2.LUT(difference, _SQUARES)
     contrast = cv2.sqrt(cv2.transform(squares, mean_of_channels))
     ink = cv2.divide(contrast, paper.astype(np.float32), scale=255.0 / _SATURATION)
     return cv2.bitwise_not(cv2.convertScaleAbs(ink))

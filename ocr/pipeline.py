@@ -29,7 +29,6 @@ from ocr import (
     reading,
     recognition,
     regions,
-    scale,
     splice,
     tesseract,
     text,
@@ -155,15 +154,12 @@ def _page_print(prepared: Prepared, print_on_page: ink.Glyphs) -> ink.Glyphs:
 
 
 def _plain_candidate(
-    image: Image.Image,
-    lang: str,
-    deadline: tesseract.Deadline,
-    command: str | None,
-    timings: dict[str, float],
+    prepared: Prepared, lang: str, deadline: tesseract.Deadline, command: str | None
 ) -> Candidate:
-    """Tesseract's own reading of the photo as given (psm 3, its own thresholding and inversion test)."""
-    with timed(timings, "recognition"):  # the first reading of every page
-        rgb, matrix = scale.cap_size(np.asarray(image), preparation.MAX_INPUT_SIDE)
+    """Tesseract's own reading of the photo as given (psm 3, its own thresholding and inversion test), the
+    photo capped in size as the preparation capped it."""
+    with timed(prepared.timings, "recognition"):  # the first reading of every page
+        rgb, matrix = prepared.capped
         words = recognition.recognise_words(rgb, lang, deadline, command, psm=3, invert=True)
     rotation = orientation.rotation_from_words(words)
     return Candidate("plain", words, evidence.assess(words), matrix, rgb.shape, rotation, rotation)
@@ -367,11 +363,11 @@ def _candidates(
             return [first]
         if prepared.page_found and _plain_cannot_win(first, prepared, print_on_page, master):
             return [first]
-        plain = _plain_candidate(image, lang, deadline, command, prepared.timings)
+        plain = _plain_candidate(prepared, lang, deadline, command)
         if not prepared.page_found and _plain_explains_all(plain, prepared, print_on_page):
             return [plain]  # a flat scan taken for turned over, wrongly: as if it had been read plain first
         return [plain, first]
-    plain = _plain_candidate(image, lang, deadline, command, prepared.timings)
+    plain = _plain_candidate(prepared, lang, deadline, command)
     if _plain_explains_all(plain, prepared, print_on_page):
         return [plain]
     # the prepared page is turned the same way as the photo: a reading of plain's the wrong way up says so
@@ -456,7 +452,7 @@ def _read(
         again = look and not chosen.looked
         explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, again)
         if look and explained < _LOOK_AGAIN_BELOW:
-            _coarse_look(chosen, np.asarray(image), lang, deadline, command)
+            _coarse_look(chosen, prepared.photo, lang, deadline, command)
     return chosen, {
         "ink_explained": round(explained, 3),
         "plain_chosen": float(chosen.name == "plain"),
@@ -488,7 +484,7 @@ def _plain_despite_check(
     """
     if min(image.size) < 16:
         return []
-    plain = _plain_candidate(image, lang, deadline, command, prepared.timings)
+    plain = _plain_candidate(prepared, lang, deadline, command)
     return [plain] if _fit_to_publish(plain.words) else []
 
 

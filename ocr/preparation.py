@@ -31,7 +31,9 @@ def load_image(source: str | Path | Image.Image) -> Image.Image:
         white = Image.new("RGB", source.size, "white")
         white.paste(source, mask=source.getchannel("A"))
         return white
-    return source.convert("RGB")
+    # convert() to the mode an image already has copies it (36 MB on a 12-megapixel photo); nothing
+    # downstream changes the image, so the caller's own is read
+    return source if source.mode == "RGB" else source.convert("RGB")
 
 
 def _find_and_warp(bgr: np.ndarray) -> tuple[np.ndarray, Matrix]:
@@ -69,10 +71,14 @@ def _pad(gray: np.ndarray) -> tuple[np.ndarray, Matrix]:
 
 def prepare_geometry(image: Image.Image, prepared_timings: dict[str, float]) -> Prepared:
     """Size cap, page finding, illumination and text scale: everything before orientation."""
-    bgr = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
-    prepared = Prepared(bgr, identity(), image.size, timings=prepared_timings)
+    photo = np.asarray(image)  # a copy of the pixels (Pillow's tobytes): made once, kept for plain's reading
+    prepared = Prepared(photo, identity(), image.size, timings=prepared_timings, photo=photo)
     with timed(prepared.timings, "page"):
-        prepared.apply(*scale.cap_size(bgr, MAX_INPUT_SIDE))
+        prepared.capped = scale.cap_size(photo, MAX_INPUT_SIDE)
+        # The channels are swapped after the cap, on fewer pixels: a resize treats each channel alike,
+        # so the page is the same as swapped first (and plain Tesseract reads the same capped RGB).
+        capped, to_photo = prepared.capped
+        prepared.apply(cv2.cvtColor(capped, cv2.COLOR_RGB2BGR), to_photo)
         warped, matrix = _find_and_warp(prepared.gray)
         prepared.page_found = warped is not prepared.gray
         prepared.apply(warped, matrix)

@@ -24,6 +24,12 @@ class Prepared:
     turned: int = 0  # clockwise quarter turn applied to `gray`; rotation - turned is left to Tesseract
     page_found: bool = False  # the page was found on a background and warped flat
     timings: dict[str, float] = field(default_factory=dict)
+    # The photo as RGB pixels, made once: whole (the coarse look shrinks it) and capped in size with the
+    # matrix to its pixels (plain Tesseract reads that). Empty until `preparation.prepare_geometry`.
+    photo: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 3), np.uint8))
+    capped: tuple[np.ndarray, Matrix] = field(
+        default_factory=lambda: (np.zeros((0, 0, 3), np.uint8), np.eye(3))
+    )
 
     def apply(self, image: np.ndarray, matrix: Matrix) -> None:
         """Make `image` the current page; `matrix` maps its pixels to the previous page's."""

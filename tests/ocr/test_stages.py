@@ -84,6 +84,46 @@ def test_light_on_dark_print_becomes_dark_on_white() -> None:
     assert out[300, 500] > 200 and out[50, 500] > 200  # band and page are ground
 
 
+def test_the_flattened_page_is_the_one_the_multiplied_squares_made() -> None:
+    # the squares are looked up, not multiplied: the page must be the same to the last grey level
+    rng = np.random.default_rng(7)
+    bgr = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    bgr[100:200] = (200, 180, 60)
+    background, paper = illumination.estimate_background(bgr)
+    difference = cv2.absdiff(bgr, background)
+    squares = cv2.multiply(difference, difference, dtype=cv2.CV_32F)
+    contrast = cv2.sqrt(cv2.transform(squares, np.full((1, 3), 1 / 3, np.float32)))
+    ink_level = cv2.divide(contrast, paper.astype(np.float32), scale=255.0 / illumination._SATURATION)
+    assert np.array_equal(illumination.normalise(bgr), cv2.bitwise_not(cv2.convertScaleAbs(ink_level)))
+
+
+def test_an_rgb_photo_is_read_as_given_and_others_as_rgb(plain_page: Any) -> None:
+    photo = plain_page.image
+    assert preparation.load_image(photo) is photo  # no photo-sized copy
+    grey = preparation.load_image(photo.convert("L"))
+    assert grey.mode == "RGB" and np.array_equal(np.asarray(grey)[..., 1], np.asarray(photo.convert("L")))
+    clear = photo.convert("RGBA")
+    clear.putalpha(0)
+    assert preparation.load_image(clear).getpixel((5, 5)) == (255, 255, 255)  # transparent on white
+
+
+def test_a_big_photo_is_capped_once_as_its_swapped_channels_were(plain_page: Any, photograph: Any) -> None:
+    # The cap is made on the RGB photo (plain Tesseract reads it) and the page's BGR is swapped from it:
+    # the same pixels as capping the BGR photo, because a resize treats each channel alike.
+    photo, _ = photograph(plain_page.image)
+    big = photo.resize((3500, round(3500 * photo.height / photo.width)))
+    prepared = preparation.prepare_geometry(big, {})
+    capped, to_photo = prepared.capped
+    expected, expected_matrix = scale.cap_size(
+        cv2.cvtColor(np.asarray(big), cv2.COLOR_RGB2BGR), preparation.MAX_INPUT_SIDE
+    )
+    assert max(capped.shape[:2]) == preparation.MAX_INPUT_SIDE
+    assert np.array_equal(cv2.cvtColor(capped, cv2.COLOR_RGB2BGR), expected)
+    assert np.array_equal(to_photo, expected_matrix)
+    assert np.array_equal(prepared.photo, np.asarray(big))
+    assert prepared.page_found  # the page was found on the capped photo, as before
+
+
 @pytest.mark.parametrize("text_height", [0.0, 20.0, 60.0])
 def test_specks_are_dropped_from_found_glyphs_as_by_a_fresh_look(plain_page: Any, text_height: float) -> None:
     # the share of print explained is measured without specks on the glyphs the text check found
