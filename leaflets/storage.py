@@ -99,7 +99,8 @@ class LocalStorage:
 
     def _held_folder(self) -> Path:
         folder = self.root / _HELD_FOLDER
-        if not self._held_ready:  # once a process: racing processes each sync the root after their mkdir
+        # once a process (racing processes each sync the root after their mkdir), or again if it was removed
+        if not self._held_ready or not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True)
             self._fsync_dir(self.root)
             self._held_ready = True
