@@ -11,7 +11,7 @@ image.
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import boto3
 from botocore.config import Config
@@ -85,6 +85,16 @@ class S3Storage:
         except (BotoCoreError, ClientError) as error:
             # The upload path turns OSError into a readable 503 that keeps the voter's form (storage_errors).
             raise StorageUnreachable(f"object storage refused {sha256[:12]}/{variant}: {error}") from error
+
+    def hold(self, uploads: Sequence[tuple[str, bytes]]) -> None:
+        """Keep uploads' bytes until their variants are made: one object each (a PUT is durable when it
+        answers)."""
+        for sha256, data in uploads:
+            self.put(sha256, HELD, data, "application/octet-stream")
+
+    def partial_holds_removed(self, older_than: float) -> int:
+        """A PUT is whole or absent: nothing partial to remove."""
+        return 0
 
     def read(self, sha256: str, variant: str) -> tuple[bytes, str] | None:
         if variant not in OBJECTS or not _SHA.match(sha256):

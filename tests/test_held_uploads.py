@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from leaflets import runtime
 from leaflets.extensions import db
@@ -99,9 +100,12 @@ def test_a_row_whose_held_bytes_vanished_is_a_readable_failure(app: Flask) -> No
 
 
 def _age(app: Flask, sha: str, seconds: float) -> None:
-    folder = Path(app.config["UPLOAD_DIR"]) / sha[:2] / sha
+    """The photo's folder and its held bytes (held/<sha>.bin), whichever exist, last written `seconds` ago."""
+    root = Path(app.config["UPLOAD_DIR"])
     past = time.time() - seconds
-    os.utime(folder, (past, past))
+    for path in (root / sha[:2] / sha, root / "held" / f"{sha}.bin"):
+        if path.exists():
+            os.utime(path, (past, past))
 
 
 def test_sweeping_keeps_waiting_bytes_and_removes_forgotten_ones(app: Flask) -> None:
@@ -181,3 +185,75 @@ def test_a_backup_taken_mid_burst_keeps_the_waiting_photos(app: Flask, tmp_path:
     assert storage_sync.copy_all(backup, runtime.storage()).held == 1
     assert make_variants(app) == 1
     assert runtime.storage().has(sha) and list(runtime.storage().held_shas()) == []
+
+
+@contextmanager
+def _syncs_renames_and_commits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, str]]]:
+    """Record (what, path) for every real fsync and rename, and each row written to pending_photo, in order;
+    each still runs."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(source: Any, target: Any) -> None:
+        real_replace(source, target)
+        events.append(("rename", os.path.realpath(target)))
+
+    def executed(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("INSERT INTO pending_photo"):
+            events.append(("row", "pending_photo"))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    event.listen(db.engine, "before_cursor_execute", executed)
+    try:
+        yield events
+    finally:
+        event.remove(db.engine, "before_cursor_execute", executed)
+
+
+def test_an_uploads_photos_are_durable_before_their_rows_with_one_sync_of_the_held_folder(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a 201 promises: each photo's bytes synced, renamed into held/, and held/ synced (the renames
+    durable) before the row naming them is even written; one sync of held/ for all of an upload's photos."""
+    app.config["IMAGE_VARIANTS"] = "background"
+    upload(app, leaflet_image(["WARM THE HELD FOLDER"]))  # held/ made (and its entry synced) once a process
+    with _syncs_renames_and_commits(monkeypatch) as events:
+        leaflet = upload(app, leaflet_image(["FRONT PAGE"]), leaflet_image(["BACK PAGE"]))
+
+    held = os.path.realpath(Path(app.config["UPLOAD_DIR"]) / "held")
+    names = {os.path.join(held, f"{image_of(leaflet, n).sha256}.bin") for n in (0, 1)}
+    renamed = [n for n, (what, path) in enumerate(events) if what == "rename" and path in names]
+    folder_synced = [n for n, event in enumerate(events) if event == ("fsync", held)]
+    rows = [n for n, (what, _path) in enumerate(events) if what == "row"]
+    assert len(renamed) == 2 and len(folder_synced) == 1  # one sync of the folder for both photos
+    assert len(rows) == 1 and max(renamed) < folder_synced[0] < rows[0]
+    files_synced = [n for n, (what, path) in enumerate(events) if what == "fsync" and path.startswith(held)]
+    assert len(files_synced) == 3 and max(files_synced[:2]) < min(renamed)  # each file's data before its name
+
+
+def test_a_held_write_cut_short_is_swept_and_bytes_held_before_the_held_folder_are_still_found(
+    app: Flask,
+) -> None:
+    app.config["IMAGE_VARIANTS"] = "background"
+    root = Path(app.config["UPLOAD_DIR"])
+    waiting = image_of(upload(app, leaflet_image(["HELD IN ITS OWN FOLDER"]))).sha256
+    # as written before the held/ folder: <sha[:2]>/<sha>/upload.bin
+    bytes_now = root / "held" / f"{waiting}.bin"
+    before = root / waiting[:2] / waiting / "upload.bin"
+    before.parent.mkdir(parents=True)
+    bytes_now.rename(before)
+    partial = root / "held" / f".{HELD}.cut-short.tmp"  # a crash between writing and renaming
+    partial.write_bytes(b"half a photo")
+    past = time.time() - 7200
+    os.utime(partial, (past, past))
+
+    assert list(runtime.storage().held_shas()) == [waiting] == list(runtime.storage().all_shas())
+    sweeping.sweep_orphans(min_age_s=3600)
+    assert not partial.exists() and before.exists()  # the photo is still waited for
+    assert make_variants(app) == 1 and runtime.storage().has(waiting)
+    assert not before.exists() and list(runtime.storage().held_shas()) == []

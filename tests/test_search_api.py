@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from sqlalchemy import event
+
+from leaflets.extensions import db
+from leaflets.models import LeafletImage
 from leaflets.services import indexing
 from tests.factories import uploaded_leaflet
 from tests.support import both_databases, flush
@@ -99,3 +104,33 @@ def test_hidden_leaflet_is_dropped_from_the_api(client):
     flush()
     body = client.get("/api/v1/search?q=tunnel").get_json()
     assert body["total"] == 0 and body["hits"] == [] and body["facets"]["party"] == []
+
+
+@both_databases
+def test_hits_count_each_photos_word_boxes_without_reading_them(client):
+    """A hit's `words` per photo is counted by the database: a page of hits no longer decodes every photo's
+    word boxes (JSON, often hundreds a photo) only to count them. One leaflet read alone still counts its
+    loaded boxes."""
+    leaflet_id = uploaded_leaflet("Count the boxes on this leaflet")
+    image = db.session.scalar(db.select(LeafletImage).where(LeafletImage.leaflet_id == leaflet_id))
+    image.ocr_words = [
+        {"text": word, "left": n, "top": 0, "width": 5, "height": 5}
+        for n, word in enumerate(["Count", "the", "boxes"])
+    ]
+    db.session.commit()
+    flush()
+    statements: list[str] = []
+
+    def executed(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", executed)
+    try:
+        hits = client.get("/api/v1/search?q=boxes").get_json()["hits"]
+        listed = client.get("/api/v1/leaflets").get_json()["leaflets"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", executed)
+    assert [hit["leaflet"]["images"][0]["words"] for hit in hits] == [3]
+    assert [leaflet["images"][0]["words"] for leaflet in listed] == [3]
+    assert statements and not [s for s in statements if "leaflet_image.ocr_words AS" in s]
+    assert client.get(f"/api/v1/leaflets/{leaflet_id}").get_json()["images"][0]["words"] == 3

@@ -19,7 +19,7 @@ from typing import Callable
 
 from PIL import Image
 
-from bench.upload_cpu import request
+from bench.upload_cpu import held, request
 from leaflets.services import images, perceptual
 from leaflets.services.photo_variants import _look_bytes
 
@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--busy", type=int, default=2, help="threads running Python beside the whole requests (0: none)"
     )
+    parser.add_argument(
+        "--wave", type=int, default=50, help="uploads of 2 photos whose bytes are kept at once (0: none)"
+    )
     args = parser.parse_args(argv)
     paths = sorted(PHOTOS.glob("*.jpg"))
     if len(paths) < max(args.photos + args.matches, 2 * args.requests):
@@ -111,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         1000 * _cpu_s(lambda: _near_duplicates(looks, displays)) / len(looks) for _ in range(args.rounds)
     )
     print(f"{'look-alike check':24s} now in the variant workers: {moved:6.1f} ms a photo")
+    if args.wave:  # last: its threads start after the request client was forked
+        held.run([path.read_bytes() for path in paths[: 2 * min(args.wave, 10)]], args.wave, args.rounds)
     return 0
 
 

@@ -41,6 +41,14 @@ def election_json(election: Election) -> dict[str, Any]:
     }
 
 
+def word_count(image: LeafletImage) -> int:
+    """The photo's word boxes, counted by the database when a page of cards loaded it (the boxes are not
+    decoded for cards); otherwise the boxes it loaded."""
+    if image.ocr_word_count is not None:
+        return image.ocr_word_count
+    return len(image.ocr_words or [])
+
+
 def image_json(image: LeafletImage) -> dict[str, Any]:
     urls = {variant: image_url(image, variant, external=True) for variant in ("master", "display", "thumb")}
     return {
@@ -60,7 +68,7 @@ def image_json(image: LeafletImage) -> dict[str, Any]:
         "confidence": image.ocr_confidence,
         # ocr: the reason is only given once the job has failed for good; words counts the boxes found
         "ocr_error": image.ocr_error if image.ocr_status == "failed" else None,
-        "words": len(image.ocr_words or []) if image.ocr_status == "done" else 0,
+        "words": word_count(image) if image.ocr_status == "done" else 0,
         "ocr_attempts": image.ocr_attempts,
     }
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from leaflets.extensions import Model
 from leaflets.models._types import utcnow
@@ -154,6 +154,9 @@ class LeafletImage(Model):
     ocr_text: Mapped[str | None] = mapped_column(Text)
     ocr_confidence: Mapped[float | None] = mapped_column(Float)
     ocr_words: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # How many word boxes, when the query counted them in the database (browse.with_card_data) instead of
+    # decoding them; None otherwise (serializers.word_count then counts the loaded boxes).
+    ocr_word_count: Mapped[int | None] = query_expression()
     ocr_rotation: Mapped[int | None] = mapped_column(Integer)
     ocr_timings: Mapped[dict[str, float] | None] = mapped_column(JSON)
     ocr_readable: Mapped[bool | None] = mapped_column(Boolean)  # False: the text is not fit to publish

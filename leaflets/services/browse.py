@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Generic, Iterable, Sequence, TypeVar
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload, with_expression
 
 from leaflets.extensions import db
 from leaflets.models import Area, CountScope, Election, Leaflet, LeafletImage, LeafletStatus, Party
@@ -106,13 +106,14 @@ def is_live():
 _NOT_ON_CARDS = (LeafletImage.ocr_words, LeafletImage.ocr_timings, LeafletImage.ocr_quality)
 
 
-def with_card_data(query: Select, *, words: bool = True) -> Select:
+def with_card_data(query: Select) -> Select:
     """Load what a leaflet card shows in two queries: the leaflets joined to their party, area and election
-    (scale: one statement, not three more), then their photos (without their word boxes unless `words`:
-    the API counts them)."""
-    images = selectinload(Leaflet.images)
-    if not words:
-        images = images.options(*(defer(column) for column in _NOT_ON_CARDS))
+    (scale: one statement, not three more), then their photos without their word boxes, which the database
+    counts instead (`LeafletImage.ocr_word_count`, for the API's `words`)."""
+    words = func.coalesce(func.json_array_length(LeafletImage.ocr_words), 0)
+    images = selectinload(Leaflet.images).options(
+        *(defer(column) for column in _NOT_ON_CARDS), with_expression(LeafletImage.ocr_word_count, words)
+    )
     return query.options(
         joinedload(Leaflet.party),
         joinedload(Leaflet.area),
@@ -152,7 +153,7 @@ def _cards(ids: list[int]) -> list[Leaflet]:
     """These leaflets, in this order, with what their cards show."""
     if not ids:
         return []
-    query = with_card_data(select(Leaflet).where(Leaflet.id.in_(ids)), words=False)
+    query = with_card_data(select(Leaflet).where(Leaflet.id.in_(ids)))
     loaded = {leaflet.id: leaflet for leaflet in db.session.scalars(query)}
     return [loaded[i] for i in ids if i in loaded]
 

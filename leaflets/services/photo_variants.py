@@ -55,15 +55,20 @@ class Hold:
     filename: str
 
 
-def put_held(checked: image_service.CheckedImage, data: bytes, filename: str) -> Hold | None:
-    """Write an upload's bytes to storage, before any row names them (so a committed row always finds them);
-    the row to add, or None when the photo is held already (a photo is held once)."""
-    if is_pending(checked.sha256):  # (not session.get: that would load the held bytes)
-        return None
-    look = _look_bytes(checked.look)
-    release_connection()  # no transaction stays open while megabytes are written
-    runtime.storage().put(checked.sha256, HELD, data, "application/octet-stream")
-    return Hold(checked.sha256, look, checked.format, filename[:200])
+def put_held(uploads: Iterable[tuple[image_service.CheckedImage, bytes, str]]) -> list[Hold]:
+    """Write uploads' bytes (checked photo, bytes, file name) to storage, all at once and durable, before any
+    row names them (so a committed row always finds them); the rows to add. A photo held already is skipped:
+    a photo is held once."""
+    new = {checked.sha256: (checked, data, filename) for checked, data, filename in uploads}
+    new = {sha256: upload for sha256, upload in new.items() if not is_pending(sha256)}
+    holds = [
+        Hold(sha256, _look_bytes(checked.look), checked.format, filename[:200])
+        for sha256, (checked, _data, filename) in new.items()
+    ]
+    if holds:
+        release_connection()  # no transaction stays open while megabytes are written
+        runtime.storage().hold([(sha256, data) for sha256, (_checked, data, _name) in new.items()])
+    return holds
 
 
 def add_holds(holds: Iterable[Hold]) -> None:

@@ -1,8 +1,8 @@
 """Copy every stored image between the configured storage and a folder (backups, restores, moving from disk to
-object storage). The folder has LocalStorage's layout (<sha[:2]>/<sha>/<variant>.<ext>), so a backup is plain
-files anyone can read; folders already complete at the target are skipped, so repeated backups are
-incremental. An upload's held bytes (a photo still waiting for its variants: the database's pending_photo row
-names them) are copied too, so a backup taken mid-burst restores every photo."""
+object storage). The folder has LocalStorage's layout (<sha[:2]>/<sha>/<variant>.<ext>, and held/<sha>.bin for
+held bytes), so a backup is plain files anyone can read; folders already complete at the target are skipped,
+so repeated backups are incremental. An upload's held bytes (a photo still waiting for its variants: the
+database's pending_photo row names them) are copied too, so a backup taken mid-burst restores every photo."""
 
 from __future__ import annotations
 

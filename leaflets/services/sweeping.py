@@ -42,8 +42,13 @@ def sweep_orphans(min_age_s: float, dry_run: bool = False) -> list[str]:
 
 
 def _sweep_held(storage: Storage, waiting: set[str], cutoff: float, dry_run: bool) -> list[str]:
-    """Held upload bytes no waiting photo names (their folder's variants, if any, stay)."""
+    """Held upload bytes no waiting photo names (their folder's variants, if any, stay), and the temporary
+    files of writes a crash cut short."""
     removed = []
+    if not dry_run:
+        partial = storage.partial_holds_removed(cutoff)
+        if partial:
+            log.info("partly written held photos removed", extra={"files": partial})
     for sha256 in list(storage.held_shas()):
         if sha256 in waiting or (storage.modified_at(sha256) or time.time()) > cutoff:
             continue

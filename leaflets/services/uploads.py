@@ -336,12 +336,11 @@ def _store(
     sizes: dict[str, tuple[int, int]] = {}  # the exact sizes of variants made now
     holds: dict[str, photo_variants.Hold] = {}  # the rows still to commit, by photo
     try:
-        for upload in to_store:
-            if photo_variants.background():
-                hold = photo_variants.put_held(upload.checked, upload.data, upload.filename)
-                if hold is not None:
-                    holds[hold.sha256] = hold
-            else:
+        if photo_variants.background():  # every photo's bytes in one write, made durable together
+            held = photo_variants.put_held((item.checked, item.data, item.filename) for item in to_store)
+            holds.update((hold.sha256, hold) for hold in held)
+        else:
+            for upload in to_store:
                 sizes[upload.checked.sha256] = photo_variants.store_now(
                     upload.checked.sha256, upload.data, upload.filename
                 )
