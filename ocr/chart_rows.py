@@ -41,6 +41,9 @@ _PITCH = (1.1, 3.5)  # in heights, from one label's top to the next
 _EVEN = 1.5  # the longest pitch is at most this many times the shortest
 _RUNNING_TEXT = 4  # a run of this many words is running text: a row's strip ends before it
 _PAD = 0.3  # of a label's height, around its row's strip
+_TITLE_WORDS = 10  # a chart's title is a run of at most this many words ...
+_TITLE_GAP = 2.5  # ... ending at most this many label heights above the first label
+_LABEL_CONFIDENCE = 70.0  # each word of a label is read at least this confidently
 _VALUE_CONFIDENCE = 50.0  # a value (a word with a digit) read at least this confidently is kept
 _WORD_CONFIDENCE = 80.0  # a dictionary word in a strip (a unit, "min") needs this much
 _SLOPE_WORDS = 3  # a line of this many words or more shows the reading's tilt
@@ -51,6 +54,12 @@ _MIN_VALUES = 0.5  # share of the rows that must show a value for the stack to b
 class _Row:
     label: list[int]  # indices of the label's words
     strip: Box  # the row right of the label, up to running text or the print's right edge
+
+
+@dataclass(frozen=True)
+class _Chart:
+    title: list[int]  # indices of the title's words (the line just above the first label, aligned with it)
+    rows: list[_Row]
 
 
 def _upright_boxes(words: list[WordBox], to_upright: Matrix) -> np.ndarray:
@@ -84,12 +93,14 @@ def _span(boxes: np.ndarray, indices: list[int]) -> Box:
 
 
 def _is_label(words: list[WordBox], run: list[int]) -> bool:
+    """A short run of words read surely, no figures in it (a logo or a photo read as "Rie" is no label)."""
     texts = [words[i].text for i in run]
     letters = sum(ch.isalpha() for t in texts for ch in t)
     return (
         len(run) <= _LABEL_WORDS
         and 2 <= letters <= _LABEL_LETTERS
         and not any(ch.isdigit() for t in texts for ch in t)
+        and min(words[i].confidence for i in run) >= _LABEL_CONFIDENCE
     )
 
 
@@ -145,10 +156,16 @@ def _inside(box: np.ndarray, strip: Box) -> bool:
     return strip[0] <= x <= strip[2] and strip[1] <= y <= strip[3]
 
 
-def _value(word: WordBox) -> bool:
-    if any(ch.isdigit() for ch in word.text):
-        return word.confidence >= _VALUE_CONFIDENCE
-    return word.confidence >= _WORD_CONFIDENCE and dictionary.is_known(word.text)
+def _figure(word: WordBox) -> bool:
+    return any(ch.isdigit() for ch in word.text) and word.confidence >= _VALUE_CONFIDENCE
+
+
+def _values(read: list[WordBox]) -> list[WordBox]:
+    """A strip's value: its figures, with surely read dictionary words (a unit, "min") when it has one."""
+    if not any(_figure(word) for word in read):
+        return []
+    sure = [w for w in read if w.confidence >= _WORD_CONFIDENCE and dictionary.is_known(w.text)]
+    return [w for w in read if _figure(w) or w in sure]
 
 
 def _level(words: list[WordBox], to_upright: Matrix) -> Matrix:
@@ -174,15 +191,29 @@ def _level(words: list[WordBox], to_upright: Matrix) -> Matrix:
     return level @ to_upright
 
 
-def charts(words: list[WordBox], to_upright: Matrix) -> list[list[_Row]]:
-    """The reading's bar charts: each a stack of label rows, top to bottom."""
+def _title(stack: list[tuple[list[int], Box]], boxes: np.ndarray, runs: list[list[int]]) -> list[int]:
+    """The run just above the stack's first label and aligned with it (the chart's title), or none."""
+    _, (x0, y0, _, y1) = stack[0]
+    height = y1 - y0
+    above = [
+        run
+        for run in runs
+        if len(run) <= _TITLE_WORDS
+        and abs(_span(boxes, run)[0] - x0) <= _ALIGN * height
+        and 0 <= y0 - _span(boxes, run)[3] <= _TITLE_GAP * height
+    ]
+    return max(above, key=lambda run: _span(boxes, run)[3]) if above else []
+
+
+def charts(words: list[WordBox], to_upright: Matrix) -> list[_Chart]:
+    """The reading's bar charts: each a title and a stack of label rows, top to bottom."""
     if len(words) < _MIN_ROWS:
         return []
     boxes = _upright_boxes(words, to_upright)
     runs = _runs(boxes)
     spans = [(run, _span(boxes, run)) for run in runs if _is_label(words, run)]
     labels = [(run, box) for run, box in spans if box[3] - box[1] >= _MIN_HEIGHT]
-    return [_rows(stack, boxes, runs) for stack in _stacks(labels)]
+    return [_Chart(_title(stack, boxes, runs), _rows(stack, boxes, runs)) for stack in _stacks(labels)]
 
 
 def read_rows(
@@ -203,47 +234,53 @@ def read_rows(
     to_upright = _level(words, to_upright)
     found, room = [], regions.MAX_REGIONS  # all strips go in one Tesseract run of at most that many places
     for chart in charts(words, to_upright):
-        if len(chart) <= room and all(row.strip[2] > row.strip[0] for row in chart):
+        if len(chart.rows) <= room and all(row.strip[2] > row.strip[0] for row in chart.rows):
             found.append(chart)
-            room -= len(chart)
+            room -= len(chart.rows)
     if not found:
         return words
-    rows = [row for chart in found for row in chart]
+    rows = [row for chart in found for row in chart.rows]
     strips = np.array([row.strip for row in rows])
     heights = np.array([row.strip[3] - row.strip[1] for row in rows]) / (1 + 2 * _PAD)
     to_master = to_photo @ np.linalg.inv(to_upright)
     read = regions.read_strips(photo, to_master, strips, heights, lang, deadline, command)
     read = to_master_pixels(read, np.linalg.inv(to_photo), size)
     read_boxes = _upright_boxes(read, to_upright)
-    kept: list[tuple[list[_Row], list[list[WordBox]]]] = []
+    kept: list[tuple[_Chart, list[list[WordBox]]]] = []
     place = 0
     for chart in found:
         values = []
-        for _ in chart:
+        for _ in chart.rows:
             place += 1
-            mine = [j for j in range(len(read)) if read[j].block == -place and _value(read[j])]
-            values.append([read[j] for j in sorted(mine, key=lambda j: read_boxes[j, 0])])
-        if sum(1 for v in values if v) >= _MIN_VALUES * len(chart):
+            strip = [j for j in range(len(read)) if read[j].block == -place]
+            values.append(_values([read[j] for j in sorted(strip, key=lambda j: read_boxes[j, 0])]))
+        if sum(1 for v in values if v) >= _MIN_VALUES * len(chart.rows):
             kept.append((chart, values))
     return _rebuild(words, to_upright, kept) if kept else words
 
 
 def _rebuild(
-    words: list[WordBox], to_upright: Matrix, charts_read: list[tuple[list[_Row], list[list[WordBox]]]]
+    words: list[WordBox], to_upright: Matrix, charts_read: list[tuple[_Chart, list[list[WordBox]]]]
 ) -> list[WordBox]:
-    """The words with each chart's rows as "label value" lines of one block, at its first label's place;
-    what the reading had in the rows' strips (the values, the bars read as letters) gives way."""
+    """The words with each chart as a block of its own at its first label's place: its title, then its
+    rows as "label value" lines. What the reading had in the rows' strips (the values, the bars read as
+    letters) gives way."""
     boxes = _upright_boxes(words, to_upright)
     taken: set[int] = set()
     rebuilt: dict[int, list[WordBox]] = {}
+    block = max(word.block for word in words)
     for chart, values in charts_read:
-        taken |= {i for row in chart for i in row.label}
-        taken |= {i for i in range(len(words)) for row in chart if _inside(boxes[i], row.strip)}
-        first = chart[0].label[0]
+        taken |= set(chart.title) | {i for row in chart.rows for i in row.label}
+        taken |= {i for i in range(len(words)) for row in chart.rows if _inside(boxes[i], row.strip)}
+        block += 1  # a block of its own: the rest of the label's block is cut at its gutters as before
+        lines = [[words[i] for i in chart.title]] + [
+            [words[i] for i in row.label] + found for row, found in zip(chart.rows, values)
+        ]
+        first = min(chart.title + chart.rows[0].label)
         rebuilt[first] = [
-            replace(word, block=words[first].block, paragraph=ROWS_PARAGRAPH, line=number)
-            for number, (row, found) in enumerate(zip(chart, values), start=1)
-            for word in [words[i] for i in row.label] + found
+            replace(word, block=block, paragraph=ROWS_PARAGRAPH if number else 1, line=number)
+            for number, line in enumerate(lines)
+            for word in line
         ]
     out: list[WordBox] = []
     for i, word in enumerate(words):
