@@ -6,13 +6,13 @@ bars, with the values beside them, for a picture: the values come out apart from
 order, mixed with the bars read as letters ("yy", "CO"), or not at all. The text people search and quote
 is "SNP 36%".
 
-Such a stack is found in the chosen reading (on the upright page): three or more short runs of words with
-no digits, their left edges aligned, one under the other at an even pitch. Each row to the right of its
-label is cut from the photo as one strip, up to the next line of running text, and all the strips are read
-in one small Tesseract run (`regions.read_places`); the values found there (words with a digit, or surely
-read dictionary words) replace whatever the reading had in the strip. The chart is then one block, its
-rows in order: title, then "label value" row by row. Where fewer than half the rows show a value it was
-no chart (an address block, a list of names) and the reading is left as it was.
+Such a stack is found in the chosen reading (on the upright page, levelled): three or more short runs of
+surely read words with no digits, their left edges aligned, one under the other at an even pitch. Each
+row to the right of its label is warped from the photo as one strip, up to the next line of running text,
+its bars painted out, and all the strips are read in one small Tesseract run (`regions.read_strips`); the
+values found there (figures, with surely read dictionary words beside them) replace whatever the reading
+had in the strip. The chart is then a block of its own: its title, then "label value" row by row. Where
+fewer than half the rows show a figure it was no chart (a list of names) and the reading is left as it was.
 """
 
 from __future__ import annotations
