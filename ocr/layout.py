@@ -34,6 +34,9 @@ _PANEL_GAP_HEIGHTS = 3.5
 # Two or more such gaps this wide are a tri-fold's folds (3.3-3.7 word heights on the bench's spreads; a
 # newspaper's gutters are 1.2-2): one gap under 3.5 heights is a gutter between two columns.
 _FOLD_GAP_HEIGHTS = 2.5
+# A block holding a paragraph of this number is a chart's rows ("label value" each, `chart_rows.py`): its
+# labels and values line up in columns with a gutter of bars between them, but it is read row by row.
+ROWS_PARAGRAPH = 10_000
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 Piece = tuple[list[int], Box]  # word indices in reading order, bounding box of its real words
 
@@ -90,7 +93,10 @@ def gutters(lines: list[list[int]], boxes: list[WordBox], height: float) -> list
 
 
 def _columns_of(lines: list[list[int]], boxes: list[WordBox], height: float) -> list[list[int]]:
-    """The block's words as column pieces (one piece when it has no gutter), each in line order."""
+    """The block's words as column pieces (one piece when it has no gutter or is a chart's rows), each in
+    line order."""
+    if any(boxes[i].paragraph == ROWS_PARAGRAPH for line in lines for i in line):
+        return [[i for line in lines for i in line]]
     cuts = gutters(lines, boxes, height)
     pieces: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
     for line in lines:

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ocr import (
+    chart_rows,
     dictionary,
     evidence,
     ink,
@@ -234,6 +235,16 @@ def _coarse_look(
         rgb, known, ink.median_height(heights), chosen.rotation, lang, deadline, command
     )
     chosen.words = chosen.words + recognition.to_master(added, np.linalg.inv(to_master), _size(chosen))
+
+
+def _read_chart_rows(
+    chosen: Candidate, master: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None
+) -> None:
+    """Bar charts' values read beside their labels, row by row (`chart_rows.py`)."""
+    to_upright = np.linalg.inv(orientation.quarter_matrix(chosen.shape, chosen.in_place))
+    chosen.words = chart_rows.read_rows(
+        chosen.words, to_upright, chosen.matrix, _size(chosen), master, lang, deadline, command
+    )
 
 
 def _size(candidate: Candidate) -> tuple[int, int]:
@@ -453,6 +464,9 @@ def _read(
         explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, again)
         if look and explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, prepared.photo, lang, deadline, command)
+    if look:
+        with timed(prepared.timings, "chart_rows"):
+            _read_chart_rows(chosen, master, lang, deadline, command)
     return chosen, {
         "ink_explained": round(explained, 3),
         "plain_chosen": float(chosen.name == "plain"),

@@ -41,6 +41,7 @@ _MIN_CONFIDENCE = 70.0  # ... read with at least this mean confidence
 # a frame round a figure out of the cut, and the words' box height holds ascenders and descenders.
 _PLACE_MARGIN = 0.25
 _PLACE_HEIGHT = 40.0
+_BAR_WIDTH = 2.5  # a dark shape this many letter heights wide in a row of print is a bar, not a letter
 # A region of this many glyphs or more is parted at its gutters: x-ranges at least this many glyph
 # heights wide that (nearly) none of its glyphs reaches (newspaper gutters are 1.2-2 word heights; the
 # word spaces of justified lines do not line up down a column).
@@ -283,6 +284,61 @@ def read_places(
     size = (master.shape[1], master.shape[0])
     places = _read_sheet(size, crops, lang, deadline, command)
     return [replace(word, block=-number) for number, place in enumerate(places, start=1) for word in place]
+
+
+def read_strips(
+    master: np.ndarray,
+    to_master: Matrix,
+    strips: np.ndarray,
+    heights: np.ndarray,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> list[WordBox]:
+    """Every word read in the strips (x0, y0, x1, y1 on the upright page, one row of print each, its
+    letters `heights` px high), each warped flat from the grey photo `master` (`to_master` maps upright
+    page pixels to its pixels), scaled, cleared of bars and read in one run; the n-th strip's words are
+    block -n, in `master`'s pixels (a strip too small or too large to read has none).
+
+    Warped, not boxed: a box around a long row of a tilted photo holds pieces of the rows above and below.
+    A dark shape far wider than the row's letters (a bar chart's bar) is painted out: read, it turns into
+    letters ("EEE") and drags the value beside it down with it.
+    """
+    crops, numbers = [], []
+    places = zip(strips[:MAX_REGIONS].tolist(), heights.tolist())
+    for number, ((x0, y0, x1, y1), height) in enumerate(places, start=1):
+        factor = _PLACE_HEIGHT / max(1.0, height)
+        width, tall = int((x1 - x0) * factor), int((y1 - y0) * factor)
+        if min(width, tall) < 4 or width * tall > _MAX_CROP_PIXELS:
+            continue
+        back = to_master @ translation(x0, y0) @ scaling(factor)
+        flags = cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP  # `back` maps the crop's pixels to the photo's
+        flat = cv2.warpPerspective(master, back, (width, tall), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+        # bars first: a bar as tall as the strip is "paper" to the paper's brightness, its edges grey print
+        crops.append(_Crop(_even_paper(_without_bars(flat, _PLACE_HEIGHT), 2 * _PLACE_HEIGHT), back))
+        numbers.append(number)
+    if not crops:
+        return []
+    size = (master.shape[1], master.shape[0])
+    read = _read_sheet(size, crops, lang, deadline, command)
+    return [replace(word, block=-number) for number, strip in zip(numbers, read) for word in strip]
+
+
+def _without_bars(gray: np.ndarray, height: float) -> np.ndarray:
+    """`gray` with dark shapes over `_BAR_WIDTH` letter heights wide and half a letter high painted white."""
+    _, dark = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    bars = [
+        n
+        for n in range(1, count)
+        if stats[n, cv2.CC_STAT_WIDTH] >= _BAR_WIDTH * height and stats[n, cv2.CC_STAT_HEIGHT] >= 0.5 * height
+    ]
+    if not bars:
+        return gray
+    mask = cv2.dilate(np.isin(labels, bars).astype(np.uint8), np.ones((5, 5), np.uint8))
+    cleared = gray.copy()
+    cleared[mask > 0] = 255
+    return cleared
 
 
 def second_looks(

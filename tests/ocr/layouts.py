@@ -187,6 +187,40 @@ def trifold_page() -> Layout:
     return Layout(image, [*texts, "Polling day is Thursday"])
 
 
+CHART_INTRO = (
+    "Only two parties can win in this ward. Last time the gap between them was a few hundred votes, and "
+    "every other party was far behind. Lend us your vote to keep the other lot out."
+)
+CHART = (
+    "How people voted here last time",
+    (("Labour", 41), ("Conservatives", 38), ("Greens", 12), ("Reform", 9)),
+)
+
+
+def chart_page() -> Layout:
+    """A4 at 150 dpi: headline, a photo (a grey box) beside a paragraph, then a bar chart across the page:
+    labels at the left, a bar after each, its value after the bar. Truth reads the chart's title, then
+    "label value" row by row."""
+    image = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((90, 80), "Keep Labour in Ashby", font=ImageFont.truetype(BOLD, 60), fill=(15, 15, 15))
+    draw.rectangle([90, 220, 520, 620], fill=(120, 150, 170))
+    justified(draw, CHART_INTRO, 580, 220, 570, 27)
+    title, rows = CHART
+    draw.text((90, 700), title, font=ImageFont.truetype(BOLD, 32), fill=(15, 15, 15))
+    face = ImageFont.truetype(BOLD, 27)
+    colours = ((200, 30, 40), (20, 60, 150), (30, 140, 60), (20, 160, 200))
+    for number, ((label, value), colour) in enumerate(zip(rows, colours)):
+        y = 770 + 52 * number
+        draw.text((90, y), label, font=face, fill=(15, 15, 15))
+        end = 360 + int(700 * value / rows[0][1])
+        draw.rectangle([360, y - 3, end, y + 32], fill=colour)
+        draw.text((end + 14, y), f"{value}%", font=face, fill=(15, 15, 15))
+    justified(draw, LEFT_AFTER_PANEL, 90, 1050, 1060, 27)
+    chart = " ".join(f"{label} {value}%" for label, value in rows)
+    return Layout(image, ["Keep Labour in Ashby", CHART_INTRO, title, chart, LEFT_AFTER_PANEL])
+
+
 def wide_tuning_photo(seed: int, index: int) -> Layout:
     """Photo `index` of the bench's `wide_tuning` set at `seed` (tuning layouts only: the held-out ones are
     never tested on), made alone exactly as `bench.ocr.wide.dataset.generate` makes it, JPEG and all; its one
