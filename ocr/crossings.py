@@ -28,9 +28,11 @@ def _is_word(word: WordBox) -> bool:
     return any(ch.isalnum() for ch in word.text)
 
 
-def _crosses(line: np.ndarray, near: np.ndarray, height: float) -> bool:
-    """Whether a line's boxes (x0, y0, x1, y1, sorted by x0) span a channel that the `near` boxes of the
-    lines above it and of those below it leave empty, with print on both sides above and below."""
+def _crosses(line: np.ndarray, near: np.ndarray, lines: np.ndarray, height: float) -> bool:
+    """Whether a line's boxes (x0, y0, x1, y1, sorted by x0) span a channel that the `near` boxes (of the
+    lines numbered `lines`) above it and below it leave empty, with print on both sides above and below,
+    and that none of those lines spans too: lines that all run across the same gutter are a block read
+    across two columns, which the reading order cuts at the gutter (`layout.py`)."""
     middle = (line[:, 1].min() + line[:, 3].max()) / 2
     above, below = near[near[:, 3] <= middle], near[near[:, 1] >= middle]
     for left, right in zip(line, line[1:]):
@@ -42,9 +44,19 @@ def _crosses(line: np.ndarray, near: np.ndarray, height: float) -> bool:
             free[max(0, int(box[0]) - start) : max(0, int(box[2]) - start)] = False
         for x0, x1 in _runs(free):
             x = start + (x0 + x1) / 2
-            if x1 - x0 >= _CHANNEL_HEIGHTS * height and _both_sides(above, x) and _both_sides(below, x):
+            if (
+                x1 - x0 >= _CHANNEL_HEIGHTS * height
+                and _both_sides(above, x)
+                and _both_sides(below, x)
+                and not _spanned(near, lines, x)
+            ):
                 return True
     return False
+
+
+def _spanned(boxes: np.ndarray, lines: np.ndarray, x: float) -> bool:
+    """Whether one of the lines numbered `lines` holds words on both sides of x."""
+    return bool(set(lines[boxes[:, 2] < x].tolist()) & set(lines[boxes[:, 0] > x].tolist()))
 
 
 def _runs(free: np.ndarray) -> list[tuple[int, int]]:
@@ -72,6 +84,8 @@ def lines_across_gutters(words: list[WordBox], to_upright: Matrix) -> int:
     boxes = np.column_stack([mapped[:, :2], mapped[:, :2] + mapped[:, 2:]])  # x0, y0, x1, y1
     height = float(np.median(mapped[:, 3]))
     reach = _NEAR_HEIGHTS * height
+    numbers: dict[tuple[int, int, int], int] = {}
+    ids = np.array([numbers.setdefault((w.block, w.paragraph, w.line), len(numbers)) for w in real])
     count = start = 0
     for _, run in groupby(real, key=lambda w: (w.block, w.paragraph, w.line)):
         end = start + sum(1 for _ in run)
@@ -80,6 +94,6 @@ def lines_across_gutters(words: list[WordBox], to_upright: Matrix) -> int:
         near = (boxes[:, 3] >= line[:, 1].min() - reach) & (boxes[:, 1] <= line[:, 3].max() + reach)
         near[start:end] = False
         own = max(height, float(np.median(line[:, 3] - line[:, 1])))  # a headline's spaces are wider
-        count += _crosses(line, boxes[near], own)
+        count += _crosses(line, boxes[near], ids[near], own)
         start = end
     return count
