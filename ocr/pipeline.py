@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 import cv2
@@ -76,8 +75,6 @@ _FILL_BELOW = 0.7
 # dark pixels) and shows this many glyphs in lines: grain, not noise (see `_grainy_print`).
 _GRAINY_DARK = 0.3
 _GRAINY_LINE_GLYPHS = 100
-_WEAK_BLOCK_WORDS = 8  # a block of this many words read less than strongly is read again from the grey photo
-_OVERLAPPED = 0.1  # ... unless this share of its box lies in another block's
 
 
 _Page = tuple[ink.Glyphs, np.ndarray]  # the prepared page's print and the grey photo
@@ -426,56 +423,6 @@ def _patch_regions(chosen: Candidate, candidates: list[Candidate]) -> None:
         chosen.found = evidence.assess(patched)
 
 
-def _reread_weak_blocks(
-    chosen: Candidate, master: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None
-) -> None:
-    """The chosen reading's blocks read less than well (not `strong`) read again from the grey photo,
-    and taken where that reading found clearly more real text (`patchwork.py`): a strong reading can
-    hold a paragraph of blurred small print misread letter by letter ("perks ere" for "parks are").
-    Only words read within the block's own lines count: a block's box can take in a chart or the next
-    column's lines, which the chosen reading has elsewhere."""
-    if chosen.in_place:
-        return  # read sideways in place: its blocks are not upright in its own pixels
-    blocks = [list(run) for _, run in groupby(chosen.words, key=lambda w: w.block)]
-    places = np.array([_box_of(block) for block in blocks], np.float64)
-    weak, lines = [], []
-    for i, block in enumerate(blocks):
-        others = np.delete(places, i, axis=0)
-        if len(block) < _WEAK_BLOCK_WORDS or _overlapped(places[i], others) or strong(evidence.assess(block)):
-            continue
-        weak.append(ink.word_boxes(block, np.eye(3)))
-        lines += [_box_of(list(line)) for _, line in groupby(block, key=lambda w: (w.paragraph, w.line))]
-    if not weak:
-        return
-    read = regions.read_again(master, chosen.matrix, weak, lang, deadline, command)
-    read = recognition.to_master(read, np.linalg.inv(chosen.matrix), _size(chosen))
-    boxes = np.array(lines, np.float64)
-    within = [w for w in read if regions.covers(boxes, w.left + w.width / 2, w.top + w.height / 2)]
-    patched = patchwork.patch(chosen.words, within)
-    if patched is not chosen.words:
-        chosen.words = patched
-        chosen.found = evidence.assess(patched)
-
-
-def _overlapped(box: np.ndarray, others: np.ndarray) -> bool:
-    """Whether a block's box overlaps another's: blocks read into each other (a chart's labels among a
-    column's lines) are read again as one muddle, each crop holding the others' lines."""
-    width = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
-    height = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
-    shared = np.clip(width, 0, None) * np.clip(height, 0, None)
-    return bool((shared > _OVERLAPPED * (box[2] - box[0]) * (box[3] - box[1])).any())
-
-
-def _box_of(words: list[WordBox]) -> tuple[int, int, int, int]:
-    """x0, y0, x1, y1 around the words."""
-    return (
-        min(w.left for w in words),
-        min(w.top for w in words),
-        max(w.left + w.width for w in words),
-        max(w.top + w.height for w in words),
-    )
-
-
 def _mend_big_print(
     chosen: Candidate,
     candidates: list[Candidate],
@@ -529,7 +476,6 @@ def _read(
     chosen = choose(candidates)
     _patch_regions(chosen, candidates)
     _mend_big_print(chosen, candidates, master, lang, deadline, command)
-    _reread_weak_blocks(chosen, master, lang, deadline, command)
     with timed(prepared.timings, "regions"):
         # When no reading of the whole page is fit to publish (a tiny scan, print too small or blurred),
         # regions cut from the same print read no better (never seen to make such a page readable),

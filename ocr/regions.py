@@ -285,28 +285,6 @@ def read_places(
     return [replace(word, block=-number) for number, place in enumerate(places, start=1) for word in place]
 
 
-def read_again(
-    master: np.ndarray,
-    to_master: Matrix,
-    blocks: list[np.ndarray],
-    lang: str,
-    deadline: tesseract.Deadline,
-    command: str | None,
-) -> list[WordBox]:
-    """Every word read in the places of `blocks` (each the x0, y0, x1, y1 boxes of one block's words, in
-    upright pixels that `to_master` maps to the grey photo `master`'s), each cut from the photo warped
-    flat and left grey (`_column_crop`), all read in one run, each its own block; in `master`'s pixels.
-
-    Nothing is judged here: the caller weighs the words against its own reading of those places.
-    """
-    cuts = (_column_crop(master, to_master, boxes) for boxes in blocks[:MAX_REGIONS])
-    crops = [c for c in cuts if c is not None]
-    if not crops:
-        return []
-    places = _read_sheet((master.shape[1], master.shape[0]), crops, lang, deadline, command)
-    return [replace(word, block=-number) for number, place in enumerate(places, start=1) for word in place]
-
-
 def second_looks(
     gray: np.ndarray,
     found: Glyphs,

@@ -55,6 +55,20 @@ def test_a_line_run_on_into_the_next_column_crosses_its_gutter() -> None:
     assert crossings.lines_across_gutters(merged, IDENTITY) == 1
 
 
+def test_a_block_read_across_two_columns_line_by_line_is_left_to_the_reading_order() -> None:
+    # every row of both columns read as one line: the order stage cuts such a block at its gutter
+    # (`layout.py`), so it is no crossing (tuning-027, seed 2: nine such lines called plain's reading,
+    # whose score then won with CER 0.543 against 0.103)
+    rows = lines(read(two_columns()))
+    left = [line for line in rows if line[0].left < 300]
+    right = [line for line in rows if line[0].left > 600]
+    assert len(left) >= 4 and len(right) >= len(left)
+    merged: list[WordBox] = []
+    for number, (first, second) in enumerate(zip(left, right), start=1):
+        merged += [replace(w, block=1, paragraph=1, line=number) for w in first + second]
+    assert crossings.lines_across_gutters(merged, IDENTITY) == 0
+
+
 def test_a_justified_column_with_wide_word_spaces_crosses_nothing() -> None:
     # a narrow justified column: its word spaces are wide, but the lines around each one cover them
     image = Image.new("RGB", (700, 900), "white")

@@ -10,11 +10,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pytesseract
 from PIL import Image
 
 import ocr
-from bench.ocr.metrics import cer
 from ocr import patchwork, recognition, tesseract, text
 from ocr.result import WordBox
 from tests.ocr.layouts import two_columns, wide_tuning_photo
@@ -84,19 +82,3 @@ def test_words_the_chosen_reading_read_elsewhere_are_not_swapped_in_twice() -> N
     other = [word(t, 100 + 150 * i, 300, 1) for i, t in enumerate(["THURSDAY", "JULY", "CLEAR", "CHOICE"])]
     chosen = headline + line
     assert patchwork.patch(chosen, other + [word("FAIR", 400, 300, 1), word("DEAL", 600, 300, 1)]) is chosen
-
-
-def test_a_paragraph_a_strong_reading_misread_is_read_again_from_the_grey_photo() -> None:
-    # a tri-fold at level 3 of wide_tuning (seed 1): the prepared reading, strong overall and read alone,
-    # misread a paragraph of blurred small print letter by letter ("perks ere Riveruide bendstend end
-    # cleered"); plain Tesseract, reading the photo as given, read it at CER 0.078 to our 0.100
-    photo = wide_tuning_photo(1, 19)
-    result = ocr.recognise(photo.image, timeout_s=300)  # a big photo, on a machine the suite shares
-    for words in (
-        "Friends of Riverside Park",
-        "restored the bandstand and cleared",
-        "Whitaker has persuaded",
-    ):
-        assert words in result.text, result.text
-    truth = photo.paragraphs[0]
-    assert cer(truth, result.text) <= cer(truth, pytesseract.image_to_string(photo.image)) + 0.01, result.text
