@@ -20,6 +20,7 @@ from PIL import Image, ImageOps
 
 from ocr import (
     chart_rows,
+    crossings,
     dictionary,
     evidence,
     ink,
@@ -74,6 +75,9 @@ _FILL_BELOW = 0.7
 # dark pixels) and shows this many glyphs in lines: grain, not noise (see `_grainy_print`).
 _GRAINY_DARK = 0.3
 _GRAINY_LINE_GLYPHS = 100
+
+
+_Page = tuple[ink.Glyphs, np.ndarray]  # the prepared page's print and the grey photo
 
 
 @dataclass
@@ -325,13 +329,42 @@ def _plain_cannot_win(
         covers
         and (sideways or not _light_print_unread(first, prepared, master))
         and not _light_print_cut_away(prepared, master)
+        and not _across_gutters(first)
     )
+
+
+def _across_gutters(candidate: Candidate) -> bool:
+    """Whether a reading ran a line across a gutter the lines around it keep to (`crossings.py`): its
+    columns are mixed there, whatever its words' evidence, so plain's reading must be made to weigh it."""
+    to_upright = np.linalg.inv(orientation.quarter_matrix(candidate.shape, candidate.in_place))
+    return crossings.lines_across_gutters(candidate.words, to_upright) > 0
 
 
 def _plain_explains_all(plain: Candidate, prepared: Prepared, print_on_page: ink.Glyphs) -> bool:
     """A strong plain reading of a flat scan covering most of its print: the prepared page has too
     little left to find to be worth its reading."""
     return strong(plain.found) and _explained_by(plain, prepared, print_on_page) >= _PLAIN_EXPLAINS
+
+
+def _plain_wanted(
+    image: Image.Image, prepared: Prepared, first: Candidate | None = None, page: _Page | None = None
+) -> bool:
+    """Whether plain Tesseract's reading of the photo as given is made: the one place that decides it.
+
+    Never on a photo too small for Tesseract (under 16 px; the prepared page is enlarged). Otherwise
+    always when nothing was read first (a flat scan, or a page the text check refused: plain's is the
+    reading never to be worse than). After the prepared reading `first` of the page (with its print and
+    the grey photo, `page`): never when the page had to be turned over or a quarter to be read (plain
+    reads the photo as given, the wrong way up), and on a photo of a page on a background only when
+    plain could win (`_plain_cannot_win`).
+    """
+    if min(image.size) < 16:
+        return False
+    if first is None or page is None:
+        return True
+    if prepared.turned:
+        return False
+    return not (prepared.page_found and _plain_cannot_win(first, prepared, *page))
 
 
 def _candidates(
@@ -343,36 +376,32 @@ def _candidates(
     deadline: tesseract.Deadline,
     command: str | None,
 ) -> list[Candidate]:
-    """The readings to choose from, plain Tesseract's first whenever it is made.
+    """The readings to choose from, plain Tesseract's first whenever it is made (`_plain_wanted`).
 
     A flat scan is read by plain Tesseract first; a strong plain reading covering most of the page's print
     leaves the prepared page little to find, so only the print it missed gets second looks. A photo of a
     page on a background is read prepared first: plain Tesseract reads the background too, slowly and
     mostly badly, so it is asked only when the prepared reading is weak (not strong, and not fair over
-    90% of the page's print) or leaves light-on-dark print unread (where it has been seen to read
-    better), or when the photo shows lines of light print outside the page found (a dark sidebar cut off
-    as background): glyphs in lines, not any print-like specks, so a carpet's texture does not call
-    plain. Never when the page had to be turned over or a quarter: plain reads the photo as given.
+    90% of the page's print), leaves light-on-dark print unread (where it has been seen to read
+    better), runs a line across a gutter (`crossings.py`), or when the photo shows lines of light print
+    outside the page found (a dark sidebar cut off as background): glyphs in lines, not any print-like
+    specks, so a carpet's texture does not call plain.
     When plain's reading of a flat scan is of a page the wrong way up, so is the prepared page: it is
     read turned over first. So is a page, flat or not, whose lines of print show it upside down or turned
     a quarter anticlockwise (`ink.turned_over`: ascenders below or left of the lines), before any other
     reading; when the page turned over is kept, plain's reading is not made at all (on a flat scan it
     was made first before, to learn the page was the wrong way up: a whole reading of gibberish).
     """
-    if min(image.size) < 16:  # Tesseract reads nothing smaller; the prepared page is enlarged
-        return [_prepared_candidate(prepared, (print_on_page, master), lang, deadline, command)]
+    page = (print_on_page, master)
+    if not _plain_wanted(image, prepared):
+        return [_prepared_candidate(prepared, page, lang, deadline, command)]
     # print whose lines show it the wrong way up is read turned over first (`ink.turned_over`)
     turned_over = ink.turned_over(print_on_page, prepared.gray)
     if prepared.page_found or turned_over:
         # a flat scan's prepared reading gets its second looks after the choice (one sheet of regions)
-        page = (print_on_page, master)
         look = prepared.page_found
         first = _prepared_candidate(prepared, page, lang, deadline, command, turned_over, look)
-        if prepared.turned:
-            # the page had to be turned over or a quarter to be read: plain Tesseract, reading the photo
-            # as given, would read it the wrong way up (it reads upright and quarter-clockwise pages only)
-            return [first]
-        if prepared.page_found and _plain_cannot_win(first, prepared, print_on_page, master):
+        if not _plain_wanted(image, prepared, first, page):
             return [first]
         plain = _plain_candidate(prepared, lang, deadline, command)
         if not prepared.page_found and _plain_explains_all(plain, prepared, print_on_page):
@@ -385,7 +414,6 @@ def _candidates(
     wrong_way = reading.wrong_way_up(plain.found)
     # a flat scan's columns are read by plain Tesseract (no background to mislead it): the chosen reading
     # alone gets second looks, as one sheet of regions, not two
-    page = (print_on_page, master)
     return [plain, _prepared_candidate(prepared, page, lang, deadline, command, wrong_way, look=False)]
 
 
@@ -496,7 +524,7 @@ def _plain_despite_check(
     seed 2, which plain Tesseract read at 35% CER): plain's reading is the one never to be worse than.
     On noise and blank sheets it reads gibberish or nothing, and the page stays unread.
     """
-    if min(image.size) < 16:
+    if not _plain_wanted(image, prepared):
         return []
     plain = _plain_candidate(prepared, lang, deadline, command)
     return [plain] if _fit_to_publish(plain.words) else []

@@ -75,6 +75,15 @@ def justified(
     return y
 
 
+def two_columns() -> Image.Image:
+    """Two justified columns side by side, a gutter of about two word heights between them."""
+    image = Image.new("RGB", (1240, 900), "white")
+    draw = ImageDraw.Draw(image)
+    justified(draw, LEFT_COLUMN, 90, 100, 500, 27)
+    justified(draw, RIGHT_COLUMN, 640, 100, 500, 27)
+    return image
+
+
 def panel_page(panel_fill: tuple[int, int, int] = (22, 70, 40)) -> Layout:
     """A4 at 150 dpi: headline, two justified columns, a dark panel of white text in the left one."""
     image = Image.new("RGB", (1240, 1754), "white")

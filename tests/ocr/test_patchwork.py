@@ -10,22 +10,14 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
 import ocr
 from ocr import patchwork, recognition, tesseract, text
 from ocr.result import WordBox
-from tests.ocr.layouts import LEFT_COLUMN, RIGHT_COLUMN, justified, wide_tuning_photo
+from tests.ocr.layouts import two_columns, wide_tuning_photo
 
 RIGHT = (630, 90, 1160, 800)  # the right-hand column's region
-
-
-def two_columns() -> Image.Image:
-    image = Image.new("RGB", (1240, 900), "white")
-    draw = ImageDraw.Draw(image)
-    justified(draw, LEFT_COLUMN, 90, 100, 500, 27)
-    justified(draw, RIGHT_COLUMN, 640, 100, 500, 27)
-    return image
 
 
 def right_column_worn(image: Image.Image) -> Image.Image:
