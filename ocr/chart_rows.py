@@ -22,8 +22,8 @@ from itertools import groupby
 
 import numpy as np
 
-from ocr import dictionary, regions, tesseract
-from ocr.geometry import Matrix, map_boxes
+from ocr import dictionary, ink, regions, tesseract
+from ocr.geometry import Matrix
 from ocr.layout import ROWS_PARAGRAPH
 from ocr.recognition import to_master as to_master_pixels
 from ocr.result import WordBox
@@ -60,12 +60,6 @@ class _Row:
 class _Chart:
     title: list[int]  # indices of the title's words (the line just above the first label, aligned with it)
     rows: list[_Row]
-
-
-def _upright_boxes(words: list[WordBox], to_upright: Matrix) -> np.ndarray:
-    """(x0, y0, x1, y1) of each word on the upright page."""
-    mapped = map_boxes(to_upright, [(w.left, w.top, w.width, w.height) for w in words])
-    return np.column_stack([mapped[:, :2], mapped[:, :2] + mapped[:, 2:]]) if len(words) else np.zeros((0, 4))
 
 
 def _runs(boxes: np.ndarray) -> list[list[int]]:
@@ -175,7 +169,7 @@ def _level(words: list[WordBox], to_upright: Matrix) -> Matrix:
     long on a photo tilted 2 degrees climbs 35 px, a whole row's pitch, so a level strip beside its label
     would hold the next row's value. The slope is the median of the lines of three or more words.
     """
-    boxes = _upright_boxes(words, to_upright)
+    boxes = ink.word_boxes(words, to_upright)
     slopes = []
     lines = groupby(range(len(words)), key=lambda i: (words[i].block, words[i].paragraph, words[i].line))
     for _, line in lines:
@@ -209,7 +203,7 @@ def charts(words: list[WordBox], to_upright: Matrix) -> list[_Chart]:
     """The reading's bar charts: each a title and a stack of label rows, top to bottom."""
     if len(words) < _MIN_ROWS:
         return []
-    boxes = _upright_boxes(words, to_upright)
+    boxes = ink.word_boxes(words, to_upright)
     runs = _runs(boxes)
     spans = [(run, _span(boxes, run)) for run in runs if _is_label(words, run)]
     labels = [(run, box) for run, box in spans if box[3] - box[1] >= _MIN_HEIGHT]
@@ -245,7 +239,7 @@ def read_rows(
     to_master = to_photo @ np.linalg.inv(to_upright)
     read = regions.read_strips(photo, to_master, strips, heights, lang, deadline, command)
     read = to_master_pixels(read, np.linalg.inv(to_photo), size)
-    read_boxes = _upright_boxes(read, to_upright)
+    read_boxes = ink.word_boxes(read, to_upright)
     kept: list[tuple[_Chart, list[list[WordBox]]]] = []
     place = 0
     for chart in found:
@@ -265,7 +259,7 @@ def _rebuild(
     """The words with each chart as a block of its own at its first label's place: its title, then its
     rows as "label value" lines. What the reading had in the rows' strips (the values, the bars read as
     letters) gives way."""
-    boxes = _upright_boxes(words, to_upright)
+    boxes = ink.word_boxes(words, to_upright)
     taken: set[int] = set()
     rebuilt: dict[int, list[WordBox]] = {}
     block = max(word.block for word in words)

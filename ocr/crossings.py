@@ -14,7 +14,8 @@ from itertools import groupby
 
 import numpy as np
 
-from ocr.geometry import Matrix, map_boxes
+from ocr import ink
+from ocr.geometry import Matrix
 from ocr.result import WordBox
 
 _GAP_HEIGHTS = 1.0  # a gap between two words of a line at least this many word heights wide ...
@@ -80,9 +81,8 @@ def lines_across_gutters(words: list[WordBox], to_upright: Matrix) -> int:
     real = [w for w in words if _is_word(w)]
     if len(real) < 2:
         return 0
-    mapped = map_boxes(to_upright, [(w.left, w.top, w.width, w.height) for w in real])
-    boxes = np.column_stack([mapped[:, :2], mapped[:, :2] + mapped[:, 2:]])  # x0, y0, x1, y1
-    height = float(np.median(mapped[:, 3]))
+    boxes = ink.word_boxes(real, to_upright)  # x0, y0, x1, y1
+    height = float(np.median(boxes[:, 3] - boxes[:, 1]))
     reach = _NEAR_HEIGHTS * height
     numbers: dict[tuple[int, int, int], int] = {}
     ids = np.array([numbers.setdefault((w.block, w.paragraph, w.line), len(numbers)) for w in real])
