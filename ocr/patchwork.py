@@ -109,7 +109,8 @@ def patch(chosen: list[WordBox], other: list[WordBox]) -> list[WordBox]:
             swapped[r] = there
     if not swapped:
         return chosen
-    offset = max(w.block for w in chosen) + 1  # the other reading's blocks keep apart from chosen's
+    # the other reading's blocks shifted past chosen's last: its lowest (a region's, numbered below zero) too
+    offset = max(w.block for w in chosen) + 1 - min(w.block for words in swapped.values() for w in words)
     out: list[WordBox] = []
     for i, block in enumerate(mine):
         r = region[i]

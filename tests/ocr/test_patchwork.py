@@ -82,3 +82,16 @@ def test_words_the_chosen_reading_read_elsewhere_are_not_swapped_in_twice() -> N
     other = [word(t, 100 + 150 * i, 300, 1) for i, t in enumerate(["THURSDAY", "JULY", "CLEAR", "CHOICE"])]
     chosen = headline + line
     assert patchwork.patch(chosen, other + [word("FAIR", 400, 300, 1), word("DEAL", 600, 300, 1)]) is chosen
+
+
+def test_a_region_swapped_in_keeps_apart_from_the_chosen_blocks_whatever_its_number() -> None:
+    # second looks number their region blocks -1, -2, ...: shifted past the chosen reading's last block
+    # they must not land on a block number the chosen reading still uses, or the two blocks' words merge
+    garbled = [word(t, 100 + 200 * i, 300, 1, 30.0) for i, t in enumerate(["Vte", "tr", "ecc", "wmm"])]
+    second = [word(t, 100 + 200 * i, 900, 2) for i, t in enumerate(["SCHOOLS", "NEED", "MORE", "TEACHERS"])]
+    third = [word(t, 100 + 200 * i, 1500, 3) for i, t in enumerate(["VOTE", "GREEN", "ON", "THURSDAY"])]
+    region = [word(t, 100 + 200 * i, 300, -2) for i, t in enumerate(["SAVE", "OUR", "LOCAL", "LIBRARY"])]
+    patched = patchwork.patch(garbled + second + third, region)
+    assert " ".join(w.text for w in patched[:4]) == "SAVE OUR LOCAL LIBRARY"
+    blocks = [{w.block for w in part} for part in (patched[:4], patched[4:8], patched[8:])]
+    assert all(len(b) == 1 for b in blocks) and len(set.union(*blocks)) == 3, blocks
