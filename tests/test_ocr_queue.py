@@ -280,10 +280,9 @@ def test_an_upload_returns_before_its_ocr_finishes(make_app: Callable[..., Flask
         )
         runtime.ocr_queue().enqueue(image_ids)
         assert not runtime.ocr_queue().started  # outside a request (a CLI command) no threads start
-        started = time.monotonic()
         with app.test_request_context("/upload", method="POST"):
             runtime.ocr_queue().enqueue(image_ids)
-        assert time.monotonic() - started < 0.5
+        # returned with the photos still to read (no timing: a busy machine made a 0.5 s bound flaky)
         assert {image_row(image_id).ocr_status for image_id in image_ids} <= {"pending", "running"}
         wait_until(lambda: all(image_row(image_id).ocr_status == "done" for image_id in image_ids))
         assert "GREEN" in image_row(image_ids[1]).ocr_text.upper()
