@@ -93,6 +93,11 @@ class Candidate:
     in_place: int  # the part of `rotation` Tesseract read in place (the read image was not turned by it)
     looked: bool = False  # the print it left unread was already given second looks
 
+    @property
+    def to_upright(self) -> Matrix:
+        """Read image pixels -> the upright page's (the turn Tesseract read in place undone)."""
+        return np.linalg.inv(orientation.quarter_matrix(self.shape, self.in_place))
+
 
 def strong(found: Evidence) -> bool:
     """A reading no second candidate could plausibly beat."""
@@ -245,9 +250,8 @@ def _read_chart_rows(
     chosen: Candidate, master: np.ndarray, lang: str, deadline: tesseract.Deadline, command: str | None
 ) -> None:
     """Bar charts' values read beside their labels, row by row (`chart_rows.py`)."""
-    to_upright = np.linalg.inv(orientation.quarter_matrix(chosen.shape, chosen.in_place))
     chosen.words = chart_rows.read_rows(
-        chosen.words, to_upright, chosen.matrix, _size(chosen), master, lang, deadline, command
+        chosen.words, chosen.to_upright, chosen.matrix, _size(chosen), master, lang, deadline, command
     )
 
 
@@ -258,8 +262,7 @@ def _size(candidate: Candidate) -> tuple[int, int]:
 
 def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
     """The chosen words in reading order, in master pixels."""
-    to_upright = np.linalg.inv(orientation.quarter_matrix(candidate.shape, candidate.in_place))
-    words = order.reading_order(candidate.words, to_upright)
+    words = order.reading_order(candidate.words, candidate.to_upright)
     return recognition.to_master(words, candidate.matrix, master_size)
 
 
@@ -336,8 +339,7 @@ def _plain_cannot_win(
 def _across_gutters(candidate: Candidate) -> bool:
     """Whether a reading ran a line across a gutter the lines around it keep to (`crossings.py`): its
     columns are mixed there, whatever its words' evidence, so plain's reading must be made to weigh it."""
-    to_upright = np.linalg.inv(orientation.quarter_matrix(candidate.shape, candidate.in_place))
-    return crossings.lines_across_gutters(candidate.words, to_upright) > 0
+    return crossings.lines_across_gutters(candidate.words, candidate.to_upright) > 0
 
 
 def _plain_explains_all(plain: Candidate, prepared: Prepared, print_on_page: ink.Glyphs) -> bool:
