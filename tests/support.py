@@ -71,6 +71,14 @@ def jpeg_with_gps(size: tuple[int, int] = (900, 1200), orientation: int = 1) -> 
     return buffer.getvalue()
 
 
+def undecodable_jpeg() -> bytes:
+    """Whole by its markers, but no decoder reads it: its first colour plane's sampling factors are 0, a value
+    the request's walk does not read and libjpeg refuses. It stands for a scan damaged inside."""
+    data = bytearray(leaflet_image(["DAMAGED INSIDE"]))
+    data[data.find(b"\xff\xc0") + 11] = 0
+    return bytes(data)
+
+
 def upload_fields(**overrides: Any) -> dict[str, Any]:
     """Valid metadata for an upload; pass images=[(bytes, name), ...]."""
     fields: dict[str, Any] = {

@@ -35,6 +35,7 @@ from tests.support import (
     make_variants,
     multipart,
     settings_of,
+    undecodable_jpeg,
     upload_fields,
 )
 from tests.support import upload_photos as upload
@@ -158,14 +159,6 @@ def test_a_photo_whose_files_vanished_before_its_rows_is_a_readable_failure(app:
     assert "This photo could not be prepared." in html and "photo-pending.svg" not in html
 
 
-def _undecodable_jpeg() -> bytes:
-    """Whole by its markers, but no decoder reads it: its first colour plane's sampling factors are 0, a value
-    the request's walk does not read and libjpeg refuses. It stands for a scan damaged inside."""
-    data = bytearray(leaflet_image(["DAMAGED INSIDE"]))
-    data[data.find(b"\xff\xc0") + 11] = 0
-    return bytes(data)
-
-
 @both_databases
 def test_a_jpeg_whole_by_its_markers_that_no_decoder_reads_ends_visibly_failed(
     make_app: Callable[..., Flask],
@@ -175,7 +168,7 @@ def test_a_jpeg_whole_by_its_markers_that_no_decoder_reads_ends_visibly_failed(
     decode finds it, and the page and the API then say which photo could not be prepared, never a 500."""
     app = make_app(**BACKGROUND)
     with app.app_context():
-        leaflet = upload(app, leaflet_image(["GOOD FRONT"]), _undecodable_jpeg())
+        leaflet = upload(app, leaflet_image(["GOOD FRONT"]), undecodable_jpeg())
         assert runtime.decode_slots().peak == 0  # nothing was decoded to answer
         assert db.session.get(PendingPhoto, image_of(leaflet, 1).sha256).look is None
         make_variants(app)  # the look-alike check first (photo 2's look cannot be decoded), then the copies
@@ -244,7 +237,7 @@ def test_a_held_photo_no_decoder_reads_is_named_when_the_form_comes_back(
     app = make_app(**BACKGROUND)
     with app.app_context():
         client = app.test_client()
-        photos = [(leaflet_image(["GOOD FRONT"]), "front.jpg"), (_undecodable_jpeg(), "IMG_0042.jpg")]
+        photos = [(leaflet_image(["GOOD FRONT"]), "front.jpg"), (undecodable_jpeg(), "IMG_0042.jpg")]
         sent = client.post(
             "/upload", data=multipart(upload_fields(party=""), photos), content_type="multipart/form-data"
         )

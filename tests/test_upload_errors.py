@@ -103,15 +103,6 @@ def test_photos_are_kept_and_shown_while_other_fields_are_fixed(client):
     assert [image.role for image in leaflet.images] == ["front", "back"]
 
 
-def test_a_bad_photo_keeps_none_and_says_which(client):
-    photos = [(leaflet_image(["FRONT"]), "front.jpg"), (b"<svg/>", "back.jpg")]
-    page = client.post(
-        "/upload", data=multipart(upload_fields(party=""), photos), content_type="multipart/form-data"
-    ).get_data(as_text=True)
-    assert "Photo 2 (back.jpg) looks like" in page and "Choose the party" in page
-    assert 'name="staged"' not in page
-
-
 @pytest.mark.parametrize(
     ("fields", "field"),
     [

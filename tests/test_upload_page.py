@@ -100,7 +100,8 @@ def test_bad_image_is_explained_on_the_form(client):
     )
     assert response.status_code == 415
     assert (
-        "Photo 1 (leaflet.jpg) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or HEIC image."
+        "The photo you chose (leaflet.jpg) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or "
+        "HEIC image. It was not added: choose it again or another photo."
     ) in response.get_data(as_text=True)
 
 

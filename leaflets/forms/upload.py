@@ -5,6 +5,7 @@ from __future__ import annotations
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 
 from leaflets.auth_guards import signed_in_user_id
+from leaflets.services.form_photos import PhotoChoice
 from leaflets.services.uploads import IncomingImage, LeafletSubmission
 
 
@@ -36,3 +37,14 @@ def submission_from_form(
         images=images,
         uploader_id=signed_in_user_id(),
     )
+
+
+def photo_choice(form: ImmutableMultiDict[str, str], limit: int) -> PhotoChoice:
+    """The photos the page holds (its signed list), which of them the voter removes, and their roles. A
+    position is below `limit` (the photo limit): anything else names none of them and is ignored."""
+    digits = (
+        value for value in form.getlist("remove") if value.isascii() and value.isdigit() and len(value) < 4
+    )
+    remove = frozenset(int(value) for value in digits if int(value) < limit)
+    roles = tuple(role.strip().lower()[:20] for role in form.getlist("kept_roles")[:limit])
+    return PhotoChoice(token=form.get("staged", ""), remove=remove, roles=roles)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from leaflets.extensions import db
 from leaflets.models import Area, Election, ImageRole, Leaflet, Party
-from leaflets.services import locations, pending_uploads, upload_staging, uploads
+from leaflets.services import form_photos, locations, pending_uploads, upload_staging, uploads
 from leaflets.services.errors import DomainError, ManyErrors, ServiceUnavailable, ValidationFailed
 from leaflets.services.locations import NORTHERN_IRELAND, UNKNOWN_AREA, PostcodeLookup
 
@@ -54,26 +54,25 @@ def _errors_of(error: DomainError) -> list[DomainError]:
     return error.errors if isinstance(error, ManyErrors) else [error]
 
 
-def _photos(submission: uploads.LeafletSubmission, staged_token: str | None, state: FormState) -> None:
-    """New photos are validated and stored (kept while the voter fixes other fields); else the signed ones."""
-    try:
-        if submission.images or not staged_token:
-            state.staged = uploads.stage_images(submission.images)
-        else:
-            state.staged = upload_staging.verify(staged_token)
-    except upload_staging.PhotosUnreadable as error:  # named; the form keeps the photos that are fine
-        state.errors.extend(error.errors)
-        state.staged = error.kept
-    except DomainError as error:
-        state.errors.extend(_errors_of(error))
-        if any(isinstance(e, ServiceUnavailable) for e in state.errors):
-            state.staged = _still_staged(staged_token)
+def _photos(
+    submission: uploads.LeafletSubmission,
+    choice: form_photos.PhotoChoice,
+    state: FormState,
+    *,
+    need_one: bool,
+) -> None:
+    """The photos the form holds, less those removed, with the new ones added (stored, kept while the voter
+    fixes other fields); a refused photo refuses only itself."""
+    state.staged, errors = form_photos.gather(choice, submission.images, need_one=need_one)
+    state.errors.extend(errors)
 
 
-def submit(submission: uploads.LeafletSubmission, staged_token: str | None) -> tuple[Leaflet, str | None]:
+def submit(
+    submission: uploads.LeafletSubmission, choice: form_photos.PhotoChoice
+) -> tuple[Leaflet, str | None]:
     """The leaflet published, and the token of its look-alike check (pending_uploads.publish)."""
     state = FormState()
-    _photos(submission, staged_token, state)
+    _photos(submission, choice, state, need_one=True)
     try:
         meta = uploads.resolve_metadata(submission, confirm_place=True)
     except DomainError as error:
@@ -105,11 +104,10 @@ def _keep_photos(state: FormState) -> None:
         state.staged = [item for item in state.staged if upload_staging.held(item)]
 
 
-def find_place(submission: uploads.LeafletSubmission, staged_token: str | None) -> FormState:
+def find_place(submission: uploads.LeafletSubmission, choice: form_photos.PhotoChoice) -> FormState:
     """The "Find the constituency" button without JavaScript: keep the photos, answer the postcode."""
     state = FormState()
-    if submission.images or staged_token:
-        _photos(submission, staged_token, state)
+    _photos(submission, choice, state, need_one=False)
     try:
         if not (submission.postcode or "").strip():
             raise ValidationFailed("Type a postcode to find its constituency.", field="postcode")
@@ -118,18 +116,6 @@ def find_place(submission: uploads.LeafletSubmission, staged_token: str | None) 
         state.errors.append(error)
     _keep_photos(state)
     return state
-
-
-def _still_staged(staged_token: str | None) -> list[uploads.StagedImage]:
-    """The photos a form already held, when new ones could not be stored (they stay for the retry)."""
-    if not staged_token:
-        return []
-    try:
-        return upload_staging.verify(staged_token)
-    except upload_staging.PhotosUnreadable as error:
-        return error.kept
-    except DomainError:
-        return []
 
 
 def default_election(today: date) -> Election | None:

@@ -36,36 +36,34 @@ def _signed(item: StagedImage) -> dict[str, Any]:
     return fields
 
 
-class PhotosUnreadable(ManyErrors):
-    """Photos the form held that turned out unreadable, one message each; `kept` are the form's others,
-    `items` all of them (the token's positions)."""
-
-    def __init__(self, errors: list[DomainError], kept: list[StagedImage], items: list[StagedImage]) -> None:
-        super().__init__(errors)
-        self.kept = kept
-        self.items = items
-
-
-def verify(token: str) -> list[StagedImage]:
-    """The photos the form's token holds; PhotosUnreadable when some could not be read after all."""
+def read(token: str) -> list[tuple[StagedImage, DomainError | None]]:
+    """Each photo the form's token holds, in order, with the message of one that turned out unreadable after
+    all (None when it is fine); ValidationFailed ("expired") for a token that is not ours, too old, or whose
+    photos were swept."""
     try:
         items = [StagedImage(**item) for item in _serializer().loads(token, max_age=MAX_AGE_S)]
     except (BadSignature, TypeError):
         raise _expired() from None
     if not items:
         raise _expired()
-    kept: list[StagedImage] = []
-    unreadable: list[DomainError] = []
+    found: list[tuple[StagedImage, DomainError | None]] = []
     for position, item in enumerate(items):
         if held(item):
-            kept.append(item)
+            found.append((item, None))
         elif photo_variants.failure(item.sha256) is not None:
-            unreadable.append(_unreadable(position, item))
+            found.append((item, _unreadable(position, item)))
         else:
             raise _expired()
+    return found
+
+
+def verify(token: str) -> list[StagedImage]:
+    """The photos the form's token holds, every one readable; ManyErrors naming those that are not."""
+    found = read(token)
+    unreadable = [error for _, error in found if error is not None]
     if unreadable:
-        raise PhotosUnreadable(unreadable, kept, items)
-    return items
+        raise ManyErrors(unreadable)
+    return [item for item, _ in found]
 
 
 def _expired() -> ValidationFailed:

@@ -202,7 +202,8 @@ def resolve_metadata(
     )
 
 
-def _role(requested: str, position: int) -> str:
+def checked_role(requested: str, position: int) -> str:
+    """The role asked for photo `position` (0-based), or its default (front, back, then inside pages)."""
     if requested in {role.value for role in ImageRole}:
         return requested
     if requested:
@@ -210,6 +211,11 @@ def _role(requested: str, position: int) -> str:
             f"Photo {position + 1}: the role must be front, back, inside or imprint.", field="images"
         )
     return _DEFAULT_ROLES[position] if position < len(_DEFAULT_ROLES) else ImageRole.INSIDE
+
+
+def file_name(sent: str) -> str:
+    """A photo's file name as the voter's device showed it (no folder), to name it in messages."""
+    return "".join(ch for ch in sent.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable())[:100]
 
 
 def image_limits() -> image_service.Limits:
@@ -244,6 +250,11 @@ class PreparedImages:
     staged: list[StagedImage]
     to_store: list[CheckedUpload]
 
+    def add(self, staged: StagedImage, new: CheckedUpload | None) -> None:
+        self.staged.append(staged)
+        if new is not None:
+            self.to_store.append(new)
+
 
 @contextmanager
 def _decode_turn() -> Iterator[None]:
@@ -252,10 +263,13 @@ def _decode_turn() -> Iterator[None]:
         yield
 
 
-def _prepare_one(
-    upload: IncomingImage, position: int, storage: Storage
+def prepare_one(
+    upload: IncomingImage, position: int, storage: Storage, label: str = ""
 ) -> tuple[StagedImage, CheckedUpload | None]:
-    role = _role(upload.role, position)
+    """One photo checked in memory (UploadRejected if refused), as photo `position` (0-based) of its leaflet;
+    `label` names it in a refusal ("Photo N" when not given), and as it names the file itself, the reason
+    then leaves the file's name out (it is not said twice)."""
+    role = checked_role(upload.role, position)
     sha256 = image_service.sha256_of(upload.data) if upload.data else ""
     known = _known_image(sha256) if sha256 else None
     if known is not None and storage.has(known.stored_sha256):
@@ -266,14 +280,17 @@ def _prepare_one(
         checked = image_service.check(
             upload.data,
             image_limits(),
-            upload.filename,
+            "" if label else upload.filename,
             sha256=sha256,
             decode=not photo_variants.background(),
             decode_turn=_decode_turn,
         )
     except UploadRejected as error:
         raise UploadRejected(
-            f"Photo {position + 1} {error.message}.", field="images", status=error.status, code=error.code
+            f"{label or f'Photo {position + 1}'} {error.message}.",
+            field="images",
+            status=error.status,
+            code=error.code,
         ) from None
     return (
         StagedImage(
@@ -283,7 +300,7 @@ def _prepare_one(
             checked.height,
             checked.mime,
             checked.byte_size,
-            filename=upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:100],
+            filename=file_name(upload.filename),
         ),
         CheckedUpload(checked, upload.data, upload.filename),
     )
@@ -304,11 +321,9 @@ def prepare_images(incoming: list[IncomingImage]) -> PreparedImages:
     errors = _Errors()
     prepared = PreparedImages([], [])
     for position, upload in enumerate(incoming):
-        result = errors.check(partial(_prepare_one, upload, position, storage))
+        result = errors.check(partial(prepare_one, upload, position, storage))
         if result is not None:
-            prepared.staged.append(result[0])
-            if result[1] is not None:
-                prepared.to_store.append(result[1])
+            prepared.add(*result)
     errors.raise_any()
     return prepared
 

@@ -19,7 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from leaflets.extensions import limiter
-from leaflets.forms.upload import incoming_images, submission_from_form
+from leaflets.forms.upload import incoming_images, photo_choice, submission_from_form
 from leaflets.services import upload_page, upload_staging
 from leaflets.services.errors import DomainError
 from leaflets.web import same_leaflet
@@ -46,11 +46,9 @@ def place() -> ResponseReturnValue:
 def staged_thumb(position: int) -> ResponseReturnValue:
     """A thumbnail of a photo the form holds, for whoever holds the form's signed token."""
     try:
-        try:
-            staged = upload_staging.verify(request.args.get("token", ""))
-        except upload_staging.PhotosUnreadable as error:  # the page still shows the photos that are fine
-            staged = error.items
-        data, mime = upload_staging.thumbnail(staged[position])
+        # An unreadable photo's thumbnail is not found; the page still shows the photos that are fine.
+        item, _ = upload_staging.read(request.args.get("token", ""))[position]
+        data, mime = upload_staging.thumbnail(item)
     except (DomainError, IndexError):
         abort(404)
     response = Response(data, mimetype=mime)
@@ -63,11 +61,12 @@ def staged_thumb(position: int) -> ResponseReturnValue:
 def submit() -> ResponseReturnValue:
     images = incoming_images(request.files, request.form.getlist("roles"))
     submission = submission_from_form(request.form, images)
+    photos = photo_choice(request.form, current_app.config["MAX_IMAGES"])
     if request.form.get("find"):
-        state = upload_page.find_place(submission, request.form.get("staged"))
+        state = upload_page.find_place(submission, photos)
         return render_template("upload/form.html", **upload_page.context(request.form, state)), state.status
     try:
-        leaflet, question = upload_page.submit(submission, request.form.get("staged"))
+        leaflet, question = upload_page.submit(submission, photos)
     except upload_page.NeedsAttention as problem:
         page = render_template("upload/form.html", **upload_page.context(request.form, problem.state))
         return page, problem.status
