@@ -18,81 +18,163 @@
         findPlace();
         return;
       }
-      if (!picker.files.length && !form.querySelector("input[name=staged]")) { return; }  // the server explains
+      if (!picker.entries.length && !form.querySelector("input[name=staged]")) { return; }  // the server explains
       event.preventDefault();
-      var data = new FormData(form);
-      data.delete("images");
-      data.delete("roles");
-      picker.files.forEach(function (file, index) {
-        data.append("images", file, file.name);
-        data.append("roles", picker.roles[index]);
-      });
-      send(form, data);
+      send(form, picker.formData(form));
     });
   }
 
+  // The photos in one list: those the server keeps for this form (its signed list, #kept-list without
+  // JavaScript) and those chosen here, each with a thumbnail, its name, a role and a remove button. New ones are
+  // added after the kept ones, up to the form's photo limit; the list is shown front first, as it is published.
   function setupPicker(form) {
-    var state = { files: [], roles: [] };
+    var state = { entries: [], kept: [], skipped: 0 };
+    var max = Number(form.dataset.maxImages) || 20;
     var dropzone = document.getElementById("dropzone");
     var previews = document.getElementById("previews");
     var picked = document.getElementById("picked");
-    var kept = document.getElementById("kept-photos");
+    var keptBox = document.getElementById("kept-photos");
+    var keptList = document.getElementById("kept-list");
+    var nextKey = 0;
     dropzone.classList.add("enhanced");
+    if (keptList) {
+      keptList.querySelectorAll("li[data-position]").forEach(function (item) {
+        var entry = {
+          key: nextKey++, kept: Number(item.dataset.position), name: item.dataset.name,
+          role: item.dataset.role, src: item.querySelector("img").src, removed: false
+        };
+        state.kept.push(entry);
+        state.entries.push(entry);
+      });
+      keptList.remove();  // the list below shows them, with any photo added
+    }
+
+    // A new photo's role until the voter picks one, as the server gives it: the front when no photo before it
+    // is, then the back, then an inside page (a photo replacing a removed front becomes the front).
+    function settleRoles() {
+      var taken = state.kept.filter(function (entry) { return !entry.removed; }).map(function (entry) {
+        return entry.role;
+      });
+      state.entries.forEach(function (entry) {
+        if (entry.file && !entry.chosen) {
+          entry.role = taken.indexOf("front") < 0 ? "front" : taken.indexOf("back") < 0 ? "back" : "inside";
+        }
+        if (entry.file) { taken.push(entry.role); }
+      });
+    }
 
     function add(list) {
+      state.skipped = 0;
       Array.prototype.forEach.call(list, function (file) {
-        state.files.push(file);
-        state.roles.push(ROLES[Math.min(state.files.length - 1, 2)]);
+        if (state.entries.length >= max) { state.skipped += 1; return; }
+        state.entries.push({ key: nextKey++, file: file, name: file.name, role: "", chosen: false });
       });
       render();
     }
 
-    function render() {
-      previews.innerHTML = "";
-      state.files.forEach(function (file, index) { previews.appendChild(preview(file, index)); });
-      var count = state.files.length;
-      var text = count ? count + (count === 1 ? " photo" : " photos") + " chosen" : "";
-      if (count && kept) { text += ": they replace the photos we kept"; }
-      picked.textContent = text ? text + "." : "";
-      if (kept) { kept.hidden = count > 0; }
+    // Front first; the others keep their order (kept ones first, then new ones as added), as the server does.
+    function ordered() {
+      var front = state.entries.filter(function (entry) { return entry.role === "front"; });
+      return front.concat(state.entries.filter(function (entry) { return entry.role !== "front"; }));
     }
 
-    function preview(file, index) {
+    function render(quiet) {
+      settleRoles();
+      previews.innerHTML = "";
+      ordered().forEach(function (entry, index) { previews.appendChild(preview(entry, index)); });
+      var count = state.entries.length;
+      var kept = state.kept.filter(function (entry) { return !entry.removed; }).length;
+      var text = count ? count + (count === 1 ? " photo" : " photos") : "";
+      if (count && state.kept.length) {
+        text += ": " + [kept ? kept + " kept" : "", count > kept ? count - kept + " new" : ""].filter(Boolean).join(", ");
+      } else if (count) {
+        text += " chosen";
+      }
+      text = text ? text + "." : "";
+      if (state.skipped) {
+        text += " A leaflet can have at most " + max + " photos: " + state.skipped +
+          (state.skipped === 1 ? " was" : " were") + " not added.";
+      }
+      if (!quiet) { picked.textContent = text.trim(); }
+      if (keptBox) {
+        keptBox.hidden = kept === 0;
+        keptBox.querySelector("p").textContent = "We kept your " + kept + (kept === 1 ? " photo" : " photos") +
+          ": photos you choose now are added to " + (kept === 1 ? "it." : "them.");
+      }
+    }
+
+    function preview(entry, index) {
       var item = document.createElement("li");
       item.className = "preview";
       var img = document.createElement("img");
-      img.alt = "Photo " + (index + 1) + ": " + file.name;
-      img.src = URL.createObjectURL(file);
-      img.onload = img.onerror = function () { URL.revokeObjectURL(img.src); };
+      img.alt = "Photo " + (index + 1) + (entry.name ? ": " + entry.name : "");
+      if (entry.file) {
+        img.src = URL.createObjectURL(entry.file);
+        img.onload = img.onerror = function () { URL.revokeObjectURL(img.src); };
+      } else {
+        img.src = entry.src;
+      }
       var name = document.createElement("span");
       name.className = "file-name";
-      name.textContent = file.name;
+      name.textContent = entry.name || "";
+      if (entry.file === undefined) {
+        var tag = document.createElement("span");
+        tag.className = "kept-tag";
+        tag.textContent = "kept";
+        name.append(" ", tag);
+      }
       var label = document.createElement("label");
-      label.htmlFor = "role-" + index;
+      label.htmlFor = "role-" + entry.key;
       label.textContent = "Photo " + (index + 1) + " shows the";
       var select = document.createElement("select");
-      select.id = "role-" + index;
+      select.id = "role-" + entry.key;
       ROLES.forEach(function (role) {
         var option = document.createElement("option");
         option.value = role;
         option.textContent = role;
-        option.selected = state.roles[index] === role;
+        option.selected = entry.role === role;
         select.appendChild(option);
       });
-      select.addEventListener("change", function () { state.roles[index] = select.value; });
+      select.addEventListener("change", function () {
+        entry.role = select.value;
+        entry.chosen = true;
+        // The list is drawn again (a front moves first; other new photos' default roles follow): the keyboard
+        // stays on this photo's role.
+        render(true);
+        document.getElementById(select.id).focus();
+      });
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "button-secondary button-small";
       remove.textContent = "Remove photo " + (index + 1);
       remove.addEventListener("click", function () {
-        state.files.splice(index, 1);
-        state.roles.splice(index, 1);
+        state.entries.splice(state.entries.indexOf(entry), 1);
+        entry.removed = true;
+        state.skipped = 0;
         render();
         document.getElementById("images").focus();
       });
       item.append(img, name, label, select, remove);
       return item;
     }
+
+    // The form's fields with this list in place of the file inputs: new photos with their roles, and for the
+    // kept ones their roles and which are removed (positions in the signed list).
+    state.formData = function (target) {
+      var data = new FormData(target);
+      ["images", "roles", "kept_roles", "remove"].forEach(function (name) { data.delete(name); });
+      state.entries.forEach(function (entry) {
+        if (entry.file) {
+          data.append("images", entry.file, entry.file.name);
+          data.append("roles", entry.chosen ? entry.role : "");  // else the server's default, as shown
+        }
+      });
+      state.kept.forEach(function (entry) {
+        data.append("kept_roles", entry.role);
+        if (entry.removed) { data.append("remove", String(entry.kept)); }
+      });
+      return data;
+    };
 
     form.querySelectorAll("input[type=file]").forEach(function (input) {
       input.addEventListener("change", function () {
@@ -110,6 +192,7 @@
       event.preventDefault();
       add(event.dataTransfer.files);
     });
+    render(true);  // the page's own text says what it kept; the live region speaks of changes
     return state;
   }
 

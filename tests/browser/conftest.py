@@ -95,6 +95,18 @@ def sized_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def no_script_page(browser: Any) -> Iterator[Any]:
+    """The site's scripts never arrive (blocked), so the page is what a browser without JavaScript gets; the
+    browser itself can still run axe-core (with JavaScript off, axe's promise never settles)."""
+    context = browser.new_context(viewport=PHONE)
+    context.route("**/static/js/**", lambda route: route.abort())
+    page = context.new_page()
+    page.size_name = "phone-nojs"
+    yield page
+    context.close()
+
+
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
     """Run axe-core on the current page (evaluated over CDP, so the page's CSP does not apply)."""
     page.evaluate(AXE.read_text())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ PHONE = {"width": 360, "height": 740}
 
 DESKTOP = {"width": 1280, "height": 900}
 
+# True once every image the selector finds has loaded.
+LOADED = "Array.from(document.querySelectorAll('{}')).every(i => i.complete && i.naturalWidth > 0)"
+
 
 def fill_upload(page: Any, base: str, photo: Path, party: str) -> None:
     """Open the upload form with one photo, a party and an Aberdeen South postcode, its constituency shown to
@@ -31,3 +35,10 @@ def fill_upload(page: Any, base: str, photo: Path, party: str) -> None:
     page.select_option("#party", party)
     page.fill("#postcode", "AB11 5QN")
     page.get_by_label("Yes, Aberdeen South").wait_for()
+
+
+def shot(page: Any, name: str, tmp_path: Path) -> None:
+    """Keep a screenshot to look at (SCREENSHOT_DIR keeps them after the run)."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}-{page.size_name}.png"), full_page=True)

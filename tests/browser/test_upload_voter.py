@@ -4,23 +4,19 @@ place), every error at once, the photo picker, and the guidance pages."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 from flask import Flask
 
-from tests.browser.helpers import PHONE, log_in
+from tests.browser.helpers import LOADED, log_in, shot
 from tests.factories import make_user
 from tests.support import DATABASES, leaflet_image, wait_until
 
 pytestmark = pytest.mark.browser
 LEAFLET_URL = re.compile(r"/leaflets/\d+$")
-
-# True once every image the selector finds has loaded.
-LOADED = "Array.from(document.querySelectorAll('{}')).every(i => i.complete && i.naturalWidth > 0)"
 
 
 @pytest.fixture
@@ -31,13 +27,6 @@ def photos(tmp_path: Path) -> list[str]:
         path.write_bytes(leaflet_image(words, size=(620, 877)))
         paths.append(str(path))
     return paths
-
-
-def shot(page: Any, name: str, tmp_path: Path) -> None:
-    """Keep a screenshot to look at (SCREENSHOT_DIR keeps them after the run)."""
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}-{page.size_name}.png"), full_page=True)
 
 
 def open_upload(page: Any, base: str, check: Callable[[Any], None]) -> None:
@@ -195,18 +184,6 @@ def test_the_picker_shows_what_was_chosen_and_hides_the_native_control(
     assert page.evaluate("document.activeElement.id") == "images"  # the keyboard stays on the picker
     outline = page.evaluate("getComputedStyle(document.querySelector('label[for=images]')).outlineStyle")
     assert outline == "solid"  # the focus shows on the button-like label
-
-
-@pytest.fixture
-def no_script_page(browser: Any) -> Iterator[Any]:
-    """The site's scripts never arrive (blocked), so the page is what a browser without JavaScript gets; the
-    browser itself can still run axe-core (with JavaScript off, axe's promise never settles)."""
-    context = browser.new_context(viewport=PHONE)
-    context.route("**/static/js/**", lambda route: route.abort())
-    page = context.new_page()
-    page.size_name = "phone-nojs"
-    yield page
-    context.close()
 
 
 def test_without_javascript_a_full_postcode_comes_back_to_confirm(
