@@ -13,7 +13,15 @@ from leaflets.services import form_photos, upload_staging, uploads
 from leaflets.services.errors import DomainError
 from leaflets.services.form_photos import PhotoChoice
 from leaflets.services.uploads import IncomingImage, StagedImage
-from tests.support import BACKGROUND, SIZE, both_databases, leaflet_image, make_variants, undecodable_jpeg
+from tests.support import (
+    BACKGROUND,
+    SIZE,
+    both_databases,
+    leaflet_image,
+    make_variants,
+    undecodable_jpeg,
+    upload_photos,
+)
 
 ASK = "It was not added: choose it again or another photo."
 
@@ -172,3 +180,12 @@ def test_a_kept_photo_found_damaged_later_is_dropped_alone(make_app):
         ]
         removed, no_errors = gather(PhotoChoice(token, remove=frozenset({1})))  # removed: nothing to say
         assert no_errors == [] and [item.filename for item in removed] == ["front.jpg", "back.jpg"]
+
+
+def test_a_photo_the_archive_has_already_is_kept_under_the_name_it_was_sent_with(app):
+    known = photo("ALREADY PUBLISHED")
+    upload_photos(app, known)
+    staged, errors = gather(PhotoChoice(), (known, "IMG_0099.jpg"))
+    assert errors == [] and [(item.sha256, item.filename) for item in staged] == [
+        (sha(known), "IMG_0099.jpg")
+    ]

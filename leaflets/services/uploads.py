@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Callable, Iterator, NoReturn, TypeVar
@@ -273,7 +273,8 @@ def prepare_one(
     sha256 = image_service.sha256_of(upload.data) if upload.data else ""
     known = _known_image(sha256) if sha256 else None
     if known is not None and storage.has(known.stored_sha256):
-        return StagedImage.of_stored(known, role), None  # known.sha256 is this upload's: found by it
+        # known.sha256 is this upload's: found by it
+        return replace(StagedImage.of_stored(known, role), filename=file_name(upload.filename)), None
     try:
         # With background variants a JPEG is only walked here (no decode: the variant worker's decode finds
         # what the walk cannot, and the photo then ends visibly failed); inline, the request decodes anyway.
@@ -336,11 +337,6 @@ def store_images(prepared: PreparedImages) -> list[StagedImage]:
         item.width, item.height = sizes.get(item.sha256, (item.width, item.height))
         item.hold = holds.get(item.sha256)
     return prepared.staged
-
-
-def stage_images(incoming: list[IncomingImage]) -> list[StagedImage]:
-    """Validate every image, then store the new ones. Nothing is written if any image is refused."""
-    return store_images(prepare_images(incoming))
 
 
 def _store(
