@@ -102,7 +102,9 @@ def test_what_a_refused_file_looks_like(content: bytes, kind: str) -> None:
     assert file_kinds.describe(content) == kind
 
 
-def test_a_pdf_is_refused_by_name_on_the_form_and_nothing_is_stored(app: Flask, client: FlaskClient) -> None:
+def test_a_pdf_is_refused_by_name_on_the_form_and_the_other_photo_is_kept(
+    app: Flask, client: FlaskClient
+) -> None:
     pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF"
     response = client.post(
         "/upload",
@@ -110,7 +112,10 @@ def test_a_pdf_is_refused_by_name_on_the_form_and_nothing_is_stored(app: Flask, 
         content_type="multipart/form-data",
     )
     assert response.status_code == 415
+    page = response.get_data(as_text=True)
     assert (
-        "Photo 2 (leaflet.pdf) looks like a PDF document, not a photo; send a JPEG, PNG, WebP or HEIC image."
-    ) in response.get_data(as_text=True)
+        "Photo 2 of the 2 you chose (leaflet.pdf) looks like a PDF document, not a photo; send a JPEG, PNG, "
+        "WebP or HEIC image. It was not added"
+    ) in page
+    assert "We kept your 1 photo:" in page  # the front waits for the voter's next step, on no leaflet yet
     assert db.session.scalar(select(LeafletImage)) is None

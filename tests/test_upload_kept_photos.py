@@ -10,6 +10,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import Leaflet, LeafletImage
 from leaflets.services import upload_staging, uploads
@@ -143,3 +144,16 @@ def test_removing_and_adding_needs_the_forms_csrf_token(make_app):
         assert db.session.scalar(select(func.count(Leaflet.id))) == 0
         done = send(client, {**upload_fields(csrf_token=token), "staged": held})
         assert done.status_code == 302
+
+
+def test_a_busy_server_is_not_blamed_on_the_photo_and_the_kept_ones_stay(make_app):
+    app = make_app(MAX_CONCURRENT_DECODES=1, DECODE_WAIT_S=0.05)
+    with app.app_context():
+        client = app.test_client()
+        page = send(client, upload_fields(party=""), [(photo("FRONT"), "front.jpg")]).get_data(as_text=True)
+        with runtime.decode_slots().held():  # another upload is decoding
+            busy = send(client, {**upload_fields(), "staged": staged(page)}, [(photo("BACK"), "back.jpg")])
+        assert busy.status_code == 503
+        html = busy.get_data(as_text=True)
+        assert "busy processing other photos" in html and ASK not in html
+        assert kept_list(html) == [("front.jpg", "front")]

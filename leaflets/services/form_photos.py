@@ -90,8 +90,11 @@ def _added(
         chosen = replace(upload, role=upload.role or _default_role(roles))
         try:
             prepared.add(*uploads.prepare_one(chosen, len(roles), storage, _named(index, incoming)))
-        except DomainError as error:
+        except UploadRejected as error:
             errors.append(_asking_again(error))
+            continue
+        except DomainError as error:  # busy decoding (a 503): nothing is wrong with the photo itself
+            errors.append(error)
             continue
         roles.append(chosen.role)
     errors.extend(_over_limit(index, incoming, limit) for index in range(room, len(incoming)))
