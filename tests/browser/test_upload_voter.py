@@ -152,10 +152,10 @@ def test_errors_after_sending_photos_keep_them_and_show_them(
     page.click("#submit-upload")  # sent by the script with a progress bar; the errors come back in place
     page.locator("#error-summary").wait_for()
     assert page.locator("#error-summary li").count() == 3  # party, place, title
-    kept = page.locator("#kept-photos img")
-    assert kept.count() == 2
+    # With the script, the kept photos join the picker's list, each marked "kept".
+    assert page.locator("#previews li .kept-tag").count() == 2
     # Polled from Python: Playwright's in-page polling evaluates a string, which the site's CSP forbids.
-    wait_until(lambda: page.evaluate(LOADED.format("#kept-photos img")), what="the kept photos to load")
+    wait_until(lambda: page.evaluate(LOADED.format("#previews img")), what="the kept photos to load")
     assert_accessible(page)
     shot(page, "upload-errors-kept-photos", tmp_path)
     page.select_option("#party", "green")
