@@ -131,7 +131,8 @@ def _fitted_side(corners: np.ndarray, part: np.ndarray) -> np.ndarray:
         t, r = t[keep], r[keep]
     slope, offset = np.polyfit(t, r, 1)
     fitted = corners.copy()
-    for corner, neighbour, shift in ((side, side - 1, offset), ((side + 1) % 4, (side + 2) % 4, offset + slope)):
+    ends_of_side = ((side, side - 1, offset), ((side + 1) % 4, (side + 2) % 4, offset + slope))
+    for corner, neighbour, shift in ends_of_side:
         inward = corners[neighbour] - corners[corner]
         step = -float(np.dot(inward, normal))  # how far in one whole side's length goes
         if step > 1e-6 and shift < 0:
