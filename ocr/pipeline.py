@@ -23,6 +23,7 @@ from ocr import (
     crossings,
     dictionary,
     evidence,
+    faint,
     ink,
     order,
     orientation,
@@ -229,6 +230,30 @@ def _second_looks(
         chosen.words = chosen.words + _not_read_yet(new, chosen.words)
         boxes = ink.word_boxes(chosen.words, to_page)
     return ink.explained_share(ink.without_specks(print_on_page, ink.median_height(boxes)), boxes)
+
+
+def _faint_look(
+    chosen: Candidate,
+    prepared: Prepared,
+    print_on_page: ink.Glyphs,
+    master: np.ndarray,
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> None:
+    """Read faint print (pale text on a coloured panel, `faint.py`) that the prepared page does not show
+    into the chosen reading, as regions (`regions.second_looks`)."""
+    if prepared.turned:
+        print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
+    found = faint.glyphs(prepared.photo, prepared.matrix, prepared.gray.shape, print_on_page)
+    if ink.glyphs_in_lines(found, prepared.gray.shape) < faint.LINE_GLYPHS:
+        return  # a few specks a grain or a panel's edge left: not worth a Tesseract run
+    turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
+    boxes = ink.word_boxes(chosen.words, _to_page(chosen, prepared))
+    photo = (master, prepared.matrix, chosen.rotation)
+    added = regions.second_looks(prepared.gray, found, boxes, turn, photo, lang, deadline, command, False)
+    new = recognition.to_master(added, np.linalg.inv(chosen.matrix), _size(chosen))
+    chosen.words = chosen.words + _not_read_yet(new, chosen.words)
 
 
 def _coarse_look(
@@ -494,6 +519,8 @@ def _read(
         explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, again)
         if look and explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, prepared.photo, lang, deadline, command)
+        if look:
+            _faint_look(chosen, prepared, print_on_page, master, lang, deadline, command)
     if look:
         with timed(prepared.timings, "chart_rows"):
             _read_chart_rows(chosen, master, lang, deadline, command)
