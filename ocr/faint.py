@@ -6,7 +6,7 @@ body text sets that threshold; yellow print on an orange panel, or small white p
 by a severe photo, differs from its ground by half as much and falls on the paper side: the prepared
 page shows no print there, so neither a reading nor the second looks can find it.
 
-Here the photo's page is made dark on white again and each place's ink is stretched by the strongest ink
+Here the page as it was before the threshold has each place's ink stretched by the strongest ink
 near it (a few letters around), up to `_MAX_GAIN` times, so that faint print reaches the threshold as
 black print does; only where that strongest ink is clearly above a photo's grain (`_FLOOR`) and the
 ground around it is smooth (its typical ink under `_GRAIN`: a carpet's texture is strong ink everywhere),
@@ -18,8 +18,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr import illumination, ink
-from ocr.geometry import scaling
+from ocr import ink
+from ocr.geometry import Matrix, scaling
 
 # Faint glyphs in lines worth a reading: the bench pages with faint print showed 38-196, the others 0-12
 # (specks of a photo's grain, a panel's edge, a bullet's tick)
@@ -60,26 +60,29 @@ def stretched(gray: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def glyphs(
-    photo: np.ndarray, page_to_photo: np.ndarray, shape: tuple[int, ...], shown: ink.Glyphs
+    soft: tuple[np.ndarray, Matrix], page_to_master: Matrix, shape: tuple[int, ...], shown: ink.Glyphs
 ) -> ink.Glyphs:
-    """Glyphs of faint print on the page of `shape` (h, w) that `page_to_photo` maps into the RGB `photo`,
-    in the page's pixels, less those the page's print `shown` already holds."""
-    h, w = shape[:2]
+    """Glyphs of faint print on the prepared page of `shape` (h, w) whose pixels `page_to_master` maps to
+    the master's, in its pixels, less those its print `shown` already holds. `soft` is the page before its
+    threshold (`Prepared.soft`: grey, and its pixels -> the master's); the page may since have been
+    levelled or turned over, so the glyphs are found on `soft` and their boxes carried across."""
+    gray, soft_to_master = soft
+    h, w = gray.shape[:2]
     factor = min(1.0, ink.WORK_SIDE / max(h, w))
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    flags = cv2.INTER_AREA | cv2.WARP_INVERSE_MAP
-    matrix = page_to_photo @ scaling(factor)  # the small page pixels -> the photo's
-    page = cv2.warpPerspective(photo, matrix, size, flags=flags, borderMode=cv2.BORDER_REPLICATE)
-    gray = illumination.normalise(cv2.cvtColor(page, cv2.COLOR_RGB2BGR))
-    lifted, threshold = stretched(gray)
-    binary = np.where(lifted <= threshold, 0, 255).astype(np.uint8)
-    found = ink.glyphs(binary)
-    if not len(found) or not len(shown):
-        return ink.Glyphs(found.boxes / factor)
+    small = gray if factor == 1.0 else cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    lifted, threshold = stretched(small)
+    found = ink.glyphs(np.where(lifted <= threshold, 0, 255).astype(np.uint8))
+    if not len(found):
+        return found
+    to_page = np.linalg.inv(page_to_master) @ soft_to_master @ scaling(factor)
+    boxes = ink.word_boxes_through(found.boxes, to_page)
+    if not len(shown):
+        return ink.Glyphs(boxes)
     # a glyph whose centre lies in one the page already shows is not faint print
-    held = np.zeros(binary.shape, np.uint8)
-    for x0, y0, x1, y1 in (shown.boxes * factor).astype(int):
-        held[y0 : y1 + 1, x0 : x1 + 1] = 1
-    cx = np.clip(((found.boxes[:, 0] + found.boxes[:, 2]) / 2).astype(int), 0, size[0] - 1)
-    cy = np.clip(((found.boxes[:, 1] + found.boxes[:, 3]) / 2).astype(int), 0, size[1] - 1)
-    return ink.Glyphs(found.boxes[held[cy, cx] == 0] / factor)
+    held = np.zeros(shape[:2], np.uint8)
+    for x0, y0, x1, y1 in shown.boxes.astype(int):
+        held[max(0, y0) : y1 + 1, max(0, x0) : x1 + 1] = 1
+    cx = np.clip(((boxes[:, 0] + boxes[:, 2]) / 2).astype(int), 0, shape[1] - 1)
+    cy = np.clip(((boxes[:, 1] + boxes[:, 3]) / 2).astype(int), 0, shape[0] - 1)
+    return ink.Glyphs(boxes[held[cy, cx] == 0])

@@ -245,7 +245,7 @@ def _faint_look(
     into the chosen reading, as regions (`regions.second_looks`)."""
     if prepared.turned:
         print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
-    found = faint.glyphs(prepared.photo, prepared.matrix, prepared.gray.shape, print_on_page)
+    found = faint.glyphs(prepared.soft, prepared.matrix, prepared.gray.shape, print_on_page)
     if ink.glyphs_in_lines(found, prepared.gray.shape) < faint.LINE_GLYPHS:
         return  # a few specks a grain or a panel's edge left: not worth a Tesseract run
     turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright

@@ -134,7 +134,7 @@ class _Crop:
     image: np.ndarray
     back: Matrix  # crop pixels -> page pixels
     top: int = 0  # rows above it on the sheet
-    column: bool = False  # a column of the page's body text, not an extra: read however long it takes
+    column: bool = False  # a column of the page's body text or faint print, not an extra: read however long
 
 
 def _crop(
@@ -216,7 +216,8 @@ def _faint_crop(master: np.ndarray, to_master: Matrix, boxes: np.ndarray) -> _Cr
     _, two_levels = cv2.threshold(
         _even_paper(flat, 2 * _TARGET_HEIGHT), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
     )
-    return _Crop(two_levels, back)
+    # read however long it takes, as a column is: under load a skipped sheet loses a panel's text
+    return _Crop(two_levels, back, column=True)
 
 
 def _even_paper(gray: np.ndarray, reach: float) -> np.ndarray:
