@@ -45,12 +45,10 @@ def stretched(gray: np.ndarray) -> tuple[np.ndarray, float]:
     peak_full = cv2.dilate(ink_map, np.ones((reach, reach), np.uint8))
     factor = min(1.0, _WORK_SIDE / max(h, w))
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    peak = cv2.resize(peak_full, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    peak = cv2.GaussianBlur(peak, (0, 0), max(1.0, reach * factor / 2))
-    typical = cv2.medianBlur(cv2.resize(ink_map, size, interpolation=cv2.INTER_AREA), _TYPICAL).astype(
-        np.float32
-    )
-    typical = cv2.GaussianBlur(typical, (0, 0), max(1.0, reach * factor))
+    shrunk = cv2.resize(peak_full, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    peak = cv2.GaussianBlur(shrunk, (0, 0), max(1.0, reach * factor / 2))
+    median = cv2.medianBlur(cv2.resize(ink_map, size, interpolation=cv2.INTER_AREA), _TYPICAL)
+    typical = cv2.GaussianBlur(median.astype(np.float32), (0, 0), max(1.0, reach * factor))
     target = min(250.0, _TARGET * (255.0 - threshold))
     gain = np.clip(target / np.maximum(peak, 1.0), 1.0, _MAX_GAIN)
     weight = np.clip((peak - _FLOOR) / _RAMP, 0.0, 1.0) * np.clip((_GRAIN - typical) / _GRAIN_RAMP, 0.0, 1.0)

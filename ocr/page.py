@@ -104,7 +104,7 @@ def _fitted_side(corners: np.ndarray, part: np.ndarray) -> np.ndarray:
     outermost points of `part` along it, its corners moved along the sides beside it."""
     points = part.reshape(-1, 2).astype(np.float32)
     centre = corners.mean(axis=0)
-    best = None
+    best: tuple[float, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     for side in range(4):
         a, b = corners[side], corners[(side + 1) % 4]
         normal = np.array([b[1] - a[1], a[0] - b[0]], np.float32)
@@ -114,6 +114,8 @@ def _fitted_side(corners: np.ndarray, part: np.ndarray) -> np.ndarray:
         reach = (points - a) @ normal
         if best is None or float(np.median(reach)) > best[0]:
             best = (float(np.median(reach)), side, a, b, normal, reach)
+    if best is None:
+        return corners
     _, side, a, b, normal, reach = best
     along = ((points - a) @ (b - a)) / max(1e-6, float(np.dot(b - a, b - a)))
     bins = np.clip((along * _FIT_BINS).astype(int), 0, _FIT_BINS - 1)
