@@ -20,6 +20,10 @@ _FILLS_AREA = 0.75
 _MIN_LIFT = 12.0  # paper is brighter than what it lies on by at least this many grey levels
 _MAX_CORNER_SKEW = 30.0  # a page seen in perspective keeps its corners within this of square, degrees
 _SMOOTH_STD = 10.0  # grey levels of local standard deviation below which a pixel is smooth (paper, panel)
+# A dark band printed across the sheet (a panel the full width of the page) splits its bright part in two;
+# the smaller part (the strip of paper beyond the band) must cover this much of the photo to be joined.
+_SPLIT_PART = 0.02
+_FIT_BINS = 16  # stretches along the side the smaller part makes, each giving its outermost point
 
 
 def _edge_map(small: np.ndarray) -> np.ndarray:
@@ -57,14 +61,85 @@ def _quad_from(mask: np.ndarray) -> np.ndarray | None:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     total = mask.shape[0] * mask.shape[1]
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
-        hull = cv2.convexHull(contour)
-        area = cv2.contourArea(hull)
-        if not _MIN_AREA * total <= area <= _MAX_AREA * total:
-            continue
-        quad = cv2.approxPolyDP(hull, 0.03 * cv2.arcLength(hull, True), True)
-        if len(quad) == 4 and cv2.contourArea(quad) > 0.9 * area:
-            return quad.reshape(4, 2).astype(np.float32)
+        quad = _hull_quad(contour, total)
+        if quad is not None:
+            return quad
     return None
+
+
+def _hull_quad(points: np.ndarray, total: int) -> np.ndarray | None:
+    """The convex outline of `points` when it is four-cornered and of a page's size in a photo of `total`
+    pixels, else None."""
+    hull = cv2.convexHull(points)
+    area = cv2.contourArea(hull)
+    if not _MIN_AREA * total <= area <= _MAX_AREA * total:
+        return None
+    quad = cv2.approxPolyDP(hull, 0.03 * cv2.arcLength(hull, True), True)
+    if len(quad) == 4 and cv2.contourArea(quad) > 0.9 * area:
+        return quad.reshape(4, 2).astype(np.float32)
+    return None
+
+
+def _split_quad(small: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
+    """The outline around the two largest bright parts of `mask`, or None when it is not a page.
+
+    A dark band printed the full width of the sheet (a panel as dark as the surface it lies on, so the
+    smooth mask cannot tell it either) splits the sheet's bright part in two; the larger part alone
+    would be warped to, and the band and the paper beyond it (its print, the imprint) cut off. The larger
+    part must be a page's size by itself. The side the smaller part makes is fitted to that part's outer
+    edge (`_fitted_side`): its mask can run into a bright doormat at a corner, and the outline with it.
+    """
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    parts = sorted(contours, key=cv2.contourArea, reverse=True)[:2]
+    if len(parts) < 2 or cv2.contourArea(parts[0]) < _MIN_AREA * mask.size:
+        return None
+    if cv2.contourArea(parts[1]) < _SPLIT_PART * mask.size:
+        return None
+    quad = _hull_quad(np.vstack(parts), mask.size)
+    return None if quad is None else _checked(small, _fitted_side(order_corners(quad), parts[1]))
+
+
+def _fitted_side(corners: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """`corners` with the side nearest the outline `part` moved in (never out) to a line fitted to the
+    outermost points of `part` along it, its corners moved along the sides beside it."""
+    points = part.reshape(-1, 2).astype(np.float32)
+    centre = corners.mean(axis=0)
+    best: tuple[float, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    for side in range(4):
+        a, b = corners[side], corners[(side + 1) % 4]
+        normal = np.array([b[1] - a[1], a[0] - b[0]], np.float32)
+        normal /= max(1e-6, float(np.linalg.norm(normal)))
+        if float(np.dot(a - centre, normal)) < 0:
+            normal = -normal  # outward
+        reach = (points - a) @ normal
+        if best is None or float(np.median(reach)) > best[0]:
+            best = (float(np.median(reach)), side, a, b, normal, reach)
+    if best is None:
+        return corners
+    _, side, a, b, normal, reach = best
+    along = ((points - a) @ (b - a)) / max(1e-6, float(np.dot(b - a, b - a)))
+    bins = np.clip((along * _FIT_BINS).astype(int), 0, _FIT_BINS - 1)
+    ends = [(n + 0.5) / _FIT_BINS for n in range(_FIT_BINS) if (bins == n).any()]
+    outer = [float(reach[bins == n].max()) for n in range(_FIT_BINS) if (bins == n).any()]
+    if len(ends) < 4:
+        return corners
+    t, r = np.array(ends), np.array(outer)
+    for _ in range(2):  # a corner of mask run into the surface around the sheet is an outlier
+        slope, offset = np.polyfit(t, r, 1)
+        residual = np.abs(r - (offset + slope * t))
+        keep = residual <= 2 * float(np.median(residual)) + 1.0
+        if keep.sum() < 3:
+            break
+        t, r = t[keep], r[keep]
+    slope, offset = np.polyfit(t, r, 1)
+    fitted = corners.copy()
+    ends_of_side = ((side, side - 1, offset), ((side + 1) % 4, (side + 2) % 4, offset + slope))
+    for corner, neighbour, shift in ends_of_side:
+        inward = corners[neighbour] - corners[corner]
+        step = -float(np.dot(inward, normal))  # how far in one whole side's length goes
+        if step > 1e-6 and shift < 0:
+            fitted[corner] = corners[corner] + inward * min(0.5, -shift / step)
+    return fitted
 
 
 def _sides_along_frame(quad: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int]:
@@ -131,18 +206,21 @@ def find_page(gray: np.ndarray) -> np.ndarray | None:
     if factor >= 1 or min(h, w) < 64:
         return None
     small = cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
-    found = [
-        quad
-        for quad in (_page_quad(small, _brightness_mask(small)), _page_quad(small, _smooth_mask(small)))
-        if quad is not None
-    ]
-    # the larger page: a part of the sheet is also bright and smooth (above a dark panel at its foot)
+    bright = _brightness_mask(small)
+    quads = (_page_quad(small, bright), _page_quad(small, _smooth_mask(small)), _split_quad(small, bright))
+    found = [quad for quad in quads if quad is not None]
+    # the larger page: a part of the sheet is also bright and smooth (above a dark panel at its foot, or
+    # on either side of a dark band across it)
     quad = max(found, key=cv2.contourArea) if found else _page_quad(small, _edge_map(small))
     return None if quad is None else order_corners(quad / factor)
 
 
 def _page_quad(small: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
-    quad = _quad_from(mask)
+    return _checked(small, _quad_from(mask))
+
+
+def _checked(small: np.ndarray, quad: np.ndarray | None) -> np.ndarray | None:
+    """`quad` when it is a page photographed on a background (not the photo's frame), else None."""
     if quad is not None and not _fills_photo(quad, small.shape) and _is_page(small, quad):
         return quad
     return None

@@ -23,6 +23,7 @@ from ocr import (
     crossings,
     dictionary,
     evidence,
+    faint,
     ink,
     order,
     orientation,
@@ -220,15 +221,43 @@ def _second_looks(
     if prepared.turned:
         print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
     if look and ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
-        turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
-        photo = (master, prepared.matrix, chosen.rotation)
-        added = regions.second_looks(
-            prepared.gray, print_on_page, boxes, turn, photo, lang, deadline, command
-        )
-        new = recognition.to_master(added, np.linalg.inv(chosen.matrix), _size(chosen))
-        chosen.words = chosen.words + _not_read_yet(new, chosen.words)
+        _read_regions(chosen, prepared, (print_on_page, master), boxes, (lang, deadline, command))
         boxes = ink.word_boxes(chosen.words, to_page)
     return ink.explained_share(ink.without_specks(print_on_page, ink.median_height(boxes)), boxes)
+
+
+def _read_regions(
+    chosen: Candidate,
+    prepared: Prepared,
+    page: _Page,
+    boxes: np.ndarray,
+    reader: tuple[str, tesseract.Deadline, str | None],
+    of_gray: bool = True,
+) -> None:
+    """Words read from regions of `page`'s print (glyphs on the prepared page, and the grey photo) that
+    the chosen reading's word `boxes` (on the prepared page) leave unexplained, added to it
+    (`regions.second_looks`; `reader` is the language, the deadline and the Tesseract command)."""
+    found, master = page
+    turn = (chosen.rotation - prepared.turned) % 360  # what still makes the prepared page upright
+    photo = (master, prepared.matrix, chosen.rotation)
+    added = regions.second_looks(prepared.gray, found, boxes, turn, photo, *reader, of_gray)
+    new = recognition.to_master(added, np.linalg.inv(chosen.matrix), _size(chosen))
+    chosen.words = chosen.words + _not_read_yet(new, chosen.words)
+
+
+def _faint_look(
+    chosen: Candidate, prepared: Prepared, page: _Page, reader: tuple[str, tesseract.Deadline, str | None]
+) -> None:
+    """Read faint print (pale text on a coloured panel, `faint.py`) that the prepared page does not show
+    into the chosen reading, as regions. `page` is the prepared page's print and the grey photo."""
+    print_on_page, master = page
+    if prepared.turned:
+        print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
+    found = faint.glyphs(prepared.soft, prepared.matrix, prepared.gray.shape, print_on_page)
+    if ink.glyphs_in_lines(found, prepared.gray.shape) < faint.LINE_GLYPHS:
+        return  # a few specks a grain or a panel's edge left: not worth a Tesseract run
+    boxes = ink.word_boxes(chosen.words, _to_page(chosen, prepared))
+    _read_regions(chosen, prepared, (found, master), boxes, reader, of_gray=False)
 
 
 def _coarse_look(
@@ -494,6 +523,8 @@ def _read(
         explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, again)
         if look and explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, prepared.photo, lang, deadline, command)
+        if look:
+            _faint_look(chosen, prepared, (print_on_page, master), (lang, deadline, command))
     if look:
         with timed(prepared.timings, "chart_rows"):
             _read_chart_rows(chosen, master, lang, deadline, command)

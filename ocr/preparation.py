@@ -88,6 +88,7 @@ def prepare_geometry(image: Image.Image, prepared_timings: dict[str, float]) -> 
         factor = scale.scale_factor(prepared.gray)
         prepared.apply(*scale.rescale(prepared.gray, factor))
         prepared.apply(*_pad(prepared.gray))
+    prepared.soft = (prepared.gray, prepared.matrix)
     if BINARISE and factor < _SMOOTH_UPSCALE:
         with timed(prepared.timings, "illumination"):
             prepared.gray = illumination.binarise(prepared.gray)

@@ -30,6 +30,9 @@ class Prepared:
     capped: tuple[np.ndarray, Matrix] = field(
         default_factory=lambda: (np.zeros((0, 0, 3), np.uint8), np.eye(3))
     )
+    # The page made dark on white and scaled, before its one threshold, with the matrix to master pixels
+    # (faint print the threshold leaves white is looked for on it, `faint.py`).
+    soft: tuple[np.ndarray, Matrix] = field(default_factory=lambda: (np.zeros((0, 0), np.uint8), np.eye(3)))
 
     def apply(self, image: np.ndarray, matrix: Matrix) -> None:
         """Make `image` the current page; `matrix` maps its pixels to the previous page's."""

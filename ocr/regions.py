@@ -41,6 +41,7 @@ _MIN_CONFIDENCE = 70.0  # ... read with at least this mean confidence
 # a frame round a figure out of the cut, and the words' box height holds ascenders and descenders.
 _PLACE_MARGIN = 0.25
 _PLACE_HEIGHT = 40.0
+_FAINT_WIDTH = 3.0  # a region of faint print narrower than this many glyph heights is no word
 _BAR_WIDTH = 2.5  # a dark shape this many letter heights wide in a row of print is a bar, not a letter
 # A region of this many glyphs or more is parted at its gutters: x-ranges at least this many glyph
 # heights wide that (nearly) none of its glyphs reaches (newspaper gutters are 1.2-2 word heights; the
@@ -133,7 +134,7 @@ class _Crop:
     image: np.ndarray
     back: Matrix  # crop pixels -> page pixels
     top: int = 0  # rows above it on the sheet
-    column: bool = False  # a column of the page's body text, not an extra: read however long it takes
+    column: bool = False  # a column of the page's body text or faint print, not an extra: read however long
 
 
 def _crop(
@@ -192,6 +193,31 @@ def _column_crop(master: np.ndarray, to_master: Matrix, boxes: np.ndarray) -> _C
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP  # `back` maps the crop's pixels to the photo's
     flat = cv2.warpPerspective(master, back, (width, height), flags=flags, borderMode=cv2.BORDER_REPLICATE)
     return _Crop(_even_paper(flat, 4 * pad), back, column=True)
+
+
+def _faint_crop(master: np.ndarray, to_master: Matrix, boxes: np.ndarray) -> _Crop | None:
+    """Faint print (boxes in upright page pixels, `faint.py`) cut from the photo, warped flat and upright,
+    scaled to the height Tesseract reads best, pale print on a dark ground turned dark on light, its
+    ground made white and the crop split by its own threshold: faint in the photo too, it would otherwise be
+    one grey shape to the sheet's one threshold (Tesseract's)."""
+    height = float(np.median(boxes[:, 3] - boxes[:, 1]))
+    if boxes[:, 2].max() - boxes[:, 0].min() < _FAINT_WIDTH * height:
+        return None  # specks down a panel's edge, not a word
+    pad, factor = 0.6 * height, _TARGET_HEIGHT / max(1.0, height)
+    x0, y0 = max(0.0, boxes[:, 0].min() - pad), max(0.0, boxes[:, 1].min() - pad)
+    width, tall = int((boxes[:, 2].max() + pad - x0) * factor), int((boxes[:, 3].max() + pad - y0) * factor)
+    if min(width, tall) < 4 or width * tall > _MAX_CROP_PIXELS:
+        return None
+    back = to_master @ translation(x0, y0) @ scaling(factor)
+    flags = cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP  # `back` maps the crop's pixels to the photo's
+    flat = cv2.warpPerspective(master, back, (width, tall), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    if np.median(flat) < 128:
+        flat = 255 - flat
+    _, two_levels = cv2.threshold(
+        _even_paper(flat, 2 * _TARGET_HEIGHT), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
+    )
+    # read however long it takes, as a column is: under load a skipped sheet loses a panel's text
+    return _Crop(two_levels, back, column=True)
 
 
 def _even_paper(gray: np.ndarray, reach: float) -> np.ndarray:
@@ -350,16 +376,20 @@ def second_looks(
     lang: str,
     deadline: tesseract.Deadline,
     command: str | None,
+    of_gray: bool = True,
 ) -> list[WordBox]:
     """Words read from regions of unexplained print, in photo pixels, each region its own block.
 
     `found` are the glyphs of the prepared page `gray`; `turn` is the clockwise quarter turn that makes
     `gray` upright. Regions are found on the upright page, where lines of print run across, and cut
     from `photo`: (grey photo, prepared page pixels -> photo pixels, quarter turn making it upright).
+    Glyphs not `of_gray` (faint print `gray` does not show, `faint.py`) are turned with it, not found again.
     """
     if turn:
         upright, to_gray = orientation.rotate_quarter(gray, turn)
-        found = glyphs(upright)
+        found = (
+            glyphs(upright) if of_gray else Glyphs(word_boxes_through(found.boxes, np.linalg.inv(to_gray)))
+        )
         words_on_page = word_boxes_through(words_on_page, np.linalg.inv(to_gray))
     else:
         upright, to_gray = gray, np.eye(3)
@@ -377,8 +407,11 @@ def second_looks(
     chosen = sorted(sorted(cuts, key=lambda cut: cut[0], reverse=True)[:MAX_REGIONS], key=lambda cut: cut[1])
     crops = []
     for _, _, part, column in chosen:
-        crop = _column_crop(master, to_master, found.boxes[part]) if column else None
-        crop = crop or _crop(master, to_master, photo_turn, found.boxes[part])
+        if of_gray:
+            crop = _column_crop(master, to_master, found.boxes[part]) if column else None
+            crop = crop or _crop(master, to_master, photo_turn, found.boxes[part])
+        else:
+            crop = _faint_crop(master, to_master, found.boxes[part])
         if crop is not None:
             crops.append(crop)
     added = _read_regions((master.shape[1], master.shape[0]), crops, lang, deadline, command) if crops else []
