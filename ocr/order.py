@@ -96,9 +96,24 @@ def _block_count(words: list[WordBox]) -> int:
     return sum(1 for _ in groupby(words, key=lambda w: w.block))
 
 
-def reading_order(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
-    """The words in Tesseract's order, or in column order where the page shows Tesseract's is wrong."""
+def _column_order(words: list[WordBox], to_upright: Matrix) -> list[WordBox] | None:
+    """The column order, where the page shows Tesseract's is wrong; else None."""
     columns = layout.reorder_columns(words, to_upright)
     if _block_count(columns) > _block_count(words) or tesseract_order_is_wrong(words, to_upright):
         return columns
-    return words
+    return None
+
+
+def disordered(words: list[WordBox], to_upright: Matrix) -> bool:
+    """Whether Tesseract's order of the words is shown wrong: columns run together, a column left and come
+    back to, or read upwards. The column order then published mends most of it, not all: lines read across
+    two columns keep their paragraphs' breaks, and a line's end can land in the other column. Only
+    Tesseract's own blocks are judged: regions read apart (negative blocks) are appended after them."""
+    own = [w for w in words if w.block >= 0]
+    return _column_order(own, to_upright) is not None
+
+
+def reading_order(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:
+    """The words in Tesseract's order, or in column order where the page shows Tesseract's is wrong."""
+    columns = _column_order(words, to_upright)
+    return words if columns is None else columns

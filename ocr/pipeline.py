@@ -179,9 +179,23 @@ def choose(candidates: list[Candidate]) -> Candidate:
     best = candidates[0]
     for other in candidates[1:]:
         better = evidence.clearly_better(other.found, best.found, _CHALLENGER_MARGIN, _CHALLENGER_SLACK)
+        if not better and _better_ordered(other, best):
+            # as much real text, in an order the page does not show wrong: the order settles it
+            better = not evidence.clearly_better(
+                best.found, other.found, _CHALLENGER_MARGIN, _CHALLENGER_SLACK
+            )
         if better and (other.found.known_words or not best.found.known_words):
             best = other
     return best
+
+
+def _better_ordered(challenger: Candidate, incumbent: Candidate) -> bool:
+    """Whether the incumbent's order is shown wrong (`order.disordered`) and the challenger's is not."""
+    return (
+        challenger.rotation == incumbent.rotation
+        and order.disordered(incumbent.words, incumbent.to_upright)
+        and not order.disordered(challenger.words, challenger.to_upright)
+    )
 
 
 def _fit_to_publish(words: list[WordBox]) -> bool:
@@ -325,6 +339,7 @@ def _plain_cannot_win(
         and (sideways or not _light_print_unread(first, prepared, master))
         and not _light_print_cut_away(prepared, master)
         and not _across_gutters(first)
+        and not order.disordered(first.words, first.to_upright)
     )
 
 
