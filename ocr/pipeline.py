@@ -180,7 +180,7 @@ def choose(candidates: list[Candidate]) -> Candidate:
     for other in candidates[1:]:
         better = evidence.clearly_better(other.found, best.found, _CHALLENGER_MARGIN, _CHALLENGER_SLACK)
         if not better and _better_ordered(other, best):
-            # as much real text, in an order the page does not show wrong: the order settles it
+            # as much real text, its columns not run together: the order settles it
             better = not evidence.clearly_better(
                 best.found, other.found, _CHALLENGER_MARGIN, _CHALLENGER_SLACK
             )
@@ -190,11 +190,11 @@ def choose(candidates: list[Candidate]) -> Candidate:
 
 
 def _better_ordered(challenger: Candidate, incumbent: Candidate) -> bool:
-    """Whether the incumbent's order is shown wrong (`order.disordered`) and the challenger's is not."""
+    """Whether the incumbent ran columns together (`order.run_together`) and the challenger did not."""
     return (
         challenger.rotation == incumbent.rotation
-        and order.disordered(incumbent.words, incumbent.to_upright)
-        and not order.disordered(challenger.words, challenger.to_upright)
+        and order.run_together(incumbent.words, incumbent.to_upright)
+        and not order.run_together(challenger.words, challenger.to_upright)
     )
 
 
@@ -339,7 +339,7 @@ def _plain_cannot_win(
         and (sideways or not _light_print_unread(first, prepared, master))
         and not _light_print_cut_away(prepared, master)
         and not _across_gutters(first)
-        and not order.disordered(first.words, first.to_upright)
+        and not order.run_together(first.words, first.to_upright)
     )
 
 
