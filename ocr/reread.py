@@ -20,11 +20,14 @@ from itertools import groupby
 
 import numpy as np
 
-from ocr import evidence, ink, order, patchwork, reading, recognition, regions, tesseract
+from ocr import dictionary, evidence, ink, order, patchwork, reading, recognition, regions, tesseract
 from ocr.geometry import Matrix
 from ocr.result import WordBox
 
 _MIN_WORDS = 8  # a block of fewer words is too little text to judge a second reading of by its evidence
+# ... holding this many word-like tokens of 3 letters or more not in the dictionary: the swapped blocks of
+# wide_tuning seed 1 held 4-7, while blocks of names and figures (1-2) were read again for nothing
+_MISREAD = 4
 _OVERLAPPED = 0.1  # a block this much of whose box lies in another block's is not read again: blocks read
 # into each other (a chart's labels among a column's lines) are read again as one muddle
 
@@ -46,7 +49,8 @@ def _overlapped(box: np.ndarray, others: np.ndarray) -> bool:
 
 
 def weak_blocks(words: list[WordBox]) -> list[list[WordBox]]:
-    """The blocks worth reading again: 8 words or more, overlapping no other block, not strong."""
+    """The blocks worth reading again: 8 words or more, overlapping no other block, not strong, with
+    `_MISREAD` unknown words or more."""
     blocks = [list(run) for _, run in groupby(words, key=lambda w: w.block)]
     if len(blocks) != len({w.block for w in words}):
         return []  # a block's words apart in the order: no one place to put a block read again back in
@@ -57,7 +61,17 @@ def weak_blocks(words: list[WordBox]) -> list[list[WordBox]]:
         if len(block) >= _MIN_WORDS
         and not _overlapped(places[i], np.delete(places, i, axis=0))
         and not reading.strong(evidence.assess(block))
+        and _unknown(block) >= _MISREAD
     ]
+
+
+def _unknown(block: list[WordBox]) -> int:
+    """Word-like tokens of 3 letters or more that are not dictionary words."""
+    return sum(
+        1
+        for w in block
+        if dictionary.is_wordlike(w.text) and len(w.text) > 2 and not dictionary.is_known(w.text)
+    )
 
 
 def read_again(
