@@ -30,8 +30,6 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in the upright page
 _SAME_COLUMN = 0.5  # a block shares this much of its width with a column's block ...
 _NOT_WIDER = 1.5  # ... and is at most this many times as wide: a spanning footer is no column's block
 _BELOW_SLACK = 0.5  # of a line's height: a block starting this little above another's foot is below it
-_RUN_TOGETHER_LINES = 3  # lines the column order cuts at a gutter ...
-_RUN_TOGETHER_SHARE = 0.2  # ... and this share of all lines: Tesseract ran columns together
 
 
 def _block_boxes(words: list[WordBox], to_upright: Matrix) -> list[tuple[Box, float]]:
@@ -96,30 +94,6 @@ def tesseract_order_is_wrong(words: list[WordBox], to_upright: Matrix) -> bool:
 
 def _block_count(words: list[WordBox]) -> int:
     return sum(1 for _ in groupby(words, key=lambda w: w.block))
-
-
-def run_together(words: list[WordBox], to_upright: Matrix) -> bool:
-    """Whether Tesseract ran columns together in many of the words' lines: the column order cuts at
-    least `_RUN_TOGETHER_LINES` lines, and `_RUN_TOGETHER_SHARE` of them, at a gutter.
-
-    The cut mends the order only in part: the lines keep the paragraph breaks of lines read across two
-    columns, and a block can end in the middle of a column's paragraph (`tuning-009`, seed 1: 9 of 23
-    lines cut, CER 0.122; plain's reading of the photo, cut as well, 0.011). A tri-fold's one line read
-    across a fold (1 of 37) is the order stage's to mend. Only Tesseract's own blocks are judged:
-    regions read apart (negative blocks) are appended after them.
-    """
-    own = [w for w in words if w.block >= 0]
-    pieces = {word_key(w): w.block for w in layout.reorder_columns(own, to_upright)}
-    lines: dict[tuple[int, int, int], set[int]] = {}
-    for word in own:
-        lines.setdefault((word.block, word.paragraph, word.line), set()).add(pieces[word_key(word)])
-    cut = sum(len(blocks) > 1 for blocks in lines.values())
-    return cut >= _RUN_TOGETHER_LINES and cut >= _RUN_TOGETHER_SHARE * len(lines)
-
-
-def word_key(word: WordBox) -> tuple[str, int, int, int, int]:
-    """A word as the column order leaves it: it renumbers blocks, nothing else."""
-    return word.text, word.left, word.top, word.width, word.height
 
 
 def reading_order(words: list[WordBox], to_upright: Matrix) -> list[WordBox]:

@@ -179,23 +179,9 @@ def choose(candidates: list[Candidate]) -> Candidate:
     best = candidates[0]
     for other in candidates[1:]:
         better = evidence.clearly_better(other.found, best.found, _CHALLENGER_MARGIN, _CHALLENGER_SLACK)
-        if not better and _better_ordered(other, best):
-            # as much real text, its columns not run together: the order settles it
-            better = not evidence.clearly_better(
-                best.found, other.found, _CHALLENGER_MARGIN, _CHALLENGER_SLACK
-            )
         if better and (other.found.known_words or not best.found.known_words):
             best = other
     return best
-
-
-def _better_ordered(challenger: Candidate, incumbent: Candidate) -> bool:
-    """Whether the incumbent ran columns together (`order.run_together`) and the challenger did not."""
-    return (
-        challenger.rotation == incumbent.rotation
-        and order.run_together(incumbent.words, incumbent.to_upright)
-        and not order.run_together(challenger.words, challenger.to_upright)
-    )
 
 
 def _fit_to_publish(words: list[WordBox]) -> bool:
@@ -339,7 +325,6 @@ def _plain_cannot_win(
         and (sideways or not _light_print_unread(first, prepared, master))
         and not _light_print_cut_away(prepared, master)
         and not _across_gutters(first)
-        and not order.run_together(first.words, first.to_upright)
     )
 
 

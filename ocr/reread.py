@@ -20,7 +20,7 @@ from itertools import groupby
 
 import numpy as np
 
-from ocr import dictionary, evidence, ink, order, patchwork, reading, recognition, regions, tesseract
+from ocr import dictionary, evidence, ink, patchwork, reading, recognition, regions, tesseract
 from ocr.geometry import Matrix
 from ocr.result import WordBox
 
@@ -111,14 +111,19 @@ def read_again(
     return swaps
 
 
+def _key(word: WordBox) -> tuple[str, int, int, int, int]:
+    """A word as the order stage leaves it: it renumbers blocks, nothing else."""
+    return word.text, word.left, word.top, word.width, word.height
+
+
 def put_back(ordered: list[WordBox], swaps: list[Swap]) -> list[WordBox]:
     """The ordered words with each swapped block's words replaced by those read again, where the block's
     words (those left: gibberish lines are dropped) stand together in the order, numbered as its block
     there. A block the order stage cut at a gutter is left as it was."""
     out = ordered
     for swap in swaps:
-        keys = {order.word_key(w) for w in swap.block}
-        at = [i for i, w in enumerate(out) if order.word_key(w) in keys]
+        keys = {_key(w) for w in swap.block}
+        at = [i for i, w in enumerate(out) if _key(w) in keys]
         if not at or at[-1] - at[0] + 1 != len(at) or len({out[i].block for i in at}) != 1:
             continue
         number = out[at[0]].block

@@ -7,10 +7,7 @@ import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from PIL import Image
-
 from bench.ocr.degrade import degrade
-from bench.ocr.render import Leaflet
 from bench.ocr.templates import HELD_OUT_TEMPLATES, TUNING_TEMPLATES, Template
 
 LEVELS = (0, 1, 2, 3)
@@ -33,22 +30,16 @@ class Sample:
     truth: str
 
 
-def photo_of(set_name: str, seed: int, index: int) -> tuple[Image.Image, Leaflet, int, int]:
-    """Photo `index` of a set at `seed`: the photo, its leaflet, its level and its quarter turn."""
-    templates, offset = SETS[set_name]
-    level = LEVELS[index % len(LEVELS)]
-    rng = random.Random(f"{seed + offset}-{set_name}-{index}")
-    leaflet = templates[index % len(templates)](rng)
-    image, turn = degrade(leaflet.image, level, rng, index // len(LEVELS))
-    return image, leaflet, level, turn
-
-
 def generate(set_name: str, seed: int, count: int, directory: Path) -> list[Sample]:
     """`count` photos spread evenly over the severity levels, identical for the same seed."""
+    templates, offset = SETS[set_name]
     directory.mkdir(parents=True, exist_ok=True)
     samples = []
     for index in range(count):
-        photo, leaflet, level, turn = photo_of(set_name, seed, index)
+        level = LEVELS[index % len(LEVELS)]
+        rng = random.Random(f"{seed + offset}-{set_name}-{index}")
+        leaflet = templates[index % len(templates)](rng)
+        photo, turn = degrade(leaflet.image, level, rng, index // len(LEVELS))
         path = directory / f"{set_name}-{index:03d}-level{level}.{'png' if level == 0 else 'jpg'}"
         photo.save(path, quality=95) if level else photo.save(path)
         samples.append(Sample(str(path), set_name, level, leaflet.template, turn, leaflet.text))

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bench.ocr import dataset
 from bench.ocr.wide.dataset import photograph, schedule
 from bench.ocr.wide.tuning import LAYOUTS as WIDE_TUNING
 
@@ -245,14 +244,3 @@ def wide_tuning_photo(seed: int, index: int) -> Layout:
         photo.save(saved, "JPEG", quality=92)
         photo = Image.open(saved).convert("RGB")
     return Layout(photo, [page.text])
-
-
-def tuning_photo(seed: int, index: int) -> Layout:
-    """Photo `index` of the bench's `tuning` set at `seed`, made alone as `bench.ocr.dataset.generate` makes
-    it (a JPEG at quality 95 from level 1 on); its one paragraph is the whole truth."""
-    photo, leaflet, level, _ = dataset.photo_of("tuning", seed, index)
-    if level:
-        saved = io.BytesIO()
-        photo.save(saved, "JPEG", quality=95)
-        photo = Image.open(saved).convert("RGB")
-    return Layout(photo, [leaflet.text])

@@ -7,7 +7,6 @@ rules that now keep plain Tesseract's reading and reading order unless the page 
 from __future__ import annotations
 
 import random
-import time
 
 import numpy as np
 import pytesseract
@@ -15,18 +14,11 @@ import pytesseract
 import ocr
 from bench.ocr import degrade
 from bench.ocr.metrics import cer
-from ocr import evidence, order, recognition, tesseract
+from ocr import order
 from ocr.evidence import Evidence
 from ocr.pipeline import Candidate, choose
 from ocr.result import WordBox
-from tests.ocr.layouts import (
-    letter_page,
-    panel_page,
-    sidebar_page,
-    trifold_page,
-    tuning_photo,
-    two_columns,
-)
+from tests.ocr.layouts import letter_page, panel_page, sidebar_page, trifold_page
 
 IDENTITY = np.eye(3)
 
@@ -118,35 +110,3 @@ def test_plain_reading_stays_unless_the_prepared_one_is_clearly_better() -> None
     assert choose([plain, candidate("prepared", 1600.0)]).name == "prepared"
     assert choose([candidate("plain", 4.0), candidate("prepared", 13.0)]).name == "prepared"
     assert choose([candidate("plain", 3.0, 1), candidate("prepared", -5.0, 0)]).name == "plain"
-
-
-def read_as(page: np.ndarray, psm: int) -> Candidate:
-    deadline = tesseract.Deadline(60, time.perf_counter)
-    words = recognition.recognise_words(page, "eng", deadline, None, psm=psm)
-    return Candidate(f"psm {psm}", words, evidence.assess(words), IDENTITY, page.shape, 0, 0)
-
-
-def test_of_two_readings_as_good_the_one_whose_order_is_not_shown_wrong_is_chosen() -> None:
-    page = np.asarray(two_columns().convert("L"))
-    # psm 4 reads the page as one column: every line runs across the gutter; psm 3 reads two columns
-    across, columns = read_as(page, 4), read_as(page, 3)
-    assert order.run_together(across.words, IDENTITY)
-    assert not order.run_together(columns.words, IDENTITY)
-    assert not evidence.clearly_better(columns.found, across.found, 1.1, 2.0)  # the same words
-    assert choose([across, columns]) is columns  # the incumbent gives way on order ...
-    assert choose([columns, across]) is columns  # ... and a challenger does not win on it
-
-
-def test_a_photo_whose_prepared_reading_ran_columns_together_is_read_in_plain_tesseract_order() -> None:
-    # `tuning` photo 9 of seed 1 (two columns, level 1): the prepared reading, strong, ran the columns
-    # together; cut at the gutter its lines kept their breaks and a line's end landed in the other column
-    # (CER 0.122). Plain Tesseract's reading of the photo as given, now made and kept, reads them in order.
-    photo = tuning_photo(1, 9)
-    result = ocr.recognise(photo.image)
-    assert result.quality["plain_chosen"] == 1.0
-    assert "have left rubbish piling up" in result.text, result.text
-    out = result.text
-    assert (
-        out.index("calling for weekly") < out.index("food waste collections.") < out.index("number 12 bus")
-    ), out
-    assert cer(photo.paragraphs[0], result.text) <= 0.03, result.text
