@@ -38,7 +38,8 @@ def _blocks(words: list[WordBox]) -> list[list[WordBox]]:
     return [list(run) for _, run in groupby(words, key=lambda w: w.block)]
 
 
-def _box(words: list[WordBox]) -> Box:
+def box_around(words: list[WordBox]) -> Box:
+    """x0, y0, x1, y1 around the words."""
     return (
         min(w.left for w in words),
         min(w.top for w in words),
@@ -67,9 +68,9 @@ def _regions(chosen: list[list[WordBox]], other: list[list[WordBox]]) -> list[in
             i = parent[i]
         return i
 
-    boxes = [_box(b) for b in other]
+    boxes = [box_around(b) for b in other]
     for i, block in enumerate(chosen):
-        box = _box(block)
+        box = box_around(block)
         for j, other_box in enumerate(boxes):
             if _overlap(box, other_box) >= _OVERLAP:
                 parent[root(len(chosen) + j)] = root(i)
@@ -90,6 +91,17 @@ def _read_elsewhere(there: list[WordBox], here: list[WordBox], chosen: list[Word
     return sum((added & outside).values()) >= _ELSEWHERE * sum(added.values())
 
 
+def better_there(here: list[WordBox], there: list[WordBox], chosen: list[WordBox]) -> bool:
+    """Whether the words `there` (another reading of the place of the chosen reading's words `here`) should
+    replace them: they span much the same place, add no words mostly read elsewhere in `chosen`, and
+    found clearly more real text."""
+    if _overlap(box_around(here), box_around(there), larger=True) < _SAME_PLACE or _read_elsewhere(
+        there, here, chosen
+    ):
+        return False
+    return evidence.clearly_better(evidence.assess(there), evidence.assess(here), _MARGIN, _SLACK)
+
+
 def patch(chosen: list[WordBox], other: list[WordBox]) -> list[WordBox]:
     """`chosen` with each region the `other` reading (in the same pixels) read clearly better replaced
     by `other`'s words there, in the place of the region's first block."""
@@ -101,11 +113,7 @@ def patch(chosen: list[WordBox], other: list[WordBox]) -> list[WordBox]:
     for r in set(region[: len(mine)]):
         here = [w for i, b in enumerate(mine) if region[i] == r for w in b]
         there = [w for j, b in enumerate(theirs) if region[len(mine) + j] == r for w in b]
-        if not there or _overlap(_box(here), _box(there), larger=True) < _SAME_PLACE:
-            continue
-        if _read_elsewhere(there, here, chosen):
-            continue
-        if evidence.clearly_better(evidence.assess(there), evidence.assess(here), _MARGIN, _SLACK):
+        if there and better_there(here, there, chosen):
             swapped[r] = there
     if not swapped:
         return chosen

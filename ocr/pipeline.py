@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -32,6 +32,7 @@ from ocr import (
     reading,
     recognition,
     regions,
+    reread,
     splice,
     tesseract,
     text,
@@ -39,12 +40,11 @@ from ocr import (
 from ocr.evidence import Evidence
 from ocr.geometry import Matrix, scaling
 from ocr.prepared import Prepared, timed
+from ocr.reading import strong
 from ocr.result import OcrResult, WordBox
 
 logger = logging.getLogger(__name__)
 
-_STRONG_SHARE = 0.8  # a reading this much made of dictionary words ...
-_STRONG_CONFIDENCE = 80.0  # ... read this confidently needs no second opinion
 _MOSTLY = 0.5  # a reading that is more than half gibberish lines is not fit to publish, whatever is left
 _REAL_CONFIDENCE = 85.0  # a word read this confidently is real even if not in the dictionary
 _LOOK_AGAIN_BELOW = 0.97  # a reading explaining less of the page's print gets second looks at the rest
@@ -93,20 +93,12 @@ class Candidate:
     rotation: int  # clockwise quarter turn that makes the master upright
     in_place: int  # the part of `rotation` Tesseract read in place (the read image was not turned by it)
     looked: bool = False  # the print it left unread was already given second looks
+    swaps: list[reread.Swap] = field(default_factory=list)  # blocks read again, put back after the order
 
     @property
     def to_upright(self) -> Matrix:
         """Read image pixels -> the upright page's (the turn Tesseract read in place undone)."""
         return np.linalg.inv(orientation.quarter_matrix(self.shape, self.in_place))
-
-
-def strong(found: Evidence) -> bool:
-    """A reading no second candidate could plausibly beat."""
-    return (
-        reading.confident(found)
-        and found.confidence >= _STRONG_CONFIDENCE
-        and (found.dictionary < 0 or found.dictionary >= _STRONG_SHARE)
-    )
 
 
 def fair(found: Evidence) -> bool:
@@ -291,7 +283,7 @@ def _size(candidate: Candidate) -> tuple[int, int]:
 
 def finish(candidate: Candidate, master_size: tuple[int, int]) -> list[WordBox]:
     """The chosen words in reading order, in master pixels."""
-    words = order.reading_order(candidate.words, candidate.to_upright)
+    words = reread.put_back(order.reading_order(candidate.words, candidate.to_upright), candidate.swaps)
     return recognition.to_master(words, candidate.matrix, master_size)
 
 
@@ -514,6 +506,12 @@ def _read(
     chosen = choose(candidates)
     _patch_regions(chosen, candidates)
     _mend_big_print(chosen, candidates, master, lang, deadline, command)
+    if chosen.name == "prepared" and not chosen.in_place and _fit_to_publish(chosen.words):
+        # the two-level page's weak blocks, read from the grey photo (`reread.py`)
+        with timed(prepared.timings, "reread"):
+            chosen.swaps = reread.read_again(
+                chosen.words, chosen.matrix, _size(chosen), master, lang, deadline, command
+            )
     with timed(prepared.timings, "regions"):
         # When no reading of the whole page is fit to publish (a tiny scan, print too small or blurred),
         # regions cut from the same print read no better (never seen to make such a page readable),

@@ -31,6 +31,8 @@ _CONFIDENT_MEAN = 70.0  # without a word list: the mean confidence that settles 
 # of its letters in dictionary words, read the page the wrong way up: the page turned over is read first.
 _WRONG_WAY_WORDS = 8
 _WRONG_WAY_SHARE = 0.2
+_STRONG_SHARE = 0.8  # a reading this much made of dictionary words ...
+_STRONG_CONFIDENCE = 80.0  # ... read this confidently needs no second opinion
 
 
 @dataclass
@@ -48,6 +50,15 @@ def confident(found: Evidence) -> bool:
     if found.dictionary < 0:
         return found.words >= _SPARSE_WORDS and found.confidence >= _CONFIDENT_MEAN
     return found.known_words >= _CONFIDENT_WORDS and found.dictionary >= _CONFIDENT_SHARE
+
+
+def strong(found: Evidence) -> bool:
+    """A reading no second one could plausibly beat: confident, and mostly dictionary words."""
+    return (
+        confident(found)
+        and found.confidence >= _STRONG_CONFIDENCE
+        and (found.dictionary < 0 or found.dictionary >= _STRONG_SHARE)
+    )
 
 
 def _read(

@@ -312,6 +312,27 @@ def read_places(
     return [replace(word, block=-number) for number, place in enumerate(places, start=1) for word in place]
 
 
+def read_columns(
+    master: np.ndarray,
+    to_master: Matrix,
+    columns: list[np.ndarray],
+    lang: str,
+    deadline: tesseract.Deadline,
+    command: str | None,
+) -> list[list[WordBox]]:
+    """The words read in each of `columns` (the x0, y0, x1, y1 boxes of one column's words each, in upright
+    pixels that `to_master` maps to the grey photo `master`'s), each cut from the photo warped flat and
+    left grey (`_column_crop`), all read in one run; in `master`'s pixels, one list per column (empty where
+    nothing could be cut). Nothing is judged here: the caller weighs them against its own reading."""
+    crops = [_column_crop(master, to_master, boxes) for boxes in columns]
+    cut = [c for c in crops if c is not None]
+    if not cut:
+        return [[] for _ in columns]
+    size = (master.shape[1], master.shape[0])
+    read = iter(_read_sheet(size, cut, lang, deadline, command))
+    return [next(read) if crop is not None else [] for crop in crops]
+
+
 def read_strips(
     master: np.ndarray,
     to_master: Matrix,
