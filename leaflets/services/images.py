@@ -51,6 +51,9 @@ class ProcessedImage:
     height: int
     byte_size: int
     variants: dict[str, tuple[bytes, str]]  # variant -> (bytes, mime)
+    # The master as decoded, before its JPEG encoding: an OCR worker that made the variants reads this
+    # instead of decoding the stored master again (a 12 MP decode, about 43 ms of CPU).
+    picture: Image.Image | None = field(default=None, repr=False, compare=False)
 
 
 def sha256_of(data: bytes) -> str:
@@ -288,6 +291,7 @@ def process(data: bytes, limits: Limits = Limits(), filename: str = "") -> Proce
         height=master.height,
         byte_size=len(data),
         variants=variants,
+        picture=master,
     )
 
 
