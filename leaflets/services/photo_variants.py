@@ -112,6 +112,26 @@ def held_look(sha256: str) -> Image.Image | None:
     return None if found is None else Image.open(io.BytesIO(found))
 
 
+def keep_looks(pictures: dict[str, Image.Image | None]) -> None:
+    """Keep with waiting photos the small pictures a look-alike check decoded from their bytes (a JPEG the
+    request only walked keeps none), so later checks comparing with them decode a few kilobytes instead of
+    the 3-4 MB original (28 ms of CPU each on a 12 MP photo). Commits, as the check's fingerprints do."""
+    shown = [key for key, picture in pictures.items() if picture is not None]
+    lacking = list(
+        db.session.scalars(
+            select(PendingPhoto.sha256).where(PendingPhoto.sha256.in_(shown), PendingPhoto.look.is_(None))
+        )
+    )
+    for key in lacking:
+        db.session.execute(
+            update(PendingPhoto)
+            .where(PendingPhoto.sha256 == key, PendingPhoto.look.is_(None))
+            .values(look=_look_bytes(pictures[key]))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+
+
 def held_bytes(sha256: str) -> bytes | None:
     """The uploaded bytes of a photo still waiting for its copies, else None (in storage; in the row for
     photos held before 0018)."""
