@@ -1,6 +1,6 @@
 """Issue 13: OCR does not wait for the variant workers. In a burst they run the uploads' look-alike checks
-first and fall behind; an OCR worker with nothing claimable then makes a waiting photo's variants itself,
-from one decode, and reads the master it decoded (ocr_queue/preparing.py)."""
+first and fall behind; once no check waits, an OCR worker with nothing claimable makes a waiting photo's
+variants itself, from one decode, and reads the master it decoded (ocr_queue/preparing.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from leaflets import runtime
 from leaflets.extensions import db
 from leaflets.models import ImageFingerprint, PendingPhoto
 from leaflets.ocr_queue.worker import Worker
-from leaflets.services import photo_variants
+from leaflets.services import pending_uploads, photo_variants
 from leaflets.storage import HELD
 from tests.support import (
     BACKGROUND,
@@ -33,6 +33,12 @@ def _worker(app: Flask) -> Worker:
     return Worker(app, settings_of(app), "ocr-test")
 
 
+def _checks_run() -> None:
+    """The uploads' look-alike checks, which the variant loop runs first (none may be waiting)."""
+    while pending_uploads.check_next():
+        pass
+
+
 @both_databases
 def test_an_ocr_worker_makes_a_waiting_photos_variants_and_reads_it(make_app: Callable[..., Flask]) -> None:
     app = make_app(**BACKGROUND)
@@ -40,7 +46,8 @@ def test_an_ocr_worker_makes_a_waiting_photos_variants_and_reads_it(make_app: Ca
         leaflet = upload(app, leaflet_image(PAGE, size=(900, 1200)))
         image = image_of(leaflet)
         assert not image.variants_ready and photo_variants.waiting_count() == 1
-        assert _worker(app).step() is True  # no variant worker ran
+        _checks_run()
+        assert _worker(app).step() is True  # no variant worker made the photo
         image = image_of(leaflet)
         assert image.variants_ready and image.ocr_status == "done" and "POTHOLES" in image.ocr_text.upper()
         assert (image.width, image.height) == (900, 1200)
@@ -56,6 +63,7 @@ def test_an_ocr_worker_makes_a_waiting_photos_variants_and_reads_it(make_app: Ca
 def test_a_photo_a_variant_worker_is_making_is_left_to_it(app: Flask) -> None:
     app.config["IMAGE_VARIANTS"] = "background"
     leaflet = upload(app, leaflet_image(PAGE, size=(900, 1200)))
+    _checks_run()
     assert photo_variants.claim_next("variants-elsewhere") == image_of(leaflet).sha256
     assert _worker(app).step() is False  # nothing ready, and the one waiting photo is taken
     image = image_of(leaflet)
@@ -80,6 +88,7 @@ def test_a_sideways_photo_made_by_the_ocr_worker_is_stored_upright(make_app: Cal
     with app.app_context():
         leaflet = upload(app, sideways(leaflet_image(PAGE, size=(900, 1200))))
         made_key = image_of(leaflet).stored_sha256
+        _checks_run()
         assert _worker(app).step() is True
         image = image_of(leaflet)
         assert image.ocr_status == "done" and "POTHOLES" in image.ocr_text.upper()
@@ -93,8 +102,23 @@ def test_a_photo_the_ocr_worker_cannot_decode_ends_visibly_failed(app: Flask) ->
     app.config["IMAGE_VARIANTS"] = "background"
     leaflet = upload(app, leaflet_image(["DAMAGED SINCE"]))
     runtime.storage().put(image_of(leaflet).sha256, HELD, b"\xff\xd8\xff" + b"\x00" * 500, "image/jpeg")
+    _checks_run()
     assert _worker(app).step() is True  # work was done: the photo was given up, with its reason
     image = image_of(leaflet)
     assert image.ocr_status == "failed" and "could not be decoded" in image.variants_error
     assert photo_variants.waiting_count() == 0
     assert _worker(app).step() is False
+
+
+def test_while_a_look_alike_check_waits_the_photos_are_left_to_the_variant_loop(app: Flask) -> None:
+    """The checks come first (an uploader is asked within seconds); in a burst the OCR processes' decodes
+    and writes then stay out of the uploads' way."""
+    app.config["IMAGE_VARIANTS"] = "background"
+    leaflet = upload(app, leaflet_image(PAGE, size=(900, 1200)))
+    assert pending_uploads.any_due()
+    assert _worker(app).step() is False
+    assert not image_of(leaflet).variants_ready and photo_variants.waiting_count() == 1
+    _checks_run()
+    assert not pending_uploads.any_due()
+    assert _worker(app).step() is True
+    assert image_of(leaflet).ocr_status == "done"
