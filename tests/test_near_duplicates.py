@@ -347,3 +347,26 @@ def test_a_copy_uploaded_while_the_original_still_waits_is_asked_about_the_earli
         assert asked(client, first) is None and asked(client, other) is None
         question = asked(client, second)
         assert question["status"] == "open" and question["candidate"]["id"] == first["id"]
+
+
+def test_a_waiting_photos_look_decoded_by_its_check_is_kept_for_later_checks(make_app):
+    """Issue 13: a burst's checks compared with photos still waiting for their copies and decoded each one's
+    small picture from its 3-4 MB bytes every time (a JPEG the request only walked keeps none). The upload's
+    own check keeps the picture it decoded; a later check compares with that."""
+    from leaflets.models import PendingPhoto
+    from leaflets.services import pending_uploads, photo_variants
+
+    app = make_app(**BACKGROUND)
+    with app.app_context():
+        client = app.test_client()
+        first = api_upload(client, encode(JANE, quality=92), "original.jpg").get_json()
+        key = db.session.scalar(select(PendingPhoto.sha256))
+        assert photo_variants.held_look(key) is None  # walked, not decoded, on the request
+        assert pending_uploads.check_next()
+        kept = photo_variants.held_look(key)
+        assert kept is not None and kept.mode == "L" and min(kept.size) >= 300
+        second = api_upload(client, encode(JANE.resize((620, 877)), "PNG"), "small.png").get_json()
+        assert pending_uploads.check_next()  # compared with the kept picture: still found alike
+        assert asked(client, first) is None
+        question = asked(client, second)
+        assert question["status"] == "open" and question["candidate"]["id"] == first["id"]

@@ -95,9 +95,13 @@ def _claim_values(owner: str, lease_s: float, now: datetime) -> dict[str, Any]:
 
 
 def _in_queue_order(now: datetime, max_attempts: int, limit: int) -> Any:
-    """Claimable ids, best first: by priority; then fresh before retried; then round-robin between
-    submitters (the one whose last job started longest ago, or never, goes first: fairness.py);
-    then oldest."""
+    """Claimable ids, best first (_queue_order)."""
+    return _queue_order(select(LeafletImage.id).where(_claimable(now, max_attempts))).limit(limit)
+
+
+def _queue_order(query: Any) -> Any:
+    """Best first: by priority; then fresh before retried; then round-robin between submitters (the one
+    whose last job started longest ago, or never, goes first: fairness.py); then oldest."""
     image, other = LeafletImage, aliased(LeafletImage)
     last_served = (
         select(func.max(other.ocr_started_at))
@@ -105,12 +109,23 @@ def _in_queue_order(now: datetime, max_attempts: int, limit: int) -> Any:
         .correlate(image)
         .scalar_subquery()
     )
-    return (
-        select(image.id)
-        .where(_claimable(now, max_attempts))
-        .order_by(image.ocr_priority, image.ocr_attempts, last_served.asc().nulls_first(), image.id)
-        .limit(limit)
+    return query.order_by(image.ocr_priority, image.ocr_attempts, last_served.asc().nulls_first(), image.id)
+
+
+def unprepared(now: datetime | None = None, limit: int = _CANDIDATES) -> list[tuple[int, str]]:
+    """(image id, photo key) of pending, due jobs whose photo's variants are not made yet, in queue order:
+    what an OCR worker with nothing claimable may make itself and then read (ocr_queue/preparing.py)."""
+    now = now or utcnow()
+    image = LeafletImage
+    waiting = (
+        image.ocr_status == OcrStatus.PENDING,
+        image.variants_ready.is_(False),
+        or_(image.next_attempt_at.is_(None), image.next_attempt_at <= now),
     )
+    query = _queue_order(select(image.id, image.stored_sha256).where(*waiting)).limit(limit)
+    found = [(row[0], row[1]) for row in db.session.execute(query)]
+    db.session.commit()  # end the read at once, as claimable_ids does
+    return found
 
 
 def _returning_job(statement: Any, owner: str) -> Job | None:

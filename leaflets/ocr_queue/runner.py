@@ -109,8 +109,11 @@ def after_result(leaflet_id: int, *, text_changed: bool) -> None:
         indexing.leaflet_changed(leaflet_id)
 
 
-def run_job(job: Job, settings: QueueSettings) -> str | None:
-    """Run a leased job to its end; returns the image's new status (None if the lease was lost)."""
+def run_job(job: Job, settings: QueueSettings, decoded: tuple[str, Image.Image] | None = None) -> str | None:
+    """Run a leased job to its end; returns the image's new status (None if the lease was lost).
+
+    `decoded` is (key, master) when the worker has just made that photo's variants: the master is read as
+    decoded instead of from storage, if the image still uses that photo."""
     image = db.session.get(LeafletImage, job.image_id)
     if image is None:
         return None
@@ -118,7 +121,10 @@ def run_job(job: Job, settings: QueueSettings) -> str | None:
     db.session.commit()  # no transaction stays open while OCR runs
     context = {"image_id": job.image_id, "leaflet_id": job.leaflet_id, "attempt": job.attempt}
     try:
-        picture, _mime = image_turns.load_master(key)
+        if decoded is not None and decoded[0] == key:
+            picture = decoded[1]
+        else:
+            picture, _mime = image_turns.load_master(key)
         outcome = _recognise(picture, settings)
         if outcome.rotation and not manual:  # a moderator's choice of orientation stands
             outcome = upright(outcome, key, picture, rotation)

@@ -14,8 +14,9 @@ import time
 
 from flask import Flask
 
+from leaflets.ocr_queue import preparing
 from leaflets.ocr_queue.worker import Wakeup, owner_name
-from leaflets.services import indexing, near_duplicates, pending_uploads, photo_variants
+from leaflets.services import indexing, pending_uploads, photo_variants
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,7 @@ class VariantWorker:
                     return False
                 self.photos_made += 1
                 if photo_variants.make(sha256, self.owner):
-                    self.wakeup.notify()  # an OCR loop sharing the wakeup may read the photo now
-                    near_duplicates.remember([sha256])  # later uploads' checks find it
+                    preparing.made(sha256, self.wakeup)
                 return True
         except Exception:
             log.exception("photo variant job crashed", extra={"owner": self.owner})

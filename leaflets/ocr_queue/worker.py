@@ -12,9 +12,11 @@ from flask import Flask
 
 from leaflets.extensions import db
 from leaflets.models import OcrStatus
-from leaflets.ocr_queue import jobs, runner
+from leaflets.ocr_queue import jobs, preparing, runner
 from leaflets.ocr_queue.jobs import Job
+from leaflets.ocr_queue.preparing import Prepared
 from leaflets.ocr_queue.settings import QueueSettings
+from leaflets.services import photo_variants
 
 log = logging.getLogger(__name__)
 MIN_IDLE_S = 0.1
@@ -78,17 +80,24 @@ class Worker:
         return ran
 
     def step(self) -> bool | None:
-        """Claim and run one job: True if one ran, False if none was due, None if the queue could not be
-        read."""
+        """Claim and run one job: True if one ran (or a waiting photo's variants were made), False if none
+        was due, None if the queue could not be read.
+
+        With no job claimable, the worker makes the variants of the best job still waiting for them and
+        reads that photo (preparing.py) rather than wait for a variant worker."""
+        prepared = None
         try:  # loop boundary: a database outage must not end the worker
             with self.app.app_context():
                 job = jobs.claim_next(self.owner, self.settings)
+                if job is None and photo_variants.background():
+                    prepared = preparing.claim_unprepared(self.owner, self.settings, self.wakeup)
+                    job = None if prepared is None else prepared.job
         except Exception:
             log.exception("could not claim an OCR job", extra={"owner": self.owner})
             return None
         if job is None:
-            return False
-        self.run_guarded(job)
+            return prepared is not None
+        self.run_guarded(job, prepared)
         return True
 
     def run_image(self, image_id: int) -> tuple[str, Job | None]:
@@ -102,11 +111,12 @@ class Worker:
             return "skipped", None
         return self.run_guarded(job) or "lost", job
 
-    def run_guarded(self, job: Job) -> str | None:
-        """Run a leased job; any unexpected error is logged and counted as a failed attempt."""
+    def run_guarded(self, job: Job, prepared: Prepared | None = None) -> str | None:
+        """Run a leased job (with the master this worker decoded, if it made the photo's variants); any
+        unexpected error is logged and counted as a failed attempt."""
         try:  # the loop boundary: nothing a job does may stop the worker
             with self.app.app_context():
-                return runner.run_job(job, self.settings)
+                return runner.run_job(job, self.settings, None if prepared is None else prepared.decoded)
         except Exception as error:
             log.exception(
                 "OCR job crashed",

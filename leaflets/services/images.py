@@ -51,6 +51,9 @@ class ProcessedImage:
     height: int
     byte_size: int
     variants: dict[str, tuple[bytes, str]]  # variant -> (bytes, mime)
+    # The master as decoded, before its JPEG encoding: an OCR worker that made the variants reads this
+    # instead of decoding the stored master again (a 12 MP decode, about 43 ms of CPU).
+    picture: Image.Image | None = field(default=None, repr=False, compare=False)
 
 
 def sha256_of(data: bytes) -> str:
@@ -175,11 +178,13 @@ def _flatten(image: Image.Image) -> Image.Image:
     return background
 
 
-def _scaled(image: Image.Image, long_edge: int) -> Image.Image:
+def _scaled(image: Image.Image, long_edge: int, reducing_gap: float = 2.0) -> Image.Image:
+    """At most `long_edge` pixels on the longer side. Pillow first shrinks by a whole factor with a box
+    filter (`reduce`) while that leaves at least `reducing_gap` times the size asked for, then LANCZOS."""
     if max(image.size) <= long_edge:
         return image
     copy = image.copy()
-    copy.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
+    copy.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS, reducing_gap=reducing_gap)
     return copy
 
 
@@ -286,6 +291,7 @@ def process(data: bytes, limits: Limits = Limits(), filename: str = "") -> Proce
         height=master.height,
         byte_size=len(data),
         variants=variants,
+        picture=master,
     )
 
 
@@ -296,9 +302,11 @@ def encode_variants(master: Image.Image, master_mime: str, limits: Limits) -> di
         variants = {"master": (_encode(master, "PNG", optimize=False, compress_level=6), "image/png")}
     else:
         variants = {"master": (_encode(master, "JPEG", quality=92, subsampling=0), "image/jpeg")}
-    for name, edge, quality in (("display", limits.display_edge, 85), ("thumb", limits.thumb_edge, 80)):
-        variants[name] = (
-            _encode(_scaled(master, edge), "JPEG", quality=quality, optimize=True),
-            "image/jpeg",
-        )
+    # The display halves a 12 MP master with a box filter before LANCZOS (reducing_gap 1): 53 ms instead of
+    # 118 ms of CPU, 45 dB PSNR against LANCZOS alone. The thumbnail is made from the display: 6 ms
+    # instead of 13 ms from the master, 50 dB against it (docs/running.md, "Cheaper variants").
+    display = _scaled(master, limits.display_edge, reducing_gap=1.0)
+    thumb = _scaled(display, limits.thumb_edge)
+    variants["display"] = (_encode(display, "JPEG", quality=85, optimize=True), "image/jpeg")
+    variants["thumb"] = (_encode(thumb, "JPEG", quality=80, optimize=True), "image/jpeg")
     return variants

@@ -219,6 +219,7 @@ def upload_candidates(leaflet: Leaflet) -> list[Candidate]:
     keys = [image.stored_sha256 for image in leaflet.images if image.variants_error is None]
     pictures = {key: open_display(key) for key in dict.fromkeys(keys)}
     try:
+        photo_variants.keep_looks(pictures)  # later checks compare with them without decoding them again
         remember(list(pictures), pictures)
         return image_candidates(
             list(pictures), family(leaflet), budget=UPLOAD, pictures=pictures, older_than=leaflet.id

@@ -54,11 +54,23 @@ def publish(meta: ResolvedMetadata, staged: list[StagedImage]) -> tuple[Leaflet,
 # --- the background check -----------------------------------------------------------------------------------
 
 
+def _due(now: datetime) -> tuple:
+    free = or_(PendingUpload.leased_until.is_(None), PendingUpload.leased_until < now)
+    return PendingUpload.candidate_id.is_(None), free
+
+
+def any_due(now: datetime | None = None) -> bool:
+    """Whether a check waits that no worker is running (OCR workers leave the photos to the variant loops
+    then: ocr_queue/preparing.py)."""
+    found = bool(db.session.scalar(select(exists().where(*_due(now or utcnow())))))
+    db.session.commit()
+    return found
+
+
 def claim_next(now: datetime | None = None) -> str | None:
     """Lease the oldest check not yet run that no worker holds; its token."""
     now = now or utcnow()
-    free = or_(PendingUpload.leased_until.is_(None), PendingUpload.leased_until < now)
-    due = (PendingUpload.candidate_id.is_(None), free)
+    due = _due(now)
     tokens = list(
         db.session.scalars(select(PendingUpload.token).where(*due).order_by(PendingUpload.id).limit(4))
     )
