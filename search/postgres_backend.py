@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import psycopg
 from rapidfuzz.distance import Levenshtein
@@ -124,6 +124,12 @@ WINDOW_START = (
     f"SELECT delivered_on FROM {TABLE} WHERE delivered_on IS NOT NULL "
     "ORDER BY delivered_on DESC NULLS LAST, uploaded_at DESC NULLS LAST, leaflet_id DESC OFFSET %s LIMIT 1"
 )
+# each word's one lexeme and how many documents hold it (none for a stop word or a compound)
+LEXEME_COUNTS = (
+    f"SELECT (SELECT ndoc FROM {LEXEMES} WHERE word = a[1]) FROM unnest(%s::text[]) AS w, "
+    f"tsvector_to_array(to_tsvector('{CONFIG}', w)) AS a "
+    f"WHERE cardinality(a) = 1 AND numnode(to_tsquery('{CONFIG}', w)) = 1"
+)
 UPSERT = f"""
 INSERT INTO {TABLE} AS d ({", ".join(COLUMNS)}, tsv, updated_at) VALUES ({", ".join(["%s"] * len(COLUMNS))},
     setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
@@ -200,6 +206,21 @@ def _sample_where(query: SearchQuery, tree, filters_indexed: bool, words_indexed
 
 def _filtered(query: SearchQuery) -> bool:
     return bool(query.filters() or query.date_from or query.date_to)
+
+
+def _lexeme_result(rows: list[tuple], words: list[str]) -> list[int] | None:
+    """Each word's document count from the rows of LEXEME_COUNTS, or None unless every word has one."""
+    counts = [int(n) for (n,) in rows if n is not None]
+    return counts if len(counts) == len(words) else None
+
+
+def _filter_estimate_sql(where: str) -> str:
+    return f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}"
+
+
+def _filter_count_sql(where: str) -> str:
+    """How many leaflets the filters keep, to the limit given: their own indexes alone, no heap."""
+    return f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS f"
 
 
 def _keyed(query: SearchQuery) -> bool:
@@ -441,6 +462,7 @@ class PostgresBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> Results:
         tree, where, where_params, rank_q, rank_params, score, sort = self._plan(query)
+        self._prefetch(query, tree)
         offset = (query.page - 1) * query.per_page
         # words within filters holding at most RANK_LIMIT leaflets, or a word that few leaflets hold, or
         # words within filters whose matches are estimated at most COUNTED_ESTIMATE: counted by the page's
@@ -632,14 +654,7 @@ class PostgresBackend(SearchBackend):
         return kept[0]
 
     def _lexeme_counts(self, words: list[str]) -> list[int] | None:
-        rows = self._execute(
-            f"SELECT (SELECT ndoc FROM {LEXEMES} WHERE word = a[1]) FROM unnest(%s::text[]) AS w, "
-            f"tsvector_to_array(to_tsvector('{CONFIG}', w)) AS a "
-            f"WHERE cardinality(a) = 1 AND numnode(to_tsquery('{CONFIG}', w)) = 1",
-            [words],
-        )
-        counts = [int(n) for (n,) in rows if n is not None]
-        return counts if len(counts) == len(words) else None
+        return _lexeme_result(self._execute(LEXEME_COUNTS, [words]), words)
 
     def _common_words(self, tree) -> bool:
         """Whether the search is plain words that each more than COMMON_SHARE of the leaflets hold."""
@@ -664,11 +679,7 @@ class PostgresBackend(SearchBackend):
         key = ("filters", where, tuple(map(str, params)))
         count = self._kept_counts.get(key, LEXEME_TTL_S)
         if count is None:
-            rows = self._execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS f",
-                params + [RANK_LIMIT + 1],
-            )
-            count = int(rows[0][0])
+            count = int(self._execute(_filter_count_sql(where), params + [RANK_LIMIT + 1])[0][0])
             self._kept_counts.put(key, count)
         return count if count <= RANK_LIMIT else None
 
@@ -696,10 +707,63 @@ class PostgresBackend(SearchBackend):
         kept = self._shares.get(key, TABLE_STATS_TTL_S)  # a search asks up to three times
         if kept is not None:
             return kept
-        plan = self._execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}", params)[0][0]
-        share = min(1.0, float(plan[0]["Plan"]["Plan Rows"]) / self._table()[0])
+        share = self._share_of(self._execute(_filter_estimate_sql(where), params))
         self._shares.put(key, share)
         return share
+
+    def _share_of(self, rows: list[tuple]) -> float:
+        """The share of the leaflets in the planner's estimate (rows of _filter_estimate_sql)."""
+        return min(1.0, float(rows[0][0][0]["Plan"]["Plan Rows"]) / self._table()[0])
+
+    def _prefetch(self, query: SearchQuery, tree) -> None:
+        """Reads, in one round trip (a pipeline), what the search will ask and this process does not keep:
+        its words' document counts, the planner's estimate of its filters and their count to 1,001. They
+        do not depend on each other, and each was a round trip of its own: on a loaded machine each may
+        wait for a core, longer than the lookups take (20-300 us). explain() reads them one by one."""
+        wanted: list[tuple[str, list, Callable[[list[tuple]], None]]] = []
+        words = _plain_words(tree) if tree is not None else None
+        if words and self._kept_counts.get(tuple(words), LEXEME_TTL_S) is None:
+            key = tuple(words)
+            wanted.append(
+                (
+                    LEXEME_COUNTS,
+                    [words],
+                    lambda rows: self._kept_counts.put(key, (_lexeme_result(rows, words),)),
+                )
+            )
+        if tree is not None and _filtered(query):
+            where, params = _filters_only(query)
+            share_key, count_key = (
+                (where, tuple(map(str, params))),
+                ("filters", where, tuple(map(str, params))),
+            )
+            if self._shares.get(share_key, TABLE_STATS_TTL_S) is None:
+                wanted.append(
+                    (
+                        _filter_estimate_sql(where),
+                        params,
+                        lambda rows: self._shares.put(share_key, self._share_of(rows)),
+                    )
+                )
+            if self._kept_counts.get(count_key, LEXEME_TTL_S) is None:
+                wanted.append(
+                    (
+                        _filter_count_sql(where),
+                        params + [RANK_LIMIT + 1],
+                        lambda rows: self._kept_counts.put(count_key, int(rows[0][0])),
+                    )
+                )
+        if len(wanted) < 2 or self._explaining is not None:
+            return  # nothing to save: each is read when asked
+        self._table()  # a statement of its own when not kept, read before the others need it
+        try:
+            conn = self._conn(getattr(self._local, "off", None) or ())  # none of them needs a switch
+            with conn.pipeline():
+                cursors = [conn.execute(sql, params) for sql, params, _ in wanted]
+            for cursor, (_, _, keep) in zip(cursors, wanted):
+                keep(cursor.fetchall())
+        except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
+            raise IndexUnavailable(MISSING.format(exc)) from exc
 
     def _count_upto(self, where: str, params: list, tree, query: SearchQuery) -> tuple[int, int]:
         count, estimate = self._measure(where, params, tree, query, in_page=False)
