@@ -275,3 +275,64 @@ def test_the_facet_sample_of_a_common_word_in_a_large_filter_reads_neither_index
     assert election < word, sample  # conditions are checked in the order shown
     results = scaled.search(SearchQuery(text="council", election=["ge-2024"]))
     assert 3000 * 0.8 <= dict(results.facets["election"])["ge-2024"] <= 3000 * 1.2
+
+
+def test_a_word_within_a_filter_is_one_scan_of_the_gin_index_holding_the_filters_as_keys(scaled):
+    """Migration 0022: the words' GIN index also holds each leaflet's party, area, region, nation and
+    election as keys, so a word within an election is one index scan (no BitmapAnd with the election's own
+    index, which held every leaflet of it), and its matches are the same."""
+    query = SearchQuery(text="pothole", election=["ge-2024"])
+    plans = scaled.explain(query)
+    scans = [plan for plan in plans if "document_tsv_filters" in plan]
+    assert scans and all("filter_keys @> '{e:ge-2024}'" in plan for plan in scans), plans
+    assert not any("BitmapAnd" in plan for plan in scans), scans
+    results = scaled.search(query)
+    assert results.total == 1000 and not results.total_is_estimate
+    assert all(h.fields["election"] == "ge-2024" for h in results.hits)
+
+
+def test_several_words_are_counted_and_estimated_from_their_gin_bitmap(scaled, monkeypatch):
+    """Words that go together fool an estimate that takes them as independent: several words are counted
+    to RANK_LIMIT + 1 through their GIN bitmap, whose size (EXPLAIN ANALYZE) is the estimate; past
+    RANK_LIMIT newest first, at most RANK_LIMIT ranked. Within filters that are all keys, one index scan."""
+    import search.postgres_backend as pg
+
+    monkeypatch.setattr(pg, "BITMAP_COUNT_SHARE", 0.5)  # pothole: a third of these 4,000 leaflets
+    plans = scaled.explain(SearchQuery(text="pothole council"))
+    counts = [plan for plan in plans if plan.startswith("Limit")]  # SELECT 1 ... LIMIT 1001
+    assert counts and "Bitmap Index Scan on document_tsv_filters" in counts[0], plans
+    results = scaled.search(SearchQuery(text="pothole council"))
+    assert results.total == 1333 and results.total_is_estimate and results.has_more
+    assert all(h.score == 0 for h in results.hits)  # past RANK_LIMIT: newest first
+    every = list(scaled.ids(SearchQuery(text="pothole council")))
+    assert len(every) == 1333 and [h.leaflet_id for h in results.hits] == every[:20]
+    query = SearchQuery(text="pothole council", election=["ge-2024"])
+    plans = scaled.explain(query)
+    counts = [plan for plan in plans if plan.startswith("Limit")]  # SELECT 1 ... LIMIT 1001
+    assert counts and "BitmapAnd" not in counts[0] and "filter_keys @> '{e:ge-2024}'" in counts[0], plans
+    within = scaled.search(query)
+    assert within.total == 1000 and not within.total_is_estimate and all(h.score > 0 for h in within.hits)
+
+
+def test_a_searchs_lookups_are_read_in_one_round_trip(pg_dsn, scaled, monkeypatch):
+    """A fresh process's search of a word within a filter needs the word's document count, the planner's
+    estimate of the filter and the filter's count: read together in one pipeline, not as statements of
+    their own, and the search finds what it found before."""
+    expected = scaled.search(SearchQuery(text="pothole", election=["local-2025"]))
+    fresh = PostgresBackend(pg_dsn)
+    statements: list[str] = []
+    execute = PostgresBackend._execute
+
+    def recorded(self, sql, params, off=()):
+        statements.append(sql)
+        return execute(self, sql, params, off)
+
+    monkeypatch.setattr(PostgresBackend, "_execute", recorded)
+    try:
+        results = fresh.search(SearchQuery(text="pothole", election=["local-2025"]))
+    finally:
+        fresh.close()
+    assert not any("search.lexeme" in sql or sql.startswith("EXPLAIN (FORMAT JSON)") for sql in statements)
+    assert not any("count(*) FROM (SELECT 1" in sql for sql in statements), statements
+    assert results.total == expected.total == 333
+    assert [h.leaflet_id for h in results.hits] == [h.leaflet_id for h in expected.hits]
