@@ -61,10 +61,6 @@ COUNTED_CAP = int(2 * ESTIMATE_MARGIN * RANK_LIMIT)
 # big party: there a topic word's 1,700-2,000 matches cost more to read than the sample (62 -> 67 ms).
 COUNTED_FILTER = COUNTED_CAP
 FACET_SAMPLE = 500
-# Several words are counted (to RANK_LIMIT + 1, their GIN bitmap's size the estimate) when the rarest is held
-# by at most this share of the leaflets: the index skips through the longer lists by the shortest (three
-# topic words: 2 ms at 100,000 leaflets); two words most leaflets hold would be two long lists read in full.
-BITMAP_COUNT_SHARE = 0.2
 # A facet sample of words that each more than this share of the leaflets hold reads the sampled rows'
 # tsvectors instead of the words' GIN bitmap (at 100,000 leaflets: 97,000 entries, about 20 ms, against
 # 3-8 ms for the sample of a word and a party). Below it the bitmap is the cheaper (a word a sixth hold).
@@ -806,12 +802,10 @@ class PostgresBackend(SearchBackend):
             far = estimate > ESTIMATE_MARGIN * RANK_LIMIT
             small_filter = share * rows <= COUNTED_FILTER
             page_counts = in_page and not far and (estimate <= COUNTED_ESTIMATE or small_filter)
-            # counted below, where several words may go together (the estimate errs most: three topic
-            # words estimated at 3,134 matched 14,920, and the facet sample read five times the rows it
-            # meant to); within filters that are all keys, one scan of the GIN index, whose bitmap's size
-            # is the estimate (its dead entries aside) and whose first RANK_LIMIT + 1 rows the count
-            several = len(counts) > 1 and min(counts) <= BITMAP_COUNT_SHARE * rows
-            if _keyed(query) and (several or not (page_counts or far)):
+            # counted below, within filters that are all keys through one scan of the GIN index (its
+            # bitmap's size the estimate, its first RANK_LIMIT + 1 rows the count), not the filters' own
+            # indexes too (the planner, counting a filter twice, ANDed a party's btree in)
+            if _keyed(query) and not (page_counts or far):
                 where = _sample_where(query, tree, filters_indexed=False, words_indexed=True)
             elif far:
                 return RANK_LIMIT + 1, round(estimate)
