@@ -312,6 +312,15 @@ class PostgresBackend(SearchBackend):
 
     def _conn(self, off: tuple[str, ...] = ()) -> psycopg.Connection:
         """This thread's connection, with the planner methods `off` switched off and every other one on."""
+        conn = self._connection()
+        if self._local.off != off:
+            self._local.off = None  # unknown until the SETs succeed
+            conn.execute("; ".join(f"SET {s} = {'off' if s in off else 'on'}" for s in SWITCHES))
+            self._local.off = off
+        return conn
+
+    def _connection(self) -> psycopg.Connection:
+        """This thread's connection, whatever its planner switches."""
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             try:
@@ -321,10 +330,6 @@ class PostgresBackend(SearchBackend):
             self._local.conn, self._local.off = conn, ()
             with self._lock:
                 self._connections.append(conn)
-        if self._local.off != off:
-            self._local.off = None  # unknown until the SETs succeed
-            conn.execute("; ".join(f"SET {s} = {'off' if s in off else 'on'}" for s in SWITCHES))
-            self._local.off = off
         return conn
 
     @contextmanager
@@ -433,6 +438,16 @@ class PostgresBackend(SearchBackend):
     def _execute(self, sql: str, params: list, off: tuple[str, ...] = ()) -> list[tuple]:
         """Rows of one statement; `off`: planner methods switched off for it (BITMAP, WALK)."""
         try:
+            conn = self._connection()
+            if self._local.off != off and self._explaining is None:
+                # the switches and the statement sent together: one round trip, where the SETs were one more
+                self._local.off = None  # unknown until the SETs succeed
+                with conn.pipeline():
+                    for switch in SWITCHES:
+                        conn.execute(f"SET {switch} = {'off' if switch in off else 'on'}")
+                    cursor = conn.execute(sql, params)
+                self._local.off = off
+                return cursor.fetchall()
             conn = self._conn(off)
             if self._explaining is not None and sql.startswith(("SELECT", "WITH")):
                 plan = conn.execute(f"EXPLAIN {sql}", params).fetchall()
