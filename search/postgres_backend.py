@@ -456,6 +456,27 @@ class PostgresBackend(SearchBackend):
         except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
             raise IndexUnavailable(MISSING.format(exc)) from exc
 
+    def _execute_together(self, statements: list[tuple[str, list, tuple[str, ...]]]) -> list[list[tuple]]:
+        """Rows of each statement (sql, params, planner methods off), sent in one pipeline: one round trip,
+        each statement's switches set before it (explain() runs them one by one)."""
+        if self._explaining is not None:
+            return [self._execute(*statement) for statement in statements]
+        try:
+            conn = self._connection()
+            current, cursors = self._local.off, []
+            self._local.off = None  # unknown until every statement succeeds
+            with conn.pipeline():
+                for sql, params, off in statements:
+                    if current != off:
+                        for switch in SWITCHES:
+                            conn.execute(f"SET {switch} = {'off' if switch in off else 'on'}")
+                        current = off
+                    cursors.append(conn.execute(sql, params))
+            self._local.off = current
+            return [cursor.fetchall() for cursor in cursors]
+        except (psycopg.errors.UndefinedTable, psycopg.OperationalError) as exc:
+            raise IndexUnavailable(MISSING.format(exc)) from exc
+
     def _plan(self, query: SearchQuery, tsv: str = "tsv"):
         """(tree, where, where params, score sql, score params, sort) of a validated query; `tsv`: the
         tsvector its words are matched against and ranked by."""
@@ -489,6 +510,8 @@ class PostgresBackend(SearchBackend):
         facet_key = _facet_key(where, where_params, query.facet_limit, exact=True)
         facets = None
         counted = None
+        sample: tuple[tuple, str, list] | None = None
+        sampled = None
         if count is None:
             facets = self._kept_facets(facet_key) if query.facets else None
             wanted = replace(query, facets=query.facets and facets is None)  # counted in the same statement
@@ -508,9 +531,15 @@ class PostgresBackend(SearchBackend):
         else:
             assert count is not None  # counted by _count_upto
             estimated = large = count > RANK_LIMIT
-            rows, facets = self._page(
-                query, tree, where, where_params, rank_q, rank_params, score, sort, count, estimate
+            # a large search's facet sample is sent with its page: sized by the estimate, scaled below to
+            # the total (the same, but on a last page)
+            if large and query.facets:
+                facets, sample = self._facet_request(query, tree, where, where_params, estimate)
+            beside = (*sample[1:], BITMAP) if sample else None
+            rows, page_facets, sampled = self._page(
+                query, tree, where, where_params, rank_q, rank_params, score, sort, count, estimate, beside
             )
+            facets = facets or page_facets
         has_more = len(rows) > query.per_page
         rows = rows[: query.per_page]
         if not estimated:
@@ -520,6 +549,8 @@ class PostgresBackend(SearchBackend):
             total = max(estimate, known + 1)
         else:  # the last page: now exact
             total, known, estimated = offset + len(rows), offset + len(rows), False
+        if sampled is not None and sample is not None:
+            facets = self._keep_facets(sample[0], _facet_result(sampled, query.facet_limit, total))
         # counting the facets of tens of thousands of matches costs more than the page: a sample
         if facets is None and query.facets:
             facets = self._facets(query, tree, where, where_params, total if large else None)
@@ -586,8 +617,12 @@ class PostgresBackend(SearchBackend):
             return None
         return [row for row in rows if row[0] is not None], count, rows[0][-1] or []
 
-    def _page(self, query, tree, where, where_params, rank_q, rank_params, score, sort, count, estimate):
-        """(rows, exact facets if known here) of a search already counted (or estimated)."""
+    def _page(
+        self, query, tree, where, where_params, rank_q, rank_params, score, sort, count, estimate, beside=None
+    ):
+        """(rows, exact facets if known here, rows of `beside`) of a search already counted (or estimated);
+        `beside` (sql, params, planner methods off): a statement sent with the page's first (one round trip
+        for both), the facet sample of a large search."""
         offset = (query.page - 1) * query.per_page
         large = count > RANK_LIMIT
         plan: tuple[str, ...] = BITMAP if tree is not None else ()
@@ -628,20 +663,29 @@ class PostgresBackend(SearchBackend):
             if rows:
                 facets = self._keep_facets(facet_key, _facet_lists(rows[0][-1] or [], query.facet_limit))
             rows = [row[:-1] for row in rows]
+        beside_rows = None
+
+        def read(sql: str, params: list, off: tuple[str, ...]) -> list[tuple]:
+            nonlocal beside_rows
+            if beside is None or beside_rows is not None:
+                return self._execute(sql, params, off)
+            rows, beside_rows = self._execute_together([(sql, params, off), beside])
+            return rows
+
         start = self._window_start(window) if window is not None else []
         if start:  # every match delivered since then comes before every other match
-            rows = self._execute(
+            rows = read(
                 page.format(window=" AND delivered_on >= %s"),
                 page_params + rank_params + where_params + [start[0][0], query.per_page + 1, offset],
                 BITMAP,
             )
         if len(rows) <= query.per_page and not inline:  # the window held too few: they may not be all
-            rows = self._execute(
+            rows = read(
                 page.format(window=""),
                 page_params + rank_params + where_params + [query.per_page + 1, offset],
                 plan,
             )
-        return rows, facets
+        return rows, facets, beside_rows
 
     def explain(self, query: SearchQuery, facets: bool = False) -> list[str]:
         """PostgreSQL's plan of each statement a search for this query runs (for operators and tests), with
@@ -919,10 +963,22 @@ class PostgresBackend(SearchBackend):
     ) -> dict[str, list[tuple[str, int]]]:
         """Every match's facets counted (kept FACET_TTL_S), or (scale_to: about that many match) a sample's
         scaled up."""
+        kept, request = self._facet_request(query, tree, where, params, scale_to)
+        if request is None:
+            return kept or {}
+        key, sql, sql_params = request
+        return self._keep_facets(
+            key, _facet_result(self._execute(sql, sql_params, BITMAP), query.facet_limit, scale_to)
+        )
+
+    def _facet_request(
+        self, query: SearchQuery, tree, where: str, params: list, scale_to: int | None
+    ) -> tuple[dict | None, tuple[tuple, str, list] | None]:
+        """(the facets kept, None), or (None, (key to keep them under, statement, its parameters))."""
         key = _facet_key(where, params, query.facet_limit, exact=scale_to is None)
         kept = self._kept_facets(key)
         if kept is not None:
-            return kept
+            return kept, None
         if scale_to:
             # the sample's ids as the bitmap, not the filters' indexes, when those hold more entries
             wide = _filtered(query) and self._filter_share(query) * scale_to > FACET_SAMPLE
@@ -933,7 +989,7 @@ class PostgresBackend(SearchBackend):
             keyed = _filtered(query) and _keyed(query) and tree is not None and not common
             if wide or common or keyed:
                 where = _sample_where(query, tree, not (wide or keyed), not common)
-        return self._keep_facets(key, self._count_facets(where, params, query.facet_limit, scale_to))
+        return None, (key, *self._facet_statement(where, params, scale_to))
 
     def _kept_facets(self, key: tuple) -> dict[str, list[tuple[str, int]]] | None:
         kept = self._facet_cache.get(key, FACET_TTL_S)
@@ -943,13 +999,12 @@ class PostgresBackend(SearchBackend):
         self._facet_cache.put(key, facets)
         return {name: list(values) for name, values in facets.items()}
 
-    def _count_facets(
-        self, where: str, params: list, limit: int, scale_to: int | None
-    ) -> dict[str, list[tuple[str, int]]]:
-        """Counts over every match, or (scale_to: about that many match) over a sample holding about
-        FACET_SAMPLE matches, scaled up. The sample is the same share of leaflet ids at the start of each of
-        SAMPLE_STRATA id ranges: the primary key's bitmap ANDed with the search's, so only sampled matches
-        are visited (a TABLESAMPLE read every sampled row's tsvector to test it)."""
+    def _facet_statement(self, where: str, params: list, scale_to: int | None) -> tuple[str, list]:
+        """The statement counting the facets over every match, or (scale_to: about that many match) over a
+        sample holding about FACET_SAMPLE matches (_facet_result scales it up). The sample is the same share
+        of leaflet ids at the start of each of SAMPLE_STRATA id ranges: the primary key's bitmap ANDed with
+        the search's, so only sampled matches are visited (a TABLESAMPLE read every sampled row's tsvector
+        to test it)."""
         sample, sample_params = "", []
         if scale_to:
             _, low, high = self._table()
@@ -965,15 +1020,11 @@ class PostgresBackend(SearchBackend):
             ored = " OR ".join(["(leaflet_id >= %s AND leaflet_id < %s)"] * len(starts))
             where = f"{where} AND ({ored})"
             params = params + bounds
-        rows = self._execute(
+        return (
             f"WITH m AS MATERIALIZED (SELECT {FACET_COLUMNS} FROM {TABLE} WHERE {sample}{where}) "
             f"SELECT 'all', NULL, count(*) FROM m UNION ALL {FACET_PARTS}",
             sample_params + params,
-            BITMAP,
         )
-        sampled = next((int(count) for name, _, count in rows if name == "all"), 0)
-        factor = scale_to / sampled if scale_to and sampled else 1.0
-        return _facet_lists([row for row in rows if row[0] != "all"], limit, factor)
 
     def vocabulary(self) -> tuple[dict[str, int], list[str]]:
         now = time.monotonic()
@@ -1077,6 +1128,13 @@ def _facet_lists(rows, limit: int, factor: float = 1.0) -> dict[str, list[tuple[
         key = (lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0]))
         out[name] = sorted(values, key=key, reverse=name == "year")[:limit]
     return out
+
+
+def _facet_result(rows, limit: int, scale_to: int | None) -> dict[str, list[tuple[str, int]]]:
+    """The facets from the rows of _facet_statement: a sample's scaled to `scale_to` matches."""
+    sampled = next((int(count) for name, _, count in rows if name == "all"), 0)
+    factor = scale_to / sampled if scale_to and sampled else 1.0
+    return _facet_lists([row for row in rows if row[0] != "all"], limit, factor)
 
 
 def _bitmap_rows(node: dict) -> int | None:

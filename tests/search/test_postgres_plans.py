@@ -331,3 +331,27 @@ def test_a_searchs_lookups_are_read_in_one_round_trip(pg_dsn, scaled, monkeypatc
     assert not any("count(*) FROM (SELECT 1" in sql for sql in statements), statements
     assert results.total == expected.total == 333
     assert [h.leaflet_id for h in results.hits] == [h.leaflet_id for h in expected.hits]
+
+
+def test_a_large_searchs_facet_sample_is_sent_with_its_page(scaled, monkeypatch):
+    """council (every leaflet, past RANK_LIMIT): its page, walked down the newest-order index with the
+    bitmap scans switched off, and its facet sample, read with them on, go in one pipeline with the
+    switches between them, not as statements of their own; the sample is scaled to the total as before."""
+    statements: list[str] = []
+    execute = PostgresBackend._execute
+
+    def recorded(self, sql, params, off=()):
+        statements.append(sql)
+        return execute(self, sql, params, off)
+
+    scaled._facet_cache.clear()
+    monkeypatch.setattr(PostgresBackend, "_execute", recorded)
+    results = scaled.search(SearchQuery(text="council"))
+    assert not any("FROM m UNION ALL" in sql or "JOIN search.document" in sql for sql in statements)
+    elections = dict(results.facets["election"])
+    assert 3000 * 0.8 <= elections["ge-2024"] <= 3000 * 1.2, elections
+    monkeypatch.undo()
+    assert [h.leaflet_id for h in results.hits] == list(scaled.ids(SearchQuery(text="council")))[:20]
+    assert [h.leaflet_id for h in scaled.search(SearchQuery(text="council", page=3)).hits] == list(
+        scaled.ids(SearchQuery(text="council"))
+    )[40:60]  # the switches the pipeline left are known: the next page is walked as before
