@@ -24,6 +24,7 @@ SEARCH_MIGRATIONS = (
     "0017_search_order_and_removals.py",
     "0019_search_filter_order.py",
     "0020_search_lexemes.py",
+    "0022_search_filter_keys.py",
 )
 
 

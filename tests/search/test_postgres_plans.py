@@ -275,3 +275,83 @@ def test_the_facet_sample_of_a_common_word_in_a_large_filter_reads_neither_index
     assert election < word, sample  # conditions are checked in the order shown
     results = scaled.search(SearchQuery(text="council", election=["ge-2024"]))
     assert 3000 * 0.8 <= dict(results.facets["election"])["ge-2024"] <= 3000 * 1.2
+
+
+def test_a_word_within_a_filter_is_one_scan_of_the_gin_index_holding_the_filters_as_keys(scaled):
+    """Migration 0022: the words' GIN index also holds each leaflet's party, area, region, nation and
+    election as keys, so a word within an election is one index scan (no BitmapAnd with the election's own
+    index, which held every leaflet of it), and its matches are the same."""
+    query = SearchQuery(text="pothole", election=["ge-2024"])
+    plans = scaled.explain(query)
+    scans = [plan for plan in plans if "document_tsv_filters" in plan]
+    assert scans and all("filter_keys @> '{e:ge-2024}'" in plan for plan in scans), plans
+    assert not any("BitmapAnd" in plan for plan in scans), scans
+    results = scaled.search(query)
+    assert results.total == 1000 and not results.total_is_estimate
+    assert all(h.fields["election"] == "ge-2024" for h in results.hits)
+
+
+def test_a_word_within_keyed_filters_near_rank_limit_is_counted_in_one_gin_scan(scaled, monkeypatch):
+    """pothole within ge-2024 (1,000 of its 3,000 leaflets), with the limits set so that it is counted to
+    RANK_LIMIT + 1 before its page: through the GIN index alone, the election as its key, not ANDed with
+    the election's own index (the planner, counting the filter twice, would)."""
+    import search.postgres_backend as pg
+
+    monkeypatch.setattr(pg, "COUNTED_ESTIMATE", 500)
+    monkeypatch.setattr(pg, "COUNTED_FILTER", 0)
+    query = SearchQuery(text="pothole", election=["ge-2024"])
+    plans = scaled.explain(query)
+    counts = [plan for plan in plans if plan.startswith("Limit")]  # SELECT 1 ... LIMIT 1001
+    assert counts and "filter_keys @> '{e:ge-2024}'" in counts[0], plans
+    assert "BitmapAnd" not in counts[0] and "document_election_newest" not in counts[0], counts[0]
+    results = scaled.search(query)
+    assert results.total == 1000 and not results.total_is_estimate and all(h.score > 0 for h in results.hits)
+    assert [h.leaflet_id for h in results.hits] == list(scaled.ids(query))[:20]
+
+
+def test_a_searchs_lookups_are_read_in_one_round_trip(pg_dsn, scaled, monkeypatch):
+    """A fresh process's search of a word within a filter needs the word's document count, the planner's
+    estimate of the filter and the filter's count: read together in one pipeline, not as statements of
+    their own, and the search finds what it found before."""
+    expected = scaled.search(SearchQuery(text="pothole", election=["local-2025"]))
+    fresh = PostgresBackend(pg_dsn)
+    statements: list[str] = []
+    execute = PostgresBackend._execute
+
+    def recorded(self, sql, params, off=()):
+        statements.append(sql)
+        return execute(self, sql, params, off)
+
+    monkeypatch.setattr(PostgresBackend, "_execute", recorded)
+    try:
+        results = fresh.search(SearchQuery(text="pothole", election=["local-2025"]))
+    finally:
+        fresh.close()
+    assert not any("search.lexeme" in sql or sql.startswith("EXPLAIN (FORMAT JSON)") for sql in statements)
+    assert not any("count(*) FROM (SELECT 1" in sql for sql in statements), statements
+    assert results.total == expected.total == 333
+    assert [h.leaflet_id for h in results.hits] == [h.leaflet_id for h in expected.hits]
+
+
+def test_a_large_searchs_facet_sample_is_sent_with_its_page(scaled, monkeypatch):
+    """council (every leaflet, past RANK_LIMIT): its page, walked down the newest-order index with the
+    bitmap scans switched off, and its facet sample, read with them on, go in one pipeline with the
+    switches between them, not as statements of their own; the sample is scaled to the total as before."""
+    statements: list[str] = []
+    execute = PostgresBackend._execute
+
+    def recorded(self, sql, params, off=()):
+        statements.append(sql)
+        return execute(self, sql, params, off)
+
+    scaled._facet_cache.clear()
+    monkeypatch.setattr(PostgresBackend, "_execute", recorded)
+    results = scaled.search(SearchQuery(text="council"))
+    assert not any("FROM m UNION ALL" in sql or "JOIN search.document" in sql for sql in statements)
+    elections = dict(results.facets["election"])
+    assert 3000 * 0.8 <= elections["ge-2024"] <= 3000 * 1.2, elections
+    monkeypatch.undo()
+    assert [h.leaflet_id for h in results.hits] == list(scaled.ids(SearchQuery(text="council")))[:20]
+    assert [h.leaflet_id for h in scaled.search(SearchQuery(text="council", page=3)).hits] == list(
+        scaled.ids(SearchQuery(text="council"))
+    )[40:60]  # the switches the pipeline left are known: the next page is walked as before
