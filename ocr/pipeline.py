@@ -139,13 +139,12 @@ def _prepared_candidate(
     print_on_page, master = page
     # a reading with a few lines of real words is of a readable page, whatever the rest of it; a tiny or
     # blurred scan's reading is not, and regions cut from the same print read no better
-    if (
-        look
-        and (_fit_to_publish(words) or found.known_words >= evidence.MIN_KNOWN_WORDS)
-        and _explained_by(candidate, prepared, _page_print(prepared, print_on_page)) < _FILL_BELOW
-    ):
+    if look and (_fit_to_publish(words) or found.known_words >= evidence.MIN_KNOWN_WORDS):
+        print_now = _page_print(prepared, print_on_page)
+        if _explained_by(candidate, prepared, print_now) >= _FILL_BELOW:
+            return candidate
         with timed(prepared.timings, "regions"):
-            _second_looks(candidate, prepared, print_on_page, master, lang, deadline, command)
+            _second_looks(candidate, prepared, print_now, master, lang, deadline, command)
         candidate.found = evidence.assess(candidate.words)
         candidate.looked = True
     return candidate
@@ -207,11 +206,9 @@ def _second_looks(
     look: bool = True,
 ) -> float:
     """Read regions of print the chosen reading left unexplained into it (unless not to `look`); return
-    the share of the page's print it explains."""
+    the share of the page's print (`print_on_page`, as it is now: `_page_print`) it explains."""
     to_page = _to_page(chosen, prepared)
     boxes = ink.word_boxes(chosen.words, to_page)
-    if prepared.turned:
-        print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
     if look and ink.explained_share(print_on_page, boxes) < _LOOK_AGAIN_BELOW:
         _read_regions(chosen, prepared, (print_on_page, master), boxes, (lang, deadline, command))
         boxes = ink.word_boxes(chosen.words, to_page)
@@ -241,10 +238,9 @@ def _faint_look(
     chosen: Candidate, prepared: Prepared, page: _Page, reader: tuple[str, tesseract.Deadline, str | None]
 ) -> None:
     """Read faint print (pale text on a coloured panel, `faint.py`) that the prepared page does not show
-    into the chosen reading, as regions. `page` is the prepared page's print and the grey photo."""
+    into the chosen reading, as regions. `page` is the prepared page's print as it is now and the
+    grey photo."""
     print_on_page, master = page
-    if prepared.turned:
-        print_on_page = ink.glyphs(prepared.gray)  # the page was turned over since the text check
     found = faint.glyphs(prepared.soft, prepared.matrix, prepared.gray.shape, print_on_page)
     if ink.glyphs_in_lines(found, prepared.gray.shape) < faint.LINE_GLYPHS:
         return  # a few specks a grain or a panel's edge left: not worth a Tesseract run
@@ -518,11 +514,12 @@ def _read(
         # and the page goes to volunteers anyway: its print is only measured.
         look = any(_fit_to_publish(c.words) for c in candidates)
         again = look and not chosen.looked
-        explained = _second_looks(chosen, prepared, print_on_page, master, lang, deadline, command, again)
+        print_now = _page_print(prepared, print_on_page)  # found once for the looks below
+        explained = _second_looks(chosen, prepared, print_now, master, lang, deadline, command, again)
         if look and explained < _LOOK_AGAIN_BELOW:
             _coarse_look(chosen, prepared.photo, lang, deadline, command)
         if look:
-            _faint_look(chosen, prepared, (print_on_page, master), (lang, deadline, command))
+            _faint_look(chosen, prepared, (print_now, master), (lang, deadline, command))
     if look:
         with timed(prepared.timings, "chart_rows"):
             _read_chart_rows(chosen, master, lang, deadline, command)
